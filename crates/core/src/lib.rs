@@ -1,0 +1,16 @@
+//! The core of Touchpoints: domain types and engines as pure functions.
+//!
+//! Nothing here does I/O, spawns tasks or knows about a database or HTTP: every function takes
+//! values and returns values, so it is tested without a server and reused by every interface.
+
+pub mod catalog;
+pub mod demo;
+pub mod history;
+pub mod journey;
+pub mod problem;
+pub mod touchpoint;
+pub mod transfer;
+
+pub use catalog::{Catalog, Channel, Kind, Phase, Stage};
+pub use problem::{FieldProblem, Problem, Problems};
+pub use touchpoint::{Status, Touchpoint, TouchpointFields, TouchpointFilter, TouchpointInput};
