@@ -63,27 +63,35 @@ impl Stage {
 
 /// A channel such as the website, the hotline or the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channel {
     /// Stable identifier used in the API, in imports and in URLs (`website`, `hotline`).
+    /// May be left out of a request body that names it in the URL.
+    #[serde(default)]
     pub key: String,
     pub label_de: String,
     pub label_en: String,
     /// The kind a new touchpoint on this channel gets unless it says otherwise.
     pub kind: Kind,
-    /// Order in lists and journey-map columns; lower first.
+    /// Order in lists and journey-map rows; lower first.
+    #[serde(default)]
     pub position: i32,
 }
 
 /// A phase of the customer journey: one of the three stages, or a finer phase inside one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Phase {
+    /// Stable identifier; may be left out of a request body that names it in the URL.
+    #[serde(default)]
     pub key: String,
     pub label_de: String,
     pub label_en: String,
     pub stage: Stage,
     /// Order within the stage; lower first.
+    #[serde(default)]
     pub position: i32,
 }
 

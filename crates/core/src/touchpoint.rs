@@ -97,6 +97,31 @@ pub fn name_key(name: &str) -> String {
         .to_lowercase()
 }
 
+/// The key lists are sorted by: the name folded as German dictionaries do (DIN 5007-1: "ä"
+/// sorts as "a", "ß" as "ss"), so that "Küche" comes before "Kunde" and not after "Zahlung".
+pub fn sort_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len());
+    for c in name_key(name).chars() {
+        match c {
+            'ä' | 'à' | 'á' | 'â' | 'ã' | 'å' => key.push('a'),
+            'æ' => key.push_str("ae"),
+            'ç' | 'č' => key.push('c'),
+            'è' | 'é' | 'ê' | 'ë' => key.push('e'),
+            'ì' | 'í' | 'î' | 'ï' => key.push('i'),
+            'ñ' => key.push('n'),
+            'ö' | 'ò' | 'ó' | 'ô' | 'õ' | 'ø' => key.push('o'),
+            'œ' => key.push_str("oe"),
+            'ß' => key.push_str("ss"),
+            'š' => key.push('s'),
+            'ü' | 'ù' | 'ú' | 'û' => key.push('u'),
+            'ý' | 'ÿ' => key.push('y'),
+            'ž' => key.push('z'),
+            other => key.push(other),
+        }
+    }
+    key
+}
+
 /// A touchpoint as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -298,7 +323,11 @@ impl From<&TouchpointFields> for TouchpointInput {
 /// Which touchpoints to list. Every given criterion must hold; text criteria on owner, target
 /// group and region compare without regard to case.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct TouchpointFilter {
     /// Channel key.
     pub channel: Option<String>,
@@ -445,6 +474,28 @@ mod tests {
             "hotline kundenservice"
         );
         assert_eq!(name_key("ÜBER UNS"), name_key("über uns"));
+    }
+
+    #[test]
+    fn sort_key_follows_german_dictionaries() {
+        let mut names = [
+            "Zahlung",
+            "Kundenhotline",
+            "Küchenplanung",
+            "Straße",
+            "Strasse 2",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            [
+                "Küchenplanung",
+                "Kundenhotline",
+                "Straße",
+                "Strasse 2",
+                "Zahlung"
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,69 @@
+//! The OpenAPI document of the API and a page that renders it for people, without any
+//! script or asset from outside the binary.
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use utoipa::OpenApi;
+
+use super::{catalog, touchpoints};
+use minijinja::value::Serde;
+
+use crate::AppState;
+use crate::web::Page;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Touchpoints API",
+        description = "Customer touchpoint management: the inventory of touchpoints, its \
+                       catalog of channels and journey phases, and the journey map. Errors \
+                       share one body: a message and, for invalid input (422) or conflicts \
+                       (409), one entry per field naming the field and the problem."
+    ),
+    paths(
+        touchpoints::list,
+        touchpoints::get,
+        touchpoints::create,
+        touchpoints::update,
+        touchpoints::retire,
+        touchpoints::delete,
+        touchpoints::history,
+        touchpoints::journey_map,
+        catalog::list_channels,
+        catalog::put_channel,
+        catalog::delete_channel,
+        catalog::list_phases,
+        catalog::put_phase,
+        catalog::delete_phase,
+    ),
+    tags(
+        (name = "touchpoints", description = "The inventory"),
+        (name = "catalog", description = "Channels and journey phases"),
+    )
+)]
+struct ApiDoc;
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(openapi_document())
+}
+
+/// Renders the document: every operation with its parameters, body and responses.
+async fn docs_page(State(state): State<AppState>, page: Page) -> Response {
+    let document = serde_json::to_value(openapi_document()).unwrap_or_default();
+    page.render(
+        &state,
+        "api_docs.html",
+        minijinja::context! { section => "api", api => Serde(document) },
+    )
+}
+
+pub fn docs_routes() -> Router<AppState> {
+    Router::new().route("/api/docs", get(docs_page))
+}

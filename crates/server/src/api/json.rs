@@ -1,0 +1,159 @@
+//! The JSON body extractor of the API. Unlike axum's own, it tells apart a body that is not
+//! JSON (400) from JSON that does not fit (422), and names the field that does not fit, with
+//! its path (`importance.loyalty`), in the common error shape.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+use touchpoints_core::{Problem, Problems};
+
+use crate::error::ApiError;
+
+pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim();
+                mime == "application/json" || mime.ends_with("+json")
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType(
+                "expected a body with Content-Type: application/json".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(format!("cannot read the body: {e}")))?;
+        parse(&bytes).map(Json)
+    }
+}
+
+/// Parses a JSON body into `T`, classifying errors as described in the module docs.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let inner = e.inner();
+        match inner.classify() {
+            Category::Data => {
+                let (field, problem) = data_problem(&e.path().to_string(), inner);
+                ApiError::Unprocessable(Problems::single(field, problem))
+            }
+            Category::Syntax | Category::Eof | Category::Io => ApiError::BadRequest(format!(
+                "malformed JSON at line {}, column {}: {inner}",
+                inner.line(),
+                inner.column()
+            )),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+/// Names the field of a data error. serde reports a missing or unknown field at the path of
+/// the object that lacks or has it, so the field's own name is taken from the message.
+fn data_problem(path: &str, error: &serde_json::Error) -> (String, Problem) {
+    let message = error.to_string();
+    // serde_json appends " at line L column C"; the field name is enough for people.
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m)
+        .to_owned();
+    let base = if path == "." { "" } else { path };
+    let join = |name: &str| {
+        if base.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{base}.{name}")
+        }
+    };
+    let quoted = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    if let Some(name) = quoted("missing field `") {
+        (join(&name), Problem::Required)
+    } else if let Some(name) = quoted("unknown field `") {
+        (
+            join(&name),
+            Problem::Invalid {
+                reason: format!(
+                    "unknown field{}",
+                    message
+                        .split_once(',')
+                        .map_or(String::new(), |(_, rest)| format!(";{rest}"))
+                ),
+            },
+        )
+    } else {
+        (base.to_owned(), Problem::Invalid { reason: message })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use touchpoints_core::TouchpointInput;
+
+    fn problem(body: &str) -> (String, Problem) {
+        match parse::<TouchpointInput>(body.as_bytes()) {
+            Err(ApiError::Unprocessable(p)) => (p.0[0].field.clone(), p.0[0].problem.clone()),
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_type_names_the_nested_field() {
+        let (field, problem) = problem(
+            r#"{"name":"x","channel":"store","phase":"p","importance":{"loyalty":"hoch"}}"#,
+        );
+        assert_eq!(field, "importance.loyalty");
+        assert!(matches!(problem, Problem::Invalid { reason } if reason.contains("invalid type")));
+    }
+
+    #[test]
+    fn missing_and_unknown_fields_are_named() {
+        assert_eq!(problem(r#"{"channel":"store","phase":"p"}"#).0, "name");
+        let (field, p) = problem(r#"{"name":"x","channel":"store","phase":"p","colour":1}"#);
+        assert_eq!(field, "colour");
+        assert!(matches!(p, Problem::Invalid { reason } if reason.starts_with("unknown field")));
+    }
+
+    #[test]
+    fn unknown_enum_value_names_the_field() {
+        let (field, p) =
+            problem(r#"{"name":"x","channel":"store","phase":"p","status":"vielleicht"}"#);
+        assert_eq!(field, "status");
+        assert!(matches!(p, Problem::Invalid { reason } if reason.contains("planned")));
+    }
+
+    #[test]
+    fn broken_json_is_a_bad_request() {
+        for body in [r#"{"name": "#, "nicht json", r#"{"name":"x"} trailing"#, ""] {
+            assert!(
+                matches!(
+                    parse::<TouchpointInput>(body.as_bytes()),
+                    Err(ApiError::BadRequest(_))
+                ),
+                "{body}"
+            );
+        }
+    }
+}

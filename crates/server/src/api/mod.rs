@@ -1,0 +1,53 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI document at
+//! `/api/v1/openapi.json` and rendered for people at `/api/docs`.
+
+mod catalog;
+mod docs;
+pub mod json;
+mod touchpoints;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::AppState;
+
+pub use docs::{docs_routes, openapi_document};
+
+/// The actor recorded in history for writes through the API, until accounts exist.
+const ACTOR: &str = "api";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/touchpoints",
+            get(touchpoints::list).post(touchpoints::create),
+        )
+        .route(
+            "/touchpoints/{id}",
+            get(touchpoints::get)
+                .put(touchpoints::update)
+                .delete(touchpoints::delete),
+        )
+        .route(
+            "/touchpoints/{id}/retire",
+            axum::routing::post(touchpoints::retire),
+        )
+        .route("/touchpoints/{id}/history", get(touchpoints::history))
+        .route("/journey-map", get(touchpoints::journey_map))
+        .route("/channels", get(catalog::list_channels))
+        .route(
+            "/channels/{key}",
+            axum::routing::put(catalog::put_channel).delete(catalog::delete_channel),
+        )
+        .route("/phases", get(catalog::list_phases))
+        .route(
+            "/phases/{key}",
+            axum::routing::put(catalog::put_phase).delete(catalog::delete_phase),
+        )
+        .route("/openapi.json", get(docs::openapi_json))
+        .fallback(|| async {
+            crate::error::ApiError::NotFound {
+                entity: "API endpoint",
+            }
+        })
+}

@@ -1,0 +1,83 @@
+//! The one error type of the JSON API: each variant is one status code, and every body has the
+//! same shape, `{"message": …, "errors": [{"field", "code", "message", …}]}`, so a client
+//! handles them all in one place. Internal details are logged, never sent.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use touchpoints_core::{FieldProblem, Problems};
+use touchpoints_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not JSON, or not of the declared content type.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    /// Well-formed input that breaks a rule; names each field and problem.
+    #[error("invalid input: {0}")]
+    Unprocessable(Problems),
+    /// Input that collides with stored data (a name already taken, a key still in use).
+    #[error("conflict: {0}")]
+    Conflict(Problems),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The body of every error response.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in English.
+    pub message: String,
+    /// One entry per field problem; empty for errors that concern no field.
+    pub errors: Vec<FieldProblem>,
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { entity } => ApiError::NotFound { entity },
+            StoreError::Invalid(problems) => ApiError::Unprocessable(problems),
+            StoreError::Conflict(problems) => ApiError::Conflict(problems),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Problems> for ApiError {
+    fn from(problems: Problems) -> Self {
+        ApiError::Unprocessable(problems)
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (message, errors) = match self {
+            ApiError::Unprocessable(p) => ("invalid input".to_owned(), p.0),
+            ApiError::Conflict(p) => ("conflict with stored data".to_owned(), p.0),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                ("internal error; see the server log".to_owned(), Vec::new())
+            }
+            other => (other.to_string(), Vec::new()),
+        };
+        (status, axum::Json(ErrorBody { message, errors })).into_response()
+    }
+}

@@ -1,0 +1,341 @@
+//! The web UI: server-rendered pages that work without JavaScript, in German or English.
+
+mod catalog;
+mod journey;
+mod touchpoints;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use fluent_bundle::{FluentArgs, FluentValue};
+use minijinja::value::{Kwargs, Serde};
+use minijinja::{Environment, State as TemplateState, Value};
+use touchpoints_core::{FieldProblem, Problems};
+use touchpoints_store::StoreError;
+
+use crate::AppState;
+use crate::i18n::{Lang, Messages};
+
+/// The actor recorded in history for writes through the web UI, until accounts exist.
+const ACTOR: &str = "web";
+
+const LANG_COOKIE: &str = "lang";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/journey") }))
+        .route("/healthz", get(health))
+        .route("/assets/style.css", get(style))
+        .route("/assets/app.js", get(script))
+        .merge(touchpoints::routes())
+        .merge(journey::routes())
+        .merge(catalog::routes())
+}
+
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match state.store.catalog().await {
+        Ok(_) => (StatusCode::OK, format!("ok {}\n", state.store.backend())).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}
+
+async fn style() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../assets/style.css"),
+    )
+}
+
+async fn script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/app.js"),
+    )
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The page templates, compiled into the binary.
+pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = Environment::new();
+    for (name, source) in [
+        ("layout.html", include_str!("../../templates/layout.html")),
+        ("macros.html", include_str!("../../templates/macros.html")),
+        (
+            "touchpoints.html",
+            include_str!("../../templates/touchpoints.html"),
+        ),
+        (
+            "touchpoint.html",
+            include_str!("../../templates/touchpoint.html"),
+        ),
+        (
+            "touchpoint_form.html",
+            include_str!("../../templates/touchpoint_form.html"),
+        ),
+        ("journey.html", include_str!("../../templates/journey.html")),
+        ("catalog.html", include_str!("../../templates/catalog.html")),
+        (
+            "api_docs.html",
+            include_str!("../../templates/api_docs.html"),
+        ),
+        ("error.html", include_str!("../../templates/error.html")),
+    ] {
+        env.add_template(name, source)?;
+    }
+    // t("key", name=value…): the message in the page's language.
+    env.add_function(
+        "t",
+        move |state: &TemplateState,
+              key: &str,
+              kwargs: Kwargs|
+              -> Result<String, minijinja::Error> {
+            let lang = page_lang(state);
+            let mut args = FluentArgs::new();
+            for name in kwargs.args() {
+                let value: Value = kwargs.get(name)?;
+                match value.as_i64() {
+                    Some(n) => args.set(name.to_owned(), FluentValue::from(n)),
+                    None => args.set(name.to_owned(), FluentValue::from(value.to_string())),
+                }
+            }
+            Ok(messages.get(lang, key, Some(&args)))
+        },
+    );
+    // label(channel_or_phase): its label in the page's language.
+    env.add_function(
+        "label",
+        |state: &TemplateState, item: Value| -> Result<Value, minijinja::Error> {
+            let field = match page_lang(state) {
+                Lang::De => "label_de",
+                Lang::En => "label_en",
+            };
+            item.get_attr(field)
+        },
+    );
+    // A timestamp as local-looking text, "2026-11-23 10:40 UTC".
+    env.add_filter("instant", |value: Serde<jiff::Timestamp>| {
+        value.0.strftime("%Y-%m-%d %H:%M UTC").to_string()
+    });
+    Ok(env)
+}
+
+fn page_lang(state: &TemplateState) -> Lang {
+    match state.lookup("lang").as_ref().and_then(Value::as_str) {
+        Some("en") => Lang::En,
+        _ => Lang::De,
+    }
+}
+
+/// What every page needs to know about its request: the language and where it is.
+pub struct Page {
+    pub lang: Lang,
+    /// Set when the request chose the language with `?lang=`, to remember it in a cookie.
+    remember: bool,
+    uri: Uri,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Page {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let from_query = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(k, _)| *k == "lang")
+                .and_then(|(_, v)| Lang::from_code(v))
+        });
+        let from_cookie = || {
+            parts
+                .headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .filter_map(|c| c.trim().split_once('='))
+                .find(|(k, _)| *k == LANG_COOKIE)
+                .and_then(|(_, v)| Lang::from_code(v))
+        };
+        let from_header = || {
+            parts
+                .headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::negotiate)
+        };
+        let lang = from_query
+            .or_else(from_cookie)
+            .or_else(from_header)
+            .unwrap_or(Lang::De);
+        Ok(Page {
+            lang,
+            remember: from_query.is_some(),
+            uri: parts.uri.clone(),
+        })
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for Page {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(Some(
+            <Page as FromRequestParts<S>>::from_request_parts(parts, state).await?,
+        ))
+    }
+}
+
+impl Page {
+    /// The current address with the language switched to `lang`, other parameters kept.
+    fn switch_to(&self, lang: Lang) -> String {
+        let mut query: Vec<String> = self
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+            .map(str::to_owned)
+            .collect();
+        query.push(format!("lang={}", lang.code()));
+        format!("{}?{}", self.uri.path(), query.join("&"))
+    }
+
+    pub fn render(&self, state: &AppState, template: &str, context: Value) -> Response {
+        self.render_with_status(state, StatusCode::OK, template, context)
+    }
+
+    pub fn render_with_status(
+        &self,
+        state: &AppState,
+        status: StatusCode,
+        template: &str,
+        context: Value,
+    ) -> Response {
+        let other = match self.lang {
+            Lang::De => Lang::En,
+            Lang::En => Lang::De,
+        };
+        let page = minijinja::context! {
+            lang => self.lang.code(),
+            path => self.uri.path(),
+            switch_lang => other.code(),
+            switch_url => self.switch_to(other),
+            ..context
+        };
+        let html = state
+            .pages
+            .get_template(template)
+            .and_then(|t| t.render(page));
+        let mut response = match html {
+            Ok(html) => (status, axum::response::Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, template, "page failed to render");
+                (StatusCode::INTERNAL_SERVER_ERROR, "page failed to render").into_response()
+            }
+        };
+        if self.remember {
+            let cookie = format!(
+                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+                self.lang.code()
+            );
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
+
+    /// Field problems as messages in the page's language, by field, for inline errors.
+    pub fn field_errors(
+        &self,
+        state: &AppState,
+        problems: &[FieldProblem],
+    ) -> BTreeMap<String, String> {
+        let mut errors: BTreeMap<String, String> = BTreeMap::new();
+        for p in problems {
+            // `importance.loyalty` is the form field `importance_loyalty`; list entries
+            // (`regions[2]`) belong to the list's field.
+            let field = p
+                .field
+                .split('[')
+                .next()
+                .unwrap_or(&p.field)
+                .replace('.', "_");
+            let text = state.messages.problem(self.lang, &p.problem);
+            errors
+                .entry(field)
+                .and_modify(|e| {
+                    e.push(' ');
+                    e.push_str(&text);
+                })
+                .or_insert(text);
+        }
+        errors
+    }
+
+    /// A page for errors that are not about a form field: not found, or the database down.
+    pub fn error(&self, state: &AppState, error: StoreError) -> Response {
+        let (status, key) = match &error {
+            StoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "error-not-found"),
+            StoreError::Invalid(_) | StoreError::Conflict(_) => {
+                (StatusCode::CONFLICT, "error-conflict")
+            }
+            _ => {
+                tracing::error!(error = %error, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+            }
+        };
+        let detail = match error {
+            StoreError::Invalid(p) | StoreError::Conflict(p) => self
+                .field_errors(state, &p.0)
+                .into_values()
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => String::new(),
+        };
+        self.render_with_status(
+            state,
+            status,
+            "error.html",
+            minijinja::context! { message_key => key, detail => detail },
+        )
+    }
+}
+
+/// Splits a comma- or semicolon-separated form field into labels.
+fn split_labels(text: &str) -> Vec<String> {
+    text.split([',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Problems of a store write that belong in a form, or the error page for the rest.
+fn form_problems(error: StoreError) -> Result<Problems, StoreError> {
+    match error {
+        StoreError::Invalid(p) | StoreError::Conflict(p) => Ok(p),
+        other => Err(other),
+    }
+}

@@ -1,0 +1,412 @@
+//! Inventory pages: the list with filters and search, the touchpoint with its history, and
+//! the forms to create and edit one.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use touchpoints_core::touchpoint::ImportanceInput;
+use touchpoints_core::transfer;
+use touchpoints_core::{
+    Catalog, Kind, Problem, Problems, Status, TouchpointFilter, TouchpointInput,
+};
+
+use super::{ACTOR, Page, form_problems, split_labels};
+use minijinja::value::Serde;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/touchpoints", get(list).post(create))
+        .route("/touchpoints/new", get(new_form))
+        .route("/touchpoints/export.csv", get(export_csv))
+        .route("/touchpoints/export.json", get(export_json))
+        .route("/touchpoints/{id}", get(show).post(update))
+        .route("/touchpoints/{id}/edit", get(edit_form))
+        .route("/touchpoints/{id}/retire", post(retire))
+        .route("/touchpoints/{id}/delete", post(delete))
+}
+
+/// The filter as an HTML form sends it: every field, empty when unused.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct FilterForm {
+    channel: String,
+    phase: String,
+    status: String,
+    kind: String,
+    owner: String,
+    group: String,
+    region: String,
+    q: String,
+}
+
+impl FilterForm {
+    fn filter(&self) -> TouchpointFilter {
+        TouchpointFilter {
+            channel: Some(self.channel.clone()),
+            phase: Some(self.phase.clone()),
+            status: Status::parse(&self.status),
+            kind: Kind::parse(&self.kind),
+            owner: Some(self.owner.clone()),
+            group: Some(self.group.clone()),
+            region: Some(self.region.clone()),
+            q: Some(self.q.clone()),
+        }
+        .normalized()
+    }
+}
+
+/// Distinct values of owners, target groups and regions, sorted, for the filter choices.
+fn choices(touchpoints: &[touchpoints_core::Touchpoint]) -> minijinja::Value {
+    let mut owners = std::collections::BTreeSet::new();
+    let mut groups = std::collections::BTreeSet::new();
+    let mut regions = std::collections::BTreeSet::new();
+    for t in touchpoints {
+        if !t.fields.owner.is_empty() {
+            owners.insert(t.fields.owner.clone());
+        }
+        groups.extend(t.fields.target_groups.iter().cloned());
+        regions.extend(t.fields.regions.iter().cloned());
+    }
+    minijinja::context! { owners => owners, groups => groups, regions => regions }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(form): Query<FilterForm>,
+) -> Response {
+    let result = async {
+        let catalog = state.store.catalog().await?;
+        let all = state
+            .store
+            .list_touchpoints(&TouchpointFilter::default())
+            .await?;
+        let filter = form.filter();
+        let shown: Vec<_> = all
+            .iter()
+            .filter(|t| filter.matches(&t.fields))
+            .cloned()
+            .collect();
+        Ok::<_, touchpoints_store::StoreError>((catalog, all, shown))
+    }
+    .await;
+    match result {
+        Ok((catalog, all, shown)) => page.render(
+            &state,
+            "touchpoints.html",
+            minijinja::context! {
+            section => "inventory",
+            catalog => Serde(catalog),
+            touchpoints => Serde(shown),
+            total => all.len(),
+            choices => Serde(choices(&all)),
+            filter => Serde(form),
+            statuses => Serde(Status::ALL.map(Status::as_str)),
+            kinds => Serde(Kind::ALL.map(Kind::as_str)),},
+        ),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+async fn export(
+    state: &AppState,
+    page: &Page,
+    form: &FilterForm,
+    format: transfer::Format,
+) -> Response {
+    match state.store.list_touchpoints(&form.filter()).await {
+        Ok(list) => {
+            let fields: Vec<_> = list.into_iter().map(|t| t.fields).collect();
+            let (body, content_type) = match format {
+                transfer::Format::Csv => (transfer::write_csv(&fields), "text/csv; charset=utf-8"),
+                transfer::Format::Json => (transfer::write_json(&fields), "application/json"),
+            };
+            let disposition = format!("attachment; filename=\"touchpoints.{}\"", format.as_str());
+            (
+                [
+                    (header::CONTENT_TYPE, content_type.to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(e) => page.error(state, e),
+    }
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    page: Page,
+    Query(form): Query<FilterForm>,
+) -> Response {
+    export(&state, &page, &form, transfer::Format::Csv).await
+}
+
+async fn export_json(
+    State(state): State<AppState>,
+    page: Page,
+    Query(form): Query<FilterForm>,
+) -> Response {
+    export(&state, &page, &form, transfer::Format::Json).await
+}
+
+async fn show(State(state): State<AppState>, page: Page, Path(id): Path<i64>) -> Response {
+    let result = async {
+        let touchpoint = state.store.touchpoint(id).await?;
+        let history = state.store.history(id).await?;
+        let catalog = state.store.catalog().await?;
+        Ok::<_, touchpoints_store::StoreError>((touchpoint, history, catalog))
+    }
+    .await;
+    match result {
+        Ok((touchpoint, history, catalog)) => page.render(
+            &state,
+            "touchpoint.html",
+            minijinja::context! {
+                section => "inventory",
+                channel => Serde(catalog.channel(&touchpoint.fields.channel)),
+                phase => Serde(catalog.phase(&touchpoint.fields.phase)),
+                importance_overall => format!("{:.1}", touchpoint.fields.importance.overall()),
+                touchpoint => Serde(touchpoint),
+                history => Serde(history),
+            },
+        ),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+/// The touchpoint form as the browser sends it. Everything is text, so that any input, even
+/// a tampered one, reaches validation and comes back with a message instead of a bare 422.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct TouchpointForm {
+    name: String,
+    description: String,
+    channel: String,
+    kind: String,
+    phase: String,
+    owner: String,
+    target_groups: String,
+    regions: String,
+    status: String,
+    importance_experience: String,
+    importance_loyalty: String,
+    importance_referral: String,
+    brand_fit: String,
+    notes: String,
+}
+
+impl TouchpointForm {
+    fn from_fields(f: &touchpoints_core::TouchpointFields) -> Self {
+        TouchpointForm {
+            name: f.name.clone(),
+            description: f.description.clone(),
+            channel: f.channel.clone(),
+            kind: f.kind.as_str().to_owned(),
+            phase: f.phase.clone(),
+            owner: f.owner.clone(),
+            target_groups: f.target_groups.join(", "),
+            regions: f.regions.join(", "),
+            status: f.status.as_str().to_owned(),
+            importance_experience: f.importance.experience.to_string(),
+            importance_loyalty: f.importance.loyalty.to_string(),
+            importance_referral: f.importance.referral.to_string(),
+            brand_fit: f.brand_fit.to_string(),
+            notes: f.notes.clone(),
+        }
+    }
+
+    fn blank() -> Self {
+        let three = || "3".to_owned();
+        TouchpointForm {
+            status: Status::Active.as_str().to_owned(),
+            importance_experience: three(),
+            importance_loyalty: three(),
+            importance_referral: three(),
+            brand_fit: three(),
+            ..TouchpointForm::default()
+        }
+    }
+
+    /// Validates the form into touchpoint content, with every problem at once.
+    fn validate(&self, catalog: &Catalog) -> Result<touchpoints_core::TouchpointFields, Problems> {
+        let mut problems = Problems::default();
+        let mut number = |field: &str, text: &str| -> i64 {
+            let text = text.trim();
+            if text.is_empty() {
+                return 3;
+            }
+            text.parse().unwrap_or_else(|_| {
+                problems.push(field, Problem::OutOfRange { min: 1, max: 5 });
+                3
+            })
+        };
+        let importance = ImportanceInput {
+            experience: number("importance_experience", &self.importance_experience),
+            loyalty: number("importance_loyalty", &self.importance_loyalty),
+            referral: number("importance_referral", &self.importance_referral),
+        };
+        let brand_fit = number("brand_fit", &self.brand_fit);
+        let kind = match self.kind.trim() {
+            "" => None,
+            k => Kind::parse(k).or_else(|| {
+                problems.push("kind", unknown(k, Kind::ALL.map(Kind::as_str)));
+                None
+            }),
+        };
+        let status = match self.status.trim() {
+            "" => None,
+            s => Status::parse(s).or_else(|| {
+                problems.push("status", unknown(s, Status::ALL.map(Status::as_str)));
+                None
+            }),
+        };
+        let input = TouchpointInput {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            channel: self.channel.clone(),
+            kind,
+            phase: self.phase.clone(),
+            owner: self.owner.clone(),
+            target_groups: split_labels(&self.target_groups),
+            regions: split_labels(&self.regions),
+            status,
+            importance,
+            brand_fit,
+            notes: self.notes.clone(),
+        };
+        match input.validate(catalog) {
+            Ok(fields) if problems.is_empty() => Ok(fields),
+            Ok(_) => Err(problems),
+            Err(more) => {
+                problems.0.extend(more.0);
+                Err(problems)
+            }
+        }
+    }
+}
+
+fn unknown<const N: usize>(value: &str, allowed: [&str; N]) -> Problem {
+    Problem::Unknown {
+        value: value.to_owned(),
+        allowed: allowed.iter().map(|s| (*s).to_owned()).collect(),
+    }
+}
+
+/// Renders the create or edit form, with the values and problems given.
+fn form_page(
+    state: &AppState,
+    page: &Page,
+    catalog: &Catalog,
+    form: &TouchpointForm,
+    id: Option<i64>,
+    problems: &[touchpoints_core::FieldProblem],
+) -> Response {
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page.render_with_status(
+        state,
+        status,
+        "touchpoint_form.html",
+        minijinja::context! {
+        section => "inventory",
+        catalog => Serde(catalog),
+        form => Serde(form),
+        id => Serde(id),
+        errors => Serde(page.field_errors(state, problems)),
+        statuses => Serde(Status::ALL.map(Status::as_str)),
+        kinds => Serde(Kind::ALL.map(Kind::as_str)),},
+    )
+}
+
+async fn new_form(State(state): State<AppState>, page: Page) -> Response {
+    match state.store.catalog().await {
+        Ok(catalog) => form_page(&state, &page, &catalog, &TouchpointForm::blank(), None, &[]),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+async fn edit_form(State(state): State<AppState>, page: Page, Path(id): Path<i64>) -> Response {
+    let result = async {
+        Ok::<_, touchpoints_store::StoreError>((
+            state.store.catalog().await?,
+            state.store.touchpoint(id).await?,
+        ))
+    }
+    .await;
+    match result {
+        Ok((catalog, t)) => form_page(
+            &state,
+            &page,
+            &catalog,
+            &TouchpointForm::from_fields(&t.fields),
+            Some(id),
+            &[],
+        ),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+/// Creates (no id) or updates a touchpoint from the form; on problems, shows the form again
+/// with the entered values and the problems next to their fields.
+async fn save(state: AppState, page: Page, id: Option<i64>, form: TouchpointForm) -> Response {
+    let catalog = match state.store.catalog().await {
+        Ok(c) => c,
+        Err(e) => return page.error(&state, e),
+    };
+    let fields = match form.validate(&catalog) {
+        Ok(fields) => fields,
+        Err(problems) => return form_page(&state, &page, &catalog, &form, id, &problems.0),
+    };
+    let written = match id {
+        None => state.store.create_touchpoint(&fields, ACTOR).await,
+        Some(id) => state.store.update_touchpoint(id, &fields, ACTOR).await,
+    };
+    match written {
+        Ok(t) => Redirect::to(&format!("/touchpoints/{}", t.id)).into_response(),
+        Err(e) => match form_problems(e) {
+            Ok(problems) => form_page(&state, &page, &catalog, &form, id, &problems.0),
+            Err(e) => page.error(&state, e),
+        },
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    axum::Form(form): axum::Form<TouchpointForm>,
+) -> Response {
+    save(state, page, None, form).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<TouchpointForm>,
+) -> Response {
+    save(state, page, Some(id), form).await
+}
+
+async fn retire(State(state): State<AppState>, page: Page, Path(id): Path<i64>) -> Response {
+    match state.store.retire_touchpoint(id, ACTOR).await {
+        Ok(_) => Redirect::to(&format!("/touchpoints/{id}")).into_response(),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+async fn delete(State(state): State<AppState>, page: Page, Path(id): Path<i64>) -> Response {
+    match state.store.delete_touchpoint(id, ACTOR).await {
+        Ok(()) => Redirect::to("/touchpoints").into_response(),
+        Err(e) => page.error(&state, e),
+    }
+}

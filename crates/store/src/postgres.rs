@@ -1,0 +1,44 @@
+//! The PostgreSQL backend: the production store, shared by any number of app servers.
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::{Result, StoreError};
+
+type Db = sqlx::Postgres;
+
+const BACKEND: &str = "postgres";
+
+/// Writes run in READ COMMITTED; every write checks what it depends on inside its transaction
+/// and the constraints catch the rest.
+const BEGIN: &str = "BEGIN";
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "inventory",
+    include_str!("../migrations/postgres/0001_inventory.sql"),
+)];
+
+#[path = "sql.rs"]
+mod sql;
+
+pub use sql::SqlStore as PostgresStore;
+
+impl PostgresStore {
+    /// Connects to the database the URL names and migrates it.
+    pub async fn open(url: &str) -> Result<PostgresStore> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("invalid PostgreSQL URL: {e}")))?;
+        PostgresStore::open_with(options).await
+    }
+
+    /// Like [`PostgresStore::open`], with options built by the caller (a schema, say).
+    pub async fn open_with(options: PgConnectOptions) -> Result<PostgresStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await?;
+        PostgresStore::prepare(pool, MIGRATIONS).await
+    }
+}

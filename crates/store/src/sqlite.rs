@@ -1,0 +1,53 @@
+//! The SQLite backend: the embedded default, one file beside the binary.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::AssertSqlSafe;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{Result, StoreError};
+
+type Db = sqlx::Sqlite;
+
+const BACKEND: &str = "sqlite";
+
+/// Take the write lock at the start: a deferred transaction that reads first and writes later
+/// fails at once with "database is locked" instead of waiting for the busy timeout.
+const BEGIN: &str = "BEGIN IMMEDIATE";
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "inventory",
+    include_str!("../migrations/sqlite/0001_inventory.sql"),
+)];
+
+#[path = "sql.rs"]
+mod sql;
+
+pub use sql::SqlStore as SqliteStore;
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file the URL names and migrates it.
+    pub async fn open(url: &str) -> Result<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("invalid SQLite URL \"{url}\": {e}")))?
+            .create_if_missing(true)
+            // WAL lets readers go on while one writer commits; NORMAL is durable in WAL mode
+            // except for the last transactions before a power loss.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        let store = SqliteStore::prepare(pool, MIGRATIONS).await?;
+        // Keeps the query planner's statistics fresh; cheap when nothing changed.
+        sqlx::query(AssertSqlSafe("PRAGMA optimize"))
+            .execute(&store.pool)
+            .await?;
+        Ok(store)
+    }
+}
