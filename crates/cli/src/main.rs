@@ -1,1 +1,212 @@
-fn main() {}
+//! The `touchpoints` command: serves the web UI and API, loads the demo company, imports and
+//! exports the inventory. It parses arguments, calls the library crates and turns their errors
+//! into messages and exit codes; the work itself happens there.
+
+mod demo;
+mod transfer;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use touchpoints_store::Store;
+
+#[derive(Parser)]
+#[command(
+    name = "touchpoints",
+    version,
+    about = "Customer touchpoint management: inventory, journey map, API and web UI"
+)]
+struct Cli {
+    /// Where the data lives: sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "TOUCHPOINTS_DATABASE",
+        default_value = "sqlite://touchpoints.db"
+    )]
+    database: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the API.
+    Serve {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, env = "TOUCHPOINTS_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Load the demo company first if the inventory is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill the database with a realistic German demo company.
+    Demo {
+        /// Load even though the inventory already holds touchpoints (same names are updated).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import touchpoints from CSV or JSON: all rows or none.
+    Import {
+        /// The file to read; `-` for standard input (then --format is needed).
+        file: String,
+        /// csv or json; taken from the file name if left out.
+        #[arg(long)]
+        format: Option<String>,
+        /// Check the file and report problems without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the touchpoints as CSV or JSON.
+    Export {
+        /// csv or json; taken from --output if left out, else csv.
+        #[arg(long)]
+        format: Option<String>,
+        /// The file to write; standard output if left out.
+        #[arg(long, short)]
+        output: Option<String>,
+    },
+    /// Create or update the database schema, then exit.
+    Migrate,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(database: &str) -> anyhow::Result<Arc<dyn Store>> {
+    touchpoints_store::open(database)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(database)))
+}
+
+/// The database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user_info = &url[scheme + 3..at];
+            let user = user_info.split(':').next().unwrap_or("");
+            format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { addr, demo } => {
+            init_logging();
+            let store = open(&cli.database).await?;
+            if demo {
+                demo::load(store.as_ref(), false).await?;
+            }
+            serve(store, addr, &cli.database).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { force } => {
+            let store = open(&cli.database).await?;
+            demo::load(store.as_ref(), force).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            file,
+            format,
+            dry_run,
+        } => {
+            let store = open(&cli.database).await?;
+            transfer::import(store.as_ref(), &file, format.as_deref(), dry_run).await
+        }
+        Command::Export { format, output } => {
+            let store = open(&cli.database).await?;
+            transfer::export(store.as_ref(), format.as_deref(), output.as_deref()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            open(&cli.database).await?;
+            println!("database {} is up to date", redact(&cli.database));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOUCHPOINTS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn serve(store: Arc<dyn Store>, addr: SocketAddr, database: &str) -> anyhow::Result<()> {
+    let state = touchpoints_server::AppState::new(store).map_err(anyhow::Error::msg)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(database = %redact(database), "database ready");
+    // Scripts and tests read this line to learn the port when --addr ends in :0.
+    println!("Touchpoints listening on http://{local}");
+    touchpoints_server::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM, so that requests in flight finish before the exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            redact("postgres://app:geheim@db.example:5432/tp"),
+            "postgres://app@db.example:5432/tp"
+        );
+        assert_eq!(redact("sqlite://touchpoints.db"), "sqlite://touchpoints.db");
+    }
+}
