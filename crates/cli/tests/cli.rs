@@ -1,0 +1,193 @@
+//! The `touchpoints` binary as a user runs it: real files, a real SQLite database, exit codes
+//! and messages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Self {
+        Workspace {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).expect("write fixture");
+        path
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+            .args(args)
+            .env(
+                "TOUCHPOINTS_DATABASE",
+                format!("sqlite://{}", self.path("t.db").display()),
+            )
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run touchpoints")
+    }
+
+    fn export_csv(&self) -> String {
+        let out = self.run(&["export", "--format", "csv"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+const HEADER: &str = "name,description,channel,phase,owner,target_groups,status,brand_fit\n";
+
+#[test]
+fn csv_import_round_trips_through_export() {
+    let ws = Workspace::new();
+    // As German Excel saves it: BOM, semicolons, CRLF.
+    let csv = "\u{feff}name;channel;phase;target_groups;status;notes\r\n\
+               Kundenhotline;phone;after-purchase;Familien, Best Ager;aktiv;\"Wartezeit; samstags\"\r\n\
+               Küchenplanung im Showroom;store;before-purchase;;geplant;\r\n";
+    let file = ws.write("inventar.csv", csv.as_bytes());
+    let out = ws.run(&["import", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 created, 0 updated, 0 unchanged"));
+
+    let exported = ws.export_csv();
+    assert!(exported.starts_with("name,description,channel,kind,phase"));
+    assert!(exported.contains("Kundenhotline"));
+    assert!(exported.contains("\"Wartezeit; samstags\""));
+
+    // Importing the export changes nothing.
+    let again = ws.write("export.csv", exported.as_bytes());
+    let out = ws.run(&["import", arg(&again)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("0 created, 0 updated, 2 unchanged"));
+}
+
+#[test]
+fn a_bad_row_names_row_and_column_and_imports_nothing() {
+    let ws = Workspace::new();
+    let csv = format!(
+        "{HEADER}Filiale;x,,store,during-purchase,,,active,3\n\
+         Hotline,,fax,after-purchase,,,active,3\n\
+         Chat,,chat,after-purchase,,,vielleicht,9\n"
+    );
+    let file = ws.write("bad.csv", csv.as_bytes());
+    let out = ws.run(&["import", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("row 3, column channel"), "{stderr}");
+    assert!(stderr.contains("row 4, column status"), "{stderr}");
+    assert!(stderr.contains("row 4, column brand_fit"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert_eq!(ws.export_csv().lines().count(), 1, "only the header");
+}
+
+#[test]
+fn invalid_utf8_is_reported_not_a_crash() {
+    let ws = Workspace::new();
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"Hotline,Beschreibung mit \xe4 in Latin-1,phone,after-purchase,,,active,3\n");
+    let file = ws.write("latin1.csv", &bytes);
+    let out = ws.run(&["import", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("row 2, column description"), "{stderr}");
+    assert_eq!(ws.export_csv().lines().count(), 1);
+}
+
+#[test]
+fn json_import_and_dry_run() {
+    let ws = Workspace::new();
+    let json = r#"[{"name": "Live-Chat", "channel": "chat", "phase": "after-purchase",
+                    "importance": {"experience": 5}, "regions": ["Nord"]}]"#;
+    let file = ws.write("touchpoints.json", json.as_bytes());
+    let out = ws.run(&["import", "--dry-run", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(ws.export_csv().lines().count(), 1, "a dry run writes nothing");
+    let out = ws.run(&["import", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = ws.run(&["export", "--format", "json"]);
+    let exported: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON export");
+    assert_eq!(exported[0]["name"], "Live-Chat");
+    assert_eq!(exported[0]["importance"]["experience"], 5);
+    assert_eq!(exported[0]["regions"][0], "Nord");
+}
+
+#[test]
+fn json_with_a_wrong_type_names_item_and_field() {
+    let ws = Workspace::new();
+    let json = r#"[{"name": "A", "channel": "chat", "phase": "after-purchase"},
+                   {"name": "B", "channel": "chat", "phase": "after-purchase", "brand_fit": "hoch"}]"#;
+    let file = ws.write("bad.json", json.as_bytes());
+    let out = ws.run(&["import", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("row 2, column brand_fit"), "{stderr}");
+    assert_eq!(ws.export_csv().lines().count(), 1);
+}
+
+#[test]
+fn unknown_format_and_missing_file_are_clear_errors() {
+    let ws = Workspace::new();
+    let file = ws.write("inventar.xls", b"x");
+    let out = ws.run(&["import", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--format"), "{}", text(&out.stderr));
+    let out = ws.run(&["import", "fehlt.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot read fehlt.csv"));
+    let out = ws.run(&["import", "--format", "xml", arg(&file)]);
+    assert!(text(&out.stderr).contains("unknown format \"xml\""));
+}
+
+#[test]
+fn demo_loads_once_and_protects_real_data() {
+    let ws = Workspace::new();
+    let out = ws.run(&["demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Nordlicht Wohnen"));
+    let rows = ws.export_csv().lines().count() - 1;
+    assert!((38..=45).contains(&rows), "{rows} demo touchpoints");
+    // Loading again is harmless.
+    let out = ws.run(&["demo"]);
+    assert!(out.status.success());
+    assert_eq!(ws.export_csv().lines().count() - 1, rows);
+
+    let other = Workspace::new();
+    let file = other.write(
+        "eigene.csv",
+        format!("{HEADER}Eigene Hotline,,phone,after-purchase,,,active,3\n").as_bytes(),
+    );
+    assert!(other.run(&["import", arg(&file)]).status.success());
+    let out = other.run(&["demo"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--force"));
+    assert_eq!(other.export_csv().lines().count(), 2);
+}
+
+#[test]
+fn an_unusable_database_url_says_so() {
+    let ws = Workspace::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+        .args(["export", "--database", "mysql://localhost/x"])
+        .current_dir(ws.dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("unsupported database URL"));
+}
