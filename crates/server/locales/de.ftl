@@ -86,6 +86,7 @@ updated-at = zuletzt geändert
 journey-title = Journey-Map
 journey-count = { $shown } von { $total } Touchpoints auf der Karte
 journey-all-channels = Auch Kanäle ohne Touchpoints zeigen
+journey-importance-hint = Die Zahl auf jeder Karte ist die Wichtigkeit aus Kundensicht (Mittel aus Erlebnis, Bindung und Empfehlung, 1–5).
 journey-empty = Die Karte ist leer: Erfassen Sie Touchpoints im Inventar.
 
 catalog-title = Kanäle & Phasen

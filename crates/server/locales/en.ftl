@@ -86,6 +86,7 @@ updated-at = last changed
 journey-title = Journey map
 journey-count = { $shown } of { $total } touchpoints on the map
 journey-all-channels = Show channels without touchpoints too
+journey-importance-hint = The number on each card is the importance from the customer's view (mean of experience, loyalty and referral, 1–5).
 journey-empty = The map is empty: add touchpoints to the inventory.
 
 catalog-title = Channels & phases

@@ -125,3 +125,25 @@ pub fn names(list: &[Value]) -> Vec<String> {
         .map(|t| t["name"].as_str().expect("a name").to_owned())
         .collect()
 }
+
+/// `path?k=v&…` with keys and values percent-encoded as UTF-8.
+pub fn with_query(path: &str, query: &[(&str, &str)]) -> String {
+    fn encode(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    if query.is_empty() {
+        return path.to_owned();
+    }
+    let pairs: Vec<String> = query
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
+}
