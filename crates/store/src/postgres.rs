@@ -20,6 +20,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
     include_str!("../migrations/postgres/0001_inventory.sql"),
 )];
 
+// The same SQL, compiled against this backend's `Db`: see sql.rs.
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql.rs"]
 mod sql;
 

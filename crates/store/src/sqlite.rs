@@ -22,6 +22,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
     include_str!("../migrations/sqlite/0001_inventory.sql"),
 )];
 
+// The same SQL, compiled against this backend's `Db`: see sql.rs.
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql.rs"]
 mod sql;
 

@@ -29,7 +29,7 @@ struct TestStore {
 enum Cleanup {
     Dir(#[allow(dead_code)] tempfile::TempDir),
     Schema {
-        admin: PgConnectOptions,
+        admin: Box<PgConnectOptions>,
         schema: String,
     },
 }
@@ -85,7 +85,10 @@ async fn postgres() -> Option<TestStore> {
         .expect("open postgres");
     Some(TestStore {
         store: Arc::new(store),
-        cleanup: Cleanup::Schema { admin, schema },
+        cleanup: Cleanup::Schema {
+            admin: Box::new(admin),
+            schema,
+        },
     })
 }
 
