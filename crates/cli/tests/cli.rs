@@ -101,7 +101,9 @@ fn a_bad_row_names_row_and_column_and_imports_nothing() {
 fn invalid_utf8_is_reported_not_a_crash() {
     let ws = Workspace::new();
     let mut bytes = HEADER.as_bytes().to_vec();
-    bytes.extend_from_slice(b"Hotline,Beschreibung mit \xe4 in Latin-1,phone,after-purchase,,,active,3\n");
+    bytes.extend_from_slice(
+        b"Hotline,Beschreibung mit \xe4 in Latin-1,phone,after-purchase,,,active,3\n",
+    );
     let file = ws.write("latin1.csv", &bytes);
     let out = ws.run(&["import", arg(&file)]);
     assert_eq!(out.status.code(), Some(1));
@@ -118,7 +120,11 @@ fn json_import_and_dry_run() {
     let file = ws.write("touchpoints.json", json.as_bytes());
     let out = ws.run(&["import", "--dry-run", arg(&file)]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(ws.export_csv().lines().count(), 1, "a dry run writes nothing");
+    assert_eq!(
+        ws.export_csv().lines().count(),
+        1,
+        "a dry run writes nothing"
+    );
     let out = ws.run(&["import", arg(&file)]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = ws.run(&["export", "--format", "json"]);
@@ -147,7 +153,11 @@ fn unknown_format_and_missing_file_are_clear_errors() {
     let file = ws.write("inventar.xls", b"x");
     let out = ws.run(&["import", arg(&file)]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("--format"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--format"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = ws.run(&["import", "fehlt.csv"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("cannot read fehlt.csv"));
