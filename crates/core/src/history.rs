@@ -193,4 +193,32 @@ mod tests {
         assert!(!fields.contains(&"regions".to_string()));
         assert!(!fields.contains(&"notes".to_string()));
     }
+
+    proptest::proptest! {
+        /// A diff is empty exactly when nothing differs, and names each changed field once.
+        #[test]
+        fn diff_is_empty_only_for_equal_versions(
+            owner in "[A-Za-zÄÖÜäöüß ]{0,12}",
+            loyalty in 1u8..=5,
+            retired in proptest::bool::ANY,
+            groups in proptest::collection::vec("[A-Za-z]{1,8}", 0..4),
+        ) {
+            let before = sample();
+            let mut after = sample();
+            after.owner = owner;
+            after.importance.loyalty = loyalty;
+            after.target_groups = groups;
+            if retired {
+                after.status = Status::Retired;
+            }
+            let changes = diff(&before, &after);
+            proptest::prop_assert_eq!(changes.is_empty(), before == after);
+            let mut fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+            fields.dedup();
+            proptest::prop_assert_eq!(fields.len(), changes.len());
+            for c in &changes {
+                proptest::prop_assert_ne!(&c.before, &c.after);
+            }
+        }
+    }
 }

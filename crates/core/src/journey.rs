@@ -122,4 +122,44 @@ mod tests {
         assert_eq!(full.rows.len(), catalog.channels.len());
         assert_eq!(full.len(), 3);
     }
+
+    proptest::proptest! {
+        /// Every touchpoint filed under a known channel and phase appears exactly once, in
+        /// the row of its channel and the column of its phase.
+        #[test]
+        fn every_touchpoint_lands_once_in_its_cell(
+            placements in proptest::collection::vec((0usize..13, 0usize..3, 1i64..=5), 0..60)
+        ) {
+            let catalog = Catalog { channels: default_channels(), phases: default_phases() };
+            let tps: Vec<Touchpoint> = placements
+                .iter()
+                .enumerate()
+                .map(|(i, &(c, p, e))| {
+                    let id = i64::try_from(i).expect("small");
+                    touchpoint(
+                        id,
+                        &format!("T{i}"),
+                        &catalog.channels[c].key,
+                        &catalog.phases[p].key,
+                        e,
+                    )
+                })
+                .collect();
+            let map = JourneyMap::build(&catalog, &tps, false);
+            proptest::prop_assert_eq!(map.len(), tps.len());
+            for t in &tps {
+                let mut found = 0;
+                for row in &map.rows {
+                    for (column, cell) in row.cells.iter().enumerate() {
+                        for card in cell.iter().filter(|card| card.id == t.id) {
+                            found += 1;
+                            proptest::prop_assert_eq!(&row.channel.key, &card.fields.channel);
+                            proptest::prop_assert_eq!(&map.phases[column].key, &card.fields.phase);
+                        }
+                    }
+                }
+                proptest::prop_assert_eq!(found, 1);
+            }
+        }
+    }
 }

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
-use serde_json::error::Category;
 use touchpoints_core::{Problem, Problems};
 
 use crate::error::ApiError;
@@ -42,27 +41,20 @@ where
     }
 }
 
-/// Parses a JSON body into `T`, classifying errors as described in the module docs.
+/// Parses a JSON body into `T`, classifying errors as described in the module docs. Syntax is
+/// checked first, so a broken body is a 400 whatever it contains.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let inner = e.inner();
-        match inner.classify() {
-            Category::Data => {
-                let (field, problem) = data_problem(&e.path().to_string(), inner);
-                ApiError::Unprocessable(Problems::single(field, problem))
-            }
-            Category::Syntax | Category::Eof | Category::Io => ApiError::BadRequest(format!(
-                "malformed JSON at line {}, column {}: {inner}",
-                inner.line(),
-                inner.column()
-            )),
-        }
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::BadRequest(format!(
+            "malformed JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
     })?;
-    deserializer
-        .end()
-        .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
-    Ok(value)
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let (field, problem) = data_problem(&e.path().to_string(), e.inner());
+        ApiError::Unprocessable(Problems::single(field, problem))
+    })
 }
 
 /// Names the field of a data error. serde reports a missing or unknown field at the path of
@@ -90,9 +82,10 @@ fn data_problem(path: &str, error: &serde_json::Error) -> (String, Problem) {
     };
     if let Some(name) = quoted("missing field `") {
         (join(&name), Problem::Required)
-    } else if let Some(name) = quoted("unknown field `") {
+    } else if message.starts_with("unknown field `") {
+        // Here serde's path already ends in the unknown field.
         (
-            join(&name),
+            base.to_owned(),
             Problem::Invalid {
                 reason: format!(
                     "unknown field{}",
