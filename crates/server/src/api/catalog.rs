@@ -1,10 +1,10 @@
 //! Channels and journey phases in the API: list, put (insert or update by key), delete.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use touchpoints_core::{Channel, Phase, Problem, Problems};
 
-use super::json::Json;
+use super::extract::{Json, Path};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 

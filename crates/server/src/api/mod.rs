@@ -3,7 +3,7 @@
 
 mod catalog;
 mod docs;
-pub mod json;
+pub mod extract;
 mod touchpoints;
 
 use axum::Router;
@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::put(catalog::put_phase).delete(catalog::delete_phase),
         )
         .route("/openapi.json", get(docs::openapi_json))
+        .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .fallback(|| async {
             crate::error::ApiError::NotFound {
                 entity: "API endpoint",

@@ -1,7 +1,7 @@
 //! Touchpoints in the API: list with filters, read, create, replace, retire, delete, history,
 //! and the journey map.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use touchpoints_core::history::HistoryEntry;
@@ -9,7 +9,7 @@ use touchpoints_core::journey::JourneyMap;
 use touchpoints_core::{Touchpoint, TouchpointFilter, TouchpointInput};
 
 use super::ACTOR;
-use super::json::Json;
+use super::extract::{Json, Path, Query};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 

@@ -16,6 +16,8 @@ use touchpoints_core::{
 use super::{ACTOR, Page, form_problems, split_labels};
 use minijinja::value::Serde;
 
+use touchpoints_store::StoreError;
+
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -28,6 +30,15 @@ pub fn routes() -> Router<AppState> {
         .route("/touchpoints/{id}/edit", get(edit_form))
         .route("/touchpoints/{id}/retire", post(retire))
         .route("/touchpoints/{id}/delete", post(delete))
+}
+
+const NOT_FOUND: StoreError = StoreError::NotFound {
+    entity: "touchpoint",
+};
+
+/// A touchpoint id from the address; anything else names no touchpoint.
+fn parse_id(text: &str) -> Option<i64> {
+    text.parse().ok()
 }
 
 /// The filter as an HTML form sends it: every field, empty when unused.
@@ -92,7 +103,7 @@ async fn list(
             .filter(|t| filter.matches(&t.fields))
             .cloned()
             .collect();
-        Ok::<_, touchpoints_store::StoreError>((catalog, all, shown))
+        Ok::<_, StoreError>((catalog, all, shown))
     }
     .await;
     match result {
@@ -156,12 +167,15 @@ async fn export_json(
     export(&state, &page, &form, transfer::Format::Json).await
 }
 
-async fn show(State(state): State<AppState>, page: Page, Path(id): Path<i64>) -> Response {
+async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page.error(&state, NOT_FOUND);
+    };
     let result = async {
         let touchpoint = state.store.touchpoint(id).await?;
         let history = state.store.history(id).await?;
         let catalog = state.store.catalog().await?;
-        Ok::<_, touchpoints_store::StoreError>((touchpoint, history, catalog))
+        Ok::<_, StoreError>((touchpoint, history, catalog))
     }
     .await;
     match result {
@@ -335,9 +349,12 @@ async fn new_form(State(state): State<AppState>, page: Page) -> Response {
     }
 }
 
-async fn edit_form(State(state): State<AppState>, page: Page, Path(id): Path<i64>) -> Response {
+async fn edit_form(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page.error(&state, NOT_FOUND);
+    };
     let result = async {
-        Ok::<_, touchpoints_store::StoreError>((
+        Ok::<_, StoreError>((
             state.store.catalog().await?,
             state.store.touchpoint(id).await?,
         ))
@@ -391,20 +408,29 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     axum::Form(form): axum::Form<TouchpointForm>,
 ) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page.error(&state, NOT_FOUND);
+    };
     save(state, page, Some(id), form).await
 }
 
-async fn retire(State(state): State<AppState>, page: Page, Path(id): Path<i64>) -> Response {
+async fn retire(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page.error(&state, NOT_FOUND);
+    };
     match state.store.retire_touchpoint(id, ACTOR).await {
         Ok(_) => Redirect::to(&format!("/touchpoints/{id}")).into_response(),
         Err(e) => page.error(&state, e),
     }
 }
 
-async fn delete(State(state): State<AppState>, page: Page, Path(id): Path<i64>) -> Response {
+async fn delete(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return page.error(&state, NOT_FOUND);
+    };
     match state.store.delete_touchpoint(id, ACTOR).await {
         Ok(()) => Redirect::to("/touchpoints").into_response(),
         Err(e) => page.error(&state, e),

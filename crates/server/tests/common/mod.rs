@@ -27,7 +27,9 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
-        let address = listener.local_addr().expect("local address of the listener");
+        let address = listener
+            .local_addr()
+            .expect("local address of the listener");
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
             touchpoints_server::serve(listener, state, async {

@@ -1,10 +1,13 @@
-//! The JSON body extractor of the API. Unlike axum's own, it tells apart a body that is not
-//! JSON (400) from JSON that does not fit (422), and names the field that does not fit, with
-//! its path (`importance.loyalty`), in the common error shape.
+//! The extractors of the API. Unlike axum's own, they answer in the common error shape: a
+//! body that is not JSON is a 400, JSON that does not fit a 422 naming the field with its path
+//! (`importance.loyalty`); a bad path segment or query parameter is named the same way.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use touchpoints_core::{Problem, Problems};
 
@@ -36,8 +39,56 @@ where
         }
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|e| ApiError::BadRequest(format!("cannot read the body: {e}")))?;
+            .map_err(|e: BytesRejection| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::BadRequest(format!("cannot read the body: {e}"))
+                }
+            })?;
         parse(&bytes).map(Json)
+    }
+}
+
+/// Path parameters; one that does not parse (`/touchpoints/abc`) is a 404, as no such
+/// resource can exist.
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(_) => Err(ApiError::NotFound { entity: "resource" }),
+        }
+    }
+}
+
+/// Query parameters; one that does not fit is a 422 naming the parameter.
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Query)
+            .map_err(|e| {
+                let (field, problem) = data_problem(&e.path().to_string(), e.inner());
+                ApiError::Unprocessable(Problems::single(field, problem))
+            })
     }
 }
 
@@ -59,7 +110,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 /// Names the field of a data error. serde reports a missing or unknown field at the path of
 /// the object that lacks or has it, so the field's own name is taken from the message.
-fn data_problem(path: &str, error: &serde_json::Error) -> (String, Problem) {
+fn data_problem(path: &str, error: &impl std::fmt::Display) -> (String, Problem) {
     let message = error.to_string();
     // serde_json appends " at line L column C"; the field name is enough for people.
     let message = message
@@ -102,6 +153,8 @@ fn data_problem(path: &str, error: &serde_json::Error) -> (String, Problem) {
 
 #[cfg(test)]
 mod tests {
+    use std::future::Future;
+
     use super::*;
     use touchpoints_core::TouchpointInput;
 
@@ -135,6 +188,35 @@ mod tests {
             problem(r#"{"name":"x","channel":"store","phase":"p","status":"vielleicht"}"#);
         assert_eq!(field, "status");
         assert!(matches!(p, Problem::Invalid { reason } if reason.contains("planned")));
+    }
+
+    #[test]
+    fn query_problems_name_the_parameter() {
+        let uri: axum::http::Uri = "/x?status=vielleicht&channel=store".parse().expect("uri");
+        let (mut parts, ()) = axum::http::Request::builder()
+            .uri(uri)
+            .body(())
+            .expect("request")
+            .into_parts();
+        let result = block_on(
+            Query::<touchpoints_core::TouchpointFilter>::from_request_parts(&mut parts, &()),
+        );
+        match result {
+            Err(ApiError::Unprocessable(p)) => assert_eq!(p.0[0].field, "status"),
+            Err(other) => panic!("expected 422, got {other:?}"),
+            Ok(_) => panic!("expected 422, got a filter"),
+        }
+    }
+
+    /// The extractor never awaits anything pending, so one poll completes it.
+    fn block_on<F: Future>(future: F) -> F::Output {
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        let mut future = std::pin::pin!(future);
+        match future.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(output) => output,
+            std::task::Poll::Pending => panic!("the extractor awaited"),
+        }
     }
 
     #[test]

@@ -1,0 +1,846 @@
+//! The web UI over real HTTP: languages, forms with their redirects and inline errors, the
+//! journey map, search, exports, the catalog page and the health check.
+
+mod common;
+
+use common::{Server, input, names, with_query};
+use reqwest::StatusCode;
+use reqwest::header::{
+    ACCEPT_LANGUAGE, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
+};
+use serde_json::{Value, json};
+
+/// Sends a request and returns its status, its `Location` (if any) and its body.
+async fn fetch(request: reqwest::RequestBuilder) -> (StatusCode, Option<String>, String) {
+    let response = request.send().await.expect("send request");
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .map(|v| v.to_str().expect("Location is text").to_owned());
+    let body = response.text().await.expect("read response body");
+    (status, location, body)
+}
+
+/// A page that must answer 200.
+async fn page(server: &Server, path: &str) -> String {
+    let (status, _, body) = fetch(server.get(path)).await;
+    assert_eq!(status, StatusCode::OK, "GET {path}: {body}");
+    body
+}
+
+/// A complete, valid touchpoint form as the browser sends it, with some fields replaced.
+fn form(overrides: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = [
+        ("name", "Kassenbereich"),
+        ("description", "Kasse mit Wartebereich für Familien"),
+        ("channel", "store"),
+        ("kind", ""),
+        ("phase", "during-purchase"),
+        ("owner", "Filialteam"),
+        ("target_groups", "Familien, Senioren"),
+        ("regions", "Nord"),
+        ("status", "active"),
+        ("importance_experience", "4"),
+        ("importance_loyalty", "3"),
+        ("importance_referral", "2"),
+        ("brand_fit", "5"),
+        ("notes", "Samstags lange Schlangen"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect();
+    for (key, value) in overrides {
+        let field = fields
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .unwrap_or_else(|| panic!("no form field {key}"));
+        field.1 = (*value).to_owned();
+    }
+    fields
+}
+
+/// Posts the form to `path`.
+async fn submit(
+    server: &Server,
+    path: &str,
+    fields: &[(&'static str, String)],
+) -> (StatusCode, Option<String>, String) {
+    fetch(server.post(path).form(fields)).await
+}
+
+/// Creates a touchpoint through the form; returns its id.
+async fn create_by_form(server: &Server, fields: &[(&'static str, String)]) -> i64 {
+    let (status, location, body) = submit(server, "/touchpoints", fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let location = location.expect("a Location");
+    location
+        .strip_prefix("/touchpoints/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("redirect to {location}"))
+}
+
+/// The HTML of the journey-map cell of a channel and a phase, if the map has one.
+fn cell<'a>(html: &'a str, channel: &str, phase: &str) -> Option<&'a str> {
+    let open = format!(r#"<td data-channel="{channel}" data-phase="{phase}">"#);
+    let start = html.find(&open)? + open.len();
+    let end = html[start..].find("</td>").expect("the cell ends") + start;
+    Some(&html[start..end])
+}
+
+// --- languages ----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn form_speaks_german_to_a_german_browser() {
+    let server = Server::start().await;
+    let (status, _, html) = fetch(
+        server
+            .get("/touchpoints/new")
+            .header(ACCEPT_LANGUAGE, "de-DE,de;q=0.9,en;q=0.8"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"<html lang="de">"#));
+    assert!(
+        html.contains(r#"<label for="channel">Kanal</label>"#),
+        "{html}"
+    );
+    assert!(html.contains("Speichern"));
+    assert!(!html.contains(">Save<"));
+}
+
+#[tokio::test]
+async fn form_speaks_english_to_an_english_browser() {
+    let server = Server::start().await;
+    let (status, _, html) = fetch(
+        server
+            .get("/touchpoints/new")
+            .header(ACCEPT_LANGUAGE, "en-GB,en;q=0.9"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(
+        html.contains(r#"<label for="channel">Channel</label>"#),
+        "{html}"
+    );
+    assert!(html.contains(">Save<"));
+    assert!(!html.contains("Speichern"));
+}
+
+#[tokio::test]
+async fn pages_default_to_german() {
+    let server = Server::start().await;
+    for accept in [None, Some("fr-FR, it;q=0.5")] {
+        let mut request = server.get("/touchpoints/new");
+        if let Some(accept) = accept {
+            request = request.header(ACCEPT_LANGUAGE, accept);
+        }
+        let (_, _, html) = fetch(request).await;
+        assert!(html.contains(r#"<html lang="de">"#), "{accept:?}");
+        assert!(html.contains("Speichern"), "{accept:?}");
+    }
+}
+
+#[tokio::test]
+async fn lang_parameter_is_remembered_in_a_cookie_that_beats_accept_language() {
+    let server = Server::start().await;
+    let response = server
+        .get("/touchpoints/new?lang=en")
+        .header(ACCEPT_LANGUAGE, "de-DE")
+        .send()
+        .await
+        .expect("send");
+    let cookie = response
+        .headers()
+        .get(SET_COOKIE)
+        .expect("a Set-Cookie header")
+        .to_str()
+        .expect("cookie is text")
+        .to_owned();
+    assert!(cookie.starts_with("lang=en;"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    let html = response.text().await.expect("body");
+    assert!(html.contains(">Save<"));
+
+    let response = server
+        .get("/touchpoints/new")
+        .header(ACCEPT_LANGUAGE, "de-DE")
+        .header(COOKIE, "theme=dark; lang=en")
+        .send()
+        .await
+        .expect("send");
+    assert!(
+        response.headers().get(SET_COOKIE).is_none(),
+        "only ?lang= sets the cookie"
+    );
+    let html = response.text().await.expect("body");
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(html.contains(r#"<label for="channel">Channel</label>"#));
+
+    // The parameter beats the cookie.
+    let (_, _, html) = fetch(
+        server
+            .get("/touchpoints/new?lang=de")
+            .header(COOKIE, "lang=en"),
+    )
+    .await;
+    assert!(html.contains("Speichern"));
+}
+
+// --- touchpoint forms ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn form_post_creates_and_redirects_to_the_detail_page() {
+    let server = Server::start().await;
+    let (status, location, _) = submit(&server, "/touchpoints", &form(&[])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let list = server.list().await;
+    assert_eq!(names(&list), ["Kassenbereich"]);
+    let id = list[0]["id"].as_i64().expect("an id");
+    assert_eq!(
+        location.as_deref(),
+        Some(format!("/touchpoints/{id}").as_str())
+    );
+
+    let stored = &list[0];
+    assert_eq!(
+        stored["kind"], "physical",
+        "an empty kind comes from the channel"
+    );
+    assert_eq!(stored["target_groups"], json!(["Familien", "Senioren"]));
+    assert_eq!(
+        stored["importance"],
+        json!({"experience": 4, "loyalty": 3, "referral": 2})
+    );
+    assert_eq!(stored["brand_fit"], 5);
+
+    let html = page(&server, &format!("/touchpoints/{id}")).await;
+    assert!(html.contains("<h1>Kassenbereich</h1>"), "{html}");
+    assert!(html.contains("Kasse mit Wartebereich für Familien"));
+    assert!(
+        html.contains("<strong>Angelegt</strong>"),
+        "a history entry"
+    );
+    assert!(html.contains("<td>web</td>"), "the actor");
+}
+
+#[tokio::test]
+async fn empty_name_shows_the_form_again_with_the_entered_values() {
+    let server = Server::start().await;
+    let (status, location, html) = submit(&server, "/touchpoints", &form(&[("name", "  ")])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(location, None);
+    assert_eq!(html.matches(r#"aria-invalid="true""#).count(), 1, "{html}");
+    assert!(html.contains(r#"<input id="name" name="name" type="text" value="  " required maxlength="120" aria-invalid="true" aria-describedby="name-error">"#), "{html}");
+    assert!(html.contains(r#"<p class="field-error" id="name-error">Bitte ausfüllen.</p>"#));
+    assert!(html.contains(r#"role="alert""#), "an error summary");
+    assert!(html.contains(">Kasse mit Wartebereich für Familien</textarea>"));
+    assert!(html.contains(">Samstags lange Schlangen</textarea>"));
+    assert!(html.contains(r#"value="Filialteam""#));
+    assert!(html.contains(r#"value="Familien, Senioren""#));
+    assert!(html.contains(r#"<option value="store" selected>"#));
+    assert!(html.contains(r#"<option value="during-purchase" selected>"#));
+    assert!(
+        html.contains(r#"<option value="5" selected>5</option>"#),
+        "brand fit"
+    );
+    assert!(
+        html.contains(r#"action="/touchpoints""#),
+        "still the create form"
+    );
+    assert_eq!(server.count().await, 0);
+}
+
+#[tokio::test]
+async fn errors_are_shown_in_the_page_language() {
+    let server = Server::start().await;
+    let (status, _, html) = fetch(
+        server
+            .post("/touchpoints")
+            .header(ACCEPT_LANGUAGE, "en")
+            .form(&form(&[("name", "")])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(r#"<p class="field-error" id="name-error">Please fill in.</p>"#),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn tampered_channel_is_a_field_error_not_a_server_error() {
+    let server = Server::start().await;
+    let (status, _, html) = submit(&server, "/touchpoints", &form(&[("channel", "fax")])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains(r#"<select id="channel" name="channel" aria-invalid="true""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<p class="field-error" id="channel-error">"#));
+    assert!(html.contains("fax"));
+    assert_eq!(server.count().await, 0);
+}
+
+#[tokio::test]
+async fn tampered_kind_status_and_phase_are_field_errors() {
+    let server = Server::start().await;
+    let (status, _, html) = submit(
+        &server,
+        "/touchpoints",
+        &form(&[
+            ("kind", "hologram"),
+            ("status", "vielleicht"),
+            ("phase", "nie"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    for field in ["kind", "status", "phase"] {
+        assert!(
+            html.contains(&format!(r#"id="{field}-error""#)),
+            "{field}: {html}"
+        );
+    }
+    assert_eq!(server.count().await, 0);
+}
+
+#[tokio::test]
+async fn non_numeric_importance_is_a_field_error_not_a_server_error() {
+    let server = Server::start().await;
+    let (status, _, html) = submit(
+        &server,
+        "/touchpoints",
+        &form(&[("importance_loyalty", "viel"), ("brand_fit", "9")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains(r#"<p class="field-error" id="importance_loyalty-error">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<p class="field-error" id="brand_fit-error">"#),
+        "{html}"
+    );
+    assert_eq!(html.matches(r#"aria-invalid="true""#).count(), 2);
+    assert_eq!(server.count().await, 0);
+}
+
+#[tokio::test]
+async fn duplicate_name_shows_a_message_and_creates_nothing() {
+    let server = Server::start().await;
+    server.create(&input("Kassenbereich")).await;
+    let (status, _, html) = submit(
+        &server,
+        "/touchpoints",
+        &form(&[("name", " KASSENBEREICH ")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains(r#"<p class="field-error" id="name-error">"#),
+        "{html}"
+    );
+    assert!(html.contains("gibt es schon"), "{html}");
+    assert!(
+        html.contains(r#"value=" KASSENBEREICH ""#),
+        "the entry is kept"
+    );
+    assert_eq!(names(&server.list().await), ["Kassenbereich"]);
+}
+
+#[tokio::test]
+async fn edit_form_is_filled_with_the_stored_values() {
+    let server = Server::start().await;
+    let id = create_by_form(&server, &form(&[])).await;
+    let html = page(&server, &format!("/touchpoints/{id}/edit")).await;
+    assert!(
+        html.contains(&format!(r#"action="/touchpoints/{id}""#)),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="Kassenbereich""#));
+    assert!(html.contains(r#"value="Familien, Senioren""#));
+    assert!(html.contains(r#"<option value="physical" selected>"#));
+    assert!(html.contains(">Samstags lange Schlangen</textarea>"));
+}
+
+#[tokio::test]
+async fn form_post_to_a_touchpoint_updates_it_and_redirects() {
+    let server = Server::start().await;
+    let id = create_by_form(&server, &form(&[])).await;
+    let path = format!("/touchpoints/{id}");
+    let (status, location, _) = submit(
+        &server,
+        &path,
+        &form(&[("owner", "Zentrale"), ("status", "planned")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(path.as_str()));
+
+    let stored = server.get_json(&format!("/api/v1{path}")).await;
+    assert_eq!(stored["owner"], "Zentrale");
+    assert_eq!(stored["status"], "planned");
+    let history = server.get_json(&format!("/api/v1{path}/history")).await;
+    assert_eq!(history[0]["action"], "updated");
+    assert_eq!(history[0]["actor"], "web");
+    let changed: Vec<&Value> = history[0]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| &c["field"])
+        .collect();
+    assert_eq!(changed, [&json!("owner"), &json!("status")]);
+
+    let html = page(&server, &path).await;
+    assert!(html.contains("<strong>Geändert</strong>"), "{html}");
+    assert!(html.contains("<ins>Zentrale</ins>"), "{html}");
+}
+
+#[tokio::test]
+async fn invalid_update_shows_the_edit_form_and_changes_nothing() {
+    let server = Server::start().await;
+    let id = create_by_form(&server, &form(&[])).await;
+    let before = server.get_json(&format!("/api/v1/touchpoints/{id}")).await;
+    let (status, _, html) = submit(
+        &server,
+        &format!("/touchpoints/{id}"),
+        &form(&[("name", ""), ("owner", "Zentrale")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(&format!(r#"action="/touchpoints/{id}""#)),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="Zentrale""#));
+    assert_eq!(
+        server.get_json(&format!("/api/v1/touchpoints/{id}")).await,
+        before
+    );
+}
+
+#[tokio::test]
+async fn renaming_onto_another_name_in_the_form_is_an_inline_error() {
+    let server = Server::start().await;
+    server.create(&input("Umkleide")).await;
+    let id = create_by_form(&server, &form(&[])).await;
+    let before = server.get_json(&format!("/api/v1/touchpoints/{id}")).await;
+    let (status, _, html) = submit(
+        &server,
+        &format!("/touchpoints/{id}"),
+        &form(&[("name", "umkleide")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains(r#"<p class="field-error" id="name-error">"#),
+        "{html}"
+    );
+    assert_eq!(
+        server.get_json(&format!("/api/v1/touchpoints/{id}")).await,
+        before
+    );
+}
+
+#[tokio::test]
+async fn retire_button_retires_and_redirects_to_the_touchpoint() {
+    let server = Server::start().await;
+    let id = create_by_form(&server, &form(&[])).await;
+    let path = format!("/touchpoints/{id}");
+    assert!(
+        page(&server, &path)
+            .await
+            .contains(&format!(r#"action="{path}/retire""#))
+    );
+
+    let (status, location, _) = fetch(server.post(&format!("{path}/retire"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(path.as_str()));
+    assert_eq!(
+        server.get_json(&format!("/api/v1{path}")).await["status"],
+        "retired"
+    );
+    let html = page(&server, &path).await;
+    assert!(html.contains("status-retired"));
+    assert!(html.contains("<strong>Eingestellt</strong>"));
+    assert!(
+        !html.contains(&format!(r#"action="{path}/retire""#)),
+        "no retire button on a retired touchpoint"
+    );
+}
+
+#[tokio::test]
+async fn delete_button_deletes_and_redirects_to_the_list() {
+    let server = Server::start().await;
+    let id = create_by_form(&server, &form(&[])).await;
+    let (status, location, _) = fetch(server.post(&format!("/touchpoints/{id}/delete"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/touchpoints"));
+    assert_eq!(server.count().await, 0);
+    let (status, _, html) = fetch(server.get(&format!("/touchpoints/{id}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Nicht gefunden"));
+}
+
+#[tokio::test]
+async fn missing_touchpoint_is_a_404_page() {
+    let server = Server::start().await;
+    for (method, path) in [
+        ("GET", "/touchpoints/4711"),
+        ("GET", "/touchpoints/4711/edit"),
+        ("POST", "/touchpoints/4711/retire"),
+        ("POST", "/touchpoints/4711/delete"),
+    ] {
+        let request = if method == "GET" {
+            server.get(path)
+        } else {
+            server.post(path)
+        };
+        let response = request.send().await.expect("send");
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{method} {path}");
+        assert!(
+            response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html")),
+            "{method} {path}"
+        );
+        let html = response.text().await.expect("body");
+        assert!(
+            html.contains("<h1>Nicht gefunden</h1>"),
+            "{method} {path}: {html}"
+        );
+    }
+    let (status, _, _) = submit(&server, "/touchpoints/4711", &form(&[])).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "updating a missing touchpoint"
+    );
+    assert_eq!(server.count().await, 0);
+}
+
+#[tokio::test]
+async fn non_numeric_id_is_a_404_page() {
+    let server = Server::start().await;
+    let response = server.get("/touchpoints/abc").send().await.expect("send");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = response.text().await.expect("body");
+    assert!(html.contains("<h1>Nicht gefunden</h1>"), "{html}");
+}
+
+#[tokio::test]
+async fn text_from_users_is_escaped() {
+    let server = Server::start().await;
+    let id = server
+        .create(&input(r#"<script>alert("x")</script>"#))
+        .await["id"]
+        .as_i64()
+        .expect("an id");
+    for path in [
+        format!("/touchpoints/{id}"),
+        "/touchpoints".to_owned(),
+        "/journey".to_owned(),
+    ] {
+        let html = page(&server, &path).await;
+        assert!(!html.contains("<script>alert"), "{path}");
+        assert!(html.contains("&lt;script&gt;"), "{path}");
+    }
+}
+
+// --- journey map, inventory, exports ------------------------------------------------------
+
+async fn store_and_hotline(server: &Server) {
+    server.create(&input("Kassenbereich")).await;
+    server
+        .create(&json!({
+            "name": "Hotline", "channel": "phone", "phase": "after-purchase",
+            "status": "retired", "owner": "Kundenservice",
+        }))
+        .await;
+}
+
+#[tokio::test]
+async fn journey_shows_each_touchpoint_as_a_card_in_its_cell() {
+    let server = Server::start().await;
+    store_and_hotline(&server).await;
+    let html = page(&server, "/journey").await;
+
+    let store = cell(&html, "store", "during-purchase").expect("a store cell");
+    assert!(store.contains(r#"class="card status-active""#), "{store}");
+    assert!(store.contains("Kassenbereich"), "{store}");
+    let phone = cell(&html, "phone", "after-purchase").expect("a phone cell");
+    assert!(phone.contains(r#"class="card status-retired""#), "{phone}");
+    assert!(phone.contains("Hotline"), "{phone}");
+
+    let empty = cell(&html, "store", "before-purchase").expect("an empty cell");
+    assert!(!empty.contains("card"), "{empty}");
+    assert!(
+        cell(&html, "website", "before-purchase").is_none(),
+        "no empty rows"
+    );
+}
+
+#[tokio::test]
+async fn journey_status_filter_hides_the_others() {
+    let server = Server::start().await;
+    store_and_hotline(&server).await;
+    let html = page(&server, "/journey?status=retired").await;
+    assert!(cell(&html, "store", "during-purchase").is_none(), "{html}");
+    assert!(!html.contains(r#"class="card status-active""#), "{html}");
+    let phone = cell(&html, "phone", "after-purchase").expect("a phone cell");
+    assert!(phone.contains("Hotline"));
+
+    let html = page(&server, "/journey?all_channels=1&status=retired").await;
+    let store = cell(&html, "store", "during-purchase").expect("all channels shown");
+    assert!(!store.contains("Kassenbereich"), "{store}");
+}
+
+#[tokio::test]
+async fn journey_without_touchpoints_says_so() {
+    let server = Server::start().await;
+    let html = page(&server, "/journey").await;
+    assert!(!html.contains("<td data-channel"));
+    assert!(html.contains(r#"class="empty""#), "{html}");
+}
+
+#[tokio::test]
+async fn inventory_search_filters_the_list() {
+    let server = Server::start().await;
+    server.create(&input("Küchenplanung")).await;
+    server
+        .create(&json!({"name": "Kundenhotline", "channel": "phone", "phase": "after-purchase"}))
+        .await;
+    let html = page(&server, "/touchpoints").await;
+    assert!(html.contains(">Küchenplanung</a>") && html.contains(">Kundenhotline</a>"));
+
+    let html = page(&server, &with_query("/touchpoints", &[("q", "KÜCHE")])).await;
+    assert!(html.contains(">Küchenplanung</a>"), "{html}");
+    assert!(!html.contains(">Kundenhotline</a>"), "{html}");
+    assert!(
+        html.contains(r#"value="KÜCHE""#),
+        "the search is kept in the field"
+    );
+
+    let html = page(&server, "/touchpoints?channel=phone&phase=&status=&q=").await;
+    assert!(!html.contains(">Küchenplanung</a>"));
+    assert!(html.contains(">Kundenhotline</a>"));
+}
+
+#[tokio::test]
+async fn csv_export_lists_the_touchpoints() {
+    let server = Server::start().await;
+    store_and_hotline(&server).await;
+    let response = server
+        .get("/touchpoints/export.csv")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::OK);
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        header(CONTENT_TYPE).starts_with("text/csv"),
+        "{}",
+        header(CONTENT_TYPE)
+    );
+    assert!(header(CONTENT_DISPOSITION).contains("touchpoints.csv"));
+    let csv = response.text().await.expect("body");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("name,description,channel"), "{csv}");
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[1].starts_with("Hotline,"), "{csv}");
+    assert!(lines[2].starts_with("Kassenbereich,"), "{csv}");
+
+    let (_, _, csv) = fetch(server.get("/touchpoints/export.csv?status=retired")).await;
+    assert_eq!(csv.lines().count(), 2, "the filter applies: {csv}");
+    assert!(csv.contains("Hotline"));
+}
+
+#[tokio::test]
+async fn json_export_is_an_array_of_touchpoints() {
+    let server = Server::start().await;
+    store_and_hotline(&server).await;
+    let response = server
+        .get("/touchpoints/export.json")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"))
+    );
+    let exported: Value = response.json().await.expect("JSON");
+    let items = exported.as_array().expect("an array");
+    assert_eq!(names(items), ["Hotline", "Kassenbereich"]);
+    assert_eq!(items[0]["channel"], "phone");
+    assert_eq!(items[0]["status"], "retired");
+
+    let (_, _, text) = fetch(server.get("/touchpoints/export.json?channel=store")).await;
+    let filtered: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        names(filtered.as_array().expect("an array")),
+        ["Kassenbereich"]
+    );
+}
+
+// --- catalog ------------------------------------------------------------------------------
+
+fn channel_form(key: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("key", key.to_owned()),
+        ("label_de", "Marktplatz".to_owned()),
+        ("label_en", "Marketplace".to_owned()),
+        ("group", "digital".to_owned()),
+        ("position", "55".to_owned()),
+    ]
+}
+
+async fn channel_keys(server: &Server) -> Vec<String> {
+    server
+        .get_json("/api/v1/channels")
+        .await
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|c| c["key"].as_str().expect("a key").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn catalog_form_adds_a_channel() {
+    let server = Server::start().await;
+    let (status, location, _) =
+        submit(&server, "/catalog/channels", &channel_form("marketplace")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/catalog"));
+    let html = page(&server, "/catalog").await;
+    assert!(html.contains("<code>marketplace</code>"), "{html}");
+    assert!(html.contains("<td>Marktplatz</td>"));
+    assert!(
+        channel_keys(&server)
+            .await
+            .contains(&"marketplace".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn catalog_form_with_an_invalid_key_shows_an_inline_error() {
+    let server = Server::start().await;
+    let (status, _, html) = submit(&server, "/catalog/channels", &channel_form("Mein Kanal")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains(r#"<p class="field-error" id="key-error">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"aria-invalid="true""#));
+    assert!(html.contains(r#"value="Mein Kanal""#), "the entry is kept");
+    assert_eq!(channel_keys(&server).await.len(), 13);
+
+    let mut missing_kind = channel_form("marketplace");
+    missing_kind[3].1 = "hologram".to_owned();
+    missing_kind[4].1 = "fünf".to_owned();
+    let (status, _, html) = submit(&server, "/catalog/channels", &missing_kind).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains(r#"id="group-error""#), "{html}");
+    assert!(html.contains(r#"id="position-error""#), "{html}");
+    assert_eq!(channel_keys(&server).await.len(), 13);
+}
+
+#[tokio::test]
+async fn deleting_a_channel_in_use_is_a_409_page_and_keeps_it() {
+    let server = Server::start().await;
+    server.create(&input("Kassenbereich")).await;
+    let (status, _, html) = fetch(server.post("/catalog/channels/store/delete")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{html}");
+    assert!(
+        html.contains("Wird noch von 1 Touchpoint(s) verwendet."),
+        "{html}"
+    );
+    assert!(channel_keys(&server).await.contains(&"store".to_owned()));
+    assert!(
+        page(&server, "/catalog")
+            .await
+            .contains("<code>store</code>")
+    );
+}
+
+#[tokio::test]
+async fn deleting_an_unused_channel_redirects_to_the_catalog() {
+    let server = Server::start().await;
+    let (status, location, _) = fetch(server.post("/catalog/channels/letter/delete")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/catalog"));
+    assert!(!channel_keys(&server).await.contains(&"letter".to_owned()));
+    let (status, _, _) = fetch(server.post("/catalog/channels/letter/delete")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn catalog_form_adds_a_phase_in_journey_order() {
+    let server = Server::start().await;
+    let fields = [
+        ("key", "awareness"),
+        ("label_de", "Aufmerksamkeit"),
+        ("label_en", "Awareness"),
+        ("group", "before_purchase"),
+        ("position", "5"),
+    ];
+    let (status, location, _) = fetch(server.post("/catalog/phases").form(&fields)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/catalog"));
+    let phases = server.get_json("/api/v1/phases").await;
+    assert_eq!(phases[0]["key"], "awareness");
+}
+
+// --- plumbing -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn health_check_names_the_backend() {
+    let server = Server::start().await;
+    let (status, _, body) = fetch(server.get("/healthz")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, "ok sqlite\n");
+}
+
+#[tokio::test]
+async fn root_redirects_to_the_journey_map() {
+    let server = Server::start().await;
+    let (status, location, _) = fetch(server.get("/")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/journey"));
+}
+
+#[tokio::test]
+async fn assets_are_served_with_their_types() {
+    let server = Server::start().await;
+    for (path, content_type) in [
+        ("/assets/style.css", "text/css"),
+        ("/assets/app.js", "text/javascript"),
+    ] {
+        let response = server.get(path).send().await.expect("send");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(
+            response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with(content_type)),
+            "{path}"
+        );
+    }
+}
