@@ -303,39 +303,67 @@ async fn write_labels(conn: &mut Conn, id: i64, fields: &TouchpointFields) -> Re
     Ok(())
 }
 
+type Statement<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
+
+/// The touchpoint columns written by both insert and update, in this order, as `$1`…`$16`.
+const FIELD_COLUMNS: [&str; 16] = [
+    "name",
+    "name_key",
+    "sort_key",
+    "description",
+    "channel",
+    "kind",
+    "phase",
+    "owner",
+    "owner_key",
+    "status",
+    "importance_experience",
+    "importance_loyalty",
+    "importance_referral",
+    "brand_fit",
+    "notes",
+    "search_text",
+];
+
+/// Binds the values of [`FIELD_COLUMNS`], with the keys derived from them.
+fn bind_fields<'q>(statement: Statement<'q>, fields: &TouchpointFields) -> Statement<'q> {
+    statement
+        .bind(fields.name.clone())
+        .bind(fields.name_key())
+        .bind(sort_key(&fields.name))
+        .bind(fields.description.clone())
+        .bind(fields.channel.clone())
+        .bind(fields.kind.as_str())
+        .bind(fields.phase.clone())
+        .bind(fields.owner.clone())
+        .bind(fields.owner.to_lowercase())
+        .bind(fields.status.as_str())
+        .bind(i32::from(fields.importance.experience))
+        .bind(i32::from(fields.importance.loyalty))
+        .bind(i32::from(fields.importance.referral))
+        .bind(i32::from(fields.brand_fit))
+        .bind(fields.notes.clone())
+        .bind(search_text(fields))
+}
+
 async fn insert_touchpoint(
     conn: &mut Conn,
     fields: &TouchpointFields,
     now: Timestamp,
 ) -> Result<i64> {
     check_references(conn, fields).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO touchpoints (name, name_key, sort_key, description, channel, kind, phase, \
-         owner, owner_key, status, importance_experience, importance_loyalty, \
-         importance_referral, brand_fit, notes, search_text, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $17) RETURNING id",
-    )
-    .bind(&fields.name)
-    .bind(fields.name_key())
-    .bind(sort_key(&fields.name))
-    .bind(&fields.description)
-    .bind(&fields.channel)
-    .bind(fields.kind.as_str())
-    .bind(&fields.phase)
-    .bind(&fields.owner)
-    .bind(fields.owner.to_lowercase())
-    .bind(fields.status.as_str())
-    .bind(i32::from(fields.importance.experience))
-    .bind(i32::from(fields.importance.loyalty))
-    .bind(i32::from(fields.importance.referral))
-    .bind(i32::from(fields.brand_fit))
-    .bind(&fields.notes)
-    .bind(search_text(fields))
-    .bind(now.as_microsecond())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| name_taken(e, &fields.name))?;
+    let placeholders: Vec<String> = (1..=FIELD_COLUMNS.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "INSERT INTO touchpoints ({}, created_at, updated_at) VALUES ({}, $17, $17) RETURNING id",
+        FIELD_COLUMNS.join(", "),
+        placeholders.join(", ")
+    );
+    let row = bind_fields(sqlx::query(AssertSqlSafe(sql)), fields)
+        .bind(now.as_microsecond())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| name_taken(e, &fields.name))?;
+    let id: i64 = sqlx::Row::try_get(&row, 0)?;
     write_labels(conn, id, fields).await?;
     Ok(id)
 }
@@ -347,33 +375,21 @@ async fn update_row(
     now: Timestamp,
 ) -> Result<()> {
     check_references(conn, fields).await?;
-    sqlx::query(
-        "UPDATE touchpoints SET name = $2, name_key = $3, sort_key = $4, description = $5, \
-         channel = $6, kind = $7, phase = $8, owner = $9, owner_key = $10, status = $11, \
-         importance_experience = $12, importance_loyalty = $13, importance_referral = $14, \
-         brand_fit = $15, notes = $16, search_text = $17, updated_at = $18 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(&fields.name)
-    .bind(fields.name_key())
-    .bind(sort_key(&fields.name))
-    .bind(&fields.description)
-    .bind(&fields.channel)
-    .bind(fields.kind.as_str())
-    .bind(&fields.phase)
-    .bind(&fields.owner)
-    .bind(fields.owner.to_lowercase())
-    .bind(fields.status.as_str())
-    .bind(i32::from(fields.importance.experience))
-    .bind(i32::from(fields.importance.loyalty))
-    .bind(i32::from(fields.importance.referral))
-    .bind(i32::from(fields.brand_fit))
-    .bind(&fields.notes)
-    .bind(search_text(fields))
-    .bind(now.as_microsecond())
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| name_taken(e, &fields.name))?;
+    let assignments: Vec<String> = FIELD_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, column)| format!("{column} = ${}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE touchpoints SET {}, updated_at = $17 WHERE id = $18",
+        assignments.join(", ")
+    );
+    bind_fields(sqlx::query(AssertSqlSafe(sql)), fields)
+        .bind(now.as_microsecond())
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| name_taken(e, &fields.name))?;
     write_labels(conn, id, fields).await
 }
 
