@@ -3,6 +3,8 @@
 //! Nothing here does I/O, spawns tasks or knows about a database or HTTP: every function takes
 //! values and returns values, so it is tested without a server and reused by every interface.
 
+pub mod access;
+pub mod audit;
 pub mod catalog;
 pub mod demo;
 pub mod history;
@@ -11,6 +13,7 @@ pub mod problem;
 pub mod touchpoint;
 pub mod transfer;
 
+pub use access::{ApiToken, Role, Scope, Subject, User};
 pub use catalog::{Catalog, Channel, Kind, Phase, Stage};
 pub use problem::{FieldProblem, Problem, Problems};
 pub use touchpoint::{Status, Touchpoint, TouchpointFields, TouchpointFilter, TouchpointInput};

@@ -13,10 +13,15 @@ mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use jiff::Timestamp;
 use sqlx::SqlStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
+use touchpoints_core::audit::{AuditEntry, AuditFilter};
 use touchpoints_core::history::HistoryEntry;
-use touchpoints_core::{Catalog, Channel, Phase, Touchpoint, TouchpointFields, TouchpointFilter};
+use touchpoints_core::{
+    ApiToken, Catalog, Channel, Phase, Role, Scope, Subject, Touchpoint, TouchpointFields,
+    TouchpointFilter, User,
+};
 
 pub use error::StoreError;
 pub use postgres::PostgresStore;
@@ -41,22 +46,29 @@ pub struct ImportSummary {
     pub unchanged: usize,
 }
 
-/// The persistence interface. Implementations are cheap to share (`Arc<dyn Store>`).
+/// The persistence interface: every part below, on one database. Implementations are cheap
+/// to share (`Arc<dyn Store>`).
+pub trait Store: Inventory + Accounts + AuditLog + PersonalData {}
+
+impl<T: Inventory + Accounts + AuditLog + PersonalData> Store for T {}
+
+/// Touchpoints and the catalog they are filed under. Every write names its actor and is
+/// recorded in the audit log in the same transaction.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Inventory: Send + Sync + 'static {
     /// The name of the backend, for logs and the health endpoint.
     fn backend(&self) -> &'static str;
 
-    /// Channels and phases.
+    /// Channels, and phases in journey order.
     async fn catalog(&self) -> Result<Catalog>;
     /// Inserts the channel, or updates the one with the same key.
-    async fn put_channel(&self, channel: &Channel) -> Result<()>;
+    async fn put_channel(&self, channel: &Channel, actor: &str) -> Result<()>;
     /// Fails with a conflict while a touchpoint uses the channel.
-    async fn delete_channel(&self, key: &str) -> Result<()>;
+    async fn delete_channel(&self, key: &str, actor: &str) -> Result<()>;
     /// Inserts the phase, or updates the one with the same key.
-    async fn put_phase(&self, phase: &Phase) -> Result<()>;
+    async fn put_phase(&self, phase: &Phase, actor: &str) -> Result<()>;
     /// Fails with a conflict while a touchpoint uses the phase.
-    async fn delete_phase(&self, key: &str) -> Result<()>;
+    async fn delete_phase(&self, key: &str, actor: &str) -> Result<()>;
 
     /// Touchpoints matching the filter, ordered by name.
     async fn list_touchpoints(&self, filter: &TouchpointFilter) -> Result<Vec<Touchpoint>>;
@@ -79,6 +91,100 @@ pub trait Store: Send + Sync + 'static {
 
     /// Writes everything or nothing; see [`Import`].
     async fn import(&self, import: &Import, actor: &str) -> Result<ImportSummary>;
+}
+
+/// A staff account to create, with its password already hashed.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// A PHC string (argon2); empty for an account that logs in by link only.
+    pub password_hash: String,
+}
+
+/// Staff accounts, their sessions and one-time login links, and API tokens. Secrets are
+/// handed in and looked up only as hashes.
+#[async_trait]
+pub trait Accounts: Send + Sync + 'static {
+    async fn count_users(&self) -> Result<u64>;
+    /// Fails with a conflict on a user name already taken.
+    async fn create_user(&self, account: &NewAccount, actor: &str) -> Result<User>;
+    async fn users(&self) -> Result<Vec<User>>;
+    /// The account and its password hash, for a login; `None` for an unknown name.
+    async fn credentials(&self, username: &str) -> Result<Option<(User, String)>>;
+    /// Refuses to take the admin role from the last active admin.
+    async fn set_role(&self, username: &str, role: Role, actor: &str) -> Result<User>;
+    /// Ends every session of the account.
+    async fn set_password(&self, username: &str, password_hash: &str, actor: &str) -> Result<()>;
+    /// Disabling ends every session; refuses to disable the last active admin.
+    async fn set_disabled(&self, username: &str, disabled: bool, actor: &str) -> Result<User>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        expires_at: Timestamp,
+    ) -> Result<()>;
+    /// The account of a live session; `None` if unknown, expired or the account disabled.
+    async fn session_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    async fn create_login_link(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        expires_at: Timestamp,
+    ) -> Result<()>;
+    /// Uses up a login link: the account it logs in, once; `None` if unknown or expired.
+    async fn take_login_link(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>>;
+
+    async fn create_api_token(
+        &self,
+        name: &str,
+        token_hash: &str,
+        scope: Scope,
+        actor: &str,
+    ) -> Result<ApiToken>;
+    async fn api_tokens(&self) -> Result<Vec<ApiToken>>;
+    /// The live token with this hash, noting its use; `None` if unknown or revoked.
+    async fn use_api_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<ApiToken>>;
+    async fn revoke_api_token(&self, id: i64, actor: &str) -> Result<ApiToken>;
+}
+
+/// The audit log. Writes of the other parts record themselves; this records events that
+/// write nothing else (a login, a failed login, an export) and reads the log.
+#[async_trait]
+pub trait AuditLog: Send + Sync + 'static {
+    async fn record(
+        &self,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        summary: &str,
+    ) -> Result<()>;
+    /// Matching entries, newest first, at most `limit`.
+    async fn audit_log(&self, filter: &AuditFilter, limit: u32) -> Result<Vec<AuditEntry>>;
+}
+
+/// What an erasure did, per place that held personal data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Erasure {
+    /// (place, records deleted or anonymised)
+    pub places: Vec<(String, u64)>,
+}
+
+/// Data-protection requests over every place that holds personal data. Each store of
+/// personal data registers itself in the backend's list of places, so that export and
+/// erasure reach it without anyone remembering to.
+#[async_trait]
+pub trait PersonalData: Send + Sync + 'static {
+    /// Everything held about the subject, by place (DSGVO Art. 15).
+    async fn export_personal_data(&self, subject: &Subject) -> Result<serde_json::Value>;
+    /// Deletes or anonymises the subject everywhere in one transaction, keeps aggregate
+    /// counts, and records the erasure in the audit log (DSGVO Art. 17).
+    async fn erase_personal_data(&self, subject: &Subject, actor: &str) -> Result<Erasure>;
 }
 
 /// The migrations of one backend as (version, description, SQL), applied in order.

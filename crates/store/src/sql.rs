@@ -15,10 +15,11 @@ use touchpoints_core::{
     Catalog, Channel, Kind, Phase, Stage, Status, Touchpoint, TouchpointFields, TouchpointFilter,
 };
 
+use super::sql_audit::audit;
 use super::{BEGIN, Db};
-use crate::{Import, ImportSummary, Result, Store, StoreError};
+use crate::{Import, ImportSummary, Inventory, Result, StoreError};
 
-type Conn = <Db as sqlx::Database>::Connection;
+pub(super) type Conn = <Db as sqlx::Database>::Connection;
 
 /// The store on one pool of connections.
 #[derive(Debug, Clone)]
@@ -89,19 +90,19 @@ struct HistoryRow {
 
 /// The current instant at the precision the database keeps, so that what a write returns
 /// equals what a later read returns.
-fn now() -> Timestamp {
+pub(super) fn now() -> Timestamp {
     let micros = Timestamp::now().as_microsecond();
     Timestamp::from_microsecond(micros).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
-fn corrupt(table: &'static str, reason: impl Into<String>) -> StoreError {
+pub(super) fn corrupt(table: &'static str, reason: impl Into<String>) -> StoreError {
     StoreError::Corrupt {
         table,
         reason: reason.into(),
     }
 }
 
-fn instant(table: &'static str, micros: i64) -> Result<Timestamp> {
+pub(super) fn instant(table: &'static str, micros: i64) -> Result<Timestamp> {
     Timestamp::from_microsecond(micros).map_err(|e| corrupt(table, e.to_string()))
 }
 
@@ -436,6 +437,23 @@ async fn change_touchpoint(
     };
     update_row(conn, before.id, fields, now).await?;
     record(conn, before.id, now, actor, action, &changes).await?;
+    let changed: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    let summary = format!("{}: {}", fields.name, changed.join(", "));
+    let verb = if action == Action::Retired {
+        "touchpoint.retire"
+    } else {
+        "touchpoint.update"
+    };
+    audit(
+        conn,
+        now,
+        actor,
+        verb,
+        "touchpoint",
+        &before.id.to_string(),
+        &summary,
+    )
+    .await?;
     Ok(true)
 }
 
@@ -473,6 +491,15 @@ async fn put_phase_in(conn: &mut Conn, phase: &Phase) -> Result<()> {
     Ok(())
 }
 
+/// The audit entity of a catalog column: `channel` or `phase`.
+fn column_entity(column: &str) -> &'static str {
+    if column == "channel" {
+        "channel"
+    } else {
+        "phase"
+    }
+}
+
 impl SqlStore {
     /// Brings the schema up to date and, on a new database, fills in the default catalog.
     pub(crate) async fn prepare(
@@ -499,12 +526,18 @@ impl SqlStore {
         Ok(store)
     }
 
-    async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>> {
+    pub(super) async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>> {
         Ok(self.pool.begin_with(BEGIN).await?)
     }
 
     /// Deletes a catalog entry unless a touchpoint still uses it.
-    async fn delete_catalog_entry(&self, table: &str, column: &str, key: &str) -> Result<()> {
+    async fn delete_catalog_entry(
+        &self,
+        table: &str,
+        column: &str,
+        key: &str,
+        actor: &str,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let used: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM touchpoints WHERE {column} = $1"
@@ -522,20 +555,27 @@ impl SqlStore {
             .rows_affected();
         if deleted == 0 {
             return Err(StoreError::NotFound {
-                entity: if table == "channels" {
-                    "channel"
-                } else {
-                    "phase"
-                },
+                entity: column_entity(column),
             });
         }
+        let action = format!("{column}.delete");
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            &action,
+            column_entity(column),
+            key,
+            "",
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 }
 
 #[async_trait]
-impl Store for SqlStore {
+impl Inventory for SqlStore {
     fn backend(&self) -> &'static str {
         super::BACKEND
     }
@@ -582,26 +622,60 @@ impl Store for SqlStore {
         Ok(catalog)
     }
 
-    async fn put_channel(&self, channel: &Channel) -> Result<()> {
+    async fn put_channel(&self, channel: &Channel, actor: &str) -> Result<()> {
         let mut tx = self.begin().await?;
         put_channel_in(&mut tx, channel).await?;
+        let summary = format!(
+            "{} / {} ({})",
+            channel.label_de,
+            channel.label_en,
+            channel.kind.as_str()
+        );
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            "channel.put",
+            "channel",
+            &channel.key,
+            &summary,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn delete_channel(&self, key: &str) -> Result<()> {
-        self.delete_catalog_entry("channels", "channel", key).await
+    async fn delete_channel(&self, key: &str, actor: &str) -> Result<()> {
+        self.delete_catalog_entry("channels", "channel", key, actor)
+            .await
     }
 
-    async fn put_phase(&self, phase: &Phase) -> Result<()> {
+    async fn put_phase(&self, phase: &Phase, actor: &str) -> Result<()> {
         let mut tx = self.begin().await?;
         put_phase_in(&mut tx, phase).await?;
+        let summary = format!(
+            "{} / {} ({})",
+            phase.label_de,
+            phase.label_en,
+            phase.stage.as_str()
+        );
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            "phase.put",
+            "phase",
+            &phase.key,
+            &summary,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn delete_phase(&self, key: &str) -> Result<()> {
-        self.delete_catalog_entry("phases", "phase", key).await
+    async fn delete_phase(&self, key: &str, actor: &str) -> Result<()> {
+        self.delete_catalog_entry("phases", "phase", key, actor)
+            .await
     }
 
     async fn list_touchpoints(&self, filter: &TouchpointFilter) -> Result<Vec<Touchpoint>> {
@@ -721,10 +795,20 @@ impl Store for SqlStore {
             .await?;
         let gone = FieldChange {
             field: "name".into(),
-            before: before.fields.name,
+            before: before.fields.name.clone(),
             after: String::new(),
         };
         record(&mut tx, id, now, actor, Action::Deleted, &[gone]).await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "touchpoint.delete",
+            "touchpoint",
+            &id.to_string(),
+            &before.fields.name,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

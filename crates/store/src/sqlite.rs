@@ -16,16 +16,29 @@ const BACKEND: &str = "sqlite";
 /// fails at once with "database is locked" instead of waiting for the busy timeout.
 const BEGIN: &str = "BEGIN IMMEDIATE";
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "inventory",
-    include_str!("../migrations/sqlite/0001_inventory.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "inventory",
+        include_str!("../migrations/sqlite/0001_inventory.sql"),
+    ),
+    (
+        2,
+        "accounts",
+        include_str!("../migrations/sqlite/0002_accounts.sql"),
+    ),
+];
 
 // The same SQL, compiled against this backend's `Db`: see sql.rs.
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql.rs"]
 mod sql;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_accounts.rs"]
+mod sql_accounts;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_audit.rs"]
+mod sql_audit;
 
 pub use sql::SqlStore as SqliteStore;
 
