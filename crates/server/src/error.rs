@@ -19,6 +19,12 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("this method is not allowed here")]
     MethodNotAllowed,
+    /// No valid session or API token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Logged in, but the role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{entity} not found")]
     NotFound { entity: &'static str },
     /// Well-formed input that breaks a rule; names each field and problem.
@@ -64,6 +70,8 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,

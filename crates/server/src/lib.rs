@@ -6,16 +6,19 @@
 //! know nothing of the backend behind the store.
 
 mod api;
+pub mod auth;
 mod error;
 mod i18n;
 mod web;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
 use touchpoints_store::Store;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -23,10 +26,19 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use api::openapi_document;
+pub use auth::limits::Quotas;
 pub use i18n::{Lang, Messages};
 
 /// Largest request body accepted; an inventory import of thousands of rows fits.
-const BODY_LIMIT: usize = 4 * 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// How the server runs, beyond its store.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Mark session cookies `Secure`: set when users reach the server over HTTPS.
+    pub secure_cookies: bool,
+    pub quotas: Quotas,
+}
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -34,19 +46,32 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     messages: Arc<Messages>,
     pages: Arc<minijinja::Environment<'static>>,
+    limits: auth::limits::Limits,
+    settings: Settings,
+    /// The secret that opens the first-run setup page, while no account exists.
+    setup_token: Arc<String>,
 }
 
 impl AppState {
     /// Prepares the state; fails only if the compiled-in message catalogues or page templates
-    /// are broken, which the tests catch before a release.
-    pub fn new(store: Arc<dyn Store>) -> Result<AppState, String> {
+    /// are broken, which the tests catch before a release, or the system has no randomness.
+    pub fn new(store: Arc<dyn Store>, settings: Settings) -> Result<AppState, String> {
         let messages = Arc::new(Messages::load()?);
         let pages = Arc::new(web::templates(messages.clone()).map_err(|e| e.to_string())?);
         Ok(AppState {
             store,
             messages,
             pages,
+            limits: auth::limits::Limits::new(settings.quotas),
+            settings,
+            setup_token: Arc::new(auth::secret::new_secret()?),
         })
+    }
+
+    /// The path of the first-run setup page with its secret, for the console while no
+    /// account exists: only who can read the console can create the first admin.
+    pub fn setup_path(&self) -> String {
+        format!("/setup?token={}", self.setup_token)
     }
 }
 
@@ -55,8 +80,13 @@ pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(web::routes())
+        .merge(
+            web::public_routes()
+                .route_layer(from_fn_with_state(state.clone(), auth::limits::public)),
+        )
         .nest("/api/v1", api::routes())
         .merge(api::docs_routes())
+        .route_layer(from_fn_with_state(state.clone(), auth::guard))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -86,7 +116,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address feeds the rate limits of public endpoints.
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -6,6 +6,7 @@ use touchpoints_core::{Channel, Phase, Problem, Problems};
 
 use super::extract::{Json, Path};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -38,12 +39,13 @@ pub async fn list_channels(State(state): State<AppState>) -> Result<axum::Json<V
     responses((status = 200, body = Channel), (status = 422, body = ErrorBody)))]
 pub async fn put_channel(
     State(state): State<AppState>,
+    caller: Caller,
     Path(key): Path<String>,
     Json(mut channel): Json<Channel>,
 ) -> Result<axum::Json<Channel>> {
     key_matches(&key, &mut channel.key)?;
     let channel = channel.validated()?;
-    state.store.put_channel(&channel).await?;
+    state.store.put_channel(&channel, &caller.actor()).await?;
     Ok(axum::Json(channel))
 }
 
@@ -53,9 +55,10 @@ pub async fn put_channel(
         (status = 409, description = "Still used by touchpoints", body = ErrorBody)))]
 pub async fn delete_channel(
     State(state): State<AppState>,
+    caller: Caller,
     Path(key): Path<String>,
 ) -> Result<StatusCode> {
-    state.store.delete_channel(&key).await?;
+    state.store.delete_channel(&key, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -74,12 +77,13 @@ pub async fn list_phases(State(state): State<AppState>) -> Result<axum::Json<Vec
     responses((status = 200, body = Phase), (status = 422, body = ErrorBody)))]
 pub async fn put_phase(
     State(state): State<AppState>,
+    caller: Caller,
     Path(key): Path<String>,
     Json(mut phase): Json<Phase>,
 ) -> Result<axum::Json<Phase>> {
     key_matches(&key, &mut phase.key)?;
     let phase = phase.validated()?;
-    state.store.put_phase(&phase).await?;
+    state.store.put_phase(&phase, &caller.actor()).await?;
     Ok(axum::Json(phase))
 }
 
@@ -89,8 +93,9 @@ pub async fn put_phase(
         (status = 409, description = "Still used by touchpoints", body = ErrorBody)))]
 pub async fn delete_phase(
     State(state): State<AppState>,
+    caller: Caller,
     Path(key): Path<String>,
 ) -> Result<StatusCode> {
-    state.store.delete_phase(&key).await?;
+    state.store.delete_phase(&key, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

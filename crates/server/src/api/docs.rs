@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use utoipa::OpenApi;
 
-use super::{catalog, touchpoints};
+use super::{audit, catalog, touchpoints};
 use minijinja::value::Serde;
 
 use crate::AppState;
@@ -18,8 +18,9 @@ use crate::web::Page;
     info(
         title = "Touchpoints API",
         description = "Customer touchpoint management: the inventory of touchpoints, its \
-                       catalog of channels and journey phases, and the journey map. Errors \
-                       share one body: a message and, for invalid input (422) or conflicts \
+                       catalog of channels and journey phases, and the journey map. Calls \
+                       carry an API token as `Authorization: Bearer …` (created by an admin; \
+                       scope read or write). Errors share one body: a message and, for invalid input (422) or conflicts \
                        (409), one entry per field naming the field and the problem."
     ),
     paths(
@@ -37,10 +38,12 @@ use crate::web::Page;
         catalog::list_phases,
         catalog::put_phase,
         catalog::delete_phase,
+        audit::list,
     ),
     tags(
         (name = "touchpoints", description = "The inventory"),
         (name = "catalog", description = "Channels and journey phases"),
+        (name = "audit", description = "Who changed what and when (admins only)"),
     )
 )]
 struct ApiDoc;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document at
 //! `/api/v1/openapi.json` and rendered for people at `/api/docs`.
 
+mod audit;
 mod catalog;
 mod docs;
 pub mod extract;
@@ -12,9 +13,6 @@ use axum::routing::get;
 use crate::AppState;
 
 pub use docs::{docs_routes, openapi_document};
-
-/// The actor recorded in history for writes through the API, until accounts exist.
-const ACTOR: &str = "api";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -44,6 +42,7 @@ pub fn routes() -> Router<AppState> {
             "/phases/{key}",
             axum::routing::put(catalog::put_phase).delete(catalog::delete_phase),
         )
+        .route("/audit", get(audit::list))
         .route("/openapi.json", get(docs::openapi_json))
         .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .fallback(|| async {

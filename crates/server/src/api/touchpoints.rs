@@ -8,9 +8,9 @@ use touchpoints_core::history::HistoryEntry;
 use touchpoints_core::journey::JourneyMap;
 use touchpoints_core::{Touchpoint, TouchpointFilter, TouchpointInput};
 
-use super::ACTOR;
 use super::extract::{Json, Path, Query};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -46,11 +46,15 @@ pub async fn get(
         (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
+    caller: Caller,
     Json(input): Json<TouchpointInput>,
 ) -> Result<impl IntoResponse> {
     let catalog = state.store.catalog().await?;
     let fields = input.validate(&catalog)?;
-    let created = state.store.create_touchpoint(&fields, ACTOR).await?;
+    let created = state
+        .store
+        .create_touchpoint(&fields, &caller.actor())
+        .await?;
     let location = format!("/api/v1/touchpoints/{}", created.id);
     Ok((
         StatusCode::CREATED,
@@ -67,13 +71,17 @@ pub async fn create(
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
     Json(input): Json<TouchpointInput>,
 ) -> Result<axum::Json<Touchpoint>> {
     let catalog = state.store.catalog().await?;
     let fields = input.validate(&catalog)?;
     Ok(axum::Json(
-        state.store.update_touchpoint(id, &fields, ACTOR).await?,
+        state
+            .store
+            .update_touchpoint(id, &fields, &caller.actor())
+            .await?,
     ))
 }
 
@@ -82,16 +90,23 @@ pub async fn update(
     responses((status = 200, body = Touchpoint), (status = 404, body = ErrorBody)))]
 pub async fn retire(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<Touchpoint>> {
-    Ok(axum::Json(state.store.retire_touchpoint(id, ACTOR).await?))
+    Ok(axum::Json(
+        state.store.retire_touchpoint(id, &caller.actor()).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/touchpoints/{id}", tag = "touchpoints",
     params(("id" = i64, Path, description = "Touchpoint id")),
     responses((status = 204, description = "Deleted; the history stays"), (status = 404, body = ErrorBody)))]
-pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode> {
-    state.store.delete_touchpoint(id, ACTOR).await?;
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode> {
+    state.store.delete_touchpoint(id, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -133,7 +133,7 @@ async fn put_channel(
     let result = match (channel, problems.is_empty()) {
         (Ok(channel), true) => state
             .store
-            .put_channel(&channel)
+            .put_channel(&channel, &page.caller.actor())
             .await
             .map_err(form_problems),
         (Ok(_), false) => Err(Ok(problems)),
@@ -165,7 +165,11 @@ async fn put_phase(
     }
     .validated();
     let result = match (phase, problems.is_empty()) {
-        (Ok(phase), true) => state.store.put_phase(&phase).await.map_err(form_problems),
+        (Ok(phase), true) => state
+            .store
+            .put_phase(&phase, &page.caller.actor())
+            .await
+            .map_err(form_problems),
         (Ok(_), false) => Err(Ok(problems)),
         (Err(more), _) => {
             problems.0.extend(more.0);
@@ -195,7 +199,7 @@ async fn delete_channel(
     page: Page,
     Path(key): Path<String>,
 ) -> Response {
-    match state.store.delete_channel(&key).await {
+    match state.store.delete_channel(&key, &page.caller.actor()).await {
         Ok(()) => Redirect::to("/catalog").into_response(),
         Err(e) => page.error(&state, e),
     }
@@ -206,7 +210,7 @@ async fn delete_phase(
     page: Page,
     Path(key): Path<String>,
 ) -> Response {
-    match state.store.delete_phase(&key).await {
+    match state.store.delete_phase(&key, &page.caller.actor()).await {
         Ok(()) => Redirect::to("/catalog").into_response(),
         Err(e) => page.error(&state, e),
     }

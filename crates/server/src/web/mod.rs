@@ -1,5 +1,7 @@
 //! The web UI: server-rendered pages that work without JavaScript, in German or English.
 
+mod account;
+mod admin;
 mod catalog;
 mod journey;
 mod touchpoints;
@@ -19,11 +21,11 @@ use minijinja::{Environment, State as TemplateState, Value};
 use touchpoints_core::{FieldProblem, Problems};
 use touchpoints_store::StoreError;
 
-use crate::AppState;
-use crate::i18n::{Lang, Messages};
+use touchpoints_core::Role;
 
-/// The actor recorded in history for writes through the web UI, until accounts exist.
-const ACTOR: &str = "web";
+use crate::AppState;
+use crate::auth::{CSRF_COOKIE, Caller};
+use crate::i18n::{Lang, Messages};
 
 const LANG_COOKIE: &str = "lang";
 
@@ -36,6 +38,38 @@ pub fn routes() -> Router<AppState> {
         .merge(touchpoints::routes())
         .merge(journey::routes())
         .merge(catalog::routes())
+        .merge(admin::routes())
+}
+
+/// The pages anyone can reach, rate-limited per client address.
+pub fn public_routes() -> Router<AppState> {
+    account::routes()
+}
+
+/// The language of a request without a page context: cookie, then Accept-Language.
+pub fn request_lang(headers: &axum::http::HeaderMap) -> Lang {
+    crate::auth::cookie(headers, LANG_COOKIE)
+        .and_then(Lang::from_code)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::negotiate)
+        })
+        .unwrap_or(Lang::De)
+}
+
+/// A minimal page for answers given before any handler runs (a refused role).
+pub fn plain_page(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{escaped}</title>\
+         <link rel=\"stylesheet\" href=\"/assets/style.css\"></head><body><main>\
+         <h1>{escaped}</h1><p><a href=\"/\">Touchpoints</a></p></main></body></html>"
+    )
 }
 
 async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
@@ -98,6 +132,11 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
             include_str!("../../templates/api_docs.html"),
         ),
         ("error.html", include_str!("../../templates/error.html")),
+        ("login.html", include_str!("../../templates/login.html")),
+        ("setup.html", include_str!("../../templates/setup.html")),
+        ("users.html", include_str!("../../templates/users.html")),
+        ("tokens.html", include_str!("../../templates/tokens.html")),
+        ("audit.html", include_str!("../../templates/audit.html")),
     ] {
         env.add_template(name, source)?;
     }
@@ -145,12 +184,17 @@ fn page_lang(state: &TemplateState) -> Lang {
     }
 }
 
-/// What every page needs to know about its request: the language and where it is.
+/// What every page needs to know about its request: the language, where it is, who asks,
+/// and the CSRF token its forms carry.
 pub struct Page {
     pub lang: Lang,
     /// Set when the request chose the language with `?lang=`, to remember it in a cookie.
     remember: bool,
     uri: Uri,
+    pub caller: Caller,
+    csrf: String,
+    /// Set when the browser had no CSRF cookie yet and gets one with this page.
+    new_csrf: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Page {
@@ -163,17 +207,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
                 .find(|(k, _)| *k == "lang")
                 .and_then(|(_, v)| Lang::from_code(v))
         });
-        let from_cookie = || {
-            parts
-                .headers
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .filter_map(|c| c.trim().split_once('='))
-                .find(|(k, _)| *k == LANG_COOKIE)
-                .and_then(|(_, v)| Lang::from_code(v))
-        };
+        let from_cookie =
+            || crate::auth::cookie(&parts.headers, LANG_COOKIE).and_then(Lang::from_code);
         let from_header = || {
             parts
                 .headers
@@ -185,10 +220,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
             .or_else(from_cookie)
             .or_else(from_header)
             .unwrap_or(Lang::De);
+        let (csrf, new_csrf) = match crate::auth::cookie(&parts.headers, CSRF_COOKIE) {
+            Some(token) if token.len() == 64 => (token.to_owned(), false),
+            // Without randomness no form can be protected; the forms then fail their check.
+            _ => (crate::auth::secret::new_secret().unwrap_or_default(), true),
+        };
+        let caller = parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or(Caller(None));
         Ok(Page {
             lang,
             remember: from_query.is_some(),
             uri: parts.uri.clone(),
+            caller,
+            csrf,
+            new_csrf,
         })
     }
 }
@@ -236,7 +284,13 @@ impl Page {
             Lang::De => Lang::En,
             Lang::En => Lang::De,
         };
+        let user = self.caller.user();
+        let role = self.caller.role();
         let page = minijinja::context! {
+            csrf => self.csrf.clone(),
+            user => Serde(user),
+            can_edit => role.is_some_and(|r| r >= Role::Manager),
+            is_admin => role == Some(Role::Admin),
             lang => self.lang.code(),
             path => self.uri.path(),
             switch_lang => other.code(),
@@ -259,9 +313,19 @@ impl Page {
                 "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
                 self.lang.code()
             );
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().append(header::SET_COOKIE, value);
-            }
+            set_cookie(&mut response, &cookie);
+        }
+        if self.new_csrf {
+            let secure = if state.settings.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            let cookie = format!(
+                "{CSRF_COOKIE}={}; Path=/; SameSite=Strict; HttpOnly{secure}",
+                self.csrf
+            );
+            set_cookie(&mut response, &cookie);
         }
         response
     }
@@ -320,6 +384,12 @@ impl Page {
             "error.html",
             minijinja::context! { message_key => key, detail => detail },
         )
+    }
+}
+
+pub fn set_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
 }
 

@@ -13,7 +13,7 @@ use touchpoints_core::{
     Catalog, Kind, Problem, Problems, Status, TouchpointFilter, TouchpointInput,
 };
 
-use super::{ACTOR, Page, form_problems, split_labels};
+use super::{Page, form_problems, split_labels};
 use minijinja::value::Serde;
 
 use touchpoints_store::StoreError;
@@ -385,8 +385,18 @@ async fn save(state: AppState, page: Page, id: Option<i64>, form: TouchpointForm
         Err(problems) => return form_page(&state, &page, &catalog, &form, id, &problems.0),
     };
     let written = match id {
-        None => state.store.create_touchpoint(&fields, ACTOR).await,
-        Some(id) => state.store.update_touchpoint(id, &fields, ACTOR).await,
+        None => {
+            state
+                .store
+                .create_touchpoint(&fields, &page.caller.actor())
+                .await
+        }
+        Some(id) => {
+            state
+                .store
+                .update_touchpoint(id, &fields, &page.caller.actor())
+                .await
+        }
     };
     match written {
         Ok(t) => Redirect::to(&format!("/touchpoints/{}", t.id)).into_response(),
@@ -421,7 +431,11 @@ async fn retire(State(state): State<AppState>, page: Page, Path(id): Path<String
     let Some(id) = parse_id(&id) else {
         return page.error(&state, NOT_FOUND);
     };
-    match state.store.retire_touchpoint(id, ACTOR).await {
+    match state
+        .store
+        .retire_touchpoint(id, &page.caller.actor())
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/touchpoints/{id}")).into_response(),
         Err(e) => page.error(&state, e),
     }
@@ -431,7 +445,11 @@ async fn delete(State(state): State<AppState>, page: Page, Path(id): Path<String
     let Some(id) = parse_id(&id) else {
         return page.error(&state, NOT_FOUND);
     };
-    match state.store.delete_touchpoint(id, ACTOR).await {
+    match state
+        .store
+        .delete_touchpoint(id, &page.caller.actor())
+        .await
+    {
         Ok(()) => Redirect::to("/touchpoints").into_response(),
         Err(e) => page.error(&state, e),
     }

@@ -1,0 +1,31 @@
+//! The audit log in the API, for admins.
+
+use axum::extract::State;
+use serde::Deserialize;
+use touchpoints_core::audit::{AuditEntry, AuditFilter};
+
+use super::extract::Query;
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+
+/// The filter and how many entries at most (default 200, at most 5,000).
+#[derive(Debug, Deserialize)]
+pub struct AuditQuery {
+    #[serde(flatten)]
+    filter: AuditFilter,
+    limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
+    params(AuditFilter, ("limit" = Option<u32>, Query, description = "At most this many entries, newest first (default 200, at most 5000)")),
+    responses((status = 200, description = "Newest first", body = [AuditEntry]),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(query): Query<AuditQuery>,
+) -> Result<axum::Json<Vec<AuditEntry>>, ApiError> {
+    let limit = query.limit.unwrap_or(200).min(5_000);
+    Ok(axum::Json(
+        state.store.audit_log(&query.filter, limit).await?,
+    ))
+}

@@ -1,0 +1,125 @@
+//! Rate limits for what anyone can reach: login attempts per account and per client
+//! address, and a shared limit per address for public endpoints (login, setup, and later
+//! survey and chat pages).
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::AppState;
+
+/// Requests allowed per minute; each also the burst a quiet client may spend at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Quotas {
+    /// Login attempts for one account, from anywhere.
+    pub login_per_account: u32,
+    /// Requests to public endpoints from one address.
+    pub public_per_address: u32,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            login_per_account: 5,
+            public_per_address: 60,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Limits {
+    login: Arc<DefaultKeyedRateLimiter<String>>,
+    public: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+fn per_minute(n: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+}
+
+impl Limits {
+    pub fn new(quotas: Quotas) -> Self {
+        Limits {
+            login: Arc::new(RateLimiter::keyed(per_minute(quotas.login_per_account))),
+            public: Arc::new(RateLimiter::keyed(per_minute(quotas.public_per_address))),
+        }
+    }
+
+    /// Whether another login attempt for this account is allowed now.
+    pub fn login_allowed(&self, username: &str) -> bool {
+        self.login
+            .check_key(&username.trim().to_lowercase())
+            .is_ok()
+    }
+
+    /// Whether another public request from this address is allowed now.
+    pub fn public_allowed(&self, address: IpAddr) -> bool {
+        self.public.check_key(&address).is_ok()
+    }
+}
+
+pub fn too_many() -> Response {
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many requests; wait a minute and try again",
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    response
+}
+
+/// Middleware for public endpoints: limits requests per client address. Requests whose
+/// address the server does not know (in-process tests) are not limited.
+pub async fn public(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if let Some(address) = super::client_address(request.extensions())
+        && !state.limits.public_allowed(address)
+    {
+        return too_many();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_attempts_are_limited_per_account_without_case() {
+        let limits = Limits::new(Quotas {
+            login_per_account: 3,
+            public_per_address: 100,
+        });
+        assert!(limits.login_allowed("anna"));
+        assert!(limits.login_allowed("Anna"));
+        assert!(limits.login_allowed(" ANNA "));
+        assert!(
+            !limits.login_allowed("anna"),
+            "the fourth attempt in a minute"
+        );
+        assert!(
+            limits.login_allowed("ben"),
+            "other accounts are not affected"
+        );
+    }
+
+    #[test]
+    fn public_requests_are_limited_per_address() {
+        let limits = Limits::new(Quotas {
+            login_per_account: 3,
+            public_per_address: 2,
+        });
+        let a: IpAddr = "192.0.2.1".parse().expect("address");
+        let b: IpAddr = "192.0.2.2".parse().expect("address");
+        assert!(limits.public_allowed(a));
+        assert!(limits.public_allowed(a));
+        assert!(!limits.public_allowed(a));
+        assert!(limits.public_allowed(b));
+    }
+}

@@ -1,0 +1,270 @@
+//! Who is calling and whether they may: sessions and API tokens, the route rules, CSRF
+//! protection for forms, and rate limits for endpoints anyone can reach.
+//!
+//! One middleware ([`guard`]) runs on every routed request: it identifies the caller by
+//! session cookie or `Authorization: Bearer` token, looks up the route's rule in
+//! [`policy::ROUTES`], answers 401/403 (or sends a browser to the login page), checks the
+//! CSRF token of every state-changing request made with cookies, and hands the caller to the
+//! handler as [`Caller`].
+
+pub mod limits;
+pub mod policy;
+pub mod secret;
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use touchpoints_core::{ApiToken, Role, User};
+
+use crate::AppState;
+use crate::error::ApiError;
+use policy::Access;
+
+pub const SESSION_COOKIE: &str = "tp_session";
+pub const CSRF_COOKIE: &str = "tp_csrf";
+/// The form field and header that carry the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// How long a login lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub enum Identity {
+    Staff(User),
+    Token(ApiToken),
+}
+
+impl Identity {
+    pub fn role(&self) -> Role {
+        match self {
+            Identity::Staff(user) => user.role,
+            Identity::Token(token) => token.scope.role(),
+        }
+    }
+
+    /// How the caller is named in the audit log and the history.
+    pub fn actor(&self) -> String {
+        match self {
+            Identity::Staff(user) => user.username.clone(),
+            Identity::Token(token) => format!("token:{}", token.name),
+        }
+    }
+}
+
+/// The caller of a request, as the guard found it: nobody on public routes without a login.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Option<Identity>);
+
+impl Caller {
+    pub fn actor(&self) -> String {
+        self.0
+            .as_ref()
+            .map_or_else(|| "anonymous".to_owned(), Identity::actor)
+    }
+
+    pub fn user(&self) -> Option<&User> {
+        match &self.0 {
+            Some(Identity::Staff(user)) => Some(user),
+            _ => None,
+        }
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.0.as_ref().map(Identity::role)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or(Caller(None)))
+    }
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The address a request came from, when the server knows it.
+pub fn client_address(parts_extensions: &axum::http::Extensions) -> Option<IpAddr> {
+    parts_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Identifies the caller: an API token on API routes, else a session cookie.
+async fn identify(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+) -> Result<Option<Identity>, Response> {
+    let now = jiff::Timestamp::now();
+    if is_api(path)
+        && let Some(token) = bearer(headers)
+    {
+        return match state.store.use_api_token(&secret::digest(token), now).await {
+            Ok(Some(token)) => Ok(Some(Identity::Token(token))),
+            Ok(None) => Err(unauthorized("unknown or revoked API token")),
+            Err(e) => Err(ApiError::from(e).into_response()),
+        };
+    }
+    match cookie(headers, SESSION_COOKIE) {
+        Some(session) => match state
+            .store
+            .session_user(&secret::digest(session), now)
+            .await
+        {
+            Ok(user) => Ok(user.map(Identity::Staff)),
+            Err(e) => Err(ApiError::from(e).into_response()),
+        },
+        None => Ok(None),
+    }
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut response = ApiError::Unauthorized(message.to_owned()).into_response();
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        axum::http::HeaderValue::from_static("Bearer"),
+    );
+    response
+}
+
+/// The middleware described in the module docs.
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(route) = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+    else {
+        return next.run(request).await;
+    };
+    let path = request.uri().path().to_owned();
+    let Some(access) = policy::access(request.method(), &route) else {
+        tracing::error!(method = %request.method(), route, "route has no access rule");
+        return (StatusCode::FORBIDDEN, "this route has no access rule").into_response();
+    };
+    let identity = match identify(&state, request.headers(), &path).await {
+        Ok(identity) => identity,
+        Err(response) => return response,
+    };
+    if let Access::Least(role) = access {
+        match &identity {
+            None if is_api(&path) => return unauthorized("log in or send an API token"),
+            None => {
+                let target = request
+                    .uri()
+                    .path_and_query()
+                    .map_or("/", |pq| pq.as_str())
+                    .to_owned();
+                let next_param =
+                    form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>();
+                return Redirect::to(&format!("/login?next={next_param}")).into_response();
+            }
+            Some(who) if who.role() < role => {
+                return forbidden(&state, &path, role, request.headers());
+            }
+            Some(_) => {}
+        }
+    }
+    let by_token = matches!(identity, Some(Identity::Token(_)));
+    let mut request = request;
+    if is_unsafe(request.method()) && !by_token {
+        request = match check_csrf(request).await {
+            Ok(request) => request,
+            Err(response) => return response,
+        };
+    }
+    request.extensions_mut().insert(Caller(identity));
+    next.run(request).await
+}
+
+fn forbidden(state: &AppState, path: &str, role: Role, headers: &HeaderMap) -> Response {
+    if is_api(path) {
+        return ApiError::Forbidden(format!("needs the role {} or higher", role.as_str()))
+            .into_response();
+    }
+    let lang = crate::web::request_lang(headers);
+    let text = state.messages.get(lang, "error-forbidden", None);
+    (
+        StatusCode::FORBIDDEN,
+        axum::response::Html(crate::web::plain_page(&text)),
+    )
+        .into_response()
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Double-submit check: a state-changing request made with cookies must carry, in the
+/// `_csrf` form field or the `X-CSRF-Token` header, the value of the `tp_csrf` cookie. A page
+/// of another site can make the browser send the cookie but cannot read it to fill the field.
+async fn check_csrf(request: Request) -> Result<Request, Response> {
+    let expected = cookie(request.headers(), CSRF_COOKIE).map(str::to_owned);
+    let from_header = request
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let (request, presented) = match from_header {
+        Some(token) => (request, Some(token)),
+        None if is_form => {
+            let (parts, body) = request.into_parts();
+            let bytes = axum::body::to_bytes(body, crate::BODY_LIMIT)
+                .await
+                .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "body too large").into_response())?;
+            let token = form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v.into_owned());
+            (Request::from_parts(parts, Body::from(bytes)), token)
+        }
+        None => (request, None),
+    };
+    match (expected, presented) {
+        (Some(expected), Some(presented)) if secret::same_secret(&expected, &presented) => {
+            Ok(request)
+        }
+        _ => Err((
+            StatusCode::FORBIDDEN,
+            "the form is outdated or came from another site; reload the page and try again",
+        )
+            .into_response()),
+    }
+}

@@ -1,0 +1,156 @@
+//! Who may call which route: every route of the application with the least role it needs.
+//! The access middleware refuses a route that is not listed here, so a new route without a
+//! rule cannot be reached, and the route × role test walks this table.
+
+use axum::http::Method;
+use touchpoints_core::Role;
+
+/// What a route requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not: login, setup, assets, health.
+    Public,
+    /// A staff member (or API token) with at least this role.
+    Least(Role),
+}
+
+use Access::{Least, Public};
+use Role::{Admin, Manager, Viewer};
+
+/// (method, route as axum matches it, access)
+pub const ROUTES: &[(Method, &str, Access)] = &[
+    // Public pages and assets.
+    (Method::GET, "/", Public),
+    (Method::GET, "/healthz", Public),
+    (Method::GET, "/assets/style.css", Public),
+    (Method::GET, "/assets/app.js", Public),
+    (Method::GET, "/login", Public),
+    (Method::POST, "/login", Public),
+    (Method::POST, "/logout", Public),
+    (Method::GET, "/login/link/{token}", Public),
+    (Method::GET, "/setup", Public),
+    (Method::POST, "/setup", Public),
+    (Method::GET, "/api/v1/openapi.json", Public),
+    // The inventory: everyone reads, the CX manager writes.
+    (Method::GET, "/journey", Least(Viewer)),
+    (Method::GET, "/touchpoints", Least(Viewer)),
+    (Method::POST, "/touchpoints", Least(Manager)),
+    (Method::GET, "/touchpoints/new", Least(Manager)),
+    (Method::GET, "/touchpoints/export.csv", Least(Viewer)),
+    (Method::GET, "/touchpoints/export.json", Least(Viewer)),
+    (Method::GET, "/touchpoints/{id}", Least(Viewer)),
+    (Method::POST, "/touchpoints/{id}", Least(Manager)),
+    (Method::GET, "/touchpoints/{id}/edit", Least(Manager)),
+    (Method::POST, "/touchpoints/{id}/retire", Least(Manager)),
+    (Method::POST, "/touchpoints/{id}/delete", Least(Manager)),
+    (Method::GET, "/catalog", Least(Viewer)),
+    (Method::POST, "/catalog/channels", Least(Manager)),
+    (
+        Method::POST,
+        "/catalog/channels/{key}/delete",
+        Least(Manager),
+    ),
+    (Method::POST, "/catalog/phases", Least(Manager)),
+    (Method::POST, "/catalog/phases/{key}/delete", Least(Manager)),
+    (Method::GET, "/api/docs", Least(Viewer)),
+    // Administration.
+    (Method::GET, "/admin/users", Least(Admin)),
+    (Method::POST, "/admin/users", Least(Admin)),
+    (Method::POST, "/admin/users/{username}/role", Least(Admin)),
+    (
+        Method::POST,
+        "/admin/users/{username}/password",
+        Least(Admin),
+    ),
+    (
+        Method::POST,
+        "/admin/users/{username}/disabled",
+        Least(Admin),
+    ),
+    (Method::GET, "/admin/tokens", Least(Admin)),
+    (Method::POST, "/admin/tokens", Least(Admin)),
+    (Method::POST, "/admin/tokens/{id}/revoke", Least(Admin)),
+    (Method::GET, "/admin/audit", Least(Admin)),
+    (Method::GET, "/admin/audit.csv", Least(Admin)),
+    // The JSON API.
+    (Method::GET, "/api/v1/touchpoints", Least(Viewer)),
+    (Method::POST, "/api/v1/touchpoints", Least(Manager)),
+    (Method::GET, "/api/v1/touchpoints/{id}", Least(Viewer)),
+    (Method::PUT, "/api/v1/touchpoints/{id}", Least(Manager)),
+    (Method::DELETE, "/api/v1/touchpoints/{id}", Least(Manager)),
+    (
+        Method::POST,
+        "/api/v1/touchpoints/{id}/retire",
+        Least(Manager),
+    ),
+    (
+        Method::GET,
+        "/api/v1/touchpoints/{id}/history",
+        Least(Viewer),
+    ),
+    (Method::GET, "/api/v1/journey-map", Least(Viewer)),
+    (Method::GET, "/api/v1/channels", Least(Viewer)),
+    (Method::PUT, "/api/v1/channels/{key}", Least(Manager)),
+    (Method::DELETE, "/api/v1/channels/{key}", Least(Manager)),
+    (Method::GET, "/api/v1/phases", Least(Viewer)),
+    (Method::PUT, "/api/v1/phases/{key}", Least(Manager)),
+    (Method::DELETE, "/api/v1/phases/{key}", Least(Manager)),
+    (Method::GET, "/api/v1/audit", Least(Admin)),
+];
+
+/// The rule for a matched route; `None` for a route nobody wrote a rule for. HEAD is served
+/// by GET routes and needs what GET needs.
+pub fn access(method: &Method, route: &str) -> Option<Access> {
+    let method = if method == Method::HEAD {
+        &Method::GET
+    } else {
+        method
+    };
+    ROUTES
+        .iter()
+        .find(|(m, r, _)| m == method && *r == route)
+        .map(|(_, _, access)| *access)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_listed_once() {
+        for (i, (method, route, _)) in ROUTES.iter().enumerate() {
+            assert!(
+                !ROUTES[i + 1..]
+                    .iter()
+                    .any(|(m, r, _)| m == method && r == route),
+                "{method} {route} is listed twice"
+            );
+        }
+    }
+
+    #[test]
+    fn writes_need_more_than_reading() {
+        for (method, route, access) in ROUTES {
+            if *method != Method::GET && route.starts_with("/api/v1/") {
+                assert!(
+                    matches!(access, Least(role) if *role >= Manager),
+                    "{method} {route}"
+                );
+            }
+        }
+        assert_eq!(access(&Method::HEAD, "/journey"), Some(Least(Viewer)));
+        assert_eq!(access(&Method::PATCH, "/journey"), None);
+    }
+
+    #[test]
+    fn every_documented_api_operation_has_a_rule() {
+        let doc = serde_json::to_value(crate::api::openapi_document()).expect("document");
+        let paths = doc["paths"].as_object().expect("paths");
+        for (path, item) in paths {
+            for method in item.as_object().expect("operations").keys() {
+                let method: Method = method.to_uppercase().parse().expect("method");
+                assert!(access(&method, path).is_some(), "{method} {path}");
+            }
+        }
+    }
+}

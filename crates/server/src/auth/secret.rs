@@ -1,0 +1,101 @@
+//! Secrets: random tokens for sessions, login links, API tokens and CSRF, kept in the store
+//! only as SHA-256 digests; and passwords, kept only as argon2id hashes.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use sha2::{Digest, Sha256};
+
+/// A new random secret: 32 bytes from the operating system, as 64 hex digits.
+pub fn new_secret() -> Result<String, String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness from the system: {e}"))?;
+    Ok(hex(&bytes))
+}
+
+/// The digest under which a secret is stored and looked up. Secrets are long and random, so
+/// a fast hash is enough: nobody can guess their way back from it.
+pub fn digest(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (digest(a), digest(b));
+    a.bytes()
+        .zip(b.bytes())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+/// Hashes a password with argon2id and a random salt, off the async threads: it takes tens of
+/// milliseconds on purpose.
+pub async fn hash_password(password: String) -> Result<String, String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| format!("cannot hash the password: {e}"))
+    })
+    .await
+    .map_err(|e| format!("cannot hash the password: {e}"))?
+}
+
+/// Checks a password against a stored hash. An empty or unreadable hash matches nothing (an
+/// account that logs in by link only).
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        !hash.is_empty()
+            && Argon2::default()
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of no real password, checked when a login names an unknown user, so that the
+/// answer takes as long as for a known one and does not reveal which names exist.
+pub async fn burn_time(password: String) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = match DUMMY.get() {
+        Some(hash) => hash.clone(),
+        None => match hash_password("not a password of anyone".into()).await {
+            Ok(hash) => DUMMY.get_or_init(|| hash).clone(),
+            Err(_) => return,
+        },
+    };
+    verify_password(password, dummy).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_long_random_and_distinct() {
+        let a = new_secret().expect("random");
+        let b = new_secret().expect("random");
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(digest(&a).len(), 64);
+        assert_ne!(digest(&a), a);
+        assert!(same_secret(&a, &a.clone()));
+        assert!(!same_secret(&a, &b));
+    }
+
+    #[tokio::test]
+    async fn passwords_verify_only_against_their_hash() {
+        let hash = hash_password("pferd batterie heftklammer".into())
+            .await
+            .expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("pferd batterie heftklammer".into(), hash.clone()).await);
+        assert!(!verify_password("Pferd batterie heftklammer".into(), hash).await);
+        assert!(!verify_password("".into(), String::new()).await);
+        assert!(!verify_password("x".into(), "kein hash".into()).await);
+    }
+}

@@ -1,0 +1,337 @@
+//! Logging in and out: the login form, one-time login links, and the first-run setup page
+//! that creates the first admin.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use touchpoints_core::access::NewUserInput;
+use touchpoints_core::{Problem, Problems, Role, User};
+use touchpoints_store::NewAccount;
+
+use super::{Page, set_cookie};
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, SESSION_HOURS, cookie, secret};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/login/link/{token}", get(login_link))
+        .route("/setup", get(setup_form).post(setup))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct LoginForm {
+    username: String,
+    #[serde(skip_serializing)]
+    password: String,
+    next: String,
+}
+
+/// Where to go after the login: only a path on this server, never another site.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn login_page(
+    state: &AppState,
+    page: &Page,
+    form: &LoginForm,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
+    page.render_with_status(
+        state,
+        status,
+        "login.html",
+        minijinja::context! { form => Serde(form), error => error },
+    )
+}
+
+async fn login_form(
+    State(state): State<AppState>,
+    page: Page,
+    Query(form): Query<LoginForm>,
+) -> Response {
+    match state.store.count_users().await {
+        Ok(0) => page.render(
+            &state,
+            "setup.html",
+            minijinja::context! { needs_token => true },
+        ),
+        Ok(_) => login_page(&state, &page, &form, StatusCode::OK, None),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+/// Starts a session for the user: a new random token in an HttpOnly cookie, its digest in
+/// the store.
+async fn start_session(state: &AppState, user: &User, next: &str) -> Response {
+    let token = match secret::new_secret() {
+        Ok(token) => token,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start a session");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let expires = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(SESSION_HOURS))
+        .unwrap_or(jiff::Timestamp::MAX);
+    if let Err(e) = state
+        .store
+        .create_session(&secret::digest(&token), user.id, expires)
+        .await
+    {
+        tracing::error!(error = %e, "cannot start a session");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let mut response = Redirect::to(safe_next(next)).into_response();
+    set_cookie(
+        &mut response,
+        &format!(
+            "{SESSION_COOKIE}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+            SESSION_HOURS * 3600
+        ),
+    );
+    response
+}
+
+async fn login(
+    State(state): State<AppState>,
+    page: Page,
+    axum::Form(form): axum::Form<LoginForm>,
+) -> Response {
+    let username = form.username.trim().to_lowercase();
+    if !state.limits.login_allowed(&username) {
+        let _ = state
+            .store
+            .record("anonymous", "login.throttled", "user", &username, "")
+            .await;
+        let text = state.messages.get(page.lang, "login-throttled", None);
+        let mut response = login_page(
+            &state,
+            &page,
+            &form,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(&text),
+        );
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("60"),
+        );
+        return response;
+    }
+    let found = match state.store.credentials(&username).await {
+        Ok(found) => found,
+        Err(e) => return page.error(&state, e),
+    };
+    let user = match found {
+        Some((user, hash)) if !user.disabled => {
+            if secret::verify_password(form.password.clone(), hash).await {
+                Some(user)
+            } else {
+                None
+            }
+        }
+        _ => {
+            secret::burn_time(form.password.clone()).await;
+            None
+        }
+    };
+    match user {
+        Some(user) => {
+            if let Err(e) = state
+                .store
+                .record(&user.username, "login", "user", &user.username, "password")
+                .await
+            {
+                return page.error(&state, e);
+            }
+            start_session(&state, &user, &form.next).await
+        }
+        None => {
+            let _ = state
+                .store
+                .record("anonymous", "login.failed", "user", &username, "")
+                .await;
+            let text = state.messages.get(page.lang, "login-failed", None);
+            login_page(&state, &page, &form, StatusCode::UNAUTHORIZED, Some(&text))
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && let Err(e) = state.store.delete_session(&secret::digest(token)).await
+    {
+        tracing::error!(error = %e, "cannot end a session");
+    }
+    let mut response = Redirect::to("/login").into_response();
+    set_cookie(
+        &mut response,
+        &format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+    );
+    response
+}
+
+async fn login_link(
+    State(state): State<AppState>,
+    page: Page,
+    Path(token): Path<String>,
+) -> Response {
+    match state
+        .store
+        .take_login_link(&secret::digest(&token), jiff::Timestamp::now())
+        .await
+    {
+        Ok(Some(user)) => {
+            if let Err(e) = state
+                .store
+                .record(
+                    &user.username,
+                    "login",
+                    "user",
+                    &user.username,
+                    "one-time link",
+                )
+                .await
+            {
+                return page.error(&state, e);
+            }
+            start_session(&state, &user, "/").await
+        }
+        Ok(None) => {
+            let text = state.messages.get(page.lang, "login-link-invalid", None);
+            login_page(
+                &state,
+                &page,
+                &LoginForm::default(),
+                StatusCode::NOT_FOUND,
+                Some(&text),
+            )
+        }
+        Err(e) => page.error(&state, e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct SetupForm {
+    token: String,
+    username: String,
+    display_name: String,
+    #[serde(skip_serializing)]
+    password: String,
+    #[serde(skip_serializing)]
+    password_repeat: String,
+}
+
+/// The setup page exists only while no account does, and only for who holds the secret
+/// printed on the server's console.
+async fn setup_allowed(
+    state: &AppState,
+    token: &str,
+) -> Result<bool, touchpoints_store::StoreError> {
+    Ok(state.store.count_users().await? == 0 && secret::same_secret(token, &state.setup_token))
+}
+
+async fn setup_form(
+    State(state): State<AppState>,
+    page: Page,
+    Query(form): Query<SetupForm>,
+) -> Response {
+    match setup_allowed(&state, &form.token).await {
+        Ok(true) => page.render(
+            &state,
+            "setup.html",
+            minijinja::context! { form => Serde(&form), errors => Serde(std::collections::BTreeMap::<String, String>::new()), needs_token => false },
+        ),
+        Ok(false) => Redirect::to("/login").into_response(),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    page: Page,
+    axum::Form(form): axum::Form<SetupForm>,
+) -> Response {
+    match setup_allowed(&state, &form.token).await {
+        Ok(true) => {}
+        Ok(false) => return Redirect::to("/login").into_response(),
+        Err(e) => return page.error(&state, e),
+    }
+    let input = NewUserInput {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        role: Role::Admin,
+        password: form.password.clone(),
+    };
+    let mut problems = Problems::default();
+    let valid = input.validate();
+    if form.password != form.password_repeat {
+        problems.push(
+            "password_repeat",
+            Problem::Invalid {
+                reason: "does not match the password".into(),
+            },
+        );
+    }
+    let new_user = match valid {
+        Ok(user) if problems.is_empty() => user,
+        Ok(_) => return setup_problems(&state, &page, &form, &problems),
+        Err(more) => {
+            problems.0.extend(more.0);
+            return setup_problems(&state, &page, &form, &problems);
+        }
+    };
+    let hash = match secret::hash_password(new_user.password.clone()).await {
+        Ok(hash) => hash,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot hash a password");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let account = NewAccount {
+        username: new_user.username,
+        display_name: new_user.display_name,
+        role: Role::Admin,
+        password_hash: hash,
+    };
+    match state.store.create_user(&account, "setup").await {
+        Ok(user) => start_session(&state, &user, "/").await,
+        Err(e) => page.error(&state, e),
+    }
+}
+
+fn setup_problems(
+    state: &AppState,
+    page: &Page,
+    form: &SetupForm,
+    problems: &Problems,
+) -> Response {
+    page.render_with_status(
+        state,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "setup.html",
+        minijinja::context! {
+            form => Serde(form),
+            errors => Serde(page.field_errors(state, &problems.0)),
+            needs_token => false,
+        },
+    )
+}

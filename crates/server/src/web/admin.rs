@@ -1,0 +1,9 @@
+//! Administration pages (placeholder).
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
