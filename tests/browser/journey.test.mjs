@@ -2,7 +2,7 @@
 // journey map, the validation error case, and switching the language.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServer, withPage } from './support.mjs';
+import { launchBrowser, logIn, startServer, withPage } from './support.mjs';
 
 const DETAIL_PATH = /^\/touchpoints\/(?!new$)[^/]+$/;
 
@@ -20,11 +20,17 @@ describe('touchpoint journey', () => {
     await server?.stop();
   });
 
-  /** A fresh browser context (own cookies) in `locale`, one page, screenshot on failure. */
+  /**
+   * A fresh browser context (own cookies) in `locale`, logged in as the admin, one page,
+   * screenshot on failure.
+   */
   async function inBrowser(name, locale, fn) {
     const context = await browser.newContext({ locale, baseURL: server.url });
     try {
-      return await withPage(context, name, fn);
+      return await withPage(context, name, async (page) => {
+        await logIn(page, server.admin);
+        return fn(page);
+      });
     } catch (err) {
       err.message += `\n${server.logs().slice(-4000)}`;
       throw err;
@@ -184,5 +190,33 @@ describe('touchpoint journey', () => {
       await page.goto('/journey');
       assert.equal(await h1(page), 'Journey map');
     });
+  });
+
+  test('without a login every page leads to the login form, and a wrong password is refused', async () => {
+    const context = await browser.newContext({ locale: 'de-DE', baseURL: server.url });
+    try {
+      await withPage(context, 'login-required', async (page) => {
+        await page.goto('/journey');
+        assert.equal(pathOf(page), '/login');
+        assert.equal(await h1(page), 'Anmelden');
+        await page.getByLabel('Benutzername', { exact: true }).fill(server.admin.username);
+        await page.getByLabel('Passwort', { exact: true }).fill('falsches Passwort 123');
+        await page.getByRole('button', { name: 'Anmelden' }).click();
+        await page.getByText('Benutzername oder Passwort ist falsch.').waitFor();
+        assert.equal(pathOf(page), '/login');
+
+        await page.getByLabel('Passwort', { exact: true }).fill(server.admin.password);
+        await page.getByRole('button', { name: 'Anmelden' }).click();
+        await page.waitForURL((url) => url.pathname === '/journey');
+        assert.equal(await h1(page), 'Journey-Map');
+
+        await page.getByRole('button', { name: 'Abmelden' }).click();
+        await page.waitForURL((url) => url.pathname === '/login');
+        await page.goto('/touchpoints');
+        assert.equal(pathOf(page), '/login', 'the session ended with the logout');
+      });
+    } finally {
+      await context.close();
+    }
   });
 });

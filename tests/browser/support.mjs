@@ -1,6 +1,6 @@
 // Helpers for the end-to-end browser tests: a throwaway `touchpoints serve`
 // on a free loopback port with its own SQLite file, and headless Chromium.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,8 +39,10 @@ process.on('exit', () => {
 
 /**
  * Starts `$TOUCHPOINTS_BIN serve` on 127.0.0.1:0 with a fresh SQLite database.
- * Resolves once the server prints `listening on http://...` on stdout.
- * @returns {Promise<{url: string, stop: () => Promise<void>, logs: () => string}>}
+ * Resolves once the server prints `listening on http://...` on stdout. The
+ * database holds one admin account, returned as `admin`, created with the CLI.
+ * @returns {Promise<{url: string, stop: () => Promise<void>, logs: () => string,
+ *   admin: {username: string, password: string}}>}
  */
 export async function startServer() {
   const bin = process.env.TOUCHPOINTS_BIN;
@@ -52,7 +54,14 @@ export async function startServer() {
   }
 
   const dir = await mkdtemp(join(tmpdir(), 'touchpoints-e2e-'));
-  const args = ['serve', '--addr', '127.0.0.1:0', '--database', `sqlite://${dir}/touchpoints.db`];
+  const database = `sqlite://${dir}/touchpoints.db`;
+  // The first admin comes from the command line, as in a real installation.
+  const admin = { username: 'e2e-admin', password: 'ein langes Test-Passwort 42' };
+  execFileSync(bin, ['user', 'add', admin.username, '--role', 'admin', '--password-stdin', '--database', database], {
+    input: `${admin.password}\n`,
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  const args = ['serve', '--addr', '127.0.0.1:0', '--database', database];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   running.add(child);
 
@@ -146,7 +155,20 @@ export async function startServer() {
     await rm(dir, { recursive: true, force: true });
   }
 
-  return { url, stop, logs };
+  return { url, stop, logs, admin };
+}
+
+/**
+ * Logs `page` in through the login form (German or English labels), as a person would.
+ * @param {import('playwright-core').Page} page
+ * @param {{username: string, password: string}} account
+ */
+export async function logIn(page, account) {
+  await page.goto('/login');
+  await page.getByLabel(/^(Benutzername|User name)$/).fill(account.username);
+  await page.getByLabel(/^(Passwort|Password)$/).fill(account.password);
+  await page.getByRole('button', { name: /^(Anmelden|Log in)$/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 
 /** Launches Debian's headless Chromium through playwright-core. */

@@ -40,7 +40,7 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
     // The demo files touchpoints under finer phases; the three default phases would only
     // add empty columns to its journey map.
     for phase in default_phases() {
-        match store.delete_phase(&phase.key).await {
+        match store.delete_phase(&phase.key, "demo").await {
             Ok(()) | Err(StoreError::Conflict(_) | StoreError::NotFound { .. }) => {}
             Err(e) => return Err(e.into()),
         }

@@ -2,6 +2,7 @@
 //! exports the inventory. It parses arguments, calls the library crates and turns their errors
 //! into messages and exit codes; the work itself happens there.
 
+mod accounts;
 mod demo;
 mod transfer;
 
@@ -40,9 +41,13 @@ enum Command {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, env = "TOUCHPOINTS_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Load the demo company first if the inventory is empty.
+        /// Load the demo company first if the inventory is empty, and print a one-time
+        /// login link for a demo admin.
         #[arg(long)]
         demo: bool,
+        /// Mark session cookies Secure; set this when users reach the server over HTTPS.
+        #[arg(long, env = "TOUCHPOINTS_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Fill the database with a realistic German demo company.
     Demo {
@@ -70,6 +75,12 @@ enum Command {
         #[arg(long, short)]
         output: Option<String>,
     },
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(accounts::UserCommand),
+    /// Data-protection requests: export or erase everything held about one person.
+    #[command(subcommand)]
+    Gdpr(accounts::GdprCommand),
     /// Create or update the database schema, then exit.
     Migrate,
 }
@@ -115,14 +126,30 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { addr, demo } => {
+        Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+        } => {
             init_logging();
             let store = open(&cli.database).await?;
             if demo {
                 demo::load(store.as_ref(), false).await?;
             }
-            serve(store, addr, &cli.database).await?;
+            let settings = touchpoints_server::Settings {
+                secure_cookies,
+                ..touchpoints_server::Settings::default()
+            };
+            serve(store, addr, &cli.database, settings, demo).await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::User(command) => {
+            let store = open(&cli.database).await?;
+            accounts::user(store.as_ref(), command).await
+        }
+        Command::Gdpr(command) => {
+            let store = open(&cli.database).await?;
+            accounts::gdpr(store.as_ref(), command).await
         }
         Command::Demo { force } => {
             let store = open(&cli.database).await?;
@@ -159,8 +186,15 @@ fn init_logging() {
         .init();
 }
 
-async fn serve(store: Arc<dyn Store>, addr: SocketAddr, database: &str) -> anyhow::Result<()> {
-    let state = touchpoints_server::AppState::new(store).map_err(anyhow::Error::msg)?;
+async fn serve(
+    store: Arc<dyn Store>,
+    addr: SocketAddr,
+    database: &str,
+    settings: touchpoints_server::Settings,
+    demo: bool,
+) -> anyhow::Result<()> {
+    let state =
+        touchpoints_server::AppState::new(store.clone(), settings).map_err(anyhow::Error::msg)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -168,6 +202,17 @@ async fn serve(store: Arc<dyn Store>, addr: SocketAddr, database: &str) -> anyho
     tracing::info!(database = %redact(database), "database ready");
     // Scripts and tests read this line to learn the port when --addr ends in :0.
     println!("Touchpoints listening on http://{local}");
+    let base = format!("http://{local}");
+    if demo {
+        let link = accounts::demo_login_link(store.as_ref()).await?;
+        println!("Log in as the demo admin (once, within 24 hours): {base}{link}");
+    } else if store.count_users().await? == 0 {
+        println!(
+            "No account yet. Create the first admin at {base}{} \
+             or with: touchpoints user add NAME --role admin",
+            state.setup_path()
+        );
+    }
     touchpoints_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

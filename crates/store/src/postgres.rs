@@ -14,6 +14,11 @@ const BACKEND: &str = "postgres";
 /// and the constraints catch the rest.
 const BEGIN: &str = "BEGIN";
 
+/// The active admins, locked until the transaction ends, so that two admins demoting each
+/// other at once cannot both succeed and leave none.
+const ACTIVE_ADMINS: &str =
+    "SELECT id FROM users WHERE role = 'admin' AND disabled = 0 ORDER BY id FOR UPDATE";
+
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,

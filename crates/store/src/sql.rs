@@ -418,6 +418,36 @@ async fn record(
     Ok(())
 }
 
+/// The history and audit entries of a new touchpoint.
+async fn record_creation(
+    conn: &mut Conn,
+    id: i64,
+    fields: &TouchpointFields,
+    actor: &str,
+    now: Timestamp,
+) -> Result<()> {
+    record(
+        conn,
+        id,
+        now,
+        actor,
+        Action::Created,
+        &history::created(fields),
+    )
+    .await?;
+    let id = id.to_string();
+    audit(
+        conn,
+        now,
+        actor,
+        "touchpoint.create",
+        "touchpoint",
+        &id,
+        &fields.name,
+    )
+    .await
+}
+
 /// Applies new content to a stored touchpoint; returns whether anything changed.
 async fn change_touchpoint(
     conn: &mut Conn,
@@ -726,15 +756,7 @@ impl Inventory for SqlStore {
         let now = now();
         let mut tx = self.begin().await?;
         let id = insert_touchpoint(&mut tx, fields, now).await?;
-        record(
-            &mut tx,
-            id,
-            now,
-            actor,
-            Action::Created,
-            &history::created(fields),
-        )
-        .await?;
+        record_creation(&mut tx, id, fields, actor, now).await?;
         tx.commit().await?;
         Ok(Touchpoint {
             id,
@@ -873,19 +895,29 @@ impl Inventory for SqlStore {
                 }
                 None => {
                     let id = insert_touchpoint(&mut tx, fields, now).await?;
-                    record(
-                        &mut tx,
-                        id,
-                        now,
-                        actor,
-                        Action::Created,
-                        &history::created(fields),
-                    )
-                    .await?;
+                    record_creation(&mut tx, id, fields, actor, now).await?;
                     summary.created += 1;
                 }
             }
         }
+        let text = format!(
+            "{} channels, {} phases; touchpoints: {} created, {} updated, {} unchanged",
+            import.channels.len(),
+            import.phases.len(),
+            summary.created,
+            summary.updated,
+            summary.unchanged
+        );
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "inventory.import",
+            "touchpoint",
+            "",
+            &text,
+        )
+        .await?;
         tx.commit().await?;
         Ok(summary)
     }

@@ -90,13 +90,10 @@ async fn keep_an_admin(conn: &mut Conn, user: &User, role: Role, disabled: bool)
     if user.role != Role::Admin || user.disabled || stays_admin {
         return Ok(());
     }
-    let others: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> $1",
-    )
-    .bind(user.id)
-    .fetch_one(&mut *conn)
-    .await?;
-    if others == 0 {
+    let admins: Vec<i64> = sqlx::query_scalar(super::ACTIVE_ADMINS)
+        .fetch_all(&mut *conn)
+        .await?;
+    if admins.iter().all(|&id| id == user.id) {
         return Err(StoreError::Conflict(Problems::single(
             "role",
             Problem::Invalid {

@@ -16,6 +16,10 @@ const BACKEND: &str = "sqlite";
 /// fails at once with "database is locked" instead of waiting for the busy timeout.
 const BEGIN: &str = "BEGIN IMMEDIATE";
 
+/// The active admins, in a statement that keeps them until the transaction ends. Writes
+/// here hold the database's one write lock from their start, so a plain read suffices.
+const ACTIVE_ADMINS: &str = "SELECT id FROM users WHERE role = 'admin' AND disabled = 0";
+
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,

@@ -76,7 +76,7 @@ async fn postgres() -> Option<TestStore> {
         "test_{}_{}_{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed),
-        jiff::Timestamp::now().as_microsecond() % 1_000_000
+        Timestamp::now().as_microsecond() % 1_000_000
     );
     let admin = PgConnectOptions::from_str(&url).expect("TOUCHPOINTS_TEST_POSTGRES is a URL");
     let mut conn = PgConnection::connect_with(&admin).await.expect("connect");
@@ -142,7 +142,9 @@ store_suite!(
     audit_log_filters_agree_with_the_core_definition,
     personal_data_of_staff_is_exported_and_erased,
     personal_data_of_customers_has_no_place_yet,
-    ids_of_deleted_records_are_not_reused,
+    deleted_touchpoint_ids_are_not_reused,
+    erased_account_ids_are_not_reused,
+    concurrent_demotions_keep_an_admin,
 );
 
 fn fields(name: &str, channel: &str, phase: &str) -> TouchpointFields {
@@ -906,4 +908,987 @@ async fn concurrent_writes_all_land(store: &dyn Store) {
         .map(|e| e.entity_id)
         .collect();
     assert_eq!(audited, ids);
+}
+
+async fn users_are_created_listed_and_unique(store: &dyn Store) {
+    assert_eq!(store.count_users().await.expect("count"), 0);
+    let mark = audit_mark(store).await;
+    let zoe = store
+        .create_user(&account("zoe", Role::Viewer), "admin")
+        .await
+        .expect("create");
+    assert_eq!(
+        (
+            zoe.username.as_str(),
+            zoe.display_name.as_str(),
+            zoe.role,
+            zoe.disabled
+        ),
+        ("zoe", "Staff zoe", Role::Viewer, false)
+    );
+    assert_audited(store, mark, "user.create", "admin", "user", "zoe").await;
+    let anna = user(store, "anna", Role::Admin).await;
+    let ben = user(store, "ben.mueller@nordlicht.de", Role::Manager).await;
+
+    let mark = audit_mark(store).await;
+    let mut again = account("anna", Role::Viewer);
+    again.password_hash = "hash-other".into();
+    match store.create_user(&again, "admin").await {
+        Err(StoreError::Conflict(p)) => {
+            assert_eq!(p.0[0].field, "username");
+            assert_eq!(
+                p.0[0].problem,
+                Problem::Duplicate {
+                    value: "anna".into()
+                }
+            );
+        }
+        other => panic!("expected a conflict on the username, got {other:?}"),
+    }
+    assert_not_audited(store, mark, "a duplicate user").await;
+    assert_eq!(store.count_users().await.expect("count"), 3);
+
+    let users = store.users().await.expect("users");
+    assert_eq!(
+        users,
+        [anna.clone(), ben.clone(), zoe.clone()],
+        "sorted by name, as created"
+    );
+    assert_eq!(
+        store.credentials("anna").await.expect("credentials"),
+        Some((anna, "hash-anna".to_string())),
+        "the first account keeps its hash"
+    );
+    assert_eq!(
+        store
+            .credentials("ben.mueller@nordlicht.de")
+            .await
+            .expect("credentials"),
+        Some((ben, "hash-ben.mueller@nordlicht.de".to_string()))
+    );
+    assert_eq!(
+        store.credentials("nobody").await.expect("credentials"),
+        None
+    );
+    // An account for login links only has an empty hash.
+    let mut link_only = account("lena", Role::Agent);
+    link_only.password_hash = String::new();
+    let lena = store
+        .create_user(&link_only, "admin")
+        .await
+        .expect("create");
+    assert_eq!(
+        store.credentials("lena").await.expect("credentials"),
+        Some((lena, String::new()))
+    );
+    assert_eq!(store.count_users().await.expect("count"), 4);
+}
+
+async fn the_last_active_admin_stays(store: &dyn Store) {
+    let anna = user(store, "anna", Role::Admin).await;
+    user(store, "ben", Role::Manager).await;
+    store
+        .create_session("s-anna", anna.id, after(Timestamp::now(), 1))
+        .await
+        .expect("session");
+    let mark = audit_mark(store).await;
+    for (what, result) in [
+        (
+            "demoting the last admin",
+            store.set_role("anna", Role::Manager, "anna").await,
+        ),
+        (
+            "disabling the last admin",
+            store.set_disabled("anna", true, "anna").await,
+        ),
+    ] {
+        match result {
+            Err(StoreError::Conflict(p)) => assert_eq!(p.0[0].field, "role", "{what}"),
+            other => panic!("{what}: expected a conflict, got {other:?}"),
+        }
+    }
+    assert_not_audited(store, mark, "a refused change of the last admin").await;
+    assert_eq!(
+        store.credentials("anna").await.expect("credentials"),
+        Some((anna.clone(), "hash-anna".to_string())),
+        "still an active admin"
+    );
+    assert_eq!(
+        store
+            .session_user("s-anna", Timestamp::now())
+            .await
+            .expect("session"),
+        Some(anna.clone()),
+        "a refused disabling ends no session"
+    );
+
+    // With a second admin, either may step down.
+    let ben = store
+        .set_role("ben", Role::Admin, "anna")
+        .await
+        .expect("promote");
+    assert_eq!(ben.role, Role::Admin);
+    assert_audited(store, mark, "user.role", "anna", "user", "ben").await;
+    let mark = audit_mark(store).await;
+    let anna = store
+        .set_role("anna", Role::Manager, "ben")
+        .await
+        .expect("demote one of two admins");
+    assert_eq!(anna.role, Role::Manager);
+    assert_audited(store, mark, "user.role", "ben", "user", "anna").await;
+    assert_eq!(
+        store.credentials("anna").await.expect("credentials"),
+        Some((anna, "hash-anna".to_string()))
+    );
+
+    // A disabled admin does not count as one.
+    user(store, "carl", Role::Admin).await;
+    let carl = store
+        .set_disabled("carl", true, "ben")
+        .await
+        .expect("disable one of two admins");
+    assert!(carl.disabled);
+    let mark = audit_mark(store).await;
+    assert!(matches!(
+        store.set_role("ben", Role::Viewer, "ben").await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.set_disabled("ben", true, "ben").await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    for (what, result) in [
+        (
+            "set_role",
+            store.set_role("nobody", Role::Viewer, "ben").await.err(),
+        ),
+        (
+            "set_disabled",
+            store.set_disabled("nobody", true, "ben").await.err(),
+        ),
+        (
+            "set_password",
+            store.set_password("nobody", "hash", "ben").await.err(),
+        ),
+    ] {
+        assert!(
+            matches!(result, Some(StoreError::NotFound { .. })),
+            "{what} on an unknown user: {result:?}"
+        );
+    }
+    assert_not_audited(store, mark, "a refused or failed account change").await;
+    let roles: Vec<(String, Role, bool)> = store
+        .users()
+        .await
+        .expect("users")
+        .into_iter()
+        .map(|u| (u.username, u.role, u.disabled))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("anna".to_string(), Role::Manager, false),
+            ("ben".to_string(), Role::Admin, false),
+            ("carl".to_string(), Role::Admin, true),
+        ]
+    );
+}
+
+async fn sessions_live_until_expiry_logout_disabling_or_a_new_password(store: &dyn Store) {
+    user(store, "anna", Role::Admin).await;
+    let ben = user(store, "ben", Role::Manager).await;
+    let carl = user(store, "carl", Role::Agent).await;
+    let now = Timestamp::now();
+    let later = after(now, 1);
+    let alive = |token: &'static str| async move {
+        store
+            .session_user(token, Timestamp::now())
+            .await
+            .expect("session lookup")
+    };
+
+    store
+        .create_session("s-ben-1", ben.id, later)
+        .await
+        .expect("session");
+    assert_eq!(
+        store.session_user("s-ben-1", now).await.expect("session"),
+        Some(ben.clone())
+    );
+    assert_eq!(
+        store.session_user("s-ben-1", later).await.expect("session"),
+        None,
+        "a session ends at its expiry"
+    );
+    assert_eq!(
+        store
+            .session_user("s-ben-1", after(now, 2))
+            .await
+            .expect("session"),
+        None,
+        "expired"
+    );
+    assert_eq!(alive("unknown").await, None);
+    store.delete_session("s-ben-1").await.expect("logout");
+    assert_eq!(alive("s-ben-1").await, None, "logged out");
+    store
+        .delete_session("s-ben-1")
+        .await
+        .expect("logging out twice is harmless");
+
+    // Disabling ends the account's sessions, not others'; a disabled account has none.
+    store
+        .create_session("s-ben-2", ben.id, later)
+        .await
+        .expect("session");
+    store
+        .create_session("s-carl-1", carl.id, later)
+        .await
+        .expect("session");
+    let mark = audit_mark(store).await;
+    let disabled = store
+        .set_disabled("ben", true, "anna")
+        .await
+        .expect("disable");
+    assert!(disabled.disabled);
+    assert_audited(store, mark, "user.disable", "anna", "user", "ben").await;
+    assert_eq!(alive("s-ben-2").await, None);
+    assert_eq!(alive("s-carl-1").await, Some(carl.clone()));
+    store
+        .create_session("s-ben-3", ben.id, later)
+        .await
+        .expect("session");
+    assert_eq!(alive("s-ben-3").await, None, "the account is disabled");
+    let mark = audit_mark(store).await;
+    store
+        .set_disabled("ben", false, "anna")
+        .await
+        .expect("enable");
+    assert_audited(store, mark, "user.enable", "anna", "user", "ben").await;
+    assert_eq!(
+        alive("s-ben-2").await,
+        None,
+        "ended sessions stay ended after enabling"
+    );
+
+    // A new password ends every session of the account, not others'.
+    store
+        .create_session("s-carl-2", carl.id, later)
+        .await
+        .expect("session");
+    store
+        .create_session("s-ben-4", ben.id, later)
+        .await
+        .expect("session");
+    let mark = audit_mark(store).await;
+    store
+        .set_password("carl", "hash-carl-2", "carl")
+        .await
+        .expect("new password");
+    assert_audited(store, mark, "user.password", "carl", "user", "carl").await;
+    assert_eq!(alive("s-carl-1").await, None);
+    assert_eq!(alive("s-carl-2").await, None);
+    assert_eq!(alive("s-ben-4").await, Some(ben));
+    assert_eq!(
+        store.credentials("carl").await.expect("credentials"),
+        Some((carl, "hash-carl-2".to_string()))
+    );
+}
+
+async fn login_links_work_once_before_expiry_for_active_accounts(store: &dyn Store) {
+    user(store, "anna", Role::Admin).await;
+    let ben = user(store, "ben", Role::Manager).await;
+    let now = Timestamp::now();
+    let later = after(now, 1);
+
+    store
+        .create_login_link("l-1", ben.id, later)
+        .await
+        .expect("link");
+    assert_eq!(
+        store.take_login_link("l-1", now).await.expect("take"),
+        Some(ben.clone())
+    );
+    assert_eq!(
+        store.take_login_link("l-1", now).await.expect("take"),
+        None,
+        "a link works once"
+    );
+
+    store
+        .create_login_link("l-2", ben.id, later)
+        .await
+        .expect("link");
+    assert_eq!(
+        store.take_login_link("l-2", later).await.expect("take"),
+        None,
+        "a link ends at its expiry"
+    );
+    assert_eq!(
+        store
+            .take_login_link("l-2", after(now, 2))
+            .await
+            .expect("take"),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        store.take_login_link("unknown", now).await.expect("take"),
+        None
+    );
+
+    // A disabled account logs in by no link: neither one made before nor one made since.
+    store
+        .create_login_link("l-3", ben.id, later)
+        .await
+        .expect("link");
+    store
+        .set_disabled("ben", true, "anna")
+        .await
+        .expect("disable");
+    assert_eq!(store.take_login_link("l-3", now).await.expect("take"), None);
+    store
+        .create_login_link("l-4", ben.id, later)
+        .await
+        .expect("link");
+    assert_eq!(store.take_login_link("l-4", now).await.expect("take"), None);
+    store
+        .set_disabled("ben", false, "anna")
+        .await
+        .expect("enable");
+    assert_eq!(
+        store.take_login_link("l-3", now).await.expect("take"),
+        None,
+        "disabling ended the link"
+    );
+    store
+        .create_login_link("l-5", ben.id, later)
+        .await
+        .expect("link");
+    assert_eq!(
+        store.take_login_link("l-5", now).await.expect("take"),
+        Some(ben),
+        "enabled again"
+    );
+}
+
+async fn api_tokens_are_used_and_revoked(store: &dyn Store) {
+    let mark = audit_mark(store).await;
+    let bi = store
+        .create_api_token("Power BI", "tok-hash-1", Scope::Read, "anna")
+        .await
+        .expect("create token");
+    assert_eq!(
+        (
+            bi.name.as_str(),
+            bi.scope,
+            bi.created_by.as_str(),
+            bi.last_used_at,
+            bi.revoked_at
+        ),
+        ("Power BI", Scope::Read, "anna", None, None)
+    );
+    let entry = assert_audited(
+        store,
+        mark,
+        "token.create",
+        "anna",
+        "token",
+        &bi.id.to_string(),
+    )
+    .await;
+    assert!(
+        !entry.summary.contains("tok-hash-1"),
+        "no secret in the log"
+    );
+    let zap = store
+        .create_api_token("Zapier", "tok-hash-2", Scope::Write, "anna")
+        .await
+        .expect("create token");
+    let mut listed = store.api_tokens().await.expect("tokens");
+    listed.sort_by_key(|t| t.id);
+    assert_eq!(listed, [bi.clone(), zap.clone()]);
+
+    let now = Timestamp::now();
+    let mark = audit_mark(store).await;
+    let used = store
+        .use_api_token("tok-hash-1", now)
+        .await
+        .expect("use")
+        .expect("a live token");
+    assert_eq!(used.id, bi.id);
+    assert_eq!(used.scope, Scope::Read);
+    assert_eq!(used.last_used_at, Some(micros(now)));
+    let listed = store.api_tokens().await.expect("tokens");
+    let stored = listed.iter().find(|t| t.id == bi.id).expect("listed token");
+    assert_eq!(stored.last_used_at, Some(micros(now)), "the use is noted");
+    assert_eq!(
+        store.use_api_token("tok-hash-x", now).await.expect("use"),
+        None
+    );
+
+    let revoked = store.revoke_api_token(bi.id, "ben").await.expect("revoke");
+    assert!(revoked.revoked_at.is_some());
+    assert_eq!(revoked.id, bi.id);
+    assert_audited(
+        store,
+        mark,
+        "token.revoke",
+        "ben",
+        "token",
+        &bi.id.to_string(),
+    )
+    .await;
+    assert_eq!(
+        store.use_api_token("tok-hash-1", now).await.expect("use"),
+        None,
+        "a revoked token is dead"
+    );
+    let listed = store.api_tokens().await.expect("tokens");
+    let stored = listed
+        .iter()
+        .find(|t| t.id == bi.id)
+        .expect("a revoked token stays listed");
+    assert_eq!(stored.revoked_at, revoked.revoked_at);
+    assert_eq!(
+        store
+            .use_api_token("tok-hash-2", now)
+            .await
+            .expect("use")
+            .map(|t| t.id),
+        Some(zap.id),
+        "revoking one token leaves the others"
+    );
+
+    let mark = audit_mark(store).await;
+    assert!(matches!(
+        store.revoke_api_token(zap.id + 1000, "ben").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_not_audited(store, mark, "revoking an unknown token").await;
+}
+
+async fn audit_log_filters_agree_with_the_core_definition(store: &dyn Store) {
+    // Three batches a few milliseconds apart, so that time windows have something to cut.
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(5));
+    let record = |actor: &'static str, action: &'static str, entity: &'static str| async move {
+        store
+            .record(actor, action, entity, "1", "")
+            .await
+            .expect("record");
+    };
+    record("anna", "login.success", "session").await;
+    record("ben", "login.failed", "session").await;
+    record("anna", "username.change", "user").await;
+    record("system", "user", "user").await;
+    pause();
+    let batch_b = audit_mark(store).await;
+    store
+        .create_user(&account("carl", Role::Agent), "anna")
+        .await
+        .expect("create user");
+    store
+        .create_touchpoint(&fields("Hotline", "phone", "after-purchase"), "ben")
+        .await
+        .expect("create touchpoint");
+    record("cli", "prüfung.start", "touchpoint").await;
+    record("anna", "user.create_more", "user").await;
+    pause();
+    let batch_c = audit_mark(store).await;
+    store
+        .set_role("carl", Role::Manager, "anna")
+        .await
+        .expect("set role");
+    let mut letter = store
+        .catalog()
+        .await
+        .expect("catalog")
+        .channel("letter")
+        .cloned()
+        .expect("default letter channel");
+    letter.position += 1;
+    store.put_channel(&letter, "ben").await.expect("put");
+    record("anna", "export.csv", "touchpoint").await;
+
+    let all = audit_all(store).await;
+    assert!(
+        all.windows(2).all(|w| w[0].id > w[1].id),
+        "newest first: {all:#?}"
+    );
+    let first_after = |mark: i64| {
+        all.iter()
+            .filter(|e| e.id > mark)
+            .map(|e| e.at)
+            .min()
+            .expect("an entry")
+    };
+    let (b, c) = (first_after(batch_b), first_after(batch_c));
+    assert!(b < c, "the batches are apart in time");
+    let far = after(Timestamp::now(), 24);
+
+    let s = |v: &str| Some(v.to_string());
+    let filters = [
+        AuditFilter::default(),
+        AuditFilter {
+            actor: s("anna"),
+            ..Default::default()
+        },
+        AuditFilter {
+            actor: s("nobody"),
+            ..Default::default()
+        },
+        AuditFilter {
+            entity: s("user"),
+            ..Default::default()
+        },
+        AuditFilter {
+            action: s("login.failed"),
+            ..Default::default()
+        },
+        AuditFilter {
+            action: s("user.create"),
+            ..Default::default()
+        },
+        AuditFilter {
+            action: s("user"),
+            ..Default::default()
+        },
+        AuditFilter {
+            action: s("user."),
+            ..Default::default()
+        },
+        AuditFilter {
+            action: s("login."),
+            ..Default::default()
+        },
+        AuditFilter {
+            action: s("prüfung."),
+            ..Default::default()
+        },
+        AuditFilter {
+            action: s("touch."),
+            ..Default::default()
+        },
+        AuditFilter {
+            action: s("%."),
+            ..Default::default()
+        },
+        AuditFilter {
+            from: Some(b),
+            ..Default::default()
+        },
+        AuditFilter {
+            until: Some(b),
+            ..Default::default()
+        },
+        AuditFilter {
+            from: Some(b),
+            until: Some(c),
+            ..Default::default()
+        },
+        AuditFilter {
+            from: Some(c),
+            until: Some(b),
+            ..Default::default()
+        },
+        AuditFilter {
+            from: Some(far),
+            ..Default::default()
+        },
+        AuditFilter {
+            actor: s("anna"),
+            action: s("user."),
+            from: Some(b),
+            ..Default::default()
+        },
+        AuditFilter {
+            entity: s("touchpoint"),
+            until: Some(c),
+            ..Default::default()
+        },
+    ];
+    for filter in &filters {
+        let got: Vec<i64> = store
+            .audit_log(filter, 100_000)
+            .await
+            .expect("audit log")
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let want: Vec<i64> = all
+            .iter()
+            .filter(|e| filter.matches(e))
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(got, want, "{filter:?}");
+    }
+    // The reference is not trivially empty or full for the interesting cases.
+    let actions = |filter: &AuditFilter| -> BTreeSet<String> {
+        all.iter()
+            .filter(|e| filter.matches(e))
+            .map(|e| e.action.clone())
+            .collect()
+    };
+    let user_prefix = actions(&filters[7]);
+    assert!(user_prefix.contains("user.create") && user_prefix.contains("user.role"));
+    assert!(!user_prefix.contains("username.change") && !user_prefix.contains("user"));
+    let window = actions(&filters[14]);
+    assert!(window.contains("user.create") && !window.contains("user.role"));
+    assert!(!window.contains("login.success"));
+
+    // The limit keeps the newest.
+    for (filter, limit) in [
+        (&filters[0], 0),
+        (&filters[0], 3),
+        (&filters[1], 2),
+        (&filters[7], 1),
+    ] {
+        let got = store.audit_log(filter, limit).await.expect("audit log");
+        let want: Vec<AuditEntry> = all
+            .iter()
+            .filter(|e| filter.matches(e))
+            .take(limit as usize)
+            .cloned()
+            .collect();
+        assert_eq!(got, want, "{filter:?} limit {limit}");
+    }
+}
+
+async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
+    let name = "bernd.schulze";
+    let secret = "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0$bernd-9f8e7d";
+    let anna = user(store, "anna", Role::Admin).await;
+    let bernd = store
+        .create_user(
+            &NewAccount {
+                password_hash: secret.into(),
+                ..account(name, Role::Manager)
+            },
+            "anna",
+        )
+        .await
+        .expect("create");
+    // Bernd works, and Anna works on the same touchpoint.
+    let tp = store
+        .create_touchpoint(&fields("Hotline", "phone", "after-purchase"), name)
+        .await
+        .expect("create");
+    let mut next = tp.fields.clone();
+    next.owner = "Kundenservice".into();
+    store
+        .update_touchpoint(tp.id, &next, name)
+        .await
+        .expect("update");
+    next.notes = "Wartezeit".into();
+    store
+        .update_touchpoint(tp.id, &next, "anna")
+        .await
+        .expect("update");
+    store
+        .record(name, "login.success", "session", "", "")
+        .await
+        .expect("record");
+    let token = store
+        .create_api_token("Reporting", "tok-bernd", Scope::Read, name)
+        .await
+        .expect("token");
+    store
+        .set_role(name, Role::Agent, "anna")
+        .await
+        .expect("set role");
+    let later = after(Timestamp::now(), 1);
+    store
+        .create_session("s-bernd", bernd.id, later)
+        .await
+        .expect("session");
+    store
+        .create_login_link("l-bernd", bernd.id, later)
+        .await
+        .expect("link");
+    store
+        .create_session("s-anna", anna.id, later)
+        .await
+        .expect("session");
+
+    // The export: the account without its hash, and what the person did, counted.
+    let by_bernd = AuditFilter {
+        actor: Some(name.into()),
+        ..AuditFilter::default()
+    };
+    let bernd_entries = store
+        .audit_log(&by_bernd, 100_000)
+        .await
+        .expect("audit log")
+        .len();
+    assert!(bernd_entries >= 2, "login and token at least");
+    let export = store
+        .export_personal_data(&Subject::Staff(name.into()))
+        .await
+        .expect("export");
+    assert_eq!(
+        export["subject"],
+        serde_json::json!({"kind": "staff", "id": name})
+    );
+    let account_json = &export["places"]["staff_account"];
+    assert_eq!(account_json["username"], name, "{export:#}");
+    assert_eq!(account_json["id"], bernd.id);
+    assert_eq!(account_json["role"], "agent");
+    assert!(
+        !export.to_string().contains(secret) && !export.to_string().contains("bernd-9f8e7d"),
+        "no password hash in the export: {export:#}"
+    );
+    let activity = &export["places"]["activity"];
+    assert_eq!(
+        activity["audit_log_entries"], bernd_entries as u64,
+        "{export:#}"
+    );
+    assert_eq!(activity["touchpoint_changes"], 2, "{export:#}");
+
+    // The last active admin cannot be erased; nothing changes.
+    let before = audit_all(store).await;
+    match store
+        .erase_personal_data(&Subject::Staff("anna".into()), "anna")
+        .await
+    {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("expected a conflict for the last admin, got {other:?}"),
+    }
+    assert_eq!(audit_all(store).await, before);
+    assert_eq!(
+        store.credentials("anna").await.expect("credentials"),
+        Some((anna.clone(), "hash-anna".to_string()))
+    );
+
+    // The erasure.
+    let history_before = store.history(tp.id).await.expect("history");
+    let erasure = store
+        .erase_personal_data(&Subject::Staff(name.into()), "anna")
+        .await
+        .expect("erase");
+    let erased_account = erasure
+        .places
+        .iter()
+        .find(|(place, _)| place == "staff_account")
+        .map(|(_, n)| *n);
+    assert!(
+        erased_account.is_some_and(|n| n > 0),
+        "the account place reports what it did: {erasure:?}"
+    );
+    let alias = format!("erased-user-{}", bernd.id);
+
+    // The account, its sessions and its login links are gone; Anna's session is not.
+    assert_eq!(store.credentials(name).await.expect("credentials"), None);
+    assert_eq!(
+        store.users().await.expect("users"),
+        std::slice::from_ref(&anna)
+    );
+    assert_eq!(store.count_users().await.expect("count"), 1);
+    let now = Timestamp::now();
+    assert_eq!(store.session_user("s-bernd", now).await.expect("s"), None);
+    assert_eq!(
+        store.take_login_link("l-bernd", now).await.expect("link"),
+        None
+    );
+    assert_eq!(
+        store.session_user("s-anna", now).await.expect("s"),
+        Some(anna)
+    );
+
+    // The audit log keeps every entry, under the pseudonym, plus the erasure, which names no
+    // one.
+    let after_erasure = audit_all(store).await;
+    assert_eq!(after_erasure.len(), before.len() + 1);
+    let erase_entry = &after_erasure[0];
+    assert_eq!(
+        (erase_entry.action.as_str(), erase_entry.actor.as_str()),
+        ("gdpr.erase", "anna")
+    );
+    for entry in &after_erasure {
+        for text in [&entry.actor, &entry.entity_id, &entry.summary] {
+            assert!(
+                !text.contains(name) && !text.contains("bernd"),
+                "the name is gone from the audit log: {entry:?}"
+            );
+        }
+    }
+    for (old, new) in before.iter().zip(&after_erasure[1..]) {
+        assert_eq!(
+            (old.id, old.at, &old.action, &old.entity),
+            (new.id, new.at, &new.action, &new.entity)
+        );
+        let actor = if old.actor == name {
+            &alias
+        } else {
+            &old.actor
+        };
+        assert_eq!(&new.actor, actor, "{old:?} → {new:?}");
+    }
+    let by_alias = AuditFilter {
+        actor: Some(alias.clone()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(
+        store
+            .audit_log(&by_alias, 100_000)
+            .await
+            .expect("audit log")
+            .len(),
+        bernd_entries
+    );
+
+    // The history keeps every change, under the pseudonym.
+    let history_after = store.history(tp.id).await.expect("history");
+    assert_eq!(history_after.len(), history_before.len());
+    for (old, new) in history_before.iter().zip(&history_after) {
+        assert_eq!(
+            (old.at, old.action, &old.changes),
+            (new.at, new.action, &new.changes)
+        );
+        let actor = if old.actor == name {
+            &alias
+        } else {
+            &old.actor
+        };
+        assert_eq!(&new.actor, actor);
+    }
+    assert_eq!(history_after.iter().filter(|h| h.actor == alias).count(), 2);
+
+    // The token stays, created by the pseudonym.
+    let tokens = store.api_tokens().await.expect("tokens");
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0].id, token.id);
+    assert_eq!(tokens[0].created_by, alias);
+
+    // Nothing is left to export.
+    let export = store
+        .export_personal_data(&Subject::Staff(name.into()))
+        .await
+        .expect("export");
+    assert!(
+        export["places"].get("staff_account").is_none(),
+        "{export:#}"
+    );
+    assert!(!export["places"].to_string().contains(name), "{export:#}");
+}
+
+async fn personal_data_of_customers_has_no_place_yet(store: &dyn Store) {
+    let anna = user(store, "anna", Role::Admin).await;
+    let tp = store
+        .create_touchpoint(&fields("Hotline", "phone", "after-purchase"), "anna")
+        .await
+        .expect("create");
+    let customer = Subject::Customer("K-4711".into());
+    let export = store.export_personal_data(&customer).await.expect("export");
+    assert_eq!(
+        export["subject"],
+        serde_json::json!({"kind": "customer", "id": "K-4711"})
+    );
+    assert_eq!(export["places"], serde_json::json!({}), "{export:#}");
+
+    let audit_before = audit_all(store).await;
+    let history_before = store.history(tp.id).await.expect("history");
+    let erasure = store
+        .erase_personal_data(&customer, "anna")
+        .await
+        .expect("erase");
+    assert!(
+        erasure.places.iter().all(|(_, n)| *n == 0),
+        "nothing to erase: {erasure:?}"
+    );
+    let audit_after = audit_all(store).await;
+    assert_eq!(audit_after[1..], audit_before[..], "the log is unchanged");
+    let entry = &audit_after[0];
+    assert_eq!(
+        (entry.action.as_str(), entry.actor.as_str()),
+        ("gdpr.erase", "anna")
+    );
+    assert!(
+        !entry.entity_id.contains("K-4711") && !entry.summary.contains("K-4711"),
+        "{entry:?}"
+    );
+    assert_eq!(store.users().await.expect("users"), [anna]);
+    assert_eq!(store.history(tp.id).await.expect("history"), history_before);
+}
+
+async fn deleted_touchpoint_ids_are_not_reused(store: &dyn Store) {
+    // A deleted touchpoint keeps its history under its id: a new one must not take the id and
+    // inherit that history.
+    let old = store
+        .create_touchpoint(&fields("Printkatalog", "letter", "before-purchase"), "t")
+        .await
+        .expect("create");
+    store.delete_touchpoint(old.id, "t").await.expect("delete");
+    let new = store
+        .create_touchpoint(
+            &fields("Onlinekatalog", "online-shop", "before-purchase"),
+            "t",
+        )
+        .await
+        .expect("create");
+    let history: Vec<Action> = store
+        .history(new.id)
+        .await
+        .expect("history")
+        .into_iter()
+        .map(|h| h.action)
+        .collect();
+    assert_eq!(
+        history,
+        [Action::Created],
+        "a new touchpoint starts its own history"
+    );
+    assert_ne!(
+        new.id, old.id,
+        "the id of a deleted touchpoint is taken again"
+    );
+}
+
+async fn erased_account_ids_are_not_reused(store: &dyn Store) {
+    // An erased account lives on as erased-user-<id> in the logs: a later account must not
+    // take the id and share the pseudonym.
+    user(store, "anna", Role::Admin).await;
+    let gone = user(store, "gustav", Role::Viewer).await;
+    store
+        .erase_personal_data(&Subject::Staff("gustav".into()), "anna")
+        .await
+        .expect("erase");
+    let next = user(store, "hanna", Role::Viewer).await;
+    assert_ne!(
+        next.id, gone.id,
+        "the id of an erased account is taken again: both would be erased-user-{}",
+        gone.id
+    );
+}
+
+async fn concurrent_demotions_keep_an_admin(store: &dyn Store) {
+    // Two admins step down at the same moment: one may, the other must be refused, or the
+    // installation is left without anyone to administer it. Each round pairs the admin left
+    // by the last round with a new one.
+    let mut admin = user(store, "admin-0", Role::Admin).await.username;
+    for round in 1..=20 {
+        let other = user(store, &format!("admin-{round}"), Role::Admin)
+            .await
+            .username;
+        let (first, second) = futures::join!(
+            store.set_role(&admin, Role::Manager, &admin),
+            store.set_role(&other, Role::Manager, &other)
+        );
+        let admins: Vec<String> = store
+            .users()
+            .await
+            .expect("users")
+            .into_iter()
+            .filter(|u| u.role == Role::Admin && !u.disabled)
+            .map(|u| u.username)
+            .collect();
+        assert_eq!(
+            admins.len(),
+            1,
+            "round {round}: {admin} → {:?}, {other} → {:?}; active admins left: {admins:?}",
+            first.map(|u| u.role),
+            second.map(|u| u.role)
+        );
+        admin = admins.into_iter().next().expect("one admin");
+    }
 }

@@ -2,9 +2,11 @@
 //! address, and a shared limit per address for public endpoints (login, setup, and later
 //! survey and chat pages).
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -17,7 +19,8 @@ use crate::AppState;
 /// Requests allowed per minute; each also the burst a quiet client may spend at once.
 #[derive(Debug, Clone, Copy)]
 pub struct Quotas {
-    /// Login attempts for one account, from anywhere.
+    /// Failed login attempts for one account, from anywhere; past them the account's logins
+    /// pause for a minute, right password or not.
     pub login_per_account: u32,
     /// Requests to public endpoints from one address.
     pub public_per_address: u32,
@@ -34,8 +37,17 @@ impl Default for Quotas {
 
 #[derive(Clone)]
 pub struct Limits {
-    login: Arc<DefaultKeyedRateLimiter<String>>,
+    failures: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Accounts whose logins pause, until when. Only accounts under attack land here.
+    paused: Arc<Mutex<HashMap<String, Instant>>>,
     public: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+/// How long an account's logins pause after too many failures.
+const PAUSE: Duration = Duration::from_secs(60);
+
+fn account_key(username: &str) -> String {
+    username.trim().to_lowercase()
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -45,16 +57,30 @@ fn per_minute(n: u32) -> Quota {
 impl Limits {
     pub fn new(quotas: Quotas) -> Self {
         Limits {
-            login: Arc::new(RateLimiter::keyed(per_minute(quotas.login_per_account))),
+            failures: Arc::new(RateLimiter::keyed(per_minute(quotas.login_per_account))),
+            paused: Arc::new(Mutex::new(HashMap::new())),
             public: Arc::new(RateLimiter::keyed(per_minute(quotas.public_per_address))),
         }
     }
 
-    /// Whether another login attempt for this account is allowed now.
+    /// Whether a login attempt for this account may be checked now.
     pub fn login_allowed(&self, username: &str) -> bool {
-        self.login
-            .check_key(&username.trim().to_lowercase())
-            .is_ok()
+        let now = Instant::now();
+        let Ok(mut paused) = self.paused.lock() else {
+            return false;
+        };
+        paused.retain(|_, until| *until > now);
+        !paused.contains_key(&account_key(username))
+    }
+
+    /// Counts a failed login; too many in a minute pause the account's logins.
+    pub fn login_failed(&self, username: &str) {
+        let key = account_key(username);
+        if self.failures.check_key(&key).is_err()
+            && let Ok(mut paused) = self.paused.lock()
+        {
+            paused.insert(key, Instant::now() + PAUSE);
+        }
     }
 
     /// Whether another public request from this address is allowed now.

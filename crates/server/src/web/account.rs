@@ -164,6 +164,7 @@ async fn login(
             start_session(&state, &user, &form.next).await
         }
         None => {
+            state.limits.login_failed(&username);
             let _ = state
                 .store
                 .record("anonymous", "login.failed", "user", &username, "")

@@ -1,7 +1,8 @@
 -- The touchpoint inventory: catalog lists, touchpoints, their labels and history.
 -- Instants are microseconds since the Unix epoch (UTC). Keys for comparisons without case
 -- (name_key, sort_key, owner_key, value_key, search_text) are computed by the application, because
--- SQLite's lower() folds ASCII only.
+-- SQLite's lower() folds ASCII only. AUTOINCREMENT keeps SQLite from giving a deleted row's
+-- id to a new one, which would mix the history of two touchpoints.
 
 CREATE TABLE channels (
     key      TEXT PRIMARY KEY NOT NULL,
@@ -20,7 +21,7 @@ CREATE TABLE phases (
 );
 
 CREATE TABLE touchpoints (
-    id                    INTEGER PRIMARY KEY,
+    id                    INTEGER PRIMARY KEY AUTOINCREMENT,
     name                  TEXT NOT NULL,
     name_key              TEXT NOT NULL UNIQUE,
     sort_key              TEXT NOT NULL,
@@ -61,7 +62,7 @@ CREATE INDEX touchpoint_labels_value ON touchpoint_labels (kind, value_key);
 
 -- Kept when a touchpoint is deleted, hence no foreign key.
 CREATE TABLE touchpoint_history (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     touchpoint_id INTEGER NOT NULL,
     at            INTEGER NOT NULL,
     actor         TEXT NOT NULL,

@@ -3,7 +3,7 @@
 -- passwords only as argon2 PHC strings.
 
 CREATE TABLE users (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     username      TEXT NOT NULL UNIQUE,
     display_name  TEXT NOT NULL,
     role          TEXT NOT NULL CHECK (role IN ('viewer', 'agent', 'manager', 'admin')),
@@ -29,7 +29,7 @@ CREATE TABLE login_links (
 );
 
 CREATE TABLE api_tokens (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     name         TEXT NOT NULL,
     token_hash   TEXT NOT NULL UNIQUE,
     scope        TEXT NOT NULL CHECK (scope IN ('read', 'write')),
@@ -40,7 +40,7 @@ CREATE TABLE api_tokens (
 );
 
 CREATE TABLE audit_log (
-    id        INTEGER PRIMARY KEY,
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
     at        INTEGER NOT NULL,
     actor     TEXT NOT NULL,
     action    TEXT NOT NULL,
