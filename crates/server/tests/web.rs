@@ -11,7 +11,7 @@ use reqwest::header::{
 use serde_json::{Value, json};
 
 /// Sends a request and returns its status, its `Location` (if any) and its body.
-async fn fetch(request: reqwest::RequestBuilder) -> (StatusCode, Option<String>, String) {
+async fn fetch(request: common::Request) -> (StatusCode, Option<String>, String) {
     let response = request.send().await.expect("send request");
     let status = response.status();
     let location = response
@@ -222,7 +222,7 @@ async fn form_post_creates_and_redirects_to_the_detail_page() {
         html.contains("<strong>Angelegt</strong>"),
         "a history entry"
     );
-    assert!(html.contains("<td>web</td>"), "the actor");
+    assert!(html.contains("<td>admin</td>"), "the actor: the user name");
 }
 
 #[tokio::test]
@@ -385,7 +385,7 @@ async fn form_post_to_a_touchpoint_updates_it_and_redirects() {
     assert_eq!(stored["status"], "planned");
     let history = server.get_json(&format!("/api/v1{path}/history")).await;
     assert_eq!(history[0]["action"], "updated");
-    assert_eq!(history[0]["actor"], "web");
+    assert_eq!(history[0]["actor"], "admin", "the user name");
     let changed: Vec<&Value> = history[0]["changes"]
         .as_array()
         .expect("changes")

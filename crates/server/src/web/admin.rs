@@ -1,9 +1,634 @@
-//! Administration pages (placeholder).
+//! Administration pages for admins (the guard enforces the role from `auth::policy::ROUTES`):
+//! staff accounts with their roles, passwords and state; API tokens, each shown once at
+//! creation; and the audit log with a filter and a CSV download.
+
+use std::collections::BTreeMap;
 
 use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use touchpoints_core::access::{NewUserInput, check_password};
+use touchpoints_core::audit::{AuditEntry, AuditFilter, to_csv};
+use touchpoints_core::problem::check_text;
+use touchpoints_core::{ApiToken, FieldProblem, Problem, Problems, Role, Scope};
+use touchpoints_store::{NewAccount, StoreError};
 
+use super::{Page, form_problems};
 use crate::AppState;
+use crate::auth::secret;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/admin/users", get(users).post(create_user))
+        .route("/admin/users/{username}/role", post(set_role))
+        .route("/admin/users/{username}/password", post(set_password))
+        .route("/admin/users/{username}/disabled", post(set_disabled))
+        .route("/admin/tokens", get(tokens).post(create_token))
+        .route("/admin/tokens/{id}/revoke", post(revoke_token))
+        .route("/admin/audit", get(audit))
+        .route("/admin/audit.csv", get(audit_csv))
+}
+
+const USER_NOT_FOUND: StoreError = StoreError::NotFound { entity: "user" };
+const TOKEN_NOT_FOUND: StoreError = StoreError::NotFound { entity: "token" };
+
+/// Most audit entries on the page; the CSV download takes up to [`AUDIT_CSV_LIMIT`].
+const AUDIT_PAGE_LIMIT: u32 = 500;
+const AUDIT_CSV_LIMIT: u32 = 100_000;
+/// Longest name of an API token.
+const TOKEN_NAME_MAX: usize = 80;
+
+fn internal_error(what: &str, error: &str) -> Response {
+    tracing::error!(error, "{what}");
+    (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// Accounts
+
+/// The form to create an account, as the browser sends it.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct NewUserForm {
+    username: String,
+    display_name: String,
+    role: String,
+    /// Never sent back to the browser.
+    #[serde(skip_serializing)]
+    password: String,
+}
+
+/// The forms of one account's row: each has one field.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RowForm {
+    role: String,
+    password: String,
+    disabled: String,
+}
+
+/// A problem with one of the forms in an account's row, shown in that row.
+#[derive(Debug, Serialize)]
+struct RowProblem {
+    username: String,
+    /// Which form: `role`, `password` or `disabled`.
+    form: &'static str,
+    /// The value entered, kept for the role; empty for passwords.
+    value: String,
+    message: String,
+}
+
+/// What the users page shows besides the accounts: a form with problems, if any.
+enum UsersProblem<'a> {
+    None,
+    Create(&'a NewUserForm, &'a [FieldProblem]),
+    Row(RowProblem),
+}
+
+/// A user name from the address, compared as the store compares it.
+fn folded(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+fn unknown_role(value: &str) -> Problem {
+    if value.trim().is_empty() {
+        Problem::Required
+    } else {
+        Problem::Unknown {
+            value: value.to_owned(),
+            allowed: Role::ALL.map(|r| r.as_str().to_owned()).to_vec(),
+        }
+    }
+}
+
+async fn users_page(state: &AppState, page: &Page, problem: UsersProblem<'_>) -> Response {
+    let users = match state.store.users().await {
+        Ok(users) => users,
+        Err(e) => return page.error(state, e),
+    };
+    let blank = NewUserForm {
+        role: Role::Viewer.as_str().to_owned(),
+        ..NewUserForm::default()
+    };
+    let (status, form, errors, row) = match problem {
+        UsersProblem::None => (StatusCode::OK, &blank, BTreeMap::new(), None),
+        UsersProblem::Create(form, problems) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            page.field_errors(state, problems),
+            None,
+        ),
+        UsersProblem::Row(row) => {
+            // A problem for an account that does not exist is no problem but a wrong address.
+            if !users.iter().any(|u| u.username == row.username) {
+                return page.error(state, USER_NOT_FOUND);
+            }
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &blank,
+                BTreeMap::new(),
+                Some(row),
+            )
+        }
+    };
+    page.render_with_status(
+        state,
+        status,
+        "users.html",
+        minijinja::context! {
+            section => "admin",
+            users => Serde(users),
+            roles => Serde(Role::ALL.map(Role::as_str)),
+            form => Serde(form),
+            errors => Serde(errors),
+            row => Serde(row),
+        },
+    )
+}
+
+/// The users page with a problem in one account's row.
+async fn row_problem(
+    state: &AppState,
+    page: &Page,
+    username: &str,
+    form: &'static str,
+    value: &str,
+    problems: &Problems,
+) -> Response {
+    let message = page
+        .field_errors(state, &problems.0)
+        .into_values()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let row = RowProblem {
+        username: folded(username),
+        form,
+        value: value.to_owned(),
+        message,
+    };
+    users_page(state, page, UsersProblem::Row(row)).await
+}
+
+/// Back to the list on success; the row's problem, or the error page, otherwise.
+async fn row_result<T>(
+    state: &AppState,
+    page: &Page,
+    username: &str,
+    form: &'static str,
+    value: &str,
+    result: Result<T, StoreError>,
+) -> Response {
+    match result.map_err(form_problems) {
+        Ok(_) => Redirect::to("/admin/users").into_response(),
+        Err(Ok(problems)) => row_problem(state, page, username, form, value, &problems).await,
+        Err(Err(e)) => page.error(state, e),
+    }
+}
+
+async fn users(State(state): State<AppState>, page: Page) -> Response {
+    users_page(&state, &page, UsersProblem::None).await
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    page: Page,
+    axum::Form(form): axum::Form<NewUserForm>,
+) -> Response {
+    let mut problems = Problems::default();
+    let role = Role::parse(form.role.trim());
+    if role.is_none() {
+        problems.push("role", unknown_role(&form.role));
+    }
+    let input = NewUserInput {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        role: role.unwrap_or(Role::Viewer),
+        password: form.password.clone(),
+    };
+    let new_user = match input.validate() {
+        Ok(user) if problems.is_empty() => user,
+        Ok(_) => return users_page(&state, &page, UsersProblem::Create(&form, &problems.0)).await,
+        Err(more) => {
+            problems.0.extend(more.0);
+            return users_page(&state, &page, UsersProblem::Create(&form, &problems.0)).await;
+        }
+    };
+    let password_hash = match secret::hash_password(new_user.password).await {
+        Ok(hash) => hash,
+        Err(e) => return internal_error("cannot hash a password", &e),
+    };
+    let account = NewAccount {
+        username: new_user.username,
+        display_name: new_user.display_name,
+        role: new_user.role,
+        password_hash,
+    };
+    match state
+        .store
+        .create_user(&account, &page.caller.actor())
+        .await
+        .map_err(form_problems)
+    {
+        Ok(_) => Redirect::to("/admin/users").into_response(),
+        Err(Ok(problems)) => {
+            users_page(&state, &page, UsersProblem::Create(&form, &problems.0)).await
+        }
+        Err(Err(e)) => page.error(&state, e),
+    }
+}
+
+async fn set_role(
+    State(state): State<AppState>,
+    page: Page,
+    Path(username): Path<String>,
+    axum::Form(form): axum::Form<RowForm>,
+) -> Response {
+    let Some(role) = Role::parse(form.role.trim()) else {
+        let problems = Problems::single("role", unknown_role(&form.role));
+        return row_problem(&state, &page, &username, "role", &form.role, &problems).await;
+    };
+    let result = state
+        .store
+        .set_role(&username, role, &page.caller.actor())
+        .await;
+    row_result(&state, &page, &username, "role", &form.role, result).await
+}
+
+async fn set_password(
+    State(state): State<AppState>,
+    page: Page,
+    Path(username): Path<String>,
+    axum::Form(form): axum::Form<RowForm>,
+) -> Response {
+    let mut problems = Problems::default();
+    check_password(
+        &mut problems,
+        "password",
+        &form.password,
+        &folded(&username),
+    );
+    if !problems.is_empty() {
+        return row_problem(&state, &page, &username, "password", "", &problems).await;
+    }
+    let hash = match secret::hash_password(form.password.clone()).await {
+        Ok(hash) => hash,
+        Err(e) => return internal_error("cannot hash a password", &e),
+    };
+    let result = state
+        .store
+        .set_password(&username, &hash, &page.caller.actor())
+        .await;
+    row_result(&state, &page, &username, "password", "", result).await
+}
+
+async fn set_disabled(
+    State(state): State<AppState>,
+    page: Page,
+    Path(username): Path<String>,
+    axum::Form(form): axum::Form<RowForm>,
+) -> Response {
+    let disabled = match form.disabled.trim() {
+        "1" => true,
+        "0" => false,
+        other => {
+            let problem = if other.is_empty() {
+                Problem::Required
+            } else {
+                Problem::Unknown {
+                    value: other.to_owned(),
+                    allowed: vec!["0".into(), "1".into()],
+                }
+            };
+            let problems = Problems::single("disabled", problem);
+            return row_problem(&state, &page, &username, "disabled", "", &problems).await;
+        }
+    };
+    let result = state
+        .store
+        .set_disabled(&username, disabled, &page.caller.actor())
+        .await;
+    row_result(&state, &page, &username, "disabled", "", result).await
+}
+
+// ---------------------------------------------------------------------------------------
+// API tokens
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct TokenForm {
+    name: String,
+    scope: String,
+}
+
+/// A token just created: its secret, shown this once.
+#[derive(Debug, Serialize)]
+struct CreatedToken {
+    name: String,
+    scope: Scope,
+    token: String,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    page: &Page,
+    form: Option<(&TokenForm, &[FieldProblem])>,
+    created: Option<CreatedToken>,
+) -> Response {
+    let tokens: Vec<ApiToken> = match state.store.api_tokens().await {
+        Ok(tokens) => tokens,
+        Err(e) => return page.error(state, e),
+    };
+    let blank = TokenForm {
+        scope: Scope::Read.as_str().to_owned(),
+        ..TokenForm::default()
+    };
+    let (status, form, errors) = match form {
+        Some((form, problems)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            page.field_errors(state, problems),
+        ),
+        None => (StatusCode::OK, &blank, BTreeMap::new()),
+    };
+    let shows_secret = created.is_some();
+    let mut response = page.render_with_status(
+        state,
+        status,
+        "tokens.html",
+        minijinja::context! {
+            section => "admin",
+            tokens => Serde(tokens),
+            scopes => Serde(Scope::ALL.map(Scope::as_str)),
+            form => Serde(form),
+            errors => Serde(errors),
+            created => Serde(created),
+        },
+    );
+    if shows_secret {
+        // The secret must not linger in a cache or come back with the browser's history.
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+async fn tokens(State(state): State<AppState>, page: Page) -> Response {
+    tokens_page(&state, &page, None, None).await
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    page: Page,
+    axum::Form(form): axum::Form<TokenForm>,
+) -> Response {
+    let mut problems = Problems::default();
+    let name = check_text(&mut problems, "name", &form.name, TOKEN_NAME_MAX, true);
+    let scope = Scope::parse(form.scope.trim());
+    if scope.is_none() {
+        problems.push(
+            "scope",
+            if form.scope.trim().is_empty() {
+                Problem::Required
+            } else {
+                Problem::Unknown {
+                    value: form.scope.clone(),
+                    allowed: Scope::ALL.map(|s| s.as_str().to_owned()).to_vec(),
+                }
+            },
+        );
+    }
+    let Some(scope) = scope.filter(|_| problems.is_empty()) else {
+        return tokens_page(&state, &page, Some((&form, &problems.0)), None).await;
+    };
+    let token = match secret::new_secret() {
+        Ok(secret) => format!("tp_{secret}"),
+        Err(e) => return internal_error("cannot create an API token", &e),
+    };
+    // The guard digests the whole bearer value, prefix included.
+    let digest = secret::digest(&token);
+    match state
+        .store
+        .create_api_token(&name, &digest, scope, &page.caller.actor())
+        .await
+        .map_err(form_problems)
+    {
+        Ok(created) => {
+            let created = CreatedToken {
+                name: created.name,
+                scope: created.scope,
+                token,
+            };
+            tokens_page(&state, &page, None, Some(created)).await
+        }
+        Err(Ok(problems)) => tokens_page(&state, &page, Some((&form, &problems.0)), None).await,
+        Err(Err(e)) => page.error(&state, e),
+    }
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return page.error(&state, TOKEN_NOT_FOUND);
+    };
+    match state.store.revoke_api_token(id, &page.caller.actor()).await {
+        Ok(_) => Redirect::to("/admin/tokens").into_response(),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Audit log
+
+/// The audit filter as the form sends it: every field, empty when unused; dates as
+/// `YYYY-MM-DD`, meaning whole days in UTC.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct AuditForm {
+    actor: String,
+    entity: String,
+    action: String,
+    from: String,
+    until: String,
+}
+
+/// The start of a day in UTC from `YYYY-MM-DD`, or of the day after it; `Ok(None)` for an
+/// empty field.
+fn day_start(text: &str, day_after: bool) -> Result<Option<Timestamp>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let well_formed = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !well_formed {
+        return Err(());
+    }
+    let date: jiff::civil::Date = text.parse().map_err(|_| ())?;
+    let date = if day_after {
+        date.tomorrow().map_err(|_| ())?
+    } else {
+        date
+    };
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|zoned| Some(zoned.timestamp()))
+        .map_err(|_| ())
+}
+
+impl AuditForm {
+    /// The filter, or messages for the fields that are malformed.
+    fn filter(
+        &self,
+        state: &AppState,
+        page: &Page,
+    ) -> Result<AuditFilter, BTreeMap<String, String>> {
+        let mut errors = BTreeMap::new();
+        let mut message = |field: &str, key: &str| {
+            errors.insert(field.to_owned(), state.messages.get(page.lang, key, None));
+        };
+        let from = day_start(&self.from, false).unwrap_or_else(|()| {
+            message("from", "audit-date-invalid");
+            None
+        });
+        let until = day_start(&self.until, true).unwrap_or_else(|()| {
+            message("until", "audit-date-invalid");
+            None
+        });
+        if let (Some(from), Some(until)) = (from, until)
+            && until <= from
+        {
+            message("until", "audit-until-before-from");
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(AuditFilter {
+            actor: text(&self.actor),
+            entity: text(&self.entity),
+            action: text(&self.action),
+            from,
+            until,
+        })
+    }
+}
+
+/// An entry as the page shows it: to the second, as auditors need.
+#[derive(Debug, Serialize)]
+struct AuditRow<'a> {
+    #[serde(flatten)]
+    entry: &'a AuditEntry,
+    at_text: String,
+}
+
+fn audit_page(
+    state: &AppState,
+    page: &Page,
+    form: &AuditForm,
+    entries: &[AuditEntry],
+    errors: BTreeMap<String, String>,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let rows: Vec<AuditRow<'_>> = entries
+        .iter()
+        .map(|entry| AuditRow {
+            entry,
+            at_text: entry.at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        })
+        .collect();
+    page.render_with_status(
+        state,
+        status,
+        "audit.html",
+        minijinja::context! {
+            section => "admin",
+            filter => Serde(form),
+            errors => Serde(errors),
+            entries => Serde(rows),
+            limit => AUDIT_PAGE_LIMIT,
+            limited => entries.len() >= AUDIT_PAGE_LIMIT as usize,
+        },
+    )
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    page: Page,
+    Query(form): Query<AuditForm>,
+) -> Response {
+    let filter = match form.filter(&state, &page) {
+        Ok(filter) => filter,
+        Err(errors) => return audit_page(&state, &page, &form, &[], errors),
+    };
+    match state.store.audit_log(&filter, AUDIT_PAGE_LIMIT).await {
+        Ok(entries) => audit_page(&state, &page, &form, &entries, BTreeMap::new()),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+async fn audit_csv(
+    State(state): State<AppState>,
+    page: Page,
+    Query(form): Query<AuditForm>,
+) -> Response {
+    let filter = match form.filter(&state, &page) {
+        Ok(filter) => filter,
+        Err(errors) => return audit_page(&state, &page, &form, &[], errors),
+    };
+    match state.store.audit_log(&filter, AUDIT_CSV_LIMIT).await {
+        Ok(entries) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"audit.csv\"",
+                ),
+            ],
+            to_csv(&entries),
+        )
+            .into_response(),
+        Err(e) => page.error(&state, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_start_at_midnight_utc() {
+        assert_eq!(day_start("", false), Ok(None));
+        assert_eq!(
+            day_start("2026-03-01", false).map(|t| t.map(|t| t.to_string())),
+            Ok(Some("2026-03-01T00:00:00Z".to_owned()))
+        );
+        assert_eq!(
+            day_start(" 2026-02-28 ", true).map(|t| t.map(|t| t.to_string())),
+            Ok(Some("2026-03-01T00:00:00Z".to_owned()))
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-2-1",
+            "01.03.2026",
+            "2026-03-01T10:00",
+            "x",
+        ] {
+            assert_eq!(day_start(bad, false), Err(()), "{bad}");
+        }
+    }
 }
