@@ -91,9 +91,10 @@ pub fn check_username(problems: &mut Problems, field: &str, name: &str) -> Strin
     {
         problems.push(
             field,
-            Problem::Invalid {
-                reason: "use 2 or more letters, digits, '.', '_', '-' or '@'".into(),
-            },
+            Problem::rule(
+                "username-characters",
+                "use 2 or more letters, digits, '.', '_', '-' or '@'",
+            ),
         );
     }
     name
@@ -107,20 +108,13 @@ pub fn check_password(problems: &mut Problems, field: &str, password: &str, user
     if length == 0 {
         problems.push(field, Problem::Required);
     } else if length < PASSWORD_MIN {
-        problems.push(
-            field,
-            Problem::Invalid {
-                reason: format!("must be at least {PASSWORD_MIN} characters"),
-            },
-        );
+        problems.push(field, Problem::TooShort { min: PASSWORD_MIN });
     } else if length > PASSWORD_MAX {
         problems.push(field, Problem::TooLong { max: PASSWORD_MAX });
     } else if password.trim().to_lowercase() == username.trim().to_lowercase() {
         problems.push(
             field,
-            Problem::Invalid {
-                reason: "must differ from the user name".into(),
-            },
+            Problem::rule("password-is-username", "must differ from the user name"),
         );
     }
 }
@@ -248,7 +242,7 @@ mod tests {
         };
         assert_eq!(check("pferd batterie heftklammer"), None);
         assert_eq!(check(""), Some(Problem::Required));
-        assert!(matches!(check("kurz"), Some(Problem::Invalid { .. })));
+        assert_eq!(check("kurz"), Some(Problem::TooShort { min: 12 }));
         assert!(matches!(
             check(&"x".repeat(257)),
             Some(Problem::TooLong { .. })

@@ -14,6 +14,8 @@ pub enum Problem {
     Required,
     /// The text is longer than allowed (counted in characters, not bytes).
     TooLong { max: usize },
+    /// The text is shorter than required (counted in characters).
+    TooShort { min: usize },
     /// The list has more entries than allowed.
     TooMany { max: usize },
     /// A number outside the allowed range.
@@ -24,6 +26,9 @@ pub enum Problem {
     Duplicate { value: String },
     /// The value is still used elsewhere and cannot be removed.
     InUse { count: u64 },
+    /// A value that breaks a named rule: `rule` is a stable code interfaces translate
+    /// (`password-is-username`), `reason` the rule in English words.
+    Rule { rule: String, reason: String },
     /// Any other malformed value, described in words.
     Invalid { reason: String },
 }
@@ -33,6 +38,7 @@ impl fmt::Display for Problem {
         match self {
             Problem::Required => f.write_str("is required"),
             Problem::TooLong { max } => write!(f, "must be at most {max} characters"),
+            Problem::TooShort { min } => write!(f, "must be at least {min} characters"),
             Problem::TooMany { max } => write!(f, "must have at most {max} entries"),
             Problem::OutOfRange { min, max } => write!(f, "must be between {min} and {max}"),
             Problem::Unknown { value, allowed } => {
@@ -44,7 +50,7 @@ impl fmt::Display for Problem {
             }
             Problem::Duplicate { value } => write!(f, "\"{value}\" is already taken"),
             Problem::InUse { count } => write!(f, "is still used by {count} record(s)"),
-            Problem::Invalid { reason } => f.write_str(reason),
+            Problem::Rule { reason, .. } | Problem::Invalid { reason } => f.write_str(reason),
         }
     }
 }
@@ -59,6 +65,15 @@ pub struct FieldProblem {
     pub problem: Problem,
     /// The problem in English words, for logs and API clients.
     pub message: String,
+}
+
+impl Problem {
+    pub fn rule(rule: &str, reason: &str) -> Problem {
+        Problem::Rule {
+            rule: rule.to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
 }
 
 impl FieldProblem {

@@ -113,6 +113,10 @@ back-to-inventory = Back to the inventory
 
 problem-required = Please fill in.
 problem-too-long = At most { $max } characters.
+problem-too-short = At least { $min } characters.
+problem-rule-password-is-username = The password must not be the user name.
+problem-rule-username-characters = At least 2 characters: letters, digits, ".", "_", "-" or "@".
+problem-rule-last-admin = The last active admin account must stay active and admin.
 problem-too-many = At most { $max } entries.
 problem-out-of-range = Please choose a value from { $min } to { $max }.
 problem-unknown = Unknown value "{ $value }".

@@ -111,6 +111,18 @@ impl Messages {
                 args.set("max", FluentValue::from(*max));
                 "problem-too-long"
             }
+            Problem::TooShort { min } => {
+                args.set("min", FluentValue::from(*min));
+                "problem-too-short"
+            }
+            Problem::Rule { rule, reason } => {
+                let key = format!("problem-rule-{rule}");
+                if self.bundle(lang).has_message(&key) {
+                    return self.get(lang, &key, None);
+                }
+                args.set("reason", FluentValue::from(reason.as_str()));
+                "problem-invalid"
+            }
             Problem::TooMany { max } => {
                 args.set("max", FluentValue::from(*max));
                 "problem-too-many"

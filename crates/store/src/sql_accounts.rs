@@ -96,9 +96,10 @@ async fn keep_an_admin(conn: &mut Conn, user: &User, role: Role, disabled: bool)
     if admins.iter().all(|&id| id == user.id) {
         return Err(StoreError::Conflict(Problems::single(
             "role",
-            Problem::Invalid {
-                reason: "the last active admin must stay an active admin".into(),
-            },
+            Problem::rule(
+                "last-admin",
+                "the last active admin must stay an active admin",
+            ),
         )));
     }
     Ok(())

@@ -117,22 +117,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn login_attempts_are_limited_per_account_without_case() {
+    fn failed_logins_pause_the_account_without_case() {
         let limits = Limits::new(Quotas {
             login_per_account: 3,
             public_per_address: 100,
         });
-        assert!(limits.login_allowed("anna"));
-        assert!(limits.login_allowed("Anna"));
-        assert!(limits.login_allowed(" ANNA "));
+        for name in ["anna", "Anna", " ANNA "] {
+            assert!(limits.login_allowed(name));
+            limits.login_failed(name);
+        }
+        assert!(limits.login_allowed("anna"), "three failures are allowed");
+        limits.login_failed("anna");
         assert!(
             !limits.login_allowed("anna"),
-            "the fourth attempt in a minute"
+            "the fourth failure in a minute pauses"
         );
+        assert!(!limits.login_allowed("ANNA"));
         assert!(
             limits.login_allowed("ben"),
             "other accounts are not affected"
         );
+    }
+
+    #[test]
+    fn successful_logins_do_not_count() {
+        let limits = Limits::new(Quotas {
+            login_per_account: 1,
+            public_per_address: 100,
+        });
+        for _ in 0..10 {
+            assert!(limits.login_allowed("anna"));
+        }
     }
 
     #[test]
