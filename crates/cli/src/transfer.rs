@@ -95,7 +95,7 @@ pub async fn import(
         touchpoints,
         ..Import::default()
     };
-    let result = store.import(&import, "import").await;
+    let result = store.import(&import, "cli").await;
     spinner.finish_and_clear();
     match result {
         Ok(summary) => {
