@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod catalog;
+pub mod consistency;
 pub mod demo;
 pub mod history;
 pub mod journey;
