@@ -40,6 +40,8 @@ use crate::web::Page;
         catalog::delete_phase,
         audit::list,
     ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
     tags(
         (name = "touchpoints", description = "The inventory"),
         (name = "catalog", description = "Channels and journey phases"),
@@ -47,6 +49,20 @@ use crate::web::Page;
     )
 )]
 struct ApiDoc;
+
+/// Declares the `Authorization: Bearer` API tokens every operation expects.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

@@ -35,7 +35,8 @@ struct LoginForm {
 
 /// Where to go after the login: only a path on this server, never another site.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    let header_safe = next.bytes().all(|b| b.is_ascii_graphic());
+    if header_safe && next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
         next
     } else {
         "/"

@@ -361,7 +361,7 @@ impl Client {
     }
 
     pub fn request(&self, method: Method, path: &str) -> Request {
-        let api = path.starts_with("/api/");
+        let api = path.starts_with("/api/v1/");
         let by_token = api && self.bearer.is_some();
         let mut builder = self.http.request(method.clone(), self.url(path));
         if let Some(bearer) = &self.bearer
