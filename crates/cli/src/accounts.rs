@@ -268,5 +268,14 @@ pub async fn demo_login_link(store: &dyn Store) -> anyhow::Result<String> {
     store
         .create_login_link(&secret::digest(&token), user.id, expires)
         .await?;
+    store
+        .record(
+            "demo",
+            "login_link.create",
+            "user",
+            DEMO_ADMIN,
+            "one-time, 24 hours",
+        )
+        .await?;
     Ok(format!("/login/link/{token}"))
 }

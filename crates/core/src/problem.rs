@@ -161,7 +161,8 @@ pub fn check_text(
 }
 
 /// Checks a list of short labels: each trimmed and non-empty, de-duplicated keeping the first
-/// spelling, at most `max_items` entries of at most `max_len` characters.
+/// spelling, at most `max_items` entries of at most `max_len` characters. Linear in the input,
+/// and a list far over the limit is refused before its entries are looked at.
 pub fn check_labels(
     problems: &mut Problems,
     field: &str,
@@ -169,15 +170,16 @@ pub fn check_labels(
     max_items: usize,
     max_len: usize,
 ) -> Vec<String> {
+    if values.len() > max_items * 2 {
+        problems.push(field, Problem::TooMany { max: max_items });
+        return Vec::new();
+    }
     let mut out: Vec<String> = Vec::with_capacity(values.len());
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (i, raw) in values.iter().enumerate() {
         let item_field = format!("{field}[{i}]");
         let label = check_text(problems, &item_field, raw, max_len, false);
-        if !label.is_empty()
-            && !out
-                .iter()
-                .any(|seen| seen.to_lowercase() == label.to_lowercase())
-        {
+        if !label.is_empty() && seen.insert(label.to_lowercase()) {
             out.push(label);
         }
     }
@@ -221,6 +223,17 @@ mod tests {
             vec!["Familien", "Senioren"]
         );
         assert!(p.is_empty());
+    }
+
+    #[test]
+    fn a_huge_list_is_refused_at_once() {
+        let mut p = Problems::default();
+        let labels = vec!["x".to_string(); 100_000];
+        assert!(check_labels(&mut p, "regions", &labels, 20, 60).is_empty());
+        assert_eq!(
+            p.0,
+            vec![FieldProblem::new("regions", Problem::TooMany { max: 20 })]
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub const OWNER_MAX: usize = 120;
 pub const NOTES_MAX: usize = 5_000;
 pub const LABEL_MAX: usize = 60;
 pub const LABELS_MAX: usize = 20;
+/// Words of a search that count; more add nothing a person would type.
+pub const SEARCH_WORDS_MAX: usize = 20;
 
 /// Where a touchpoint stands in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -369,9 +371,17 @@ impl TouchpointFilter {
             })
     }
 
-    /// Drops empty criteria, as an HTML form sends every field, filled or not.
+    /// Drops empty criteria, as an HTML form sends every field, filled or not, and keeps
+    /// the first [`SEARCH_WORDS_MAX`] words of the search: each word is one condition of
+    /// the query, and databases cap their number.
     pub fn normalized(self) -> TouchpointFilter {
         let keep = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let q = keep(self.q).map(|q| {
+            q.split_whitespace()
+                .take(SEARCH_WORDS_MAX)
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
         TouchpointFilter {
             channel: keep(self.channel),
             phase: keep(self.phase),
@@ -380,7 +390,7 @@ impl TouchpointFilter {
             owner: keep(self.owner),
             group: keep(self.group),
             region: keep(self.region),
-            q: keep(self.q),
+            q,
         }
     }
 }

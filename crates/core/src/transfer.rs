@@ -573,7 +573,7 @@ fn parse_csv(bytes: &[u8], import: &mut Import<'_>) {
                 .map_err(|_| Problem::Invalid {
                     reason: "is not valid UTF-8 text; save the file as \"CSV UTF-8\"".into(),
                 })
-                .and_then(|text| column.read(&mut input, text));
+                .and_then(|text| column.read(&mut input, undefuse(text)));
             if let Err(problem) = result {
                 import.push(RowProblem::new(row, column.name(), problem));
                 bad_columns.push(column.name());
@@ -676,9 +676,33 @@ pub fn write_csv(items: &[TouchpointFields]) -> Vec<u8> {
     let mut out = String::new();
     write_csv_record(&mut out, CSV_COLUMNS.iter().map(|&c| Cow::Borrowed(c)));
     for item in items {
-        write_csv_record(&mut out, Column::ALL.iter().map(|c| c.cell(item)));
+        write_csv_record(&mut out, Column::ALL.iter().map(|c| defuse(c.cell(item))));
     }
     out.into_bytes()
+}
+
+/// A cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`) gets a
+/// leading `'`, which spreadsheets show as text (OWASP: CSV injection); [`undefuse`] takes it
+/// off again on import, so an export imports back unchanged. Text that itself starts with `'`
+/// before such a character gets one more, so the round trip stays exact.
+fn defuse(cell: Cow<'_, str>) -> Cow<'_, str> {
+    if formula_like(&cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        cell
+    }
+}
+
+fn formula_like(text: &str) -> bool {
+    text.trim_start_matches('\'')
+        .starts_with(['=', '+', '-', '@'])
+}
+
+fn undefuse(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => text,
+    }
 }
 
 /// Writes one record, quoting as RFC 4180 asks. Done by hand rather than with `csv::Writer`
@@ -885,6 +909,28 @@ mod tests {
             brand_fit: 1,
             notes: "Rückrufe binnen 24 h".into(),
         }
+    }
+
+    #[test]
+    fn formulas_are_defused_in_export_and_restored_on_import() {
+        let catalog = catalog();
+        let mut fields = TouchpointInput {
+            name: "=HYPERLINK(\"http://evil.example\")".into(),
+            channel: "phone".into(),
+            phase: "after-purchase".into(),
+            notes: "-5 % im Vergleich zum Vorjahr".into(),
+            ..TouchpointInput::default()
+        }
+        .validate(&catalog)
+        .expect("valid");
+        fields.owner = "@service".into();
+        let csv = write_csv(std::slice::from_ref(&fields));
+        let text = String::from_utf8(csv.clone()).expect("UTF-8");
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        assert!(text.contains("'-5 %"), "{text}");
+        assert!(text.contains("'@service"), "{text}");
+        let back = parse(Format::Csv, &csv, &catalog, &mut |_| {}).expect("parses");
+        assert_eq!(back, vec![fields]);
     }
 
     #[test]

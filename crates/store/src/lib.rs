@@ -213,8 +213,10 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PostgresStore::open(url).await?))
     } else {
+        // The URL may hold a password: name only its scheme.
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
         Err(StoreError::Config(format!(
-            "unsupported database URL \"{url}\": use sqlite://FILE or postgres://…"
+            "unsupported database URL scheme \"{scheme}\": use sqlite://FILE or postgres://…"
         )))
     }
 }

@@ -46,8 +46,18 @@ pub struct Limits {
 /// How long an account's logins pause after too many failures.
 const PAUSE: Duration = Duration::from_secs(60);
 
-fn account_key(username: &str) -> String {
-    username.trim().to_lowercase()
+/// Past this many tracked keys, keys whose limits have recovered are dropped, so that a
+/// flood of made-up names or addresses cannot grow the maps without bound.
+const TIDY_FROM: usize = 10_000;
+
+/// Failures count per account and client address: one attacker pauses an account for
+/// their own address only, while its owner logs in from theirs.
+fn account_key(username: &str, address: Option<IpAddr>) -> String {
+    let name = username.trim().to_lowercase();
+    match address {
+        Some(address) => format!("{name} {address}"),
+        None => name,
+    }
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -63,19 +73,23 @@ impl Limits {
         }
     }
 
-    /// Whether a login attempt for this account may be checked now.
-    pub fn login_allowed(&self, username: &str) -> bool {
+    /// Whether a login attempt for this account from this address may be checked now.
+    pub fn login_allowed(&self, username: &str, address: Option<IpAddr>) -> bool {
         let now = Instant::now();
         let Ok(mut paused) = self.paused.lock() else {
             return false;
         };
         paused.retain(|_, until| *until > now);
-        !paused.contains_key(&account_key(username))
+        !paused.contains_key(&account_key(username, address))
     }
 
-    /// Counts a failed login; too many in a minute pause the account's logins.
-    pub fn login_failed(&self, username: &str) {
-        let key = account_key(username);
+    /// Counts a failed login; too many in a minute pause the account's logins from that
+    /// address.
+    pub fn login_failed(&self, username: &str, address: Option<IpAddr>) {
+        let key = account_key(username, address);
+        if self.failures.len() > TIDY_FROM {
+            self.failures.retain_recent();
+        }
         if self.failures.check_key(&key).is_err()
             && let Ok(mut paused) = self.paused.lock()
         {
@@ -85,6 +99,9 @@ impl Limits {
 
     /// Whether another public request from this address is allowed now.
     pub fn public_allowed(&self, address: IpAddr) -> bool {
+        if self.public.len() > TIDY_FROM {
+            self.public.retain_recent();
+        }
         self.public.check_key(&address).is_ok()
     }
 }
@@ -122,20 +139,29 @@ mod tests {
             login_per_account: 3,
             public_per_address: 100,
         });
+        let here: Option<IpAddr> = "192.0.2.1".parse().ok();
+        let there: Option<IpAddr> = "192.0.2.2".parse().ok();
         for name in ["anna", "Anna", " ANNA "] {
-            assert!(limits.login_allowed(name));
-            limits.login_failed(name);
+            assert!(limits.login_allowed(name, here));
+            limits.login_failed(name, here);
         }
-        assert!(limits.login_allowed("anna"), "three failures are allowed");
-        limits.login_failed("anna");
         assert!(
-            !limits.login_allowed("anna"),
+            limits.login_allowed("anna", here),
+            "three failures are allowed"
+        );
+        limits.login_failed("anna", here);
+        assert!(
+            !limits.login_allowed("anna", here),
             "the fourth failure in a minute pauses"
         );
-        assert!(!limits.login_allowed("ANNA"));
+        assert!(!limits.login_allowed("ANNA", here));
         assert!(
-            limits.login_allowed("ben"),
+            limits.login_allowed("ben", here),
             "other accounts are not affected"
+        );
+        assert!(
+            limits.login_allowed("anna", there),
+            "the owner logs in from elsewhere"
         );
     }
 
@@ -146,7 +172,7 @@ mod tests {
             public_per_address: 100,
         });
         for _ in 0..10 {
-            assert!(limits.login_allowed("anna"));
+            assert!(limits.login_allowed("anna", None));
         }
     }
 

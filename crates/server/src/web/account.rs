@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use touchpoints_core::access::NewUserInput;
+use touchpoints_core::access::{NewUserInput, check_username};
 use touchpoints_core::{Problem, Problems, Role, User};
 use touchpoints_store::NewAccount;
 
 use super::{Page, set_cookie};
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, SESSION_HOURS, cookie, secret};
+use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, client_address, cookie, secret};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -108,16 +108,33 @@ async fn start_session(state: &AppState, user: &User, next: &str) -> Response {
             SESSION_HOURS * 3600
         ),
     );
+    // A new CSRF token with every login, so one planted before it is worth nothing after.
+    if let Ok(csrf) = secret::new_secret() {
+        set_cookie(
+            &mut response,
+            &format!("{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        );
+    }
     response
 }
 
 async fn login(
     State(state): State<AppState>,
     page: Page,
+    extensions: axum::http::Extensions,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Response {
-    let username = form.username.trim().to_lowercase();
-    if !state.limits.login_allowed(&username) {
+    let address = client_address(&extensions);
+    let mut problems = Problems::default();
+    let username = check_username(&mut problems, "username", &form.username);
+    if !problems.is_empty() {
+        // No account has such a name: answer as for a wrong password, but keep the made-up
+        // name out of the audit log and the rate limiter, which anyone could flood with it.
+        secret::burn_time(form.password.clone()).await;
+        let text = state.messages.get(page.lang, "login-failed", None);
+        return login_page(&state, &page, &form, StatusCode::UNAUTHORIZED, Some(&text));
+    }
+    if !state.limits.login_allowed(&username, address) {
         let _ = state
             .store
             .record("anonymous", "login.throttled", "user", &username, "")
@@ -165,7 +182,7 @@ async fn login(
             start_session(&state, &user, &form.next).await
         }
         None => {
-            state.limits.login_failed(&username);
+            state.limits.login_failed(&username, address);
             let _ = state
                 .store
                 .record("anonymous", "login.failed", "user", &username, "")
@@ -193,8 +210,13 @@ async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -
 async fn login_link(
     State(state): State<AppState>,
     page: Page,
+    method: axum::http::Method,
     Path(token): Path<String>,
 ) -> Response {
+    // Link previews and scanners ask with HEAD: they must not use up the link.
+    if method == axum::http::Method::HEAD {
+        return StatusCode::OK.into_response();
+    }
     match state
         .store
         .take_login_link(&secret::digest(&token), jiff::Timestamp::now())
