@@ -1,1 +1,744 @@
-//! Form of address (placeholder).
+//! Form of address in German text: formal "Sie" or informal "Du".
+//!
+//! [`address_marks`] finds every word that surely shows how a text addresses its reader, so the
+//! checker can flag a newsletter that says "du" where the guideline says "Sie", and the other way
+//! round. False alarms annoy content teams, so where German is ambiguous the rules find nothing:
+//!
+//! - **Informal**: du, dich, dir, dein, deine, deinen, deinem, deiner, deines and the plural euch,
+//!   euer, eure, euren, eurem, eurer, eures, in any case and anywhere in a sentence. "ihr" is also
+//!   "her"/"their", so it counts only next to a verb form that exists for "ihr" alone ("Habt ihr
+//!   Fragen?", "Ihr könnt"); so does a capitalised "Ihr" ("habt Ihr", letter style).
+//! - **Formal**: Sie, Ihnen, Ihr, Ihre, Ihren, Ihrem, Ihrer, Ihres, spelt exactly so (lower-case
+//!   "sie"/"ihr" are third person, all-caps "SIE" could be either) and not at the start of a
+//!   sentence, where "Sie kommen" may be "they come", "Ihr Paket" "her parcel" and "Ihnen" "them".
+//! - **Sentence start**: the start of the text; after `.`, `!`, `?`, `:` or `…`; a new line, unless
+//!   the line before ends with a comma (the salutation "Sehr geehrte Frau Müller," goes on with
+//!   the sentence); a list bullet at the start of a line (`-`, `*`, `–`, `#`, `>`, `1)`, `a)`);
+//!   an item separator anywhere (`•`, `·`, `|`). The full stop of a common abbreviation ("z. B.",
+//!   "d. h.", "bzw.", "inkl.", "zzgl.") ends no sentence. Brackets and closing quotes are looked
+//!   through: "Gut! (Sie …" starts a sentence.
+//! - **Whole words** with Unicode word boundaries: "Dusche", "durch", "Produkt", "Fürdich" and a
+//!   "du" followed by a combining umlaut (decomposed "dürfen") are no marks.
+//! - **Not address**: quoted speech („…“, "…", “…”, »…«, «…»; a quote that is never closed ends
+//!   with its paragraph, an `"` after a digit is an inch sign); parts of compounds, web and mail
+//!   addresses ("Du-Form", "Sie/Du", "dein-shop.de"); the pronoun as a noun after a preposition
+//!   ("per Du", "beim Sie bleiben"); French "du" in names ("Côtes du Rhône", "Château du Tertre").
+//!   Greetings ("Hallo", "Liebe Anna", "Sehr geehrte") carry no address and are not looked at.
+//!
+//! Known gaps, all on the safe side: a plural "ihr" without one of those verbs ("Schön, dass ihr
+//! da seid") and a "Sie" right after a new line or a colon are not counted.
+//!
+//! One regex pass over the words of the text, each judged by the characters just around it and
+//! a little state carried from the gap before it: linear in the text.
+
+use std::sync::LazyLock;
+
+use regex::{Match, Regex};
+use serde::{Deserialize, Serialize};
+
+/// The form of address of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Address {
+    /// "Sie": siezen.
+    Formal,
+    /// "Du", and "ihr" to several readers: duzen.
+    Informal,
+}
+
+impl Address {
+    /// The pronoun that names the form: "sie" or "du".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Formal => "sie",
+            Self::Informal => "du",
+        }
+    }
+
+    /// Reads "sie"/"formal" or "du"/"informal", in any case, surrounding blanks ignored.
+    pub fn parse(s: &str) -> Option<Address> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("sie") || s.eq_ignore_ascii_case("formal") {
+            Some(Self::Formal)
+        } else if s.eq_ignore_ascii_case("du") || s.eq_ignore_ascii_case("informal") {
+            Some(Self::Informal)
+        } else {
+            None
+        }
+    }
+}
+
+/// One word that shows the form of address: its byte range in the text and which form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressMark {
+    pub start: usize,
+    pub end: usize,
+    pub address: Address,
+    pub word: String,
+}
+
+/// A word: a run of Unicode word characters (letters, combining marks, digits, `_`).
+static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\w+").expect("valid regex"));
+
+/// Pronouns of the informal address, in any case.
+const INFORMAL: &[&str] = &[
+    "du", "dich", "dir", "dein", "deine", "deinen", "deinem", "deiner", "deines", "euch", "euer",
+    "eure", "euren", "eurem", "eurer", "eures",
+];
+
+/// Pronouns of the formal address, spelt exactly so.
+const FORMAL: &[&str] = &[
+    "Sie", "Ihnen", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihres",
+];
+
+/// Verb forms that exist only with "ihr" (unlike "hat", "kommt", which are also third person).
+const IHR_VERBS: &[&str] = &[
+    "habt", "seid", "könnt", "wollt", "müsst", "dürft", "sollt", "wisst", "mögt", "werdet",
+    "möchtet", "würdet", "hättet", "wärt", "wäret",
+];
+
+/// Prepositions after which "Du"/"Sie" is the noun: "per Du", "beim Sie bleiben".
+const NOMINALISERS: &[&str] = &["per", "beim", "vom", "zum", "ans", "ins", "im"];
+
+/// Words before a French "du" in names of wines, places and dishes.
+const FRENCH: &[&str] = &[
+    "château", "domaine", "côtes", "côte", "clos", "café", "hôtel", "maison", "crème", "moulin",
+    "chemin", "jardin", "pays", "mas", "tour",
+];
+
+/// Abbreviations whose full stop ends no sentence (compared without case).
+const ABBREVIATIONS: &[&str] = &[
+    "bzw", "ca", "inkl", "exkl", "zzgl", "abzgl", "ggf", "evtl", "vgl", "bspw", "bzgl", "insb",
+    "sog", "gem", "lt", "nr",
+];
+
+/// Two-letter abbreviations as (first, second) letter: "z. B.", "d. h.", "u. a.", "o. Ä.".
+const LETTER_ABBREVIATIONS: &[(&str, &str)] = &[("z", "B"), ("d", "h"), ("u", "a"), ("o", "Ä")];
+
+/// Hyphens that join a word into a compound ("Du-Form").
+const HYPHENS: &[char] = &['-', '\u{2010}', '\u{2011}'];
+
+/// Characters that join words into one token (compound, path, web or mail address).
+const JOINERS: &[char] = &['-', '\u{2010}', '\u{2011}', '/', '@', '.', '&', '+'];
+
+/// Every sure sign of a form of address in German text, in order.
+pub fn address_marks(text: &str) -> Vec<AddressMark> {
+    let mut marks = Vec::new();
+    let mut scan = Scanner::default();
+    let mut words = WORD.find_iter(text).peekable();
+    let mut gap_start = 0;
+    while let Some(word) = words.next() {
+        let before = &text[gap_start..word.start()];
+        scan.cross_gap(before);
+        let next = words.peek().copied();
+        let after = &text[word.end()..next.map_or(text.len(), |n| n.start())];
+        if let Some(address) = scan.judge(word, before, after, next) {
+            marks.push(AddressMark {
+                start: word.start(),
+                end: word.end(),
+                address,
+                word: word.as_str().to_owned(),
+            });
+        }
+        scan.after_word(word.as_str());
+        gap_start = word.end();
+    }
+    marks
+}
+
+/// The form the text mostly uses, if any sign was found; on a tie, the form it uses first.
+pub fn dominant(marks: &[AddressMark]) -> Option<Address> {
+    let first = marks.first()?.address;
+    let formal = marks
+        .iter()
+        .filter(|m| m.address == Address::Formal)
+        .count();
+    let informal = marks.len() - formal;
+    Some(match formal.cmp(&informal) {
+        std::cmp::Ordering::Greater => Address::Formal,
+        std::cmp::Ordering::Less => Address::Informal,
+        std::cmp::Ordering::Equal => first,
+    })
+}
+
+/// What a word could be, before its surroundings are looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Candidate {
+    /// du, dich, …, euch, euer, …
+    Informal,
+    /// "ihr" in any spelling: informal plural next to an ihr-verb, else maybe formal "Ihr".
+    Ihr,
+    /// Sie, Ihnen, Ihre, … (not "Ihr"), spelt exactly so.
+    Formal,
+}
+
+fn candidate(word: &str) -> Option<Candidate> {
+    if word.len() > 7 {
+        None
+    } else if INFORMAL.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        Some(Candidate::Informal)
+    } else if word.eq_ignore_ascii_case("ihr") {
+        Some(Candidate::Ihr)
+    } else if FORMAL.contains(&word) {
+        Some(Candidate::Formal)
+    } else {
+        None
+    }
+}
+
+/// An open quotation, by what closes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    /// Opened by „ “ ” or "; closed by any of “ ” " (German, English and typed quotes mix).
+    Double,
+    /// Opened by » or «; closed by the other one.
+    Angle(char),
+}
+
+/// What the text before the current position says about it.
+#[derive(Debug)]
+struct Scanner<'t> {
+    /// A new sentence starts here.
+    sentence_start: bool,
+    /// Only blanks and bullets since the last line break (or the start of the text).
+    line_start: bool,
+    /// The last non-blank character was a comma.
+    after_comma: bool,
+    /// Line breaks since the last non-blank character: two make a blank line.
+    newlines: u32,
+    quote: Option<Quote>,
+    /// The last character passed.
+    last: Option<char>,
+    /// The previous word and the one before it.
+    prev: Option<&'t str>,
+    prev_prev: Option<&'t str>,
+    /// The previous word was the first on its line (an enumerator such as "1" in "1) ").
+    prev_first_on_line: bool,
+}
+
+impl Default for Scanner<'_> {
+    fn default() -> Self {
+        Self {
+            sentence_start: true,
+            line_start: true,
+            after_comma: false,
+            newlines: 0,
+            quote: None,
+            last: None,
+            prev: None,
+            prev_prev: None,
+            prev_first_on_line: false,
+        }
+    }
+}
+
+impl<'t> Scanner<'t> {
+    /// Passes the characters between two words.
+    fn cross_gap(&mut self, gap: &str) {
+        for (i, c) in gap.char_indices() {
+            let before = self.last.replace(c);
+            if matches!(
+                c,
+                '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+            ) {
+                if !(c == '\n' && before == Some('\r')) {
+                    self.newlines += 1;
+                }
+                if self.newlines >= 2 {
+                    // A paragraph ends every quotation, also one never closed.
+                    self.quote = None;
+                }
+                self.line_start = true;
+                if !self.after_comma {
+                    self.sentence_start = true;
+                }
+                continue;
+            }
+            if c.is_whitespace() {
+                continue;
+            }
+            self.newlines = 0;
+            let mut bullet = false;
+            match c {
+                '.' => self.sentence_start = !(i == 0 && self.after_abbreviation()),
+                '!' | '?' | ':' | '…' | '‽' => self.sentence_start = true,
+                ',' | ';' => self.sentence_start = false,
+                ')' if i == 0 && self.after_enumerator() => self.sentence_start = true,
+                '•' | '·' | '|' | '▪' | '►' | '‣' | '◦' => self.sentence_start = true,
+                '-' | '*' | '–' | '—' | '#' | '>' | '+' if self.line_start => {
+                    self.sentence_start = true;
+                    bullet = true;
+                }
+                '„' | '“' | '”' | '"' | '»' | '«' => self.quote_mark(c, before),
+                // Brackets, closing marks, symbols, emoji: looked through.
+                _ => {}
+            }
+            self.after_comma = c == ',';
+            self.line_start &= bullet;
+        }
+    }
+
+    /// The previous word is an abbreviation, so the full stop right after it ends no sentence.
+    fn after_abbreviation(&self) -> bool {
+        let Some(prev) = self.prev else {
+            return false;
+        };
+        ABBREVIATIONS.iter().any(|a| prev.eq_ignore_ascii_case(a))
+            || LETTER_ABBREVIATIONS
+                .iter()
+                .any(|&(first, second)| prev == second && self.prev_prev == Some(first))
+    }
+
+    /// The previous word numbers a list item ("1)", "a)", "iv)").
+    fn after_enumerator(&self) -> bool {
+        self.prev_first_on_line && self.prev.is_some_and(|p| p.chars().count() <= 3)
+    }
+
+    fn quote_mark(&mut self, c: char, before: Option<char>) {
+        self.quote = match (self.quote, c) {
+            (Some(Quote::Double), '“' | '”' | '"') => None,
+            (Some(Quote::Angle(closer)), c) if c == closer => None,
+            (Some(open), _) => Some(open),
+            // 27" is an inch sign.
+            (None, '"') if before.is_some_and(|b| b.is_ascii_digit()) => None,
+            (None, '„' | '“' | '”' | '"') => Some(Quote::Double),
+            (None, '»') => Some(Quote::Angle('«')),
+            (None, '«') => Some(Quote::Angle('»')),
+            (None, _) => None,
+        };
+    }
+
+    /// Passes a word.
+    fn after_word(&mut self, word: &'t str) {
+        self.prev_prev = self.prev;
+        self.prev = Some(word);
+        self.prev_first_on_line = self.line_start;
+        self.sentence_start = false;
+        self.line_start = false;
+        self.after_comma = false;
+        self.newlines = 0;
+        self.last = word.chars().next_back();
+    }
+
+    /// The form of address `word` shows, given the gaps around it and the next word; called
+    /// after [`Self::cross_gap`] of `before`.
+    fn judge(
+        &self,
+        word: Match<'t>,
+        before: &str,
+        after: &str,
+        next: Option<Match<'_>>,
+    ) -> Option<Address> {
+        let text = word.as_str();
+        let kind = candidate(text)?;
+        if self.quote.is_some() {
+            return None;
+        }
+        // Part of a compound, path or address: "Du-Form", "Sie/Du", "dein-shop.de".
+        let joined_before = self.prev.is_some() && single(before, JOINERS);
+        let joined_after = after.starts_with(HYPHENS) || (next.is_some() && single(after, JOINERS));
+        if joined_before || joined_after {
+            return None;
+        }
+        // Only blanks to the neighbouring words, so they belong to the same phrase.
+        let prev = self.prev.filter(|_| blank(before));
+        let next = next.map(|n| n.as_str()).filter(|_| blank(after));
+        let is_one_of = |w: Option<&str>, list: &[&str]| w.is_some_and(|w| one_of(w, list));
+        if (text.eq_ignore_ascii_case("du") || text == "Sie") && is_one_of(prev, NOMINALISERS) {
+            return None;
+        }
+        match kind {
+            Candidate::Informal if text == "du" && is_one_of(prev, FRENCH) => None,
+            Candidate::Informal => Some(Address::Informal),
+            Candidate::Ihr if is_one_of(prev, IHR_VERBS) || is_one_of(next, IHR_VERBS) => {
+                Some(Address::Informal)
+            }
+            Candidate::Ihr if text != "Ihr" => None,
+            Candidate::Ihr | Candidate::Formal => (!self.sentence_start).then_some(Address::Formal),
+        }
+    }
+}
+
+/// `gap` is exactly one of `chars`.
+fn single(gap: &str, chars: &[char]) -> bool {
+    let mut it = gap.chars();
+    matches!((it.next(), it.next()), (Some(c), None) if chars.contains(&c))
+}
+
+/// `gap` is blanks only (line breaks included).
+fn blank(gap: &str) -> bool {
+    !gap.is_empty() && gap.chars().all(char::is_whitespace)
+}
+
+/// `word` is one of the lower-case `list`, compared without case.
+fn one_of(word: &str, list: &[&str]) -> bool {
+    list.iter()
+        .any(|w| word.chars().flat_map(char::to_lowercase).eq(w.chars()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The marked words and their forms.
+    fn marked(text: &str) -> Vec<(&str, Address)> {
+        address_marks(text)
+            .into_iter()
+            .map(|m| {
+                assert_eq!(&text[m.start..m.end], m.word);
+                (&text[m.start..m.end], m.address)
+            })
+            .collect()
+    }
+
+    use Address::{Formal, Informal};
+
+    #[test]
+    fn formal_faq() {
+        let text = "Sie können Ihre Bestellung innerhalb von 30 Tagen zurückgeben. \
+                    Wir erstatten Ihnen den Kaufpreis.";
+        assert_eq!(marked(text), [("Ihre", Formal), ("Ihnen", Formal)]);
+        let marks = address_marks(text);
+        assert_eq!(marks[0].start, text.find("Ihre").expect("in text"));
+        assert_eq!(marks[0].end, marks[0].start + "Ihre".len());
+        assert_eq!(dominant(&marks), Some(Formal));
+    }
+
+    #[test]
+    fn formal_service_texts() {
+        assert_eq!(marked("Wir rufen Sie an."), [("Sie", Formal)]);
+        assert_eq!(
+            marked(
+                "Vielen Dank für Ihren Einkauf! Ihr Paket ist unterwegs. \
+                 Die Sendungsnummer finden Sie in Ihrem Kundenkonto."
+            ),
+            [("Ihren", Formal), ("Sie", Formal), ("Ihrem", Formal)]
+        );
+        assert_eq!(
+            marked("Bei Fragen helfen wir Ihnen gern, auch zu Ihrer Rechnung und Ihres Kontos."),
+            [("Ihnen", Formal), ("Ihrer", Formal), ("Ihres", Formal)]
+        );
+        assert_eq!(
+            marked("Bitte senden Sie (falls vorhanden) Ihre Kundennummer mit; wir melden uns."),
+            [("Sie", Formal), ("Ihre", Formal)]
+        );
+    }
+
+    #[test]
+    fn informal_newsletter() {
+        let text = "Hol dir jetzt deinen Gutschein! Du hast 14 Tage Zeit.";
+        assert_eq!(
+            marked(text),
+            [("dir", Informal), ("deinen", Informal), ("Du", Informal)]
+        );
+        assert_eq!(dominant(&address_marks(text)), Some(Informal));
+        assert_eq!(
+            marked("Dein Warenkorb wartet. Kannst du dich noch entscheiden? DEIN RABATT: 10 %"),
+            [
+                ("Dein", Informal),
+                ("du", Informal),
+                ("dich", Informal),
+                ("DEIN", Informal)
+            ]
+        );
+        assert_eq!(
+            marked("Wir schicken euch eure Bestellung an eurem Wunschtag, mit eurer Karte."),
+            [
+                ("euch", Informal),
+                ("eure", Informal),
+                ("eurem", Informal),
+                ("eurer", Informal)
+            ]
+        );
+        assert_eq!(marked("Hast du's schon gesehen?"), [("du", Informal)]);
+    }
+
+    #[test]
+    fn plural_ihr_only_next_to_its_verb() {
+        assert_eq!(
+            marked("Habt ihr Fragen? Ihr könnt uns jederzeit schreiben."),
+            [("ihr", Informal), ("Ihr", Informal)]
+        );
+        // Letter style capitalises the plural: still informal, not formal.
+        assert_eq!(
+            marked("Liebe Freunde, habt Ihr schon die neue Kollektion gesehen?"),
+            [("Ihr", Informal)]
+        );
+        // "ihr" without such a verb is "her"/"their" or undecidable.
+        assert_eq!(marked("Schön, dass ihr da seid."), []);
+        assert_eq!(marked("Er hilft ihr nicht, ihr Auftrag kommt."), []);
+    }
+
+    #[test]
+    fn sentence_start_is_ambiguous() {
+        assert_eq!(marked("Sie kommen morgen."), []);
+        assert_eq!(marked("Die Monteure rufen an. Sie kommen morgen."), []);
+        assert_eq!(marked("Der Paketdienst klingelt! Ihr Paket kam an."), []);
+        assert_eq!(marked("Lieferung? Ihnen wurde alles gebracht."), []);
+        assert_eq!(marked("Wichtig: Sie kommen um acht."), []);
+        assert_eq!(marked("Ihrer Meinung nach ist das gut."), []);
+        assert_eq!(marked("Unsere Vorteile\nSie sparen Zeit."), []);
+        assert_eq!(marked("Erster Absatz.\n\nSie kommen morgen."), []);
+        assert_eq!(marked("Gut so! (Sie kommen morgen.)"), []);
+        assert_eq!(marked("„Super!“ Sie kommen morgen."), []);
+        assert_eq!(marked("Versand • Sie sparen"), []);
+    }
+
+    #[test]
+    fn list_items_start_sentences() {
+        assert_eq!(marked("- Sie erhalten eine Bestätigung"), []);
+        for text in [
+            "So geht es:\n- Sie erhalten eine Bestätigung",
+            "Nach der Bestellung\n* Sie erhalten eine Bestätigung",
+            "Nach der Bestellung\n  • Sie erhalten eine Bestätigung",
+            "Nach der Bestellung\n1) Sie erhalten eine Bestätigung",
+            "Nach der Bestellung\n2. Sie erhalten eine Bestätigung",
+            "Nach der Bestellung\n– Ihre Daten werden geprüft",
+        ] {
+            assert_eq!(marked(text), [], "{text:?}");
+        }
+        // A dash inside a line is no bullet.
+        assert_eq!(
+            marked("Unser Tipp – Sie sparen doppelt."),
+            [("Sie", Formal)]
+        );
+    }
+
+    #[test]
+    fn comma_at_line_end_continues_the_sentence() {
+        assert_eq!(
+            marked("Sehr geehrte Frau Müller,\n\nSie erhalten heute Ihre Rechnung."),
+            [("Sie", Formal), ("Ihre", Formal)]
+        );
+        assert_eq!(marked("Hallo, Sie haben gewonnen!"), [("Sie", Formal)]);
+    }
+
+    #[test]
+    fn abbreviations_end_no_sentence() {
+        assert_eq!(
+            marked("Versand zzgl. Ihrer Versandkosten, z. B. Ihre Expresslieferung."),
+            [("Ihrer", Formal), ("Ihre", Formal)]
+        );
+        assert_eq!(marked("Es gilt, d. h. Sie sparen."), [("Sie", Formal)]);
+        assert_eq!(marked("Das ist Plan B. Sie kommen morgen."), []);
+    }
+
+    #[test]
+    fn third_person_lower_case() {
+        assert_eq!(
+            marked("Die Kundin sagt, sie sei zufrieden; ihr Paket kam pünktlich."),
+            []
+        );
+        assert_eq!(
+            marked("Die Filialen haben ihre Öffnungszeiten geändert."),
+            []
+        );
+        assert_eq!(marked("Wir danken ihnen."), []);
+        assert_eq!(marked("SIE SPAREN 20 % AUF IHRE BESTELLUNG"), []);
+    }
+
+    #[test]
+    fn mixed_text_dominant_is_the_majority() {
+        let text = "Sehr geehrte Kundin, wir danken Ihnen. Sie finden Ihre Rechnung \
+                    in Ihrem Konto. Du kannst auch die App nutzen.";
+        assert_eq!(
+            marked(text),
+            [
+                ("Ihnen", Formal),
+                ("Ihre", Formal),
+                ("Ihrem", Formal),
+                ("Du", Informal)
+            ]
+        );
+        assert_eq!(dominant(&address_marks(text)), Some(Formal));
+
+        let text = "Hol dir deinen Rabatt, wir senden Ihnen dann deine Karte.";
+        assert_eq!(dominant(&address_marks(text)), Some(Informal));
+        // A tie goes to the form the text uses first.
+        let tie = address_marks("Wir danken Ihnen. Du bist toll.");
+        assert_eq!(dominant(&tie), Some(Formal));
+        let tie = address_marks("Du bist toll. Wir danken Ihnen.");
+        assert_eq!(dominant(&tie), Some(Informal));
+        assert_eq!(dominant(&[]), None);
+    }
+
+    #[test]
+    fn quoted_speech_is_ignored() {
+        assert_eq!(
+            marked("Anna schreibt: „Ihr seid toll, danke für euren Service!“ Wir danken Ihnen."),
+            [("Ihnen", Formal)]
+        );
+        assert_eq!(
+            marked("Eine Kundin meint \"Du bist mein Lieblingsladen\" und bestellt bei Ihnen."),
+            [("Ihnen", Formal)]
+        );
+        assert_eq!(
+            marked("Aus den Bewertungen: »Dein Shop ist super« und «Danke dir»."),
+            []
+        );
+        assert_eq!(
+            marked("Er sagt “Hol dir das” – und du?"),
+            [("du", Informal)]
+        );
+        // Mixed quote marks close each other.
+        assert_eq!(
+            marked("Sie sagt „Danke dir\" und geht. Hol dir was."),
+            [("dir", Informal)]
+        );
+        // A quote never closed ends with its paragraph.
+        assert_eq!(
+            marked("Ein Kunde: „Dein Laden\n\nHol dir deinen Gutschein."),
+            [("dir", Informal), ("deinen", Informal)]
+        );
+        // An inch sign opens no quote.
+        assert_eq!(
+            marked("Der 27\" Monitor passt zu deinem Schreibtisch."),
+            [("deinem", Informal)]
+        );
+    }
+
+    #[test]
+    fn look_alike_words_are_no_marks() {
+        for text in [
+            "Die Dusche ist im Angebot.",
+            "Das Produkt kommt durch die Post.",
+            "Das Dirndl und der Kundendienst sind neu.",
+            "Ein dichtes Netz aus Filialen in Europa, zum Euro-Preis.",
+            "Die Deine-Welt-Kampagne.",
+            "Die Ihre-Meinung-zählt-Umfrage.",
+            "Ihrer Meinung nach ist das gut.",
+            "Eurer-Liebling ist neu.",
+            "Der Sieger und die Ihnenfrage.",
+            "Durchblick, Dusche, Dirigent, Deinstallation, Euchre.",
+        ] {
+            assert_eq!(marked(text), [], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn umlaut_word_boundaries() {
+        assert_eq!(marked("Das Fürdich-Paket und Fürdich bleiben."), []);
+        assert_eq!(marked("Ein Geschenk fürdich."), []);
+        // Decomposed "dürfen": u followed by a combining diaeresis.
+        assert_eq!(marked("Wir du\u{308}rfen nicht."), []);
+        assert_eq!(marked("Ein Gruß für dich."), [("dich", Informal)]);
+        assert_eq!(marked("Schön für dich!"), [("dich", Informal)]);
+        assert_eq!(marked("Grüße an Sie."), [("Sie", Formal)]);
+    }
+
+    #[test]
+    fn compounds_addresses_and_nouns_are_no_marks() {
+        for text in [
+            "Wir nutzen die Du-Form, nicht die Sie-Form.",
+            "Du- und Sie-Form im Vergleich.",
+            "Wir nennen es Sie/Du.",
+            "Besuche www.dein-shop.de oder schreib an du@example.de.",
+            "Wir sind per Du mit der Kundschaft.",
+            "Im Geschäft bleiben wir beim Sie.",
+            "Wir bieten das Angebot per Sie an.",
+        ] {
+            assert_eq!(marked(text), [], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn french_du_in_names() {
+        assert_eq!(
+            marked("Ein Côtes du Rhône und ein Château du Tertre zum Grillen."),
+            []
+        );
+        assert_eq!(
+            marked("Wenn du Zeit hast, probier den Wein."),
+            [("du", Informal)]
+        );
+        assert_eq!(marked("Hast du Fragen?"), [("du", Informal)]);
+    }
+
+    #[test]
+    fn greetings_carry_no_address() {
+        for text in [
+            "Hallo zusammen!",
+            "Hallo Anna,",
+            "Liebe Kundin, lieber Kunde,",
+            "Sehr geehrte Damen und Herren,",
+            "Moin!",
+        ] {
+            assert_eq!(marked(text), [], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn english_text_gives_nothing() {
+        let text = "Thank you for your order! Your parcel will be delivered during the \
+                    next days. Don't let the battery die: direct sunlight is bad. \
+                    Your dish, your euro, your due date.";
+        assert_eq!(marked(text), []);
+        assert_eq!(dominant(&address_marks(text)), None);
+        assert_eq!(marked(""), []);
+    }
+
+    #[test]
+    fn address_names_and_serde() {
+        assert_eq!(Formal.as_str(), "sie");
+        assert_eq!(Informal.as_str(), "du");
+        for (s, address) in [
+            ("sie", Formal),
+            ("SIE", Formal),
+            ("Formal", Formal),
+            (" du ", Informal),
+            ("Du", Informal),
+            ("INFORMAL", Informal),
+        ] {
+            assert_eq!(Address::parse(s), Some(address), "{s:?}");
+        }
+        assert_eq!(Address::parse("ihr"), None);
+        assert_eq!(Address::parse(""), None);
+        for address in [Formal, Informal] {
+            assert_eq!(Address::parse(address.as_str()), Some(address));
+        }
+        assert_eq!(
+            serde_json::to_string(&Formal).expect("serialises"),
+            "\"formal\""
+        );
+        assert_eq!(
+            serde_json::from_str::<Address>("\"informal\"").expect("deserialises"),
+            Informal
+        );
+    }
+
+    /// Marks are in order, do not overlap, lie on character boundaries and name their text.
+    fn check_marks(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let marks = address_marks(text);
+        let mut end = 0;
+        for m in &marks {
+            proptest::prop_assert!(end <= m.start && m.start < m.end && m.end <= text.len());
+            proptest::prop_assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+            proptest::prop_assert_eq!(&text[m.start..m.end], m.word.as_str());
+            end = m.end;
+        }
+        proptest::prop_assert_eq!(dominant(&marks).is_some(), !marks.is_empty());
+        Ok(())
+    }
+
+    const PIECES: &[&str] = &[
+        "Sie", "sie", "SIE", "Ihr", "ihr", "Ihre", "Ihnen", "du", "Du", "DU", "dir", "deinem",
+        "euch", "habt", "per", "Côtes", "z", "B", "1", "27", "Dusche", "wir", "ü", "\u{308}", "ß",
+        "😀", "\u{FEFF}", " ", " ", " ", "\n", "\r\n", "\r", ". ", "! ", ": ", ", ", ";", ".", "-",
+        "- ", "•", ")", "(", "„", "“", "”", "\"", "»", "«", "'", "/", "@",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn marks_are_ordered_and_on_boundaries(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..60),
+        ) {
+            check_marks(&pieces.concat())?;
+        }
+
+        #[test]
+        fn any_text_never_panics(chars in proptest::collection::vec(proptest::char::any(), 0..200)) {
+            check_marks(&chars.into_iter().collect::<String>())?;
+        }
+    }
+}

@@ -322,7 +322,7 @@ impl Page {
                 ""
             };
             let cookie = format!(
-                "{CSRF_COOKIE}={}; Path=/; SameSite=Strict; HttpOnly{secure}",
+                "{CSRF_COOKIE}={}; Path=/; SameSite=Lax; HttpOnly{secure}",
                 self.csrf
             );
             set_cookie(&mut response, &cookie);
