@@ -3,6 +3,7 @@
 //! into messages and exit codes; the work itself happens there.
 
 mod accounts;
+mod check;
 mod demo;
 mod transfer;
 
@@ -75,6 +76,18 @@ enum Command {
         #[arg(long, short)]
         output: Option<String>,
     },
+    /// Check content files against a communication guideline: contradictions between
+    /// channels and with the guideline, and tone. Exits 1 when it finds a contradiction.
+    Check {
+        /// The guideline as YAML or JSON.
+        #[arg(long, short)]
+        guideline: std::path::PathBuf,
+        /// Content files or folders (.txt, .md, .html); a file's folder names its channel.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::Output,
+    },
     /// Manage staff accounts.
     #[command(subcommand)]
     User(accounts::UserCommand),
@@ -143,6 +156,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(store, addr, &cli.database, settings, demo).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Check {
+            guideline,
+            paths,
+            format,
+        } => check::run(&guideline, &paths, format),
         Command::User(command) => {
             let store = open(&cli.database).await?;
             accounts::user(store.as_ref(), command).await

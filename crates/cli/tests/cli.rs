@@ -201,3 +201,93 @@ fn an_unusable_database_url_says_so() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("unsupported database URL"));
 }
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/check")
+        .join(path)
+}
+
+#[test]
+fn check_reports_contradictions_naming_both_places_and_fails() {
+    let ws = Workspace::new();
+    let guideline = fixture("guideline.yaml");
+    let content = fixture("");
+    let out = ws.run(&["check", "--guideline", arg(&guideline), arg(&content)]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    // The newsletter says 14 days and another hotline number; the website FAQ says 30 days.
+    assert!(
+        stdout.contains("newsletter/2026-11.md:5:9: error[contradicts-guideline/return-period]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("newsletter/2026-11.md:6:32: error[contradicts-guideline/hotline]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("website/faq.html:7:45: the other place"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("website/faq.html:9:19: the other place"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("warning[wrong-address/address]"),
+        "{stdout}"
+    );
+    assert!(text(&out.stderr).contains("3 file(s) checked: 5 error(s), 4 warning(s)"));
+
+    let out = ws.run(&[
+        "check",
+        "--format",
+        "json",
+        "-g",
+        arg(&guideline),
+        arg(&content),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["errors"], 5);
+    assert_eq!(report["warnings"], 4);
+    let first = &report["findings"][0];
+    assert_eq!(first["kind"], "contradicts_guideline");
+    assert!(first["places"][0]["excerpt"].is_string());
+}
+
+#[test]
+fn check_passes_consistent_content_and_rejects_a_broken_guideline() {
+    let ws = Workspace::new();
+    let guideline = fixture("guideline.yaml");
+    let site = ws.path("site");
+    std::fs::create_dir_all(site.join("website")).expect("dir");
+    std::fs::write(
+        site.join("website/faq.md"),
+        "Sie können Artikel innerhalb von 30 Tagen zurückgeben.\n\
+         Unsere Hotline: 0800 123 45 67.\n",
+    )
+    .expect("write");
+    let out = ws.run(&["check", "-g", arg(&guideline), arg(&site)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+
+    let broken = ws.write(
+        "broken.yaml",
+        b"facts:\n  - key: Rueckgabe Frist\n    label: X\n    kind: duration\n    value: bald\n    keywords: []\n",
+    );
+    let out = ws.run(&["check", "-g", arg(&broken), arg(&site)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("facts[0].key"), "{stderr}");
+    assert!(stderr.contains("facts[0].value"), "{stderr}");
+    assert!(stderr.contains("facts[0].keywords"), "{stderr}");
+
+    let unknown = ws.write("unknown.yaml", b"facts: []\ncolour: red\n");
+    let out = ws.run(&["check", "-g", arg(&unknown), arg(&site)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("colour"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -2,5 +2,11 @@
 //! every channel, and reports contradictions with the guideline, between channels, and
 //! breaches of the tone rules.
 
+pub mod check;
+pub mod guideline;
+pub mod text;
 pub mod tone;
 pub mod value;
+
+pub use check::{Checker, Content, Finding, FindingKind, GuidelineTooLarge, Mention, Place};
+pub use guideline::{Fact, Guideline, TermRule, Tone};

@@ -41,9 +41,11 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Address {
-    /// "Sie": siezen.
+    /// "Sie": siezen. A guideline may write `sie`.
+    #[serde(alias = "sie", alias = "Sie")]
     Formal,
-    /// "Du", and "ihr" to several readers: duzen.
+    /// "Du", and "ihr" to several readers: duzen. A guideline may write `du`.
+    #[serde(alias = "du", alias = "Du")]
     Informal,
 }
 

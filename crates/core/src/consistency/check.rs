@@ -1,0 +1,723 @@
+//! The scan: every mention of every fact in every content item, found in one pass of a
+//! multi-pattern automaton over the text (the cost grows with the text, not with facts ×
+//! text), and the findings drawn from the mentions.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::guideline::{Fact, Guideline};
+use super::tone::{Address, address_marks, dominant};
+use super::value::{Value, ValueKind, find_values};
+
+/// The automaton over all keywords and terms exceeds its size limits: far beyond any
+/// guideline people write, but reported rather than assumed away.
+#[derive(Debug, thiserror::Error)]
+#[error("the guideline has too many keywords to scan: {0}")]
+pub struct GuidelineTooLarge(String);
+
+/// A published text of one channel or touchpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Content {
+    /// Where the text lives: a file path, or `content/12` for one kept in the database.
+    pub source: String,
+    pub title: String,
+    /// Channel key, if known; tone rules may apply per channel.
+    pub channel: Option<String>,
+    pub text: String,
+}
+
+/// A place in a content item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Place {
+    pub source: String,
+    pub title: String,
+    pub channel: Option<String>,
+    /// 1-based line and column (in characters).
+    pub line: usize,
+    pub column: usize,
+    /// The sentence or line around the mention.
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A channel states a fact differently from the guideline.
+    ContradictsGuideline,
+    /// Two channels state a fact differently.
+    ContradictsChannel,
+    /// Informal address where the guideline says formal, or the reverse.
+    WrongAddress,
+    ForbiddenTerm,
+    MissingTerm,
+}
+
+impl FindingKind {
+    /// Contradictions make `touchpoints check` fail; tone findings are warnings.
+    pub fn is_error(self) -> bool {
+        matches!(
+            self,
+            FindingKind::ContradictsGuideline | FindingKind::ContradictsChannel
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::ContradictsGuideline => "contradicts-guideline",
+            FindingKind::ContradictsChannel => "contradicts-channel",
+            FindingKind::WrongAddress => "wrong-address",
+            FindingKind::ForbiddenTerm => "forbidden-term",
+            FindingKind::MissingTerm => "missing-term",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// The fact or rule concerned: a fact key, `address`, or the term.
+    pub rule: String,
+    pub message: String,
+    /// The places concerned; for a contradiction between channels, one of each side.
+    pub places: Vec<Place>,
+    pub suggestion: Option<String>,
+}
+
+/// One mention of a fact: where, and the value stated there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub fact: usize,
+    pub value: Value,
+    /// The value as written.
+    pub written: String,
+    pub place: Place,
+}
+
+/// A value with its byte range in the text.
+type Located = (usize, usize, Value);
+
+/// A guideline prepared for scanning: one automaton over the keywords of every fact and
+/// every tone term.
+pub struct Checker<'g> {
+    guideline: &'g Guideline,
+    facts: Vec<&'g Fact>,
+    automaton: AhoCorasick,
+    /// Per pattern: what it announces.
+    targets: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Fact(usize),
+    Forbidden(usize),
+    Required(usize),
+}
+
+/// The spellings a term is matched in: as written, lower case, capitalised and upper case.
+/// ASCII letters match in any case anyway; this covers umlauts ("Über", "über").
+fn spellings(term: &str) -> Vec<String> {
+    let lower = term.to_lowercase();
+    let mut capital = String::with_capacity(lower.len());
+    let mut chars = lower.chars();
+    if let Some(first) = chars.next() {
+        capital.extend(first.to_uppercase());
+        capital.push_str(chars.as_str());
+    }
+    let mut all = vec![term.to_owned(), lower, capital, term.to_uppercase()];
+    all.sort();
+    all.dedup();
+    all
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether text[start..end] starts at a word start (a keyword may end inside a word:
+/// "Rückgabe" announces "Rückgaberecht" too, as German builds compounds).
+fn starts_word(text: &str, start: usize) -> bool {
+    text[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !is_word_char(c))
+}
+
+fn ends_word(text: &str, end: usize) -> bool {
+    text[end..].chars().next().is_none_or(|c| !is_word_char(c))
+}
+
+/// Longest stretch on either side of a keyword searched for its value: a "sentence" longer
+/// than this is a table or minified page, not prose, and the value of a fact stands close to
+/// the word that announces it.
+const REACH: usize = 300;
+
+/// The sentences of a text, found as the scan moves forward through it: each byte is looked
+/// at a bounded number of times, so finding sentences stays linear in the text.
+struct Sentences<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Sentences<'t> {
+    fn new(text: &'t str) -> Self {
+        Sentences {
+            text,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// A sentence ends at `.`, `!`, `?` followed by white space, and at a line break. Dots
+    /// inside numbers, dates and addresses do not end one.
+    fn ends_at(&self, i: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        match bytes[i] {
+            b'\n' => true,
+            b'.' | b'!' | b'?' => bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()),
+            _ => false,
+        }
+    }
+
+    /// The byte range of the sentence around `at`, cut to [`REACH`] on either side of
+    /// `at..until`. Calls must come with non-decreasing `at`.
+    fn around(&mut self, at: usize, until: usize) -> (usize, usize) {
+        if !(self.start <= at && at < self.end) {
+            let from = self.end.min(at);
+            let start = (from..at)
+                .rev()
+                .find(|&i| self.ends_at(i))
+                .map_or(from, |i| i + 1);
+            let mut end = at;
+            while end < self.text.len() && !self.ends_at(end) {
+                end += 1;
+            }
+            self.start = start;
+            self.end = (end + 1).min(self.text.len());
+        }
+        let mut from = self.start.max(at.saturating_sub(REACH));
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let mut to = self.end.min(until + REACH).max(until);
+        while !self.text.is_char_boundary(to) {
+            to -= 1;
+        }
+        (from, to)
+    }
+}
+
+/// The 1-based line and column of a byte offset, and the line's text.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { text, starts }
+    }
+
+    fn place(&self, content: &Content, offset: usize, excerpt: (usize, usize)) -> Place {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts[line - 1];
+        Place {
+            source: content.source.clone(),
+            title: content.title.clone(),
+            channel: content.channel.clone(),
+            line,
+            column: self.text[line_start..offset].chars().count() + 1,
+            excerpt: excerpt_of(&self.text[excerpt.0..excerpt.1]),
+        }
+    }
+}
+
+/// A sentence cut to a readable length, on one line.
+fn excerpt_of(sentence: &str) -> String {
+    let flat: String = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= 160 {
+        flat
+    } else {
+        let cut: String = flat.chars().take(157).collect();
+        format!("{cut}…")
+    }
+}
+
+impl<'g> Checker<'g> {
+    /// Prepares the guideline; facts not in force on `today` are left out.
+    pub fn new(guideline: &'g Guideline, today: Date) -> Result<Checker<'g>, GuidelineTooLarge> {
+        let facts: Vec<&Fact> = guideline
+            .facts
+            .iter()
+            .filter(|f| f.valid_on(today))
+            .collect();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut targets: Vec<Target> = Vec::new();
+        let mut add = |term: &str, target: Target| {
+            if term.trim().is_empty() {
+                return;
+            }
+            for spelling in spellings(term.trim()) {
+                patterns.push(spelling);
+                targets.push(target);
+            }
+        };
+        for (i, fact) in facts.iter().enumerate() {
+            for keyword in &fact.keywords {
+                add(keyword, Target::Fact(i));
+            }
+        }
+        for (i, rule) in guideline.tone.forbidden.iter().enumerate() {
+            add(&rule.term, Target::Forbidden(i));
+        }
+        for (i, rule) in guideline.tone.required.iter().enumerate() {
+            add(&rule.term, Target::Required(i));
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|e| GuidelineTooLarge(e.to_string()))?;
+        Ok(Checker {
+            guideline,
+            facts,
+            automaton,
+            targets,
+        })
+    }
+
+    /// Every mention of a fact in the content, and the tone findings of the content.
+    pub fn scan(&self, content: &Content) -> (Vec<Mention>, Vec<Finding>) {
+        let text = content.text.as_str();
+        let lines = Lines::new(text);
+        let mut mentions = Vec::new();
+        let mut findings = Vec::new();
+        let mut required_seen = vec![false; self.guideline.tone.required.len()];
+        // Values of one kind in one sentence are looked for once, however many keywords
+        // the sentence holds.
+        let mut values_in: HashMap<(usize, usize, ValueKind), Vec<Located>> = HashMap::new();
+        let mut last_mention: Option<(usize, usize)> = None;
+        let mut sentences = Sentences::new(text);
+        for hit in self.automaton.find_iter(text) {
+            if !starts_word(text, hit.start()) {
+                continue;
+            }
+            match self.targets[hit.pattern().as_usize()] {
+                Target::Fact(i) => {
+                    let fact = self.facts[i];
+                    let (s, e) = sentences.around(hit.start(), hit.end());
+                    let values = values_in.entry((s, e, fact.kind)).or_insert_with(|| {
+                        find_values(fact.kind, &text[s..e])
+                            .into_iter()
+                            .map(|f| (s + f.start, s + f.end, f.value))
+                            .collect()
+                    });
+                    // The value nearest to the keyword, after it first: "Rückgabe innerhalb
+                    // von 30 Tagen", then before it: "30 Tage Rückgaberecht".
+                    let nearest = values
+                        .iter()
+                        .filter(|(vs, _, _)| *vs >= hit.end())
+                        .min_by_key(|(vs, _, _)| *vs - hit.end())
+                        .or_else(|| {
+                            values
+                                .iter()
+                                .filter(|(_, ve, _)| *ve <= hit.start())
+                                .min_by_key(|(_, ve, _)| hit.start() - *ve)
+                        });
+                    if let Some((vs, ve, value)) = nearest {
+                        // One mention per fact and value position: two keywords of a fact
+                        // in one sentence name one value.
+                        if last_mention == Some((i, *vs)) {
+                            continue;
+                        }
+                        last_mention = Some((i, *vs));
+                        mentions.push(Mention {
+                            fact: i,
+                            value: value.clone(),
+                            written: text[*vs..*ve].to_owned(),
+                            place: lines.place(content, *vs, (s, e)),
+                        });
+                    }
+                }
+                Target::Forbidden(i) => {
+                    let rule = &self.guideline.tone.forbidden[i];
+                    if !rule.applies_to(content.channel.as_deref()) || !ends_word(text, hit.end()) {
+                        continue;
+                    }
+                    let found = &text[hit.start()..hit.end()];
+                    findings.push(Finding {
+                        kind: FindingKind::ForbiddenTerm,
+                        rule: rule.term.clone(),
+                        message: format!("the guideline forbids \"{found}\""),
+                        places: vec![lines.place(
+                            content,
+                            hit.start(),
+                            sentences.around(hit.start(), hit.end()),
+                        )],
+                        suggestion: Some(match &rule.instead {
+                            Some(instead) => format!("write \"{instead}\" instead"),
+                            None => format!("remove \"{found}\""),
+                        }),
+                    });
+                }
+                Target::Required(i) => required_seen[i] = true,
+            }
+        }
+        for (i, rule) in self.guideline.tone.required.iter().enumerate() {
+            if !required_seen[i] && rule.applies_to(content.channel.as_deref()) {
+                findings.push(Finding {
+                    kind: FindingKind::MissingTerm,
+                    rule: rule.term.clone(),
+                    message: format!("the guideline requires \"{}\"", rule.term),
+                    places: vec![lines.place(
+                        content,
+                        0,
+                        (0, text.find('\n').unwrap_or(text.len())),
+                    )],
+                    suggestion: Some(format!("add \"{}\"", rule.term)),
+                });
+            }
+        }
+        if let Some(wanted) = self.guideline.tone.address {
+            findings.extend(self.address_findings(content, &lines, wanted));
+        }
+        (mentions, findings)
+    }
+
+    /// One finding per line that addresses the reader the other way.
+    fn address_findings(
+        &self,
+        content: &Content,
+        lines: &Lines<'_>,
+        wanted: Address,
+    ) -> Vec<Finding> {
+        let text = content.text.as_str();
+        let marks = address_marks(text);
+        if dominant(&marks).is_none() {
+            return Vec::new();
+        }
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut last_line = 0;
+        let mut sentences = Sentences::new(text);
+        for mark in marks.iter().filter(|m| m.address != wanted) {
+            let place = lines.place(content, mark.start, sentences.around(mark.start, mark.end));
+            if place.line == last_line {
+                continue;
+            }
+            last_line = place.line;
+            let (want, got) = match wanted {
+                Address::Formal => ("Sie", "du"),
+                Address::Informal => ("du", "Sie"),
+            };
+            findings.push(Finding {
+                kind: FindingKind::WrongAddress,
+                rule: "address".into(),
+                message: format!(
+                    "\"{}\" addresses the reader with {got}; the guideline says {want}",
+                    mark.word
+                ),
+                places: vec![place],
+                suggestion: Some(format!("address the reader with {want}")),
+            });
+        }
+        findings
+    }
+
+    /// Checks every content item: contradictions with the guideline, between channels, and
+    /// tone. Findings come in a stable order: by kind, then by rule, then by place.
+    pub fn check(&self, contents: &[Content]) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let mut by_fact: BTreeMap<usize, Vec<Mention>> = BTreeMap::new();
+        for content in contents {
+            let (mentions, tone) = self.scan(content);
+            findings.extend(tone);
+            for m in mentions {
+                by_fact.entry(m.fact).or_default().push(m);
+            }
+        }
+        for (i, mentions) in &by_fact {
+            let fact = self.facts[*i];
+            let canonical = fact.canonical();
+            if let Some(canonical) = &canonical {
+                for m in mentions.iter().filter(|m| &m.value != canonical) {
+                    findings.push(Finding {
+                        kind: FindingKind::ContradictsGuideline,
+                        rule: fact.key.clone(),
+                        message: format!(
+                            "{}: \"{}\" ({}) contradicts the guideline: {}",
+                            fact.label, m.written, m.value, canonical
+                        ),
+                        places: vec![m.place.clone()],
+                        suggestion: Some(format!(
+                            "write \"{}\"",
+                            fact.value.as_deref().unwrap_or_default()
+                        )),
+                    });
+                }
+            }
+            findings.extend(channel_contradictions(fact, canonical.as_ref(), mentions));
+        }
+        findings.sort_by(|a, b| {
+            (
+                a.kind as u8,
+                &a.rule,
+                &a.places.first().map(|p| (&p.source, p.line)),
+            )
+                .cmp(&(
+                    b.kind as u8,
+                    &b.rule,
+                    &b.places.first().map(|p| (&p.source, p.line)),
+                ))
+        });
+        findings
+    }
+}
+
+/// Channels that state a fact with different values: one finding per pair of values, naming
+/// the first place of that value in every content item that states it, so that a finding
+/// shows everyone who has to change something. The guideline's value, where there is one,
+/// comes second: the deviating places lead.
+fn channel_contradictions(
+    fact: &Fact,
+    canonical: Option<&Value>,
+    mentions: &[Mention],
+) -> Vec<Finding> {
+    // Distinct values in order of appearance, each with its first mention per item.
+    let mut groups: Vec<(&Value, Vec<&Mention>)> = Vec::new();
+    for m in mentions {
+        match groups.iter_mut().find(|(v, _)| *v == &m.value) {
+            Some((_, places)) => {
+                if !places.iter().any(|p| p.place.source == m.place.source) {
+                    places.push(m);
+                }
+            }
+            None => groups.push((&m.value, vec![m])),
+        }
+    }
+    if let Some(canonical) = canonical {
+        groups.sort_by_key(|(v, _)| *v == canonical);
+    }
+    let titles = |ms: &[&Mention]| {
+        ms.iter()
+            .map(|m| m.place.title.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut findings = Vec::new();
+    for (i, (_, a)) in groups.iter().enumerate() {
+        for (_, b) in &groups[i + 1..] {
+            findings.push(Finding {
+                kind: FindingKind::ContradictsChannel,
+                rule: fact.key.clone(),
+                message: format!(
+                    "{}: \"{}\" in {} contradicts \"{}\" in {}",
+                    fact.label,
+                    a[0].written,
+                    titles(a),
+                    b[0].written,
+                    titles(b)
+                ),
+                places: a.iter().chain(b.iter()).map(|m| m.place.clone()).collect(),
+                suggestion: Some(match (&fact.value, canonical) {
+                    (Some(text), Some(_)) => format!("write \"{text}\" everywhere"),
+                    _ => format!("decide on one value for {} in the guideline", fact.label),
+                }),
+            });
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::consistency::guideline::{TermRule, Tone};
+    use crate::consistency::value::ValueKind;
+
+    fn fact(key: &str, kind: ValueKind, value: Option<&str>, keywords: &[&str]) -> Fact {
+        Fact {
+            key: key.into(),
+            label: key.into(),
+            kind,
+            value: value.map(str::to_owned),
+            keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+            valid_from: None,
+            valid_until: None,
+        }
+    }
+
+    fn content(source: &str, channel: &str, text: &str) -> Content {
+        Content {
+            source: source.into(),
+            title: source.into(),
+            channel: Some(channel.into()),
+            text: text.into(),
+        }
+    }
+
+    fn today() -> Date {
+        jiff::civil::date(2026, 11, 23)
+    }
+
+    fn guideline() -> Guideline {
+        Guideline {
+            facts: vec![
+                fact(
+                    "return-period",
+                    ValueKind::Duration,
+                    Some("30 Tage"),
+                    &["Rückgabe", "Rückgaberecht", "zurückgeben", "return"],
+                ),
+                fact("hotline", ValueKind::Phone, None, &["Hotline", "call us"]),
+            ],
+            tone: Tone::default(),
+        }
+    }
+
+    #[test]
+    fn german_and_english_formats_of_one_value_agree() {
+        let g = guideline();
+        let checker = Checker::new(&g, today()).expect("builds");
+        let contents = [
+            content(
+                "faq",
+                "website",
+                "Sie können Artikel innerhalb von 30 Tagen zurückgeben.",
+            ),
+            content("en", "website", "You may return items within 30 days."),
+            content("app", "app", "Rückgaberecht: dreißig Tage."),
+        ];
+        assert_eq!(checker.check(&contents), vec![]);
+        let (mentions, _) = checker.scan(&contents[0]);
+        assert_eq!(mentions.len(), 1);
+        assert_eq!(mentions[0].written, "30 Tagen");
+        assert_eq!((mentions[0].place.line, mentions[0].place.column), (1, 34));
+    }
+
+    #[test]
+    fn a_deviation_names_its_place_and_the_other_channels() {
+        let g = guideline();
+        let checker = Checker::new(&g, today()).expect("builds");
+        let contents = [
+            content(
+                "faq.html",
+                "website",
+                "Rückgabe binnen 30 Tagen.\nHotline: 0800 123 45 67",
+            ),
+            content(
+                "news.md",
+                "newsletter",
+                "Hallo!\nDu hast zwei Wochen Rückgaberecht.\nUnsere Hotline 0800 765 43 21",
+            ),
+        ];
+        let findings = checker.check(&contents);
+        let kinds: Vec<(FindingKind, &str)> =
+            findings.iter().map(|f| (f.kind, f.rule.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (FindingKind::ContradictsGuideline, "return-period"),
+                (FindingKind::ContradictsChannel, "hotline"),
+                (FindingKind::ContradictsChannel, "return-period"),
+            ]
+        );
+        let guideline_finding = &findings[0];
+        assert_eq!(guideline_finding.places[0].source, "news.md");
+        assert_eq!(guideline_finding.places[0].line, 2);
+        assert_eq!(
+            guideline_finding.suggestion.as_deref(),
+            Some("write \"30 Tage\"")
+        );
+        let sources: Vec<&str> = findings[2]
+            .places
+            .iter()
+            .map(|p| p.source.as_str())
+            .collect();
+        assert_eq!(
+            sources,
+            ["news.md", "faq.html"],
+            "the deviating place leads"
+        );
+        let hotline: Vec<usize> = findings[1].places.iter().map(|p| p.line).collect();
+        assert_eq!(hotline, [2, 3]);
+    }
+
+    #[test]
+    fn facts_out_of_force_are_not_checked() {
+        let mut g = guideline();
+        g.facts[0].valid_until = Some(jiff::civil::date(2026, 1, 31));
+        let checker = Checker::new(&g, today()).expect("builds");
+        let contents = [content("a", "website", "Rückgabe binnen 14 Tagen.")];
+        assert!(checker.check(&contents).is_empty());
+    }
+
+    #[test]
+    fn tone_rules_apply_per_channel() {
+        let g = Guideline {
+            facts: vec![],
+            tone: Tone {
+                address: Some(Address::Formal),
+                forbidden: vec![TermRule {
+                    term: "leider nicht möglich".into(),
+                    instead: None,
+                    channels: vec![],
+                }],
+                required: vec![TermRule {
+                    term: "Impressum".into(),
+                    instead: None,
+                    channels: vec!["website".into()],
+                }],
+            },
+        };
+        let checker = Checker::new(&g, today()).expect("builds");
+        let contents = [
+            content(
+                "w",
+                "website",
+                "Wir beraten Sie gern.\nDas ist Leider nicht möglich.",
+            ),
+            content("n", "newsletter", "Hol dir deinen Gutschein."),
+        ];
+        let findings = checker.check(&contents);
+        let kinds: Vec<(FindingKind, &str)> = findings
+            .iter()
+            .map(|f| (f.kind, f.places[0].source.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (FindingKind::WrongAddress, "n"),
+                (FindingKind::ForbiddenTerm, "w"),
+                (FindingKind::MissingTerm, "w"),
+            ]
+        );
+    }
+
+    #[test]
+    fn keywords_start_words_and_may_begin_compounds() {
+        let g = guideline();
+        let checker = Checker::new(&g, today()).expect("builds");
+        // "Rückgaberechts" is a compound of the keyword; "Warenrückgabe" does not start with it.
+        let (hits, _) = checker.scan(&content("a", "w", "Dauer des Rückgaberechts: 30 Tage."));
+        assert_eq!(hits.len(), 1);
+        let (none, _) = checker.scan(&content("a", "w", "Die Warenrückgabe dauert 5 Tage."));
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_long_line_without_sentences_stays_linear_and_finds_near_values() {
+        let g = guideline();
+        let checker = Checker::new(&g, today()).expect("builds");
+        let mut text = "wort ".repeat(100_000);
+        text.push_str("Rückgabe 30 Tage ");
+        text.push_str(&"wort ".repeat(100_000));
+        let (mentions, _) = checker.scan(&content("big", "w", &text));
+        assert_eq!(mentions.len(), 1);
+        assert!(mentions[0].place.excerpt.chars().count() <= 160);
+    }
+}
