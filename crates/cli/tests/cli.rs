@@ -202,9 +202,10 @@ fn an_unusable_database_url_says_so() {
     assert!(text(&out.stderr).contains("unsupported database URL"));
 }
 
+/// The example guideline and content of the demo company, as the README shows them.
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/check")
+        .join("../../examples/nordlicht")
         .join(path)
 }
 
@@ -212,7 +213,7 @@ fn fixture(path: &str) -> PathBuf {
 fn check_reports_contradictions_naming_both_places_and_fails() {
     let ws = Workspace::new();
     let guideline = fixture("guideline.yaml");
-    let content = fixture("");
+    let content = fixture("content");
     let out = ws.run(&["check", "--guideline", arg(&guideline), arg(&content)]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
