@@ -217,6 +217,13 @@ pub async fn gdpr(store: &dyn Store, command: GdprCommand) -> anyhow::Result<Exi
                 )
                 .await?;
             println!("{}", serde_json::to_string_pretty(&data)?);
+            // "Nothing" is a complete answer to a request for access, hence success.
+            let nothing = data["places"]
+                .as_object()
+                .is_none_or(serde_json::Map::is_empty);
+            if nothing {
+                eprintln!("no personal data found");
+            }
             Ok(ExitCode::SUCCESS)
         }
         GdprCommand::Erase { subject, yes } => {
@@ -237,6 +244,10 @@ pub async fn gdpr(store: &dyn Store, command: GdprCommand) -> anyhow::Result<Exi
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(StoreError::Conflict(problems)) => Ok(report(&problems)),
+                Err(StoreError::NotFound { .. }) => {
+                    eprintln!("no personal data found for this person; nothing was erased");
+                    Ok(ExitCode::FAILURE)
+                }
                 Err(e) => Err(e.into()),
             }
         }

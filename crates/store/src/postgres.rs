@@ -10,14 +10,24 @@ type Db = sqlx::Postgres;
 
 const BACKEND: &str = "postgres";
 
-/// Writes run in READ COMMITTED; every write checks what it depends on inside its transaction
-/// and the constraints catch the rest.
+/// Writes run in READ COMMITTED; every write checks what it depends on inside its transaction,
+/// locks the rows it reads in order to change them ([`LOCK_ROW`]), and the constraints catch
+/// the rest.
 const BEGIN: &str = "BEGIN";
 
 /// The active admins, locked until the transaction ends, so that two admins demoting each
 /// other at once cannot both succeed and leave none.
 const ACTIVE_ADMINS: &str =
     "SELECT id FROM users WHERE role = 'admin' AND disabled = 0 ORDER BY id FOR UPDATE";
+
+/// What a write appends to the read of a row it is about to change: the row stays locked
+/// until the transaction ends, so two writes of one touchpoint take turns and the second
+/// reads (and diffs against) what the first wrote.
+const LOCK_ROW: &str = " FOR UPDATE";
+
+/// A read-only transaction that reads one snapshot: in READ COMMITTED each statement would
+/// read its own.
+const READ_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (

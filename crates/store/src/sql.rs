@@ -1,7 +1,8 @@
 //! The SQL of the store, written once and compiled twice: as `sqlite::sql` and as
 //! `postgres::sql`, each with its parent's `Db`. Both dialects accept the `$n` placeholders,
 //! `RETURNING`, `ON CONFLICT … DO UPDATE` and `LIKE … ESCAPE` used here; what differs between
-//! them (connecting, migrations, how a transaction begins) lives in the parent modules.
+//! them (connecting, migrations, how a transaction begins, how a row is locked) lives in the
+//! parent modules.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,11 +13,12 @@ use touchpoints_core::catalog::{default_channels, default_phases};
 use touchpoints_core::history::{self, Action, FieldChange, HistoryEntry};
 use touchpoints_core::touchpoint::{Importance, name_key, search_text, sort_key};
 use touchpoints_core::{
-    Catalog, Channel, Kind, Phase, Stage, Status, Touchpoint, TouchpointFields, TouchpointFilter,
+    Catalog, Channel, Kind, Phase, Problem, Problems, Stage, Status, Touchpoint, TouchpointFields,
+    TouchpointFilter,
 };
 
 use super::sql_audit::audit;
-use super::{BEGIN, Db};
+use super::{BEGIN, Db, LOCK_ROW, READ_SNAPSHOT};
 use crate::{Import, ImportSummary, Inventory, Result, StoreError};
 
 pub(super) type Conn = <Db as sqlx::Database>::Connection;
@@ -221,11 +223,25 @@ fn filter_clause(filter: &TouchpointFilter) -> (String, Vec<String>) {
 }
 
 async fn load_touchpoint(conn: &mut Conn, id: i64) -> Result<Touchpoint> {
-    let row: Option<TouchpointRow> = sqlx::query_as(concat!(
-        "SELECT ",
-        touchpoint_columns!(),
-        " FROM touchpoints t WHERE t.id = $1"
-    ))
+    read_touchpoint(conn, id, "").await
+}
+
+/// Reads a touchpoint a write is about to change and keeps it locked until the transaction
+/// ends: a concurrent write of the same touchpoint waits, then reads what this one wrote, so
+/// that neither loses the other's change nor diffs against an old version.
+async fn load_touchpoint_for_update(conn: &mut Conn, id: i64) -> Result<Touchpoint> {
+    read_touchpoint(conn, id, LOCK_ROW).await
+}
+
+async fn read_touchpoint(conn: &mut Conn, id: i64, lock: &str) -> Result<Touchpoint> {
+    let row: Option<TouchpointRow> = sqlx::query_as(AssertSqlSafe(format!(
+        concat!(
+            "SELECT ",
+            touchpoint_columns!(),
+            " FROM touchpoints t WHERE t.id = $1{}"
+        ),
+        lock
+    )))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
@@ -268,11 +284,31 @@ async fn check_references(conn: &mut Conn, fields: &TouchpointFields) -> Result<
     Ok(())
 }
 
-/// Turns a unique violation on the name into a field problem.
-fn name_taken(error: sqlx::Error, name: &str) -> StoreError {
+/// Turns the constraint violations a touchpoint write can meet into field problems: a unique
+/// violation on the name, and a foreign-key violation when the channel or phase was deleted
+/// after [`check_references`] saw it.
+fn write_failed(error: sqlx::Error, fields: &TouchpointFields) -> StoreError {
     match &error {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::duplicate("name", name)
+            StoreError::duplicate("name", &fields.name)
+        }
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            // PostgreSQL names the constraint (touchpoints_channel_fkey); SQLite does not.
+            let constraint = db.constraint().unwrap_or_default();
+            let (field, reason) = if constraint.contains("phase") {
+                (
+                    "phase",
+                    format!("phase \"{}\" no longer exists", fields.phase),
+                )
+            } else if constraint.contains("channel") {
+                (
+                    "channel",
+                    format!("channel \"{}\" no longer exists", fields.channel),
+                )
+            } else {
+                ("channel", "channel or phase no longer exists".to_owned())
+            };
+            StoreError::Invalid(Problems::single(field, Problem::Invalid { reason }))
         }
         _ => StoreError::Database(error),
     }
@@ -363,7 +399,7 @@ async fn insert_touchpoint(
         .bind(now.as_microsecond())
         .fetch_one(&mut *conn)
         .await
-        .map_err(|e| name_taken(e, &fields.name))?;
+        .map_err(|e| write_failed(e, fields))?;
     let id: i64 = sqlx::Row::try_get(&row, 0)?;
     write_labels(conn, id, fields).await?;
     Ok(id)
@@ -385,12 +421,18 @@ async fn update_row(
         "UPDATE touchpoints SET {}, updated_at = $17 WHERE id = $18",
         assignments.join(", ")
     );
-    bind_fields(sqlx::query(AssertSqlSafe(sql)), fields)
+    let updated = bind_fields(sqlx::query(AssertSqlSafe(sql)), fields)
         .bind(now.as_microsecond())
         .bind(id)
         .execute(&mut *conn)
         .await
-        .map_err(|e| name_taken(e, &fields.name))?;
+        .map_err(|e| write_failed(e, fields))?
+        .rows_affected();
+    if updated == 0 {
+        return Err(StoreError::NotFound {
+            entity: "touchpoint",
+        });
+    }
     write_labels(conn, id, fields).await
 }
 
@@ -581,7 +623,15 @@ impl SqlStore {
         let deleted = sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE key = $1")))
             .bind(key)
             .execute(&mut *tx)
-            .await?
+            .await
+            .map_err(|e| match &e {
+                // A touchpoint written since the count took the entry into use (PostgreSQL:
+                // the foreign key's RESTRICT sees the committed row).
+                sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                    StoreError::in_use("key", 1)
+                }
+                _ => StoreError::Database(e),
+            })?
             .rows_affected();
         if deleted == 0 {
             return Err(StoreError::NotFound {
@@ -712,7 +762,7 @@ impl Inventory for SqlStore {
         let (clause, binds) = filter_clause(filter);
         // One snapshot for rows and labels, so that a concurrent write cannot pair a row with
         // labels of another version.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(READ_SNAPSHOT).await?;
         let mut rows = sqlx::query_as::<_, TouchpointRow>(AssertSqlSafe(format!(
             concat!(
                 "SELECT ",
@@ -772,9 +822,10 @@ impl Inventory for SqlStore {
         fields: &TouchpointFields,
         actor: &str,
     ) -> Result<Touchpoint> {
-        let now = now();
         let mut tx = self.begin().await?;
-        let before = load_touchpoint(&mut tx, id).await?;
+        let before = load_touchpoint_for_update(&mut tx, id).await?;
+        // Taken with the lock held, so that the writes of one touchpoint are in time order.
+        let now = now();
         let changed = change_touchpoint(&mut tx, &before, fields, actor, now).await?;
         tx.commit().await?;
         Ok(if changed {
@@ -789,9 +840,9 @@ impl Inventory for SqlStore {
     }
 
     async fn retire_touchpoint(&self, id: i64, actor: &str) -> Result<Touchpoint> {
-        let now = now();
         let mut tx = self.begin().await?;
-        let before = load_touchpoint(&mut tx, id).await?;
+        let before = load_touchpoint_for_update(&mut tx, id).await?;
+        let now = now();
         let mut fields = before.fields.clone();
         fields.status = Status::Retired;
         let changed = change_touchpoint(&mut tx, &before, &fields, actor, now).await?;
@@ -808,9 +859,9 @@ impl Inventory for SqlStore {
     }
 
     async fn delete_touchpoint(&self, id: i64, actor: &str) -> Result<()> {
-        let now = now();
         let mut tx = self.begin().await?;
-        let before = load_touchpoint(&mut tx, id).await?;
+        let before = load_touchpoint_for_update(&mut tx, id).await?;
+        let now = now();
         sqlx::query("DELETE FROM touchpoints WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -865,7 +916,6 @@ impl Inventory for SqlStore {
     }
 
     async fn import(&self, import: &Import, actor: &str) -> Result<ImportSummary> {
-        let now = now();
         let mut summary = ImportSummary::default();
         let mut tx = self.begin().await?;
         for channel in &import.channels {
@@ -874,17 +924,32 @@ impl Inventory for SqlStore {
         for phase in &import.phases {
             put_phase_in(&mut tx, phase).await?;
         }
-        let existing: Vec<(String, i64)> = sqlx::query_as("SELECT name_key, id FROM touchpoints")
-            .fetch_all(&mut *tx)
-            .await?;
-        let existing: HashMap<String, i64> = existing.into_iter().collect();
         let mut seen: HashSet<String> = HashSet::new();
         for fields in &import.touchpoints {
-            let key = name_key(&fields.name);
-            if !seen.insert(key.clone()) {
+            if !seen.insert(name_key(&fields.name)) {
                 return Err(StoreError::duplicate("name", &fields.name));
             }
-            match existing.get(&key) {
+        }
+        // The touchpoints to update, locked like a single update's (a touchpoint changed or
+        // deleted meanwhile is seen as it is now), and in one order, by name, so that two
+        // imports at once take turns instead of deadlocking.
+        let mut keys: Vec<String> = seen.into_iter().collect();
+        keys.sort_unstable();
+        let mut existing: HashMap<String, i64> = HashMap::new();
+        for key in keys {
+            let id: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT id FROM touchpoints WHERE name_key = $1{LOCK_ROW}"
+            )))
+            .bind(&key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = id {
+                existing.insert(key, id);
+            }
+        }
+        let now = now();
+        for fields in &import.touchpoints {
+            match existing.get(&name_key(&fields.name)) {
                 Some(&id) => {
                     let before = load_touchpoint(&mut tx, id).await?;
                     if change_touchpoint(&mut tx, &before, fields, actor, now).await? {

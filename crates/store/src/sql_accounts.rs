@@ -117,6 +117,39 @@ async fn end_sessions(conn: &mut Conn, user_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Revokes every live API token the account created, each with a `token.revoke` entry naming
+/// why: a token acts for its creator and must not outlive the creator's access.
+async fn revoke_tokens_of(
+    conn: &mut Conn,
+    username: &str,
+    at: Timestamp,
+    actor: &str,
+    why: &str,
+) -> Result<()> {
+    let mut ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL \
+         RETURNING id",
+    )
+    .bind(at.as_microsecond())
+    .bind(username)
+    .fetch_all(&mut *conn)
+    .await?;
+    ids.sort_unstable();
+    for id in ids {
+        audit(
+            conn,
+            at,
+            actor,
+            "token.revoke",
+            "token",
+            &id.to_string(),
+            why,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl Accounts for SqlStore {
     async fn count_users(&self) -> Result<u64> {
@@ -264,6 +297,10 @@ impl Accounts for SqlStore {
             "user.enable"
         };
         audit(&mut tx, at, actor, action, "user", &user.username, "").await?;
+        if disabled {
+            // Enabling again does not bring them back: new ones are made deliberately.
+            revoke_tokens_of(&mut tx, &user.username, at, actor, "creator disabled").await?;
+        }
         tx.commit().await?;
         Ok(User { disabled, ..user })
     }
@@ -480,9 +517,10 @@ struct Place {
 }
 
 /// Staff actions are kept in the history and the audit log under a pseudonym after an
-/// erasure, so the counts stay and the person is gone.
+/// erasure, so the counts stay and the person is gone. The ':' is in no user name (see
+/// `check_username`), so no account can be named like an erased one and inherit its past.
 fn pseudonym(user_id: i64) -> String {
-    format!("erased-user-{user_id}")
+    format!("erased-user:{user_id}")
 }
 
 const PLACES: &[Place] = &[
@@ -503,7 +541,7 @@ const PLACES: &[Place] = &[
                 }
             })
         },
-        erase: |conn, subject, _| {
+        erase: |conn, subject, actor| {
             Box::pin(async move {
                 let Subject::Staff(name) = subject else {
                     return Ok(0);
@@ -514,6 +552,8 @@ const PLACES: &[Place] = &[
                     Err(e) => return Err(e),
                 };
                 keep_an_admin(conn, &user, Role::Viewer, true).await?;
+                // The tokens stay listed (under the pseudonym, below) but work no more.
+                revoke_tokens_of(conn, &user.username, now(), actor, "creator erased").await?;
                 let alias = pseudonym(user.id);
                 // Sessions and login links go with the account (ON DELETE CASCADE).
                 sqlx::query("DELETE FROM users WHERE id = $1")
@@ -573,6 +613,10 @@ const PLACES: &[Place] = &[
                         .bind(&name)
                         .fetch_all(&mut *conn)
                         .await?;
+                if audit_entries == 0 && history_entries == 0 && tokens.is_empty() {
+                    // Nothing held here: no place to report.
+                    return Ok(serde_json::Value::Null);
+                }
                 Ok(serde_json::json!({
                     "audit_log_entries": audit_entries,
                     "touchpoint_changes": history_entries,
@@ -616,6 +660,11 @@ impl PersonalData for SqlStore {
             Subject::Customer(id) => ("customer", id.as_str()),
         };
         let total: u64 = erasure.places.iter().map(|(_, n)| n).sum();
+        if total == 0 {
+            // Nothing held about the subject (an unknown name, a mistyped one, a customer
+            // while no place holds customer data): say so rather than report an erasure.
+            return Err(StoreError::NotFound { entity: "person" });
+        }
         // The entry names no person: the subject's identifier is what was erased.
         let summary = format!("{kind} subject; {total} records deleted or anonymised");
         audit(&mut tx, at, actor, "gdpr.erase", kind, "", &summary).await?;

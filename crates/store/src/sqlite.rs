@@ -20,6 +20,14 @@ const BEGIN: &str = "BEGIN IMMEDIATE";
 /// here hold the database's one write lock from their start, so a plain read suffices.
 const ACTIVE_ADMINS: &str = "SELECT id FROM users WHERE role = 'admin' AND disabled = 0";
 
+/// What a write appends to the read of a row it is about to change, to keep others from
+/// changing it meanwhile. Nothing here: the write already holds the database's write lock.
+const LOCK_ROW: &str = "";
+
+/// A read-only transaction that reads one snapshot: in WAL mode a deferred transaction does,
+/// from its first read to its end.
+const READ_SNAPSHOT: &str = "BEGIN";
+
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,

@@ -145,6 +145,11 @@ store_suite!(
     deleted_touchpoint_ids_are_not_reused,
     erased_account_ids_are_not_reused,
     concurrent_demotions_keep_an_admin,
+    concurrent_updates_of_one_touchpoint_take_turns,
+    updates_racing_a_delete_land_before_it_or_not_at_all,
+    catalog_deletes_racing_touchpoint_writes_fail_cleanly,
+    disabling_an_account_revokes_its_tokens,
+    erasing_an_unknown_person_is_not_found,
 );
 
 fn fields(name: &str, channel: &str, phase: &str) -> TouchpointFields {
@@ -1675,7 +1680,13 @@ async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
         erased_account.is_some_and(|n| n > 0),
         "the account place reports what it did: {erasure:?}"
     );
-    let alias = format!("erased-user-{}", bernd.id);
+    let alias = format!("erased-user:{}", bernd.id);
+    let mut problems = touchpoints_core::Problems::default();
+    touchpoints_core::access::check_username(&mut problems, "username", &alias);
+    assert!(
+        !problems.is_empty(),
+        "no account can be named like the pseudonym {alias}"
+    );
 
     // The account, its sessions and its login links are gone; Anna's session is not.
     assert_eq!(store.credentials(name).await.expect("credentials"), None);
@@ -1695,14 +1706,29 @@ async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
         Some(anna)
     );
 
-    // The audit log keeps every entry, under the pseudonym, plus the erasure, which names no
-    // one.
+    // The audit log keeps every entry, under the pseudonym, plus the revocation of the
+    // person's token and the erasure, which name no one.
     let after_erasure = audit_all(store).await;
-    assert_eq!(after_erasure.len(), before.len() + 1);
+    assert_eq!(after_erasure.len(), before.len() + 2, "{after_erasure:#?}");
     let erase_entry = &after_erasure[0];
     assert_eq!(
         (erase_entry.action.as_str(), erase_entry.actor.as_str()),
         ("gdpr.erase", "anna")
+    );
+    let revoke_entry = &after_erasure[1];
+    assert_eq!(
+        (
+            revoke_entry.action.as_str(),
+            revoke_entry.actor.as_str(),
+            revoke_entry.entity_id.as_str(),
+            revoke_entry.summary.as_str()
+        ),
+        (
+            "token.revoke",
+            "anna",
+            token.id.to_string().as_str(),
+            "creator erased"
+        )
     );
     for entry in &after_erasure {
         for text in [&entry.actor, &entry.entity_id, &entry.summary] {
@@ -1712,7 +1738,7 @@ async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
             );
         }
     }
-    for (old, new) in before.iter().zip(&after_erasure[1..]) {
+    for (old, new) in before.iter().zip(&after_erasure[2..]) {
         assert_eq!(
             (old.id, old.at, &old.action, &old.entity),
             (new.id, new.at, &new.action, &new.entity)
@@ -1754,11 +1780,20 @@ async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
     }
     assert_eq!(history_after.iter().filter(|h| h.actor == alias).count(), 2);
 
-    // The token stays, created by the pseudonym.
+    // The token stays listed, created by the pseudonym, but works no more.
     let tokens = store.api_tokens().await.expect("tokens");
     assert_eq!(tokens.len(), 1);
     assert_eq!(tokens[0].id, token.id);
     assert_eq!(tokens[0].created_by, alias);
+    assert!(tokens[0].revoked_at.is_some(), "{:?}", tokens[0]);
+    assert_eq!(
+        store
+            .use_api_token("tok-bernd", Timestamp::now())
+            .await
+            .expect("use"),
+        None,
+        "the token of an erased account is dead"
+    );
 
     // Nothing is left to export.
     let export = store
@@ -1786,27 +1821,14 @@ async fn personal_data_of_customers_has_no_place_yet(store: &dyn Store) {
     );
     assert_eq!(export["places"], serde_json::json!({}), "{export:#}");
 
+    // Nothing is held, so nothing is erased, and no erasure is reported or recorded.
     let audit_before = audit_all(store).await;
     let history_before = store.history(tp.id).await.expect("history");
-    let erasure = store
-        .erase_personal_data(&customer, "anna")
-        .await
-        .expect("erase");
-    assert!(
-        erasure.places.iter().all(|(_, n)| *n == 0),
-        "nothing to erase: {erasure:?}"
-    );
-    let audit_after = audit_all(store).await;
-    assert_eq!(audit_after[1..], audit_before[..], "the log is unchanged");
-    let entry = &audit_after[0];
-    assert_eq!(
-        (entry.action.as_str(), entry.actor.as_str()),
-        ("gdpr.erase", "anna")
-    );
-    assert!(
-        !entry.entity_id.contains("K-4711") && !entry.summary.contains("K-4711"),
-        "{entry:?}"
-    );
+    match store.erase_personal_data(&customer, "anna").await {
+        Err(StoreError::NotFound { entity: "person" }) => {}
+        other => panic!("expected no person found, got {other:?}"),
+    }
+    assert_eq!(audit_all(store).await, audit_before, "the log is unchanged");
     assert_eq!(store.users().await.expect("users"), [anna]);
     assert_eq!(store.history(tp.id).await.expect("history"), history_before);
 }
@@ -1845,7 +1867,7 @@ async fn deleted_touchpoint_ids_are_not_reused(store: &dyn Store) {
 }
 
 async fn erased_account_ids_are_not_reused(store: &dyn Store) {
-    // An erased account lives on as erased-user-<id> in the logs: a later account must not
+    // An erased account lives on as erased-user:<id> in the logs: a later account must not
     // take the id and share the pseudonym.
     user(store, "anna", Role::Admin).await;
     let gone = user(store, "gustav", Role::Viewer).await;
@@ -1856,7 +1878,7 @@ async fn erased_account_ids_are_not_reused(store: &dyn Store) {
     let next = user(store, "hanna", Role::Viewer).await;
     assert_ne!(
         next.id, gone.id,
-        "the id of an erased account is taken again: both would be erased-user-{}",
+        "the id of an erased account is taken again: both would be erased-user:{}",
         gone.id
     );
 }
@@ -1891,4 +1913,382 @@ async fn concurrent_demotions_keep_an_admin(store: &dyn Store) {
         );
         admin = admins.into_iter().next().expect("one admin");
     }
+}
+
+async fn concurrent_updates_of_one_touchpoint_take_turns(store: &dyn Store) {
+    // Eight editors save the same touchpoint at once, each with another owner. Every save
+    // lands, one after the other: each compares against what the one before wrote, so no
+    // change is lost and the history's "before" values chain.
+    let created = store
+        .create_touchpoint(&fields("Kundenhotline", "phone", "after-purchase"), "t")
+        .await
+        .expect("create");
+    let mark = audit_mark(store).await;
+    let owners: Vec<String> = (0..8).map(|i| format!("Team {i}")).collect();
+    let writes = owners.iter().enumerate().map(|(i, owner)| {
+        let mut next = created.fields.clone();
+        next.owner = owner.clone();
+        async move {
+            let actor = format!("editor-{i}");
+            let updated = store.update_touchpoint(created.id, &next, &actor).await;
+            (next, updated)
+        }
+    });
+    for (next, updated) in futures::future::join_all(writes).await {
+        let updated = updated.expect("concurrent update");
+        assert_eq!(updated.fields, next, "each save returns what it saved");
+    }
+
+    let mut history = store.history(created.id).await.expect("history");
+    history.reverse();
+    assert_eq!(history[0].action, Action::Created);
+    let updates = &history[1..];
+    assert_eq!(
+        updates.len(),
+        8,
+        "every save is in the history: {history:#?}"
+    );
+    let mut owner = created.fields.owner.clone();
+    let mut at = history[0].at;
+    for entry in updates {
+        assert_eq!(entry.action, Action::Updated);
+        assert_eq!(entry.changes.len(), 1, "{entry:?}");
+        let change = &entry.changes[0];
+        assert_eq!(change.field, "owner");
+        assert_eq!(
+            change.before, owner,
+            "each entry starts where the one before ended: {history:#?}"
+        );
+        assert!(entry.at >= at, "the saves are recorded in time order");
+        owner = change.after.clone();
+        at = entry.at;
+    }
+    let afters: BTreeSet<&str> = updates
+        .iter()
+        .map(|e| e.changes[0].after.as_str())
+        .collect();
+    let expected: BTreeSet<&str> = owners.iter().map(String::as_str).collect();
+    assert_eq!(afters, expected, "every owner was set once");
+    let stored = store.touchpoint(created.id).await.expect("read");
+    assert_eq!(stored.fields.owner, owner, "the last save is what stays");
+    let audited = audited_since(store, mark).await;
+    assert_eq!(
+        audited
+            .iter()
+            .filter(|e| e.action == "touchpoint.update")
+            .count(),
+        8,
+        "{audited:#?}"
+    );
+}
+
+async fn updates_racing_a_delete_land_before_it_or_not_at_all(store: &dyn Store) {
+    // An update and a delete of one touchpoint at once: either the update comes first and
+    // the delete after it, or the update finds nothing. It never records a change to a
+    // touchpoint that is gone.
+    let mut last = None;
+    for round in 0..12 {
+        let tp = store
+            .create_touchpoint(
+                &fields(&format!("Aktion {round}"), "email", "before-purchase"),
+                "t",
+            )
+            .await
+            .expect("create");
+        let mut next = tp.fields.clone();
+        next.owner = "Marketing".into();
+        let mark = audit_mark(store).await;
+        let (updated, deleted) = futures::join!(
+            store.update_touchpoint(tp.id, &next, "u"),
+            store.delete_touchpoint(tp.id, "d")
+        );
+        deleted.expect("the delete succeeds either way");
+        let mut actions: Vec<Action> = store
+            .history(tp.id)
+            .await
+            .expect("history")
+            .into_iter()
+            .map(|h| h.action)
+            .collect();
+        actions.reverse();
+        let audited: Vec<String> = audited_since(store, mark)
+            .await
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        match updated {
+            Ok(t) => {
+                assert_eq!(t.fields, next);
+                assert_eq!(actions, [Action::Created, Action::Updated, Action::Deleted]);
+                assert_eq!(audited, ["touchpoint.update", "touchpoint.delete"]);
+            }
+            Err(StoreError::NotFound {
+                entity: "touchpoint",
+            }) => {
+                assert_eq!(actions, [Action::Created, Action::Deleted], "round {round}");
+                assert_eq!(audited, ["touchpoint.delete"], "round {round}");
+            }
+            Err(other) => panic!("round {round}: expected success or not found, got {other:?}"),
+        }
+        assert!(matches!(
+            store.touchpoint(tp.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        last = Some(tp);
+    }
+
+    // After the delete, every write of it finds nothing and records nothing.
+    let tp = last.expect("a round");
+    let history = store.history(tp.id).await.expect("history");
+    let mark = audit_mark(store).await;
+    assert!(matches!(
+        store.update_touchpoint(tp.id, &tp.fields, "u").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let mut renamed = tp.fields.clone();
+    renamed.name = "Aktion neu".into();
+    assert!(matches!(
+        store.update_touchpoint(tp.id, &renamed, "u").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.retire_touchpoint(tp.id, "u").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.delete_touchpoint(tp.id, "u").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_not_audited(store, mark, "a write to a deleted touchpoint").await;
+    assert_eq!(store.history(tp.id).await.expect("history"), history);
+    assert_eq!(count(store).await, 0);
+}
+
+async fn catalog_deletes_racing_touchpoint_writes_fail_cleanly(store: &dyn Store) {
+    // A channel is deleted while a touchpoint is written onto it. Either the write comes
+    // first and the delete is refused as in use, or the delete comes first and the write is
+    // refused as invalid; never both, never neither, never a database error.
+    let moving = store
+        .create_touchpoint(&fields("Wanderer", "phone", "after-purchase"), "t")
+        .await
+        .expect("create");
+    for round in 0..16 {
+        let key = format!("race-{round}");
+        let channel = Channel {
+            key: key.clone(),
+            label_de: format!("Kanal {round}"),
+            label_en: format!("Channel {round}"),
+            kind: Kind::Digital,
+            position: 200 + round,
+        };
+        store.put_channel(&channel, "c").await.expect("put channel");
+        // Even rounds create a touchpoint on the channel, odd ones move one onto it.
+        let mut f = if round % 2 == 0 {
+            fields(&format!("Neu {round}"), "phone", "after-purchase")
+        } else {
+            store.touchpoint(moving.id).await.expect("read").fields
+        };
+        f.channel = key.clone();
+        let write = async {
+            if round % 2 == 0 {
+                store.create_touchpoint(&f, "t").await.map(|t| t.id)
+            } else {
+                store
+                    .update_touchpoint(moving.id, &f, "t")
+                    .await
+                    .map(|t| t.id)
+            }
+        };
+        let (written, deleted) = futures::join!(write, store.delete_channel(&key, "c"));
+        let still_there = store
+            .catalog()
+            .await
+            .expect("catalog")
+            .channel(&key)
+            .is_some();
+        match (written, deleted) {
+            (Ok(id), Err(StoreError::Conflict(p))) => {
+                assert!(still_there, "round {round}");
+                assert_eq!(p.0[0].field, "key");
+                assert!(matches!(p.0[0].problem, Problem::InUse { .. }), "{p:?}");
+                let stored = store.touchpoint(id).await.expect("read");
+                assert_eq!(stored.fields.channel, key);
+                if round % 2 == 0 {
+                    store.delete_touchpoint(id, "t").await.expect("clean up");
+                } else {
+                    let mut back = stored.fields;
+                    back.channel = "phone".into();
+                    store.update_touchpoint(id, &back, "t").await.expect("back");
+                }
+            }
+            (Err(StoreError::Invalid(p)), Ok(())) => {
+                assert!(!still_there, "round {round}");
+                assert_eq!(p.0[0].field, "channel", "{p:?}");
+                assert_eq!(
+                    store
+                        .touchpoint(moving.id)
+                        .await
+                        .expect("read")
+                        .fields
+                        .channel,
+                    "phone"
+                );
+            }
+            other => panic!("round {round}: {other:?}"),
+        }
+        let on_channel = TouchpointFilter {
+            channel: Some(key.clone()),
+            ..TouchpointFilter::default()
+        };
+        assert!(
+            store
+                .list_touchpoints(&on_channel)
+                .await
+                .expect("list")
+                .is_empty(),
+            "round {round}"
+        );
+    }
+}
+
+async fn disabling_an_account_revokes_its_tokens(store: &dyn Store) {
+    user(store, "anna", Role::Admin).await;
+    user(store, "ben", Role::Manager).await;
+    let reporting = store
+        .create_api_token("Reporting", "tok-ben-1", Scope::Read, "ben")
+        .await
+        .expect("token");
+    let sync = store
+        .create_api_token("Sync", "tok-ben-2", Scope::Write, "ben")
+        .await
+        .expect("token");
+    let old = store
+        .create_api_token("Alt", "tok-ben-3", Scope::Read, "ben")
+        .await
+        .expect("token");
+    let old = store.revoke_api_token(old.id, "ben").await.expect("revoke");
+    let annas = store
+        .create_api_token("Power BI", "tok-anna", Scope::Read, "anna")
+        .await
+        .expect("token");
+
+    let mark = audit_mark(store).await;
+    store
+        .set_disabled("ben", true, "anna")
+        .await
+        .expect("disable");
+    let entries: Vec<(String, String, String, String, String)> = audited_since(store, mark)
+        .await
+        .into_iter()
+        .map(|e| (e.action, e.actor, e.entity, e.entity_id, e.summary))
+        .collect();
+    let entry = |action: &str, entity: &str, id: String, summary: &str| {
+        (
+            action.to_string(),
+            "anna".to_string(),
+            entity.to_string(),
+            id,
+            summary.to_string(),
+        )
+    };
+    assert_eq!(
+        entries,
+        [
+            entry("user.disable", "user", "ben".into(), ""),
+            entry(
+                "token.revoke",
+                "token",
+                reporting.id.to_string(),
+                "creator disabled"
+            ),
+            entry(
+                "token.revoke",
+                "token",
+                sync.id.to_string(),
+                "creator disabled"
+            ),
+        ],
+        "the live tokens of the account are revoked, each on the record"
+    );
+    let now = Timestamp::now();
+    for hash in ["tok-ben-1", "tok-ben-2", "tok-ben-3"] {
+        assert_eq!(
+            store.use_api_token(hash, now).await.expect("use"),
+            None,
+            "{hash} of a disabled account"
+        );
+    }
+    assert_eq!(
+        store
+            .use_api_token("tok-anna", now)
+            .await
+            .expect("use")
+            .map(|t| t.id),
+        Some(annas.id),
+        "the tokens of others work on"
+    );
+    let listed = store.api_tokens().await.expect("tokens");
+    let stored = |id: i64| listed.iter().find(|t| t.id == id).expect("listed").clone();
+    assert!(stored(reporting.id).revoked_at.is_some());
+    assert!(stored(sync.id).revoked_at.is_some());
+    assert_eq!(
+        stored(old.id).revoked_at,
+        old.revoked_at,
+        "a revoked token keeps its revocation"
+    );
+
+    // Enabling the account again brings no token back.
+    let mark = audit_mark(store).await;
+    store
+        .set_disabled("ben", false, "anna")
+        .await
+        .expect("enable");
+    assert_audited(store, mark, "user.enable", "anna", "user", "ben").await;
+    assert_eq!(
+        store.use_api_token("tok-ben-1", now).await.expect("use"),
+        None
+    );
+    // A refused disabling revokes nothing.
+    let mark = audit_mark(store).await;
+    assert!(matches!(
+        store.set_disabled("anna", true, "anna").await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_not_audited(store, mark, "a refused disabling").await;
+    assert!(
+        store
+            .use_api_token("tok-anna", now)
+            .await
+            .expect("use")
+            .is_some()
+    );
+}
+
+async fn erasing_an_unknown_person_is_not_found(store: &dyn Store) {
+    user(store, "anna", Role::Admin).await;
+    user(store, "gustav", Role::Viewer).await;
+    store
+        .erase_personal_data(&Subject::Staff("gustav".into()), "anna")
+        .await
+        .expect("erase");
+    let before = audit_all(store).await;
+    // No such account, one erased already, and a name spelled like a pseudonym.
+    for name in ["nobody", "gustav", "erased-user:2"] {
+        let subject = Subject::Staff(name.into());
+        match store.erase_personal_data(&subject, "anna").await {
+            Err(StoreError::NotFound { entity: "person" }) => {}
+            other => panic!("{name}: expected no person found, got {other:?}"),
+        }
+        let export = store.export_personal_data(&subject).await.expect("export");
+        assert_eq!(
+            export["places"],
+            serde_json::json!({}),
+            "{name}: {export:#}"
+        );
+    }
+    assert_eq!(
+        audit_all(store).await,
+        before,
+        "erasing nothing records no erasure"
+    );
 }
