@@ -1530,3 +1530,22 @@ async fn only_admins_read_the_audit_log() {
         .collect();
     assert_eq!(names, [&json!("token.create"), &json!("token.create")]);
 }
+
+#[tokio::test]
+async fn a_made_up_user_name_is_refused_without_a_trace() {
+    let server = Server::start().await;
+    let before = server.audit(&[]).await.len();
+    for name in [
+        "x".repeat(100_000),
+        "anna müller".to_owned(),
+        "a\nb".to_owned(),
+    ] {
+        let answer = log_in(&server, &name, "irgendein Passwort", "/").await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+        assert!(answer.set_cookie("tp_session").is_none());
+    }
+    // A name no account can have is neither written to the audit log nor counted: the log
+    // cannot be flooded through the login form.
+    let after = server.audit(&[]).await;
+    assert_eq!(after.len(), before, "{after:?}");
+}
