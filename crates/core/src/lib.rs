@@ -11,6 +11,7 @@ pub mod demo;
 pub mod history;
 pub mod journey;
 pub mod problem;
+pub mod standards;
 pub mod touchpoint;
 pub mod transfer;
 

@@ -183,7 +183,8 @@ pub trait PersonalData: Send + Sync + 'static {
     /// Everything held about the subject, by place (DSGVO Art. 15).
     async fn export_personal_data(&self, subject: &Subject) -> Result<serde_json::Value>;
     /// Deletes or anonymises the subject everywhere in one transaction, keeps aggregate
-    /// counts, and records the erasure in the audit log (DSGVO Art. 17).
+    /// counts, and records the erasure in the audit log (DSGVO Art. 17). `NotFound` when no
+    /// place held anything about the subject; then nothing is recorded.
     async fn erase_personal_data(&self, subject: &Subject, actor: &str) -> Result<Erasure>;
 }
 
