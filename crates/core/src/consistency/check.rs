@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::guideline::{Fact, Guideline};
 use super::tone::{Address, address_marks, dominant};
@@ -30,7 +30,7 @@ pub struct Content {
 }
 
 /// A place in a content item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     pub source: String,
     pub title: String,
@@ -42,7 +42,7 @@ pub struct Place {
     pub excerpt: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// A channel states a fact differently from the guideline.
@@ -64,6 +64,18 @@ impl FindingKind {
         )
     }
 
+    pub const ALL: [FindingKind; 5] = [
+        FindingKind::ContradictsGuideline,
+        FindingKind::ContradictsChannel,
+        FindingKind::WrongAddress,
+        FindingKind::ForbiddenTerm,
+        FindingKind::MissingTerm,
+    ];
+
+    pub fn parse(value: &str) -> Option<FindingKind> {
+        FindingKind::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             FindingKind::ContradictsGuideline => "contradicts-guideline",
@@ -75,7 +87,7 @@ impl FindingKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub kind: FindingKind,
     /// The fact or rule concerned: a fact key, `address`, or the term.

@@ -1,0 +1,161 @@
+//! The content library and the documented weaknesses: what the checker reads from the
+//! database, and what becomes of its findings (open, accepted, fixed).
+
+use serde::{Deserialize, Serialize};
+
+use super::check::Finding;
+use crate::problem::{Problems, check_text};
+
+pub const TITLE_MAX: usize = 200;
+pub const BODY_MAX: usize = 500_000;
+
+/// A published text as kept in the library, validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentFields {
+    pub title: String,
+    /// Channel key; tone rules may apply per channel.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// The touchpoint the text belongs to, if any.
+    #[serde(default)]
+    pub touchpoint_id: Option<i64>,
+    #[serde(default)]
+    pub url: String,
+    /// `de`, `en`, …
+    #[serde(default)]
+    pub language: String,
+    /// Plain text (markup already removed).
+    pub body: String,
+}
+
+impl ContentFields {
+    pub fn validate(&self) -> Result<ContentFields, Problems> {
+        let mut p = Problems::default();
+        let fields = ContentFields {
+            title: check_text(&mut p, "title", &self.title, TITLE_MAX, true),
+            channel: self
+                .channel
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
+            touchpoint_id: self.touchpoint_id,
+            url: check_text(&mut p, "url", &self.url, 500, false),
+            language: check_text(&mut p, "language", &self.language, 10, false),
+            body: check_text(&mut p, "body", &self.body, BODY_MAX, true),
+        };
+        p.into_result(fields)
+    }
+}
+
+/// What the team decided about a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// To be dealt with.
+    Open,
+    /// Known and accepted as it is (with a reason in the audit log).
+    Accepted,
+    /// Fixed; if the checker finds it again, it opens again.
+    Fixed,
+}
+
+impl FindingStatus {
+    pub const ALL: [FindingStatus; 3] = [
+        FindingStatus::Open,
+        FindingStatus::Accepted,
+        FindingStatus::Fixed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingStatus::Open => "open",
+            FindingStatus::Accepted => "accepted",
+            FindingStatus::Fixed => "fixed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<FindingStatus> {
+        FindingStatus::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+impl Finding {
+    /// Identifies a finding across runs of the checker, so that its status survives: the
+    /// kind, the rule and the places (source and excerpt), not line numbers, which move when
+    /// text above is edited. FNV-1a, 64 bits, as hex.
+    pub fn fingerprint(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |text: &str| {
+            for byte in text.bytes().chain(std::iter::once(0xff)) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        feed(self.kind.as_str());
+        feed(&self.rule);
+        let mut places: Vec<(&str, &str)> = self
+            .places
+            .iter()
+            .map(|p| (p.source.as_str(), p.excerpt.as_str()))
+            .collect();
+        places.sort_unstable();
+        for (source, excerpt) in places {
+            feed(source);
+            feed(excerpt);
+        }
+        format!("{hash:016x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::consistency::check::{FindingKind, Place};
+
+    fn place(source: &str, line: usize) -> Place {
+        Place {
+            source: source.into(),
+            title: source.into(),
+            channel: None,
+            line,
+            column: 1,
+            excerpt: "Du hast 14 Tage Rückgaberecht.".into(),
+        }
+    }
+
+    #[test]
+    fn fingerprints_ignore_line_moves_and_place_order() {
+        let finding = Finding {
+            kind: FindingKind::ContradictsChannel,
+            rule: "return-period".into(),
+            message: "x".into(),
+            places: vec![place("content/1", 3), place("content/2", 9)],
+            suggestion: None,
+        };
+        let mut moved = finding.clone();
+        moved.places = vec![place("content/2", 12), place("content/1", 5)];
+        moved.message = "y".into();
+        assert_eq!(finding.fingerprint(), moved.fingerprint());
+        let mut other = finding.clone();
+        other.rule = "hotline".into();
+        assert_ne!(finding.fingerprint(), other.fingerprint());
+    }
+
+    #[test]
+    fn content_needs_title_and_body() {
+        let problems = ContentFields::default().validate().expect_err("empty");
+        let fields: Vec<&str> = problems.0.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["title", "body"]);
+        let ok = ContentFields {
+            title: " FAQ ".into(),
+            channel: Some(" ".into()),
+            body: "Rückgabe binnen 30 Tagen.".into(),
+            ..ContentFields::default()
+        }
+        .validate()
+        .expect("valid");
+        assert_eq!(ok.title, "FAQ");
+        assert_eq!(ok.channel, None);
+    }
+}
