@@ -2,8 +2,11 @@
 
 use anyhow::{Context, bail};
 use touchpoints_core::catalog::default_phases;
+use touchpoints_core::consistency::library::ContentFields;
+use touchpoints_core::consistency::text::{TextFormat, plain_text};
+use touchpoints_core::consistency::{Checker, Content, Guideline};
 use touchpoints_core::{Catalog, TouchpointFilter, demo};
-use touchpoints_store::{Import, Store, StoreError};
+use touchpoints_store::{Import, Store, StoreError, StoredContent};
 
 pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
     let existing = store.list_touchpoints(&TouchpointFilter::default()).await?;
@@ -48,6 +51,72 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
     println!(
         "demo company \"{}\" loaded: {} touchpoints created, {} updated",
         company.name, summary.created, summary.updated
+    );
+    load_library(store).await
+}
+
+/// The demo company's communication guideline and published texts: the same files as in
+/// `examples/nordlicht`, where the newsletter contradicts the website FAQ.
+const GUIDELINE: &str = include_str!("../../../examples/nordlicht/guideline.yaml");
+const TEXTS: [(&str, &str, &str, TextFormat, &str, &str); 3] = [
+    (
+        "Hilfe & FAQ",
+        "website",
+        "Hilfe-Center und FAQ",
+        TextFormat::Html,
+        "https://www.nordlicht-wohnen.de/hilfe",
+        include_str!("../../../examples/nordlicht/content/website/faq.html"),
+    ),
+    (
+        "Newsletter November 2026",
+        "newsletter",
+        "Wöchentlicher Newsletter",
+        TextFormat::Markdown,
+        "",
+        include_str!("../../../examples/nordlicht/content/newsletter/2026-11.md"),
+    ),
+    (
+        "Chatbot Nora: Antworten",
+        "chatbot",
+        "Chatbot",
+        TextFormat::Plain,
+        "",
+        include_str!("../../../examples/nordlicht/content/chatbot/answers.txt"),
+    ),
+];
+
+async fn load_library(store: &dyn Store) -> anyhow::Result<()> {
+    if !store.guideline().await?.facts.is_empty() || !store.contents().await?.is_empty() {
+        return Ok(());
+    }
+    let guideline: Guideline =
+        serde_yaml_ng::from_str(GUIDELINE).context("the demo guideline is invalid")?;
+    store.put_guideline(&guideline, "demo").await?;
+    let touchpoints = store.list_touchpoints(&TouchpointFilter::default()).await?;
+    for (title, channel, touchpoint, format, url, source) in TEXTS {
+        let touchpoint_id = touchpoints
+            .iter()
+            .find(|t| t.fields.name.starts_with(touchpoint))
+            .map(|t| t.id);
+        let fields = ContentFields {
+            title: title.into(),
+            channel: Some(channel.into()),
+            touchpoint_id,
+            url: url.into(),
+            language: "de".into(),
+            body: plain_text(format, source),
+        };
+        store.put_content(None, &fields, "demo").await?;
+    }
+    let contents = store.contents().await?;
+    let texts: Vec<Content> = contents.iter().map(StoredContent::to_checked).collect();
+    let checker = Checker::new(&guideline, jiff::Zoned::now().date())?;
+    let findings = checker.check(&texts);
+    store.sync_findings(&findings, "demo").await?;
+    println!(
+        "communication guideline and {} texts loaded: {} findings",
+        contents.len(),
+        findings.len()
     );
     Ok(())
 }

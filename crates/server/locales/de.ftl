@@ -203,3 +203,47 @@ audit-count = { $count ->
 audit-limited = Gezeigt werden nur die neuesten { $max } Einträge. Grenzen Sie den Filter ein oder laden Sie die CSV-Datei herunter.
 audit-empty = Keine Einträge passen zu diesem Filter.
 audit-csv = Als CSV herunterladen
+
+nav-consistency = Konsistenz
+consistency-findings = Befunde
+consistency-guideline = Kommunikationsleitfaden
+consistency-content = Inhalte
+consistency-run = Jetzt prüfen
+consistency-intro = Der Leitfaden nennt { $facts } Fakten; geprüft werden { $contents } Inhalte aller Kanäle auf Widersprüche zum Leitfaden, Widersprüche untereinander und die Tonalität.
+consistency-open = { $count ->
+    [one] Ein offener Befund.
+   *[other] { $count } offene Befunde.
+}
+consistency-none = Noch keine Befunde. Legen Sie Leitfaden und Inhalte an und starten Sie die Prüfung.
+finding-contradicts_guideline = Widerspricht dem Leitfaden
+finding-contradicts_channel = Widerspruch zwischen Kanälen
+finding-wrong_address = Falsche Anrede
+finding-forbidden_term = Verbotener Begriff
+finding-missing_term = Pflichtbegriff fehlt
+finding-gone = (bei der letzten Prüfung nicht mehr gefunden)
+finding-line = Zeile { $line }
+finding-fix = Vorschlag:
+finding-status-open = Offen
+finding-status-accepted = Akzeptiert
+finding-status-fixed = Behoben
+guideline-intro = Die Fakten, die jeder Kanal gleich nennen muss, und wie wir sprechen. Der Leitfaden lässt sich auch als Datei (YAML oder JSON) im eigenen Repository pflegen und mit „touchpoints check“ prüfen.
+guideline-fact = Fakt
+guideline-value = Verbindlicher Wert
+guideline-keywords = Erkannt an
+guideline-address = Anrede
+guideline-address-formal = Sie
+guideline-address-informal = Du
+guideline-forbidden = Verbotene Begriffe
+guideline-required = Pflichtbegriffe
+guideline-edit = Leitfaden bearbeiten
+guideline-document = Leitfaden (YAML)
+guideline-document-hint = Je Fakt: key, label, kind (duration, price, phone, email, url, hours, date, percentage), value, keywords; dazu tone mit address (sie oder du), forbidden und required.
+guideline-not-saved = Der Leitfaden wurde nicht gespeichert:
+content-new = Neuer Inhalt
+content-intro = Die veröffentlichten Texte der Kanäle – FAQ, Newsletter, Chatbot-Antworten –, die die Prüfung liest.
+content-title = Titel
+content-touchpoint = Touchpoint
+content-url = Adresse (URL)
+content-language = Sprache
+content-body = Text
+content-empty = Noch keine Inhalte erfasst.

@@ -203,3 +203,47 @@ audit-count = { $count ->
 audit-limited = Only the newest { $max } entries are shown. Narrow the filter or download the CSV file.
 audit-empty = No entries match this filter.
 audit-csv = Download as CSV
+
+nav-consistency = Consistency
+consistency-findings = Findings
+consistency-guideline = Communication guideline
+consistency-content = Content
+consistency-run = Check now
+consistency-intro = The guideline names { $facts } facts; { $contents } texts of all channels are checked for contradictions with the guideline, contradictions between each other, and tone.
+consistency-open = { $count ->
+    [one] One open finding.
+   *[other] { $count } open findings.
+}
+consistency-none = No findings yet. Write the guideline and the content, then run the check.
+finding-contradicts_guideline = Contradicts the guideline
+finding-contradicts_channel = Channels contradict each other
+finding-wrong_address = Wrong form of address
+finding-forbidden_term = Forbidden term
+finding-missing_term = Required term missing
+finding-gone = (not found by the latest check)
+finding-line = line { $line }
+finding-fix = Suggestion:
+finding-status-open = Open
+finding-status-accepted = Accepted
+finding-status-fixed = Fixed
+guideline-intro = The facts every channel must state alike, and how we speak. The guideline can also live as a file (YAML or JSON) in your own repository and be checked with "touchpoints check".
+guideline-fact = Fact
+guideline-value = Binding value
+guideline-keywords = Recognised by
+guideline-address = Form of address
+guideline-address-formal = Sie (formal)
+guideline-address-informal = Du (informal)
+guideline-forbidden = Forbidden terms
+guideline-required = Required terms
+guideline-edit = Edit the guideline
+guideline-document = Guideline (YAML)
+guideline-document-hint = Per fact: key, label, kind (duration, price, phone, email, url, hours, date, percentage), value, keywords; and tone with address (sie or du), forbidden and required.
+guideline-not-saved = The guideline was not saved:
+content-new = New content
+content-intro = The published texts of the channels – FAQ, newsletter, chatbot answers – that the check reads.
+content-title = Title
+content-touchpoint = Touchpoint
+content-url = Address (URL)
+content-language = Language
+content-body = Text
+content-empty = No content yet.

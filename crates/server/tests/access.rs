@@ -8,6 +8,8 @@ use common::{ADMIN, CSRF, Client, Server, WRITE_TOKEN, generous, input, with_que
 use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER, SET_COOKIE, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use touchpoints_core::consistency::library::ContentFields;
+use touchpoints_core::consistency::{Finding, FindingKind};
 use touchpoints_core::{Channel, Kind, Phase, Role, Scope, Stage};
 use touchpoints_server::auth::policy::{Access, ROUTES};
 use touchpoints_server::auth::secret;
@@ -204,6 +206,38 @@ impl Matrix {
                 "id" if route.starts_with("/admin/tokens/") => {
                     let (token, _) = self.server.token(&format!("matrix-{n}"), Scope::Read).await;
                     token.id.to_string()
+                }
+                "id" if route.starts_with("/content/") => {
+                    let fields = ContentFields {
+                        title: format!("Matrix {n}"),
+                        body: "Rückgabe binnen 30 Tagen.".into(),
+                        ..ContentFields::default()
+                    };
+                    store
+                        .put_content(None, &fields, ADMIN)
+                        .await
+                        .expect("a content")
+                        .id
+                        .to_string()
+                }
+                "id" if route.starts_with("/consistency/findings/") => {
+                    let finding = Finding {
+                        kind: FindingKind::MissingTerm,
+                        rule: format!("matrix-{n}"),
+                        message: "Impressum fehlt".into(),
+                        places: vec![],
+                        suggestion: None,
+                    };
+                    let stored = store
+                        .sync_findings(&[finding], ADMIN)
+                        .await
+                        .expect("a finding");
+                    stored
+                        .iter()
+                        .find(|f| f.finding.rule == format!("matrix-{n}"))
+                        .expect("the new finding")
+                        .id
+                        .to_string()
                 }
                 "id" => self.server.create(&input(&format!("Matrix {n}"))).await["id"]
                     .as_i64()

@@ -844,3 +844,136 @@ async fn assets_are_served_with_their_types() {
         );
     }
 }
+
+/// The guideline of the demo company, as a manager would paste it into the editor.
+const GUIDELINE: &str = "facts:
+  - key: return-period
+    label: Rückgabefrist
+    kind: duration
+    value: 30 Tage
+    keywords: [Rückgabe, Rückgaberecht, zurückgeben]
+  - key: hotline
+    label: Service-Hotline
+    kind: phone
+    value: 0800 123 45 67
+    keywords: [Hotline]
+tone:
+  address: sie
+";
+
+#[tokio::test]
+async fn the_check_names_both_places_of_a_contradiction() {
+    let server = Server::start().await;
+    let (status, location, body) =
+        fetch(server.post("/guideline").form(&[("document", GUIDELINE)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.as_deref(), Some("/guideline"));
+    for (title, channel, body) in [
+        (
+            "Hilfe & FAQ",
+            "website",
+            "Sie können Ihre Bestellung innerhalb von 30 Tagen zurückgeben.\nUnsere Hotline 0800 123 45 67 ist für Sie da.",
+        ),
+        (
+            "Newsletter November",
+            "newsletter",
+            "Hol dir deinen Gutschein!\nDu hast 14 Tage Rückgaberecht.\nUnsere Hotline 0800 765 43 21 hilft gern.",
+        ),
+    ] {
+        let (status, _, answer) = fetch(server.post("/content").form(&[
+            ("title", title),
+            ("channel", channel),
+            ("body", body),
+        ]))
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{answer}");
+    }
+    let (status, location, _) = fetch(server.post("/consistency/run")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/consistency"));
+
+    let findings = page(&server, "/consistency").await;
+    assert!(
+        findings.contains("Widerspricht dem Leitfaden"),
+        "{findings}"
+    );
+    assert!(
+        findings.contains("Widerspruch zwischen Kanälen"),
+        "{findings}"
+    );
+    // Both places of the return period and of the hotline are named.
+    for excerpt in [
+        "Du hast 14 Tage Rückgaberecht.",
+        "Sie können Ihre Bestellung innerhalb von 30 Tagen zurückgeben.",
+        "Unsere Hotline 0800 765 43 21 hilft gern.",
+        "Unsere Hotline 0800 123 45 67 ist für Sie da.",
+    ] {
+        assert!(findings.contains(excerpt), "{excerpt} in {findings}");
+    }
+    assert!(
+        findings.contains("Falsche Anrede"),
+        "the newsletter says du"
+    );
+    let stored = server.store.findings().await.expect("findings");
+    assert!(stored.len() >= 5, "{stored:?}");
+
+    // Accepting a finding keeps it accepted through the next check.
+    let id = stored[0].id;
+    let (status, _, _) = fetch(
+        server
+            .post(&format!("/consistency/findings/{id}/status"))
+            .form(&[("status", "accepted")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    fetch(server.post("/consistency/run")).await;
+    let again = server.store.findings().await.expect("findings");
+    let kept = again.iter().find(|f| f.id == id).expect("the finding");
+    assert_eq!(kept.status.as_str(), "accepted");
+}
+
+#[tokio::test]
+async fn a_broken_guideline_is_refused_with_its_problems_and_nothing_changes() {
+    let server = Server::start().await;
+    let (status, _, _) = fetch(server.post("/guideline").form(&[("document", GUIDELINE)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let before = server.store.guideline().await.expect("guideline");
+    for (document, problem) in [
+        ("facts: [", "did not find expected"),
+        (
+            "facts:\n  - key: x\n    label: X\n    kind: duration\n    value: bald\n    keywords: [a]\n",
+            "facts[0].value",
+        ),
+        ("colour: red\n", "colour"),
+    ] {
+        let (status, _, body) =
+            fetch(server.post("/guideline").form(&[("document", document)])).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{document}");
+        assert!(body.contains(problem), "{problem} in {body}");
+        assert!(body.contains("aria-invalid=\"true\""));
+    }
+    assert_eq!(server.store.guideline().await.expect("guideline"), before);
+}
+
+#[tokio::test]
+async fn content_needs_a_title_and_a_known_channel() {
+    let server = Server::start().await;
+    let (status, _, body) =
+        fetch(
+            server
+                .post("/content")
+                .form(&[("title", ""), ("channel", "fax"), ("body", "Text")]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"title-error\""), "{body}");
+    let (status, _, body) = fetch(server.post("/content").form(&[
+        ("title", "FAQ"),
+        ("channel", "fax"),
+        ("body", "Text"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("id=\"channel-error\""), "{body}");
+    assert!(server.store.contents().await.expect("contents").is_empty());
+}

@@ -17,6 +17,9 @@ use jiff::Timestamp;
 use sqlx::SqlStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use touchpoints_core::audit::{AuditEntry, AuditFilter};
+use touchpoints_core::consistency::check::Finding;
+use touchpoints_core::consistency::guideline::Guideline;
+use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::history::HistoryEntry;
 use touchpoints_core::{
     ApiToken, Catalog, Channel, Phase, Role, Scope, Subject, Touchpoint, TouchpointFields,
@@ -48,9 +51,9 @@ pub struct ImportSummary {
 
 /// The persistence interface: every part below, on one database. Implementations are cheap
 /// to share (`Arc<dyn Store>`).
-pub trait Store: Inventory + Accounts + AuditLog + PersonalData {}
+pub trait Store: Inventory + Accounts + AuditLog + PersonalData + Library {}
 
-impl<T: Inventory + Accounts + AuditLog + PersonalData> Store for T {}
+impl<T: Inventory + Accounts + AuditLog + PersonalData + Library> Store for T {}
 
 /// Touchpoints and the catalog they are filed under. Every write names its actor and is
 /// recorded in the audit log in the same transaction.
@@ -186,6 +189,84 @@ pub trait PersonalData: Send + Sync + 'static {
     /// counts, and records the erasure in the audit log (DSGVO Art. 17). `NotFound` when no
     /// place held anything about the subject; then nothing is recorded.
     async fn erase_personal_data(&self, subject: &Subject, actor: &str) -> Result<Erasure>;
+}
+
+/// A text of the content library as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredContent {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: ContentFields,
+    pub updated_at: Timestamp,
+}
+
+impl StoredContent {
+    /// The text as the checker reads it, named by its place in the library.
+    pub fn to_checked(&self) -> touchpoints_core::consistency::Content {
+        touchpoints_core::consistency::Content {
+            source: format!("content/{}", self.id),
+            title: self.fields.title.clone(),
+            channel: self.fields.channel.clone(),
+            text: self.fields.body.clone(),
+        }
+    }
+}
+
+/// A finding of the checker as documented: its status and when it was seen.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredFinding {
+    pub id: i64,
+    pub fingerprint: String,
+    pub finding: Finding,
+    pub status: FindingStatus,
+    pub status_by: Option<String>,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    /// Found by the latest run of the checker.
+    pub current: bool,
+}
+
+/// What the consistency checker works with: the guideline, the content library, and the
+/// documented findings with their status. Every write is recorded in the audit log in the
+/// same transaction.
+#[async_trait]
+pub trait Library: Send + Sync + 'static {
+    /// The guideline; an empty one before anyone wrote it.
+    async fn guideline(&self) -> Result<Guideline>;
+    /// Replaces the guideline (stored as one JSON document); audit `guideline.put` with a
+    /// summary "N facts".
+    async fn put_guideline(&self, guideline: &Guideline, actor: &str) -> Result<()>;
+
+    /// Every text, by title without case (then by id).
+    async fn contents(&self) -> Result<Vec<StoredContent>>;
+    async fn content(&self, id: i64) -> Result<StoredContent>;
+    /// Inserts (`id` None) or replaces (`id` Some; `NotFound` if missing) a text. An unknown
+    /// channel key is invalid input naming `channel`, an unknown touchpoint id one naming
+    /// `touchpoint_id`. Audit `content.create` / `content.update`.
+    async fn put_content(
+        &self,
+        id: Option<i64>,
+        fields: &ContentFields,
+        actor: &str,
+    ) -> Result<StoredContent>;
+    /// Audit `content.delete`.
+    async fn delete_content(&self, id: i64, actor: &str) -> Result<()>;
+
+    /// Records the findings of one full run of the checker, in one transaction: a finding
+    /// whose fingerprint ([`Finding::fingerprint`]) is known is updated (message, places,
+    /// last seen now, current; a fixed one found again opens again, audit `finding.reopen`);
+    /// a new one is inserted as open; every other stored finding becomes not current.
+    /// Returns all stored findings (current first, then by kind, rule and id).
+    async fn sync_findings(&self, findings: &[Finding], actor: &str) -> Result<Vec<StoredFinding>>;
+    /// All stored findings, in the order of [`Library::sync_findings`].
+    async fn findings(&self) -> Result<Vec<StoredFinding>>;
+    /// Audit `finding.status` with "open → accepted" as summary.
+    async fn set_finding_status(
+        &self,
+        id: i64,
+        status: FindingStatus,
+        actor: &str,
+    ) -> Result<StoredFinding>;
 }
 
 /// The migrations of one backend as (version, description, SQL), applied in order.

@@ -40,6 +40,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/postgres/0002_accounts.sql"),
     ),
+    (
+        3,
+        "library",
+        include_str!("../migrations/postgres/0003_library.sql"),
+    ),
 ];
 
 // The same SQL, compiled against this backend's `Db`: see sql.rs.
@@ -52,6 +57,9 @@ mod sql_accounts;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_audit.rs"]
 mod sql_audit;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_library.rs"]
+mod sql_library;
 
 pub use sql::SqlStore as PostgresStore;
 

@@ -565,6 +565,8 @@ const PLACES: &[Place] = &[
                     ("audit_log", "actor"),
                     ("touchpoint_history", "actor"),
                     ("api_tokens", "created_by"),
+                    ("findings", "status_by"),
+                    ("guideline", "updated_by"),
                 ] {
                     let (table, column) = table_column;
                     changed += sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -53,6 +53,22 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/catalog/phases", Least(Manager)),
     (Method::POST, "/catalog/phases/{key}/delete", Least(Manager)),
     (Method::GET, "/api/docs", Least(Viewer)),
+    // Consistency: everyone reads, the CX manager keeps guideline, content and findings.
+    (Method::GET, "/consistency", Least(Viewer)),
+    (Method::POST, "/consistency/run", Least(Manager)),
+    (
+        Method::POST,
+        "/consistency/findings/{id}/status",
+        Least(Manager),
+    ),
+    (Method::GET, "/guideline", Least(Viewer)),
+    (Method::POST, "/guideline", Least(Manager)),
+    (Method::GET, "/content", Least(Viewer)),
+    (Method::POST, "/content", Least(Manager)),
+    (Method::GET, "/content/new", Least(Manager)),
+    (Method::GET, "/content/{id}", Least(Viewer)),
+    (Method::POST, "/content/{id}", Least(Manager)),
+    (Method::POST, "/content/{id}/delete", Least(Manager)),
     // Administration.
     (Method::GET, "/admin/users", Least(Admin)),
     (Method::POST, "/admin/users", Least(Admin)),

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod catalog;
+mod consistency;
 mod journey;
 mod touchpoints;
 
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(journey::routes())
         .merge(catalog::routes())
         .merge(admin::routes())
+        .merge(consistency::routes())
 }
 
 /// The pages anyone can reach, rate-limited per client address.
@@ -137,6 +139,26 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
         ("users.html", include_str!("../../templates/users.html")),
         ("tokens.html", include_str!("../../templates/tokens.html")),
         ("audit.html", include_str!("../../templates/audit.html")),
+        (
+            "_consistency_nav.html",
+            include_str!("../../templates/_consistency_nav.html"),
+        ),
+        (
+            "consistency.html",
+            include_str!("../../templates/consistency.html"),
+        ),
+        (
+            "guideline.html",
+            include_str!("../../templates/guideline.html"),
+        ),
+        (
+            "contents.html",
+            include_str!("../../templates/contents.html"),
+        ),
+        (
+            "content_form.html",
+            include_str!("../../templates/content_form.html"),
+        ),
     ] {
         env.add_template(name, source)?;
     }
