@@ -2518,6 +2518,7 @@ fn finding(kind: FindingKind, rule: &str, source: &str, message: &str) -> Findin
             line: 3,
             column: 7,
             excerpt: format!("{rule} stated in {source}"),
+            written: Some("30 Tage".into()),
         }],
         suggestion: Some("30 Tage".into()),
     }

@@ -40,6 +40,9 @@ pub struct Place {
     pub column: usize,
     /// The sentence or line around the mention.
     pub excerpt: String,
+    /// What stands there: the value as written, the term or the word of address.
+    #[serde(default)]
+    pub written: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,6 +248,7 @@ impl<'t> Lines<'t> {
             line,
             column: self.text[line_start..offset].chars().count() + 1,
             excerpt: excerpt_of(&self.text[excerpt.0..excerpt.1]),
+            written: None,
         }
     }
 }
@@ -348,11 +352,15 @@ impl<'g> Checker<'g> {
                             continue;
                         }
                         last_mention = Some((i, *vs));
+                        let written = text[*vs..*ve].to_owned();
                         mentions.push(Mention {
                             fact: i,
                             value: value.clone(),
-                            written: text[*vs..*ve].to_owned(),
-                            place: lines.place(content, *vs, (s, e)),
+                            place: Place {
+                                written: Some(written.clone()),
+                                ..lines.place(content, *vs, (s, e))
+                            },
+                            written,
                         });
                     }
                 }
@@ -366,11 +374,14 @@ impl<'g> Checker<'g> {
                         kind: FindingKind::ForbiddenTerm,
                         rule: rule.term.clone(),
                         message: format!("the guideline forbids \"{found}\""),
-                        places: vec![lines.place(
-                            content,
-                            hit.start(),
-                            sentences.around(hit.start(), hit.end()),
-                        )],
+                        places: vec![Place {
+                            written: Some(found.to_owned()),
+                            ..lines.place(
+                                content,
+                                hit.start(),
+                                sentences.around(hit.start(), hit.end()),
+                            )
+                        }],
                         suggestion: Some(match &rule.instead {
                             Some(instead) => format!("write \"{instead}\" instead"),
                             None => format!("remove \"{found}\""),
@@ -417,7 +428,10 @@ impl<'g> Checker<'g> {
         let mut last_line = 0;
         let mut sentences = Sentences::new(text);
         for mark in marks.iter().filter(|m| m.address != wanted) {
-            let place = lines.place(content, mark.start, sentences.around(mark.start, mark.end));
+            let place = Place {
+                written: Some(mark.word.clone()),
+                ..lines.place(content, mark.start, sentences.around(mark.start, mark.end))
+            };
             if place.line == last_line {
                 continue;
             }

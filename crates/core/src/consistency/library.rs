@@ -121,6 +121,7 @@ mod tests {
             line,
             column: 1,
             excerpt: "Du hast 14 Tage Rückgaberecht.".into(),
+            written: None,
         }
     }
 

@@ -73,6 +73,7 @@ async fn findings(State(state): State<AppState>, page: Page) -> Response {
                     open => open,
                     contents => contents.len(),
                     facts => guideline.facts.len(),
+                    guideline => Serde(&guideline),
                     statuses => Serde(FindingStatus::ALL.map(FindingStatus::as_str)),
                 },
             )
