@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::consistency::{Checker, Content, Finding, Guideline};
+use touchpoints_store::{Store, StoredContent};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {
@@ -87,7 +88,7 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 
 /// The channel of a file: the name of the folder it lies in (`content/newsletter/nov.md` is
 /// on the channel `newsletter`).
-fn channel_of(path: &Path) -> Option<String> {
+pub fn channel_of(path: &Path) -> Option<String> {
     path.parent()
         .and_then(Path::file_name)
         .and_then(|n| n.to_str())
@@ -103,6 +104,35 @@ struct Report<'a> {
 
 pub fn run(guideline: &Path, paths: &[PathBuf], output: Output) -> anyhow::Result<ExitCode> {
     let guideline = read_guideline(guideline)?;
+    let contents = read_contents(paths)?;
+    let checker = Checker::new(&guideline, jiff::Zoned::now().date())?;
+    let findings = checker.check(&contents);
+    report(&findings, contents.len(), output)
+}
+
+/// Checks the content library of the database against its guideline, records the findings
+/// as the web UI does, and reports them.
+pub async fn run_on_library(store: &dyn Store, output: Output) -> anyhow::Result<ExitCode> {
+    let guideline = store.guideline().await?;
+    if guideline.facts.is_empty() && guideline.tone == Default::default() {
+        bail!(
+            "the database has no guideline yet: import one with `touchpoints guideline import FILE`"
+        );
+    }
+    let contents: Vec<Content> = store
+        .contents()
+        .await?
+        .iter()
+        .map(StoredContent::to_checked)
+        .collect();
+    let checker = Checker::new(&guideline, jiff::Zoned::now().date())?;
+    let findings = checker.check(&contents);
+    store.sync_findings(&findings, "cli").await?;
+    report(&findings, contents.len(), output)
+}
+
+/// Content files read and turned into plain text.
+pub fn read_contents(paths: &[PathBuf]) -> anyhow::Result<Vec<Content>> {
     let files = content_files(paths)?;
     if files.is_empty() {
         bail!("no content files (.txt, .md, .html) found in the paths given");
@@ -122,9 +152,10 @@ pub fn run(guideline: &Path, paths: &[PathBuf], output: Output) -> anyhow::Resul
             text: plain_text(format, &source),
         });
     }
-    let today = jiff::Zoned::now().date();
-    let checker = Checker::new(&guideline, today)?;
-    let findings = checker.check(&contents);
+    Ok(contents)
+}
+
+fn report(findings: &[Finding], checked: usize, output: Output) -> anyhow::Result<ExitCode> {
     let errors = findings.iter().filter(|f| f.kind.is_error()).count();
     let warnings = findings.len() - errors;
     match output {
@@ -132,18 +163,15 @@ pub fn run(guideline: &Path, paths: &[PathBuf], output: Output) -> anyhow::Resul
             let report = Report {
                 errors,
                 warnings,
-                findings: &findings,
+                findings,
             };
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Output::Text => {
-            for finding in &findings {
+            for finding in findings {
                 print_finding(finding);
             }
-            eprintln!(
-                "{} file(s) checked: {errors} error(s), {warnings} warning(s)",
-                files.len()
-            );
+            eprintln!("{checked} text(s) checked: {errors} error(s), {warnings} warning(s)");
         }
     }
     Ok(if errors > 0 {

@@ -5,6 +5,7 @@
 mod accounts;
 mod check;
 mod demo;
+mod library;
 mod transfer;
 
 use std::net::SocketAddr;
@@ -78,16 +79,24 @@ enum Command {
     },
     /// Check content files against a communication guideline: contradictions between
     /// channels and with the guideline, and tone. Exits 1 when it finds a contradiction.
+    ///
+    /// With paths, checks those files against the guideline file; without, checks the
+    /// content library of the database against its guideline and records the findings.
     Check {
-        /// The guideline as YAML or JSON.
-        #[arg(long, short)]
-        guideline: std::path::PathBuf,
+        /// The guideline as YAML or JSON; needed with paths.
+        #[arg(long, short, requires = "paths")]
+        guideline: Option<std::path::PathBuf>,
         /// Content files or folders (.txt, .md, .html); a file's folder names its channel.
-        #[arg(required = true)]
         paths: Vec<std::path::PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: check::Output,
     },
+    /// Import or export the communication guideline (YAML or JSON).
+    #[command(subcommand)]
+    Guideline(library::GuidelineCommand),
+    /// Import content files into the content library.
+    #[command(subcommand)]
+    Content(library::ContentCommand),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(accounts::UserCommand),
@@ -157,10 +166,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check {
-            guideline,
+            guideline: Some(guideline),
             paths,
             format,
         } => check::run(&guideline, &paths, format),
+        Command::Check {
+            guideline: None,
+            format,
+            ..
+        } => {
+            let store = open(&cli.database).await?;
+            check::run_on_library(store.as_ref(), format).await
+        }
+        Command::Guideline(command) => {
+            let store = open(&cli.database).await?;
+            library::guideline(store.as_ref(), command).await
+        }
+        Command::Content(command) => {
+            let store = open(&cli.database).await?;
+            library::content(store.as_ref(), command).await
+        }
         Command::User(command) => {
             let store = open(&cli.database).await?;
             accounts::user(store.as_ref(), command).await

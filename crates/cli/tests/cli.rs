@@ -238,7 +238,7 @@ fn check_reports_contradictions_naming_both_places_and_fails() {
         stdout.contains("warning[wrong-address/address]"),
         "{stdout}"
     );
-    assert!(text(&out.stderr).contains("3 file(s) checked: 5 error(s), 4 warning(s)"));
+    assert!(text(&out.stderr).contains("3 text(s) checked: 5 error(s), 4 warning(s)"));
 
     let out = ws.run(&[
         "check",
@@ -291,4 +291,48 @@ fn check_passes_consistent_content_and_rejects_a_broken_guideline() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn the_library_in_the_database_is_checked_like_files() {
+    let ws = Workspace::new();
+    let out = ws.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("guideline import"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let guideline = fixture("guideline.yaml");
+    let out = ws.run(&["guideline", "import", arg(&guideline)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = ws.run(&["content", "import", arg(&fixture("content"))]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("3 created, 0 replaced"));
+    let again = ws.run(&["content", "import", arg(&fixture("content"))]);
+    assert!(text(&again.stdout).contains("0 created, 3 replaced"));
+
+    let out = ws.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "contradictions fail the check");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["errors"], 5);
+    // The places are the library's texts, named by their titles.
+    let titles: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .flat_map(|f| f["places"].as_array().expect("places").iter())
+        .filter_map(|p| p["title"].as_str())
+        .collect();
+    assert!(
+        titles.contains(&"faq") && titles.contains(&"2026-11"),
+        "{titles:?}"
+    );
+
+    // The guideline goes back out as it came in.
+    let out = ws.run(&["guideline", "export", "--format", "json"]);
+    let exported: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(exported["facts"][0]["key"], "return-period");
+    assert_eq!(exported["tone"]["address"], "formal");
 }
