@@ -207,7 +207,7 @@ impl Matrix {
                     let (token, _) = self.server.token(&format!("matrix-{n}"), Scope::Read).await;
                     token.id.to_string()
                 }
-                "id" if route.starts_with("/content/") => {
+                "id" if route.contains("/content/") => {
                     let fields = ContentFields {
                         title: format!("Matrix {n}"),
                         body: "Rückgabe binnen 30 Tagen.".into(),
@@ -220,7 +220,7 @@ impl Matrix {
                         .id
                         .to_string()
                 }
-                "id" if route.starts_with("/consistency/findings/") => {
+                "id" if route.contains("/findings/") => {
                     let finding = Finding {
                         kind: FindingKind::MissingTerm,
                         rule: format!("matrix-{n}"),

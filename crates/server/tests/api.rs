@@ -1116,7 +1116,7 @@ async fn journey_map_lays_touchpoints_out_by_channel_and_phase() {
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 15] = [
+const OPERATIONS: [(&str, &str); 25] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -1132,6 +1132,16 @@ const OPERATIONS: [(&str, &str); 15] = [
     ("put", "/api/v1/phases/{key}"),
     ("delete", "/api/v1/phases/{key}"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/guideline"),
+    ("put", "/api/v1/guideline"),
+    ("get", "/api/v1/content"),
+    ("post", "/api/v1/content"),
+    ("get", "/api/v1/content/{id}"),
+    ("put", "/api/v1/content/{id}"),
+    ("delete", "/api/v1/content/{id}"),
+    ("get", "/api/v1/findings"),
+    ("post", "/api/v1/findings/check"),
+    ("put", "/api/v1/findings/{id}/status"),
 ];
 
 #[tokio::test]
@@ -1244,6 +1254,81 @@ async fn every_documented_operation_is_served() {
         let (status, body) = send(request).await;
         assert!(status.is_success(), "{method} {url}: {status} {body}");
     }
+}
+
+#[tokio::test]
+async fn every_library_operation_is_served() {
+    let server = Server::start().await;
+    let guideline = json!({
+        "facts": [{"key": "return-period", "label": "Rückgabefrist", "kind": "duration",
+                   "value": "30 Tage", "keywords": ["Rückgabe"]}],
+        "tone": {"address": "sie"}
+    });
+    let (status, body) = send(server.put("/api/v1/guideline").json(&guideline)).await;
+    assert!(status.is_success(), "{status} {body}");
+    assert_eq!(body["facts"][0]["key"], "return-period");
+    let text = json!({"title": "FAQ", "channel": "website", "body": "Rückgabe binnen 14 Tagen."});
+    let (status, created) = send(server.post("/api/v1/content").json(&text)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("an id");
+    let (status, checked) = send(server.post("/api/v1/findings/check")).await;
+    assert!(status.is_success(), "{status} {checked}");
+    let finding = checked
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["finding"]["kind"] == "contradicts_guideline")
+        .expect("14 days contradict the guideline")
+        .clone();
+    assert_eq!(finding["finding"]["places"][0]["written"], "14 Tagen");
+    let finding_id = finding["id"].as_i64().expect("an id");
+    for (method, path) in [
+        ("get", "/api/v1/guideline"),
+        ("get", "/api/v1/content"),
+        ("get", "/api/v1/content/{id}"),
+        ("put", "/api/v1/content/{id}"),
+        ("get", "/api/v1/findings"),
+        ("put", "/api/v1/findings/{id}/status"),
+        ("delete", "/api/v1/content/{id}"),
+    ] {
+        assert!(OPERATIONS.contains(&(method, path)));
+        let request = match (method, path) {
+            ("put", "/api/v1/findings/{id}/status") => server
+                .put(&format!("/api/v1/findings/{finding_id}/status"))
+                .json(&json!({"status": "accepted"})),
+            ("put", _) => server
+                .put(&path.replace("{id}", &id.to_string()))
+                .json(&json!({"title": "FAQ", "body": "Rückgabe binnen 30 Tagen."})),
+            ("delete", _) => server.delete(&path.replace("{id}", &id.to_string())),
+            _ => server.get(&path.replace("{id}", &id.to_string())),
+        };
+        let (status, body) = send(request).await;
+        assert!(status.is_success(), "{method} {path}: {status} {body}");
+    }
+    // Bad input is named and changes nothing.
+    let (status, body) = send(
+        server
+            .put("/api/v1/guideline")
+            .json(&json!({"facts": [{"key": "x", "label": "X", "kind": "duration", "value": "bald", "keywords": []}]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["facts[0].value", "facts[0].keywords"]);
+    let (_, kept) = send(server.get("/api/v1/guideline")).await;
+    assert_eq!(kept["facts"][0]["key"], "return-period");
+    let (status, body) = send(
+        server
+            .post("/api/v1/content")
+            .json(&json!({"title": "", "body": ""})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
 
 #[tokio::test]

@@ -31,6 +31,7 @@ pub struct Content {
 
 /// A place in a content item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Place {
     pub source: String,
     pub title: String,
@@ -47,6 +48,7 @@ pub struct Place {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FindingKind {
     /// A channel states a fact differently from the guideline.
     ContradictsGuideline,
@@ -91,6 +93,7 @@ impl FindingKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub kind: FindingKind,
     /// The fact or rule concerned: a fact key, `address`, or the term.

@@ -11,6 +11,7 @@ use crate::problem::{Problem, Problems, check_text};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Guideline {
     #[serde(default)]
     pub facts: Vec<Fact>,
@@ -21,6 +22,7 @@ pub struct Guideline {
 /// A fact every channel must state the same way: the return period, the hotline number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fact {
     /// Stable identifier, shown in findings: `return-period`.
     pub key: String,
@@ -35,8 +37,10 @@ pub struct Fact {
     /// fact's kind in the same sentence is its value.
     pub keywords: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub valid_from: Option<Date>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub valid_until: Option<Date>,
 }
 
@@ -59,6 +63,7 @@ impl Fact {
 /// How the company speaks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tone {
     /// The form of address in German text: `sie` or `du`.
     #[serde(default)]
@@ -73,6 +78,7 @@ pub struct Tone {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TermRule {
     pub term: String,
     /// What to write instead, for forbidden terms.

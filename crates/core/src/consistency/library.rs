@@ -11,6 +11,7 @@ pub const BODY_MAX: usize = 500_000;
 
 /// A published text as kept in the library, validated.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContentFields {
     pub title: String,
     /// Channel key; tone rules may apply per channel.
@@ -51,6 +52,7 @@ impl ContentFields {
 /// What the team decided about a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FindingStatus {
     /// To be dealt with.
     Open,

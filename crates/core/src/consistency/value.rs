@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 /// The kinds of value the consistency checker compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ValueKind {
     Duration,
     Price,

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use utoipa::OpenApi;
 
-use super::{audit, catalog, touchpoints};
+use super::{audit, catalog, library, touchpoints};
 use minijinja::value::Serde;
 
 use crate::AppState;
@@ -39,12 +39,23 @@ use crate::web::Page;
         catalog::put_phase,
         catalog::delete_phase,
         audit::list,
+        library::get_guideline,
+        library::put_guideline,
+        library::list_content,
+        library::create_content,
+        library::get_content,
+        library::update_content,
+        library::delete_content,
+        library::list_findings,
+        library::check,
+        library::set_status,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
         (name = "touchpoints", description = "The inventory"),
         (name = "catalog", description = "Channels and journey phases"),
+        (name = "consistency", description = "Communication guideline, content library and findings"),
         (name = "audit", description = "Who changed what and when (admins only)"),
     )
 )]

@@ -5,6 +5,7 @@ mod audit;
 mod catalog;
 mod docs;
 pub mod extract;
+mod library;
 mod touchpoints;
 
 use axum::Router;
@@ -43,6 +44,26 @@ pub fn routes() -> Router<AppState> {
             axum::routing::put(catalog::put_phase).delete(catalog::delete_phase),
         )
         .route("/audit", get(audit::list))
+        .route(
+            "/guideline",
+            get(library::get_guideline).put(library::put_guideline),
+        )
+        .route(
+            "/content",
+            get(library::list_content).post(library::create_content),
+        )
+        .route(
+            "/content/{id}",
+            get(library::get_content)
+                .put(library::update_content)
+                .delete(library::delete_content),
+        )
+        .route("/findings", get(library::list_findings))
+        .route("/findings/check", axum::routing::post(library::check))
+        .route(
+            "/findings/{id}/status",
+            axum::routing::put(library::set_status),
+        )
         .route("/openapi.json", get(docs::openapi_json))
         .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .fallback(|| async {

@@ -112,6 +112,16 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::PUT, "/api/v1/phases/{key}", Least(Manager)),
     (Method::DELETE, "/api/v1/phases/{key}", Least(Manager)),
     (Method::GET, "/api/v1/audit", Least(Admin)),
+    (Method::GET, "/api/v1/guideline", Least(Viewer)),
+    (Method::PUT, "/api/v1/guideline", Least(Manager)),
+    (Method::GET, "/api/v1/content", Least(Viewer)),
+    (Method::POST, "/api/v1/content", Least(Manager)),
+    (Method::GET, "/api/v1/content/{id}", Least(Viewer)),
+    (Method::PUT, "/api/v1/content/{id}", Least(Manager)),
+    (Method::DELETE, "/api/v1/content/{id}", Least(Manager)),
+    (Method::GET, "/api/v1/findings", Least(Viewer)),
+    (Method::POST, "/api/v1/findings/check", Least(Manager)),
+    (Method::PUT, "/api/v1/findings/{id}/status", Least(Manager)),
 ];
 
 /// The rule for a matched route; `None` for a route nobody wrote a rule for. HEAD is served

@@ -4,6 +4,8 @@ mod account;
 mod admin;
 mod catalog;
 mod consistency;
+
+pub use consistency::check_library;
 mod journey;
 mod touchpoints;
 

@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use touchpoints_core::consistency::library::FindingStatus;
 use touchpoints_core::touchpoint::ImportanceInput;
 use touchpoints_core::transfer;
 use touchpoints_core::{
@@ -175,15 +176,34 @@ async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>)
         let touchpoint = state.store.touchpoint(id).await?;
         let history = state.store.history(id).await?;
         let catalog = state.store.catalog().await?;
-        Ok::<_, StoreError>((touchpoint, history, catalog))
+        // The documented weaknesses of the touchpoint: current, not accepted findings in the
+        // texts that belong to it.
+        let sources: Vec<String> = state
+            .store
+            .contents()
+            .await?
+            .iter()
+            .filter(|c| c.fields.touchpoint_id == Some(id))
+            .map(|c| format!("content/{}", c.id))
+            .collect();
+        let weaknesses: Vec<_> = state
+            .store
+            .findings()
+            .await?
+            .into_iter()
+            .filter(|f| f.current && f.status == FindingStatus::Open)
+            .filter(|f| f.finding.places.iter().any(|p| sources.contains(&p.source)))
+            .collect();
+        Ok::<_, StoreError>((touchpoint, history, catalog, weaknesses))
     }
     .await;
     match result {
-        Ok((touchpoint, history, catalog)) => page.render(
+        Ok((touchpoint, history, catalog, weaknesses)) => page.render(
             &state,
             "touchpoint.html",
             minijinja::context! {
                 section => "inventory",
+                weaknesses => Serde(weaknesses),
                 channel => Serde(catalog.channel(&touchpoint.fields.channel)),
                 phase => Serde(catalog.phase(&touchpoint.fields.phase)),
                 importance_overall => format!("{:.1}", touchpoint.fields.importance.overall()),
