@@ -5,8 +5,12 @@ use touchpoints_core::catalog::default_phases;
 use touchpoints_core::consistency::library::ContentFields;
 use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::consistency::{Checker, Content, Guideline};
+use touchpoints_core::standards::Measure;
 use touchpoints_core::{Catalog, TouchpointFilter, demo};
-use touchpoints_store::{Import, Store, StoreError, StoredContent};
+use touchpoints_store::{
+    Example, Import, InteractionInput, StandardFields, Store, StoreError, StoredContent,
+    StoryFields,
+};
 
 pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
     let existing = store.list_touchpoints(&TouchpointFilter::default()).await?;
@@ -52,7 +56,8 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
         "demo company \"{}\" loaded: {} touchpoints created, {} updated",
         company.name, summary.created, summary.updated
     );
-    load_library(store).await
+    load_library(store).await?;
+    load_standards(store).await
 }
 
 /// The demo company's communication guideline and published texts: the same files as in
@@ -117,6 +122,261 @@ async fn load_library(store: &dyn Store) -> anyhow::Result<()> {
         "communication guideline and {} texts loaded: {} findings",
         contents.len(),
         findings.len()
+    );
+    Ok(())
+}
+
+/// The demo company's service standards, stories told about them, and customer requests of
+/// the last ten days to judge them by: one e-mail does not address the customer by name, one
+/// was answered late, and the hotline once said "leider nicht möglich".
+async fn load_standards(store: &dyn Store) -> anyhow::Result<()> {
+    if !store.standards().await?.is_empty() {
+        return Ok(());
+    }
+    let touchpoints = store.list_touchpoints(&TouchpointFilter::default()).await?;
+    let find = |name: &str| {
+        touchpoints
+            .iter()
+            .find(|t| t.fields.name == name)
+            .map(|t| t.id)
+    };
+    let mail = find("Service-E-Mail und Kontaktformular");
+    let hotline = find("Kundenhotline");
+    let chat = find("Live-Chat im Onlineshop");
+    let standard =
+        |title: &str, text: &str, mandatory, touchpoint_id, channel: Option<&str>, measure| {
+            StandardFields {
+                title: title.into(),
+                text: text.into(),
+                mandatory,
+                touchpoint_id,
+                channel: channel.map(str::to_owned),
+                measure,
+            }
+        };
+    let mut ids = Vec::new();
+    for fields in [
+        standard(
+            "Kunden mit Namen ansprechen",
+            "Jede E-Mail beginnt mit dem Namen der Kundin oder des Kunden – nie mit „Sehr geehrte Damen und Herren“.",
+            true,
+            None,
+            Some("email"),
+            Some(Measure::AddressedByName),
+        ),
+        standard(
+            "Erste Antwort innerhalb von 4 Stunden",
+            "Auf jede Service-E-Mail antworten wir binnen 4 Stunden, wenigstens mit einer persönlichen Eingangsbestätigung.",
+            true,
+            mail,
+            None,
+            Some(Measure::FirstResponseWithin { hours: 4 }),
+        ),
+        standard(
+            "Keine Floskel „leider nicht möglich“",
+            "Wir sagen, was geht, statt was nicht geht: eine Alternative anbieten.",
+            true,
+            None,
+            None,
+            Some(Measure::PhrasesAbsent {
+                phrases: vec!["leider nicht möglich".into()],
+            }),
+        ),
+        standard(
+            "Rückruf anbieten",
+            "Lässt sich ein Anliegen am Telefon nicht gleich lösen, bieten wir einen Rückruf zu einer Wunschzeit an.",
+            false,
+            hotline,
+            None,
+            None,
+        ),
+    ] {
+        ids.push(store.create_standard(&fields, "demo").await?.id);
+    }
+    let stories = [
+        (
+            mail,
+            "„Sehr geehrte Damen und Herren“ an eine Stammkundin",
+            "Frau Becker kauft seit zehn Jahren bei uns und bekam auf ihre Reklamation eine Antwort ohne ihren Namen. Sie hat sich im Chat darüber beschwert.",
+            Example::Bad,
+            Some(ids[0]),
+        ),
+        (
+            hotline,
+            "Rückruf am selben Abend",
+            "Herr Wagner erreichte uns kurz vor Feierabend; die Kollegin bot einen Rückruf um 19 Uhr an und klärte die Lieferung. Er hat uns bei Google fünf Sterne gegeben.",
+            Example::Good,
+            Some(ids[3]),
+        ),
+        (
+            chat,
+            "Alternative statt Absage",
+            "Der Wunschtermin für die Montage war belegt; statt abzusagen, bot der Chat zwei andere Termine und die Abholung an.",
+            Example::Good,
+            Some(ids[2]),
+        ),
+    ];
+    for (touchpoint, title, text, example, standard_id) in stories {
+        let Some(touchpoint_id) = touchpoint else {
+            continue;
+        };
+        let fields = StoryFields {
+            touchpoint_id,
+            title: title.into(),
+            text: text.into(),
+            example,
+            standard_id,
+        };
+        store.create_story(&fields, "demo").await?;
+    }
+    let now = jiff::Timestamp::now();
+    // (days ago, hour offset, channel, touchpoint, customer, minutes to the first reply,
+    // hours to the resolution, reply)
+    type Recorded<'a> = (
+        i64,
+        &'a str,
+        Option<i64>,
+        &'a str,
+        i64,
+        Option<i64>,
+        &'a str,
+    );
+    let recorded: [Recorded; 12] = [
+        (
+            9,
+            "email",
+            mail,
+            "Anna Becker",
+            95,
+            Some(20),
+            "Sehr geehrte Frau Becker,\nvielen Dank für Ihre Nachricht. Der Ersatzbezug ist unterwegs.\nIhr Nordlicht-Team",
+        ),
+        (
+            8,
+            "phone",
+            hotline,
+            "Thomas Wagner",
+            2,
+            Some(1),
+            "Guten Tag Herr Wagner, ich schaue gleich nach Ihrer Lieferung.",
+        ),
+        (
+            8,
+            "email",
+            mail,
+            "Jana Schulz",
+            130,
+            Some(30),
+            "Hallo Frau Schulz,\ngern tauschen wir den Stoff. Ein Muster ist unterwegs.",
+        ),
+        (
+            7,
+            "chat",
+            chat,
+            "Mehmet Yilmaz",
+            1,
+            Some(1),
+            "Hallo Herr Yilmaz, der Termin am Donnerstag ist belegt – passt Ihnen Freitag oder Samstag?",
+        ),
+        (
+            6,
+            "email",
+            mail,
+            "Petra Hoffmann",
+            380,
+            Some(50),
+            "Sehr geehrte Frau Hoffmann,\nentschuldigen Sie die späte Antwort. Die Rechnung ist korrigiert.",
+        ),
+        (
+            5,
+            "phone",
+            hotline,
+            "Klaus Richter",
+            3,
+            Some(4),
+            "Herr Richter, eine Lieferung am Sonntag ist leider nicht möglich, aber wir können Samstag früh kommen.",
+        ),
+        (
+            4,
+            "email",
+            mail,
+            "Sabine König",
+            45,
+            Some(26),
+            "Liebe Frau König,\nIhre Rücksendung ist angekommen, das Geld ist angewiesen.",
+        ),
+        (
+            3,
+            "chat",
+            chat,
+            "Lukas Neumann",
+            2,
+            Some(1),
+            "Hallo Lukas, das Sofa gibt es auch in Grau – hier der Link.",
+        ),
+        (
+            2,
+            "email",
+            mail,
+            "Anna Becker",
+            70,
+            None,
+            "Sehr geehrte Damen und Herren,\nvielen Dank für Ihre Anfrage. Wir melden uns in Kürze.",
+        ),
+        (
+            2,
+            "phone",
+            hotline,
+            "Monika Braun",
+            1,
+            Some(2),
+            "Frau Braun, ich rufe Sie heute um 18 Uhr zurück, dann weiß ich mehr.",
+        ),
+        (
+            1,
+            "email",
+            mail,
+            "Stefan Krüger",
+            150,
+            None,
+            "Guten Tag Herr Krüger,\nder Monteur kommt am Dienstag zwischen 8 und 12 Uhr.",
+        ),
+        (
+            0,
+            "chat",
+            chat,
+            "Eva Schmitt",
+            1,
+            None,
+            "Hallo Frau Schmitt, ich kläre das mit dem Lager und melde mich gleich.",
+        ),
+    ];
+    let minutes = |m: i64| jiff::SignedDuration::from_mins(m);
+    let mut interactions = Vec::new();
+    for (n, (days, channel, touchpoint_id, customer, reply_after, resolved_after, reply)) in
+        recorded.into_iter().enumerate()
+    {
+        let received_at =
+            now.checked_sub(minutes(days * 24 * 60 + 3 * 60 + i64::try_from(n)? * 17))?;
+        interactions.push(InteractionInput {
+            external_id: Some(format!("DEMO-{:03}", n + 1)),
+            touchpoint_id,
+            channel: channel.into(),
+            customer_name: Some(customer.into()),
+            received_at,
+            first_response_at: Some(received_at.checked_add(minutes(reply_after))?),
+            resolved_at: resolved_after
+                .map(|h| received_at.checked_add(minutes(h * 60)))
+                .transpose()?,
+            reply: reply.into(),
+        });
+    }
+    store.record_interactions(&interactions, "demo").await?;
+    println!(
+        "{} service standards, {} stories and {} recorded interactions loaded",
+        ids.len(),
+        stories.len(),
+        interactions.len()
     );
     Ok(())
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod check;
 mod demo;
+mod interactions;
 mod library;
 mod transfer;
 
@@ -103,6 +104,9 @@ enum Command {
     /// Data-protection requests: export or erase everything held about one person.
     #[command(subcommand)]
     Gdpr(accounts::GdprCommand),
+    /// Recorded customer interactions, judged by the service standards.
+    #[command(subcommand)]
+    Interactions(interactions::InteractionsCommand),
     /// Create or update the database schema, then exit.
     Migrate,
 }
@@ -189,6 +193,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => {
             let store = open(&cli.database).await?;
             accounts::user(store.as_ref(), command).await
+        }
+        Command::Interactions(command) => {
+            let store = open(&cli.database).await?;
+            interactions::run(store.as_ref(), command).await
         }
         Command::Gdpr(command) => {
             let store = open(&cli.database).await?;

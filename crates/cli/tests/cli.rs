@@ -336,3 +336,51 @@ fn the_library_in_the_database_is_checked_like_files() {
     assert_eq!(exported["facts"][0]["key"], "return-period");
     assert_eq!(exported["tone"]["address"], "formal");
 }
+
+#[test]
+fn interactions_are_imported_all_or_nothing() {
+    let ws = Workspace::new();
+    let csv = ws.write(
+        "t.csv",
+        format!("{HEADER}Kundenhotline,,phone,after-purchase,Kundenservice,,active,3\n").as_bytes(),
+    );
+    assert!(ws.run(&["import", arg(&csv)]).status.success());
+    let bad = ws.write(
+        "bad.json",
+        br#"[
+            {"external_id": "T-1", "touchpoint": "Kundenhotline", "channel": "phone",
+             "customer_name": "Anna Becker", "received_at": "2026-03-02T09:15:00+01:00",
+             "reply": "Guten Tag Frau Becker"},
+            {"touchpoint": "Filiale", "channel": "fax", "received_at": "gestern"}
+        ]"#,
+    );
+    let out = ws.run(&["interactions", "import", arg(&bad)]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("row 2, touchpoint:"), "{err}");
+    assert!(err.contains("row 2, channel:"), "{err}");
+    assert!(err.contains("row 2, received_at:"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+
+    let good = ws.write(
+        "good.json",
+        br#"[
+            {"external_id": "T-1", "touchpoint": "kundenhotline", "channel": "phone",
+             "customer_name": "Anna Becker", "received_at": "2026-03-02T09:15:00+01:00",
+             "first_response_at": "2026-03-02T09:20:00+01:00", "reply": "Guten Tag Frau Becker"}
+        ]"#,
+    );
+    let out = ws.run(&["interactions", "import", arg(&good)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 interactions created, 0 updated"),
+        "{}",
+        text(&out.stdout)
+    );
+    let again = ws.run(&["interactions", "import", arg(&good)]);
+    assert!(
+        text(&again.stdout).contains("0 interactions created, 1 updated"),
+        "{}",
+        text(&again.stdout)
+    );
+}

@@ -261,3 +261,96 @@ finding-fix-address = Die Leser mit „{ $expected }“ ansprechen.
 finding-fix-instead = Stattdessen „{ $instead }“ schreiben.
 finding-fix-remove = „{ $term }“ streichen.
 finding-fix-add = „{ $term }“ ergänzen.
+nav-standards = Standards
+standards-title = Servicestandards
+standards-intro = Was jeder Touchpoint mindestens verspricht: Do’s und Don’ts, verbindlich oder empfohlen. Messbare Standards werden automatisch an den erfassten Kundenanfragen geprüft.
+standards-days = Zeitraum
+standards-days-option = letzte { $days } Tage
+standards-show = Anzeigen
+standards-summary = { $count ->
+    [one] Ein Standard
+   *[other] { $count } Standards
+  }, geprüft an { $interactions ->
+    [one] einer Anfrage
+   *[other] { $interactions } Anfragen
+  } der letzten { $days } Tage.
+standards-everywhere = Überall
+standards-scope-touchpoint = Touchpoint
+standards-scope-channel = Kanal
+standards-scope-hint = Einen Touchpoint oder einen Kanal wählen; ohne beides gilt der Standard überall.
+standards-mandatory = Verbindlich
+standards-recommended = Empfehlung
+standards-measure = Messung
+standards-compliance = { $percent } % eingehalten ({ $met } von { $judged })
+standards-open = { $count } noch offen
+standards-not-judged = Noch keine Anfrage beurteilt
+standards-violations = { $count ->
+    [one] Ein Verstoß
+   *[other] { $count } Verstöße
+  }
+standards-empty = Noch keine Standards festgelegt.
+standards-new = Neuer Standard
+standards-field-title = Titel
+standards-field-text = Do oder Don’t in Worten
+standards-field-hours = Stunden (für Fristen)
+standards-field-phrases = Formulierungen (eine je Zeile)
+measure-none = Nicht messbar
+measure-first_response_within = Erste Antwort innerhalb einer Frist
+measure-resolved_within = Gelöst innerhalb einer Frist
+measure-addressed_by_name = Kunde mit Namen angesprochen
+measure-phrases_absent = Verbotene Formulierungen fehlen
+measure-phrases_present = Pflichtformulierungen enthalten
+measure-first_response_within-text = erste Antwort innerhalb von { $hours } Stunden
+measure-resolved_within-text = gelöst innerhalb von { $hours } Stunden
+measure-addressed_by_name-text = die Antwort spricht den Kunden mit Namen an
+measure-phrases_absent-text = die Antwort enthält nicht { $phrases }
+measure-phrases_present-text = die Antwort enthält { $phrases }
+violation-first-response-late = Erste Antwort nach { $took } Stunden, Ziel { $hours } Stunden
+violation-first-response-missing = Keine Antwort innerhalb von { $hours } Stunden
+violation-resolved-late = Gelöst nach { $took } Stunden, Ziel { $hours } Stunden
+violation-resolved-missing = Nicht gelöst innerhalb von { $hours } Stunden
+violation-name = Die Antwort spricht { $name } nicht mit Namen an
+violation-phrase-found = Die Antwort enthält „{ $phrase }“
+violation-phrase-missing = Der Antwort fehlt „{ $phrase }“
+interaction-received = Eingegangen
+interaction-customer = Kunde
+interaction-where = Touchpoint
+interaction-reason = Verstoß
+interaction-reply = Antwort
+stories-title = Geschichten
+stories-intro = Erlebnisse von den Touchpoints als gutes oder schlechtes Beispiel – mit dem Standard, den sie zeigen.
+stories-empty = Noch keine Geschichten erfasst.
+stories-new = Neue Geschichte
+stories-field-text = Was ist passiert?
+stories-field-example = Beispiel
+stories-field-standard = Zeigt den Standard
+story-example-good = Gutes Beispiel
+story-example-bad = Schlechtes Beispiel
+story-illustrates = Standard: { $standard }
+digest-title = Meeting-Digest
+digest-week = Woche mit dem Tag
+digest-summary = { $stories ->
+    [one] Eine neue Geschichte
+   *[other] { $stories } neue Geschichten
+  } und { $violations ->
+    [one] ein Verstoß
+   *[other] { $violations } Verstöße
+  } bei { $interactions ->
+    [one] einer Anfrage
+   *[other] { $interactions } Anfragen
+  }.
+digest-print = Die Seite lässt sich direkt drucken (Strg+P); Navigation und Formulare bleiben dabei weg.
+digest-no-team = Ohne Team
+digest-stories = { $count ->
+    [one] Neue Geschichte
+   *[other] { $count } neue Geschichten
+  }
+digest-violations = { $count ->
+    [one] Ein Verstoß gegen Standards
+   *[other] { $count } Verstöße gegen Standards
+  }
+digest-standard = Standard
+digest-empty = In dieser Woche gab es keine neuen Geschichten und keine Verstöße.
+problem-rule-one-scope = Bitte entweder einen Touchpoint oder einen Kanal wählen, nicht beides.
+problem-rule-phrases-needed = Bitte mindestens eine Formulierung angeben.
+problem-rule-not-a-date = Bitte ein Datum im Format JJJJ-MM-TT angeben.

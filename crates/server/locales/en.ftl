@@ -261,3 +261,96 @@ finding-fix-address = Address readers with "{ $expected }".
 finding-fix-instead = Write "{ $instead }" instead.
 finding-fix-remove = Remove "{ $term }".
 finding-fix-add = Add "{ $term }".
+nav-standards = Standards
+standards-title = Service standards
+standards-intro = What every touchpoint promises at least: do’s and don’ts, mandatory or recommended. Measurable standards are checked automatically against the recorded customer requests.
+standards-days = Period
+standards-days-option = last { $days } days
+standards-show = Show
+standards-summary = { $count ->
+    [one] One standard
+   *[other] { $count } standards
+  }, checked against { $interactions ->
+    [one] one request
+   *[other] { $interactions } requests
+  } of the last { $days } days.
+standards-everywhere = Everywhere
+standards-scope-touchpoint = Touchpoint
+standards-scope-channel = Channel
+standards-scope-hint = Choose a touchpoint or a channel; with neither, the standard applies everywhere.
+standards-mandatory = Mandatory
+standards-recommended = Recommendation
+standards-measure = Measure
+standards-compliance = { $percent } % met ({ $met } of { $judged })
+standards-open = { $count } still open
+standards-not-judged = No request judged yet
+standards-violations = { $count ->
+    [one] One violation
+   *[other] { $count } violations
+  }
+standards-empty = No standards set yet.
+standards-new = New standard
+standards-field-title = Title
+standards-field-text = The do or don’t in words
+standards-field-hours = Hours (for deadlines)
+standards-field-phrases = Phrases (one per line)
+measure-none = Not measurable
+measure-first_response_within = First reply within a deadline
+measure-resolved_within = Resolved within a deadline
+measure-addressed_by_name = Customer addressed by name
+measure-phrases_absent = Forbidden phrases absent
+measure-phrases_present = Required phrases present
+measure-first_response_within-text = first reply within { $hours } hours
+measure-resolved_within-text = resolved within { $hours } hours
+measure-addressed_by_name-text = the reply addresses the customer by name
+measure-phrases_absent-text = the reply does not contain { $phrases }
+measure-phrases_present-text = the reply contains { $phrases }
+violation-first-response-late = First reply after { $took } hours, target { $hours } hours
+violation-first-response-missing = No reply within { $hours } hours
+violation-resolved-late = Resolved after { $took } hours, target { $hours } hours
+violation-resolved-missing = Not resolved within { $hours } hours
+violation-name = The reply does not address { $name } by name
+violation-phrase-found = The reply says “{ $phrase }”
+violation-phrase-missing = The reply lacks “{ $phrase }”
+interaction-received = Received
+interaction-customer = Customer
+interaction-where = Touchpoint
+interaction-reason = Violation
+interaction-reply = Reply
+stories-title = Stories
+stories-intro = Experiences from the touchpoints as good or bad examples – with the standard they illustrate.
+stories-empty = No stories yet.
+stories-new = New story
+stories-field-text = What happened?
+stories-field-example = Example
+stories-field-standard = Illustrates the standard
+story-example-good = Good example
+story-example-bad = Bad example
+story-illustrates = Standard: { $standard }
+digest-title = Meeting digest
+digest-week = Week of the day
+digest-summary = { $stories ->
+    [one] One new story
+   *[other] { $stories } new stories
+  } and { $violations ->
+    [one] one violation
+   *[other] { $violations } violations
+  } in { $interactions ->
+    [one] one request
+   *[other] { $interactions } requests
+  }.
+digest-print = The page prints as it is (Ctrl+P); navigation and forms are left out.
+digest-no-team = No team
+digest-stories = { $count ->
+    [one] New story
+   *[other] { $count } new stories
+  }
+digest-violations = { $count ->
+    [one] One violation of standards
+   *[other] { $count } violations of standards
+  }
+digest-standard = Standard
+digest-empty = No new stories and no violations this week.
+problem-rule-one-scope = Choose a touchpoint or a channel, not both.
+problem-rule-phrases-needed = Name at least one phrase.
+problem-rule-not-a-date = Enter a date as YYYY-MM-DD.

@@ -14,6 +14,7 @@ use touchpoints_core::{Channel, Kind, Phase, Role, Scope, Stage};
 use touchpoints_server::auth::policy::{Access, ROUTES};
 use touchpoints_server::auth::secret;
 use touchpoints_server::{Quotas, Settings};
+use touchpoints_store::{Example, StandardFields, StoryFields};
 
 /// A password good enough for the rules (12 characters or more, not the user name).
 const PASSWORD: &str = "pferd batterie heftklammer";
@@ -236,6 +237,37 @@ impl Matrix {
                         .iter()
                         .find(|f| f.finding.rule == format!("matrix-{n}"))
                         .expect("the new finding")
+                        .id
+                        .to_string()
+                }
+                "id" if route.starts_with("/standards/") => {
+                    let fields = StandardFields {
+                        title: format!("Matrix {n}"),
+                        text: "Freundlich bleiben.".into(),
+                        ..StandardFields::default()
+                    };
+                    store
+                        .create_standard(&fields, ADMIN)
+                        .await
+                        .expect("a standard")
+                        .id
+                        .to_string()
+                }
+                "id" if route.starts_with("/stories/") => {
+                    let touchpoint = self.server.create(&input(&format!("Matrix {n}"))).await["id"]
+                        .as_i64()
+                        .expect("an id");
+                    let fields = StoryFields {
+                        touchpoint_id: touchpoint,
+                        title: format!("Matrix {n}"),
+                        text: "Gut gelaufen.".into(),
+                        example: Example::Good,
+                        standard_id: None,
+                    };
+                    store
+                        .create_story(&fields, ADMIN)
+                        .await
+                        .expect("a story")
                         .id
                         .to_string()
                 }

@@ -977,3 +977,257 @@ async fn content_needs_a_title_and_a_known_channel() {
     assert!(body.contains("id=\"channel-error\""), "{body}");
     assert!(server.store.contents().await.expect("contents").is_empty());
 }
+
+// --- service standards, stories and the meeting digest ------------------------------------
+
+/// A touchpoint of the e-mail service team; returns its id.
+async fn mail_service(server: &Server) -> i64 {
+    server
+        .create(&json!({
+            "name": "Kundenservice E-Mail",
+            "channel": "email",
+            "phase": "after-purchase",
+            "owner": "Serviceteam Nord",
+        }))
+        .await["id"]
+        .as_i64()
+        .expect("an id")
+}
+
+/// Two e-mails of the last days: one answered by name, one not.
+async fn record_mails(server: &Server, touchpoint: i64) {
+    let now = jiff::Timestamp::now();
+    let ago = |hours: i64| {
+        now.checked_sub(jiff::SignedDuration::from_hours(hours))
+            .expect("an instant")
+    };
+    let mail = |id: &str, hours: i64, reply: &str| touchpoints_store::InteractionInput {
+        external_id: Some(id.into()),
+        touchpoint_id: Some(touchpoint),
+        channel: "email".into(),
+        customer_name: Some("Anna Becker".into()),
+        received_at: ago(hours),
+        first_response_at: Some(ago(hours - 1)),
+        resolved_at: None,
+        reply: reply.into(),
+    };
+    server
+        .store
+        .record_interactions(
+            &[
+                mail(
+                    "M-1",
+                    30,
+                    "Sehr geehrte Frau Becker,\nvielen Dank für Ihre Nachricht.",
+                ),
+                mail(
+                    "M-2",
+                    20,
+                    "Sehr geehrte Damen und Herren,\nIhre Bestellung ist unterwegs.",
+                ),
+            ],
+            "tests",
+        )
+        .await
+        .expect("record interactions");
+}
+
+fn standard_form(overrides: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = [
+        ("title", "Kunden mit Namen ansprechen"),
+        (
+            "text",
+            "Jede Antwort beginnt mit dem Namen der Kundin oder des Kunden.",
+        ),
+        ("mandatory", "1"),
+        ("touchpoint_id", ""),
+        ("channel", "email"),
+        ("measure", "addressed_by_name"),
+        ("hours", ""),
+        ("phrases", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect();
+    for (key, value) in overrides {
+        let field = fields
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .unwrap_or_else(|| panic!("no form field {key}"));
+        field.1 = (*value).to_owned();
+    }
+    fields
+}
+
+#[tokio::test]
+async fn a_reply_without_the_customers_name_is_listed_as_a_violation() {
+    let server = Server::start().await;
+    let touchpoint = mail_service(&server).await;
+    let (status, location, body) = submit(&server, "/standards", &standard_form(&[])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.as_deref(), Some("/standards"));
+    record_mails(&server, touchpoint).await;
+
+    let standards = page(&server, "/standards").await;
+    assert!(
+        standards.contains("Kunden mit Namen ansprechen"),
+        "{standards}"
+    );
+    assert!(standards.contains("Verbindlich"), "{standards}");
+    assert!(standards.contains("Kanal: E-Mail"), "{standards}");
+    assert!(
+        standards.contains("50 % eingehalten (1 von 2)"),
+        "{standards}"
+    );
+    assert!(
+        standards.contains("Die Antwort spricht Anna Becker nicht mit Namen an"),
+        "{standards}"
+    );
+    assert!(
+        standards.contains("M-2"),
+        "the violating interaction is named"
+    );
+    assert!(!standards.contains("M-1"), "the kept one is not listed");
+    // The same in English, and outside the period nothing is judged.
+    let english = page(&server, "/standards?lang=en").await;
+    assert!(
+        english.contains("The reply does not address Anna Becker by name"),
+        "{english}"
+    );
+    let store = &server.store;
+    let id = store.standards().await.expect("standards")[0].id;
+    let (status, _, _) = fetch(server.post(&format!("/standards/{id}/delete"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(store.standards().await.expect("standards").is_empty());
+}
+
+#[tokio::test]
+async fn the_digest_lists_new_stories_and_violations_per_team() {
+    let server = Server::start().await;
+    let touchpoint = mail_service(&server).await;
+    submit(&server, "/standards", &standard_form(&[])).await;
+    let standard = server.store.standards().await.expect("standards")[0].id;
+    record_mails(&server, touchpoint).await;
+    let story = [
+        ("touchpoint_id", touchpoint.to_string()),
+        ("title", "Anonyme Antwort verärgert Stammkundin".to_owned()),
+        ("text", "Frau Becker fühlte sich nicht gemeint.".to_owned()),
+        ("example", "bad".to_owned()),
+        ("standard_id", standard.to_string()),
+    ];
+    let (status, location, body) = submit(&server, "/stories", &story).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.as_deref(), Some("/stories"));
+    let stories = page(&server, "/stories").await;
+    assert!(stories.contains("Schlechtes Beispiel"), "{stories}");
+    assert!(
+        stories.contains("Standard: Kunden mit Namen ansprechen"),
+        "{stories}"
+    );
+
+    let digest = page(&server, "/digest").await;
+    let team = digest.find("<h2>Serviceteam Nord</h2>").expect(&digest);
+    let rest = &digest[team..];
+    assert!(
+        rest.contains("Anonyme Antwort verärgert Stammkundin"),
+        "{digest}"
+    );
+    assert!(
+        rest.contains("Die Antwort spricht Anna Becker nicht mit Namen an"),
+        "{digest}"
+    );
+    assert!(
+        digest.contains("1 Verstoß") || digest.contains("ein Verstoß"),
+        "{digest}"
+    );
+    // A week long past holds nothing; a date that is no date is refused inline.
+    let old = page(&server, "/digest?week=2020-01-08").await;
+    assert!(
+        old.contains("Meeting-Digest 2020-01-06 – 2020-01-12"),
+        "{old}"
+    );
+    assert!(!old.contains("Serviceteam Nord"), "{old}");
+    let (status, _, body) = fetch(server.get("/digest?week=8.1.2020")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"week-error\""), "{body}");
+}
+
+#[tokio::test]
+async fn bad_standards_and_stories_are_refused_inline_and_write_nothing() {
+    let server = Server::start().await;
+    let touchpoint = mail_service(&server).await.to_string();
+    for (overrides, field) in [
+        (vec![("title", "")], "title"),
+        (
+            vec![("measure", "first_response_within"), ("hours", "0")],
+            "hours",
+        ),
+        (vec![("touchpoint_id", touchpoint.as_str())], "channel"),
+        (vec![("measure", "phrases_absent")], "phrases"),
+        (vec![("measure", "telepathy")], "measure"),
+        (vec![("channel", "fax")], "channel"),
+    ] {
+        let form = standard_form(&overrides);
+        let (status, _, body) = submit(&server, "/standards", &form).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{overrides:?}: {body}"
+        );
+        assert!(
+            body.contains(&format!("id=\"{field}-error\"")),
+            "{field} in {body}"
+        );
+        assert!(body.contains("aria-invalid=\"true\""));
+    }
+    assert!(
+        server
+            .store
+            .standards()
+            .await
+            .expect("standards")
+            .is_empty()
+    );
+
+    for (story, field) in [
+        (
+            [
+                ("touchpoint_id", ""),
+                ("title", "Gut"),
+                ("text", "x"),
+                ("example", "good"),
+            ],
+            "touchpoint_id",
+        ),
+        (
+            [
+                ("touchpoint_id", touchpoint.as_str()),
+                ("title", "Gut"),
+                ("text", "x"),
+                ("example", "great"),
+            ],
+            "example",
+        ),
+        (
+            [
+                ("touchpoint_id", "999999"),
+                ("title", "Gut"),
+                ("text", "x"),
+                ("example", "good"),
+            ],
+            "touchpoint_id",
+        ),
+    ] {
+        let (status, _, body) = fetch(server.post("/stories").form(&story)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{story:?}: {body}"
+        );
+        assert!(
+            body.contains(&format!("id=\"{field}-error\"")),
+            "{field} in {body}"
+        );
+    }
+    assert!(server.store.stories().await.expect("stories").is_empty());
+}

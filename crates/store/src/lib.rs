@@ -21,6 +21,7 @@ use touchpoints_core::consistency::check::Finding;
 use touchpoints_core::consistency::guideline::Guideline;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::history::HistoryEntry;
+use touchpoints_core::standards::{Interaction, Measure, Standard};
 use touchpoints_core::{
     ApiToken, Catalog, Channel, Phase, Role, Scope, Subject, Touchpoint, TouchpointFields,
     TouchpointFilter, User,
@@ -51,9 +52,9 @@ pub struct ImportSummary {
 
 /// The persistence interface: every part below, on one database. Implementations are cheap
 /// to share (`Arc<dyn Store>`).
-pub trait Store: Inventory + Accounts + AuditLog + PersonalData + Library {}
+pub trait Store: Inventory + Accounts + AuditLog + PersonalData + Library + Standards {}
 
-impl<T: Inventory + Accounts + AuditLog + PersonalData + Library> Store for T {}
+impl<T: Inventory + Accounts + AuditLog + PersonalData + Library + Standards> Store for T {}
 
 /// Touchpoints and the catalog they are filed under. Every write names its actor and is
 /// recorded in the audit log in the same transaction.
@@ -267,6 +268,154 @@ pub trait Library: Send + Sync + 'static {
         status: FindingStatus,
         actor: &str,
     ) -> Result<StoredFinding>;
+}
+
+/// A service standard as written: the do or don't, whether it is mandatory, where it applies
+/// (a touchpoint, a channel, or everywhere when both are empty) and what makes it measurable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StandardFields {
+    pub title: String,
+    pub text: String,
+    pub mandatory: bool,
+    pub touchpoint_id: Option<i64>,
+    pub channel: Option<String>,
+    pub measure: Option<Measure>,
+}
+
+/// A standard as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredStandard {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: StandardFields,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl StoredStandard {
+    /// The standard as the core's engine judges it.
+    pub fn to_standard(&self) -> Standard {
+        Standard {
+            id: self.id,
+            title: self.fields.title.clone(),
+            text: self.fields.text.clone(),
+            mandatory: self.fields.mandatory,
+            touchpoint: self.fields.touchpoint_id,
+            channel: self.fields.channel.clone(),
+            measure: self.fields.measure.clone(),
+        }
+    }
+}
+
+/// Whether a story shows how to do it or how not to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Example {
+    Good,
+    Bad,
+}
+
+impl Example {
+    pub const ALL: [Example; 2] = [Example::Good, Example::Bad];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Example::Good => "good",
+            Example::Bad => "bad",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Example> {
+        Example::ALL.into_iter().find(|e| e.as_str() == text)
+    }
+}
+
+/// A story from a touchpoint, told as a good or bad example of a standard.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoryFields {
+    pub touchpoint_id: i64,
+    pub title: String,
+    pub text: String,
+    pub example: Example,
+    pub standard_id: Option<i64>,
+}
+
+/// A story as stored, with who told it and when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredStory {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: StoryFields,
+    pub created_by: String,
+    pub created_at: Timestamp,
+}
+
+/// One recorded interaction to store; `external_id` identifies it in the system it came
+/// from, so that importing it again updates it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InteractionInput {
+    pub external_id: Option<String>,
+    pub touchpoint_id: Option<i64>,
+    pub channel: String,
+    pub customer_name: Option<String>,
+    pub received_at: Timestamp,
+    pub first_response_at: Option<Timestamp>,
+    pub resolved_at: Option<Timestamp>,
+    pub reply: String,
+}
+
+/// An interaction as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredInteraction {
+    pub external_id: Option<String>,
+    #[serde(flatten)]
+    pub interaction: Interaction,
+}
+
+/// Service standards, the stories that illustrate them and the interactions they are judged
+/// by. Every write is recorded in the audit log in the same transaction.
+#[async_trait]
+pub trait Standards: Send + Sync + 'static {
+    /// Every standard, by title without case (then by id).
+    async fn standards(&self) -> Result<Vec<StoredStandard>>;
+    /// An unknown channel is invalid input naming `channel`, an unknown touchpoint one
+    /// naming `touchpoint_id`. Audit `standard.create`.
+    async fn create_standard(&self, fields: &StandardFields, actor: &str)
+    -> Result<StoredStandard>;
+    /// `NotFound` if missing; references as for create. Audit `standard.update`.
+    async fn update_standard(
+        &self,
+        id: i64,
+        fields: &StandardFields,
+        actor: &str,
+    ) -> Result<StoredStandard>;
+    /// Stories that illustrated it stay, without a standard. Audit `standard.delete`.
+    async fn delete_standard(&self, id: i64, actor: &str) -> Result<()>;
+
+    /// Every story, newest first.
+    async fn stories(&self) -> Result<Vec<StoredStory>>;
+    /// `created_by` is the actor. An unknown touchpoint is invalid input naming
+    /// `touchpoint_id`, an unknown standard one naming `standard_id`. Audit `story.create`.
+    async fn create_story(&self, fields: &StoryFields, actor: &str) -> Result<StoredStory>;
+    /// Audit `story.delete`.
+    async fn delete_story(&self, id: i64, actor: &str) -> Result<()>;
+
+    /// Records interactions in one transaction, all or none: one with a known `external_id`
+    /// is updated, the others inserted. Unknown channels and touchpoints are invalid input
+    /// naming `[row].channel` / `[row].touchpoint_id` (rows from 0). Audit
+    /// `interactions.import` with "N interactions".
+    async fn record_interactions(
+        &self,
+        interactions: &[InteractionInput],
+        actor: &str,
+    ) -> Result<ImportSummary>;
+    /// The interactions received from `from` (inclusive) until `until` (exclusive), oldest
+    /// first.
+    async fn interactions(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<StoredInteraction>>;
 }
 
 /// The migrations of one backend as (version, description, SQL), applied in order.

@@ -45,6 +45,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "library",
         include_str!("../migrations/postgres/0003_library.sql"),
     ),
+    (
+        4,
+        "standards",
+        include_str!("../migrations/postgres/0004_standards.sql"),
+    ),
 ];
 
 // The same SQL, compiled against this backend's `Db`: see sql.rs.
@@ -60,6 +65,9 @@ mod sql_audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_library.rs"]
 mod sql_library;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_standards.rs"]
+mod sql_standards;
 
 pub use sql::SqlStore as PostgresStore;
 

@@ -567,6 +567,7 @@ const PLACES: &[Place] = &[
                     ("api_tokens", "created_by"),
                     ("findings", "status_by"),
                     ("guideline", "updated_by"),
+                    ("stories", "created_by"),
                 ] {
                     let (table, column) = table_column;
                     changed += sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -122,6 +122,14 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/v1/findings", Least(Viewer)),
     (Method::POST, "/api/v1/findings/check", Least(Manager)),
     (Method::PUT, "/api/v1/findings/{id}/status", Least(Manager)),
+    // Service standards and stories: everyone reads, the CX manager writes.
+    (Method::GET, "/standards", Least(Viewer)),
+    (Method::POST, "/standards", Least(Manager)),
+    (Method::POST, "/standards/{id}/delete", Least(Manager)),
+    (Method::GET, "/stories", Least(Viewer)),
+    (Method::POST, "/stories", Least(Manager)),
+    (Method::POST, "/stories/{id}/delete", Least(Manager)),
+    (Method::GET, "/digest", Least(Viewer)),
 ];
 
 /// The rule for a matched route; `None` for a route nobody wrote a rule for. HEAD is served

@@ -7,6 +7,7 @@ mod consistency;
 
 pub use consistency::check_library;
 mod journey;
+mod standards;
 mod touchpoints;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(catalog::routes())
         .merge(admin::routes())
         .merge(consistency::routes())
+        .merge(standards::routes())
 }
 
 /// The pages anyone can reach, rate-limited per client address.
@@ -161,6 +163,16 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
             "content_form.html",
             include_str!("../../templates/content_form.html"),
         ),
+        (
+            "_standards_nav.html",
+            include_str!("../../templates/_standards_nav.html"),
+        ),
+        (
+            "standards.html",
+            include_str!("../../templates/standards.html"),
+        ),
+        ("stories.html", include_str!("../../templates/stories.html")),
+        ("digest.html", include_str!("../../templates/digest.html")),
     ] {
         env.add_template(name, source)?;
     }
