@@ -4,6 +4,8 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::consistency::{Finding, FindingKind, Place};
+
 /// What a measurable standard checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -186,6 +188,55 @@ pub fn evaluate(measure: &Measure, interaction: &Interaction, now: Timestamp) ->
     }
 }
 
+/// The violations of mandatory standards as findings, so that they join the checker's in
+/// one list of documented weaknesses. A place names the interaction under its touchpoint's
+/// page (`touchpoints/7#interaction-12`), or under the standards page without a touchpoint.
+pub fn violation_findings(
+    standards: &[Standard],
+    interactions: &[Interaction],
+    now: Timestamp,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for standard in standards.iter().filter(|s| s.mandatory) {
+        let Some(measure) = &standard.measure else {
+            continue;
+        };
+        for interaction in interactions.iter().filter(|i| standard.applies_to(i)) {
+            let Verdict::Violated { reason } = evaluate(measure, interaction, now) else {
+                continue;
+            };
+            let source = match interaction.touchpoint {
+                Some(t) => format!("touchpoints/{t}#interaction-{}", interaction.id),
+                None => format!("standards#interaction-{}", interaction.id),
+            };
+            let excerpt: String = interaction
+                .reply
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(160)
+                .collect();
+            findings.push(Finding {
+                kind: FindingKind::ViolatesStandard,
+                rule: standard.title.clone(),
+                message: format!("{}: {reason}", standard.title),
+                places: vec![Place {
+                    source,
+                    title: interaction.channel.clone(),
+                    channel: Some(interaction.channel.clone()),
+                    line: 1,
+                    column: 1,
+                    excerpt,
+                    written: Some(reason),
+                }],
+                suggestion: Some(standard.text.clone()),
+            });
+        }
+    }
+    findings
+}
+
 /// How well one standard was kept over a set of interactions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Compliance {
@@ -331,6 +382,36 @@ mod tests {
             evaluate(&present, &other, at(5)),
             Verdict::Violated { .. }
         ));
+    }
+
+    #[test]
+    fn violations_of_mandatory_standards_become_findings() {
+        let standard = Standard {
+            id: 1,
+            title: "Mit Namen ansprechen".into(),
+            text: "Wir sprechen Kundinnen und Kunden mit Namen an.".into(),
+            mandatory: true,
+            touchpoint: None,
+            channel: None,
+            measure: Some(Measure::AddressedByName),
+        };
+        let recommendation = Standard {
+            id: 2,
+            mandatory: false,
+            ..standard.clone()
+        };
+        let mut anonymous = interaction("Sehr geehrte Damen und Herren, danke.");
+        anonymous.id = 9;
+        let interactions = [interaction("Liebe Frau Becker, danke."), anonymous];
+        let findings = violation_findings(&[standard, recommendation], &interactions, at(10));
+        assert_eq!(
+            findings.len(),
+            1,
+            "only the mandatory standard, only the violation"
+        );
+        assert_eq!(findings[0].kind, FindingKind::ViolatesStandard);
+        assert_eq!(findings[0].places[0].source, "touchpoints/7#interaction-9");
+        assert!(findings[0].kind.is_error());
     }
 
     #[test]

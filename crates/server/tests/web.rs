@@ -1231,3 +1231,30 @@ async fn bad_standards_and_stories_are_refused_inline_and_write_nothing() {
     }
     assert!(server.store.stories().await.expect("stories").is_empty());
 }
+
+#[tokio::test]
+async fn a_broken_mandatory_standard_joins_the_weaknesses_of_its_touchpoint() {
+    let server = Server::start().await;
+    let touchpoint = mail_service(&server).await;
+    record_mails(&server, touchpoint).await;
+    let (status, _, body) = fetch(server.post("/standards").form(&standard_form(&[]))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (status, _, _) = fetch(server.post("/consistency/run")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let findings = page(&server, "/consistency").await;
+    assert!(
+        findings.contains("Verstoß gegen den Standard „Kunden mit Namen ansprechen“"),
+        "{findings}"
+    );
+    assert!(
+        findings.contains("Sehr geehrte Damen und Herren"),
+        "{findings}"
+    );
+    let detail = page(&server, &format!("/touchpoints/{touchpoint}")).await;
+    assert!(detail.contains("Dokumentierte Schwachstellen"), "{detail}");
+    assert!(detail.contains("Verstoß gegen einen Standard"), "{detail}");
+    // The reply that named the customer is no weakness.
+    let stored = server.store.findings().await.expect("findings");
+    assert_eq!(stored.len(), 1, "{stored:?}");
+}

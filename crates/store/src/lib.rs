@@ -9,6 +9,7 @@
 mod error;
 mod postgres;
 mod sqlite;
+mod weaknesses;
 
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ use touchpoints_core::{
 pub use error::StoreError;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use weaknesses::check_weaknesses;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

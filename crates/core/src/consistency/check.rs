@@ -58,23 +58,29 @@ pub enum FindingKind {
     WrongAddress,
     ForbiddenTerm,
     MissingTerm,
+    /// A recorded interaction broke a measurable service standard.
+    ViolatesStandard,
 }
 
 impl FindingKind {
-    /// Contradictions make `touchpoints check` fail; tone findings are warnings.
+    /// Contradictions and broken mandatory standards are errors (contradictions make
+    /// `touchpoints check` fail); tone findings are warnings.
     pub fn is_error(self) -> bool {
         matches!(
             self,
-            FindingKind::ContradictsGuideline | FindingKind::ContradictsChannel
+            FindingKind::ContradictsGuideline
+                | FindingKind::ContradictsChannel
+                | FindingKind::ViolatesStandard
         )
     }
 
-    pub const ALL: [FindingKind; 5] = [
+    pub const ALL: [FindingKind; 6] = [
         FindingKind::ContradictsGuideline,
         FindingKind::ContradictsChannel,
         FindingKind::WrongAddress,
         FindingKind::ForbiddenTerm,
         FindingKind::MissingTerm,
+        FindingKind::ViolatesStandard,
     ];
 
     pub fn parse(value: &str) -> Option<FindingKind> {
@@ -88,6 +94,7 @@ impl FindingKind {
             FindingKind::WrongAddress => "wrong-address",
             FindingKind::ForbiddenTerm => "forbidden-term",
             FindingKind::MissingTerm => "missing-term",
+            FindingKind::ViolatesStandard => "violates-standard",
         }
     }
 }

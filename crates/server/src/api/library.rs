@@ -162,13 +162,13 @@ pub async fn list_findings(State(state): State<AppState>) -> Result<axum::Json<V
 }
 
 #[utoipa::path(post, path = "/api/v1/findings/check", tag = "consistency",
-    responses((status = 200, description = "Checks the library against the guideline and records the findings", body = [FindingOut])))]
+    responses((status = 200, description = "Checks the library against the guideline and the recorded interactions against the mandatory standards, and records the findings", body = [FindingOut])))]
 pub async fn check(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<axum::Json<Vec<FindingOut>>> {
-    crate::web::check_library(&state, &caller.actor()).await?;
-    let findings = state.store.findings().await?;
+    let findings =
+        touchpoints_store::check_weaknesses(state.store.as_ref(), &caller.actor()).await?;
     Ok(axum::Json(
         findings.into_iter().map(FindingOut::from).collect(),
     ))

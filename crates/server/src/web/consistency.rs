@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use touchpoints_core::consistency::Guideline;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
-use touchpoints_core::consistency::{Checker, Content, Guideline};
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::{StoreError, StoredContent};
+use touchpoints_store::StoreError;
 
 use super::{Page, form_problems};
 use crate::AppState;
@@ -29,25 +29,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 const NOT_FOUND: StoreError = StoreError::NotFound { entity: "content" };
-
-/// Runs the checker over the library and records its findings.
-pub async fn check_library(state: &AppState, actor: &str) -> Result<usize, StoreError> {
-    let guideline = state.store.guideline().await?;
-    let contents = state.store.contents().await?;
-    let checker = Checker::new(&guideline, jiff::Zoned::now().date()).map_err(|e| {
-        StoreError::Invalid(Problems::single(
-            "guideline",
-            Problem::Invalid {
-                reason: e.to_string(),
-            },
-        ))
-    })?;
-    let texts: Vec<Content> = contents.iter().map(StoredContent::to_checked).collect();
-    let found = checker.check(&texts);
-    let count = found.len();
-    state.store.sync_findings(&found, actor).await?;
-    Ok(count)
-}
 
 async fn findings(State(state): State<AppState>, page: Page) -> Response {
     let result = async {
@@ -83,7 +64,7 @@ async fn findings(State(state): State<AppState>, page: Page) -> Response {
 }
 
 async fn run(State(state): State<AppState>, page: Page) -> Response {
-    match check_library(&state, &page.caller.actor()).await {
+    match touchpoints_store::check_weaknesses(state.store.as_ref(), &page.caller.actor()).await {
         Ok(_) => Redirect::to("/consistency").into_response(),
         Err(e) => page.error(&state, e),
     }

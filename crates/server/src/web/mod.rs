@@ -4,8 +4,6 @@ mod account;
 mod admin;
 mod catalog;
 mod consistency;
-
-pub use consistency::check_library;
 mod journey;
 mod standards;
 mod touchpoints;

@@ -176,8 +176,9 @@ async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>)
         let touchpoint = state.store.touchpoint(id).await?;
         let history = state.store.history(id).await?;
         let catalog = state.store.catalog().await?;
-        // The documented weaknesses of the touchpoint: current, not accepted findings in the
-        // texts that belong to it.
+        // The documented weaknesses of the touchpoint: current, open findings in the texts
+        // that belong to it, and broken standards in its interactions.
+        let interactions_of = format!("touchpoints/{id}#");
         let sources: Vec<String> = state
             .store
             .contents()
@@ -192,7 +193,12 @@ async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>)
             .await?
             .into_iter()
             .filter(|f| f.current && f.status == FindingStatus::Open)
-            .filter(|f| f.finding.places.iter().any(|p| sources.contains(&p.source)))
+            .filter(|f| {
+                f.finding
+                    .places
+                    .iter()
+                    .any(|p| sources.contains(&p.source) || p.source.starts_with(&interactions_of))
+            })
             .collect();
         Ok::<_, StoreError>((touchpoint, history, catalog, weaknesses))
     }
