@@ -630,7 +630,71 @@ const PLACES: &[Place] = &[
         // Anonymised together with the account, under the same pseudonym.
         erase: |_, _, _| Box::pin(async { Ok(0) }),
     },
+    Place {
+        name: "interactions",
+        export: |conn, subject| {
+            Box::pin(async move {
+                let ids = customer_interactions(conn, subject).await?;
+                if ids.is_empty() {
+                    return Ok(serde_json::Value::Null);
+                }
+                let mut rows = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let (channel, received_at, reply): (String, i64, String) = sqlx::query_as(
+                        "SELECT channel, received_at, reply FROM interactions WHERE id = $1",
+                    )
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                    rows.push(serde_json::json!({
+                        "channel": channel,
+                        "received_at": instant("interactions", received_at)?.to_string(),
+                        "reply": reply,
+                    }));
+                }
+                Ok(serde_json::Value::Array(rows))
+            })
+        },
+        // The requests stay for the counts of the standards; who asked and what was
+        // answered go.
+        erase: |conn, subject, _| {
+            Box::pin(async move {
+                let ids = customer_interactions(conn, subject).await?;
+                for id in &ids {
+                    sqlx::query(
+                        "UPDATE interactions SET customer_name = NULL, reply = '' WHERE id = $1",
+                    )
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(u64::try_from(ids.len()).unwrap_or(u64::MAX))
+            })
+        },
+    },
 ];
+
+/// The recorded interactions of a customer. Until customer profiles exist, a customer is
+/// found by the name the interactions carry, compared without case.
+async fn customer_interactions(conn: &mut Conn, subject: &Subject) -> Result<Vec<i64>> {
+    let Subject::Customer(name) = subject else {
+        return Ok(Vec::new());
+    };
+    let wanted = name.trim().to_lowercase();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, customer_name FROM interactions WHERE customer_name IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, n)| n.trim().to_lowercase() == wanted)
+        .map(|(id, _)| id)
+        .collect())
+}
 
 #[async_trait]
 impl PersonalData for SqlStore {

@@ -164,6 +164,7 @@ store_suite!(
     standards_are_kept_with_references_checked,
     stories_keep_their_touchpoint_and_standard,
     interactions_are_recorded_all_or_nothing,
+    a_customers_interactions_are_exported_and_erased,
 );
 
 fn fields(name: &str, channel: &str, phase: &str) -> TouchpointFields {
@@ -3058,4 +3059,69 @@ async fn interactions_are_recorded_all_or_nothing(store: &dyn Store) {
             .iter()
             .all(|i| i.interaction.touchpoint.is_none())
     );
+}
+
+async fn a_customers_interactions_are_exported_and_erased(store: &dyn Store) {
+    let now = Timestamp::now();
+    let call = |name: &str, reply: &str| InteractionInput {
+        external_id: None,
+        touchpoint_id: None,
+        channel: "phone".into(),
+        customer_name: Some(name.into()),
+        received_at: now,
+        first_response_at: None,
+        resolved_at: None,
+        reply: reply.into(),
+    };
+    store
+        .record_interactions(
+            &[
+                call(
+                    "Anna Becker",
+                    "Guten Tag Frau Becker, Ihr Paket kommt morgen.",
+                ),
+                call("Bernd Kurz", "Hallo Herr Kurz."),
+            ],
+            "tests",
+        )
+        .await
+        .expect("record");
+    let anna = Subject::Customer("anna becker".into());
+    let export = store.export_personal_data(&anna).await.expect("export");
+    let held = export["places"]["interactions"]
+        .as_array()
+        .expect("interactions");
+    assert_eq!(held.len(), 1);
+    assert!(
+        held[0]["reply"]
+            .as_str()
+            .is_some_and(|r| r.contains("Frau Becker"))
+    );
+
+    let erasure = store
+        .erase_personal_data(&anna, "admin")
+        .await
+        .expect("erase");
+    assert!(
+        erasure.places.contains(&("interactions".to_owned(), 1)),
+        "{erasure:?}"
+    );
+    let day = SignedDuration::from_hours(24);
+    let left = store
+        .interactions(
+            now.checked_sub(day).expect("time"),
+            now.checked_add(day).expect("time"),
+        )
+        .await
+        .expect("interactions");
+    assert_eq!(left.len(), 2, "the requests stay for the counts");
+    assert!(left.iter().all(|i| !i.interaction.reply.contains("Becker")));
+    assert!(
+        left.iter()
+            .any(|i| i.interaction.customer_name.as_deref() == Some("Bernd Kurz"))
+    );
+    assert!(matches!(
+        store.erase_personal_data(&anna, "admin").await,
+        Err(StoreError::NotFound { .. })
+    ));
 }
