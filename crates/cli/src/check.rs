@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::consistency::{Checker, Content, Finding, Guideline};
-use touchpoints_store::{Store, StoredContent};
+use touchpoints_store::Store;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {
@@ -110,8 +110,9 @@ pub fn run(guideline: &Path, paths: &[PathBuf], output: Output) -> anyhow::Resul
     report(&findings, contents.len(), output)
 }
 
-/// Checks the content library of the database against its guideline, records the findings
-/// as the web UI does, and reports them.
+/// Checks the content library of the database against its guideline and the recorded
+/// interactions against the mandatory standards, records the findings as the web UI does,
+/// and reports the current ones.
 pub async fn run_on_library(store: &dyn Store, output: Output) -> anyhow::Result<ExitCode> {
     let guideline = store.guideline().await?;
     if guideline.facts.is_empty() && guideline.tone == Default::default() {
@@ -119,16 +120,20 @@ pub async fn run_on_library(store: &dyn Store, output: Output) -> anyhow::Result
             "the database has no guideline yet: import one with `touchpoints guideline import FILE`"
         );
     }
-    let contents: Vec<Content> = store
+    let today = jiff::Zoned::now().date();
+    let texts = store
         .contents()
         .await?
         .iter()
-        .map(StoredContent::to_checked)
+        .filter(|c| c.fields.valid_on(today))
+        .count();
+    let findings: Vec<Finding> = touchpoints_store::check_weaknesses(store, "cli")
+        .await?
+        .into_iter()
+        .filter(|f| f.current)
+        .map(|f| f.finding)
         .collect();
-    let checker = Checker::new(&guideline, jiff::Zoned::now().date())?;
-    let findings = checker.check(&contents);
-    store.sync_findings(&findings, "cli").await?;
-    report(&findings, contents.len(), output)
+    report(&findings, texts, output)
 }
 
 /// Content files read and turned into plain text.

@@ -112,6 +112,8 @@ async fn load_library(store: &dyn Store) -> anyhow::Result<()> {
             url: url.into(),
             language: "de".into(),
             body: plain_text(format, source),
+            valid_from: None,
+            valid_until: None,
         };
         store.put_content(None, &fields, "demo").await?;
     }

@@ -103,6 +103,8 @@ pub async fn content(store: &dyn Store, command: ContentCommand) -> anyhow::Resu
             url: String::new(),
             language: language.clone(),
             body: text.text,
+            valid_from: None,
+            valid_until: None,
         }
         .validate()
         .map_err(|p| anyhow::anyhow!("{}: {p}", path.display()))?;

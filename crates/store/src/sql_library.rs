@@ -25,10 +25,22 @@ struct ContentRow {
     url: String,
     language: String,
     body: String,
+    valid_from: Option<String>,
+    valid_until: Option<String>,
     updated_at: i64,
 }
 
-const CONTENT_COLUMNS: &str = "id, title, channel, touchpoint_id, url, language, body, updated_at";
+const CONTENT_COLUMNS: &str =
+    "id, title, channel, touchpoint_id, url, language, body, valid_from, valid_until, updated_at";
+
+/// A day stored as ISO text (`2026-12-31`).
+fn day(text: Option<String>) -> Result<Option<jiff::civil::Date>> {
+    text.map(|t| {
+        t.parse()
+            .map_err(|e: jiff::Error| corrupt("contents", e.to_string()))
+    })
+    .transpose()
+}
 
 impl ContentRow {
     fn into_content(self) -> Result<StoredContent> {
@@ -41,6 +53,8 @@ impl ContentRow {
                 url: self.url,
                 language: self.language,
                 body: self.body,
+                valid_from: day(self.valid_from)?,
+                valid_until: day(self.valid_until)?,
             },
             updated_at: instant("contents", self.updated_at)?,
         })
@@ -342,8 +356,8 @@ impl Library for SqlStore {
             None => {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO contents (title, title_key, channel, touchpoint_id, url, \
-                     language, body, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                     language, body, created_at, updated_at, valid_from, valid_until) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 )
                 .bind(&fields.title)
                 .bind(&title_key)
@@ -354,6 +368,8 @@ impl Library for SqlStore {
                 .bind(&fields.body)
                 .bind(at.as_microsecond())
                 .bind(at.as_microsecond())
+                .bind(fields.valid_from.map(|d| d.to_string()))
+                .bind(fields.valid_until.map(|d| d.to_string()))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| content_write_error(e, fields))?;
@@ -362,8 +378,8 @@ impl Library for SqlStore {
             Some(id) => {
                 sqlx::query(
                     "UPDATE contents SET title = $1, title_key = $2, channel = $3, \
-                     touchpoint_id = $4, url = $5, language = $6, body = $7, updated_at = $8 \
-                     WHERE id = $9",
+                     touchpoint_id = $4, url = $5, language = $6, body = $7, updated_at = $8, \
+                     valid_from = $10, valid_until = $11 WHERE id = $9",
                 )
                 .bind(&fields.title)
                 .bind(&title_key)
@@ -374,6 +390,8 @@ impl Library for SqlStore {
                 .bind(&fields.body)
                 .bind(at.as_microsecond())
                 .bind(id)
+                .bind(fields.valid_from.map(|d| d.to_string()))
+                .bind(fields.valid_until.map(|d| d.to_string()))
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| content_write_error(e, fields))?;

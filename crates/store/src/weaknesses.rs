@@ -23,10 +23,12 @@ pub async fn check_weaknesses(store: &dyn Store, actor: &str) -> Result<Vec<Stor
             },
         ))
     })?;
+    let today = jiff::Zoned::now().date();
     let texts: Vec<Content> = store
         .contents()
         .await?
         .iter()
+        .filter(|c| c.fields.valid_on(today))
         .map(StoredContent::to_checked)
         .collect();
     let mut findings = checker.check(&texts);

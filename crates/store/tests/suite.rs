@@ -2366,6 +2366,8 @@ fn text(title: &str, channel: Option<&str>) -> ContentFields {
         url: format!("https://example.com/{}", title.to_lowercase()),
         language: "de".into(),
         body: format!("{title}: Rückgabe binnen 30 Tagen."),
+        valid_from: Some(jiff::civil::date(2026, 1, 1)),
+        valid_until: None,
     }
 }
 

@@ -27,6 +27,14 @@ pub struct ContentFields {
     pub language: String,
     /// Plain text (markup already removed).
     pub body: String,
+    /// First day the text is published; the checker reads only texts in force.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub valid_from: Option<jiff::civil::Date>,
+    /// Last day the text is published.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub valid_until: Option<jiff::civil::Date>,
 }
 
 impl ContentFields {
@@ -44,8 +52,26 @@ impl ContentFields {
             url: check_text(&mut p, "url", &self.url, 500, false),
             language: check_text(&mut p, "language", &self.language, 10, false),
             body: check_text(&mut p, "body", &self.body, BODY_MAX, true),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
         };
+        if let (Some(from), Some(until)) = (self.valid_from, self.valid_until)
+            && until < from
+        {
+            p.push(
+                "valid_until",
+                crate::problem::Problem::Invalid {
+                    reason: "ends before it starts".into(),
+                },
+            );
+        }
         p.into_result(fields)
+    }
+
+    /// Whether the text is published on `day`.
+    pub fn valid_on(&self, day: jiff::civil::Date) -> bool {
+        self.valid_from.is_none_or(|from| day >= from)
+            && self.valid_until.is_none_or(|until| day <= until)
     }
 }
 
@@ -143,6 +169,29 @@ mod tests {
         let mut other = finding.clone();
         other.rule = "hotline".into();
         assert_ne!(finding.fingerprint(), other.fingerprint());
+    }
+
+    #[test]
+    fn content_is_checked_only_while_published() {
+        let day = |d| jiff::civil::date(2026, 11, d);
+        let text = ContentFields {
+            title: "Aktion".into(),
+            body: "Rückgabe binnen 60 Tagen.".into(),
+            valid_from: Some(day(1)),
+            valid_until: Some(day(15)),
+            ..ContentFields::default()
+        };
+        assert!(text.valid_on(day(1)) && text.valid_on(day(15)));
+        assert!(!text.valid_on(day(16)));
+        let backwards = ContentFields {
+            valid_from: Some(day(15)),
+            valid_until: Some(day(1)),
+            ..text
+        };
+        assert_eq!(
+            backwards.validate().expect_err("backwards").0[0].field,
+            "valid_until"
+        );
     }
 
     #[test]

@@ -212,6 +212,24 @@ struct ContentForm {
     url: String,
     language: String,
     body: String,
+    valid_from: String,
+    valid_until: String,
+}
+
+/// A date field of a form: empty is none, anything else must be `YYYY-MM-DD`.
+fn form_date(problems: &mut Problems, field: &str, text: &str) -> Option<jiff::civil::Date> {
+    match text.trim() {
+        "" => None,
+        text => text.parse().map(Some).unwrap_or_else(|_| {
+            problems.push(
+                field,
+                Problem::Invalid {
+                    reason: "not a date (YYYY-MM-DD)".into(),
+                },
+            );
+            None
+        }),
+    }
 }
 
 impl ContentForm {
@@ -223,6 +241,8 @@ impl ContentForm {
             url: f.url.clone(),
             language: f.language.clone(),
             body: f.body.clone(),
+            valid_from: f.valid_from.map(|d| d.to_string()).unwrap_or_default(),
+            valid_until: f.valid_until.map(|d| d.to_string()).unwrap_or_default(),
         }
     }
 
@@ -240,6 +260,8 @@ impl ContentForm {
                 None
             }),
         };
+        let valid_from = form_date(&mut problems, "valid_from", &self.valid_from);
+        let valid_until = form_date(&mut problems, "valid_until", &self.valid_until);
         let fields = ContentFields {
             title: self.title.clone(),
             channel: Some(self.channel.clone()),
@@ -247,6 +269,8 @@ impl ContentForm {
             url: self.url.clone(),
             language: self.language.clone(),
             body: self.body.clone(),
+            valid_from,
+            valid_until,
         };
         match fields.validate() {
             Ok(valid) if problems.is_empty() => Ok(valid),

@@ -18,6 +18,8 @@ CREATE TABLE contents (
     url           TEXT NOT NULL,
     language      TEXT NOT NULL,
     body          TEXT NOT NULL,
+    valid_from    TEXT,
+    valid_until   TEXT,
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL
 );
