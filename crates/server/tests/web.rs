@@ -1258,3 +1258,32 @@ async fn a_broken_mandatory_standard_joins_the_weaknesses_of_its_touchpoint() {
     let stored = server.store.findings().await.expect("findings");
     assert_eq!(stored.len(), 1, "{stored:?}");
 }
+
+#[tokio::test]
+async fn only_published_texts_are_checked_and_dates_are_validated() {
+    let server = Server::start().await;
+    let (status, _, _) = fetch(server.post("/guideline").form(&[("document", GUIDELINE)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, body) = fetch(server.post("/content").form(&[
+        ("title", "Alte Aktion"),
+        ("body", "Rückgabe binnen 14 Tagen."),
+        ("valid_until", "31.12.2025"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("id=\"valid_until-error\""), "{body}");
+    assert!(server.store.contents().await.expect("contents").is_empty());
+
+    let (status, _, body) = fetch(server.post("/content").form(&[
+        ("title", "Alte Aktion"),
+        ("body", "Rückgabe binnen 14 Tagen."),
+        ("valid_until", "2025-12-31"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    fetch(server.post("/consistency/run")).await;
+    assert!(
+        server.store.findings().await.expect("findings").is_empty(),
+        "a text no longer published contradicts nothing"
+    );
+}
