@@ -13,7 +13,7 @@ use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::{Problem, Problems};
 use touchpoints_store::StoreError;
 
-use super::{Page, form_problems};
+use super::{Page, form_problems, optional};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -218,18 +218,7 @@ struct ContentForm {
 
 /// A date field of a form: empty is none, anything else must be `YYYY-MM-DD`.
 fn form_date(problems: &mut Problems, field: &str, text: &str) -> Option<jiff::civil::Date> {
-    match text.trim() {
-        "" => None,
-        text => text.parse().map(Some).unwrap_or_else(|_| {
-            problems.push(
-                field,
-                Problem::Invalid {
-                    reason: "not a date (YYYY-MM-DD)".into(),
-                },
-            );
-            None
-        }),
-    }
+    optional(problems, field, text, |_| "not a date (YYYY-MM-DD)".into())
 }
 
 impl ContentForm {
@@ -248,18 +237,9 @@ impl ContentForm {
 
     fn validate(&self) -> Result<ContentFields, Problems> {
         let mut problems = Problems::default();
-        let touchpoint_id = match self.touchpoint_id.trim() {
-            "" => None,
-            text => text.parse().map(Some).unwrap_or_else(|_| {
-                problems.push(
-                    "touchpoint_id",
-                    Problem::Invalid {
-                        reason: "not a touchpoint".into(),
-                    },
-                );
-                None
-            }),
-        };
+        let touchpoint_id = optional(&mut problems, "touchpoint_id", &self.touchpoint_id, |_| {
+            "not a touchpoint".into()
+        });
         let valid_from = form_date(&mut problems, "valid_from", &self.valid_from);
         let valid_until = form_date(&mut problems, "valid_until", &self.valid_until);
         let fields = ContentFields {

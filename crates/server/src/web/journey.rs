@@ -67,12 +67,6 @@ async fn journey(
             _ => stages.push((stage, 1)),
         }
     }
-    let mut groups = std::collections::BTreeSet::new();
-    let mut regions = std::collections::BTreeSet::new();
-    for t in &all {
-        groups.extend(t.fields.target_groups.iter().cloned());
-        regions.extend(t.fields.regions.iter().cloned());
-    }
     let counts = Status::ALL.map(|s| {
         (
             s.as_str(),
@@ -89,8 +83,7 @@ async fn journey(
         total => all.len(),
         shown => shown.len(),
         counts => Serde(counts),
-        groups => Serde(groups),
-        regions => Serde(regions),
+        choices => super::touchpoints::choices(&all),
         filter => Serde(form),
         statuses => Serde(Status::ALL.map(Status::as_str)),},
     )

@@ -427,6 +427,28 @@ pub fn set_cookie(response: &mut Response, cookie: &str) {
     }
 }
 
+/// An optional form field that must parse as `T`: empty is `None`; anything else that does
+/// not parse is a problem named `reason` for the field.
+fn optional<T: std::str::FromStr>(
+    problems: &mut Problems,
+    field: &str,
+    text: &str,
+    reason: impl FnOnce(&str) -> String,
+) -> Option<T> {
+    match text.trim() {
+        "" => None,
+        text => text.parse().map(Some).unwrap_or_else(|_| {
+            problems.push(
+                field,
+                touchpoints_core::Problem::Invalid {
+                    reason: reason(text),
+                },
+            );
+            None
+        }),
+    }
+}
+
 /// Splits a comma- or semicolon-separated form field into labels.
 fn split_labels(text: &str) -> Vec<String> {
     text.split([',', ';'])

@@ -21,7 +21,7 @@ use touchpoints_store::{
     StoryFields,
 };
 
-use super::{Page, form_problems};
+use super::{Page, form_problems, optional};
 use crate::AppState;
 use crate::i18n::Lang;
 
@@ -341,18 +341,7 @@ fn split_phrases(text: &str) -> Vec<String> {
 }
 
 fn parse_id(problems: &mut Problems, field: &str, text: &str) -> Option<i64> {
-    match text.trim() {
-        "" => None,
-        text => text.parse().map(Some).unwrap_or_else(|_| {
-            problems.push(
-                field,
-                Problem::Invalid {
-                    reason: format!("\"{text}\" is no id"),
-                },
-            );
-            None
-        }),
-    }
+    optional(problems, field, text, |text| format!("\"{text}\" is no id"))
 }
 
 impl StandardForm {

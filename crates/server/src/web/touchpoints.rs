@@ -73,7 +73,7 @@ impl FilterForm {
 }
 
 /// Distinct values of owners, target groups and regions, sorted, for the filter choices.
-fn choices(touchpoints: &[touchpoints_core::Touchpoint]) -> minijinja::Value {
+pub(super) fn choices(touchpoints: &[touchpoints_core::Touchpoint]) -> minijinja::Value {
     let mut owners = std::collections::BTreeSet::new();
     let mut groups = std::collections::BTreeSet::new();
     let mut regions = std::collections::BTreeSet::new();
