@@ -10,6 +10,7 @@ pub mod consistency;
 pub mod demo;
 pub mod history;
 pub mod journey;
+pub mod kpi;
 pub mod problem;
 pub mod standards;
 pub mod touchpoint;

@@ -1,0 +1,1 @@
+//! Survey and customer KPIs by their standard definitions, from mergeable counts.
