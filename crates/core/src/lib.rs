@@ -7,12 +7,15 @@ pub mod access;
 pub mod audit;
 pub mod catalog;
 pub mod consistency;
+pub mod dashboard;
 pub mod demo;
 pub mod history;
 pub mod journey;
 pub mod kpi;
 pub mod problem;
+pub mod records;
 pub mod standards;
+pub mod survey;
 pub mod touchpoint;
 pub mod transfer;
 

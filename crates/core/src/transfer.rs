@@ -93,7 +93,7 @@ pub struct RowProblem {
 }
 
 impl RowProblem {
-    fn new(row: usize, column: impl Into<String>, problem: Problem) -> Self {
+    pub(crate) fn new(row: usize, column: impl Into<String>, problem: Problem) -> Self {
         let message = problem.to_string();
         RowProblem {
             row,
@@ -136,7 +136,7 @@ pub fn parse(
 
 /// Windows tools (Excel's "CSV UTF-8", Notepad) start files with a byte order mark, which
 /// would otherwise become part of the first header name or break the JSON syntax.
-fn strip_bom(bytes: &[u8]) -> &[u8] {
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
@@ -438,7 +438,7 @@ fn join_list(labels: &[String]) -> String {
 
 /// German Excel separates cells with `;` (the comma is the decimal separator there); everyone
 /// else uses `,`. Only the header line is looked at, as it holds no free text.
-fn detect_delimiter(bytes: &[u8]) -> u8 {
+pub(crate) fn detect_delimiter(bytes: &[u8]) -> u8 {
     let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     if header.contains(&b';') && !header.contains(&b',') {
         b';'
@@ -458,7 +458,7 @@ fn line_breaks_in(record: &csv::ByteRecord) -> usize {
 
 /// The line a record starts on. The csv reader gives the position where it started looking,
 /// which lies before any blank lines it skipped; those still are rows in a spreadsheet.
-fn start_line(bytes: &[u8], position: &csv::Position) -> usize {
+pub(crate) fn start_line(bytes: &[u8], position: &csv::Position) -> usize {
     let from = usize::try_from(position.byte()).unwrap_or(usize::MAX);
     let skipped = bytes
         .get(from..)
@@ -656,7 +656,7 @@ fn csv_column(p: &FieldProblem) -> (String, String) {
 
 /// The csv reader fails only on I/O, which a byte slice does not have, or on UTF-8 and
 /// record lengths, which this module checks itself; reported rather than trusted.
-fn csv_error(error: &csv::Error) -> RowProblem {
+pub(crate) fn csv_error(error: &csv::Error) -> RowProblem {
     let row = error
         .position()
         .and_then(|p| usize::try_from(p.line()).ok())
@@ -685,7 +685,7 @@ pub fn write_csv(items: &[TouchpointFields]) -> Vec<u8> {
 /// leading `'`, which spreadsheets show as text (OWASP: CSV injection); [`undefuse`] takes it
 /// off again on import, so an export imports back unchanged. Text that itself starts with `'`
 /// before such a character gets one more, so the round trip stays exact.
-fn defuse(cell: Cow<'_, str>) -> Cow<'_, str> {
+pub(crate) fn defuse(cell: Cow<'_, str>) -> Cow<'_, str> {
     if formula_like(&cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
@@ -707,7 +707,7 @@ fn undefuse(text: &str) -> &str {
 
 /// Writes one record, quoting as RFC 4180 asks. Done by hand rather than with `csv::Writer`
 /// because that one returns errors that cannot happen when writing to memory.
-fn write_csv_record<'a>(out: &mut String, cells: impl Iterator<Item = Cow<'a, str>>) {
+pub(crate) fn write_csv_record<'a>(out: &mut String, cells: impl Iterator<Item = Cow<'a, str>>) {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
             out.push(',');

@@ -21,8 +21,10 @@ use touchpoints_core::audit::{AuditEntry, AuditFilter};
 use touchpoints_core::consistency::check::Finding;
 use touchpoints_core::consistency::guideline::Guideline;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
+use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::history::HistoryEntry;
 use touchpoints_core::standards::{Interaction, Measure, Standard};
+use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
 use touchpoints_core::{
     ApiToken, Catalog, Channel, Phase, Role, Scope, Subject, Touchpoint, TouchpointFields,
     TouchpointFilter, User,
@@ -54,9 +56,15 @@ pub struct ImportSummary {
 
 /// The persistence interface: every part below, on one database. Implementations are cheap
 /// to share (`Arc<dyn Store>`).
-pub trait Store: Inventory + Accounts + AuditLog + PersonalData + Library + Standards {}
+pub trait Store:
+    Inventory + Accounts + AuditLog + PersonalData + Library + Standards + Surveys
+{
+}
 
-impl<T: Inventory + Accounts + AuditLog + PersonalData + Library + Standards> Store for T {}
+impl<T: Inventory + Accounts + AuditLog + PersonalData + Library + Standards + Surveys> Store
+    for T
+{
+}
 
 /// Touchpoints and the catalog they are filed under. Every write names its actor and is
 /// recorded in the audit log in the same transaction.
@@ -418,6 +426,145 @@ pub trait Standards: Send + Sync + 'static {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<StoredInteraction>>;
+}
+
+/// A survey as stored, with the short code of its public page (`/s/{slug}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredSurvey {
+    pub id: i64,
+    pub slug: String,
+    #[serde(flatten)]
+    pub fields: SurveyFields,
+    /// Answers recorded through this survey.
+    pub responses: u64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// An answer as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredResponse {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: ResponseFields,
+}
+
+/// Which answers to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseFilter {
+    pub touchpoint_id: Option<i64>,
+    /// Only answers with a comment.
+    pub with_comment: bool,
+    pub from: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+}
+
+/// The roll-up a dashboard query reads: days for day and week views, months for the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    Day,
+    Month,
+}
+
+/// The customer base's changes and the revenue of one day of the organisation's calendar.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CustomerDay {
+    pub day: jiff::civil::Date,
+    pub gained: i64,
+    pub lost: i64,
+    pub revenue_cents: i64,
+    pub purchases: i64,
+}
+
+/// The time zone the organisation's days, weeks and months are counted in until an admin
+/// sets another.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Berlin";
+
+/// Surveys, their answers and customer events, with the roll-ups that dashboards read
+/// instead of scanning answers: counts per score by metric, day (and month), touchpoint and
+/// channel; customers gained and lost and revenue per day. The roll-ups change in the same
+/// transaction as what they count, so they are never behind.
+#[async_trait]
+pub trait Surveys: Send + Sync + 'static {
+    /// Every survey, by touchpoint, metric and id.
+    async fn surveys(&self) -> Result<Vec<StoredSurvey>>;
+    async fn survey(&self, id: i64) -> Result<StoredSurvey>;
+    async fn survey_by_slug(&self, slug: &str) -> Result<StoredSurvey>;
+    /// An unknown touchpoint or channel is invalid input naming `touchpoint_id` / `channel`;
+    /// a slug already taken is a conflict naming `slug`. Audit `survey.create`.
+    async fn create_survey(
+        &self,
+        slug: &str,
+        fields: &SurveyFields,
+        actor: &str,
+    ) -> Result<StoredSurvey>;
+    /// Audit `survey.update`.
+    async fn update_survey(
+        &self,
+        id: i64,
+        fields: &SurveyFields,
+        actor: &str,
+    ) -> Result<StoredSurvey>;
+    /// Its answers stay, without a survey. Audit `survey.delete`.
+    async fn delete_survey(&self, id: i64, actor: &str) -> Result<()>;
+
+    /// Stores answers, all or none, and counts them into the roll-ups in the same
+    /// transaction. An answer whose `external_id` is already stored (or repeated in the
+    /// batch) is skipped and counted as unchanged, so a retried delivery changes nothing.
+    /// Unknown touchpoints, surveys and channels are invalid input naming
+    /// `[row].touchpoint_id` etc. (rows from 0). `actor` is `None` for the public survey page,
+    /// whose answers are data rather than staff changes and are not audited one by one;
+    /// otherwise audit `responses.import` with "N answers".
+    async fn record_responses(
+        &self,
+        responses: &[ResponseFields],
+        actor: Option<&str>,
+    ) -> Result<ImportSummary>;
+    /// Matching answers, newest first, at most `limit`.
+    async fn responses(&self, filter: &ResponseFilter, limit: u32) -> Result<Vec<StoredResponse>>;
+    /// Every answer in the order stored, a page at a time: those with an id above
+    /// `after_id`, at most `limit`. For exports of any size.
+    async fn response_page(&self, after_id: i64, limit: u32) -> Result<Vec<StoredResponse>>;
+    /// Customer events with their ids, like [`Surveys::response_page`].
+    async fn customer_event_page(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, CustomerEventFields)>>;
+    /// Roll-up rows of every metric with a bucket in `[from, until)`; months are keyed by
+    /// their first day.
+    async fn tallies(
+        &self,
+        resolution: Resolution,
+        from: jiff::civil::Date,
+        until: jiff::civil::Date,
+    ) -> Result<Vec<TallyRow>>;
+
+    /// Stores customer events, all or none, and updates the customer base and revenue per day
+    /// in the same transaction; events may arrive out of order. A known `external_id` is
+    /// skipped. Audit `customer_events.import` with "N events".
+    async fn record_customer_events(
+        &self,
+        events: &[CustomerEventFields],
+        actor: &str,
+    ) -> Result<ImportSummary>;
+    /// Days in `[from, until)` on which something changed, in order.
+    async fn customer_days(
+        &self,
+        from: jiff::civil::Date,
+        until: jiff::civil::Date,
+    ) -> Result<Vec<CustomerDay>>;
+    /// Customers in the customer base at the start of `day`.
+    async fn customers_before(&self, day: jiff::civil::Date) -> Result<i64>;
+
+    /// The IANA name of the organisation's time zone ([`DEFAULT_TIME_ZONE`] until set).
+    async fn time_zone(&self) -> Result<String>;
+    /// Sets the time zone and recounts every roll-up in it, in one transaction. An unknown
+    /// zone is invalid input naming `time_zone`. Audit `settings.time_zone`.
+    async fn set_time_zone(&self, name: &str, actor: &str) -> Result<()>;
+    /// Recounts every roll-up from the answers and events themselves. Audit
+    /// `rollups.rebuild`.
+    async fn rebuild_rollups(&self, actor: &str) -> Result<()>;
 }
 
 /// The migrations of one backend as (version, description, SQL), applied in order.

@@ -50,6 +50,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "standards",
         include_str!("../migrations/postgres/0004_standards.sql"),
     ),
+    (
+        5,
+        "surveys",
+        include_str!("../migrations/postgres/0005_surveys.sql"),
+    ),
 ];
 
 // The same SQL, compiled against this backend's `Db`: see sql.rs.
@@ -68,6 +73,9 @@ mod sql_library;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_standards.rs"]
 mod sql_standards;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_surveys.rs"]
+mod sql_surveys;
 
 pub use sql::SqlStore as PostgresStore;
 

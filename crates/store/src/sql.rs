@@ -861,6 +861,16 @@ impl Inventory for SqlStore {
     async fn delete_touchpoint(&self, id: i64, actor: &str) -> Result<()> {
         let mut tx = self.begin().await?;
         let before = load_touchpoint_for_update(&mut tx, id).await?;
+        // Survey answers are measurements of the past: a touchpoint that has them is retired,
+        // not deleted, so that the dashboard's history stays whole.
+        let answers: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE touchpoint_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if answers > 0 {
+            return Err(StoreError::in_use("responses", answers.unsigned_abs()));
+        }
         let now = now();
         sqlx::query("DELETE FROM touchpoints WHERE id = $1")
             .bind(id)

@@ -672,6 +672,111 @@ const PLACES: &[Place] = &[
             })
         },
     },
+    Place {
+        name: "survey_responses",
+        export: |conn, subject| {
+            Box::pin(async move {
+                let Subject::Customer(reference) = subject else {
+                    return Ok(serde_json::Value::Null);
+                };
+                let rows: Vec<(i64, String, i32, String, i64)> = sqlx::query_as(
+                    "SELECT touchpoint_id, metric, score, comment, answered_at FROM responses \
+                     WHERE customer_ref = $1 ORDER BY answered_at, id",
+                )
+                .bind(reference.trim())
+                .fetch_all(&mut *conn)
+                .await?;
+                if rows.is_empty() {
+                    return Ok(serde_json::Value::Null);
+                }
+                rows.into_iter()
+                    .map(|(touchpoint_id, metric, score, comment, at)| {
+                        Ok(serde_json::json!({
+                            "touchpoint_id": touchpoint_id,
+                            "metric": metric,
+                            "score": score,
+                            "comment": comment,
+                            "answered_at": instant("responses", at)?.to_string(),
+                        }))
+                    })
+                    .collect::<Result<Vec<_>>>()
+                    .map(serde_json::Value::Array)
+            })
+        },
+        // The scores stay, so the KPIs of the past do not change; who answered and what they
+        // wrote go.
+        erase: |conn, subject, _| {
+            Box::pin(async move {
+                let Subject::Customer(reference) = subject else {
+                    return Ok(0);
+                };
+                Ok(sqlx::query(
+                    "UPDATE responses SET customer_ref = NULL, comment = '' WHERE customer_ref = $1",
+                )
+                .bind(reference.trim())
+                .execute(&mut *conn)
+                .await?
+                .rows_affected())
+            })
+        },
+    },
+    Place {
+        name: "customer_events",
+        export: |conn, subject| {
+            Box::pin(async move {
+                let Subject::Customer(reference) = subject else {
+                    return Ok(serde_json::Value::Null);
+                };
+                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                    "SELECT kind, at, amount_cents FROM customer_events \
+                     WHERE customer_ref = $1 ORDER BY at, id",
+                )
+                .bind(reference.trim())
+                .fetch_all(&mut *conn)
+                .await?;
+                if rows.is_empty() {
+                    return Ok(serde_json::Value::Null);
+                }
+                rows.into_iter()
+                    .map(|(kind, at, amount_cents)| {
+                        Ok(serde_json::json!({
+                            "kind": kind,
+                            "at": instant("customer_events", at)?.to_string(),
+                            "amount_cents": amount_cents,
+                        }))
+                    })
+                    .collect::<Result<Vec<_>>>()
+                    .map(serde_json::Value::Array)
+            })
+        },
+        // The events stay under a pseudonym, so that retention and revenue of the past keep
+        // their counts and a recount of the roll-ups still sees one customer.
+        erase: |conn, subject, _| {
+            Box::pin(async move {
+                let Subject::Customer(reference) = subject else {
+                    return Ok(0);
+                };
+                let first: Option<i64> = sqlx::query_scalar(
+                    "SELECT MIN(id) FROM customer_events WHERE customer_ref = $1",
+                )
+                .bind(reference.trim())
+                .fetch_one(&mut *conn)
+                .await?;
+                let Some(first) = first else {
+                    return Ok(0);
+                };
+                Ok(sqlx::query(
+                    "UPDATE customer_events SET customer_ref = $1, external_id = NULL \
+                     WHERE customer_ref = $2",
+                )
+                .bind(format!("erased-customer:{first}"))
+                .bind(reference.trim())
+                .execute(&mut *conn)
+                .await?
+                .rows_affected())
+            })
+        },
+    },
 ];
 
 /// The recorded interactions of a customer. Until customer profiles exist, a customer is

@@ -3127,3 +3127,8 @@ async fn a_customers_interactions_are_exported_and_erased(store: &dyn Store) {
         Err(StoreError::NotFound { .. })
     ));
 }
+
+// Behaviours of one part of the store, kept in files of their own; the macro above must come
+// first.
+#[path = "suite/surveys.rs"]
+mod surveys;

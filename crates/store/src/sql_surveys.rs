@@ -1,0 +1,1023 @@
+//! Surveys, answers, customer events and their roll-ups in SQL, compiled once per backend like
+//! `sql.rs`.
+//!
+//! The roll-ups are what makes dashboards fast on years of answers: a write counts its
+//! answers into per-day and per-month rows of counts per score in the same transaction, and
+//! a dashboard reads a few thousand of those rows instead of millions of answers. Counts
+//! merge exactly, so the roll-ups give the very numbers a scan of every answer would.
+
+use std::collections::{HashMap, HashSet};
+
+use async_trait::async_trait;
+use futures::TryStreamExt;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use sqlx::{AssertSqlSafe, QueryBuilder};
+use touchpoints_core::dashboard::TallyRow;
+use touchpoints_core::kpi::{
+    self, CustomerEventKind, Membership, Metric, Tally, day_from_number, day_number,
+};
+use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
+use touchpoints_core::{Problem, Problems};
+
+use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql_audit::audit;
+use super::{Db, LOCK_ROW};
+use crate::{
+    CustomerDay, DEFAULT_TIME_ZONE, ImportSummary, Resolution, ResponseFilter, Result, StoreError,
+    StoredResponse, StoredSurvey, Surveys,
+};
+
+/// Rows per multi-row INSERT: well under both backends' limit of bound parameters.
+const INSERT_CHUNK: usize = 1_000;
+
+const TIME_ZONE_KEY: &str = "time_zone";
+
+#[derive(sqlx::FromRow)]
+struct SurveyRow {
+    id: i64,
+    slug: String,
+    touchpoint_id: i64,
+    metric: String,
+    channel: Option<String>,
+    question_de: String,
+    question_en: String,
+    follow_up_de: String,
+    follow_up_en: String,
+    active: i32,
+    created_at: i64,
+    updated_at: i64,
+    responses: i64,
+}
+
+const SURVEY_SELECT: &str = "SELECT s.id, s.slug, s.touchpoint_id, s.metric, s.channel, \
+     s.question_de, s.question_en, s.follow_up_de, s.follow_up_en, s.active, s.created_at, \
+     s.updated_at, (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) AS responses \
+     FROM surveys s";
+
+fn metric(table: &'static str, text: &str) -> Result<Metric> {
+    Metric::parse(text).ok_or_else(|| corrupt(table, format!("metric {text}")))
+}
+
+impl SurveyRow {
+    fn into_survey(self) -> Result<StoredSurvey> {
+        Ok(StoredSurvey {
+            id: self.id,
+            slug: self.slug,
+            fields: SurveyFields {
+                touchpoint_id: self.touchpoint_id,
+                metric: metric("surveys", &self.metric)?,
+                channel: self.channel,
+                question_de: self.question_de,
+                question_en: self.question_en,
+                follow_up_de: self.follow_up_de,
+                follow_up_en: self.follow_up_en,
+                active: self.active != 0,
+            },
+            responses: self.responses.unsigned_abs(),
+            created_at: instant("surveys", self.created_at)?,
+            updated_at: instant("surveys", self.updated_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ResponseRow {
+    id: i64,
+    external_id: Option<String>,
+    survey_id: Option<i64>,
+    touchpoint_id: i64,
+    metric: String,
+    score: i32,
+    comment: String,
+    answered_at: i64,
+    channel: String,
+    customer_ref: Option<String>,
+}
+
+impl ResponseRow {
+    fn into_response(self) -> Result<StoredResponse> {
+        Ok(StoredResponse {
+            id: self.id,
+            fields: ResponseFields {
+                touchpoint_id: self.touchpoint_id,
+                survey_id: self.survey_id,
+                metric: metric("responses", &self.metric)?,
+                score: u8::try_from(self.score)
+                    .map_err(|_| corrupt("responses", format!("score {}", self.score)))?,
+                comment: self.comment,
+                answered_at: instant("responses", self.answered_at)?,
+                channel: Some(self.channel),
+                customer_ref: self.customer_ref,
+                external_id: self.external_id,
+            },
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TallyDbRow {
+    metric: String,
+    day: i32,
+    touchpoint_id: i64,
+    channel: String,
+    c0: i64,
+    c1: i64,
+    c2: i64,
+    c3: i64,
+    c4: i64,
+    c5: i64,
+    c6: i64,
+    c7: i64,
+    c8: i64,
+    c9: i64,
+    c10: i64,
+}
+
+impl TallyDbRow {
+    fn into_row(self, table: &'static str) -> Result<TallyRow> {
+        let counts = [
+            self.c0, self.c1, self.c2, self.c3, self.c4, self.c5, self.c6, self.c7, self.c8,
+            self.c9, self.c10,
+        ];
+        Ok(TallyRow {
+            metric: metric(table, &self.metric)?,
+            bucket: day_from_number(self.day)
+                .ok_or_else(|| corrupt(table, format!("day {}", self.day)))?,
+            touchpoint_id: self.touchpoint_id,
+            channel: self.channel,
+            tally: Tally {
+                counts: counts.map(i64::unsigned_abs),
+            },
+        })
+    }
+}
+
+/// A roll-up row's identity: metric, day number, touchpoint, channel.
+type TallyKey = (Metric, i32, i64, String);
+
+/// The day of the month a day falls in, as the month roll-up keys it.
+fn month_of(day: Date) -> Date {
+    day.first_of_month()
+}
+
+async fn time_zone_name(conn: &mut Conn) -> Result<String> {
+    let name: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(TIME_ZONE_KEY)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(name.unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned()))
+}
+
+async fn organisation_time_zone(conn: &mut Conn) -> Result<TimeZone> {
+    let name = time_zone_name(conn).await?;
+    TimeZone::get(&name).map_err(|e| corrupt("settings", format!("time zone {name}: {e}")))
+}
+
+/// Adds counts to roll-up rows, creating them where missing.
+async fn add_tallies(
+    conn: &mut Conn,
+    table: &'static str,
+    tallies: &HashMap<TallyKey, Tally>,
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO {table} (metric, day, touchpoint_id, channel, \
+         c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         ON CONFLICT (metric, day, touchpoint_id, channel) DO UPDATE SET {}",
+        (0..=10)
+            .map(|i| format!("c{i} = {table}.c{i} + excluded.c{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for ((metric, day, touchpoint_id, channel), tally) in tallies {
+        let mut query = sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(metric.as_str())
+            .bind(day)
+            .bind(touchpoint_id)
+            .bind(channel);
+        for count in tally.counts {
+            query = query.bind(i64::try_from(count).unwrap_or(i64::MAX));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Counts answers into day and month roll-up keys.
+#[derive(Default)]
+struct Rollups {
+    days: HashMap<TallyKey, Tally>,
+    months: HashMap<TallyKey, Tally>,
+}
+
+impl Rollups {
+    fn count(&mut self, metric: Metric, day: Date, touchpoint_id: i64, channel: &str, score: u8) {
+        self.days
+            .entry((metric, day_number(day), touchpoint_id, channel.to_owned()))
+            .or_default()
+            .add(score);
+        self.months
+            .entry((
+                metric,
+                day_number(month_of(day)),
+                touchpoint_id,
+                channel.to_owned(),
+            ))
+            .or_default()
+            .add(score);
+    }
+
+    async fn write(&self, conn: &mut Conn) -> Result<()> {
+        add_tallies(conn, "response_days", &self.days).await?;
+        add_tallies(conn, "response_months", &self.months).await
+    }
+}
+
+/// The external ids among `ids` already stored in `table`.
+async fn known_external_ids(
+    conn: &mut Conn,
+    table: &'static str,
+    ids: &[&str],
+) -> Result<HashSet<String>> {
+    let mut known = HashSet::new();
+    for chunk in ids.chunks(INSERT_CHUNK) {
+        let mut query: QueryBuilder<Db> = QueryBuilder::new(format!(
+            "SELECT external_id FROM {table} WHERE external_id IN ("
+        ));
+        let mut list = query.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        let found: Vec<String> = query.build_query_scalar().fetch_all(&mut *conn).await?;
+        known.extend(found);
+    }
+    Ok(known)
+}
+
+/// Which items of a batch to store: not those whose external id is stored already or came
+/// earlier in the batch.
+async fn fresh_items<'a, T>(
+    conn: &mut Conn,
+    table: &'static str,
+    items: &'a [T],
+    external_id: impl Fn(&T) -> Option<&str>,
+) -> Result<Vec<&'a T>> {
+    let ids: Vec<&str> = items.iter().filter_map(&external_id).collect();
+    let mut seen = if ids.is_empty() {
+        HashSet::new()
+    } else {
+        known_external_ids(conn, table, &ids).await?
+    };
+    Ok(items
+        .iter()
+        .filter(|item| match external_id(item) {
+            Some(id) => seen.insert(id.to_owned()),
+            None => true,
+        })
+        .collect())
+}
+
+/// Customers gained and lost per day number.
+type Memberships = HashMap<i32, (i64, i64)>;
+
+fn count_memberships(
+    into: &mut Memberships,
+    events: &[(Timestamp, CustomerEventKind)],
+    tz: &TimeZone,
+    sign: i64,
+) {
+    for (day, membership) in kpi::memberships(events, tz) {
+        let entry = into.entry(day_number(day)).or_default();
+        match membership {
+            Membership::Gained => entry.0 += sign,
+            Membership::Lost => entry.1 += sign,
+        }
+    }
+}
+
+#[derive(Default)]
+struct CustomerDeltas {
+    memberships: Memberships,
+    /// Revenue in cents and purchases per day number.
+    revenue: HashMap<i32, (i64, i64)>,
+}
+
+impl CustomerDeltas {
+    async fn write(&self, conn: &mut Conn) -> Result<()> {
+        let mut days: HashSet<i32> = self.memberships.keys().copied().collect();
+        days.extend(self.revenue.keys());
+        for day in days {
+            let (gained, lost) = self.memberships.get(&day).copied().unwrap_or_default();
+            let (revenue, purchases) = self.revenue.get(&day).copied().unwrap_or_default();
+            if (gained, lost, revenue, purchases) == (0, 0, 0, 0) {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO customer_days (day, gained, lost, revenue_cents, purchases) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO UPDATE SET \
+                 gained = customer_days.gained + excluded.gained, \
+                 lost = customer_days.lost + excluded.lost, \
+                 revenue_cents = customer_days.revenue_cents + excluded.revenue_cents, \
+                 purchases = customer_days.purchases + excluded.purchases",
+            )
+            .bind(day)
+            .bind(gained)
+            .bind(lost)
+            .bind(revenue)
+            .bind(purchases)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+fn event_kind(text: &str) -> Result<CustomerEventKind> {
+    CustomerEventKind::parse(text).ok_or_else(|| corrupt("customer_events", format!("kind {text}")))
+}
+
+/// The stored events of these customers, by customer.
+async fn events_of(
+    conn: &mut Conn,
+    customers: &[&str],
+) -> Result<HashMap<String, Vec<(Timestamp, CustomerEventKind)>>> {
+    let mut events: HashMap<String, Vec<(Timestamp, CustomerEventKind)>> = HashMap::new();
+    for chunk in customers.chunks(INSERT_CHUNK) {
+        let mut query: QueryBuilder<Db> = QueryBuilder::new(
+            "SELECT customer_ref, at, kind FROM customer_events WHERE customer_ref IN (",
+        );
+        let mut list = query.separated(", ");
+        for customer in chunk {
+            list.push_bind(*customer);
+        }
+        query.push(")");
+        let rows: Vec<(String, i64, String)> = query.build_query_as().fetch_all(&mut *conn).await?;
+        for (customer, at, kind) in rows {
+            events
+                .entry(customer)
+                .or_default()
+                .push((instant("customer_events", at)?, event_kind(&kind)?));
+        }
+    }
+    Ok(events)
+}
+
+/// Recounts every roll-up from the answers and events, in the organisation's time zone.
+async fn recount(conn: &mut Conn) -> Result<()> {
+    let tz = organisation_time_zone(conn).await?;
+    for table in ["response_days", "response_months", "customer_days"] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    let mut rollups = Rollups::default();
+    {
+        let mut rows = sqlx::query_as::<_, (String, i32, i64, String, i64)>(
+            "SELECT metric, score, touchpoint_id, channel, answered_at FROM responses",
+        )
+        .fetch(&mut *conn);
+        while let Some((metric_text, score, touchpoint_id, channel, at)) = rows.try_next().await? {
+            let day = kpi::local_day(instant("responses", at)?, &tz);
+            let score =
+                u8::try_from(score).map_err(|_| corrupt("responses", format!("score {score}")))?;
+            rollups.count(
+                metric("responses", &metric_text)?,
+                day,
+                touchpoint_id,
+                &channel,
+                score,
+            );
+        }
+    }
+    rollups.write(conn).await?;
+
+    let mut deltas = CustomerDeltas::default();
+    {
+        let mut rows = sqlx::query_as::<_, (String, i64, String, i64)>(
+            "SELECT customer_ref, at, kind, amount_cents FROM customer_events \
+             ORDER BY customer_ref",
+        )
+        .fetch(&mut *conn);
+        let mut current: Option<String> = None;
+        let mut events: Vec<(Timestamp, CustomerEventKind)> = Vec::new();
+        while let Some((customer, at, kind, amount)) = rows.try_next().await? {
+            if current.as_deref() != Some(customer.as_str()) {
+                count_memberships(&mut deltas.memberships, &events, &tz, 1);
+                events.clear();
+                current = Some(customer);
+            }
+            let at = instant("customer_events", at)?;
+            let kind = event_kind(&kind)?;
+            if kind == CustomerEventKind::Purchase {
+                let entry = deltas
+                    .revenue
+                    .entry(day_number(kpi::local_day(at, &tz)))
+                    .or_default();
+                entry.0 += amount;
+                entry.1 += 1;
+            }
+            events.push((at, kind));
+        }
+        count_memberships(&mut deltas.memberships, &events, &tz, 1);
+    }
+    deltas.write(conn).await
+}
+
+/// Reports unknown references of answers as field problems naming their row.
+struct References {
+    touchpoint_channels: HashMap<i64, String>,
+    surveys: HashMap<i64, (i64, Option<String>)>,
+    channels: Vec<String>,
+}
+
+impl References {
+    async fn load(conn: &mut Conn) -> Result<References> {
+        let touchpoint_channels =
+            sqlx::query_as::<_, (i64, String)>("SELECT id, channel FROM touchpoints")
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .collect();
+        let surveys = sqlx::query_as::<_, (i64, i64, Option<String>)>(
+            "SELECT id, touchpoint_id, channel FROM surveys",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, touchpoint, channel)| (id, (touchpoint, channel)))
+        .collect();
+        let channels = sqlx::query_scalar("SELECT key FROM channels ORDER BY key")
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok(References {
+            touchpoint_channels,
+            surveys,
+            channels,
+        })
+    }
+
+    /// The channel an answer is recorded under, or the problems of its references.
+    fn check(&self, row: usize, response: &ResponseFields, problems: &mut Problems) -> String {
+        let mut channel = response.channel.clone();
+        if let Some(survey) = response.survey_id {
+            match self.surveys.get(&survey) {
+                None => problems.push(
+                    format!("[{row}].survey_id"),
+                    Problem::Invalid {
+                        reason: format!("no survey has the id {survey}"),
+                    },
+                ),
+                Some((touchpoint, _)) if *touchpoint != response.touchpoint_id => problems.push(
+                    format!("[{row}].survey_id"),
+                    Problem::Invalid {
+                        reason: format!(
+                            "survey {survey} belongs to touchpoint {touchpoint}, not {}",
+                            response.touchpoint_id
+                        ),
+                    },
+                ),
+                Some((_, survey_channel)) => {
+                    channel = channel.or_else(|| survey_channel.clone());
+                }
+            }
+        }
+        match self.touchpoint_channels.get(&response.touchpoint_id) {
+            None => {
+                problems.push(
+                    format!("[{row}].touchpoint_id"),
+                    Problem::Invalid {
+                        reason: format!("no touchpoint has the id {}", response.touchpoint_id),
+                    },
+                );
+                String::new()
+            }
+            Some(touchpoint_channel) => {
+                let channel = channel.unwrap_or_else(|| touchpoint_channel.clone());
+                if !self.channels.contains(&channel) {
+                    problems.push(
+                        format!("[{row}].channel"),
+                        Problem::Unknown {
+                            value: channel.clone(),
+                            allowed: self.channels.clone(),
+                        },
+                    );
+                }
+                channel
+            }
+        }
+    }
+}
+
+async fn check_survey_references(conn: &mut Conn, fields: &SurveyFields) -> Result<()> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM touchpoints WHERE id = $1")
+        .bind(fields.touchpoint_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if found.is_none() {
+        return Err(StoreError::Invalid(Problems::single(
+            "touchpoint_id",
+            Problem::Invalid {
+                reason: format!("no touchpoint has the id {}", fields.touchpoint_id),
+            },
+        )));
+    }
+    if let Some(channel) = &fields.channel {
+        let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM channels ORDER BY key")
+            .fetch_all(&mut *conn)
+            .await?;
+        if !keys.contains(channel) {
+            return Err(StoreError::unknown("channel", channel, keys));
+        }
+    }
+    Ok(())
+}
+
+async fn load_survey(conn: &mut Conn, id: i64) -> Result<StoredSurvey> {
+    sqlx::query_as::<_, SurveyRow>(AssertSqlSafe(format!("{SURVEY_SELECT} WHERE s.id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "survey" })?
+        .into_survey()
+}
+
+fn survey_summary(fields: &SurveyFields) -> String {
+    format!(
+        "{} at touchpoint {}",
+        fields.metric.as_str(),
+        fields.touchpoint_id
+    )
+}
+
+#[async_trait]
+impl Surveys for SqlStore {
+    async fn surveys(&self) -> Result<Vec<StoredSurvey>> {
+        sqlx::query_as::<_, SurveyRow>(AssertSqlSafe(format!(
+            "{SURVEY_SELECT} ORDER BY s.touchpoint_id, s.metric, s.id"
+        )))
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(SurveyRow::into_survey)
+        .collect()
+    }
+
+    async fn survey(&self, id: i64) -> Result<StoredSurvey> {
+        let mut conn = self.pool.acquire().await?;
+        load_survey(&mut conn, id).await
+    }
+
+    async fn survey_by_slug(&self, slug: &str) -> Result<StoredSurvey> {
+        sqlx::query_as::<_, SurveyRow>(AssertSqlSafe(format!("{SURVEY_SELECT} WHERE s.slug = $1")))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "survey" })?
+            .into_survey()
+    }
+
+    async fn create_survey(
+        &self,
+        slug: &str,
+        fields: &SurveyFields,
+        actor: &str,
+    ) -> Result<StoredSurvey> {
+        let mut tx = self.begin().await?;
+        check_survey_references(&mut tx, fields).await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM surveys WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::duplicate("slug", slug));
+        }
+        let now = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO surveys (slug, touchpoint_id, metric, channel, question_de, \
+             question_en, follow_up_de, follow_up_en, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        )
+        .bind(slug)
+        .bind(fields.touchpoint_id)
+        .bind(fields.metric.as_str())
+        .bind(&fields.channel)
+        .bind(&fields.question_de)
+        .bind(&fields.question_en)
+        .bind(&fields.follow_up_de)
+        .bind(&fields.follow_up_en)
+        .bind(i32::from(fields.active))
+        .bind(now.as_microsecond())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "survey.create",
+            "survey",
+            &id.to_string(),
+            &survey_summary(fields),
+        )
+        .await?;
+        let survey = load_survey(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(survey)
+    }
+
+    async fn update_survey(
+        &self,
+        id: i64,
+        fields: &SurveyFields,
+        actor: &str,
+    ) -> Result<StoredSurvey> {
+        let mut tx = self.begin().await?;
+        let found: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT id FROM surveys WHERE id = $1{LOCK_ROW}"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound { entity: "survey" });
+        }
+        check_survey_references(&mut tx, fields).await?;
+        let now = now();
+        sqlx::query(
+            "UPDATE surveys SET touchpoint_id = $1, metric = $2, channel = $3, question_de = $4, \
+             question_en = $5, follow_up_de = $6, follow_up_en = $7, active = $8, updated_at = $9 \
+             WHERE id = $10",
+        )
+        .bind(fields.touchpoint_id)
+        .bind(fields.metric.as_str())
+        .bind(&fields.channel)
+        .bind(&fields.question_de)
+        .bind(&fields.question_en)
+        .bind(&fields.follow_up_de)
+        .bind(&fields.follow_up_en)
+        .bind(i32::from(fields.active))
+        .bind(now.as_microsecond())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "survey.update",
+            "survey",
+            &id.to_string(),
+            &survey_summary(fields),
+        )
+        .await?;
+        let survey = load_survey(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(survey)
+    }
+
+    async fn delete_survey(&self, id: i64, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let survey = load_survey(&mut tx, id).await?;
+        sqlx::query("DELETE FROM surveys WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            "survey.delete",
+            "survey",
+            &id.to_string(),
+            &survey_summary(&survey.fields),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_responses(
+        &self,
+        responses: &[ResponseFields],
+        actor: Option<&str>,
+    ) -> Result<ImportSummary> {
+        let mut tx = self.begin().await?;
+        let references = References::load(&mut tx).await?;
+        let mut problems = Problems::default();
+        let checked: Vec<(&ResponseFields, String)> = responses
+            .iter()
+            .enumerate()
+            .map(|(row, response)| (response, references.check(row, response, &mut problems)))
+            .collect();
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let fresh = fresh_items(&mut tx, "responses", &checked, |(r, _)| {
+            r.external_id.as_deref()
+        })
+        .await?;
+        let tz = organisation_time_zone(&mut tx).await?;
+        let mut rollups = Rollups::default();
+        for chunk in fresh.chunks(INSERT_CHUNK) {
+            let mut query: QueryBuilder<Db> = QueryBuilder::new(
+                "INSERT INTO responses (external_id, survey_id, touchpoint_id, metric, score, \
+                 comment, answered_at, channel, customer_ref) ",
+            );
+            query.push_values(chunk, |mut row, (response, channel)| {
+                row.push_bind(response.external_id.as_deref())
+                    .push_bind(response.survey_id)
+                    .push_bind(response.touchpoint_id)
+                    .push_bind(response.metric.as_str())
+                    .push_bind(i32::from(response.score))
+                    .push_bind(response.comment.as_str())
+                    .push_bind(response.answered_at.as_microsecond())
+                    .push_bind(channel.as_str())
+                    .push_bind(response.customer_ref.as_deref());
+            });
+            query.build().execute(&mut *tx).await?;
+            for (response, channel) in chunk {
+                rollups.count(
+                    response.metric,
+                    kpi::local_day(response.answered_at, &tz),
+                    response.touchpoint_id,
+                    channel,
+                    response.score,
+                );
+            }
+        }
+        rollups.write(&mut tx).await?;
+        let summary = ImportSummary {
+            created: fresh.len(),
+            updated: 0,
+            unchanged: responses.len() - fresh.len(),
+        };
+        if let Some(actor) = actor {
+            audit(
+                &mut tx,
+                now(),
+                actor,
+                "responses.import",
+                "responses",
+                "",
+                &format!("{} answers", summary.created),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn responses(&self, filter: &ResponseFilter, limit: u32) -> Result<Vec<StoredResponse>> {
+        let mut query: QueryBuilder<Db> = QueryBuilder::new(
+            "SELECT id, external_id, survey_id, touchpoint_id, metric, score, comment, \
+             answered_at, channel, customer_ref FROM responses WHERE 1 = 1",
+        );
+        if let Some(touchpoint) = filter.touchpoint_id {
+            query.push(" AND touchpoint_id = ").push_bind(touchpoint);
+        }
+        if filter.with_comment {
+            query.push(" AND comment <> ''");
+        }
+        if let Some(from) = filter.from {
+            query
+                .push(" AND answered_at >= ")
+                .push_bind(from.as_microsecond());
+        }
+        if let Some(until) = filter.until {
+            query
+                .push(" AND answered_at < ")
+                .push_bind(until.as_microsecond());
+        }
+        query
+            .push(" ORDER BY answered_at DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit));
+        query
+            .build_query_as::<ResponseRow>()
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(ResponseRow::into_response)
+            .collect()
+    }
+
+    async fn response_page(&self, after_id: i64, limit: u32) -> Result<Vec<StoredResponse>> {
+        sqlx::query_as::<_, ResponseRow>(
+            "SELECT id, external_id, survey_id, touchpoint_id, metric, score, comment, \
+             answered_at, channel, customer_ref FROM responses WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(ResponseRow::into_response)
+        .collect()
+    }
+
+    async fn customer_event_page(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, CustomerEventFields)>> {
+        let rows: Vec<(i64, Option<String>, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, external_id, customer_ref, kind, at, amount_cents FROM customer_events \
+             WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, external_id, customer_ref, kind, at, amount_cents)| {
+                Ok((
+                    id,
+                    CustomerEventFields {
+                        customer_ref,
+                        kind: event_kind(&kind)?,
+                        at: instant("customer_events", at)?,
+                        amount_cents,
+                        external_id,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    async fn tallies(
+        &self,
+        resolution: Resolution,
+        from: Date,
+        until: Date,
+    ) -> Result<Vec<TallyRow>> {
+        let table = match resolution {
+            Resolution::Day => "response_days",
+            Resolution::Month => "response_months",
+        };
+        let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT metric, day, touchpoint_id, channel, c0, c1, c2, c3, c4, c5, c6, c7, c8, \
+             c9, c10 FROM {table} WHERE day >= $1 AND day < $2"
+        )))
+        .bind(day_number(from))
+        .bind(day_number(until))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|r| r.into_row(table)).collect()
+    }
+
+    async fn record_customer_events(
+        &self,
+        events: &[CustomerEventFields],
+        actor: &str,
+    ) -> Result<ImportSummary> {
+        let mut tx = self.begin().await?;
+        let fresh = fresh_items(&mut tx, "customer_events", events, |e| {
+            e.external_id.as_deref()
+        })
+        .await?;
+        let tz = organisation_time_zone(&mut tx).await?;
+        let mut customers: Vec<&str> = fresh.iter().map(|e| e.customer_ref.as_str()).collect();
+        customers.sort_unstable();
+        customers.dedup();
+        // A customer's part in the roll-ups is recounted from all their events, before and
+        // after, so that an event arriving out of order lands where it belongs.
+        let before = events_of(&mut tx, &customers).await?;
+        let mut after = before.clone();
+        let mut deltas = CustomerDeltas::default();
+        for event in &fresh {
+            after
+                .entry(event.customer_ref.clone())
+                .or_default()
+                .push((event.at, event.kind));
+            if event.kind == CustomerEventKind::Purchase {
+                let entry = deltas
+                    .revenue
+                    .entry(day_number(kpi::local_day(event.at, &tz)))
+                    .or_default();
+                entry.0 += event.amount_cents;
+                entry.1 += 1;
+            }
+        }
+        for (customer, events) in &after {
+            if let Some(old) = before.get(customer) {
+                count_memberships(&mut deltas.memberships, old, &tz, -1);
+            }
+            count_memberships(&mut deltas.memberships, events, &tz, 1);
+        }
+        for chunk in fresh.chunks(INSERT_CHUNK) {
+            let mut query: QueryBuilder<Db> = QueryBuilder::new(
+                "INSERT INTO customer_events (external_id, customer_ref, kind, at, amount_cents) ",
+            );
+            query.push_values(chunk, |mut row, event| {
+                row.push_bind(event.external_id.as_deref())
+                    .push_bind(event.customer_ref.as_str())
+                    .push_bind(event.kind.as_str())
+                    .push_bind(event.at.as_microsecond())
+                    .push_bind(event.amount_cents);
+            });
+            query.build().execute(&mut *tx).await?;
+        }
+        deltas.write(&mut tx).await?;
+        let summary = ImportSummary {
+            created: fresh.len(),
+            updated: 0,
+            unchanged: events.len() - fresh.len(),
+        };
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            "customer_events.import",
+            "customer_events",
+            "",
+            &format!("{} events", summary.created),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn customer_days(&self, from: Date, until: Date) -> Result<Vec<CustomerDay>> {
+        let rows: Vec<(i32, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT day, gained, lost, revenue_cents, purchases FROM customer_days \
+             WHERE day >= $1 AND day < $2 ORDER BY day",
+        )
+        .bind(day_number(from))
+        .bind(day_number(until))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(day, gained, lost, revenue_cents, purchases)| {
+                Ok(CustomerDay {
+                    day: day_from_number(day)
+                        .ok_or_else(|| corrupt("customer_days", format!("day {day}")))?,
+                    gained,
+                    lost,
+                    revenue_cents,
+                    purchases,
+                })
+            })
+            .collect()
+    }
+
+    async fn customers_before(&self, day: Date) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(gained - lost), 0) AS BIGINT) FROM customer_days \
+             WHERE day < $1",
+        )
+        .bind(day_number(day))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn time_zone(&self) -> Result<String> {
+        let mut conn = self.pool.acquire().await?;
+        time_zone_name(&mut conn).await
+    }
+
+    async fn set_time_zone(&self, name: &str, actor: &str) -> Result<()> {
+        let name = name.trim();
+        if TimeZone::get(name).is_err() {
+            return Err(StoreError::Invalid(Problems::single(
+                "time_zone",
+                Problem::Invalid {
+                    reason: format!("\"{name}\" is no IANA time zone (like Europe/Berlin)"),
+                },
+            )));
+        }
+        let mut tx = self.begin().await?;
+        let before = time_zone_name(&mut tx).await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(TIME_ZONE_KEY)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+        if before != name {
+            recount(&mut tx).await?;
+        }
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            "settings.time_zone",
+            "settings",
+            TIME_ZONE_KEY,
+            &format!("{before} → {name}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn rebuild_rollups(&self, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        recount(&mut tx).await?;
+        audit(&mut tx, now(), actor, "rollups.rebuild", "rollups", "", "").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,501 @@
+//! Surveys, answers, customer events and their roll-ups, on both backends.
+
+use jiff::Timestamp;
+use jiff::civil::{Date, date};
+use touchpoints_core::Subject;
+use touchpoints_core::dashboard::TallyRow;
+use touchpoints_core::kpi::{CustomerEventKind, Metric, Tally};
+use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
+use touchpoints_store::{ImportSummary, Resolution, ResponseFilter, Store, StoreError};
+
+use super::{audit_mark, audited_since, fields, invalid_fields, postgres, sqlite};
+
+store_suite!(
+    surveys_are_kept_with_references_checked,
+    answers_count_into_day_and_month_rollups_all_or_nothing,
+    a_retried_answer_is_stored_once,
+    rollups_follow_the_time_zone_and_a_recount_agrees,
+    customer_events_count_the_customer_base_in_any_order,
+    a_touchpoint_with_answers_is_retired_not_deleted,
+    a_customers_answers_and_events_are_exported_and_erased,
+);
+
+fn at(text: &str) -> Timestamp {
+    text.parse().expect("instant")
+}
+
+fn survey(touchpoint_id: i64, metric: Metric) -> SurveyFields {
+    SurveyFields {
+        touchpoint_id,
+        metric,
+        channel: None,
+        question_de: "Wie wahrscheinlich?".into(),
+        question_en: "How likely?".into(),
+        follow_up_de: String::new(),
+        follow_up_en: String::new(),
+        active: true,
+    }
+}
+
+fn answer(touchpoint_id: i64, metric: Metric, score: u8, answered_at: &str) -> ResponseFields {
+    ResponseFields {
+        touchpoint_id,
+        survey_id: None,
+        metric,
+        score,
+        comment: String::new(),
+        answered_at: at(answered_at),
+        channel: None,
+        customer_ref: None,
+        external_id: None,
+    }
+}
+
+fn event(customer: &str, kind: CustomerEventKind, when: &str, cents: i64) -> CustomerEventFields {
+    CustomerEventFields {
+        customer_ref: customer.into(),
+        kind,
+        at: at(when),
+        amount_cents: cents,
+        external_id: None,
+    }
+}
+
+/// Roll-up rows in one order, so that two reads compare.
+fn sorted(mut rows: Vec<TallyRow>) -> Vec<TallyRow> {
+    rows.sort_by_key(|r| (r.metric, r.bucket, r.touchpoint_id, r.channel.clone()));
+    rows
+}
+
+async fn rows(store: &dyn Store, resolution: Resolution) -> Vec<TallyRow> {
+    sorted(
+        store
+            .tallies(resolution, date(2000, 1, 1), date(2100, 1, 1))
+            .await
+            .expect("tallies"),
+    )
+}
+
+fn row(metric: Metric, bucket: Date, touchpoint_id: i64, channel: &str, scores: &[u8]) -> TallyRow {
+    TallyRow {
+        metric,
+        bucket,
+        touchpoint_id,
+        channel: channel.into(),
+        tally: Tally::from_scores(scores.iter().copied()),
+    }
+}
+
+async fn hotline(store: &dyn Store) -> i64 {
+    store
+        .create_touchpoint(&fields("Hotline", "phone", "after-purchase"), "t")
+        .await
+        .expect("create touchpoint")
+        .id
+}
+
+async fn surveys_are_kept_with_references_checked(store: &dyn Store) {
+    let tp = hotline(store).await;
+    let mark = audit_mark(store).await;
+    let created = store
+        .create_survey("abc123", &survey(tp, Metric::Nps), "anna")
+        .await
+        .expect("create survey");
+    assert_eq!(created.slug, "abc123");
+    assert_eq!(created.fields, survey(tp, Metric::Nps));
+    assert_eq!(
+        store.survey_by_slug("abc123").await.expect("by slug").id,
+        created.id
+    );
+    assert!(matches!(
+        store.survey_by_slug("nope").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.create_survey("abc123", &survey(tp, Metric::Ces), "anna").await,
+        Err(StoreError::Conflict(p)) if p.0[0].field == "slug"
+    ));
+    assert_eq!(
+        invalid_fields(
+            store
+                .create_survey("x1", &survey(tp + 99, Metric::Nps), "anna")
+                .await
+        ),
+        ["touchpoint_id"]
+    );
+    let mut on_chat = survey(tp, Metric::Csat);
+    on_chat.channel = Some("telepathy".into());
+    assert_eq!(
+        invalid_fields(store.update_survey(created.id, &on_chat, "anna").await),
+        ["channel"]
+    );
+    on_chat.channel = Some("chat".into());
+    let updated = store
+        .update_survey(created.id, &on_chat, "anna")
+        .await
+        .expect("update");
+    assert_eq!(updated.fields.metric, Metric::Csat);
+    assert_eq!(updated.fields.channel.as_deref(), Some("chat"));
+
+    // An answer through the survey is recorded under the survey's channel; deleting the
+    // survey keeps it.
+    let mut through = answer(tp, Metric::Csat, 5, "2026-05-04T10:00:00Z");
+    through.survey_id = Some(created.id);
+    store
+        .record_responses(&[through], None)
+        .await
+        .expect("record");
+    assert_eq!(store.survey(created.id).await.expect("survey").responses, 1);
+    store
+        .delete_survey(created.id, "anna")
+        .await
+        .expect("delete");
+    let kept = store
+        .responses(&ResponseFilter::default(), 10)
+        .await
+        .expect("responses");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].fields.survey_id, None);
+    assert_eq!(kept[0].fields.channel.as_deref(), Some("chat"));
+    let actions: Vec<String> = audited_since(store, mark)
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    // The public page's answer is data, not a staff change: not audited.
+    assert_eq!(actions, ["survey.create", "survey.update", "survey.delete"]);
+}
+
+async fn answers_count_into_day_and_month_rollups_all_or_nothing(store: &dyn Store) {
+    let tp = hotline(store).await;
+    let mut web = answer(tp, Metric::Nps, 3, "2026-01-31T12:00:00Z");
+    web.channel = Some("website".into());
+    let batch = [
+        answer(tp, Metric::Nps, 10, "2026-01-30T09:00:00Z"),
+        answer(tp, Metric::Nps, 9, "2026-01-30T17:00:00Z"),
+        // 23:30 UTC on 31 January is 00:30 on 1 February in Berlin.
+        answer(tp, Metric::Nps, 0, "2026-01-31T23:30:00Z"),
+        web,
+        answer(tp, Metric::Ces, 6, "2026-01-30T10:00:00Z"),
+    ];
+    let mark = audit_mark(store).await;
+    let summary = store
+        .record_responses(&batch, Some("import"))
+        .await
+        .expect("record");
+    assert_eq!(
+        summary,
+        ImportSummary {
+            created: 5,
+            updated: 0,
+            unchanged: 0
+        }
+    );
+    let entries = audited_since(store, mark).await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (entries[0].action.as_str(), entries[0].summary.as_str()),
+        ("responses.import", "5 answers")
+    );
+    let days = sorted(vec![
+        row(Metric::Nps, date(2026, 1, 30), tp, "phone", &[10, 9]),
+        row(Metric::Nps, date(2026, 1, 31), tp, "website", &[3]),
+        row(Metric::Nps, date(2026, 2, 1), tp, "phone", &[0]),
+        row(Metric::Ces, date(2026, 1, 30), tp, "phone", &[6]),
+    ]);
+    assert_eq!(rows(store, Resolution::Day).await, days);
+    let months = rows(store, Resolution::Month).await;
+    assert_eq!(
+        months,
+        sorted(vec![
+            row(Metric::Nps, date(2026, 1, 1), tp, "phone", &[10, 9]),
+            row(Metric::Nps, date(2026, 1, 1), tp, "website", &[3]),
+            row(Metric::Nps, date(2026, 2, 1), tp, "phone", &[0]),
+            row(Metric::Ces, date(2026, 1, 1), tp, "phone", &[6]),
+        ])
+    );
+    // The window is half-open: 30 January only.
+    let window = store
+        .tallies(Resolution::Day, date(2026, 1, 30), date(2026, 1, 31))
+        .await
+        .expect("window");
+    assert_eq!(window.iter().map(|r| r.tally.n()).sum::<u64>(), 3);
+
+    // One bad row: nothing is stored, and the roll-ups stay as they were.
+    let mut bad_channel = answer(tp, Metric::Nps, 7, "2026-02-02T10:00:00Z");
+    bad_channel.channel = Some("pigeon".into());
+    let bad = [
+        answer(tp, Metric::Nps, 8, "2026-02-02T10:00:00Z"),
+        bad_channel,
+        answer(tp + 50, Metric::Nps, 8, "2026-02-02T10:00:00Z"),
+    ];
+    assert_eq!(
+        invalid_fields(store.record_responses(&bad, Some("import")).await),
+        ["[1].channel", "[2].touchpoint_id"]
+    );
+    assert_eq!(rows(store, Resolution::Month).await, months);
+    assert_eq!(
+        store
+            .responses(&ResponseFilter::default(), 100)
+            .await
+            .expect("responses")
+            .len(),
+        5
+    );
+}
+
+async fn a_retried_answer_is_stored_once(store: &dyn Store) {
+    let tp = hotline(store).await;
+    let mut first = answer(tp, Metric::Csat, 5, "2026-03-03T10:00:00Z");
+    first.external_id = Some("typeform-1".into());
+    let mut second = answer(tp, Metric::Csat, 2, "2026-03-03T11:00:00Z");
+    second.external_id = Some("typeform-2".into());
+    store
+        .record_responses(std::slice::from_ref(&first), Some("api"))
+        .await
+        .expect("first delivery");
+    let summary = store
+        .record_responses(&[first.clone(), second.clone(), second], Some("api"))
+        .await
+        .expect("retry");
+    assert_eq!((summary.created, summary.unchanged), (1, 2));
+    let all = rows(store, Resolution::Day).await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].tally, Tally::from_scores([5, 2]));
+    let page = store.response_page(0, 10).await.expect("page");
+    assert_eq!(page.len(), 2);
+    assert_eq!(
+        store
+            .response_page(page[0].id, 10)
+            .await
+            .expect("page 2")
+            .len(),
+        1
+    );
+}
+
+async fn rollups_follow_the_time_zone_and_a_recount_agrees(store: &dyn Store) {
+    let tp = hotline(store).await;
+    assert_eq!(store.time_zone().await.expect("zone"), "Europe/Berlin");
+    // 22:30 UTC on 31 March is 00:30 on 1 April in Berlin (summer time, UTC+2).
+    store
+        .record_responses(
+            &[
+                answer(tp, Metric::Nps, 9, "2026-03-31T22:30:00Z"),
+                answer(tp, Metric::Nps, 4, "2026-03-31T12:00:00Z"),
+            ],
+            None,
+        )
+        .await
+        .expect("record");
+    store
+        .record_customer_events(
+            &[event(
+                "K1",
+                CustomerEventKind::Purchase,
+                "2026-03-31T22:30:00Z",
+                1999,
+            )],
+            "import",
+        )
+        .await
+        .expect("events");
+    let berlin = rows(store, Resolution::Month).await;
+    assert_eq!(
+        berlin
+            .iter()
+            .map(|r| (r.bucket, r.tally.n()))
+            .collect::<Vec<_>>(),
+        [(date(2026, 3, 1), 1), (date(2026, 4, 1), 1)]
+    );
+    assert_eq!(
+        invalid_fields(store.set_time_zone("Mars/Olympus", "admin").await),
+        ["time_zone"]
+    );
+    store.set_time_zone("UTC", "admin").await.expect("set UTC");
+    let utc = rows(store, Resolution::Month).await;
+    assert_eq!(
+        utc.iter()
+            .map(|r| (r.bucket, r.tally.n()))
+            .collect::<Vec<_>>(),
+        [(date(2026, 3, 1), 2)]
+    );
+    let days = store
+        .customer_days(date(2026, 1, 1), date(2027, 1, 1))
+        .await
+        .expect("days");
+    assert_eq!(days.len(), 1);
+    assert_eq!(
+        (days[0].day, days[0].revenue_cents),
+        (date(2026, 3, 31), 1999)
+    );
+
+    let incremental = (rows(store, Resolution::Day).await, utc);
+    store.rebuild_rollups("admin").await.expect("rebuild");
+    assert_eq!(
+        (
+            rows(store, Resolution::Day).await,
+            rows(store, Resolution::Month).await
+        ),
+        incremental
+    );
+}
+
+async fn customer_events_count_the_customer_base_in_any_order(store: &dyn Store) {
+    use CustomerEventKind::{Activity, Churn, Purchase};
+    store
+        .record_customer_events(
+            &[
+                event("A", Activity, "2026-01-05T10:00:00Z", 0),
+                event("B", Purchase, "2026-01-06T10:00:00Z", 5000),
+                event("C", Activity, "2026-02-10T10:00:00Z", 0),
+                event("B", Churn, "2026-02-15T10:00:00Z", 0),
+            ],
+            "import",
+        )
+        .await
+        .expect("first batch");
+    // Late: A churned in January after all; B bought again in March and is won back; a
+    // churn of someone never seen changes nothing.
+    store
+        .record_customer_events(
+            &[
+                event("A", Churn, "2026-01-20T10:00:00Z", 0),
+                event("B", Purchase, "2026-03-02T10:00:00Z", 2500),
+                event("Z", Churn, "2026-03-03T10:00:00Z", 0),
+            ],
+            "import",
+        )
+        .await
+        .expect("late batch");
+    // Jan: +A +B −A; Feb: +C −B; Mar: +B.
+    assert_eq!(
+        store.customers_before(date(2026, 1, 1)).await.expect("s"),
+        0
+    );
+    assert_eq!(
+        store.customers_before(date(2026, 2, 1)).await.expect("s"),
+        1
+    );
+    assert_eq!(
+        store.customers_before(date(2026, 3, 1)).await.expect("s"),
+        1
+    );
+    assert_eq!(
+        store.customers_before(date(2026, 4, 1)).await.expect("s"),
+        2
+    );
+    let march = store
+        .customer_days(date(2026, 3, 1), date(2026, 4, 1))
+        .await
+        .expect("march");
+    let sum = |f: fn(&touchpoints_store::CustomerDay) -> i64| march.iter().map(f).sum::<i64>();
+    assert_eq!(sum(|d| d.gained), 1);
+    assert_eq!(sum(|d| d.lost), 0);
+    assert_eq!(sum(|d| d.revenue_cents), 2500);
+    assert_eq!(sum(|d| d.purchases), 1);
+
+    let incremental = store
+        .customer_days(date(2000, 1, 1), date(2100, 1, 1))
+        .await
+        .expect("days");
+    store.rebuild_rollups("admin").await.expect("rebuild");
+    let recounted = store
+        .customer_days(date(2000, 1, 1), date(2100, 1, 1))
+        .await
+        .expect("days");
+    // Days whose changes cancelled out may remain as zero rows incrementally.
+    let nonzero = |days: Vec<touchpoints_store::CustomerDay>| {
+        days.into_iter()
+            .filter(|d| (d.gained, d.lost, d.revenue_cents, d.purchases) != (0, 0, 0, 0))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(nonzero(incremental), nonzero(recounted));
+}
+
+async fn a_touchpoint_with_answers_is_retired_not_deleted(store: &dyn Store) {
+    let tp = hotline(store).await;
+    store
+        .record_responses(&[answer(tp, Metric::Nps, 9, "2026-03-01T10:00:00Z")], None)
+        .await
+        .expect("record");
+    match store.delete_touchpoint(tp, "anna").await {
+        Err(StoreError::Conflict(p)) => {
+            assert_eq!(p.0[0].field, "responses");
+            assert_eq!(
+                p.0[0].problem,
+                touchpoints_core::Problem::InUse { count: 1 }
+            );
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert!(store.touchpoint(tp).await.is_ok());
+}
+
+async fn a_customers_answers_and_events_are_exported_and_erased(store: &dyn Store) {
+    let tp = hotline(store).await;
+    let mut mine = answer(tp, Metric::Nps, 2, "2026-03-01T10:00:00Z");
+    mine.customer_ref = Some("K-1001".into());
+    mine.comment = "Niemand ruft zurück, Frau Berger ist verärgert".into();
+    store
+        .record_responses(
+            &[mine, answer(tp, Metric::Nps, 9, "2026-03-01T11:00:00Z")],
+            None,
+        )
+        .await
+        .expect("record");
+    store
+        .record_customer_events(
+            &[event(
+                "K-1001",
+                CustomerEventKind::Purchase,
+                "2026-03-01T10:00:00Z",
+                990,
+            )],
+            "import",
+        )
+        .await
+        .expect("events");
+    let subject = Subject::Customer("K-1001".into());
+    let export = store.export_personal_data(&subject).await.expect("export");
+    assert_eq!(export["places"]["survey_responses"][0]["score"], 2);
+    assert_eq!(export["places"]["customer_events"][0]["amount_cents"], 990);
+    let before = (
+        rows(store, Resolution::Day).await,
+        store
+            .customer_days(date(2000, 1, 1), date(2100, 1, 1))
+            .await
+            .expect("days"),
+    );
+    let erasure = store
+        .erase_personal_data(&subject, "dpo")
+        .await
+        .expect("erase");
+    let count = |place: &str| {
+        erasure
+            .places
+            .iter()
+            .find(|(p, _)| p == place)
+            .map(|(_, n)| *n)
+    };
+    assert_eq!(count("survey_responses"), Some(1));
+    assert_eq!(count("customer_events"), Some(1));
+    let after = store.export_personal_data(&subject).await.expect("export");
+    assert!(after["places"].get("survey_responses").is_none());
+    let kept = store
+        .responses(&ResponseFilter::default(), 10)
+        .await
+        .expect("responses");
+    assert!(kept.iter().all(|r| r.fields.customer_ref.is_none()));
+    assert!(kept.iter().all(|r| r.fields.comment.is_empty()));
+    // The KPIs of the past do not change, and a recount still sees one customer.
+    store.rebuild_rollups("admin").await.expect("rebuild");
+    let after_counts = (
+        rows(store, Resolution::Day).await,
+        store
+            .customer_days(date(2000, 1, 1), date(2100, 1, 1))
+            .await
+            .expect("days"),
+    );
+    assert_eq!(after_counts, before);
+}
