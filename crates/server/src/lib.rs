@@ -9,6 +9,7 @@ mod api;
 pub mod auth;
 mod error;
 mod i18n;
+pub mod kpis;
 mod web;
 
 use std::future::Future;

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use utoipa::OpenApi;
 
-use super::{audit, catalog, library, touchpoints};
+use super::{audit, catalog, library, surveys, touchpoints};
 use minijinja::value::Serde;
 
 use crate::AppState;
@@ -49,6 +49,16 @@ use crate::web::Page;
         library::list_findings,
         library::check,
         library::set_status,
+        surveys::list,
+        surveys::get,
+        surveys::create,
+        surveys::update,
+        surveys::delete,
+        surveys::list_responses,
+        surveys::record_responses,
+        surveys::record_customer_events,
+        surveys::report,
+        surveys::customer_report,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -56,6 +66,8 @@ use crate::web::Page;
         (name = "touchpoints", description = "The inventory"),
         (name = "catalog", description = "Channels and journey phases"),
         (name = "consistency", description = "Communication guideline, content library and findings"),
+        (name = "surveys", description = "Surveys, answers from other tools and customer events"),
+        (name = "kpis", description = "NPS, CSAT, CES, retention and revenue from roll-ups"),
         (name = "audit", description = "Who changed what and when (admins only)"),
     )
 )]

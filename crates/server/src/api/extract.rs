@@ -108,6 +108,25 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// Like [`parse`] for a value already parsed, with field paths under `prefix`
+/// (`responses[3].score`).
+pub fn from_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let (field, problem) = data_problem(&path, e.inner());
+        let field = match (prefix, field.as_str()) {
+            ("", _) => field,
+            (_, "") => prefix.to_owned(),
+            (_, f) if f.starts_with('[') => format!("{prefix}{f}"),
+            (_, f) => format!("{prefix}.{f}"),
+        };
+        ApiError::Unprocessable(Problems::single(field, problem))
+    })
+}
+
 /// Names the field of a data error. serde reports a missing or unknown field at the path of
 /// the object that lacks or has it, so the field's own name is taken from the message.
 fn data_problem(path: &str, error: &impl std::fmt::Display) -> (String, Problem) {

@@ -6,6 +6,7 @@ mod catalog;
 mod docs;
 pub mod extract;
 mod library;
+pub mod surveys;
 mod touchpoints;
 
 use axum::Router;
@@ -64,6 +65,23 @@ pub fn routes() -> Router<AppState> {
             "/findings/{id}/status",
             axum::routing::put(library::set_status),
         )
+        .route("/surveys", get(surveys::list).post(surveys::create))
+        .route(
+            "/surveys/{id}",
+            get(surveys::get)
+                .put(surveys::update)
+                .delete(surveys::delete),
+        )
+        .route(
+            "/responses",
+            get(surveys::list_responses).post(surveys::record_responses),
+        )
+        .route(
+            "/customer-events",
+            axum::routing::post(surveys::record_customer_events),
+        )
+        .route("/kpis", get(surveys::report))
+        .route("/kpis/customers", get(surveys::customer_report))
         .route("/openapi.json", get(docs::openapi_json))
         .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .fallback(|| async {

@@ -130,6 +130,31 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/stories", Least(Manager)),
     (Method::POST, "/stories/{id}/delete", Least(Manager)),
     (Method::GET, "/digest", Least(Viewer)),
+    // Surveys and KPIs: anyone answers a survey; everyone reads the dashboard; the CX manager
+    // sets up surveys; answers and customer events come in with a write token.
+    (Method::GET, "/s/{slug}", Public),
+    (Method::POST, "/s/{slug}", Public),
+    (Method::GET, "/assets/echarts.min.js", Public),
+    (Method::GET, "/assets/dashboard.js", Public),
+    (Method::GET, "/dashboard", Least(Viewer)),
+    (Method::GET, "/dashboard/export.csv", Least(Viewer)),
+    (Method::GET, "/dashboard/export.xlsx", Least(Viewer)),
+    (Method::GET, "/surveys", Least(Viewer)),
+    (Method::POST, "/surveys", Least(Manager)),
+    (Method::GET, "/surveys/new", Least(Manager)),
+    (Method::GET, "/surveys/{id}", Least(Viewer)),
+    (Method::POST, "/surveys/{id}", Least(Manager)),
+    (Method::POST, "/surveys/{id}/delete", Least(Manager)),
+    (Method::GET, "/api/v1/surveys", Least(Viewer)),
+    (Method::POST, "/api/v1/surveys", Least(Manager)),
+    (Method::GET, "/api/v1/surveys/{id}", Least(Viewer)),
+    (Method::PUT, "/api/v1/surveys/{id}", Least(Manager)),
+    (Method::DELETE, "/api/v1/surveys/{id}", Least(Manager)),
+    (Method::GET, "/api/v1/responses", Least(Viewer)),
+    (Method::POST, "/api/v1/responses", Least(Manager)),
+    (Method::POST, "/api/v1/customer-events", Least(Manager)),
+    (Method::GET, "/api/v1/kpis", Least(Viewer)),
+    (Method::GET, "/api/v1/kpis/customers", Least(Viewer)),
 ];
 
 /// The rule for a matched route; `None` for a route nobody wrote a rule for. HEAD is served
