@@ -1484,12 +1484,13 @@ async fn surveys_take_the_standard_wording_and_name_bad_fields() {
 }
 
 /// The breakdown row of a touchpoint in a report.
-fn row_of<'a>(report: &'a Value, touchpoint: i64) -> &'a Value {
+fn row_of(report: &Value, touchpoint: i64) -> &Value {
+    let key = touchpoint.to_string();
     report["breakdown"]
         .as_array()
         .expect("breakdown")
         .iter()
-        .find(|r| r["key"] == touchpoint.to_string())
+        .find(|r| r["key"].as_str() == Some(key.as_str()))
         .unwrap_or_else(|| panic!("no row for {touchpoint} in {report}"))
 }
 

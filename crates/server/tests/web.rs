@@ -1287,3 +1287,333 @@ async fn only_published_texts_are_checked_and_dates_are_validated() {
         "a text no longer published contradicts nothing"
     );
 }
+
+// --- surveys and the dashboard ------------------------------------------------------------
+
+/// A touchpoint and an NPS survey on it, made through the API; returns (touchpoint, survey).
+async fn survey_fixture(server: &Server, metric: &str) -> (i64, Value) {
+    let touchpoint = server.create(&input("Kasse")).await;
+    let tp = touchpoint["id"].as_i64().expect("a touchpoint id");
+    let response = server
+        .post("/api/v1/surveys")
+        .json(&json!({ "touchpoint_id": tp, "metric": metric }))
+        .send()
+        .await
+        .expect("create a survey");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    (tp, response.json().await.expect("the survey as JSON"))
+}
+
+fn slug_path(survey: &Value) -> String {
+    survey["path"].as_str().expect("a path").to_owned()
+}
+
+async fn answers_of(server: &Server, survey: &Value) -> u64 {
+    let id = survey["id"].as_i64().expect("a survey id");
+    server.get_json(&format!("/api/v1/surveys/{id}")).await["responses"]
+        .as_u64()
+        .expect("a count of answers")
+}
+
+#[tokio::test]
+async fn the_public_survey_page_needs_no_login_and_speaks_the_visitors_language() {
+    let server = Server::start().await;
+    let (_, survey) = survey_fixture(&server, "nps").await;
+    let anonymous = server.nobody();
+    let path = slug_path(&survey);
+    let (status, _, body) = fetch(anonymous.get(&path)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Wie wahrscheinlich ist es"), "{body}");
+    assert!(
+        body.contains("<legend>"),
+        "the scale is a fieldset with a legend"
+    );
+    for score in 0..=10 {
+        assert!(
+            body.contains(&format!(r#"name="score" value="{score}""#)),
+            "{score}"
+        );
+    }
+    assert!(body.contains("sehr unwahrscheinlich"));
+    assert!(!body.contains("<script"), "the page needs no JavaScript");
+    let (status, _, body) = fetch(
+        anonymous
+            .get(&format!("{path}?c=K-17&ch=website"))
+            .header(ACCEPT_LANGUAGE, "en-GB,en;q=0.9"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("How likely is it"), "{body}");
+    assert!(body.contains(r#"name="c" value="K-17""#));
+    assert!(body.contains(r#"name="ch" value="website""#));
+    let (status, _, body) = fetch(anonymous.get("/s/nothere")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("nicht gefunden"));
+}
+
+#[tokio::test]
+async fn an_answer_off_the_scale_is_refused_and_stores_nothing() {
+    let server = Server::start().await;
+    let (_, survey) = survey_fixture(&server, "csat").await;
+    let path = slug_path(&survey);
+    for score in ["6", "0", "", "zehn"] {
+        let (status, _, body) = fetch(
+            server
+                .nobody()
+                .post(&path)
+                .form(&[("score", score), ("comment", "nett")]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{score}: {body}");
+        assert!(body.contains(r#"id="score-error""#), "{body}");
+        assert!(body.contains("nett"), "the comment is kept");
+    }
+    let (_, _, body) = fetch(server.nobody().post(&path).form(&[("score", "9")])).await;
+    assert!(body.contains("Bitte einen Wert von"), "{body}");
+    let (_, _, body) = fetch(
+        server
+            .nobody()
+            .post(&format!("{path}?lang=en"))
+            .form(&[("score", "")]),
+    )
+    .await;
+    assert!(body.contains("Please fill in."), "{body}");
+    assert_eq!(answers_of(&server, &survey).await, 0);
+}
+
+#[tokio::test]
+async fn a_good_answer_is_stored_and_counted_on_the_dashboard() {
+    let server = Server::start().await;
+    let (tp, survey) = survey_fixture(&server, "nps").await;
+    let path = slug_path(&survey);
+    let (status, _, body) = fetch(server.nobody().post(&path).form(&[
+        ("score", "9"),
+        ("comment", "Schnell und freundlich"),
+        ("c", "K-17"),
+        ("ch", ""),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Vielen Dank"), "{body}");
+    assert_eq!(answers_of(&server, &survey).await, 1);
+    let report = server.get_json("/api/v1/kpis?metric=nps").await;
+    assert_eq!(report["total"]["current"]["n"], 1, "{report}");
+    let html = page(&server, "/dashboard?metric=nps").await;
+    assert!(html.contains(r#"n = <span class="n">1</span>"#), "{html}");
+    assert!(
+        html.contains(&format!(r#"data-key="{tp}""#)),
+        "the breakdown row"
+    );
+    assert!(html.contains(r#"id="kpi-data""#));
+    assert!(
+        html.contains("heat-10"),
+        "one promoter colours the card green"
+    );
+    let responses = server
+        .get_json(&format!("/api/v1/responses?touchpoint_id={tp}"))
+        .await;
+    assert!(responses.to_string().contains("K-17"), "{responses}");
+}
+
+#[tokio::test]
+async fn a_closed_survey_takes_no_answers() {
+    let server = Server::start().await;
+    let (tp, survey) = survey_fixture(&server, "ces").await;
+    let id = survey["id"].as_i64().expect("an id");
+    let (status, _, body) = submit(
+        &server,
+        &format!("/surveys/{id}"),
+        &[
+            ("touchpoint_id", tp.to_string()),
+            ("metric", "ces".to_owned()),
+            ("channel", String::new()),
+            ("question_de", String::new()),
+            ("question_en", String::new()),
+            ("follow_up_de", String::new()),
+            ("follow_up_en", String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let path = slug_path(&survey);
+    let (status, _, body) = fetch(server.nobody().get(&path)).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(body.contains("beendet"));
+    let (status, _, _) = fetch(server.nobody().post(&path).form(&[("score", "5")])).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert_eq!(answers_of(&server, &survey).await, 0);
+}
+
+#[tokio::test]
+async fn surveys_are_set_up_listed_and_deleted_by_form() {
+    let server = Server::start().await;
+    let tp = server.create(&input("Hotline")).await["id"]
+        .as_i64()
+        .expect("an id");
+    let new = page(&server, "/surveys/new").await;
+    assert!(new.contains("placeholder=\"Wie wahrscheinlich"), "{new}");
+    let mut fields = vec![
+        ("touchpoint_id", String::new()),
+        ("metric", "csat".to_owned()),
+        ("channel", String::new()),
+        ("question_de", String::new()),
+        ("question_en", "How did we do?".to_owned()),
+        ("follow_up_de", String::new()),
+        ("follow_up_en", String::new()),
+        ("active", "1".to_owned()),
+    ];
+    let (status, _, body) = submit(&server, "/surveys", &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="touchpoint_id-error""#), "{body}");
+    fields[0].1 = tp.to_string();
+    let (status, location, body) = submit(&server, "/surveys", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.as_deref(), Some("/surveys"));
+    let list = server.get_json("/api/v1/surveys").await;
+    let survey = &list[0];
+    assert_eq!(survey["question_en"], "How did we do?");
+    assert_eq!(survey["question_de"], "Wie zufrieden waren Sie mit uns?");
+    let html = fetch(
+        server
+            .get("/surveys")
+            .header("host", "umfrage.example:8080"),
+    )
+    .await
+    .2
+    .replace("&#x2f;", "/");
+    let slug = survey["slug"].as_str().expect("a slug");
+    assert!(
+        html.contains(&format!("http://umfrage.example:8080/s/{slug}")),
+        "{html}"
+    );
+    assert!(html.contains("Hotline"));
+    let id = survey["id"].as_i64().expect("an id");
+    let (status, _, _) = fetch(server.post(&format!("/surveys/{id}/delete"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(server.get_json("/api/v1/surveys").await, json!([]));
+}
+
+#[tokio::test]
+async fn the_dashboard_renders_without_answers_in_both_languages() {
+    let server = Server::start().await;
+    server.create(&input("Kasse")).await;
+    let de = page(&server, "/dashboard").await;
+    assert!(de.contains("Wichtigkeit und Leistung"), "{de}");
+    assert!(de.contains("Keine Antworten in diesem Zeitraum."));
+    assert!(de.contains("heat-none"));
+    let en = page(
+        &server,
+        "/dashboard?lang=en&metric=ces&granularity=week&by=channel",
+    )
+    .await;
+    assert!(en.contains("Importance and performance"), "{en}");
+    assert!(en.contains(r#"<option value="ces" selected>"#));
+    let (status, _, body) = fetch(server.get("/dashboard?metric=stars&from=gestern")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="metric-error""#), "{body}");
+    assert!(body.contains(r#"id="from-error""#), "{body}");
+}
+
+#[tokio::test]
+async fn dashboard_tables_export_as_csv_and_as_a_workbook() {
+    let server = Server::start().await;
+    let (tp, survey) = survey_fixture(&server, "nps").await;
+    let path = slug_path(&survey);
+    for score in ["10", "3"] {
+        let (status, _, _) = fetch(server.nobody().post(&path).form(&[("score", score)])).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let response = server
+        .get("/dashboard/export.csv?table=breakdown&metric=nps")
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[CONTENT_DISPOSITION]
+            .to_str()
+            .expect("text")
+            .contains("attachment")
+    );
+    let csv = response.text().await.expect("the CSV");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "key,label,n,value,low_95,high_95,few_answers,previous_n,previous_value,\
+         previous_low_95,previous_high_95,change,significant"
+    );
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].starts_with(&format!("{tp},Kasse,2,0,")), "{csv}");
+    let tiles = fetch(server.get("/dashboard/export.csv?table=tiles"))
+        .await
+        .2;
+    assert_eq!(tiles.lines().count(), 4, "{tiles}");
+    assert!(
+        tiles.lines().nth(1).expect("a row").starts_with("nps,2,"),
+        "{tiles}"
+    );
+    let trend = fetch(server.get("/dashboard/export.csv?table=trend&granularity=month"))
+        .await
+        .2;
+    assert!(
+        trend.starts_with("period,start,n,value,low_95,high_95"),
+        "{trend}"
+    );
+    assert_eq!(
+        trend.lines().count(),
+        13,
+        "twelve months and the header: {trend}"
+    );
+    let (status, _, _) = fetch(server.get("/dashboard/export.csv?table=secrets")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let response = server
+        .get("/dashboard/export.xlsx?metric=nps")
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[CONTENT_TYPE]
+            .to_str()
+            .expect("text")
+            .contains("spreadsheetml")
+    );
+    let bytes = response.bytes().await.expect("the workbook");
+    assert!(bytes.starts_with(b"PK"), "a zip file");
+}
+
+#[tokio::test]
+async fn charts_are_served_from_the_binary() {
+    let server = Server::start().await;
+    let anonymous = server.nobody();
+    let response = anonymous
+        .get("/assets/echarts.min.js")
+        .send()
+        .await
+        .expect("fetch");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .expect("text")
+            .contains("max-age=31536000")
+    );
+    let (status, _, body) = fetch(anonymous.get("/assets/dashboard.js")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("kpi-data"));
+}
+
+#[tokio::test]
+async fn a_phone_that_refuses_cookies_can_still_answer() {
+    let server = Server::start().await;
+    let (_, survey) = survey_fixture(&server, "csat").await;
+    // A bare client: no cookie jar, no CSRF token, no session.
+    let response = reqwest::Client::new()
+        .post(server.url(&slug_path(&survey)))
+        .form(&[("score", "4")])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(answers_of(&server, &survey).await, 1);
+}

@@ -205,7 +205,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     }
     let by_token = matches!(identity, Some(Identity::Token(_)));
     let mut request = request;
-    if is_unsafe(request.method()) && !by_token {
+    if is_unsafe(request.method())
+        && !by_token
+        && !policy::ANONYMOUS_FORMS.contains(&route.as_str())
+    {
         request = match check_csrf(request).await {
             Ok(request) => request,
             Err(response) => return response,

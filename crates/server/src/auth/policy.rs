@@ -157,6 +157,12 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/v1/kpis/customers", Least(Viewer)),
 ];
 
+/// Forms anyone may send from anywhere, without a session and so without a CSRF token: a
+/// survey answer is the same whoever's browser sends it, so a forged one is just an answer
+/// (and limited per address like every public request). A phone that refuses cookies can
+/// still answer.
+pub const ANONYMOUS_FORMS: &[&str] = &["/s/{slug}"];
+
 /// The rule for a matched route; `None` for a route nobody wrote a rule for. HEAD is served
 /// by GET routes and needs what GET needs.
 pub fn access(method: &Method, route: &str) -> Option<Access> {

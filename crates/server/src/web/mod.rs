@@ -4,8 +4,11 @@ mod account;
 mod admin;
 mod catalog;
 mod consistency;
+mod dashboard;
 mod journey;
+mod public_survey;
 mod standards;
+mod surveys;
 mod touchpoints;
 
 use std::collections::BTreeMap;
@@ -37,17 +40,21 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(health))
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
+        .route("/assets/dashboard.js", get(dashboard_script))
+        .route("/assets/echarts.min.js", get(echarts))
         .merge(touchpoints::routes())
         .merge(journey::routes())
         .merge(catalog::routes())
         .merge(admin::routes())
         .merge(consistency::routes())
         .merge(standards::routes())
+        .merge(dashboard::routes())
+        .merge(surveys::routes())
 }
 
 /// The pages anyone can reach, rate-limited per client address.
 pub fn public_routes() -> Router<AppState> {
-    account::routes()
+    account::routes().merge(public_survey::routes())
 }
 
 /// The language of a request without a page context: cookie, then Accept-Language.
@@ -98,6 +105,26 @@ async fn script() -> Response {
         "text/javascript; charset=utf-8",
         include_str!("../../assets/app.js"),
     )
+}
+
+async fn dashboard_script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/dashboard.js"),
+    )
+}
+
+/// Apache ECharts, vendored unchanged (licence in `assets/vendor/echarts.LICENSE`); its
+/// version only changes with the binary, so browsers may keep it long.
+async fn echarts() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        include_str!("../../assets/vendor/echarts.min.js"),
+    )
+        .into_response()
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -171,6 +198,19 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
         ),
         ("stories.html", include_str!("../../templates/stories.html")),
         ("digest.html", include_str!("../../templates/digest.html")),
+        (
+            "dashboard.html",
+            include_str!("../../templates/dashboard.html"),
+        ),
+        ("surveys.html", include_str!("../../templates/surveys.html")),
+        (
+            "survey_form.html",
+            include_str!("../../templates/survey_form.html"),
+        ),
+        (
+            "survey_public.html",
+            include_str!("../../templates/survey_public.html"),
+        ),
     ] {
         env.add_template(name, source)?;
     }

@@ -1,0 +1,791 @@
+//! The KPI dashboard: tiles, trend, breakdown, the journey map coloured by score and the
+//! importance–performance matrix, each table also as CSV and all of them as one workbook.
+//! Every number is in the HTML tables; `dashboard.js` only draws the charts from the same data.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use touchpoints_core::dashboard::{Compared, Dimension, Value};
+use touchpoints_core::journey::JourneyMap;
+use touchpoints_core::kpi::{Granularity, Metric};
+use touchpoints_core::records::write_csv;
+use touchpoints_core::{Touchpoint, TouchpointFilter};
+use touchpoints_store::StoreError;
+
+use super::Page;
+use crate::AppState;
+use crate::i18n::Lang;
+use crate::kpis::{self, KpiQuery, Report, ReportError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(dashboard))
+        .route("/dashboard/export.csv", get(export_csv))
+        .route("/dashboard/export.xlsx", get(export_xlsx))
+}
+
+/// The filter as the form sends it, plus the table an export asks for.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+struct Params {
+    metric: String,
+    from: String,
+    until: String,
+    granularity: String,
+    by: String,
+    table: String,
+}
+
+impl Params {
+    fn query(&self) -> KpiQuery {
+        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        KpiQuery {
+            metric: some(&self.metric),
+            from: some(&self.from),
+            until: some(&self.until),
+            granularity: some(&self.granularity),
+            by: some(&self.by),
+        }
+    }
+
+    /// The parameters of the report as shown, for export links.
+    fn of(report: &Report) -> Params {
+        Params {
+            metric: report.metric.as_str().to_owned(),
+            from: report.from.to_string(),
+            until: report.until.to_string(),
+            granularity: report.granularity.as_str().to_owned(),
+            by: report.by.as_str().to_owned(),
+            table: String::new(),
+        }
+    }
+
+    fn link(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("metric", &self.metric)
+            .append_pair("from", &self.from)
+            .append_pair("until", &self.until)
+            .append_pair("granularity", &self.granularity)
+            .append_pair("by", &self.by)
+            .finish()
+    }
+}
+
+/// Decimal places a metric's values are shown with: NPS in whole points, CSAT in percent
+/// with one decimal, CES on its 1–7 scale with two.
+fn decimals(metric: Metric) -> usize {
+    match metric {
+        Metric::Nps => 0,
+        Metric::Csat => 1,
+        Metric::Ces => 2,
+    }
+}
+
+/// A number in the page's language: German with a decimal comma.
+fn number(value: f64, places: usize, lang: Lang) -> String {
+    let text = format!("{value:.places$}");
+    // "-0" after rounding is 0.
+    let text = if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        text.trim_start_matches('-').to_owned()
+    } else {
+        text
+    };
+    match lang {
+        Lang::De => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+fn signed(value: f64, places: usize, lang: Lang) -> String {
+    let text = number(value, places, lang);
+    if text.starts_with('-') || text.chars().all(|c| c == '0' || c == ',' || c == '.') {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+fn unit(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Csat => " %",
+        Metric::Nps | Metric::Ces => "",
+    }
+}
+
+fn day(date: jiff::civil::Date, lang: Lang) -> String {
+    match lang {
+        Lang::De => format!("{:02}.{:02}.{:04}", date.day(), date.month(), date.year()),
+        Lang::En => date.to_string(),
+    }
+}
+
+/// A value as the tables show it.
+#[derive(Debug, Default, Serialize)]
+struct Shown {
+    n: u64,
+    /// Empty without answers.
+    value: String,
+    /// "± 4" — half the width of the 95% interval.
+    margin: String,
+    /// "28 – 36"
+    interval: String,
+    few: bool,
+}
+
+fn shown(metric: Metric, value: &Value, lang: Lang) -> Shown {
+    let places = decimals(metric);
+    match &value.estimate {
+        None => Shown {
+            n: value.n,
+            ..Shown::default()
+        },
+        Some(e) => Shown {
+            n: value.n,
+            value: format!("{}{}", number(e.value, places, lang), unit(metric)),
+            margin: format!("± {}", number((e.high - e.low) / 2.0, places, lang)),
+            interval: format!(
+                "{} – {}",
+                number(e.low, places, lang),
+                number(e.high, places, lang)
+            ),
+            few: e.few,
+        },
+    }
+}
+
+/// A comparison with the window before as the tables show it.
+#[derive(Debug, Default, Serialize)]
+struct ShownChange {
+    current: Shown,
+    previous: Shown,
+    /// Empty when either window has no answers.
+    delta: String,
+    /// up, down or flat.
+    direction: &'static str,
+    significant: bool,
+}
+
+fn shown_change(metric: Metric, compared: &Compared, lang: Lang) -> ShownChange {
+    let (delta, direction, significant) = match &compared.change {
+        None => (String::new(), "flat", false),
+        Some(c) => {
+            let text = signed(c.delta, decimals(metric), lang);
+            let direction = if text.starts_with('+') {
+                "up"
+            } else if text.starts_with('-') {
+                "down"
+            } else {
+                "flat"
+            };
+            (text, direction, c.significant)
+        }
+    };
+    ShownChange {
+        current: shown(metric, &compared.current, lang),
+        previous: shown(metric, &compared.previous, lang),
+        delta,
+        direction,
+        significant,
+    }
+}
+
+#[derive(Serialize)]
+struct TileView {
+    metric: &'static str,
+    #[serde(flatten)]
+    shown: ShownChange,
+}
+
+#[derive(Serialize)]
+struct RowView {
+    key: String,
+    label: String,
+    #[serde(flatten)]
+    shown: ShownChange,
+}
+
+#[derive(Serialize)]
+struct PeriodView {
+    label: String,
+    #[serde(flatten)]
+    shown: Shown,
+}
+
+/// A touchpoint on the coloured journey map.
+#[derive(Serialize)]
+struct MapCard {
+    id: i64,
+    name: String,
+    value: String,
+    n: u64,
+    /// heat-0 (worst) … heat-10 (best), or heat-none without answers.
+    heat: String,
+}
+
+#[derive(Serialize)]
+struct MapRow {
+    channel: touchpoints_core::Channel,
+    cells: Vec<Vec<MapCard>>,
+}
+
+/// A touchpoint in the importance–performance matrix.
+#[derive(Serialize)]
+struct MatrixPoint {
+    id: i64,
+    name: String,
+    importance: f64,
+    performance: f64,
+    n: u64,
+    importance_text: String,
+    performance_text: String,
+    quadrant: &'static str,
+}
+
+/// Where a touchpoint lies in the matrix, with lines at the means of all plotted touchpoints
+/// (the data-centred reading of importance–performance analysis, Martilla & James 1977).
+fn quadrant(importance: f64, performance: f64, mean_i: f64, mean_p: f64) -> &'static str {
+    match (importance >= mean_i, performance >= mean_p) {
+        (true, false) => "concentrate",
+        (true, true) => "keep-up",
+        (false, false) => "low-priority",
+        (false, true) => "overkill",
+    }
+}
+
+fn heat(metric: Metric, value: &Value) -> String {
+    match &value.estimate {
+        None => "heat-none".to_owned(),
+        Some(e) => {
+            let (low, high) = metric.value_range();
+            let share = ((e.value - low) / (high - low)).clamp(0.0, 1.0);
+            format!("heat-{}", (share * 10.0).round())
+        }
+    }
+}
+
+/// The values per touchpoint id for the chosen metric: the breakdown when it is by
+/// touchpoint, otherwise a second report by touchpoint.
+async fn by_touchpoint(
+    state: &AppState,
+    report: &Report,
+    params: &Params,
+) -> Result<HashMap<i64, Value>, ReportError> {
+    let rows = if report.by == Dimension::Touchpoint {
+        report.breakdown.clone()
+    } else {
+        let mut query = params.query();
+        query.by = Some("touchpoint".to_owned());
+        kpis::report(state.store.as_ref(), &query).await?.breakdown
+    };
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.key.parse::<i64>().ok().map(|id| (id, r.compared.current)))
+        .collect())
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    page: Page,
+    Query(params): Query<Params>,
+) -> Response {
+    let lang = page.lang;
+    let report = match kpis::report(state.store.as_ref(), &params.query()).await {
+        Ok(r) => r,
+        Err(ReportError::Query(problems)) => {
+            let errors = page.field_errors(&state, &problems.0);
+            return render(&state, &page, &params, errors, None);
+        }
+        Err(ReportError::Store(e)) => return page.error(&state, e),
+    };
+    let values = match by_touchpoint(&state, &report, &params).await {
+        Ok(v) => v,
+        Err(ReportError::Store(e)) => return page.error(&state, e),
+        Err(ReportError::Query(_)) => HashMap::new(),
+    };
+    let result = async {
+        let catalog = state.store.catalog().await?;
+        let all = state
+            .store
+            .list_touchpoints(&TouchpointFilter::default())
+            .await?;
+        Ok::<_, StoreError>((catalog, all))
+    }
+    .await;
+    let (catalog, all) = match result {
+        Ok(r) => r,
+        Err(e) => return page.error(&state, e),
+    };
+    let view = View::build(&report, &values, &catalog, &all, lang);
+    render(
+        &state,
+        &page,
+        &Params::of(&report),
+        BTreeMap::new(),
+        Some(view),
+    )
+}
+
+/// Everything the page shows of a report.
+struct View {
+    context: minijinja::Value,
+}
+
+impl View {
+    fn build(
+        report: &Report,
+        values: &HashMap<i64, Value>,
+        catalog: &touchpoints_core::Catalog,
+        all: &[Touchpoint],
+        lang: Lang,
+    ) -> View {
+        let metric = report.metric;
+        let places = decimals(metric);
+        let tiles: Vec<TileView> = report
+            .tiles
+            .iter()
+            .map(|t| TileView {
+                metric: t.metric.as_str(),
+                shown: shown_change(t.metric, &t.compared, lang),
+            })
+            .collect();
+        let breakdown: Vec<RowView> = report
+            .breakdown
+            .iter()
+            .map(|r| RowView {
+                key: r.key.clone(),
+                label: r.label.clone(),
+                shown: shown_change(metric, &r.compared, lang),
+            })
+            .collect();
+        let trend: Vec<PeriodView> = report
+            .trend
+            .iter()
+            .map(|p| PeriodView {
+                label: match (report.granularity, lang) {
+                    (Granularity::Day, Lang::De) => day(p.start, lang),
+                    _ => p.label.clone(),
+                },
+                shown: shown(metric, &p.value, lang),
+            })
+            .collect();
+        let empty = Value {
+            n: 0,
+            counts: [0; 11],
+            estimate: None,
+        };
+        // The journey map, every touchpoint coloured by its value.
+        let map = JourneyMap::build(catalog, all, false);
+        let mut stages: Vec<(String, usize)> = Vec::new();
+        for phase in &map.phases {
+            let stage = phase.stage.as_str().to_owned();
+            match stages.last_mut() {
+                Some((s, n)) if *s == stage => *n += 1,
+                _ => stages.push((stage, 1)),
+            }
+        }
+        let rows: Vec<MapRow> = map
+            .rows
+            .iter()
+            .map(|row| MapRow {
+                channel: row.channel.clone(),
+                cells: row
+                    .cells
+                    .iter()
+                    .map(|cell| {
+                        cell.iter()
+                            .map(|t| {
+                                let value = values.get(&t.id).unwrap_or(&empty);
+                                MapCard {
+                                    id: t.id,
+                                    name: t.fields.name.clone(),
+                                    value: shown(metric, value, lang).value,
+                                    n: value.n,
+                                    heat: heat(metric, value),
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect();
+        // The matrix: touchpoints with answers only; importance from the inventory.
+        let measured: Vec<(&Touchpoint, f64, u64)> = all
+            .iter()
+            .filter_map(|t| {
+                let v = values.get(&t.id)?;
+                Some((t, v.estimate.as_ref()?.value, v.n))
+            })
+            .collect();
+        let count = measured.len().max(1) as f64;
+        let mean_i = measured
+            .iter()
+            .map(|(t, _, _)| t.fields.importance.overall())
+            .sum::<f64>()
+            / count;
+        let mean_p = measured.iter().map(|(_, p, _)| p).sum::<f64>() / count;
+        let points: Vec<MatrixPoint> = measured
+            .iter()
+            .map(|(t, performance, n)| {
+                let importance = t.fields.importance.overall();
+                MatrixPoint {
+                    id: t.id,
+                    name: t.fields.name.clone(),
+                    importance,
+                    performance: *performance,
+                    n: *n,
+                    importance_text: number(importance, 1, lang),
+                    performance_text: number(*performance, places, lang),
+                    quadrant: quadrant(importance, *performance, mean_i, mean_p),
+                }
+            })
+            .collect();
+        // What the charts draw, in plain numbers.
+        let chart = serde_json::json!({
+            "metric": metric.as_str(),
+            "range": metric.value_range(),
+            "trend": report.trend.iter().zip(&trend).map(|(p, v)| serde_json::json!({
+                "label": v.label,
+                "n": p.value.n,
+                "value": p.value.estimate.as_ref().map(|e| e.value),
+                "low": p.value.estimate.as_ref().map(|e| e.low),
+                "high": p.value.estimate.as_ref().map(|e| e.high),
+            })).collect::<Vec<_>>(),
+            "matrix": {
+                "mean_importance": mean_i,
+                "mean_performance": mean_p,
+                "points": points.iter().map(|p| serde_json::json!({
+                    "name": p.name, "x": p.importance, "y": p.performance, "n": p.n,
+                    "quadrant": p.quadrant,
+                })).collect::<Vec<_>>(),
+            },
+        });
+        let previous_last = report.until.yesterday().unwrap_or(report.until);
+        let context = minijinja::context! {
+            metric => metric.as_str(),
+            granularity => report.granularity.as_str(),
+            by => report.by.as_str(),
+            period => format!("{} – {}", day(report.from, lang), day(previous_last, lang)),
+            previous_period => format!(
+                "{} – {}",
+                day(report.previous_from, lang),
+                day(report.previous_until.yesterday().unwrap_or(report.previous_until), lang)
+            ),
+            time_zone => report.time_zone.clone(),
+            tiles => Serde(tiles),
+            total => Serde(shown_change(metric, &report.total, lang)),
+            breakdown => Serde(breakdown),
+            trend => Serde(trend),
+            phases => Serde(&map.phases),
+            stages => Serde(stages),
+            map_rows => Serde(rows),
+            points => Serde(points),
+            mean_importance => number(mean_i, 1, lang),
+            mean_performance => number(mean_p, places, lang),
+            chart => Serde(chart),
+        };
+        View { context }
+    }
+}
+
+fn render(
+    state: &AppState,
+    page: &Page,
+    params: &Params,
+    errors: BTreeMap<String, String>,
+    view: Option<View>,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let context = minijinja::context! {
+        section => "dashboard",
+        filter => Serde(params),
+        export => params.link(),
+        errors => errors,
+        metrics => Metric::ALL.map(Metric::as_str),
+        granularities => Granularity::ALL.map(Granularity::as_str),
+        dimensions => Dimension::ALL.map(Dimension::as_str),
+        report => view.map(|v| v.context),
+    };
+    page.render_with_status(state, status, "dashboard.html", context)
+}
+
+/// A table of a report as text cells; numbers with a decimal point for other programs.
+struct Table {
+    name: &'static str,
+    header: Vec<&'static str>,
+    rows: Vec<Vec<Cell>>,
+}
+
+enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl Cell {
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(t) => Cow::Borrowed(t),
+            Cell::Number(n) => Cow::Owned(n.to_string()),
+            Cell::Empty => Cow::Borrowed(""),
+        }
+    }
+}
+
+fn value_cells(value: &Value) -> Vec<Cell> {
+    let num = |f: fn(&touchpoints_core::kpi::Estimate) -> f64| {
+        value.estimate.as_ref().map_or(Cell::Empty, |e| {
+            Cell::Number((f(e) * 100.0).round() / 100.0)
+        })
+    };
+    vec![
+        Cell::Number(value.n as f64),
+        num(|e| e.value),
+        num(|e| e.low),
+        num(|e| e.high),
+    ]
+}
+
+fn compared_cells(compared: &Compared) -> Vec<Cell> {
+    let mut cells = value_cells(&compared.current);
+    cells.push(Cell::Text(
+        match compared.current.estimate.as_ref().map(|e| e.few) {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        }
+        .to_owned(),
+    ));
+    cells.extend(value_cells(&compared.previous));
+    match &compared.change {
+        Some(c) => {
+            cells.push(Cell::Number((c.delta * 100.0).round() / 100.0));
+            cells.push(Cell::Text(
+                if c.significant { "yes" } else { "no" }.to_owned(),
+            ));
+        }
+        None => {
+            cells.push(Cell::Empty);
+            cells.push(Cell::Empty);
+        }
+    }
+    cells
+}
+
+const COMPARED_HEADER: [&str; 11] = [
+    "n",
+    "value",
+    "low_95",
+    "high_95",
+    "few_answers",
+    "previous_n",
+    "previous_value",
+    "previous_low_95",
+    "previous_high_95",
+    "change",
+    "significant",
+];
+
+fn tables(report: &Report) -> [Table; 3] {
+    let mut tiles_header = vec!["metric"];
+    tiles_header.extend(COMPARED_HEADER);
+    let mut breakdown_header = vec!["key", "label"];
+    breakdown_header.extend(COMPARED_HEADER);
+    [
+        Table {
+            name: "tiles",
+            header: tiles_header,
+            rows: report
+                .tiles
+                .iter()
+                .map(|t| {
+                    let mut row = vec![Cell::Text(t.metric.as_str().to_owned())];
+                    row.extend(compared_cells(&t.compared));
+                    row
+                })
+                .collect(),
+        },
+        Table {
+            name: "trend",
+            header: vec!["period", "start", "n", "value", "low_95", "high_95"],
+            rows: report
+                .trend
+                .iter()
+                .map(|p| {
+                    let mut row =
+                        vec![Cell::Text(p.label.clone()), Cell::Text(p.start.to_string())];
+                    row.extend(value_cells(&p.value));
+                    row
+                })
+                .collect(),
+        },
+        Table {
+            name: "breakdown",
+            header: breakdown_header,
+            rows: report
+                .breakdown
+                .iter()
+                .map(|r| {
+                    let mut row = vec![Cell::Text(r.key.clone()), Cell::Text(r.label.clone())];
+                    row.extend(compared_cells(&r.compared));
+                    row
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// The report for an export, or the answer that explains why there is none.
+async fn export_report(state: &AppState, params: &Params) -> Result<Report, Response> {
+    match kpis::report(state.store.as_ref(), &params.query()).await {
+        Ok(r) => Ok(r),
+        Err(ReportError::Query(problems)) => {
+            let text = problems
+                .0
+                .iter()
+                .map(|p| format!("{}: {:?}", p.field, p.problem))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Err((StatusCode::UNPROCESSABLE_ENTITY, text).into_response())
+        }
+        Err(ReportError::Store(e)) => {
+            tracing::error!(error = %e, "dashboard export failed");
+            Err((StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response())
+        }
+    }
+}
+
+fn file_name(report: &Report, table: &str, extension: &str) -> String {
+    format!(
+        "kpi-{}-{table}-{}-{}.{extension}",
+        report.metric.as_str(),
+        report.from,
+        report.until
+    )
+}
+
+async fn export_csv(State(state): State<AppState>, Query(params): Query<Params>) -> Response {
+    let report = match export_report(&state, &params).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    let wanted = match params.table.trim() {
+        "" => "breakdown",
+        t => t,
+    };
+    let Some(table) = tables(&report).into_iter().find(|t| t.name == wanted) else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "table: choose breakdown, trend or tiles",
+        )
+            .into_response();
+    };
+    let body = write_csv(
+        &table.header,
+        table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(Cell::text).collect::<Vec<_>>()),
+    );
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        file_name(&report, table.name, "csv")
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn workbook(report: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for table in tables(report) {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(table.name)?;
+        for (col, name) in (0u16..).zip(&table.header) {
+            sheet.write_string(0, col, *name)?;
+        }
+        for (row, cells) in (1u32..).zip(&table.rows) {
+            for (col, cell) in (0u16..).zip(cells) {
+                match cell {
+                    // A label typed by staff may look like a formula; write it as text.
+                    Cell::Text(t) => sheet.write_string(row, col, t)?,
+                    Cell::Number(n) => sheet.write_number(row, col, *n)?,
+                    Cell::Empty => sheet,
+                };
+            }
+        }
+    }
+    workbook.save_to_buffer()
+}
+
+async fn export_xlsx(State(state): State<AppState>, Query(params): Query<Params>) -> Response {
+    let report = match export_report(&state, &params).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    match workbook(&report) {
+        Ok(bytes) => {
+            let disposition = format!(
+                "attachment; filename=\"{}\"",
+                file_name(&report, "tables", "xlsx")
+            );
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_owned(),
+                    ),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "workbook failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_language() {
+        assert_eq!(number(4.256, 2, Lang::De), "4,26");
+        assert_eq!(number(4.256, 2, Lang::En), "4.26");
+        assert_eq!(number(-0.2, 0, Lang::De), "0");
+        assert_eq!(signed(3.0, 0, Lang::De), "+3");
+        assert_eq!(signed(-1.5, 1, Lang::De), "-1,5");
+    }
+
+    #[test]
+    fn quadrants_split_at_the_means() {
+        assert_eq!(quadrant(4.0, 10.0, 3.0, 20.0), "concentrate");
+        assert_eq!(quadrant(4.0, 30.0, 3.0, 20.0), "keep-up");
+        assert_eq!(quadrant(2.0, 10.0, 3.0, 20.0), "low-priority");
+        assert_eq!(quadrant(2.0, 30.0, 3.0, 20.0), "overkill");
+    }
+}

@@ -1,0 +1,218 @@
+//! The public survey page `/s/{slug}`: one question on a phone, without login and without
+//! JavaScript. Answers are data, not staff changes, so they are stored without an actor.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use touchpoints_core::survey::{ResponseInput, scale_ends};
+use touchpoints_core::{Problem, Problems};
+use touchpoints_store::{StoreError, StoredSurvey};
+
+use super::Page;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/s/{slug}", get(show).post(answer))
+}
+
+/// Where the link came from: a customer reference and a channel, both optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Origin {
+    c: String,
+    ch: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AnswerForm {
+    score: String,
+    comment: String,
+    c: String,
+    ch: String,
+}
+
+/// The survey of a slug, or the page for a missing one.
+async fn find(state: &AppState, page: &Page, slug: &str) -> Result<StoredSurvey, Response> {
+    match state.store.survey_by_slug(slug).await {
+        Ok(survey) => Ok(survey),
+        Err(StoreError::NotFound { .. }) => Err(page.render_with_status(
+            state,
+            StatusCode::NOT_FOUND,
+            "survey_public.html",
+            minijinja::context! { state => "missing" },
+        )),
+        Err(e) => Err(page.error(state, e)),
+    }
+}
+
+fn closed(state: &AppState, page: &Page) -> Response {
+    page.render_with_status(
+        state,
+        StatusCode::GONE,
+        "survey_public.html",
+        minijinja::context! { state => "closed" },
+    )
+}
+
+fn render_form(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    survey: &StoredSurvey,
+    form: &AnswerForm,
+    errors: &BTreeMap<String, String>,
+) -> Response {
+    let lang = page.lang.code();
+    let (min, max) = survey.fields.metric.scale();
+    let (low, high) = scale_ends(survey.fields.metric, lang);
+    page.render_with_status(
+        state,
+        status,
+        "survey_public.html",
+        minijinja::context! {
+            state => "form",
+            slug => survey.slug.clone(),
+            metric => survey.fields.metric.as_str(),
+            question => survey.fields.question(lang),
+            follow_up => survey.fields.follow_up(lang),
+            scale => (min..=max).map(u32::from).collect::<Vec<_>>(),
+            low => low,
+            high => high,
+            score => form.score.trim(),
+            comment => form.comment.clone(),
+            c => form.c.clone(),
+            ch => form.ch.clone(),
+            errors => errors.clone(),
+        },
+    )
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(slug): Path<String>,
+    Query(origin): Query<Origin>,
+) -> Response {
+    let survey = match find(&state, &page, &slug).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    if !survey.fields.active {
+        return closed(&state, &page);
+    }
+    let form = AnswerForm {
+        c: origin.c,
+        ch: origin.ch,
+        ..AnswerForm::default()
+    };
+    render_form(
+        &state,
+        &page,
+        StatusCode::OK,
+        &survey,
+        &form,
+        &BTreeMap::new(),
+    )
+}
+
+/// The score as typed; anything that is not a whole number is outside the scale.
+fn score(problems: &mut Problems, text: &str, scale: (u8, u8)) -> i64 {
+    match text.trim() {
+        "" => {
+            problems.push("score", Problem::Required);
+            -1
+        }
+        text => text.parse().unwrap_or_else(|_| {
+            problems.push(
+                "score",
+                Problem::OutOfRange {
+                    min: i64::from(scale.0),
+                    max: i64::from(scale.1),
+                },
+            );
+            -1
+        }),
+    }
+}
+
+fn some_text(text: &str) -> Option<String> {
+    Some(text.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+async fn answer(
+    State(state): State<AppState>,
+    page: Page,
+    Path(slug): Path<String>,
+    axum::Form(form): axum::Form<AnswerForm>,
+) -> Response {
+    let survey = match find(&state, &page, &slug).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    if !survey.fields.active {
+        return closed(&state, &page);
+    }
+    let mut problems = Problems::default();
+    let score = score(&mut problems, &form.score, survey.fields.metric.scale());
+    let input = ResponseInput {
+        touchpoint_id: survey.fields.touchpoint_id,
+        survey_id: Some(survey.id),
+        metric: survey.fields.metric.as_str().to_owned(),
+        score,
+        comment: some_text(&form.comment),
+        answered_at: None,
+        channel: some_text(&form.ch).or_else(|| survey.fields.channel.clone()),
+        customer_ref: some_text(&form.c),
+        external_id: None,
+    };
+    let result = if problems.is_empty() {
+        input.validate(jiff::Timestamp::now())
+    } else {
+        Err(problems)
+    };
+    let refused = |problems: Problems| {
+        // `[0].channel` from the store is the form's `ch`; the rest keep their names.
+        let problems: Vec<_> = problems
+            .0
+            .into_iter()
+            .map(|mut p| {
+                p.field = p
+                    .field
+                    .trim_start_matches("[0].")
+                    .replace("channel", "ch")
+                    .replace("customer_ref", "c");
+                p
+            })
+            .collect();
+        let errors = page.field_errors(&state, &problems);
+        render_form(
+            &state,
+            &page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &survey,
+            &form,
+            &errors,
+        )
+    };
+    let fields = match result {
+        Ok(fields) => fields,
+        Err(problems) => return refused(problems),
+    };
+    match state.store.record_responses(&[fields], None).await {
+        Ok(_) => page.render(
+            &state,
+            "survey_public.html",
+            minijinja::context! { state => "thanks" },
+        ),
+        Err(StoreError::Invalid(p) | StoreError::Conflict(p)) => refused(p),
+        Err(e) => page.error(&state, e),
+    }
+}

@@ -1,0 +1,369 @@
+//! Survey pages for staff: the list with each survey's public address, and the forms to set
+//! one up, change and delete it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use touchpoints_core::kpi::Metric;
+use touchpoints_core::survey::{SurveyInput, standard_follow_up, standard_question};
+use touchpoints_core::{Problem, Problems, TouchpointFilter};
+use touchpoints_store::{StoreError, StoredSurvey};
+
+use super::{Page, form_problems};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/surveys", get(list).post(create))
+        .route("/surveys/new", get(new_form))
+        .route("/surveys/{id}", get(show).post(update))
+        .route("/surveys/{id}/delete", post(delete))
+}
+
+const NOT_FOUND: StoreError = StoreError::NotFound { entity: "survey" };
+
+/// The survey form as the browser sends it: every field, empty when unused.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct SurveyForm {
+    touchpoint_id: String,
+    metric: String,
+    channel: String,
+    question_de: String,
+    question_en: String,
+    follow_up_de: String,
+    follow_up_en: String,
+    /// "1" when the checkbox is ticked; absent otherwise.
+    active: String,
+}
+
+impl SurveyForm {
+    fn new() -> SurveyForm {
+        SurveyForm {
+            metric: "nps".to_owned(),
+            follow_up_de: standard_follow_up("de").to_owned(),
+            follow_up_en: standard_follow_up("en").to_owned(),
+            active: "1".to_owned(),
+            ..SurveyForm::default()
+        }
+    }
+
+    fn of(survey: &StoredSurvey) -> SurveyForm {
+        let f = &survey.fields;
+        SurveyForm {
+            touchpoint_id: f.touchpoint_id.to_string(),
+            metric: f.metric.as_str().to_owned(),
+            channel: f.channel.clone().unwrap_or_default(),
+            question_de: f.question_de.clone(),
+            question_en: f.question_en.clone(),
+            follow_up_de: f.follow_up_de.clone(),
+            follow_up_en: f.follow_up_en.clone(),
+            active: if f.active { "1" } else { "" }.to_owned(),
+        }
+    }
+
+    /// The input the API would get; a touchpoint id that is no number is a field problem.
+    fn input(&self) -> Result<SurveyInput, Problems> {
+        let touchpoint_id = match self.touchpoint_id.trim() {
+            "" => {
+                let mut problems = Problems::default();
+                problems.push("touchpoint_id", Problem::Required);
+                return Err(problems);
+            }
+            text => text.parse::<i64>().map_err(|_| {
+                let mut problems = Problems::default();
+                problems.push(
+                    "touchpoint_id",
+                    Problem::Unknown {
+                        value: text.to_owned(),
+                        allowed: Vec::new(),
+                    },
+                );
+                problems
+            })?,
+        };
+        Ok(SurveyInput {
+            touchpoint_id,
+            metric: self.metric.clone(),
+            channel: Some(self.channel.clone()),
+            question_de: self.question_de.clone(),
+            question_en: self.question_en.clone(),
+            follow_up_de: Some(self.follow_up_de.clone()),
+            follow_up_en: Some(self.follow_up_en.clone()),
+            active: Some(self.active == "1"),
+        })
+    }
+}
+
+/// The address people reach the server at, from the request's Host header.
+fn origin(state: &AppState, headers: &HeaderMap) -> (String, String) {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost")
+        .to_owned();
+    let scheme = if state.settings.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    (scheme.to_owned(), host)
+}
+
+#[derive(Serialize)]
+struct SurveyRow {
+    id: i64,
+    touchpoint: String,
+    metric: &'static str,
+    channel: Option<String>,
+    languages: Vec<&'static str>,
+    active: bool,
+    responses: u64,
+    url: String,
+    short: String,
+}
+
+async fn list(State(state): State<AppState>, page: Page, headers: HeaderMap) -> Response {
+    let result = async {
+        let surveys = state.store.surveys().await?;
+        let touchpoints = state
+            .store
+            .list_touchpoints(&TouchpointFilter::default())
+            .await?;
+        Ok::<_, StoreError>((surveys, touchpoints))
+    }
+    .await;
+    let (surveys, touchpoints) = match result {
+        Ok(r) => r,
+        Err(e) => return page.error(&state, e),
+    };
+    let names: HashMap<i64, String> = touchpoints
+        .into_iter()
+        .map(|t| (t.id, t.fields.name))
+        .collect();
+    let (scheme, host) = origin(&state, &headers);
+    let rows: Vec<SurveyRow> = surveys
+        .iter()
+        .map(|s| {
+            let f = &s.fields;
+            let mut languages = Vec::new();
+            if !f.question_de.is_empty() {
+                languages.push("de");
+            }
+            if !f.question_en.is_empty() {
+                languages.push("en");
+            }
+            SurveyRow {
+                id: s.id,
+                touchpoint: names
+                    .get(&f.touchpoint_id)
+                    .cloned()
+                    .unwrap_or_else(|| f.touchpoint_id.to_string()),
+                metric: f.metric.as_str(),
+                channel: f.channel.clone(),
+                languages,
+                active: f.active,
+                responses: s.responses,
+                url: format!("{scheme}://{host}/s/{}", s.slug),
+                short: format!("{host}/s/{}", s.slug),
+            }
+        })
+        .collect();
+    page.render(
+        &state,
+        "surveys.html",
+        minijinja::context! { section => "surveys", surveys => Serde(rows) },
+    )
+}
+
+async fn render_form(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    survey: Option<&StoredSurvey>,
+    form: &SurveyForm,
+    errors: BTreeMap<String, String>,
+    headers: &HeaderMap,
+) -> Response {
+    let result = async {
+        let catalog = state.store.catalog().await?;
+        let touchpoints = state
+            .store
+            .list_touchpoints(&TouchpointFilter::default())
+            .await?;
+        Ok::<_, StoreError>((catalog, touchpoints))
+    }
+    .await;
+    let (catalog, touchpoints) = match result {
+        Ok(r) => r,
+        Err(e) => return page.error(state, e),
+    };
+    let touchpoint_options: Vec<(String, String)> = touchpoints
+        .iter()
+        .map(|t| (t.id.to_string(), t.fields.name.clone()))
+        .collect();
+    let metric = Metric::parse(&form.metric).unwrap_or(Metric::Nps);
+    let (scheme, host) = origin(state, headers);
+    page.render_with_status(
+        state,
+        status,
+        "survey_form.html",
+        minijinja::context! {
+            section => "surveys",
+            id => survey.map(|s| s.id),
+            url => survey.map(|s| format!("{scheme}://{host}/s/{}", s.slug)),
+            responses => survey.map(|s| s.responses),
+            form => Serde(form),
+            errors => errors,
+            touchpoints => touchpoint_options,
+            catalog => Serde(catalog),
+            metrics => Metric::ALL.map(Metric::as_str),
+            standard_de => standard_question(metric, "de"),
+            standard_en => standard_question(metric, "en"),
+            follow_up_de => standard_follow_up("de"),
+            follow_up_en => standard_follow_up("en"),
+        },
+    )
+    .into_response()
+}
+
+async fn new_form(State(state): State<AppState>, page: Page, headers: HeaderMap) -> Response {
+    render_form(
+        &state,
+        &page,
+        StatusCode::OK,
+        None,
+        &SurveyForm::new(),
+        BTreeMap::new(),
+        &headers,
+    )
+    .await
+}
+
+fn parse_id(text: &str) -> Result<i64, StoreError> {
+    text.parse().map_err(|_| NOT_FOUND)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let survey = match parse_id(&id) {
+        Ok(id) => state.store.survey(id).await,
+        Err(e) => Err(e),
+    };
+    match survey {
+        Ok(survey) => {
+            let form = SurveyForm::of(&survey);
+            render_form(
+                &state,
+                &page,
+                StatusCode::OK,
+                Some(&survey),
+                &form,
+                BTreeMap::new(),
+                &headers,
+            )
+            .await
+        }
+        Err(e) => page.error(&state, e),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<SurveyForm>,
+) -> Response {
+    let actor = page.caller.actor();
+    let result = match form.input().and_then(|i| i.validate()) {
+        Ok(fields) => crate::api::surveys::create_survey(state.store.as_ref(), &fields, &actor)
+            .await
+            .map_err(form_problems),
+        Err(problems) => Err(Ok(problems)),
+    };
+    match result {
+        Ok(_) => Redirect::to("/surveys").into_response(),
+        Err(Ok(problems)) => {
+            let errors = page.field_errors(&state, &problems.0);
+            render_form(
+                &state,
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &form,
+                errors,
+                &headers,
+            )
+            .await
+        }
+        Err(Err(e)) => page.error(&state, e),
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<SurveyForm>,
+) -> Response {
+    let survey = match parse_id(&id) {
+        Ok(id) => state.store.survey(id).await,
+        Err(e) => Err(e),
+    };
+    let survey = match survey {
+        Ok(s) => s,
+        Err(e) => return page.error(&state, e),
+    };
+    let actor = page.caller.actor();
+    let result = match form.input().and_then(|i| i.validate()) {
+        Ok(fields) => state
+            .store
+            .update_survey(survey.id, &fields, &actor)
+            .await
+            .map_err(form_problems),
+        Err(problems) => Err(Ok(problems)),
+    };
+    match result {
+        Ok(_) => Redirect::to("/surveys").into_response(),
+        Err(Ok(problems)) => {
+            let errors = page.field_errors(&state, &problems.0);
+            render_form(
+                &state,
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&survey),
+                &form,
+                errors,
+                &headers,
+            )
+            .await
+        }
+        Err(Err(e)) => page.error(&state, e),
+    }
+}
+
+async fn delete(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let result = match parse_id(&id) {
+        Ok(id) => state.store.delete_survey(id, &page.caller.actor()).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to("/surveys").into_response(),
+        Err(e) => page.error(&state, e),
+    }
+}
