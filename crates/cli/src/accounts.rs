@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use touchpoints_core::access::{NewUserInput, check_password};
-use touchpoints_core::{Problems, Role, Subject};
+use touchpoints_core::{Problems, Role, Scope, Subject};
 use touchpoints_server::auth::secret;
 use touchpoints_store::{NewAccount, Store, StoreError};
 
@@ -39,6 +39,24 @@ pub enum UserCommand {
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for scripts and other systems and print it once; only its digest
+    /// is stored. The token is issued by an admin account and revoked when that account is
+    /// disabled.
+    Create {
+        /// The admin account issuing the token.
+        #[arg(long)]
+        user: String,
+        /// What the token is for, as the token list shows it.
+        #[arg(long)]
+        name: String,
+        /// read (view everything) or write (also change, like a manager).
+        #[arg(long, value_parser = ["read", "write"])]
+        scope: String,
     },
 }
 
@@ -201,6 +219,40 @@ pub async fn user(store: &dyn Store, command: UserCommand) -> anyhow::Result<Exi
             }
         }
     }
+}
+
+/// The longest token name the admin page accepts.
+const TOKEN_NAME_MAX: usize = 80;
+
+pub async fn token(store: &dyn Store, command: TokenCommand) -> anyhow::Result<ExitCode> {
+    let TokenCommand::Create { user, name, scope } = command;
+    let scope = Scope::parse(&scope).with_context(|| format!("unknown scope \"{scope}\""))?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > TOKEN_NAME_MAX {
+        eprintln!("error: the token name needs 1 to {TOKEN_NAME_MAX} characters");
+        return Ok(ExitCode::from(2));
+    }
+    let username = user.trim().to_lowercase();
+    let Some((account, _)) = store.credentials(&username).await? else {
+        bail!("there is no account named \"{username}\"");
+    };
+    if account.disabled || account.role != Role::Admin {
+        bail!("only an active admin account can issue API tokens; \"{username}\" is none");
+    }
+    let token = format!("tp_{}", secret::new_secret().map_err(anyhow::Error::msg)?);
+    // The server digests the whole bearer value, prefix included.
+    let created = store
+        .create_api_token(name, &secret::digest(&token), scope, &account.username)
+        .await
+        .context("cannot create the API token")?;
+    eprintln!(
+        "API token \"{}\" ({}) issued by {}; it is shown only now:",
+        created.name,
+        created.scope.as_str(),
+        account.username
+    );
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
 }
 
 pub async fn gdpr(store: &dyn Store, command: GdprCommand) -> anyhow::Result<ExitCode> {

@@ -1,12 +1,25 @@
-//! `touchpoints demo`: loads the demo company of the core into the store in one transaction.
+//! `touchpoints demo`: loads the demo company of the core into the store in one transaction,
+//! then surveys at its touchpoints with a history of answers and customer events; with
+//! `--scale`, millions of made-up rows on top, streamed in batches.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::time::Instant;
 
 use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::{SignedDuration, Timestamp};
 use touchpoints_core::catalog::default_phases;
 use touchpoints_core::consistency::Guideline;
 use touchpoints_core::consistency::library::ContentFields;
 use touchpoints_core::consistency::text::{TextFormat, plain_text};
+use touchpoints_core::kpi::Metric;
+use touchpoints_core::sample::{self, SampleSpec, SampleTouchpoint};
 use touchpoints_core::standards::Measure;
-use touchpoints_core::{Catalog, TouchpointFilter, demo};
+use touchpoints_core::survey::SurveyInput;
+use touchpoints_core::{
+    Catalog, Kind, Status, Touchpoint, TouchpointFields, TouchpointFilter, demo,
+};
 use touchpoints_store::{
     Example, Import, InteractionInput, StandardFields, Store, StoreError, StoryFields,
 };
@@ -21,7 +34,7 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
             );
         }
         println!("demo data already loaded ({} touchpoints)", existing.len());
-        return Ok(());
+        return load_surveys(store).await;
     }
     let company = demo::company();
     let catalog = Catalog {
@@ -59,7 +72,7 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
     load_standards(store).await?;
     let findings = touchpoints_store::check_weaknesses(store, "demo").await?;
     println!("as-is analysis: {} documented weaknesses", findings.len());
-    Ok(())
+    load_surveys(store).await
 }
 
 /// The demo company's communication guideline and published texts: the same files as in
@@ -224,7 +237,7 @@ async fn load_standards(store: &dyn Store) -> anyhow::Result<()> {
         };
         store.create_story(&fields, "demo").await?;
     }
-    let now = jiff::Timestamp::now();
+    let now = Timestamp::now();
     // (days ago, hour offset, channel, touchpoint, customer, minutes to the first reply,
     // hours to the resolution, reply)
     type Recorded<'a> = (
@@ -346,7 +359,7 @@ async fn load_standards(store: &dyn Store) -> anyhow::Result<()> {
             "Hallo Frau Schmitt, ich kläre das mit dem Lager und melde mich gleich.",
         ),
     ];
-    let minutes = |m: i64| jiff::SignedDuration::from_mins(m);
+    let minutes = |m: i64| SignedDuration::from_mins(m);
     let mut interactions = Vec::new();
     for (n, (days, channel, touchpoint_id, customer, reply_after, resolved_after, reply)) in
         recorded.into_iter().enumerate()
@@ -378,7 +391,7 @@ async fn load_standards(store: &dyn Store) -> anyhow::Result<()> {
 
 /// Whether the inventory holds touchpoints other than the demo's, which a demo load would mix
 /// with invented data.
-fn force_needed(existing: &[touchpoints_core::Touchpoint]) -> bool {
+fn force_needed(existing: &[Touchpoint]) -> bool {
     let demo_names: std::collections::HashSet<String> = demo::company()
         .touchpoints
         .iter()
@@ -387,4 +400,235 @@ fn force_needed(existing: &[touchpoints_core::Touchpoint]) -> bool {
     existing
         .iter()
         .any(|t| !demo_names.contains(&t.fields.name_key()))
+}
+
+/// The demo's history: enough answers and customer events for every dashboard to show
+/// trends and differences, few enough to load in seconds.
+const HISTORY_ANSWERS: usize = 20_000;
+const HISTORY_EVENTS: usize = 5_000;
+/// About 18 months.
+const HISTORY_DAYS: i64 = 548;
+/// `demo --scale` spreads its rows over two years.
+const SCALE_DAYS: i64 = 730;
+/// Rows per store call: large enough to be fast, small enough to keep memory flat.
+const BATCH: usize = 10_000;
+const HISTORY_SEED: u64 = 20_261_123;
+const SCALE_SEED: u64 = 0x5CA1E;
+
+/// Survey links are typed from paper now and then: no 0/o, 1/l/i.
+const SLUG_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+const SLUG_LENGTH: usize = 8;
+
+/// The metric a demo touchpoint is surveyed with: effort where customers serve themselves
+/// (digital touchpoints from the purchase on), satisfaction with service encounters, and
+/// the recommendation question where the relationship is built (awareness, consideration,
+/// loyalty).
+fn demo_metric(fields: &TouchpointFields) -> Metric {
+    let transactional = matches!(fields.phase.as_str(), "purchase" | "delivery" | "service");
+    match (transactional, fields.kind) {
+        (true, Kind::Digital) => Metric::Ces,
+        (true, _) => Metric::Csat,
+        (false, _) => Metric::Nps,
+    }
+}
+
+fn new_slug() -> anyhow::Result<String> {
+    let mut slug = String::with_capacity(SLUG_LENGTH);
+    let mut bytes = [0u8; 32];
+    while slug.len() < SLUG_LENGTH {
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        // Rejecting bytes above the largest multiple of the alphabet keeps letters equally
+        // likely.
+        let limit = 256 - 256 % SLUG_ALPHABET.len();
+        slug.extend(
+            bytes
+                .iter()
+                .filter(|&&b| usize::from(b) < limit)
+                .map(|&b| char::from(SLUG_ALPHABET[usize::from(b) % SLUG_ALPHABET.len()]))
+                .take(SLUG_LENGTH - slug.len()),
+        );
+    }
+    Ok(slug)
+}
+
+/// One survey per demo touchpoint that is or was in use, and their history of answers and
+/// customer events. Does nothing once surveys exist.
+async fn load_surveys(store: &dyn Store) -> anyhow::Result<()> {
+    if !store.surveys().await?.is_empty() {
+        return Ok(());
+    }
+    let touchpoints = store.list_touchpoints(&TouchpointFilter::default()).await?;
+    let mut created = 0;
+    for t in touchpoints
+        .iter()
+        .filter(|t| t.fields.status != Status::Planned)
+    {
+        let fields = SurveyInput {
+            touchpoint_id: t.id,
+            metric: demo_metric(&t.fields).as_str().into(),
+            active: Some(t.fields.status == Status::Active),
+            ..SurveyInput::default()
+        }
+        .validate()
+        .map_err(|p| anyhow::anyhow!("demo survey is invalid: {p}"))?;
+        // Eight letters of 31 rarely collide; try again when they do.
+        let mut attempts = 0;
+        loop {
+            match store.create_survey(&new_slug()?, &fields, "demo").await {
+                Ok(_) => break,
+                Err(StoreError::Conflict(_)) if attempts < 5 => attempts += 1,
+                Err(e) => return Err(e).context("cannot create the demo surveys"),
+            }
+        }
+        created += 1;
+    }
+    println!("{created} surveys created");
+    let until = now_in_seconds()?;
+    let spec = SampleSpec {
+        seed: HISTORY_SEED,
+        from: until - SignedDuration::from_hours(24 * HISTORY_DAYS),
+        until,
+        answers: HISTORY_ANSWERS,
+        events: HISTORY_EVENTS,
+    };
+    record_sample(store, &spec).await
+}
+
+/// `demo --scale N`: N answers and N customer events over the last two years, on top of the
+/// demo company (loaded first if missing).
+pub async fn scale(store: &dyn Store, rows: usize, force: bool) -> anyhow::Result<()> {
+    load(store, force).await?;
+    let until = now_in_seconds()?;
+    let spec = SampleSpec {
+        seed: SCALE_SEED ^ rows as u64,
+        from: until - SignedDuration::from_hours(24 * SCALE_DAYS),
+        until,
+        answers: rows,
+        events: rows,
+    };
+    record_sample(store, &spec).await
+}
+
+fn now_in_seconds() -> anyhow::Result<Timestamp> {
+    Ok(Timestamp::from_second(Timestamp::now().as_second())?)
+}
+
+/// Streams made-up answers for every survey and customer events into the store, a batch at a
+/// time, with a progress bar on a terminal.
+async fn record_sample(store: &dyn Store, spec: &SampleSpec) -> anyhow::Result<()> {
+    let touchpoints: HashMap<i64, Touchpoint> = store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let surveyed: Vec<SampleTouchpoint> = store
+        .surveys()
+        .await?
+        .into_iter()
+        .filter_map(|s| {
+            let t = touchpoints.get(&s.fields.touchpoint_id)?;
+            Some(SampleTouchpoint {
+                id: t.id,
+                channel: t.fields.channel.clone(),
+                importance: t.fields.importance,
+                metric: s.fields.metric,
+                survey_id: Some(s.id),
+            })
+        })
+        .collect();
+    if surveyed.is_empty() && spec.answers > 0 {
+        bail!("there are no surveys to make up answers for");
+    }
+    let total = spec.answers + spec.events;
+    let bar = if std::io::stderr().is_terminal() && total >= BATCH {
+        let bar = ProgressBar::new(total as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} rows ({per_sec}, {eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let started = Instant::now();
+
+    bar.set_message("answers");
+    let mut answers = sample::answers(spec, &surveyed);
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        batch.clear();
+        batch.extend(answers.by_ref().take(BATCH));
+        if batch.is_empty() {
+            break;
+        }
+        store
+            .record_responses(&batch, Some("demo"))
+            .await
+            .context("cannot store the made-up answers")?;
+        bar.inc(batch.len() as u64);
+    }
+
+    bar.set_message("customers");
+    let mut events = sample::customer_events(spec);
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        batch.clear();
+        batch.extend(events.by_ref().take(BATCH));
+        if batch.is_empty() {
+            break;
+        }
+        store
+            .record_customer_events(&batch, "demo")
+            .await
+            .context("cannot store the made-up customer events")?;
+        bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
+
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{} answers and {} customer events from {} to {} loaded in {seconds:.1} s ({:.0} rows/s)",
+        spec.answers,
+        spec.events,
+        spec.from.strftime("%Y-%m-%d"),
+        spec.until.strftime("%Y-%m-%d"),
+        total as f64 / seconds.max(1e-9),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_avoid_lookalikes() {
+        for _ in 0..50 {
+            let slug = new_slug().unwrap();
+            assert_eq!(slug.len(), SLUG_LENGTH);
+            assert!(slug.bytes().all(|b| SLUG_ALPHABET.contains(&b)), "{slug}");
+            assert!(!slug.contains(['0', 'o', '1', 'l', 'i']));
+        }
+    }
+
+    #[test]
+    fn every_metric_has_demo_touchpoints() {
+        let catalog = demo::company();
+        let catalog = Catalog {
+            channels: catalog.channels,
+            phases: catalog.phases,
+        };
+        let metrics: Vec<Metric> = demo::company()
+            .touchpoints
+            .iter()
+            .map(|t| demo_metric(&t.validate(&catalog).unwrap()))
+            .collect();
+        for metric in Metric::ALL {
+            let n = metrics.iter().filter(|&&m| m == metric).count();
+            assert!(n >= 5, "{metric:?}: {n}");
+        }
+    }
 }

@@ -7,6 +7,7 @@ mod check;
 mod demo;
 mod interactions;
 mod library;
+mod surveys;
 mod transfer;
 
 use std::net::SocketAddr;
@@ -52,11 +53,16 @@ enum Command {
         #[arg(long, env = "TOUCHPOINTS_SECURE_COOKIES")]
         secure_cookies: bool,
     },
-    /// Fill the database with a realistic German demo company.
+    /// Fill the database with a realistic German demo company, its surveys and 18 months of
+    /// answers and customer events.
     Demo {
         /// Load even though the inventory already holds touchpoints (same names are updated).
         #[arg(long)]
         force: bool,
+        /// Add this many made-up answers and as many customer events over the last two years,
+        /// for load tests; the demo company is loaded first if missing.
+        #[arg(long, value_name = "N")]
+        scale: Option<usize>,
     },
     /// Import touchpoints from CSV or JSON: all rows or none.
     Import {
@@ -104,6 +110,21 @@ enum Command {
     /// Data-protection requests: export or erase everything held about one person.
     #[command(subcommand)]
     Gdpr(accounts::GdprCommand),
+    /// Survey answers: import and export as CSV or JSON.
+    #[command(subcommand)]
+    Responses(surveys::ResponsesCommand),
+    /// Customer events (activity, purchases, cancellations): import and export.
+    #[command(subcommand)]
+    Events(surveys::EventsCommand),
+    /// The KPI roll-ups dashboards read.
+    #[command(subcommand)]
+    Rollups(surveys::RollupsCommand),
+    /// Organisation settings.
+    #[command(subcommand)]
+    Settings(surveys::SettingsCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(accounts::TokenCommand),
     /// Recorded customer interactions, judged by the service standards.
     #[command(subcommand)]
     Interactions(interactions::InteractionsCommand),
@@ -202,10 +223,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&cli.database).await?;
             accounts::gdpr(store.as_ref(), command).await
         }
-        Command::Demo { force } => {
+        Command::Demo { force, scale } => {
             let store = open(&cli.database).await?;
-            demo::load(store.as_ref(), force).await?;
+            match scale {
+                Some(rows) => demo::scale(store.as_ref(), rows, force).await?,
+                None => demo::load(store.as_ref(), force).await?,
+            }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Responses(command) => {
+            let store = open(&cli.database).await?;
+            surveys::responses(store.as_ref(), command).await
+        }
+        Command::Events(command) => {
+            let store = open(&cli.database).await?;
+            surveys::events(store.as_ref(), command).await
+        }
+        Command::Rollups(command) => {
+            let store = open(&cli.database).await?;
+            surveys::rollups(store.as_ref(), command).await
+        }
+        Command::Settings(command) => {
+            let store = open(&cli.database).await?;
+            surveys::settings(store.as_ref(), command).await
+        }
+        Command::Token(command) => {
+            let store = open(&cli.database).await?;
+            accounts::token(store.as_ref(), command).await
         }
         Command::Import {
             file,

@@ -14,7 +14,10 @@ use touchpoints_store::{Import, Store, StoreError};
 /// Files with more rows than this get a progress bar.
 const PROGRESS_FROM_ROWS: usize = 5_000;
 
-fn format_named(name: Option<&str>, path: Option<&str>) -> anyhow::Result<Option<Format>> {
+pub(crate) fn format_named(
+    name: Option<&str>,
+    path: Option<&str>,
+) -> anyhow::Result<Option<Format>> {
     match name {
         Some(name) => match name.to_ascii_lowercase().as_str() {
             "csv" => Ok(Some(Format::Csv)),
@@ -114,7 +117,7 @@ pub async fn import(
     }
 }
 
-fn report_store_problems(file: &str, problems: &Problems) {
+pub(crate) fn report_store_problems(file: &str, problems: &Problems) {
     for p in &problems.0 {
         eprintln!("{file}: {p}");
     }

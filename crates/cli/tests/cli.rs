@@ -384,3 +384,176 @@ fn interactions_are_imported_all_or_nothing() {
         text(&again.stdout)
     );
 }
+
+/// A workspace with the touchpoints that answer files below refer to.
+fn with_touchpoints() -> Workspace {
+    let ws = Workspace::new();
+    let file = ws.write(
+        "inventar.csv",
+        b"name,channel,phase\nKundenhotline,phone,after-purchase\nOnlineshop,website,during-purchase\n",
+    );
+    let out = ws.run(&["import", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    ws
+}
+
+#[test]
+fn answers_import_and_their_export_reads_back_unchanged() {
+    let ws = with_touchpoints();
+    // As German Excel saves it; touchpoints by name in any case or by id.
+    let csv = "\u{feff}touchpoint;metric;score;comment;answered_at;customer_ref;external_id\r\n\
+               kundenhotline;nps;9;\"Schnell; freundlich\";2026-03-02T09:15:00+01:00;K-10042;A-1\r\n\
+               Onlineshop;csat;2;=zu langsam;2026-03-03T10:00:00Z;;A-2\r\n\
+               1;ces;6;;2026-03-04T12:00:00Z;;A-3\r\n";
+    let file = ws.write("antworten.csv", csv.as_bytes());
+    let out = ws.run(&["responses", "import", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("3 answers imported, 0 already there"));
+
+    let out = ws.run(&["responses", "export"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let exported = text(&out.stdout);
+    let lines: Vec<&str> = exported.lines().collect();
+    assert_eq!(
+        lines[0],
+        "touchpoint,metric,score,comment,answered_at,channel,customer_ref,external_id,survey_id"
+    );
+    assert_eq!(lines.len(), 4, "{exported}");
+    assert!(lines[1].starts_with("1,nps,9,\"Schnell; freundlich\",2026-03-02T08:15:00Z,"));
+    assert!(
+        lines[2].contains(",'=zu langsam,"),
+        "formulas are defused: {exported}"
+    );
+
+    // Reading the export back finds every answer already there, in either format.
+    let again = ws.write("export.csv", exported.as_bytes());
+    let out = ws.run(&["responses", "import", arg(&again)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("0 answers imported, 3 already there"));
+    let json = ws.path("export.json");
+    let out = ws.run(&["responses", "export", arg(&json)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("export written")).expect("JSON");
+    assert_eq!(parsed[1]["comment"], "=zu langsam");
+    assert_eq!(parsed[2]["score"], 6);
+    let out = ws.run(&["responses", "import", arg(&json)]);
+    assert!(text(&out.stdout).contains("0 answers imported, 3 already there"));
+}
+
+#[test]
+fn a_bad_answers_file_names_rows_and_columns_and_stores_nothing() {
+    let ws = with_touchpoints();
+    let file = ws.write(
+        "antworten.csv",
+        b"touchpoint,metric,score,answered_at\n\
+          Kundenhotline,nps,8,2026-03-02T09:15:00Z\n\
+          Kundenhotline,nps,11,2026-03-02T09:15:00Z\n\
+          Filiale,csat,3,gestern\n",
+    );
+    let out = ws.run(&["responses", "import", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("row 3, column score"), "{stderr}");
+    assert!(stderr.contains("row 4, column touchpoint"), "{stderr}");
+    assert!(stderr.contains("row 4, column answered_at"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    let out = ws.run(&["responses", "export"]);
+    assert_eq!(text(&out.stdout).lines().count(), 1, "only the header");
+
+    let out = ws.run(&["responses", "import", "antworten.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--format csv"));
+}
+
+#[test]
+fn customer_events_import_and_export_with_amounts() {
+    let ws = Workspace::new();
+    let file = ws.write(
+        "ereignisse.csv",
+        "customer_ref;kind;at;amount;external_id\n\
+         K-10001;purchase;2026-03-02T09:15:00+01:00;1.234,50;E-1\n\
+         K-10001;purchase;2026-03-03T09:15:00+01:00;-3,50;E-2\n\
+         K-10001;churn;2026-04-01T12:00:00Z;;E-3\n"
+            .as_bytes(),
+    );
+    let out = ws.run(&["events", "import", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("3 customer events imported"));
+
+    let out = ws.run(&["events", "export", "-"]);
+    let exported = text(&out.stdout);
+    assert!(exported.contains("K-10001,purchase,2026-03-02T08:15:00Z,1234.50,E-1"));
+    assert!(exported.contains(",'-3.50,E-2"), "{exported}");
+    assert!(exported.contains("K-10001,churn,2026-04-01T12:00:00Z,,E-3"));
+    let again = ws.write("export.csv", exported.as_bytes());
+    let out = ws.run(&["events", "import", arg(&again)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("0 customer events imported, 3 already there"));
+
+    let bad = ws.write(
+        "bad.json",
+        br#"[{"customer_ref": "K-1", "kind": "purchase", "at": "2026-03-02T09:15:00Z"},
+             {"customer_ref": "K-1", "kind": "visit", "amount": "zehn"}]"#,
+    );
+    let out = ws.run(&["events", "import", arg(&bad)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("row 1, column amount"), "{stderr}");
+    assert!(stderr.contains("row 2, column kind"), "{stderr}");
+    assert!(stderr.contains("row 2, column amount"), "{stderr}");
+}
+
+#[test]
+fn demo_at_scale_adds_answers_to_the_demo_company() {
+    let ws = Workspace::new();
+    let out = ws.run(&["demo", "--scale", "2000"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Nordlicht Wohnen"), "{stdout}");
+    assert!(stdout.contains("surveys created"), "{stdout}");
+    assert!(
+        stdout.contains("2000 answers and 2000 customer events"),
+        "{stdout}"
+    );
+    let out = ws.run(&["responses", "export"]);
+    let answers = text(&out.stdout).lines().count() - 1;
+    assert!(answers >= 2_000, "{answers}");
+    let out = ws.run(&["events", "export"]);
+    assert!(text(&out.stdout).lines().count() > 2_000);
+}
+
+#[test]
+fn time_zone_and_api_tokens_from_the_command_line() {
+    let ws = Workspace::new();
+    let out = ws.run(&["settings", "time-zone"]);
+    assert_eq!(text(&out.stdout).trim(), "Europe/Berlin");
+    let out = ws.run(&["settings", "time-zone", "Europe/Lisbon"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = ws.run(&["settings", "time-zone"]);
+    assert_eq!(text(&out.stdout).trim(), "Europe/Lisbon");
+    let out = ws.run(&["settings", "time-zone", "Mond/Basis"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("time_zone"));
+    assert!(ws.run(&["rollups", "rebuild"]).status.success());
+
+    let out = ws.run(&["user", "add", "anna", "--role", "admin"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = ws.run(&[
+        "token", "create", "--user", "Anna", "--name", "Export", "--scope", "read",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&out.stdout);
+    assert!(
+        token.trim().starts_with("tp_") && token.trim().len() == 67,
+        "{token}"
+    );
+    let out = ws.run(&[
+        "token", "create", "--user", "niemand", "--name", "x", "--scope", "read",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = ws.run(&[
+        "token", "create", "--user", "anna", "--name", "x", "--scope", "admin",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -14,6 +14,7 @@ pub mod journey;
 pub mod kpi;
 pub mod problem;
 pub mod records;
+pub mod sample;
 pub mod standards;
 pub mod survey;
 pub mod touchpoint;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::problem::Problem;
 use crate::transfer::{
     Format, MAX_PROBLEMS, RowProblem, csv_error, defuse, detect_delimiter, start_line, strip_bom,
-    write_csv_record,
+    undefuse, write_csv_record,
 };
 
 /// How many rows are read between two progress reports.
@@ -134,7 +134,9 @@ fn read_csv(
             .iter()
             .zip(record.iter())
             .filter(|(name, cell)| !name.is_empty() && !cell.trim().is_empty())
-            .map(|(name, cell)| (name.clone(), cell.to_owned()))
+            // A cell an export marked so that spreadsheets do not run it (a refund's
+            // "'-3.50") reads back as written.
+            .map(|(name, cell)| (name.clone(), undefuse(cell).to_owned()))
             .collect();
         out.push(Record { row, cells });
         if out.len() % PROGRESS_EVERY == 0 {

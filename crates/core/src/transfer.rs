@@ -698,7 +698,7 @@ fn formula_like(text: &str) -> bool {
         .starts_with(['=', '+', '-', '@'])
 }
 
-fn undefuse(text: &str) -> &str {
+pub(crate) fn undefuse(text: &str) -> &str {
     match text.strip_prefix('\'') {
         Some(rest) if formula_like(rest) => rest,
         _ => text,
