@@ -1561,7 +1561,12 @@ async fn answers_give_kpis_by_their_standard_definitions() {
             )
         })
         .collect();
-    assert_eq!(trend, [("2026-01", 0), ("2026-02", 10)]);
+    assert_eq!(
+        trend,
+        [("2026-01", 0), ("2026-02", 10)],
+        "{}",
+        report["trend"]
+    );
     let tile = |metric: &str| {
         report["tiles"]
             .as_array()

@@ -540,6 +540,25 @@ pub trait Surveys: Send + Sync + 'static {
         until: jiff::civil::Date,
     ) -> Result<Vec<TallyRow>>;
 
+    /// Roll-up counts with a bucket in `[from, until)` merged in the database by metric and
+    /// bucket, over all touchpoints and channels (the rows carry touchpoint 0 and channel
+    /// ""): what tiles and trends need, in a few hundred rows however many places there are.
+    async fn tallies_by_bucket(
+        &self,
+        resolution: Resolution,
+        from: jiff::civil::Date,
+        until: jiff::civil::Date,
+    ) -> Result<Vec<TallyRow>>;
+    /// Roll-up counts of one metric with a bucket in `[from, until)` merged in the database by
+    /// touchpoint and channel (the rows carry `from` as their bucket): what a breakdown needs.
+    async fn tallies_by_place(
+        &self,
+        resolution: Resolution,
+        metric: touchpoints_core::kpi::Metric,
+        from: jiff::civil::Date,
+        until: jiff::civil::Date,
+    ) -> Result<Vec<TallyRow>>;
+
     /// Stores customer events, all or none, and updates the customer base and revenue per day
     /// in the same transaction; events may arrive out of order. A known `external_id` is
     /// skipped. Audit `customer_events.import` with "N events".

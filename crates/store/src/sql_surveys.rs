@@ -154,6 +154,21 @@ impl TallyDbRow {
     }
 }
 
+/// The counts of roll-up rows merged; `CAST` because PostgreSQL sums BIGINTs as NUMERIC.
+const SUMMED: &str = "CAST(SUM(c0) AS BIGINT) AS c0, CAST(SUM(c1) AS BIGINT) AS c1, \
+     CAST(SUM(c2) AS BIGINT) AS c2, CAST(SUM(c3) AS BIGINT) AS c3, \
+     CAST(SUM(c4) AS BIGINT) AS c4, CAST(SUM(c5) AS BIGINT) AS c5, \
+     CAST(SUM(c6) AS BIGINT) AS c6, CAST(SUM(c7) AS BIGINT) AS c7, \
+     CAST(SUM(c8) AS BIGINT) AS c8, CAST(SUM(c9) AS BIGINT) AS c9, \
+     CAST(SUM(c10) AS BIGINT) AS c10";
+
+fn rollup_table(resolution: Resolution) -> &'static str {
+    match resolution {
+        Resolution::Day => "response_days",
+        Resolution::Month => "response_months",
+    }
+}
+
 /// A roll-up row's identity: metric, day number, touchpoint, channel.
 type TallyKey = (Metric, i32, i64, String);
 
@@ -851,10 +866,7 @@ impl Surveys for SqlStore {
         from: Date,
         until: Date,
     ) -> Result<Vec<TallyRow>> {
-        let table = match resolution {
-            Resolution::Day => "response_days",
-            Resolution::Month => "response_months",
-        };
+        let table = rollup_table(resolution);
         let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT metric, day, touchpoint_id, channel, c0, c1, c2, c3, c4, c5, c6, c7, c8, \
              c9, c10 FROM {table} WHERE day >= $1 AND day < $2"
@@ -864,6 +876,50 @@ impl Surveys for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(|r| r.into_row(table)).collect()
+    }
+
+    async fn tallies_by_bucket(
+        &self,
+        resolution: Resolution,
+        from: Date,
+        until: Date,
+    ) -> Result<Vec<TallyRow>> {
+        let table = rollup_table(resolution);
+        let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT metric, day, CAST(0 AS BIGINT) AS touchpoint_id, '' AS channel, {SUMMED} \
+             FROM {table} WHERE day >= $1 AND day < $2 GROUP BY metric, day"
+        )))
+        .bind(day_number(from))
+        .bind(day_number(until))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|r| r.into_row(table)).collect()
+    }
+
+    async fn tallies_by_place(
+        &self,
+        resolution: Resolution,
+        metric: Metric,
+        from: Date,
+        until: Date,
+    ) -> Result<Vec<TallyRow>> {
+        let table = rollup_table(resolution);
+        let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT metric, MIN(day) AS day, touchpoint_id, channel, {SUMMED} FROM {table} \
+             WHERE metric = $1 AND day >= $2 AND day < $3 GROUP BY metric, touchpoint_id, channel"
+        )))
+        .bind(metric.as_str())
+        .bind(day_number(from))
+        .bind(day_number(until))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let mut row = r.into_row(table)?;
+                row.bucket = from;
+                Ok(row)
+            })
+            .collect()
     }
 
     async fn record_customer_events(

@@ -18,6 +18,7 @@ store_suite!(
     customer_events_count_the_customer_base_in_any_order,
     a_touchpoint_with_answers_is_retired_not_deleted,
     a_customers_answers_and_events_are_exported_and_erased,
+    the_database_merges_tallies_as_rust_would,
 );
 
 fn at(text: &str) -> Timestamp {
@@ -498,4 +499,63 @@ async fn a_customers_answers_and_events_are_exported_and_erased(store: &dyn Stor
             .expect("days"),
     );
     assert_eq!(after_counts, before);
+}
+
+async fn the_database_merges_tallies_as_rust_would(store: &dyn Store) {
+    let hotline = hotline(store).await;
+    let shop = store
+        .create_touchpoint(&fields("Shop", "online-shop", "during-purchase"), "t")
+        .await
+        .expect("create touchpoint")
+        .id;
+    let mut on_chat = answer(hotline, Metric::Nps, 2, "2026-01-06T10:00:00Z");
+    on_chat.channel = Some("chat".into());
+    store
+        .record_responses(
+            &[
+                answer(hotline, Metric::Nps, 10, "2026-01-05T10:00:00Z"),
+                answer(hotline, Metric::Nps, 9, "2026-01-06T10:00:00Z"),
+                on_chat,
+                answer(shop, Metric::Nps, 0, "2026-01-06T11:00:00Z"),
+                answer(shop, Metric::Csat, 5, "2026-01-06T11:00:00Z"),
+                answer(shop, Metric::Nps, 7, "2026-02-01T11:00:00Z"),
+            ],
+            None,
+        )
+        .await
+        .expect("record");
+    let (from, until) = (date(2026, 1, 1), date(2026, 2, 1));
+    let by_bucket = sorted(
+        store
+            .tallies_by_bucket(Resolution::Day, from, until)
+            .await
+            .expect("by bucket"),
+    );
+    assert_eq!(
+        by_bucket,
+        sorted(vec![
+            row(Metric::Nps, date(2026, 1, 5), 0, "", &[10]),
+            row(Metric::Nps, date(2026, 1, 6), 0, "", &[9, 2, 0]),
+            row(Metric::Csat, date(2026, 1, 6), 0, "", &[5]),
+        ])
+    );
+    let by_place = sorted(
+        store
+            .tallies_by_place(Resolution::Day, Metric::Nps, from, until)
+            .await
+            .expect("by place"),
+    );
+    assert_eq!(
+        by_place,
+        sorted(vec![
+            row(Metric::Nps, from, hotline, "phone", &[10, 9]),
+            row(Metric::Nps, from, hotline, "chat", &[2]),
+            row(Metric::Nps, from, shop, "online-shop", &[0]),
+        ])
+    );
+    let months = store
+        .tallies_by_place(Resolution::Month, Metric::Nps, from, date(2026, 3, 1))
+        .await
+        .expect("months");
+    assert_eq!(months.iter().map(|r| r.tally.n()).sum::<u64>(), 5);
 }
