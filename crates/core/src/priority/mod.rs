@@ -1,0 +1,1 @@
+//! The priority of a customer request: a score with its explanation.

@@ -1,0 +1,1 @@
+//! Response-time targets counted in business hours: the SLA clock.
