@@ -14,6 +14,7 @@ pub mod identity;
 pub mod journey;
 pub mod priority;
 pub mod problem;
+pub mod queue;
 pub mod queue_stats;
 pub mod request;
 pub mod sla;
