@@ -1,11 +1,14 @@
 //! The queue's rules: SLA policies (response targets per channel and priority), and the plan
 //! of a request under them — when its targets are due and where it ranks.
 
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
+use crate::priority::{self, Cues, Signals, Weights};
 use crate::problem::{Problem, Problems};
-use crate::request::Priority;
+use crate::request::{Priority, RequestStatus};
+use crate::sla::{Calendar, CalendarInput, Hours, Pause, WeekHoursInput, due_at};
 
 /// The longest target a policy takes: a year.
 pub const TARGET_MAX_MINUTES: i64 = 366 * 24 * 60;
@@ -111,10 +114,218 @@ impl QueueOptions {
     }
 }
 
+/// The calendar of an organisation that set none: Europe/Berlin, Monday to Friday
+/// 08:00–18:00, no public holidays (the state is not known).
+pub fn default_calendar() -> Calendar {
+    let day = || "08:00-18:00".to_owned();
+    CalendarInput {
+        time_zone: "Europe/Berlin".into(),
+        hours: WeekHoursInput {
+            monday: day(),
+            tuesday: day(),
+            wednesday: day(),
+            thursday: day(),
+            friday: day(),
+            ..WeekHoursInput::default()
+        },
+        public_holidays: None,
+        custom_holidays: Vec::new(),
+    }
+    .validate()
+    .expect("the default calendar is valid")
+}
+
+/// The rules every plan follows.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub policies: Vec<SlaPolicy>,
+    pub calendar: Calendar,
+    pub weights: Weights,
+}
+
+/// What is known about a request when it is planned.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub channel: &'a str,
+    pub priority: Priority,
+    pub status: RequestStatus,
+    pub received_at: Timestamp,
+    pub first_response_at: Option<Timestamp>,
+    pub pauses: &'a [(Timestamp, Option<Timestamp>)],
+    pub lifetime_value_cents: i64,
+    pub segments: &'a [String],
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub language: &'a str,
+    /// Contacts of the customer in the seven days before.
+    pub earlier_contacts: i64,
+}
+
+/// When a request's targets are due and where it ranks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    pub first_response_due: Option<Timestamp>,
+    pub resolution_due: Option<Timestamp>,
+    /// The target that is next: the first response until there is one, then the resolution;
+    /// `None` when resolved, paused, or without a policy.
+    pub next_due: Option<Timestamp>,
+    pub static_points: f64,
+    pub rank_key: i64,
+}
+
+/// Where a request without a due time ranks: as if due this long after it came in.
+pub const UNTARGETED_DUE: SignedDuration = SignedDuration::from_hours(24);
+
+/// Where a paused or resolved request ranks: below every request that waits for the company.
+pub const PARKED_RANK: i64 = i64::MIN / 2;
+
+impl Facts<'_> {
+    /// The priority signals of the request, due at `due_at`.
+    pub fn signals(&self, due_at: Option<Timestamp>) -> Signals<'_> {
+        Signals {
+            due_at,
+            lifetime_value_cents: self.lifetime_value_cents,
+            segments: self.segments,
+            subject: self.subject,
+            body: self.body,
+            language: (!self.language.is_empty()).then_some(self.language),
+            channel: self.channel,
+            earlier_contacts: u32::try_from(self.earlier_contacts.max(0)).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// Plans a request: its due times under the policy of its channel and priority (counted in
+/// the calendar's business hours, or around the clock), and its rank key under the weights.
+pub fn plan(rules: &Rules, facts: &Facts<'_>, cues: &Cues) -> Plan {
+    let policy = policy_for(&rules.policies, facts.channel, facts.priority);
+    let pauses: Vec<Pause> = facts
+        .pauses
+        .iter()
+        .map(|&(from, until)| Pause { from, until })
+        .collect();
+    let due = |minutes: i64, hours: &Hours| {
+        due_at(
+            hours,
+            facts.received_at,
+            SignedDuration::from_mins(minutes),
+            &pauses,
+        )
+    };
+    let (first_response_due, resolution_due) = match policy {
+        Some(p) => {
+            let hours = if p.around_the_clock {
+                Hours::AlwaysOpen
+            } else {
+                Hours::Business(rules.calendar.clone())
+            };
+            (
+                due(p.first_response_minutes, &hours),
+                due(p.resolution_minutes, &hours),
+            )
+        }
+        None => (None, None),
+    };
+    let next_due = match facts.status {
+        RequestStatus::Resolved => None,
+        _ if facts.first_response_at.is_none() => first_response_due,
+        _ => resolution_due,
+    };
+    let (static_points, _) =
+        priority::static_points(&facts.signals(next_due), &rules.weights, cues);
+    let rank_key = match facts.status {
+        RequestStatus::Open => {
+            let due = next_due.unwrap_or_else(|| {
+                facts
+                    .received_at
+                    .checked_add(UNTARGETED_DUE)
+                    .unwrap_or(facts.received_at)
+            });
+            priority::rank_key(static_points, due, &rules.weights)
+        }
+        RequestStatus::Waiting | RequestStatus::Resolved => {
+            PARKED_RANK.saturating_add((static_points * 1000.0) as i64)
+        }
+    };
+    Plan {
+        first_response_due,
+        resolution_due,
+        next_due,
+        static_points,
+        rank_key,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::{default_channels, default_phases};
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().expect("instant")
+    }
+
+    fn rules(around_the_clock: bool) -> Rules {
+        Rules {
+            policies: vec![SlaPolicy {
+                channel: "email".into(),
+                priority: Priority::Normal,
+                first_response_minutes: 4 * 60,
+                resolution_minutes: 16 * 60,
+                around_the_clock,
+            }],
+            calendar: default_calendar(),
+            weights: Weights::default(),
+        }
+    }
+
+    fn facts<'a>(received: &'a str, pauses: &'a [(Timestamp, Option<Timestamp>)]) -> Facts<'a> {
+        Facts {
+            channel: "email",
+            priority: Priority::Normal,
+            status: RequestStatus::Open,
+            received_at: at(received),
+            first_response_at: None,
+            pauses,
+            lifetime_value_cents: 0,
+            segments: &[],
+            subject: "Frage",
+            body: "Wann kommt die Lieferung?",
+            language: "de",
+            earlier_contacts: 0,
+        }
+    }
+
+    #[test]
+    fn a_friday_afternoon_request_is_due_on_monday() {
+        let cues = Cues::new();
+        // Friday 2026-11-20, 16:00 in Berlin (15:00 UTC): two hours on Friday, two on Monday.
+        let plan = plan(&rules(false), &facts("2026-11-20T15:00:00Z", &[]), &cues);
+        assert_eq!(plan.first_response_due, Some(at("2026-11-23T09:00:00Z")));
+        assert_eq!(plan.next_due, plan.first_response_due);
+        let around = super::plan(&rules(true), &facts("2026-11-20T15:00:00Z", &[]), &cues);
+        assert_eq!(around.first_response_due, Some(at("2026-11-20T19:00:00Z")));
+    }
+
+    #[test]
+    fn a_waiting_request_has_no_due_time_and_ranks_last() {
+        let cues = Cues::new();
+        let pauses = [(at("2026-11-23T09:00:00Z"), None)];
+        let mut waiting = facts("2026-11-23T08:00:00Z", &pauses);
+        waiting.status = RequestStatus::Waiting;
+        let parked = plan(&rules(false), &waiting, &cues);
+        assert_eq!(parked.next_due, None);
+        let open = plan(&rules(false), &facts("2026-11-23T08:00:00Z", &[]), &cues);
+        assert!(open.rank_key > parked.rank_key);
+    }
+
+    #[test]
+    fn sooner_due_ranks_higher() {
+        let cues = Cues::new();
+        let early = plan(&rules(true), &facts("2026-11-23T08:00:00Z", &[]), &cues);
+        let late = plan(&rules(true), &facts("2026-11-23T09:00:00Z", &[]), &cues);
+        assert!(early.rank_key > late.rank_key);
+    }
 
     fn catalog() -> Catalog {
         Catalog {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
-use touchpoints_core::queue::{QueueOptions, SlaPolicy};
+use touchpoints_core::queue::{QueueOptions, SlaPolicy, default_calendar};
 use touchpoints_core::queue_stats::ResponseRecord;
 use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus, SentContent};
 use touchpoints_core::{Problem, Problems};
@@ -153,7 +153,11 @@ fn parse_setting<T: serde::de::DeserializeOwned + Default>(
 }
 
 async fn load_settings(conn: &mut Conn) -> Result<QueueSettings> {
-    let calendar: Calendar = parse_setting("calendar", setting(conn, "calendar").await?)?;
+    let calendar: Calendar = match setting(conn, "calendar").await? {
+        None => default_calendar(),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| corrupt("queue_settings", format!("calendar: {e}")))?,
+    };
     let weights: Weights = parse_setting("weights", setting(conn, "weights").await?)?;
     let options: QueueOptions = parse_setting("options", setting(conn, "options").await?)?;
     Ok(QueueSettings {
@@ -299,6 +303,10 @@ async fn replan_open(conn: &mut Conn) -> Result<u64> {
         count += 1;
     }
     Ok(count)
+}
+
+fn received_of(r: &NewRequest, now: Timestamp) -> Timestamp {
+    r.received_at.unwrap_or(now)
 }
 
 fn conflict(field: String, rule: &str, reason: String) -> Problems {
@@ -481,11 +489,16 @@ impl Requests for SqlStore {
             let earlier = match contacts.get(&customer) {
                 Some(n) => *n,
                 None => {
-                    let n: i64 =
-                        sqlx::query_scalar("SELECT COUNT(*) FROM requests WHERE customer_id = $1")
-                            .bind(customer)
-                            .fetch_one(&mut *tx)
-                            .await?;
+                    let week_before = received_of(r, at)
+                        .checked_sub(jiff::SignedDuration::from_hours(7 * 24))
+                        .unwrap_or(Timestamp::UNIX_EPOCH);
+                    let n: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM requests WHERE customer_id = $1 AND received_at >= $2",
+                    )
+                    .bind(customer)
+                    .bind(week_before.as_microsecond())
+                    .fetch_one(&mut *tx)
+                    .await?;
                     n
                 }
             };
