@@ -127,6 +127,7 @@ pub struct RequestInput {
     pub body: String,
     /// When the customer sent it; now if left out.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub received_at: Option<Timestamp>,
     #[serde(default)]
     pub language: Option<String>,

@@ -84,6 +84,26 @@ fn login_redirect(path: &str) -> String {
     )
 }
 
+/// Stores one request from a customer with this e-mail address.
+async fn intake_one(
+    store: &dyn touchpoints_store::Store,
+    email: &str,
+) -> touchpoints_store::IntakeOutcome {
+    let catalog = store.catalog().await.expect("catalog");
+    let request = touchpoints_core::request::RequestInput {
+        channel: "email".into(),
+        customer: touchpoints_core::request::RequestCustomer {
+            email: Some(email.into()),
+            ..Default::default()
+        },
+        body: "Frage".into(),
+        ..Default::default()
+    }
+    .validate(&catalog, jiff::Timestamp::now())
+    .expect("a valid request");
+    store.intake(&[request], ADMIN).await.expect("intake")[0]
+}
+
 /// The router's own 404 for a path it does not serve (no handler, no guard).
 fn is_router_fallback(answer: &Answer) -> bool {
     answer.status == StatusCode::NOT_FOUND
@@ -271,6 +291,31 @@ impl Matrix {
                         .id
                         .to_string()
                 }
+                "id" if route.contains("/requests/") || route.contains("/customers/") => {
+                    let outcome =
+                        intake_one(store.as_ref(), &format!("matrix-{n}@example.de")).await;
+                    if route.contains("/customers/") {
+                        outcome.customer_id.expect("a profile").to_string()
+                    } else {
+                        outcome.id.to_string()
+                    }
+                }
+                "id" if route.contains("/customer-merges/") => {
+                    let a = intake_one(store.as_ref(), &format!("merge-a-{n}@example.de")).await;
+                    let b = intake_one(store.as_ref(), &format!("merge-b-{n}@example.de")).await;
+                    store
+                        .merge_customers(
+                            a.customer_id.expect("a profile"),
+                            b.customer_id.expect("a profile"),
+                            ADMIN,
+                        )
+                        .await
+                        .expect("a merge")
+                        .id
+                        .to_string()
+                }
+                "channel" => "email".to_owned(),
+                "priority" => "normal".to_owned(),
                 "id" => self.server.create(&input(&format!("Matrix {n}"))).await["id"]
                     .as_i64()
                     .expect("an id")

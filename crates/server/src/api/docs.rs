@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use utoipa::OpenApi;
 
-use super::{audit, catalog, library, touchpoints};
+use super::{audit, catalog, customers, library, queue_rules, requests, touchpoints};
 use minijinja::value::Serde;
 
 use crate::AppState;
@@ -49,7 +49,28 @@ use crate::web::Page;
         library::list_findings,
         library::check,
         library::set_status,
+        requests::intake,
+        requests::list,
+        requests::get,
+        requests::act,
+        customers::list,
+        customers::get,
+        customers::update,
+        customers::add_identifiers,
+        customers::merge,
+        customers::unmerge,
+        queue_rules::list_policies,
+        queue_rules::put_policy,
+        queue_rules::delete_policy,
+        queue_rules::get_calendar,
+        queue_rules::put_calendar,
+        queue_rules::get_weights,
+        queue_rules::put_weights,
+        queue_rules::list_sources,
+        queue_rules::put_source,
+        queue_rules::get_stats,
     ),
+    components(schemas(requests::RequestBatch, requests::BatchResult)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
@@ -57,6 +78,8 @@ use crate::web::Page;
         (name = "catalog", description = "Channels and journey phases"),
         (name = "consistency", description = "Communication guideline, content library and findings"),
         (name = "audit", description = "Who changed what and when (admins only)"),
+        (name = "queue", description = "Customer requests from every channel, the queue, SLA policies, calendar and priority weights"),
+        (name = "customers", description = "Customer profiles across channels, identity resolution and merges"),
     )
 )]
 struct ApiDoc;

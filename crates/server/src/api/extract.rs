@@ -108,6 +108,22 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// Reads `T` from a part of a body that was JSON already, naming a field that does not fit
+/// `{prefix}{path}` (`requests[3].channel`).
+pub fn from_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, Problems> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let (field, problem) = data_problem(&e.path().to_string(), e.inner());
+        let field = match (prefix.strip_suffix('.'), field.is_empty()) {
+            (Some(whole), true) => whole.to_owned(),
+            _ => format!("{prefix}{field}"),
+        };
+        Problems::single(field, problem)
+    })
+}
+
 /// Names the field of a data error. serde reports a missing or unknown field at the path of
 /// the object that lacks or has it, so the field's own name is taken from the message.
 fn data_problem(path: &str, error: &impl std::fmt::Display) -> (String, Problem) {
