@@ -5,6 +5,7 @@ mod admin;
 mod catalog;
 mod consistency;
 mod journey;
+mod queue;
 mod standards;
 mod touchpoints;
 
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(consistency::routes())
         .merge(standards::routes())
+        .merge(queue::routes())
 }
 
 /// The pages anyone can reach, rate-limited per client address.
@@ -171,6 +173,28 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
         ),
         ("stories.html", include_str!("../../templates/stories.html")),
         ("digest.html", include_str!("../../templates/digest.html")),
+        (
+            "_queue_nav.html",
+            include_str!("../../templates/_queue_nav.html"),
+        ),
+        (
+            "_customer_facts.html",
+            include_str!("../../templates/_customer_facts.html"),
+        ),
+        ("queue.html", include_str!("../../templates/queue.html")),
+        ("request.html", include_str!("../../templates/request.html")),
+        (
+            "customer.html",
+            include_str!("../../templates/customer.html"),
+        ),
+        (
+            "queue_stats.html",
+            include_str!("../../templates/queue_stats.html"),
+        ),
+        (
+            "queue_rules.html",
+            include_str!("../../templates/queue_rules.html"),
+        ),
     ] {
         env.add_template(name, source)?;
     }
@@ -324,6 +348,7 @@ impl Page {
             csrf => self.csrf.clone(),
             user => Serde(user),
             can_edit => role.is_some_and(|r| r >= Role::Manager),
+            can_work => role.is_some_and(|r| r >= Role::Agent),
             is_admin => role == Some(Role::Admin),
             lang => self.lang.code(),
             path => self.uri.path(),
