@@ -17,6 +17,7 @@ pub mod problem;
 pub mod queue;
 pub mod queue_stats;
 pub mod request;
+pub mod request_import;
 pub mod sla;
 pub mod standards;
 pub mod touchpoint;

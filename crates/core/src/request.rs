@@ -153,6 +153,9 @@ pub struct NewRequest {
     pub language: String,
     pub external_id: Option<String>,
     pub priority: Priority,
+    /// For requests of the past (an import): when they were first answered and resolved.
+    pub first_response_at: Option<Timestamp>,
+    pub resolved_at: Option<Timestamp>,
 }
 
 /// What a stored request was sent with, to tell a retry from a different request under the
@@ -294,6 +297,8 @@ impl RequestInput {
             language,
             external_id,
             priority: self.priority.unwrap_or_default(),
+            first_response_at: None,
+            resolved_at: None,
         }
     }
 }

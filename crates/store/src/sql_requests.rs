@@ -517,14 +517,19 @@ impl Requests for SqlStore {
                     .copied()
             });
             let received = r.received_at.unwrap_or(at);
+            let status = if r.resolved_at.is_some() {
+                RequestStatus::Resolved
+            } else {
+                RequestStatus::Open
+            };
             let p = plan(
                 &rules,
                 &Facts {
                     channel: &r.channel,
                     priority: r.priority,
-                    status: RequestStatus::Open,
+                    status,
                     received_at: received,
-                    first_response_at: None,
+                    first_response_at: r.first_response_at,
                     pauses: &[],
                     lifetime_value_cents: ltv,
                     segments: &segments,
@@ -539,7 +544,7 @@ impl Requests for SqlStore {
                  customer_name, subject, body, language, priority, status, assignee, received_at, \
                  first_response_at, resolved_at, first_response_due, resolution_due, next_due, \
                  pauses, static_points, rank_key, earlier_contacts, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', NULL, $11, NULL, NULL, \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $19, NULL, $11, $20, $21, \
                  $12, $13, $14, '[]', $15, $16, $17, $18, $18) RETURNING id",
             )
             .bind(&r.external_id)
@@ -560,6 +565,9 @@ impl Requests for SqlStore {
             .bind(p.rank_key)
             .bind(earlier)
             .bind(at.as_microsecond())
+            .bind(status.as_str())
+            .bind(micros(r.first_response_at))
+            .bind(micros(r.resolved_at))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match &e {
