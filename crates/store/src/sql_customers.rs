@@ -2,7 +2,7 @@
 //! `sql.rs`. Identity resolution runs inside the caller's transaction, so a request and the
 //! profile it joins are stored together or not at all.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -765,4 +765,194 @@ impl Customers for SqlStore {
             ..merge.into_record()?
         })
     }
+}
+
+/// What an intake knows of the profiles its identifiers point at: loaded in one query per
+/// few hundred identifiers, and kept up to date as the intake creates, joins and merges
+/// profiles, so that a batch asks the database once rather than once per request.
+#[derive(Default)]
+pub(super) struct Identities {
+    owner: HashMap<Identifier, Candidate>,
+    /// Whether the profile has a name (a request may teach one to a profile without).
+    named: HashMap<i64, bool>,
+    /// Lifetime value and segments, for the priority.
+    signals: HashMap<i64, (i64, Vec<String>)>,
+    /// Profiles merged during the intake: absorbed → survivor.
+    merged: HashMap<i64, i64>,
+}
+
+/// Identifiers per lookup query: two binds each stay far below every backend's limit.
+const LOOKUP_CHUNK: usize = 400;
+
+impl Identities {
+    pub(super) async fn load<'a>(
+        conn: &mut Conn,
+        identifiers: impl Iterator<Item = &'a Identifier>,
+    ) -> Result<Identities> {
+        let mut wanted: Vec<&Identifier> = identifiers.collect();
+        wanted.sort();
+        wanted.dedup();
+        let mut identities = Identities::default();
+        for chunk in wanted.chunks(LOOKUP_CHUNK) {
+            let mut kinds: Vec<&str> = chunk.iter().map(|i| i.kind.as_str()).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let kind_list = (1..=kinds.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let value_list = (kinds.len() + 1..=kinds.len() + chunk.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT i.kind, i.value, c.id, c.created_at, c.name, c.lifetime_value_cents, \
+                 c.segments FROM customer_identifiers i JOIN customers c ON c.id = i.customer_id \
+                 WHERE i.kind IN ({kind_list}) AND i.value IN ({value_list})"
+            );
+            let mut query = sqlx::query_as::<_, (String, String, i64, i64, String, i64, String)>(
+                AssertSqlSafe(sql),
+            );
+            for kind in &kinds {
+                query = query.bind(*kind);
+            }
+            for identifier in chunk {
+                query = query.bind(&identifier.value);
+            }
+            for (kind, value, id, created, name, ltv, segments) in
+                query.fetch_all(&mut *conn).await?
+            {
+                let Some(kind) = IdentifierKind::parse(&kind) else {
+                    return Err(corrupt("customer_identifiers", format!("kind {kind}")));
+                };
+                let segments: Vec<String> = serde_json::from_str(&segments)
+                    .map_err(|e| corrupt("customers", format!("segments: {e}")))?;
+                identities.owner.insert(
+                    Identifier { kind, value },
+                    Candidate {
+                        id,
+                        created_at: instant("customers", created)?,
+                    },
+                );
+                identities.named.insert(id, !name.is_empty());
+                identities.signals.insert(id, (ltv, segments));
+            }
+        }
+        Ok(identities)
+    }
+
+    /// The profile `id` is now: itself, or the profile it was merged into during the intake.
+    pub(super) fn current(&self, mut id: i64) -> i64 {
+        while let Some(&into) = self.merged.get(&id) {
+            id = into;
+        }
+        id
+    }
+
+    /// Lifetime value and segments of a profile the intake knows.
+    pub(super) fn signals(&self, id: i64) -> Option<&(i64, Vec<String>)> {
+        self.signals.get(&id)
+    }
+}
+
+/// Like [`resolve_customer`], with what the intake knows of the profiles.
+pub(super) async fn resolve_known(
+    conn: &mut Conn,
+    known: &mut Identities,
+    name: &str,
+    identifiers: &[Identifier],
+    at: Timestamp,
+    actor: &str,
+) -> Result<(i64, bool)> {
+    let found: Vec<Candidate> = identifiers
+        .iter()
+        .filter_map(|i| known.owner.get(i).cloned())
+        .collect();
+    let (id, created_at, created) = match identity::resolve(&found) {
+        Resolution::New => {
+            let fields = CustomerFields {
+                name: name.to_owned(),
+                ..CustomerFields::default()
+            };
+            let id = insert_customer(conn, &fields, at).await?;
+            known.named.insert(id, !name.is_empty());
+            known.signals.insert(id, (0, Vec::new()));
+            (id, at, true)
+        }
+        Resolution::Existing(id) => {
+            let created_at = found
+                .iter()
+                .find(|c| c.id == id)
+                .map_or(at, |c| c.created_at);
+            (id, created_at, false)
+        }
+        Resolution::Merge { survivor, absorbed } => {
+            let created_at = found
+                .iter()
+                .find(|c| c.id == survivor)
+                .map_or(at, |c| c.created_at);
+            let shared = identifiers
+                .iter()
+                .map(|i| format!("{} {}", i.kind.as_str(), i.value))
+                .collect::<Vec<_>>()
+                .join(", ");
+            for other in absorbed {
+                absorb(conn, survivor, other, &shared, at, actor).await?;
+                for owner in known.owner.values_mut() {
+                    if owner.id == other {
+                        owner.id = survivor;
+                        owner.created_at = created_at;
+                    }
+                }
+                let named = known.named.remove(&other).unwrap_or(false);
+                *known.named.entry(survivor).or_insert(false) |= named;
+                known.signals.remove(&other);
+                known.merged.insert(other, survivor);
+            }
+            known
+                .signals
+                .insert(survivor, customer_signals(conn, survivor).await?);
+            (survivor, created_at, false)
+        }
+    };
+    let missing: Vec<&Identifier> = identifiers
+        .iter()
+        .filter(|i| !known.owner.contains_key(*i))
+        .collect();
+    if !missing.is_empty() {
+        let values = (0..missing.len())
+            .map(|n| {
+                let b = 4 * n;
+                format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut query = sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO customer_identifiers (customer_id, kind, value, created_at) \
+             VALUES {values} ON CONFLICT (kind, value) DO NOTHING"
+        )));
+        for identifier in &missing {
+            query = query
+                .bind(id)
+                .bind(identifier.kind.as_str())
+                .bind(&identifier.value)
+                .bind(at.as_microsecond());
+        }
+        query.execute(&mut *conn).await?;
+        for identifier in missing {
+            known
+                .owner
+                .insert(identifier.clone(), Candidate { id, created_at });
+        }
+    }
+    if !created && !name.is_empty() && known.named.get(&id) == Some(&false) {
+        // A profile first known without a name learns it from the request.
+        sqlx::query("UPDATE customers SET name = $1 WHERE id = $2 AND name = ''")
+            .bind(name)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        known.named.insert(id, true);
+    }
+    Ok((id, created))
 }

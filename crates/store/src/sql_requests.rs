@@ -16,7 +16,7 @@ use touchpoints_core::{Problem, Problems};
 use super::LOCK_ROW;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
-use super::sql_customers::{customer_signals, lock_identities, resolve_customer};
+use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
     IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
@@ -305,6 +305,35 @@ async fn replan_open(conn: &mut Conn) -> Result<u64> {
     Ok(count)
 }
 
+/// The stored requests with these external ids, by external id: one query per few hundred.
+async fn stored_by_external_id<'a>(
+    conn: &mut Conn,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, RequestRow>> {
+    let mut wanted: Vec<&str> = ids.collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut found = HashMap::new();
+    for chunk in wanted.chunks(500) {
+        let list = (1..=chunk.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut query = sqlx::query_as::<_, RequestRow>(AssertSqlSafe(format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE external_id IN ({list})"
+        )));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            if let Some(external) = row.external_id.clone() {
+                found.insert(external, row);
+            }
+        }
+    }
+    Ok(found)
+}
+
 fn received_of(r: &NewRequest, now: Timestamp) -> Timestamp {
     r.received_at.unwrap_or(now)
 }
@@ -356,6 +385,11 @@ impl Requests for SqlStore {
         .into_iter()
         .map(|(c, s, t)| ((c, s), t))
         .collect();
+        let stored_external = stored_by_external_id(
+            &mut tx,
+            requests.iter().filter_map(|r| r.external_id.as_deref()),
+        )
+        .await?;
         let mut known_touchpoints: HashMap<i64, bool> = HashMap::new();
         let mut invalid = Problems::default();
         let mut conflicts = Problems::default();
@@ -413,13 +447,7 @@ impl Requests for SqlStore {
                 continue;
             }
             batch_ids.insert(external, i);
-            let stored: Option<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
-                "SELECT {REQUEST_COLUMNS} FROM requests WHERE external_id = $1"
-            )))
-            .bind(external)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(stored) = stored {
+            if let Some(stored) = stored_external.get(external) {
                 let priority = Priority::parse(&stored.priority).unwrap_or_default();
                 let sent = SentContent {
                     channel: &stored.channel,
@@ -460,7 +488,15 @@ impl Requests for SqlStore {
             return Err(StoreError::Conflict(conflicts));
         }
         let mut contacts: HashMap<i64, i64> = HashMap::new();
-        let mut signals: HashMap<i64, (i64, Vec<String>)> = HashMap::new();
+        let mut known = Identities::load(
+            &mut tx,
+            requests
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| outcomes[*i].is_none())
+                .flat_map(|(_, r)| r.identifiers.iter()),
+        )
+        .await?;
         let (mut created, mut retried, mut profiles) = (0u64, 0u64, 0u64);
         for (i, r) in requests.iter().enumerate() {
             if outcomes[i].is_some() {
@@ -479,11 +515,17 @@ impl Requests for SqlStore {
                 retried += 1;
                 continue;
             }
-            let (customer, new_profile) =
-                resolve_customer(&mut tx, &r.customer_name, &r.identifiers, at, actor).await?;
+            let (customer, new_profile) = resolve_known(
+                &mut tx,
+                &mut known,
+                &r.customer_name,
+                &r.identifiers,
+                at,
+                actor,
+            )
+            .await?;
             if new_profile {
                 profiles += 1;
-                signals.insert(customer, (0, Vec::new()));
                 contacts.insert(customer, 0);
             }
             let earlier = match contacts.get(&customer) {
@@ -503,13 +545,9 @@ impl Requests for SqlStore {
                 }
             };
             contacts.insert(customer, earlier + 1);
-            let (ltv, segments) = match signals.get(&customer) {
-                Some(s) if !new_profile || s.0 == 0 => s.clone(),
-                _ => {
-                    let s = customer_signals(&mut tx, customer).await?;
-                    signals.insert(customer, s.clone());
-                    s
-                }
+            let (ltv, segments) = match known.signals(customer) {
+                Some(s) => s.clone(),
+                None => customer_signals(&mut tx, customer).await?,
             };
             let touchpoint = r.touchpoint_id.or_else(|| {
                 mappings
@@ -587,6 +625,10 @@ impl Requests for SqlStore {
                 created: true,
             });
             created += 1;
+        }
+        // A profile merged later in the batch is reported as the one it became.
+        for outcome in outcomes.iter_mut().flatten() {
+            outcome.customer_id = outcome.customer_id.map(|c| known.current(c));
         }
         let summary = format!(
             "{} requests ({created} created, {retried} already stored, {profiles} new profiles)",

@@ -177,6 +177,7 @@ store_suite!(
     queue_requests_are_worked_to_resolution,
     queue_policies_set_due_times_and_order,
     queue_customer_data_is_exported_and_erased,
+    queue_one_batch_links_and_merges_profiles,
 );
 
 fn fields(name: &str, channel: &str, phase: &str) -> TouchpointFields {
@@ -3663,4 +3664,39 @@ async fn queue_customer_data_is_exported_and_erased(store: &dyn Store) {
             .iter()
             .all(|m| m.body.is_empty())
     );
+}
+
+async fn queue_one_batch_links_and_merges_profiles(store: &dyn Store) {
+    let outcomes = store
+        .intake(
+            &[
+                request("email", Some("anna@example.de"), None, "eins"),
+                request("phone", None, Some("0171 1234567"), "zwei"),
+                request(
+                    "chat",
+                    Some("anna@example.de"),
+                    Some("0171 1234567"),
+                    "drei",
+                ),
+                request("letter", None, Some("+491711234567"), "vier"),
+            ],
+            "t",
+        )
+        .await
+        .expect("intake");
+    let first = outcomes[0].customer_id.expect("profile");
+    assert!(
+        outcomes.iter().all(|o| o.customer_id == Some(first)),
+        "{outcomes:?}"
+    );
+    assert_eq!(store.merges(first).await.expect("merges").len(), 1);
+    assert_eq!(
+        store
+            .customer_requests(first)
+            .await
+            .expect("requests")
+            .len(),
+        4
+    );
+    assert_eq!(store.customers("", 10).await.expect("customers").len(), 1);
 }
