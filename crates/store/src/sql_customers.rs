@@ -841,6 +841,24 @@ impl Identities {
         Ok(identities)
     }
 
+    /// Whether these identifiers point at more than one profile: storing them merges.
+    pub(super) fn would_merge(&self, identifiers: &[Identifier]) -> bool {
+        let mut owners = identifiers
+            .iter()
+            .filter_map(|i| self.owner.get(i).map(|c| c.id));
+        owners
+            .next()
+            .is_some_and(|first| owners.any(|other| other != first))
+    }
+
+    /// The profiles the intake's identifiers point at, each once.
+    pub(super) fn profiles(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.owner.values().map(|c| c.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     /// The profile `id` is now: itself, or the profile it was merged into during the intake.
     pub(super) fn current(&self, mut id: i64) -> i64 {
         while let Some(&into) = self.merged.get(&id) {

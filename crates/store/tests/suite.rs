@@ -3699,4 +3699,31 @@ async fn queue_one_batch_links_and_merges_profiles(store: &dyn Store) {
         4
     );
     assert_eq!(store.customers("", 10).await.expect("customers").len(), 1);
+    // Undone, the second request is the second profile's again.
+    let merge = store.merges(first).await.expect("merges")[0].id;
+    store.unmerge(merge, "admin").await.expect("unmerge");
+    let second: Vec<i64> = store
+        .customer_requests(merge_absorbed(store, merge).await)
+        .await
+        .expect("requests")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(second, [outcomes[1].id]);
+}
+
+async fn merge_absorbed(store: &dyn Store, merge: i64) -> i64 {
+    let profiles = store.customers("", 10).await.expect("customers");
+    for p in profiles {
+        if let Some(m) = store
+            .merges(p.id)
+            .await
+            .expect("merges")
+            .into_iter()
+            .find(|m| m.id == merge)
+        {
+            return m.absorbed_id;
+        }
+    }
+    panic!("merge {merge} not found")
 }

@@ -78,6 +78,10 @@ CREATE TABLE requests (
 
 -- The queue: the next-best open request is the first entry of this index.
 CREATE INDEX requests_queue ON requests (rank_key DESC, id) WHERE status <> 'resolved';
+CREATE INDEX requests_queue_channel ON requests (channel, rank_key DESC, id)
+    WHERE status <> 'resolved';
+CREATE INDEX requests_queue_assignee ON requests (assignee, rank_key DESC, id)
+    WHERE status <> 'resolved';
 CREATE INDEX requests_due ON requests (next_due) WHERE status <> 'resolved';
 CREATE INDEX requests_customer ON requests (customer_id, received_at);
 CREATE INDEX requests_received ON requests (received_at);
