@@ -781,8 +781,9 @@ pub(super) struct Identities {
     merged: HashMap<i64, i64>,
 }
 
-/// Identifiers per lookup query: two binds each stay far below every backend's limit.
-const LOOKUP_CHUNK: usize = 400;
+/// Identifiers per lookup query: few, as sqlx looks each SQLite parameter up by name at a
+/// cost that grows with their number.
+const LOOKUP_CHUNK: usize = 100;
 
 impl Identities {
     pub(super) async fn load<'a>(
