@@ -579,6 +579,9 @@ pub struct QueueFilter {
     pub status: Option<RequestStatus>,
     /// Only those whose next target is due before this instant (at risk, breached).
     pub due_before: Option<Timestamp>,
+    /// Only those whose next target is due at or after this instant (at risk, not yet
+    /// breached).
+    pub due_from: Option<Timestamp>,
     pub limit: u32,
 }
 

@@ -852,9 +852,16 @@ impl Requests for SqlStore {
                 Bind::Int(due.as_microsecond()),
             );
         }
+        if let Some(from) = filter.due_from {
+            push(
+                &mut sql,
+                " AND next_due IS NOT NULL AND next_due >= {}",
+                Bind::Int(from.as_microsecond()),
+            );
+        }
         if resolved {
             sql.push_str(" ORDER BY resolved_at DESC, id DESC");
-        } else if filter.due_before.is_some() {
+        } else if filter.due_before.is_some() || filter.due_from.is_some() {
             sql.push_str(" ORDER BY next_due, id");
         } else {
             sql.push_str(" ORDER BY rank_key DESC, id");

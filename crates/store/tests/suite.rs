@@ -3603,6 +3603,25 @@ async fn queue_policies_set_due_times_and_order(store: &dyn Store) {
         .await
         .expect("breached");
     assert_eq!(breached.iter().map(|r| r.id).collect::<Vec<_>>(), [fast]);
+    // At risk at 09:00 within the hour: the chat, not yet breached then.
+    let at_risk = store
+        .queue(&QueueFilter {
+            due_before: Some("2026-11-23T10:00:00Z".parse().expect("instant")),
+            due_from: Some("2026-11-23T09:00:00Z".parse().expect("instant")),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("at risk");
+    assert_eq!(at_risk.iter().map(|r| r.id).collect::<Vec<_>>(), [fast]);
+    let none = store
+        .queue(&QueueFilter {
+            due_before: Some("2026-11-23T10:00:00Z".parse().expect("instant")),
+            due_from: Some("2026-11-23T09:45:00Z".parse().expect("instant")),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("at risk");
+    assert!(none.is_empty());
     let records = store
         .response_records(received, Timestamp::now())
         .await

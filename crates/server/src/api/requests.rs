@@ -211,6 +211,7 @@ impl QueueQuery {
             touchpoint_id: self.touchpoint_id,
             status: self.status,
             due_before: None,
+            due_from: None,
             limit,
         })
     }

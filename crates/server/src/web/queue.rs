@@ -162,13 +162,11 @@ async fn render_queue(
             "breached" => Some(now),
             _ => None,
         },
+        // At risk: due within the window and not yet overdue.
+        due_from: (view == "at-risk").then_some(now),
         limit: 200,
     };
-    let mut requests = state.store.queue(&filter).await?;
-    if view == "at-risk" {
-        // Due within the window and not yet overdue.
-        requests.retain(|r| r.next_due.is_some_and(|d| d >= now));
-    }
+    let requests = state.store.queue(&filter).await?;
     let rows = rows(state, page, requests, now).await?;
     let (mine, team, all) = state.store.queue_counts(&me).await?;
     let catalog = state.store.catalog().await?;
