@@ -7,6 +7,7 @@ mod check;
 mod demo;
 mod interactions;
 mod library;
+mod requests;
 mod surveys;
 mod transfer;
 
@@ -128,6 +129,12 @@ enum Command {
     /// Recorded customer interactions, judged by the service standards.
     #[command(subcommand)]
     Interactions(interactions::InteractionsCommand),
+    /// Customer requests of every channel: import historical ones.
+    #[command(subcommand)]
+    Requests(requests::RequestsCommand),
+    /// Customer profiles: merge two by hand, undo a merge.
+    #[command(subcommand)]
+    Customers(requests::CustomersCommand),
     /// Create or update the database schema, then exit.
     Migrate,
 }
@@ -218,6 +225,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Interactions(command) => {
             let store = open(&cli.database).await?;
             interactions::run(store.as_ref(), command).await
+        }
+        Command::Requests(command) => {
+            let store = open(&cli.database).await?;
+            requests::run(store.as_ref(), command).await
+        }
+        Command::Customers(command) => {
+            let store = open(&cli.database).await?;
+            requests::customers(store.as_ref(), command).await
         }
         Command::Gdpr(command) => {
             let store = open(&cli.database).await?;

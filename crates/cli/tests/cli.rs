@@ -557,3 +557,44 @@ fn time_zone_and_api_tokens_from_the_command_line() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn requests_import_all_or_nothing_and_joins_profiles() {
+    let ws = Workspace::new();
+    let bad = "external_id;channel;email;phone;subject;body;received_at\n\
+               m-1;email;anna@example.de;;Lieferung;Wo bleibt das Sofa?;2026-03-02T09:15:00Z\n\
+               c-1;fax;;0171 1234567;Rückruf;Bitte zurückrufen;gestern\n";
+    let file = ws.write("bad.csv", bad.as_bytes());
+    let out = ws.run(&["requests", "import", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("row 3, column received_at"), "{stderr}");
+    assert!(stderr.contains("row 3, column channel"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+
+    let good = "external_id;channel;email;phone;subject;body;received_at;first_response_at;resolved_at\n\
+                m-1;email;anna@example.de;;Lieferung;Wo bleibt das Sofa?;2026-03-02T09:15:00Z;2026-03-02T10:00:00Z;2026-03-03T09:00:00Z\n\
+                c-1;phone;anna@example.de;0171 1234567;Rückruf;Bitte zurückrufen;2026-03-04T11:00:00Z;;\n";
+    let file = ws.write("good.csv", good.as_bytes());
+    let out = ws.run(&["requests", "import", "--dry-run", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 requests are valid"));
+    let out = ws.run(&["requests", "import", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 requests imported, 0 stored before"));
+    // Again: nothing new.
+    let out = ws.run(&["requests", "import", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("0 requests imported, 2 stored before"));
+    // Both rows belong to one person.
+    let out = ws.run(&["gdpr", "export", "+49 171 1234567"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        export["places"]["customer_requests"]
+            .as_array()
+            .expect("requests")
+            .len(),
+        2
+    );
+}

@@ -4,3 +4,35 @@ document.addEventListener("change", (event) => {
   const form = event.target.closest("form.filters");
   if (form && event.target.matches("select, input[type=checkbox]")) form.requestSubmit();
 });
+
+// The queue follows changes live: the server announces each change of a request as a
+// Server-Sent Event, and the list is fetched anew (the same page, so the same filters).
+(() => {
+  const list = document.querySelector("#queue-list[data-live]");
+  if (!list || !window.EventSource) return;
+  let pending = null;
+  const refresh = async () => {
+    pending = null;
+    try {
+      const response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector("#queue-list");
+      if (fresh) {
+        list.innerHTML = fresh.innerHTML;
+        list.dataset.refreshed = String(Number(list.dataset.refreshed || 0) + 1);
+      }
+      document.querySelectorAll("nav.tabs a").forEach((tab, i) => {
+        const same = page.querySelectorAll("nav.tabs a")[i];
+        if (same) tab.textContent = same.textContent;
+      });
+    } catch (_) {
+      // Offline for a moment: the next event tries again.
+    }
+  };
+  const events = new EventSource(list.dataset.live);
+  events.addEventListener("queue", () => {
+    // Many changes at once (a batch) make one refresh.
+    if (!pending) pending = setTimeout(refresh, 250);
+  });
+})();

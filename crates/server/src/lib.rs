@@ -10,6 +10,8 @@ pub mod auth;
 mod error;
 mod i18n;
 pub mod kpis;
+pub mod live;
+mod scoring;
 mod web;
 
 use std::future::Future;
@@ -51,6 +53,10 @@ pub struct AppState {
     settings: Settings,
     /// The secret that opens the first-run setup page, while no account exists.
     setup_token: Arc<String>,
+    /// The priority cue words, compiled once.
+    cues: Arc<touchpoints_core::priority::Cues>,
+    /// Changes of the queue, for the pages that follow it live.
+    queue_events: live::QueueEvents,
 }
 
 impl AppState {
@@ -66,6 +72,8 @@ impl AppState {
             limits: auth::limits::Limits::new(settings.quotas),
             settings,
             setup_token: Arc::new(auth::secret::new_secret()?),
+            cues: Arc::new(touchpoints_core::priority::Cues::new()),
+            queue_events: live::QueueEvents::new(),
         })
     }
 

@@ -62,7 +62,16 @@ async fn answer(request: common::Request) -> Answer {
     let response = request.send().await.expect("send request");
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.text().await.expect("read the body");
+    // A live stream (the queue's events) never ends: its headers are the answer.
+    let streaming = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"));
+    let body = if streaming {
+        String::new()
+    } else {
+        response.text().await.expect("read the body")
+    };
     Answer {
         status,
         headers,
@@ -82,6 +91,26 @@ fn login_redirect(path: &str) -> String {
         "/login?{}",
         serde_urlencoded::to_string([("next", path)]).expect("encode")
     )
+}
+
+/// Stores one request from a customer with this e-mail address.
+async fn intake_one(
+    store: &dyn touchpoints_store::Store,
+    email: &str,
+) -> touchpoints_store::IntakeOutcome {
+    let catalog = store.catalog().await.expect("catalog");
+    let request = touchpoints_core::request::RequestInput {
+        channel: "email".into(),
+        customer: touchpoints_core::request::RequestCustomer {
+            email: Some(email.into()),
+            ..Default::default()
+        },
+        body: "Frage".into(),
+        ..Default::default()
+    }
+    .validate(&catalog, jiff::Timestamp::now())
+    .expect("a valid request");
+    store.intake(&[request], ADMIN).await.expect("intake")[0]
 }
 
 /// The router's own 404 for a path it does not serve (no handler, no guard).
@@ -292,6 +321,31 @@ impl Matrix {
                         survey.id.to_string()
                     }
                 }
+                "id" if route.contains("/requests/") || route.contains("/customers/") => {
+                    let outcome =
+                        intake_one(store.as_ref(), &format!("matrix-{n}@example.de")).await;
+                    if route.contains("/customers/") {
+                        outcome.customer_id.expect("a profile").to_string()
+                    } else {
+                        outcome.id.to_string()
+                    }
+                }
+                "id" if route.contains("/customer-merges/") => {
+                    let a = intake_one(store.as_ref(), &format!("merge-a-{n}@example.de")).await;
+                    let b = intake_one(store.as_ref(), &format!("merge-b-{n}@example.de")).await;
+                    store
+                        .merge_customers(
+                            a.customer_id.expect("a profile"),
+                            b.customer_id.expect("a profile"),
+                            ADMIN,
+                        )
+                        .await
+                        .expect("a merge")
+                        .id
+                        .to_string()
+                }
+                "channel" => "email".to_owned(),
+                "priority" => "normal".to_owned(),
                 "id" => self.server.create(&input(&format!("Matrix {n}"))).await["id"]
                     .as_i64()
                     .expect("an id")
@@ -492,7 +546,10 @@ async fn the_table_keeps_its_promises() {
         if route.starts_with("/admin/") || *route == "/api/v1/audit" {
             assert_eq!(*access, Access::Least(Role::Admin), "{method} {route}");
         }
-        if *method != Method::GET
+        // Agents write one thing: their steps on customer requests.
+        if *route == "/requests/{id}/act" {
+            assert_eq!(*access, Access::Least(Role::Agent), "{method} {route}");
+        } else if *method != Method::GET
             && !matches!(*route, "/login" | "/logout" | "/setup" | "/s/{slug}")
         {
             assert!(

@@ -1617,3 +1617,87 @@ async fn a_phone_that_refuses_cookies_can_still_answer() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(answers_of(&server, &survey).await, 1);
 }
+
+// --- The queue's pages -------------------------------------------------------------------
+
+#[tokio::test]
+async fn queue_pages_show_rules_statistics_and_undo_merges() {
+    let server = Server::start().await;
+    // Rules: a bad target is shown at its field, a good one is listed.
+    let (status, _, body) = fetch(server.post("/queue/rules/policies").form(&[
+        ("channel", "chat"),
+        ("priority", "normal"),
+        ("first_response_minutes", "bald"),
+        ("resolution_minutes", "60"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("id=\"first_response_minutes-error\""),
+        "{body}"
+    );
+    let (status, location, _) = fetch(server.post("/queue/rules/policies").form(&[
+        ("channel", "chat"),
+        ("priority", "normal"),
+        ("first_response_minutes", "15"),
+        ("resolution_minutes", "60"),
+        ("around_the_clock", "1"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/queue/rules"));
+    assert!(page(&server, "/queue/rules").await.contains("15 min"));
+    // The calendar: an unknown zone is named at its field.
+    let (status, _, body) = fetch(server.post("/queue/rules/calendar").form(&[
+        ("calendar_time_zone", "Europe/Nirgendwo"),
+        ("calendar_monday", "08:00-18:00"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"calendar_time_zone-error\""), "{body}");
+
+    // Two profiles linked by a request, then split again by the admin on the profile page.
+    for body in [
+        json!({"channel": "chat", "customer": {"email": "a@example.de"}, "body": "eins"}),
+        json!({"channel": "phone", "customer": {"phone": "0171 1234567"}, "body": "zwei"}),
+        json!({"channel": "email", "customer": {"email": "a@example.de", "phone": "+491711234567"}, "body": "drei"}),
+    ] {
+        let response = server
+            .post("/api/v1/requests")
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let customer = page(&server, "/customers/1").await;
+    assert!(customer.contains("<dd>+491711234567</dd>"), "{customer}");
+    assert!(
+        customer.contains("action=\"/customer-merges/1/undo\""),
+        "{customer}"
+    );
+    let (status, location, _) = fetch(server.post("/customer-merges/1/undo")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/customers/1"));
+    assert!(
+        !page(&server, "/customers/1")
+            .await
+            .contains("<dd>+491711234567</dd>")
+    );
+    assert!(
+        page(&server, "/customers/2")
+            .await
+            .contains("<dd>+491711234567</dd>")
+    );
+
+    // The queue in its views, and the statistics.
+    let queue = page(&server, "/queue?view=all").await;
+    assert_eq!(queue.matches("class=\"request-row").count(), 3, "{queue}");
+    assert!(
+        page(&server, "/queue?view=breached")
+            .await
+            .contains("queue-list")
+    );
+    let stats = page(&server, "/queue/stats").await;
+    assert!(stats.contains("<td>3</td>"), "{stats}");
+}

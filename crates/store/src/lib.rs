@@ -7,6 +7,7 @@
 //! exist, keys still in use) and reports it as field problems.
 
 mod error;
+mod plan;
 mod postgres;
 mod sqlite;
 mod weaknesses;
@@ -21,8 +22,12 @@ use touchpoints_core::audit::{AuditEntry, AuditFilter};
 use touchpoints_core::consistency::check::Finding;
 use touchpoints_core::consistency::guideline::Guideline;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
+use touchpoints_core::customer::{CustomerFields, Identifier};
 use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::history::HistoryEntry;
+use touchpoints_core::queue::{QueueOptions, SlaPolicy};
+use touchpoints_core::queue_stats::ResponseRecord;
+use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus};
 use touchpoints_core::standards::{Interaction, Measure, Standard};
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
 use touchpoints_core::{
@@ -31,6 +36,7 @@ use touchpoints_core::{
 };
 
 pub use error::StoreError;
+pub use plan::{Calendar, Weights};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use weaknesses::check_weaknesses;
@@ -57,12 +63,29 @@ pub struct ImportSummary {
 /// The persistence interface: every part below, on one database. Implementations are cheap
 /// to share (`Arc<dyn Store>`).
 pub trait Store:
-    Inventory + Accounts + AuditLog + PersonalData + Library + Standards + Surveys
+    Inventory
+    + Accounts
+    + AuditLog
+    + PersonalData
+    + Library
+    + Standards
+    + Customers
+    + Requests
+    + Surveys
 {
 }
 
-impl<T: Inventory + Accounts + AuditLog + PersonalData + Library + Standards + Surveys> Store
-    for T
+impl<
+    T: Inventory
+        + Accounts
+        + AuditLog
+        + PersonalData
+        + Library
+        + Standards
+        + Customers
+        + Requests
+        + Surveys,
+> Store for T
 {
 }
 
@@ -426,6 +449,227 @@ pub trait Standards: Send + Sync + 'static {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<StoredInteraction>>;
+}
+
+/// A customer profile as stored, with the identifiers that find it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CustomerProfile {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: CustomerFields,
+    pub identifiers: Vec<Identifier>,
+    /// Set once the profile was merged into another; it then holds nothing of its own.
+    pub merged_into: Option<i64>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// One merge of two profiles, kept so that an admin can undo it exactly.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MergeRecord {
+    pub id: i64,
+    pub survivor_id: i64,
+    pub absorbed_id: i64,
+    /// What caused it: the shared identifier, or "by hand".
+    pub reason: String,
+    pub actor: String,
+    pub at: Timestamp,
+    pub undone_at: Option<Timestamp>,
+    pub undone_by: Option<String>,
+}
+
+/// Customer profiles and identity resolution. Every write is one transaction with its audit
+/// entry; merges are recorded as [`MergeRecord`]s.
+#[async_trait]
+pub trait Customers: Send + Sync + 'static {
+    /// The profile, also one merged into another (see `merged_into`).
+    async fn customer(&self, id: i64) -> Result<CustomerProfile>;
+    /// The live profile an identifier (in normal form) belongs to.
+    async fn find_customer(&self, identifier: &Identifier) -> Result<Option<CustomerProfile>>;
+    /// Live profiles whose name or identifier contains `search` (without case), newest
+    /// first, at most `limit`.
+    async fn customers(&self, search: &str, limit: u32) -> Result<Vec<CustomerProfile>>;
+    /// Creates a profile with identifiers; identifiers of other profiles merge them into
+    /// one (the oldest survives), as for a request. Audit `customer.create`.
+    async fn create_customer(
+        &self,
+        fields: &CustomerFields,
+        identifiers: &[Identifier],
+        actor: &str,
+    ) -> Result<CustomerProfile>;
+    /// Replaces the fields of a live profile. Audit `customer.update`.
+    async fn update_customer(
+        &self,
+        id: i64,
+        fields: &CustomerFields,
+        actor: &str,
+    ) -> Result<CustomerProfile>;
+    /// Adds identifiers to a live profile; one that belongs to another profile merges the
+    /// two (the older survives). Returns the surviving profile.
+    async fn add_identifiers(
+        &self,
+        id: i64,
+        identifiers: &[Identifier],
+        actor: &str,
+    ) -> Result<CustomerProfile>;
+    /// Merges two live profiles by hand: the older survives. Audit `customer.merge`.
+    async fn merge_customers(&self, a: i64, b: i64, actor: &str) -> Result<MergeRecord>;
+    /// The merges a profile took part in, newest first.
+    async fn merges(&self, customer_id: i64) -> Result<Vec<MergeRecord>>;
+    /// Undoes a merge: both profiles get back their fields, and the absorbed one its
+    /// identifiers and requests as they were at the merge. A merge into the survivor made
+    /// later must be undone first (conflict naming `merge`). Audit `customer.unmerge`.
+    async fn unmerge(&self, merge_id: i64, actor: &str) -> Result<MergeRecord>;
+}
+
+/// A customer request as stored, with its place in the queue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredRequest {
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub channel: String,
+    pub touchpoint_id: Option<i64>,
+    pub source: String,
+    pub customer_id: Option<i64>,
+    pub customer_name: String,
+    pub subject: String,
+    pub body: String,
+    pub language: String,
+    pub priority: Priority,
+    pub status: RequestStatus,
+    pub assignee: Option<String>,
+    pub received_at: Timestamp,
+    pub first_response_at: Option<Timestamp>,
+    pub resolved_at: Option<Timestamp>,
+    pub first_response_due: Option<Timestamp>,
+    pub resolution_due: Option<Timestamp>,
+    /// The target that is next: first response until there is one, then resolution.
+    pub next_due: Option<Timestamp>,
+    /// The SLA clock stopped at these times (waiting for the customer); `until` is empty
+    /// while the wait lasts.
+    pub pauses: Vec<(Timestamp, Option<Timestamp>)>,
+    /// The time-independent part of the priority score.
+    pub static_points: f64,
+    /// The queue's order: higher first; see the core's priority module.
+    pub rank_key: i64,
+    pub earlier_contacts: i64,
+    pub updated_at: Timestamp,
+}
+
+/// A step on a request after it came in: a reply, a note, or an event (assigned, resolved…).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RequestMessage {
+    pub id: i64,
+    pub request_id: i64,
+    /// `reply`, `note` or the action of an event (`assign`, `wait`, `resolve`, …).
+    pub kind: String,
+    pub author: String,
+    pub body: String,
+    pub at: Timestamp,
+}
+
+/// What intake did with one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct IntakeOutcome {
+    pub id: i64,
+    pub customer_id: Option<i64>,
+    /// False for a retry of a request already stored (same external id and content).
+    pub created: bool,
+}
+
+/// Whose requests a queue shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum QueueView {
+    /// Assigned to this user.
+    Mine(String),
+    /// Assigned to nobody: the team's to take.
+    Team,
+    #[default]
+    All,
+}
+
+/// Which requests a queue lists.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QueueFilter {
+    pub view: QueueView,
+    pub channel: Option<String>,
+    pub touchpoint_id: Option<i64>,
+    /// `None`: open and waiting ones.
+    pub status: Option<RequestStatus>,
+    /// Only those whose next target is due before this instant (at risk, breached).
+    pub due_before: Option<Timestamp>,
+    /// Only those whose next target is due at or after this instant (at risk, not yet
+    /// breached).
+    pub due_from: Option<Timestamp>,
+    pub limit: u32,
+}
+
+/// A mapping from where a request arrived to its touchpoint.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SourceMapping {
+    pub channel: String,
+    /// A mailbox, hotline number, store… as integrations send it in `source`; compared
+    /// without case.
+    pub source: String,
+    pub touchpoint_id: i64,
+}
+
+/// The queue's settings: the organisation's calendar (JSON of the core's calendar input),
+/// the priority weights and the options.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QueueSettings {
+    pub calendar: Calendar,
+    pub weights: Weights,
+    pub options: QueueOptions,
+}
+
+/// Customer requests from every channel, the queue they wait in, the SLA policies that set
+/// their targets and the settings that rank them. Every write is one transaction with its
+/// audit entry.
+#[async_trait]
+pub trait Requests: Send + Sync + 'static {
+    /// Stores requests all or nothing, each joined to the customer profile its identifiers
+    /// find (profiles they link merge, the oldest surviving). A request whose external id
+    /// is stored is a retry: with the same content it is reported with `created` false;
+    /// otherwise a conflict naming `[i].field`. Unknown touchpoints are invalid input naming
+    /// `[i].touchpoint_id`. Audit `requests.intake`.
+    async fn intake(&self, requests: &[NewRequest], actor: &str) -> Result<Vec<IntakeOutcome>>;
+    async fn request(&self, id: i64) -> Result<StoredRequest>;
+    /// The steps on a request, oldest first.
+    async fn request_messages(&self, id: i64) -> Result<Vec<RequestMessage>>;
+    /// The queue: open (or the given status) requests in priority order.
+    async fn queue(&self, filter: &QueueFilter) -> Result<Vec<StoredRequest>>;
+    /// Counts of open requests per view: (mine, team, all).
+    async fn queue_counts(&self, user: &str) -> Result<(u64, u64, u64)>;
+    /// A customer's requests (of every channel), newest first.
+    async fn customer_requests(&self, customer_id: i64) -> Result<Vec<StoredRequest>>;
+    /// An agent's step. Conflict naming `status` when the request's status forbids it;
+    /// invalid naming `to` for an unknown user. Audit `request.ACTION`.
+    async fn act(&self, id: i64, action: &RequestAction, actor: &str) -> Result<StoredRequest>;
+    /// The requests received from `from` until `until`, for the statistics.
+    async fn response_records(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<ResponseRecord>>;
+
+    async fn sla_policies(&self) -> Result<Vec<SlaPolicy>>;
+    /// Inserts or replaces the policy of its channel and priority, and plans the open
+    /// requests anew. Audit `sla_policy.put`.
+    async fn put_sla_policy(&self, policy: &SlaPolicy, actor: &str) -> Result<()>;
+    async fn delete_sla_policy(&self, channel: &str, priority: Priority, actor: &str)
+    -> Result<()>;
+
+    async fn source_mappings(&self) -> Result<Vec<SourceMapping>>;
+    async fn put_source_mapping(&self, mapping: &SourceMapping, actor: &str) -> Result<()>;
+    async fn delete_source_mapping(&self, channel: &str, source: &str, actor: &str) -> Result<()>;
+
+    async fn queue_settings(&self) -> Result<QueueSettings>;
+    /// Stores the calendar and plans every open request anew. Audit `calendar.put`.
+    async fn put_calendar(&self, calendar: &Calendar, actor: &str) -> Result<()>;
+    /// Stores the weights and ranks every open request anew. Audit `weights.put`.
+    async fn put_weights(&self, weights: &Weights, actor: &str) -> Result<()>;
+    async fn put_queue_options(&self, options: &QueueOptions, actor: &str) -> Result<()>;
 }
 
 /// A survey as stored, with the short code of its public page (`/s/{slug}`).

@@ -29,6 +29,11 @@ const LOCK_ROW: &str = " FOR UPDATE";
 /// read its own.
 const READ_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
+/// What a write runs before it resolves customer identities, so that two writes never
+/// create two profiles for one new identifier: a transaction-scoped advisory lock, so
+/// intakes (each a batch) take turns while every other write goes on.
+const IDENTITY_LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(7401)");
+
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
@@ -55,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "surveys",
         include_str!("../migrations/postgres/0005_surveys.sql"),
     ),
+    (
+        7,
+        "customers_requests",
+        include_str!("../migrations/postgres/0007_customers_requests.sql"),
+    ),
 ];
 
 // The same SQL, compiled against this backend's `Db`: see sql.rs.
@@ -68,8 +78,14 @@ mod sql_accounts;
 #[path = "sql_audit.rs"]
 mod sql_audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_customers.rs"]
+mod sql_customers;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_library.rs"]
 mod sql_library;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_requests.rs"]
+mod sql_requests;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_standards.rs"]
 mod sql_standards;

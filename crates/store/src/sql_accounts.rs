@@ -672,6 +672,46 @@ const PLACES: &[Place] = &[
             })
         },
     },
+    // Before the profiles: the requests are found through them.
+    Place {
+        name: "customer_requests",
+        export: |conn, subject| {
+            Box::pin(async move {
+                let ids = super::sql_customers::subject_customers(conn, subject).await?;
+                let requests = super::sql_requests::export_customer_requests(conn, &ids).await?;
+                Ok(match requests.as_array() {
+                    Some(list) if !list.is_empty() => requests,
+                    _ => serde_json::Value::Null,
+                })
+            })
+        },
+        // The requests stay for the response-time statistics; who sent them and what they
+        // and the agents said go.
+        erase: |conn, subject, _| {
+            Box::pin(async move {
+                let ids = super::sql_customers::subject_customers(conn, subject).await?;
+                super::sql_requests::erase_customer_requests(conn, &ids).await
+            })
+        },
+    },
+    Place {
+        name: "customer_profiles",
+        export: |conn, subject| {
+            Box::pin(async move {
+                let ids = super::sql_customers::subject_customers(conn, subject).await?;
+                if ids.is_empty() {
+                    return Ok(serde_json::Value::Null);
+                }
+                super::sql_customers::export_customers(conn, &ids).await
+            })
+        },
+        erase: |conn, subject, _| {
+            Box::pin(async move {
+                let ids = super::sql_customers::subject_customers(conn, subject).await?;
+                super::sql_customers::erase_customers(conn, &ids).await
+            })
+        },
+    },
     Place {
         name: "survey_responses",
         export: |conn, subject| {

@@ -28,6 +28,10 @@ const LOCK_ROW: &str = "";
 /// from its first read to its end.
 const READ_SNAPSHOT: &str = "BEGIN";
 
+/// What a write runs before it resolves customer identities, so that two writes never
+/// create two profiles for one new identifier. Nothing here: the write lock suffices.
+const IDENTITY_LOCK: Option<&str> = None;
+
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
@@ -54,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "surveys",
         include_str!("../migrations/sqlite/0005_surveys.sql"),
     ),
+    (
+        7,
+        "customers_requests",
+        include_str!("../migrations/sqlite/0007_customers_requests.sql"),
+    ),
 ];
 
 // The same SQL, compiled against this backend's `Db`: see sql.rs.
@@ -67,8 +76,14 @@ mod sql_accounts;
 #[path = "sql_audit.rs"]
 mod sql_audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_customers.rs"]
+mod sql_customers;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_library.rs"]
 mod sql_library;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_requests.rs"]
+mod sql_requests;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_standards.rs"]
 mod sql_standards;

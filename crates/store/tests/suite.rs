@@ -20,7 +20,12 @@ use touchpoints_core::consistency::guideline::{Fact, Guideline, TermRule};
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::consistency::tone::Address;
 use touchpoints_core::consistency::value::ValueKind;
+use touchpoints_core::customer::{CustomerFields, Identifier, IdentifierKind};
 use touchpoints_core::history::Action;
+use touchpoints_core::queue::SlaPolicy;
+use touchpoints_core::request::{
+    NewRequest, Priority, RequestAction, RequestCustomer, RequestInput, RequestStatus,
+};
 use touchpoints_core::standards::Measure;
 use touchpoints_core::touchpoint::ImportanceInput;
 use touchpoints_core::{
@@ -28,8 +33,8 @@ use touchpoints_core::{
     TouchpointFilter, TouchpointInput, User,
 };
 use touchpoints_store::{
-    Example, Import, ImportSummary, InteractionInput, NewAccount, PostgresStore, SqliteStore,
-    StandardFields, Store, StoreError, StoredFinding, StoryFields,
+    Example, Import, ImportSummary, InteractionInput, NewAccount, PostgresStore, QueueFilter,
+    QueueView, SqliteStore, StandardFields, Store, StoreError, StoredFinding, StoryFields,
 };
 
 /// A store for one test and what it takes to clean up after it.
@@ -165,6 +170,14 @@ store_suite!(
     stories_keep_their_touchpoint_and_standard,
     interactions_are_recorded_all_or_nothing,
     a_customers_interactions_are_exported_and_erased,
+    queue_requests_of_one_person_join_one_profile,
+    queue_linking_identifiers_merge_and_unmerge_restores_exactly,
+    queue_intake_is_idempotent_by_external_id,
+    queue_a_bad_batch_stores_nothing,
+    queue_requests_are_worked_to_resolution,
+    queue_policies_set_due_times_and_order,
+    queue_customer_data_is_exported_and_erased,
+    queue_one_batch_links_and_merges_profiles,
 );
 
 fn fields(name: &str, channel: &str, phase: &str) -> TouchpointFields {
@@ -3132,3 +3145,608 @@ async fn a_customers_interactions_are_exported_and_erased(store: &dyn Store) {
 // first.
 #[path = "suite/surveys.rs"]
 mod surveys;
+// --- The queue: customer profiles, identity resolution, requests -------------------------
+
+fn request(channel: &str, email: Option<&str>, phone: Option<&str>, body: &str) -> NewRequest {
+    let catalog = touchpoints_core::Catalog {
+        channels: default_channels(),
+        phases: default_phases(),
+    };
+    RequestInput {
+        channel: channel.into(),
+        customer: RequestCustomer {
+            name: Some("Anna Schulz".into()),
+            email: email.map(str::to_owned),
+            phone: phone.map(str::to_owned),
+            ..RequestCustomer::default()
+        },
+        subject: "Lieferung".into(),
+        body: body.into(),
+        ..RequestInput::default()
+    }
+    .validate(&catalog, Timestamp::now())
+    .expect("valid request")
+}
+
+fn with_external(mut r: NewRequest, id: &str) -> NewRequest {
+    r.external_id = Some(id.into());
+    r
+}
+
+async fn count_requests(store: &dyn Store) -> usize {
+    store
+        .queue(&QueueFilter {
+            limit: 1000,
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("queue")
+        .len()
+}
+
+async fn queue_requests_of_one_person_join_one_profile(store: &dyn Store) {
+    let by_mail = store
+        .intake(
+            &[request(
+                "email",
+                Some("Anna.Schulz@Example.de"),
+                None,
+                "Wo bleibt mein Sofa?",
+            )],
+            "token:mail",
+        )
+        .await
+        .expect("intake");
+    // Later by phone: the agent noted both the number and the address.
+    let by_phone = store
+        .intake(
+            &[request(
+                "phone",
+                Some("anna.schulz@example.de"),
+                Some("0171 1234567"),
+                "Anruf",
+            )],
+            "token:phone",
+        )
+        .await
+        .expect("intake");
+    // And a chat that knows only the number, written another way.
+    let by_chat = store
+        .intake(
+            &[request("chat", None, Some("+49 171 1234567"), "Hallo?")],
+            "token:chat",
+        )
+        .await
+        .expect("intake");
+    let customer = by_mail[0].customer_id.expect("profile");
+    assert_eq!(by_phone[0].customer_id, Some(customer));
+    assert_eq!(by_chat[0].customer_id, Some(customer));
+    let profile = store.customer(customer).await.expect("profile");
+    assert_eq!(profile.fields.name, "Anna Schulz");
+    assert_eq!(
+        profile.identifiers,
+        vec![
+            Identifier {
+                kind: IdentifierKind::Email,
+                value: "anna.schulz@example.de".into()
+            },
+            Identifier {
+                kind: IdentifierKind::Phone,
+                value: "+491711234567".into()
+            },
+        ]
+    );
+    let history = store.customer_requests(customer).await.expect("history");
+    let channels: Vec<&str> = history.iter().map(|r| r.channel.as_str()).collect();
+    assert_eq!(channels, ["chat", "phone", "email"]);
+    assert_eq!(history[0].earlier_contacts, 2);
+    let found = store
+        .find_customer(&Identifier {
+            kind: IdentifierKind::Phone,
+            value: "+491711234567".into(),
+        })
+        .await
+        .expect("find");
+    assert_eq!(found.map(|p| p.id), Some(customer));
+}
+
+async fn queue_linking_identifiers_merge_and_unmerge_restores_exactly(store: &dyn Store) {
+    let old = store
+        .intake(
+            &[request("email", Some("anna@example.de"), None, "eins")],
+            "t",
+        )
+        .await
+        .expect("intake")[0];
+    let young = store
+        .intake(&[request("phone", None, Some("0171 1234567"), "zwei")], "t")
+        .await
+        .expect("intake")[0];
+    let (a, b) = (old.customer_id.expect("a"), young.customer_id.expect("b"));
+    assert_ne!(a, b);
+    let young_fields = CustomerFields {
+        name: "A. Schulz".into(),
+        language: "de".into(),
+        segments: vec!["Premium".into()],
+        lifetime_value_cents: 5_000,
+        ..CustomerFields::default()
+    };
+    store
+        .update_customer(b, &young_fields, "agent")
+        .await
+        .expect("update");
+    let before_a = store.customer(a).await.expect("a");
+    let before_b = store.customer(b).await.expect("b");
+
+    // A request naming both identifiers links the two: the older profile survives.
+    let link = store
+        .intake(
+            &[request(
+                "chat",
+                Some("anna@example.de"),
+                Some("+491711234567"),
+                "drei",
+            )],
+            "t",
+        )
+        .await
+        .expect("intake")[0];
+    assert_eq!(link.customer_id, Some(a));
+    let merged = store.customer(a).await.expect("a");
+    assert_eq!(merged.identifiers.len(), 2);
+    assert_eq!(merged.fields.name, "Anna Schulz");
+    assert_eq!(merged.fields.language, "de");
+    assert_eq!(merged.fields.segments, ["Premium"]);
+    assert_eq!(store.customer(b).await.expect("b").merged_into, Some(a));
+    assert_eq!(store.customer_requests(a).await.expect("requests").len(), 3);
+    assert!(
+        store
+            .customer_requests(b)
+            .await
+            .expect("requests")
+            .is_empty()
+    );
+    let merges = store.merges(a).await.expect("merges");
+    assert_eq!(merges.len(), 1);
+    let entries = store
+        .audit_log(
+            &AuditFilter {
+                action: Some("customer.merge".into()),
+                ..AuditFilter::default()
+            },
+            10,
+        )
+        .await
+        .expect("audit");
+    assert_eq!(entries.len(), 1);
+
+    // The admin undoes it: both profiles as they were, the linking request stays with the
+    // survivor.
+    let undone = store.unmerge(merges[0].id, "admin").await.expect("unmerge");
+    assert!(undone.undone_at.is_some());
+    let after_a = store.customer(a).await.expect("a");
+    let after_b = store.customer(b).await.expect("b");
+    assert_eq!(after_a.fields, before_a.fields);
+    assert_eq!(after_a.identifiers, before_a.identifiers);
+    assert_eq!(after_b.fields, before_b.fields);
+    assert_eq!(after_b.identifiers, before_b.identifiers);
+    assert_eq!(after_b.merged_into, None);
+    let b_requests: Vec<i64> = store
+        .customer_requests(b)
+        .await
+        .expect("b")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(b_requests, [young.id]);
+    assert_eq!(store.customer_requests(a).await.expect("a").len(), 2);
+    // Twice is a conflict naming the merge.
+    match store.unmerge(merges[0].id, "admin").await {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.0[0].field, "merge"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // By hand, too: the older survives whichever is named first.
+    let by_hand = store.merge_customers(b, a, "admin").await.expect("merge");
+    assert_eq!((by_hand.survivor_id, by_hand.absorbed_id), (a, b));
+}
+
+async fn queue_intake_is_idempotent_by_external_id(store: &dyn Store) {
+    let first = store
+        .intake(
+            &[with_external(
+                request("email", Some("a@example.de"), None, "Text"),
+                "m-1",
+            )],
+            "t",
+        )
+        .await
+        .expect("intake");
+    assert!(first[0].created);
+    // The webhook retries: same id, nothing new.
+    let again = store
+        .intake(
+            &[with_external(
+                request("email", Some("a@example.de"), None, "Text"),
+                "m-1",
+            )],
+            "t",
+        )
+        .await
+        .expect("retry");
+    assert_eq!(again[0].id, first[0].id);
+    assert!(!again[0].created);
+    // The same id with another content is a conflict naming the field; nothing is stored,
+    // also not the valid request beside it.
+    let before = count_requests(store).await;
+    let clash = store
+        .intake(
+            &[
+                with_external(request("email", Some("b@example.de"), None, "neu"), "m-2"),
+                with_external(
+                    request("email", Some("a@example.de"), None, "anders"),
+                    "m-1",
+                ),
+            ],
+            "t",
+        )
+        .await;
+    match clash {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.0[0].field, "[1].body"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(count_requests(store).await, before);
+    assert!(
+        store
+            .find_customer(&Identifier {
+                kind: IdentifierKind::Email,
+                value: "b@example.de".into()
+            })
+            .await
+            .expect("find")
+            .is_none()
+    );
+    // Twice in one batch: stored once.
+    let twice = store
+        .intake(
+            &[
+                with_external(request("chat", Some("c@example.de"), None, "x"), "c-1"),
+                with_external(request("chat", Some("c@example.de"), None, "x"), "c-1"),
+            ],
+            "t",
+        )
+        .await
+        .expect("intake");
+    assert_eq!(twice[0].id, twice[1].id);
+    assert_eq!((twice[0].created, twice[1].created), (true, false));
+}
+
+async fn queue_a_bad_batch_stores_nothing(store: &dyn Store) {
+    let mut bad = request("email", Some("x@example.de"), None, "b");
+    bad.touchpoint_id = Some(999_999);
+    let result = store
+        .intake(
+            &[request("email", Some("y@example.de"), None, "a"), bad],
+            "t",
+        )
+        .await;
+    match result {
+        Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "[1].touchpoint_id"),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    assert_eq!(count_requests(store).await, 0);
+    assert!(store.customers("", 10).await.expect("customers").is_empty());
+}
+
+async fn queue_requests_are_worked_to_resolution(store: &dyn Store) {
+    user(store, "berta", Role::Agent).await;
+    let id = store
+        .intake(
+            &[request("email", Some("a@example.de"), None, "Hilfe")],
+            "t",
+        )
+        .await
+        .expect("intake")[0]
+        .id;
+    let assigned = store
+        .act(
+            id,
+            &RequestAction::Assign {
+                to: Some("berta".into()),
+            },
+            "berta",
+        )
+        .await
+        .expect("assign");
+    assert_eq!(assigned.assignee.as_deref(), Some("berta"));
+    match store
+        .act(
+            id,
+            &RequestAction::Assign {
+                to: Some("nobody".into()),
+            },
+            "berta",
+        )
+        .await
+    {
+        Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "to"),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    let mine = store
+        .queue(&QueueFilter {
+            view: QueueView::Mine("berta".into()),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("queue");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        store.queue_counts("berta").await.expect("counts"),
+        (1, 0, 1)
+    );
+    let replied = store
+        .act(
+            id,
+            &RequestAction::Reply {
+                body: "Guten Tag Frau Schulz".into(),
+            },
+            "berta",
+        )
+        .await
+        .expect("reply");
+    let first = replied.first_response_at.expect("first response");
+    let again = store
+        .act(
+            id,
+            &RequestAction::Reply {
+                body: "Nachtrag".into(),
+            },
+            "berta",
+        )
+        .await
+        .expect("reply");
+    assert_eq!(
+        again.first_response_at,
+        Some(first),
+        "the first response stays"
+    );
+    let waiting = store
+        .act(id, &RequestAction::Wait, "berta")
+        .await
+        .expect("wait");
+    assert_eq!(waiting.status, RequestStatus::Waiting);
+    assert_eq!(waiting.pauses.len(), 1);
+    match store.act(id, &RequestAction::Wait, "berta").await {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.0[0].field, "status"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let resumed = store
+        .act(id, &RequestAction::Resume, "berta")
+        .await
+        .expect("resume");
+    assert!(resumed.pauses[0].1.is_some());
+    let resolved = store
+        .act(id, &RequestAction::Resolve, "berta")
+        .await
+        .expect("resolve");
+    assert_eq!(resolved.status, RequestStatus::Resolved);
+    assert_eq!(count_requests(store).await, 0);
+    let reopened = store
+        .act(id, &RequestAction::Reopen, "berta")
+        .await
+        .expect("reopen");
+    assert_eq!(reopened.status, RequestStatus::Open);
+    assert_eq!(reopened.resolved_at, None);
+    let steps: Vec<String> = store
+        .request_messages(id)
+        .await
+        .expect("messages")
+        .into_iter()
+        .map(|m| m.kind)
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "assign", "reply", "reply", "wait", "resume", "resolve", "reopen"
+        ]
+    );
+}
+
+async fn queue_policies_set_due_times_and_order(store: &dyn Store) {
+    let policy = |channel: &str, priority, first| SlaPolicy {
+        channel: channel.into(),
+        priority,
+        first_response_minutes: first,
+        resolution_minutes: first * 10,
+        around_the_clock: true,
+    };
+    let received: Timestamp = "2026-11-23T09:00:00Z".parse().expect("instant");
+    let mut slow = request("letter", Some("a@example.de"), None, "Brief");
+    slow.received_at = Some(received);
+    let slow = store.intake(&[slow], "t").await.expect("intake")[0].id;
+    let mut fast = request("chat", Some("b@example.de"), None, "Chat");
+    fast.received_at = Some(received);
+    let fast = store.intake(&[fast], "t").await.expect("intake")[0].id;
+    assert_eq!(store.request(fast).await.expect("request").next_due, None);
+    // A policy plans the open requests anew: the chat is due first and ranks first.
+    store
+        .put_sla_policy(&policy("chat", Priority::Normal, 30), "manager")
+        .await
+        .expect("policy");
+    store
+        .put_sla_policy(&policy("letter", Priority::Normal, 24 * 60), "manager")
+        .await
+        .expect("policy");
+    let chat = store.request(fast).await.expect("request");
+    assert_eq!(
+        chat.first_response_due,
+        Some("2026-11-23T09:30:00Z".parse().expect("instant"))
+    );
+    let order: Vec<i64> = store
+        .queue(&QueueFilter::default())
+        .await
+        .expect("queue")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(order, [fast, slow]);
+    let policies = store.sla_policies().await.expect("policies");
+    assert_eq!(policies.len(), 2);
+    match store
+        .put_sla_policy(&policy("fax", Priority::Normal, 5), "manager")
+        .await
+    {
+        Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "channel"),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    // Breached at 10:00: the chat's first response was due at 09:30, the letter's a day later.
+    let breached = store
+        .queue(&QueueFilter {
+            due_before: Some("2026-11-23T10:00:00Z".parse().expect("instant")),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("breached");
+    assert_eq!(breached.iter().map(|r| r.id).collect::<Vec<_>>(), [fast]);
+    // At risk at 09:00 within the hour: the chat, not yet breached then.
+    let at_risk = store
+        .queue(&QueueFilter {
+            due_before: Some("2026-11-23T10:00:00Z".parse().expect("instant")),
+            due_from: Some("2026-11-23T09:00:00Z".parse().expect("instant")),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("at risk");
+    assert_eq!(at_risk.iter().map(|r| r.id).collect::<Vec<_>>(), [fast]);
+    let none = store
+        .queue(&QueueFilter {
+            due_before: Some("2026-11-23T10:00:00Z".parse().expect("instant")),
+            due_from: Some("2026-11-23T09:45:00Z".parse().expect("instant")),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("at risk");
+    assert!(none.is_empty());
+    let records = store
+        .response_records(received, Timestamp::now())
+        .await
+        .expect("records");
+    assert_eq!(records.len(), 2);
+}
+
+async fn queue_customer_data_is_exported_and_erased(store: &dyn Store) {
+    let mut r = request(
+        "email",
+        Some("anna@example.de"),
+        None,
+        "Meine Adresse ist Hauptstr. 1",
+    );
+    r.identifiers.push(Identifier {
+        kind: IdentifierKind::CustomerNumber,
+        value: "KD-10042".into(),
+    });
+    let id = store.intake(&[r], "t").await.expect("intake")[0].id;
+    store
+        .act(
+            id,
+            &RequestAction::Reply {
+                body: "Danke, Frau Schulz".into(),
+            },
+            "admin",
+        )
+        .await
+        .expect("reply");
+    let subject = Subject::Customer("kd-10042".into());
+    let export = store.export_personal_data(&subject).await.expect("export");
+    let places = export["places"].as_object().expect("places");
+    assert_eq!(places["customer_profiles"][0]["name"], "Anna Schulz");
+    assert_eq!(
+        places["customer_requests"][0]["body"],
+        "Meine Adresse ist Hauptstr. 1"
+    );
+    assert_eq!(
+        places["customer_requests"][0]["steps"][0]["body"],
+        "Danke, Frau Schulz"
+    );
+    store
+        .erase_personal_data(&subject, "admin")
+        .await
+        .expect("erase");
+    let after = store
+        .export_personal_data(&Subject::Customer("anna@example.de".into()))
+        .await
+        .expect("export");
+    assert_eq!(after["places"], serde_json::json!({}));
+    // The request stays for the statistics, without what identifies the person.
+    let kept = store.request(id).await.expect("request");
+    assert_eq!((kept.customer_id, kept.body.as_str()), (None, ""));
+    assert!(
+        store
+            .request_messages(id)
+            .await
+            .expect("steps")
+            .iter()
+            .all(|m| m.body.is_empty())
+    );
+}
+
+async fn queue_one_batch_links_and_merges_profiles(store: &dyn Store) {
+    let outcomes = store
+        .intake(
+            &[
+                request("email", Some("anna@example.de"), None, "eins"),
+                request("phone", None, Some("0171 1234567"), "zwei"),
+                request(
+                    "chat",
+                    Some("anna@example.de"),
+                    Some("0171 1234567"),
+                    "drei",
+                ),
+                request("letter", None, Some("+491711234567"), "vier"),
+            ],
+            "t",
+        )
+        .await
+        .expect("intake");
+    let first = outcomes[0].customer_id.expect("profile");
+    assert!(
+        outcomes.iter().all(|o| o.customer_id == Some(first)),
+        "{outcomes:?}"
+    );
+    assert_eq!(store.merges(first).await.expect("merges").len(), 1);
+    assert_eq!(
+        store
+            .customer_requests(first)
+            .await
+            .expect("requests")
+            .len(),
+        4
+    );
+    assert_eq!(store.customers("", 10).await.expect("customers").len(), 1);
+    // Undone, the second request is the second profile's again.
+    let merge = store.merges(first).await.expect("merges")[0].id;
+    store.unmerge(merge, "admin").await.expect("unmerge");
+    let second: Vec<i64> = store
+        .customer_requests(merge_absorbed(store, merge).await)
+        .await
+        .expect("requests")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(second, [outcomes[1].id]);
+}
+
+async fn merge_absorbed(store: &dyn Store, merge: i64) -> i64 {
+    let profiles = store.customers("", 10).await.expect("customers");
+    for p in profiles {
+        if let Some(m) = store
+            .merges(p.id)
+            .await
+            .expect("merges")
+            .into_iter()
+            .find(|m| m.id == merge)
+        {
+            return m.absorbed_id;
+        }
+    }
+    panic!("merge {merge} not found")
+}

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use utoipa::OpenApi;
 
-use super::{audit, catalog, library, surveys, touchpoints};
+use super::{audit, catalog, customers, library, queue_rules, requests, surveys, touchpoints};
 use minijinja::value::Serde;
 
 use crate::AppState;
@@ -59,7 +59,28 @@ use crate::web::Page;
         surveys::record_customer_events,
         surveys::report,
         surveys::customer_report,
+        requests::intake,
+        requests::list,
+        requests::get,
+        requests::act,
+        customers::list,
+        customers::get,
+        customers::update,
+        customers::add_identifiers,
+        customers::merge,
+        customers::unmerge,
+        queue_rules::list_policies,
+        queue_rules::put_policy,
+        queue_rules::delete_policy,
+        queue_rules::get_calendar,
+        queue_rules::put_calendar,
+        queue_rules::get_weights,
+        queue_rules::put_weights,
+        queue_rules::list_sources,
+        queue_rules::put_source,
+        queue_rules::get_stats,
     ),
+    components(schemas(requests::RequestBatch, requests::BatchResult)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
@@ -69,6 +90,8 @@ use crate::web::Page;
         (name = "surveys", description = "Surveys, answers from other tools and customer events"),
         (name = "kpis", description = "NPS, CSAT, CES, retention and revenue from roll-ups"),
         (name = "audit", description = "Who changed what and when (admins only)"),
+        (name = "queue", description = "Customer requests from every channel, the queue, SLA policies, calendar and priority weights"),
+        (name = "customers", description = "Customer profiles across channels, identity resolution and merges"),
     )
 )]
 struct ApiDoc;

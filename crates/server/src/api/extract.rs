@@ -108,22 +108,19 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// Like [`parse`] for a value already parsed, with field paths under `prefix`
-/// (`responses[3].score`).
+/// Reads `T` from a part of a body that was JSON already, naming a field that does not fit
+/// `{prefix}{path}` (`requests[3].channel`).
 pub fn from_value<T: DeserializeOwned>(
     value: serde_json::Value,
     prefix: &str,
-) -> Result<T, ApiError> {
+) -> Result<T, Problems> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let (field, problem) = data_problem(&path, e.inner());
-        let field = match (prefix, field.as_str()) {
-            ("", _) => field,
-            (_, "") => prefix.to_owned(),
-            (_, f) if f.starts_with('[') => format!("{prefix}{f}"),
-            (_, f) => format!("{prefix}.{f}"),
+        let (field, problem) = data_problem(&e.path().to_string(), e.inner());
+        let field = match (prefix.strip_suffix('.'), field.is_empty()) {
+            (Some(whole), true) => whole.to_owned(),
+            _ => format!("{prefix}{field}"),
         };
-        ApiError::Unprocessable(Problems::single(field, problem))
+        Problems::single(field, problem)
     })
 }
 

@@ -3,9 +3,12 @@
 
 mod audit;
 mod catalog;
+mod customers;
 mod docs;
 pub mod extract;
 mod library;
+pub mod queue_rules;
+pub mod requests;
 pub mod surveys;
 mod touchpoints;
 
@@ -82,6 +85,47 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/kpis", get(surveys::report))
         .route("/kpis/customers", get(surveys::customer_report))
+        .route("/requests", get(requests::list).post(requests::intake))
+        .route("/requests/{id}", get(requests::get))
+        .route("/requests/{id}/actions", axum::routing::post(requests::act))
+        .route("/customers", get(customers::list))
+        .route(
+            "/customers/{id}",
+            get(customers::get).put(customers::update),
+        )
+        .route(
+            "/customers/{id}/identifiers",
+            axum::routing::post(customers::add_identifiers),
+        )
+        .route(
+            "/customers/{id}/merge",
+            axum::routing::post(customers::merge),
+        )
+        .route(
+            "/customer-merges/{id}/undo",
+            axum::routing::post(customers::unmerge),
+        )
+        .route(
+            "/sla-policies",
+            get(queue_rules::list_policies).put(queue_rules::put_policy),
+        )
+        .route(
+            "/sla-policies/{channel}/{priority}",
+            axum::routing::delete(queue_rules::delete_policy),
+        )
+        .route(
+            "/calendar",
+            get(queue_rules::get_calendar).put(queue_rules::put_calendar),
+        )
+        .route(
+            "/priority-weights",
+            get(queue_rules::get_weights).put(queue_rules::put_weights),
+        )
+        .route(
+            "/request-sources",
+            get(queue_rules::list_sources).put(queue_rules::put_source),
+        )
+        .route("/queue-stats", get(queue_rules::get_stats))
         .route("/openapi.json", get(docs::openapi_json))
         .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .fallback(|| async {

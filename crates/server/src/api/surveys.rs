@@ -214,26 +214,21 @@ where
     let mut out = Vec::with_capacity(values.len());
     for (i, value) in values.into_iter().enumerate() {
         let prefix = if batch {
-            format!("{key}[{i}]")
+            format!("{key}[{i}].")
         } else {
             String::new()
         };
         let input: I = match from_value(value, &prefix) {
             Ok(input) => input,
-            Err(ApiError::Unprocessable(found)) => {
+            Err(found) => {
                 problems.0.extend(found.0);
                 continue;
             }
-            Err(other) => return Err(other),
         };
         match validate(&input) {
             Ok(item) => out.push(item),
             Err(found) => problems.0.extend(found.0.into_iter().map(|p| {
-                let field = if batch {
-                    format!("{prefix}.{}", p.field)
-                } else {
-                    p.field
-                };
+                let field = format!("{prefix}{}", p.field);
                 FieldProblem::new(field, p.problem)
             })),
         }

@@ -15,7 +15,7 @@ pub enum Access {
 }
 
 use Access::{Least, Public};
-use Role::{Admin, Manager, Viewer};
+use Role::{Admin, Agent, Manager, Viewer};
 
 /// (method, route as axum matches it, access)
 pub const ROUTES: &[(Method, &str, Access)] = &[
@@ -155,6 +155,58 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/api/v1/customer-events", Least(Manager)),
     (Method::GET, "/api/v1/kpis", Least(Viewer)),
     (Method::GET, "/api/v1/kpis/customers", Least(Viewer)),
+    // The queue: agents work requests and see customers; the CX manager sets targets and
+    // weights; admins set the calendar and undo merges. Integrations post requests with a
+    // write token.
+    (Method::GET, "/queue", Least(Agent)),
+    (Method::GET, "/queue/events", Least(Agent)),
+    (Method::GET, "/queue/stats", Least(Manager)),
+    (Method::GET, "/queue/rules", Least(Agent)),
+    (Method::POST, "/queue/rules/policies", Least(Manager)),
+    (Method::POST, "/queue/rules/policies/delete", Least(Manager)),
+    (Method::POST, "/queue/rules/weights", Least(Manager)),
+    (Method::POST, "/queue/rules/calendar", Least(Admin)),
+    (Method::POST, "/queue/rules/options", Least(Manager)),
+    (Method::GET, "/requests/{id}", Least(Agent)),
+    (Method::POST, "/requests/{id}/act", Least(Agent)),
+    (Method::GET, "/customers/{id}", Least(Agent)),
+    (Method::POST, "/customer-merges/{id}/undo", Least(Admin)),
+    (Method::POST, "/api/v1/requests", Least(Manager)),
+    (Method::GET, "/api/v1/requests", Least(Agent)),
+    (Method::GET, "/api/v1/requests/{id}", Least(Agent)),
+    (
+        Method::POST,
+        "/api/v1/requests/{id}/actions",
+        Least(Manager),
+    ),
+    (Method::GET, "/api/v1/customers", Least(Agent)),
+    (Method::GET, "/api/v1/customers/{id}", Least(Agent)),
+    (Method::PUT, "/api/v1/customers/{id}", Least(Manager)),
+    (
+        Method::POST,
+        "/api/v1/customers/{id}/identifiers",
+        Least(Manager),
+    ),
+    (Method::POST, "/api/v1/customers/{id}/merge", Least(Manager)),
+    (
+        Method::POST,
+        "/api/v1/customer-merges/{id}/undo",
+        Least(Admin),
+    ),
+    (Method::GET, "/api/v1/sla-policies", Least(Viewer)),
+    (Method::PUT, "/api/v1/sla-policies", Least(Manager)),
+    (
+        Method::DELETE,
+        "/api/v1/sla-policies/{channel}/{priority}",
+        Least(Manager),
+    ),
+    (Method::GET, "/api/v1/calendar", Least(Viewer)),
+    (Method::PUT, "/api/v1/calendar", Least(Admin)),
+    (Method::GET, "/api/v1/priority-weights", Least(Viewer)),
+    (Method::PUT, "/api/v1/priority-weights", Least(Manager)),
+    (Method::GET, "/api/v1/request-sources", Least(Viewer)),
+    (Method::PUT, "/api/v1/request-sources", Least(Manager)),
+    (Method::GET, "/api/v1/queue-stats", Least(Manager)),
 ];
 
 /// Forms anyone may send from anywhere, without a session and so without a CSRF token: a

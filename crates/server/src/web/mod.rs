@@ -7,6 +7,7 @@ mod consistency;
 mod dashboard;
 mod journey;
 mod public_survey;
+mod queue;
 mod standards;
 mod surveys;
 mod touchpoints;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(standards::routes())
         .merge(dashboard::routes())
         .merge(surveys::routes())
+        .merge(queue::routes())
 }
 
 /// The pages anyone can reach, rate-limited per client address.
@@ -211,6 +213,28 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
             "survey_public.html",
             include_str!("../../templates/survey_public.html"),
         ),
+        (
+            "_queue_nav.html",
+            include_str!("../../templates/_queue_nav.html"),
+        ),
+        (
+            "_customer_facts.html",
+            include_str!("../../templates/_customer_facts.html"),
+        ),
+        ("queue.html", include_str!("../../templates/queue.html")),
+        ("request.html", include_str!("../../templates/request.html")),
+        (
+            "customer.html",
+            include_str!("../../templates/customer.html"),
+        ),
+        (
+            "queue_stats.html",
+            include_str!("../../templates/queue_stats.html"),
+        ),
+        (
+            "queue_rules.html",
+            include_str!("../../templates/queue_rules.html"),
+        ),
     ] {
         env.add_template(name, source)?;
     }
@@ -364,6 +388,7 @@ impl Page {
             csrf => self.csrf.clone(),
             user => Serde(user),
             can_edit => role.is_some_and(|r| r >= Role::Manager),
+            can_work => role.is_some_and(|r| r >= Role::Agent),
             is_admin => role == Some(Role::Admin),
             lang => self.lang.code(),
             path => self.uri.path(),

@@ -1,0 +1,353 @@
+//! Intake and queue speed: requests posted over HTTP on loopback (one per call and in
+//! batches) beside the raw insert rate of the same store (`Store::intake` in-process, no HTTP,
+//! no JSON) measured in the same run; and the next-best request of a queue of a million open
+//! requests.
+//!
+//! ```text
+//! cargo bench -p touchpoints-server --bench intake
+//! cargo bench -p touchpoints-server --bench intake -- --requests 100000 --queue 1000000
+//! cargo bench -p touchpoints-server --bench intake -- --postgres postgres://…/empty_db
+//! ```
+//!
+//! Options: `--requests N` requests per intake measurement (default 100,000), `--batch N`
+//! requests per batch (1,000), `--clients N` concurrent HTTP clients (4), `--queue N` open
+//! requests for the ordering measurement (1,000,000), `--postgres URL` run on PostgreSQL
+//! instead of a temporary SQLite file (an empty database: the benchmark creates its schema
+//! and leaves its rows). Without `--bench` (as under `cargo test --benches`) it runs a small
+//! smoke version.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use touchpoints_core::request::{NewRequest, RequestInput};
+use touchpoints_core::{Catalog, Scope};
+use touchpoints_server::auth::secret;
+use touchpoints_server::{AppState, Settings};
+use touchpoints_store::{QueueFilter, QueueView, Store};
+
+struct Config {
+    requests: usize,
+    batch: usize,
+    clients: usize,
+    queue: usize,
+    postgres: Option<String>,
+}
+
+impl Config {
+    fn from_args() -> Config {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let smoke = !args.iter().any(|a| a == "--bench");
+        let mut config = if smoke {
+            Config {
+                requests: 2_000,
+                batch: 500,
+                clients: 2,
+                queue: 5_000,
+                postgres: None,
+            }
+        } else {
+            Config {
+                requests: 100_000,
+                batch: 1_000,
+                clients: 4,
+                queue: 1_000_000,
+                postgres: None,
+            }
+        };
+        let mut i = 0;
+        while i < args.len() {
+            let value = args.get(i + 1).cloned().unwrap_or_default();
+            let number = || value.replace('_', "").parse::<usize>().unwrap_or(0);
+            match args[i].as_str() {
+                "--requests" => config.requests = number(),
+                "--batch" => config.batch = number().max(1),
+                "--clients" => config.clients = number().max(1),
+                "--queue" => config.queue = number(),
+                "--postgres" => config.postgres = Some(value.clone()),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
+            i += 2;
+        }
+        config
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so every run sends the same requests.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const CHANNELS: [&str; 7] = [
+    "email",
+    "phone",
+    "chat",
+    "social-media",
+    "store",
+    "website",
+    "letter",
+];
+const BODIES: [&str; 4] = [
+    "Guten Tag, wann wird mein Sofa geliefert? Die Bestellnummer steht unten.",
+    "Das ist unverschämt, ich warte seit drei Wochen auf eine Antwort. Bitte dringend melden!",
+    "Hello, can I still return the lamp I bought last month? Thanks a lot.",
+    "Ich möchte meine Adresse ändern, wir sind umgezogen.",
+];
+
+/// Request `n` of a run tagged `run`, as an integration posts it: one customer in three
+/// writes again (same e-mail), some give a phone number too.
+fn request_json(run: &str, n: usize, rng: &mut Rng) -> Value {
+    let customer = rng.below((n as u64 / 3).max(1) + 1);
+    let mut body = json!({
+        "channel": CHANNELS[rng.below(7) as usize],
+        "customer": {"name": format!("Kunde {customer}"), "email": format!("kunde{customer}.{run}@example.de")},
+        "subject": format!("Anfrage {n}"),
+        "body": BODIES[rng.below(4) as usize],
+        "external_id": format!("{run}-{n}"),
+    });
+    if rng.below(4) == 0 {
+        body["customer"]["phone"] = json!(format!("0171 {:07}", customer % 10_000_000));
+    }
+    body
+}
+
+fn validated(catalog: &Catalog, body: &Value) -> NewRequest {
+    let input: RequestInput = serde_json::from_value(body.clone()).expect("a request");
+    input
+        .validate(catalog, Timestamp::now())
+        .expect("a valid request")
+}
+
+fn rate(n: usize, took: Duration) -> f64 {
+    n as f64 / took.as_secs_f64()
+}
+
+async fn raw(store: &dyn Store, catalog: &Catalog, config: &Config, run: &str) -> f64 {
+    let mut rng = Rng(1);
+    let requests: Vec<NewRequest> = (0..config.requests)
+        .map(|n| validated(catalog, &request_json(run, n, &mut rng)))
+        .collect();
+    let start = Instant::now();
+    for chunk in requests.chunks(config.batch) {
+        store.intake(chunk, "bench").await.expect("intake");
+    }
+    rate(config.requests, start.elapsed())
+}
+
+async fn http(base: &str, token: &str, config: &Config, run: &str, batched: bool) -> f64 {
+    let client = reqwest::Client::new();
+    let mut rng = Rng(2);
+    let bodies: Vec<Value> = (0..config.requests)
+        .map(|n| request_json(run, n, &mut rng))
+        .collect();
+    let calls: Vec<Vec<u8>> = if batched {
+        bodies
+            .chunks(config.batch)
+            .map(|c| serde_json::to_vec(&json!({"requests": c})).expect("json"))
+            .collect()
+    } else {
+        bodies
+            .iter()
+            .map(|b| serde_json::to_vec(b).expect("json"))
+            .collect()
+    };
+    let calls = Arc::new(calls);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..config.clients {
+        let (client, calls, next) = (client.clone(), calls.clone(), next.clone());
+        let url = format!("{base}/api/v1/requests");
+        let token = token.to_owned();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(body) = calls.get(i) else { break };
+                let response = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .expect("send");
+                let status = response.status();
+                assert!(
+                    status.is_success(),
+                    "{status}: {}",
+                    response.text().await.unwrap_or_default()
+                );
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("client task");
+    }
+    rate(config.requests, start.elapsed())
+}
+
+/// Milliseconds of `runs` calls of `f`: (median, worst).
+async fn latency<F, Fut>(runs: usize, mut f: F) -> (f64, f64)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f().await;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], times[times.len() - 1])
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let config = Config::from_args();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = config
+        .postgres
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}/bench.db", dir.path().display()));
+    let store = touchpoints_store::open(&url).await.expect("open the store");
+    let backend = store.backend();
+    let catalog = store.catalog().await.expect("catalog");
+    let token = secret::new_secret().expect("randomness");
+    store
+        .create_api_token("bench", &secret::digest(&token), Scope::Write, "bench")
+        .await
+        .expect("a token");
+    // Targets as a company sets them: e-mail and letters in business hours, the rest 24/7.
+    for channel in CHANNELS {
+        let policy = touchpoints_core::queue::SlaPolicy {
+            channel: channel.to_owned(),
+            priority: touchpoints_core::request::Priority::Normal,
+            first_response_minutes: if channel == "chat" { 15 } else { 240 },
+            resolution_minutes: 2 * 24 * 60,
+            around_the_clock: !matches!(channel, "email" | "letter"),
+        };
+        store
+            .put_sla_policy(&policy, "bench")
+            .await
+            .expect("a policy");
+    }
+    let state = AppState::new(store.clone(), Settings::default()).expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(touchpoints_server::serve(listener, state, async {
+        stopped.await.ok();
+    }));
+    let stamp = Timestamp::now().as_millisecond();
+    let run = |name: &str| format!("{name}{stamp}");
+
+    println!(
+        "backend {backend}, {} requests per measurement, batches of {}, {} HTTP clients",
+        config.requests, config.batch, config.clients
+    );
+    let raw_rate = raw(store.as_ref(), &catalog, &config, &run("raw")).await;
+    println!(
+        "raw store intake (batches of {}): {raw_rate:.0} requests/s",
+        config.batch
+    );
+    let batched = http(&base, &token, &config, &run("batch"), true).await;
+    println!(
+        "HTTP batched: {batched:.0} requests/s ({:.0} % of raw)",
+        100.0 * batched / raw_rate
+    );
+    let single_config = Config {
+        requests: (config.requests / 10).max(100),
+        ..Config::from_args()
+    };
+    let single = http(&base, &token, &single_config, &run("single"), false).await;
+    println!(
+        "HTTP one per call: {single:.0} requests/s ({:.0} % of raw), {} calls",
+        100.0 * single / raw_rate,
+        single_config.requests
+    );
+
+    // The queue: fill it to `--queue` open requests, then ask for the next best.
+    let open = store.queue_counts("nobody").await.expect("counts").2 as usize;
+    let fill = config.queue.saturating_sub(open);
+    let start = Instant::now();
+    let mut rng = Rng(3);
+    let fill_run = run("fill");
+    let mut n = 0;
+    while n < fill {
+        let size = (fill - n).min(10_000);
+        let chunk: Vec<NewRequest> = (n..n + size)
+            .map(|i| validated(&catalog, &request_json(&fill_run, i, &mut rng)))
+            .collect();
+        store.intake(&chunk, "bench").await.expect("fill");
+        n += size;
+    }
+    let open = store.queue_counts("nobody").await.expect("counts").2;
+    println!(
+        "queue filled to {open} open requests in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    let next_best = QueueFilter {
+        limit: 1,
+        ..QueueFilter::default()
+    };
+    let (median, worst) = latency(200, || async {
+        let r = store.queue(&next_best).await.expect("queue");
+        assert_eq!(r.len(), 1);
+    })
+    .await;
+    println!("next-best request of {open}: median {median:.3} ms, worst {worst:.3} ms");
+    let page = QueueFilter {
+        limit: 50,
+        ..QueueFilter::default()
+    };
+    let (page_median, page_worst) = latency(100, || async {
+        store.queue(&page).await.expect("queue");
+    })
+    .await;
+    println!("first page (50) of {open}: median {page_median:.3} ms, worst {page_worst:.3} ms");
+    let team = QueueFilter {
+        view: QueueView::Team,
+        channel: Some("phone".into()),
+        limit: 1,
+        ..QueueFilter::default()
+    };
+    let (team_median, team_worst) = latency(100, || async {
+        store.queue(&team).await.expect("queue");
+    })
+    .await;
+    println!(
+        "next-best phone request of the team: median {team_median:.3} ms, worst {team_worst:.3} ms"
+    );
+
+    println!();
+    println!(
+        "| backend | raw intake/s | HTTP batched/s | batched/raw | HTTP single/s | single/raw | open requests | next best (median / worst) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {backend} | {raw_rate:.0} | {batched:.0} | {:.0} % | {single:.0} | {:.0} % | {open} | {median:.2} ms / {worst:.2} ms |",
+        100.0 * batched / raw_rate,
+        100.0 * single / raw_rate
+    );
+    let _ = stop.send(());
+    let _ = server.await;
+}

@@ -1,0 +1,51 @@
+//! A request's priority score at display time, with its breakdown, from what the store keeps
+//! (the request, its customer's profile) and the organisation's weights.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use touchpoints_core::priority::{self, Score, Signals};
+use touchpoints_core::request::RequestStatus;
+use touchpoints_store::{CustomerProfile, QueueSettings, StoreError, StoredRequest};
+
+use crate::AppState;
+
+/// The score of `request` at `now`; a request that waits for the customer or is resolved
+/// has no time part.
+pub fn score(
+    state: &AppState,
+    settings: &QueueSettings,
+    request: &StoredRequest,
+    customer: Option<&CustomerProfile>,
+    now: Timestamp,
+) -> Score {
+    let empty = Vec::new();
+    let signals = Signals {
+        due_at: match request.status {
+            RequestStatus::Open => request.next_due,
+            _ => None,
+        },
+        lifetime_value_cents: customer.map_or(0, |c| c.fields.lifetime_value_cents),
+        segments: customer.map_or(&empty, |c| &c.fields.segments),
+        subject: &request.subject,
+        body: &request.body,
+        language: (!request.language.is_empty()).then_some(request.language.as_str()),
+        channel: &request.channel,
+        earlier_contacts: u32::try_from(request.earlier_contacts.max(0)).unwrap_or(u32::MAX),
+    };
+    priority::score(&signals, &settings.weights, &state.cues, now)
+}
+
+/// The profiles of the requests' customers, each loaded once.
+pub async fn customers_of(
+    state: &AppState,
+    requests: &[StoredRequest],
+) -> Result<HashMap<i64, CustomerProfile>, StoreError> {
+    let mut customers = HashMap::new();
+    for id in requests.iter().filter_map(|r| r.customer_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = customers.entry(id) {
+            slot.insert(state.store.customer(id).await?);
+        }
+    }
+    Ok(customers)
+}

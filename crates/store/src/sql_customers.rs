@@ -1,0 +1,977 @@
+//! Customer profiles, their identifiers and merges in SQL, compiled once per backend like
+//! `sql.rs`. Identity resolution runs inside the caller's transaction, so a request and the
+//! profile it joins are stored together or not at all.
+
+use std::collections::{BTreeMap, HashMap};
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
+use touchpoints_core::customer::{Consent, CustomerFields, Identifier, IdentifierKind};
+use touchpoints_core::identity::{self, Candidate, Resolution};
+use touchpoints_core::{Problem, Problems, Subject};
+
+use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql_audit::audit;
+use super::{IDENTITY_LOCK, LOCK_ROW};
+use crate::{CustomerProfile, Customers, MergeRecord, Result, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct CustomerRow {
+    id: i64,
+    name: String,
+    salutation: String,
+    language: String,
+    preferred_channel: String,
+    segments: String,
+    attributes: String,
+    consent: String,
+    lifetime_value_cents: i64,
+    merged_into: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+const CUSTOMER_COLUMNS: &str = "id, name, salutation, language, preferred_channel, segments, \
+     attributes, consent, lifetime_value_cents, merged_into, created_at, updated_at";
+
+impl CustomerRow {
+    fn fields(&self) -> Result<CustomerFields> {
+        let json = |what: &str, text: &str| corrupt("customers", format!("{what}: {text}"));
+        Ok(CustomerFields {
+            name: self.name.clone(),
+            salutation: self.salutation.clone(),
+            language: self.language.clone(),
+            preferred_channel: self.preferred_channel.clone(),
+            segments: serde_json::from_str(&self.segments)
+                .map_err(|e| json("segments", &e.to_string()))?,
+            attributes: serde_json::from_str::<BTreeMap<String, String>>(&self.attributes)
+                .map_err(|e| json("attributes", &e.to_string()))?,
+            consent: serde_json::from_str::<Consent>(&self.consent)
+                .map_err(|e| json("consent", &e.to_string()))?,
+            lifetime_value_cents: self.lifetime_value_cents,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MergeRow {
+    id: i64,
+    survivor_id: i64,
+    absorbed_id: i64,
+    reason: String,
+    actor: String,
+    at: i64,
+    undone_at: Option<i64>,
+    undone_by: Option<String>,
+}
+
+const MERGE_COLUMNS: &str = "id, survivor_id, absorbed_id, reason, actor, at, undone_at, undone_by";
+
+impl MergeRow {
+    fn into_record(self) -> Result<MergeRecord> {
+        Ok(MergeRecord {
+            id: self.id,
+            survivor_id: self.survivor_id,
+            absorbed_id: self.absorbed_id,
+            reason: self.reason,
+            actor: self.actor,
+            at: instant("customer_merges", self.at)?,
+            undone_at: self
+                .undone_at
+                .map(|m| instant("customer_merges", m))
+                .transpose()?,
+            undone_by: self.undone_by,
+        })
+    }
+}
+
+/// What a merge keeps to be undone.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Snapshot {
+    survivor: CustomerFields,
+    absorbed: CustomerFields,
+    identifiers: Vec<i64>,
+    requests: Vec<i64>,
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| corrupt("customers", e.to_string()))
+}
+
+pub(super) async fn lock_identities(conn: &mut Conn) -> Result<()> {
+    if let Some(sql) = IDENTITY_LOCK {
+        sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn customer_row(conn: &mut Conn, id: i64, lock: bool) -> Result<CustomerRow> {
+    let lock = if lock { LOCK_ROW } else { "" };
+    let row: Option<CustomerRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1{lock}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.ok_or(StoreError::NotFound { entity: "customer" })
+}
+
+async fn identifiers_of(conn: &mut Conn, id: i64) -> Result<Vec<Identifier>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, value FROM customer_identifiers WHERE customer_id = $1 ORDER BY kind, value",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(kind, value)| {
+            Ok(Identifier {
+                kind: IdentifierKind::parse(&kind)
+                    .ok_or_else(|| corrupt("customer_identifiers", format!("kind {kind}")))?,
+                value,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn load_customer(conn: &mut Conn, id: i64) -> Result<CustomerProfile> {
+    let row = customer_row(conn, id, false).await?;
+    let fields = row.fields()?;
+    Ok(CustomerProfile {
+        id: row.id,
+        fields,
+        identifiers: identifiers_of(conn, id).await?,
+        merged_into: row.merged_into,
+        created_at: instant("customers", row.created_at)?,
+        updated_at: instant("customers", row.updated_at)?,
+    })
+}
+
+/// The fields of a profile, for the priority of its requests: lifetime value and segments.
+pub(super) async fn customer_signals(conn: &mut Conn, id: i64) -> Result<(i64, Vec<String>)> {
+    let row = customer_row(conn, id, false).await?;
+    Ok((row.lifetime_value_cents, row.fields()?.segments))
+}
+
+async fn insert_customer(conn: &mut Conn, fields: &CustomerFields, at: Timestamp) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO customers (name, salutation, language, preferred_channel, segments, \
+         attributes, consent, lifetime_value_cents, merged_into, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9) RETURNING id",
+    )
+    .bind(&fields.name)
+    .bind(&fields.salutation)
+    .bind(&fields.language)
+    .bind(&fields.preferred_channel)
+    .bind(json(&fields.segments)?)
+    .bind(json(&fields.attributes)?)
+    .bind(json(&fields.consent)?)
+    .bind(fields.lifetime_value_cents)
+    .bind(at.as_microsecond())
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+async fn write_fields(
+    conn: &mut Conn,
+    id: i64,
+    fields: &CustomerFields,
+    at: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE customers SET name = $1, salutation = $2, language = $3, \
+         preferred_channel = $4, segments = $5, attributes = $6, consent = $7, \
+         lifetime_value_cents = $8, updated_at = $9 WHERE id = $10",
+    )
+    .bind(&fields.name)
+    .bind(&fields.salutation)
+    .bind(&fields.language)
+    .bind(&fields.preferred_channel)
+    .bind(json(&fields.segments)?)
+    .bind(json(&fields.attributes)?)
+    .bind(json(&fields.consent)?)
+    .bind(fields.lifetime_value_cents)
+    .bind(at.as_microsecond())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The live profiles identifiers point at, as merge candidates.
+async fn candidates(conn: &mut Conn, identifiers: &[Identifier]) -> Result<Vec<Candidate>> {
+    let mut found = Vec::new();
+    for identifier in identifiers {
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT c.id, c.created_at FROM customer_identifiers i \
+             JOIN customers c ON c.id = i.customer_id WHERE i.kind = $1 AND i.value = $2",
+        )
+        .bind(identifier.kind.as_str())
+        .bind(&identifier.value)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some((id, created)) = row {
+            found.push(Candidate {
+                id,
+                created_at: instant("customers", created)?,
+            });
+        }
+    }
+    Ok(found)
+}
+
+async fn attach(
+    conn: &mut Conn,
+    customer: i64,
+    identifiers: &[Identifier],
+    at: Timestamp,
+) -> Result<()> {
+    for identifier in identifiers {
+        sqlx::query(
+            "INSERT INTO customer_identifiers (customer_id, kind, value, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (kind, value) DO NOTHING",
+        )
+        .bind(customer)
+        .bind(identifier.kind.as_str())
+        .bind(&identifier.value)
+        .bind(at.as_microsecond())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Merges `absorbed` into `survivor` inside the caller's transaction and records the merge.
+async fn absorb(
+    conn: &mut Conn,
+    survivor: i64,
+    absorbed: i64,
+    reason: &str,
+    at: Timestamp,
+    actor: &str,
+) -> Result<MergeRecord> {
+    let s = customer_row(conn, survivor, true).await?;
+    let a = customer_row(conn, absorbed, true).await?;
+    if s.merged_into.is_some() || a.merged_into.is_some() {
+        return Err(StoreError::Conflict(Problems::single(
+            "customer",
+            Problem::rule("customer-merged", "a merged profile cannot be merged again"),
+        )));
+    }
+    let (s_fields, a_fields) = (s.fields()?, a.fields()?);
+    let identifiers: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM customer_identifiers WHERE customer_id = $1 ORDER BY id",
+    )
+    .bind(absorbed)
+    .fetch_all(&mut *conn)
+    .await?;
+    let requests: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM requests WHERE customer_id = $1 ORDER BY id")
+            .bind(absorbed)
+            .fetch_all(&mut *conn)
+            .await?;
+    let merged = identity::merge_fields(&s_fields, &a_fields);
+    let snapshot = json(&Snapshot {
+        survivor: s_fields,
+        absorbed: a_fields,
+        identifiers,
+        requests,
+    })?;
+    sqlx::query("UPDATE customer_identifiers SET customer_id = $1 WHERE customer_id = $2")
+        .bind(survivor)
+        .bind(absorbed)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE requests SET customer_id = $1 WHERE customer_id = $2")
+        .bind(survivor)
+        .bind(absorbed)
+        .execute(&mut *conn)
+        .await?;
+    write_fields(conn, survivor, &merged, at).await?;
+    sqlx::query("UPDATE customers SET merged_into = $1, updated_at = $2 WHERE id = $3")
+        .bind(survivor)
+        .bind(at.as_microsecond())
+        .bind(absorbed)
+        .execute(&mut *conn)
+        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO customer_merges (survivor_id, absorbed_id, reason, actor, at, snapshot) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(survivor)
+    .bind(absorbed)
+    .bind(reason)
+    .bind(actor)
+    .bind(at.as_microsecond())
+    .bind(&snapshot)
+    .fetch_one(&mut *conn)
+    .await?;
+    audit(
+        conn,
+        at,
+        actor,
+        "customer.merge",
+        "customer",
+        &survivor.to_string(),
+        &format!("profile {absorbed} merged into {survivor} ({reason})"),
+    )
+    .await?;
+    Ok(MergeRecord {
+        id,
+        survivor_id: survivor,
+        absorbed_id: absorbed,
+        reason: reason.to_owned(),
+        actor: actor.to_owned(),
+        at,
+        undone_at: None,
+        undone_by: None,
+    })
+}
+
+/// Finds (or creates) the profile of a sender inside the caller's transaction: identifiers
+/// that point at several profiles merge them, the oldest surviving; unknown identifiers join
+/// the profile. Returns the profile's id and whether it was created.
+pub(super) async fn resolve_customer(
+    conn: &mut Conn,
+    name: &str,
+    identifiers: &[Identifier],
+    at: Timestamp,
+    actor: &str,
+) -> Result<(i64, bool)> {
+    let found = candidates(conn, identifiers).await?;
+    let (id, created) = match identity::resolve(&found) {
+        Resolution::New => {
+            let fields = CustomerFields {
+                name: name.to_owned(),
+                ..CustomerFields::default()
+            };
+            (insert_customer(conn, &fields, at).await?, true)
+        }
+        Resolution::Existing(id) => (id, false),
+        Resolution::Merge { survivor, absorbed } => {
+            let shared = identifiers
+                .iter()
+                .map(|i| format!("{} {}", i.kind.as_str(), i.value))
+                .collect::<Vec<_>>()
+                .join(", ");
+            for other in absorbed {
+                absorb(conn, survivor, other, &shared, at, actor).await?;
+            }
+            (survivor, false)
+        }
+    };
+    if found.len() < identifiers.len() {
+        attach(conn, id, identifiers, at).await?;
+    }
+    if !created && !name.is_empty() {
+        // A profile first known without a name learns it from the request.
+        sqlx::query("UPDATE customers SET name = $1 WHERE id = $2 AND name = ''")
+            .bind(name)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok((id, created))
+}
+
+async fn live(conn: &mut Conn, id: i64) -> Result<CustomerRow> {
+    let row = customer_row(conn, id, true).await?;
+    if let Some(into) = row.merged_into {
+        return Err(StoreError::Conflict(Problems::single(
+            "customer",
+            Problem::rule(
+                "customer-merged",
+                &format!("the profile was merged into profile {into}"),
+            ),
+        )));
+    }
+    Ok(row)
+}
+
+/// The profiles a data-protection subject names: the one its e-mail address, customer
+/// number or phone number finds, and the profiles merged into it.
+pub(super) async fn subject_customers(conn: &mut Conn, subject: &Subject) -> Result<Vec<i64>> {
+    let Subject::Customer(key) = subject else {
+        return Ok(Vec::new());
+    };
+    let mut tries = Vec::new();
+    for kind in [
+        IdentifierKind::Email,
+        IdentifierKind::CustomerNumber,
+        IdentifierKind::Phone,
+    ] {
+        if let Ok(identifier) = Identifier::parse(kind, key) {
+            tries.push(identifier);
+        }
+    }
+    let mut ids: Vec<i64> = candidates(conn, &tries)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut i = 0;
+    while i < ids.len() {
+        let merged: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM customers WHERE merged_into = $1")
+                .bind(ids[i])
+                .fetch_all(&mut *conn)
+                .await?;
+        for m in merged {
+            if !ids.contains(&m) {
+                ids.push(m);
+            }
+        }
+        i += 1;
+    }
+    Ok(ids)
+}
+
+/// Everything the profiles hold, for an export (DSGVO Art. 15).
+pub(super) async fn export_customers(conn: &mut Conn, ids: &[i64]) -> Result<serde_json::Value> {
+    let mut out = Vec::new();
+    for id in ids {
+        let profile = load_customer(conn, *id).await?;
+        out.push(serde_json::to_value(profile).map_err(|e| corrupt("customers", e.to_string()))?);
+    }
+    Ok(serde_json::Value::Array(out))
+}
+
+/// Deletes the profiles with their identifiers and merge records (whose snapshots hold
+/// personal data). Returns the records deleted.
+pub(super) async fn erase_customers(conn: &mut Conn, ids: &[i64]) -> Result<u64> {
+    let mut changed = 0;
+    for id in ids {
+        changed +=
+            sqlx::query("DELETE FROM customer_merges WHERE survivor_id = $1 OR absorbed_id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+        changed += sqlx::query("DELETE FROM customer_identifiers WHERE customer_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        sqlx::query("UPDATE customers SET merged_into = NULL WHERE merged_into = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for id in ids {
+        changed += sqlx::query("DELETE FROM customers WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(changed)
+}
+
+#[async_trait]
+impl Customers for SqlStore {
+    async fn customer(&self, id: i64) -> Result<CustomerProfile> {
+        let mut conn = self.pool.acquire().await?;
+        load_customer(&mut conn, id).await
+    }
+
+    async fn find_customer(&self, identifier: &Identifier) -> Result<Option<CustomerProfile>> {
+        let mut conn = self.pool.acquire().await?;
+        let found = candidates(&mut conn, std::slice::from_ref(identifier)).await?;
+        match found.first() {
+            Some(c) => Ok(Some(load_customer(&mut conn, c.id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn customers(&self, search: &str, limit: u32) -> Result<Vec<CustomerProfile>> {
+        let mut conn = self.pool.acquire().await?;
+        let words = search.trim().to_lowercase();
+        let ids: Vec<i64> = if words.is_empty() {
+            sqlx::query_scalar(
+                "SELECT id FROM customers WHERE merged_into IS NULL ORDER BY id DESC LIMIT $1",
+            )
+            .bind(i64::from(limit))
+            .fetch_all(&mut *conn)
+            .await?
+        } else {
+            // Names are folded here (SQLite's lower() folds ASCII only); identifiers are
+            // stored folded already.
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT id, name FROM customers WHERE merged_into IS NULL ORDER BY id DESC",
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            let by_identifier: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT customer_id FROM customer_identifiers WHERE value LIKE $1",
+            )
+            .bind(format!("%{}%", words.replace(['%', '_'], "")))
+            .fetch_all(&mut *conn)
+            .await?;
+            rows.into_iter()
+                .filter(|(id, name)| {
+                    name.to_lowercase().contains(&words) || by_identifier.contains(id)
+                })
+                .map(|(id, _)| id)
+                .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                .collect()
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(load_customer(&mut conn, id).await?);
+        }
+        Ok(out)
+    }
+
+    async fn create_customer(
+        &self,
+        fields: &CustomerFields,
+        identifiers: &[Identifier],
+        actor: &str,
+    ) -> Result<CustomerProfile> {
+        let mut tx = self.begin().await?;
+        lock_identities(&mut tx).await?;
+        let at = now();
+        let id = if identifiers.is_empty() {
+            insert_customer(&mut tx, fields, at).await?
+        } else {
+            let (id, created) =
+                resolve_customer(&mut tx, &fields.name, identifiers, at, actor).await?;
+            let current = customer_row(&mut tx, id, true).await?.fields()?;
+            let merged = if created {
+                fields.clone()
+            } else {
+                identity::merge_fields(&current, fields)
+            };
+            write_fields(&mut tx, id, &merged, at).await?;
+            id
+        };
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "customer.create",
+            "customer",
+            &id.to_string(),
+            &fields.name,
+        )
+        .await?;
+        let profile = load_customer(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(profile)
+    }
+
+    async fn update_customer(
+        &self,
+        id: i64,
+        fields: &CustomerFields,
+        actor: &str,
+    ) -> Result<CustomerProfile> {
+        let mut tx = self.begin().await?;
+        live(&mut tx, id).await?;
+        let at = now();
+        write_fields(&mut tx, id, fields, at).await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "customer.update",
+            "customer",
+            &id.to_string(),
+            &fields.name,
+        )
+        .await?;
+        let profile = load_customer(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(profile)
+    }
+
+    async fn add_identifiers(
+        &self,
+        id: i64,
+        identifiers: &[Identifier],
+        actor: &str,
+    ) -> Result<CustomerProfile> {
+        let mut tx = self.begin().await?;
+        lock_identities(&mut tx).await?;
+        let row = live(&mut tx, id).await?;
+        let at = now();
+        let mut found = candidates(&mut tx, identifiers).await?;
+        found.push(Candidate {
+            id,
+            created_at: instant("customers", row.created_at)?,
+        });
+        let survivor = match identity::resolve(&found) {
+            Resolution::Merge { survivor, absorbed } => {
+                for other in absorbed {
+                    absorb(&mut tx, survivor, other, "identifier added", at, actor).await?;
+                }
+                survivor
+            }
+            _ => id,
+        };
+        attach(&mut tx, survivor, identifiers, at).await?;
+        let summary = identifiers
+            .iter()
+            .map(|i| i.kind.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "customer.identify",
+            "customer",
+            &survivor.to_string(),
+            &summary,
+        )
+        .await?;
+        let profile = load_customer(&mut tx, survivor).await?;
+        tx.commit().await?;
+        Ok(profile)
+    }
+
+    async fn merge_customers(&self, a: i64, b: i64, actor: &str) -> Result<MergeRecord> {
+        if a == b {
+            return Err(StoreError::Invalid(Problems::single(
+                "customer",
+                Problem::Invalid {
+                    reason: "a profile cannot be merged with itself".into(),
+                },
+            )));
+        }
+        let mut tx = self.begin().await?;
+        lock_identities(&mut tx).await?;
+        let ra = live(&mut tx, a).await?;
+        let rb = live(&mut tx, b).await?;
+        let found = [
+            Candidate {
+                id: a,
+                created_at: instant("customers", ra.created_at)?,
+            },
+            Candidate {
+                id: b,
+                created_at: instant("customers", rb.created_at)?,
+            },
+        ];
+        let Resolution::Merge { survivor, absorbed } = identity::resolve(&found) else {
+            return Err(corrupt("customers", "two profiles resolved to one"));
+        };
+        let mut record = None;
+        for other in absorbed {
+            record = Some(absorb(&mut tx, survivor, other, "by hand", now(), actor).await?);
+        }
+        let record = record.ok_or_else(|| corrupt("customers", "nothing merged"))?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn merges(&self, customer_id: i64) -> Result<Vec<MergeRecord>> {
+        let rows: Vec<MergeRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {MERGE_COLUMNS} FROM customer_merges \
+             WHERE survivor_id = $1 OR absorbed_id = $1 ORDER BY id DESC"
+        )))
+        .bind(customer_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(MergeRow::into_record).collect()
+    }
+
+    async fn unmerge(&self, merge_id: i64, actor: &str) -> Result<MergeRecord> {
+        let mut tx = self.begin().await?;
+        lock_identities(&mut tx).await?;
+        let merge: Option<MergeRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {MERGE_COLUMNS} FROM customer_merges WHERE id = $1{LOCK_ROW}"
+        )))
+        .bind(merge_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let merge = merge.ok_or(StoreError::NotFound { entity: "merge" })?;
+        let conflict = |reason: &str| {
+            StoreError::Conflict(Problems::single(
+                "merge",
+                Problem::rule("merge-not-undoable", reason),
+            ))
+        };
+        if merge.undone_at.is_some() {
+            return Err(conflict("the merge was undone already"));
+        }
+        let later: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM customer_merges WHERE undone_at IS NULL AND id > $1 \
+             AND (survivor_id = $2 OR absorbed_id = $2) ORDER BY id LIMIT 1",
+        )
+        .bind(merge_id)
+        .bind(merge.survivor_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(later) = later {
+            return Err(conflict(&format!("undo the later merge {later} first")));
+        }
+        let snapshot: String =
+            sqlx::query_scalar("SELECT snapshot FROM customer_merges WHERE id = $1")
+                .bind(merge_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let snapshot: Snapshot = serde_json::from_str(&snapshot)
+            .map_err(|e| corrupt("customer_merges", e.to_string()))?;
+        let at = now();
+        let (s, a) = (merge.survivor_id, merge.absorbed_id);
+        for id in &snapshot.identifiers {
+            sqlx::query(
+                "UPDATE customer_identifiers SET customer_id = $1 WHERE id = $2 AND customer_id = $3",
+            )
+            .bind(a)
+            .bind(id)
+            .bind(s)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for id in &snapshot.requests {
+            sqlx::query("UPDATE requests SET customer_id = $1 WHERE id = $2 AND customer_id = $3")
+                .bind(a)
+                .bind(id)
+                .bind(s)
+                .execute(&mut *tx)
+                .await?;
+        }
+        write_fields(&mut tx, s, &snapshot.survivor, at).await?;
+        write_fields(&mut tx, a, &snapshot.absorbed, at).await?;
+        sqlx::query("UPDATE customers SET merged_into = NULL WHERE id = $1")
+            .bind(a)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE customer_merges SET undone_at = $1, undone_by = $2 WHERE id = $3")
+            .bind(at.as_microsecond())
+            .bind(actor)
+            .bind(merge_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "customer.unmerge",
+            "customer",
+            &s.to_string(),
+            &format!("profile {a} split from {s} (merge {merge_id})"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(MergeRecord {
+            undone_at: Some(at),
+            undone_by: Some(actor.to_owned()),
+            ..merge.into_record()?
+        })
+    }
+}
+
+/// What an intake knows of the profiles its identifiers point at: loaded in one query per
+/// few hundred identifiers, and kept up to date as the intake creates, joins and merges
+/// profiles, so that a batch asks the database once rather than once per request.
+#[derive(Default)]
+pub(super) struct Identities {
+    owner: HashMap<Identifier, Candidate>,
+    /// Whether the profile has a name (a request may teach one to a profile without).
+    named: HashMap<i64, bool>,
+    /// Lifetime value and segments, for the priority.
+    signals: HashMap<i64, (i64, Vec<String>)>,
+    /// Profiles merged during the intake: absorbed → survivor.
+    merged: HashMap<i64, i64>,
+}
+
+/// Identifiers per lookup query: few, as sqlx looks each SQLite parameter up by name at a
+/// cost that grows with their number.
+const LOOKUP_CHUNK: usize = 100;
+
+impl Identities {
+    pub(super) async fn load<'a>(
+        conn: &mut Conn,
+        identifiers: impl Iterator<Item = &'a Identifier>,
+    ) -> Result<Identities> {
+        let mut wanted: Vec<&Identifier> = identifiers.collect();
+        wanted.sort();
+        wanted.dedup();
+        let mut identities = Identities::default();
+        for chunk in wanted.chunks(LOOKUP_CHUNK) {
+            let mut kinds: Vec<&str> = chunk.iter().map(|i| i.kind.as_str()).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let kind_list = (1..=kinds.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let value_list = (kinds.len() + 1..=kinds.len() + chunk.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT i.kind, i.value, c.id, c.created_at, c.name, c.lifetime_value_cents, \
+                 c.segments FROM customer_identifiers i JOIN customers c ON c.id = i.customer_id \
+                 WHERE i.kind IN ({kind_list}) AND i.value IN ({value_list})"
+            );
+            let mut query = sqlx::query_as::<_, (String, String, i64, i64, String, i64, String)>(
+                AssertSqlSafe(sql),
+            );
+            for kind in &kinds {
+                query = query.bind(*kind);
+            }
+            for identifier in chunk {
+                query = query.bind(&identifier.value);
+            }
+            for (kind, value, id, created, name, ltv, segments) in
+                query.fetch_all(&mut *conn).await?
+            {
+                let Some(kind) = IdentifierKind::parse(&kind) else {
+                    return Err(corrupt("customer_identifiers", format!("kind {kind}")));
+                };
+                let segments: Vec<String> = serde_json::from_str(&segments)
+                    .map_err(|e| corrupt("customers", format!("segments: {e}")))?;
+                identities.owner.insert(
+                    Identifier { kind, value },
+                    Candidate {
+                        id,
+                        created_at: instant("customers", created)?,
+                    },
+                );
+                identities.named.insert(id, !name.is_empty());
+                identities.signals.insert(id, (ltv, segments));
+            }
+        }
+        Ok(identities)
+    }
+
+    /// Whether these identifiers point at more than one profile: storing them merges.
+    pub(super) fn would_merge(&self, identifiers: &[Identifier]) -> bool {
+        let mut owners = identifiers
+            .iter()
+            .filter_map(|i| self.owner.get(i).map(|c| c.id));
+        owners
+            .next()
+            .is_some_and(|first| owners.any(|other| other != first))
+    }
+
+    /// The profiles the intake's identifiers point at, each once.
+    pub(super) fn profiles(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.owner.values().map(|c| c.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The profile `id` is now: itself, or the profile it was merged into during the intake.
+    pub(super) fn current(&self, mut id: i64) -> i64 {
+        while let Some(&into) = self.merged.get(&id) {
+            id = into;
+        }
+        id
+    }
+
+    /// Lifetime value and segments of a profile the intake knows.
+    pub(super) fn signals(&self, id: i64) -> Option<&(i64, Vec<String>)> {
+        self.signals.get(&id)
+    }
+}
+
+/// Like [`resolve_customer`], with what the intake knows of the profiles.
+pub(super) async fn resolve_known(
+    conn: &mut Conn,
+    known: &mut Identities,
+    name: &str,
+    identifiers: &[Identifier],
+    at: Timestamp,
+    actor: &str,
+) -> Result<(i64, bool)> {
+    let found: Vec<Candidate> = identifiers
+        .iter()
+        .filter_map(|i| known.owner.get(i).cloned())
+        .collect();
+    let (id, created_at, created) = match identity::resolve(&found) {
+        Resolution::New => {
+            let fields = CustomerFields {
+                name: name.to_owned(),
+                ..CustomerFields::default()
+            };
+            let id = insert_customer(conn, &fields, at).await?;
+            known.named.insert(id, !name.is_empty());
+            known.signals.insert(id, (0, Vec::new()));
+            (id, at, true)
+        }
+        Resolution::Existing(id) => {
+            let created_at = found
+                .iter()
+                .find(|c| c.id == id)
+                .map_or(at, |c| c.created_at);
+            (id, created_at, false)
+        }
+        Resolution::Merge { survivor, absorbed } => {
+            let created_at = found
+                .iter()
+                .find(|c| c.id == survivor)
+                .map_or(at, |c| c.created_at);
+            let shared = identifiers
+                .iter()
+                .map(|i| format!("{} {}", i.kind.as_str(), i.value))
+                .collect::<Vec<_>>()
+                .join(", ");
+            for other in absorbed {
+                absorb(conn, survivor, other, &shared, at, actor).await?;
+                for owner in known.owner.values_mut() {
+                    if owner.id == other {
+                        owner.id = survivor;
+                        owner.created_at = created_at;
+                    }
+                }
+                let named = known.named.remove(&other).unwrap_or(false);
+                *known.named.entry(survivor).or_insert(false) |= named;
+                known.signals.remove(&other);
+                known.merged.insert(other, survivor);
+            }
+            known
+                .signals
+                .insert(survivor, customer_signals(conn, survivor).await?);
+            (survivor, created_at, false)
+        }
+    };
+    let missing: Vec<&Identifier> = identifiers
+        .iter()
+        .filter(|i| !known.owner.contains_key(*i))
+        .collect();
+    if !missing.is_empty() {
+        let values = (0..missing.len())
+            .map(|n| {
+                let b = 4 * n;
+                format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut query = sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO customer_identifiers (customer_id, kind, value, created_at) \
+             VALUES {values} ON CONFLICT (kind, value) DO NOTHING"
+        )));
+        for identifier in &missing {
+            query = query
+                .bind(id)
+                .bind(identifier.kind.as_str())
+                .bind(&identifier.value)
+                .bind(at.as_microsecond());
+        }
+        query.execute(&mut *conn).await?;
+        for identifier in missing {
+            known
+                .owner
+                .insert(identifier.clone(), Candidate { id, created_at });
+        }
+    }
+    if !created && !name.is_empty() && known.named.get(&id) == Some(&false) {
+        // A profile first known without a name learns it from the request.
+        sqlx::query("UPDATE customers SET name = $1 WHERE id = $2 AND name = ''")
+            .bind(name)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        known.named.insert(id, true);
+    }
+    Ok((id, created))
+}

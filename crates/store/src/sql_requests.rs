@@ -1,0 +1,1372 @@
+//! Customer requests, the queue and its rules in SQL, compiled once per backend like
+//! `sql.rs`. Intake writes a whole batch in one transaction (group commit) with prepared
+//! statements; each request is planned (due times, rank key) when it is written, so that the
+//! queue is read in index order.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
+use touchpoints_core::queue::{QueueOptions, SlaPolicy, default_calendar};
+use touchpoints_core::queue_stats::ResponseRecord;
+use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus, SentContent};
+use touchpoints_core::{Problem, Problems};
+
+use super::LOCK_ROW;
+use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql_audit::audit;
+use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
+use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
+use crate::{
+    IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
+    SourceMapping, StoreError, StoredRequest,
+};
+
+const REQUEST_COLUMNS: &str = "id, external_id, channel, touchpoint_id, source, customer_id, \
+     customer_name, subject, body, language, priority, status, assignee, received_at, \
+     first_response_at, resolved_at, first_response_due, resolution_due, next_due, pauses, \
+     static_points, rank_key, earlier_contacts, updated_at";
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: i64,
+    external_id: Option<String>,
+    channel: String,
+    touchpoint_id: Option<i64>,
+    source: String,
+    customer_id: Option<i64>,
+    customer_name: String,
+    subject: String,
+    body: String,
+    language: String,
+    priority: String,
+    status: String,
+    assignee: Option<String>,
+    received_at: i64,
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    first_response_due: Option<i64>,
+    resolution_due: Option<i64>,
+    next_due: Option<i64>,
+    pauses: String,
+    static_points: f64,
+    rank_key: i64,
+    earlier_contacts: i64,
+    updated_at: i64,
+}
+
+fn optional(micros: Option<i64>) -> Result<Option<Timestamp>> {
+    micros.map(|m| instant("requests", m)).transpose()
+}
+
+fn micros(at: Option<Timestamp>) -> Option<i64> {
+    at.map(Timestamp::as_microsecond)
+}
+
+impl RequestRow {
+    fn into_request(self) -> Result<StoredRequest> {
+        let pauses: Vec<(i64, Option<i64>)> = serde_json::from_str(&self.pauses)
+            .map_err(|e| corrupt("requests", format!("pauses: {e}")))?;
+        let pauses = pauses
+            .into_iter()
+            .map(|(from, until)| Ok((instant("requests", from)?, optional(until)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(StoredRequest {
+            id: self.id,
+            external_id: self.external_id,
+            channel: self.channel,
+            touchpoint_id: self.touchpoint_id,
+            source: self.source,
+            customer_id: self.customer_id,
+            customer_name: self.customer_name,
+            subject: self.subject,
+            body: self.body,
+            language: self.language,
+            priority: Priority::parse(&self.priority)
+                .ok_or_else(|| corrupt("requests", format!("priority {}", self.priority)))?,
+            status: RequestStatus::parse(&self.status)
+                .ok_or_else(|| corrupt("requests", format!("status {}", self.status)))?,
+            assignee: self.assignee,
+            received_at: instant("requests", self.received_at)?,
+            first_response_at: optional(self.first_response_at)?,
+            resolved_at: optional(self.resolved_at)?,
+            first_response_due: optional(self.first_response_due)?,
+            resolution_due: optional(self.resolution_due)?,
+            next_due: optional(self.next_due)?,
+            pauses,
+            static_points: self.static_points,
+            rank_key: self.rank_key,
+            earlier_contacts: self.earlier_contacts,
+            updated_at: instant("requests", self.updated_at)?,
+        })
+    }
+}
+
+fn pauses_json(pauses: &[(Timestamp, Option<Timestamp>)]) -> Result<String> {
+    let raw: Vec<(i64, Option<i64>)> = pauses
+        .iter()
+        .map(|(from, until)| (from.as_microsecond(), micros(*until)))
+        .collect();
+    serde_json::to_string(&raw).map_err(|e| corrupt("requests", e.to_string()))
+}
+
+async fn setting(conn: &mut Conn, key: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT value FROM queue_settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+async fn put_setting(
+    conn: &mut Conn,
+    key: &str,
+    value: &str,
+    at: Timestamp,
+    actor: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO queue_settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, \
+         updated_by = excluded.updated_by",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(at.as_microsecond())
+    .bind(actor)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn parse_setting<T: serde::de::DeserializeOwned + Default>(
+    key: &str,
+    value: Option<String>,
+) -> Result<T> {
+    match value {
+        None => Ok(T::default()),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| corrupt("queue_settings", format!("{key}: {e}"))),
+    }
+}
+
+async fn load_settings(conn: &mut Conn) -> Result<QueueSettings> {
+    let calendar: Calendar = match setting(conn, "calendar").await? {
+        None => default_calendar(),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| corrupt("queue_settings", format!("calendar: {e}")))?,
+    };
+    let weights: Weights = parse_setting("weights", setting(conn, "weights").await?)?;
+    let options: QueueOptions = parse_setting("options", setting(conn, "options").await?)?;
+    Ok(QueueSettings {
+        calendar,
+        weights,
+        options,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct PolicyRow {
+    channel: String,
+    priority: String,
+    first_response_minutes: i64,
+    resolution_minutes: i64,
+    around_the_clock: i32,
+}
+
+async fn load_policies(conn: &mut Conn) -> Result<Vec<SlaPolicy>> {
+    let rows: Vec<PolicyRow> = sqlx::query_as(
+        "SELECT channel, priority, first_response_minutes, resolution_minutes, around_the_clock \
+         FROM sla_policies ORDER BY channel, priority",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(SlaPolicy {
+                priority: Priority::parse(&r.priority)
+                    .ok_or_else(|| corrupt("sla_policies", format!("priority {}", r.priority)))?,
+                channel: r.channel,
+                first_response_minutes: r.first_response_minutes,
+                resolution_minutes: r.resolution_minutes,
+                around_the_clock: r.around_the_clock != 0,
+            })
+        })
+        .collect()
+}
+
+async fn load_rules(conn: &mut Conn) -> Result<Rules> {
+    let settings = load_settings(conn).await?;
+    Ok(Rules {
+        policies: load_policies(conn).await?,
+        calendar: settings.calendar,
+        weights: settings.weights,
+    })
+}
+
+async fn load_request(conn: &mut Conn, id: i64, lock: bool) -> Result<StoredRequest> {
+    let lock = if lock { LOCK_ROW } else { "" };
+    let row: Option<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1{lock}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.ok_or(StoreError::NotFound { entity: "request" })?
+        .into_request()
+}
+
+/// Plans a stored request under `rules`, with its customer's current signals.
+async fn replan(conn: &mut Conn, rules: &Rules, r: &StoredRequest) -> Result<Plan> {
+    let (ltv, segments) = match r.customer_id {
+        Some(id) => customer_signals(conn, id).await?,
+        None => (0, Vec::new()),
+    };
+    Ok(plan(
+        rules,
+        &Facts {
+            channel: &r.channel,
+            priority: r.priority,
+            status: r.status,
+            received_at: r.received_at,
+            first_response_at: r.first_response_at,
+            pauses: &r.pauses,
+            lifetime_value_cents: ltv,
+            segments: &segments,
+            subject: &r.subject,
+            body: &r.body,
+            language: &r.language,
+            earlier_contacts: r.earlier_contacts,
+        },
+    ))
+}
+
+async fn write_plan(conn: &mut Conn, id: i64, p: &Plan) -> Result<()> {
+    sqlx::query(
+        "UPDATE requests SET first_response_due = $1, resolution_due = $2, next_due = $3, \
+         static_points = $4, rank_key = $5 WHERE id = $6",
+    )
+    .bind(micros(p.first_response_due))
+    .bind(micros(p.resolution_due))
+    .bind(micros(p.next_due))
+    .bind(p.static_points)
+    .bind(p.rank_key)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Plans every open request anew, in the caller's transaction: after the rules changed.
+async fn replan_open(conn: &mut Conn) -> Result<u64> {
+    let rules = load_rules(conn).await?;
+    let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE status <> 'resolved' ORDER BY id"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut signals: HashMap<i64, (i64, Vec<String>)> = HashMap::new();
+    let mut count = 0;
+    for row in rows {
+        let r = row.into_request()?;
+        let (ltv, segments) = match r.customer_id {
+            Some(id) => match signals.get(&id) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = customer_signals(conn, id).await?;
+                    signals.insert(id, s.clone());
+                    s
+                }
+            },
+            None => (0, Vec::new()),
+        };
+        let p = plan(
+            &rules,
+            &Facts {
+                channel: &r.channel,
+                priority: r.priority,
+                status: r.status,
+                received_at: r.received_at,
+                first_response_at: r.first_response_at,
+                pauses: &r.pauses,
+                lifetime_value_cents: ltv,
+                segments: &segments,
+                subject: &r.subject,
+                body: &r.body,
+                language: &r.language,
+                earlier_contacts: r.earlier_contacts,
+            },
+        );
+        write_plan(conn, r.id, &p).await?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// The stored requests with these external ids, by external id: one query per few hundred.
+async fn stored_by_external_id<'a>(
+    conn: &mut Conn,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, RequestRow>> {
+    let mut wanted: Vec<&str> = ids.collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut found = HashMap::new();
+    for chunk in wanted.chunks(IN_LIST) {
+        let list = (1..=chunk.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut query = sqlx::query_as::<_, RequestRow>(AssertSqlSafe(format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE external_id IN ({list})"
+        )));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            if let Some(external) = row.external_id.clone() {
+                found.insert(external, row);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A request of an intake, resolved and planned, waiting for its multi-row INSERT.
+struct Pending {
+    /// Its place in the batch.
+    index: usize,
+    customer: i64,
+    touchpoint: Option<i64>,
+    received: Timestamp,
+    status: RequestStatus,
+    plan: Plan,
+    earlier: i64,
+}
+
+/// Requests per INSERT statement: one statement per 25 rows saves most round trips, while
+/// a statement's parameters stay few (sqlx looks each SQLite parameter up by name, at a cost
+/// that grows with their number).
+const ROWS_PER_INSERT: usize = 25;
+
+/// Values per `IN (…)` list of a lookup, for the same reason.
+const IN_LIST: usize = 100;
+
+/// Inserts the rows in one statement and returns their ids in the rows' order. Both backends
+/// insert the rows of a VALUES list in order and draw each id from an increasing counter, so
+/// the ids, sorted, are the rows' ids in order (RETURNING itself promises no order).
+async fn insert_requests(
+    conn: &mut Conn,
+    requests: &[NewRequest],
+    rows: &[Pending],
+    at: Timestamp,
+) -> Result<Vec<i64>> {
+    const COLUMNS: usize = 21;
+    let values = (0..rows.len())
+        .map(|n| {
+            let p = |k: usize| format!("${}", n * COLUMNS + k);
+            format!(
+                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, {}, {}, {}, {}, {}, {}, '[]', \
+                 {}, {}, {}, {}, {})",
+                p(1),
+                p(2),
+                p(3),
+                p(4),
+                p(5),
+                p(6),
+                p(7),
+                p(8),
+                p(9),
+                p(10),
+                p(11),
+                p(12),
+                p(13),
+                p(14),
+                p(15),
+                p(16),
+                p(17),
+                p(18),
+                p(19),
+                p(20),
+                p(21),
+                p(21)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO requests (external_id, channel, touchpoint_id, source, customer_id, \
+         customer_name, subject, body, language, priority, status, assignee, received_at, \
+         first_response_at, resolved_at, first_response_due, resolution_due, next_due, pauses, \
+         static_points, rank_key, earlier_contacts, created_at, updated_at) VALUES {values} \
+         RETURNING id"
+    );
+    let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
+    for row in rows {
+        let r = &requests[row.index];
+        query = query
+            .bind(&r.external_id)
+            .bind(&r.channel)
+            .bind(row.touchpoint)
+            .bind(&r.source)
+            .bind(row.customer)
+            .bind(&r.customer_name)
+            .bind(&r.subject)
+            .bind(&r.body)
+            .bind(&r.language)
+            .bind(r.priority.as_str())
+            .bind(row.status.as_str())
+            .bind(row.received.as_microsecond())
+            .bind(micros(r.first_response_at))
+            .bind(micros(r.resolved_at))
+            .bind(micros(row.plan.first_response_due))
+            .bind(micros(row.plan.resolution_due))
+            .bind(micros(row.plan.next_due))
+            .bind(row.plan.static_points)
+            .bind(row.plan.rank_key)
+            .bind(row.earlier)
+            .bind(at.as_microsecond());
+    }
+    let mut ids = query.fetch_all(&mut *conn).await.map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+            let index = rows
+                .iter()
+                .find(|row| row.touchpoint.is_some())
+                .map_or(0, |row| row.index);
+            StoreError::Invalid(Problems::single(
+                format!("[{index}].touchpoint_id"),
+                Problem::Invalid {
+                    reason: "was deleted meanwhile".into(),
+                },
+            ))
+        }
+        _ => StoreError::Database(e),
+    })?;
+    if ids.len() != rows.len() {
+        return Err(corrupt(
+            "requests",
+            "an INSERT returned another number of ids",
+        ));
+    }
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// Stores the pending requests and notes their outcomes; returns how many.
+async fn flush(
+    conn: &mut Conn,
+    requests: &[NewRequest],
+    rows: &mut Vec<Pending>,
+    outcomes: &mut [Option<IntakeOutcome>],
+    at: Timestamp,
+) -> Result<u64> {
+    let mut stored = 0;
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let ids = insert_requests(conn, requests, chunk, at).await?;
+        for (row, id) in chunk.iter().zip(ids) {
+            outcomes[row.index] = Some(IntakeOutcome {
+                id,
+                customer_id: Some(row.customer),
+                created: true,
+            });
+            stored += 1;
+        }
+    }
+    rows.clear();
+    Ok(stored)
+}
+
+/// Requests per profile received since `since`, for the profiles given.
+async fn recent_contacts(
+    conn: &mut Conn,
+    profiles: &[i64],
+    since: Timestamp,
+) -> Result<HashMap<i64, i64>> {
+    let mut counts = HashMap::new();
+    for chunk in profiles.chunks(IN_LIST) {
+        let list = (2..chunk.len() + 2)
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut query = sqlx::query_as::<_, (i64, i64)>(AssertSqlSafe(format!(
+            "SELECT customer_id, COUNT(*) FROM requests WHERE received_at >= $1 \
+             AND customer_id IN ({list}) GROUP BY customer_id"
+        )))
+        .bind(since.as_microsecond());
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        counts.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(counts)
+}
+
+fn received_of(r: &NewRequest, now: Timestamp) -> Timestamp {
+    r.received_at.unwrap_or(now)
+}
+
+fn conflict(field: String, rule: &str, reason: String) -> Problems {
+    Problems::single(field, Problem::rule(rule, &reason))
+}
+
+async fn user_exists(conn: &mut Conn, name: &str) -> Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1 AND disabled = 0")
+            .bind(name)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.is_some())
+}
+
+fn status_conflict(status: RequestStatus, action: &str) -> StoreError {
+    StoreError::Conflict(Problems::single(
+        "status",
+        Problem::rule(
+            "request-status",
+            &format!(
+                "a {} request cannot take the step {action}",
+                status.as_str()
+            ),
+        ),
+    ))
+}
+
+/// Column values bound to a dynamically built query, in order.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+#[async_trait]
+impl Requests for SqlStore {
+    async fn intake(&self, requests: &[NewRequest], actor: &str) -> Result<Vec<IntakeOutcome>> {
+        let mut tx = self.begin().await?;
+        lock_identities(&mut tx).await?;
+        let at = now();
+        let rules = load_rules(&mut tx).await?;
+        let mappings: HashMap<(String, String), i64> = sqlx::query_as::<_, (String, String, i64)>(
+            "SELECT channel, source, touchpoint_id FROM request_sources",
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|(c, s, t)| ((c, s), t))
+        .collect();
+        let stored_external = stored_by_external_id(
+            &mut tx,
+            requests.iter().filter_map(|r| r.external_id.as_deref()),
+        )
+        .await?;
+        let mut known_touchpoints: HashMap<i64, bool> = HashMap::new();
+        let mut invalid = Problems::default();
+        let mut conflicts = Problems::default();
+        // Index in the batch → what a retry found.
+        let mut outcomes: Vec<Option<IntakeOutcome>> = vec![None; requests.len()];
+        let mut batch_ids: HashMap<&str, usize> = HashMap::new();
+        for (i, r) in requests.iter().enumerate() {
+            if let Some(tp) = r.touchpoint_id {
+                let exists = match known_touchpoints.get(&tp) {
+                    Some(e) => *e,
+                    None => {
+                        let found: Option<i64> =
+                            sqlx::query_scalar("SELECT id FROM touchpoints WHERE id = $1")
+                                .bind(tp)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        known_touchpoints.insert(tp, found.is_some());
+                        found.is_some()
+                    }
+                };
+                if !exists {
+                    invalid.push(
+                        format!("[{i}].touchpoint_id"),
+                        Problem::Invalid {
+                            reason: format!("no touchpoint has the id {tp}"),
+                        },
+                    );
+                }
+            }
+            let Some(external) = r.external_id.as_deref() else {
+                continue;
+            };
+            if let Some(&first) = batch_ids.get(external) {
+                let earlier = &requests[first];
+                let sent = SentContent {
+                    channel: &earlier.channel,
+                    touchpoint_id: earlier.touchpoint_id,
+                    source: &earlier.source,
+                    subject: &earlier.subject,
+                    body: &earlier.body,
+                    received_at: earlier.received_at.unwrap_or(at),
+                    language: &earlier.language,
+                    priority: earlier.priority,
+                };
+                if let Some(field) = r.differs_from(&sent) {
+                    conflicts.0.extend(
+                        conflict(
+                            format!("[{i}].{field}"),
+                            "external-id-reused",
+                            format!("differs from request [{first}] with the same external_id"),
+                        )
+                        .0,
+                    );
+                }
+                continue;
+            }
+            batch_ids.insert(external, i);
+            if let Some(stored) = stored_external.get(external) {
+                let priority = Priority::parse(&stored.priority).unwrap_or_default();
+                let sent = SentContent {
+                    channel: &stored.channel,
+                    touchpoint_id: stored.touchpoint_id,
+                    source: &stored.source,
+                    subject: &stored.subject,
+                    body: &stored.body,
+                    received_at: instant("requests", stored.received_at)?,
+                    language: &stored.language,
+                    priority,
+                };
+                match r.differs_from(&sent) {
+                    None => {
+                        outcomes[i] = Some(IntakeOutcome {
+                            id: stored.id,
+                            customer_id: stored.customer_id,
+                            created: false,
+                        });
+                    }
+                    Some(field) => conflicts.0.extend(
+                        conflict(
+                            format!("[{i}].{field}"),
+                            "external-id-reused",
+                            format!(
+                                "differs from request {} stored under the external_id \"{external}\"",
+                                stored.id
+                            ),
+                        )
+                        .0,
+                    ),
+                }
+            }
+        }
+        if !invalid.is_empty() {
+            return Err(StoreError::Invalid(invalid));
+        }
+        if !conflicts.is_empty() {
+            return Err(StoreError::Conflict(conflicts));
+        }
+        let mut known = Identities::load(
+            &mut tx,
+            requests
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| outcomes[*i].is_none())
+                .flat_map(|(_, r)| r.identifiers.iter()),
+        )
+        .await?;
+        // The known profiles' contacts in the seven days before the batch, in one query per
+        // few hundred profiles (an import of the past counts from its earliest request).
+        let earliest = requests
+            .iter()
+            .map(|r| received_of(r, at))
+            .min()
+            .unwrap_or(at);
+        let mut contacts = recent_contacts(
+            &mut tx,
+            &known.profiles(),
+            earliest
+                .checked_sub(jiff::SignedDuration::from_hours(7 * 24))
+                .unwrap_or(Timestamp::UNIX_EPOCH),
+        )
+        .await?;
+        let mut rows: Vec<Pending> = Vec::new();
+        let mut repeats: Vec<(usize, usize)> = Vec::new();
+        let (mut created, mut retried, mut profiles) = (0u64, 0u64, 0u64);
+        for (i, r) in requests.iter().enumerate() {
+            if outcomes[i].is_some() {
+                retried += 1;
+                continue;
+            }
+            if let Some(external) = r.external_id.as_deref()
+                && let Some(&first) = batch_ids.get(external)
+                && first != i
+            {
+                // A repeat within the batch: the first one's outcome, once it is stored.
+                repeats.push((i, first));
+                retried += 1;
+                continue;
+            }
+            if known.would_merge(&r.identifiers) {
+                // A merge moves the absorbed profile's requests and records which: those of
+                // this batch must be stored first, so that an unmerge restores them too.
+                created += flush(&mut tx, requests, &mut rows, &mut outcomes, at).await?;
+            }
+            let (customer, new_profile) = resolve_known(
+                &mut tx,
+                &mut known,
+                &r.customer_name,
+                &r.identifiers,
+                at,
+                actor,
+            )
+            .await?;
+            if new_profile {
+                profiles += 1;
+            }
+            let earlier = contacts.get(&customer).copied().unwrap_or(0);
+            contacts.insert(customer, earlier + 1);
+            let (ltv, segments) = match known.signals(customer) {
+                Some(s) => s.clone(),
+                None => customer_signals(&mut tx, customer).await?,
+            };
+            let touchpoint = r.touchpoint_id.or_else(|| {
+                mappings
+                    .get(&(r.channel.clone(), r.source.clone()))
+                    .copied()
+            });
+            let received = r.received_at.unwrap_or(at);
+            let status = if r.resolved_at.is_some() {
+                RequestStatus::Resolved
+            } else {
+                RequestStatus::Open
+            };
+            let plan = plan(
+                &rules,
+                &Facts {
+                    channel: &r.channel,
+                    priority: r.priority,
+                    status,
+                    received_at: received,
+                    first_response_at: r.first_response_at,
+                    pauses: &[],
+                    lifetime_value_cents: ltv,
+                    segments: &segments,
+                    subject: &r.subject,
+                    body: &r.body,
+                    language: &r.language,
+                    earlier_contacts: earlier,
+                },
+            );
+            rows.push(Pending {
+                index: i,
+                customer,
+                touchpoint,
+                received,
+                status,
+                plan,
+                earlier,
+            });
+        }
+        created += flush(&mut tx, requests, &mut rows, &mut outcomes, at).await?;
+        for (i, first) in repeats {
+            outcomes[i] = outcomes[first].map(|o| IntakeOutcome {
+                created: false,
+                ..o
+            });
+        }
+        // A profile merged later in the batch is reported as the one it became.
+        for outcome in outcomes.iter_mut().flatten() {
+            outcome.customer_id = outcome.customer_id.map(|c| known.current(c));
+        }
+        let summary = format!(
+            "{} requests ({created} created, {retried} already stored, {profiles} new profiles)",
+            requests.len()
+        );
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "requests.intake",
+            "request",
+            "",
+            &summary,
+        )
+        .await?;
+        tx.commit().await?;
+        outcomes
+            .into_iter()
+            .map(|o| o.ok_or_else(|| corrupt("requests", "a request of the batch was not stored")))
+            .collect()
+    }
+
+    async fn request(&self, id: i64) -> Result<StoredRequest> {
+        let mut conn = self.pool.acquire().await?;
+        load_request(&mut conn, id, false).await
+    }
+
+    async fn request_messages(&self, id: i64) -> Result<Vec<RequestMessage>> {
+        let rows: Vec<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, request_id, kind, author, body, at FROM request_messages \
+             WHERE request_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, request_id, kind, author, body, at)| {
+                Ok(RequestMessage {
+                    id,
+                    request_id,
+                    kind,
+                    author,
+                    body,
+                    at: instant("request_messages", at)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn queue(&self, filter: &QueueFilter) -> Result<Vec<StoredRequest>> {
+        let mut sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE ");
+        let mut binds: Vec<Bind> = Vec::new();
+        let mut push = |sql: &mut String, clause: &str, bind: Bind| {
+            binds.push(bind);
+            sql.push_str(&clause.replace("{}", &format!("${}", binds.len())));
+        };
+        let resolved = filter.status == Some(RequestStatus::Resolved);
+        match filter.status {
+            None => sql.push_str("status <> 'resolved'"),
+            Some(RequestStatus::Resolved) => sql.push_str("status = 'resolved'"),
+            // The open index's predicate first, so the planner uses it.
+            Some(s) => sql.push_str(&format!(
+                "status <> 'resolved' AND status = '{}'",
+                s.as_str()
+            )),
+        }
+        match &filter.view {
+            QueueView::Mine(user) => push(&mut sql, " AND assignee = {}", Bind::Text(user.clone())),
+            QueueView::Team => sql.push_str(" AND assignee IS NULL"),
+            QueueView::All => {}
+        }
+        if let Some(channel) = &filter.channel {
+            push(&mut sql, " AND channel = {}", Bind::Text(channel.clone()));
+        }
+        if let Some(tp) = filter.touchpoint_id {
+            push(&mut sql, " AND touchpoint_id = {}", Bind::Int(tp));
+        }
+        if let Some(due) = filter.due_before {
+            push(
+                &mut sql,
+                " AND next_due IS NOT NULL AND next_due < {}",
+                Bind::Int(due.as_microsecond()),
+            );
+        }
+        if let Some(from) = filter.due_from {
+            push(
+                &mut sql,
+                " AND next_due IS NOT NULL AND next_due >= {}",
+                Bind::Int(from.as_microsecond()),
+            );
+        }
+        if resolved {
+            sql.push_str(" ORDER BY resolved_at DESC, id DESC");
+        } else if filter.due_before.is_some() || filter.due_from.is_some() {
+            sql.push_str(" ORDER BY next_due, id");
+        } else {
+            sql.push_str(" ORDER BY rank_key DESC, id");
+        }
+        let limit = if filter.limit == 0 { 100 } else { filter.limit };
+        sql.push_str(&format!(" LIMIT {limit}"));
+        let mut query = sqlx::query_as::<_, RequestRow>(AssertSqlSafe(sql));
+        for bind in binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.into_iter().map(RequestRow::into_request).collect()
+    }
+
+    async fn queue_counts(&self, user: &str) -> Result<(u64, u64, u64)> {
+        let (mine, team, all): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN assignee = $1 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN assignee IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) \
+             FROM requests WHERE status <> 'resolved'",
+        )
+        .bind(user)
+        .fetch_one(&self.pool)
+        .await?;
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        Ok((n(mine), n(team), n(all)))
+    }
+
+    async fn customer_requests(&self, customer_id: i64) -> Result<Vec<StoredRequest>> {
+        let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE customer_id = $1 \
+             ORDER BY received_at DESC, id DESC"
+        )))
+        .bind(customer_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(RequestRow::into_request).collect()
+    }
+
+    async fn act(&self, id: i64, action: &RequestAction, actor: &str) -> Result<StoredRequest> {
+        let mut tx = self.begin().await?;
+        let mut r = load_request(&mut tx, id, true).await?;
+        let at = now();
+        let open_pause_ends = |r: &mut StoredRequest| {
+            for pause in &mut r.pauses {
+                if pause.1.is_none() {
+                    pause.1 = Some(at);
+                }
+            }
+        };
+        let mut message = String::new();
+        match action {
+            RequestAction::Assign { to } => {
+                if let Some(name) = to
+                    && !user_exists(&mut tx, name).await?
+                {
+                    return Err(StoreError::Invalid(Problems::single(
+                        "to",
+                        Problem::Invalid {
+                            reason: format!("no active user is named \"{name}\""),
+                        },
+                    )));
+                }
+                r.assignee = to.clone();
+                message = to.clone().unwrap_or_default();
+            }
+            RequestAction::Reply { body } => {
+                if r.status == RequestStatus::Resolved {
+                    return Err(status_conflict(r.status, "reply"));
+                }
+                if r.first_response_at.is_none() {
+                    r.first_response_at = Some(at);
+                }
+                message = body.clone();
+            }
+            RequestAction::Note { body } => message = body.clone(),
+            RequestAction::Wait => {
+                if r.status != RequestStatus::Open {
+                    return Err(status_conflict(r.status, "wait"));
+                }
+                r.status = RequestStatus::Waiting;
+                r.pauses.push((at, None));
+            }
+            RequestAction::Resume => {
+                if r.status != RequestStatus::Waiting {
+                    return Err(status_conflict(r.status, "resume"));
+                }
+                r.status = RequestStatus::Open;
+                open_pause_ends(&mut r);
+            }
+            RequestAction::Resolve => {
+                if r.status == RequestStatus::Resolved {
+                    return Err(status_conflict(r.status, "resolve"));
+                }
+                r.status = RequestStatus::Resolved;
+                r.resolved_at = Some(at);
+                open_pause_ends(&mut r);
+            }
+            RequestAction::Reopen => {
+                if r.status != RequestStatus::Resolved {
+                    return Err(status_conflict(r.status, "reopen"));
+                }
+                r.status = RequestStatus::Open;
+                r.resolved_at = None;
+            }
+            RequestAction::SetPriority { priority } => {
+                r.priority = *priority;
+                message = priority.as_str().to_owned();
+            }
+        }
+        let rules = load_rules(&mut tx).await?;
+        let p = replan(&mut tx, &rules, &r).await?;
+        sqlx::query(
+            "UPDATE requests SET status = $1, assignee = $2, first_response_at = $3, \
+             resolved_at = $4, pauses = $5, priority = $6, updated_at = $7 WHERE id = $8",
+        )
+        .bind(r.status.as_str())
+        .bind(&r.assignee)
+        .bind(micros(r.first_response_at))
+        .bind(micros(r.resolved_at))
+        .bind(pauses_json(&r.pauses)?)
+        .bind(r.priority.as_str())
+        .bind(at.as_microsecond())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        write_plan(&mut tx, id, &p).await?;
+        sqlx::query(
+            "INSERT INTO request_messages (request_id, kind, author, body, at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(action.name())
+        .bind(actor)
+        .bind(&message)
+        .bind(at.as_microsecond())
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            &format!("request.{}", action.name()),
+            "request",
+            &id.to_string(),
+            &r.subject,
+        )
+        .await?;
+        let stored = load_request(&mut tx, id, false).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn response_records(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<ResponseRecord>> {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(
+            String,
+            Option<i64>,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        )> = sqlx::query_as(
+            "SELECT channel, touchpoint_id, received_at, first_response_at, resolved_at, \
+                 first_response_due, resolution_due FROM requests \
+                 WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, id",
+        )
+        .bind(from.as_microsecond())
+        .bind(until.as_microsecond())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(channel, tp, received, first, resolved, first_due, res_due)| {
+                    Ok(ResponseRecord {
+                        channel,
+                        touchpoint_id: tp,
+                        received_at: instant("requests", received)?,
+                        first_response_at: optional(first)?,
+                        resolved_at: optional(resolved)?,
+                        first_response_due: optional(first_due)?,
+                        resolution_due: optional(res_due)?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    async fn sla_policies(&self) -> Result<Vec<SlaPolicy>> {
+        let mut conn = self.pool.acquire().await?;
+        load_policies(&mut conn).await
+    }
+
+    async fn put_sla_policy(&self, policy: &SlaPolicy, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let known: Option<String> = sqlx::query_scalar("SELECT key FROM channels WHERE key = $1")
+            .bind(&policy.channel)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_none() {
+            let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM channels ORDER BY key")
+                .fetch_all(&mut *tx)
+                .await?;
+            return Err(StoreError::unknown("channel", &policy.channel, keys));
+        }
+        sqlx::query(
+            "INSERT INTO sla_policies (channel, priority, first_response_minutes, \
+             resolution_minutes, around_the_clock) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (channel, priority) DO UPDATE SET \
+             first_response_minutes = excluded.first_response_minutes, \
+             resolution_minutes = excluded.resolution_minutes, \
+             around_the_clock = excluded.around_the_clock",
+        )
+        .bind(&policy.channel)
+        .bind(policy.priority.as_str())
+        .bind(policy.first_response_minutes)
+        .bind(policy.resolution_minutes)
+        .bind(i32::from(policy.around_the_clock))
+        .execute(&mut *tx)
+        .await?;
+        let n = replan_open(&mut tx).await?;
+        let summary = format!(
+            "{} {}: {} / {} min{}; {n} open requests planned anew",
+            policy.channel,
+            policy.priority.as_str(),
+            policy.first_response_minutes,
+            policy.resolution_minutes,
+            if policy.around_the_clock {
+                ", 24/7"
+            } else {
+                ""
+            }
+        );
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            "sla_policy.put",
+            "sla_policy",
+            &policy.channel,
+            &summary,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_sla_policy(
+        &self,
+        channel: &str,
+        priority: Priority,
+        actor: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let deleted = sqlx::query("DELETE FROM sla_policies WHERE channel = $1 AND priority = $2")
+            .bind(channel)
+            .bind(priority.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Err(StoreError::NotFound {
+                entity: "SLA policy",
+            });
+        }
+        let n = replan_open(&mut tx).await?;
+        let summary = format!(
+            "{channel} {}; {n} open requests planned anew",
+            priority.as_str()
+        );
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            "sla_policy.delete",
+            "sla_policy",
+            channel,
+            &summary,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn source_mappings(&self) -> Result<Vec<SourceMapping>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT channel, source, touchpoint_id FROM request_sources ORDER BY channel, source",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(channel, source, touchpoint_id)| SourceMapping {
+                channel,
+                source,
+                touchpoint_id,
+            })
+            .collect())
+    }
+
+    async fn put_source_mapping(&self, mapping: &SourceMapping, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let source = mapping.source.trim().to_lowercase();
+        sqlx::query(
+            "INSERT INTO request_sources (channel, source, touchpoint_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (channel, source) DO UPDATE SET touchpoint_id = excluded.touchpoint_id",
+        )
+        .bind(&mapping.channel)
+        .bind(&source)
+        .bind(mapping.touchpoint_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::Invalid(Problems::single(
+                    "touchpoint_id",
+                    Problem::Invalid {
+                        reason: "no such channel or touchpoint".into(),
+                    },
+                ))
+            }
+            _ => StoreError::Database(e),
+        })?;
+        let summary = format!("{} {source} → {}", mapping.channel, mapping.touchpoint_id);
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            "request_source.put",
+            "request_source",
+            &mapping.channel,
+            &summary,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_source_mapping(&self, channel: &str, source: &str, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let deleted = sqlx::query("DELETE FROM request_sources WHERE channel = $1 AND source = $2")
+            .bind(channel)
+            .bind(source.trim().to_lowercase())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Err(StoreError::NotFound {
+                entity: "source mapping",
+            });
+        }
+        audit(
+            &mut tx,
+            now(),
+            actor,
+            "request_source.delete",
+            "request_source",
+            channel,
+            source,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn queue_settings(&self) -> Result<QueueSettings> {
+        let mut conn = self.pool.acquire().await?;
+        load_settings(&mut conn).await
+    }
+
+    async fn put_calendar(&self, calendar: &Calendar, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let at = now();
+        let text = serde_json::to_string(calendar)
+            .map_err(|e| corrupt("queue_settings", e.to_string()))?;
+        put_setting(&mut tx, "calendar", &text, at, actor).await?;
+        let n = replan_open(&mut tx).await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "calendar.put",
+            "settings",
+            "calendar",
+            &format!("{n} open requests planned anew"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn put_weights(&self, weights: &Weights, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let at = now();
+        let text =
+            serde_json::to_string(weights).map_err(|e| corrupt("queue_settings", e.to_string()))?;
+        put_setting(&mut tx, "weights", &text, at, actor).await?;
+        let n = replan_open(&mut tx).await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "weights.put",
+            "settings",
+            "weights",
+            &format!("{n} open requests ranked anew"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn put_queue_options(&self, options: &QueueOptions, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let at = now();
+        let text =
+            serde_json::to_string(options).map_err(|e| corrupt("queue_settings", e.to_string()))?;
+        put_setting(&mut tx, "options", &text, at, actor).await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "queue_options.put",
+            "settings",
+            "options",
+            &text,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The requests of the profiles with their steps, for an export (DSGVO Art. 15).
+pub(super) async fn export_customer_requests(
+    conn: &mut Conn,
+    customers: &[i64],
+) -> Result<serde_json::Value> {
+    let mut out = Vec::new();
+    for customer in customers {
+        let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE customer_id = $1 ORDER BY id"
+        )))
+        .bind(customer)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows {
+            let r = row.into_request()?;
+            let steps: Vec<(String, String, String, i64)> = sqlx::query_as(
+                "SELECT kind, author, body, at FROM request_messages WHERE request_id = $1 \
+                 ORDER BY id",
+            )
+            .bind(r.id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let steps = steps
+                .into_iter()
+                .map(|(kind, author, body, at)| {
+                    Ok(serde_json::json!({
+                        "kind": kind, "author": author, "body": body,
+                        "at": instant("request_messages", at)?.to_string(),
+                    }))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            out.push(serde_json::json!({
+                "id": r.id,
+                "channel": r.channel,
+                "received_at": r.received_at.to_string(),
+                "customer_name": r.customer_name,
+                "subject": r.subject,
+                "body": r.body,
+                "steps": steps,
+            }));
+        }
+    }
+    Ok(serde_json::Value::Array(out))
+}
+
+/// Keeps the requests for the statistics and removes who sent them and what they said.
+pub(super) async fn erase_customer_requests(conn: &mut Conn, customers: &[i64]) -> Result<u64> {
+    let mut changed = 0;
+    for customer in customers {
+        changed += sqlx::query(
+            "UPDATE request_messages SET body = '' WHERE request_id IN \
+             (SELECT id FROM requests WHERE customer_id = $1)",
+        )
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        changed += sqlx::query(
+            "UPDATE requests SET customer_id = NULL, customer_name = '', subject = '', body = '' \
+             WHERE customer_id = $1",
+        )
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    Ok(changed)
+}
