@@ -72,7 +72,146 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
     load_standards(store).await?;
     let findings = touchpoints_store::check_weaknesses(store, "demo").await?;
     println!("as-is analysis: {} documented weaknesses", findings.len());
+    load_requests(store).await?;
     load_surveys(store).await
+}
+
+/// (minutes ago, channel, name, e-mail, phone, subject, text): open requests for the queue, two
+/// of them from one person by e-mail and later by phone, so they meet in one profile.
+const REQUESTS: [(i64, &str, &str, &str, &str, &str, &str); 8] = [
+    (
+        2 * 24 * 60,
+        "email",
+        "Anna Schulz",
+        "anna.schulz@example.de",
+        "",
+        "Wo bleibt mein Sofa?",
+        "Guten Tag, mein Sofa (Bestellung 48213) sollte letzte Woche kommen. Bitte melden Sie sich.",
+    ),
+    (
+        50,
+        "phone",
+        "Anna Schulz",
+        "anna.schulz@example.de",
+        "0171 1234567",
+        "Rückruf: Lieferung Sofa",
+        "Kundin ruft zum wiederholten Mal an, ist verärgert: Liefertermin schon wieder verschoben.",
+    ),
+    (
+        35,
+        "chat",
+        "Jonas Becker",
+        "jonas.becker@example.de",
+        "",
+        "Gutschein einlösen",
+        "Hallo, wie löse ich meinen Geschenkgutschein im Onlineshop ein? Keine Eile.",
+    ),
+    (
+        6 * 60,
+        "email",
+        "Petra Wagner",
+        "p.wagner@example.de",
+        "",
+        "Reklamation Esstisch",
+        "Die Tischplatte hat einen Riss. Das ist inakzeptabel, ich erwarte dringend eine Lösung.",
+    ),
+    (
+        20 * 60,
+        "letter",
+        "Horst Neumann",
+        "",
+        "040 5551234",
+        "Kündigung Kundenkarte",
+        "Hiermit kündige ich meine Kundenkarte Nordlicht Plus zum Monatsende.",
+    ),
+    (
+        90,
+        "social-media",
+        "Lea Hoffmann",
+        "lea.hoffmann@example.de",
+        "",
+        "Frage zu Öffnungszeiten",
+        "Habt ihr am Samstag in Hamburg-Altona länger geöffnet?",
+    ),
+    (
+        3 * 60,
+        "website",
+        "Murat Yilmaz",
+        "murat.yilmaz@example.de",
+        "",
+        "Montagetermin",
+        "Ich brauche einen neuen Termin für die Küchenmontage, nicht dringend.",
+    ),
+    (
+        15,
+        "phone",
+        "Sabine Krüger",
+        "",
+        "+49 30 9876543",
+        "Falsche Rechnung",
+        "Die Rechnung ist doppelt abgebucht worden. Bitte sofort korrigieren.",
+    ),
+];
+
+/// (channel, first response, resolution in minutes, around the clock): the demo company's
+/// response-time targets, chat answered day and night.
+const SLA_POLICIES: [(&str, i64, i64, bool); 7] = [
+    ("email", 8 * 60, 3 * 8 * 60, false),
+    ("phone", 60, 8 * 60, false),
+    ("chat", 15, 4 * 60, true),
+    ("social-media", 4 * 60, 2 * 8 * 60, false),
+    ("website", 8 * 60, 3 * 8 * 60, false),
+    ("letter", 2 * 8 * 60, 5 * 8 * 60, false),
+    ("store", 4 * 60, 2 * 8 * 60, false),
+];
+
+async fn load_requests(store: &dyn Store) -> anyhow::Result<()> {
+    let catalog = store.catalog().await?;
+    for (channel, first, resolution, around_the_clock) in SLA_POLICIES {
+        let policy = touchpoints_core::queue::SlaPolicy {
+            channel: channel.to_owned(),
+            priority: touchpoints_core::request::Priority::Normal,
+            first_response_minutes: first,
+            resolution_minutes: resolution,
+            around_the_clock,
+        }
+        .validate(&catalog)
+        .map_err(|p| anyhow::anyhow!("demo response-time target for {channel} is invalid: {p}"))?;
+        store.put_sla_policy(&policy, "demo").await?;
+    }
+    let now = Timestamp::now();
+    let mut requests = Vec::with_capacity(REQUESTS.len());
+    for (i, (minutes_ago, channel, name, email, phone, subject, body)) in
+        REQUESTS.iter().enumerate()
+    {
+        let optional = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+        let input = touchpoints_core::request::RequestInput {
+            channel: (*channel).to_owned(),
+            customer: touchpoints_core::request::RequestCustomer {
+                name: Some((*name).to_owned()),
+                email: optional(email),
+                phone: optional(phone),
+                ..Default::default()
+            },
+            subject: (*subject).to_owned(),
+            body: (*body).to_owned(),
+            received_at: Some(now - SignedDuration::from_mins(*minutes_ago)),
+            language: Some("de".to_owned()),
+            external_id: Some(format!("demo-request-{}", i + 1)),
+            ..Default::default()
+        };
+        requests.push(
+            input
+                .validate(&catalog, now)
+                .map_err(|p| anyhow::anyhow!("demo request {} is invalid: {p}", i + 1))?,
+        );
+    }
+    store
+        .intake(&requests, "demo")
+        .await
+        .context("cannot load the demo requests")?;
+    println!("{} open customer requests in the queue", requests.len());
+    Ok(())
 }
 
 /// The demo company's communication guideline and published texts: the same files as in
