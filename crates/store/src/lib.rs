@@ -784,9 +784,10 @@ pub trait Surveys: Send + Sync + 'static {
         until: jiff::civil::Date,
     ) -> Result<Vec<TallyRow>>;
 
-    /// Roll-up counts with a bucket in `[from, until)` merged in the database by metric and
-    /// bucket, over all touchpoints and channels (the rows carry touchpoint 0 and channel
-    /// ""): what tiles and trends need, in a few hundred rows however many places there are.
+    /// Roll-up counts with a bucket in `[from, until)` by metric and bucket, over all
+    /// touchpoints and channels (the rows carry touchpoint 0 and channel ""), from roll-ups
+    /// kept per metric and day or month: what tiles and trends need, one row per period
+    /// however many places there are.
     async fn tallies_by_bucket(
         &self,
         resolution: Resolution,

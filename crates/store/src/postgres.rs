@@ -61,6 +61,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0005_surveys.sql"),
     ),
     (
+        6,
+        "rollup_totals",
+        include_str!("../migrations/postgres/0006_rollup_totals.sql"),
+    ),
+    (
         7,
         "customers_requests",
         include_str!("../migrations/postgres/0007_customers_requests.sql"),

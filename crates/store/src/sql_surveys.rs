@@ -190,17 +190,26 @@ async fn organisation_time_zone(conn: &mut Conn) -> Result<TimeZone> {
     TimeZone::get(&name).map_err(|e| corrupt("settings", format!("time zone {name}: {e}")))
 }
 
-/// Adds counts to roll-up rows, creating them where missing.
+/// Adds counts to roll-up rows, creating them where missing. The totals tables are keyed by
+/// metric and day only; their keys carry touchpoint 0 and channel "", which are not written.
 async fn add_tallies(
     conn: &mut Conn,
     table: &'static str,
     tallies: &HashMap<TallyKey, Tally>,
 ) -> Result<()> {
+    let by_place = !table.ends_with("_totals");
+    let (key, first_count) = if by_place {
+        ("metric, day, touchpoint_id, channel", 5)
+    } else {
+        ("metric, day", 3)
+    };
     let sql = format!(
-        "INSERT INTO {table} (metric, day, touchpoint_id, channel, \
-         c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-         ON CONFLICT (metric, day, touchpoint_id, channel) DO UPDATE SET {}",
+        "INSERT INTO {table} ({key}, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10) \
+         VALUES ({}) ON CONFLICT ({key}) DO UPDATE SET {}",
+        (1..first_count + 11)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         (0..=10)
             .map(|i| format!("c{i} = {table}.c{i} + excluded.c{i}"))
             .collect::<Vec<_>>()
@@ -209,9 +218,10 @@ async fn add_tallies(
     for ((metric, day, touchpoint_id, channel), tally) in tallies {
         let mut query = sqlx::query(AssertSqlSafe(sql.as_str()))
             .bind(metric.as_str())
-            .bind(day)
-            .bind(touchpoint_id)
-            .bind(channel);
+            .bind(day);
+        if by_place {
+            query = query.bind(touchpoint_id).bind(channel);
+        }
         for count in tally.counts {
             query = query.bind(i64::try_from(count).unwrap_or(i64::MAX));
         }
@@ -220,33 +230,39 @@ async fn add_tallies(
     Ok(())
 }
 
-/// Counts answers into day and month roll-up keys.
+/// Counts answers into the roll-up keys: per place and in total, by day and by month.
 #[derive(Default)]
 struct Rollups {
     days: HashMap<TallyKey, Tally>,
     months: HashMap<TallyKey, Tally>,
+    day_totals: HashMap<TallyKey, Tally>,
+    month_totals: HashMap<TallyKey, Tally>,
 }
 
 impl Rollups {
     fn count(&mut self, metric: Metric, day: Date, touchpoint_id: i64, channel: &str, score: u8) {
-        self.days
-            .entry((metric, day_number(day), touchpoint_id, channel.to_owned()))
-            .or_default()
-            .add(score);
-        self.months
-            .entry((
-                metric,
-                day_number(month_of(day)),
-                touchpoint_id,
-                channel.to_owned(),
-            ))
-            .or_default()
-            .add(score);
+        let (day, month) = (day_number(day), day_number(month_of(day)));
+        for (rollup, key) in [
+            (
+                &mut self.days,
+                (metric, day, touchpoint_id, channel.to_owned()),
+            ),
+            (
+                &mut self.months,
+                (metric, month, touchpoint_id, channel.to_owned()),
+            ),
+            (&mut self.day_totals, (metric, day, 0, String::new())),
+            (&mut self.month_totals, (metric, month, 0, String::new())),
+        ] {
+            rollup.entry(key).or_default().add(score);
+        }
     }
 
     async fn write(&self, conn: &mut Conn) -> Result<()> {
         add_tallies(conn, "response_days", &self.days).await?;
-        add_tallies(conn, "response_months", &self.months).await
+        add_tallies(conn, "response_months", &self.months).await?;
+        add_tallies(conn, "response_day_totals", &self.day_totals).await?;
+        add_tallies(conn, "response_month_totals", &self.month_totals).await
     }
 }
 
@@ -383,7 +399,13 @@ async fn events_of(
 /// Recounts every roll-up from the answers and events, in the organisation's time zone.
 async fn recount(conn: &mut Conn) -> Result<()> {
     let tz = organisation_time_zone(conn).await?;
-    for table in ["response_days", "response_months", "customer_days"] {
+    for table in [
+        "response_days",
+        "response_months",
+        "response_day_totals",
+        "response_month_totals",
+        "customer_days",
+    ] {
         sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
             .execute(&mut *conn)
             .await?;
@@ -884,10 +906,13 @@ impl Surveys for SqlStore {
         from: Date,
         until: Date,
     ) -> Result<Vec<TallyRow>> {
-        let table = rollup_table(resolution);
+        let table = match resolution {
+            Resolution::Day => "response_day_totals",
+            Resolution::Month => "response_month_totals",
+        };
         let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT metric, day, CAST(0 AS BIGINT) AS touchpoint_id, '' AS channel, {SUMMED} \
-             FROM {table} WHERE day >= $1 AND day < $2 GROUP BY metric, day"
+            "SELECT metric, day, CAST(0 AS BIGINT) AS touchpoint_id, '' AS channel, c0, c1, c2, \
+             c3, c4, c5, c6, c7, c8, c9, c10 FROM {table} WHERE day >= $1 AND day < $2"
         )))
         .bind(day_number(from))
         .bind(day_number(until))

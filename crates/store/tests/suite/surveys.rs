@@ -331,12 +331,28 @@ async fn rollups_follow_the_time_zone_and_a_recount_agrees(store: &dyn Store) {
         (date(2026, 3, 31), 1999)
     );
 
-    let incremental = (rows(store, Resolution::Day).await, utc);
+    let totals = |resolution| async move {
+        sorted(
+            store
+                .tallies_by_bucket(resolution, date(2000, 1, 1), date(2100, 1, 1))
+                .await
+                .expect("totals"),
+        )
+    };
+    let incremental = (
+        rows(store, Resolution::Day).await,
+        utc,
+        totals(Resolution::Day).await,
+        totals(Resolution::Month).await,
+    );
+    assert_eq!(incremental.3.iter().map(|r| r.tally.n()).sum::<u64>(), 2);
     store.rebuild_rollups("admin").await.expect("rebuild");
     assert_eq!(
         (
             rows(store, Resolution::Day).await,
-            rows(store, Resolution::Month).await
+            rows(store, Resolution::Month).await,
+            totals(Resolution::Day).await,
+            totals(Resolution::Month).await,
         ),
         incremental
     );
