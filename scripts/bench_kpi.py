@@ -247,18 +247,24 @@ def bench_store(args, name, database, zone):
     result = {"store": name}
 
     run(binary, database, "settings", "time-zone", zone)
-    log(f"[{name}] touchpoints demo --scale {args.rows}")
-    start = time.perf_counter()
-    output = run(binary, database, "demo", "--scale", str(args.rows))
-    seconds = time.perf_counter() - start
-    log(output.strip())
-    result["load_seconds"] = seconds
-    result["rows_per_second"] = 2 * args.rows / seconds
-    # The last line is the scaled load; one before it may be the demo's own history.
-    measured = re.findall(r"loaded in ([0-9.]+) s \(([0-9]+) rows/s\)", output)
-    if measured:
-        result["insert_seconds"] = float(measured[-1][0])
-        result["insert_rows_per_second"] = int(measured[-1][1])
+    if args.loaded:
+        # A database a run loaded before (copied, say): measure it as it is.
+        log(f"[{name}] using the loaded database as it is")
+        result["load_seconds"] = float("nan")
+        result["rows_per_second"] = float("nan")
+    else:
+        log(f"[{name}] touchpoints demo --scale {args.rows}")
+        start = time.perf_counter()
+        output = run(binary, database, "demo", "--scale", str(args.rows))
+        seconds = time.perf_counter() - start
+        log(output.strip())
+        result["load_seconds"] = seconds
+        result["rows_per_second"] = 2 * args.rows / seconds
+        # The last line is the scaled load; one before it may be the demo's own history.
+        measured = re.findall(r"loaded in ([0-9.]+) s \(([0-9]+) rows/s\)", output)
+        if measured:
+            result["insert_seconds"] = float(measured[-1][0])
+            result["insert_rows_per_second"] = int(measured[-1][1])
 
     log(f"[{name}] exporting and converting to Parquet")
     responses_csv = os.path.join(work, "responses.csv")
@@ -401,6 +407,11 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--store", action="append", required=True, help="NAME=DATABASE_URL")
     parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument(
+        "--loaded",
+        action="store_true",
+        help="the databases hold a load of --rows already: skip loading, measure only",
+    )
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--work", required=True)
     parser.add_argument("--json", help="also write the results here")
