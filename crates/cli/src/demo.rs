@@ -554,10 +554,6 @@ const BATCH: usize = 10_000;
 const HISTORY_SEED: u64 = 20_261_123;
 const SCALE_SEED: u64 = 0x5CA1E;
 
-/// Survey links are typed from paper now and then: no 0/o, 1/l/i.
-const SLUG_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-const SLUG_LENGTH: usize = 8;
-
 /// The metric a demo touchpoint is surveyed with: effort where customers serve themselves
 /// (digital touchpoints from the purchase on), satisfaction with service encounters, and
 /// the recommendation question where the relationship is built (awareness, consideration,
@@ -569,25 +565,6 @@ fn demo_metric(fields: &TouchpointFields) -> Metric {
         (true, _) => Metric::Csat,
         (false, _) => Metric::Nps,
     }
-}
-
-fn new_slug() -> anyhow::Result<String> {
-    let mut slug = String::with_capacity(SLUG_LENGTH);
-    let mut bytes = [0u8; 32];
-    while slug.len() < SLUG_LENGTH {
-        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-        // Rejecting bytes above the largest multiple of the alphabet keeps letters equally
-        // likely.
-        let limit = 256 - 256 % SLUG_ALPHABET.len();
-        slug.extend(
-            bytes
-                .iter()
-                .filter(|&&b| usize::from(b) < limit)
-                .map(|&b| char::from(SLUG_ALPHABET[usize::from(b) % SLUG_ALPHABET.len()]))
-                .take(SLUG_LENGTH - slug.len()),
-        );
-    }
-    Ok(slug)
 }
 
 /// One survey per demo touchpoint that is or was in use, and their history of answers and
@@ -610,15 +587,9 @@ async fn load_surveys(store: &dyn Store) -> anyhow::Result<()> {
         }
         .validate()
         .map_err(|p| anyhow::anyhow!("demo survey is invalid: {p}"))?;
-        // Eight letters of 31 rarely collide; try again when they do.
-        let mut attempts = 0;
-        loop {
-            match store.create_survey(&new_slug()?, &fields, "demo").await {
-                Ok(_) => break,
-                Err(StoreError::Conflict(_)) if attempts < 5 => attempts += 1,
-                Err(e) => return Err(e).context("cannot create the demo surveys"),
-            }
-        }
+        touchpoints_server::create_survey(store, &fields, "demo")
+            .await
+            .context("cannot create the demo surveys")?;
         created += 1;
     }
     println!("{created} surveys created");
@@ -742,16 +713,6 @@ async fn record_sample(store: &dyn Store, spec: &SampleSpec) -> anyhow::Result<(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_avoid_lookalikes() {
-        for _ in 0..50 {
-            let slug = new_slug().unwrap();
-            assert_eq!(slug.len(), SLUG_LENGTH);
-            assert!(slug.bytes().all(|b| SLUG_ALPHABET.contains(&b)), "{slug}");
-            assert!(!slug.contains(['0', 'o', '1', 'l', 'i']));
-        }
-    }
 
     #[test]
     fn every_metric_has_demo_touchpoints() {

@@ -29,6 +29,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use api::openapi_document;
+pub use api::surveys::create_survey;
 pub use auth::limits::Quotas;
 pub use i18n::{Lang, Messages};
 

@@ -27,12 +27,22 @@ const SLUG_LENGTH: usize = 8;
 /// A short random code for a survey's public address (`/s/{slug}`): short enough for a QR
 /// code and a printed card, long enough (31^8 ≈ 8.5 × 10^11) not to be guessed.
 pub fn new_slug() -> std::result::Result<String, String> {
-    let mut bytes = [0u8; SLUG_LENGTH];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness from the system: {e}"))?;
-    Ok(bytes
-        .iter()
-        .map(|b| char::from(SLUG_ALPHABET[usize::from(*b) % SLUG_ALPHABET.len()]))
-        .collect())
+    // Bytes at or above the largest multiple of the alphabet's length are dropped, so every
+    // letter is equally likely.
+    let limit = 256 - 256 % SLUG_ALPHABET.len();
+    let mut slug = String::with_capacity(SLUG_LENGTH);
+    let mut bytes = [0u8; 32];
+    while slug.len() < SLUG_LENGTH {
+        getrandom::fill(&mut bytes).map_err(|e| format!("no randomness from the system: {e}"))?;
+        slug.extend(
+            bytes
+                .iter()
+                .filter(|&&b| usize::from(b) < limit)
+                .map(|&b| char::from(SLUG_ALPHABET[usize::from(b) % SLUG_ALPHABET.len()]))
+                .take(SLUG_LENGTH - slug.len()),
+        );
+    }
+    Ok(slug)
 }
 
 /// Creates a survey under a fresh slug, trying again in the unlikely case it is taken.
@@ -45,7 +55,7 @@ pub async fn create_survey(
     loop {
         let slug = new_slug().map_err(StoreError::Config)?;
         match store.create_survey(&slug, fields, actor).await {
-            Err(StoreError::Conflict(p)) if attempts < 3 && p.0[0].field == "slug" => {
+            Err(StoreError::Conflict(p)) if attempts < 5 && p.0[0].field == "slug" => {
                 attempts += 1;
             }
             other => return other,
@@ -363,4 +373,20 @@ pub async fn customer_report(
     Ok(axum::Json(
         kpis::customer_report(state.store.as_ref(), &query).await?,
     ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_avoid_lookalikes() {
+        for _ in 0..50 {
+            let slug = new_slug().unwrap();
+            assert_eq!(slug.len(), SLUG_LENGTH);
+            assert!(slug.bytes().all(|b| SLUG_ALPHABET.contains(&b)), "{slug}");
+            assert!(!slug.contains(['0', 'o', '1', 'l', 'i']));
+        }
+    }
 }
