@@ -313,8 +313,10 @@ def bench_store(args, name, database, zone):
                 break
         if port is None:
             raise SystemExit(f"[{name}] the server did not start")
-        run(binary, database, "user", "add", "bench", "--role", "admin")
-        token = run(binary, database, "token", "create", "--user", "bench",
+        # One account per run, so that a database measured before can be measured again.
+        user = f"bench-{os.getpid()}"
+        run(binary, database, "user", "add", user, "--role", "admin")
+        token = run(binary, database, "token", "create", "--user", user,
                     "--name", "Benchmark", "--scope", "read").strip()
         api = Api(port, token)
         today = dt.datetime.now(ZoneInfo(zone)).date()
