@@ -7,6 +7,7 @@ mod check;
 mod demo;
 mod interactions;
 mod library;
+mod progress;
 mod requests;
 mod surveys;
 mod transfer;

@@ -1,23 +1,19 @@
 //! `touchpoints requests import FILE.csv`: historical customer requests into the queue and
 //! the customer profiles, all rows or none; `touchpoints customers merge` and `unmerge`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Subcommand;
-use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use touchpoints_core::request_import;
-use touchpoints_core::transfer::MAX_PROBLEMS;
 use touchpoints_store::{Store, StoreError};
+
+use crate::progress;
 
 /// The actor the audit log records for changes made here.
 const ACTOR: &str = "cli";
-
-/// Files with more rows than this get a progress bar.
-const PROGRESS_FROM_ROWS: usize = 5_000;
 
 #[derive(Subcommand)]
 pub enum RequestsCommand {
@@ -53,36 +49,14 @@ async fn import(store: &dyn Store, file: &PathBuf, dry_run: bool) -> anyhow::Res
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
     let catalog = store.catalog().await?;
     let estimate = bytes.iter().filter(|&&b| b == b'\n').count();
-    let bar = if estimate >= PROGRESS_FROM_ROWS && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(estimate as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} rows ({eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message("checking");
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress::bar(estimate, "checking");
     let parsed = request_import::parse_csv(&bytes, &catalog, Timestamp::now(), &mut |rows| {
         bar.set_position(rows as u64)
     });
     bar.finish_and_clear();
     let requests = match parsed {
         Ok(requests) => requests,
-        Err(problems) => {
-            for p in &problems {
-                eprintln!("{name}: {p}");
-            }
-            let more = if problems.len() >= MAX_PROBLEMS {
-                " (showing the first ones)"
-            } else {
-                ""
-            };
-            eprintln!("{} problem(s){more}; nothing was imported", problems.len());
-            return Ok(ExitCode::FAILURE);
-        }
+        Err(problems) => return Ok(progress::report_problems(&name, &problems)),
     };
     if dry_run {
         println!(
@@ -91,14 +65,7 @@ async fn import(store: &dyn Store, file: &PathBuf, dry_run: bool) -> anyhow::Res
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let spinner = if std::io::stderr().is_terminal() && requests.len() >= PROGRESS_FROM_ROWS {
-        let s = ProgressBar::new_spinner();
-        s.set_message(format!("writing {} requests", requests.len()));
-        s.enable_steady_tick(std::time::Duration::from_millis(120));
-        s
-    } else {
-        ProgressBar::hidden()
-    };
+    let spinner = progress::spinner(requests.len(), "requests");
     let result = store.intake(&requests, ACTOR).await;
     spinner.finish_and_clear();
     match result {

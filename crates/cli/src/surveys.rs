@@ -5,13 +5,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::Subcommand;
-use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use touchpoints_core::TouchpointFilter;
 use touchpoints_core::kpi::CustomerEventKind;
@@ -21,17 +20,17 @@ use touchpoints_core::survey::{
     customer_event_from_record, response_from_record,
 };
 use touchpoints_core::touchpoint::name_key;
-use touchpoints_core::transfer::{Format, MAX_PROBLEMS, RowProblem};
+use touchpoints_core::transfer::Format;
 use touchpoints_store::{ImportSummary, Store, StoreError};
 
 use crate::transfer::{format_named, report_store_problems};
+
+use crate::progress;
 
 /// The actor the audit log records for changes made here.
 const ACTOR: &str = "cli";
 /// Rows per page of an export.
 const PAGE: u32 = 10_000;
-/// Files with more rows than this get a progress bar.
-const PROGRESS_FROM_ROWS: usize = 5_000;
 /// What clap and the shell use for a command called the wrong way.
 const USAGE: u8 = 2;
 
@@ -172,42 +171,15 @@ async fn read_rows(
     }
     // A row count is only known after parsing; newlines are close enough for a bar.
     let estimate = bytes.iter().filter(|&&b| b == b'\n').count();
-    let bar = progress_bar(estimate, "reading");
+    let bar = progress::bar(estimate, "reading");
     let read = records::read(format, &bytes, columns, &mut |rows| {
         bar.set_position(rows as u64)
     });
     bar.finish_and_clear();
     match read {
         Ok(rows) => Ok(Ok(rows)),
-        Err(problems) => Ok(Err(report_problems(file, &problems))),
+        Err(problems) => Ok(Err(progress::report_problems(file, &problems))),
     }
-}
-
-fn progress_bar(rows: usize, message: &'static str) -> ProgressBar {
-    if rows < PROGRESS_FROM_ROWS || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(rows as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} rows ({eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(message);
-    bar
-}
-
-fn report_problems(file: &str, problems: &[RowProblem]) -> ExitCode {
-    for p in problems {
-        eprintln!("{file}: {p}");
-    }
-    let more = if problems.len() >= MAX_PROBLEMS {
-        " (showing the first ones)"
-    } else {
-        ""
-    };
-    eprintln!("{} problem(s){more}; nothing was imported", problems.len());
-    ExitCode::FAILURE
 }
 
 fn report_stored(
@@ -252,9 +224,9 @@ async fn import_responses(
     let now = Timestamp::now();
     let answers = match records::convert(&rows, |r| response_from_record(r, &find, now)) {
         Ok(answers) => answers,
-        Err(problems) => return Ok(report_problems(file, &problems)),
+        Err(problems) => return Ok(progress::report_problems(file, &problems)),
     };
-    let spinner = spinner(answers.len(), "answers");
+    let spinner = progress::spinner(answers.len(), "answers");
     let result = store.record_responses(&answers, Some(ACTOR)).await;
     spinner.finish_and_clear();
     report_stored(file, "answers", result)
@@ -272,22 +244,12 @@ async fn import_events(
     let now = Timestamp::now();
     let events = match records::convert(&rows, |r| customer_event_from_record(r, now)) {
         Ok(events) => events,
-        Err(problems) => return Ok(report_problems(file, &problems)),
+        Err(problems) => return Ok(progress::report_problems(file, &problems)),
     };
-    let spinner = spinner(events.len(), "customer events");
+    let spinner = progress::spinner(events.len(), "customer events");
     let result = store.record_customer_events(&events, ACTOR).await;
     spinner.finish_and_clear();
     report_stored(file, "customer events", result)
-}
-
-fn spinner(rows: usize, what: &str) -> ProgressBar {
-    if rows < PROGRESS_FROM_ROWS || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let s = ProgressBar::new_spinner();
-    s.set_message(format!("writing {rows} {what}"));
-    s.enable_steady_tick(std::time::Duration::from_millis(120));
-    s
 }
 
 #[derive(Clone, Copy)]

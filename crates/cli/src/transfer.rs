@@ -1,18 +1,16 @@
 //! `touchpoints import` and `export`: files in, files out, with a progress bar on long
 //! imports. Parsing and writing the formats is the core's job.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use indicatif::{ProgressBar, ProgressStyle};
-use touchpoints_core::transfer::{self, Format, MAX_PROBLEMS};
+use touchpoints_core::transfer::{self, Format};
 use touchpoints_core::{Problems, TouchpointFilter};
 use touchpoints_store::{Import, Store, StoreError};
 
-/// Files with more rows than this get a progress bar.
-const PROGRESS_FROM_ROWS: usize = 5_000;
+use crate::progress;
 
 pub(crate) fn format_named(
     name: Option<&str>,
@@ -48,36 +46,14 @@ pub async fn import(
 
     // A row count is only known after parsing; newlines are close enough for a bar.
     let estimate = bytes.iter().filter(|&&b| b == b'\n').count();
-    let bar = if estimate >= PROGRESS_FROM_ROWS && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(estimate as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} rows ({eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message("checking");
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress::bar(estimate, "checking");
     let parsed = transfer::parse(format, &bytes, &catalog, &mut |rows| {
         bar.set_position(rows as u64)
     });
     bar.finish_and_clear();
     let touchpoints = match parsed {
         Ok(touchpoints) => touchpoints,
-        Err(problems) => {
-            for p in &problems {
-                eprintln!("{file}: {p}");
-            }
-            let more = if problems.len() >= MAX_PROBLEMS {
-                " (showing the first ones)"
-            } else {
-                ""
-            };
-            eprintln!("{} problem(s){more}; nothing was imported", problems.len());
-            return Ok(ExitCode::FAILURE);
-        }
+        Err(problems) => return Ok(progress::report_problems(file, &problems)),
     };
     if dry_run {
         println!(
@@ -86,14 +62,7 @@ pub async fn import(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let spinner = if std::io::stderr().is_terminal() && touchpoints.len() >= PROGRESS_FROM_ROWS {
-        let s = ProgressBar::new_spinner();
-        s.set_message(format!("writing {} touchpoints", touchpoints.len()));
-        s.enable_steady_tick(std::time::Duration::from_millis(120));
-        s
-    } else {
-        ProgressBar::hidden()
-    };
+    let spinner = progress::spinner(touchpoints.len(), "touchpoints");
     let import = Import {
         touchpoints,
         ..Import::default()
