@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use crate::catalog::Catalog;
 use crate::problem::Problem;
 use crate::request::{NewRequest, Priority, RequestCustomer, RequestInput};
-use crate::transfer::{MAX_PROBLEMS, RowProblem};
+use crate::transfer::{MAX_PROBLEMS, RowProblem, detect_delimiter, strip_bom};
 
 pub const COLUMNS: [&str; 17] = [
     "external_id",
@@ -38,25 +38,6 @@ pub const COLUMNS: [&str; 17] = [
 /// How many rows are processed between two progress reports.
 const PROGRESS_EVERY: usize = 1_000;
 
-fn problem(row: usize, column: &str, problem: Problem) -> RowProblem {
-    let message = problem.to_string();
-    RowProblem {
-        row,
-        column: column.to_owned(),
-        problem,
-        message,
-    }
-}
-
-fn delimiter(bytes: &[u8]) -> u8 {
-    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-    if header.contains(&b';') && !header.contains(&b',') {
-        b';'
-    } else {
-        b','
-    }
-}
-
 /// Reads every request of the file, or every problem (at most [`MAX_PROBLEMS`]).
 /// `progress` hears the rows read so far every thousand rows and at the end.
 pub fn parse_csv(
@@ -65,16 +46,16 @@ pub fn parse_csv(
     now: Timestamp,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Vec<NewRequest>, Vec<RowProblem>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = strip_bom(bytes);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(bytes))
+        .delimiter(detect_delimiter(bytes))
         .flexible(true)
         .from_reader(bytes);
     let mut problems = Vec::new();
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            return Err(vec![problem(
+            return Err(vec![RowProblem::new(
                 1,
                 "",
                 Problem::Invalid {
@@ -88,7 +69,7 @@ pub fn parse_csv(
     for (i, header) in headers.iter().enumerate() {
         let name = header.trim().to_lowercase();
         match COLUMNS.iter().position(|c| *c == name) {
-            Some(c) if position[c].is_some() => problems.push(problem(
+            Some(c) if position[c].is_some() => problems.push(RowProblem::new(
                 1,
                 header,
                 Problem::Duplicate {
@@ -97,7 +78,7 @@ pub fn parse_csv(
             )),
             Some(c) => position[c] = Some(i),
             None if name.is_empty() => {}
-            None => problems.push(problem(
+            None => problems.push(RowProblem::new(
                 1,
                 header,
                 Problem::Unknown {
@@ -114,7 +95,7 @@ pub fn parse_csv(
             .and_then(|c| position[c])
             .is_none()
         {
-            problems.push(problem(1, required, Problem::Required));
+            problems.push(RowProblem::new(1, required, Problem::Required));
         }
     }
     if !problems.is_empty() {
@@ -132,7 +113,7 @@ pub fn parse_csv(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(problem(
+                problems.push(RowProblem::new(
                     row,
                     "",
                     Problem::Invalid {
@@ -152,7 +133,7 @@ pub fn parse_csv(
             cell(name).and_then(|text| match text.parse::<Timestamp>() {
                 Ok(t) => Some(t),
                 Err(_) => {
-                    row_problems.push(problem(
+                    row_problems.push(RowProblem::new(
                         row,
                         name,
                         Problem::Invalid {
@@ -167,14 +148,14 @@ pub fn parse_csv(
         };
         let received_at = instant("received_at", &mut row_problems);
         if cell("received_at").is_none() {
-            row_problems.push(problem(row, "received_at", Problem::Required));
+            row_problems.push(RowProblem::new(row, "received_at", Problem::Required));
         }
         let first_response_at = instant("first_response_at", &mut row_problems);
         let resolved_at = instant("resolved_at", &mut row_problems);
         let touchpoint_id = cell("touchpoint_id").and_then(|text| match text.parse::<i64>() {
             Ok(id) => Some(id),
             Err(_) => {
-                row_problems.push(problem(
+                row_problems.push(RowProblem::new(
                     row,
                     "touchpoint_id",
                     Problem::Invalid {
@@ -187,7 +168,7 @@ pub fn parse_csv(
         let priority = cell("priority").and_then(|text| match Priority::parse(&text) {
             Some(p) => Some(p),
             None => {
-                row_problems.push(problem(
+                row_problems.push(RowProblem::new(
                     row,
                     "priority",
                     Problem::Unknown {
@@ -243,7 +224,7 @@ pub fn parse_csv(
         if let (Some(answered), Some(received)) = (first_response_at, received_at)
             && answered < received
         {
-            row_problems.push(problem(
+            row_problems.push(RowProblem::new(
                 row,
                 "first_response_at",
                 Problem::rule("before-received", "lies before received_at"),
@@ -252,7 +233,7 @@ pub fn parse_csv(
         if let (Some(resolved), Some(received)) = (resolved_at, received_at)
             && resolved < received
         {
-            row_problems.push(problem(
+            row_problems.push(RowProblem::new(
                 row,
                 "resolved_at",
                 Problem::rule("before-received", "lies before received_at"),
