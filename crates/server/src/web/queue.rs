@@ -758,10 +758,7 @@ async fn put_policy(
         .put_sla_policy(&policy, &page.caller.actor())
         .await
     {
-        Ok(()) => {
-            state.queue_events.send(0, "rules");
-            Redirect::to("/queue/rules").into_response()
-        }
+        Ok(()) => rules_changed(&state),
         Err(e) => match form_problems(e) {
             Ok(p) => {
                 rules_problems(
@@ -819,10 +816,7 @@ async fn delete_policy(
         .delete_sla_policy(&form.channel, priority, &page.caller.actor())
         .await
     {
-        Ok(()) => {
-            state.queue_events.send(0, "rules");
-            Redirect::to("/queue/rules").into_response()
-        }
+        Ok(()) => rules_changed(&state),
         Err(e) => page.error(&state, e),
     }
 }
@@ -891,10 +885,7 @@ async fn put_weights(
         .put_weights(&weights, &page.caller.actor())
         .await
     {
-        Ok(()) => {
-            state.queue_events.send(0, "rules");
-            Redirect::to("/queue/rules").into_response()
-        }
+        Ok(()) => rules_changed(&state),
         Err(e) => page.error(&state, e),
     }
 }
@@ -935,10 +926,7 @@ async fn put_calendar(
         .put_calendar(&calendar, &page.caller.actor())
         .await
     {
-        Ok(()) => {
-            state.queue_events.send(0, "rules");
-            Redirect::to("/queue/rules").into_response()
-        }
+        Ok(()) => rules_changed(&state),
         Err(e) => page.error(&state, e),
     }
 }
@@ -991,4 +979,11 @@ async fn put_options(
         Ok(()) => Redirect::to("/queue/rules").into_response(),
         Err(e) => page.error(&state, e),
     }
+}
+
+/// After a change of the queue's rules: open queue pages re-read, and the rules page shows
+/// the change.
+fn rules_changed(state: &AppState) -> Response {
+    state.queue_events.send(0, "rules");
+    Redirect::to("/queue/rules").into_response()
 }
