@@ -210,7 +210,8 @@ pub fn today(time_zone: &str) -> Date {
 
 fn resolution(granularity: Granularity) -> Resolution {
     match granularity {
-        Granularity::Day | Granularity::Week => Resolution::Day,
+        Granularity::Day => Resolution::Day,
+        Granularity::Week => Resolution::Week,
         Granularity::Month | Granularity::Quarter | Granularity::Year => Resolution::Month,
     }
 }

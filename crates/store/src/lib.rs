@@ -703,10 +703,12 @@ pub struct ResponseFilter {
     pub until: Option<Timestamp>,
 }
 
-/// The roll-up a dashboard query reads: days for day and week views, months for the rest.
+/// The roll-up a dashboard query reads: days, weeks (keyed by their Monday) or months (keyed
+/// by their first day; quarter and year views read months).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolution {
     Day,
+    Week,
     Month,
 }
 

@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customers_requests",
         include_str!("../migrations/postgres/0007_customers_requests.sql"),
     ),
+    (
+        8,
+        "week_rollups",
+        include_str!("../migrations/postgres/0008_week_rollups.sql"),
+    ),
 ];
 
 // The same SQL, compiled against this backend's `Db`: see sql.rs.

@@ -16,7 +16,7 @@ use jiff::tz::TimeZone;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::kpi::{
-    self, CustomerEventKind, Membership, Metric, Tally, day_from_number, day_number,
+    self, CustomerEventKind, Granularity, Membership, Metric, Tally, day_from_number, day_number,
 };
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
 use touchpoints_core::{Problem, Problems};
@@ -165,12 +165,18 @@ const SUMMED: &str = "CAST(SUM(c0) AS BIGINT) AS c0, CAST(SUM(c1) AS BIGINT) AS 
 fn rollup_table(resolution: Resolution) -> &'static str {
     match resolution {
         Resolution::Day => "response_days",
+        Resolution::Week => "response_weeks",
         Resolution::Month => "response_months",
     }
 }
 
 /// A roll-up row's identity: metric, day number, touchpoint, channel.
 type TallyKey = (Metric, i32, i64, String);
+
+/// The Monday of the week a day falls in, as the week roll-up keys it.
+fn week_of(day: Date) -> Date {
+    kpi::period_start(day, Granularity::Week)
+}
 
 /// The day of the month a day falls in, as the month roll-up keys it.
 fn month_of(day: Date) -> Date {
@@ -230,39 +236,41 @@ async fn add_tallies(
     Ok(())
 }
 
-/// Counts answers into the roll-up keys: per place and in total, by day and by month.
+/// The roll-up tables: per place and in total, by day, week and month, each with the day
+/// that keys a day's counts in it.
+const ROLLUPS: [(&str, fn(Date) -> Date); 6] = [
+    ("response_days", std::convert::identity),
+    ("response_weeks", week_of),
+    ("response_months", month_of),
+    ("response_day_totals", std::convert::identity),
+    ("response_week_totals", week_of),
+    ("response_month_totals", month_of),
+];
+
+/// Counts answers into the keys of every roll-up table, in the order of [`ROLLUPS`].
 #[derive(Default)]
 struct Rollups {
-    days: HashMap<TallyKey, Tally>,
-    months: HashMap<TallyKey, Tally>,
-    day_totals: HashMap<TallyKey, Tally>,
-    month_totals: HashMap<TallyKey, Tally>,
+    tables: [HashMap<TallyKey, Tally>; ROLLUPS.len()],
 }
 
 impl Rollups {
     fn count(&mut self, metric: Metric, day: Date, touchpoint_id: i64, channel: &str, score: u8) {
-        let (day, month) = (day_number(day), day_number(month_of(day)));
-        for (rollup, key) in [
-            (
-                &mut self.days,
-                (metric, day, touchpoint_id, channel.to_owned()),
-            ),
-            (
-                &mut self.months,
-                (metric, month, touchpoint_id, channel.to_owned()),
-            ),
-            (&mut self.day_totals, (metric, day, 0, String::new())),
-            (&mut self.month_totals, (metric, month, 0, String::new())),
-        ] {
-            rollup.entry(key).or_default().add(score);
+        for ((table, bucket_of), tallies) in ROLLUPS.iter().zip(&mut self.tables) {
+            let bucket = day_number(bucket_of(day));
+            let key = if table.ends_with("_totals") {
+                (metric, bucket, 0, String::new())
+            } else {
+                (metric, bucket, touchpoint_id, channel.to_owned())
+            };
+            tallies.entry(key).or_default().add(score);
         }
     }
 
     async fn write(&self, conn: &mut Conn) -> Result<()> {
-        add_tallies(conn, "response_days", &self.days).await?;
-        add_tallies(conn, "response_months", &self.months).await?;
-        add_tallies(conn, "response_day_totals", &self.day_totals).await?;
-        add_tallies(conn, "response_month_totals", &self.month_totals).await
+        for ((table, _), tallies) in ROLLUPS.iter().zip(&self.tables) {
+            add_tallies(conn, table, tallies).await?;
+        }
+        Ok(())
     }
 }
 
@@ -399,13 +407,11 @@ async fn events_of(
 /// Recounts every roll-up from the answers and events, in the organisation's time zone.
 async fn recount(conn: &mut Conn) -> Result<()> {
     let tz = organisation_time_zone(conn).await?;
-    for table in [
-        "response_days",
-        "response_months",
-        "response_day_totals",
-        "response_month_totals",
-        "customer_days",
-    ] {
+    for table in ROLLUPS
+        .map(|(table, _)| table)
+        .into_iter()
+        .chain(["customer_days"])
+    {
         sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
             .execute(&mut *conn)
             .await?;
@@ -908,6 +914,7 @@ impl Surveys for SqlStore {
     ) -> Result<Vec<TallyRow>> {
         let table = match resolution {
             Resolution::Day => "response_day_totals",
+            Resolution::Week => "response_week_totals",
             Resolution::Month => "response_month_totals",
         };
         let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(

@@ -52,6 +52,36 @@ enum Cleanup {
 }
 
 impl TestStore {
+    /// Runs SQL on the store's database behind its back, as an older version of the program
+    /// or an administrator would.
+    async fn execute(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match &self.cleanup {
+            Cleanup::Dir(dir) => {
+                let path = dir.path().join("touchpoints.db");
+                let mut conn =
+                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                        .await
+                        .expect("connect");
+                sqlx::raw_sql(sql)
+                    .execute(&mut conn)
+                    .await
+                    .expect("execute");
+            }
+            Cleanup::Schema { admin, schema } => {
+                let options = admin
+                    .as_ref()
+                    .clone()
+                    .options([("search_path", schema.as_str())]);
+                let mut conn = PgConnection::connect_with(&options).await.expect("connect");
+                sqlx::raw_sql(sql)
+                    .execute(&mut conn)
+                    .await
+                    .expect("execute");
+            }
+        }
+    }
+
     async fn finish(self) {
         drop(self.store);
         if let Cleanup::Schema { admin, schema } = self.cleanup {

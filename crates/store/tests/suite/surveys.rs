@@ -10,6 +10,82 @@ use touchpoints_store::{ImportSummary, Resolution, ResponseFilter, Store, StoreE
 
 use super::{audit_mark, audited_since, fields, invalid_fields, postgres, sqlite};
 
+/// The upgrade to week roll-ups fills them from the day roll-ups a database already holds:
+/// its SQL must put every day in the week the program does, at the turn of a month and a
+/// year, on a Sunday and on a Monday.
+async fn week_rollups_are_filled_on_upgrade_as_they_are_kept(t: &super::TestStore, upgrade: &str) {
+    let store = t.store.as_ref();
+    let tp = hotline(store).await;
+    let answers = [
+        ("2026-03-29T12:00:00Z", 10), // Sunday of the switch to summer time
+        ("2026-03-30T06:00:00Z", 9),  // Monday
+        ("2026-12-31T12:00:00Z", 8),  // Thursday; the week began on 28 December
+        ("2027-01-03T23:30:00Z", 7),  // Sunday 23:30 UTC, Monday 4 January in Berlin
+        ("2028-02-29T12:00:00Z", 0),  // a leap day, Tuesday
+    ];
+    let batch: Vec<_> = answers
+        .iter()
+        .map(|(when, score)| answer(tp, Metric::Nps, *score, when))
+        .collect();
+    store.record_responses(&batch, None).await.expect("record");
+    let weeks = || async {
+        (
+            rows(store, Resolution::Week).await,
+            sorted(
+                store
+                    .tallies_by_bucket(Resolution::Week, date(2000, 1, 1), date(2100, 1, 1))
+                    .await
+                    .expect("totals"),
+            ),
+        )
+    };
+    let kept = weeks().await;
+    assert_eq!(
+        kept.1
+            .iter()
+            .map(|r| (r.bucket, r.tally.n()))
+            .collect::<Vec<_>>(),
+        [
+            (date(2026, 3, 23), 1),
+            (date(2026, 3, 30), 1),
+            (date(2026, 12, 28), 1),
+            (date(2027, 1, 4), 1),
+            (date(2028, 2, 28), 1)
+        ]
+    );
+    // Empty the week roll-ups, then run the upgrade's statements that fill them.
+    let fill = &upgrade[upgrade
+        .find("INSERT INTO")
+        .expect("the upgrade fills the tables")..];
+    t.execute(&format!(
+        "DELETE FROM response_weeks; DELETE FROM response_week_totals; {fill}"
+    ))
+    .await;
+    assert_eq!(weeks().await, kept);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn week_rollups_are_filled_on_upgrade_on_sqlite() {
+    let t = sqlite().await;
+    week_rollups_are_filled_on_upgrade_as_they_are_kept(
+        &t,
+        include_str!("../../migrations/sqlite/0008_week_rollups.sql"),
+    )
+    .await;
+    t.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn week_rollups_are_filled_on_upgrade_on_postgres() {
+    let Some(t) = postgres().await else { return };
+    week_rollups_are_filled_on_upgrade_as_they_are_kept(
+        &t,
+        include_str!("../../migrations/postgres/0008_week_rollups.sql"),
+    )
+    .await;
+    t.finish().await;
+}
+
 store_suite!(
     surveys_are_kept_with_references_checked,
     answers_count_into_day_and_month_rollups_all_or_nothing,
@@ -205,6 +281,17 @@ async fn answers_count_into_day_and_month_rollups_all_or_nothing(store: &dyn Sto
         row(Metric::Ces, date(2026, 1, 30), tp, "phone", &[6]),
     ]);
     assert_eq!(rows(store, Resolution::Day).await, days);
+    // Friday 30 January to Sunday 1 February: one week, keyed by Monday 26 January, across
+    // the turn of the month.
+    let monday = date(2026, 1, 26);
+    assert_eq!(
+        rows(store, Resolution::Week).await,
+        sorted(vec![
+            row(Metric::Nps, monday, tp, "phone", &[10, 9, 0]),
+            row(Metric::Nps, monday, tp, "website", &[3]),
+            row(Metric::Ces, monday, tp, "phone", &[6]),
+        ])
+    );
     let months = rows(store, Resolution::Month).await;
     assert_eq!(
         months,
@@ -339,23 +426,26 @@ async fn rollups_follow_the_time_zone_and_a_recount_agrees(store: &dyn Store) {
                 .expect("totals"),
         )
     };
-    let incremental = (
-        rows(store, Resolution::Day).await,
-        utc,
-        totals(Resolution::Day).await,
-        totals(Resolution::Month).await,
-    );
-    assert_eq!(incremental.3.iter().map(|r| r.tally.n()).sum::<u64>(), 2);
-    store.rebuild_rollups("admin").await.expect("rebuild");
+    let all_rollups = || async {
+        let mut all = Vec::new();
+        for resolution in [Resolution::Day, Resolution::Week, Resolution::Month] {
+            all.push(rows(store, resolution).await);
+            all.push(totals(resolution).await);
+        }
+        all
+    };
+    let incremental = all_rollups().await;
+    assert_eq!(incremental[4], utc);
+    assert_eq!(incremental[5].iter().map(|r| r.tally.n()).sum::<u64>(), 2);
     assert_eq!(
-        (
-            rows(store, Resolution::Day).await,
-            rows(store, Resolution::Month).await,
-            totals(Resolution::Day).await,
-            totals(Resolution::Month).await,
-        ),
-        incremental
+        incremental[3]
+            .iter()
+            .map(|r| (r.bucket, r.tally.n()))
+            .collect::<Vec<_>>(),
+        [(date(2026, 3, 30), 2)]
     );
+    store.rebuild_rollups("admin").await.expect("rebuild");
+    assert_eq!(all_rollups().await, incremental);
 }
 
 async fn customer_events_count_the_customer_base_in_any_order(store: &dyn Store) {
