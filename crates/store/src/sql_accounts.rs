@@ -452,25 +452,30 @@ impl Accounts for SqlStore {
     }
 
     async fn use_api_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<ApiToken>> {
-        // Noting the use at most once a minute keeps a busy integration from turning every
-        // read into a write.
-        let minute_ago = now.as_microsecond() - 60_000_000;
-        sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 \
-             AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < $3)",
-        )
-        .bind(token_hash)
-        .bind(now.as_microsecond())
-        .bind(minute_ago)
-        .execute(&self.pool)
-        .await?;
         let row: Option<TokenRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
         )))
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(TokenRow::into_token).transpose()
+        let Some(mut row) = row else {
+            return Ok(None);
+        };
+        // Noting the use at most once a minute keeps a busy integration from turning every
+        // call into a write (on SQLite, a wait for the one writer).
+        let minute_ago = now.as_microsecond() - 60_000_000;
+        if row.last_used_at.is_none_or(|last| last < minute_ago) {
+            sqlx::query(
+                "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 \
+                 AND revoked_at IS NULL",
+            )
+            .bind(token_hash)
+            .bind(now.as_microsecond())
+            .execute(&self.pool)
+            .await?;
+            row.last_used_at = Some(now.as_microsecond());
+        }
+        row.into_token().map(Some)
     }
 
     async fn revoke_api_token(&self, id: i64, actor: &str) -> Result<ApiToken> {
