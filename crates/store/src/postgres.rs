@@ -20,6 +20,10 @@ const BEGIN: &str = "BEGIN";
 const ACTIVE_ADMINS: &str =
     "SELECT id FROM users WHERE role = 'admin' AND disabled = 0 ORDER BY id FOR UPDATE";
 
+/// Whether write transactions take turns in the process before they begin: not here, as
+/// PostgreSQL lets transactions write side by side and locks rows as they need.
+const WRITES_TAKE_TURNS: bool = false;
+
 /// What a write appends to the read of a row it is about to change: the row stays locked
 /// until the transaction ends, so two writes of one touchpoint take turns and the second
 /// reads (and diffs against) what the first wrote.
@@ -33,6 +37,12 @@ const READ_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 /// create two profiles for one new identifier: a transaction-scoped advisory lock, so
 /// intakes (each a batch) take turns while every other write goes on.
 const IDENTITY_LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(7401)");
+
+/// The rows of a batch bound as `$1`, a JSON array of rows (see `sql::json_rows`): a table
+/// `batch` with the row as `value` and its place in the array as `key`, so that a statement
+/// writes or looks up a whole batch with one parameter.
+const JSON_ROWS: &str =
+    "json_array_elements(CAST($1 AS JSON)) WITH ORDINALITY AS batch(value, key)";
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (

@@ -5,6 +5,7 @@
 //! parent modules.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -18,7 +19,7 @@ use touchpoints_core::{
 };
 
 use super::sql_audit::audit;
-use super::{BEGIN, Db, LOCK_ROW, READ_SNAPSHOT};
+use super::{BEGIN, Db, LOCK_ROW, READ_SNAPSHOT, WRITES_TAKE_TURNS};
 use crate::{Import, ImportSummary, Inventory, Result, StoreError};
 
 pub(super) type Conn = <Db as sqlx::Database>::Connection;
@@ -27,6 +28,37 @@ pub(super) type Conn = <Db as sqlx::Database>::Connection;
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pub(super) pool: Pool<Db>,
+    /// The turn to write, where the database lets one transaction write at a time
+    /// ([`WRITES_TAKE_TURNS`]): writers wait for it in order, instead of polling the database's
+    /// lock and sleeping between tries.
+    writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction, holding the turn to write where writes take turns. Derefs to the
+/// connection, as a transaction does.
+pub(super) struct WriteTx {
+    tx: sqlx::Transaction<'static, Db>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(super) async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.tx
+    }
 }
 
 macro_rules! touchpoint_columns {
@@ -92,6 +124,13 @@ struct HistoryRow {
 
 /// The current instant at the precision the database keeps, so that what a write returns
 /// equals what a later read returns.
+/// A batch of rows as the JSON text `JSON_ROWS` reads as `$1`: one array per row, whose
+/// columns a statement reads with `batch.value ->> n` (text or NULL on PostgreSQL, hence a
+/// CAST for numbers).
+pub(super) fn json_rows(rows: Vec<serde_json::Value>) -> String {
+    serde_json::Value::Array(rows).to_string()
+}
+
 pub(super) fn now() -> Timestamp {
     let micros = Timestamp::now().as_microsecond();
     Timestamp::from_microsecond(micros).unwrap_or(Timestamp::UNIX_EPOCH)
@@ -586,7 +625,10 @@ impl SqlStore {
         // On PostgreSQL the migrator holds an advisory lock: app servers starting together
         // migrate once.
         crate::migrator(migrations).run(&pool).await?;
-        let store = SqlStore { pool };
+        let store = SqlStore {
+            pool,
+            writer: Arc::default(),
+        };
         if fresh {
             let defaults = Import {
                 channels: default_channels(),
@@ -598,8 +640,18 @@ impl SqlStore {
         Ok(store)
     }
 
-    pub(super) async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>> {
-        Ok(self.pool.begin_with(BEGIN).await?)
+    /// Begins a write transaction, after waiting for the turn to write where writes take
+    /// turns.
+    pub(super) async fn begin(&self) -> Result<WriteTx> {
+        let turn = if WRITES_TAKE_TURNS {
+            Some(Arc::clone(&self.writer).lock_owned().await)
+        } else {
+            None
+        };
+        Ok(WriteTx {
+            tx: self.pool.begin_with(BEGIN).await?,
+            _turn: turn,
+        })
     }
 
     /// Deletes a catalog entry unless a touchpoint still uses it.

@@ -11,9 +11,9 @@ use touchpoints_core::customer::{Consent, CustomerFields, Identifier, Identifier
 use touchpoints_core::identity::{self, Candidate, Resolution};
 use touchpoints_core::{Problem, Problems, Subject};
 
-use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql::{Conn, SqlStore, corrupt, instant, json_rows, now};
 use super::sql_audit::audit;
-use super::{IDENTITY_LOCK, LOCK_ROW};
+use super::{IDENTITY_LOCK, JSON_ROWS, LOCK_ROW};
 use crate::{CustomerProfile, Customers, MergeRecord, Result, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -779,11 +779,12 @@ pub(super) struct Identities {
     signals: HashMap<i64, (i64, Vec<String>)>,
     /// Profiles merged during the intake: absorbed → survivor.
     merged: HashMap<i64, i64>,
+    /// Profiles created during the intake and not stored yet, by their placeholder id (below
+    /// zero), with their names: stored together by [`Identities::store_new`].
+    new_profiles: Vec<(i64, String)>,
+    /// Identifiers learnt during the intake and not stored yet, with their profile.
+    new_identifiers: Vec<(i64, Identifier)>,
 }
-
-/// Identifiers per lookup query: few, as sqlx looks each SQLite parameter up by name at a
-/// cost that grows with their number.
-const LOOKUP_CHUNK: usize = 100;
 
 impl Identities {
     pub(super) async fn load<'a>(
@@ -794,52 +795,119 @@ impl Identities {
         wanted.sort();
         wanted.dedup();
         let mut identities = Identities::default();
-        for chunk in wanted.chunks(LOOKUP_CHUNK) {
-            let mut kinds: Vec<&str> = chunk.iter().map(|i| i.kind.as_str()).collect();
-            kinds.sort_unstable();
-            kinds.dedup();
-            let kind_list = (1..=kinds.len())
-                .map(|n| format!("${n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let value_list = (kinds.len() + 1..=kinds.len() + chunk.len())
-                .map(|n| format!("${n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
+        if wanted.is_empty() {
+            return Ok(identities);
+        }
+        let batch = json_rows(
+            wanted
+                .iter()
+                .map(|i| serde_json::json!([i.kind.as_str(), i.value]))
+                .collect(),
+        );
+        let rows = sqlx::query_as::<_, (String, String, i64, i64, String, i64, String)>(
+            AssertSqlSafe(format!(
                 "SELECT i.kind, i.value, c.id, c.created_at, c.name, c.lifetime_value_cents, \
-                 c.segments FROM customer_identifiers i JOIN customers c ON c.id = i.customer_id \
-                 WHERE i.kind IN ({kind_list}) AND i.value IN ({value_list})"
+                 c.segments FROM {JSON_ROWS} JOIN customer_identifiers i \
+                 ON i.kind = batch.value ->> 0 AND i.value = batch.value ->> 1 \
+                 JOIN customers c ON c.id = i.customer_id"
+            )),
+        )
+        .bind(batch)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (kind, value, id, created, name, ltv, segments) in rows {
+            let Some(kind) = IdentifierKind::parse(&kind) else {
+                return Err(corrupt("customer_identifiers", format!("kind {kind}")));
+            };
+            let segments: Vec<String> = serde_json::from_str(&segments)
+                .map_err(|e| corrupt("customers", format!("segments: {e}")))?;
+            identities.owner.insert(
+                Identifier { kind, value },
+                Candidate {
+                    id,
+                    created_at: instant("customers", created)?,
+                },
             );
-            let mut query = sqlx::query_as::<_, (String, String, i64, i64, String, i64, String)>(
-                AssertSqlSafe(sql),
-            );
-            for kind in &kinds {
-                query = query.bind(*kind);
-            }
-            for identifier in chunk {
-                query = query.bind(&identifier.value);
-            }
-            for (kind, value, id, created, name, ltv, segments) in
-                query.fetch_all(&mut *conn).await?
-            {
-                let Some(kind) = IdentifierKind::parse(&kind) else {
-                    return Err(corrupt("customer_identifiers", format!("kind {kind}")));
-                };
-                let segments: Vec<String> = serde_json::from_str(&segments)
-                    .map_err(|e| corrupt("customers", format!("segments: {e}")))?;
-                identities.owner.insert(
-                    Identifier { kind, value },
-                    Candidate {
-                        id,
-                        created_at: instant("customers", created)?,
-                    },
-                );
-                identities.named.insert(id, !name.is_empty());
-                identities.signals.insert(id, (ltv, segments));
-            }
+            identities.named.insert(id, !name.is_empty());
+            identities.signals.insert(id, (ltv, segments));
         }
         Ok(identities)
+    }
+
+    /// Stores the profiles and identifiers the intake created since the last call, in one
+    /// statement each, and returns the stored id of each placeholder.
+    pub(super) async fn store_new(
+        &mut self,
+        conn: &mut Conn,
+        at: Timestamp,
+    ) -> Result<HashMap<i64, i64>> {
+        let mut stored = HashMap::new();
+        if !self.new_profiles.is_empty() {
+            let blank = CustomerFields::default();
+            let batch = json_rows(
+                self.new_profiles
+                    .iter()
+                    .map(|(_, name)| serde_json::json!([name]))
+                    .collect(),
+            );
+            // Ids come from an increasing counter in the order the rows are inserted (the
+            // batch's order), so sorted they are the placeholders' ids in order.
+            let mut ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+                "INSERT INTO customers (name, salutation, language, preferred_channel, \
+                 segments, attributes, consent, lifetime_value_cents, merged_into, created_at, \
+                 updated_at) SELECT batch.value ->> 0, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9 \
+                 FROM {JSON_ROWS} ORDER BY batch.key RETURNING id"
+            )))
+            .bind(batch)
+            .bind(&blank.salutation)
+            .bind(&blank.language)
+            .bind(&blank.preferred_channel)
+            .bind(json(&blank.segments)?)
+            .bind(json(&blank.attributes)?)
+            .bind(json(&blank.consent)?)
+            .bind(blank.lifetime_value_cents)
+            .bind(at.as_microsecond())
+            .fetch_all(&mut *conn)
+            .await?;
+            if ids.len() != self.new_profiles.len() {
+                return Err(corrupt(
+                    "customers",
+                    "an INSERT returned another number of ids",
+                ));
+            }
+            ids.sort_unstable();
+            for ((placeholder, _), id) in self.new_profiles.drain(..).zip(ids) {
+                stored.insert(placeholder, id);
+            }
+            let real = |id: i64| stored.get(&id).copied().unwrap_or(id);
+            for owner in self.owner.values_mut() {
+                owner.id = real(owner.id);
+            }
+            self.named = self.named.drain().map(|(id, v)| (real(id), v)).collect();
+            self.signals = self.signals.drain().map(|(id, v)| (real(id), v)).collect();
+            for (owner, _) in &mut self.new_identifiers {
+                *owner = real(*owner);
+            }
+        }
+        if !self.new_identifiers.is_empty() {
+            let batch = json_rows(
+                self.new_identifiers
+                    .drain(..)
+                    .map(|(id, i)| serde_json::json!([id, i.kind.as_str(), i.value]))
+                    .collect(),
+            );
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO customer_identifiers (customer_id, kind, value, created_at) \
+                 SELECT CAST(batch.value ->> 0 AS BIGINT), batch.value ->> 1, \
+                 batch.value ->> 2, $2 FROM {JSON_ROWS} WHERE true \
+                 ON CONFLICT (kind, value) DO NOTHING"
+            )))
+            .bind(batch)
+            .bind(at.as_microsecond())
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(stored)
     }
 
     /// Whether these identifiers point at more than one profile: storing them merges.
@@ -874,7 +942,9 @@ impl Identities {
     }
 }
 
-/// Like [`resolve_customer`], with what the intake knows of the profiles.
+/// Like [`resolve_customer`], with what the intake knows of the profiles. A new profile gets
+/// a placeholder id (below zero) and is stored, with the new identifiers, by
+/// [`Identities::store_new`], which must run before a merge (a merge moves stored rows).
 pub(super) async fn resolve_known(
     conn: &mut Conn,
     known: &mut Identities,
@@ -889,11 +959,8 @@ pub(super) async fn resolve_known(
         .collect();
     let (id, created_at, created) = match identity::resolve(&found) {
         Resolution::New => {
-            let fields = CustomerFields {
-                name: name.to_owned(),
-                ..CustomerFields::default()
-            };
-            let id = insert_customer(conn, &fields, at).await?;
+            let id = -1 - i64::try_from(known.new_profiles.len()).unwrap_or(i64::MAX - 1);
+            known.new_profiles.push((id, name.to_owned()));
             known.named.insert(id, !name.is_empty());
             known.signals.insert(id, (0, Vec::new()));
             (id, at, true)
@@ -934,31 +1001,9 @@ pub(super) async fn resolve_known(
             (survivor, created_at, false)
         }
     };
-    let missing: Vec<&Identifier> = identifiers
-        .iter()
-        .filter(|i| !known.owner.contains_key(*i))
-        .collect();
-    if !missing.is_empty() {
-        let values = (0..missing.len())
-            .map(|n| {
-                let b = 4 * n;
-                format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4)
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut query = sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO customer_identifiers (customer_id, kind, value, created_at) \
-             VALUES {values} ON CONFLICT (kind, value) DO NOTHING"
-        )));
-        for identifier in &missing {
-            query = query
-                .bind(id)
-                .bind(identifier.kind.as_str())
-                .bind(&identifier.value)
-                .bind(at.as_microsecond());
-        }
-        query.execute(&mut *conn).await?;
-        for identifier in missing {
+    for identifier in identifiers {
+        if !known.owner.contains_key(identifier) {
+            known.new_identifiers.push((id, identifier.clone()));
             known
                 .owner
                 .insert(identifier.clone(), Candidate { id, created_at });
@@ -966,11 +1011,15 @@ pub(super) async fn resolve_known(
     }
     if !created && !name.is_empty() && known.named.get(&id) == Some(&false) {
         // A profile first known without a name learns it from the request.
-        sqlx::query("UPDATE customers SET name = $1 WHERE id = $2 AND name = ''")
-            .bind(name)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        if let Some((_, pending)) = known.new_profiles.iter_mut().find(|(p, _)| *p == id) {
+            name.clone_into(pending);
+        } else {
+            sqlx::query("UPDATE customers SET name = $1 WHERE id = $2 AND name = ''")
+                .bind(name)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
         known.named.insert(id, true);
     }
     Ok((id, created))

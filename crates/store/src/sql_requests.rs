@@ -13,10 +13,10 @@ use touchpoints_core::queue_stats::ResponseRecord;
 use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus, SentContent};
 use touchpoints_core::{Problem, Problems};
 
-use super::LOCK_ROW;
-use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql::{Conn, SqlStore, corrupt, instant, json_rows, now};
 use super::sql_audit::audit;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
+use super::{JSON_ROWS, LOCK_ROW};
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
     IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
@@ -305,7 +305,7 @@ async fn replan_open(conn: &mut Conn) -> Result<u64> {
     Ok(count)
 }
 
-/// The stored requests with these external ids, by external id: one query per few hundred.
+/// The stored requests with these external ids, by external id, in one query.
 async fn stored_by_external_id<'a>(
     conn: &mut Conn,
     ids: impl Iterator<Item = &'a str>,
@@ -313,25 +313,21 @@ async fn stored_by_external_id<'a>(
     let mut wanted: Vec<&str> = ids.collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let mut found = HashMap::new();
-    for chunk in wanted.chunks(IN_LIST) {
-        let list = (1..=chunk.len())
-            .map(|n| format!("${n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut query = sqlx::query_as::<_, RequestRow>(AssertSqlSafe(format!(
-            "SELECT {REQUEST_COLUMNS} FROM requests WHERE external_id IN ({list})"
-        )));
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            if let Some(external) = row.external_id.clone() {
-                found.insert(external, row);
-            }
-        }
+    if wanted.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(found)
+    let batch = json_rows(wanted.iter().map(|id| serde_json::json!([id])).collect());
+    let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE external_id IN \
+         (SELECT batch.value ->> 0 FROM {JSON_ROWS})"
+    )))
+    .bind(batch)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| Some((row.external_id.clone()?, row)))
+        .collect())
 }
 
 /// A request of an intake, resolved and planned, waiting for its multi-row INSERT.
@@ -346,104 +342,94 @@ struct Pending {
     earlier: i64,
 }
 
-/// Requests per INSERT statement: one statement per 25 rows saves most round trips, while
-/// a statement's parameters stay few (sqlx looks each SQLite parameter up by name, at a cost
-/// that grows with their number).
-const ROWS_PER_INSERT: usize = 25;
-
-/// Values per `IN (…)` list of a lookup, for the same reason.
-const IN_LIST: usize = 100;
-
 /// Inserts the rows in one statement and returns their ids in the rows' order. Both backends
-/// insert the rows of a VALUES list in order and draw each id from an increasing counter, so
-/// the ids, sorted, are the rows' ids in order (RETURNING itself promises no order).
+/// insert the rows in the batch's order and draw each id from an increasing counter, so the
+/// ids, sorted, are the rows' ids in order (RETURNING itself promises no order).
 async fn insert_requests(
     conn: &mut Conn,
     requests: &[NewRequest],
     rows: &[Pending],
     at: Timestamp,
 ) -> Result<Vec<i64>> {
-    const COLUMNS: usize = 21;
-    let values = (0..rows.len())
-        .map(|n| {
-            let p = |k: usize| format!("${}", n * COLUMNS + k);
-            format!(
-                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, {}, {}, {}, {}, {}, {}, '[]', \
-                 {}, {}, {}, {}, {})",
-                p(1),
-                p(2),
-                p(3),
-                p(4),
-                p(5),
-                p(6),
-                p(7),
-                p(8),
-                p(9),
-                p(10),
-                p(11),
-                p(12),
-                p(13),
-                p(14),
-                p(15),
-                p(16),
-                p(17),
-                p(18),
-                p(19),
-                p(20),
-                p(21),
-                p(21)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let batch = json_rows(
+        rows.iter()
+            .map(|row| {
+                let r = &requests[row.index];
+                serde_json::json!([
+                    r.external_id,
+                    r.channel,
+                    row.touchpoint,
+                    r.source,
+                    row.customer,
+                    r.customer_name,
+                    r.subject,
+                    r.body,
+                    r.language,
+                    r.priority.as_str(),
+                    row.status.as_str(),
+                    row.received.as_microsecond(),
+                    micros(r.first_response_at),
+                    micros(r.resolved_at),
+                    micros(row.plan.first_response_due),
+                    micros(row.plan.resolution_due),
+                    micros(row.plan.next_due),
+                    row.plan.static_points,
+                    row.plan.rank_key,
+                    row.earlier,
+                ])
+            })
+            .collect(),
+    );
+    let number = |n: usize| format!("CAST(batch.value ->> {n} AS BIGINT)");
+    let text = |n: usize| format!("batch.value ->> {n}");
     let sql = format!(
         "INSERT INTO requests (external_id, channel, touchpoint_id, source, customer_id, \
          customer_name, subject, body, language, priority, status, assignee, received_at, \
          first_response_at, resolved_at, first_response_due, resolution_due, next_due, pauses, \
-         static_points, rank_key, earlier_contacts, created_at, updated_at) VALUES {values} \
-         RETURNING id"
+         static_points, rank_key, earlier_contacts, created_at, updated_at) \
+         SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, {}, {}, {}, {}, {}, {}, '[]', \
+         CAST(batch.value ->> 17 AS DOUBLE PRECISION), {}, {}, $2, $2 \
+         FROM {JSON_ROWS} ORDER BY batch.key RETURNING id",
+        text(0),
+        text(1),
+        number(2),
+        text(3),
+        number(4),
+        text(5),
+        text(6),
+        text(7),
+        text(8),
+        text(9),
+        text(10),
+        number(11),
+        number(12),
+        number(13),
+        number(14),
+        number(15),
+        number(16),
+        number(18),
+        number(19),
     );
-    let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
-    for row in rows {
-        let r = &requests[row.index];
-        query = query
-            .bind(&r.external_id)
-            .bind(&r.channel)
-            .bind(row.touchpoint)
-            .bind(&r.source)
-            .bind(row.customer)
-            .bind(&r.customer_name)
-            .bind(&r.subject)
-            .bind(&r.body)
-            .bind(&r.language)
-            .bind(r.priority.as_str())
-            .bind(row.status.as_str())
-            .bind(row.received.as_microsecond())
-            .bind(micros(r.first_response_at))
-            .bind(micros(r.resolved_at))
-            .bind(micros(row.plan.first_response_due))
-            .bind(micros(row.plan.resolution_due))
-            .bind(micros(row.plan.next_due))
-            .bind(row.plan.static_points)
-            .bind(row.plan.rank_key)
-            .bind(row.earlier)
-            .bind(at.as_microsecond());
-    }
-    let mut ids = query.fetch_all(&mut *conn).await.map_err(|e| match &e {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            let index = rows
-                .iter()
-                .find(|row| row.touchpoint.is_some())
-                .map_or(0, |row| row.index);
-            StoreError::Invalid(Problems::single(
-                format!("[{index}].touchpoint_id"),
-                Problem::Invalid {
-                    reason: "was deleted meanwhile".into(),
-                },
-            ))
-        }
-        _ => StoreError::Database(e),
-    })?;
+    let mut ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(batch)
+        .bind(at.as_microsecond())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                let index = rows
+                    .iter()
+                    .find(|row| row.touchpoint.is_some())
+                    .map_or(0, |row| row.index);
+                StoreError::Invalid(Problems::single(
+                    format!("[{index}].touchpoint_id"),
+                    Problem::Invalid {
+                        reason: "was deleted meanwhile".into(),
+                    },
+                ))
+            }
+            _ => StoreError::Database(e),
+        })?;
     if ids.len() != rows.len() {
         return Err(corrupt(
             "requests",
@@ -454,53 +440,62 @@ async fn insert_requests(
     Ok(ids)
 }
 
-/// Stores the pending requests and notes their outcomes; returns how many.
+/// Stores the profiles and identifiers the intake created, then the pending requests, and
+/// notes their outcomes; returns how many requests.
 async fn flush(
     conn: &mut Conn,
+    known: &mut Identities,
+    contacts: &mut HashMap<i64, i64>,
+    pending: &mut Vec<Pending>,
     requests: &[NewRequest],
-    rows: &mut Vec<Pending>,
     outcomes: &mut [Option<IntakeOutcome>],
     at: Timestamp,
 ) -> Result<u64> {
-    let mut stored = 0;
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let ids = insert_requests(conn, requests, chunk, at).await?;
-        for (row, id) in chunk.iter().zip(ids) {
-            outcomes[row.index] = Some(IntakeOutcome {
-                id,
-                customer_id: Some(row.customer),
-                created: true,
-            });
-            stored += 1;
+    let stored = known.store_new(conn, at).await?;
+    for (placeholder, id) in &stored {
+        if let Some(count) = contacts.remove(placeholder) {
+            contacts.insert(*id, count);
         }
     }
-    rows.clear();
-    Ok(stored)
+    for row in pending.iter_mut() {
+        row.customer = stored.get(&row.customer).copied().unwrap_or(row.customer);
+    }
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let ids = insert_requests(conn, requests, pending, at).await?;
+    for (row, id) in pending.iter().zip(ids) {
+        outcomes[row.index] = Some(IntakeOutcome {
+            id,
+            customer_id: Some(row.customer),
+            created: true,
+        });
+    }
+    let count = pending.len() as u64;
+    pending.clear();
+    Ok(count)
 }
 
-/// Requests per profile received since `since`, for the profiles given.
+/// Requests per profile received since `since`, for the profiles given, in one query.
 async fn recent_contacts(
     conn: &mut Conn,
     profiles: &[i64],
     since: Timestamp,
 ) -> Result<HashMap<i64, i64>> {
-    let mut counts = HashMap::new();
-    for chunk in profiles.chunks(IN_LIST) {
-        let list = (2..chunk.len() + 2)
-            .map(|n| format!("${n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut query = sqlx::query_as::<_, (i64, i64)>(AssertSqlSafe(format!(
-            "SELECT customer_id, COUNT(*) FROM requests WHERE received_at >= $1 \
-             AND customer_id IN ({list}) GROUP BY customer_id"
-        )))
-        .bind(since.as_microsecond());
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        counts.extend(query.fetch_all(&mut *conn).await?);
+    if profiles.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(counts)
+    let batch = json_rows(profiles.iter().map(|id| serde_json::json!([id])).collect());
+    let counts: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT customer_id, COUNT(*) FROM requests WHERE received_at >= $2 \
+         AND customer_id IN (SELECT CAST(batch.value ->> 0 AS BIGINT) FROM {JSON_ROWS}) \
+         GROUP BY customer_id"
+    )))
+    .bind(batch)
+    .bind(since.as_microsecond())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(counts.into_iter().collect())
 }
 
 fn received_of(r: &NewRequest, now: Timestamp) -> Timestamp {
@@ -697,10 +692,20 @@ impl Requests for SqlStore {
                 retried += 1;
                 continue;
             }
-            if known.would_merge(&r.identifiers) {
+            let merging = known.would_merge(&r.identifiers);
+            if merging {
                 // A merge moves the absorbed profile's requests and records which: those of
                 // this batch must be stored first, so that an unmerge restores them too.
-                created += flush(&mut tx, requests, &mut rows, &mut outcomes, at).await?;
+                created += flush(
+                    &mut tx,
+                    &mut known,
+                    &mut contacts,
+                    &mut rows,
+                    requests,
+                    &mut outcomes,
+                    at,
+                )
+                .await?;
             }
             let (customer, new_profile) = resolve_known(
                 &mut tx,
@@ -713,6 +718,18 @@ impl Requests for SqlStore {
             .await?;
             if new_profile {
                 profiles += 1;
+            }
+            if merging {
+                // The merged profiles' contacts are the survivor's now.
+                let absorbed: Vec<i64> = contacts
+                    .keys()
+                    .copied()
+                    .filter(|id| known.current(*id) != *id)
+                    .collect();
+                for id in absorbed {
+                    let count = contacts.remove(&id).unwrap_or(0);
+                    *contacts.entry(known.current(id)).or_insert(0) += count;
+                }
             }
             let earlier = contacts.get(&customer).copied().unwrap_or(0);
             contacts.insert(customer, earlier + 1);
@@ -758,7 +775,16 @@ impl Requests for SqlStore {
                 earlier,
             });
         }
-        created += flush(&mut tx, requests, &mut rows, &mut outcomes, at).await?;
+        created += flush(
+            &mut tx,
+            &mut known,
+            &mut contacts,
+            &mut rows,
+            requests,
+            &mut outcomes,
+            at,
+        )
+        .await?;
         for (i, first) in repeats {
             outcomes[i] = outcomes[first].map(|o| IntakeOutcome {
                 created: false,

@@ -20,6 +20,11 @@ const BEGIN: &str = "BEGIN IMMEDIATE";
 /// here hold the database's one write lock from their start, so a plain read suffices.
 const ACTIVE_ADMINS: &str = "SELECT id FROM users WHERE role = 'admin' AND disabled = 0";
 
+/// Whether write transactions take turns in the process before they begin: SQLite lets one
+/// transaction write at a time, and a writer that finds the lock taken polls and sleeps; in
+/// turn, the next writer starts the moment the last one commits.
+const WRITES_TAKE_TURNS: bool = true;
+
 /// What a write appends to the read of a row it is about to change, to keep others from
 /// changing it meanwhile. Nothing here: the write already holds the database's write lock.
 const LOCK_ROW: &str = "";
@@ -31,6 +36,11 @@ const READ_SNAPSHOT: &str = "BEGIN";
 /// What a write runs before it resolves customer identities, so that two writes never
 /// create two profiles for one new identifier. Nothing here: the write lock suffices.
 const IDENTITY_LOCK: Option<&str> = None;
+
+/// The rows of a batch bound as `$1`, a JSON array of rows (see `sql::json_rows`): a table
+/// `batch` with the row as `value` and its place in the array as `key`, so that a statement
+/// writes or looks up a whole batch with one parameter.
+const JSON_ROWS: &str = "json_each($1) AS batch";
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (

@@ -3720,49 +3720,74 @@ async fn queue_customer_data_is_exported_and_erased(store: &dyn Store) {
 }
 
 async fn queue_one_batch_links_and_merges_profiles(store: &dyn Store) {
-    let outcomes = store
-        .intake(
-            &[
-                request("email", Some("anna@example.de"), None, "eins"),
-                request("phone", None, Some("0171 1234567"), "zwei"),
-                request(
-                    "chat",
-                    Some("anna@example.de"),
-                    Some("0171 1234567"),
-                    "drei",
-                ),
-                request("letter", None, Some("+491711234567"), "vier"),
-            ],
-            "t",
-        )
-        .await
-        .expect("intake");
-    let first = outcomes[0].customer_id.expect("profile");
-    assert!(
-        outcomes.iter().all(|o| o.customer_id == Some(first)),
-        "{outcomes:?}"
-    );
-    assert_eq!(store.merges(first).await.expect("merges").len(), 1);
+    let mut unnamed = request("chat", None, Some("0171 1234567"), "Hallo?");
+    unnamed.customer_name = String::new();
+    let batch = [
+        request(
+            "email",
+            Some("anna@example.de"),
+            None,
+            "Wo bleibt mein Sofa?",
+        ),
+        // A second new profile, without a name yet.
+        unnamed,
+        // Links the two profiles made in this batch: they merge into the first.
+        request(
+            "phone",
+            Some("anna@example.de"),
+            Some("0171 1234567"),
+            "Anruf",
+        ),
+        request("letter", None, Some("+49 171 1234567"), "Brief"),
+        // Someone else entirely.
+        request("email", Some("ben@example.de"), None, "Rechnung"),
+    ];
+    let outcomes = store.intake(&batch, "token:batch").await.expect("intake");
+    let anna = outcomes[0].customer_id.expect("profile");
+    let ids: Vec<Option<i64>> = outcomes.iter().map(|o| o.customer_id).collect();
+    assert_eq!(ids[..4], [Some(anna); 4]);
+    assert_ne!(ids[4], Some(anna));
+    assert!(outcomes.iter().all(|o| o.created));
+    let profiles = store.customers("", 10).await.expect("customers");
+    assert_eq!(profiles.len(), 2);
+    let profile = store.customer(anna).await.expect("profile");
+    assert_eq!(profile.fields.name, "Anna Schulz");
     assert_eq!(
-        store
-            .customer_requests(first)
-            .await
-            .expect("requests")
-            .len(),
-        4
+        profile.identifiers,
+        vec![
+            Identifier {
+                kind: IdentifierKind::Email,
+                value: "anna@example.de".into()
+            },
+            Identifier {
+                kind: IdentifierKind::Phone,
+                value: "+491711234567".into()
+            },
+        ]
     );
-    assert_eq!(store.customers("", 10).await.expect("customers").len(), 1);
-    // Undone, the second request is the second profile's again.
-    let merge = store.merges(first).await.expect("merges")[0].id;
+    let history = store.customer_requests(anna).await.expect("history");
+    let contacts: Vec<(&str, i64)> = history
+        .iter()
+        .map(|r| (r.channel.as_str(), r.earlier_contacts))
+        .collect();
+    assert_eq!(
+        contacts,
+        [("letter", 3), ("phone", 2), ("chat", 0), ("email", 0)]
+    );
+    // The merge is recorded and can be undone: the chat goes back to its own profile.
+    let merges = store.merges(anna).await.expect("merges");
+    assert_eq!(merges.len(), 1);
+    let merge = merges[0].id;
     store.unmerge(merge, "admin").await.expect("unmerge");
-    let second: Vec<i64> = store
-        .customer_requests(merge_absorbed(store, merge).await)
+    let absorbed = merge_absorbed(store, merge).await;
+    let restored: Vec<i64> = store
+        .customer_requests(absorbed)
         .await
         .expect("requests")
         .iter()
         .map(|r| r.id)
         .collect();
-    assert_eq!(second, [outcomes[1].id]);
+    assert_eq!(restored, [outcomes[1].id]);
 }
 
 async fn merge_absorbed(store: &dyn Store, merge: i64) -> i64 {
