@@ -16,6 +16,7 @@
 //! and leaves its rows). Without `--bench` (as under `cargo test --benches`) it runs a small
 //! smoke version.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -111,7 +112,9 @@ const BODIES: [&str; 4] = [
 ];
 
 /// Request `n` of a run tagged `run`, as an integration posts it: one customer in three
-/// writes again (same e-mail), some give a phone number too.
+/// writes again (same e-mail), some give a phone number too. Each run has customers of its
+/// own: their phone numbers are drawn from the run and the customer, so that runs meet only
+/// by chance (and then merge profiles) and every run asks the same work of the store.
 fn request_json(run: &str, n: usize, rng: &mut Rng) -> Value {
     let customer = rng.below((n as u64 / 3).max(1) + 1);
     let mut body = json!({
@@ -122,7 +125,9 @@ fn request_json(run: &str, n: usize, rng: &mut Rng) -> Value {
         "external_id": format!("{run}-{n}"),
     });
     if rng.below(4) == 0 {
-        body["customer"]["phone"] = json!(format!("0171 {:07}", customer % 10_000_000));
+        let mut hasher = std::hash::DefaultHasher::new();
+        (run, customer).hash(&mut hasher);
+        body["customer"]["phone"] = json!(format!("0171 {:07}", hasher.finish() % 10_000_000));
     }
     body
 }
