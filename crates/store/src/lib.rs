@@ -851,6 +851,16 @@ fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> Migrator {
     )
 }
 
+/// Stops a background task of a store when the last clone of the store is dropped.
+#[derive(Debug)]
+pub(crate) struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Opens the store a URL names and brings its schema up to date: `sqlite://PATH` (the file is
 /// created if missing), `sqlite::memory:`, or `postgres://…` / `postgresql://…`.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {

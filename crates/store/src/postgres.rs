@@ -44,6 +44,32 @@ const IDENTITY_LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(7401)");
 const JSON_ROWS: &str =
     "json_array_elements(CAST($1 AS JSON)) WITH ORDINALITY AS batch(value, key)";
 
+/// What ends an INSERT … SELECT whose ids [`inserted_ids`] reads.
+const RETURNING_ID: &str = " RETURNING id";
+
+/// The ids of the rows one INSERT … SELECT stored, in the order of its SELECT. A sequence
+/// numbers the rows in the order they are inserted, so sorted they are in order (RETURNING
+/// itself promises no order).
+async fn inserted_ids(
+    conn: &mut sqlx::PgConnection,
+    query: sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments>,
+) -> std::result::Result<Vec<i64>, sqlx::Error> {
+    use sqlx::Row;
+    let mut ids = query
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64, _>(0))
+        .collect::<std::result::Result<Vec<i64>, _>>()?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// The aggregate that gathers rows into one JSON array, and the function that makes a JSON
+/// array of values (see `sql::json_table`).
+const JSON_AGG: &str = "json_agg";
+const JSON_ARRAY: &str = "json_build_array";
+
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,

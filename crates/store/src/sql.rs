@@ -19,7 +19,7 @@ use touchpoints_core::{
 };
 
 use super::sql_audit::audit;
-use super::{BEGIN, Db, LOCK_ROW, READ_SNAPSHOT, WRITES_TAKE_TURNS};
+use super::{BEGIN, Db, JSON_AGG, JSON_ARRAY, LOCK_ROW, READ_SNAPSHOT, WRITES_TAKE_TURNS};
 use crate::{Import, ImportSummary, Inventory, Result, StoreError};
 
 pub(super) type Conn = <Db as sqlx::Database>::Connection;
@@ -32,6 +32,8 @@ pub struct SqlStore {
     /// ([`WRITES_TAKE_TURNS`]): writers wait for it in order, instead of polling the database's
     /// lock and sleeping between tries.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// A task of the backend's that lives as long as the store (SQLite's checkpoints).
+    pub(super) _background: Option<Arc<crate::AbortOnDrop>>,
 }
 
 /// A write transaction, holding the turn to write where writes take turns. Derefs to the
@@ -129,6 +131,22 @@ struct HistoryRow {
 /// CAST for numbers).
 pub(super) fn json_rows(rows: Vec<serde_json::Value>) -> String {
     serde_json::Value::Array(rows).to_string()
+}
+
+/// A select-list item that gathers the rows of a query into one JSON array of arrays of
+/// `columns`, read with [`from_json_table`]: the SQLite driver hands each row of a result
+/// over from its worker thread on its own, so a lookup that finds hundreds of rows is
+/// cheaper as one row that holds them all.
+pub(super) fn json_table(columns: &str) -> String {
+    format!("CAST(COALESCE({JSON_AGG}({JSON_ARRAY}({columns})), '[]') AS TEXT)")
+}
+
+/// The rows [`json_table`] gathered, each as a tuple of its columns.
+pub(super) fn from_json_table<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    text: &str,
+) -> Result<Vec<T>> {
+    serde_json::from_str(text).map_err(|e| corrupt(table, format!("rows as JSON: {e}")))
 }
 
 pub(super) fn now() -> Timestamp {
@@ -628,6 +646,7 @@ impl SqlStore {
         let store = SqlStore {
             pool,
             writer: Arc::default(),
+            _background: None,
         };
         if fresh {
             let defaults = Import {

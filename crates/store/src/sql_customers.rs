@@ -11,9 +11,9 @@ use touchpoints_core::customer::{Consent, CustomerFields, Identifier, Identifier
 use touchpoints_core::identity::{self, Candidate, Resolution};
 use touchpoints_core::{Problem, Problems, Subject};
 
-use super::sql::{Conn, SqlStore, corrupt, instant, json_rows, now};
+use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
 use super::sql_audit::audit;
-use super::{IDENTITY_LOCK, JSON_ROWS, LOCK_ROW};
+use super::{IDENTITY_LOCK, JSON_ROWS, LOCK_ROW, RETURNING_ID, inserted_ids};
 use crate::{CustomerProfile, Customers, MergeRecord, Result, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -804,17 +804,19 @@ impl Identities {
                 .map(|i| serde_json::json!([i.kind.as_str(), i.value]))
                 .collect(),
         );
-        let rows = sqlx::query_as::<_, (String, String, i64, i64, String, i64, String)>(
-            AssertSqlSafe(format!(
-                "SELECT i.kind, i.value, c.id, c.created_at, c.name, c.lifetime_value_cents, \
-                 c.segments FROM {JSON_ROWS} JOIN customer_identifiers i \
-                 ON i.kind = batch.value ->> 0 AND i.value = batch.value ->> 1 \
-                 JOIN customers c ON c.id = i.customer_id"
-            )),
-        )
+        let found: String = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT {} FROM {JSON_ROWS} JOIN customer_identifiers i \
+             ON i.kind = batch.value ->> 0 AND i.value = batch.value ->> 1 \
+             JOIN customers c ON c.id = i.customer_id",
+            json_table(
+                "i.kind, i.value, c.id, c.created_at, c.name, c.lifetime_value_cents, c.segments"
+            )
+        )))
         .bind(batch)
-        .fetch_all(&mut *conn)
+        .fetch_one(&mut *conn)
         .await?;
+        let rows: Vec<(String, String, i64, i64, String, i64, String)> =
+            from_json_table("customer_identifiers", &found)?;
         for (kind, value, id, created, name, ltv, segments) in rows {
             let Some(kind) = IdentifierKind::parse(&kind) else {
                 return Err(corrupt("customer_identifiers", format!("kind {kind}")));
@@ -850,13 +852,11 @@ impl Identities {
                     .map(|(_, name)| serde_json::json!([name]))
                     .collect(),
             );
-            // Ids come from an increasing counter in the order the rows are inserted (the
-            // batch's order), so sorted they are the placeholders' ids in order.
-            let mut ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+            let query = sqlx::query(AssertSqlSafe(format!(
                 "INSERT INTO customers (name, salutation, language, preferred_channel, \
                  segments, attributes, consent, lifetime_value_cents, merged_into, created_at, \
                  updated_at) SELECT batch.value ->> 0, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9 \
-                 FROM {JSON_ROWS} ORDER BY batch.key RETURNING id"
+                 FROM {JSON_ROWS} ORDER BY batch.key{RETURNING_ID}"
             )))
             .bind(batch)
             .bind(&blank.salutation)
@@ -866,16 +866,14 @@ impl Identities {
             .bind(json(&blank.attributes)?)
             .bind(json(&blank.consent)?)
             .bind(blank.lifetime_value_cents)
-            .bind(at.as_microsecond())
-            .fetch_all(&mut *conn)
-            .await?;
+            .bind(at.as_microsecond());
+            let ids = inserted_ids(&mut *conn, query).await?;
             if ids.len() != self.new_profiles.len() {
                 return Err(corrupt(
                     "customers",
                     "an INSERT returned another number of ids",
                 ));
             }
-            ids.sort_unstable();
             for ((placeholder, _), id) in self.new_profiles.drain(..).zip(ids) {
                 stored.insert(placeholder, id);
             }

@@ -13,10 +13,10 @@ use touchpoints_core::queue_stats::ResponseRecord;
 use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus, SentContent};
 use touchpoints_core::{Problem, Problems};
 
-use super::sql::{Conn, SqlStore, corrupt, instant, json_rows, now};
+use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
 use super::sql_audit::audit;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
-use super::{JSON_ROWS, LOCK_ROW};
+use super::{JSON_ROWS, LOCK_ROW, RETURNING_ID, inserted_ids};
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
     IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
@@ -342,9 +342,7 @@ struct Pending {
     earlier: i64,
 }
 
-/// Inserts the rows in one statement and returns their ids in the rows' order. Both backends
-/// insert the rows in the batch's order and draw each id from an increasing counter, so the
-/// ids, sorted, are the rows' ids in order (RETURNING itself promises no order).
+/// Inserts the rows in one statement and returns their ids in the rows' order.
 async fn insert_requests(
     conn: &mut Conn,
     requests: &[NewRequest],
@@ -389,7 +387,7 @@ async fn insert_requests(
          static_points, rank_key, earlier_contacts, created_at, updated_at) \
          SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, {}, {}, {}, {}, {}, {}, '[]', \
          CAST(batch.value ->> 17 AS DOUBLE PRECISION), {}, {}, $2, $2 \
-         FROM {JSON_ROWS} ORDER BY batch.key RETURNING id",
+         FROM {JSON_ROWS} ORDER BY batch.key{RETURNING_ID}",
         text(0),
         text(1),
         number(2),
@@ -410,10 +408,10 @@ async fn insert_requests(
         number(18),
         number(19),
     );
-    let mut ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
+    let query = sqlx::query(AssertSqlSafe(sql))
         .bind(batch)
-        .bind(at.as_microsecond())
-        .fetch_all(&mut *conn)
+        .bind(at.as_microsecond());
+    let ids = inserted_ids(&mut *conn, query)
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
@@ -436,7 +434,6 @@ async fn insert_requests(
             "an INSERT returned another number of ids",
         ));
     }
-    ids.sort_unstable();
     Ok(ids)
 }
 
@@ -486,16 +483,20 @@ async fn recent_contacts(
         return Ok(HashMap::new());
     }
     let batch = json_rows(profiles.iter().map(|id| serde_json::json!([id])).collect());
-    let counts: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT customer_id, COUNT(*) FROM requests WHERE received_at >= $2 \
+    let counts: String = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT {} FROM (SELECT customer_id, COUNT(*) AS n FROM requests \
+         WHERE received_at >= $2 \
          AND customer_id IN (SELECT CAST(batch.value ->> 0 AS BIGINT) FROM {JSON_ROWS}) \
-         GROUP BY customer_id"
+         GROUP BY customer_id) AS counted",
+        json_table("customer_id, n")
     )))
     .bind(batch)
     .bind(since.as_microsecond())
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(counts.into_iter().collect())
+    Ok(from_json_table::<(i64, i64)>("requests", &counts)?
+        .into_iter()
+        .collect())
 }
 
 fn received_of(r: &NewRequest, now: Timestamp) -> Timestamp {

@@ -1,12 +1,13 @@
 //! The SQLite backend: the embedded default, one file beside the binary.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::AssertSqlSafe;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{Result, StoreError};
+use crate::{AbortOnDrop, Result, StoreError};
 
 type Db = sqlx::Sqlite;
 
@@ -41,6 +42,28 @@ const IDENTITY_LOCK: Option<&str> = None;
 /// `batch` with the row as `value` and its place in the array as `key`, so that a statement
 /// writes or looks up a whole batch with one parameter.
 const JSON_ROWS: &str = "json_each($1) AS batch";
+
+/// What ends an INSERT … SELECT whose ids [`inserted_ids`] reads: nothing here.
+const RETURNING_ID: &str = "";
+
+/// The ids of the rows one INSERT … SELECT stored, in the order of its SELECT. The write lock
+/// keeps other writers out and AUTOINCREMENT numbers the rows of one statement one after
+/// another, so the last id and the count give them all; reading them back as rows would
+/// cost a hand-off to the connection's worker thread per row.
+async fn inserted_ids(
+    conn: &mut sqlx::SqliteConnection,
+    query: sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments>,
+) -> std::result::Result<Vec<i64>, sqlx::Error> {
+    let done = query.execute(conn).await?;
+    let count = i64::try_from(done.rows_affected()).unwrap_or(i64::MAX);
+    let last = done.last_insert_rowid();
+    Ok((last.saturating_sub(count) + 1..=last).collect())
+}
+
+/// The aggregate that gathers rows into one JSON array, and the function that makes a JSON
+/// array of values (see `sql::json_table`).
+const JSON_AGG: &str = "json_group_array";
+const JSON_ARRAY: &str = "json_array";
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -124,16 +147,39 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // Checkpoints run in the background (see `checkpoints`); a commit checkpoints
+            // itself, fsync included, only if the log grows past 40 MiB regardless.
+            .pragma("wal_autocheckpoint", "10000");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
-        let store = SqliteStore::prepare(pool, MIGRATIONS).await?;
+        let mut store = SqliteStore::prepare(pool, MIGRATIONS).await?;
         // Keeps the query planner's statistics fresh; cheap when nothing changed.
         sqlx::query(AssertSqlSafe("PRAGMA optimize"))
             .execute(&store.pool)
             .await?;
+        let task = tokio::spawn(checkpoints(store.pool.clone()));
+        store._background = Some(Arc::new(AbortOnDrop(task.abort_handle())));
         Ok(store)
+    }
+}
+
+/// Copies what the write-ahead log holds into the database file once a second, so that
+/// commits need not: SQLite's own checkpoint runs inside the commit that crosses its
+/// threshold and makes that writer, and every writer waiting for its turn, wait for the copy
+/// and an fsync. PASSIVE never waits for readers or writers.
+async fn checkpoints(pool: sqlx::SqlitePool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "checkpoint of the write-ahead log failed");
+        }
     }
 }
