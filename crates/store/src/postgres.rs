@@ -65,6 +65,9 @@ async fn inserted_ids(
     Ok(ids)
 }
 
+/// What makes an INSERT … SELECT from [`JSON_ROWS`] insert the rows in the batch's order.
+const IN_BATCH_ORDER: &str = " ORDER BY batch.key";
+
 /// The aggregate that gathers rows into one JSON array, and the function that makes a JSON
 /// array of values (see `sql::json_table`).
 const JSON_AGG: &str = "json_agg";

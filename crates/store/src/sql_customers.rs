@@ -13,7 +13,7 @@ use touchpoints_core::{Problem, Problems, Subject};
 
 use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
 use super::sql_audit::audit;
-use super::{IDENTITY_LOCK, JSON_ROWS, LOCK_ROW, RETURNING_ID, inserted_ids};
+use super::{IDENTITY_LOCK, IN_BATCH_ORDER, JSON_ROWS, LOCK_ROW, RETURNING_ID, inserted_ids};
 use crate::{CustomerProfile, Customers, MergeRecord, Result, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -856,7 +856,7 @@ impl Identities {
                 "INSERT INTO customers (name, salutation, language, preferred_channel, \
                  segments, attributes, consent, lifetime_value_cents, merged_into, created_at, \
                  updated_at) SELECT batch.value ->> 0, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9 \
-                 FROM {JSON_ROWS} ORDER BY batch.key{RETURNING_ID}"
+                 FROM {JSON_ROWS}{IN_BATCH_ORDER}{RETURNING_ID}"
             )))
             .bind(batch)
             .bind(&blank.salutation)

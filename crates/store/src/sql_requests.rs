@@ -16,7 +16,7 @@ use touchpoints_core::{Problem, Problems};
 use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
 use super::sql_audit::audit;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
-use super::{JSON_ROWS, LOCK_ROW, RETURNING_ID, inserted_ids};
+use super::{IN_BATCH_ORDER, JSON_ROWS, LOCK_ROW, RETURNING_ID, inserted_ids};
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
     IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
@@ -387,7 +387,7 @@ async fn insert_requests(
          static_points, rank_key, earlier_contacts, created_at, updated_at) \
          SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, {}, {}, {}, {}, {}, {}, '[]', \
          CAST(batch.value ->> 17 AS DOUBLE PRECISION), {}, {}, $2, $2 \
-         FROM {JSON_ROWS} ORDER BY batch.key{RETURNING_ID}",
+         FROM {JSON_ROWS}{IN_BATCH_ORDER}{RETURNING_ID}",
         text(0),
         text(1),
         number(2),

@@ -60,6 +60,11 @@ async fn inserted_ids(
     Ok((last.saturating_sub(count) + 1..=last).collect())
 }
 
+/// What makes an INSERT … SELECT from [`JSON_ROWS`] insert the rows in the batch's order:
+/// nothing here, as a scan of `json_each` yields the array in order (an ORDER BY would sort
+/// the rows in a temporary B-tree all the same).
+const IN_BATCH_ORDER: &str = "";
+
 /// The aggregate that gathers rows into one JSON array, and the function that makes a JSON
 /// array of values (see `sql::json_table`).
 const JSON_AGG: &str = "json_group_array";

@@ -95,17 +95,31 @@ where
 /// Parses a JSON body into `T`, classifying errors as described in the module docs. Syntax is
 /// checked first, so a broken body is a 400 whatever it contains.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+    let malformed = |e: serde_json::Error| {
         ApiError::BadRequest(format!(
             "malformed JSON at line {}, column {}: {e}",
             e.line(),
             e.column()
         ))
-    })?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let (field, problem) = data_problem(&e.path().to_string(), e.inner());
+    };
+    // One pass over the bytes: a syntax error anywhere is a bad request, a value of the wrong
+    // shape in well-formed JSON an unprocessable one naming its field.
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if !inner.is_data() {
+            return malformed(inner);
+        }
+        // The shape failed before the end was read: the rest must be JSON too.
+        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            return malformed(syntax);
+        }
+        let (field, problem) = data_problem(&path, &inner);
         ApiError::Unprocessable(Problems::single(field, problem))
-    })
+    })?;
+    deserializer.end().map_err(malformed)?;
+    Ok(value)
 }
 
 /// Reads `T` from a part of a body that was JSON already, naming a field that does not fit
