@@ -236,9 +236,12 @@ async fn add_tallies(
     Ok(())
 }
 
+/// What keys a day's counts in a roll-up table: the day itself, its week or its month.
+type BucketOf = fn(Date) -> Date;
+
 /// The roll-up tables: per place and in total, by day, week and month, each with the day
 /// that keys a day's counts in it.
-const ROLLUPS: [(&str, fn(Date) -> Date); 6] = [
+const ROLLUPS: [(&str, BucketOf); 6] = [
     ("response_days", std::convert::identity),
     ("response_weeks", week_of),
     ("response_months", month_of),
