@@ -68,6 +68,9 @@ async fn inserted_ids(
 /// What makes an INSERT … SELECT from [`JSON_ROWS`] insert the rows in the batch's order.
 const IN_BATCH_ORDER: &str = " ORDER BY batch.key";
 
+/// Whether a statement of many values numbers its placeholders (`$1`), as PostgreSQL needs.
+const NUMBERED_PARAMS: bool = true;
+
 /// The aggregate that gathers rows into one JSON array, and the function that makes a JSON
 /// array of values (see `sql::json_table`).
 const JSON_AGG: &str = "json_agg";

@@ -19,7 +19,9 @@ use touchpoints_core::{
 };
 
 use super::sql_audit::audit;
-use super::{BEGIN, Db, JSON_AGG, JSON_ARRAY, LOCK_ROW, READ_SNAPSHOT, WRITES_TAKE_TURNS};
+use super::{
+    BEGIN, Db, JSON_AGG, JSON_ARRAY, LOCK_ROW, NUMBERED_PARAMS, READ_SNAPSHOT, WRITES_TAKE_TURNS,
+};
 use crate::{Import, ImportSummary, Inventory, Result, StoreError};
 
 pub(super) type Conn = <Db as sqlx::Database>::Connection;
@@ -147,6 +149,20 @@ pub(super) fn from_json_table<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> Result<Vec<T>> {
     serde_json::from_str(text).map_err(|e| corrupt(table, format!("rows as JSON: {e}")))
+}
+
+/// Placeholders for `count` values bound after the first `before`: `$n` on PostgreSQL, `?`
+/// on SQLite (see `NUMBERED_PARAMS`).
+pub(super) fn params(before: usize, count: usize) -> Vec<String> {
+    (before + 1..=before + count)
+        .map(|n| {
+            if NUMBERED_PARAMS {
+                format!("${n}")
+            } else {
+                "?".to_owned()
+            }
+        })
+        .collect()
 }
 
 pub(super) fn now() -> Timestamp {

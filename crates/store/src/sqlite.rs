@@ -65,6 +65,11 @@ async fn inserted_ids(
 /// the rows in a temporary B-tree all the same).
 const IN_BATCH_ORDER: &str = "";
 
+/// Whether a statement of many values numbers its placeholders (`$1`): not here. SQLite
+/// files `$1` as a named parameter, and the driver looks each name up in a list of them all,
+/// which makes binding thousands of them slow; nameless `?` bind in order.
+const NUMBERED_PARAMS: bool = false;
+
 /// The aggregate that gathers rows into one JSON array, and the function that makes a JSON
 /// array of values (see `sql::json_table`).
 const JSON_AGG: &str = "json_group_array";
