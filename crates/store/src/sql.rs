@@ -151,18 +151,27 @@ pub(super) fn from_json_table<T: serde::de::DeserializeOwned>(
     serde_json::from_str(text).map_err(|e| corrupt(table, format!("rows as JSON: {e}")))
 }
 
-/// Placeholders for `count` values bound after the first `before`: `$n` on PostgreSQL, `?`
-/// on SQLite (see `NUMBERED_PARAMS`).
-pub(super) fn params(before: usize, count: usize) -> Vec<String> {
-    (before + 1..=before + count)
-        .map(|n| {
-            if NUMBERED_PARAMS {
-                format!("${n}")
+/// Rows for a multi-row `VALUES`: `rows` copies of `row`, a template such as `(?, ?, NULL)`
+/// whose `?` stand for bound values, numbered `$1`, `$2` … across the rows where the backend
+/// needs numbers (see `NUMBERED_PARAMS`).
+pub(super) fn values(rows: usize, row: &str) -> String {
+    let mut sql = String::with_capacity(rows * (row.len() + 8));
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        for c in row.chars() {
+            if c == '?' && NUMBERED_PARAMS {
+                n += 1;
+                sql.push('$');
+                sql.push_str(&n.to_string());
             } else {
-                "?".to_owned()
+                sql.push(c);
             }
-        })
-        .collect()
+        }
+    }
+    sql
 }
 
 pub(super) fn now() -> Timestamp {

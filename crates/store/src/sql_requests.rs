@@ -14,7 +14,7 @@ use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStat
 use touchpoints_core::{Problem, Problems};
 
 use super::sql::{
-    Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now, params,
+    Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now, values,
 };
 use super::sql_audit::audit;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
@@ -356,30 +356,18 @@ async fn insert_requests(
     rows: &[Pending],
     at: Timestamp,
 ) -> Result<Vec<i64>> {
-    const BOUND: usize = 22;
     let mut ids = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let values = (0..chunk.len())
-            .map(|n| {
-                let p = params(n * BOUND, BOUND);
-                // assignee (NULL) and pauses ('[]') after the 11th and 17th bound value.
-                let (first, rest) = p.split_at(11);
-                let (middle, last) = rest.split_at(6);
-                format!(
-                    "({}, NULL, {}, '[]', {})",
-                    first.join(", "),
-                    middle.join(", "),
-                    last.join(", ")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
         let sql = format!(
             "INSERT INTO requests (external_id, channel, touchpoint_id, source, customer_id, \
              customer_name, subject, body, language, priority, status, assignee, received_at, \
              first_response_at, resolved_at, first_response_due, resolution_due, next_due, \
              pauses, static_points, rank_key, earlier_contacts, created_at, updated_at) \
-             VALUES {values}{RETURNING_ID}"
+             VALUES {}{RETURNING_ID}",
+            values(
+                chunk.len(),
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)"
+            )
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for row in chunk {
