@@ -44,10 +44,15 @@ const IDENTITY_LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(7401)");
 const JSON_ROWS: &str =
     "json_array_elements(CAST($1 AS JSON)) WITH ORDINALITY AS batch(value, key)";
 
-/// What ends an INSERT … SELECT whose ids [`inserted_ids`] reads.
+/// The values of a batch bound as `$1`, a JSON array of strings or numbers: a table `batch`
+/// with each value as `value`, as text or a number (text on PostgreSQL, hence a CAST for
+/// numbers). What a lookup of many keys binds: one parameter, and no JSON taken apart per row.
+const JSON_VALUES: &str = "json_array_elements_text(CAST($1 AS JSON)) AS batch(value)";
+
+/// What ends an INSERT whose ids [`inserted_ids`] reads.
 const RETURNING_ID: &str = " RETURNING id";
 
-/// The ids of the rows one INSERT … SELECT stored, in the order of its SELECT. A sequence
+/// The ids of the rows one INSERT stored, in the order of its rows. A sequence
 /// numbers the rows in the order they are inserted, so sorted they are in order (RETURNING
 /// itself promises no order).
 async fn inserted_ids(

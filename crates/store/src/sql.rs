@@ -126,11 +126,9 @@ struct HistoryRow {
     changes: String,
 }
 
-/// The current instant at the precision the database keeps, so that what a write returns
-/// equals what a later read returns.
-/// A batch of rows as the JSON text `JSON_ROWS` reads as `$1`: one array per row, whose
-/// columns a statement reads with `batch.value ->> n` (text or NULL on PostgreSQL, hence a
-/// CAST for numbers).
+/// A batch as the JSON text bound as `$1`: for `JSON_ROWS`, one array per row, whose columns
+/// a statement reads with `batch.value ->> n` (text or NULL on PostgreSQL, hence a CAST for
+/// numbers); for `JSON_VALUES`, one string or number per value.
 pub(super) fn json_rows(rows: Vec<serde_json::Value>) -> String {
     serde_json::Value::Array(rows).to_string()
 }
@@ -174,6 +172,8 @@ pub(super) fn values(rows: usize, row: &str) -> String {
     sql
 }
 
+/// The current instant at the precision the database keeps, so that what a write returns
+/// equals what a later read returns.
 pub(super) fn now() -> Timestamp {
     let micros = Timestamp::now().as_microsecond();
     Timestamp::from_microsecond(micros).unwrap_or(Timestamp::UNIX_EPOCH)

@@ -13,7 +13,9 @@ use touchpoints_core::{Problem, Problems, Subject};
 
 use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
 use super::sql_audit::audit;
-use super::{IDENTITY_LOCK, IN_BATCH_ORDER, JSON_ROWS, LOCK_ROW, RETURNING_ID, inserted_ids};
+use super::{
+    IDENTITY_LOCK, IN_BATCH_ORDER, JSON_ROWS, JSON_VALUES, LOCK_ROW, RETURNING_ID, inserted_ids,
+};
 use crate::{CustomerProfile, Customers, MergeRecord, Result, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -798,25 +800,38 @@ impl Identities {
         if wanted.is_empty() {
             return Ok(identities);
         }
-        let batch = json_rows(
-            wanted
-                .iter()
-                .map(|i| serde_json::json!([i.kind.as_str(), i.value]))
-                .collect(),
-        );
-        let found: String = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT {} FROM {JSON_ROWS} JOIN customer_identifiers i \
-             ON i.kind = batch.value ->> 0 AND i.value = batch.value ->> 1 \
-             JOIN customers c ON c.id = i.customer_id",
-            json_table(
-                "i.kind, i.value, c.id, c.created_at, c.name, c.lifetime_value_cents, c.segments"
-            )
-        )))
-        .bind(batch)
-        .fetch_one(&mut *conn)
-        .await?;
-        let rows: Vec<(String, String, i64, i64, String, i64, String)> =
-            from_json_table("customer_identifiers", &found)?;
+        // One lookup per kind of identifier, so that the values come as plain strings.
+        let mut by_kind: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
+        for identifier in wanted {
+            by_kind
+                .entry(identifier.kind.as_str())
+                .or_default()
+                .push(serde_json::json!(identifier.value));
+        }
+        let mut rows: Vec<(String, String, i64, i64, String, i64, String)> = Vec::new();
+        for (kind, values) in by_kind {
+            let found: String = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT {} FROM customer_identifiers i JOIN customers c ON c.id = i.customer_id \
+                 WHERE i.kind = $2 AND i.value IN (SELECT batch.value FROM {JSON_VALUES})",
+                json_table(
+                    "i.kind, i.value, c.id, c.created_at, c.name, c.lifetime_value_cents, \
+                     c.segments"
+                )
+            )))
+            .bind(json_rows(values))
+            .bind(kind)
+            .fetch_one(&mut *conn)
+            .await?;
+            rows.extend(from_json_table::<(
+                String,
+                String,
+                i64,
+                i64,
+                String,
+                i64,
+                String,
+            )>("customer_identifiers", &found)?);
+        }
         for (kind, value, id, created, name, ltv, segments) in rows {
             let Some(kind) = IdentifierKind::parse(&kind) else {
                 return Err(corrupt("customer_identifiers", format!("kind {kind}")));

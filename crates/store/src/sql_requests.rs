@@ -18,7 +18,7 @@ use super::sql::{
 };
 use super::sql_audit::audit;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
-use super::{JSON_ROWS, LOCK_ROW, RETURNING_ID, inserted_ids};
+use super::{JSON_VALUES, LOCK_ROW, RETURNING_ID, inserted_ids};
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
     IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
@@ -318,10 +318,10 @@ async fn stored_by_external_id<'a>(
     if wanted.is_empty() {
         return Ok(HashMap::new());
     }
-    let batch = json_rows(wanted.iter().map(|id| serde_json::json!([id])).collect());
+    let batch = json_rows(wanted.iter().map(|id| serde_json::json!(id)).collect());
     let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {REQUEST_COLUMNS} FROM requests WHERE external_id IN \
-         (SELECT batch.value ->> 0 FROM {JSON_ROWS})"
+         (SELECT batch.value FROM {JSON_VALUES})"
     )))
     .bind(batch)
     .fetch_all(&mut *conn)
@@ -469,11 +469,11 @@ async fn recent_contacts(
     if profiles.is_empty() {
         return Ok(HashMap::new());
     }
-    let batch = json_rows(profiles.iter().map(|id| serde_json::json!([id])).collect());
+    let batch = json_rows(profiles.iter().map(|id| serde_json::json!(id)).collect());
     let counts: String = sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT {} FROM (SELECT customer_id, COUNT(*) AS n FROM requests \
          WHERE received_at >= $2 \
-         AND customer_id IN (SELECT CAST(batch.value ->> 0 AS BIGINT) FROM {JSON_ROWS}) \
+         AND customer_id IN (SELECT CAST(batch.value AS BIGINT) FROM {JSON_VALUES}) \
          GROUP BY customer_id) AS counted",
         json_table("customer_id, n")
     )))

@@ -43,10 +43,15 @@ const IDENTITY_LOCK: Option<&str> = None;
 /// writes or looks up a whole batch with one parameter.
 const JSON_ROWS: &str = "json_each($1) AS batch";
 
-/// What ends an INSERT … SELECT whose ids [`inserted_ids`] reads: nothing here.
+/// The values of a batch bound as `$1`, a JSON array of strings or numbers: a table `batch`
+/// with each value as `value`, as text or a number (text on PostgreSQL, hence a CAST for
+/// numbers). What a lookup of many keys binds: one parameter, and no JSON taken apart per row.
+const JSON_VALUES: &str = "json_each($1) AS batch";
+
+/// What ends an INSERT whose ids [`inserted_ids`] reads: nothing here.
 const RETURNING_ID: &str = "";
 
-/// The ids of the rows one INSERT … SELECT stored, in the order of its SELECT. The write lock
+/// The ids of the rows one INSERT stored, in the order of its rows. The write lock
 /// keeps other writers out and AUTOINCREMENT numbers the rows of one statement one after
 /// another, so the last id and the count give them all; reading them back as rows would
 /// cost a hand-off to the connection's worker thread per row.
