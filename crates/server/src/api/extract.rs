@@ -23,6 +23,21 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let JsonBody(bytes) = JsonBody::from_request(req, state).await?;
+        parse(&bytes).map(Json)
+    }
+}
+
+/// A body declared as JSON, as its bytes: for a handler that reads it more than one way.
+pub struct JsonBody(pub Bytes);
+
+impl<S> FromRequest<S> for JsonBody
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let is_json = req
             .headers()
             .get(CONTENT_TYPE)
@@ -37,21 +52,19 @@ where
                 "expected a body with Content-Type: application/json".into(),
             ));
         }
-        let bytes = Bytes::from_request(req, state)
+        Bytes::from_request(req, state)
             .await
+            .map(JsonBody)
             .map_err(|e: BytesRejection| {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::PayloadTooLarge
                 } else {
                     ApiError::BadRequest(format!("cannot read the body: {e}"))
                 }
-            })?;
-        parse(&bytes).map(Json)
+            })
     }
 }
 
-/// Path parameters; one that does not parse (`/touchpoints/abc`) is a 404, as no such
-/// resource can exist.
 pub struct Path<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for Path<T>

@@ -11,7 +11,7 @@ use touchpoints_core::request::{RequestAction, RequestInput, RequestStatus};
 use touchpoints_core::{Problem, Problems};
 use touchpoints_store::{IntakeOutcome, QueueFilter, QueueView, StoreError};
 
-use super::extract::{Json, Path, Query, from_value};
+use super::extract::{Json, JsonBody, Path, Query, from_value, parse};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
@@ -45,6 +45,74 @@ impl From<IntakeOutcome> for IntakeResult {
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct RequestBatch {
     pub requests: Vec<RequestInput>,
+}
+
+/// A request of an intake body as read: its input, or the problem with its shape.
+type ReadRequest = std::result::Result<RequestInput, Problems>;
+
+/// A batch (`{"requests": [...]}`) or one request, read in one pass when every request in
+/// it has the right shape: the common case, and the fast one. `None` otherwise.
+fn read_intake(body: &[u8]) -> Option<(bool, Vec<ReadRequest>)> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Batch {
+        requests: Vec<RequestInput>,
+    }
+    if let Ok(b) = serde_json::from_slice::<Batch>(body) {
+        return Some((true, b.requests.into_iter().map(Ok).collect()));
+    }
+    serde_json::from_slice::<RequestInput>(body)
+        .ok()
+        .map(|r| (false, vec![Ok(r)]))
+}
+
+/// Reads an intake body that [`read_intake`] could not, item by item, so that the answer
+/// names every problem: a field unknown to a batch, or each request's first bad field.
+fn read_intake_naming_problems(body: &[u8]) -> Result<(bool, Vec<ReadRequest>)> {
+    let body: Value = parse(body)?;
+    let (batch, items) = match body {
+        Value::Object(mut map) if map.contains_key("requests") => {
+            let mut problems = Problems::default();
+            for key in map.keys().filter(|k| *k != "requests") {
+                problems.push(
+                    key.clone(),
+                    Problem::Invalid {
+                        reason: "unknown field; a batch has only `requests`".into(),
+                    },
+                );
+            }
+            if !problems.is_empty() {
+                return Err(ApiError::Unprocessable(problems));
+            }
+            match map.remove("requests") {
+                Some(Value::Array(items)) => (true, items),
+                _ => {
+                    return Err(ApiError::Unprocessable(Problems::single(
+                        "requests",
+                        Problem::Invalid {
+                            reason: "must be a list of requests".into(),
+                        },
+                    )));
+                }
+            }
+        }
+        single => (false, vec![single]),
+    };
+    let prefix = |i: usize| {
+        if batch {
+            format!("requests[{i}].")
+        } else {
+            String::new()
+        }
+    };
+    Ok((
+        batch,
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| from_value::<RequestInput>(item, &prefix(i)))
+            .collect(),
+    ))
 }
 
 /// What a batch did, one result per request in order.
@@ -85,53 +153,29 @@ fn rename(problems: Problems, batch: bool) -> Problems {
 pub async fn intake(
     State(state): State<AppState>,
     caller: Caller,
-    Json(body): Json<Value>,
+    JsonBody(body): JsonBody,
 ) -> Result<Response> {
-    let (batch, items) = match body {
-        Value::Object(mut map) if map.contains_key("requests") => {
-            let mut problems = Problems::default();
-            for key in map.keys().filter(|k| *k != "requests") {
-                problems.push(
-                    key.clone(),
-                    Problem::Invalid {
-                        reason: "unknown field; a batch has only `requests`".into(),
-                    },
-                );
-            }
-            if !problems.is_empty() {
-                return Err(ApiError::Unprocessable(problems));
-            }
-            match map.remove("requests") {
-                Some(Value::Array(items)) => (true, items),
-                _ => {
-                    return Err(ApiError::Unprocessable(Problems::single(
-                        "requests",
-                        Problem::Invalid {
-                            reason: "must be a list of requests".into(),
-                        },
-                    )));
-                }
-            }
-        }
-        single => (false, vec![single]),
+    let (batch, inputs) = match read_intake(&body) {
+        Some(read) => read,
+        None => read_intake_naming_problems(&body)?,
     };
-    if batch && items.is_empty() {
+    if batch && inputs.is_empty() {
         return Err(Problems::single("requests", Problem::Required).into());
     }
-    if items.len() > BATCH_MAX {
+    if inputs.len() > BATCH_MAX {
         return Err(Problems::single("requests", Problem::TooMany { max: BATCH_MAX }).into());
     }
     let catalog = state.store.catalog().await?;
     let now = Timestamp::now();
     let mut problems = Problems::default();
-    let mut requests = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
+    let mut requests = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.into_iter().enumerate() {
         let prefix = if batch {
             format!("requests[{i}].")
         } else {
             String::new()
         };
-        match from_value::<RequestInput>(item, &prefix) {
+        match input {
             Ok(input) => requests.push(input.validate_into(&mut problems, &prefix, &catalog, now)),
             Err(p) => problems.0.extend(p.0),
         }
