@@ -20,10 +20,6 @@ const BEGIN: &str = "BEGIN";
 const ACTIVE_ADMINS: &str =
     "SELECT id FROM users WHERE role = 'admin' AND disabled = 0 ORDER BY id FOR UPDATE";
 
-/// Whether write transactions take turns in the process before they begin: not here, as
-/// PostgreSQL lets transactions write side by side and locks rows as they need.
-const WRITES_TAKE_TURNS: bool = false;
-
 /// What a write appends to the read of a row it is about to change: the row stays locked
 /// until the transaction ends, so two writes of one touchpoint take turns and the second
 /// reads (and diffs against) what the first wrote.

@@ -19,9 +19,7 @@ use touchpoints_core::{
 };
 
 use super::sql_audit::audit;
-use super::{
-    BEGIN, Db, JSON_AGG, JSON_ARRAY, LOCK_ROW, NUMBERED_PARAMS, READ_SNAPSHOT, WRITES_TAKE_TURNS,
-};
+use super::{BEGIN, Db, JSON_AGG, JSON_ARRAY, LOCK_ROW, NUMBERED_PARAMS, READ_SNAPSHOT};
 use crate::{Import, ImportSummary, Inventory, Result, StoreError};
 
 pub(super) type Conn = <Db as sqlx::Database>::Connection;
@@ -30,39 +28,14 @@ pub(super) type Conn = <Db as sqlx::Database>::Connection;
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pub(super) pool: Pool<Db>,
-    /// The turn to write, where the database lets one transaction write at a time
-    /// ([`WRITES_TAKE_TURNS`]): writers wait for it in order, instead of polling the database's
-    /// lock and sleeping between tries.
-    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Where write transactions run: the same pool on PostgreSQL; on SQLite, which lets one
+    /// transaction write at a time, a pool of one connection, so that writers wait for it in
+    /// order (instead of polling the database's lock and sleeping between tries) and its page
+    /// cache stays valid from one write to the next (a connection discards its cache when
+    /// another connection has written since its last transaction).
+    pub(super) writes: Pool<Db>,
     /// A task of the backend's that lives as long as the store (SQLite's checkpoints).
     pub(super) _background: Option<Arc<crate::AbortOnDrop>>,
-}
-
-/// A write transaction, holding the turn to write where writes take turns. Derefs to the
-/// connection, as a transaction does.
-pub(super) struct WriteTx {
-    tx: sqlx::Transaction<'static, Db>,
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
-}
-
-impl WriteTx {
-    pub(super) async fn commit(self) -> std::result::Result<(), sqlx::Error> {
-        self.tx.commit().await
-    }
-}
-
-impl std::ops::Deref for WriteTx {
-    type Target = Conn;
-
-    fn deref(&self) -> &Conn {
-        &self.tx
-    }
-}
-
-impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut Conn {
-        &mut self.tx
-    }
 }
 
 macro_rules! touchpoint_columns {
@@ -669,8 +642,8 @@ impl SqlStore {
         // migrate once.
         crate::migrator(migrations).run(&pool).await?;
         let store = SqlStore {
+            writes: pool.clone(),
             pool,
-            writer: Arc::default(),
             _background: None,
         };
         if fresh {
@@ -684,18 +657,8 @@ impl SqlStore {
         Ok(store)
     }
 
-    /// Begins a write transaction, after waiting for the turn to write where writes take
-    /// turns.
-    pub(super) async fn begin(&self) -> Result<WriteTx> {
-        let turn = if WRITES_TAKE_TURNS {
-            Some(Arc::clone(&self.writer).lock_owned().await)
-        } else {
-            None
-        };
-        Ok(WriteTx {
-            tx: self.pool.begin_with(BEGIN).await?,
-            _turn: turn,
-        })
+    pub(super) async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>> {
+        Ok(self.writes.begin_with(BEGIN).await?)
     }
 
     /// Deletes a catalog entry unless a touchpoint still uses it.

@@ -462,7 +462,7 @@ impl Accounts for SqlStore {
             return Ok(None);
         };
         // Noting the use at most once a minute keeps a busy integration from turning every
-        // call into a write (on SQLite, a wait for the one writer).
+        // call into a write.
         let minute_ago = now.as_microsecond() - 60_000_000;
         if row.last_used_at.is_none_or(|last| last < minute_ago) {
             sqlx::query(

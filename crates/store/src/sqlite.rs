@@ -21,11 +21,6 @@ const BEGIN: &str = "BEGIN IMMEDIATE";
 /// here hold the database's one write lock from their start, so a plain read suffices.
 const ACTIVE_ADMINS: &str = "SELECT id FROM users WHERE role = 'admin' AND disabled = 0";
 
-/// Whether write transactions take turns in the process before they begin: SQLite lets one
-/// transaction write at a time, and a writer that finds the lock taken polls and sleeps; in
-/// turn, the next writer starts the moment the last one commits.
-const WRITES_TAKE_TURNS: bool = true;
-
 /// What a write appends to the read of a row it is about to change, to keep others from
 /// changing it meanwhile. Nothing here: the write already holds the database's write lock.
 const LOCK_ROW: &str = "";
@@ -168,9 +163,15 @@ impl SqliteStore {
             .pragma("wal_autocheckpoint", "10000");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         let mut store = SqliteStore::prepare(pool, MIGRATIONS).await?;
+        // The one connection that writes keeps the pages writes touch (the queue's indexes,
+        // profiles, roll-ups) in a cache larger than SQLite's 2 MiB default.
+        store.writes = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.pragma("cache_size", "-65536"))
+            .await?;
         // Keeps the query planner's statistics fresh; cheap when nothing changed.
         sqlx::query(AssertSqlSafe("PRAGMA optimize"))
             .execute(&store.pool)
@@ -183,8 +184,8 @@ impl SqliteStore {
 
 /// Copies what the write-ahead log holds into the database file once a second, so that
 /// commits need not: SQLite's own checkpoint runs inside the commit that crosses its
-/// threshold and makes that writer, and every writer waiting for its turn, wait for the copy
-/// and an fsync. PASSIVE never waits for readers or writers.
+/// threshold and makes that writer, and every writer waiting for the connection, wait for
+/// the copy and an fsync. PASSIVE never waits for readers or writers.
 async fn checkpoints(pool: sqlx::SqlitePool) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
