@@ -522,6 +522,38 @@ enum Bind {
     Text(String),
 }
 
+impl SqlStore {
+    /// Stores a setting the plans of requests depend on, plans every open request anew under
+    /// it and audits `{key}.put` with how many ("12 open requests ranked anew"), in one
+    /// transaction.
+    async fn put_plan_setting(
+        &self,
+        key: &str,
+        value: &impl serde::Serialize,
+        anew: &str,
+        actor: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let at = now();
+        let text =
+            serde_json::to_string(value).map_err(|e| corrupt("queue_settings", e.to_string()))?;
+        put_setting(&mut tx, key, &text, at, actor).await?;
+        let n = replan_open(&mut tx).await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            &format!("{key}.put"),
+            "settings",
+            key,
+            &format!("{n} open requests {anew} anew"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl Requests for SqlStore {
     async fn intake(&self, requests: &[NewRequest], actor: &str) -> Result<Vec<IntakeOutcome>> {
@@ -1254,45 +1286,12 @@ impl Requests for SqlStore {
     }
 
     async fn put_calendar(&self, calendar: &Calendar, actor: &str) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let at = now();
-        let text = serde_json::to_string(calendar)
-            .map_err(|e| corrupt("queue_settings", e.to_string()))?;
-        put_setting(&mut tx, "calendar", &text, at, actor).await?;
-        let n = replan_open(&mut tx).await?;
-        audit(
-            &mut tx,
-            at,
-            actor,
-            "calendar.put",
-            "settings",
-            "calendar",
-            &format!("{n} open requests planned anew"),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.put_plan_setting("calendar", calendar, "planned", actor)
+            .await
     }
-
     async fn put_weights(&self, weights: &Weights, actor: &str) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let at = now();
-        let text =
-            serde_json::to_string(weights).map_err(|e| corrupt("queue_settings", e.to_string()))?;
-        put_setting(&mut tx, "weights", &text, at, actor).await?;
-        let n = replan_open(&mut tx).await?;
-        audit(
-            &mut tx,
-            at,
-            actor,
-            "weights.put",
-            "settings",
-            "weights",
-            &format!("{n} open requests ranked anew"),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.put_plan_setting("weights", weights, "ranked", actor)
+            .await
     }
 
     async fn put_queue_options(&self, options: &QueueOptions, actor: &str) -> Result<()> {
