@@ -13,7 +13,7 @@ use futures::TryStreamExt;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use sqlx::{AssertSqlSafe, QueryBuilder};
+use sqlx::{AssertSqlSafe, Pool, QueryBuilder};
 use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::kpi::{
     self, CustomerEventKind, Granularity, Membership, Metric, Tally, day_from_number, day_number,
@@ -162,12 +162,33 @@ const SUMMED: &str = "CAST(SUM(c0) AS BIGINT) AS c0, CAST(SUM(c1) AS BIGINT) AS 
      CAST(SUM(c8) AS BIGINT) AS c8, CAST(SUM(c9) AS BIGINT) AS c9, \
      CAST(SUM(c10) AS BIGINT) AS c10";
 
-fn rollup_table(resolution: Resolution) -> &'static str {
+/// The roll-up tables a resolution reads: per touchpoint and channel, and in total.
+fn rollup_tables(resolution: Resolution) -> (&'static str, &'static str) {
     match resolution {
-        Resolution::Day => "response_days",
-        Resolution::Week => "response_weeks",
-        Resolution::Month => "response_months",
+        Resolution::Day => ("response_days", "response_day_totals"),
+        Resolution::Week => ("response_weeks", "response_week_totals"),
+        Resolution::Month => ("response_months", "response_month_totals"),
     }
+}
+
+/// The rows of a roll-up table with a day in `[from, until)`; `place` selects the touchpoint
+/// and channel columns.
+async fn read_tallies(
+    pool: &Pool<Db>,
+    table: &'static str,
+    place: &str,
+    from: Date,
+    until: Date,
+) -> Result<Vec<TallyRow>> {
+    let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT metric, day, {place}, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM {table} \
+         WHERE day >= $1 AND day < $2"
+    )))
+    .bind(day_number(from))
+    .bind(day_number(until))
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(|r| r.into_row(table)).collect()
 }
 
 /// A roll-up row's identity: metric, day number, touchpoint, channel.
@@ -897,16 +918,8 @@ impl Surveys for SqlStore {
         from: Date,
         until: Date,
     ) -> Result<Vec<TallyRow>> {
-        let table = rollup_table(resolution);
-        let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT metric, day, touchpoint_id, channel, c0, c1, c2, c3, c4, c5, c6, c7, c8, \
-             c9, c10 FROM {table} WHERE day >= $1 AND day < $2"
-        )))
-        .bind(day_number(from))
-        .bind(day_number(until))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(|r| r.into_row(table)).collect()
+        let (table, _) = rollup_tables(resolution);
+        read_tallies(&self.pool, table, "touchpoint_id, channel", from, until).await
     }
 
     async fn tallies_by_bucket(
@@ -915,20 +928,9 @@ impl Surveys for SqlStore {
         from: Date,
         until: Date,
     ) -> Result<Vec<TallyRow>> {
-        let table = match resolution {
-            Resolution::Day => "response_day_totals",
-            Resolution::Week => "response_week_totals",
-            Resolution::Month => "response_month_totals",
-        };
-        let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT metric, day, CAST(0 AS BIGINT) AS touchpoint_id, '' AS channel, c0, c1, c2, \
-             c3, c4, c5, c6, c7, c8, c9, c10 FROM {table} WHERE day >= $1 AND day < $2"
-        )))
-        .bind(day_number(from))
-        .bind(day_number(until))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(|r| r.into_row(table)).collect()
+        let (_, totals) = rollup_tables(resolution);
+        let place = "CAST(0 AS BIGINT) AS touchpoint_id, '' AS channel";
+        read_tallies(&self.pool, totals, place, from, until).await
     }
 
     async fn tallies_by_place(
@@ -938,7 +940,7 @@ impl Surveys for SqlStore {
         from: Date,
         until: Date,
     ) -> Result<Vec<TallyRow>> {
-        let table = rollup_table(resolution);
+        let (table, _) = rollup_tables(resolution);
         let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT metric, MIN(day) AS day, touchpoint_id, channel, {SUMMED} FROM {table} \
              WHERE metric = $1 AND day >= $2 AND day < $3 GROUP BY metric, touchpoint_id, channel"
