@@ -292,26 +292,11 @@ async fn create(
     let result = match form.input().and_then(|i| i.validate()) {
         Ok(fields) => crate::api::surveys::create_survey(state.store.as_ref(), &fields, &actor)
             .await
+            .map(drop)
             .map_err(form_problems),
         Err(problems) => Err(Ok(problems)),
     };
-    match result {
-        Ok(_) => Redirect::to("/surveys").into_response(),
-        Err(Ok(problems)) => {
-            let errors = page.field_errors(&state, &problems.0);
-            render_form(
-                &state,
-                &page,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                &form,
-                errors,
-                &headers,
-            )
-            .await
-        }
-        Err(Err(e)) => page.error(&state, e),
-    }
+    after_save(&state, &page, &headers, None, &form, result).await
 }
 
 async fn update(
@@ -335,25 +320,39 @@ async fn update(
             .store
             .update_survey(survey.id, &fields, &actor)
             .await
+            .map(drop)
             .map_err(form_problems),
         Err(problems) => Err(Ok(problems)),
     };
+    after_save(&state, &page, &headers, Some(&survey), &form, result).await
+}
+
+/// Answers a saved survey form: back to the list, the form again with its problems, or the
+/// error page.
+async fn after_save(
+    state: &AppState,
+    page: &Page,
+    headers: &HeaderMap,
+    survey: Option<&StoredSurvey>,
+    form: &SurveyForm,
+    result: Result<(), Result<Problems, StoreError>>,
+) -> Response {
     match result {
-        Ok(_) => Redirect::to("/surveys").into_response(),
+        Ok(()) => Redirect::to("/surveys").into_response(),
         Err(Ok(problems)) => {
-            let errors = page.field_errors(&state, &problems.0);
+            let errors = page.field_errors(state, &problems.0);
             render_form(
-                &state,
-                &page,
+                state,
+                page,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&survey),
-                &form,
+                survey,
+                form,
                 errors,
-                &headers,
+                headers,
             )
             .await
         }
-        Err(Err(e)) => page.error(&state, e),
+        Err(Err(e)) => page.error(state, e),
     }
 }
 
