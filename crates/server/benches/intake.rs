@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use touchpoints_core::request::{NewRequest, RequestInput};
+use touchpoints_core::sample::SplitMix64;
 use touchpoints_core::{Catalog, Scope};
 use touchpoints_server::auth::secret;
 use touchpoints_server::{AppState, Settings};
@@ -78,23 +79,6 @@ impl Config {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so every run sends the same requests.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 const CHANNELS: [&str; 7] = [
     "email",
     "phone",
@@ -115,13 +99,13 @@ const BODIES: [&str; 4] = [
 /// writes again (same e-mail), some give a phone number too. Each run has customers of its
 /// own: their phone numbers are drawn from the run and the customer, so that runs meet only
 /// by chance (and then merge profiles) and every run asks the same work of the store.
-fn request_json(run: &str, n: usize, rng: &mut Rng) -> Value {
-    let customer = rng.below((n as u64 / 3).max(1) + 1);
+fn request_json(run: &str, n: usize, rng: &mut SplitMix64) -> Value {
+    let customer = rng.below((n / 3).max(1) + 1);
     let mut body = json!({
-        "channel": CHANNELS[rng.below(7) as usize],
+        "channel": CHANNELS[rng.below(CHANNELS.len())],
         "customer": {"name": format!("Kunde {customer}"), "email": format!("kunde{customer}.{run}@example.de")},
         "subject": format!("Anfrage {n}"),
-        "body": BODIES[rng.below(4) as usize],
+        "body": BODIES[rng.below(BODIES.len())],
         "external_id": format!("{run}-{n}"),
     });
     if rng.below(4) == 0 {
@@ -144,7 +128,7 @@ fn rate(n: usize, took: Duration) -> f64 {
 }
 
 async fn raw(store: &dyn Store, catalog: &Catalog, config: &Config, run: &str) -> f64 {
-    let mut rng = Rng(1);
+    let mut rng = SplitMix64::new(1);
     let requests: Vec<NewRequest> = (0..config.requests)
         .map(|n| validated(catalog, &request_json(run, n, &mut rng)))
         .collect();
@@ -157,7 +141,7 @@ async fn raw(store: &dyn Store, catalog: &Catalog, config: &Config, run: &str) -
 
 async fn http(base: &str, token: &str, config: &Config, run: &str, batched: bool) -> f64 {
     let client = reqwest::Client::new();
-    let mut rng = Rng(2);
+    let mut rng = SplitMix64::new(2);
     let bodies: Vec<Value> = (0..config.requests)
         .map(|n| request_json(run, n, &mut rng))
         .collect();
@@ -294,7 +278,7 @@ async fn main() {
     let open = store.queue_counts("nobody").await.expect("counts").2 as usize;
     let fill = config.queue.saturating_sub(open);
     let start = Instant::now();
-    let mut rng = Rng(3);
+    let mut rng = SplitMix64::new(3);
     let fill_run = run("fill");
     let mut n = 0;
     while n < fill {
