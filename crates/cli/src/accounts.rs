@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
+use touchpoints_app::secrets;
 use touchpoints_core::access::{NewUserInput, check_password};
 use touchpoints_core::{Problems, Role, Scope, Subject};
-use touchpoints_server::auth::secret;
 use touchpoints_store::{NewAccount, Store, StoreError};
 
 /// The actor the audit log records for changes made here.
@@ -110,7 +110,7 @@ fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
         return Ok((line.trim_end_matches(['\n', '\r']).to_owned(), false));
     }
     // 24 hex digits: 96 bits of randomness, well past what guessing can reach.
-    let generated = secret::new_secret().map_err(anyhow::Error::msg)?[..24].to_owned();
+    let generated = secrets::new_secret()?[..24].to_owned();
     Ok((generated, true))
 }
 
@@ -140,7 +140,7 @@ pub async fn user(store: &dyn Store, command: UserCommand) -> anyhow::Result<Exi
                 Ok(user) => user,
                 Err(problems) => return Ok(report(&problems)),
             };
-            let hash = secret::hash_password(user.password.clone())
+            let hash = secrets::hash_password(user.password.clone())
                 .await
                 .map_err(anyhow::Error::msg)?;
             let account = NewAccount {
@@ -203,7 +203,7 @@ pub async fn user(store: &dyn Store, command: UserCommand) -> anyhow::Result<Exi
             if !problems.is_empty() {
                 return Ok(report(&problems));
             }
-            let hash = secret::hash_password(password.clone())
+            let hash = secrets::hash_password(password.clone())
                 .await
                 .map_err(anyhow::Error::msg)?;
             match store.set_password(&username, &hash, ACTOR).await {
@@ -239,10 +239,9 @@ pub async fn token(store: &dyn Store, command: TokenCommand) -> anyhow::Result<E
     if account.disabled || account.role != Role::Admin {
         bail!("only an active admin account can issue API tokens; \"{username}\" is none");
     }
-    let token = format!("tp_{}", secret::new_secret().map_err(anyhow::Error::msg)?);
-    // The server digests the whole bearer value, prefix included.
+    let token = secrets::new_api_token()?;
     let created = store
-        .create_api_token(name, &secret::digest(&token), scope, &account.username)
+        .create_api_token(name, &secrets::digest(&token), scope, &account.username)
         .await
         .context("cannot create the API token")?;
     eprintln!(
@@ -324,12 +323,12 @@ pub async fn demo_login_link(store: &dyn Store) -> anyhow::Result<String> {
             store.create_user(&account, "demo").await?
         }
     };
-    let token = secret::new_secret().map_err(anyhow::Error::msg)?;
+    let token = secrets::new_secret()?;
     let expires = jiff::Timestamp::now()
         .checked_add(jiff::SignedDuration::from_hours(24))
         .unwrap_or(jiff::Timestamp::MAX);
     store
-        .create_login_link(&secret::digest(&token), user.id, expires)
+        .create_login_link(&secrets::digest(&token), user.id, expires)
         .await?;
     store
         .record(

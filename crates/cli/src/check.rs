@@ -127,12 +127,13 @@ pub async fn run_on_library(store: &dyn Store, output: Output) -> anyhow::Result
         .iter()
         .filter(|c| c.fields.valid_on(today))
         .count();
-    let findings: Vec<Finding> = touchpoints_store::check_weaknesses(store, "cli")
-        .await?
-        .into_iter()
-        .filter(|f| f.current)
-        .map(|f| f.finding)
-        .collect();
+    let findings: Vec<Finding> =
+        touchpoints_app::analysis::check_weaknesses(store, "cli", jiff::Timestamp::now())
+            .await?
+            .into_iter()
+            .filter(|f| f.current)
+            .map(|f| f.finding)
+            .collect();
     report(&findings, texts, output)
 }
 

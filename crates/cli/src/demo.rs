@@ -70,7 +70,8 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
     );
     load_library(store).await?;
     load_standards(store).await?;
-    let findings = touchpoints_store::check_weaknesses(store, "demo").await?;
+    let findings =
+        touchpoints_app::analysis::check_weaknesses(store, "demo", Timestamp::now()).await?;
     println!("as-is analysis: {} documented weaknesses", findings.len());
     load_requests(store).await?;
     load_surveys(store).await
@@ -587,7 +588,7 @@ async fn load_surveys(store: &dyn Store) -> anyhow::Result<()> {
         }
         .validate()
         .map_err(|p| anyhow::anyhow!("demo survey is invalid: {p}"))?;
-        touchpoints_server::create_survey(store, &fields, "demo")
+        touchpoints_app::surveys::create_survey(store, &fields, "demo")
             .await
             .context("cannot create the demo surveys")?;
         created += 1;

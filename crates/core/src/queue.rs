@@ -15,6 +15,47 @@ pub const TARGET_MAX_MINUTES: i64 = 366 * 24 * 60;
 /// How long before its due time a request counts as at risk, unless configured.
 pub const AT_RISK_DEFAULT_MINUTES: i64 = 60;
 
+/// How an open request stands against its next due target at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Risk {
+    /// No target due within the warning window, or nothing due at all.
+    OnTrack,
+    /// A target falls due within the warning window and has not passed.
+    AtRisk,
+    /// A target has passed unmet.
+    Breached,
+}
+
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::OnTrack => "on-track",
+            Risk::AtRisk => "at-risk",
+            Risk::Breached => "breached",
+        }
+    }
+}
+
+/// Where a request stands at `now` when its next target falls due at `next_due` and the
+/// organisation warns `window` ahead. Only an open request runs against a target: one that
+/// waits for the customer or is resolved is on track whatever its due time says.
+pub fn risk(
+    status: RequestStatus,
+    next_due: Option<Timestamp>,
+    now: Timestamp,
+    window: SignedDuration,
+) -> Risk {
+    match next_due {
+        Some(due) if status == RequestStatus::Open && due < now => Risk::Breached,
+        Some(due) if status == RequestStatus::Open && due.duration_since(now) <= window => {
+            Risk::AtRisk
+        }
+        _ => Risk::OnTrack,
+    }
+}
+
 /// Response targets for the requests of one channel and priority.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -263,6 +304,36 @@ mod tests {
 
     fn at(text: &str) -> Timestamp {
         text.parse().expect("instant")
+    }
+
+    #[test]
+    fn risk_turns_at_the_window_and_at_the_due_time() {
+        let due = at("2026-03-02T12:00:00Z");
+        let hour = SignedDuration::from_hours(1);
+        let open = RequestStatus::Open;
+        assert_eq!(
+            risk(open, Some(due), at("2026-03-02T10:59:59Z"), hour),
+            Risk::OnTrack
+        );
+        assert_eq!(
+            risk(open, Some(due), at("2026-03-02T11:00:00Z"), hour),
+            Risk::AtRisk
+        );
+        // Due exactly now is not yet missed.
+        assert_eq!(risk(open, Some(due), due, hour), Risk::AtRisk);
+        assert_eq!(
+            risk(open, Some(due), at("2026-03-02T12:00:01Z"), hour),
+            Risk::Breached
+        );
+        assert_eq!(risk(open, None, due, hour), Risk::OnTrack);
+        // Waiting for the customer or resolved: no clock runs.
+        for status in [RequestStatus::Waiting, RequestStatus::Resolved] {
+            assert_eq!(
+                risk(status, Some(due), at("2026-03-03T00:00:00Z"), hour),
+                Risk::OnTrack
+            );
+        }
+        assert_eq!(Risk::AtRisk.as_str(), "at-risk");
     }
 
     fn rules(around_the_clock: bool) -> Rules {

@@ -32,6 +32,7 @@ pub fn met(done: Option<Timestamp>, due: Option<Timestamp>, now: Timestamp) -> O
 
 /// The figures of one group of requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub requests: u64,
     pub responded: u64,

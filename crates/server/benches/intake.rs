@@ -22,10 +22,10 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
+use touchpoints_app::secrets;
 use touchpoints_core::request::{NewRequest, RequestInput};
 use touchpoints_core::sample::SplitMix64;
 use touchpoints_core::{Catalog, Scope};
-use touchpoints_server::auth::secret;
 use touchpoints_server::{AppState, Settings};
 use touchpoints_store::{QueueFilter, QueueView, Store};
 
@@ -218,9 +218,9 @@ async fn main() {
     let store = touchpoints_store::open(&url).await.expect("open the store");
     let backend = store.backend();
     let catalog = store.catalog().await.expect("catalog");
-    let token = secret::new_secret().expect("randomness");
+    let token = secrets::new_secret().expect("randomness");
     store
-        .create_api_token("bench", &secret::digest(&token), Scope::Write, "bench")
+        .create_api_token("bench", &secrets::digest(&token), Scope::Write, "bench")
         .await
         .expect("a token");
     // Targets as a company sets them: e-mail and letters in business hours, the rest 24/7.

@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use touchpoints_app::AppError;
 use touchpoints_core::{FieldProblem, Problems};
 use touchpoints_store::StoreError;
 
@@ -46,14 +47,23 @@ pub struct ErrorBody {
     pub errors: Vec<FieldProblem>,
 }
 
+/// The one mapping of the use cases' errors to the API's answers.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Malformed(message) => ApiError::BadRequest(message),
+            AppError::Invalid(problems) => ApiError::Unprocessable(problems),
+            AppError::NotFound { entity } => ApiError::NotFound { entity },
+            AppError::Conflict(problems) => ApiError::Conflict(problems),
+            AppError::Forbidden(message) => ApiError::Forbidden(message),
+            AppError::Internal(detail) => ApiError::Internal(detail),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::NotFound { entity } => ApiError::NotFound { entity },
-            StoreError::Invalid(problems) => ApiError::Unprocessable(problems),
-            StoreError::Conflict(problems) => ApiError::Conflict(problems),
-            other => ApiError::Internal(other.to_string()),
-        }
+        AppError::from(error).into()
     }
 }
 

@@ -9,9 +9,7 @@ mod api;
 pub mod auth;
 mod error;
 mod i18n;
-pub mod kpis;
 pub mod live;
-mod scoring;
 mod web;
 
 use std::future::Future;
@@ -23,13 +21,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
+use touchpoints_app::secrets;
 use touchpoints_store::Store;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use api::openapi_document;
-pub use api::surveys::create_survey;
 pub use auth::limits::Quotas;
 pub use i18n::{Lang, Messages};
 
@@ -72,7 +70,7 @@ impl AppState {
             pages,
             limits: auth::limits::Limits::new(settings.quotas),
             settings,
-            setup_token: Arc::new(auth::secret::new_secret()?),
+            setup_token: Arc::new(secrets::new_secret().map_err(|e| e.to_string())?),
             cues: Arc::new(touchpoints_core::priority::Cues::new()),
             queue_events: live::QueueEvents::new(),
         })

@@ -8,11 +8,11 @@ use common::{ADMIN, CSRF, Client, Server, WRITE_TOKEN, generous, input, with_que
 use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER, SET_COOKIE, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use touchpoints_app::secrets;
 use touchpoints_core::consistency::library::ContentFields;
 use touchpoints_core::consistency::{Finding, FindingKind};
 use touchpoints_core::{Channel, Kind, Phase, Role, Scope, Stage};
 use touchpoints_server::auth::policy::{Access, ROUTES};
-use touchpoints_server::auth::secret;
 use touchpoints_server::{Quotas, Settings};
 use touchpoints_store::{Example, StandardFields, StoryFields};
 
@@ -813,13 +813,13 @@ async fn a_disabled_user_cannot_log_in_and_its_sessions_end() {
 async fn an_expired_session_does_not_work() {
     let server = Server::start().await;
     let user = server.create_user("anna", Role::Admin, None).await;
-    let token = secret::new_secret().expect("random");
+    let token = secrets::new_secret().expect("random");
     let expired = jiff::Timestamp::now()
         .checked_sub(jiff::SignedDuration::from_secs(1))
         .expect("a time");
     server
         .store
-        .create_session(&secret::digest(&token), user.id, expired)
+        .create_session(&secrets::digest(&token), user.id, expired)
         .await
         .expect("a session");
     let anna = server.with_session(&token);
@@ -839,7 +839,7 @@ async fn an_unknown_session_cookie_counts_as_no_login() {
     let page = answer(stranger.get("/journey")).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     // The secret itself is no session: only its digest is stored.
-    let digest_as_cookie = server.with_session(&secret::digest(&server.admin_session));
+    let digest_as_cookie = server.with_session(&secrets::digest(&server.admin_session));
     assert_eq!(
         answer(digest_as_cookie.get("/journey")).await.status,
         StatusCode::SEE_OTHER
@@ -1126,7 +1126,7 @@ async fn an_unknown_token_is_401() {
     for token in [
         format!("tp_{}", "0".repeat(64)),
         real.trim_start_matches("tp_").to_owned(),
-        secret::digest(&real),
+        secrets::digest(&real),
         String::new(),
     ] {
         let answer = answer(server.with_token(&token).get("/api/v1/touchpoints")).await;
@@ -1506,13 +1506,13 @@ async fn setup_creates_the_first_admin_once() {
 // --- login links --------------------------------------------------------------------------
 
 async fn login_link(server: &Server, user: &touchpoints_core::User, valid_for: i64) -> String {
-    let token = secret::new_secret().expect("random");
+    let token = secrets::new_secret().expect("random");
     let expires = jiff::Timestamp::now()
         .checked_add(jiff::SignedDuration::from_secs(valid_for))
         .expect("a time");
     server
         .store
-        .create_login_link(&secret::digest(&token), user.id, expires)
+        .create_login_link(&secrets::digest(&token), user.id, expires)
         .await
         .expect("a login link");
     format!("/login/link/{token}")

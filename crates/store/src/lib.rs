@@ -10,7 +10,6 @@ mod error;
 mod plan;
 mod postgres;
 mod sqlite;
-mod weaknesses;
 
 use std::sync::Arc;
 
@@ -39,7 +38,6 @@ pub use error::StoreError;
 pub use plan::{Calendar, Weights};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
-pub use weaknesses::check_weaknesses;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use touchpoints_core::{Problem, Problems};
+use touchpoints_app::json::{self, data_problem};
+use touchpoints_core::Problems;
 
 use crate::error::ApiError;
 
@@ -105,93 +106,10 @@ where
     }
 }
 
-/// Parses a JSON body into `T`, classifying errors as described in the module docs. Syntax is
-/// checked first, so a broken body is a 400 whatever it contains.
+/// Parses a JSON body into `T`: a broken body is a 400, one of the wrong shape a 422 naming
+/// the field.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let malformed = |e: serde_json::Error| {
-        ApiError::BadRequest(format!(
-            "malformed JSON at line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        ))
-    };
-    // One pass over the bytes: a syntax error anywhere is a bad request, a value of the wrong
-    // shape in well-formed JSON an unprocessable one naming its field.
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if !inner.is_data() {
-            return malformed(inner);
-        }
-        // The shape failed before the end was read: the rest must be JSON too.
-        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            return malformed(syntax);
-        }
-        let (field, problem) = data_problem(&path, &inner);
-        ApiError::Unprocessable(Problems::single(field, problem))
-    })?;
-    deserializer.end().map_err(malformed)?;
-    Ok(value)
-}
-
-/// Reads `T` from a part of a body that was JSON already, naming a field that does not fit
-/// `{prefix}{path}` (`requests[3].channel`).
-pub fn from_value<T: DeserializeOwned>(
-    value: serde_json::Value,
-    prefix: &str,
-) -> Result<T, Problems> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let (field, problem) = data_problem(&e.path().to_string(), e.inner());
-        let field = match (prefix.strip_suffix('.'), field.is_empty()) {
-            (Some(whole), true) => whole.to_owned(),
-            _ => format!("{prefix}{field}"),
-        };
-        Problems::single(field, problem)
-    })
-}
-
-/// Names the field of a data error. serde reports a missing or unknown field at the path of
-/// the object that lacks or has it, so the field's own name is taken from the message.
-fn data_problem(path: &str, error: &impl std::fmt::Display) -> (String, Problem) {
-    let message = error.to_string();
-    // serde_json appends " at line L column C"; the field name is enough for people.
-    let message = message
-        .rsplit_once(" at line ")
-        .map_or(message.as_str(), |(m, _)| m)
-        .to_owned();
-    let base = if path == "." { "" } else { path };
-    let join = |name: &str| {
-        if base.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{base}.{name}")
-        }
-    };
-    let quoted = |prefix: &str| {
-        message
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.split('`').next())
-            .map(str::to_owned)
-    };
-    if let Some(name) = quoted("missing field `") {
-        (join(&name), Problem::Required)
-    } else if message.starts_with("unknown field `") {
-        // Here serde's path already ends in the unknown field.
-        (
-            base.to_owned(),
-            Problem::Invalid {
-                reason: format!(
-                    "unknown field{}",
-                    message
-                        .split_once(',')
-                        .map_or(String::new(), |(_, rest)| format!(";{rest}"))
-                ),
-            },
-        )
-    } else {
-        (base.to_owned(), Problem::Invalid { reason: message })
-    }
+    Ok(json::parse(bytes)?)
 }
 
 #[cfg(test)]
@@ -199,39 +117,6 @@ mod tests {
     use std::future::Future;
 
     use super::*;
-    use touchpoints_core::TouchpointInput;
-
-    fn problem(body: &str) -> (String, Problem) {
-        match parse::<TouchpointInput>(body.as_bytes()) {
-            Err(ApiError::Unprocessable(p)) => (p.0[0].field.clone(), p.0[0].problem.clone()),
-            other => panic!("expected 422, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn wrong_type_names_the_nested_field() {
-        let (field, problem) = problem(
-            r#"{"name":"x","channel":"store","phase":"p","importance":{"loyalty":"hoch"}}"#,
-        );
-        assert_eq!(field, "importance.loyalty");
-        assert!(matches!(problem, Problem::Invalid { reason } if reason.contains("invalid type")));
-    }
-
-    #[test]
-    fn missing_and_unknown_fields_are_named() {
-        assert_eq!(problem(r#"{"channel":"store","phase":"p"}"#).0, "name");
-        let (field, p) = problem(r#"{"name":"x","channel":"store","phase":"p","colour":1}"#);
-        assert_eq!(field, "colour");
-        assert!(matches!(p, Problem::Invalid { reason } if reason.starts_with("unknown field")));
-    }
-
-    #[test]
-    fn unknown_enum_value_names_the_field() {
-        let (field, p) =
-            problem(r#"{"name":"x","channel":"store","phase":"p","status":"vielleicht"}"#);
-        assert_eq!(field, "status");
-        assert!(matches!(p, Problem::Invalid { reason } if reason.contains("planned")));
-    }
 
     #[test]
     fn query_problems_name_the_parameter() {
@@ -259,19 +144,6 @@ mod tests {
         match future.as_mut().poll(&mut cx) {
             std::task::Poll::Ready(output) => output,
             std::task::Poll::Pending => panic!("the extractor awaited"),
-        }
-    }
-
-    #[test]
-    fn broken_json_is_a_bad_request() {
-        for body in [r#"{"name": "#, "nicht json", r#"{"name":"x"} trailing"#, ""] {
-            assert!(
-                matches!(
-                    parse::<TouchpointInput>(body.as_bytes()),
-                    Err(ApiError::BadRequest(_))
-                ),
-                "{body}"
-            );
         }
     }
 }

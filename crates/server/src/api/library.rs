@@ -4,7 +4,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use touchpoints_app::analysis;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::consistency::{Finding, Guideline};
 use touchpoints_store::{StoredContent, StoredFinding};
@@ -23,7 +25,7 @@ pub struct ContentOut {
     #[serde(flatten)]
     pub fields: ContentFields,
     #[schema(value_type = String, format = DateTime)]
-    pub updated_at: jiff::Timestamp,
+    pub updated_at: Timestamp,
 }
 
 impl From<StoredContent> for ContentOut {
@@ -44,9 +46,9 @@ pub struct FindingOut {
     pub status: FindingStatus,
     pub status_by: Option<String>,
     #[schema(value_type = String, format = DateTime)]
-    pub first_seen: jiff::Timestamp,
+    pub first_seen: Timestamp,
     #[schema(value_type = String, format = DateTime)]
-    pub last_seen: jiff::Timestamp,
+    pub last_seen: Timestamp,
     /// Found by the latest check.
     pub current: bool,
 }
@@ -168,7 +170,7 @@ pub async fn check(
     caller: Caller,
 ) -> Result<axum::Json<Vec<FindingOut>>> {
     let findings =
-        touchpoints_store::check_weaknesses(state.store.as_ref(), &caller.actor()).await?;
+        analysis::check_weaknesses(state.store.as_ref(), &caller.actor(), Timestamp::now()).await?;
     Ok(axum::Json(
         findings.into_iter().map(FindingOut::from).collect(),
     ))

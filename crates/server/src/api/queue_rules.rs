@@ -1,20 +1,18 @@
 //! The queue's rules in the API: SLA policies, the organisation's calendar, the priority
 //! weights, source-to-touchpoint mappings, and the response-time statistics.
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::http::StatusCode;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use touchpoints_app::queue_stats::{self, Stats};
 use touchpoints_core::priority::Weights;
 use touchpoints_core::queue::SlaPolicy;
-use touchpoints_core::queue_stats::{Summary, summarize, summarize_by};
 use touchpoints_core::request::Priority;
 use touchpoints_core::sla::CalendarInput;
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::{SourceMapping, StoreError};
+use touchpoints_store::SourceMapping;
 
 use super::extract::{Json, Path, Query};
 use crate::AppState;
@@ -157,57 +155,25 @@ pub async fn put_source(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Response times and compliance over a period.
-#[derive(Debug, Serialize)]
-pub struct Stats {
-    pub from: Timestamp,
-    pub until: Timestamp,
-    pub overall: Summary,
-    pub by_channel: BTreeMap<String, Summary>,
-    /// By touchpoint id; requests without a touchpoint under 0.
-    pub by_touchpoint: BTreeMap<i64, Summary>,
-}
-
-/// The statistics of the requests received in the `days` days before `now`.
-pub async fn stats(
-    state: &AppState,
-    days: i64,
-    now: Timestamp,
-) -> std::result::Result<Stats, StoreError> {
-    let from = now
-        .checked_sub(SignedDuration::from_hours(24 * days))
-        .unwrap_or(Timestamp::UNIX_EPOCH);
-    let records = state.store.response_records(from, now).await?;
-    Ok(Stats {
-        from,
-        until: now,
-        overall: summarize(&records, now),
-        by_channel: summarize_by(&records, |r| r.channel.clone(), now),
-        by_touchpoint: summarize_by(&records, |r| r.touchpoint_id.unwrap_or(0), now),
-    })
-}
-
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default, deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// The period: the last this many days, 1 to 366 (30 when left out).
+    #[param(minimum = 1, maximum = 366)]
     pub days: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/queue-stats", tag = "queue",
     params(StatsQuery),
-    responses((status = 200, description = "Median and 90th percentile of the minutes to the first response, and the share of targets met, overall, by channel and by touchpoint"),
+    responses((status = 200, description = "Median and 90th percentile of the minutes to the first response, and the share of targets met, overall, by channel and by touchpoint", body = Stats),
         (status = 422, body = ErrorBody)))]
 pub async fn get_stats(
     State(state): State<AppState>,
     Query(query): Query<StatsQuery>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<Stats>> {
     let days = query.days.unwrap_or(30);
-    if !(1..=366).contains(&days) {
-        return Err(Problems::single("days", Problem::OutOfRange { min: 1, max: 366 }).into());
-    }
-    Ok(axum::Json(json!(
-        stats(&state, days, Timestamp::now()).await?
-    )))
+    Ok(axum::Json(
+        queue_stats::stats(state.store.as_ref(), days, Timestamp::now()).await?,
+    ))
 }

@@ -7,20 +7,17 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use touchpoints_app::{intake, scoring};
 use touchpoints_core::request::{RequestAction, RequestInput, RequestStatus};
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::{IntakeOutcome, QueueFilter, QueueView, StoreError};
+use touchpoints_store::{IntakeOutcome, QueueFilter, QueueView};
 
-use super::extract::{Json, JsonBody, Path, Query, from_value, parse};
+use super::extract::{Json, JsonBody, Path, Query};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
-use crate::scoring;
 
 type Result<T> = std::result::Result<T, ApiError>;
-
-/// The most requests one batch may hold.
-pub const BATCH_MAX: usize = 5_000;
 
 /// What intake did with one request.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -47,99 +44,10 @@ pub struct RequestBatch {
     pub requests: Vec<RequestInput>,
 }
 
-/// A request of an intake body as read: its input, or the problem with its shape.
-type ReadRequest = std::result::Result<RequestInput, Problems>;
-
-/// A batch (`{"requests": [...]}`) or one request, read in one pass when every request in
-/// it has the right shape: the common case, and the fast one. `None` otherwise.
-fn read_intake(body: &[u8]) -> Option<(bool, Vec<ReadRequest>)> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Batch {
-        requests: Vec<RequestInput>,
-    }
-    if let Ok(b) = serde_json::from_slice::<Batch>(body) {
-        return Some((true, b.requests.into_iter().map(Ok).collect()));
-    }
-    serde_json::from_slice::<RequestInput>(body)
-        .ok()
-        .map(|r| (false, vec![Ok(r)]))
-}
-
-/// Reads an intake body that [`read_intake`] could not, item by item, so that the answer
-/// names every problem: a field unknown to a batch, or each request's first bad field.
-fn read_intake_naming_problems(body: &[u8]) -> Result<(bool, Vec<ReadRequest>)> {
-    let body: Value = parse(body)?;
-    let (batch, items) = match body {
-        Value::Object(mut map) if map.contains_key("requests") => {
-            let mut problems = Problems::default();
-            for key in map.keys().filter(|k| *k != "requests") {
-                problems.push(
-                    key.clone(),
-                    Problem::Invalid {
-                        reason: "unknown field; a batch has only `requests`".into(),
-                    },
-                );
-            }
-            if !problems.is_empty() {
-                return Err(ApiError::Unprocessable(problems));
-            }
-            match map.remove("requests") {
-                Some(Value::Array(items)) => (true, items),
-                _ => {
-                    return Err(ApiError::Unprocessable(Problems::single(
-                        "requests",
-                        Problem::Invalid {
-                            reason: "must be a list of requests".into(),
-                        },
-                    )));
-                }
-            }
-        }
-        single => (false, vec![single]),
-    };
-    let prefix = |i: usize| {
-        if batch {
-            format!("requests[{i}].")
-        } else {
-            String::new()
-        }
-    };
-    Ok((
-        batch,
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| from_value::<RequestInput>(item, &prefix(i)))
-            .collect(),
-    ))
-}
-
 /// What a batch did, one result per request in order.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchResult {
     pub results: Vec<IntakeResult>,
-}
-
-/// The store names the fields of a batch `[3].channel`: the API's names are
-/// `requests[3].channel` in a batch and `channel` for a single request.
-fn rename(problems: Problems, batch: bool) -> Problems {
-    Problems(
-        problems
-            .0
-            .into_iter()
-            .map(|mut p| {
-                p.field = if batch {
-                    format!("requests{}", p.field)
-                } else {
-                    p.field
-                        .strip_prefix("[0].")
-                        .map_or(p.field.clone(), str::to_owned)
-                };
-                p
-            })
-            .collect(),
-    )
 }
 
 #[utoipa::path(post, path = "/api/v1/requests", tag = "queue",
@@ -155,43 +63,14 @@ pub async fn intake(
     caller: Caller,
     JsonBody(body): JsonBody,
 ) -> Result<Response> {
-    let (batch, inputs) = match read_intake(&body) {
-        Some(read) => read,
-        None => read_intake_naming_problems(&body)?,
-    };
-    if batch && inputs.is_empty() {
-        return Err(Problems::single("requests", Problem::Required).into());
-    }
-    if inputs.len() > BATCH_MAX {
-        return Err(Problems::single("requests", Problem::TooMany { max: BATCH_MAX }).into());
-    }
-    let catalog = state.store.catalog().await?;
-    let now = Timestamp::now();
-    let mut problems = Problems::default();
-    let mut requests = Vec::with_capacity(inputs.len());
-    for (i, input) in inputs.into_iter().enumerate() {
-        let prefix = if batch {
-            format!("requests[{i}].")
-        } else {
-            String::new()
-        };
-        match input {
-            Ok(input) => requests.push(input.validate_into(&mut problems, &prefix, &catalog, now)),
-            Err(p) => problems.0.extend(p.0),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
-    let outcomes = state
-        .store
-        .intake(&requests, &caller.actor())
-        .await
-        .map_err(|e| match e {
-            StoreError::Invalid(p) => ApiError::Unprocessable(rename(p, batch)),
-            StoreError::Conflict(p) => ApiError::Conflict(rename(p, batch)),
-            other => other.into(),
-        })?;
+    let intake = intake::intake_json(
+        state.store.as_ref(),
+        &body,
+        &caller.actor(),
+        Timestamp::now(),
+    )
+    .await?;
+    let (batch, outcomes) = (intake.batch, intake.outcomes);
     let any_created = outcomes.iter().any(|o| o.created);
     if any_created {
         let id = if batch { 0 } else { outcomes[0].id };
@@ -285,14 +164,14 @@ pub async fn list(
     let filter = query.filter(&caller.actor())?;
     let requests = state.store.queue(&filter).await?;
     let settings = state.store.queue_settings().await?;
-    let customers = scoring::customers_of(&state, &requests).await?;
+    let customers = scoring::customers_of(state.store.as_ref(), &requests).await?;
     let now = Timestamp::now();
     Ok(axum::Json(
         requests
             .iter()
             .map(|r| {
                 let customer = r.customer_id.and_then(|id| customers.get(&id));
-                request_json(r, &scoring::score(&state, &settings, r, customer, now))
+                request_json(r, &scoring::score(&state.cues, &settings, r, customer, now))
             })
             .collect(),
     ))
@@ -310,7 +189,7 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<a
     };
     let settings = state.store.queue_settings().await?;
     let score = scoring::score(
-        &state,
+        &state.cues,
         &settings,
         &request,
         customer.as_ref(),

@@ -4,64 +4,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
-use touchpoints_core::survey::{
-    CustomerEventFields, CustomerEventInput, ResponseFields, ResponseInput, SurveyInput,
-};
-use touchpoints_core::{FieldProblem, Problems};
-use touchpoints_store::{
-    ImportSummary, ResponseFilter, Store, StoreError, StoredResponse, StoredSurvey,
-};
+use touchpoints_app::reports::{self, CustomerReport, KpiQuery, Report};
+use touchpoints_app::surveys;
+use touchpoints_core::survey::{CustomerEventInput, ResponseInput, SurveyInput};
+use touchpoints_store::{ImportSummary, ResponseFilter, StoredResponse, StoredSurvey};
 
-use super::extract::{Json, Path, Query, from_value};
+use super::extract::{Json, JsonBody, Path, Query};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
-use crate::kpis::{self, CustomerReport, KpiQuery, Report, ReportError};
 
 type Result<T> = std::result::Result<T, ApiError>;
-
-/// Letters and digits that cannot be mistaken for one another when typed from a poster.
-const SLUG_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-const SLUG_LENGTH: usize = 8;
-
-/// A short random code for a survey's public address (`/s/{slug}`): short enough for a QR
-/// code and a printed card, long enough (31^8 ≈ 8.5 × 10^11) not to be guessed.
-pub fn new_slug() -> std::result::Result<String, String> {
-    // Bytes at or above the largest multiple of the alphabet's length are dropped, so every
-    // letter is equally likely.
-    let limit = 256 - 256 % SLUG_ALPHABET.len();
-    let mut slug = String::with_capacity(SLUG_LENGTH);
-    let mut bytes = [0u8; 32];
-    while slug.len() < SLUG_LENGTH {
-        getrandom::fill(&mut bytes).map_err(|e| format!("no randomness from the system: {e}"))?;
-        slug.extend(
-            bytes
-                .iter()
-                .filter(|&&b| usize::from(b) < limit)
-                .map(|&b| char::from(SLUG_ALPHABET[usize::from(b) % SLUG_ALPHABET.len()]))
-                .take(SLUG_LENGTH - slug.len()),
-        );
-    }
-    Ok(slug)
-}
-
-/// Creates a survey under a fresh slug, trying again in the unlikely case it is taken.
-pub async fn create_survey(
-    store: &dyn Store,
-    fields: &touchpoints_core::survey::SurveyFields,
-    actor: &str,
-) -> std::result::Result<StoredSurvey, StoreError> {
-    let mut attempts = 0;
-    loop {
-        let slug = new_slug().map_err(StoreError::Config)?;
-        match store.create_survey(&slug, fields, actor).await {
-            Err(StoreError::Conflict(p)) if attempts < 5 && p.0[0].field == "slug" => {
-                attempts += 1;
-            }
-            other => return other,
-        }
-    }
-}
 
 #[utoipa::path(get, path = "/api/v1/surveys", tag = "surveys",
     responses((status = 200, body = Vec<SurveyOut>)))]
@@ -118,7 +71,7 @@ pub async fn create(
     Json(input): Json<SurveyInput>,
 ) -> Result<impl IntoResponse> {
     let fields = input.validate()?;
-    let created = create_survey(state.store.as_ref(), &fields, &caller.actor()).await?;
+    let created = surveys::create_survey(state.store.as_ref(), &fields, &caller.actor()).await?;
     let location = format!("/api/v1/surveys/{}", created.id);
     Ok((
         StatusCode::CREATED,
@@ -185,94 +138,6 @@ pub async fn list_responses(
     Ok(axum::Json(state.store.responses(&filter, limit).await?))
 }
 
-/// The largest batch one request may carry.
-const BATCH_MAX: usize = 10_000;
-
-/// One item or `{"<key>": [items]}`, each item validated; problems name the item
-/// (`responses[3].score`). Returns the items and whether a batch was sent.
-fn items<I, T>(
-    body: serde_json::Value,
-    key: &str,
-    validate: impl Fn(&I) -> std::result::Result<T, Problems>,
-) -> Result<(Vec<T>, bool)>
-where
-    I: serde::de::DeserializeOwned,
-{
-    let (values, batch) = match body {
-        serde_json::Value::Object(mut object) if object.contains_key(key) => {
-            match object.remove(key) {
-                Some(serde_json::Value::Array(values)) => (values, true),
-                _ => {
-                    return Err(ApiError::Unprocessable(Problems::single(
-                        key,
-                        touchpoints_core::Problem::Invalid {
-                            reason: "must be an array".into(),
-                        },
-                    )));
-                }
-            }
-        }
-        other => (vec![other], false),
-    };
-    if values.len() > BATCH_MAX {
-        return Err(ApiError::Unprocessable(Problems::single(
-            key,
-            touchpoints_core::Problem::TooMany { max: BATCH_MAX },
-        )));
-    }
-    let mut problems = Problems::default();
-    let mut out = Vec::with_capacity(values.len());
-    for (i, value) in values.into_iter().enumerate() {
-        let prefix = if batch {
-            format!("{key}[{i}].")
-        } else {
-            String::new()
-        };
-        let input: I = match from_value(value, &prefix) {
-            Ok(input) => input,
-            Err(found) => {
-                problems.0.extend(found.0);
-                continue;
-            }
-        };
-        match validate(&input) {
-            Ok(item) => out.push(item),
-            Err(found) => problems.0.extend(found.0.into_iter().map(|p| {
-                let field = format!("{prefix}{}", p.field);
-                FieldProblem::new(field, p.problem)
-            })),
-        }
-    }
-    problems
-        .into_result((out, batch))
-        .map_err(ApiError::Unprocessable)
-}
-
-/// The store names a batch's rows `[3].field`; the API names them as the body does.
-fn store_error(error: StoreError, key: &str, batch: bool) -> ApiError {
-    let rename = |problems: Problems| {
-        Problems(
-            problems
-                .0
-                .into_iter()
-                .map(|p| {
-                    let field = match p.field.strip_prefix("[0].") {
-                        Some(rest) if !batch => rest.to_owned(),
-                        _ if p.field.starts_with('[') => format!("{key}{}", p.field),
-                        _ => p.field,
-                    };
-                    FieldProblem::new(field, p.problem)
-                })
-                .collect(),
-        )
-    };
-    match error {
-        StoreError::Invalid(p) => ApiError::Unprocessable(rename(p)),
-        StoreError::Conflict(p) => ApiError::Conflict(rename(p)),
-        other => other.into(),
-    }
-}
-
 /// What a delivery of answers or events did.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Recorded {
@@ -300,18 +165,15 @@ impl From<ImportSummary> for Recorded {
 pub async fn record_responses(
     State(state): State<AppState>,
     caller: Caller,
-    Json(body): Json<serde_json::Value>,
+    JsonBody(body): JsonBody,
 ) -> Result<impl IntoResponse> {
-    let now = jiff::Timestamp::now();
-    let (answers, batch): (Vec<ResponseFields>, bool) =
-        items(body, "responses", |input: &ResponseInput| {
-            input.validate(now)
-        })?;
-    let summary = state
-        .store
-        .record_responses(&answers, Some(&caller.actor()))
-        .await
-        .map_err(|e| store_error(e, "responses", batch))?;
+    let summary = surveys::record_responses_json(
+        state.store.as_ref(),
+        &body,
+        &caller.actor(),
+        jiff::Timestamp::now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(Recorded::from(summary))))
 }
 
@@ -323,28 +185,16 @@ pub async fn record_responses(
 pub async fn record_customer_events(
     State(state): State<AppState>,
     caller: Caller,
-    Json(body): Json<serde_json::Value>,
+    JsonBody(body): JsonBody,
 ) -> Result<impl IntoResponse> {
-    let now = jiff::Timestamp::now();
-    let (events, batch): (Vec<CustomerEventFields>, bool) =
-        items(body, "events", |input: &CustomerEventInput| {
-            input.validate(now)
-        })?;
-    let summary = state
-        .store
-        .record_customer_events(&events, &caller.actor())
-        .await
-        .map_err(|e| store_error(e, "events", batch))?;
+    let summary = surveys::record_customer_events_json(
+        state.store.as_ref(),
+        &body,
+        &caller.actor(),
+        jiff::Timestamp::now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(Recorded::from(summary))))
-}
-
-impl From<ReportError> for ApiError {
-    fn from(error: ReportError) -> Self {
-        match error {
-            ReportError::Query(problems) => ApiError::Unprocessable(problems),
-            ReportError::Store(e) => e.into(),
-        }
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/kpis", tag = "kpis",
@@ -357,7 +207,7 @@ pub async fn report(
     Query(query): Query<KpiQuery>,
 ) -> Result<axum::Json<Report>> {
     Ok(axum::Json(
-        kpis::report(state.store.as_ref(), &query).await?,
+        reports::report(state.store.as_ref(), &query, jiff::Timestamp::now()).await?,
     ))
 }
 
@@ -371,22 +221,6 @@ pub async fn customer_report(
     Query(query): Query<KpiQuery>,
 ) -> Result<axum::Json<CustomerReport>> {
     Ok(axum::Json(
-        kpis::customer_report(state.store.as_ref(), &query).await?,
+        reports::customer_report(state.store.as_ref(), &query, jiff::Timestamp::now()).await?,
     ))
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_avoid_lookalikes() {
-        for _ in 0..50 {
-            let slug = new_slug().unwrap();
-            assert_eq!(slug.len(), SLUG_LENGTH);
-            assert!(slug.bytes().all(|b| SLUG_ALPHABET.contains(&b)), "{slug}");
-            assert!(!slug.contains(['0', 'o', '1', 'l', 'i']));
-        }
-    }
 }

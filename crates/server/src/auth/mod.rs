@@ -9,7 +9,6 @@
 
 pub mod limits;
 pub mod policy;
-pub mod secret;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -24,6 +23,7 @@ use touchpoints_core::{ApiToken, Role, User};
 use crate::AppState;
 use crate::error::ApiError;
 use policy::Access;
+use touchpoints_app::secrets;
 
 pub const SESSION_COOKIE: &str = "tp_session";
 pub const CSRF_COOKIE: &str = "tp_csrf";
@@ -134,7 +134,11 @@ async fn identify(
     if is_api(path)
         && let Some(token) = bearer(headers)
     {
-        return match state.store.use_api_token(&secret::digest(token), now).await {
+        return match state
+            .store
+            .use_api_token(&secrets::digest(token), now)
+            .await
+        {
             Ok(Some(token)) => Ok(Some(Identity::Token(token))),
             Ok(None) => Err(unauthorized("unknown or revoked API token")),
             Err(e) => Err(ApiError::from(e).into_response()),
@@ -143,7 +147,7 @@ async fn identify(
     match cookie(headers, SESSION_COOKIE) {
         Some(session) => match state
             .store
-            .session_user(&secret::digest(session), now)
+            .session_user(&secrets::digest(session), now)
             .await
         {
             Ok(user) => Ok(user.map(Identity::Staff)),
@@ -266,7 +270,7 @@ async fn check_csrf(request: Request) -> Result<Request, Response> {
         None => (request, None),
     };
     match (expected, presented) {
-        (Some(expected), Some(presented)) if secret::same_secret(&expected, &presented) => {
+        (Some(expected), Some(presented)) if secrets::same_secret(&expected, &presented) => {
             Ok(request)
         }
         _ => Err((

@@ -14,7 +14,8 @@ use touchpoints_store::NewAccount;
 
 use super::{Page, set_cookie};
 use crate::AppState;
-use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, client_address, cookie, secret};
+use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, client_address, cookie};
+use touchpoints_app::secrets;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -77,7 +78,7 @@ async fn login_form(
 /// Starts a session for the user: a new random token in an HttpOnly cookie, its digest in
 /// the store.
 async fn start_session(state: &AppState, user: &User, next: &str) -> Response {
-    let token = match secret::new_secret() {
+    let token = match secrets::new_secret() {
         Ok(token) => token,
         Err(e) => {
             tracing::error!(error = %e, "cannot start a session");
@@ -89,7 +90,7 @@ async fn start_session(state: &AppState, user: &User, next: &str) -> Response {
         .unwrap_or(jiff::Timestamp::MAX);
     if let Err(e) = state
         .store
-        .create_session(&secret::digest(&token), user.id, expires)
+        .create_session(&secrets::digest(&token), user.id, expires)
         .await
     {
         tracing::error!(error = %e, "cannot start a session");
@@ -109,7 +110,7 @@ async fn start_session(state: &AppState, user: &User, next: &str) -> Response {
         ),
     );
     // A new CSRF token with every login, so one planted before it is worth nothing after.
-    if let Ok(csrf) = secret::new_secret() {
+    if let Ok(csrf) = secrets::new_secret() {
         set_cookie(
             &mut response,
             &format!("{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Lax{secure}"),
@@ -130,7 +131,7 @@ async fn login(
     if !problems.is_empty() {
         // No account has such a name: answer as for a wrong password, but keep the made-up
         // name out of the audit log and the rate limiter, which anyone could flood with it.
-        secret::burn_time(form.password.clone()).await;
+        secrets::burn_time(form.password.clone()).await;
         let text = state.messages.get(page.lang, "login-failed", None);
         return login_page(&state, &page, &form, StatusCode::UNAUTHORIZED, Some(&text));
     }
@@ -159,14 +160,14 @@ async fn login(
     };
     let user = match found {
         Some((user, hash)) if !user.disabled => {
-            if secret::verify_password(form.password.clone(), hash).await {
+            if secrets::verify_password(form.password.clone(), hash).await {
                 Some(user)
             } else {
                 None
             }
         }
         _ => {
-            secret::burn_time(form.password.clone()).await;
+            secrets::burn_time(form.password.clone()).await;
             None
         }
     };
@@ -195,7 +196,7 @@ async fn login(
 
 async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, SESSION_COOKIE)
-        && let Err(e) = state.store.delete_session(&secret::digest(token)).await
+        && let Err(e) = state.store.delete_session(&secrets::digest(token)).await
     {
         tracing::error!(error = %e, "cannot end a session");
     }
@@ -219,7 +220,7 @@ async fn login_link(
     }
     match state
         .store
-        .take_login_link(&secret::digest(&token), jiff::Timestamp::now())
+        .take_login_link(&secrets::digest(&token), jiff::Timestamp::now())
         .await
     {
         Ok(Some(user)) => {
@@ -270,7 +271,7 @@ async fn setup_allowed(
     state: &AppState,
     token: &str,
 ) -> Result<bool, touchpoints_store::StoreError> {
-    Ok(state.store.count_users().await? == 0 && secret::same_secret(token, &state.setup_token))
+    Ok(state.store.count_users().await? == 0 && secrets::same_secret(token, &state.setup_token))
 }
 
 async fn setup_form(
@@ -323,7 +324,7 @@ async fn setup(
             return setup_problems(&state, &page, &form, &problems);
         }
     };
-    let hash = match secret::hash_password(new_user.password.clone()).await {
+    let hash = match secrets::hash_password(new_user.password.clone()).await {
         Ok(hash) => hash,
         Err(e) => {
             tracing::error!(error = %e, "cannot hash a password");

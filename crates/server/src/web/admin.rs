@@ -20,7 +20,7 @@ use touchpoints_store::{NewAccount, StoreError};
 
 use super::{Page, form_problems};
 use crate::AppState;
-use crate::auth::secret;
+use touchpoints_app::secrets;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -42,11 +42,6 @@ const AUDIT_PAGE_LIMIT: u32 = 500;
 const AUDIT_CSV_LIMIT: u32 = 100_000;
 /// Longest name of an API token.
 const TOKEN_NAME_MAX: usize = 80;
-
-fn internal_error(what: &str, error: &str) -> Response {
-    tracing::error!(error, "{what}");
-    (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-}
 
 // ---------------------------------------------------------------------------------------
 // Accounts
@@ -218,9 +213,9 @@ async fn create_user(
             return users_page(&state, &page, UsersProblem::Create(&form, &problems.0)).await;
         }
     };
-    let password_hash = match secret::hash_password(new_user.password).await {
+    let password_hash = match secrets::hash_password(new_user.password).await {
         Ok(hash) => hash,
-        Err(e) => return internal_error("cannot hash a password", &e),
+        Err(e) => return page.error(&state, e),
     };
     let account = NewAccount {
         username: new_user.username,
@@ -275,9 +270,9 @@ async fn set_password(
     if !problems.is_empty() {
         return row_problem(&state, &page, &username, "password", "", &problems).await;
     }
-    let hash = match secret::hash_password(form.password.clone()).await {
+    let hash = match secrets::hash_password(form.password.clone()).await {
         Ok(hash) => hash,
-        Err(e) => return internal_error("cannot hash a password", &e),
+        Err(e) => return page.error(&state, e),
     };
     let result = state
         .store
@@ -406,12 +401,11 @@ async fn create_token(
     let Some(scope) = scope.filter(|_| problems.is_empty()) else {
         return tokens_page(&state, &page, Some((&form, &problems.0)), None).await;
     };
-    let token = match secret::new_secret() {
-        Ok(secret) => format!("tp_{secret}"),
-        Err(e) => return internal_error("cannot create an API token", &e),
+    let token = match secrets::new_api_token() {
+        Ok(token) => token,
+        Err(e) => return page.error(&state, e),
     };
-    // The guard digests the whole bearer value, prefix included.
-    let digest = secret::digest(&token);
+    let digest = secrets::digest(&token);
     match state
         .store
         .create_api_token(&name, &digest, scope, &page.caller.actor())

@@ -185,7 +185,7 @@ async fn finish(
     page: &Page,
     which: Which,
     form: &EntryForm,
-    result: Result<(), Result<Problems, touchpoints_store::StoreError>>,
+    result: Result<(), Result<Problems, touchpoints_app::AppError>>,
 ) -> Response {
     match result {
         Ok(()) => Redirect::to("/catalog").into_response(),

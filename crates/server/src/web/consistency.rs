@@ -6,8 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use touchpoints_app::analysis;
 use touchpoints_core::consistency::Guideline;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::{Problem, Problems};
@@ -64,7 +66,8 @@ async fn findings(State(state): State<AppState>, page: Page) -> Response {
 }
 
 async fn run(State(state): State<AppState>, page: Page) -> Response {
-    match touchpoints_store::check_weaknesses(state.store.as_ref(), &page.caller.actor()).await {
+    let actor = page.caller.actor();
+    match analysis::check_weaknesses(state.store.as_ref(), &actor, Timestamp::now()).await {
         Ok(_) => Redirect::to("/consistency").into_response(),
         Err(e) => page.error(&state, e),
     }

@@ -22,7 +22,8 @@ use touchpoints_store::StoreError;
 use super::Page;
 use crate::AppState;
 use crate::i18n::Lang;
-use crate::kpis::{self, KpiQuery, Report, ReportError};
+use touchpoints_app::AppError;
+use touchpoints_app::reports::{self, KpiQuery, Report};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -280,13 +281,15 @@ async fn by_touchpoint(
     state: &AppState,
     report: &Report,
     params: &Params,
-) -> Result<HashMap<i64, Value>, ReportError> {
+) -> Result<HashMap<i64, Value>, AppError> {
     let rows = if report.by == Dimension::Touchpoint {
         report.breakdown.clone()
     } else {
         let mut query = params.query();
         query.by = Some("touchpoint".to_owned());
-        kpis::report(state.store.as_ref(), &query).await?.breakdown
+        reports::report(state.store.as_ref(), &query, jiff::Timestamp::now())
+            .await?
+            .breakdown
     };
     Ok(rows
         .into_iter()
@@ -300,18 +303,24 @@ async fn dashboard(
     Query(params): Query<Params>,
 ) -> Response {
     let lang = page.lang;
-    let report = match kpis::report(state.store.as_ref(), &params.query()).await {
+    let report = match reports::report(
+        state.store.as_ref(),
+        &params.query(),
+        jiff::Timestamp::now(),
+    )
+    .await
+    {
         Ok(r) => r,
-        Err(ReportError::Query(problems)) => {
+        Err(AppError::Invalid(problems)) => {
             let errors = page.field_errors(&state, &problems.0);
             return render(&state, &page, &params, errors, None);
         }
-        Err(ReportError::Store(e)) => return page.error(&state, e),
+        Err(e) => return page.error(&state, e),
     };
     let values = match by_touchpoint(&state, &report, &params).await {
         Ok(v) => v,
-        Err(ReportError::Store(e)) => return page.error(&state, e),
-        Err(ReportError::Query(_)) => HashMap::new(),
+        Err(AppError::Invalid(_)) => HashMap::new(),
+        Err(e) => return page.error(&state, e),
     };
     let result = async {
         let catalog = state.store.catalog().await?;
@@ -651,9 +660,15 @@ fn tables(report: &Report) -> [Table; 3] {
 
 /// The report for an export, or the answer that explains why there is none.
 async fn export_report(state: &AppState, params: &Params) -> Result<Report, Response> {
-    match kpis::report(state.store.as_ref(), &params.query()).await {
+    match reports::report(
+        state.store.as_ref(),
+        &params.query(),
+        jiff::Timestamp::now(),
+    )
+    .await
+    {
         Ok(r) => Ok(r),
-        Err(ReportError::Query(problems)) => {
+        Err(AppError::Invalid(problems)) => {
             let text = problems
                 .0
                 .iter()
@@ -662,7 +677,7 @@ async fn export_report(state: &AppState, params: &Params) -> Result<Report, Resp
                 .join("\n");
             Err((StatusCode::UNPROCESSABLE_ENTITY, text).into_response())
         }
-        Err(ReportError::Store(e)) => {
+        Err(e) => {
             tracing::error!(error = %e, "dashboard export failed");
             Err((StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response())
         }

@@ -24,8 +24,8 @@ use axum::routing::get;
 use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::value::{Kwargs, Serde};
 use minijinja::{Environment, State as TemplateState, Value};
+use touchpoints_app::AppError;
 use touchpoints_core::{FieldProblem, Problems};
-use touchpoints_store::StoreError;
 
 use touchpoints_core::Role;
 
@@ -321,7 +321,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
         let (csrf, new_csrf) = match crate::auth::cookie(&parts.headers, CSRF_COOKIE) {
             Some(token) if token.len() == 64 => (token.to_owned(), false),
             // Without randomness no form can be protected; the forms then fail their check.
-            _ => (crate::auth::secret::new_secret().unwrap_or_default(), true),
+            _ => (
+                touchpoints_app::secrets::new_secret().unwrap_or_default(),
+                true,
+            ),
         };
         let caller = parts
             .extensions
@@ -457,26 +460,26 @@ impl Page {
         errors
     }
 
-    /// A page for errors that are not about a form field: not found, or the database down.
-    pub fn error(&self, state: &AppState, error: StoreError) -> Response {
+    /// The error page of a use case's error, in the page's language, with the same status
+    /// the API gives the same error.
+    pub fn error(&self, state: &AppState, error: impl Into<AppError>) -> Response {
+        let error = error.into();
         let (status, key) = match &error {
-            StoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "error-not-found"),
-            StoreError::Invalid(_) | StoreError::Conflict(_) => {
-                (StatusCode::CONFLICT, "error-conflict")
-            }
-            _ => {
-                tracing::error!(error = %error, "request failed");
+            AppError::Malformed(_) => (StatusCode::BAD_REQUEST, "error-conflict"),
+            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-conflict"),
+            AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "error-not-found"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "error-conflict"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "error-forbidden"),
+            AppError::Internal(detail) => {
+                tracing::error!(error = %detail, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
             }
         };
-        let detail = match error {
-            StoreError::Invalid(p) | StoreError::Conflict(p) => self
-                .field_errors(state, &p.0)
-                .into_values()
-                .collect::<Vec<_>>()
-                .join(" "),
-            _ => String::new(),
-        };
+        let detail = self
+            .field_errors(state, error.problems())
+            .into_values()
+            .collect::<Vec<_>>()
+            .join(" ");
         self.render_with_status(
             state,
             status,
@@ -523,10 +526,10 @@ fn split_labels(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Problems of a store write that belong in a form, or the error page for the rest.
-fn form_problems(error: StoreError) -> Result<Problems, StoreError> {
-    match error {
-        StoreError::Invalid(p) | StoreError::Conflict(p) => Ok(p),
+/// Problems of a write that belong in a form, or the error page for the rest.
+fn form_problems(error: impl Into<AppError>) -> Result<Problems, AppError> {
+    match error.into() {
+        AppError::Invalid(p) | AppError::Conflict(p) => Ok(p),
         other => Err(other),
     }
 }

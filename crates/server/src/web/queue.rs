@@ -17,16 +17,17 @@ use futures::stream::Stream;
 use jiff::{SignedDuration, Timestamp};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use touchpoints_app::AppError;
 use touchpoints_core::priority::Weights;
-use touchpoints_core::queue::{QueueOptions, SlaPolicy};
+use touchpoints_core::queue::{self, QueueOptions, Risk, SlaPolicy};
 use touchpoints_core::request::{Priority, RequestAction, RequestStatus};
 use touchpoints_core::sla::{CalendarInput, WeekHoursInput};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role, TouchpointFilter};
-use touchpoints_store::{QueueFilter, QueueView, StoreError, StoredRequest};
+use touchpoints_store::{QueueFilter, QueueView, StoredRequest};
 
 use super::{Page, form_problems};
 use crate::AppState;
-use crate::scoring;
+use touchpoints_app::scoring;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -57,13 +58,11 @@ struct Row {
     risk: &'static str,
 }
 
+/// The row's risk class for the page: empty when on track.
 fn risk(r: &StoredRequest, now: Timestamp, window: SignedDuration) -> &'static str {
-    match r.next_due {
-        Some(due) if r.status == RequestStatus::Open && due < now => "breached",
-        Some(due) if r.status == RequestStatus::Open && due.duration_since(now) <= window => {
-            "at-risk"
-        }
-        _ => "",
+    match queue::risk(r.status, r.next_due, now, window) {
+        Risk::OnTrack => "",
+        other => other.as_str(),
     }
 }
 
@@ -76,9 +75,9 @@ async fn rows(
     page: &Page,
     requests: Vec<StoredRequest>,
     now: Timestamp,
-) -> Result<Vec<Row>, StoreError> {
+) -> Result<Vec<Row>, AppError> {
     let settings = state.store.queue_settings().await?;
-    let customers = scoring::customers_of(state, &requests).await?;
+    let customers = scoring::customers_of(state.store.as_ref(), &requests).await?;
     let touchpoints: HashMap<i64, String> = state
         .store
         .list_touchpoints(&TouchpointFilter::default())
@@ -92,7 +91,7 @@ async fn rows(
         .into_iter()
         .map(|r| {
             let customer = r.customer_id.and_then(|id| customers.get(&id));
-            let score = scoring::score(state, &settings, &r, customer, now);
+            let score = scoring::score(&state.cues, &settings, &r, customer, now);
             let name = customer
                 .map(|c| c.fields.name.clone())
                 .filter(|n| !n.is_empty())
@@ -139,7 +138,7 @@ async fn render_queue(
     state: &AppState,
     page: &Page,
     params: &QueueParams,
-) -> Result<Response, StoreError> {
+) -> Result<Response, AppError> {
     let me = page.caller.actor();
     let now = Timestamp::now();
     let settings = state.store.queue_settings().await?;
@@ -224,8 +223,8 @@ async fn events(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
 }
 
-fn not_found(entity: &'static str) -> StoreError {
-    StoreError::NotFound { entity }
+fn not_found(entity: &'static str) -> AppError {
+    AppError::NotFound { entity }
 }
 
 async fn request_page(
@@ -249,7 +248,7 @@ async fn render_request(
     problems: &[FieldProblem],
     status: StatusCode,
     draft: &str,
-) -> Result<Response, StoreError> {
+) -> Result<Response, AppError> {
     let now = Timestamp::now();
     let request = state.store.request(id).await?;
     let customer = match request.customer_id {
@@ -261,7 +260,7 @@ async fn render_request(
         None => Vec::new(),
     };
     let settings = state.store.queue_settings().await?;
-    let score = scoring::score(state, &settings, &request, customer.as_ref(), now);
+    let score = scoring::score(&state.cues, &settings, &request, customer.as_ref(), now);
     let lang = page.lang.code();
     let steps = state.store.request_messages(id).await?;
     let users: Vec<String> = state
@@ -410,7 +409,7 @@ async fn customer_page(
         let customer = state.store.customer(id).await?;
         let history = state.store.customer_requests(id).await?;
         let merges = state.store.merges(id).await?;
-        Ok::<_, StoreError>(page.render(
+        Ok::<_, AppError>(page.render(
             &state,
             "customer.html",
             minijinja::context! {
@@ -458,7 +457,9 @@ async fn stats_page(
         .filter(|d| (1..=366).contains(d))
         .unwrap_or(30);
     let result = async {
-        let stats = crate::api::queue_rules::stats(&state, days, Timestamp::now()).await?;
+        let stats =
+            touchpoints_app::queue_stats::stats(state.store.as_ref(), days, Timestamp::now())
+                .await?;
         let touchpoints: HashMap<i64, String> = state
             .store
             .list_touchpoints(&TouchpointFilter::default())
@@ -491,7 +492,7 @@ async fn stats_page(
                 )
             })
             .collect();
-        Ok::<_, StoreError>(page.render(
+        Ok::<_, AppError>(page.render(
             &state,
             "queue_stats.html",
             minijinja::context! {
@@ -639,7 +640,7 @@ async fn render_rules(
                 (c.key.clone(), label)
             })
             .collect();
-        Ok::<_, StoreError>(page.render_with_status(
+        Ok::<_, AppError>(page.render_with_status(
             state,
             status,
             "queue_rules.html",

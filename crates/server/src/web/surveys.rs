@@ -290,10 +290,12 @@ async fn create(
 ) -> Response {
     let actor = page.caller.actor();
     let result = match form.input().and_then(|i| i.validate()) {
-        Ok(fields) => crate::api::surveys::create_survey(state.store.as_ref(), &fields, &actor)
-            .await
-            .map(drop)
-            .map_err(form_problems),
+        Ok(fields) => {
+            touchpoints_app::surveys::create_survey(state.store.as_ref(), &fields, &actor)
+                .await
+                .map(drop)
+                .map_err(form_problems)
+        }
         Err(problems) => Err(Ok(problems)),
     };
     after_save(&state, &page, &headers, None, &form, result).await
@@ -335,7 +337,7 @@ async fn after_save(
     headers: &HeaderMap,
     survey: Option<&StoredSurvey>,
     form: &SurveyForm,
-    result: Result<(), Result<Problems, StoreError>>,
+    result: Result<(), Result<Problems, touchpoints_app::AppError>>,
 ) -> Response {
     match result {
         Ok(()) => Redirect::to("/surveys").into_response(),

@@ -19,8 +19,8 @@ use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
+use touchpoints_app::secrets;
 use touchpoints_core::{ApiToken, Role, Scope, User};
-use touchpoints_server::auth::secret;
 use touchpoints_server::{Quotas, Settings};
 use touchpoints_store::{NewAccount, Store};
 
@@ -250,7 +250,7 @@ impl Server {
     /// Creates an account through the store; with a password, it can log in by form.
     pub async fn create_user(&self, username: &str, role: Role, password: Option<&str>) -> User {
         let password_hash = match password {
-            Some(password) => secret::hash_password(password.to_owned())
+            Some(password) => secrets::hash_password(password.to_owned())
                 .await
                 .expect("hash the password"),
             None => String::new(),
@@ -314,21 +314,21 @@ impl Drop for Server {
 }
 
 async fn new_session(store: &dyn Store, user: &User) -> String {
-    let token = secret::new_secret().expect("a random session token");
+    let token = secrets::new_secret().expect("a random session token");
     let expires = jiff::Timestamp::now()
         .checked_add(jiff::SignedDuration::from_hours(1))
         .expect("a time in an hour");
     store
-        .create_session(&secret::digest(&token), user.id, expires)
+        .create_session(&secrets::digest(&token), user.id, expires)
         .await
         .expect("create a session");
     token
 }
 
 async fn new_token(store: &dyn Store, name: &str, scope: Scope) -> (ApiToken, String) {
-    let token = format!("tp_{}", secret::new_secret().expect("a random API token"));
+    let token = format!("tp_{}", secrets::new_secret().expect("a random API token"));
     let stored = store
-        .create_api_token(name, &secret::digest(&token), scope, ADMIN)
+        .create_api_token(name, &secrets::digest(&token), scope, ADMIN)
         .await
         .expect("create an API token");
     (stored, token)

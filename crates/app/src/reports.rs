@@ -4,17 +4,21 @@
 
 use std::collections::HashMap;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use touchpoints_core::dashboard::{self, Compared, Dimension, Period, TallyRow};
 use touchpoints_core::kpi::{self, Granularity, Metric, Retention};
 use touchpoints_core::{Problem, Problems, Touchpoint, TouchpointFilter};
-use touchpoints_store::{Resolution, Store, StoreError};
+use touchpoints_store::{Resolution, Store};
+
+use crate::Result;
 
 /// What a dashboard asks; every field is optional and has a sensible default.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct KpiQuery {
     /// nps (default), csat or ces.
     pub metric: Option<String>,
@@ -29,7 +33,8 @@ pub struct KpiQuery {
 }
 
 /// A metric's value now and before, for a tile.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tile {
     pub metric: Metric,
     #[serde(flatten)]
@@ -37,7 +42,8 @@ pub struct Tile {
 }
 
 /// A breakdown group with a name for people.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Row {
     pub key: String,
     pub label: String,
@@ -46,19 +52,20 @@ pub struct Row {
 }
 
 /// Everything a dashboard shows for one metric and window.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     pub metric: Metric,
     pub granularity: Granularity,
     pub by: Dimension,
     pub time_zone: String,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub from: Date,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub until: Date,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub previous_from: Date,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub previous_until: Date,
     /// All three metrics over the window, for the tiles.
     pub tiles: Vec<Tile>,
@@ -193,19 +200,10 @@ pub fn check(query: &KpiQuery, today: Date) -> Result<(Metric, Dimension, Window
     ))
 }
 
-/// Store errors and query problems, for the API and the page to render each their way.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    #[error("invalid query: {0}")]
-    Query(Problems),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// Today in the organisation's time zone.
-pub fn today(time_zone: &str) -> Date {
+/// Today in the organisation's time zone at the instant `now`.
+pub fn today(time_zone: &str, now: Timestamp) -> Date {
     let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    kpi::local_day(jiff::Timestamp::now(), &tz)
+    kpi::local_day(now, &tz)
 }
 
 fn resolution(granularity: Granularity) -> Resolution {
@@ -226,9 +224,10 @@ fn label(by: Dimension, key: &str, touchpoints: &HashMap<i64, &Touchpoint>) -> S
     key.to_owned()
 }
 
-pub async fn report(store: &dyn Store, query: &KpiQuery) -> Result<Report, ReportError> {
+/// The dashboard of one metric over the window `query` asks for, as of `now`.
+pub async fn report(store: &dyn Store, query: &KpiQuery, now: Timestamp) -> Result<Report> {
     let time_zone = store.time_zone().await?;
-    let (metric, by, window) = check(query, today(&time_zone)).map_err(ReportError::Query)?;
+    let (metric, by, window) = check(query, today(&time_zone, now))?;
     // Merged in the database: per metric and bucket for tiles and trend, per touchpoint and
     // channel for the breakdown, so a request reads hundreds of rows, not every day of every
     // place.
@@ -289,9 +288,10 @@ pub async fn report(store: &dyn Store, query: &KpiQuery) -> Result<Report, Repor
 }
 
 /// The customer base and revenue of one period.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerPeriod {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub start: Date,
     pub label: String,
     pub customers_at_start: i64,
@@ -299,7 +299,7 @@ pub struct CustomerPeriod {
     pub lost: i64,
     pub customers_at_end: i64,
     /// (E − N) / S and churn in percent; absent without customers at the start.
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub retention: Retention,
     pub revenue_cents: i64,
     pub purchases: i64,
@@ -307,13 +307,14 @@ pub struct CustomerPeriod {
     pub revenue_growth: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerReport {
     pub granularity: Granularity,
     pub time_zone: String,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub from: Date,
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub until: Date,
     pub periods: Vec<CustomerPeriod>,
 }
@@ -321,9 +322,10 @@ pub struct CustomerReport {
 pub async fn customer_report(
     store: &dyn Store,
     query: &KpiQuery,
-) -> Result<CustomerReport, ReportError> {
+    now: Timestamp,
+) -> Result<CustomerReport> {
     let time_zone = store.time_zone().await?;
-    let (_, _, window) = check(query, today(&time_zone)).map_err(ReportError::Query)?;
+    let (_, _, window) = check(query, today(&time_zone, now))?;
     // One period more at the front, for the first period's revenue growth.
     let before = kpi::previous_period(window.from, window.granularity);
     let days = store.customer_days(before, window.until).await?;
@@ -333,7 +335,7 @@ pub async fn customer_report(
         .iter()
         .filter(|d| d.day < window.from)
         .map(|d| d.revenue_cents)
-        .sum::<i64>();
+        .fold(0_i64, i64::saturating_add);
     let mut start = window.from;
     while start < window.until {
         let end = kpi::next_period(start, window.granularity);
@@ -342,7 +344,9 @@ pub async fn customer_report(
         for day in inside {
             gained += day.gained;
             lost += day.lost;
-            revenue += day.revenue_cents;
+            // Saturates rather than wraps: a figure at the limit is visibly wrong, a wrapped
+            // one plausibly so.
+            revenue = i64::saturating_add(revenue, day.revenue_cents);
             purchases += day.purchases;
         }
         let at_start = customers;

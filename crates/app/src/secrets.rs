@@ -5,10 +5,13 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
 
+use crate::{AppError, Result};
+
 /// A new random secret: 32 bytes from the operating system, as 64 hex digits.
-pub fn new_secret() -> Result<String, String> {
+pub fn new_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness from the system: {e}"))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(format!("no randomness from the system: {e}")))?;
     Ok(hex(&bytes))
 }
 
@@ -31,17 +34,25 @@ pub fn same_secret(a: &str, b: &str) -> bool {
         == 0
 }
 
+/// A new API token: `tp_` and a secret, so that scanners of leaked credentials recognise it.
+/// Tokens are stored as the digest of the whole value, prefix included.
+pub fn new_api_token() -> Result<String> {
+    Ok(format!("tp_{}", new_secret()?))
+}
+
 /// Hashes a password with argon2id and a random salt, off the async threads: it takes tens of
 /// milliseconds on purpose.
-pub async fn hash_password(password: String) -> Result<String, String> {
+pub async fn hash_password(password: String) -> Result<String> {
+    let cannot =
+        |e: &dyn std::fmt::Display| AppError::Internal(format!("cannot hash the password: {e}"));
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|hash| hash.to_string())
-            .map_err(|e| format!("cannot hash the password: {e}"))
+            .map_err(|e| cannot(&e))
     })
     .await
-    .map_err(|e| format!("cannot hash the password: {e}"))?
+    .map_err(|e| cannot(&e))?
 }
 
 /// Checks a password against a stored hash. An empty or unreadable hash matches nothing (an

@@ -1,29 +1,36 @@
-//! The as-is analysis over the store: the consistency checker on the content library and the
-//! mandatory service standards on the recorded interactions, their findings recorded as one
-//! list of documented weaknesses. Shared by the web UI, the API and the command line.
+//! The as-is analysis: the consistency checker on the content library and the mandatory
+//! service standards on the recorded interactions, their findings recorded as one list of
+//! documented weaknesses.
 
 use jiff::{SignedDuration, Timestamp};
 use touchpoints_core::consistency::{Checker, Content};
 use touchpoints_core::standards::violation_findings;
 use touchpoints_core::{Problem, Problems};
 
-use crate::{Result, Store, StoreError, StoredContent, StoredFinding, StoredStandard};
+use touchpoints_store::{Store, StoredContent, StoredFinding, StoredStandard};
+
+use crate::{AppError, Result};
 
 /// How far back interactions are judged by the standards.
 const STANDARDS_DAYS: i64 = 30;
 
-/// Runs both checks now and records their findings; returns the stored findings.
-pub async fn check_weaknesses(store: &dyn Store, actor: &str) -> Result<Vec<StoredFinding>> {
+/// Runs both checks as of `now` and records their findings; returns the stored findings.
+/// Content is judged by what is valid on today's date in the organisation's time zone.
+pub async fn check_weaknesses(
+    store: &dyn Store,
+    actor: &str,
+    now: Timestamp,
+) -> Result<Vec<StoredFinding>> {
     let guideline = store.guideline().await?;
-    let checker = Checker::new(&guideline, jiff::Zoned::now().date()).map_err(|e| {
-        StoreError::Invalid(Problems::single(
+    let today = crate::reports::today(&store.time_zone().await?, now);
+    let checker = Checker::new(&guideline, today).map_err(|e| {
+        AppError::Invalid(Problems::single(
             "guideline",
             Problem::Invalid {
                 reason: e.to_string(),
             },
         ))
     })?;
-    let today = jiff::Zoned::now().date();
     let texts: Vec<Content> = store
         .contents()
         .await?
@@ -32,7 +39,6 @@ pub async fn check_weaknesses(store: &dyn Store, actor: &str) -> Result<Vec<Stor
         .map(StoredContent::to_checked)
         .collect();
     let mut findings = checker.check(&texts);
-    let now = Timestamp::now();
     let since = now
         .checked_sub(SignedDuration::from_hours(24 * STANDARDS_DAYS))
         .unwrap_or(Timestamp::MIN);
@@ -49,5 +55,5 @@ pub async fn check_weaknesses(store: &dyn Store, actor: &str) -> Result<Vec<Stor
         .map(|i| i.interaction)
         .collect();
     findings.extend(violation_findings(&standards, &interactions, now));
-    store.sync_findings(&findings, actor).await
+    Ok(store.sync_findings(&findings, actor).await?)
 }

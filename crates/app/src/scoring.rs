@@ -4,16 +4,16 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use touchpoints_core::priority::{self, Score, Signals};
+use touchpoints_core::priority::{self, Cues, Score, Signals};
 use touchpoints_core::request::RequestStatus;
-use touchpoints_store::{CustomerProfile, QueueSettings, StoreError, StoredRequest};
+use touchpoints_store::{CustomerProfile, QueueSettings, Store, StoredRequest};
 
-use crate::AppState;
+use crate::Result;
 
 /// The score of `request` at `now`; a request that waits for the customer or is resolved
 /// has no time part.
 pub fn score(
-    state: &AppState,
+    cues: &Cues,
     settings: &QueueSettings,
     request: &StoredRequest,
     customer: Option<&CustomerProfile>,
@@ -33,19 +33,23 @@ pub fn score(
         channel: &request.channel,
         earlier_contacts: u32::try_from(request.earlier_contacts.max(0)).unwrap_or(u32::MAX),
     };
-    priority::score(&signals, &settings.weights, &state.cues, now)
+    priority::score(&signals, &settings.weights, cues, now)
 }
 
-/// The profiles of the requests' customers, each loaded once.
+/// The profiles of the requests' customers, by id, each read once.
 pub async fn customers_of(
-    state: &AppState,
+    store: &dyn Store,
     requests: &[StoredRequest],
-) -> Result<HashMap<i64, CustomerProfile>, StoreError> {
-    let mut customers = HashMap::new();
-    for id in requests.iter().filter_map(|r| r.customer_id) {
-        if let std::collections::hash_map::Entry::Vacant(slot) = customers.entry(id) {
-            slot.insert(state.store.customer(id).await?);
-        }
+) -> Result<HashMap<i64, CustomerProfile>> {
+    let mut ids: Vec<i64> = requests.iter().filter_map(|r| r.customer_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(customers)
+    let mut found = HashMap::new();
+    for id in ids {
+        found.insert(id, store.customer(id).await?);
+    }
+    Ok(found)
 }

@@ -1,0 +1,151 @@
+//! JSON input that does not fit, named the way the caller wrote it: a body that is not JSON is
+//! malformed, JSON of the wrong shape an invalid input naming the field with its path
+//! (`importance.loyalty`, `requests[3].channel`). The API and the command line read JSON
+//! through here, so a problem has one name wherever it is reported.
+
+use serde::de::DeserializeOwned;
+use touchpoints_core::{Problem, Problems};
+
+use crate::AppError;
+
+/// Parses a JSON document into `T`. Syntax is checked first, so a broken document is
+/// malformed whatever it contains.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // One pass over the bytes: a syntax error anywhere is malformed input, a value of the
+    // wrong shape in well-formed JSON an invalid one naming its field.
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if !inner.is_data() {
+            return malformed(&inner);
+        }
+        // The shape failed before the end was read: the rest must be JSON too.
+        if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            return malformed(&syntax);
+        }
+        let (field, problem) = data_problem(&path, &inner);
+        AppError::Invalid(Problems::single(field, problem))
+    })?;
+    deserializer.end().map_err(|e| malformed(&e))?;
+    Ok(value)
+}
+
+/// The error of a document that is not JSON, with where it breaks.
+pub(crate) fn malformed(e: &serde_json::Error) -> AppError {
+    AppError::Malformed(format!(
+        "malformed JSON at line {}, column {}: {e}",
+        e.line(),
+        e.column()
+    ))
+}
+
+/// Reads `T` from a part of a document that was JSON already, naming a field that does not
+/// fit `{prefix}{path}` (`requests[3].channel`).
+pub fn from_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, Problems> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let (field, problem) = data_problem(&e.path().to_string(), e.inner());
+        let field = match (prefix.strip_suffix('.'), field.is_empty()) {
+            (Some(whole), true) => whole.to_owned(),
+            _ => format!("{prefix}{field}"),
+        };
+        Problems::single(field, problem)
+    })
+}
+
+/// Names the field of a data error at `path`. serde reports a missing or unknown field at the
+/// path of the object that lacks or has it, so the field's own name is taken from the message.
+pub fn data_problem(path: &str, error: &impl std::fmt::Display) -> (String, Problem) {
+    let message = error.to_string();
+    // serde_json appends " at line L column C"; the field name is enough for people.
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m)
+        .to_owned();
+    let base = if path == "." { "" } else { path };
+    let join = |name: &str| {
+        if base.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{base}.{name}")
+        }
+    };
+    let quoted = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    if let Some(name) = quoted("missing field `") {
+        (join(&name), Problem::Required)
+    } else if message.starts_with("unknown field `") {
+        // Here serde's path already ends in the unknown field.
+        (
+            base.to_owned(),
+            Problem::Invalid {
+                reason: format!(
+                    "unknown field{}",
+                    message
+                        .split_once(',')
+                        .map_or(String::new(), |(_, rest)| format!(";{rest}"))
+                ),
+            },
+        )
+    } else {
+        (base.to_owned(), Problem::Invalid { reason: message })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use touchpoints_core::TouchpointInput;
+
+    fn problem(body: &str) -> (String, Problem) {
+        match parse::<TouchpointInput>(body.as_bytes()) {
+            Err(AppError::Invalid(p)) => (p.0[0].field.clone(), p.0[0].problem.clone()),
+            other => panic!("expected an invalid input, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_type_names_the_nested_field() {
+        let (field, problem) = problem(
+            r#"{"name":"x","channel":"store","phase":"p","importance":{"loyalty":"hoch"}}"#,
+        );
+        assert_eq!(field, "importance.loyalty");
+        assert!(matches!(problem, Problem::Invalid { reason } if reason.contains("invalid type")));
+    }
+
+    #[test]
+    fn missing_and_unknown_fields_are_named() {
+        assert_eq!(problem(r#"{"channel":"store","phase":"p"}"#).0, "name");
+        let (field, p) = problem(r#"{"name":"x","channel":"store","phase":"p","colour":1}"#);
+        assert_eq!(field, "colour");
+        assert!(matches!(p, Problem::Invalid { reason } if reason.starts_with("unknown field")));
+    }
+
+    #[test]
+    fn unknown_enum_value_names_the_field() {
+        let (field, p) =
+            problem(r#"{"name":"x","channel":"store","phase":"p","status":"vielleicht"}"#);
+        assert_eq!(field, "status");
+        assert!(matches!(p, Problem::Invalid { reason } if reason.contains("planned")));
+    }
+
+    #[test]
+    fn broken_json_is_malformed() {
+        for body in [r#"{"name": "#, "nicht json", r#"{"name":"x"} trailing"#, ""] {
+            assert!(
+                matches!(
+                    parse::<TouchpointInput>(body.as_bytes()),
+                    Err(AppError::Malformed(_))
+                ),
+                "{body}"
+            );
+        }
+    }
+}

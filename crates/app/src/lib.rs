@@ -1,0 +1,21 @@
+//! The use cases of Touchpoints that every front end shares — the JSON API, the web pages and
+//! the command line call these, never each other.
+//!
+//! Each use case is a plain async function that takes what it needs: the store as
+//! `&dyn Store`, the instant it runs at, the caller's name for the audit log. Nothing here
+//! knows HTTP or SQL, and nothing reads the clock: "now" comes from the caller, so a test
+//! can pass any instant. Every use case fails with one error type, [`AppError`], which each
+//! front end maps to its own answer in one place.
+
+pub mod analysis;
+pub mod batch;
+mod error;
+pub mod intake;
+pub mod json;
+pub mod queue_stats;
+pub mod reports;
+pub mod scoring;
+pub mod secrets;
+pub mod surveys;
+
+pub use error::{AppError, Result};
