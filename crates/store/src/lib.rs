@@ -482,6 +482,10 @@ pub struct MergeRecord {
 pub trait Customers: Send + Sync + 'static {
     /// The profile, also one merged into another (see `merged_into`).
     async fn customer(&self, id: i64) -> Result<CustomerProfile>;
+    /// The profiles of many ids at once, each once and in ascending id order, with one query
+    /// whatever the count; like [`Customers::customer`] also those merged into another.
+    /// Duplicates are read once; an unknown id is simply absent from the result.
+    async fn customers_by_id(&self, ids: &[i64]) -> Result<Vec<CustomerProfile>>;
     /// The live profile an identifier (in normal form) belongs to.
     async fn find_customer(&self, identifier: &Identifier) -> Result<Option<CustomerProfile>>;
     /// Live profiles whose name or identifier contains `search` (without case), newest

@@ -150,6 +150,56 @@ pub(super) async fn load_customer(conn: &mut Conn, id: i64) -> Result<CustomerPr
     })
 }
 
+/// A profile's row with one of its identifiers (none for a profile without any).
+#[derive(sqlx::FromRow)]
+struct CustomerIdentifierRow {
+    #[sqlx(flatten)]
+    customer: CustomerRow,
+    kind: Option<String>,
+    value: Option<String>,
+}
+
+/// The profiles of `ids` in ascending id order, each once, with one query: a profile's row
+/// comes once per identifier, identifiers ordered as [`identifiers_of`] orders them.
+async fn load_customers(conn: &mut Conn, ids: &[i64]) -> Result<Vec<CustomerProfile>> {
+    let batch = json_rows(ids.iter().map(|id| serde_json::json!(id)).collect());
+    let rows: Vec<CustomerIdentifierRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT c.*, i.kind, i.value FROM (SELECT {CUSTOMER_COLUMNS} FROM customers \
+         WHERE id IN (SELECT CAST(batch.value AS BIGINT) FROM {JSON_VALUES})) AS c \
+         LEFT JOIN customer_identifiers i ON i.customer_id = c.id \
+         ORDER BY c.id, i.kind, i.value"
+    )))
+    .bind(batch)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: Vec<CustomerProfile> = Vec::new();
+    for row in rows {
+        let identifier = match (row.kind, row.value) {
+            (Some(kind), Some(value)) => Some(Identifier {
+                kind: IdentifierKind::parse(&kind)
+                    .ok_or_else(|| corrupt("customer_identifiers", format!("kind {kind}")))?,
+                value,
+            }),
+            _ => None,
+        };
+        let customer = row.customer;
+        if out.last().is_none_or(|p| p.id != customer.id) {
+            out.push(CustomerProfile {
+                id: customer.id,
+                fields: customer.fields()?,
+                identifiers: Vec::new(),
+                merged_into: customer.merged_into,
+                created_at: instant("customers", customer.created_at)?,
+                updated_at: instant("customers", customer.updated_at)?,
+            });
+        }
+        if let (Some(identifier), Some(profile)) = (identifier, out.last_mut()) {
+            profile.identifiers.push(identifier);
+        }
+    }
+    Ok(out)
+}
+
 /// The fields of a profile, for the priority of its requests: lifetime value and segments.
 pub(super) async fn customer_signals(conn: &mut Conn, id: i64) -> Result<(i64, Vec<String>)> {
     let row = customer_row(conn, id, false).await?;
@@ -477,6 +527,14 @@ impl Customers for SqlStore {
     async fn customer(&self, id: i64) -> Result<CustomerProfile> {
         let mut conn = self.pool.acquire().await?;
         load_customer(&mut conn, id).await
+    }
+
+    async fn customers_by_id(&self, ids: &[i64]) -> Result<Vec<CustomerProfile>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.acquire().await?;
+        load_customers(&mut conn, ids).await
     }
 
     async fn find_customer(&self, identifier: &Identifier) -> Result<Option<CustomerProfile>> {

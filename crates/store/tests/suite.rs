@@ -208,6 +208,7 @@ store_suite!(
     queue_policies_set_due_times_and_order,
     queue_customer_data_is_exported_and_erased,
     queue_one_batch_links_and_merges_profiles,
+    customers_are_read_by_many_ids_at_once,
 );
 
 fn fields(name: &str, channel: &str, phase: &str) -> TouchpointFields {
@@ -3788,6 +3789,79 @@ async fn queue_one_batch_links_and_merges_profiles(store: &dyn Store) {
         .map(|r| r.id)
         .collect();
     assert_eq!(restored, [outcomes[1].id]);
+}
+
+async fn customers_are_read_by_many_ids_at_once(store: &dyn Store) {
+    let email = |value: &str| Identifier {
+        kind: IdentifierKind::Email,
+        value: value.into(),
+    };
+    let phone = Identifier {
+        kind: IdentifierKind::Phone,
+        value: "+491711234567".into(),
+    };
+    let named = |name: &str| CustomerFields {
+        name: name.into(),
+        segments: vec!["Premium".into()],
+        lifetime_value_cents: 1_200,
+        ..CustomerFields::default()
+    };
+    let anna = store
+        .create_customer(
+            &named("Anna Schulz"),
+            &[email("anna@example.de"), phone.clone()],
+            "agent",
+        )
+        .await
+        .expect("create")
+        .id;
+    let bare = store
+        .create_customer(&named("Ohne Kennung"), &[], "agent")
+        .await
+        .expect("create")
+        .id;
+    let later = store
+        .create_customer(
+            &named("A. Schulz"),
+            &[email("a.schulz@example.de")],
+            "agent",
+        )
+        .await
+        .expect("create")
+        .id;
+    // A profile merged into another is read too, as `customer` reads it.
+    store
+        .merge_customers(anna, later, "admin")
+        .await
+        .expect("merge");
+    let one_by_one = [
+        store.customer(anna).await.expect("anna"),
+        store.customer(bare).await.expect("bare"),
+        store.customer(later).await.expect("later"),
+    ];
+    assert_eq!(one_by_one[0].identifiers.len(), 3);
+    assert!(one_by_one[1].identifiers.is_empty());
+    assert_eq!(one_by_one[2].merged_into, Some(anna));
+
+    // Any order, duplicates and unknown ids: each known profile once, by ascending id.
+    let unknown = later + 1_000;
+    let many = store
+        .customers_by_id(&[later, anna, unknown, bare, anna, later])
+        .await
+        .expect("many");
+    assert_eq!(many, one_by_one);
+    assert_eq!(
+        store.customers_by_id(&[bare]).await.expect("one"),
+        [one_by_one[1].clone()]
+    );
+    assert!(
+        store
+            .customers_by_id(&[unknown, -1])
+            .await
+            .expect("unknown")
+            .is_empty()
+    );
+    assert!(store.customers_by_id(&[]).await.expect("none").is_empty());
 }
 
 async fn merge_absorbed(store: &dyn Store, merge: i64) -> i64 {
