@@ -34,9 +34,20 @@ pub enum ApiError {
     /// Input that collides with stored data (a name already taken, a key still in use).
     #[error("conflict: {0}")]
     Conflict(Problems),
+    #[error("too many requests; wait a minute and try again")]
+    TooManyRequests,
     #[error("internal error: {0}")]
     Internal(String),
+    /// An error answer made outside the API's handlers (by axum or a layer), given the
+    /// API's body with the status's own reason.
+    #[error("{}", .0.canonical_reason().unwrap_or("error"))]
+    Status(StatusCode),
 }
+
+/// The detail of an internal error, carried on its response to the middleware that logs it
+/// once, in the request's span; it never reaches the client.
+#[derive(Debug, Clone)]
+pub struct InternalDetail(pub String);
 
 /// The body of every error response.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -85,7 +96,9 @@ impl ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Status(status) => *status,
         }
     }
 }
@@ -93,15 +106,27 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let mut detail = None;
+        let too_many = matches!(self, ApiError::TooManyRequests);
         let (message, errors) = match self {
             ApiError::Unprocessable(p) => ("invalid input".to_owned(), p.0),
             ApiError::Conflict(p) => ("conflict with stored data".to_owned(), p.0),
-            ApiError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
+            ApiError::Internal(d) => {
+                detail = Some(InternalDetail(d));
                 ("internal error; see the server log".to_owned(), Vec::new())
             }
             other => (other.to_string(), Vec::new()),
         };
-        (status, axum::Json(ErrorBody { message, errors })).into_response()
+        let mut response = (status, axum::Json(ErrorBody { message, errors })).into_response();
+        if too_many {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("60"),
+            );
+        }
+        if let Some(detail) = detail {
+            response.extensions_mut().insert(detail);
+        }
+        response
     }
 }

@@ -7,9 +7,11 @@
 
 mod api;
 pub mod auth;
+mod cookies;
 mod error;
 mod i18n;
 pub mod live;
+mod refusal;
 mod web;
 
 use std::future::Future;
@@ -19,7 +21,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use tokio::net::TcpListener;
 use touchpoints_app::secrets;
 use touchpoints_store::Store;
@@ -56,6 +58,8 @@ pub struct AppState {
     cues: Arc<touchpoints_core::priority::Cues>,
     /// Changes of the queue, for the pages that follow it live.
     queue_events: live::QueueEvents,
+    /// The API's OpenAPI document, for the page that shows it to people.
+    api_document: Arc<serde_json::Value>,
 }
 
 impl AppState {
@@ -73,6 +77,9 @@ impl AppState {
             setup_token: Arc::new(secrets::new_secret().map_err(|e| e.to_string())?),
             cues: Arc::new(touchpoints_core::priority::Cues::new()),
             queue_events: live::QueueEvents::new(),
+            api_document: Arc::new(
+                serde_json::to_value(openapi_document()).map_err(|e| e.to_string())?,
+            ),
         })
     }
 
@@ -93,7 +100,6 @@ pub fn app(state: AppState) -> Router {
                 .route_layer(from_fn_with_state(state.clone(), auth::limits::public)),
         )
         .nest("/api/v1", api::routes())
-        .merge(api::docs_routes())
         .route_layer(from_fn_with_state(state.clone(), auth::guard))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -112,8 +118,24 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(from_fn(refusal::errors))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+                // Every line logged while a request is served carries its id.
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    uri = %request.uri().path(),
+                    request_id = %id,
+                )
+            }),
+        )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 

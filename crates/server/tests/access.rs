@@ -967,7 +967,7 @@ async fn a_form_post_needs_the_csrf_token_of_the_cookie() {
             answer.body
         );
         assert!(
-            answer.body.contains("reload the page"),
+            answer.body.contains("laden Sie die Seite neu"),
             "{what}: {}",
             answer.body
         );
@@ -990,6 +990,97 @@ async fn a_form_post_needs_the_csrf_token_of_the_cookie() {
     let created = answer(admin.post("/touchpoints").form(&fields)).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     assert_eq!(server.count().await, 2);
+}
+
+/// The API's error body: a message and a list of field problems.
+fn assert_api_error(answer: &Answer, status: StatusCode) {
+    assert_eq!(answer.status, status, "{}", answer.body);
+    assert!(
+        answer
+            .header(reqwest::header::CONTENT_TYPE)
+            .is_some_and(|v| v.starts_with("application/json")),
+        "{:?}",
+        answer.headers
+    );
+    let body: Value = serde_json::from_str(&answer.body).expect("a JSON body");
+    assert!(body["message"].is_string(), "{body}");
+    assert!(body["errors"].is_array(), "{body}");
+}
+
+#[tokio::test]
+async fn refusals_under_the_api_answer_its_json_error_body() {
+    let server = Server::start().await;
+    let browser = server.admin_browser();
+
+    // A write with the session cookie but without the CSRF token: refused before the handler.
+    let forged = answer(
+        browser
+            .post("/api/v1/touchpoints")
+            .json(&input("Kassenbereich"))
+            .without_csrf(),
+    )
+    .await;
+    assert_api_error(&forged, StatusCode::FORBIDDEN);
+    assert!(forged.body.contains("X-CSRF-Token"), "{}", forged.body);
+    assert_eq!(server.count().await, 0);
+
+    // A form-encoded body over the limit, read by the CSRF check before any handler.
+    let huge = format!("_csrf={CSRF}&name={}", "x".repeat(5 * 1024 * 1024));
+    let too_large = answer(
+        browser
+            .post("/api/v1/touchpoints")
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(huge)
+            .without_csrf(),
+    )
+    .await;
+    assert_api_error(&too_large, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Not JSON: unsupported media type, in the same shape.
+    let form = answer(
+        server
+            .write_client()
+            .post("/api/v1/touchpoints")
+            .header(reqwest::header::CONTENT_TYPE, "text/plain")
+            .body("name=x"),
+    )
+    .await;
+    assert_api_error(&form, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // A role too low, and no caller at all.
+    let viewer = server.as_role(Role::Viewer).await;
+    assert_api_error(
+        &answer(viewer.post("/api/v1/touchpoints").json(&input("Kasse"))).await,
+        StatusCode::FORBIDDEN,
+    );
+    assert_api_error(
+        &answer(server.nobody().get("/api/v1/touchpoints")).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    // A method the route does not serve.
+    assert_api_error(
+        &answer(server.request(Method::PATCH, "/api/v1/touchpoints")).await,
+        StatusCode::METHOD_NOT_ALLOWED,
+    );
+
+    // The same refusals on pages answer a page in the user's language.
+    let page = answer(
+        browser
+            .post("/touchpoints")
+            .form(&touchpoint_form("Kasse"))
+            .without_csrf(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        page.header(reqwest::header::CONTENT_TYPE)
+            .is_some_and(|v| v.starts_with("text/html")),
+        "{:?}",
+        page.headers
+    );
 }
 
 #[tokio::test]

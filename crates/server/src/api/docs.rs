@@ -1,17 +1,8 @@
-//! The OpenAPI document of the API and a page that renders it for people, without any
-//! script or asset from outside the binary.
+//! The OpenAPI document of the API, served as JSON; the web UI renders it for people.
 
-use axum::Router;
-use axum::extract::State;
-use axum::response::Response;
-use axum::routing::get;
 use utoipa::OpenApi;
 
 use super::{audit, catalog, customers, library, queue_rules, requests, surveys, touchpoints};
-use minijinja::value::Serde;
-
-use crate::AppState;
-use crate::web::Page;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -117,18 +108,4 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 
 pub async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(openapi_document())
-}
-
-/// Renders the document: every operation with its parameters, body and responses.
-async fn docs_page(State(state): State<AppState>, page: Page) -> Response {
-    let document = serde_json::to_value(openapi_document()).unwrap_or_default();
-    page.render(
-        &state,
-        "api_docs.html",
-        minijinja::context! { section => "api", api => Serde(document) },
-    )
-}
-
-pub fn docs_routes() -> Router<AppState> {
-    Router::new().route("/api/docs", get(docs_page))
 }

@@ -17,7 +17,7 @@ use axum::routing::get;
 
 use crate::AppState;
 
-pub use docs::{docs_routes, openapi_document};
+pub use docs::openapi_document;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

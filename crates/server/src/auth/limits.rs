@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::AppState;
+use crate::refusal::Refusal;
 
 /// Requests allowed per minute; each also the burst a quiet client may spend at once.
 #[derive(Debug, Clone, Copy)]
@@ -106,25 +106,13 @@ impl Limits {
     }
 }
 
-pub fn too_many() -> Response {
-    let mut response = (
-        StatusCode::TOO_MANY_REQUESTS,
-        "too many requests; wait a minute and try again",
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-    response
-}
-
 /// Middleware for public endpoints: limits requests per client address. Requests whose
 /// address the server does not know (in-process tests) are not limited.
 pub async fn public(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if let Some(address) = super::client_address(request.extensions())
         && !state.limits.public_allowed(address)
     {
-        return too_many();
+        return Refusal::TooMany.answer(&state, request.uri().path(), request.headers());
     }
     next.run(request).await
 }

@@ -21,7 +21,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use touchpoints_core::{ApiToken, Role, User};
 
 use crate::AppState;
+use crate::cookies::cookie;
 use crate::error::ApiError;
+use crate::refusal::{Refusal, is_api};
 use policy::Access;
 use touchpoints_app::secrets;
 
@@ -92,18 +94,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-/// A cookie's value from the request headers.
-pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 /// The address a request came from, when the server knows it.
 pub fn client_address(parts_extensions: &axum::http::Extensions) -> Option<IpAddr> {
     parts_extensions
@@ -117,11 +107,6 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-}
-
-/// The JSON API, where tokens count and errors are JSON; `/api/docs` is a page.
-fn is_api(path: &str) -> bool {
-    path.starts_with("/api/v1/")
 }
 
 /// Identifies the caller: an API token on API routes, else a session cookie.
@@ -202,7 +187,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
                 return Redirect::to(&format!("/login?next={next_param}")).into_response();
             }
             Some(who) if who.role() < role => {
-                return forbidden(&state, &path, role, request.headers());
+                return Refusal::Forbidden(role).answer(&state, &path, request.headers());
             }
             Some(_) => {}
         }
@@ -215,25 +200,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     {
         request = match check_csrf(request).await {
             Ok(request) => request,
-            Err(response) => return response,
+            Err((refusal, headers)) => return refusal.answer(&state, &path, &headers),
         };
     }
     request.extensions_mut().insert(Caller(identity));
     next.run(request).await
-}
-
-fn forbidden(state: &AppState, path: &str, role: Role, headers: &HeaderMap) -> Response {
-    if is_api(path) {
-        return ApiError::Forbidden(format!("needs the role {} or higher", role.as_str()))
-            .into_response();
-    }
-    let lang = crate::web::request_lang(headers);
-    let text = state.messages.get(lang, "error-forbidden", None);
-    (
-        StatusCode::FORBIDDEN,
-        axum::response::Html(crate::web::plain_page(&text)),
-    )
-        .into_response()
 }
 
 fn is_unsafe(method: &Method) -> bool {
@@ -243,7 +214,7 @@ fn is_unsafe(method: &Method) -> bool {
 /// Double-submit check: a state-changing request made with cookies must carry, in the
 /// `_csrf` form field or the `X-CSRF-Token` header, the value of the `tp_csrf` cookie. A page
 /// of another site can make the browser send the cookie but cannot read it to fill the field.
-async fn check_csrf(request: Request) -> Result<Request, Response> {
+async fn check_csrf(request: Request) -> Result<Request, (Refusal, HeaderMap)> {
     let expected = cookie(request.headers(), CSRF_COOKIE).map(str::to_owned);
     let from_header = request
         .headers()
@@ -261,7 +232,7 @@ async fn check_csrf(request: Request) -> Result<Request, Response> {
             let (parts, body) = request.into_parts();
             let bytes = axum::body::to_bytes(body, crate::BODY_LIMIT)
                 .await
-                .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "body too large").into_response())?;
+                .map_err(|_| (Refusal::TooLarge, parts.headers.clone()))?;
             let token = form_urlencoded::parse(&bytes)
                 .find(|(k, _)| k == CSRF_FIELD)
                 .map(|(_, v)| v.into_owned());
@@ -273,10 +244,6 @@ async fn check_csrf(request: Request) -> Result<Request, Response> {
         (Some(expected), Some(presented)) if secrets::same_secret(&expected, &presented) => {
             Ok(request)
         }
-        _ => Err((
-            StatusCode::FORBIDDEN,
-            "the form is outdated or came from another site; reload the page and try again",
-        )
-            .into_response()),
+        _ => Err((Refusal::Csrf, request.headers().clone())),
     }
 }

@@ -12,9 +12,11 @@ use touchpoints_core::access::{NewUserInput, check_username};
 use touchpoints_core::{Problem, Problems, Role, User};
 use touchpoints_store::NewAccount;
 
-use super::{Page, set_cookie};
+use super::Page;
 use crate::AppState;
-use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, client_address, cookie};
+use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, client_address};
+use crate::cookies::cookie;
+use crate::cookies::set_cookie;
 use touchpoints_app::secrets;
 
 pub fn routes() -> Router<AppState> {

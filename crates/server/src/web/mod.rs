@@ -18,7 +18,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use fluent_bundle::{FluentArgs, FluentValue};
@@ -31,9 +31,9 @@ use touchpoints_core::Role;
 
 use crate::AppState;
 use crate::auth::{CSRF_COOKIE, Caller};
+use crate::cookies::{LANG_COOKIE, cookie, set_cookie};
+use crate::error::InternalDetail;
 use crate::i18n::{Lang, Messages};
-
-const LANG_COOKIE: &str = "lang";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/app.js", get(script))
         .route("/assets/dashboard.js", get(dashboard_script))
         .route("/assets/echarts.min.js", get(echarts))
+        .route("/api/docs", get(api_docs))
         .merge(touchpoints::routes())
         .merge(journey::routes())
         .merge(catalog::routes())
@@ -59,32 +60,6 @@ pub fn public_routes() -> Router<AppState> {
     account::routes().merge(public_survey::routes())
 }
 
-/// The language of a request without a page context: cookie, then Accept-Language.
-pub fn request_lang(headers: &axum::http::HeaderMap) -> Lang {
-    crate::auth::cookie(headers, LANG_COOKIE)
-        .and_then(Lang::from_code)
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::negotiate)
-        })
-        .unwrap_or(Lang::De)
-}
-
-/// A minimal page for answers given before any handler runs (a refused role).
-pub fn plain_page(text: &str) -> String {
-    let escaped = text
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{escaped}</title>\
-         <link rel=\"stylesheet\" href=\"/assets/style.css\"></head><body><main>\
-         <h1>{escaped}</h1><p><a href=\"/\">Touchpoints</a></p></main></body></html>"
-    )
-}
-
 async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
     match state.store.catalog().await {
         Ok(_) => (StatusCode::OK, format!("ok {}\n", state.store.backend())).into_response(),
@@ -93,6 +68,19 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }
+}
+
+/// The API's OpenAPI document for people: every operation with its parameters, body and
+/// responses, without any script or asset from outside the binary.
+async fn api_docs(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    page: Page,
+) -> Response {
+    page.render(
+        &state,
+        "api_docs.html",
+        minijinja::context! { section => "api", api => Serde(state.api_document.as_ref()) },
+    )
 }
 
 async fn style() -> Response {
@@ -305,8 +293,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
                 .find(|(k, _)| *k == "lang")
                 .and_then(|(_, v)| Lang::from_code(v))
         });
-        let from_cookie =
-            || crate::auth::cookie(&parts.headers, LANG_COOKIE).and_then(Lang::from_code);
+        let from_cookie = || cookie(&parts.headers, LANG_COOKIE).and_then(Lang::from_code);
         let from_header = || {
             parts
                 .headers
@@ -318,7 +305,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
             .or_else(from_cookie)
             .or_else(from_header)
             .unwrap_or(Lang::De);
-        let (csrf, new_csrf) = match crate::auth::cookie(&parts.headers, CSRF_COOKIE) {
+        let (csrf, new_csrf) = match cookie(&parts.headers, CSRF_COOKIE) {
             Some(token) if token.len() == 64 => (token.to_owned(), false),
             // Without randomness no form can be protected; the forms then fail their check.
             _ => (
@@ -470,28 +457,23 @@ impl Page {
             AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "error-not-found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "error-conflict"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "error-forbidden"),
-            AppError::Internal(detail) => {
-                tracing::error!(error = %detail, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
-            }
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
         };
         let detail = self
             .field_errors(state, error.problems())
             .into_values()
             .collect::<Vec<_>>()
             .join(" ");
-        self.render_with_status(
+        let mut response = self.render_with_status(
             state,
             status,
             "error.html",
             minijinja::context! { message_key => key, detail => detail },
-        )
-    }
-}
-
-pub fn set_cookie(response: &mut Response, cookie: &str) {
-    if let Ok(value) = HeaderValue::from_str(cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
+        );
+        if let AppError::Internal(detail) = error {
+            response.extensions_mut().insert(InternalDetail(detail));
+        }
+        response
     }
 }
 
