@@ -76,8 +76,9 @@ async fn week_rollups_are_filled_on_upgrade_on_sqlite() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
 async fn week_rollups_are_filled_on_upgrade_on_postgres() {
-    let Some(t) = postgres().await else { return };
+    let t = postgres().await;
     week_rollups_are_filled_on_upgrade_as_they_are_kept(
         &t,
         include_str!("../../migrations/postgres/0008_week_rollups.sql"),
