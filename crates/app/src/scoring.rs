@@ -36,7 +36,7 @@ pub fn score(
     priority::score(&signals, &settings.weights, cues, now)
 }
 
-/// The profiles of the requests' customers, by id, each read once.
+/// The profiles of the requests' customers, by id, read in one query.
 pub async fn customers_of(
     store: &dyn Store,
     requests: &[StoredRequest],
@@ -47,9 +47,10 @@ pub async fn customers_of(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut found = HashMap::new();
-    for id in ids {
-        found.insert(id, store.customer(id).await?);
-    }
-    Ok(found)
+    Ok(store
+        .customers_by_id(&ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
 }

@@ -14,6 +14,7 @@ pub mod history;
 pub mod identity;
 pub mod journey;
 pub mod kpi;
+pub mod matrix;
 pub mod priority;
 pub mod problem;
 pub mod queue;

@@ -1116,7 +1116,7 @@ async fn journey_map_lays_touchpoints_out_by_channel_and_phase() {
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 55] = [
+const OPERATIONS: [(&str, &str); 56] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -1152,6 +1152,7 @@ const OPERATIONS: [(&str, &str); 55] = [
     ("post", "/api/v1/customer-events"),
     ("get", "/api/v1/kpis"),
     ("get", "/api/v1/kpis/customers"),
+    ("get", "/api/v1/kpis/matrix"),
     ("post", "/api/v1/requests"),
     ("get", "/api/v1/requests"),
     ("get", "/api/v1/requests/{id}"),
@@ -1512,6 +1513,67 @@ fn row_of(report: &Value, touchpoint: i64) -> &Value {
         .iter()
         .find(|r| r["key"].as_str() == Some(key.as_str()))
         .unwrap_or_else(|| panic!("no row for {touchpoint} in {report}"))
+}
+
+#[tokio::test]
+async fn the_matrix_places_touchpoints_by_importance_and_performance() {
+    let server = Server::start().await;
+    // Importance is the mean of experience, loyalty and referral: 5, 3 and 1.
+    let mut ids = Vec::new();
+    for (name, level) in [("Kasse", 5), ("Hotline", 3), ("Newsletter", 1)] {
+        let mut body = input(name);
+        body["importance"] = json!({"experience": level, "loyalty": level, "referral": level});
+        ids.push(server.create(&body).await["id"].as_i64().expect("id"));
+    }
+    // NPS by hand: Kasse 10, 10, 0 → (2 − 1) / 3 = 33.3; Hotline 9, 9 → 100;
+    // Newsletter 0, 6 → −100. No answers at all for a fourth touchpoint: not placed.
+    server.create(&input("Filiale")).await;
+    let mut answers = Vec::new();
+    for (id, scores) in ids.iter().zip([&[10, 10, 0][..], &[9, 9], &[0, 6]]) {
+        for score in scores {
+            answers.push(json!({"touchpoint_id": id, "metric": "nps", "score": score,
+                "answered_at": "2026-02-10T10:00:00+01:00"}));
+        }
+    }
+    let (status, body) = send(
+        server
+            .post("/api/v1/responses")
+            .json(&json!({ "responses": answers })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let matrix = server
+        .get_json("/api/v1/kpis/matrix?metric=nps&from=2026-02-01&until=2026-03-01&by=channel")
+        .await;
+    let close = |a: &Value, b: f64| (a.as_f64().expect("a number") - b).abs() < 1e-9;
+    // Means: importance (5 + 3 + 1) / 3 = 3; performance (33.3 + 100 − 100) / 3 = 11.1.
+    assert!(close(&matrix["mean_importance"], 3.0), "{matrix}");
+    assert!(close(&matrix["mean_performance"], 100.0 / 9.0), "{matrix}");
+    let points = matrix["points"].as_array().expect("points");
+    assert_eq!(points.len(), 3, "{matrix}");
+    let placed: Vec<(i64, &str)> = points
+        .iter()
+        .map(|p| {
+            (
+                p["touchpoint_id"].as_i64().expect("id"),
+                p["quadrant"].as_str().expect("q"),
+            )
+        })
+        .collect();
+    assert!(placed.contains(&(ids[0], "keep-up")), "{matrix}");
+    // Importance 3 is on the line, so at or above it; 100 is above the mean.
+    assert!(placed.contains(&(ids[1], "keep-up")), "{matrix}");
+    assert!(placed.contains(&(ids[2], "low-priority")), "{matrix}");
+    let kasse = points
+        .iter()
+        .find(|p| p["touchpoint_id"] == ids[0])
+        .expect("Kasse");
+    assert!(close(&kasse["performance"], 100.0 / 3.0), "{kasse}");
+    assert_eq!(kasse["n"], 3);
+
+    let (status, body) = send(server.get("/api/v1/kpis/matrix?metric=stars")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "metric");
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
+use touchpoints_app::matrix::{self, Matrix};
 use touchpoints_app::reports::{self, CustomerReport, KpiQuery, Report};
 use touchpoints_app::surveys;
 use touchpoints_core::survey::{CustomerEventInput, ResponseInput, SurveyInput};
@@ -222,5 +223,19 @@ pub async fn customer_report(
 ) -> Result<axum::Json<CustomerReport>> {
     Ok(axum::Json(
         reports::customer_report(state.store.as_ref(), &query, jiff::Timestamp::now()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/kpis/matrix", tag = "kpis",
+    params(KpiQuery),
+    responses(
+        (status = 200, description = "The importance–performance matrix: every touchpoint with answers in the window, its importance from the inventory, the metric's value and its quadrant against the means (`by` is ignored)", body = Matrix),
+        (status = 422, description = "A parameter is unknown or malformed", body = ErrorBody)))]
+pub async fn matrix(
+    State(state): State<AppState>,
+    Query(query): Query<KpiQuery>,
+) -> Result<axum::Json<Matrix>> {
+    Ok(axum::Json(
+        matrix::matrix(state.store.as_ref(), &query, jiff::Timestamp::now()).await?,
     ))
 }

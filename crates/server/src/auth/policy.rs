@@ -155,6 +155,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/api/v1/customer-events", Least(Manager)),
     (Method::GET, "/api/v1/kpis", Least(Viewer)),
     (Method::GET, "/api/v1/kpis/customers", Least(Viewer)),
+    (Method::GET, "/api/v1/kpis/matrix", Least(Viewer)),
     // The queue: agents work requests and see customers; the CX manager sets targets and
     // weights; admins set the calendar and undo merges. Integrations post requests with a
     // write token.

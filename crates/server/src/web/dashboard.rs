@@ -23,6 +23,7 @@ use super::Page;
 use crate::AppState;
 use crate::i18n::Lang;
 use touchpoints_app::AppError;
+use touchpoints_app::matrix;
 use touchpoints_app::reports::{self, KpiQuery, Report};
 
 pub fn routes() -> Router<AppState> {
@@ -253,17 +254,6 @@ struct MatrixPoint {
     quadrant: &'static str,
 }
 
-/// Where a touchpoint lies in the matrix, with lines at the means of all plotted touchpoints
-/// (the data-centred reading of importance–performance analysis, Martilla & James 1977).
-fn quadrant(importance: f64, performance: f64, mean_i: f64, mean_p: f64) -> &'static str {
-    match (importance >= mean_i, performance >= mean_p) {
-        (true, false) => "concentrate",
-        (true, true) => "keep-up",
-        (false, false) => "low-priority",
-        (false, true) => "overkill",
-    }
-}
-
 fn heat(metric: Metric, value: &Value) -> String {
     match &value.estimate {
         None => "heat-none".to_owned(),
@@ -282,19 +272,13 @@ async fn by_touchpoint(
     report: &Report,
     params: &Params,
 ) -> Result<HashMap<i64, Value>, AppError> {
-    let rows = if report.by == Dimension::Touchpoint {
-        report.breakdown.clone()
-    } else {
-        let mut query = params.query();
-        query.by = Some("touchpoint".to_owned());
-        reports::report(state.store.as_ref(), &query, jiff::Timestamp::now())
-            .await?
-            .breakdown
-    };
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| r.key.parse::<i64>().ok().map(|id| (id, r.compared.current)))
-        .collect())
+    if report.by == Dimension::Touchpoint {
+        return Ok(matrix::values_by_touchpoint(&report.breakdown));
+    }
+    let mut query = params.query();
+    query.by = Some("touchpoint".to_owned());
+    let report = reports::report(state.store.as_ref(), &query, jiff::Timestamp::now()).await?;
+    Ok(matrix::values_by_touchpoint(&report.breakdown))
 }
 
 async fn dashboard(
@@ -429,34 +413,19 @@ impl View {
             })
             .collect();
         // The matrix: touchpoints with answers only; importance from the inventory.
-        let measured: Vec<(&Touchpoint, f64, u64)> = all
-            .iter()
-            .filter_map(|t| {
-                let v = values.get(&t.id)?;
-                Some((t, v.estimate.as_ref()?.value, v.n))
-            })
-            .collect();
-        let count = measured.len().max(1) as f64;
-        let mean_i = measured
-            .iter()
-            .map(|(t, _, _)| t.fields.importance.overall())
-            .sum::<f64>()
-            / count;
-        let mean_p = measured.iter().map(|(_, p, _)| p).sum::<f64>() / count;
-        let points: Vec<MatrixPoint> = measured
-            .iter()
-            .map(|(t, performance, n)| {
-                let importance = t.fields.importance.overall();
-                MatrixPoint {
-                    id: t.id,
-                    name: t.fields.name.clone(),
-                    importance,
-                    performance: *performance,
-                    n: *n,
-                    importance_text: number(importance, 1, lang),
-                    performance_text: number(*performance, places, lang),
-                    quadrant: quadrant(importance, *performance, mean_i, mean_p),
-                }
+        let (lines, placed) = matrix::place(all, values);
+        let (mean_i, mean_p) = lines.unwrap_or_default();
+        let points: Vec<MatrixPoint> = placed
+            .into_iter()
+            .map(|p| MatrixPoint {
+                id: p.touchpoint_id,
+                importance_text: number(p.importance, 1, lang),
+                performance_text: number(p.performance, places, lang),
+                name: p.name,
+                importance: p.importance,
+                performance: p.performance,
+                n: p.n,
+                quadrant: p.quadrant.as_str(),
             })
             .collect();
         // What the charts draw, in plain numbers.
@@ -794,13 +763,5 @@ mod tests {
         assert_eq!(number(-0.2, 0, Lang::De), "0");
         assert_eq!(signed(3.0, 0, Lang::De), "+3");
         assert_eq!(signed(-1.5, 1, Lang::De), "-1,5");
-    }
-
-    #[test]
-    fn quadrants_split_at_the_means() {
-        assert_eq!(quadrant(4.0, 10.0, 3.0, 20.0), "concentrate");
-        assert_eq!(quadrant(4.0, 30.0, 3.0, 20.0), "keep-up");
-        assert_eq!(quadrant(2.0, 10.0, 3.0, 20.0), "low-priority");
-        assert_eq!(quadrant(2.0, 30.0, 3.0, 20.0), "overkill");
     }
 }
