@@ -75,48 +75,10 @@ const NUMBERED_PARAMS: bool = false;
 const JSON_AGG: &str = "json_group_array";
 const JSON_ARRAY: &str = "json_array";
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "inventory",
-        include_str!("../migrations/sqlite/0001_inventory.sql"),
-    ),
-    (
-        2,
-        "accounts",
-        include_str!("../migrations/sqlite/0002_accounts.sql"),
-    ),
-    (
-        3,
-        "library",
-        include_str!("../migrations/sqlite/0003_library.sql"),
-    ),
-    (
-        4,
-        "standards",
-        include_str!("../migrations/sqlite/0004_standards.sql"),
-    ),
-    (
-        5,
-        "surveys",
-        include_str!("../migrations/sqlite/0005_surveys.sql"),
-    ),
-    (
-        6,
-        "rollup_totals",
-        include_str!("../migrations/sqlite/0006_rollup_totals.sql"),
-    ),
-    (
-        7,
-        "customers_requests",
-        include_str!("../migrations/sqlite/0007_customers_requests.sql"),
-    ),
-    (
-        8,
-        "week_rollups",
-        include_str!("../migrations/sqlite/0008_week_rollups.sql"),
-    ),
-];
+/// The migrations in `migrations/sqlite/`, as (version, description, SQL) in version order:
+/// listed by the build script from the folder, so every file there is applied.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/migrations_sqlite.rs"));
 
 // The same SQL, compiled against this backend's `Db`: see sql.rs.
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

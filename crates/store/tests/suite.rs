@@ -38,42 +38,91 @@ use touchpoints_store::{
     QueueView, SqliteStore, StandardFields, Store, StoreError, StoredFinding, StoryFields,
 };
 
-/// A store for one test and what it takes to clean up after it.
+/// A store for one test on its own database.
 struct TestStore {
     store: Arc<dyn Store>,
-    cleanup: Cleanup,
+    db: Database,
 }
 
-enum Cleanup {
-    Dir(#[allow(dead_code)] tempfile::TempDir),
-    Schema {
+/// A database of one test: a file in a temporary folder, or a schema of its own on the
+/// PostgreSQL server, dropped when the test finishes.
+enum Database {
+    Sqlite(tempfile::TempDir),
+    Postgres {
         admin: Box<PgConnectOptions>,
         schema: String,
     },
 }
 
-impl TestStore {
-    /// Runs SQL on the store's database behind its back, as an older version of the program
+impl Database {
+    /// An empty SQLite database (the file is created when first opened).
+    fn sqlite() -> Database {
+        Database::Sqlite(tempfile::tempdir().expect("temp dir"))
+    }
+
+    /// An empty schema on the PostgreSQL server.
+    async fn postgres() -> Database {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let schema = format!(
+            "test_{}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed),
+            Timestamp::now().as_microsecond() % 1_000_000
+        );
+        let admin = PgConnectOptions::from_str(&postgres_url())
+            .expect("TOUCHPOINTS_TEST_POSTGRES is a URL");
+        let mut conn = PgConnection::connect_with(&admin).await.expect("connect");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut conn)
+            .await
+            .expect("create schema");
+        Database::Postgres {
+            admin: Box::new(admin),
+            schema,
+        }
+    }
+
+    fn sqlite_url(dir: &tempfile::TempDir) -> String {
+        format!("sqlite://{}", dir.path().join("touchpoints.db").display())
+    }
+
+    fn postgres_options(admin: &PgConnectOptions, schema: &str) -> PgConnectOptions {
+        admin.clone().options([("search_path", schema)])
+    }
+
+    /// Opens the store on the database, which migrates it.
+    async fn open(self) -> TestStore {
+        let store: Arc<dyn Store> = match &self {
+            Database::Sqlite(dir) => Arc::new(
+                SqliteStore::open(&Database::sqlite_url(dir))
+                    .await
+                    .expect("open sqlite"),
+            ),
+            Database::Postgres { admin, schema } => Arc::new(
+                PostgresStore::open_with(Database::postgres_options(admin, schema))
+                    .await
+                    .expect("open postgres"),
+            ),
+        };
+        TestStore { store, db: self }
+    }
+
+    /// Runs SQL on the database behind the store's back, as an older version of the program
     /// or an administrator would.
     async fn execute(&self, sql: &str) {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match &self.cleanup {
-            Cleanup::Dir(dir) => {
-                let path = dir.path().join("touchpoints.db");
-                let mut conn =
-                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-                        .await
-                        .expect("connect");
+        match self {
+            Database::Sqlite(dir) => {
+                let mut conn = sqlx::SqliteConnection::connect(&Database::sqlite_url(dir))
+                    .await
+                    .expect("connect");
                 sqlx::raw_sql(sql)
                     .execute(&mut conn)
                     .await
                     .expect("execute");
             }
-            Cleanup::Schema { admin, schema } => {
-                let options = admin
-                    .as_ref()
-                    .clone()
-                    .options([("search_path", schema.as_str())]);
+            Database::Postgres { admin, schema } => {
+                let options = Database::postgres_options(admin, schema);
                 let mut conn = PgConnection::connect_with(&options).await.expect("connect");
                 sqlx::raw_sql(sql)
                     .execute(&mut conn)
@@ -83,9 +132,8 @@ impl TestStore {
         }
     }
 
-    async fn finish(self) {
-        drop(self.store);
-        if let Cleanup::Schema { admin, schema } = self.cleanup {
+    async fn remove(self) {
+        if let Database::Postgres { admin, schema } = self {
             let mut conn = PgConnection::connect_with(&admin).await.expect("connect");
             sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
                 .execute(&mut conn)
@@ -95,14 +143,20 @@ impl TestStore {
     }
 }
 
-async fn sqlite() -> TestStore {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("touchpoints.db").display());
-    let store = SqliteStore::open(&url).await.expect("open sqlite");
-    TestStore {
-        store: Arc::new(store),
-        cleanup: Cleanup::Dir(dir),
+impl TestStore {
+    /// See [`Database::execute`].
+    async fn execute(&self, sql: &str) {
+        self.db.execute(sql).await;
     }
+
+    async fn finish(self) {
+        drop(self.store);
+        self.db.remove().await;
+    }
+}
+
+async fn sqlite() -> TestStore {
+    Database::sqlite().open().await
 }
 
 /// The URL of the PostgreSQL server the PostgreSQL half runs on.
@@ -114,31 +168,7 @@ fn postgres_url() -> String {
 }
 
 async fn postgres() -> TestStore {
-    let url = postgres_url();
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let schema = format!(
-        "test_{}_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed),
-        Timestamp::now().as_microsecond() % 1_000_000
-    );
-    let admin = PgConnectOptions::from_str(&url).expect("TOUCHPOINTS_TEST_POSTGRES is a URL");
-    let mut conn = PgConnection::connect_with(&admin).await.expect("connect");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&mut conn)
-        .await
-        .expect("create schema");
-    let options = admin.clone().options([("search_path", schema.as_str())]);
-    let store = PostgresStore::open_with(options)
-        .await
-        .expect("open postgres");
-    TestStore {
-        store: Arc::new(store),
-        cleanup: Cleanup::Schema {
-            admin: Box::new(admin),
-            schema,
-        },
-    }
+    Database::postgres().await.open().await
 }
 
 macro_rules! store_suite {
@@ -3177,6 +3207,8 @@ async fn a_customers_interactions_are_exported_and_erased(store: &dyn Store) {
 
 // Behaviours of one part of the store, kept in files of their own; the macro above must come
 // first.
+#[path = "suite/migrations.rs"]
+mod migrations;
 #[path = "suite/surveys.rs"]
 mod surveys;
 // --- The queue: customer profiles, identity resolution, requests -------------------------
