@@ -5,7 +5,7 @@
 use touchpoints_core::Problems;
 use touchpoints_store::StoreError;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     /// The input cannot be read at all (JSON that is not JSON).
     #[error("{0}")]

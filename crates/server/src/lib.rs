@@ -94,9 +94,10 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
-        .merge(web::routes())
+        .merge(web::routes().route_layer(from_fn_with_state(state.clone(), web::error_pages)))
         .merge(
             web::public_routes()
+                .route_layer(from_fn_with_state(state.clone(), web::error_pages))
                 .route_layer(from_fn_with_state(state.clone(), auth::limits::public)),
         )
         .nest("/api/v1", api::routes())

@@ -6,6 +6,7 @@ mod catalog;
 mod consistency;
 mod dashboard;
 mod journey;
+mod outcome;
 mod public_survey;
 mod queue;
 mod standards;
@@ -28,6 +29,9 @@ use touchpoints_app::AppError;
 use touchpoints_core::{FieldProblem, Problems};
 
 use touchpoints_core::Role;
+
+pub use outcome::error_pages;
+pub use outcome::{Id, PageResult};
 
 use crate::AppState;
 use crate::auth::{CSRF_COOKIE, Caller};

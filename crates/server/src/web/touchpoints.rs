@@ -2,7 +2,7 @@
 //! the forms to create and edit one.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -14,10 +14,8 @@ use touchpoints_core::{
     Catalog, Kind, Problem, Problems, Status, TouchpointFilter, TouchpointInput,
 };
 
-use super::{Page, form_problems, split_labels};
+use super::{Id, Page, PageResult, form_problems, split_labels};
 use minijinja::value::Serde;
-
-use touchpoints_store::StoreError;
 
 use crate::AppState;
 
@@ -31,15 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/touchpoints/{id}/edit", get(edit_form))
         .route("/touchpoints/{id}/retire", post(retire))
         .route("/touchpoints/{id}/delete", post(delete))
-}
-
-const NOT_FOUND: StoreError = StoreError::NotFound {
-    entity: "touchpoint",
-};
-
-/// A touchpoint id from the address; anything else names no touchpoint.
-fn parse_id(text: &str) -> Option<i64> {
-    text.parse().ok()
 }
 
 /// The filter as an HTML form sends it: every field, empty when unused.
@@ -91,27 +80,22 @@ async fn list(
     State(state): State<AppState>,
     page: Page,
     Query(form): Query<FilterForm>,
-) -> Response {
-    let result = async {
-        let catalog = state.store.catalog().await?;
-        let all = state
-            .store
-            .list_touchpoints(&TouchpointFilter::default())
-            .await?;
-        let filter = form.filter();
-        let shown: Vec<_> = all
-            .iter()
-            .filter(|t| filter.matches(&t.fields))
-            .cloned()
-            .collect();
-        Ok::<_, StoreError>((catalog, all, shown))
-    }
-    .await;
-    match result {
-        Ok((catalog, all, shown)) => page.render(
-            &state,
-            "touchpoints.html",
-            minijinja::context! {
+) -> PageResult {
+    let catalog = state.store.catalog().await?;
+    let all = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?;
+    let filter = form.filter();
+    let shown: Vec<_> = all
+        .iter()
+        .filter(|t| filter.matches(&t.fields))
+        .cloned()
+        .collect();
+    Ok(page.render(
+        &state,
+        "touchpoints.html",
+        minijinja::context! {
             section => "inventory",
             catalog => Serde(catalog),
             touchpoints => Serde(shown),
@@ -119,10 +103,9 @@ async fn list(
             choices => Serde(choices(&all)),
             filter => Serde(form),
             statuses => Serde(Status::ALL.map(Status::as_str)),
-            kinds => Serde(Kind::ALL.map(Kind::as_str)),},
-        ),
-        Err(e) => page.error(&state, e),
-    }
+            kinds => Serde(Kind::ALL.map(Kind::as_str)),
+        },
+    ))
 }
 
 async fn export(
@@ -168,57 +151,47 @@ async fn export_json(
     export(&state, &page, &form, transfer::Format::Json).await
 }
 
-async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page.error(&state, NOT_FOUND);
-    };
-    let result = async {
-        let touchpoint = state.store.touchpoint(id).await?;
-        let history = state.store.history(id).await?;
-        let catalog = state.store.catalog().await?;
-        // The documented weaknesses of the touchpoint: current, open findings in the texts
-        // that belong to it, and broken standards in its interactions.
-        let interactions_of = format!("touchpoints/{id}#");
-        let sources: Vec<String> = state
-            .store
-            .contents()
-            .await?
-            .iter()
-            .filter(|c| c.fields.touchpoint_id == Some(id))
-            .map(|c| format!("content/{}", c.id))
-            .collect();
-        let weaknesses: Vec<_> = state
-            .store
-            .findings()
-            .await?
-            .into_iter()
-            .filter(|f| f.current && f.status == FindingStatus::Open)
-            .filter(|f| {
-                f.finding
-                    .places
-                    .iter()
-                    .any(|p| sources.contains(&p.source) || p.source.starts_with(&interactions_of))
-            })
-            .collect();
-        Ok::<_, StoreError>((touchpoint, history, catalog, weaknesses))
-    }
-    .await;
-    match result {
-        Ok((touchpoint, history, catalog, weaknesses)) => page.render(
-            &state,
-            "touchpoint.html",
-            minijinja::context! {
-                section => "inventory",
-                weaknesses => Serde(weaknesses),
-                channel => Serde(catalog.channel(&touchpoint.fields.channel)),
-                phase => Serde(catalog.phase(&touchpoint.fields.phase)),
-                importance_overall => format!("{:.1}", touchpoint.fields.importance.overall()),
-                touchpoint => Serde(touchpoint),
-                history => Serde(history),
-            },
-        ),
-        Err(e) => page.error(&state, e),
-    }
+async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    let touchpoint = state.store.touchpoint(id).await?;
+    let history = state.store.history(id).await?;
+    let catalog = state.store.catalog().await?;
+    // The documented weaknesses of the touchpoint: current, open findings in the texts
+    // that belong to it, and broken standards in its interactions.
+    let interactions_of = format!("touchpoints/{id}#");
+    let sources: Vec<String> = state
+        .store
+        .contents()
+        .await?
+        .iter()
+        .filter(|c| c.fields.touchpoint_id == Some(id))
+        .map(|c| format!("content/{}", c.id))
+        .collect();
+    let weaknesses: Vec<_> = state
+        .store
+        .findings()
+        .await?
+        .into_iter()
+        .filter(|f| f.current && f.status == FindingStatus::Open)
+        .filter(|f| {
+            f.finding
+                .places
+                .iter()
+                .any(|p| sources.contains(&p.source) || p.source.starts_with(&interactions_of))
+        })
+        .collect();
+    Ok(page.render(
+        &state,
+        "touchpoint.html",
+        minijinja::context! {
+            section => "inventory",
+            weaknesses => Serde(weaknesses),
+            channel => Serde(catalog.channel(&touchpoint.fields.channel)),
+            phase => Serde(catalog.phase(&touchpoint.fields.phase)),
+            importance_overall => format!("{:.1}", touchpoint.fields.importance.overall()),
+            touchpoint => Serde(touchpoint),
+            history => Serde(history),
+        },
+    ))
 }
 
 /// The touchpoint form as the browser sends it. Everything is text, so that any input, even
@@ -368,47 +341,32 @@ fn form_page(
     )
 }
 
-async fn new_form(State(state): State<AppState>, page: Page) -> Response {
-    match state.store.catalog().await {
-        Ok(catalog) => form_page(&state, &page, &catalog, &TouchpointForm::blank(), None, &[]),
-        Err(e) => page.error(&state, e),
-    }
+async fn new_form(State(state): State<AppState>, page: Page) -> PageResult {
+    let catalog = state.store.catalog().await?;
+    Ok(form_page(
+        &state,
+        &page,
+        &catalog,
+        &TouchpointForm::blank(),
+        None,
+        &[],
+    ))
 }
 
-async fn edit_form(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page.error(&state, NOT_FOUND);
-    };
-    let result = async {
-        Ok::<_, StoreError>((
-            state.store.catalog().await?,
-            state.store.touchpoint(id).await?,
-        ))
-    }
-    .await;
-    match result {
-        Ok((catalog, t)) => form_page(
-            &state,
-            &page,
-            &catalog,
-            &TouchpointForm::from_fields(&t.fields),
-            Some(id),
-            &[],
-        ),
-        Err(e) => page.error(&state, e),
-    }
+async fn edit_form(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    let catalog = state.store.catalog().await?;
+    let t = state.store.touchpoint(id).await?;
+    let form = TouchpointForm::from_fields(&t.fields);
+    Ok(form_page(&state, &page, &catalog, &form, Some(id), &[]))
 }
 
 /// Creates (no id) or updates a touchpoint from the form; on problems, shows the form again
 /// with the entered values and the problems next to their fields.
-async fn save(state: AppState, page: Page, id: Option<i64>, form: TouchpointForm) -> Response {
-    let catalog = match state.store.catalog().await {
-        Ok(c) => c,
-        Err(e) => return page.error(&state, e),
-    };
+async fn save(state: AppState, page: Page, id: Option<i64>, form: TouchpointForm) -> PageResult {
+    let catalog = state.store.catalog().await?;
     let fields = match form.validate(&catalog) {
         Ok(fields) => fields,
-        Err(problems) => return form_page(&state, &page, &catalog, &form, id, &problems.0),
+        Err(problems) => return Ok(form_page(&state, &page, &catalog, &form, id, &problems.0)),
     };
     let written = match id {
         None => {
@@ -425,11 +383,11 @@ async fn save(state: AppState, page: Page, id: Option<i64>, form: TouchpointForm
         }
     };
     match written {
-        Ok(t) => Redirect::to(&format!("/touchpoints/{}", t.id)).into_response(),
-        Err(e) => match form_problems(e) {
-            Ok(problems) => form_page(&state, &page, &catalog, &form, id, &problems.0),
-            Err(e) => page.error(&state, e),
-        },
+        Ok(t) => Ok(Redirect::to(&format!("/touchpoints/{}", t.id)).into_response()),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            Ok(form_page(&state, &page, &catalog, &form, id, &problems.0))
+        }
     }
 }
 
@@ -437,46 +395,29 @@ async fn create(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<TouchpointForm>,
-) -> Response {
+) -> PageResult {
     save(state, page, None, form).await
 }
 
 async fn update(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     axum::Form(form): axum::Form<TouchpointForm>,
-) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page.error(&state, NOT_FOUND);
-    };
+) -> PageResult {
     save(state, page, Some(id), form).await
 }
 
-async fn retire(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page.error(&state, NOT_FOUND);
-    };
-    match state
-        .store
-        .retire_touchpoint(id, &page.caller.actor())
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/touchpoints/{id}")).into_response(),
-        Err(e) => page.error(&state, e),
-    }
+async fn retire(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    let actor = page.caller.actor();
+    state.store.retire_touchpoint(id, &actor).await?;
+    Ok(Redirect::to(&format!("/touchpoints/{id}")).into_response())
 }
 
-async fn delete(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return page.error(&state, NOT_FOUND);
-    };
-    match state
+async fn delete(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    state
         .store
         .delete_touchpoint(id, &page.caller.actor())
-        .await
-    {
-        Ok(()) => Redirect::to("/touchpoints").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+        .await?;
+    Ok(Redirect::to("/touchpoints").into_response())
 }
