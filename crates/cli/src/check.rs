@@ -25,26 +25,25 @@ pub fn read_guideline(path: &Path) -> anyhow::Result<Guideline> {
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let guideline: Guideline = if is_json {
-        serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a valid guideline", path.display()))?
+    let read = if is_json {
+        let guideline: Guideline = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not a valid guideline", path.display()))?;
+        guideline.validate().map(|()| guideline)
     } else {
-        serde_yaml_ng::from_str(&text)
-            .with_context(|| format!("{}: not a valid guideline", path.display()))?
+        Guideline::from_yaml(&text)
     };
-    if let Err(problems) = guideline.validate() {
+    read.map_err(|problems| {
         let lines: Vec<String> = problems
             .0
             .iter()
             .map(|p| format!("  {}: {}", p.field, p.message))
             .collect();
-        bail!(
+        anyhow::anyhow!(
             "{}: the guideline has problems:\n{}",
             path.display(),
             lines.join("\n")
-        );
-    }
-    Ok(guideline)
+        )
+    })
 }
 
 /// Every content file under the paths: files as given, folders searched recursively for

@@ -249,8 +249,8 @@ async fn load_library(store: &dyn Store) -> anyhow::Result<()> {
     if !store.guideline().await?.facts.is_empty() || !store.contents().await?.is_empty() {
         return Ok(());
     }
-    let guideline: Guideline =
-        serde_yaml_ng::from_str(GUIDELINE).context("the demo guideline is invalid")?;
+    let guideline = Guideline::from_yaml(GUIDELINE)
+        .map_err(|p| anyhow::anyhow!("the demo guideline is invalid: {p}"))?;
     store.put_guideline(&guideline, "demo").await?;
     let touchpoints = store.list_touchpoints(&TouchpointFilter::default()).await?;
     for (title, channel, touchpoint, format, url, source) in TEXTS {

@@ -58,7 +58,7 @@ pub async fn guideline(store: &dyn Store, command: GuidelineCommand) -> anyhow::
         GuidelineCommand::Export { format, output } => {
             let guideline = store.guideline().await?;
             let text = match format.to_ascii_lowercase().as_str() {
-                "yaml" | "yml" => serde_yaml_ng::to_string(&guideline)?,
+                "yaml" | "yml" => guideline.to_yaml(),
                 "json" => serde_json::to_string_pretty(&guideline)? + "\n",
                 other => anyhow::bail!("unknown format \"{other}\"; use yaml or json"),
             };

@@ -294,6 +294,37 @@ fn check_passes_consistent_content_and_rejects_a_broken_guideline() {
 }
 
 #[test]
+fn a_guideline_with_an_alias_bomb_is_refused_by_check_and_import() {
+    let ws = Workspace::new();
+    // One anchored text of 10 KB referred to 20,000 times: 0.3 MB of file that a parser
+    // replaying aliases would make 200 MB of terms.
+    let mut bomb = format!(
+        "tone:\n  forbidden:\n    - term: &t \"{}\"\n",
+        "x".repeat(10_000)
+    );
+    for _ in 0..20_000 {
+        bomb.push_str("    - term: *t\n");
+    }
+    let bomb = ws.write("bomb.yaml", bomb.as_bytes());
+    let site = ws.write("faq.txt", b"Sie erreichen uns werktags.\n");
+    for args in [
+        &["check", "-g", arg(&bomb), arg(&site)][..],
+        &["guideline", "import", arg(&bomb)],
+    ] {
+        let out = ws.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("document: uses an anchor"), "{stderr}");
+        assert!(stderr.contains("line 3"), "{stderr}");
+        // One problem, not one per alias.
+        assert!(stderr.lines().count() < 5, "{stderr}");
+    }
+    let out = ws.run(&["guideline", "export", "--format", "json"]);
+    let exported: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(exported["tone"]["forbidden"], serde_json::json!([]));
+}
+
+#[test]
 fn the_library_in_the_database_is_checked_like_files() {
     let ws = Workspace::new();
     let out = ws.run(&["check"]);

@@ -939,7 +939,7 @@ async fn a_broken_guideline_is_refused_with_its_problems_and_nothing_changes() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let before = server.store.guideline().await.expect("guideline");
     for (document, problem) in [
-        ("facts: [", "did not find expected"),
+        ("facts: [", "unclosed bracket"),
         (
             "facts:\n  - key: x\n    label: X\n    kind: duration\n    value: bald\n    keywords: [a]\n",
             "facts[0].value",
@@ -952,6 +952,28 @@ async fn a_broken_guideline_is_refused_with_its_problems_and_nothing_changes() {
         assert!(body.contains(problem), "{problem} in {body}");
         assert!(body.contains("aria-invalid=\"true\""));
     }
+    assert_eq!(server.store.guideline().await.expect("guideline"), before);
+}
+
+#[tokio::test]
+async fn a_guideline_with_an_alias_bomb_is_refused_and_nothing_changes() {
+    let server = Server::start().await;
+    let (status, _, _) = fetch(server.post("/guideline").form(&[("document", GUIDELINE)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let before = server.store.guideline().await.expect("guideline");
+    // One anchored text of 10 KB referred to 20,000 times: 0.3 MB of form that a parser
+    // replaying aliases would make 200 MB of terms.
+    let mut bomb = format!(
+        "tone:\n  forbidden:\n    - term: &t \"{}\"\n",
+        "x".repeat(10_000)
+    );
+    for _ in 0..20_000 {
+        bomb.push_str("    - term: *t\n");
+    }
+    let (status, _, body) = fetch(server.post("/guideline").form(&[("document", &bomb)])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("document: "), "{body}");
+    assert!(body.contains("alias (*name)"), "{body}");
     assert_eq!(server.store.guideline().await.expect("guideline"), before);
 }
 

@@ -9,6 +9,17 @@ use super::tone::Address;
 use super::value::{Value, ValueKind, parse_value};
 use crate::problem::{Problem, Problems, check_text};
 
+/// The largest guideline document read, in bytes. A guideline of a few hundred facts takes
+/// a tenth of it.
+pub const GUIDELINE_MAX_BYTES: usize = 1024 * 1024;
+
+/// How deep a guideline document may nest: a guideline needs four levels (`tone`,
+/// `forbidden`, a rule, its `channels`).
+const GUIDELINE_MAX_DEPTH: usize = 16;
+
+/// The field a problem with the document as a whole is reported under.
+const DOCUMENT: &str = "document";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -150,5 +161,198 @@ impl Guideline {
             }
         }
         p.into_result(())
+    }
+}
+
+impl Guideline {
+    /// Reads a guideline written in YAML (JSON is YAML too) and checks it as
+    /// [`Guideline::validate`] does. Every interface reads guideline YAML here.
+    ///
+    /// The parser works within a budget, so that no document costs much more time or memory
+    /// than its size: at most [`GUIDELINE_MAX_BYTES`], one document, at most 16 levels deep,
+    /// and no anchors (`&name`) or aliases (`*name`). A guideline needs none, and an alias
+    /// lets a small document stand for a huge one: one long anchored text referred to 20,000
+    /// times makes gigabytes of a quarter of a megabyte (an "alias bomb"; counting the
+    /// alias's uses, as other parsers do, does not help when each use is long). Problems with
+    /// the document as a whole are reported under the field `document`.
+    pub fn from_yaml(document: &str) -> Result<Guideline, Problems> {
+        if document.len() > GUIDELINE_MAX_BYTES {
+            return Err(Problems::single(
+                DOCUMENT,
+                Problem::Invalid {
+                    reason: format!(
+                        "is larger than {} KiB: a guideline is a few hundred facts at most",
+                        GUIDELINE_MAX_BYTES / 1024
+                    ),
+                },
+            ));
+        }
+        let options = serde_saphyr::options! {
+            budget: serde_saphyr::budget! {
+                max_aliases: 0,
+                max_anchors: 0,
+                max_depth: GUIDELINE_MAX_DEPTH,
+                max_documents: 1,
+                max_total_scalar_bytes: GUIDELINE_MAX_BYTES,
+            },
+            alias_limits: serde_saphyr::alias_limits! {
+                max_total_replayed_events: 0,
+                max_alias_expansions_per_anchor: 0,
+            },
+            with_snippet: false,
+        };
+        let guideline: Guideline = serde_saphyr::from_str_with_options(document, options)
+            .map_err(|e| Problems::single(DOCUMENT, yaml_problem(&e)))?;
+        guideline.validate()?;
+        Ok(guideline)
+    }
+
+    /// The guideline as YAML, as [`Guideline::from_yaml`] reads it back.
+    pub fn to_yaml(&self) -> String {
+        // Strings, lists and maps of strings always serialise.
+        serde_saphyr::to_string(self).unwrap_or_default()
+    }
+}
+
+/// What is wrong with a document the YAML parser refused, with its place.
+fn yaml_problem(error: &serde_saphyr::Error) -> Problem {
+    use serde_saphyr::budget::BudgetBreach;
+
+    let what = match error.without_snippet() {
+        serde_saphyr::Error::Budget { breach, .. } => match breach {
+            BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => Some(
+                "uses an anchor (&name) or an alias (*name); a guideline writes each value out"
+                    .to_owned(),
+            ),
+            BudgetBreach::Depth { .. } => Some(format!(
+                "is nested deeper than {GUIDELINE_MAX_DEPTH} levels"
+            )),
+            BudgetBreach::Documents { .. } => Some("holds more than one YAML document".to_owned()),
+            _ => Some("is too large for a guideline".to_owned()),
+        },
+        _ => None,
+    };
+    let reason = match (what, error.location()) {
+        (Some(what), Some(at)) => format!("{what} (line {}, column {})", at.line(), at.column()),
+        (Some(what), None) => what,
+        // The parser's own words name the place.
+        (None, _) => error.render_with_formatter(&serde_saphyr::UserMessageFormatter),
+    };
+    Problem::Invalid { reason }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The demo company's guideline, which `touchpoints demo` loads and the README checks with.
+    const NORDLICHT: &str = include_str!("../../../../examples/nordlicht/guideline.yaml");
+
+    fn refused(document: &str) -> (String, String) {
+        let problems = Guideline::from_yaml(document).unwrap_err();
+        assert_eq!(problems.0.len(), 1, "{problems}");
+        let p = &problems.0[0];
+        (p.field.clone(), p.message.clone())
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_before_it_grows() {
+        // One anchored text of 10 KB referred to 20,000 times: 0.29 MB that a parser
+        // replaying aliases turns into 200 MB of terms.
+        let mut bomb = format!(
+            "tone:\n  forbidden:\n    - term: &t \"{}\"\n",
+            "x".repeat(10_000)
+        );
+        for _ in 0..20_000 {
+            bomb.push_str("    - term: *t\n");
+        }
+        assert!(bomb.len() < GUIDELINE_MAX_BYTES, "{}", bomb.len());
+        let (field, message) = refused(&bomb);
+        assert_eq!(field, "document");
+        assert!(message.contains("alias"), "{message}");
+        assert!(message.contains("line 3"), "{message}");
+    }
+
+    #[test]
+    fn anchors_and_aliases_are_refused_even_when_small() {
+        for document in [
+            "facts: []\ntone:\n  required:\n    - &rule {term: Impressum}\n",
+            "facts:\n  - key: a\n    label: A\n    kind: duration\n    keywords: &k [x]\n  \
+             - key: b\n    label: B\n    kind: duration\n    keywords: *k\n",
+        ] {
+            let (field, message) = refused(document);
+            assert_eq!(field, "document");
+            assert!(message.contains("anchor"), "{message}");
+        }
+    }
+
+    #[test]
+    fn size_depth_and_documents_are_bounded() {
+        let large = format!("facts: []\n#{}\n", "x".repeat(GUIDELINE_MAX_BYTES));
+        let (field, message) = refused(&large);
+        assert_eq!(field, "document");
+        assert!(message.contains("larger than 1024 KiB"), "{message}");
+
+        // Nesting fails on the guideline's shape before it gets deep; the budget stands
+        // behind that.
+        let deep = format!("facts: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        let (field, _) = refused(&deep);
+        assert_eq!(field, "document");
+
+        let (_, message) = refused("facts: []\n---\nfacts: []\n");
+        assert!(message.contains("more than one"), "{message}");
+    }
+
+    #[test]
+    fn syntax_errors_and_unknown_fields_name_their_place() {
+        let (field, message) = refused("facts: [\n");
+        assert_eq!(field, "document");
+        assert!(message.contains("line"), "{message}");
+
+        let (field, message) = refused("facts: []\ncolour: red\n");
+        assert_eq!(field, "document");
+        assert!(message.contains("colour"), "{message}");
+    }
+
+    #[test]
+    fn field_problems_name_the_field() {
+        let problems = Guideline::from_yaml(
+            "facts:\n  - key: x\n    label: X\n    kind: duration\n    value: bald\n    keywords: [a]\n",
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = problems.0.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["facts[0].value"]);
+    }
+
+    #[test]
+    fn the_demo_guideline_reads_as_before_and_round_trips() {
+        let guideline = Guideline::from_yaml(NORDLICHT).unwrap();
+        insta::assert_json_snapshot!(guideline);
+        assert_eq!(
+            Guideline::from_yaml(&guideline.to_yaml()).unwrap(),
+            guideline
+        );
+        // JSON is YAML too.
+        let json = serde_json::to_string_pretty(&guideline).unwrap();
+        assert_eq!(Guideline::from_yaml(&json).unwrap(), guideline);
+    }
+
+    #[test]
+    fn plain_scalars_stay_text() {
+        // Keywords and values that look like numbers, booleans or null are text in a guideline.
+        let guideline = Guideline::from_yaml(
+            "facts:\n  - key: hotline\n    label: Hotline\n    kind: phone\n    \
+             value: 0800 123 45 67\n    keywords: [yes, no, on, 0800, 1.5, ~x, true]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            guideline.facts[0].keywords,
+            ["yes", "no", "on", "0800", "1.5", "~x", "true"]
+        );
+        assert_eq!(
+            Guideline::from_yaml(&guideline.to_yaml()).unwrap(),
+            guideline
+        );
     }
 }

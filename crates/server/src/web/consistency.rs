@@ -114,10 +114,6 @@ struct GuidelineForm {
     document: String,
 }
 
-fn guideline_yaml(guideline: &Guideline) -> String {
-    serde_yaml_ng::to_string(guideline).unwrap_or_default()
-}
-
 async fn guideline_page(
     state: &AppState,
     page: &Page,
@@ -145,7 +141,7 @@ async fn guideline_page(
 
 async fn guideline(State(state): State<AppState>, page: Page) -> Response {
     match state.store.guideline().await {
-        Ok(g) => guideline_page(&state, &page, &g, &guideline_yaml(&g), &[]).await,
+        Ok(g) => guideline_page(&state, &page, &g, &g.to_yaml(), &[]).await,
         Err(e) => page.error(&state, e),
     }
 }
@@ -161,22 +157,19 @@ async fn put_guideline(
         Ok(g) => g,
         Err(e) => return page.error(&state, e),
     };
-    let parsed: Result<Guideline, Vec<String>> = serde_yaml_ng::from_str(&form.document)
-        .map_err(|e| vec![e.to_string()])
-        .and_then(|g: Guideline| match g.validate() {
-            Ok(()) => Ok(g),
-            Err(problems) => Err(problems
-                .0
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}: {}",
-                        p.field,
-                        state.messages.problem(page.lang, &p.problem)
-                    )
-                })
-                .collect()),
-        });
+    let parsed = Guideline::from_yaml(&form.document).map_err(|problems| {
+        problems
+            .0
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}: {}",
+                    p.field,
+                    state.messages.problem(page.lang, &p.problem)
+                )
+            })
+            .collect::<Vec<String>>()
+    });
     match parsed {
         Ok(g) => match state.store.put_guideline(&g, &page.caller.actor()).await {
             Ok(()) => Redirect::to("/guideline").into_response(),
