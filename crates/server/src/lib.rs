@@ -119,6 +119,12 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // Pages and API answers hold personal data: no cache keeps them. Assets say
+        // otherwise for themselves.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(from_fn(refusal::errors))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(

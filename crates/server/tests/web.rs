@@ -810,11 +810,47 @@ async fn catalog_form_adds_a_phase_in_journey_order() {
 // --- plumbing -----------------------------------------------------------------------------
 
 #[tokio::test]
-async fn health_check_names_the_backend() {
+async fn health_check_tells_nothing_of_the_internals() {
     let server = Server::start().await;
-    let (status, _, body) = fetch(server.get("/healthz")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, "ok sqlite\n");
+    let response = server.get("/healthz").send().await.expect("send");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response
+            .headers()
+            .get(reqwest::header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    assert_eq!(response.text().await.expect("body"), "ok\n");
+}
+
+#[tokio::test]
+async fn pages_and_api_answers_are_not_cached_but_assets_are() {
+    let server = Server::start().await;
+    for path in [
+        "/touchpoints",
+        "/queue",
+        "/api/v1/touchpoints",
+        "/api/v1/customers",
+    ] {
+        let response = server.get(path).send().await.expect("send");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            response
+                .headers()
+                .get(reqwest::header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    let css = server.get("/assets/style.css").send().await.expect("send");
+    assert_eq!(
+        css.headers()
+            .get(reqwest::header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=3600")
+    );
 }
 
 #[tokio::test]
