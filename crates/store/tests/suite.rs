@@ -3209,6 +3209,8 @@ async fn a_customers_interactions_are_exported_and_erased(store: &dyn Store) {
 // first.
 #[path = "suite/migrations.rs"]
 mod migrations;
+#[path = "suite/schema.rs"]
+mod schema;
 #[path = "suite/surveys.rs"]
 mod surveys;
 // --- The queue: customer profiles, identity resolution, requests -------------------------
