@@ -451,6 +451,7 @@ pub trait Standards: Send + Sync + 'static {
 
 /// A customer profile as stored, with the identifiers that find it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerProfile {
     pub id: i64,
     #[serde(flatten)]
@@ -458,12 +459,15 @@ pub struct CustomerProfile {
     pub identifiers: Vec<Identifier>,
     /// Set once the profile was merged into another; it then holds nothing of its own.
     pub merged_into: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
 }
 
 /// One merge of two profiles, kept so that an admin can undo it exactly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MergeRecord {
     pub id: i64,
     pub survivor_id: i64,
@@ -471,7 +475,9 @@ pub struct MergeRecord {
     /// What caused it: the shared identifier, or "by hand".
     pub reason: String,
     pub actor: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub undone_at: Option<Timestamp>,
     pub undone_by: Option<String>,
 }
@@ -526,6 +532,7 @@ pub trait Customers: Send + Sync + 'static {
 
 /// A customer request as stored, with its place in the queue.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredRequest {
     pub id: i64,
     pub external_id: Option<String>,
@@ -540,26 +547,35 @@ pub struct StoredRequest {
     pub priority: Priority,
     pub status: RequestStatus,
     pub assignee: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub received_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub first_response_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub resolved_at: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub first_response_due: Option<Timestamp>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub resolution_due: Option<Timestamp>,
     /// The target that is next: first response until there is one, then resolution.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub next_due: Option<Timestamp>,
     /// The SLA clock stopped at these times (waiting for the customer); `until` is empty
     /// while the wait lasts.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<(String, Option<String>)>))]
     pub pauses: Vec<(Timestamp, Option<Timestamp>)>,
     /// The time-independent part of the priority score.
     pub static_points: f64,
     /// The queue's order: higher first; see the core's priority module.
     pub rank_key: i64,
     pub earlier_contacts: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
 }
 
 /// A step on a request after it came in: a reply, a note, or an event (assigned, resolved…).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestMessage {
     pub id: i64,
     pub request_id: i64,
@@ -567,6 +583,7 @@ pub struct RequestMessage {
     pub kind: String,
     pub author: String,
     pub body: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
 }
 
@@ -608,6 +625,7 @@ pub struct QueueFilter {
 
 /// A mapping from where a request arrived to its touchpoint.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceMapping {
     pub channel: String,
     /// A mailbox, hotline number, store… as integrations send it in `source`; compared
