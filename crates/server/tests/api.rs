@@ -1238,6 +1238,72 @@ async fn openapi_document_describes_every_operation() {
     assert!(document["components"]["schemas"]["TouchpointInput"].is_object());
 }
 
+/// Operations whose success answer has no schema naming a type yet, as "method path status".
+/// Their types come from the core, which has no schema for them: `JourneyMap` and the
+/// `ResponseFields` of a stored answer. Remove an entry once its type has one.
+const UNTYPED_SUCCESS: [&str; 2] = ["get /api/v1/journey-map 200", "get /api/v1/responses 200"];
+
+/// Whether a response schema names its types: a reference to a component that exists, or
+/// an array or a choice of such.
+fn names_a_type(schema: &Value, document: &Value) -> bool {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{reference} points outside the components"));
+        return document["components"]["schemas"][name].is_object();
+    }
+    if schema["type"] == "array" {
+        return names_a_type(&schema["items"], document);
+    }
+    ["oneOf", "anyOf", "allOf"].iter().any(|key| {
+        schema[key]
+            .as_array()
+            .is_some_and(|choices| choices.iter().all(|c| names_a_type(c, document)))
+    })
+}
+
+#[tokio::test]
+async fn every_success_response_has_a_typed_schema() {
+    let server = Server::start().await;
+    let document = server.get_json("/api/v1/openapi.json").await;
+    let mut untyped = Vec::new();
+    let mut checked = 0;
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let Some(responses) = operation["responses"].as_object() else {
+                continue;
+            };
+            for (status, response) in responses {
+                // 204 has no body by definition.
+                if !status.starts_with('2') || status == "204" {
+                    continue;
+                }
+                let content = response["content"].as_object();
+                // Downloads (CSV, XLSX) are files, not JSON; none is under /api/v1 today.
+                let download = content.is_some_and(|c| {
+                    !c.contains_key("application/json")
+                        && c.keys()
+                            .all(|t| t == "text/csv" || t.contains("spreadsheet"))
+                });
+                if download {
+                    continue;
+                }
+                checked += 1;
+                let schema = &response["content"]["application/json"]["schema"];
+                if !names_a_type(schema, &document) {
+                    untyped.push(format!("{method} {path} {status}"));
+                }
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} success responses found");
+    untyped.sort();
+    assert_eq!(
+        untyped, UNTYPED_SUCCESS,
+        "success responses without a typed schema"
+    );
+}
+
 #[tokio::test]
 async fn every_documented_operation_is_served() {
     let server = Server::start().await;
@@ -1878,6 +1944,9 @@ async fn requests_by_mail_and_phone_land_in_one_profile_and_queue_with_a_score()
         .map(|p| p["points"].as_f64().expect("points"))
         .sum();
     assert!((total - sum).abs() < 1e-6);
+    // Due within the hour the organisation warns ahead: at risk. The mail has no target.
+    assert_eq!(queue[0]["risk"], "at-risk");
+    assert_eq!(queue[1]["risk"], "on-track");
 }
 
 #[tokio::test]
@@ -2001,6 +2070,10 @@ async fn requests_source_mapping_names_the_touchpoint_and_actions_work_it() {
     let id = created["id"].as_i64().expect("id");
     let stored = server.get_json(&format!("/api/v1/requests/{id}")).await;
     assert_eq!(stored["touchpoint_id"], tp);
+    assert_eq!(stored["customer"]["id"], created["customer_id"]);
+    assert_eq!(stored["steps"], json!([]));
+    assert_eq!(stored["risk"], "on-track");
+    assert!(stored["score"]["total"].is_number(), "{stored}");
     let (status, replied) = send(
         server
             .post(&format!("/api/v1/requests/{id}/actions"))

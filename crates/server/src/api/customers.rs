@@ -2,10 +2,10 @@
 //! identifiers (which may merge profiles), merge by hand and undo a merge.
 
 use axum::extract::State;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use touchpoints_core::Problems;
 use touchpoints_core::customer::{CustomerInput, IdentifiersInput};
+use touchpoints_store::{CustomerProfile, MergeRecord, StoredRequest};
 
 use super::extract::{Json, Path, Query};
 use crate::AppState;
@@ -24,40 +24,47 @@ pub struct CustomerQuery {
 
 #[utoipa::path(get, path = "/api/v1/customers", tag = "customers",
     params(CustomerQuery),
-    responses((status = 200, description = "Live profiles matching the search, newest first, at most 100")))]
+    responses((status = 200, description = "Live profiles matching the search, newest first, at most 100", body = [CustomerProfile])))]
 pub async fn list(
     State(state): State<AppState>,
     Query(query): Query<CustomerQuery>,
-) -> Result<axum::Json<Value>> {
-    Ok(axum::Json(json!(
-        state.store.customers(&query.search, 100).await?
-    )))
+) -> Result<axum::Json<Vec<CustomerProfile>>> {
+    Ok(axum::Json(state.store.customers(&query.search, 100).await?))
 }
 
-async fn profile_json(state: &AppState, id: i64) -> Result<Value> {
-    let profile = state.store.customer(id).await?;
-    let requests = state.store.customer_requests(id).await?;
-    let merges = state.store.merges(id).await?;
-    let mut value = json!(profile);
-    if let Value::Object(map) = &mut value {
-        map.insert("requests".into(), json!(requests));
-        map.insert("merges".into(), json!(merges));
-    }
-    Ok(value)
+/// A profile with its history across channels.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CustomerDetail {
+    #[serde(flatten)]
+    pub profile: CustomerProfile,
+    /// Its requests of every channel, newest first.
+    pub requests: Vec<StoredRequest>,
+    /// The merges it took part in, newest first.
+    pub merges: Vec<MergeRecord>,
 }
 
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
     params(("id" = i64, Path, description = "Customer profile id")),
-    responses((status = 200, description = "The profile with its identifiers, its requests of every channel (newest first) and its merges"),
+    responses((status = 200, description = "The profile with its identifiers, its requests of every channel (newest first) and its merges", body = CustomerDetail),
         (status = 404, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<axum::Json<Value>> {
-    Ok(axum::Json(profile_json(&state, id).await?))
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<CustomerDetail>> {
+    let profile = state.store.customer(id).await?;
+    let requests = state.store.customer_requests(id).await?;
+    let merges = state.store.merges(id).await?;
+    Ok(axum::Json(CustomerDetail {
+        profile,
+        requests,
+        merges,
+    }))
 }
 
 #[utoipa::path(put, path = "/api/v1/customers/{id}", tag = "customers",
     params(("id" = i64, Path, description = "Customer profile id")),
     request_body = CustomerInput,
-    responses((status = 200, description = "The profile as stored"),
+    responses((status = 200, description = "The profile as stored", body = CustomerProfile),
         (status = 404, body = ErrorBody), (status = 409, description = "The profile was merged into another", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -65,26 +72,26 @@ pub async fn update(
     caller: Caller,
     Path(id): Path<i64>,
     Json(input): Json<CustomerInput>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<CustomerProfile>> {
     let fields = input.validate()?;
     let profile = state
         .store
         .update_customer(id, &fields, &caller.actor())
         .await?;
-    Ok(axum::Json(json!(profile)))
+    Ok(axum::Json(profile))
 }
 
 #[utoipa::path(post, path = "/api/v1/customers/{id}/identifiers", tag = "customers",
     params(("id" = i64, Path, description = "Customer profile id")),
     request_body = IdentifiersInput,
-    responses((status = 200, description = "The surviving profile: an identifier of another profile merges the two, the older surviving"),
+    responses((status = 200, description = "The surviving profile: an identifier of another profile merges the two, the older surviving", body = CustomerProfile),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_identifiers(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Json(input): Json<IdentifiersInput>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<CustomerProfile>> {
     let mut problems = Problems::default();
     let identifiers = input.validate(&mut problems, "");
     if !problems.is_empty() {
@@ -95,7 +102,7 @@ pub async fn add_identifiers(
         .add_identifiers(id, &identifiers, &caller.actor())
         .await?;
     state.queue_events.send(0, "customer");
-    Ok(axum::Json(json!(profile)))
+    Ok(axum::Json(profile))
 }
 
 /// The profile to merge with.
@@ -108,33 +115,33 @@ pub struct MergeInput {
 #[utoipa::path(post, path = "/api/v1/customers/{id}/merge", tag = "customers",
     params(("id" = i64, Path, description = "Customer profile id")),
     request_body = MergeInput,
-    responses((status = 200, description = "The merge record; the older profile survives"),
+    responses((status = 200, description = "The merge record; the older profile survives", body = MergeRecord),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn merge(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     Json(input): Json<MergeInput>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<MergeRecord>> {
     let record = state
         .store
         .merge_customers(id, input.with, &caller.actor())
         .await?;
     state.queue_events.send(0, "customer");
-    Ok(axum::Json(json!(record)))
+    Ok(axum::Json(record))
 }
 
 #[utoipa::path(post, path = "/api/v1/customer-merges/{id}/undo", tag = "customers",
     params(("id" = i64, Path, description = "Merge id")),
-    responses((status = 200, description = "The merge record, undone: both profiles as they were before it"),
+    responses((status = 200, description = "The merge record, undone: both profiles as they were before it", body = MergeRecord),
         (status = 404, body = ErrorBody),
         (status = 409, description = "Undone already, or a later merge must be undone first", body = ErrorBody)))]
 pub async fn unmerge(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<MergeRecord>> {
     let record = state.store.unmerge(id, &caller.actor()).await?;
     state.queue_events.send(0, "customer");
-    Ok(axum::Json(json!(record)))
+    Ok(axum::Json(record))
 }

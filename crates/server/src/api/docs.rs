@@ -72,7 +72,7 @@ use super::{audit, catalog, customers, library, queue_rules, requests, surveys, 
         queue_rules::put_source,
         queue_rules::get_stats,
     ),
-    components(schemas(requests::RequestBatch, requests::BatchResult)),
+    components(schemas(requests::RequestBatch)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(

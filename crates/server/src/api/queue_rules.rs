@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use touchpoints_app::queue_stats::{self, Stats};
 use touchpoints_core::priority::Weights;
 use touchpoints_core::queue::SlaPolicy;
@@ -113,9 +112,9 @@ pub struct SourceMappingInput {
 }
 
 #[utoipa::path(get, path = "/api/v1/request-sources", tag = "queue",
-    responses((status = 200, body = [SourceMappingInput])))]
-pub async fn list_sources(State(state): State<AppState>) -> Result<axum::Json<Value>> {
-    Ok(axum::Json(json!(state.store.source_mappings().await?)))
+    responses((status = 200, description = "Where requests arrive and the touchpoints they go to", body = [SourceMapping])))]
+pub async fn list_sources(State(state): State<AppState>) -> Result<axum::Json<Vec<SourceMapping>>> {
+    Ok(axum::Json(state.store.source_mappings().await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/request-sources", tag = "queue",

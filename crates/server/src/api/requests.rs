@@ -4,13 +4,17 @@
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use touchpoints_app::{intake, scoring};
+use touchpoints_core::priority::Score;
+use touchpoints_core::queue::{self, Risk};
 use touchpoints_core::request::{RequestAction, RequestInput, RequestStatus};
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::{IntakeOutcome, QueueFilter, QueueView};
+use touchpoints_store::{
+    CustomerProfile, IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage,
+    StoredRequest,
+};
 
 use super::extract::{Json, JsonBody, Path, Query};
 use crate::AppState;
@@ -50,11 +54,19 @@ pub struct BatchResult {
     pub results: Vec<IntakeResult>,
 }
 
+/// What intake answers: the result of one request, or of a batch.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum IntakeAnswer {
+    One(IntakeResult),
+    Batch(BatchResult),
+}
+
 #[utoipa::path(post, path = "/api/v1/requests", tag = "queue",
     request_body(content = RequestInput, description = "One request, or `{\"requests\": [...]}` (a `RequestBatch`) of up to 5,000 stored all or none"),
     responses(
-        (status = 201, description = "Stored; a batch answers with a `BatchResult`", body = IntakeResult),
-        (status = 200, description = "Stored before under the same external id with the same content: nothing new", body = IntakeResult),
+        (status = 201, description = "Stored; one request answers with an `IntakeResult` and its `Location`, a batch with a `BatchResult`", body = IntakeAnswer),
+        (status = 200, description = "Stored before under the same external id with the same content: nothing new", body = IntakeAnswer),
         (status = 400, description = "Body is not JSON", body = ErrorBody),
         (status = 409, description = "An external id stored before with other content; names the field that differs", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named (`requests[3].channel` in a batch); nothing stored", body = ErrorBody)))]
@@ -83,11 +95,13 @@ pub async fn intake(
     };
     if batch {
         let results = outcomes.into_iter().map(IntakeResult::from).collect();
-        return Ok((status, axum::Json(BatchResult { results })).into_response());
+        let answer = IntakeAnswer::Batch(BatchResult { results });
+        return Ok((status, axum::Json(answer)).into_response());
     }
     let result = IntakeResult::from(outcomes[0]);
     let location = format!("/api/v1/requests/{}", result.id);
-    Ok((status, [(header::LOCATION, location)], axum::Json(result)).into_response())
+    let answer = IntakeAnswer::One(result);
+    Ok((status, [(header::LOCATION, location)], axum::Json(answer)).into_response())
 }
 
 /// Which requests the queue lists.
@@ -140,27 +154,56 @@ impl QueueQuery {
     }
 }
 
-/// A request as the API shows it: with its score at this instant.
-fn request_json(
-    request: &touchpoints_store::StoredRequest,
-    score: &touchpoints_core::priority::Score,
-) -> Value {
-    let mut value = serde_json::to_value(request).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut value {
-        map.insert("score".into(), json!(score));
+/// A request as the queue shows it: with its score and its SLA risk at this instant.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QueueEntry {
+    #[serde(flatten)]
+    pub request: StoredRequest,
+    pub score: Score,
+    /// How the request stands against its next target, warned the organisation's
+    /// `at_risk_minutes` ahead; a request that waits or is resolved is on track.
+    pub risk: Risk,
+}
+
+impl QueueEntry {
+    fn new(
+        state: &AppState,
+        settings: &QueueSettings,
+        request: StoredRequest,
+        customer: Option<&CustomerProfile>,
+        now: Timestamp,
+    ) -> QueueEntry {
+        let score = scoring::score(&state.cues, settings, &request, customer, now);
+        let window = SignedDuration::from_mins(settings.options.at_risk_minutes);
+        let risk = queue::risk(request.status, request.next_due, now, window);
+        QueueEntry {
+            request,
+            score,
+            risk,
+        }
     }
-    value
+}
+
+/// One request with everything an agent needs to work it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RequestDetail {
+    #[serde(flatten)]
+    pub entry: QueueEntry,
+    /// The profile of the customer it came from; null when intake found none.
+    pub customer: Option<CustomerProfile>,
+    /// Replies, notes and events, oldest first.
+    pub steps: Vec<RequestMessage>,
 }
 
 #[utoipa::path(get, path = "/api/v1/requests", tag = "queue",
     params(QueueQuery),
-    responses((status = 200, description = "The queue in priority order, each request with its score and the score's parts"),
+    responses((status = 200, description = "The queue in priority order, each request with its score, the score's parts and its SLA risk", body = [QueueEntry]),
         (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<QueueQuery>,
-) -> Result<axum::Json<Vec<Value>>> {
+) -> Result<axum::Json<Vec<QueueEntry>>> {
     let filter = query.filter(&caller.actor())?;
     let requests = state.store.queue(&filter).await?;
     let settings = state.store.queue_settings().await?;
@@ -168,10 +211,10 @@ pub async fn list(
     let now = Timestamp::now();
     Ok(axum::Json(
         requests
-            .iter()
+            .into_iter()
             .map(|r| {
                 let customer = r.customer_id.and_then(|id| customers.get(&id));
-                request_json(r, &scoring::score(&state.cues, &settings, r, customer, now))
+                QueueEntry::new(&state, &settings, r, customer, now)
             })
             .collect(),
     ))
@@ -179,37 +222,37 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "queue",
     params(("id" = i64, Path, description = "Request id")),
-    responses((status = 200, description = "The request with its score, its steps and its customer's profile"),
+    responses((status = 200, description = "The request with its score, its SLA risk, its steps and its customer's profile", body = RequestDetail),
         (status = 404, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Path(id): Path<i64>) -> Result<axum::Json<Value>> {
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<RequestDetail>> {
     let request = state.store.request(id).await?;
     let customer = match request.customer_id {
         Some(c) => Some(state.store.customer(c).await?),
         None => None,
     };
     let settings = state.store.queue_settings().await?;
-    let score = scoring::score(
-        &state.cues,
+    let entry = QueueEntry::new(
+        &state,
         &settings,
-        &request,
+        request,
         customer.as_ref(),
         Timestamp::now(),
     );
-    let mut value = request_json(&request, &score);
-    if let Value::Object(map) = &mut value {
-        map.insert("customer".into(), json!(customer));
-        map.insert(
-            "steps".into(),
-            json!(state.store.request_messages(id).await?),
-        );
-    }
-    Ok(axum::Json(value))
+    let steps = state.store.request_messages(id).await?;
+    Ok(axum::Json(RequestDetail {
+        entry,
+        customer,
+        steps,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/requests/{id}/actions", tag = "queue",
     params(("id" = i64, Path, description = "Request id")),
     request_body = RequestAction,
-    responses((status = 200, description = "The request after the step"),
+    responses((status = 200, description = "The request after the step", body = StoredRequest),
         (status = 404, body = ErrorBody),
         (status = 409, description = "The request's status forbids the step", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -218,11 +261,9 @@ pub async fn act(
     caller: Caller,
     Path(id): Path<i64>,
     Json(action): Json<RequestAction>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<StoredRequest>> {
     let action = action.validate()?;
     let request = state.store.act(id, &action, &caller.actor()).await?;
     state.queue_events.send(id, action.name());
-    Ok(axum::Json(
-        serde_json::to_value(request).unwrap_or(Value::Null),
-    ))
+    Ok(axum::Json(request))
 }
