@@ -20,6 +20,7 @@ use touchpoints_core::{
 
 use super::sql_audit::audit;
 use super::{BEGIN, Db, JSON_AGG, JSON_ARRAY, LOCK_ROW, NUMBERED_PARAMS, READ_SNAPSHOT};
+use crate::error::OnViolation;
 use crate::{Import, ImportSummary, Inventory, Result, StoreError};
 
 pub(super) type Conn = <Db as sqlx::Database>::Connection;
@@ -343,30 +344,30 @@ async fn check_references(conn: &mut Conn, fields: &TouchpointFields) -> Result<
 /// violation on the name, and a foreign-key violation when the channel or phase was deleted
 /// after [`check_references`] saw it.
 fn write_failed(error: sqlx::Error, fields: &TouchpointFields) -> StoreError {
-    match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::duplicate("name", &fields.name)
-        }
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            // PostgreSQL names the constraint (touchpoints_channel_fkey); SQLite does not.
-            let constraint = db.constraint().unwrap_or_default();
-            let (field, reason) = if constraint.contains("phase") {
-                (
-                    "phase",
-                    format!("phase \"{}\" no longer exists", fields.phase),
-                )
-            } else if constraint.contains("channel") {
-                (
-                    "channel",
-                    format!("channel \"{}\" no longer exists", fields.channel),
-                )
-            } else {
-                ("channel", "channel or phase no longer exists".to_owned())
-            };
-            StoreError::Invalid(Problems::single(field, Problem::Invalid { reason }))
-        }
-        _ => StoreError::Database(error),
-    }
+    let gone = |field: &str, reason: String| {
+        StoreError::Invalid(Problems::single(field, Problem::Invalid { reason }))
+    };
+    // PostgreSQL names the constraint (touchpoints_channel_fkey); SQLite does not.
+    StoreError::from_violation(
+        error,
+        [
+            OnViolation::unique(StoreError::duplicate("name", &fields.name)),
+            OnViolation::foreign_key(gone(
+                "phase",
+                format!("phase \"{}\" no longer exists", fields.phase),
+            ))
+            .named("phase"),
+            OnViolation::foreign_key(gone(
+                "channel",
+                format!("channel \"{}\" no longer exists", fields.channel),
+            ))
+            .named("channel"),
+            OnViolation::foreign_key(gone(
+                "channel",
+                "channel or phase no longer exists".to_owned(),
+            )),
+        ],
+    )
 }
 
 async fn write_labels(conn: &mut Conn, id: i64, fields: &TouchpointFields) -> Result<()> {
@@ -683,13 +684,13 @@ impl SqlStore {
             .bind(key)
             .execute(&mut *tx)
             .await
-            .map_err(|e| match &e {
+            .map_err(|e| {
                 // A touchpoint written since the count took the entry into use (PostgreSQL:
                 // the foreign key's RESTRICT sees the committed row).
-                sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                    StoreError::in_use("key", 1)
-                }
-                _ => StoreError::Database(e),
+                StoreError::from_violation(
+                    e,
+                    [OnViolation::foreign_key(StoreError::in_use("key", 1))],
+                )
             })?
             .rows_affected();
         if deleted == 0 {

@@ -10,6 +10,7 @@ use touchpoints_core::{ApiToken, Problem, Problems, Role, Scope, Subject, User};
 
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
+use crate::error::OnViolation;
 use crate::{Accounts, Erasure, NewAccount, PersonalData, Result, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -173,11 +174,14 @@ impl Accounts for SqlStore {
         .bind(at.as_microsecond())
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::duplicate("username", &account.username)
-            }
-            _ => StoreError::Database(e),
+        .map_err(|e| {
+            StoreError::from_violation(
+                e,
+                [OnViolation::unique(StoreError::duplicate(
+                    "username",
+                    &account.username,
+                ))],
+            )
         })?;
         let summary = format!("{} as {}", account.username, account.role.as_str());
         audit(

@@ -14,6 +14,7 @@ use touchpoints_core::{Problem, Problems};
 use super::LOCK_ROW;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
+use crate::error::OnViolation;
 use crate::{Library, Result, StoreError, StoredContent, StoredFinding};
 
 #[derive(sqlx::FromRow)]
@@ -178,17 +179,23 @@ async fn check_content_references(conn: &mut Conn, fields: &ContentFields) -> Re
 /// A foreign-key violation of a content write: the channel or touchpoint was deleted after
 /// the check (PostgreSQL, where the check does not lock what it read).
 fn content_write_error(e: sqlx::Error, fields: &ContentFields) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            let touchpoint = db.constraint().is_some_and(|c| c.contains("touchpoint"));
-            match (touchpoint, fields.touchpoint_id, &fields.channel) {
-                (true, Some(id), _) | (false, Some(id), None) => unknown_touchpoint(id),
-                (_, _, Some(channel)) => StoreError::unknown("channel", channel, Vec::new()),
-                _ => StoreError::Database(e),
-            }
-        }
-        _ => StoreError::Database(e),
-    }
+    // PostgreSQL names the constraint (contents_touchpoint_id_fkey); SQLite does not, and
+    // there the channel is the suspect when the content names one.
+    let touchpoint = fields.touchpoint_id.map(unknown_touchpoint);
+    let channel = fields.channel.as_ref();
+    StoreError::from_violation(
+        e,
+        [
+            touchpoint.map(|error| OnViolation::foreign_key(error).named("touchpoint")),
+            channel
+                .map(|c| OnViolation::foreign_key(StoreError::unknown("channel", c, Vec::new()))),
+            fields
+                .touchpoint_id
+                .map(|id| OnViolation::foreign_key(unknown_touchpoint(id))),
+        ]
+        .into_iter()
+        .flatten(),
+    )
 }
 
 /// The parts of a finding that change between runs, as stored.

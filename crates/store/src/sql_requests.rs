@@ -19,6 +19,7 @@ use super::sql::{
 use super::sql_audit::audit;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
 use super::{JSON_VALUES, LOCK_ROW, RETURNING_ID, inserted_ids};
+use crate::error::OnViolation;
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
     IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
@@ -396,23 +397,18 @@ async fn insert_requests(
                 .bind(at.as_microsecond())
                 .bind(at.as_microsecond());
         }
-        let stored = inserted_ids(&mut *conn, query)
-            .await
-            .map_err(|e| match &e {
-                sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                    let index = chunk
-                        .iter()
-                        .find(|row| row.touchpoint.is_some())
-                        .map_or(0, |row| row.index);
-                    StoreError::Invalid(Problems::single(
-                        format!("[{index}].touchpoint_id"),
-                        Problem::Invalid {
-                            reason: "was deleted meanwhile".into(),
-                        },
-                    ))
-                }
-                _ => StoreError::Database(e),
-            })?;
+        let stored = inserted_ids(&mut *conn, query).await.map_err(|e| {
+            let index = chunk
+                .iter()
+                .find(|row| row.touchpoint.is_some())
+                .map_or(0, |row| row.index);
+            StoreError::from_violation(
+                e,
+                [OnViolation::foreign_key(StoreError::deleted_meanwhile(
+                    format!("[{index}].touchpoint_id"),
+                ))],
+            )
+        })?;
         if stored.len() != chunk.len() {
             return Err(corrupt(
                 "requests",
@@ -1227,16 +1223,18 @@ impl Requests for SqlStore {
         .bind(mapping.touchpoint_id)
         .execute(&mut *tx)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                StoreError::Invalid(Problems::single(
-                    "touchpoint_id",
-                    Problem::Invalid {
-                        reason: "no such channel or touchpoint".into(),
-                    },
-                ))
-            }
-            _ => StoreError::Database(e),
+        .map_err(|e| {
+            StoreError::from_violation(
+                e,
+                [OnViolation::foreign_key(StoreError::Invalid(
+                    Problems::single(
+                        "touchpoint_id",
+                        Problem::Invalid {
+                            reason: "no such channel or touchpoint".into(),
+                        },
+                    ),
+                ))],
+            )
         })?;
         let summary = format!("{} {source} → {}", mapping.channel, mapping.touchpoint_id);
         audit(

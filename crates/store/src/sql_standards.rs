@@ -10,6 +10,7 @@ use touchpoints_core::{Problem, Problems};
 use super::LOCK_ROW;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
+use crate::error::OnViolation;
 use crate::{
     Example, ImportSummary, InteractionInput, Result, StandardFields, Standards, StoreError,
     StoredInteraction, StoredStandard, StoredStory, StoryFields,
@@ -166,17 +167,12 @@ async fn check_standard_references(conn: &mut Conn, fields: &StandardFields) -> 
 /// A foreign-key violation of a write whose references were checked before: something was
 /// deleted meanwhile (PostgreSQL, where the check does not lock what it read).
 fn reference_error(e: sqlx::Error, field: &str) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::Invalid(Problems::single(
-                field,
-                Problem::Invalid {
-                    reason: "was deleted meanwhile".into(),
-                },
-            ))
-        }
-        _ => StoreError::Database(e),
-    }
+    StoreError::from_violation(
+        e,
+        [OnViolation::foreign_key(StoreError::deleted_meanwhile(
+            field,
+        ))],
+    )
 }
 
 fn measure_json(fields: &StandardFields) -> Result<Option<String>> {
@@ -492,14 +488,19 @@ impl Standards for SqlStore {
                     .bind(&input.reply)
                     .execute(&mut *tx)
                     .await
-                    .map_err(|e| match &e {
-                        sqlx::Error::Database(db) if db.is_unique_violation() => {
-                            StoreError::duplicate(
-                                "external_id",
-                                input.external_id.as_deref().unwrap_or(""),
-                            )
-                        }
-                        _ => reference_error(e, "touchpoint_id"),
+                    .map_err(|e| {
+                        StoreError::from_violation(
+                            e,
+                            [
+                                OnViolation::unique(StoreError::duplicate(
+                                    "external_id",
+                                    input.external_id.as_deref().unwrap_or(""),
+                                )),
+                                OnViolation::foreign_key(StoreError::deleted_meanwhile(
+                                    "touchpoint_id",
+                                )),
+                            ],
+                        )
                     })?;
                     summary.created += 1;
                 }
