@@ -15,8 +15,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use touchpoints_app::secrets;
@@ -563,4 +563,63 @@ pub fn with_query(path: &str, query: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
         .collect();
     format!("{path}?{}", pairs.join("&"))
+}
+
+// --- answers of the JSON API ---------------------------------------------------------------
+
+/// Sends a request and returns its status and body; an empty body is `Value::Null`.
+pub async fn send(request: Request) -> (StatusCode, Value) {
+    let response = request.send().await.expect("send request");
+    let status = response.status();
+    let text = response.text().await.expect("read response body");
+    if text.is_empty() {
+        return (status, Value::Null);
+    }
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("response ({status}) is not JSON: {e}: {text}"));
+    (status, body)
+}
+
+/// The entries of an error body's `errors`, checking the body has the common shape.
+pub fn errors(body: &Value) -> &Vec<Value> {
+    assert!(body["message"].is_string(), "no message in {body}");
+    body["errors"].as_array().expect("errors is an array")
+}
+
+/// The fields an error body names, in order.
+pub fn fields(body: &Value) -> Vec<&str> {
+    errors(body)
+        .iter()
+        .map(|e| e["field"].as_str().expect("field is a string"))
+        .collect()
+}
+
+/// Asserts the error body has exactly one problem, with this field and code; returns it.
+pub fn only_problem<'a>(body: &'a Value, field: &str, code: &str) -> &'a Value {
+    let errors = errors(body);
+    assert_eq!(errors.len(), 1, "expected one problem in {body}");
+    let problem = &errors[0];
+    assert_eq!(problem["field"], field, "{body}");
+    assert_eq!(problem["code"], code, "{body}");
+    assert!(
+        problem["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "problem without message: {body}"
+    );
+    problem
+}
+
+/// Posts raw bytes as a touchpoint with the given content type.
+pub async fn post_raw(server: &Server, content_type: &str, body: &str) -> (StatusCode, Value) {
+    send(
+        server
+            .post("/api/v1/touchpoints")
+            .header(CONTENT_TYPE, content_type)
+            .body(body.to_owned()),
+    )
+    .await
+}
+
+/// Posts JSON as a new touchpoint.
+pub async fn post_json(server: &Server, body: &Value) -> (StatusCode, Value) {
+    send(server.post("/api/v1/touchpoints").json(body)).await
 }

@@ -1,0 +1,369 @@
+//! Surveys, answers and customer events in the JSON API over real HTTP, and the KPIs
+//! computed from them: NPS, CSAT and CES, the customer base, and the importance–performance
+//! matrix.
+
+mod common;
+
+use common::{Server, fields, input, only_problem, send};
+use reqwest::StatusCode;
+use reqwest::header::CONTENT_TYPE;
+use serde_json::{Value, json};
+
+/// Creates a touchpoint and an NPS survey at it; returns (touchpoint id, survey).
+async fn survey_at(server: &Server, name: &str, metric: &str) -> (i64, Value) {
+    let touchpoint = server.create(&input(name)).await["id"]
+        .as_i64()
+        .expect("touchpoint id");
+    let (status, survey) = send(
+        server
+            .post("/api/v1/surveys")
+            .json(&json!({"touchpoint_id": touchpoint, "metric": metric})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{survey}");
+    (touchpoint, survey)
+}
+
+#[tokio::test]
+async fn surveys_take_the_standard_wording_and_name_bad_fields() {
+    let server = Server::start().await;
+    let (touchpoint, survey) = survey_at(&server, "Hotline", "nps").await;
+    assert_eq!(survey["touchpoint_id"], touchpoint);
+    assert_eq!(
+        survey["question_de"],
+        "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?"
+    );
+    let slug = survey["slug"].as_str().expect("slug");
+    assert_eq!(slug.len(), 8);
+    assert_eq!(survey["path"], format!("/s/{slug}"));
+    let (status, body) = send(
+        server
+            .post("/api/v1/surveys")
+            .json(&json!({"touchpoint_id": touchpoint, "metric": "stars"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    only_problem(&body, "metric", "unknown");
+    let (status, body) = send(
+        server
+            .post("/api/v1/surveys")
+            .json(&json!({"touchpoint_id": 9999, "metric": "csat"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    only_problem(&body, "touchpoint_id", "invalid");
+    let id = survey["id"].as_i64().expect("id");
+    let (status, updated) = send(
+        server
+            .put(&format!("/api/v1/surveys/{id}"))
+            .json(&json!({"touchpoint_id": touchpoint, "metric": "ces", "active": false})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (updated["metric"].as_str(), updated["active"].as_bool()),
+        (Some("ces"), Some(false))
+    );
+    let (status, _) = send(server.delete(&format!("/api/v1/surveys/{id}"))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = send(server.get(&format!("/api/v1/surveys/{id}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The breakdown row of a touchpoint in a report.
+fn row_of(report: &Value, touchpoint: i64) -> &Value {
+    let key = touchpoint.to_string();
+    report["breakdown"]
+        .as_array()
+        .expect("breakdown")
+        .iter()
+        .find(|r| r["key"].as_str() == Some(key.as_str()))
+        .unwrap_or_else(|| panic!("no row for {touchpoint} in {report}"))
+}
+
+#[tokio::test]
+async fn the_matrix_places_touchpoints_by_importance_and_performance() {
+    let server = Server::start().await;
+    // Importance is the mean of experience, loyalty and referral: 5, 3 and 1.
+    let mut ids = Vec::new();
+    for (name, level) in [("Kasse", 5), ("Hotline", 3), ("Newsletter", 1)] {
+        let mut body = input(name);
+        body["importance"] = json!({"experience": level, "loyalty": level, "referral": level});
+        ids.push(server.create(&body).await["id"].as_i64().expect("id"));
+    }
+    // NPS by hand: Kasse 10, 10, 0 → (2 − 1) / 3 = 33.3; Hotline 9, 9 → 100;
+    // Newsletter 0, 6 → −100. No answers at all for a fourth touchpoint: not placed.
+    server.create(&input("Filiale")).await;
+    let mut answers = Vec::new();
+    for (id, scores) in ids.iter().zip([&[10, 10, 0][..], &[9, 9], &[0, 6]]) {
+        for score in scores {
+            answers.push(json!({"touchpoint_id": id, "metric": "nps", "score": score,
+                "answered_at": "2026-02-10T10:00:00+01:00"}));
+        }
+    }
+    let (status, body) = send(
+        server
+            .post("/api/v1/responses")
+            .json(&json!({ "responses": answers })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let matrix = server
+        .get_json("/api/v1/kpis/matrix?metric=nps&from=2026-02-01&until=2026-03-01&by=channel")
+        .await;
+    let close = |a: &Value, b: f64| (a.as_f64().expect("a number") - b).abs() < 1e-9;
+    // Means: importance (5 + 3 + 1) / 3 = 3; performance (33.3 + 100 − 100) / 3 = 11.1.
+    assert!(close(&matrix["mean_importance"], 3.0), "{matrix}");
+    assert!(close(&matrix["mean_performance"], 100.0 / 9.0), "{matrix}");
+    let points = matrix["points"].as_array().expect("points");
+    assert_eq!(points.len(), 3, "{matrix}");
+    let placed: Vec<(i64, &str)> = points
+        .iter()
+        .map(|p| {
+            (
+                p["touchpoint_id"].as_i64().expect("id"),
+                p["quadrant"].as_str().expect("q"),
+            )
+        })
+        .collect();
+    assert!(placed.contains(&(ids[0], "keep-up")), "{matrix}");
+    // Importance 3 is on the line, so at or above it; 100 is above the mean.
+    assert!(placed.contains(&(ids[1], "keep-up")), "{matrix}");
+    assert!(placed.contains(&(ids[2], "low-priority")), "{matrix}");
+    let kasse = points
+        .iter()
+        .find(|p| p["touchpoint_id"] == ids[0])
+        .expect("Kasse");
+    assert!(close(&kasse["performance"], 100.0 / 3.0), "{kasse}");
+    assert_eq!(kasse["n"], 3);
+
+    let (status, body) = send(server.get("/api/v1/kpis/matrix?metric=stars")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "metric");
+}
+
+#[tokio::test]
+async fn answers_give_kpis_by_their_standard_definitions() {
+    let server = Server::start().await;
+    let (touchpoint, _) = survey_at(&server, "Hotline", "nps").await;
+    let answer = |metric: &str, score: i64, day: u32| {
+        json!({"touchpoint_id": touchpoint, "metric": metric, "score": score,
+               "answered_at": format!("2026-02-{day:02}T10:00:00+01:00")})
+    };
+    let nps: Vec<Value> = [10, 10, 9, 9, 9, 8, 7, 6, 3, 0]
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| answer("nps", s, 1 + u32::try_from(i).expect("day")))
+        .collect();
+    let (status, body) = send(
+        server
+            .post("/api/v1/responses")
+            .json(&json!({"responses": nps})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body, json!({"created": 10, "unchanged": 0}));
+    for (metric, score) in [
+        ("csat", 5),
+        ("csat", 4),
+        ("csat", 3),
+        ("csat", 2),
+        ("csat", 5),
+        ("ces", 7),
+        ("ces", 6),
+        ("ces", 5),
+    ] {
+        let (status, body) = send(
+            server
+                .post("/api/v1/responses")
+                .json(&answer(metric, score, 20)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let report = server
+        .get_json("/api/v1/kpis?metric=nps&from=2026-01-01&until=2026-03-01&granularity=month&by=touchpoint")
+        .await;
+    // 5 promoters (10, 10, 9, 9, 9), 3 detractors (6, 3, 0) of 10: 100 * (5 - 3) / 10 = 20.
+    let row = row_of(&report, touchpoint);
+    assert_eq!(row["current"]["n"], 10);
+    assert_eq!(row["current"]["estimate"]["value"], 20.0);
+    assert_eq!(row["current"]["estimate"]["few"], true);
+    // SE = 100 * sqrt((0.5 + 0.3 - 0.2^2) / 10) = 100 * sqrt(0.076) = 27.568…
+    let se = row["current"]["estimate"]["standard_error"]
+        .as_f64()
+        .expect("se");
+    assert!((se - 27.568_097_504_180_44).abs() < 1e-9, "{se}");
+    assert_eq!(
+        row["current"]["counts"],
+        json!([1, 0, 0, 1, 0, 0, 1, 1, 1, 3, 2])
+    );
+    let trend: Vec<(&str, u64)> = report["trend"]
+        .as_array()
+        .expect("trend")
+        .iter()
+        .map(|p| {
+            (
+                p["label"].as_str().expect("label"),
+                p["n"].as_u64().expect("n"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trend,
+        [("2026-01", 0), ("2026-02", 10)],
+        "{}",
+        report["trend"]
+    );
+    let tile = |metric: &str| {
+        report["tiles"]
+            .as_array()
+            .expect("tiles")
+            .iter()
+            .find(|t| t["metric"] == metric)
+            .expect("tile")["current"]["estimate"]["value"]
+            .as_f64()
+            .expect("value")
+    };
+    // CSAT: 5, 4, 5 of 5 answers are 4 or 5: 60 %. CES: (7 + 6 + 5) / 3 = 6.
+    assert_eq!((tile("nps"), tile("csat"), tile("ces")), (20.0, 60.0, 6.0));
+}
+
+#[tokio::test]
+async fn a_bad_batch_of_answers_names_each_item_and_stores_nothing() {
+    let server = Server::start().await;
+    let (touchpoint, _) = survey_at(&server, "Hotline", "nps").await;
+    let good = json!({"touchpoint_id": touchpoint, "metric": "nps", "score": 9});
+    let batch = json!({"responses": [
+        good,
+        {"touchpoint_id": touchpoint, "metric": "nps", "score": 11},
+        {"touchpoint_id": touchpoint, "metric": "stars", "score": 3},
+        {"touchpoint_id": touchpoint, "metric": "nps", "score": "nine"},
+        {"touchpoint_id": touchpoint + 100, "metric": "nps", "score": 9},
+    ]});
+    let (status, body) = send(server.post("/api/v1/responses").json(&batch)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        fields(&body),
+        [
+            "responses[1].score",
+            "responses[2].metric",
+            "responses[3].score"
+        ]
+    );
+    // The unknown touchpoint is found by the store once the rest is well-formed.
+    let batch = json!({"responses": [good, {"touchpoint_id": touchpoint + 100, "metric": "nps", "score": 9}]});
+    let (status, body) = send(server.post("/api/v1/responses").json(&batch)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["responses[1].touchpoint_id"]);
+    let (status, body) = send(
+        server
+            .post("/api/v1/responses")
+            .json(&json!({"touchpoint_id": touchpoint, "metric": "csat", "score": 0})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = only_problem(&body, "score", "out_of_range");
+    assert_eq!(
+        (problem["min"].as_i64(), problem["max"].as_i64()),
+        (Some(1), Some(5))
+    );
+    let (status, _) = send(
+        server
+            .post("/api/v1/responses")
+            .header(CONTENT_TYPE, "application/json")
+            .body("{\"responses\": ["),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let stored = server.get_json("/api/v1/responses").await;
+    assert_eq!(stored, json!([]));
+}
+
+#[tokio::test]
+async fn a_retried_delivery_is_not_counted_twice() {
+    let server = Server::start().await;
+    let (touchpoint, _) = survey_at(&server, "Hotline", "nps").await;
+    let answer = json!({"touchpoint_id": touchpoint, "metric": "nps", "score": 10,
+                        "external_id": "typeform:abc", "answered_at": "2026-03-02T10:00:00Z"});
+    let (_, first) = send(server.post("/api/v1/responses").json(&answer)).await;
+    let (status, again) = send(server.post("/api/v1/responses").json(&answer)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        (
+            first["created"].as_u64(),
+            again["created"].as_u64(),
+            again["unchanged"].as_u64()
+        ),
+        (Some(1), Some(0), Some(1))
+    );
+    let report = server
+        .get_json("/api/v1/kpis?from=2026-03-01&until=2026-04-01")
+        .await;
+    assert_eq!(report["total"]["current"]["n"], 1);
+}
+
+#[tokio::test]
+async fn customer_events_give_retention_and_revenue_per_period() {
+    let server = Server::start().await;
+    let event = |customer: &str, kind: &str, at: &str, cents: Option<i64>| {
+        let mut e = json!({"customer_ref": customer, "kind": kind, "at": at});
+        if let Some(cents) = cents {
+            e["amount_cents"] = json!(cents);
+        }
+        e
+    };
+    // Q1: A, B, C join (B and C buy); Q2: B churns, D joins and buys.
+    let events = json!({"events": [
+        event("A", "activity", "2026-01-10T10:00:00Z", None),
+        event("B", "purchase", "2026-02-10T10:00:00Z", Some(10_000)),
+        event("C", "purchase", "2026-03-10T10:00:00Z", Some(5_000)),
+        event("B", "churn", "2026-04-10T10:00:00Z", None),
+        event("D", "purchase", "2026-05-10T10:00:00Z", Some(30_000)),
+    ]});
+    let (status, body) = send(server.post("/api/v1/customer-events").json(&events)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let report = server
+        .get_json("/api/v1/kpis/customers?from=2026-01-01&until=2026-07-01&granularity=quarter")
+        .await;
+    let periods = report["periods"].as_array().expect("periods");
+    assert_eq!(periods.len(), 2);
+    let q2 = &periods[1];
+    // S = 3, N = 1 (D), lost 1 (B): E = 3; retention (E − N) / S = 2 / 3.
+    assert_eq!(
+        (
+            q2["customers_at_start"].as_i64(),
+            q2["gained"].as_i64(),
+            q2["lost"].as_i64(),
+            q2["customers_at_end"].as_i64()
+        ),
+        (Some(3), Some(1), Some(1), Some(3))
+    );
+    let rate = q2["retention"]["rate"].as_f64().expect("rate");
+    assert!((rate - 200.0 / 3.0).abs() < 1e-9, "{rate}");
+    // Revenue 300 € after 150 €: +100 %.
+    assert_eq!(q2["revenue_cents"], 30_000);
+    assert_eq!(q2["revenue_growth"], 100.0);
+    assert!(
+        periods[0]["retention"]["rate"].is_null(),
+        "no customers at the start of Q1"
+    );
+
+    let (status, body) = send(
+        server
+            .post("/api/v1/customer-events")
+            .json(&json!({"customer_ref": "X", "kind": "purchase"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    only_problem(&body, "amount_cents", "required");
+}
+
+#[tokio::test]
+async fn a_bad_kpi_query_names_each_parameter() {
+    let server = Server::start().await;
+    let (status, body) =
+        send(server.get("/api/v1/kpis?metric=stars&granularity=hour&from=2026-13-01")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&body), ["metric", "granularity", "from"]);
+}
