@@ -6,6 +6,7 @@
 //! content is the core's job; the store enforces what only it can see (unique names, keys that
 //! exist, keys still in use) and reports it as field problems.
 
+mod dialect;
 mod error;
 mod plan;
 mod postgres;

@@ -4,85 +4,84 @@ use std::str::FromStr;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+use crate::dialect::Dialect;
 use crate::{Result, StoreError};
 
-type Db = sqlx::Postgres;
+/// PostgreSQL's dialect.
+pub(crate) struct PostgresDialect;
 
-const BACKEND: &str = "postgres";
+/// This backend's dialect: the one name the shared SQL reads it by.
+type Backend = PostgresDialect;
 
-/// Writes run in READ COMMITTED; every write checks what it depends on inside its transaction,
-/// locks the rows it reads in order to change them ([`LOCK_ROW`]), and the constraints catch
-/// the rest.
-const BEGIN: &str = "BEGIN";
+impl Dialect for PostgresDialect {
+    type Db = sqlx::Postgres;
 
-/// The active admins, locked until the transaction ends, so that two admins demoting each
-/// other at once cannot both succeed and leave none.
-const ACTIVE_ADMINS: &str =
-    "SELECT id FROM users WHERE role = 'admin' AND disabled = 0 ORDER BY id FOR UPDATE";
+    const NAME: &'static str = "postgres";
 
-/// What a write appends to the read of a row it is about to change: the row stays locked
-/// until the transaction ends, so two writes of one touchpoint take turns and the second
-/// reads (and diffs against) what the first wrote.
-const LOCK_ROW: &str = " FOR UPDATE";
+    /// Writes run in READ COMMITTED; every write checks what it depends on inside its
+    /// transaction, locks the rows it reads in order to change them ([`Dialect::LOCK_ROW`]),
+    /// and the constraints catch the rest.
+    const BEGIN: &'static str = "BEGIN";
 
-/// A read-only transaction that reads one snapshot: in READ COMMITTED each statement would
-/// read its own.
-const READ_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    /// Locked until the transaction ends, so that two admins demoting each other at once
+    /// cannot both succeed and leave none.
+    const ACTIVE_ADMINS: &'static str =
+        "SELECT id FROM users WHERE role = 'admin' AND disabled = 0 ORDER BY id FOR UPDATE";
 
-/// What a write runs before it resolves customer identities, so that two writes never
-/// create two profiles for one new identifier: a transaction-scoped advisory lock, so
-/// intakes (each a batch) take turns while every other write goes on.
-const IDENTITY_LOCK: Option<&str> = Some("SELECT pg_advisory_xact_lock(7401)");
+    /// The row stays locked until the transaction ends, so two writes of one touchpoint take
+    /// turns and the second reads (and diffs against) what the first wrote.
+    const LOCK_ROW: &'static str = " FOR UPDATE";
 
-/// The rows of a batch bound as `$1`, a JSON array of rows (see `sql::json_rows`): a table
-/// `batch` with the row as `value` and its place in the array as `key`, so that a statement
-/// writes or looks up a whole batch with one parameter.
-const JSON_ROWS: &str =
-    "json_array_elements(CAST($1 AS JSON)) WITH ORDINALITY AS batch(value, key)";
+    /// In READ COMMITTED each statement would read its own snapshot.
+    const READ_SNAPSHOT: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
-/// The values of a batch bound as `$1`, a JSON array of strings or numbers: a table `batch`
-/// with each value as `value`, as text or a number (text on PostgreSQL, hence a CAST for
-/// numbers). What a lookup of many keys binds: one parameter, and no JSON taken apart per row.
-const JSON_VALUES: &str = "json_array_elements_text(CAST($1 AS JSON)) AS batch(value)";
+    /// A transaction-scoped advisory lock, so intakes (each a batch) take turns while every
+    /// other write goes on.
+    const IDENTITY_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7401)");
 
-/// What ends an INSERT whose ids [`inserted_ids`] reads.
-const RETURNING_ID: &str = " RETURNING id";
+    const JSON_ROWS: &'static str =
+        "json_array_elements(CAST($1 AS JSON)) WITH ORDINALITY AS batch(value, key)";
 
-/// The ids of the rows one INSERT stored, in the order of its rows. A sequence
-/// numbers the rows in the order they are inserted, so sorted they are in order (RETURNING
-/// itself promises no order).
-async fn inserted_ids(
-    conn: &mut sqlx::PgConnection,
-    query: sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments>,
-) -> std::result::Result<Vec<i64>, sqlx::Error> {
-    use sqlx::Row;
-    let mut ids = query
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|row| row.try_get::<i64, _>(0))
-        .collect::<std::result::Result<Vec<i64>, _>>()?;
-    ids.sort_unstable();
-    Ok(ids)
+    const JSON_VALUES: &'static str = "json_array_elements_text(CAST($1 AS JSON)) AS batch(value)";
+
+    const RETURNING_ID: &'static str = " RETURNING id";
+
+    const IN_BATCH_ORDER: &'static str = " ORDER BY batch.key";
+
+    /// PostgreSQL needs numbers.
+    const NUMBERED_PARAMS: bool = true;
+
+    const JSON_AGG: &'static str = "json_agg";
+    const JSON_ARRAY: &'static str = "json_build_array";
+
+    /// The migrations in `migrations/postgres/`: listed by the build script from the
+    /// folder, so every file there is applied.
+    const MIGRATIONS: &'static [(i64, &'static str, &'static str)] =
+        include!(concat!(env!("OUT_DIR"), "/migrations_postgres.rs"));
+
+    /// A sequence numbers the rows in the order they are inserted, so sorted they are in
+    /// order (RETURNING itself promises no order).
+    async fn inserted_ids(
+        conn: &mut sqlx::PgConnection,
+        query: sqlx::query::Query<
+            '_,
+            sqlx::Postgres,
+            <sqlx::Postgres as sqlx::Database>::Arguments,
+        >,
+    ) -> std::result::Result<Vec<i64>, sqlx::Error> {
+        use sqlx::Row;
+        let mut ids = query
+            .fetch_all(conn)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i64, _>(0))
+            .collect::<std::result::Result<Vec<i64>, _>>()?;
+        ids.sort_unstable();
+        Ok(ids)
+    }
 }
 
-/// What makes an INSERT … SELECT from [`JSON_ROWS`] insert the rows in the batch's order.
-const IN_BATCH_ORDER: &str = " ORDER BY batch.key";
-
-/// Whether a statement of many values numbers its placeholders (`$1`), as PostgreSQL needs.
-const NUMBERED_PARAMS: bool = true;
-
-/// The aggregate that gathers rows into one JSON array, and the function that makes a JSON
-/// array of values (see `sql::json_table`).
-const JSON_AGG: &str = "json_agg";
-const JSON_ARRAY: &str = "json_build_array";
-
-/// The migrations in `migrations/postgres/`, as (version, description, SQL) in version order:
-/// listed by the build script from the folder, so every file there is applied.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    include!(concat!(env!("OUT_DIR"), "/migrations_postgres.rs"));
-
-// The same SQL, compiled against this backend's `Db`: see sql.rs.
+// The same SQL, compiled against this backend's dialect and driver: see sql.rs.
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql.rs"]
 mod sql;
@@ -124,6 +123,6 @@ impl PostgresStore {
             .max_connections(16)
             .connect_with(options)
             .await?;
-        PostgresStore::prepare(pool, MIGRATIONS).await
+        PostgresStore::prepare(pool).await
     }
 }

@@ -1,7 +1,9 @@
 //! The SQL of the store, written once and compiled twice: as `sqlite::sql` and as
-//! `postgres::sql`, each with its parent's `Db`. Both dialects accept the `$n` placeholders,
-//! `RETURNING`, `ON CONFLICT … DO UPDATE` and `LIKE … ESCAPE` used here; what differs between
-//! them (connecting, migrations, how a transaction begins, how a row is locked) lives in the
+//! `postgres::sql`, each with its parent's `Backend`, an implementation of
+//! [`Dialect`](crate::dialect::Dialect), and that dialect's driver (`Db`). Both dialects
+//! accept the `$n` placeholders, `RETURNING`, `ON CONFLICT … DO UPDATE` and `LIKE … ESCAPE`
+//! used here; what differs between them (how a transaction begins, how a row is locked, how
+//! a batch is bound, the migrations) is a piece of the dialect, and connecting lives in the
 //! parent modules.
 
 use std::collections::{HashMap, HashSet};
@@ -18,10 +20,14 @@ use touchpoints_core::{
     TouchpointFilter,
 };
 
+use super::Backend;
 use super::sql_audit::audit;
-use super::{BEGIN, Db, JSON_AGG, JSON_ARRAY, LOCK_ROW, NUMBERED_PARAMS, READ_SNAPSHOT};
+use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{Import, ImportSummary, Inventory, Result, StoreError};
+
+/// The driver of this backend.
+pub(super) type Db = <Backend as Dialect>::Db;
 
 pub(super) type Conn = <Db as sqlx::Database>::Connection;
 
@@ -112,7 +118,11 @@ pub(super) fn json_rows(rows: Vec<serde_json::Value>) -> String {
 /// over from its worker thread on its own, so a lookup that finds hundreds of rows is
 /// cheaper as one row that holds them all.
 pub(super) fn json_table(columns: &str) -> String {
-    format!("CAST(COALESCE({JSON_AGG}({JSON_ARRAY}({columns})), '[]') AS TEXT)")
+    format!(
+        "CAST(COALESCE({json_agg}({json_array}({columns})), '[]') AS TEXT)",
+        json_agg = Backend::JSON_AGG,
+        json_array = Backend::JSON_ARRAY
+    )
 }
 
 /// The rows [`json_table`] gathered, each as a tuple of its columns.
@@ -134,7 +144,7 @@ pub(super) fn values(rows: usize, row: &str) -> String {
             sql.push_str(", ");
         }
         for c in row.chars() {
-            if c == '?' && NUMBERED_PARAMS {
+            if c == '?' && Backend::NUMBERED_PARAMS {
                 n += 1;
                 sql.push('$');
                 sql.push_str(&n.to_string());
@@ -286,7 +296,7 @@ async fn load_touchpoint(conn: &mut Conn, id: i64) -> Result<Touchpoint> {
 /// ends: a concurrent write of the same touchpoint waits, then reads what this one wrote, so
 /// that neither loses the other's change nor diffs against an old version.
 async fn load_touchpoint_for_update(conn: &mut Conn, id: i64) -> Result<Touchpoint> {
-    read_touchpoint(conn, id, LOCK_ROW).await
+    read_touchpoint(conn, id, Backend::LOCK_ROW).await
 }
 
 async fn read_touchpoint(conn: &mut Conn, id: i64, lock: &str) -> Result<Touchpoint> {
@@ -630,10 +640,7 @@ fn column_entity(column: &str) -> &'static str {
 
 impl SqlStore {
     /// Brings the schema up to date and, on a new database, fills in the default catalog.
-    pub(crate) async fn prepare(
-        pool: Pool<Db>,
-        migrations: &[(i64, &'static str, &'static str)],
-    ) -> Result<SqlStore> {
+    pub(crate) async fn prepare(pool: Pool<Db>) -> Result<SqlStore> {
         // Before the first migration the bookkeeping table does not exist and this fails.
         let fresh = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM _sqlx_migrations")
             .fetch_one(&pool)
@@ -641,7 +648,7 @@ impl SqlStore {
             .map_or(true, |applied| applied == 0);
         // On PostgreSQL the migrator holds an advisory lock: app servers starting together
         // migrate once.
-        crate::migrator(migrations).run(&pool).await?;
+        crate::migrator(Backend::MIGRATIONS).run(&pool).await?;
         let store = SqlStore {
             writes: pool.clone(),
             pool,
@@ -659,7 +666,7 @@ impl SqlStore {
     }
 
     pub(super) async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>> {
-        Ok(self.writes.begin_with(BEGIN).await?)
+        Ok(self.writes.begin_with(Backend::BEGIN).await?)
     }
 
     /// Deletes a catalog entry unless a touchpoint still uses it.
@@ -717,7 +724,7 @@ impl SqlStore {
 #[async_trait]
 impl Inventory for SqlStore {
     fn backend(&self) -> &'static str {
-        super::BACKEND
+        Backend::NAME
     }
 
     async fn catalog(&self) -> Result<Catalog> {
@@ -822,7 +829,7 @@ impl Inventory for SqlStore {
         let (clause, binds) = filter_clause(filter);
         // One snapshot for rows and labels, so that a concurrent write cannot pair a row with
         // labels of another version.
-        let mut tx = self.pool.begin_with(READ_SNAPSHOT).await?;
+        let mut tx = self.pool.begin_with(Backend::READ_SNAPSHOT).await?;
         let mut rows = sqlx::query_as::<_, TouchpointRow>(AssertSqlSafe(format!(
             concat!(
                 "SELECT ",
@@ -1008,7 +1015,8 @@ impl Inventory for SqlStore {
         let mut existing: HashMap<String, i64> = HashMap::new();
         for key in keys {
             let id: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-                "SELECT id FROM touchpoints WHERE name_key = $1{LOCK_ROW}"
+                "SELECT id FROM touchpoints WHERE name_key = $1{lock_row}",
+                lock_row = Backend::LOCK_ROW
             )))
             .bind(&key)
             .fetch_optional(&mut *tx)

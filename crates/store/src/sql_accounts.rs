@@ -8,8 +8,10 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use touchpoints_core::{ApiToken, Problem, Problems, Role, Scope, Subject, User};
 
+use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
+use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{Accounts, Erasure, NewAccount, PersonalData, Result, StoreError};
 
@@ -91,7 +93,7 @@ async fn keep_an_admin(conn: &mut Conn, user: &User, role: Role, disabled: bool)
     if user.role != Role::Admin || user.disabled || stays_admin {
         return Ok(());
     }
-    let admins: Vec<i64> = sqlx::query_scalar(super::ACTIVE_ADMINS)
+    let admins: Vec<i64> = sqlx::query_scalar(Backend::ACTIVE_ADMINS)
         .fetch_all(&mut *conn)
         .await?;
     if admins.iter().all(|&id| id == user.id) {

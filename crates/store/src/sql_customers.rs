@@ -11,11 +11,10 @@ use touchpoints_core::customer::{Consent, CustomerFields, Identifier, Identifier
 use touchpoints_core::identity::{self, Candidate, Resolution};
 use touchpoints_core::{Problem, Problems, Subject};
 
+use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
 use super::sql_audit::audit;
-use super::{
-    IDENTITY_LOCK, IN_BATCH_ORDER, JSON_ROWS, JSON_VALUES, LOCK_ROW, RETURNING_ID, inserted_ids,
-};
+use crate::dialect::Dialect;
 use crate::{CustomerProfile, Customers, MergeRecord, Result, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -102,14 +101,14 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String> {
 }
 
 pub(super) async fn lock_identities(conn: &mut Conn) -> Result<()> {
-    if let Some(sql) = IDENTITY_LOCK {
+    if let Some(sql) = Backend::IDENTITY_LOCK {
         sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
 async fn customer_row(conn: &mut Conn, id: i64, lock: bool) -> Result<CustomerRow> {
-    let lock = if lock { LOCK_ROW } else { "" };
+    let lock = if lock { Backend::LOCK_ROW } else { "" };
     let row: Option<CustomerRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1{lock}"
     )))
@@ -165,9 +164,10 @@ async fn load_customers(conn: &mut Conn, ids: &[i64]) -> Result<Vec<CustomerProf
     let batch = json_rows(ids.iter().map(|id| serde_json::json!(id)).collect());
     let rows: Vec<CustomerIdentifierRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT c.*, i.kind, i.value FROM (SELECT {CUSTOMER_COLUMNS} FROM customers \
-         WHERE id IN (SELECT CAST(batch.value AS BIGINT) FROM {JSON_VALUES})) AS c \
+         WHERE id IN (SELECT CAST(batch.value AS BIGINT) FROM {json_values})) AS c \
          LEFT JOIN customer_identifiers i ON i.customer_id = c.id \
-         ORDER BY c.id, i.kind, i.value"
+         ORDER BY c.id, i.kind, i.value",
+        json_values = Backend::JSON_VALUES
     )))
     .bind(batch)
     .fetch_all(&mut *conn)
@@ -743,7 +743,8 @@ impl Customers for SqlStore {
         let mut tx = self.begin().await?;
         lock_identities(&mut tx).await?;
         let merge: Option<MergeRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {MERGE_COLUMNS} FROM customer_merges WHERE id = $1{LOCK_ROW}"
+            "SELECT {MERGE_COLUMNS} FROM customer_merges WHERE id = $1{lock_row}",
+            lock_row = Backend::LOCK_ROW
         )))
         .bind(merge_id)
         .fetch_optional(&mut *tx)
@@ -870,11 +871,12 @@ impl Identities {
         for (kind, values) in by_kind {
             let found: String = sqlx::query_scalar(AssertSqlSafe(format!(
                 "SELECT {} FROM customer_identifiers i JOIN customers c ON c.id = i.customer_id \
-                 WHERE i.kind = $2 AND i.value IN (SELECT batch.value FROM {JSON_VALUES})",
+                 WHERE i.kind = $2 AND i.value IN (SELECT batch.value FROM {json_values})",
                 json_table(
                     "i.kind, i.value, c.id, c.created_at, c.name, c.lifetime_value_cents, \
                      c.segments"
-                )
+                ),
+                json_values = Backend::JSON_VALUES,
             )))
             .bind(json_rows(values))
             .bind(kind)
@@ -929,7 +931,10 @@ impl Identities {
                 "INSERT INTO customers (name, salutation, language, preferred_channel, \
                  segments, attributes, consent, lifetime_value_cents, merged_into, created_at, \
                  updated_at) SELECT batch.value ->> 0, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $9 \
-                 FROM {JSON_ROWS}{IN_BATCH_ORDER}{RETURNING_ID}"
+                 FROM {json_rows}{in_batch_order}{returning_id}",
+                json_rows = Backend::JSON_ROWS,
+                in_batch_order = Backend::IN_BATCH_ORDER,
+                returning_id = Backend::RETURNING_ID
             )))
             .bind(batch)
             .bind(&blank.salutation)
@@ -940,7 +945,7 @@ impl Identities {
             .bind(json(&blank.consent)?)
             .bind(blank.lifetime_value_cents)
             .bind(at.as_microsecond());
-            let ids = inserted_ids(&mut *conn, query).await?;
+            let ids = Backend::inserted_ids(&mut *conn, query).await?;
             if ids.len() != self.new_profiles.len() {
                 return Err(corrupt(
                     "customers",
@@ -970,8 +975,9 @@ impl Identities {
             sqlx::query(AssertSqlSafe(format!(
                 "INSERT INTO customer_identifiers (customer_id, kind, value, created_at) \
                  SELECT CAST(batch.value ->> 0 AS BIGINT), batch.value ->> 1, \
-                 batch.value ->> 2, $2 FROM {JSON_ROWS} WHERE true \
-                 ON CONFLICT (kind, value) DO NOTHING"
+                 batch.value ->> 2, $2 FROM {json_rows} WHERE true \
+                 ON CONFLICT (kind, value) DO NOTHING",
+                json_rows = Backend::JSON_ROWS
             )))
             .bind(batch)
             .bind(at.as_microsecond())

@@ -11,9 +11,10 @@ use touchpoints_core::consistency::guideline::Guideline;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::{Problem, Problems};
 
-use super::LOCK_ROW;
+use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
+use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{Library, Result, StoreError, StoredContent, StoredFinding};
 
@@ -216,7 +217,8 @@ async fn sync_finding(
     // Twice at most: an insert that meets a row a concurrent run inserted meanwhile updates it.
     for _ in 0..2 {
         let known: Option<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT id, status FROM findings WHERE fingerprint = $1{LOCK_ROW}"
+            "SELECT id, status FROM findings WHERE fingerprint = $1{lock_row}",
+            lock_row = Backend::LOCK_ROW
         )))
         .bind(fingerprint)
         .fetch_optional(&mut *conn)
@@ -347,7 +349,8 @@ impl Library for SqlStore {
         let mut tx = self.begin().await?;
         if let Some(id) = id {
             let known: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-                "SELECT id FROM contents WHERE id = $1{LOCK_ROW}"
+                "SELECT id FROM contents WHERE id = $1{lock_row}",
+                lock_row = Backend::LOCK_ROW
             )))
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -484,7 +487,8 @@ impl Library for SqlStore {
     ) -> Result<StoredFinding> {
         let mut tx = self.begin().await?;
         let before: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT status FROM findings WHERE id = $1{LOCK_ROW}"
+            "SELECT status FROM findings WHERE id = $1{lock_row}",
+            lock_row = Backend::LOCK_ROW
         )))
         .bind(id)
         .fetch_optional(&mut *tx)

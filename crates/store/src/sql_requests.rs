@@ -13,12 +13,13 @@ use touchpoints_core::queue_stats::ResponseRecord;
 use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus, SentContent};
 use touchpoints_core::{Problem, Problems};
 
+use super::Backend;
 use super::sql::{
     Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now, values,
 };
 use super::sql_audit::audit;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
-use super::{JSON_VALUES, LOCK_ROW, RETURNING_ID, inserted_ids};
+use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
@@ -210,7 +211,7 @@ async fn load_rules(conn: &mut Conn) -> Result<Rules> {
 }
 
 async fn load_request(conn: &mut Conn, id: i64, lock: bool) -> Result<StoredRequest> {
-    let lock = if lock { LOCK_ROW } else { "" };
+    let lock = if lock { Backend::LOCK_ROW } else { "" };
     let row: Option<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1{lock}"
     )))
@@ -322,7 +323,8 @@ async fn stored_by_external_id<'a>(
     let batch = json_rows(wanted.iter().map(|id| serde_json::json!(id)).collect());
     let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {REQUEST_COLUMNS} FROM requests WHERE external_id IN \
-         (SELECT batch.value FROM {JSON_VALUES})"
+         (SELECT batch.value FROM {json_values})",
+        json_values = Backend::JSON_VALUES
     )))
     .bind(batch)
     .fetch_all(&mut *conn)
@@ -364,11 +366,12 @@ async fn insert_requests(
              customer_name, subject, body, language, priority, status, assignee, received_at, \
              first_response_at, resolved_at, first_response_due, resolution_due, next_due, \
              pauses, static_points, rank_key, earlier_contacts, created_at, updated_at) \
-             VALUES {}{RETURNING_ID}",
+             VALUES {}{returning_id}",
             values(
                 chunk.len(),
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)"
-            )
+            ),
+            returning_id = Backend::RETURNING_ID,
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for row in chunk {
@@ -397,18 +400,20 @@ async fn insert_requests(
                 .bind(at.as_microsecond())
                 .bind(at.as_microsecond());
         }
-        let stored = inserted_ids(&mut *conn, query).await.map_err(|e| {
-            let index = chunk
-                .iter()
-                .find(|row| row.touchpoint.is_some())
-                .map_or(0, |row| row.index);
-            StoreError::from_violation(
-                e,
-                [OnViolation::foreign_key(StoreError::deleted_meanwhile(
-                    format!("[{index}].touchpoint_id"),
-                ))],
-            )
-        })?;
+        let stored = Backend::inserted_ids(&mut *conn, query)
+            .await
+            .map_err(|e| {
+                let index = chunk
+                    .iter()
+                    .find(|row| row.touchpoint.is_some())
+                    .map_or(0, |row| row.index);
+                StoreError::from_violation(
+                    e,
+                    [OnViolation::foreign_key(StoreError::deleted_meanwhile(
+                        format!("[{index}].touchpoint_id"),
+                    ))],
+                )
+            })?;
         if stored.len() != chunk.len() {
             return Err(corrupt(
                 "requests",
@@ -469,9 +474,10 @@ async fn recent_contacts(
     let counts: String = sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT {} FROM (SELECT customer_id, COUNT(*) AS n FROM requests \
          WHERE received_at >= $2 \
-         AND customer_id IN (SELECT CAST(batch.value AS BIGINT) FROM {JSON_VALUES}) \
+         AND customer_id IN (SELECT CAST(batch.value AS BIGINT) FROM {json_values}) \
          GROUP BY customer_id) AS counted",
-        json_table("customer_id, n")
+        json_table("customer_id, n"),
+        json_values = Backend::JSON_VALUES,
     )))
     .bind(batch)
     .bind(since.as_microsecond())

@@ -7,9 +7,10 @@ use sqlx::AssertSqlSafe;
 use touchpoints_core::standards::{Interaction, Measure};
 use touchpoints_core::{Problem, Problems};
 
-use super::LOCK_ROW;
+use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
+use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{
     Example, ImportSummary, InteractionInput, Result, StandardFields, Standards, StoreError,
@@ -264,7 +265,8 @@ impl Standards for SqlStore {
         let measure = measure_json(fields)?;
         let mut tx = self.begin().await?;
         let known: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT id FROM standards WHERE id = $1{LOCK_ROW}"
+            "SELECT id FROM standards WHERE id = $1{lock_row}",
+            lock_row = Backend::LOCK_ROW
         )))
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -443,7 +445,8 @@ impl Standards for SqlStore {
             let known: Option<i64> = match &input.external_id {
                 Some(external) => {
                     sqlx::query_scalar(AssertSqlSafe(format!(
-                        "SELECT id FROM interactions WHERE external_id = $1{LOCK_ROW}"
+                        "SELECT id FROM interactions WHERE external_id = $1{lock_row}",
+                        lock_row = Backend::LOCK_ROW
                     )))
                     .bind(external)
                     .fetch_optional(&mut *tx)

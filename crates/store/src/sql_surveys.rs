@@ -21,9 +21,11 @@ use touchpoints_core::kpi::{
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
 use touchpoints_core::{Problem, Problems};
 
+use super::Backend;
+use super::sql::Db;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
-use super::{Db, LOCK_ROW};
+use crate::dialect::Dialect;
 use crate::{
     CustomerDay, DEFAULT_TIME_ZONE, ImportSummary, Resolution, ResponseFilter, Result, StoreError,
     StoredResponse, StoredSurvey, Surveys,
@@ -702,7 +704,8 @@ impl Surveys for SqlStore {
     ) -> Result<StoredSurvey> {
         let mut tx = self.begin().await?;
         let found: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT id FROM surveys WHERE id = $1{LOCK_ROW}"
+            "SELECT id FROM surveys WHERE id = $1{lock_row}",
+            lock_row = Backend::LOCK_ROW
         )))
         .bind(id)
         .fetch_optional(&mut *tx)

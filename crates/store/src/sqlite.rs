@@ -7,80 +7,77 @@ use std::time::Duration;
 use sqlx::AssertSqlSafe;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+use crate::dialect::Dialect;
 use crate::{AbortOnDrop, Result, StoreError};
 
-type Db = sqlx::Sqlite;
+/// SQLite's dialect.
+pub(crate) struct SqliteDialect;
 
-const BACKEND: &str = "sqlite";
+/// This backend's dialect: the one name the shared SQL reads it by.
+type Backend = SqliteDialect;
 
-/// Take the write lock at the start: a deferred transaction that reads first and writes later
-/// fails at once with "database is locked" instead of waiting for the busy timeout.
-const BEGIN: &str = "BEGIN IMMEDIATE";
+impl Dialect for SqliteDialect {
+    type Db = sqlx::Sqlite;
 
-/// The active admins, in a statement that keeps them until the transaction ends. Writes
-/// here hold the database's one write lock from their start, so a plain read suffices.
-const ACTIVE_ADMINS: &str = "SELECT id FROM users WHERE role = 'admin' AND disabled = 0";
+    const NAME: &'static str = "sqlite";
 
-/// What a write appends to the read of a row it is about to change, to keep others from
-/// changing it meanwhile. Nothing here: the write already holds the database's write lock.
-const LOCK_ROW: &str = "";
+    /// Take the write lock at the start: a deferred transaction that reads first and writes
+    /// later fails at once with "database is locked" instead of waiting for the busy timeout.
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
 
-/// A read-only transaction that reads one snapshot: in WAL mode a deferred transaction does,
-/// from its first read to its end.
-const READ_SNAPSHOT: &str = "BEGIN";
+    /// A plain read: writes here hold the database's one write lock from their start, which
+    /// keeps the admins as read until the transaction ends.
+    const ACTIVE_ADMINS: &'static str =
+        "SELECT id FROM users WHERE role = 'admin' AND disabled = 0";
 
-/// What a write runs before it resolves customer identities, so that two writes never
-/// create two profiles for one new identifier. Nothing here: the write lock suffices.
-const IDENTITY_LOCK: Option<&str> = None;
+    /// Nothing here: the write already holds the database's write lock.
+    const LOCK_ROW: &'static str = "";
 
-/// The rows of a batch bound as `$1`, a JSON array of rows (see `sql::json_rows`): a table
-/// `batch` with the row as `value` and its place in the array as `key`, so that a statement
-/// writes or looks up a whole batch with one parameter.
-const JSON_ROWS: &str = "json_each($1) AS batch";
+    /// In WAL mode a deferred transaction reads one snapshot, from its first read to its end.
+    const READ_SNAPSHOT: &'static str = "BEGIN";
 
-/// The values of a batch bound as `$1`, a JSON array of strings or numbers: a table `batch`
-/// with each value as `value`, as text or a number (text on PostgreSQL, hence a CAST for
-/// numbers). What a lookup of many keys binds: one parameter, and no JSON taken apart per row.
-const JSON_VALUES: &str = "json_each($1) AS batch";
+    /// None here: the write lock suffices.
+    const IDENTITY_LOCK: Option<&'static str> = None;
 
-/// What ends an INSERT whose ids [`inserted_ids`] reads: nothing here.
-const RETURNING_ID: &str = "";
+    const JSON_ROWS: &'static str = "json_each($1) AS batch";
 
-/// The ids of the rows one INSERT stored, in the order of its rows. The write lock
-/// keeps other writers out and AUTOINCREMENT numbers the rows of one statement one after
-/// another, so the last id and the count give them all; reading them back as rows would
-/// cost a hand-off to the connection's worker thread per row.
-async fn inserted_ids(
-    conn: &mut sqlx::SqliteConnection,
-    query: sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments>,
-) -> std::result::Result<Vec<i64>, sqlx::Error> {
-    let done = query.execute(conn).await?;
-    let count = i64::try_from(done.rows_affected()).unwrap_or(i64::MAX);
-    let last = done.last_insert_rowid();
-    Ok((last.saturating_sub(count) + 1..=last).collect())
+    const JSON_VALUES: &'static str = "json_each($1) AS batch";
+
+    /// Nothing here: see [`SqliteDialect::inserted_ids`].
+    const RETURNING_ID: &'static str = "";
+
+    /// Nothing here, as a scan of `json_each` yields the array in order (an ORDER BY would
+    /// sort the rows in a temporary B-tree all the same).
+    const IN_BATCH_ORDER: &'static str = "";
+
+    /// Not here. SQLite files `$1` as a named parameter, and the driver looks each name up
+    /// in a list of them all, which makes binding thousands of them slow; nameless `?` bind
+    /// in order.
+    const NUMBERED_PARAMS: bool = false;
+
+    const JSON_AGG: &'static str = "json_group_array";
+    const JSON_ARRAY: &'static str = "json_array";
+
+    /// The migrations in `migrations/sqlite/`: listed by the build script from the folder,
+    /// so every file there is applied.
+    const MIGRATIONS: &'static [(i64, &'static str, &'static str)] =
+        include!(concat!(env!("OUT_DIR"), "/migrations_sqlite.rs"));
+
+    /// The write lock keeps other writers out and AUTOINCREMENT numbers the rows of one
+    /// statement one after another, so the last id and the count give them all; reading
+    /// them back as rows would cost a hand-off to the connection's worker thread per row.
+    async fn inserted_ids(
+        conn: &mut sqlx::SqliteConnection,
+        query: sqlx::query::Query<'_, sqlx::Sqlite, <sqlx::Sqlite as sqlx::Database>::Arguments>,
+    ) -> std::result::Result<Vec<i64>, sqlx::Error> {
+        let done = query.execute(conn).await?;
+        let count = i64::try_from(done.rows_affected()).unwrap_or(i64::MAX);
+        let last = done.last_insert_rowid();
+        Ok((last.saturating_sub(count) + 1..=last).collect())
+    }
 }
 
-/// What makes an INSERT … SELECT from [`JSON_ROWS`] insert the rows in the batch's order:
-/// nothing here, as a scan of `json_each` yields the array in order (an ORDER BY would sort
-/// the rows in a temporary B-tree all the same).
-const IN_BATCH_ORDER: &str = "";
-
-/// Whether a statement of many values numbers its placeholders (`$1`): not here. SQLite
-/// files `$1` as a named parameter, and the driver looks each name up in a list of them all,
-/// which makes binding thousands of them slow; nameless `?` bind in order.
-const NUMBERED_PARAMS: bool = false;
-
-/// The aggregate that gathers rows into one JSON array, and the function that makes a JSON
-/// array of values (see `sql::json_table`).
-const JSON_AGG: &str = "json_group_array";
-const JSON_ARRAY: &str = "json_array";
-
-/// The migrations in `migrations/sqlite/`, as (version, description, SQL) in version order:
-/// listed by the build script from the folder, so every file there is applied.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    include!(concat!(env!("OUT_DIR"), "/migrations_sqlite.rs"));
-
-// The same SQL, compiled against this backend's `Db`: see sql.rs.
+// The same SQL, compiled against this backend's dialect and driver: see sql.rs.
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql.rs"]
 mod sql;
@@ -127,7 +124,7 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options.clone())
             .await?;
-        let mut store = SqliteStore::prepare(pool, MIGRATIONS).await?;
+        let mut store = SqliteStore::prepare(pool).await?;
         // The one connection that writes keeps the pages writes touch (the queue's indexes,
         // profiles, roll-ups) in a cache larger than SQLite's 2 MiB default.
         store.writes = SqlitePoolOptions::new()
