@@ -12,7 +12,7 @@ use touchpoints_core::access::{NewUserInput, check_username};
 use touchpoints_core::{Problem, Problems, Role, User};
 use touchpoints_store::NewAccount;
 
-use super::Page;
+use super::{Page, PageResult};
 use crate::AppState;
 use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, client_address};
 use crate::cookies::cookie;
@@ -65,16 +65,15 @@ async fn login_form(
     State(state): State<AppState>,
     page: Page,
     Query(form): Query<LoginForm>,
-) -> Response {
-    match state.store.count_users().await {
-        Ok(0) => page.render(
+) -> PageResult {
+    if state.store.count_users().await? == 0 {
+        return Ok(page.render(
             &state,
             "setup.html",
             minijinja::context! { needs_token => true },
-        ),
-        Ok(_) => login_page(&state, &page, &form, StatusCode::OK, None),
-        Err(e) => page.error(&state, e),
+        ));
     }
+    Ok(login_page(&state, &page, &form, StatusCode::OK, None))
 }
 
 /// Starts a session for the user: a new random token in an HttpOnly cookie, its digest in
@@ -126,7 +125,7 @@ async fn login(
     page: Page,
     extensions: axum::http::Extensions,
     axum::Form(form): axum::Form<LoginForm>,
-) -> Response {
+) -> PageResult {
     let address = client_address(&extensions);
     let mut problems = Problems::default();
     let username = check_username(&mut problems, "username", &form.username);
@@ -135,7 +134,13 @@ async fn login(
         // name out of the audit log and the rate limiter, which anyone could flood with it.
         secrets::burn_time(form.password.clone()).await;
         let text = state.messages.get(page.lang, "login-failed", None);
-        return login_page(&state, &page, &form, StatusCode::UNAUTHORIZED, Some(&text));
+        return Ok(login_page(
+            &state,
+            &page,
+            &form,
+            StatusCode::UNAUTHORIZED,
+            Some(&text),
+        ));
     }
     if !state.limits.login_allowed(&username, address) {
         let _ = state
@@ -154,13 +159,9 @@ async fn login(
             axum::http::header::RETRY_AFTER,
             axum::http::HeaderValue::from_static("60"),
         );
-        return response;
+        return Ok(response);
     }
-    let found = match state.store.credentials(&username).await {
-        Ok(found) => found,
-        Err(e) => return page.error(&state, e),
-    };
-    let user = match found {
+    let user = match state.store.credentials(&username).await? {
         Some((user, hash)) if !user.disabled => {
             if secrets::verify_password(form.password.clone(), hash).await {
                 Some(user)
@@ -175,14 +176,11 @@ async fn login(
     };
     match user {
         Some(user) => {
-            if let Err(e) = state
+            state
                 .store
                 .record(&user.username, "login", "user", &user.username, "password")
-                .await
-            {
-                return page.error(&state, e);
-            }
-            start_session(&state, &user, &form.next).await
+                .await?;
+            Ok(start_session(&state, &user, &form.next).await)
         }
         None => {
             state.limits.login_failed(&username, address);
@@ -191,7 +189,13 @@ async fn login(
                 .record("anonymous", "login.failed", "user", &username, "")
                 .await;
             let text = state.messages.get(page.lang, "login-failed", None);
-            login_page(&state, &page, &form, StatusCode::UNAUTHORIZED, Some(&text))
+            Ok(login_page(
+                &state,
+                &page,
+                &form,
+                StatusCode::UNAUTHORIZED,
+                Some(&text),
+            ))
         }
     }
 }
@@ -215,44 +219,36 @@ async fn login_link(
     page: Page,
     method: axum::http::Method,
     Path(token): Path<String>,
-) -> Response {
+) -> PageResult {
     // Link previews and scanners ask with HEAD: they must not use up the link.
     if method == axum::http::Method::HEAD {
-        return StatusCode::OK.into_response();
+        return Ok(StatusCode::OK.into_response());
     }
-    match state
+    let taken = state
         .store
         .take_login_link(&secrets::digest(&token), jiff::Timestamp::now())
-        .await
-    {
-        Ok(Some(user)) => {
-            if let Err(e) = state
-                .store
-                .record(
-                    &user.username,
-                    "login",
-                    "user",
-                    &user.username,
-                    "one-time link",
-                )
-                .await
-            {
-                return page.error(&state, e);
-            }
-            start_session(&state, &user, "/").await
-        }
-        Ok(None) => {
-            let text = state.messages.get(page.lang, "login-link-invalid", None);
-            login_page(
-                &state,
-                &page,
-                &LoginForm::default(),
-                StatusCode::NOT_FOUND,
-                Some(&text),
-            )
-        }
-        Err(e) => page.error(&state, e),
-    }
+        .await?;
+    let Some(user) = taken else {
+        let text = state.messages.get(page.lang, "login-link-invalid", None);
+        return Ok(login_page(
+            &state,
+            &page,
+            &LoginForm::default(),
+            StatusCode::NOT_FOUND,
+            Some(&text),
+        ));
+    };
+    state
+        .store
+        .record(
+            &user.username,
+            "login",
+            "user",
+            &user.username,
+            "one-time link",
+        )
+        .await?;
+    Ok(start_session(&state, &user, "/").await)
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -280,27 +276,24 @@ async fn setup_form(
     State(state): State<AppState>,
     page: Page,
     Query(form): Query<SetupForm>,
-) -> Response {
-    match setup_allowed(&state, &form.token).await {
-        Ok(true) => page.render(
-            &state,
-            "setup.html",
-            minijinja::context! { form => Serde(&form), errors => Serde(std::collections::BTreeMap::<String, String>::new()), needs_token => false },
-        ),
-        Ok(false) => Redirect::to("/login").into_response(),
-        Err(e) => page.error(&state, e),
+) -> PageResult {
+    if !setup_allowed(&state, &form.token).await? {
+        return Ok(Redirect::to("/login").into_response());
     }
+    Ok(page.render(
+        &state,
+        "setup.html",
+        minijinja::context! { form => Serde(&form), errors => Serde(std::collections::BTreeMap::<String, String>::new()), needs_token => false },
+    ))
 }
 
 async fn setup(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<SetupForm>,
-) -> Response {
-    match setup_allowed(&state, &form.token).await {
-        Ok(true) => {}
-        Ok(false) => return Redirect::to("/login").into_response(),
-        Err(e) => return page.error(&state, e),
+) -> PageResult {
+    if !setup_allowed(&state, &form.token).await? {
+        return Ok(Redirect::to("/login").into_response());
     }
     let input = NewUserInput {
         username: form.username.clone(),
@@ -320,17 +313,17 @@ async fn setup(
     }
     let new_user = match valid {
         Ok(user) if problems.is_empty() => user,
-        Ok(_) => return setup_problems(&state, &page, &form, &problems),
+        Ok(_) => return Ok(setup_problems(&state, &page, &form, &problems)),
         Err(more) => {
             problems.0.extend(more.0);
-            return setup_problems(&state, &page, &form, &problems);
+            return Ok(setup_problems(&state, &page, &form, &problems));
         }
     };
     let hash = match secrets::hash_password(new_user.password.clone()).await {
         Ok(hash) => hash,
         Err(e) => {
             tracing::error!(error = %e, "cannot hash a password");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }
     };
     let account = NewAccount {
@@ -339,10 +332,8 @@ async fn setup(
         role: Role::Admin,
         password_hash: hash,
     };
-    match state.store.create_user(&account, "setup").await {
-        Ok(user) => start_session(&state, &user, "/").await,
-        Err(e) => page.error(&state, e),
-    }
+    let user = state.store.create_user(&account, "setup").await?;
+    Ok(start_session(&state, &user, "/").await)
 }
 
 fn setup_problems(

@@ -18,7 +18,7 @@ use touchpoints_core::problem::check_text;
 use touchpoints_core::{ApiToken, FieldProblem, Problem, Problems, Role, Scope};
 use touchpoints_store::{NewAccount, StoreError};
 
-use super::{Page, form_problems};
+use super::{Id, Page, PageResult, form_problems};
 use crate::AppState;
 use touchpoints_app::secrets;
 
@@ -35,7 +35,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 const USER_NOT_FOUND: StoreError = StoreError::NotFound { entity: "user" };
-const TOKEN_NOT_FOUND: StoreError = StoreError::NotFound { entity: "token" };
 
 /// Most audit entries on the page; the CSV download takes up to [`AUDIT_CSV_LIMIT`].
 const AUDIT_PAGE_LIMIT: u32 = 500;
@@ -101,11 +100,8 @@ fn unknown_role(value: &str) -> Problem {
     }
 }
 
-async fn users_page(state: &AppState, page: &Page, problem: UsersProblem<'_>) -> Response {
-    let users = match state.store.users().await {
-        Ok(users) => users,
-        Err(e) => return page.error(state, e),
-    };
+async fn users_page(state: &AppState, page: &Page, problem: UsersProblem<'_>) -> PageResult {
+    let users = state.store.users().await?;
     let blank = NewUserForm {
         role: Role::Viewer.as_str().to_owned(),
         ..NewUserForm::default()
@@ -121,7 +117,7 @@ async fn users_page(state: &AppState, page: &Page, problem: UsersProblem<'_>) ->
         UsersProblem::Row(row) => {
             // A problem for an account that does not exist is no problem but a wrong address.
             if !users.iter().any(|u| u.username == row.username) {
-                return page.error(state, USER_NOT_FOUND);
+                return Err(USER_NOT_FOUND.into());
             }
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -131,7 +127,7 @@ async fn users_page(state: &AppState, page: &Page, problem: UsersProblem<'_>) ->
             )
         }
     };
-    page.render_with_status(
+    Ok(page.render_with_status(
         state,
         status,
         "users.html",
@@ -143,7 +139,7 @@ async fn users_page(state: &AppState, page: &Page, problem: UsersProblem<'_>) ->
             errors => Serde(errors),
             row => Serde(row),
         },
-    )
+    ))
 }
 
 /// The users page with a problem in one account's row.
@@ -154,7 +150,7 @@ async fn row_problem(
     form: &'static str,
     value: &str,
     problems: &Problems,
-) -> Response {
+) -> PageResult {
     let message = page
         .field_errors(state, &problems.0)
         .into_values()
@@ -177,15 +173,17 @@ async fn row_result<T>(
     form: &'static str,
     value: &str,
     result: Result<T, StoreError>,
-) -> Response {
-    match result.map_err(form_problems) {
-        Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(Ok(problems)) => row_problem(state, page, username, form, value, &problems).await,
-        Err(Err(e)) => page.error(state, e),
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            row_problem(state, page, username, form, value, &problems).await
+        }
     }
 }
 
-async fn users(State(state): State<AppState>, page: Page) -> Response {
+async fn users(State(state): State<AppState>, page: Page) -> PageResult {
     users_page(&state, &page, UsersProblem::None).await
 }
 
@@ -193,7 +191,7 @@ async fn create_user(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<NewUserForm>,
-) -> Response {
+) -> PageResult {
     let mut problems = Problems::default();
     let role = Role::parse(form.role.trim());
     if role.is_none() {
@@ -213,10 +211,7 @@ async fn create_user(
             return users_page(&state, &page, UsersProblem::Create(&form, &problems.0)).await;
         }
     };
-    let password_hash = match secrets::hash_password(new_user.password).await {
-        Ok(hash) => hash,
-        Err(e) => return page.error(&state, e),
-    };
+    let password_hash = secrets::hash_password(new_user.password).await?;
     let account = NewAccount {
         username: new_user.username,
         display_name: new_user.display_name,
@@ -227,13 +222,12 @@ async fn create_user(
         .store
         .create_user(&account, &page.caller.actor())
         .await
-        .map_err(form_problems)
     {
-        Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(Ok(problems)) => {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(e) => {
+            let problems = form_problems(e)?;
             users_page(&state, &page, UsersProblem::Create(&form, &problems.0)).await
         }
-        Err(Err(e)) => page.error(&state, e),
     }
 }
 
@@ -242,7 +236,7 @@ async fn set_role(
     page: Page,
     Path(username): Path<String>,
     axum::Form(form): axum::Form<RowForm>,
-) -> Response {
+) -> PageResult {
     let Some(role) = Role::parse(form.role.trim()) else {
         let problems = Problems::single("role", unknown_role(&form.role));
         return row_problem(&state, &page, &username, "role", &form.role, &problems).await;
@@ -259,7 +253,7 @@ async fn set_password(
     page: Page,
     Path(username): Path<String>,
     axum::Form(form): axum::Form<RowForm>,
-) -> Response {
+) -> PageResult {
     let mut problems = Problems::default();
     check_password(
         &mut problems,
@@ -270,10 +264,7 @@ async fn set_password(
     if !problems.is_empty() {
         return row_problem(&state, &page, &username, "password", "", &problems).await;
     }
-    let hash = match secrets::hash_password(form.password.clone()).await {
-        Ok(hash) => hash,
-        Err(e) => return page.error(&state, e),
-    };
+    let hash = secrets::hash_password(form.password.clone()).await?;
     let result = state
         .store
         .set_password(&username, &hash, &page.caller.actor())
@@ -286,7 +277,7 @@ async fn set_disabled(
     page: Page,
     Path(username): Path<String>,
     axum::Form(form): axum::Form<RowForm>,
-) -> Response {
+) -> PageResult {
     let disabled = match form.disabled.trim() {
         "1" => true,
         "0" => false,
@@ -333,11 +324,8 @@ async fn tokens_page(
     page: &Page,
     form: Option<(&TokenForm, &[FieldProblem])>,
     created: Option<CreatedToken>,
-) -> Response {
-    let tokens: Vec<ApiToken> = match state.store.api_tokens().await {
-        Ok(tokens) => tokens,
-        Err(e) => return page.error(state, e),
-    };
+) -> PageResult {
+    let tokens: Vec<ApiToken> = state.store.api_tokens().await?;
     let blank = TokenForm {
         scope: Scope::Read.as_str().to_owned(),
         ..TokenForm::default()
@@ -370,10 +358,10 @@ async fn tokens_page(
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    response
+    Ok(response)
 }
 
-async fn tokens(State(state): State<AppState>, page: Page) -> Response {
+async fn tokens(State(state): State<AppState>, page: Page) -> PageResult {
     tokens_page(&state, &page, None, None).await
 }
 
@@ -381,7 +369,7 @@ async fn create_token(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<TokenForm>,
-) -> Response {
+) -> PageResult {
     let mut problems = Problems::default();
     let name = check_text(&mut problems, "name", &form.name, TOKEN_NAME_MAX, true);
     let scope = Scope::parse(form.scope.trim());
@@ -401,16 +389,12 @@ async fn create_token(
     let Some(scope) = scope.filter(|_| problems.is_empty()) else {
         return tokens_page(&state, &page, Some((&form, &problems.0)), None).await;
     };
-    let token = match secrets::new_api_token() {
-        Ok(token) => token,
-        Err(e) => return page.error(&state, e),
-    };
+    let token = secrets::new_api_token()?;
     let digest = secrets::digest(&token);
     match state
         .store
         .create_api_token(&name, &digest, scope, &page.caller.actor())
         .await
-        .map_err(form_problems)
     {
         Ok(created) => {
             let created = CreatedToken {
@@ -420,23 +404,19 @@ async fn create_token(
             };
             tokens_page(&state, &page, None, Some(created)).await
         }
-        Err(Ok(problems)) => tokens_page(&state, &page, Some((&form, &problems.0)), None).await,
-        Err(Err(e)) => page.error(&state, e),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            tokens_page(&state, &page, Some((&form, &problems.0)), None).await
+        }
     }
 }
 
-async fn revoke_token(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, TOKEN_NOT_FOUND);
-    };
-    match state.store.revoke_api_token(id, &page.caller.actor()).await {
-        Ok(_) => Redirect::to("/admin/tokens").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+async fn revoke_token(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    state
+        .store
+        .revoke_api_token(id, &page.caller.actor())
+        .await?;
+    Ok(Redirect::to("/admin/tokens").into_response())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -564,40 +544,36 @@ async fn audit(
     State(state): State<AppState>,
     page: Page,
     Query(form): Query<AuditForm>,
-) -> Response {
+) -> PageResult {
     let filter = match form.filter(&state, &page) {
         Ok(filter) => filter,
-        Err(errors) => return audit_page(&state, &page, &form, &[], errors),
+        Err(errors) => return Ok(audit_page(&state, &page, &form, &[], errors)),
     };
-    match state.store.audit_log(&filter, AUDIT_PAGE_LIMIT).await {
-        Ok(entries) => audit_page(&state, &page, &form, &entries, BTreeMap::new()),
-        Err(e) => page.error(&state, e),
-    }
+    let entries = state.store.audit_log(&filter, AUDIT_PAGE_LIMIT).await?;
+    Ok(audit_page(&state, &page, &form, &entries, BTreeMap::new()))
 }
 
 async fn audit_csv(
     State(state): State<AppState>,
     page: Page,
     Query(form): Query<AuditForm>,
-) -> Response {
+) -> PageResult {
     let filter = match form.filter(&state, &page) {
         Ok(filter) => filter,
-        Err(errors) => return audit_page(&state, &page, &form, &[], errors),
+        Err(errors) => return Ok(audit_page(&state, &page, &form, &[], errors)),
     };
-    match state.store.audit_log(&filter, AUDIT_CSV_LIMIT).await {
-        Ok(entries) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"audit.csv\"",
-                ),
-            ],
-            to_csv(&entries),
-        )
-            .into_response(),
-        Err(e) => page.error(&state, e),
-    }
+    let entries = state.store.audit_log(&filter, AUDIT_CSV_LIMIT).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
+        to_csv(&entries),
+    )
+        .into_response())
 }
 
 #[cfg(test)]
