@@ -4,12 +4,12 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use touchpoints_core::{Channel, FieldProblem, Kind, Phase, Problem, Problems, Stage};
 
-use super::{Page, form_problems};
+use super::{Page, PageResult, form_problems};
 use minijinja::value::Serde;
 
 use crate::AppState;
@@ -62,11 +62,8 @@ async fn render(
     state: &AppState,
     page: &Page,
     which: Option<(Which, &EntryForm, &[FieldProblem])>,
-) -> Response {
-    let catalog = match state.store.catalog().await {
-        Ok(c) => c,
-        Err(e) => return page.error(state, e),
-    };
+) -> PageResult {
+    let catalog = state.store.catalog().await?;
     let empty = EntryForm::default();
     let (channel_form, channel_errors, phase_form, phase_errors, status) = match which {
         Some((Which::Channel, form, problems)) => (
@@ -91,23 +88,24 @@ async fn render(
             StatusCode::OK,
         ),
     };
-    page.render_with_status(
+    Ok(page.render_with_status(
         state,
         status,
         "catalog.html",
         minijinja::context! {
-        section => "catalog",
-        catalog => Serde(catalog),
-        kinds => Serde(Kind::ALL.map(Kind::as_str)),
-        stages => Serde(Stage::ALL.map(Stage::as_str)),
-        channel_form => Serde(channel_form),
-        channel_errors => Serde(channel_errors),
-        phase_form => Serde(phase_form),
-        phase_errors => Serde(phase_errors),},
-    )
+            section => "catalog",
+            catalog => Serde(catalog),
+            kinds => Serde(Kind::ALL.map(Kind::as_str)),
+            stages => Serde(Stage::ALL.map(Stage::as_str)),
+            channel_form => Serde(channel_form),
+            channel_errors => Serde(channel_errors),
+            phase_form => Serde(phase_form),
+            phase_errors => Serde(phase_errors),
+        },
+    ))
 }
 
-async fn show(State(state): State<AppState>, page: Page) -> Response {
+async fn show(State(state): State<AppState>, page: Page) -> PageResult {
     render(&state, &page, None).await
 }
 
@@ -115,7 +113,7 @@ async fn put_channel(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<EntryForm>,
-) -> Response {
+) -> PageResult {
     let mut problems = Problems::default();
     let position = form.position(&mut problems);
     let kind = Kind::parse(&form.group);
@@ -130,26 +128,26 @@ async fn put_channel(
         position,
     }
     .validated();
-    let result = match (channel, problems.is_empty()) {
-        (Ok(channel), true) => state
-            .store
-            .put_channel(&channel, &page.caller.actor())
-            .await
-            .map_err(form_problems),
-        (Ok(_), false) => Err(Ok(problems)),
+    let actor = page.caller.actor();
+    let problems = match (channel, problems.is_empty()) {
+        (Ok(channel), true) => match state.store.put_channel(&channel, &actor).await {
+            Ok(()) => return Ok(Redirect::to("/catalog").into_response()),
+            Err(e) => form_problems(e)?,
+        },
+        (Ok(_), false) => problems,
         (Err(more), _) => {
             problems.0.extend(more.0);
-            Err(Ok(problems))
+            problems
         }
     };
-    finish(&state, &page, Which::Channel, &form, result).await
+    render(&state, &page, Some((Which::Channel, &form, &problems.0))).await
 }
 
 async fn put_phase(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<EntryForm>,
-) -> Response {
+) -> PageResult {
     let mut problems = Problems::default();
     let position = form.position(&mut problems);
     let stage = Stage::parse(&form.group);
@@ -164,54 +162,38 @@ async fn put_phase(
         position,
     }
     .validated();
-    let result = match (phase, problems.is_empty()) {
-        (Ok(phase), true) => state
-            .store
-            .put_phase(&phase, &page.caller.actor())
-            .await
-            .map_err(form_problems),
-        (Ok(_), false) => Err(Ok(problems)),
+    let actor = page.caller.actor();
+    let problems = match (phase, problems.is_empty()) {
+        (Ok(phase), true) => match state.store.put_phase(&phase, &actor).await {
+            Ok(()) => return Ok(Redirect::to("/catalog").into_response()),
+            Err(e) => form_problems(e)?,
+        },
+        (Ok(_), false) => problems,
         (Err(more), _) => {
             problems.0.extend(more.0);
-            Err(Ok(problems))
+            problems
         }
     };
-    finish(&state, &page, Which::Phase, &form, result).await
-}
-
-/// Back to the catalog on success; the form with its problems otherwise.
-async fn finish(
-    state: &AppState,
-    page: &Page,
-    which: Which,
-    form: &EntryForm,
-    result: Result<(), Result<Problems, touchpoints_app::AppError>>,
-) -> Response {
-    match result {
-        Ok(()) => Redirect::to("/catalog").into_response(),
-        Err(Ok(problems)) => render(state, page, Some((which, form, &problems.0))).await,
-        Err(Err(e)) => page.error(state, e),
-    }
+    render(&state, &page, Some((Which::Phase, &form, &problems.0))).await
 }
 
 async fn delete_channel(
     State(state): State<AppState>,
     page: Page,
     Path(key): Path<String>,
-) -> Response {
-    match state.store.delete_channel(&key, &page.caller.actor()).await {
-        Ok(()) => Redirect::to("/catalog").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+) -> PageResult {
+    state
+        .store
+        .delete_channel(&key, &page.caller.actor())
+        .await?;
+    Ok(Redirect::to("/catalog").into_response())
 }
 
 async fn delete_phase(
     State(state): State<AppState>,
     page: Page,
     Path(key): Path<String>,
-) -> Response {
-    match state.store.delete_phase(&key, &page.caller.actor()).await {
-        Ok(()) => Redirect::to("/catalog").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+) -> PageResult {
+    state.store.delete_phase(&key, &page.caller.actor()).await?;
+    Ok(Redirect::to("/catalog").into_response())
 }

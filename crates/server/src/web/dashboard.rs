@@ -17,9 +17,8 @@ use touchpoints_core::journey::JourneyMap;
 use touchpoints_core::kpi::{Granularity, Metric};
 use touchpoints_core::records::write_csv;
 use touchpoints_core::{Touchpoint, TouchpointFilter};
-use touchpoints_store::StoreError;
 
-use super::Page;
+use super::{Page, PageResult};
 use crate::AppState;
 use crate::i18n::Lang;
 use touchpoints_app::AppError;
@@ -285,7 +284,7 @@ async fn dashboard(
     State(state): State<AppState>,
     page: Page,
     Query(params): Query<Params>,
-) -> Response {
+) -> PageResult {
     let lang = page.lang;
     let report = match reports::report(
         state.store.as_ref(),
@@ -297,36 +296,28 @@ async fn dashboard(
         Ok(r) => r,
         Err(AppError::Invalid(problems)) => {
             let errors = page.field_errors(&state, &problems.0);
-            return render(&state, &page, &params, errors, None);
+            return Ok(render(&state, &page, &params, errors, None));
         }
-        Err(e) => return page.error(&state, e),
+        Err(e) => return Err(e.into()),
     };
     let values = match by_touchpoint(&state, &report, &params).await {
         Ok(v) => v,
         Err(AppError::Invalid(_)) => HashMap::new(),
-        Err(e) => return page.error(&state, e),
+        Err(e) => return Err(e.into()),
     };
-    let result = async {
-        let catalog = state.store.catalog().await?;
-        let all = state
-            .store
-            .list_touchpoints(&TouchpointFilter::default())
-            .await?;
-        Ok::<_, StoreError>((catalog, all))
-    }
-    .await;
-    let (catalog, all) = match result {
-        Ok(r) => r,
-        Err(e) => return page.error(&state, e),
-    };
+    let catalog = state.store.catalog().await?;
+    let all = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?;
     let view = View::build(&report, &values, &catalog, &all, lang);
-    render(
+    Ok(render(
         &state,
         &page,
         &Params::of(&report),
         BTreeMap::new(),
         Some(view),
-    )
+    ))
 }
 
 /// Everything the page shows of a report.

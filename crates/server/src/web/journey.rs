@@ -2,13 +2,12 @@
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use touchpoints_core::journey::JourneyMap;
 use touchpoints_core::{Status, TouchpointFilter};
 
-use super::Page;
+use super::{Page, PageResult};
 use minijinja::value::Serde;
 
 use crate::AppState;
@@ -31,7 +30,7 @@ async fn journey(
     State(state): State<AppState>,
     page: Page,
     Query(form): Query<MapForm>,
-) -> Response {
+) -> PageResult {
     let filter = TouchpointFilter {
         status: Status::parse(&form.status),
         group: Some(form.group.clone()),
@@ -39,19 +38,11 @@ async fn journey(
         ..TouchpointFilter::default()
     }
     .normalized();
-    let result = async {
-        let catalog = state.store.catalog().await?;
-        let all = state
-            .store
-            .list_touchpoints(&TouchpointFilter::default())
-            .await?;
-        Ok::<_, touchpoints_store::StoreError>((catalog, all))
-    }
-    .await;
-    let (catalog, all) = match result {
-        Ok(r) => r,
-        Err(e) => return page.error(&state, e),
-    };
+    let catalog = state.store.catalog().await?;
+    let all = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?;
     let shown: Vec<_> = all
         .iter()
         .filter(|t| filter.matches(&t.fields))
@@ -73,18 +64,19 @@ async fn journey(
             shown.iter().filter(|t| t.fields.status == s).count(),
         )
     });
-    page.render(
+    Ok(page.render(
         &state,
         "journey.html",
         minijinja::context! {
-        section => "journey",
-        map => Serde(map),
-        stages => Serde(stages),
-        total => all.len(),
-        shown => shown.len(),
-        counts => Serde(counts),
-        choices => super::touchpoints::choices(&all),
-        filter => Serde(form),
-        statuses => Serde(Status::ALL.map(Status::as_str)),},
-    )
+            section => "journey",
+            map => Serde(map),
+            stages => Serde(stages),
+            total => all.len(),
+            shown => shown.len(),
+            counts => Serde(counts),
+            choices => super::touchpoints::choices(&all),
+            filter => Serde(form),
+            statuses => Serde(Status::ALL.map(Status::as_str)),
+        },
+    ))
 }

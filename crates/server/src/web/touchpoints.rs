@@ -108,47 +108,30 @@ async fn list(
     ))
 }
 
-async fn export(
-    state: &AppState,
-    page: &Page,
-    form: &FilterForm,
-    format: transfer::Format,
-) -> Response {
-    match state.store.list_touchpoints(&form.filter()).await {
-        Ok(list) => {
-            let fields: Vec<_> = list.into_iter().map(|t| t.fields).collect();
-            let (body, content_type) = match format {
-                transfer::Format::Csv => (transfer::write_csv(&fields), "text/csv; charset=utf-8"),
-                transfer::Format::Json => (transfer::write_json(&fields), "application/json"),
-            };
-            let disposition = format!("attachment; filename=\"touchpoints.{}\"", format.as_str());
-            (
-                [
-                    (header::CONTENT_TYPE, content_type.to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                body,
-            )
-                .into_response()
-        }
-        Err(e) => page.error(state, e),
-    }
+async fn export(state: &AppState, form: &FilterForm, format: transfer::Format) -> PageResult {
+    let list = state.store.list_touchpoints(&form.filter()).await?;
+    let fields: Vec<_> = list.into_iter().map(|t| t.fields).collect();
+    let (body, content_type) = match format {
+        transfer::Format::Csv => (transfer::write_csv(&fields), "text/csv; charset=utf-8"),
+        transfer::Format::Json => (transfer::write_json(&fields), "application/json"),
+    };
+    let disposition = format!("attachment; filename=\"touchpoints.{}\"", format.as_str());
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }
 
-async fn export_csv(
-    State(state): State<AppState>,
-    page: Page,
-    Query(form): Query<FilterForm>,
-) -> Response {
-    export(&state, &page, &form, transfer::Format::Csv).await
+async fn export_csv(State(state): State<AppState>, Query(form): Query<FilterForm>) -> PageResult {
+    export(&state, &form, transfer::Format::Csv).await
 }
 
-async fn export_json(
-    State(state): State<AppState>,
-    page: Page,
-    Query(form): Query<FilterForm>,
-) -> Response {
-    export(&state, &page, &form, transfer::Format::Json).await
+async fn export_json(State(state): State<AppState>, Query(form): Query<FilterForm>) -> PageResult {
+    export(&state, &form, transfer::Format::Json).await
 }
 
 async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
