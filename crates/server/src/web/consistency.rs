@@ -2,7 +2,7 @@
 //! and the findings it documents as weaknesses with their status.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,9 +13,8 @@ use touchpoints_app::analysis;
 use touchpoints_core::consistency::Guideline;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::StoreError;
 
-use super::{Page, form_problems, optional};
+use super::{Id, Page, PageResult, form_problems, optional};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -30,47 +29,33 @@ pub fn routes() -> Router<AppState> {
         .route("/content/{id}/delete", post(delete_content))
 }
 
-const NOT_FOUND: StoreError = StoreError::NotFound { entity: "content" };
-
-async fn findings(State(state): State<AppState>, page: Page) -> Response {
-    let result = async {
-        Ok::<_, StoreError>((
-            state.store.findings().await?,
-            state.store.contents().await?,
-            state.store.guideline().await?,
-        ))
-    }
-    .await;
-    match result {
-        Ok((findings, contents, guideline)) => {
-            let open = findings
-                .iter()
-                .filter(|f| f.current && f.status == FindingStatus::Open)
-                .count();
-            page.render(
-                &state,
-                "consistency.html",
-                minijinja::context! {
-                    section => "consistency",
-                    findings => Serde(&findings),
-                    open => open,
-                    contents => contents.len(),
-                    facts => guideline.facts.len(),
-                    guideline => Serde(&guideline),
-                    statuses => Serde(FindingStatus::ALL.map(FindingStatus::as_str)),
-                },
-            )
-        }
-        Err(e) => page.error(&state, e),
-    }
+async fn findings(State(state): State<AppState>, page: Page) -> PageResult {
+    let findings = state.store.findings().await?;
+    let contents = state.store.contents().await?;
+    let guideline = state.store.guideline().await?;
+    let open = findings
+        .iter()
+        .filter(|f| f.current && f.status == FindingStatus::Open)
+        .count();
+    Ok(page.render(
+        &state,
+        "consistency.html",
+        minijinja::context! {
+            section => "consistency",
+            findings => Serde(&findings),
+            open => open,
+            contents => contents.len(),
+            facts => guideline.facts.len(),
+            guideline => Serde(&guideline),
+            statuses => Serde(FindingStatus::ALL.map(FindingStatus::as_str)),
+        },
+    ))
 }
 
-async fn run(State(state): State<AppState>, page: Page) -> Response {
+async fn run(State(state): State<AppState>, page: Page) -> PageResult {
     let actor = page.caller.actor();
-    match analysis::check_weaknesses(state.store.as_ref(), &actor, Timestamp::now()).await {
-        Ok(_) => Redirect::to("/consistency").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+    analysis::check_weaknesses(state.store.as_ref(), &actor, Timestamp::now()).await?;
+    Ok(Redirect::to("/consistency").into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,12 +67,9 @@ struct StatusForm {
 async fn set_status(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     axum::Form(form): axum::Form<StatusForm>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, StoreError::NotFound { entity: "finding" });
-    };
+) -> PageResult {
     let Some(status) = FindingStatus::parse(&form.status) else {
         let problems = Problems::single(
             "status",
@@ -96,16 +78,13 @@ async fn set_status(
                 allowed: FindingStatus::ALL.map(|s| s.as_str().to_owned()).to_vec(),
             },
         );
-        return page.error(&state, StoreError::Invalid(problems));
+        return Err(problems.into());
     };
-    match state
+    state
         .store
         .set_finding_status(id, status, &page.caller.actor())
-        .await
-    {
-        Ok(_) => Redirect::to("/consistency").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+        .await?;
+    Ok(Redirect::to("/consistency").into_response())
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -139,11 +118,9 @@ async fn guideline_page(
     )
 }
 
-async fn guideline(State(state): State<AppState>, page: Page) -> Response {
-    match state.store.guideline().await {
-        Ok(g) => guideline_page(&state, &page, &g, &g.to_yaml(), &[]).await,
-        Err(e) => page.error(&state, e),
-    }
+async fn guideline(State(state): State<AppState>, page: Page) -> PageResult {
+    let g = state.store.guideline().await?;
+    Ok(guideline_page(&state, &page, &g, &g.to_yaml(), &[]).await)
 }
 
 /// Saves the guideline as edited in YAML (JSON is YAML too); every problem is shown above
@@ -152,11 +129,8 @@ async fn put_guideline(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<GuidelineForm>,
-) -> Response {
-    let current = match state.store.guideline().await {
-        Ok(g) => g,
-        Err(e) => return page.error(&state, e),
-    };
+) -> PageResult {
+    let current = state.store.guideline().await?;
     let parsed = Guideline::from_yaml(&form.document).map_err(|problems| {
         problems
             .0
@@ -171,31 +145,26 @@ async fn put_guideline(
             .collect::<Vec<String>>()
     });
     match parsed {
-        Ok(g) => match state.store.put_guideline(&g, &page.caller.actor()).await {
-            Ok(()) => Redirect::to("/guideline").into_response(),
-            Err(e) => page.error(&state, e),
-        },
-        Err(errors) => guideline_page(&state, &page, &current, &form.document, &errors).await,
+        Ok(g) => {
+            state.store.put_guideline(&g, &page.caller.actor()).await?;
+            Ok(Redirect::to("/guideline").into_response())
+        }
+        Err(errors) => Ok(guideline_page(&state, &page, &current, &form.document, &errors).await),
     }
 }
 
-async fn contents(State(state): State<AppState>, page: Page) -> Response {
-    let result = async {
-        Ok::<_, StoreError>((state.store.contents().await?, state.store.catalog().await?))
-    }
-    .await;
-    match result {
-        Ok((contents, catalog)) => page.render(
-            &state,
-            "contents.html",
-            minijinja::context! {
-                section => "consistency",
-                contents => Serde(&contents),
-                catalog => Serde(&catalog),
-            },
-        ),
-        Err(e) => page.error(&state, e),
-    }
+async fn contents(State(state): State<AppState>, page: Page) -> PageResult {
+    let contents = state.store.contents().await?;
+    let catalog = state.store.catalog().await?;
+    Ok(page.render(
+        &state,
+        "contents.html",
+        minijinja::context! {
+            section => "consistency",
+            contents => Serde(&contents),
+            catalog => Serde(&catalog),
+        },
+    ))
 }
 
 /// The content form as the browser sends it.
@@ -265,21 +234,12 @@ async fn content_form(
     form: &ContentForm,
     id: Option<i64>,
     problems: &[touchpoints_core::FieldProblem],
-) -> Response {
-    let result = async {
-        Ok::<_, StoreError>((
-            state.store.catalog().await?,
-            state
-                .store
-                .list_touchpoints(&touchpoints_core::TouchpointFilter::default())
-                .await?,
-        ))
-    }
-    .await;
-    let (catalog, touchpoints) = match result {
-        Ok(r) => r,
-        Err(e) => return page.error(state, e),
-    };
+) -> PageResult {
+    let catalog = state.store.catalog().await?;
+    let touchpoints = state
+        .store
+        .list_touchpoints(&touchpoints_core::TouchpointFilter::default())
+        .await?;
     let status = if problems.is_empty() {
         StatusCode::OK
     } else {
@@ -289,7 +249,7 @@ async fn content_form(
         .iter()
         .map(|t| (t.id.to_string(), t.fields.name.clone()))
         .collect();
-    page.render_with_status(
+    Ok(page.render_with_status(
         state,
         status,
         "content_form.html",
@@ -301,37 +261,25 @@ async fn content_form(
             touchpoints => Serde(&touchpoints),
             errors => Serde(page.field_errors(state, problems)),
         },
-    )
+    ))
 }
 
-async fn new_content(State(state): State<AppState>, page: Page) -> Response {
+async fn new_content(State(state): State<AppState>, page: Page) -> PageResult {
     content_form(&state, &page, &ContentForm::default(), None, &[]).await
 }
 
-async fn show_content(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, NOT_FOUND);
-    };
-    match state.store.content(id).await {
-        Ok(c) => {
-            content_form(
-                &state,
-                &page,
-                &ContentForm::from_fields(&c.fields),
-                Some(id),
-                &[],
-            )
-            .await
-        }
-        Err(e) => page.error(&state, e),
-    }
+async fn show_content(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    let c = state.store.content(id).await?;
+    let form = ContentForm::from_fields(&c.fields);
+    content_form(&state, &page, &form, Some(id), &[]).await
 }
 
-async fn save_content(state: AppState, page: Page, id: Option<i64>, form: ContentForm) -> Response {
+async fn save_content(
+    state: AppState,
+    page: Page,
+    id: Option<i64>,
+    form: ContentForm,
+) -> PageResult {
     let fields = match form.validate() {
         Ok(fields) => fields,
         Err(problems) => return content_form(&state, &page, &form, id, &problems.0).await,
@@ -341,11 +289,11 @@ async fn save_content(state: AppState, page: Page, id: Option<i64>, form: Conten
         .put_content(id, &fields, &page.caller.actor())
         .await
     {
-        Ok(_) => Redirect::to("/content").into_response(),
-        Err(e) => match form_problems(e) {
-            Ok(problems) => content_form(&state, &page, &form, id, &problems.0).await,
-            Err(e) => page.error(&state, e),
-        },
+        Ok(_) => Ok(Redirect::to("/content").into_response()),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            content_form(&state, &page, &form, id, &problems.0).await
+        }
     }
 }
 
@@ -353,32 +301,20 @@ async fn create_content(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<ContentForm>,
-) -> Response {
+) -> PageResult {
     save_content(state, page, None, form).await
 }
 
 async fn update_content(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     axum::Form(form): axum::Form<ContentForm>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, NOT_FOUND);
-    };
+) -> PageResult {
     save_content(state, page, Some(id), form).await
 }
 
-async fn delete_content(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, NOT_FOUND);
-    };
-    match state.store.delete_content(id, &page.caller.actor()).await {
-        Ok(()) => Redirect::to("/content").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+async fn delete_content(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    state.store.delete_content(id, &page.caller.actor()).await?;
+    Ok(Redirect::to("/content").into_response())
 }
