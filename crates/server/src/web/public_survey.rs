@@ -13,7 +13,7 @@ use touchpoints_core::survey::{ResponseInput, scale_ends};
 use touchpoints_core::{Problem, Problems};
 use touchpoints_store::{StoreError, StoredSurvey};
 
-use super::Page;
+use super::{Page, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -37,18 +37,23 @@ struct AnswerForm {
     ch: String,
 }
 
-/// The survey of a slug, or the page for a missing one.
-async fn find(state: &AppState, page: &Page, slug: &str) -> Result<StoredSurvey, Response> {
+/// The survey of a slug; none when the slug names none.
+async fn find(state: &AppState, slug: &str) -> Result<Option<StoredSurvey>, StoreError> {
     match state.store.survey_by_slug(slug).await {
-        Ok(survey) => Ok(survey),
-        Err(StoreError::NotFound { .. }) => Err(page.render_with_status(
-            state,
-            StatusCode::NOT_FOUND,
-            "survey_public.html",
-            minijinja::context! { state => "missing" },
-        )),
-        Err(e) => Err(page.error(state, e)),
+        Ok(survey) => Ok(Some(survey)),
+        Err(StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
     }
+}
+
+/// The survey page's own answer for a slug that names no survey.
+fn missing(state: &AppState, page: &Page) -> Response {
+    page.render_with_status(
+        state,
+        StatusCode::NOT_FOUND,
+        "survey_public.html",
+        minijinja::context! { state => "missing" },
+    )
 }
 
 fn closed(state: &AppState, page: &Page) -> Response {
@@ -98,27 +103,26 @@ async fn show(
     page: Page,
     Path(slug): Path<String>,
     Query(origin): Query<Origin>,
-) -> Response {
-    let survey = match find(&state, &page, &slug).await {
-        Ok(s) => s,
-        Err(response) => return response,
+) -> PageResult {
+    let Some(survey) = find(&state, &slug).await? else {
+        return Ok(missing(&state, &page));
     };
     if !survey.fields.active {
-        return closed(&state, &page);
+        return Ok(closed(&state, &page));
     }
     let form = AnswerForm {
         c: origin.c,
         ch: origin.ch,
         ..AnswerForm::default()
     };
-    render_form(
+    Ok(render_form(
         &state,
         &page,
         StatusCode::OK,
         &survey,
         &form,
         &BTreeMap::new(),
-    )
+    ))
 }
 
 /// The score as typed; anything that is not a whole number is outside the scale.
@@ -152,13 +156,12 @@ async fn answer(
     page: Page,
     Path(slug): Path<String>,
     axum::Form(form): axum::Form<AnswerForm>,
-) -> Response {
-    let survey = match find(&state, &page, &slug).await {
-        Ok(s) => s,
-        Err(response) => return response,
+) -> PageResult {
+    let Some(survey) = find(&state, &slug).await? else {
+        return Ok(missing(&state, &page));
     };
     if !survey.fields.active {
-        return closed(&state, &page);
+        return Ok(closed(&state, &page));
     }
     let mut problems = Problems::default();
     let score = score(&mut problems, &form.score, survey.fields.metric.scale());
@@ -204,15 +207,15 @@ async fn answer(
     };
     let fields = match result {
         Ok(fields) => fields,
-        Err(problems) => return refused(problems),
+        Err(problems) => return Ok(refused(problems)),
     };
     match state.store.record_responses(&[fields], None).await {
-        Ok(_) => page.render(
+        Ok(_) => Ok(page.render(
             &state,
             "survey_public.html",
             minijinja::context! { state => "thanks" },
-        ),
-        Err(StoreError::Invalid(p) | StoreError::Conflict(p)) => refused(p),
-        Err(e) => page.error(&state, e),
+        )),
+        Err(StoreError::Invalid(p) | StoreError::Conflict(p)) => Ok(refused(p)),
+        Err(e) => Err(e.into()),
     }
 }

@@ -4,18 +4,18 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_core::kpi::Metric;
 use touchpoints_core::survey::{SurveyInput, standard_follow_up, standard_question};
 use touchpoints_core::{Problem, Problems, TouchpointFilter};
-use touchpoints_store::{StoreError, StoredSurvey};
+use touchpoints_store::StoredSurvey;
 
-use super::{Page, form_problems};
+use super::{Id, Page, PageResult, form_problems};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -25,8 +25,6 @@ pub fn routes() -> Router<AppState> {
         .route("/surveys/{id}", get(show).post(update))
         .route("/surveys/{id}/delete", post(delete))
 }
-
-const NOT_FOUND: StoreError = StoreError::NotFound { entity: "survey" };
 
 /// The survey form as the browser sends it: every field, empty when unused.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -133,20 +131,12 @@ struct SurveyRow {
     short: String,
 }
 
-async fn list(State(state): State<AppState>, page: Page, headers: HeaderMap) -> Response {
-    let result = async {
-        let surveys = state.store.surveys().await?;
-        let touchpoints = state
-            .store
-            .list_touchpoints(&TouchpointFilter::default())
-            .await?;
-        Ok::<_, StoreError>((surveys, touchpoints))
-    }
-    .await;
-    let (surveys, touchpoints) = match result {
-        Ok(r) => r,
-        Err(e) => return page.error(&state, e),
-    };
+async fn list(State(state): State<AppState>, page: Page, headers: HeaderMap) -> PageResult {
+    let surveys = state.store.surveys().await?;
+    let touchpoints = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?;
     let names: HashMap<i64, String> = touchpoints
         .into_iter()
         .map(|t| (t.id, t.fields.name))
@@ -179,11 +169,11 @@ async fn list(State(state): State<AppState>, page: Page, headers: HeaderMap) -> 
             }
         })
         .collect();
-    page.render(
+    Ok(page.render(
         &state,
         "surveys.html",
         minijinja::context! { section => "surveys", surveys => Serde(rows) },
-    )
+    ))
 }
 
 async fn render_form(
@@ -194,27 +184,19 @@ async fn render_form(
     form: &SurveyForm,
     errors: BTreeMap<String, String>,
     headers: &HeaderMap,
-) -> Response {
-    let result = async {
-        let catalog = state.store.catalog().await?;
-        let touchpoints = state
-            .store
-            .list_touchpoints(&TouchpointFilter::default())
-            .await?;
-        Ok::<_, StoreError>((catalog, touchpoints))
-    }
-    .await;
-    let (catalog, touchpoints) = match result {
-        Ok(r) => r,
-        Err(e) => return page.error(state, e),
-    };
+) -> PageResult {
+    let catalog = state.store.catalog().await?;
+    let touchpoints = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?;
     let touchpoint_options: Vec<(String, String)> = touchpoints
         .iter()
         .map(|t| (t.id.to_string(), t.fields.name.clone()))
         .collect();
     let metric = Metric::parse(&form.metric).unwrap_or(Metric::Nps);
     let (scheme, host) = origin(state, headers);
-    page.render_with_status(
+    Ok(page.render_with_status(
         state,
         status,
         "survey_form.html",
@@ -233,11 +215,10 @@ async fn render_form(
             follow_up_de => standard_follow_up("de"),
             follow_up_en => standard_follow_up("en"),
         },
-    )
-    .into_response()
+    ))
 }
 
-async fn new_form(State(state): State<AppState>, page: Page, headers: HeaderMap) -> Response {
+async fn new_form(State(state): State<AppState>, page: Page, headers: HeaderMap) -> PageResult {
     render_form(
         &state,
         &page,
@@ -250,36 +231,24 @@ async fn new_form(State(state): State<AppState>, page: Page, headers: HeaderMap)
     .await
 }
 
-fn parse_id(text: &str) -> Result<i64, StoreError> {
-    text.parse().map_err(|_| NOT_FOUND)
-}
-
 async fn show(
     State(state): State<AppState>,
     page: Page,
     headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let survey = match parse_id(&id) {
-        Ok(id) => state.store.survey(id).await,
-        Err(e) => Err(e),
-    };
-    match survey {
-        Ok(survey) => {
-            let form = SurveyForm::of(&survey);
-            render_form(
-                &state,
-                &page,
-                StatusCode::OK,
-                Some(&survey),
-                &form,
-                BTreeMap::new(),
-                &headers,
-            )
-            .await
-        }
-        Err(e) => page.error(&state, e),
-    }
+    Id(id): Id,
+) -> PageResult {
+    let survey = state.store.survey(id).await?;
+    let form = SurveyForm::of(&survey);
+    render_form(
+        &state,
+        &page,
+        StatusCode::OK,
+        Some(&survey),
+        &form,
+        BTreeMap::new(),
+        &headers,
+    )
+    .await
 }
 
 async fn create(
@@ -287,84 +256,64 @@ async fn create(
     page: Page,
     headers: HeaderMap,
     axum::Form(form): axum::Form<SurveyForm>,
-) -> Response {
+) -> PageResult {
     let actor = page.caller.actor();
-    let result = match form.input().and_then(|i| i.validate()) {
+    let problems = match form.input().and_then(|i| i.validate()) {
         Ok(fields) => {
-            touchpoints_app::surveys::create_survey(state.store.as_ref(), &fields, &actor)
+            match touchpoints_app::surveys::create_survey(state.store.as_ref(), &fields, &actor)
                 .await
-                .map(drop)
-                .map_err(form_problems)
+            {
+                Ok(_) => return Ok(Redirect::to("/surveys").into_response()),
+                Err(e) => form_problems(e)?,
+            }
         }
-        Err(problems) => Err(Ok(problems)),
+        Err(problems) => problems,
     };
-    after_save(&state, &page, &headers, None, &form, result).await
+    form_again(&state, &page, &headers, None, &form, &problems).await
 }
 
 async fn update(
     State(state): State<AppState>,
     page: Page,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Id(id): Id,
     axum::Form(form): axum::Form<SurveyForm>,
-) -> Response {
-    let survey = match parse_id(&id) {
-        Ok(id) => state.store.survey(id).await,
-        Err(e) => Err(e),
-    };
-    let survey = match survey {
-        Ok(s) => s,
-        Err(e) => return page.error(&state, e),
-    };
+) -> PageResult {
+    let survey = state.store.survey(id).await?;
     let actor = page.caller.actor();
-    let result = match form.input().and_then(|i| i.validate()) {
-        Ok(fields) => state
-            .store
-            .update_survey(survey.id, &fields, &actor)
-            .await
-            .map(drop)
-            .map_err(form_problems),
-        Err(problems) => Err(Ok(problems)),
+    let problems = match form.input().and_then(|i| i.validate()) {
+        Ok(fields) => match state.store.update_survey(survey.id, &fields, &actor).await {
+            Ok(_) => return Ok(Redirect::to("/surveys").into_response()),
+            Err(e) => form_problems(e)?,
+        },
+        Err(problems) => problems,
     };
-    after_save(&state, &page, &headers, Some(&survey), &form, result).await
+    form_again(&state, &page, &headers, Some(&survey), &form, &problems).await
 }
 
-/// Answers a saved survey form: back to the list, the form again with its problems, or the
-/// error page.
-async fn after_save(
+/// The survey form again, as entered, with its problems next to their fields.
+async fn form_again(
     state: &AppState,
     page: &Page,
     headers: &HeaderMap,
     survey: Option<&StoredSurvey>,
     form: &SurveyForm,
-    result: Result<(), Result<Problems, touchpoints_app::AppError>>,
-) -> Response {
-    match result {
-        Ok(()) => Redirect::to("/surveys").into_response(),
-        Err(Ok(problems)) => {
-            let errors = page.field_errors(state, &problems.0);
-            render_form(
-                state,
-                page,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                survey,
-                form,
-                errors,
-                headers,
-            )
-            .await
-        }
-        Err(Err(e)) => page.error(state, e),
-    }
+    problems: &Problems,
+) -> PageResult {
+    let errors = page.field_errors(state, &problems.0);
+    render_form(
+        state,
+        page,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        survey,
+        form,
+        errors,
+        headers,
+    )
+    .await
 }
 
-async fn delete(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    let result = match parse_id(&id) {
-        Ok(id) => state.store.delete_survey(id, &page.caller.actor()).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Redirect::to("/surveys").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+async fn delete(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    state.store.delete_survey(id, &page.caller.actor()).await?;
+    Ok(Redirect::to("/surveys").into_response())
 }
