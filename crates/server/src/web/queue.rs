@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,7 +25,7 @@ use touchpoints_core::sla::{CalendarInput, WeekHoursInput};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role, TouchpointFilter};
 use touchpoints_store::{QueueFilter, QueueView, StoredRequest};
 
-use super::{Page, form_problems};
+use super::{Id, Page, PageResult, form_problems};
 use crate::AppState;
 use touchpoints_app::scoring;
 
@@ -127,18 +127,7 @@ async fn queue_page(
     State(state): State<AppState>,
     page: Page,
     Query(params): Query<QueueParams>,
-) -> Response {
-    match render_queue(&state, &page, &params).await {
-        Ok(response) => response,
-        Err(e) => page.error(&state, e),
-    }
-}
-
-async fn render_queue(
-    state: &AppState,
-    page: &Page,
-    params: &QueueParams,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let me = page.caller.actor();
     let now = Timestamp::now();
     let settings = state.store.queue_settings().await?;
@@ -166,7 +155,7 @@ async fn render_queue(
         limit: 200,
     };
     let requests = state.store.queue(&filter).await?;
-    let rows = rows(state, page, requests, now).await?;
+    let rows = rows(&state, &page, requests, now).await?;
     let (mine, team, all) = state.store.queue_counts(&me).await?;
     let catalog = state.store.catalog().await?;
     let touchpoints = state
@@ -189,7 +178,7 @@ async fn render_queue(
         .map(|t| (t.id.to_string(), t.fields.name.clone()))
         .collect();
     Ok(page.render(
-        state,
+        &state,
         "queue.html",
         minijinja::context! {
             section => "queue",
@@ -223,22 +212,8 @@ async fn events(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
 }
 
-fn not_found(entity: &'static str) -> AppError {
-    AppError::NotFound { entity }
-}
-
-async fn request_page(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, not_found("request"));
-    };
-    match render_request(&state, &page, id, &[], StatusCode::OK, "").await {
-        Ok(response) => response,
-        Err(e) => page.error(&state, e),
-    }
+async fn request_page(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    render_request(&state, &page, id, &[], StatusCode::OK, "").await
 }
 
 async fn render_request(
@@ -248,7 +223,7 @@ async fn render_request(
     problems: &[FieldProblem],
     status: StatusCode,
     draft: &str,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let now = Timestamp::now();
     let request = state.store.request(id).await?;
     let customer = match request.customer_id {
@@ -310,12 +285,9 @@ struct ActForm {
 async fn act(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<String>,
+    Id(id): Id,
     axum::Form(form): axum::Form<ActForm>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, not_found("request"));
-    };
+) -> PageResult {
     let me = page.caller.actor();
     let action = match form.action.as_str() {
         "assign_me" => RequestAction::Assign { to: Some(me) },
@@ -366,12 +338,12 @@ async fn act(
     match state.store.act(id, &action, &page.caller.actor()).await {
         Ok(_) => {
             state.queue_events.send(id, action.name());
-            Redirect::to(&format!("/requests/{id}")).into_response()
+            Ok(Redirect::to(&format!("/requests/{id}")).into_response())
         }
-        Err(e) => match form_problems(e) {
-            Ok(problems) => rerender(&state, &page, id, problems, &form.body).await,
-            Err(e) => page.error(&state, e),
-        },
+        Err(e) => {
+            let problems = form_problems(e)?;
+            rerender(&state, &page, id, problems, &form.body).await
+        }
     }
 }
 
@@ -381,8 +353,8 @@ async fn rerender(
     id: i64,
     problems: Problems,
     draft: &str,
-) -> Response {
-    match render_request(
+) -> PageResult {
+    render_request(
         state,
         page,
         id,
@@ -391,50 +363,28 @@ async fn rerender(
         draft,
     )
     .await
-    {
-        Ok(response) => response,
-        Err(e) => page.error(state, e),
-    }
 }
 
-async fn customer_page(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, not_found("customer"));
-    };
-    let result = async {
-        let customer = state.store.customer(id).await?;
-        let history = state.store.customer_requests(id).await?;
-        let merges = state.store.merges(id).await?;
-        Ok::<_, AppError>(page.render(
-            &state,
-            "customer.html",
-            minijinja::context! {
-                section => "queue",
-                customer => Serde(&customer),
-                history => Serde(&history),
-                merges => Serde(&merges),
-            },
-        ))
-    }
-    .await;
-    result.unwrap_or_else(|e| page.error(&state, e))
+async fn customer_page(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    let customer = state.store.customer(id).await?;
+    let history = state.store.customer_requests(id).await?;
+    let merges = state.store.merges(id).await?;
+    Ok(page.render(
+        &state,
+        "customer.html",
+        minijinja::context! {
+            section => "queue",
+            customer => Serde(&customer),
+            history => Serde(&history),
+            merges => Serde(&merges),
+        },
+    ))
 }
 
-async fn unmerge(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, not_found("merge"));
-    };
-    match state.store.unmerge(id, &page.caller.actor()).await {
-        Ok(record) => {
-            state.queue_events.send(0, "customer");
-            Redirect::to(&format!("/customers/{}", record.survivor_id)).into_response()
-        }
-        Err(e) => page.error(&state, e),
-    }
+async fn unmerge(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    let record = state.store.unmerge(id, &page.caller.actor()).await?;
+    state.queue_events.send(0, "customer");
+    Ok(Redirect::to(&format!("/customers/{}", record.survivor_id)).into_response())
 }
 
 // --- statistics -------------------------------------------------------------------------
@@ -449,63 +399,58 @@ async fn stats_page(
     State(state): State<AppState>,
     page: Page,
     Query(params): Query<StatsParams>,
-) -> Response {
+) -> PageResult {
     let days = params
         .days
         .parse::<i64>()
         .ok()
         .filter(|d| (1..=366).contains(d))
         .unwrap_or(30);
-    let result = async {
-        let stats =
-            touchpoints_app::queue_stats::stats(state.store.as_ref(), days, Timestamp::now())
-                .await?;
-        let touchpoints: HashMap<i64, String> = state
-            .store
-            .list_touchpoints(&TouchpointFilter::default())
-            .await?
-            .into_iter()
-            .map(|t| (t.id, t.fields.name))
-            .collect();
-        let catalog = state.store.catalog().await?;
-        let channel_label = |key: &str| {
-            catalog
-                .channel(key)
-                .map(|c| match page.lang {
-                    crate::Lang::De => c.label_de.clone(),
-                    crate::Lang::En => c.label_en.clone(),
-                })
-                .unwrap_or_else(|| key.to_owned())
-        };
-        let by_channel: Vec<(String, _)> = stats
-            .by_channel
-            .iter()
-            .map(|(k, s)| (channel_label(k), summary(s)))
-            .collect();
-        let by_touchpoint: Vec<(String, _)> = stats
-            .by_touchpoint
-            .iter()
-            .map(|(id, s)| {
-                (
-                    touchpoints.get(id).cloned().unwrap_or_else(|| "–".into()),
-                    summary(s),
-                )
+    let stats =
+        touchpoints_app::queue_stats::stats(state.store.as_ref(), days, Timestamp::now()).await?;
+    let touchpoints: HashMap<i64, String> = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.fields.name))
+        .collect();
+    let catalog = state.store.catalog().await?;
+    let channel_label = |key: &str| {
+        catalog
+            .channel(key)
+            .map(|c| match page.lang {
+                crate::Lang::De => c.label_de.clone(),
+                crate::Lang::En => c.label_en.clone(),
             })
-            .collect();
-        Ok::<_, AppError>(page.render(
-            &state,
-            "queue_stats.html",
-            minijinja::context! {
-                section => "queue",
-                days => days,
-                overall => summary(&stats.overall),
-                by_channel => by_channel,
-                by_touchpoint => by_touchpoint,
-            },
-        ))
-    }
-    .await;
-    result.unwrap_or_else(|e| page.error(&state, e))
+            .unwrap_or_else(|| key.to_owned())
+    };
+    let by_channel: Vec<(String, _)> = stats
+        .by_channel
+        .iter()
+        .map(|(k, s)| (channel_label(k), summary(s)))
+        .collect();
+    let by_touchpoint: Vec<(String, _)> = stats
+        .by_touchpoint
+        .iter()
+        .map(|(id, s)| {
+            (
+                touchpoints.get(id).cloned().unwrap_or_else(|| "–".into()),
+                summary(s),
+            )
+        })
+        .collect();
+    Ok(page.render(
+        &state,
+        "queue_stats.html",
+        minijinja::context! {
+            section => "queue",
+            days => days,
+            overall => summary(&stats.overall),
+            by_channel => by_channel,
+            by_touchpoint => by_touchpoint,
+        },
+    ))
 }
 
 /// A summary's figures as the page shows them.
@@ -605,7 +550,7 @@ struct RuleForms {
     at_risk_minutes: String,
 }
 
-async fn rules_page(State(state): State<AppState>, page: Page) -> Response {
+async fn rules_page(State(state): State<AppState>, page: Page) -> PageResult {
     render_rules(&state, &page, None, &[], StatusCode::OK).await
 }
 
@@ -615,48 +560,44 @@ async fn render_rules(
     forms: Option<RuleForms>,
     problems: &[FieldProblem],
     status: StatusCode,
-) -> Response {
-    let result = async {
-        let settings = state.store.queue_settings().await?;
-        let policies = state.store.sla_policies().await?;
-        let catalog = state.store.catalog().await?;
-        let forms = forms.unwrap_or_else(|| RuleForms {
-            policy: PolicyForm {
-                priority: "normal".into(),
-                ..PolicyForm::default()
-            },
-            weights: serde_json::to_string_pretty(&settings.weights).unwrap_or_default(),
-            calendar: CalendarForm::from_input(&CalendarInput::from(&settings.calendar)),
-            at_risk_minutes: settings.options.at_risk_minutes.to_string(),
-        });
-        let channels: Vec<(String, String)> = catalog
-            .channels_in_order()
-            .iter()
-            .map(|c| {
-                let label = match page.lang {
-                    crate::Lang::De => c.label_de.clone(),
-                    crate::Lang::En => c.label_en.clone(),
-                };
-                (c.key.clone(), label)
-            })
-            .collect();
-        Ok::<_, AppError>(page.render_with_status(
-            state,
-            status,
-            "queue_rules.html",
-            minijinja::context! {
-                section => "queue",
-                policies => Serde(&policies),
-                channels => channels,
-                priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
-                form => Serde(&forms),
-                errors => page.field_errors(state, problems),
-                can_admin => page.caller.role() == Some(Role::Admin),
-            },
-        ))
-    }
-    .await;
-    result.unwrap_or_else(|e| page.error(state, e))
+) -> PageResult {
+    let settings = state.store.queue_settings().await?;
+    let policies = state.store.sla_policies().await?;
+    let catalog = state.store.catalog().await?;
+    let forms = forms.unwrap_or_else(|| RuleForms {
+        policy: PolicyForm {
+            priority: "normal".into(),
+            ..PolicyForm::default()
+        },
+        weights: serde_json::to_string_pretty(&settings.weights).unwrap_or_default(),
+        calendar: CalendarForm::from_input(&CalendarInput::from(&settings.calendar)),
+        at_risk_minutes: settings.options.at_risk_minutes.to_string(),
+    });
+    let channels: Vec<(String, String)> = catalog
+        .channels_in_order()
+        .iter()
+        .map(|c| {
+            let label = match page.lang {
+                crate::Lang::De => c.label_de.clone(),
+                crate::Lang::En => c.label_en.clone(),
+            };
+            (c.key.clone(), label)
+        })
+        .collect();
+    Ok(page.render_with_status(
+        state,
+        status,
+        "queue_rules.html",
+        minijinja::context! {
+            section => "queue",
+            policies => Serde(&policies),
+            channels => channels,
+            priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            form => Serde(&forms),
+            errors => page.field_errors(state, problems),
+            can_admin => page.caller.role() == Some(Role::Admin),
+        },
+    ))
 }
 
 async fn rules_problems(
@@ -664,7 +605,7 @@ async fn rules_problems(
     page: &Page,
     forms: RuleForms,
     problems: Problems,
-) -> Response {
+) -> PageResult {
     render_rules(
         state,
         page,
@@ -679,7 +620,7 @@ async fn put_policy(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<PolicyForm>,
-) -> Response {
+) -> PageResult {
     let mut problems = Problems::default();
     let number = |problems: &mut Problems, field: &str, text: &str| {
         super::optional::<i64>(problems, field, text, |t| {
@@ -715,10 +656,7 @@ async fn put_policy(
         );
         Priority::Normal
     });
-    let catalog = match state.store.catalog().await {
-        Ok(c) => c,
-        Err(e) => return page.error(&state, e),
-    };
+    let catalog = state.store.catalog().await?;
     let policy = SlaPolicy {
         channel: form.channel.clone(),
         priority,
@@ -759,22 +697,20 @@ async fn put_policy(
         .put_sla_policy(&policy, &page.caller.actor())
         .await
     {
-        Ok(()) => rules_changed(&state),
-        Err(e) => match form_problems(e) {
-            Ok(p) => {
-                rules_problems(
-                    &state,
-                    &page,
-                    RuleForms {
-                        policy: form,
-                        ..defaults(&state).await
-                    },
-                    p,
-                )
-                .await
-            }
-            Err(e) => page.error(&state, e),
-        },
+        Ok(()) => Ok(rules_changed(&state)),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            rules_problems(
+                &state,
+                &page,
+                RuleForms {
+                    policy: form,
+                    ..defaults(&state).await
+                },
+                problems,
+            )
+            .await
+        }
     }
 }
 
@@ -808,18 +744,18 @@ async fn delete_policy(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<PolicyKey>,
-) -> Response {
+) -> PageResult {
     let Some(priority) = Priority::parse(&form.priority) else {
-        return page.error(&state, not_found("SLA policy"));
+        return Err(AppError::NotFound {
+            entity: "SLA policy",
+        }
+        .into());
     };
-    match state
+    state
         .store
         .delete_sla_policy(&form.channel, priority, &page.caller.actor())
-        .await
-    {
-        Ok(()) => rules_changed(&state),
-        Err(e) => page.error(&state, e),
-    }
+        .await?;
+    Ok(rules_changed(&state))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -832,7 +768,7 @@ async fn put_weights(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<WeightsForm>,
-) -> Response {
+) -> PageResult {
     let weights = match serde_json::from_str::<Weights>(&form.weights) {
         Ok(w) => match w.validate() {
             Ok(()) => w,
@@ -881,21 +817,18 @@ async fn put_weights(
             .await;
         }
     };
-    match state
+    state
         .store
         .put_weights(&weights, &page.caller.actor())
-        .await
-    {
-        Ok(()) => rules_changed(&state),
-        Err(e) => page.error(&state, e),
-    }
+        .await?;
+    Ok(rules_changed(&state))
 }
 
 async fn put_calendar(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<CalendarForm>,
-) -> Response {
+) -> PageResult {
     let calendar = match form.input().validate() {
         Ok(c) => c,
         Err(problems) => {
@@ -922,14 +855,11 @@ async fn put_calendar(
             .await;
         }
     };
-    match state
+    state
         .store
         .put_calendar(&calendar, &page.caller.actor())
-        .await
-    {
-        Ok(()) => rules_changed(&state),
-        Err(e) => page.error(&state, e),
-    }
+        .await?;
+    Ok(rules_changed(&state))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -942,7 +872,7 @@ async fn put_options(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<OptionsForm>,
-) -> Response {
+) -> PageResult {
     let mut problems = Problems::default();
     let minutes = super::optional::<i64>(
         &mut problems,
@@ -972,14 +902,11 @@ async fn put_options(
             .await;
         }
     };
-    match state
+    state
         .store
         .put_queue_options(&options, &page.caller.actor())
-        .await
-    {
-        Ok(()) => Redirect::to("/queue/rules").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+        .await?;
+    Ok(Redirect::to("/queue/rules").into_response())
 }
 
 /// After a change of the queue's rules: open queue pages re-read, and the rules page shows
