@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use fluent_bundle::{FluentArgs, FluentValue};
 use jiff::{SignedDuration, Timestamp};
@@ -17,11 +17,10 @@ use touchpoints_core::problem::check_text;
 use touchpoints_core::standards::{self, Interaction, Measure};
 use touchpoints_core::{Catalog, FieldProblem, Problem, Problems, Touchpoint, TouchpointFilter};
 use touchpoints_store::{
-    Example, StandardFields, StoreError, StoredInteraction, StoredStandard, StoredStory,
-    StoryFields,
+    Example, StandardFields, StoredInteraction, StoredStandard, StoredStory, StoryFields,
 };
 
-use super::{Page, form_problems, optional};
+use super::{Id, Page, PageResult, form_problems, optional};
 use crate::AppState;
 use crate::i18n::Lang;
 
@@ -438,24 +437,15 @@ async fn render_standards(
     days: i64,
     form: &StandardForm,
     problems: &[FieldProblem],
-) -> Response {
+) -> PageResult {
     let now = Timestamp::now();
-    let result = async {
-        Ok::<_, StoreError>((
-            state.store.standards().await?,
-            state.store.catalog().await?,
-            state
-                .store
-                .list_touchpoints(&TouchpointFilter::default())
-                .await?,
-            state.store.interactions(days_ago(now, days), now).await?,
-        ))
-    }
-    .await;
-    let (stored, catalog, touchpoints, interactions) = match result {
-        Ok(r) => r,
-        Err(e) => return page.error(state, e),
-    };
+    let stored = state.store.standards().await?;
+    let catalog = state.store.catalog().await?;
+    let touchpoints = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?;
+    let interactions = state.store.interactions(days_ago(now, days), now).await?;
     let touchpoint_options = options(&touchpoints);
     let lookup = Lookup::new(touchpoints, &catalog, page.lang);
     let mut judged = judge(state, page.lang, &lookup, &stored, &interactions, now);
@@ -524,7 +514,7 @@ async fn render_standards(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    page.render_with_status(
+    Ok(page.render_with_status(
         state,
         status,
         "standards.html",
@@ -540,14 +530,14 @@ async fn render_standards(
             measures => Serde(MEASURES),
             errors => Serde(page.field_errors(state, problems)),
         },
-    )
+    ))
 }
 
 async fn standards_page(
     State(state): State<AppState>,
     page: Page,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
+) -> PageResult {
     let form = StandardForm {
         mandatory: "1".into(),
         ..StandardForm::default()
@@ -559,7 +549,7 @@ async fn create_standard(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<StandardForm>,
-) -> Response {
+) -> PageResult {
     let fields = match form.validate() {
         Ok(fields) => fields,
         Err(problems) => {
@@ -571,26 +561,20 @@ async fn create_standard(
         .create_standard(&fields, &page.caller.actor())
         .await
     {
-        Ok(_) => Redirect::to("/standards").into_response(),
-        Err(e) => match form_problems(e) {
-            Ok(problems) => render_standards(&state, &page, DEFAULT_DAYS, &form, &problems.0).await,
-            Err(e) => page.error(&state, e),
-        },
+        Ok(_) => Ok(Redirect::to("/standards").into_response()),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            render_standards(&state, &page, DEFAULT_DAYS, &form, &problems.0).await
+        }
     }
 }
 
-async fn delete_standard(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, StoreError::NotFound { entity: "standard" });
-    };
-    match state.store.delete_standard(id, &page.caller.actor()).await {
-        Ok(()) => Redirect::to("/standards").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+async fn delete_standard(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    state
+        .store
+        .delete_standard(id, &page.caller.actor())
+        .await?;
+    Ok(Redirect::to("/standards").into_response())
 }
 
 // --- stories ------------------------------------------------------------------------------
@@ -680,22 +664,13 @@ async fn render_stories(
     page: &Page,
     form: &StoryForm,
     problems: &[FieldProblem],
-) -> Response {
-    let result = async {
-        Ok::<_, StoreError>((
-            state.store.stories().await?,
-            state.store.standards().await?,
-            state
-                .store
-                .list_touchpoints(&TouchpointFilter::default())
-                .await?,
-        ))
-    }
-    .await;
-    let (stories, standards, touchpoints) = match result {
-        Ok(r) => r,
-        Err(e) => return page.error(state, e),
-    };
+) -> PageResult {
+    let stories = state.store.stories().await?;
+    let standards = state.store.standards().await?;
+    let touchpoints = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?;
     let titles: HashMap<i64, String> = standards
         .iter()
         .map(|s| (s.id, s.fields.title.clone()))
@@ -732,7 +707,7 @@ async fn render_stories(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    page.render_with_status(
+    Ok(page.render_with_status(
         state,
         status,
         "stories.html",
@@ -746,10 +721,10 @@ async fn render_stories(
             examples => Serde(Example::ALL.map(Example::as_str)),
             errors => Serde(page.field_errors(state, problems)),
         },
-    )
+    ))
 }
 
-async fn stories_page(State(state): State<AppState>, page: Page) -> Response {
+async fn stories_page(State(state): State<AppState>, page: Page) -> PageResult {
     let form = StoryForm {
         example: "good".into(),
         ..StoryForm::default()
@@ -761,7 +736,7 @@ async fn create_story(
     State(state): State<AppState>,
     page: Page,
     axum::Form(form): axum::Form<StoryForm>,
-) -> Response {
+) -> PageResult {
     let fields = match form.validate() {
         Ok(fields) => fields,
         Err(problems) => return render_stories(&state, &page, &form, &problems.0).await,
@@ -771,26 +746,17 @@ async fn create_story(
         .create_story(&fields, &page.caller.actor())
         .await
     {
-        Ok(_) => Redirect::to("/stories").into_response(),
-        Err(e) => match form_problems(e) {
-            Ok(problems) => render_stories(&state, &page, &form, &problems.0).await,
-            Err(e) => page.error(&state, e),
-        },
+        Ok(_) => Ok(Redirect::to("/stories").into_response()),
+        Err(e) => {
+            let problems = form_problems(e)?;
+            render_stories(&state, &page, &form, &problems.0).await
+        }
     }
 }
 
-async fn delete_story(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return page.error(&state, StoreError::NotFound { entity: "story" });
-    };
-    match state.store.delete_story(id, &page.caller.actor()).await {
-        Ok(()) => Redirect::to("/stories").into_response(),
-        Err(e) => page.error(&state, e),
-    }
+async fn delete_story(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
+    state.store.delete_story(id, &page.caller.actor()).await?;
+    Ok(Redirect::to("/stories").into_response())
 }
 
 // --- the meeting digest -------------------------------------------------------------------
@@ -834,7 +800,7 @@ async fn digest(
     State(state): State<AppState>,
     page: Page,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
+) -> PageResult {
     let now = Timestamp::now();
     let week = query.get("week").cloned().unwrap_or_default();
     let (period, problems) = match digest_period(Some(&week), now) {
@@ -845,23 +811,14 @@ async fn digest(
         ),
     };
     let (from, until) = period;
-    let result = async {
-        Ok::<_, StoreError>((
-            state.store.standards().await?,
-            state.store.stories().await?,
-            state.store.catalog().await?,
-            state
-                .store
-                .list_touchpoints(&TouchpointFilter::default())
-                .await?,
-            state.store.interactions(from, until).await?,
-        ))
-    }
-    .await;
-    let (standards, stories, catalog, touchpoints, interactions) = match result {
-        Ok(r) => r,
-        Err(e) => return page.error(&state, e),
-    };
+    let standards = state.store.standards().await?;
+    let stories = state.store.stories().await?;
+    let catalog = state.store.catalog().await?;
+    let touchpoints = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?;
+    let interactions = state.store.interactions(from, until).await?;
     let lookup = Lookup::new(touchpoints, &catalog, page.lang);
     let titles: HashMap<i64, String> = standards
         .iter()
@@ -923,7 +880,7 @@ async fn digest(
     let last_day = until
         .checked_sub(SignedDuration::from_secs(1))
         .unwrap_or(until);
-    page.render_with_status(
+    Ok(page.render_with_status(
         &state,
         status,
         "digest.html",
@@ -938,7 +895,7 @@ async fn digest(
             interactions => interactions.len(),
             errors => Serde(page.field_errors(&state, &problems)),
         },
-    )
+    ))
 }
 
 #[cfg(test)]
