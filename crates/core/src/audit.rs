@@ -1,7 +1,11 @@
 //! The audit log: who changed what and when, for every write through any interface.
 
+use std::borrow::Cow;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+
+use crate::transfer::defuse;
 
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,8 +78,8 @@ const CSV_COLUMNS: [&str; 7] = [
     "summary",
 ];
 
-/// The entries as CSV, for auditors' spreadsheets. Cells that a spreadsheet would run as a
-/// formula (starting with `=`, `+`, `-`, `@`) are prefixed with `'` (OWASP CSV injection).
+/// The entries as CSV, for auditors' spreadsheets, with cells that a spreadsheet would run as
+/// a formula defused as in every export.
 pub fn to_csv(entries: &[AuditEntry]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<Vec<String>> = vec![CSV_COLUMNS.iter().map(|c| (*c).to_owned()).collect()];
@@ -91,21 +95,15 @@ pub fn to_csv(entries: &[AuditEntry]) -> Vec<u8> {
         ]);
     }
     for row in rows {
-        let cells = row.into_iter().map(|cell| defuse(&cell));
+        let cells = row
+            .iter()
+            .map(|cell| defuse(Cow::Borrowed(cell)).into_owned());
         // Writing to a Vec cannot fail.
         if writer.write_record(cells).is_err() {
             break;
         }
     }
     writer.into_inner().unwrap_or_default()
-}
-
-fn defuse(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
 }
 
 #[cfg(test)]

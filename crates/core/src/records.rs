@@ -331,6 +331,22 @@ mod tests {
     }
 
     #[test]
+    fn written_csv_keeps_numbers_as_numbers() {
+        let bytes = write_csv(
+            &["value", "low", "note"],
+            [vec![
+                Cow::Borrowed("-53.17"),
+                Cow::Borrowed("-60"),
+                Cow::Borrowed("-1+1"),
+            ]],
+        );
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "value,low,note\n-53.17,-60,'-1+1\n"
+        );
+    }
+
+    #[test]
     fn written_csv_defuses_formulas() {
         let bytes = write_csv(
             &["a", "b"],

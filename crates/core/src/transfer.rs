@@ -681,10 +681,12 @@ pub fn write_csv(items: &[TouchpointFields]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// A cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`) gets a
-/// leading `'`, which spreadsheets show as text (OWASP: CSV injection); [`undefuse`] takes it
-/// off again on import, so an export imports back unchanged. Text that itself starts with `'`
-/// before such a character gets one more, so the round trip stays exact.
+/// A cell that a spreadsheet would run as a formula (text starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return) gets a leading `'`, which spreadsheets show as text (OWASP: CSV
+/// injection); [`undefuse`] takes it off again on import, so an export imports back
+/// unchanged. A number stays as it is (`-53.17`, `+4`, `-1.5e3`): a spreadsheet reads it as
+/// the number it is and runs nothing. Text that itself starts with `'` before such a
+/// character gets one more, so the round trip stays exact. Every CSV export defuses here.
 pub(crate) fn defuse(cell: Cow<'_, str>) -> Cow<'_, str> {
     if formula_like(&cell) {
         Cow::Owned(format!("'{cell}"))
@@ -694,8 +696,25 @@ pub(crate) fn defuse(cell: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 fn formula_like(text: &str) -> bool {
-    text.trim_start_matches('\'')
-        .starts_with(['=', '+', '-', '@'])
+    let text = text.trim_start_matches('\'');
+    text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(text)
+}
+
+/// A decimal number as a spreadsheet reads one: a sign, digits with at most one decimal point,
+/// and an exponent (`-53.17`, `+4`, `.5`, `-1.5e3`). Nothing else, so no formula passes:
+/// `-1+1` and `-2+3+cmd|' /C calc'!A0` are not numbers.
+fn is_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    (!whole.is_empty() || !fraction.is_empty())
+        && digits(whole)
+        && digits(fraction)
+        && exponent.is_none_or(|e| !e.is_empty() && digits(e))
 }
 
 pub(crate) fn undefuse(text: &str) -> &str {
@@ -908,6 +927,52 @@ mod tests {
             },
             brand_fit: 1,
             notes: "Rückrufe binnen 24 h".into(),
+        }
+    }
+
+    #[test]
+    fn numbers_stay_numbers_and_only_formulas_are_defused() {
+        let defused = |cell: &str| defuse(Cow::Borrowed(cell)).into_owned();
+        // Numbers a spreadsheet reads as numbers, the dashboard's among them.
+        for number in ["-53.17", "-0", "+4", "-1.5e3", "1E-7", "-.5", "42", "0.25"] {
+            assert_eq!(defused(number), number);
+        }
+        // Text that a spreadsheet would evaluate.
+        for formula in [
+            "=1+1",
+            "+1+1",
+            "-1+1",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "-",
+            "+",
+            "-.",
+            "-1e",
+            "-1.5.3",
+            "-5 % im Vergleich",
+            "-inf",
+            "-NaN",
+            "'-1+1",
+        ] {
+            assert_eq!(defused(formula), format!("'{formula}"), "{formula:?}");
+        }
+        // Text that starts otherwise stays.
+        for text in ["Kasse", "53.17", "'-53.17", " -1+1", ""] {
+            assert_eq!(defused(text), text);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn defusing_is_undone_on_import(cell in "['=+@\\-\t\r0-9.eE a-z]{0,8}") {
+            let defused = defuse(Cow::Borrowed(&cell)).into_owned();
+            prop_assert_eq!(undefuse(&defused), cell.as_str());
+            // What a spreadsheet sees first is no formula's start, unless the cell is a number.
+            prop_assert!(
+                !defused.starts_with(['=', '+', '-', '@', '\t', '\r']) || is_number(&defused)
+            );
         }
     }
 

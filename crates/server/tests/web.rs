@@ -1602,6 +1602,9 @@ async fn dashboard_tables_export_as_csv_and_as_a_workbook() {
     );
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(lines[1].starts_with(&format!("{tp},Kasse,2,0,")), "{csv}");
+    // The interval's lower end is negative, and a number to a spreadsheet, not text.
+    let low = lines[1].split(',').nth(4).expect("low_95");
+    assert!(low.starts_with('-') && low.parse::<f64>().is_ok(), "{csv}");
     let tiles = fetch(server.get("/dashboard/export.csv?table=tiles"))
         .await
         .2;
