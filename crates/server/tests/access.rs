@@ -1651,6 +1651,58 @@ async fn an_expired_or_unknown_login_link_does_not_log_in() {
     }
 }
 
+// --- slow clients -------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_client_that_trickles_its_headers_is_cut_off() {
+    let server = Server::start().await;
+    let address = server
+        .url("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let outcome = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+        // Half a request, and then nothing: the headers never end.
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+            .expect("write");
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .expect("timeout");
+        let started = std::time::Instant::now();
+        let mut answer = Vec::new();
+        let result = stream.read_to_end(&mut answer);
+        (result.map(|_| answer), started.elapsed())
+    })
+    .await
+    .expect("the client ran");
+    let (result, waited) = outcome;
+    // The server closes the connection (with a 408 or without a word); a read that runs
+    // into the client's own 60-second limit means it kept it open.
+    match result {
+        Ok(answer) => {
+            let text = String::from_utf8_lossy(&answer);
+            assert!(
+                text.is_empty() || text.starts_with("HTTP/1.1 408"),
+                "{text}"
+            );
+        }
+        Err(e) => assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "the server kept the connection open: {e}"
+        ),
+    }
+    assert!(
+        waited >= touchpoints_server::HEADER_READ_TIMEOUT / 2,
+        "closed after {waited:?}, before the client had its time"
+    );
+}
+
 // --- security headers ---------------------------------------------------------------------
 
 fn directive<'a>(policy: &'a str, name: &str) -> Option<&'a str> {
