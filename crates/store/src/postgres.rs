@@ -95,8 +95,17 @@ mod sql_audit;
 #[path = "sql_customers.rs"]
 mod sql_customers;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_intake.rs"]
+mod sql_intake;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_inventory.rs"]
+mod sql_inventory;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_library.rs"]
 mod sql_library;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_personal_data.rs"]
+mod sql_personal_data;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_requests.rs"]
 mod sql_requests;

@@ -1,7 +1,6 @@
 //! Customer requests, the queue and its rules in SQL, compiled once per backend like
-//! `sql.rs`. Intake writes a whole batch in one transaction (group commit) with prepared
-//! statements; each request is planned (due times, rank key) when it is written, so that the
-//! queue is read in index order.
+//! `sql.rs`. Intake (`sql_intake.rs`) writes a whole batch in one transaction; each request is
+//! planned (due times, rank key) when it is written, so that the queue is read in index order.
 
 use std::collections::HashMap;
 
@@ -10,15 +9,13 @@ use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::queue::{QueueOptions, SlaPolicy, default_calendar};
 use touchpoints_core::queue_stats::ResponseRecord;
-use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus, SentContent};
+use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus};
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
-use super::sql::{
-    Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now, values,
-};
+use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
-use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
+use super::sql_customers::customer_signals;
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
@@ -27,44 +24,44 @@ use crate::{
     SourceMapping, StoreError, StoredRequest,
 };
 
-const REQUEST_COLUMNS: &str = "id, external_id, channel, touchpoint_id, source, customer_id, \
+pub(super) const REQUEST_COLUMNS: &str = "id, external_id, channel, touchpoint_id, source, customer_id, \
      customer_name, subject, body, language, priority, status, assignee, received_at, \
      first_response_at, resolved_at, first_response_due, resolution_due, next_due, pauses, \
      static_points, rank_key, earlier_contacts, updated_at";
 
 #[derive(sqlx::FromRow)]
-struct RequestRow {
-    id: i64,
-    external_id: Option<String>,
-    channel: String,
-    touchpoint_id: Option<i64>,
-    source: String,
-    customer_id: Option<i64>,
-    customer_name: String,
-    subject: String,
-    body: String,
-    language: String,
-    priority: String,
-    status: String,
-    assignee: Option<String>,
-    received_at: i64,
-    first_response_at: Option<i64>,
-    resolved_at: Option<i64>,
-    first_response_due: Option<i64>,
-    resolution_due: Option<i64>,
-    next_due: Option<i64>,
-    pauses: String,
-    static_points: f64,
-    rank_key: i64,
-    earlier_contacts: i64,
-    updated_at: i64,
+pub(super) struct RequestRow {
+    pub(super) id: i64,
+    pub(super) external_id: Option<String>,
+    pub(super) channel: String,
+    pub(super) touchpoint_id: Option<i64>,
+    pub(super) source: String,
+    pub(super) customer_id: Option<i64>,
+    pub(super) customer_name: String,
+    pub(super) subject: String,
+    pub(super) body: String,
+    pub(super) language: String,
+    pub(super) priority: String,
+    pub(super) status: String,
+    pub(super) assignee: Option<String>,
+    pub(super) received_at: i64,
+    pub(super) first_response_at: Option<i64>,
+    pub(super) resolved_at: Option<i64>,
+    pub(super) first_response_due: Option<i64>,
+    pub(super) resolution_due: Option<i64>,
+    pub(super) next_due: Option<i64>,
+    pub(super) pauses: String,
+    pub(super) static_points: f64,
+    pub(super) rank_key: i64,
+    pub(super) earlier_contacts: i64,
+    pub(super) updated_at: i64,
 }
 
 fn optional(micros: Option<i64>) -> Result<Option<Timestamp>> {
     micros.map(|m| instant("requests", m)).transpose()
 }
 
-fn micros(at: Option<Timestamp>) -> Option<i64> {
+pub(super) fn micros(at: Option<Timestamp>) -> Option<i64> {
     at.map(Timestamp::as_microsecond)
 }
 
@@ -201,7 +198,7 @@ async fn load_policies(conn: &mut Conn) -> Result<Vec<SlaPolicy>> {
         .collect()
 }
 
-async fn load_rules(conn: &mut Conn) -> Result<Rules> {
+pub(super) async fn load_rules(conn: &mut Conn) -> Result<Rules> {
     let settings = load_settings(conn).await?;
     Ok(Rules {
         policies: load_policies(conn).await?,
@@ -309,193 +306,6 @@ async fn replan_open(conn: &mut Conn) -> Result<u64> {
     Ok(count)
 }
 
-/// The stored requests with these external ids, by external id, in one query.
-async fn stored_by_external_id<'a>(
-    conn: &mut Conn,
-    ids: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, RequestRow>> {
-    let mut wanted: Vec<&str> = ids.collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    if wanted.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let batch = json_rows(wanted.iter().map(|id| serde_json::json!(id)).collect());
-    let rows: Vec<RequestRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT {REQUEST_COLUMNS} FROM requests WHERE external_id IN \
-         (SELECT batch.value FROM {json_values})",
-        json_values = Backend::JSON_VALUES
-    )))
-    .bind(batch)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| Some((row.external_id.clone()?, row)))
-        .collect())
-}
-
-/// A request of an intake, resolved and planned, waiting for its multi-row INSERT.
-struct Pending {
-    /// Its place in the batch.
-    index: usize,
-    customer: i64,
-    touchpoint: Option<i64>,
-    received: Timestamp,
-    status: RequestStatus,
-    plan: Plan,
-    earlier: i64,
-}
-
-/// Requests per INSERT: a statement of this size is prepared once per connection and reused.
-const ROWS_PER_INSERT: usize = 250;
-
-/// Inserts the rows, a multi-row INSERT per [`ROWS_PER_INSERT`], and returns their ids in the
-/// rows' order. (Plain bound values, not a JSON batch: SQLite takes a quarter of the time to
-/// read them as to take a JSON row apart column by column.)
-async fn insert_requests(
-    conn: &mut Conn,
-    requests: &[NewRequest],
-    rows: &[Pending],
-    at: Timestamp,
-) -> Result<Vec<i64>> {
-    let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO requests (external_id, channel, touchpoint_id, source, customer_id, \
-             customer_name, subject, body, language, priority, status, assignee, received_at, \
-             first_response_at, resolved_at, first_response_due, resolution_due, next_due, \
-             pauses, static_points, rank_key, earlier_contacts, created_at, updated_at) \
-             VALUES {}{returning_id}",
-            values(
-                chunk.len(),
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)"
-            ),
-            returning_id = Backend::RETURNING_ID,
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for row in chunk {
-            let r = &requests[row.index];
-            query = query
-                .bind(&r.external_id)
-                .bind(&r.channel)
-                .bind(row.touchpoint)
-                .bind(&r.source)
-                .bind(row.customer)
-                .bind(&r.customer_name)
-                .bind(&r.subject)
-                .bind(&r.body)
-                .bind(&r.language)
-                .bind(r.priority.as_str())
-                .bind(row.status.as_str())
-                .bind(row.received.as_microsecond())
-                .bind(micros(r.first_response_at))
-                .bind(micros(r.resolved_at))
-                .bind(micros(row.plan.first_response_due))
-                .bind(micros(row.plan.resolution_due))
-                .bind(micros(row.plan.next_due))
-                .bind(row.plan.static_points)
-                .bind(row.plan.rank_key)
-                .bind(row.earlier)
-                .bind(at.as_microsecond())
-                .bind(at.as_microsecond());
-        }
-        let stored = Backend::inserted_ids(&mut *conn, query)
-            .await
-            .map_err(|e| {
-                let index = chunk
-                    .iter()
-                    .find(|row| row.touchpoint.is_some())
-                    .map_or(0, |row| row.index);
-                StoreError::from_violation(
-                    e,
-                    [OnViolation::foreign_key(StoreError::deleted_meanwhile(
-                        format!("[{index}].touchpoint_id"),
-                    ))],
-                )
-            })?;
-        if stored.len() != chunk.len() {
-            return Err(corrupt(
-                "requests",
-                "an INSERT returned another number of ids",
-            ));
-        }
-        ids.extend(stored);
-    }
-    Ok(ids)
-}
-
-/// Stores the profiles and identifiers the intake created, then the pending requests, and
-/// notes their outcomes; returns how many requests.
-async fn flush(
-    conn: &mut Conn,
-    known: &mut Identities,
-    contacts: &mut HashMap<i64, i64>,
-    pending: &mut Vec<Pending>,
-    requests: &[NewRequest],
-    outcomes: &mut [Option<IntakeOutcome>],
-    at: Timestamp,
-) -> Result<u64> {
-    let stored = known.store_new(conn, at).await?;
-    for (placeholder, id) in &stored {
-        if let Some(count) = contacts.remove(placeholder) {
-            contacts.insert(*id, count);
-        }
-    }
-    for row in pending.iter_mut() {
-        row.customer = stored.get(&row.customer).copied().unwrap_or(row.customer);
-    }
-    if pending.is_empty() {
-        return Ok(0);
-    }
-    let ids = insert_requests(conn, requests, pending, at).await?;
-    for (row, id) in pending.iter().zip(ids) {
-        outcomes[row.index] = Some(IntakeOutcome {
-            id,
-            customer_id: Some(row.customer),
-            created: true,
-        });
-    }
-    let count = pending.len() as u64;
-    pending.clear();
-    Ok(count)
-}
-
-/// Requests per profile received since `since`, for the profiles given, in one query.
-async fn recent_contacts(
-    conn: &mut Conn,
-    profiles: &[i64],
-    since: Timestamp,
-) -> Result<HashMap<i64, i64>> {
-    if profiles.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let batch = json_rows(profiles.iter().map(|id| serde_json::json!(id)).collect());
-    let counts: String = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT {} FROM (SELECT customer_id, COUNT(*) AS n FROM requests \
-         WHERE received_at >= $2 \
-         AND customer_id IN (SELECT CAST(batch.value AS BIGINT) FROM {json_values}) \
-         GROUP BY customer_id) AS counted",
-        json_table("customer_id, n"),
-        json_values = Backend::JSON_VALUES,
-    )))
-    .bind(batch)
-    .bind(since.as_microsecond())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(from_json_table::<(i64, i64)>("requests", &counts)?
-        .into_iter()
-        .collect())
-}
-
-fn received_of(r: &NewRequest, now: Timestamp) -> Timestamp {
-    r.received_at.unwrap_or(now)
-}
-
-fn conflict(field: String, rule: &str, reason: String) -> Problems {
-    Problems::single(field, Problem::rule(rule, &reason))
-}
-
 async fn user_exists(conn: &mut Conn, name: &str) -> Result<bool> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM users WHERE username = $1 AND disabled = 0")
@@ -559,283 +369,7 @@ impl SqlStore {
 #[async_trait]
 impl Requests for SqlStore {
     async fn intake(&self, requests: &[NewRequest], actor: &str) -> Result<Vec<IntakeOutcome>> {
-        let mut tx = self.begin().await?;
-        lock_identities(&mut tx).await?;
-        let at = now();
-        let rules = load_rules(&mut tx).await?;
-        let mappings: HashMap<(String, String), i64> = sqlx::query_as::<_, (String, String, i64)>(
-            "SELECT channel, source, touchpoint_id FROM request_sources",
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|(c, s, t)| ((c, s), t))
-        .collect();
-        let stored_external = stored_by_external_id(
-            &mut tx,
-            requests.iter().filter_map(|r| r.external_id.as_deref()),
-        )
-        .await?;
-        let mut known_touchpoints: HashMap<i64, bool> = HashMap::new();
-        let mut invalid = Problems::default();
-        let mut conflicts = Problems::default();
-        // Index in the batch → what a retry found.
-        let mut outcomes: Vec<Option<IntakeOutcome>> = vec![None; requests.len()];
-        let mut batch_ids: HashMap<&str, usize> = HashMap::new();
-        for (i, r) in requests.iter().enumerate() {
-            if let Some(tp) = r.touchpoint_id {
-                let exists = match known_touchpoints.get(&tp) {
-                    Some(e) => *e,
-                    None => {
-                        let found: Option<i64> =
-                            sqlx::query_scalar("SELECT id FROM touchpoints WHERE id = $1")
-                                .bind(tp)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                        known_touchpoints.insert(tp, found.is_some());
-                        found.is_some()
-                    }
-                };
-                if !exists {
-                    invalid.push(
-                        format!("[{i}].touchpoint_id"),
-                        Problem::Invalid {
-                            reason: format!("no touchpoint has the id {tp}"),
-                        },
-                    );
-                }
-            }
-            let Some(external) = r.external_id.as_deref() else {
-                continue;
-            };
-            if let Some(&first) = batch_ids.get(external) {
-                let earlier = &requests[first];
-                let sent = SentContent {
-                    channel: &earlier.channel,
-                    touchpoint_id: earlier.touchpoint_id,
-                    source: &earlier.source,
-                    subject: &earlier.subject,
-                    body: &earlier.body,
-                    received_at: earlier.received_at.unwrap_or(at),
-                    language: &earlier.language,
-                    priority: earlier.priority,
-                };
-                if let Some(field) = r.differs_from(&sent) {
-                    conflicts.0.extend(
-                        conflict(
-                            format!("[{i}].{field}"),
-                            "external-id-reused",
-                            format!("differs from request [{first}] with the same external_id"),
-                        )
-                        .0,
-                    );
-                }
-                continue;
-            }
-            batch_ids.insert(external, i);
-            if let Some(stored) = stored_external.get(external) {
-                let priority = Priority::parse(&stored.priority).unwrap_or_default();
-                let sent = SentContent {
-                    channel: &stored.channel,
-                    touchpoint_id: stored.touchpoint_id,
-                    source: &stored.source,
-                    subject: &stored.subject,
-                    body: &stored.body,
-                    received_at: instant("requests", stored.received_at)?,
-                    language: &stored.language,
-                    priority,
-                };
-                match r.differs_from(&sent) {
-                    None => {
-                        outcomes[i] = Some(IntakeOutcome {
-                            id: stored.id,
-                            customer_id: stored.customer_id,
-                            created: false,
-                        });
-                    }
-                    Some(field) => conflicts.0.extend(
-                        conflict(
-                            format!("[{i}].{field}"),
-                            "external-id-reused",
-                            format!(
-                                "differs from request {} stored under the external_id \"{external}\"",
-                                stored.id
-                            ),
-                        )
-                        .0,
-                    ),
-                }
-            }
-        }
-        if !invalid.is_empty() {
-            return Err(StoreError::Invalid(invalid));
-        }
-        if !conflicts.is_empty() {
-            return Err(StoreError::Conflict(conflicts));
-        }
-        let mut known = Identities::load(
-            &mut tx,
-            requests
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| outcomes[*i].is_none())
-                .flat_map(|(_, r)| r.identifiers.iter()),
-        )
-        .await?;
-        // The known profiles' contacts in the seven days before the batch, in one query per
-        // few hundred profiles (an import of the past counts from its earliest request).
-        let earliest = requests
-            .iter()
-            .map(|r| received_of(r, at))
-            .min()
-            .unwrap_or(at);
-        let mut contacts = recent_contacts(
-            &mut tx,
-            &known.profiles(),
-            earliest
-                .checked_sub(jiff::SignedDuration::from_hours(7 * 24))
-                .unwrap_or(Timestamp::UNIX_EPOCH),
-        )
-        .await?;
-        let mut rows: Vec<Pending> = Vec::new();
-        let mut repeats: Vec<(usize, usize)> = Vec::new();
-        let (mut created, mut retried, mut profiles) = (0u64, 0u64, 0u64);
-        for (i, r) in requests.iter().enumerate() {
-            if outcomes[i].is_some() {
-                retried += 1;
-                continue;
-            }
-            if let Some(external) = r.external_id.as_deref()
-                && let Some(&first) = batch_ids.get(external)
-                && first != i
-            {
-                // A repeat within the batch: the first one's outcome, once it is stored.
-                repeats.push((i, first));
-                retried += 1;
-                continue;
-            }
-            let merging = known.would_merge(&r.identifiers);
-            if merging {
-                // A merge moves the absorbed profile's requests and records which: those of
-                // this batch must be stored first, so that an unmerge restores them too.
-                created += flush(
-                    &mut tx,
-                    &mut known,
-                    &mut contacts,
-                    &mut rows,
-                    requests,
-                    &mut outcomes,
-                    at,
-                )
-                .await?;
-            }
-            let (customer, new_profile) = resolve_known(
-                &mut tx,
-                &mut known,
-                &r.customer_name,
-                &r.identifiers,
-                at,
-                actor,
-            )
-            .await?;
-            if new_profile {
-                profiles += 1;
-            }
-            if merging {
-                // The merged profiles' contacts are the survivor's now.
-                let absorbed: Vec<i64> = contacts
-                    .keys()
-                    .copied()
-                    .filter(|id| known.current(*id) != *id)
-                    .collect();
-                for id in absorbed {
-                    let count = contacts.remove(&id).unwrap_or(0);
-                    *contacts.entry(known.current(id)).or_insert(0) += count;
-                }
-            }
-            let earlier = contacts.get(&customer).copied().unwrap_or(0);
-            contacts.insert(customer, earlier + 1);
-            let (ltv, segments) = match known.signals(customer) {
-                Some(s) => s.clone(),
-                None => customer_signals(&mut tx, customer).await?,
-            };
-            let touchpoint = r.touchpoint_id.or_else(|| {
-                mappings
-                    .get(&(r.channel.clone(), r.source.clone()))
-                    .copied()
-            });
-            let received = r.received_at.unwrap_or(at);
-            let status = if r.resolved_at.is_some() {
-                RequestStatus::Resolved
-            } else {
-                RequestStatus::Open
-            };
-            let plan = plan(
-                &rules,
-                &Facts {
-                    channel: &r.channel,
-                    priority: r.priority,
-                    status,
-                    received_at: received,
-                    first_response_at: r.first_response_at,
-                    pauses: &[],
-                    lifetime_value_cents: ltv,
-                    segments: &segments,
-                    subject: &r.subject,
-                    body: &r.body,
-                    language: &r.language,
-                    earlier_contacts: earlier,
-                },
-            );
-            rows.push(Pending {
-                index: i,
-                customer,
-                touchpoint,
-                received,
-                status,
-                plan,
-                earlier,
-            });
-        }
-        created += flush(
-            &mut tx,
-            &mut known,
-            &mut contacts,
-            &mut rows,
-            requests,
-            &mut outcomes,
-            at,
-        )
-        .await?;
-        for (i, first) in repeats {
-            outcomes[i] = outcomes[first].map(|o| IntakeOutcome {
-                created: false,
-                ..o
-            });
-        }
-        // A profile merged later in the batch is reported as the one it became.
-        for outcome in outcomes.iter_mut().flatten() {
-            outcome.customer_id = outcome.customer_id.map(|c| known.current(c));
-        }
-        let summary = format!(
-            "{} requests ({created} created, {retried} already stored, {profiles} new profiles)",
-            requests.len()
-        );
-        audit(
-            &mut tx,
-            at,
-            actor,
-            "requests.intake",
-            "request",
-            "",
-            &summary,
-        )
-        .await?;
-        tx.commit().await?;
-        outcomes
-            .into_iter()
-            .map(|o| o.ok_or_else(|| corrupt("requests", "a request of the batch was not stored")))
-            .collect()
+        super::sql_intake::intake(self, requests, actor).await
     }
 
     async fn request(&self, id: i64) -> Result<StoredRequest> {
