@@ -1,0 +1,176 @@
+//! The queue: mine, the team's, all, at risk and breached, filtered by channel, touchpoint
+//! and status, each request with its score; and its changes as Server-Sent Events.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::stream::Stream;
+use jiff::{SignedDuration, Timestamp};
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+use touchpoints_app::AppError;
+use touchpoints_app::scoring;
+use touchpoints_core::TouchpointFilter;
+use touchpoints_core::request::RequestStatus;
+use touchpoints_store::{QueueFilter, QueueView, StoredRequest};
+
+use super::{points, risk};
+use crate::AppState;
+use crate::web::{Page, PageResult};
+
+/// A request as a row of the queue: with its score and breakdown in the page's language.
+#[derive(Serialize)]
+struct Row {
+    request: StoredRequest,
+    customer: String,
+    touchpoint: String,
+    score: String,
+    parts: Vec<String>,
+    /// `breached`, `at-risk` or empty.
+    risk: &'static str,
+}
+
+async fn rows(
+    state: &AppState,
+    page: &Page,
+    requests: Vec<StoredRequest>,
+    now: Timestamp,
+) -> Result<Vec<Row>, AppError> {
+    let settings = state.store.queue_settings().await?;
+    let customers = scoring::customers_of(state.store.as_ref(), &requests).await?;
+    let touchpoints: HashMap<i64, String> = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.fields.name))
+        .collect();
+    let window = SignedDuration::from_mins(settings.options.at_risk_minutes);
+    let lang = page.lang.code();
+    Ok(requests
+        .into_iter()
+        .map(|r| {
+            let customer = r.customer_id.and_then(|id| customers.get(&id));
+            let score = scoring::score(&state.cues, &settings, &r, customer, now);
+            let name = customer
+                .map(|c| c.fields.name.clone())
+                .filter(|n| !n.is_empty())
+                .or_else(|| (!r.customer_name.is_empty()).then(|| r.customer_name.clone()))
+                .or_else(|| customer.and_then(|c| c.identifiers.first().map(|i| i.value.clone())))
+                .unwrap_or_default();
+            Row {
+                customer: name,
+                touchpoint: r
+                    .touchpoint_id
+                    .and_then(|id| touchpoints.get(&id).cloned())
+                    .unwrap_or_default(),
+                score: points(score.total),
+                parts: score.parts.iter().map(|p| p.describe(lang)).collect(),
+                risk: risk(&r, now, window),
+                request: r,
+            }
+        })
+        .collect())
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub(super) struct QueueParams {
+    /// `mine`, `team`, `all`, `at-risk`, `breached`.
+    view: String,
+    channel: String,
+    touchpoint_id: String,
+    status: String,
+}
+
+pub(super) async fn queue_page(
+    State(state): State<AppState>,
+    page: Page,
+    Query(params): Query<QueueParams>,
+) -> PageResult {
+    let me = page.caller.actor();
+    let now = Timestamp::now();
+    let settings = state.store.queue_settings().await?;
+    let window = SignedDuration::from_mins(settings.options.at_risk_minutes);
+    let view = match params.view.as_str() {
+        "mine" | "team" | "at-risk" | "breached" => params.view.as_str(),
+        _ => "all",
+    };
+    let filter = QueueFilter {
+        view: match view {
+            "mine" => QueueView::Mine(me.clone()),
+            "team" => QueueView::Team,
+            _ => QueueView::All,
+        },
+        channel: Some(params.channel.clone()).filter(|c| !c.is_empty()),
+        touchpoint_id: params.touchpoint_id.parse().ok(),
+        status: RequestStatus::parse(&params.status),
+        due_before: match view {
+            "at-risk" => now.checked_add(window).ok(),
+            "breached" => Some(now),
+            _ => None,
+        },
+        // At risk: due within the window and not yet overdue.
+        due_from: (view == "at-risk").then_some(now),
+        limit: 200,
+    };
+    let requests = state.store.queue(&filter).await?;
+    let rows = rows(&state, &page, requests, now).await?;
+    let (mine, team, all) = state.store.queue_counts(&me).await?;
+    let catalog = state.store.catalog().await?;
+    let touchpoints = state
+        .store
+        .list_touchpoints(&TouchpointFilter::default())
+        .await?;
+    let channels: Vec<(String, String)> = catalog
+        .channels_in_order()
+        .iter()
+        .map(|c| {
+            let label = match page.lang {
+                crate::Lang::De => c.label_de.clone(),
+                crate::Lang::En => c.label_en.clone(),
+            };
+            (c.key.clone(), label)
+        })
+        .collect();
+    let touchpoint_options: Vec<(String, String)> = touchpoints
+        .iter()
+        .map(|t| (t.id.to_string(), t.fields.name.clone()))
+        .collect();
+    Ok(page.render(
+        &state,
+        "queue.html",
+        minijinja::context! {
+            section => "queue",
+            view => view,
+            params => Serde(params),
+            rows => Serde(rows),
+            counts => minijinja::context! { mine => mine, team => team, all => all },
+            channels => channels,
+            touchpoints => touchpoint_options,
+            statuses => RequestStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            at_risk_minutes => settings.options.at_risk_minutes,
+        },
+    ))
+}
+
+/// The queue's changes as Server-Sent Events: one `queue` event per change, so the page's
+/// script reloads the list. A listener that falls behind gets a `queue` event too.
+pub(super) async fn events(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.queue_events.subscribe();
+    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
+        use tokio::sync::broadcast::error::RecvError;
+        let data = match receiver.recv().await {
+            Ok(event) => serde_json::to_string(&event).unwrap_or_default(),
+            Err(RecvError::Lagged(_)) => "{}".to_owned(),
+            Err(RecvError::Closed) => return None,
+        };
+        Some((Ok(Event::default().event("queue").data(data)), receiver))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+}

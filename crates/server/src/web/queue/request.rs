@@ -1,0 +1,173 @@
+//! A request with its customer and the customer's history across channels, and the agent's
+//! steps on it: assign, reply, note, wait, resume, resolve, reopen, change the priority.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use jiff::{SignedDuration, Timestamp};
+use minijinja::value::Serde;
+use serde::Deserialize;
+use touchpoints_app::scoring;
+use touchpoints_core::request::{Priority, RequestAction};
+use touchpoints_core::{FieldProblem, Problem, Problems, Role};
+
+use super::{points, risk};
+use crate::AppState;
+use crate::web::{Id, Page, PageResult, form_problems};
+
+pub(super) async fn request_page(
+    State(state): State<AppState>,
+    page: Page,
+    Id(id): Id,
+) -> PageResult {
+    render_request(&state, &page, id, &[], StatusCode::OK, "").await
+}
+
+async fn render_request(
+    state: &AppState,
+    page: &Page,
+    id: i64,
+    problems: &[FieldProblem],
+    status: StatusCode,
+    draft: &str,
+) -> PageResult {
+    let now = Timestamp::now();
+    let request = state.store.request(id).await?;
+    let customer = match request.customer_id {
+        Some(c) => Some(state.store.customer(c).await?),
+        None => None,
+    };
+    let history = match &customer {
+        Some(c) => state.store.customer_requests(c.id).await?,
+        None => Vec::new(),
+    };
+    let settings = state.store.queue_settings().await?;
+    let score = scoring::score(&state.cues, &settings, &request, customer.as_ref(), now);
+    let lang = page.lang.code();
+    let steps = state.store.request_messages(id).await?;
+    let users: Vec<String> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| !u.disabled && u.role >= Role::Agent)
+        .map(|u| u.username)
+        .collect();
+    let touchpoint = match request.touchpoint_id {
+        Some(tp) => state.store.touchpoint(tp).await.ok().map(|t| t.fields.name),
+        None => None,
+    };
+    let window = SignedDuration::from_mins(settings.options.at_risk_minutes);
+    Ok(page.render_with_status(
+        state,
+        status,
+        "request.html",
+        minijinja::context! {
+            section => "queue",
+            r => Serde(&request),
+            risk => risk(&request, now, window),
+            touchpoint => touchpoint,
+            score => points(score.total),
+            parts => score.parts.iter().map(|p| p.describe(lang)).collect::<Vec<_>>(),
+            customer => Serde(&customer),
+            history => Serde(&history),
+            steps => Serde(&steps),
+            users => users,
+            priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            errors => page.field_errors(state, problems),
+            draft => draft,
+        },
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct ActForm {
+    action: String,
+    to: String,
+    body: String,
+    priority: String,
+}
+
+pub(super) async fn act(
+    State(state): State<AppState>,
+    page: Page,
+    Id(id): Id,
+    axum::Form(form): axum::Form<ActForm>,
+) -> PageResult {
+    let me = page.caller.actor();
+    let action = match form.action.as_str() {
+        "assign_me" => RequestAction::Assign { to: Some(me) },
+        "assign" => RequestAction::Assign {
+            to: Some(form.to.clone()).filter(|t| !t.is_empty()),
+        },
+        "reply" => RequestAction::Reply {
+            body: form.body.clone(),
+        },
+        "note" => RequestAction::Note {
+            body: form.body.clone(),
+        },
+        "wait" => RequestAction::Wait,
+        "resume" => RequestAction::Resume,
+        "resolve" => RequestAction::Resolve,
+        "reopen" => RequestAction::Reopen,
+        "priority" => match Priority::parse(&form.priority) {
+            Some(priority) => RequestAction::SetPriority { priority },
+            None => {
+                let problems = Problems::single(
+                    "priority",
+                    Problem::Unknown {
+                        value: form.priority.clone(),
+                        allowed: Priority::ALL
+                            .iter()
+                            .map(|p| p.as_str().to_owned())
+                            .collect(),
+                    },
+                );
+                return rerender(&state, &page, id, problems, &form.body).await;
+            }
+        },
+        other => {
+            let problems = Problems::single(
+                "action",
+                Problem::Unknown {
+                    value: other.to_owned(),
+                    allowed: Vec::new(),
+                },
+            );
+            return rerender(&state, &page, id, problems, &form.body).await;
+        }
+    };
+    let action = match action.validate() {
+        Ok(action) => action,
+        Err(problems) => return rerender(&state, &page, id, problems, &form.body).await,
+    };
+    match state.store.act(id, &action, &page.caller.actor()).await {
+        Ok(_) => {
+            state.queue_events.send(id, action.name());
+            Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+        }
+        Err(e) => {
+            let problems = form_problems(e)?;
+            rerender(&state, &page, id, problems, &form.body).await
+        }
+    }
+}
+
+async fn rerender(
+    state: &AppState,
+    page: &Page,
+    id: i64,
+    problems: Problems,
+    draft: &str,
+) -> PageResult {
+    render_request(
+        state,
+        page,
+        id,
+        &problems.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        draft,
+    )
+    .await
+}
