@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use touchpoints_core::priority::{self, Cues, Score, Signals};
+use touchpoints_core::queue::{self, Risk};
 use touchpoints_core::request::RequestStatus;
 use touchpoints_store::{CustomerProfile, QueueSettings, Store, StoredRequest};
 
@@ -34,6 +35,13 @@ pub fn score(
         earlier_contacts: u32::try_from(request.earlier_contacts.max(0)).unwrap_or(u32::MAX),
     };
     priority::score(&signals, &settings.weights, cues, now)
+}
+
+/// Where `request` stands against its next target at `now`, warned the organisation's
+/// `at_risk_minutes` ahead.
+pub fn risk(settings: &QueueSettings, request: &StoredRequest, now: Timestamp) -> Risk {
+    let window = SignedDuration::from_mins(settings.options.at_risk_minutes);
+    queue::risk(request.status, request.next_due, now, window)
 }
 
 /// The profiles of the requests' customers, by id, read in one query.

@@ -4,11 +4,11 @@
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use touchpoints_app::{intake, scoring};
 use touchpoints_core::priority::Score;
-use touchpoints_core::queue::{self, Risk};
+use touchpoints_core::queue::Risk;
 use touchpoints_core::request::{RequestAction, RequestInput, RequestStatus};
 use touchpoints_core::{Problem, Problems};
 use touchpoints_store::{
@@ -174,8 +174,7 @@ impl QueueEntry {
         now: Timestamp,
     ) -> QueueEntry {
         let score = scoring::score(&state.cues, settings, &request, customer, now);
-        let window = SignedDuration::from_mins(settings.options.at_risk_minutes);
-        let risk = queue::risk(request.status, request.next_due, now, window);
+        let risk = scoring::risk(settings, &request, now);
         QueueEntry {
             request,
             score,
