@@ -14,6 +14,10 @@ pub const SEGMENTS_MAX: usize = 30;
 pub const SEGMENT_MAX: usize = 60;
 pub const ATTRIBUTES_MAX: usize = 50;
 pub const ATTRIBUTE_MAX: usize = 500;
+/// The largest lifetime value of a profile, in cents: 10^13 cents, a hundred billion in the
+/// currency, far beyond any customer's purchases and far within `i64`, so that sums of
+/// lifetime values (a merge of profiles) cannot overflow.
+pub const LIFETIME_VALUE_CENTS_MAX: i64 = 10_000_000_000_000;
 
 /// The country a phone number without one belongs to: the organisation's, Germany.
 pub const DEFAULT_COUNTRY_CODE: &str = "49";
@@ -233,7 +237,7 @@ pub struct CustomerFields {
     pub segments: Vec<String>,
     pub attributes: BTreeMap<String, String>,
     pub consent: Consent,
-    /// What the customer has bought so far, in cents.
+    /// What the customer has bought so far, in cents: 0 to 10000000000000 (10^13).
     pub lifetime_value_cents: i64,
 }
 
@@ -256,6 +260,7 @@ pub struct CustomerInput {
     pub attributes: BTreeMap<String, String>,
     #[serde(default)]
     pub consent: Consent,
+    /// What the customer has bought so far, in cents: 0 to 10000000000000 (10^13).
     #[serde(default)]
     pub lifetime_value_cents: i64,
 }
@@ -324,12 +329,12 @@ impl CustomerInput {
             );
             attributes.insert(key, value);
         }
-        if self.lifetime_value_cents < 0 {
+        if !(0..=LIFETIME_VALUE_CENTS_MAX).contains(&self.lifetime_value_cents) {
             p.push(
                 f("lifetime_value_cents"),
                 Problem::OutOfRange {
                     min: 0,
-                    max: i64::MAX,
+                    max: LIFETIME_VALUE_CENTS_MAX,
                 },
             );
         }
@@ -341,7 +346,7 @@ impl CustomerInput {
             segments,
             attributes,
             consent: self.consent,
-            lifetime_value_cents: self.lifetime_value_cents.max(0),
+            lifetime_value_cents: self.lifetime_value_cents.clamp(0, LIFETIME_VALUE_CENTS_MAX),
         }
     }
 }
@@ -470,6 +475,39 @@ mod tests {
             .map(|p| p.field)
             .collect();
         assert_eq!(fields, ["language", "lifetime_value_cents"]);
+    }
+
+    #[test]
+    fn lifetime_value_is_bounded_by_a_hundred_billion() {
+        let with = |cents: i64| CustomerInput {
+            lifetime_value_cents: cents,
+            ..CustomerInput::default()
+        };
+        for cents in [0, 123_456, LIFETIME_VALUE_CENTS_MAX] {
+            assert_eq!(
+                with(cents)
+                    .validate()
+                    .expect("in range")
+                    .lifetime_value_cents,
+                cents
+            );
+        }
+        for cents in [-1, LIFETIME_VALUE_CENTS_MAX + 1, i64::MAX, i64::MIN] {
+            let problems = with(cents).validate().expect_err("out of range");
+            assert_eq!(problems.0.len(), 1, "{cents}");
+            assert_eq!(problems.0[0].field, "lifetime_value_cents");
+            assert_eq!(
+                problems.0[0].problem,
+                Problem::OutOfRange {
+                    min: 0,
+                    max: 10_000_000_000_000
+                }
+            );
+        }
+        // A request's customer, validated with a prefix, names the field with it.
+        let mut p = Problems::default();
+        with(i64::MAX).validate_into(&mut p, "customer.");
+        assert_eq!(p.0[0].field, "customer.lifetime_value_cents");
     }
 
     proptest! {

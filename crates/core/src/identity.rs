@@ -8,7 +8,7 @@
 
 use jiff::Timestamp;
 
-use crate::customer::{Consent, CustomerFields};
+use crate::customer::{Consent, CustomerFields, LIFETIME_VALUE_CENTS_MAX};
 
 /// A profile as the merge decision sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,9 +70,12 @@ pub fn merge_fields(survivor: &CustomerFields, other: &CustomerFields) -> Custom
             phone_marketing: survivor.consent.phone_marketing && other.consent.phone_marketing,
             personalisation: survivor.consent.personalisation && other.consent.personalisation,
         },
+        // Stays within the bound a profile is validated against, so the survivor can be
+        // saved again as it is.
         lifetime_value_cents: survivor
             .lifetime_value_cents
-            .saturating_add(other.lifetime_value_cents),
+            .saturating_add(other.lifetime_value_cents)
+            .clamp(0, LIFETIME_VALUE_CENTS_MAX),
     }
 }
 
@@ -153,6 +156,19 @@ mod tests {
         assert_eq!(merged.segments, ["Premium", "Familie"]);
         assert_eq!(merged.lifetime_value_cents, 150);
         assert_eq!(merged.consent, Consent::default());
+    }
+
+    #[test]
+    fn merged_lifetime_values_stay_within_the_bound() {
+        let rich = CustomerFields {
+            lifetime_value_cents: LIFETIME_VALUE_CENTS_MAX,
+            ..CustomerFields::default()
+        };
+        let merged = merge_fields(&rich, &rich);
+        assert_eq!(merged.lifetime_value_cents, LIFETIME_VALUE_CENTS_MAX);
+        // The survivor can be saved again as it is.
+        let input = crate::customer::CustomerInput::from(&merged);
+        assert!(input.validate().is_ok());
     }
 
     fn fields() -> impl Strategy<Value = CustomerFields> {

@@ -13,6 +13,10 @@ pub const QUESTION_MAX: usize = 300;
 pub const COMMENT_MAX: usize = 2_000;
 pub const CUSTOMER_REF_MAX: usize = 120;
 pub const EXTERNAL_ID_MAX: usize = 200;
+/// The largest amount of one purchase or refund, in cents either way: 10^12 cents, ten billion
+/// in the currency. No real purchase comes near it, and nine million purchases at the limit
+/// still add up within `i64`, so a day's or a period's revenue cannot overflow.
+pub const AMOUNT_CENTS_MAX: i64 = 1_000_000_000_000;
 
 /// Clocks of other systems run a little ahead; an answer further in the future is a mistake.
 const FUTURE_TOLERANCE: SignedDuration = SignedDuration::from_mins(5);
@@ -413,7 +417,8 @@ pub struct CustomerEventFields {
     pub customer_ref: String,
     pub kind: CustomerEventKind,
     pub at: Timestamp,
-    /// A purchase's amount in cents (negative for a refund); 0 for the other kinds.
+    /// A purchase's amount in cents (negative for a refund), at most [`AMOUNT_CENTS_MAX`]
+    /// either way; 0 for the other kinds.
     pub amount_cents: i64,
     pub external_id: Option<String>,
 }
@@ -430,6 +435,7 @@ pub struct CustomerEventInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub at: Option<Timestamp>,
+    /// In cents, negative for a refund: at most 1000000000000 (10^12) either way.
     /// Required for a purchase, refused for the other kinds.
     #[serde(default)]
     pub amount_cents: Option<i64>,
@@ -473,6 +479,17 @@ impl CustomerEventInput {
                     reason: "a purchase has an amount other than 0".into(),
                 },
             ),
+            (Some(CustomerEventKind::Purchase), Some(cents))
+                if !(-AMOUNT_CENTS_MAX..=AMOUNT_CENTS_MAX).contains(&cents) =>
+            {
+                problems.push(
+                    "amount_cents",
+                    Problem::OutOfRange {
+                        min: -AMOUNT_CENTS_MAX,
+                        max: AMOUNT_CENTS_MAX,
+                    },
+                );
+            }
             (Some(CustomerEventKind::Activity | CustomerEventKind::Churn), Some(_)) => problems
                 .push(
                     "amount_cents",
@@ -541,13 +558,21 @@ pub fn customer_event_from_record(
         Ok(_) => Err(found),
         Err(problems) => {
             for p in problems.0 {
-                let column = if p.field == "amount_cents" {
-                    "amount".to_owned()
+                let (column, problem) = if p.field == "amount_cents" {
+                    // The file's column is in the currency's units, not in cents.
+                    let problem = match p.problem {
+                        Problem::OutOfRange { min, max } => Problem::OutOfRange {
+                            min: min / 100,
+                            max: max / 100,
+                        },
+                        other => other,
+                    };
+                    ("amount".to_owned(), problem)
                 } else {
-                    p.field
+                    (p.field, p.problem)
                 };
                 if !found.iter().any(|(c, _)| *c == column) {
-                    found.push((column, p.problem));
+                    found.push((column, problem));
                 }
             }
             Err(found)
@@ -745,6 +770,72 @@ mod tests {
         );
         let blank = CustomerEventInput::default().validate(now()).unwrap_err();
         assert_eq!(fields_of(&blank), ["customer_ref", "kind"]);
+    }
+
+    #[test]
+    fn amounts_beyond_ten_billion_are_refused_naming_the_bound() {
+        let purchase = |cents: i64| CustomerEventInput {
+            customer_ref: "K-1".into(),
+            kind: "purchase".into(),
+            amount_cents: Some(cents),
+            ..CustomerEventInput::default()
+        };
+        for cents in [AMOUNT_CENTS_MAX, -AMOUNT_CENTS_MAX, 4990, -350] {
+            assert_eq!(purchase(cents).validate(now()).unwrap().amount_cents, cents);
+        }
+        for cents in [
+            AMOUNT_CENTS_MAX + 1,
+            -AMOUNT_CENTS_MAX - 1,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let problems = purchase(cents).validate(now()).unwrap_err();
+            assert_eq!(fields_of(&problems), ["amount_cents"], "{cents}");
+            assert_eq!(
+                problems.0[0].problem,
+                Problem::OutOfRange {
+                    min: -1_000_000_000_000,
+                    max: 1_000_000_000_000
+                }
+            );
+        }
+        // Nine million purchases at the limit still add up within i64.
+        assert!(AMOUNT_CENTS_MAX.checked_mul(9_000_000).is_some());
+    }
+
+    #[test]
+    fn an_amount_in_a_file_beyond_the_bound_is_named_in_units() {
+        let file = "customer_ref;kind;at;amount\n\
+                    K-1;purchase;2026-11-02T09:00:00Z;92233720368547758,07\n\
+                    K-1;purchase;2026-11-02T09:00:00Z;10.000.000.000,00\n\
+                    K-1;purchase;2026-11-02T09:00:00Z;-10.000.000.000,01\n";
+        let records = crate::records::read(
+            Format::Csv,
+            file.as_bytes(),
+            &CUSTOMER_EVENT_COLUMNS,
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(
+            customer_event_from_record(&records[0], now()).unwrap_err(),
+            [(
+                "amount".to_owned(),
+                Problem::OutOfRange {
+                    min: -10_000_000_000,
+                    max: 10_000_000_000
+                }
+            )]
+        );
+        assert_eq!(
+            customer_event_from_record(&records[1], now())
+                .unwrap()
+                .amount_cents,
+            AMOUNT_CENTS_MAX
+        );
+        assert_eq!(
+            customer_event_from_record(&records[2], now()).unwrap_err()[0].0,
+            "amount"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, fields, input, only_problem, send};
+use common::{Server, errors, fields, input, only_problem, send};
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
@@ -357,6 +357,38 @@ async fn customer_events_give_retention_and_revenue_per_period() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     only_problem(&body, "amount_cents", "required");
+}
+
+#[tokio::test]
+async fn amounts_beyond_the_bound_are_refused_and_revenue_stays_a_number() {
+    let server = Server::start().await;
+    let purchase = |cents: i64| {
+        json!({"customer_ref": "K-1", "kind": "purchase", "at": "2026-02-10T10:00:00Z",
+               "amount_cents": cents})
+    };
+    // Twice i64::MAX overflowed the day's revenue: the report answered 500.
+    let events = json!({"events": [purchase(i64::MAX), purchase(i64::MAX)]});
+    let (status, body) = send(server.post("/api/v1/customer-events").json(&events)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let errors = errors(&body);
+    assert_eq!(errors.len(), 2, "{body}");
+    for (i, problem) in errors.iter().enumerate() {
+        assert_eq!(
+            problem["field"],
+            format!("events[{i}].amount_cents"),
+            "{body}"
+        );
+        assert_eq!(problem["code"], "out_of_range", "{body}");
+        assert_eq!(problem["max"], 1_000_000_000_000_i64, "{body}");
+    }
+    // At the bound, the sum is exact.
+    let events = json!({"events": [purchase(1_000_000_000_000), purchase(1_000_000_000_000)]});
+    let (status, body) = send(server.post("/api/v1/customer-events").json(&events)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let report = server
+        .get_json("/api/v1/kpis/customers?from=2026-01-01&until=2026-04-01&granularity=quarter")
+        .await;
+    assert_eq!(report["periods"][0]["revenue_cents"], 2_000_000_000_000_i64);
 }
 
 #[tokio::test]
