@@ -10,7 +10,7 @@ use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
 use sqlx::{Row, SqlStr};
 
-use super::Database;
+use crate::harness::Database;
 
 /// What `_sqlx_migrations` records of one migration.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
 
-use super::Database;
+use crate::harness::Database;
 
 /// Differences the two schemas are meant to have, each with its reason, as the lines
 /// [`Schema::lines`] writes: (backend that has the line, line, reason).

@@ -8,12 +8,14 @@ use touchpoints_core::kpi::{CustomerEventKind, Metric, Tally};
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
 use touchpoints_store::{ImportSummary, Resolution, ResponseFilter, Store, StoreError};
 
-use super::{audit_mark, audited_since, fields, invalid_fields, postgres, sqlite};
+use crate::harness::{
+    TestStore, audit_mark, audited_since, fields, invalid_fields, postgres, sqlite,
+};
 
 /// The upgrade to week roll-ups fills them from the day roll-ups a database already holds:
 /// its SQL must put every day in the week the program does, at the turn of a month and a
 /// year, on a Sunday and on a Monday.
-async fn week_rollups_are_filled_on_upgrade_as_they_are_kept(t: &super::TestStore, upgrade: &str) {
+async fn week_rollups_are_filled_on_upgrade_as_they_are_kept(t: &TestStore, upgrade: &str) {
     let store = t.store.as_ref();
     let tp = hotline(store).await;
     let answers = [

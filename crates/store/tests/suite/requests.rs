@@ -1,0 +1,490 @@
+//! Customer requests: intake, the queue, agents' steps and SLA policies, on both backends.
+
+use jiff::Timestamp;
+use touchpoints_core::catalog::{default_channels, default_phases};
+use touchpoints_core::customer::{Identifier, IdentifierKind};
+use touchpoints_core::queue::SlaPolicy;
+use touchpoints_core::request::{
+    NewRequest, Priority, RequestAction, RequestCustomer, RequestInput, RequestStatus,
+};
+use touchpoints_core::{Role, Subject};
+use touchpoints_store::{QueueFilter, QueueView, Store, StoreError};
+
+use crate::harness::user;
+
+store_suite!(
+    queue_intake_is_idempotent_by_external_id,
+    queue_a_bad_batch_stores_nothing,
+    queue_requests_are_worked_to_resolution,
+    queue_policies_set_due_times_and_order,
+    queue_customer_data_is_exported_and_erased,
+    queue_one_batch_links_and_merges_profiles,
+);
+
+pub(crate) fn request(
+    channel: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    body: &str,
+) -> NewRequest {
+    let catalog = touchpoints_core::Catalog {
+        channels: default_channels(),
+        phases: default_phases(),
+    };
+    RequestInput {
+        channel: channel.into(),
+        customer: RequestCustomer {
+            name: Some("Anna Schulz".into()),
+            email: email.map(str::to_owned),
+            phone: phone.map(str::to_owned),
+            ..RequestCustomer::default()
+        },
+        subject: "Lieferung".into(),
+        body: body.into(),
+        ..RequestInput::default()
+    }
+    .validate(&catalog, Timestamp::now())
+    .expect("valid request")
+}
+
+fn with_external(mut r: NewRequest, id: &str) -> NewRequest {
+    r.external_id = Some(id.into());
+    r
+}
+
+async fn count_requests(store: &dyn Store) -> usize {
+    store
+        .queue(&QueueFilter {
+            limit: 1000,
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("queue")
+        .len()
+}
+
+async fn queue_intake_is_idempotent_by_external_id(store: &dyn Store) {
+    let first = store
+        .intake(
+            &[with_external(
+                request("email", Some("a@example.de"), None, "Text"),
+                "m-1",
+            )],
+            "t",
+        )
+        .await
+        .expect("intake");
+    assert!(first[0].created);
+    // The webhook retries: same id, nothing new.
+    let again = store
+        .intake(
+            &[with_external(
+                request("email", Some("a@example.de"), None, "Text"),
+                "m-1",
+            )],
+            "t",
+        )
+        .await
+        .expect("retry");
+    assert_eq!(again[0].id, first[0].id);
+    assert!(!again[0].created);
+    // The same id with another content is a conflict naming the field; nothing is stored,
+    // also not the valid request beside it.
+    let before = count_requests(store).await;
+    let clash = store
+        .intake(
+            &[
+                with_external(request("email", Some("b@example.de"), None, "neu"), "m-2"),
+                with_external(
+                    request("email", Some("a@example.de"), None, "anders"),
+                    "m-1",
+                ),
+            ],
+            "t",
+        )
+        .await;
+    match clash {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.0[0].field, "[1].body"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(count_requests(store).await, before);
+    assert!(
+        store
+            .find_customer(&Identifier {
+                kind: IdentifierKind::Email,
+                value: "b@example.de".into()
+            })
+            .await
+            .expect("find")
+            .is_none()
+    );
+    // Twice in one batch: stored once.
+    let twice = store
+        .intake(
+            &[
+                with_external(request("chat", Some("c@example.de"), None, "x"), "c-1"),
+                with_external(request("chat", Some("c@example.de"), None, "x"), "c-1"),
+            ],
+            "t",
+        )
+        .await
+        .expect("intake");
+    assert_eq!(twice[0].id, twice[1].id);
+    assert_eq!((twice[0].created, twice[1].created), (true, false));
+}
+
+async fn queue_a_bad_batch_stores_nothing(store: &dyn Store) {
+    let mut bad = request("email", Some("x@example.de"), None, "b");
+    bad.touchpoint_id = Some(999_999);
+    let result = store
+        .intake(
+            &[request("email", Some("y@example.de"), None, "a"), bad],
+            "t",
+        )
+        .await;
+    match result {
+        Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "[1].touchpoint_id"),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    assert_eq!(count_requests(store).await, 0);
+    assert!(store.customers("", 10).await.expect("customers").is_empty());
+}
+
+async fn queue_requests_are_worked_to_resolution(store: &dyn Store) {
+    user(store, "berta", Role::Agent).await;
+    let id = store
+        .intake(
+            &[request("email", Some("a@example.de"), None, "Hilfe")],
+            "t",
+        )
+        .await
+        .expect("intake")[0]
+        .id;
+    let assigned = store
+        .act(
+            id,
+            &RequestAction::Assign {
+                to: Some("berta".into()),
+            },
+            "berta",
+        )
+        .await
+        .expect("assign");
+    assert_eq!(assigned.assignee.as_deref(), Some("berta"));
+    match store
+        .act(
+            id,
+            &RequestAction::Assign {
+                to: Some("nobody".into()),
+            },
+            "berta",
+        )
+        .await
+    {
+        Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "to"),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    let mine = store
+        .queue(&QueueFilter {
+            view: QueueView::Mine("berta".into()),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("queue");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        store.queue_counts("berta").await.expect("counts"),
+        (1, 0, 1)
+    );
+    let replied = store
+        .act(
+            id,
+            &RequestAction::Reply {
+                body: "Guten Tag Frau Schulz".into(),
+            },
+            "berta",
+        )
+        .await
+        .expect("reply");
+    let first = replied.first_response_at.expect("first response");
+    let again = store
+        .act(
+            id,
+            &RequestAction::Reply {
+                body: "Nachtrag".into(),
+            },
+            "berta",
+        )
+        .await
+        .expect("reply");
+    assert_eq!(
+        again.first_response_at,
+        Some(first),
+        "the first response stays"
+    );
+    let waiting = store
+        .act(id, &RequestAction::Wait, "berta")
+        .await
+        .expect("wait");
+    assert_eq!(waiting.status, RequestStatus::Waiting);
+    assert_eq!(waiting.pauses.len(), 1);
+    match store.act(id, &RequestAction::Wait, "berta").await {
+        Err(StoreError::Conflict(p)) => assert_eq!(p.0[0].field, "status"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let resumed = store
+        .act(id, &RequestAction::Resume, "berta")
+        .await
+        .expect("resume");
+    assert!(resumed.pauses[0].1.is_some());
+    let resolved = store
+        .act(id, &RequestAction::Resolve, "berta")
+        .await
+        .expect("resolve");
+    assert_eq!(resolved.status, RequestStatus::Resolved);
+    assert_eq!(count_requests(store).await, 0);
+    let reopened = store
+        .act(id, &RequestAction::Reopen, "berta")
+        .await
+        .expect("reopen");
+    assert_eq!(reopened.status, RequestStatus::Open);
+    assert_eq!(reopened.resolved_at, None);
+    let steps: Vec<String> = store
+        .request_messages(id)
+        .await
+        .expect("messages")
+        .into_iter()
+        .map(|m| m.kind)
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "assign", "reply", "reply", "wait", "resume", "resolve", "reopen"
+        ]
+    );
+}
+
+async fn queue_policies_set_due_times_and_order(store: &dyn Store) {
+    let policy = |channel: &str, priority, first| SlaPolicy {
+        channel: channel.into(),
+        priority,
+        first_response_minutes: first,
+        resolution_minutes: first * 10,
+        around_the_clock: true,
+    };
+    let received: Timestamp = "2026-11-23T09:00:00Z".parse().expect("instant");
+    let mut slow = request("letter", Some("a@example.de"), None, "Brief");
+    slow.received_at = Some(received);
+    let slow = store.intake(&[slow], "t").await.expect("intake")[0].id;
+    let mut fast = request("chat", Some("b@example.de"), None, "Chat");
+    fast.received_at = Some(received);
+    let fast = store.intake(&[fast], "t").await.expect("intake")[0].id;
+    assert_eq!(store.request(fast).await.expect("request").next_due, None);
+    // A policy plans the open requests anew: the chat is due first and ranks first.
+    store
+        .put_sla_policy(&policy("chat", Priority::Normal, 30), "manager")
+        .await
+        .expect("policy");
+    store
+        .put_sla_policy(&policy("letter", Priority::Normal, 24 * 60), "manager")
+        .await
+        .expect("policy");
+    let chat = store.request(fast).await.expect("request");
+    assert_eq!(
+        chat.first_response_due,
+        Some("2026-11-23T09:30:00Z".parse().expect("instant"))
+    );
+    let order: Vec<i64> = store
+        .queue(&QueueFilter::default())
+        .await
+        .expect("queue")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(order, [fast, slow]);
+    let policies = store.sla_policies().await.expect("policies");
+    assert_eq!(policies.len(), 2);
+    match store
+        .put_sla_policy(&policy("fax", Priority::Normal, 5), "manager")
+        .await
+    {
+        Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "channel"),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    // Breached at 10:00: the chat's first response was due at 09:30, the letter's a day later.
+    let breached = store
+        .queue(&QueueFilter {
+            due_before: Some("2026-11-23T10:00:00Z".parse().expect("instant")),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("breached");
+    assert_eq!(breached.iter().map(|r| r.id).collect::<Vec<_>>(), [fast]);
+    // At risk at 09:00 within the hour: the chat, not yet breached then.
+    let at_risk = store
+        .queue(&QueueFilter {
+            due_before: Some("2026-11-23T10:00:00Z".parse().expect("instant")),
+            due_from: Some("2026-11-23T09:00:00Z".parse().expect("instant")),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("at risk");
+    assert_eq!(at_risk.iter().map(|r| r.id).collect::<Vec<_>>(), [fast]);
+    let none = store
+        .queue(&QueueFilter {
+            due_before: Some("2026-11-23T10:00:00Z".parse().expect("instant")),
+            due_from: Some("2026-11-23T09:45:00Z".parse().expect("instant")),
+            ..QueueFilter::default()
+        })
+        .await
+        .expect("at risk");
+    assert!(none.is_empty());
+    let records = store
+        .response_records(received, Timestamp::now())
+        .await
+        .expect("records");
+    assert_eq!(records.len(), 2);
+}
+
+async fn queue_customer_data_is_exported_and_erased(store: &dyn Store) {
+    let mut r = request(
+        "email",
+        Some("anna@example.de"),
+        None,
+        "Meine Adresse ist Hauptstr. 1",
+    );
+    r.identifiers.push(Identifier {
+        kind: IdentifierKind::CustomerNumber,
+        value: "KD-10042".into(),
+    });
+    let id = store.intake(&[r], "t").await.expect("intake")[0].id;
+    store
+        .act(
+            id,
+            &RequestAction::Reply {
+                body: "Danke, Frau Schulz".into(),
+            },
+            "admin",
+        )
+        .await
+        .expect("reply");
+    let subject = Subject::Customer("kd-10042".into());
+    let export = store.export_personal_data(&subject).await.expect("export");
+    let places = export["places"].as_object().expect("places");
+    assert_eq!(places["customer_profiles"][0]["name"], "Anna Schulz");
+    assert_eq!(
+        places["customer_requests"][0]["body"],
+        "Meine Adresse ist Hauptstr. 1"
+    );
+    assert_eq!(
+        places["customer_requests"][0]["steps"][0]["body"],
+        "Danke, Frau Schulz"
+    );
+    store
+        .erase_personal_data(&subject, "admin")
+        .await
+        .expect("erase");
+    let after = store
+        .export_personal_data(&Subject::Customer("anna@example.de".into()))
+        .await
+        .expect("export");
+    assert_eq!(after["places"], serde_json::json!({}));
+    // The request stays for the statistics, without what identifies the person.
+    let kept = store.request(id).await.expect("request");
+    assert_eq!((kept.customer_id, kept.body.as_str()), (None, ""));
+    assert!(
+        store
+            .request_messages(id)
+            .await
+            .expect("steps")
+            .iter()
+            .all(|m| m.body.is_empty())
+    );
+}
+
+async fn queue_one_batch_links_and_merges_profiles(store: &dyn Store) {
+    let mut unnamed = request("chat", None, Some("0171 1234567"), "Hallo?");
+    unnamed.customer_name = String::new();
+    let batch = [
+        request(
+            "email",
+            Some("anna@example.de"),
+            None,
+            "Wo bleibt mein Sofa?",
+        ),
+        // A second new profile, without a name yet.
+        unnamed,
+        // Links the two profiles made in this batch: they merge into the first.
+        request(
+            "phone",
+            Some("anna@example.de"),
+            Some("0171 1234567"),
+            "Anruf",
+        ),
+        request("letter", None, Some("+49 171 1234567"), "Brief"),
+        // Someone else entirely.
+        request("email", Some("ben@example.de"), None, "Rechnung"),
+    ];
+    let outcomes = store.intake(&batch, "token:batch").await.expect("intake");
+    let anna = outcomes[0].customer_id.expect("profile");
+    let ids: Vec<Option<i64>> = outcomes.iter().map(|o| o.customer_id).collect();
+    assert_eq!(ids[..4], [Some(anna); 4]);
+    assert_ne!(ids[4], Some(anna));
+    assert!(outcomes.iter().all(|o| o.created));
+    let profiles = store.customers("", 10).await.expect("customers");
+    assert_eq!(profiles.len(), 2);
+    let profile = store.customer(anna).await.expect("profile");
+    assert_eq!(profile.fields.name, "Anna Schulz");
+    assert_eq!(
+        profile.identifiers,
+        vec![
+            Identifier {
+                kind: IdentifierKind::Email,
+                value: "anna@example.de".into()
+            },
+            Identifier {
+                kind: IdentifierKind::Phone,
+                value: "+491711234567".into()
+            },
+        ]
+    );
+    let history = store.customer_requests(anna).await.expect("history");
+    let contacts: Vec<(&str, i64)> = history
+        .iter()
+        .map(|r| (r.channel.as_str(), r.earlier_contacts))
+        .collect();
+    assert_eq!(
+        contacts,
+        [("letter", 3), ("phone", 2), ("chat", 0), ("email", 0)]
+    );
+    // The merge is recorded and can be undone: the chat goes back to its own profile.
+    let merges = store.merges(anna).await.expect("merges");
+    assert_eq!(merges.len(), 1);
+    let merge = merges[0].id;
+    store.unmerge(merge, "admin").await.expect("unmerge");
+    let absorbed = merge_absorbed(store, merge).await;
+    let restored: Vec<i64> = store
+        .customer_requests(absorbed)
+        .await
+        .expect("requests")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(restored, [outcomes[1].id]);
+}
+
+async fn merge_absorbed(store: &dyn Store, merge: i64) -> i64 {
+    let profiles = store.customers("", 10).await.expect("customers");
+    for p in profiles {
+        if let Some(m) = store
+            .merges(p.id)
+            .await
+            .expect("merges")
+            .into_iter()
+            .find(|m| m.id == merge)
+        {
+            return m.absorbed_id;
+        }
+    }
+    panic!("merge {merge} not found")
+}
