@@ -15,6 +15,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The one of a German and an English text that this language reads.
+    pub fn pick<'a>(self, de: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::De => de,
+            Lang::En => en,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::De => "de",

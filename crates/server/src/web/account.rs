@@ -78,25 +78,15 @@ async fn login_form(
 
 /// Starts a session for the user: a new random token in an HttpOnly cookie, its digest in
 /// the store.
-async fn start_session(state: &AppState, user: &User, next: &str) -> Response {
-    let token = match secrets::new_secret() {
-        Ok(token) => token,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot start a session");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
+async fn start_session(state: &AppState, user: &User, next: &str) -> PageResult {
+    let token = secrets::new_secret()?;
     let expires = jiff::Timestamp::now()
         .checked_add(jiff::SignedDuration::from_hours(SESSION_HOURS))
         .unwrap_or(jiff::Timestamp::MAX);
-    if let Err(e) = state
+    state
         .store
         .create_session(&secrets::digest(&token), user.id, expires)
-        .await
-    {
-        tracing::error!(error = %e, "cannot start a session");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
+        .await?;
     let secure = if state.settings.secure_cookies {
         "; Secure"
     } else {
@@ -117,7 +107,7 @@ async fn start_session(state: &AppState, user: &User, next: &str) -> Response {
             &format!("{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Lax{secure}"),
         );
     }
-    response
+    Ok(response)
 }
 
 async fn login(
@@ -180,7 +170,7 @@ async fn login(
                 .store
                 .record(&user.username, "login", "user", &user.username, "password")
                 .await?;
-            Ok(start_session(&state, &user, &form.next).await)
+            start_session(&state, &user, &form.next).await
         }
         None => {
             state.limits.login_failed(&username, address);
@@ -248,7 +238,7 @@ async fn login_link(
             "one-time link",
         )
         .await?;
-    Ok(start_session(&state, &user, "/").await)
+    start_session(&state, &user, "/").await
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -319,13 +309,7 @@ async fn setup(
             return Ok(setup_problems(&state, &page, &form, &problems));
         }
     };
-    let hash = match secrets::hash_password(new_user.password.clone()).await {
-        Ok(hash) => hash,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot hash a password");
-            return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
-        }
-    };
+    let hash = secrets::hash_password(new_user.password.clone()).await?;
     let account = NewAccount {
         username: new_user.username,
         display_name: new_user.display_name,
@@ -333,7 +317,7 @@ async fn setup(
         password_hash: hash,
     };
     let user = state.store.create_user(&account, "setup").await?;
-    Ok(start_session(&state, &user, "/").await)
+    start_session(&state, &user, "/").await
 }
 
 fn setup_problems(

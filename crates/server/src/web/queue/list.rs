@@ -48,7 +48,6 @@ async fn rows(
         .into_iter()
         .map(|t| (t.id, t.fields.name))
         .collect();
-    let window = SignedDuration::from_mins(settings.options.at_risk_minutes);
     let lang = page.lang.code();
     Ok(requests
         .into_iter()
@@ -69,7 +68,7 @@ async fn rows(
                     .unwrap_or_default(),
                 score: points(score.total),
                 parts: score.parts.iter().map(|p| p.describe(lang)).collect(),
-                risk: risk(&r, now, window),
+                risk: risk(&settings, &r, now),
                 request: r,
             }
         })
@@ -129,11 +128,10 @@ pub(super) async fn queue_page(
         .channels_in_order()
         .iter()
         .map(|c| {
-            let label = match page.lang {
-                crate::Lang::De => c.label_de.clone(),
-                crate::Lang::En => c.label_en.clone(),
-            };
-            (c.key.clone(), label)
+            (
+                c.key.clone(),
+                page.lang.pick(&c.label_de, &c.label_en).to_owned(),
+            )
         })
         .collect();
     let touchpoint_options: Vec<(String, String)> = touchpoints

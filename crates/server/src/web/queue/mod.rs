@@ -11,9 +11,10 @@ mod stats;
 
 use axum::Router;
 use axum::routing::{get, post};
-use jiff::{SignedDuration, Timestamp};
-use touchpoints_core::queue::{self, Risk};
-use touchpoints_store::StoredRequest;
+use jiff::Timestamp;
+use touchpoints_app::scoring;
+use touchpoints_core::queue::Risk;
+use touchpoints_store::{QueueSettings, StoredRequest};
 
 use crate::AppState;
 
@@ -35,8 +36,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The row's risk class for the page: empty when on track.
-fn risk(r: &StoredRequest, now: Timestamp, window: SignedDuration) -> &'static str {
-    match queue::risk(r.status, r.next_due, now, window) {
+fn risk(settings: &QueueSettings, r: &StoredRequest, now: Timestamp) -> &'static str {
+    match scoring::risk(settings, r, now) {
         Risk::OnTrack => "",
         other => other.as_str(),
     }

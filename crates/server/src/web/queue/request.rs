@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::Deserialize;
 use touchpoints_app::scoring;
@@ -57,7 +57,6 @@ async fn render_request(
         Some(tp) => state.store.touchpoint(tp).await.ok().map(|t| t.fields.name),
         None => None,
     };
-    let window = SignedDuration::from_mins(settings.options.at_risk_minutes);
     Ok(page.render_with_status(
         state,
         status,
@@ -65,7 +64,7 @@ async fn render_request(
         minijinja::context! {
             section => "queue",
             r => Serde(&request),
-            risk => risk(&request, now, window),
+            risk => risk(&settings, &request, now),
             touchpoint => touchpoint,
             score => points(score.total),
             parts => score.parts.iter().map(|p| p.describe(lang)).collect::<Vec<_>>(),

@@ -122,11 +122,10 @@ async fn render_rules(
         .channels_in_order()
         .iter()
         .map(|c| {
-            let label = match page.lang {
-                crate::Lang::De => c.label_de.clone(),
-                crate::Lang::En => c.label_en.clone(),
-            };
-            (c.key.clone(), label)
+            (
+                c.key.clone(),
+                page.lang.pick(&c.label_de, &c.label_en).to_owned(),
+            )
         })
         .collect();
     Ok(page.render_with_status(

@@ -41,10 +41,7 @@ pub(super) async fn stats_page(
     let channel_label = |key: &str| {
         catalog
             .channel(key)
-            .map(|c| match page.lang {
-                crate::Lang::De => c.label_de.clone(),
-                crate::Lang::En => c.label_en.clone(),
-            })
+            .map(|c| page.lang.pick(&c.label_de, &c.label_en).to_owned())
             .unwrap_or_else(|| key.to_owned())
     };
     let by_channel: Vec<(String, _)> = stats

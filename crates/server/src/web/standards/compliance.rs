@@ -174,11 +174,10 @@ impl Lookup {
                 .channels
                 .iter()
                 .map(|c| {
-                    let label = match lang {
-                        Lang::De => c.label_de.clone(),
-                        Lang::En => c.label_en.clone(),
-                    };
-                    (c.key.clone(), label)
+                    (
+                        c.key.clone(),
+                        lang.pick(&c.label_de, &c.label_en).to_owned(),
+                    )
                 })
                 .collect(),
         }
