@@ -4,6 +4,13 @@
 (function () {
   "use strict";
 
+  // ECharts shows a tooltip formatter's string as HTML: every value put into one is escaped,
+  // so that a touchpoint named "<img src=x onerror=…>" is shown as text.
+  var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" };
+  function escapeHtml(value) {
+    return String(value).replace(/[&<>"']/g, function (c) { return HTML_ESCAPES[c]; });
+  }
+
   function read(id) {
     var el = document.getElementById(id);
     if (!el) return null;
@@ -35,9 +42,9 @@
           trigger: "axis",
           formatter: function (items) {
             var p = data.trend[items[0].dataIndex];
-            return p.label + "<br>" + (text.value || "") + ": " + fmt(p.value) +
-              (p.value === null ? "" : " (" + fmt(p.low) + " – " + fmt(p.high) + ")") +
-              "<br>n = " + p.n;
+            return escapeHtml(p.label) + "<br>" + escapeHtml(text.value || "") + ": " + escapeHtml(fmt(p.value)) +
+              (p.value === null ? "" : " (" + escapeHtml(fmt(p.low)) + " – " + escapeHtml(fmt(p.high)) + ")") +
+              "<br>n = " + escapeHtml(p.n);
           }
         },
         legend: { data: [text.value || "", text.interval || "", text.answers || ""] },
@@ -71,8 +78,10 @@
         tooltip: {
           formatter: function (item) {
             var p = m.points[item.dataIndex];
-            return p.name + "<br>" + (text.importance || "") + ": " + Number(p.x).toFixed(1).replace(".", decimal) +
-              "<br>" + (text.performance || "") + ": " + fmt(p.y) + " (n = " + p.n + ")<br>" + (text[p.quadrant] || "");
+            return escapeHtml(p.name) + "<br>" + escapeHtml(text.importance || "") + ": " +
+              escapeHtml(Number(p.x).toFixed(1).replace(".", decimal)) +
+              "<br>" + escapeHtml(text.performance || "") + ": " + escapeHtml(fmt(p.y)) +
+              " (n = " + escapeHtml(p.n) + ")<br>" + escapeHtml(text[p.quadrant] || "");
           }
         },
         grid: { left: 56, right: 24, bottom: 48, top: 24 },
@@ -84,6 +93,7 @@
           data: m.points.map(function (p) {
             return { value: [p.x, p.y], name: p.name, itemStyle: { color: colours[p.quadrant] } };
           }),
+          // Labels are drawn on the canvas as plain text, not HTML: escaping would show "&lt;".
           label: { show: true, position: "right", formatter: function (item) { return item.name; } },
           markLine: {
             silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#888" }, label: { show: false },
