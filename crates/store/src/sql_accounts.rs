@@ -256,6 +256,10 @@ impl Accounts for SqlStore {
             &summary,
         )
         .await?;
+        if role < user.role {
+            // A token acts with the power its creator had when making it: a demotion ends it.
+            revoke_tokens_of(&mut tx, &user.username, at, actor, "creator demoted").await?;
+        }
         tx.commit().await?;
         Ok(User { role, ..user })
     }
@@ -279,6 +283,16 @@ impl Accounts for SqlStore {
             "user",
             &user.username,
             "sessions ended",
+        )
+        .await?;
+        // A new password answers a suspicion as often as a forgotten one: whatever the old
+        // one opened ends, the creator's API tokens included.
+        revoke_tokens_of(
+            &mut tx,
+            &user.username,
+            at,
+            actor,
+            "creator's password changed",
         )
         .await?;
         tx.commit().await?;

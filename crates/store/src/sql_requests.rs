@@ -306,12 +306,15 @@ async fn replan_open(conn: &mut Conn) -> Result<u64> {
     Ok(count)
 }
 
-async fn user_exists(conn: &mut Conn, name: &str) -> Result<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE username = $1 AND disabled = 0")
-            .bind(name)
-            .fetch_optional(&mut *conn)
-            .await?;
+/// Whether `name` is an active account that may work requests: an agent or more.
+async fn can_work_requests(conn: &mut Conn, name: &str) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = $1 AND disabled = 0 \
+         AND role IN ('agent', 'manager', 'admin')",
+    )
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(found.is_some())
 }
 
@@ -500,12 +503,14 @@ impl Requests for SqlStore {
         match action {
             RequestAction::Assign { to } => {
                 if let Some(name) = to
-                    && !user_exists(&mut tx, name).await?
+                    && !can_work_requests(&mut tx, name).await?
                 {
                     return Err(StoreError::Invalid(Problems::single(
                         "to",
                         Problem::Invalid {
-                            reason: format!("no active user is named \"{name}\""),
+                            reason: format!(
+                                "no active agent, manager or admin is named \"{name}\""
+                            ),
                         },
                     )));
                 }

@@ -16,6 +16,7 @@ store_suite!(
     api_tokens_are_used_and_revoked,
     concurrent_demotions_keep_an_admin,
     disabling_an_account_revokes_its_tokens,
+    a_demotion_or_a_new_password_revokes_the_creators_tokens,
 );
 
 async fn users_are_created_listed_and_unique(store: &dyn Store) {
@@ -613,6 +614,76 @@ async fn disabling_an_account_revokes_its_tokens(store: &dyn Store) {
         Err(StoreError::Conflict(_))
     ));
     assert_not_audited(store, mark, "a refused disabling").await;
+    assert!(
+        store
+            .use_api_token("tok-anna", now)
+            .await
+            .expect("use")
+            .is_some()
+    );
+}
+
+async fn a_demotion_or_a_new_password_revokes_the_creators_tokens(store: &dyn Store) {
+    user(store, "anna", Role::Admin).await;
+    user(store, "ben", Role::Admin).await;
+    user(store, "carl", Role::Admin).await;
+    let now = Timestamp::now();
+    for (name, digest) in [
+        ("ben", "tok-ben"),
+        ("carl", "tok-carl"),
+        ("anna", "tok-anna"),
+    ] {
+        store
+            .create_api_token(&format!("Sync {name}"), digest, Scope::Write, name)
+            .await
+            .expect("token");
+    }
+    // Promotion and a role kept leave tokens alone.
+    store
+        .set_role("ben", Role::Admin, "anna")
+        .await
+        .expect("same role");
+    assert!(
+        store
+            .use_api_token("tok-ben", now)
+            .await
+            .expect("use")
+            .is_some()
+    );
+
+    let mark = audit_mark(store).await;
+    store
+        .set_role("ben", Role::Viewer, "anna")
+        .await
+        .expect("demote");
+    assert!(
+        store
+            .use_api_token("tok-ben", now)
+            .await
+            .expect("use")
+            .is_none(),
+        "a demoted creator's write token must not keep manager power"
+    );
+    let revoked: Vec<(String, String)> = audited_since(store, mark)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "token.revoke")
+        .map(|e| (e.actor, e.summary))
+        .collect();
+    assert_eq!(revoked, [("anna".to_owned(), "creator demoted".to_owned())]);
+
+    store
+        .set_password("carl", "$argon2id$new", "anna")
+        .await
+        .expect("new password");
+    assert!(
+        store
+            .use_api_token("tok-carl", now)
+            .await
+            .expect("use")
+            .is_none()
+    );
+    // Other creators' tokens live on.
     assert!(
         store
             .use_api_token("tok-anna", now)

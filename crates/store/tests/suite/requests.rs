@@ -152,6 +152,7 @@ async fn queue_a_bad_batch_stores_nothing(store: &dyn Store) {
 
 async fn queue_requests_are_worked_to_resolution(store: &dyn Store) {
     user(store, "berta", Role::Agent).await;
+    user(store, "vera", Role::Viewer).await;
     let id = store
         .intake(
             &[request("email", Some("a@example.de"), None, "Hilfe")],
@@ -171,18 +172,21 @@ async fn queue_requests_are_worked_to_resolution(store: &dyn Store) {
         .await
         .expect("assign");
     assert_eq!(assigned.assignee.as_deref(), Some("berta"));
-    match store
-        .act(
-            id,
-            &RequestAction::Assign {
-                to: Some("nobody".into()),
-            },
-            "berta",
-        )
-        .await
-    {
-        Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "to"),
-        other => panic!("expected invalid input, got {other:?}"),
+    // Nobody by that name, and a viewer, who cannot work requests.
+    for name in ["nobody", "vera"] {
+        match store
+            .act(
+                id,
+                &RequestAction::Assign {
+                    to: Some(name.into()),
+                },
+                "berta",
+            )
+            .await
+        {
+            Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "to", "{name}"),
+            other => panic!("{name}: expected invalid input, got {other:?}"),
+        }
     }
     let mine = store
         .queue(&QueueFilter {
