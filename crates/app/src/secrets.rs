@@ -25,6 +25,22 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The CSRF token of a session: derived from the session's secret, so a form's token is
+/// worth nothing outside the session that rendered it, and a token planted before a login is
+/// worth nothing after it. Neither the session's secret nor its stored digest can be read
+/// back from it.
+pub fn csrf_token_of_session(session: &str) -> String {
+    digest(&format!("csrf\u{0}{session}"))
+}
+
+/// Whether `text` has the form of a secret made by [`new_secret`]: 64 lowercase hex digits.
+pub fn is_secret(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Compares two secrets in time independent of where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (digest(a), digest(b));
@@ -96,6 +112,19 @@ mod tests {
         assert_ne!(digest(&a), a);
         assert!(same_secret(&a, &a.clone()));
         assert!(!same_secret(&a, &b));
+    }
+
+    #[test]
+    fn csrf_tokens_belong_to_one_session() {
+        let a = new_secret().expect("random");
+        let b = new_secret().expect("random");
+        let token = csrf_token_of_session(&a);
+        assert!(is_secret(&token));
+        assert_eq!(token, csrf_token_of_session(&a));
+        assert_ne!(token, csrf_token_of_session(&b));
+        assert_ne!(token, digest(&a), "not the session's stored digest");
+        assert!(!is_secret(""));
+        assert!(!is_secret(&"G".repeat(64)));
     }
 
     #[tokio::test]

@@ -59,6 +59,8 @@ pub struct AppState {
     pages: Arc<minijinja::Environment<'static>>,
     limits: auth::limits::Limits,
     settings: Settings,
+    /// The cookies' names and attributes, by `settings.secure_cookies`.
+    cookies: auth::Cookies,
     /// The secret that opens the first-run setup page, while no account exists.
     setup_token: Arc<String>,
     /// The priority cue words, compiled once.
@@ -80,6 +82,7 @@ impl AppState {
             messages,
             pages,
             limits: auth::limits::Limits::new(settings.quotas),
+            cookies: auth::Cookies::new(settings.secure_cookies),
             settings,
             setup_token: Arc::new(secrets::new_secret().map_err(|e| e.to_string())?),
             cues: Arc::new(touchpoints_core::priority::Cues::new()),

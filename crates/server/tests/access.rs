@@ -699,13 +699,47 @@ async fn session_cookies_are_secure_when_configured() {
     server
         .create_user("anna", Role::Viewer, Some(PASSWORD))
         .await;
-    let answer = log_in(&server, "anna", PASSWORD, "/").await;
+    // Behind HTTPS the cookies carry the `__Host-` prefix, the CSRF cookie's too.
+    let browser = server.nobody().with_csrf(None);
+    let answer = answer(
+        browser
+            .post("/login")
+            .header(reqwest::header::COOKIE, format!("__Host-tp_csrf={CSRF}"))
+            .form(&[("username", "anna"), ("password", PASSWORD), ("next", "/")])
+            .presenting_csrf(CSRF),
+    )
+    .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
-    let cookie = answer.set_cookie("tp_session").expect("a session cookie");
+    let cookie = answer
+        .set_cookie("__Host-tp_session")
+        .expect("a session cookie");
     assert!(
         cookie.split(';').map(str::trim).any(|a| a == "Secure"),
         "{cookie}"
     );
+    let session = answer
+        .cookie_value("__Host-tp_session")
+        .expect("a value")
+        .to_owned();
+    let with = |name: &str| {
+        browser
+            .get("/journey")
+            .header(reqwest::header::COOKIE, format!("{name}={session}"))
+    };
+    assert_eq!(
+        answer_of(with("__Host-tp_session")).await,
+        StatusCode::OK,
+        "the prefixed cookie logs in"
+    );
+    assert_eq!(
+        answer_of(with("tp_session")).await,
+        StatusCode::SEE_OTHER,
+        "a cookie without the prefix, as a subdomain could plant it, does not"
+    );
+}
+
+async fn answer_of(request: common::Request) -> StatusCode {
+    answer(request).await.status
 }
 
 #[tokio::test]
@@ -1090,10 +1124,74 @@ async fn the_header_carries_the_csrf_token_too() {
         server
             .post("/catalog/channels/letter/delete")
             .without_csrf()
-            .header("x-csrf-token", CSRF),
+            .header(
+                "x-csrf-token",
+                secrets::csrf_token_of_session(&server.admin_session),
+            ),
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+}
+
+#[tokio::test]
+async fn csrf_tokens_belong_to_their_session() {
+    let server = Server::start().await;
+    let (_, other) = server.login_as(Role::Admin).await;
+    let other_session = other.session.clone().expect("a session");
+    // The token another session's page carries opens nothing here.
+    let foreign = answer(
+        server
+            .post("/catalog/channels/letter/delete")
+            .presenting_csrf(&secrets::csrf_token_of_session(&other_session)),
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN, "{}", foreign.body);
+    // Nor does the double-submit cookie's, once logged in.
+    let cookie_token = answer(
+        server
+            .post("/catalog/channels/letter/delete")
+            .presenting_csrf(CSRF),
+    )
+    .await;
+    assert_eq!(cookie_token.status, StatusCode::FORBIDDEN);
+    // A page shows the session's own token in its forms.
+    let page = answer(server.get("/touchpoints/new")).await;
+    let own = secrets::csrf_token_of_session(&server.admin_session);
+    assert!(
+        page.body
+            .contains(&format!(r#"name="_csrf" value="{own}""#)),
+        "{}",
+        page.body
+    );
+
+    // Before a login: an empty cookie and an empty field are no pair.
+    let empty = answer(
+        server
+            .nobody()
+            .with_csrf(Some(""))
+            .post("/login")
+            .form(&[("username", "admin"), ("password", "falsch falsch falsch")])
+            .presenting_csrf(""),
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::FORBIDDEN, "{}", empty.body);
+}
+
+#[tokio::test]
+async fn behind_https_the_cookies_carry_the_host_prefix() {
+    let server = Server::start_with(Settings {
+        secure_cookies: true,
+        ..generous()
+    })
+    .await;
+    let page = answer(server.nobody().with_csrf(None).get("/login")).await;
+    let cookie = page
+        .set_cookie("__Host-tp_csrf")
+        .expect("a __Host- CSRF cookie");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.to_lowercase().contains("domain="), "{cookie}");
+    assert!(page.set_cookie("tp_csrf").is_none());
 }
 
 #[tokio::test]

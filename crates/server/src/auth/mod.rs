@@ -27,8 +27,46 @@ use crate::refusal::{Refusal, is_api};
 use policy::Access;
 use touchpoints_app::secrets;
 
-pub const SESSION_COOKIE: &str = "tp_session";
-pub const CSRF_COOKIE: &str = "tp_csrf";
+/// The names and attributes of the login and CSRF cookies. Behind HTTPS they carry the
+/// `__Host-` prefix, which a browser accepts only from a secure origin, for the whole host
+/// and without a `Domain`: no subdomain and no plain-HTTP page can plant one.
+#[derive(Debug, Clone, Copy)]
+pub struct Cookies {
+    pub session: &'static str,
+    pub csrf: &'static str,
+    /// `; Secure`, or nothing.
+    pub secure: &'static str,
+}
+
+impl Cookies {
+    pub fn new(secure: bool) -> Cookies {
+        if secure {
+            Cookies {
+                session: "__Host-tp_session",
+                csrf: "__Host-tp_csrf",
+                secure: "; Secure",
+            }
+        } else {
+            Cookies {
+                session: "tp_session",
+                csrf: "tp_csrf",
+                secure: "",
+            }
+        }
+    }
+
+    /// The token a state-changing request with these cookies must present: the one of its
+    /// session, or, before a login (the login and setup forms), the double-submit cookie's.
+    /// `None` when there is neither, and nothing can match.
+    pub fn expected_csrf(&self, headers: &HeaderMap) -> Option<String> {
+        match cookie(headers, self.session).filter(|s| !s.is_empty()) {
+            Some(session) => Some(secrets::csrf_token_of_session(session)),
+            None => cookie(headers, self.csrf)
+                .filter(|t| secrets::is_secret(t))
+                .map(str::to_owned),
+        }
+    }
+}
 /// The form field and header that carry the CSRF token.
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -129,7 +167,7 @@ async fn identify(
             Err(e) => Err(ApiError::from(e).into_response()),
         };
     }
-    match cookie(headers, SESSION_COOKIE) {
+    match cookie(headers, state.cookies.session) {
         Some(session) => match state
             .store
             .session_user(&secrets::digest(session), now)
@@ -198,12 +236,13 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         && !by_token
         && !policy::ANONYMOUS_FORMS.contains(&route.as_str())
     {
-        request = match check_csrf(request).await {
+        request = match check_csrf(request, state.cookies).await {
             Ok(request) => request,
             Err((refusal, headers)) => return refusal.answer(&state, &path, &headers),
         };
     }
     request.extensions_mut().insert(Caller(identity));
+    request.extensions_mut().insert(state.cookies);
     next.run(request).await
 }
 
@@ -211,11 +250,12 @@ fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Double-submit check: a state-changing request made with cookies must carry, in the
-/// `_csrf` form field or the `X-CSRF-Token` header, the value of the `tp_csrf` cookie. A page
-/// of another site can make the browser send the cookie but cannot read it to fill the field.
-async fn check_csrf(request: Request) -> Result<Request, (Refusal, HeaderMap)> {
-    let expected = cookie(request.headers(), CSRF_COOKIE).map(str::to_owned);
+/// A state-changing request made with cookies must carry, in the `_csrf` form field or the
+/// `X-CSRF-Token` header, the token [`Cookies::expected_csrf`] names: its session's, or
+/// before a login the double-submit cookie's. A page of another site can make the browser
+/// send the cookies but can read neither them nor the token to fill the field.
+async fn check_csrf(request: Request, cookies: Cookies) -> Result<Request, (Refusal, HeaderMap)> {
+    let expected = cookies.expected_csrf(request.headers());
     let from_header = request
         .headers()
         .get(CSRF_HEADER)

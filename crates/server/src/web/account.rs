@@ -14,7 +14,7 @@ use touchpoints_store::NewAccount;
 
 use super::{Page, PageResult};
 use crate::AppState;
-use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, client_address};
+use crate::auth::{SESSION_HOURS, client_address};
 use crate::cookies::cookie;
 use crate::cookies::set_cookie;
 use touchpoints_app::secrets;
@@ -87,26 +87,19 @@ async fn start_session(state: &AppState, user: &User, next: &str) -> PageResult 
         .store
         .create_session(&secrets::digest(&token), user.id, expires)
         .await?;
-    let secure = if state.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let cookies = state.cookies;
     let mut response = Redirect::to(safe_next(next)).into_response();
+    // The session's forms carry a token derived from it: one planted before the login is
+    // worth nothing after it.
     set_cookie(
         &mut response,
         &format!(
-            "{SESSION_COOKIE}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
-            SESSION_HOURS * 3600
+            "{}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
+            cookies.session,
+            SESSION_HOURS * 3600,
+            cookies.secure
         ),
     );
-    // A new CSRF token with every login, so one planted before it is worth nothing after.
-    if let Ok(csrf) = secrets::new_secret() {
-        set_cookie(
-            &mut response,
-            &format!("{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Lax{secure}"),
-        );
-    }
     Ok(response)
 }
 
@@ -191,7 +184,8 @@ async fn login(
 }
 
 async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+    let cookies = state.cookies;
+    if let Some(token) = cookie(&headers, cookies.session)
         && let Err(e) = state.store.delete_session(&secrets::digest(token)).await
     {
         tracing::error!(error = %e, "cannot end a session");
@@ -199,7 +193,10 @@ async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -
     let mut response = Redirect::to("/login").into_response();
     set_cookie(
         &mut response,
-        &format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+        &format!(
+            "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+            cookies.session, cookies.secure
+        ),
     );
     response
 }

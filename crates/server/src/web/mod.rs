@@ -34,7 +34,7 @@ pub use outcome::error_pages;
 pub use outcome::{Id, PageResult};
 
 use crate::AppState;
-use crate::auth::{CSRF_COOKIE, Caller};
+use crate::auth::{Caller, Cookies};
 use crate::cookies::{LANG_COOKIE, cookie, set_cookie};
 use crate::error::InternalDetail;
 use crate::i18n::{Lang, Messages};
@@ -223,10 +223,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
             .or_else(from_cookie)
             .or_else(from_header)
             .unwrap_or(Lang::De);
-        let (csrf, new_csrf) = match cookie(&parts.headers, CSRF_COOKIE) {
-            Some(token) if token.len() == 64 => (token.to_owned(), false),
+        let cookies = parts
+            .extensions
+            .get::<Cookies>()
+            .copied()
+            .unwrap_or(Cookies::new(false));
+        let (csrf, new_csrf) = match cookies.expected_csrf(&parts.headers) {
+            Some(token) => (token, false),
             // Without randomness no form can be protected; the forms then fail their check.
-            _ => (
+            None => (
                 touchpoints_app::secrets::new_secret().unwrap_or_default(),
                 true,
             ),
@@ -323,14 +328,10 @@ impl Page {
             set_cookie(&mut response, &cookie);
         }
         if self.new_csrf {
-            let secure = if state.settings.secure_cookies {
-                "; Secure"
-            } else {
-                ""
-            };
+            let cookies = state.cookies;
             let cookie = format!(
-                "{CSRF_COOKIE}={}; Path=/; SameSite=Lax; HttpOnly{secure}",
-                self.csrf
+                "{}={}; Path=/; SameSite=Lax; HttpOnly{}",
+                cookies.csrf, self.csrf, cookies.secure
             );
             set_cookie(&mut response, &cookie);
         }

@@ -33,7 +33,7 @@ pub const WRITE_TOKEN: &str = "tests";
 pub const READ_TOKEN: &str = "tests-read";
 /// The value of the `tp_csrf` cookie the test clients send (64 characters, as the server's
 /// own tokens, so that pages do not hand out a new one).
-pub const CSRF: &str = "c5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rf";
+pub const CSRF: &str = "c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0";
 
 /// Quotas so high that no test reaches them by accident.
 pub fn generous() -> Settings {
@@ -379,7 +379,11 @@ impl Client {
                 builder = builder.header(COOKIE, cookies.join("; "));
             }
             if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
-                csrf.clone_from(&self.csrf);
+                // A session's forms carry its own token; before a login, the cookie's.
+                csrf = match &self.session {
+                    Some(session) => Some(secrets::csrf_token_of_session(session)),
+                    None => self.csrf.clone(),
+                };
             }
         }
         Request {
