@@ -7,6 +7,7 @@ use crate::catalog::{Catalog, Channel, Phase};
 use crate::touchpoint::Touchpoint;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JourneyMap {
     /// Column heads, in journey order.
     pub phases: Vec<Phase>,
@@ -14,6 +15,7 @@ pub struct JourneyMap {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JourneyRow {
     pub channel: Channel,
     /// One cell per phase, in the order of [`JourneyMap::phases`].

@@ -200,12 +200,14 @@ fn check_not_future(problems: &mut Problems, field: &str, at: Timestamp, now: Ti
 
 /// One answer to store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseFields {
     pub touchpoint_id: i64,
     pub survey_id: Option<i64>,
     pub metric: Metric,
     pub score: u8,
     pub comment: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub answered_at: Timestamp,
     /// The touchpoint's (or survey's) channel when absent.
     pub channel: Option<String>,

@@ -708,6 +708,7 @@ pub struct StoredSurvey {
 
 /// An answer as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredResponse {
     pub id: i64,
     #[serde(flatten)]

@@ -125,7 +125,7 @@ pub struct ResponsesQuery {
 
 #[utoipa::path(get, path = "/api/v1/responses", tag = "surveys",
     params(ResponsesQuery),
-    responses((status = 200, body = Vec<Object>)))]
+    responses((status = 200, description = "Answers, newest first", body = [StoredResponse])))]
 pub async fn list_responses(
     State(state): State<AppState>,
     Query(query): Query<ResponsesQuery>,

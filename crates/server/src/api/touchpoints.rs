@@ -122,7 +122,7 @@ pub async fn history(
 
 #[utoipa::path(get, path = "/api/v1/journey-map", tag = "touchpoints",
     params(TouchpointFilter),
-    responses((status = 200, description = "Phases as columns, channels with touchpoints as rows; each cell a list of touchpoints")))]
+    responses((status = 200, description = "Phases as columns, channels with touchpoints as rows; each cell a list of touchpoints", body = JourneyMap)))]
 pub async fn journey_map(
     State(state): State<AppState>,
     Query(filter): Query<TouchpointFilter>,
