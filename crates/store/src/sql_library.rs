@@ -434,6 +434,13 @@ impl Library for SqlStore {
                 .fetch_optional(&mut *tx)
                 .await?;
         let title = title.ok_or(StoreError::NotFound { entity: "content" })?;
+        // A finding about the deleted text is no longer found anywhere until a check finds it
+        // again elsewhere. Places are stored as compact JSON, so the source appears exactly
+        // so, closing quote included (`content/1` is not `content/12`).
+        sqlx::query("UPDATE findings SET current = 0 WHERE current = 1 AND places LIKE $1")
+            .bind(format!("%\"source\":\"content/{id}\"%"))
+            .execute(&mut *tx)
+            .await?;
         audit(
             &mut tx,
             now(),

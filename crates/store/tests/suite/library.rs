@@ -15,6 +15,7 @@ store_suite!(
     content_is_kept_with_references_checked,
     deleting_a_channel_or_touchpoint_unlinks_content,
     findings_keep_their_status_across_runs,
+    deleting_content_retires_its_findings,
 );
 
 async fn guideline_is_empty_then_stored_whole(store: &dyn Store) {
@@ -239,6 +240,47 @@ fn finding(kind: FindingKind, rule: &str, source: &str, message: &str) -> Findin
         }],
         suggestion: Some("30 Tage".into()),
     }
+}
+
+async fn deleting_content_retires_its_findings(store: &dyn Store) {
+    let mut ids = Vec::new();
+    for title in ["Newsletter", "FAQ"] {
+        let content = store
+            .put_content(
+                None,
+                &ContentFields {
+                    title: title.into(),
+                    body: "Rückgabe in 14 Tagen.".into(),
+                    ..ContentFields::default()
+                },
+                "carla",
+            )
+            .await
+            .expect("content");
+        ids.push(content.id);
+    }
+    let (first, second) = (ids[0], ids[1]);
+    let gone = finding(
+        FindingKind::ContradictsGuideline,
+        "return-period",
+        &format!("content/{first}"),
+        "14 Tage statt 30 Tage",
+    );
+    // The other text keeps its finding.
+    let stays = finding(
+        FindingKind::ForbiddenTerm,
+        "leider",
+        &format!("content/{second}"),
+        "forbidden",
+    );
+    store
+        .sync_findings(&[gone.clone(), stays.clone()], "checker")
+        .await
+        .expect("run");
+    store.delete_content(first, "carla").await.expect("delete");
+    let after = store.findings().await.expect("findings");
+    assert!(!by_fingerprint(&after, &gone).current, "{after:#?}");
+    assert!(by_fingerprint(&after, &stays).current, "{after:#?}");
 }
 
 fn by_fingerprint<'a>(all: &'a [StoredFinding], f: &Finding) -> &'a StoredFinding {
