@@ -1,9 +1,13 @@
 //! Rate limits for what anyone can reach: login attempts per account and per client
 //! address, and a shared limit per address for public endpoints (login, setup, and later
 //! survey and chat pages).
+//!
+//! An address is counted as its network where one holder has many addresses: an IPv6
+//! address by its /64 prefix (what one line or host is given; its 2^64 addresses are one
+//! client here), an IPv4-mapped IPv6 address as the IPv4 address it is.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -50,12 +54,27 @@ const PAUSE: Duration = Duration::from_secs(60);
 /// flood of made-up names or addresses cannot grow the maps without bound.
 const TIDY_FROM: usize = 10_000;
 
-/// Failures count per account and client address: one attacker pauses an account for
-/// their own address only, while its owner logs in from theirs.
+/// The client an address is counted as: an IPv4 address as itself, an IPv6 address as its
+/// /64 network, and an IPv4 address written as IPv6 (`::ffff:192.0.2.1`) as the IPv4 one.
+pub fn client_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let network = v6.to_bits() & !u128::from(u64::MAX);
+                IpAddr::V6(Ipv6Addr::from_bits(network))
+            }
+        },
+    }
+}
+
+/// Failures count per account and client (see [`client_key`]): one attacker pauses an
+/// account for their own network only, while its owner logs in from theirs.
 fn account_key(username: &str, address: Option<IpAddr>) -> String {
     let name = username.trim().to_lowercase();
     match address {
-        Some(address) => format!("{name} {address}"),
+        Some(address) => format!("{name} {}", client_key(address)),
         None => name,
     }
 }
@@ -97,12 +116,13 @@ impl Limits {
         }
     }
 
-    /// Whether another public request from this address is allowed now.
+    /// Whether another public request from this address (counted as its client, see
+    /// [`client_key`]) is allowed now.
     pub fn public_allowed(&self, address: IpAddr) -> bool {
         if self.public.len() > TIDY_FROM {
             self.public.retain_recent();
         }
-        self.public.check_key(&address).is_ok()
+        self.public.check_key(&client_key(address)).is_ok()
     }
 }
 
@@ -176,5 +196,53 @@ mod tests {
         assert!(limits.public_allowed(a));
         assert!(!limits.public_allowed(a));
         assert!(limits.public_allowed(b));
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("an address")
+    }
+
+    #[test]
+    fn an_ipv6_network_is_one_client_and_mapped_ipv4_is_ipv4() {
+        assert_eq!(
+            client_key(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")),
+            ip("2001:db8:1:2::")
+        );
+        assert_eq!(client_key(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
+        assert_eq!(client_key(ip("192.0.2.7")), ip("192.0.2.7"));
+        assert_eq!(client_key(ip("::1")), ip("::"));
+
+        let limits = Limits::new(Quotas {
+            login_per_account: 3,
+            public_per_address: 2,
+        });
+        // Every address of one /64 spends the same allowance.
+        assert!(limits.public_allowed(ip("2001:db8:1:2::1")));
+        assert!(limits.public_allowed(ip("2001:db8:1:2::2")));
+        assert!(!limits.public_allowed(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")));
+        // The next /64 is another client.
+        assert!(limits.public_allowed(ip("2001:db8:1:3::1")));
+        // An IPv4 client is the same whether it arrives as IPv4 or mapped into IPv6.
+        assert!(limits.public_allowed(ip("192.0.2.9")));
+        assert!(limits.public_allowed(ip("::ffff:192.0.2.9")));
+        assert!(!limits.public_allowed(ip("192.0.2.9")));
+    }
+
+    #[test]
+    fn failed_logins_from_one_ipv6_network_pause_it_whole() {
+        let limits = Limits::new(Quotas {
+            login_per_account: 2,
+            public_per_address: 100,
+        });
+        for n in 1..=3 {
+            let address = Some(ip(&format!("2001:db8:5:6::{n}")));
+            limits.login_failed("anna", address);
+        }
+        assert!(!limits.login_allowed("anna", Some(ip("2001:db8:5:6::99"))));
+        assert!(limits.login_allowed("anna", Some(ip("2001:db8:5:7::1"))));
+        limits.login_failed("ben", Some(ip("::ffff:192.0.2.3")));
+        limits.login_failed("ben", Some(ip("192.0.2.3")));
+        limits.login_failed("ben", Some(ip("::ffff:192.0.2.3")));
+        assert!(!limits.login_allowed("ben", Some(ip("192.0.2.3"))));
     }
 }
