@@ -1940,3 +1940,97 @@ async fn a_made_up_user_name_is_refused_without_a_trace() {
     let after = server.audit(&[]).await;
     assert_eq!(after.len(), before, "{after:?}");
 }
+
+// --- the queue's live stream ends with its session ------------------------------------------
+
+/// A new request through the API, which announces a change to every page following the
+/// queue.
+async fn announce_a_change(server: &Server, external_id: &str) {
+    let response = server
+        .post("/api/v1/requests")
+        .json(&json!({
+            "channel": "email",
+            "customer": {"email": "lena@example.de"},
+            "body": "Wo bleibt meine Bestellung?",
+            "external_id": external_id,
+        }))
+        .send()
+        .await
+        .expect("send a request");
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+/// What a stream sends next within a bound: `Some(text)`, or `None` when it has ended.
+/// Fails the test if the stream neither sends nor ends in time.
+async fn next_of_stream(stream: &mut reqwest::Response, what: &str) -> Option<String> {
+    let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
+        .await
+        .unwrap_or_else(|_| panic!("{what}: the stream neither sent nor ended within 5 s"))
+        .expect("read the stream");
+    chunk.map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Reads what the stream sends until it ends, within a bound; fails the test if it goes on.
+async fn stream_ends(stream: &mut reqwest::Response, what: &str) {
+    for _ in 0..10 {
+        match next_of_stream(stream, what).await {
+            None => return,
+            Some(text) => assert!(
+                !text.contains("event: queue"),
+                "{what}: a change was sent after the session ended: {text}"
+            ),
+        }
+    }
+    panic!("{what}: the stream goes on after its session ended");
+}
+
+/// Opens the queue's live stream as this browser and checks that a change arrives on it.
+async fn follow_the_queue(server: &Server, browser: &Client, id: &str) -> reqwest::Response {
+    let mut stream = browser
+        .get("/queue/events")
+        .send()
+        .await
+        .expect("open the stream");
+    assert_eq!(stream.status(), StatusCode::OK);
+    announce_a_change(server, id).await;
+    let text = next_of_stream(&mut stream, "a live session")
+        .await
+        .expect("the stream is open");
+    assert!(text.contains("event: queue"), "{text}");
+    stream
+}
+
+#[tokio::test]
+async fn the_queue_stream_ends_at_logout() {
+    let server = Server::start().await;
+    let (_, browser) = server.login_as(Role::Agent).await;
+    let mut stream = follow_the_queue(&server, &browser, "live-1").await;
+    let logout = answer(browser.post("/logout")).await;
+    assert_eq!(logout.status, StatusCode::SEE_OTHER);
+    announce_a_change(&server, "live-2").await;
+    stream_ends(&mut stream, "after logout").await;
+}
+
+#[tokio::test]
+async fn the_queue_stream_ends_when_the_account_is_disabled_or_demoted() {
+    let server = Server::start().await;
+    let (agent, browser) = server.login_as(Role::Agent).await;
+    let mut stream = follow_the_queue(&server, &browser, "live-1").await;
+    server
+        .store
+        .set_disabled(&agent.username, true, ADMIN)
+        .await
+        .expect("disable the account");
+    announce_a_change(&server, "live-2").await;
+    stream_ends(&mut stream, "after disabling").await;
+
+    let (viewer, browser) = server.login_as(Role::Agent).await;
+    let mut stream = follow_the_queue(&server, &browser, "live-3").await;
+    server
+        .store
+        .set_role(&viewer.username, Role::Viewer, ADMIN)
+        .await
+        .expect("demote the account");
+    announce_a_change(&server, "live-4").await;
+    stream_ends(&mut stream, "after demotion to viewer").await;
+}

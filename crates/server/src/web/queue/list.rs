@@ -6,19 +6,25 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, Sse};
 use futures::stream::Stream;
 use jiff::{SignedDuration, Timestamp};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use touchpoints_app::AppError;
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::MissedTickBehavior;
 use touchpoints_app::scoring;
-use touchpoints_core::TouchpointFilter;
+use touchpoints_app::{AppError, secrets};
 use touchpoints_core::request::RequestStatus;
+use touchpoints_core::{Role, TouchpointFilter};
 use touchpoints_store::{QueueFilter, QueueView, StoredRequest};
 
 use super::{points, risk};
 use crate::AppState;
+use crate::cookies::cookie;
+use crate::live::QueueEvent;
 use crate::web::{Page, PageResult};
 
 /// A request as a row of the queue: with its score and breakdown in the page's language.
@@ -155,20 +161,77 @@ pub(super) async fn queue_page(
     ))
 }
 
+/// How often a quiet stream checks that its session still holds, and sends a comment that
+/// keeps proxies from closing it as idle.
+const SESSION_CHECK: Duration = Duration::from_secs(20);
+
+/// A page following the queue: its session, by digest, and where its events come from.
+struct Follower {
+    state: AppState,
+    session: Option<String>,
+    receiver: broadcast::Receiver<QueueEvent>,
+    tick: tokio::time::Interval,
+}
+
+impl Follower {
+    /// Whether the session that opened the stream still lets its user follow the queue: not
+    /// logged out, expired, or ended by a disabled account or a new password, and the user
+    /// still an agent at least (the route's rule). A store that cannot tell ends it too; the
+    /// page's reconnection then meets the guard.
+    async fn allowed(&self) -> bool {
+        let Some(session) = &self.session else {
+            return false;
+        };
+        matches!(
+            self.state.store.session_user(session, Timestamp::now()).await,
+            Ok(Some(user)) if user.role >= Role::Agent
+        )
+    }
+
+    /// The next thing to send: a change of the queue, or a keep-alive comment after a quiet
+    /// interval; `None` when nothing more will come.
+    async fn next(&mut self) -> Option<Event> {
+        tokio::select! {
+            received = self.receiver.recv() => {
+                let data = match received {
+                    Ok(event) => serde_json::to_string(&event).unwrap_or_default(),
+                    Err(RecvError::Lagged(_)) => "{}".to_owned(),
+                    Err(RecvError::Closed) => return None,
+                };
+                Some(Event::default().event("queue").data(data))
+            }
+            _ = self.tick.tick() => Some(Event::default().comment("")),
+        }
+    }
+}
+
 /// The queue's changes as Server-Sent Events: one `queue` event per change, so the page's
 /// script reloads the list. A listener that falls behind gets a `queue` event too.
+///
+/// The stream lasts as long as the session that opened it: before each event, and at least
+/// every [`SESSION_CHECK`] when the queue is quiet, it checks the session in the store and
+/// ends once the session has (logout, expiry, a disabled account, a new password).
 pub(super) async fn events(
     State(state): State<AppState>,
+    headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let session = cookie(&headers, state.cookies.session).map(secrets::digest);
     let receiver = state.queue_events.subscribe();
-    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
-        use tokio::sync::broadcast::error::RecvError;
-        let data = match receiver.recv().await {
-            Ok(event) => serde_json::to_string(&event).unwrap_or_default(),
-            Err(RecvError::Lagged(_)) => "{}".to_owned(),
-            Err(RecvError::Closed) => return None,
-        };
-        Some((Ok(Event::default().event("queue").data(data)), receiver))
+    let mut tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + SESSION_CHECK, SESSION_CHECK);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let follower = Follower {
+        state,
+        session,
+        receiver,
+        tick,
+    };
+    let stream = futures::stream::unfold(follower, |mut follower| async move {
+        let event = follower.next().await?;
+        if !follower.allowed().await {
+            return None;
+        }
+        Some((Ok(event), follower))
     });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+    Sse::new(stream)
 }
