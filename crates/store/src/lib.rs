@@ -71,6 +71,7 @@ pub trait Store:
     + Customers
     + Requests
     + Surveys
+    + Keys
 {
 }
 
@@ -83,7 +84,8 @@ impl<
         + Standards
         + Customers
         + Requests
-        + Surveys,
+        + Surveys
+        + Keys,
 > Store for T
 {
 }
@@ -202,6 +204,17 @@ pub trait AuditLog: Send + Sync + 'static {
     ) -> Result<()>;
     /// Matching entries, newest first, at most `limit`.
     async fn audit_log(&self, filter: &AuditFilter, limit: u32) -> Result<Vec<AuditEntry>>;
+}
+
+/// Keys the product keeps for itself, such as the one that signs personalised survey links.
+/// A key is made once, on first use, and every app server on the database gets the same.
+/// Keys hold no personal data and are part of no export; nothing logs them.
+#[async_trait]
+pub trait Keys: Send + Sync + 'static {
+    /// The key of this name. The first call stores `candidate` (a fresh random secret) as
+    /// the key; every later call, and every call racing with it from any app server, gets
+    /// the key that was stored first.
+    async fn key(&self, name: &str, candidate: &str) -> Result<String>;
 }
 
 /// What an erasure did, per place that held personal data.

@@ -101,6 +101,9 @@ mod sql_intake;
 #[path = "sql_inventory.rs"]
 mod sql_inventory;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_keys.rs"]
+mod sql_keys;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_library.rs"]
 mod sql_library;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

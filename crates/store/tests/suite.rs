@@ -18,6 +18,8 @@ mod audit;
 mod customers;
 #[path = "suite/inventory.rs"]
 mod inventory;
+#[path = "suite/keys.rs"]
+mod keys;
 #[path = "suite/library.rs"]
 mod library;
 #[path = "suite/migrations.rs"]
