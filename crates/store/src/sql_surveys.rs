@@ -363,6 +363,21 @@ fn count_memberships(
     }
 }
 
+/// A day's stored revenue plus the revenue a write adds, clamped to the range of a 64-bit
+/// integer: the sum never wraps, never fails on PostgreSQL and never turns into a REAL on
+/// SQLite (whose `+` does so on overflow). Each branch only computes what cannot overflow,
+/// and CASE evaluates its branches in order on both backends.
+const REVENUE_SUM: &str = "CASE \
+     WHEN excluded.revenue_cents > 0 THEN CASE \
+         WHEN customer_days.revenue_cents > 9223372036854775807 - excluded.revenue_cents \
+         THEN 9223372036854775807 \
+         ELSE customer_days.revenue_cents + excluded.revenue_cents END \
+     WHEN excluded.revenue_cents < 0 THEN CASE \
+         WHEN customer_days.revenue_cents < (-9223372036854775807 - 1) - excluded.revenue_cents \
+         THEN (-9223372036854775807 - 1) \
+         ELSE customer_days.revenue_cents + excluded.revenue_cents END \
+     ELSE customer_days.revenue_cents END";
+
 #[derive(Default)]
 struct CustomerDeltas {
     memberships: Memberships,
@@ -380,14 +395,14 @@ impl CustomerDeltas {
             if (gained, lost, revenue, purchases) == (0, 0, 0, 0) {
                 continue;
             }
-            sqlx::query(
+            sqlx::query(AssertSqlSafe(format!(
                 "INSERT INTO customer_days (day, gained, lost, revenue_cents, purchases) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day) DO UPDATE SET \
                  gained = customer_days.gained + excluded.gained, \
                  lost = customer_days.lost + excluded.lost, \
-                 revenue_cents = customer_days.revenue_cents + excluded.revenue_cents, \
-                 purchases = customer_days.purchases + excluded.purchases",
-            )
+                 revenue_cents = {REVENUE_SUM}, \
+                 purchases = customer_days.purchases + excluded.purchases"
+            )))
             .bind(day)
             .bind(gained)
             .bind(lost)
@@ -485,7 +500,7 @@ async fn recount(conn: &mut Conn) -> Result<()> {
                     .revenue
                     .entry(day_number(kpi::local_day(at, &tz)))
                     .or_default();
-                entry.0 += amount;
+                entry.0 = entry.0.saturating_add(amount);
                 entry.1 += 1;
             }
             events.push((at, kind));
@@ -991,7 +1006,7 @@ impl Surveys for SqlStore {
                     .revenue
                     .entry(day_number(kpi::local_day(event.at, &tz)))
                     .or_default();
-                entry.0 += event.amount_cents;
+                entry.0 = entry.0.saturating_add(event.amount_cents);
                 entry.1 += 1;
             }
         }

@@ -8,8 +8,10 @@ use touchpoints_core::kpi::{CustomerEventKind, Metric, Tally};
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
 use touchpoints_store::{ImportSummary, Resolution, ResponseFilter, Store, StoreError};
 
+use sqlx::Connection;
+
 use crate::harness::{
-    TestStore, audit_mark, audited_since, fields, invalid_fields, postgres, sqlite,
+    Database, TestStore, audit_mark, audited_since, fields, invalid_fields, postgres, sqlite,
 };
 
 /// The upgrade to week roll-ups fills them from the day roll-ups a database already holds:
@@ -86,6 +88,78 @@ async fn week_rollups_are_filled_on_upgrade_on_postgres() {
         include_str!("../../migrations/postgres/0008_week_rollups.sql"),
     )
     .await;
+    t.finish().await;
+}
+
+/// Revenue sums saturate at the bounds of a 64-bit integer, in Rust (a batch, a recount)
+/// and in SQL (a day's stored revenue plus a batch's), and stay integers on both backends.
+async fn revenue_at_the_limit_stays_an_integer(t: &TestStore) {
+    use CustomerEventKind::Purchase;
+    let store = t.store.as_ref();
+    // The store takes what the core validated; sums of many bounded purchases are what
+    // these amounts stand for.
+    let huge = 6_000_000_000_000_000_000;
+    let bound = 1_000_000_000_000;
+    let (up, down) = ("2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z");
+    let batches = [
+        vec![
+            event("A", Purchase, up, huge),
+            event("B", Purchase, up, huge),
+        ],
+        vec![event("C", Purchase, up, bound)],
+        vec![
+            event("A", Purchase, down, -huge),
+            event("B", Purchase, down, -huge),
+        ],
+        vec![event("C", Purchase, down, -bound)],
+    ];
+    for batch in &batches {
+        store
+            .record_customer_events(batch, "import")
+            .await
+            .expect("events");
+    }
+    let revenue = || async {
+        store
+            .customer_days(date(2026, 3, 1), date(2026, 3, 3))
+            .await
+            .expect("customer days read back")
+            .iter()
+            .map(|d| (d.day, d.revenue_cents, d.purchases))
+            .collect::<Vec<_>>()
+    };
+    let expected = vec![
+        (date(2026, 3, 1), i64::MAX, 3),
+        (date(2026, 3, 2), i64::MIN, 3),
+    ];
+    assert_eq!(revenue().await, expected, "kept in the writes");
+    store.rebuild_rollups("admin").await.expect("rebuild");
+    assert_eq!(revenue().await, expected, "recounted");
+    if let Database::Sqlite(dir) = &t.db {
+        let mut conn = sqlx::SqliteConnection::connect(&Database::sqlite_url(dir))
+            .await
+            .expect("connect");
+        let types: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT typeof(revenue_cents) FROM customer_days")
+                .fetch_all(&mut conn)
+                .await
+                .expect("types");
+        assert_eq!(types, ["integer"]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revenue_at_the_limit_stays_an_integer_on_sqlite() {
+    let t = sqlite().await;
+    revenue_at_the_limit_stays_an_integer(&t).await;
+    t.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+async fn revenue_at_the_limit_stays_an_integer_on_postgres() {
+    let t = postgres().await;
+    revenue_at_the_limit_stays_an_integer(&t).await;
     t.finish().await;
 }
 
