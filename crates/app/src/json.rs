@@ -95,8 +95,81 @@ pub fn data_problem(path: &str, error: &impl std::fmt::Display) -> (String, Prob
             },
         )
     } else {
-        (base.to_owned(), Problem::Invalid { reason: message })
+        (
+            base.to_owned(),
+            Problem::Invalid {
+                reason: plain(&message),
+            },
+        )
     }
+}
+
+/// serde's and the date parser's wording for people who write JSON, not Rust: no type names
+/// of the program (`struct ImportanceInput`, `i64`) and no parser internals.
+fn plain(message: &str) -> String {
+    /// What a value of the wrong kind was, in JSON's words.
+    fn found(what: &str) -> String {
+        let literal = |prefix: &str| {
+            what.strip_prefix(prefix)
+                .map(|rest| rest.trim_matches('`').to_owned())
+        };
+        if let Some(text) = what.strip_prefix("string ") {
+            format!("the text {text}")
+        } else if let Some(n) = literal("integer ").or_else(|| literal("floating point ")) {
+            format!("the number {n}")
+        } else if let Some(b) = literal("boolean ") {
+            b
+        } else {
+            match what {
+                "map" => "an object".to_owned(),
+                "sequence" => "a list".to_owned(),
+                "unit value" | "null" => "null".to_owned(),
+                other => other.to_owned(),
+            }
+        }
+    }
+    /// What was expected, in JSON's words.
+    fn expected(what: &str) -> String {
+        match what {
+            "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number".to_owned(),
+            "u8" => "a whole number from 0 to 255".to_owned(),
+            "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more".to_owned(),
+            "f32" | "f64" => "a number".to_owned(),
+            "a sequence" => "a list".to_owned(),
+            "a map" => "an object".to_owned(),
+            "a string" => "text".to_owned(),
+            "a boolean" => "true or false".to_owned(),
+            other if other.starts_with("struct ") || other.starts_with("tuple struct ") => {
+                "an object".to_owned()
+            }
+            other if other.starts_with("enum ") => "one of the allowed values".to_owned(),
+            other => other.to_owned(),
+        }
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some((what, wanted)) = message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split_once(", expected "))
+        {
+            return format!("must be {}, not {}", expected(wanted), found(what));
+        }
+    }
+    if let Some((value, allowed)) = message
+        .strip_prefix("unknown variant ")
+        .and_then(|rest| rest.split_once(", expected one of "))
+    {
+        return format!(
+            "\"{}\" is not allowed; one of: {}",
+            value.trim_matches('`'),
+            allowed.replace('`', "")
+        );
+    }
+    if message.starts_with("failed to parse") || message.contains("failed to parse") {
+        return "must be a date (2026-03-01) or a date and time with its offset \
+                (2026-03-01T10:00:00+01:00)"
+            .to_owned();
+    }
+    message.to_owned()
 }
 
 #[cfg(test)]
@@ -117,7 +190,9 @@ mod tests {
             r#"{"name":"x","channel":"store","phase":"p","importance":{"loyalty":"hoch"}}"#,
         );
         assert_eq!(field, "importance.loyalty");
-        assert!(matches!(problem, Problem::Invalid { reason } if reason.contains("invalid type")));
+        assert!(
+            matches!(problem, Problem::Invalid { reason } if reason.starts_with("must be a whole number"))
+        );
     }
 
     #[test]
@@ -134,6 +209,45 @@ mod tests {
             problem(r#"{"name":"x","channel":"store","phase":"p","status":"vielleicht"}"#);
         assert_eq!(field, "status");
         assert!(matches!(p, Problem::Invalid { reason } if reason.contains("planned")));
+    }
+
+    #[test]
+    fn problems_speak_json_not_rust() {
+        let reason = |body: &str| match problem(body).1 {
+            Problem::Invalid { reason } => reason,
+            other => panic!("{other:?}"),
+        };
+        let base = r#""name":"x","channel":"store","phase":"p""#;
+        assert_eq!(
+            reason(&format!(r#"{{{base},"importance":"hoch"}}"#)),
+            "must be an object, not the text \"hoch\""
+        );
+        assert_eq!(
+            reason(&format!(r#"{{{base},"importance":{{"loyalty":"hoch"}}}}"#)),
+            "must be a whole number, not the text \"hoch\""
+        );
+        assert_eq!(
+            reason(r#"{"name":7,"channel":"store","phase":"p"}"#),
+            "must be text, not the number 7"
+        );
+        assert_eq!(
+            reason(&format!(r#"{{{base},"regions":"a"}}"#)),
+            "must be a list, not the text \"a\""
+        );
+        assert_eq!(
+            reason(&format!(r#"{{{base},"status":"x"}}"#)),
+            "\"x\" is not allowed; one of: planned, active, retired"
+        );
+        let answered = parse::<touchpoints_core::survey::ResponseInput>(
+            br#"{"touchpoint_id":1,"metric":"nps","score":1,"answered_at":"gestern"}"#,
+        );
+        match answered {
+            Err(AppError::Invalid(p)) => {
+                assert_eq!(p.0[0].field, "answered_at");
+                assert!(p.0[0].message.contains("2026-03-01T10:00:00+01:00"), "{p}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
