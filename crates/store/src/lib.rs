@@ -168,6 +168,8 @@ pub trait Accounts: Send + Sync + 'static {
     async fn session_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 
+    /// A new login link for the account; it voids the account's earlier links, so a link
+    /// printed again (each `serve --demo`) leaves only the newest one usable.
     async fn create_login_link(
         &self,
         token_hash: &str,

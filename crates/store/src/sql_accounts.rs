@@ -383,14 +383,20 @@ impl Accounts for SqlStore {
         user_id: i64,
         expires_at: Timestamp,
     ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM login_links WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO login_links (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
         )
         .bind(token_hash)
         .bind(user_id)
         .bind(expires_at.as_microsecond())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 

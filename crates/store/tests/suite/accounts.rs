@@ -347,6 +347,22 @@ async fn login_links_work_once_before_expiry_for_active_accounts(store: &dyn Sto
         None
     );
 
+    // A new link voids the account's earlier ones.
+    for token in ["l-old", "l-new"] {
+        store
+            .create_login_link(token, ben.id, later)
+            .await
+            .expect("link");
+    }
+    assert_eq!(
+        store.take_login_link("l-old", now).await.expect("take"),
+        None
+    );
+    assert_eq!(
+        store.take_login_link("l-new", now).await.expect("take"),
+        Some(ben.clone())
+    );
+
     // A disabled account logs in by no link: neither one made before nor one made since.
     store
         .create_login_link("l-3", ben.id, later)
