@@ -155,6 +155,31 @@ fn names_a_type(schema: &Value, document: &Value) -> bool {
 }
 
 #[tokio::test]
+async fn every_response_is_described() {
+    // OpenAPI 3.1 requires a description on every response object; generators refuse a
+    // document without them.
+    let server = Server::start().await;
+    let document = server.get_json("/api/v1/openapi.json").await;
+    let mut missing = Vec::new();
+    let mut responses = 0;
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("operations") {
+            for (status, response) in operation["responses"].as_object().expect("responses") {
+                responses += 1;
+                if response["description"].as_str().is_none_or(str::is_empty) {
+                    missing.push(format!("{method} {path} {status}"));
+                }
+            }
+        }
+    }
+    assert!(responses >= 100, "only {responses} responses found");
+    assert!(
+        missing.is_empty(),
+        "responses without a description: {missing:#?}"
+    );
+}
+
+#[tokio::test]
 async fn every_success_response_has_a_typed_schema() {
     let server = Server::start().await;
     let document = server.get_json("/api/v1/openapi.json").await;

@@ -19,7 +19,7 @@ pub struct AuditQuery {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
     params(AuditFilter, ("limit" = Option<u32>, Query, description = "At most this many entries, newest first (default 200, at most 5000)")),
     responses((status = 200, description = "Newest first", body = [AuditEntry]),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+        (status = 401, description = "No valid session or API token", body = ErrorBody), (status = 403, description = "The caller's role does not allow this", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Query(query): Query<AuditQuery>,

@@ -36,7 +36,7 @@ pub async fn list_channels(State(state): State<AppState>) -> Result<axum::Json<V
 #[utoipa::path(put, path = "/api/v1/channels/{key}", tag = "catalog",
     params(("key" = String, Path, description = "Channel key: a-z, 0-9, '-' and '_'")),
     request_body = Channel,
-    responses((status = 200, body = Channel), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The channel", body = Channel), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn put_channel(
     State(state): State<AppState>,
     caller: Caller,
@@ -51,7 +51,7 @@ pub async fn put_channel(
 
 #[utoipa::path(delete, path = "/api/v1/channels/{key}", tag = "catalog",
     params(("key" = String, Path, description = "Channel key")),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+    responses((status = 204, description = "Deleted"), (status = 404, description = "Not found", body = ErrorBody),
         (status = 409, description = "Still used by touchpoints", body = ErrorBody)))]
 pub async fn delete_channel(
     State(state): State<AppState>,
@@ -74,7 +74,7 @@ pub async fn list_phases(State(state): State<AppState>) -> Result<axum::Json<Vec
 #[utoipa::path(put, path = "/api/v1/phases/{key}", tag = "catalog",
     params(("key" = String, Path, description = "Phase key: a-z, 0-9, '-' and '_'")),
     request_body = Phase,
-    responses((status = 200, body = Phase), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The phase", body = Phase), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn put_phase(
     State(state): State<AppState>,
     caller: Caller,
@@ -89,7 +89,7 @@ pub async fn put_phase(
 
 #[utoipa::path(delete, path = "/api/v1/phases/{key}", tag = "catalog",
     params(("key" = String, Path, description = "Phase key")),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+    responses((status = 204, description = "Deleted"), (status = 404, description = "Not found", body = ErrorBody),
         (status = 409, description = "Still used by touchpoints", body = ErrorBody)))]
 pub async fn delete_phase(
     State(state): State<AppState>,

@@ -46,7 +46,7 @@ pub struct CustomerDetail {
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
     params(("id" = i64, Path, description = "Customer profile id")),
     responses((status = 200, description = "The profile with its identifiers, its requests of every channel (newest first) and its merges", body = CustomerDetail),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -65,8 +65,8 @@ pub async fn get(
     params(("id" = i64, Path, description = "Customer profile id")),
     request_body = CustomerInput,
     responses((status = 200, description = "The profile as stored", body = CustomerProfile),
-        (status = 404, body = ErrorBody), (status = 409, description = "The profile was merged into another", body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 404, description = "Not found", body = ErrorBody), (status = 409, description = "The profile was merged into another", body = ErrorBody),
+        (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -85,7 +85,7 @@ pub async fn update(
     params(("id" = i64, Path, description = "Customer profile id")),
     request_body = IdentifiersInput,
     responses((status = 200, description = "The surviving profile: an identifier of another profile merges the two, the older surviving", body = CustomerProfile),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, description = "Not found", body = ErrorBody), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn add_identifiers(
     State(state): State<AppState>,
     caller: Caller,
@@ -116,7 +116,7 @@ pub struct MergeInput {
     params(("id" = i64, Path, description = "Customer profile id")),
     request_body = MergeInput,
     responses((status = 200, description = "The merge record; the older profile survives", body = MergeRecord),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, description = "Not found", body = ErrorBody), (status = 409, description = "Conflicts with stored data; names the field", body = ErrorBody), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn merge(
     State(state): State<AppState>,
     caller: Caller,
@@ -134,7 +134,7 @@ pub async fn merge(
 #[utoipa::path(post, path = "/api/v1/customer-merges/{id}/undo", tag = "customers",
     params(("id" = i64, Path, description = "Merge id")),
     responses((status = 200, description = "The merge record, undone: both profiles as they were before it", body = MergeRecord),
-        (status = 404, body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
         (status = 409, description = "Undone already, or a later merge must be undone first", body = ErrorBody)))]
 pub async fn unmerge(
     State(state): State<AppState>,

@@ -68,14 +68,14 @@ impl From<StoredFinding> for FindingOut {
 }
 
 #[utoipa::path(get, path = "/api/v1/guideline", tag = "consistency",
-    responses((status = 200, body = Guideline)))]
+    responses((status = 200, description = "The guideline", body = Guideline)))]
 pub async fn get_guideline(State(state): State<AppState>) -> Result<axum::Json<Guideline>> {
     Ok(axum::Json(state.store.guideline().await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/guideline", tag = "consistency",
     request_body = Guideline,
-    responses((status = 200, body = Guideline), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The guideline", body = Guideline), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn put_guideline(
     State(state): State<AppState>,
     caller: Caller,
@@ -90,7 +90,7 @@ pub async fn put_guideline(
 }
 
 #[utoipa::path(get, path = "/api/v1/content", tag = "consistency",
-    responses((status = 200, body = [ContentOut])))]
+    responses((status = 200, description = "The texts", body = [ContentOut])))]
 pub async fn list_content(State(state): State<AppState>) -> Result<axum::Json<Vec<ContentOut>>> {
     let contents = state.store.contents().await?;
     Ok(axum::Json(
@@ -100,7 +100,7 @@ pub async fn list_content(State(state): State<AppState>) -> Result<axum::Json<Ve
 
 #[utoipa::path(post, path = "/api/v1/content", tag = "consistency",
     request_body = ContentFields,
-    responses((status = 201, body = ContentOut), (status = 422, body = ErrorBody)))]
+    responses((status = 201, description = "Created: the text", body = ContentOut), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn create_content(
     State(state): State<AppState>,
     caller: Caller,
@@ -116,7 +116,7 @@ pub async fn create_content(
 
 #[utoipa::path(get, path = "/api/v1/content/{id}", tag = "consistency",
     params(("id" = i64, Path, description = "Content id")),
-    responses((status = 200, body = ContentOut), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The text", body = ContentOut), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get_content(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -127,7 +127,7 @@ pub async fn get_content(
 #[utoipa::path(put, path = "/api/v1/content/{id}", tag = "consistency",
     params(("id" = i64, Path, description = "Content id")),
     request_body = ContentFields,
-    responses((status = 200, body = ContentOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The text", body = ContentOut), (status = 404, description = "Not found", body = ErrorBody), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn update_content(
     State(state): State<AppState>,
     caller: Caller,
@@ -144,7 +144,7 @@ pub async fn update_content(
 
 #[utoipa::path(delete, path = "/api/v1/content/{id}", tag = "consistency",
     params(("id" = i64, Path, description = "Content id")),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn delete_content(
     State(state): State<AppState>,
     caller: Caller,
@@ -186,7 +186,7 @@ pub struct StatusIn {
 #[utoipa::path(put, path = "/api/v1/findings/{id}/status", tag = "consistency",
     params(("id" = i64, Path, description = "Finding id")),
     request_body = StatusIn,
-    responses((status = 200, body = FindingOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The finding", body = FindingOut), (status = 404, description = "Not found", body = ErrorBody), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn set_status(
     State(state): State<AppState>,
     caller: Caller,

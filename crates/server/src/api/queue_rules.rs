@@ -21,7 +21,7 @@ use crate::error::{ApiError, ErrorBody};
 type Result<T> = std::result::Result<T, ApiError>;
 
 #[utoipa::path(get, path = "/api/v1/sla-policies", tag = "queue",
-    responses((status = 200, body = [SlaPolicy])))]
+    responses((status = 200, description = "The SLA policies", body = [SlaPolicy])))]
 pub async fn list_policies(State(state): State<AppState>) -> Result<axum::Json<Vec<SlaPolicy>>> {
     Ok(axum::Json(state.store.sla_policies().await?))
 }
@@ -29,7 +29,7 @@ pub async fn list_policies(State(state): State<AppState>) -> Result<axum::Json<V
 #[utoipa::path(put, path = "/api/v1/sla-policies", tag = "queue",
     request_body = SlaPolicy,
     responses((status = 204, description = "Stored (replacing the policy of the same channel and priority); open requests planned anew"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn put_policy(
     State(state): State<AppState>,
     caller: Caller,
@@ -45,7 +45,7 @@ pub async fn put_policy(
 #[utoipa::path(delete, path = "/api/v1/sla-policies/{channel}/{priority}", tag = "queue",
     params(("channel" = String, Path, description = "Channel key"),
         ("priority" = Priority, Path, description = "Priority")),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn delete_policy(
     State(state): State<AppState>,
     caller: Caller,
@@ -69,7 +69,7 @@ pub async fn get_calendar(State(state): State<AppState>) -> Result<axum::Json<Ca
 #[utoipa::path(put, path = "/api/v1/calendar", tag = "queue",
     request_body = CalendarInput,
     responses((status = 204, description = "Stored; open requests planned anew"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn put_calendar(
     State(state): State<AppState>,
     caller: Caller,
@@ -82,7 +82,7 @@ pub async fn put_calendar(
 }
 
 #[utoipa::path(get, path = "/api/v1/priority-weights", tag = "queue",
-    responses((status = 200, body = Weights)))]
+    responses((status = 200, description = "The priority weights", body = Weights)))]
 pub async fn get_weights(State(state): State<AppState>) -> Result<axum::Json<Weights>> {
     Ok(axum::Json(state.store.queue_settings().await?.weights))
 }
@@ -90,7 +90,7 @@ pub async fn get_weights(State(state): State<AppState>) -> Result<axum::Json<Wei
 #[utoipa::path(put, path = "/api/v1/priority-weights", tag = "queue",
     request_body = Weights,
     responses((status = 204, description = "Stored; every open request ranked anew"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn put_weights(
     State(state): State<AppState>,
     caller: Caller,
@@ -120,7 +120,7 @@ pub async fn list_sources(State(state): State<AppState>) -> Result<axum::Json<Ve
 #[utoipa::path(put, path = "/api/v1/request-sources", tag = "queue",
     request_body = SourceMappingInput,
     responses((status = 204, description = "Stored: requests of the channel naming this `source` go to the touchpoint"),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn put_source(
     State(state): State<AppState>,
     caller: Caller,
@@ -166,7 +166,7 @@ pub struct StatsQuery {
 #[utoipa::path(get, path = "/api/v1/queue-stats", tag = "queue",
     params(StatsQuery),
     responses((status = 200, description = "Median and 90th percentile of the minutes to the first response, and the share of targets met, overall, by channel and by touchpoint", body = Stats),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn get_stats(
     State(state): State<AppState>,
     Query(query): Query<StatsQuery>,

@@ -197,7 +197,7 @@ pub struct RequestDetail {
 #[utoipa::path(get, path = "/api/v1/requests", tag = "queue",
     params(QueueQuery),
     responses((status = 200, description = "The queue in priority order, each request with its score, the score's parts and its SLA risk", body = [QueueEntry]),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -222,7 +222,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "queue",
     params(("id" = i64, Path, description = "Request id")),
     responses((status = 200, description = "The request with its score, its SLA risk, its steps and its customer's profile", body = RequestDetail),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -252,9 +252,9 @@ pub async fn get(
     params(("id" = i64, Path, description = "Request id")),
     request_body = RequestAction,
     responses((status = 200, description = "The request after the step", body = StoredRequest),
-        (status = 404, body = ErrorBody),
+        (status = 404, description = "Not found", body = ErrorBody),
         (status = 409, description = "The request's status forbids the step", body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn act(
     State(state): State<AppState>,
     caller: Caller,

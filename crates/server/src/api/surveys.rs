@@ -18,7 +18,7 @@ use crate::error::{ApiError, ErrorBody};
 type Result<T> = std::result::Result<T, ApiError>;
 
 #[utoipa::path(get, path = "/api/v1/surveys", tag = "surveys",
-    responses((status = 200, body = Vec<SurveyOut>)))]
+    responses((status = 200, description = "The surveys", body = Vec<SurveyOut>)))]
 pub async fn list(State(state): State<AppState>) -> Result<axum::Json<Vec<SurveyOut>>> {
     let surveys = state.store.surveys().await?;
     Ok(axum::Json(
@@ -55,7 +55,7 @@ impl From<StoredSurvey> for SurveyOut {
 
 #[utoipa::path(get, path = "/api/v1/surveys/{id}", tag = "surveys",
     params(("id" = i64, Path, description = "Survey id")),
-    responses((status = 200, body = SurveyOut), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The survey", body = SurveyOut), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -65,7 +65,7 @@ pub async fn get(
 
 #[utoipa::path(post, path = "/api/v1/surveys", tag = "surveys",
     request_body = SurveyInput,
-    responses((status = 201, body = SurveyOut), (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
+    responses((status = 201, description = "Created: the survey", body = SurveyOut), (status = 422, description = "Invalid fields, each named", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -84,7 +84,7 @@ pub async fn create(
 #[utoipa::path(put, path = "/api/v1/surveys/{id}", tag = "surveys",
     params(("id" = i64, Path, description = "Survey id")),
     request_body = SurveyInput,
-    responses((status = 200, body = SurveyOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "The survey", body = SurveyOut), (status = 404, description = "Not found", body = ErrorBody), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -101,7 +101,7 @@ pub async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/surveys/{id}", tag = "surveys",
     params(("id" = i64, Path, description = "Survey id")),
-    responses((status = 204, description = "Deleted; its answers stay"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted; its answers stay"), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -216,7 +216,7 @@ pub async fn report(
     params(KpiQuery),
     responses(
         (status = 200, description = "Customer base, retention, churn and revenue per period", body = CustomerReport),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn customer_report(
     State(state): State<AppState>,
     Query(query): Query<KpiQuery>,

@@ -29,7 +29,7 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/touchpoints/{id}", tag = "touchpoints",
     params(("id" = i64, Path, description = "Touchpoint id")),
-    responses((status = 200, body = Touchpoint), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The touchpoint", body = Touchpoint), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -68,7 +68,7 @@ pub async fn create(
     request_body = TouchpointInput,
     responses(
         (status = 200, description = "Replaced; unchanged fields keep their history quiet", body = Touchpoint),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, description = "Not found", body = ErrorBody), (status = 409, description = "Conflicts with stored data; names the field", body = ErrorBody), (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -87,7 +87,7 @@ pub async fn update(
 
 #[utoipa::path(post, path = "/api/v1/touchpoints/{id}/retire", tag = "touchpoints",
     params(("id" = i64, Path, description = "Touchpoint id")),
-    responses((status = 200, body = Touchpoint), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The touchpoint", body = Touchpoint), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn retire(
     State(state): State<AppState>,
     caller: Caller,
@@ -100,7 +100,7 @@ pub async fn retire(
 
 #[utoipa::path(delete, path = "/api/v1/touchpoints/{id}", tag = "touchpoints",
     params(("id" = i64, Path, description = "Touchpoint id")),
-    responses((status = 204, description = "Deleted; the history stays"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted; the history stays"), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -112,7 +112,7 @@ pub async fn delete(
 
 #[utoipa::path(get, path = "/api/v1/touchpoints/{id}/history", tag = "touchpoints",
     params(("id" = i64, Path, description = "Touchpoint id")),
-    responses((status = 200, description = "Newest first", body = [HistoryEntry]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "Newest first", body = [HistoryEntry]), (status = 404, description = "Not found", body = ErrorBody)))]
 pub async fn history(
     State(state): State<AppState>,
     Path(id): Path<i64>,
