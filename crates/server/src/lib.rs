@@ -217,3 +217,115 @@ pub async fn serve(
     }
     Ok(())
 }
+
+/// The layers' rules, read from the sources and manifests so that a change that breaks one
+/// fails a test instead of waiting for a review.
+#[cfg(test)]
+mod layers {
+    use std::path::{Path, PathBuf};
+
+    fn crates() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("the crates folder")
+            .to_path_buf()
+    }
+
+    /// Every Rust file below `folder`, with its text up to its unit tests.
+    fn sources(folder: &Path) -> Vec<(PathBuf, String)> {
+        let mut found = Vec::new();
+        let mut folders = vec![folder.to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("a source folder") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("a source file");
+                    let code = text.split("#[cfg(test)]").next().unwrap_or("").to_owned();
+                    found.push((path, code));
+                }
+            }
+        }
+        found
+    }
+
+    /// The names of a manifest's `[dependencies]`.
+    fn dependencies(manifest: &Path) -> Vec<String> {
+        let text = std::fs::read_to_string(manifest).expect("a manifest");
+        text.split("\n[")
+            .find(|section| section.starts_with("dependencies]"))
+            .unwrap_or("")
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split(['.', ' ', '=']).next())
+            .filter(|name| !name.is_empty() && !name.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn assert_absent(folder: &str, forbidden: &[&str]) {
+        for (path, code) in sources(&crates().join(folder)) {
+            for word in forbidden {
+                assert!(
+                    !code.contains(word),
+                    "{} uses {word}, which its layer must not",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_api_and_the_pages_import_nothing_of_each_other() {
+        assert_absent("server/src/api", &["crate::web"]);
+        assert_absent("server/src/web", &["crate::api"]);
+        assert_absent("server/src/auth", &["crate::web", "crate::api"]);
+    }
+
+    #[test]
+    fn the_core_reads_no_clock_and_the_app_knows_no_http_or_sql() {
+        assert_absent(
+            "core/src",
+            &["::now()", "SystemTime", "std::fs", "std::net"],
+        );
+        assert_absent("app/src", &["::now()", "axum", "sqlx", "hyper"]);
+        let core = dependencies(&crates().join("core/Cargo.toml"));
+        let app = dependencies(&crates().join("app/Cargo.toml"));
+        assert!(app.iter().any(|d| d == "touchpoints-store"), "{app:?}");
+        assert!(core.iter().any(|d| d == "jiff"), "{core:?}");
+        for (name, deps, forbidden) in [
+            (
+                "core",
+                &core,
+                &["tokio", "sqlx", "axum", "hyper", "reqwest"][..],
+            ),
+            (
+                "app",
+                &app,
+                &["sqlx", "axum", "hyper", "tower", "tower-http"][..],
+            ),
+        ] {
+            for dep in forbidden {
+                assert!(!deps.iter().any(|d| d == dep), "{name} depends on {dep}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_command_line_uses_the_server_only_to_serve() {
+        for (path, code) in sources(&crates().join("cli/src")) {
+            for (at, _) in code.match_indices("touchpoints_server::") {
+                let item = code[at + "touchpoints_server::".len()..]
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .next()
+                    .unwrap_or("");
+                assert!(
+                    ["serve", "AppState", "Settings", "Quotas"].contains(&item),
+                    "{} uses touchpoints_server::{item}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
