@@ -12,6 +12,7 @@ pub mod batch;
 mod error;
 pub mod intake;
 pub mod json;
+pub mod links;
 pub mod matrix;
 pub mod queue_stats;
 pub mod reports;

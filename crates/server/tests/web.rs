@@ -1366,6 +1366,22 @@ fn slug_path(survey: &Value) -> String {
     survey["path"].as_str().expect("a path").to_owned()
 }
 
+/// The path of the survey's link signed for this customer reference and channel, as staff
+/// get it.
+async fn signed_path(server: &Server, survey: &Value, c: &str, ch: &str) -> String {
+    let key = touchpoints_app::links::survey_link_key(server.store.as_ref())
+        .await
+        .expect("the key for survey links");
+    let slug = survey["slug"].as_str().expect("a slug");
+    touchpoints_app::links::signed_survey_link(&key, slug, c, ch)
+}
+
+/// The signature a link for this customer reference and channel carries.
+async fn signature_of(server: &Server, survey: &Value, c: &str, ch: &str) -> String {
+    let path = signed_path(server, survey, c, ch).await;
+    path.split_once("sig=").expect("a signature").1.to_owned()
+}
+
 async fn answers_of(server: &Server, survey: &Value) -> u64 {
     let id = survey["id"].as_i64().expect("a survey id");
     server.get_json(&format!("/api/v1/surveys/{id}")).await["responses"]
@@ -1396,7 +1412,7 @@ async fn the_public_survey_page_needs_no_login_and_speaks_the_visitors_language(
     assert!(!body.contains("<script"), "the page needs no JavaScript");
     let (status, _, body) = fetch(
         anonymous
-            .get(&format!("{path}?c=K-17&ch=website"))
+            .get(&signed_path(&server, &survey, "K-17", "website").await)
             .header(ACCEPT_LANGUAGE, "en-GB,en;q=0.9"),
     )
     .await;
@@ -1444,11 +1460,13 @@ async fn a_good_answer_is_stored_and_counted_on_the_dashboard() {
     let server = Server::start().await;
     let (tp, survey) = survey_fixture(&server, "nps").await;
     let path = slug_path(&survey);
+    let sig = signature_of(&server, &survey, "K-17", "").await;
     let (status, _, body) = fetch(server.nobody().post(&path).form(&[
         ("score", "9"),
         ("comment", "Schnell und freundlich"),
         ("c", "K-17"),
         ("ch", ""),
+        ("sig", &sig),
     ]))
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -1761,4 +1779,161 @@ async fn queue_pages_show_rules_statistics_and_undo_merges() {
     );
     let stats = page(&server, "/queue/stats").await;
     assert!(stats.contains("<td>3</td>"), "{stats}");
+}
+
+// --- personalised survey links ------------------------------------------------------------
+
+/// The answers of a touchpoint through the API, newest first.
+async fn responses_of(server: &Server, tp: i64) -> Vec<Value> {
+    server
+        .get_json(&format!("/api/v1/responses?touchpoint_id={tp}"))
+        .await
+        .as_array()
+        .expect("an array")
+        .clone()
+}
+
+#[tokio::test]
+async fn a_made_up_customer_or_channel_in_a_survey_link_attributes_nothing() {
+    let server = Server::start().await;
+    let (tp, survey) = survey_fixture(&server, "nps").await;
+    let path = slug_path(&survey);
+    let anonymous = server.nobody();
+    let forged_sig = "0".repeat(32);
+    for query in [
+        "c=K-99&ch=website".to_owned(),
+        format!("c=K-99&ch=website&sig={forged_sig}"),
+        format!(
+            "c=K-99&sig={}",
+            signature_of(&server, &survey, "K-17", "").await
+        ),
+    ] {
+        let (status, _, body) = fetch(anonymous.get(&format!("{path}?{query}"))).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {body}");
+        assert!(!body.contains(r#"value="K-99""#), "{query}: {body}");
+        assert!(!body.contains(r#"name="ch""#), "{query}: {body}");
+        assert!(
+            body.contains("survey-unsigned") && body.contains("ohne sie gespeichert"),
+            "the respondent learns the answer is not attributed: {body}"
+        );
+        assert!(
+            body.contains(r#"name="score" value="9""#),
+            "the answer is possible"
+        );
+    }
+    // A forged form post is taken, without the forged attribution.
+    for (c, ch, sig) in [
+        ("K-99", "website", ""),
+        ("K-99", "website", forged_sig.as_str()),
+        (
+            "K-99",
+            "",
+            &signature_of(&server, &survey, "K-17", "").await,
+        ),
+    ] {
+        let (status, _, body) = fetch(anonymous.post(&path).form(&[
+            ("score", "9"),
+            ("c", c),
+            ("ch", ch),
+            ("sig", sig),
+        ]))
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("Vielen Dank"), "{body}");
+    }
+    let responses = responses_of(&server, tp).await;
+    assert_eq!(responses.len(), 3, "{responses:?}");
+    for response in &responses {
+        assert!(response["customer_ref"].is_null(), "{response}");
+        assert_ne!(response["channel"], "website", "{response}");
+    }
+}
+
+#[tokio::test]
+async fn staff_make_signed_links_that_attribute_answers() {
+    let server = Server::start().await;
+    let (tp, survey) = survey_fixture(&server, "nps").await;
+    let id = survey["id"].as_i64().expect("an id");
+    let agent = server.as_role(touchpoints_core::Role::Agent).await;
+    let (status, _, html) = fetch(agent.get(&format!("/surveys/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!(r#"href="/surveys/{id}/link""#)),
+        "{html}"
+    );
+    let (status, _, html) = fetch(agent.get(&format!(
+        "/surveys/{id}/link?customer_ref=K-17&channel=website"
+    )))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let html = html.replace("&#x2f;", "/").replace("&amp;", "&");
+    let start = html
+        .find(r#"id="personal-link""#)
+        .expect("the link is shown");
+    let value = &html[start..];
+    let value = &value[value.find("value=\"").expect("a value") + 7..];
+    let link = &value[..value.find('"').expect("the value ends")];
+    let path = &link[link.find("/s/").expect("a survey path")..];
+    assert!(path.contains("c=K-17") && path.contains("sig="), "{path}");
+
+    // The respondent's page carries the attribution, and the answer keeps it.
+    let anonymous = server.nobody();
+    let (status, _, body) = fetch(anonymous.get(path)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains(r#"name="c" value="K-17""#), "{body}");
+    assert!(!body.contains("survey-unsigned"), "{body}");
+    let hidden = |name: &str| {
+        let marker = format!(r#"name="{name}" value=""#);
+        let start = body.find(&marker).expect("a hidden field") + marker.len();
+        body[start..start + body[start..].find('"').expect("ends")].to_owned()
+    };
+    let (c, ch, sig) = (hidden("c"), hidden("ch"), hidden("sig"));
+    let (status, _, body) = fetch(anonymous.post(&slug_path(&survey)).form(&[
+        ("score", "10"),
+        ("c", c.as_str()),
+        ("ch", ch.as_str()),
+        ("sig", sig.as_str()),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let responses = responses_of(&server, tp).await;
+    assert_eq!(responses.len(), 1, "{responses:?}");
+    assert_eq!(responses[0]["customer_ref"], "K-17");
+    assert_eq!(responses[0]["channel"], "website");
+
+    // The same link with another customer is no longer signed.
+    let tampered = path.replace("c=K-17", "c=K-18");
+    let (_, _, body) = fetch(anonymous.get(&tampered)).await;
+    assert!(
+        !body.contains(r#"value="K-18""#) && body.contains("survey-unsigned"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn personalised_links_need_a_known_channel_and_an_agent() {
+    let server = Server::start().await;
+    let (_, survey) = survey_fixture(&server, "csat").await;
+    let id = survey["id"].as_i64().expect("an id");
+    let (status, _, html) = fetch(server.get(&format!(
+        "/surveys/{id}/link?customer_ref=K-1&channel=brieftaube"
+    )))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="channel-error""#), "{html}");
+    assert!(!html.contains(r#"id="personal-link""#), "{html}");
+    let long = "K".repeat(121);
+    let (status, _, html) =
+        fetch(server.get(&format!("/surveys/{id}/link?customer_ref={long}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="customer_ref-error""#), "{html}");
+    let (status, _, html) = fetch(server.get(&format!("/surveys/{id}/link"))).await;
+    assert_eq!(status, StatusCode::OK, "an empty form");
+    assert!(!html.contains(r#"id="personal-link""#), "{html}");
+    let viewer = server.as_role(touchpoints_core::Role::Viewer).await;
+    let (status, _, html) = fetch(viewer.get(&format!("/surveys/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("/link\""), "{html}");
+    let (status, _, _) = fetch(viewer.get(&format!("/surveys/{id}/link?customer_ref=K-1"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -1,5 +1,11 @@
 //! The public survey page `/s/{slug}`: one question on a phone, without login and without
 //! JavaScript. Answers are data, not staff changes, so they are stored without an actor.
+//!
+//! A link may attribute its answer to a customer reference (`c`) and a channel (`ch`), but
+//! only with the product's signature over them (`sig`, see `touchpoints_app::links`): anyone
+//! can open a survey, only staff can make a link that speaks for a customer. A link whose
+//! signature does not hold still takes an answer, stored without the attribution, and the
+//! page says so.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
+use touchpoints_app::{AppError, links};
 use touchpoints_core::survey::{ResponseInput, scale_ends};
 use touchpoints_core::{Problem, Problems};
 use touchpoints_store::{StoreError, StoredSurvey};
@@ -20,12 +27,14 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/s/{slug}", get(show).post(answer))
 }
 
-/// Where the link came from: a customer reference and a channel, both optional.
+/// Where the link came from: a customer reference and a channel, both optional, and the
+/// signature that vouches for them.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Origin {
     c: String,
     ch: String,
+    sig: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,6 +44,50 @@ struct AnswerForm {
     comment: String,
     c: String,
     ch: String,
+    sig: String,
+}
+
+/// What a link says about whom an answer belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attribution {
+    /// Neither a customer reference nor a channel.
+    None,
+    /// Both as the product signed them.
+    Signed,
+    /// A customer reference or channel without a valid signature: ignored.
+    Unsigned,
+}
+
+/// Checks the signature of a link's customer reference and channel. The key is read only
+/// for a link that claims either.
+async fn attribution(
+    state: &AppState,
+    slug: &str,
+    c: &str,
+    ch: &str,
+    sig: &str,
+) -> Result<Attribution, AppError> {
+    if c.is_empty() && ch.is_empty() {
+        return Ok(Attribution::None);
+    }
+    let key = links::survey_link_key(state.store.as_ref()).await?;
+    Ok(if links::verify(&key, slug, c, ch, sig) {
+        Attribution::Signed
+    } else {
+        Attribution::Unsigned
+    })
+}
+
+impl AnswerForm {
+    /// The form without a customer reference and channel the link could not vouch for.
+    fn attributed(mut self, attribution: Attribution) -> AnswerForm {
+        if attribution != Attribution::Signed {
+            self.c.clear();
+            self.ch.clear();
+            self.sig.clear();
+        }
+        self
+    }
 }
 
 /// The survey of a slug; none when the slug names none.
@@ -71,6 +124,7 @@ fn render_form(
     status: StatusCode,
     survey: &StoredSurvey,
     form: &AnswerForm,
+    unsigned: bool,
     errors: &BTreeMap<String, String>,
 ) -> Response {
     let lang = page.lang.code();
@@ -93,6 +147,8 @@ fn render_form(
             comment => form.comment.clone(),
             c => form.c.clone(),
             ch => form.ch.clone(),
+            sig => form.sig.clone(),
+            unsigned => unsigned,
             errors => errors.clone(),
         },
     )
@@ -110,17 +166,21 @@ async fn show(
     if !survey.fields.active {
         return Ok(closed(&state, &page));
     }
+    let attribution = attribution(&state, &slug, &origin.c, &origin.ch, &origin.sig).await?;
     let form = AnswerForm {
         c: origin.c,
         ch: origin.ch,
+        sig: origin.sig,
         ..AnswerForm::default()
-    };
+    }
+    .attributed(attribution);
     Ok(render_form(
         &state,
         &page,
         StatusCode::OK,
         &survey,
         &form,
+        attribution == Attribution::Unsigned,
         &BTreeMap::new(),
     ))
 }
@@ -163,6 +223,8 @@ async fn answer(
     if !survey.fields.active {
         return Ok(closed(&state, &page));
     }
+    let attribution = attribution(&state, &slug, &form.c, &form.ch, &form.sig).await?;
+    let form = form.attributed(attribution);
     let mut problems = Problems::default();
     let score = score(&mut problems, &form.score, survey.fields.metric.scale());
     let input = ResponseInput {
@@ -202,6 +264,7 @@ async fn answer(
             StatusCode::UNPROCESSABLE_ENTITY,
             &survey,
             &form,
+            attribution == Attribution::Unsigned,
             &errors,
         )
     };

@@ -1,15 +1,17 @@
-//! Survey pages for staff: the list with each survey's public address, and the forms to set
-//! one up, change and delete it.
+//! Survey pages for staff: the list with each survey's public address, the forms to set one
+//! up, change and delete it, and the form that makes a personalised link: one signed for a
+//! customer reference and a channel, which the answers given through it are attributed to.
 
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use touchpoints_app::links;
 use touchpoints_core::kpi::Metric;
 use touchpoints_core::survey::{SurveyInput, standard_follow_up, standard_question};
 use touchpoints_core::{Problem, Problems, TouchpointFilter};
@@ -24,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/surveys/new", get(new_form))
         .route("/surveys/{id}", get(show).post(update))
         .route("/surveys/{id}/delete", post(delete))
+        .route("/surveys/{id}/link", get(personal_link))
 }
 
 /// The survey form as the browser sends it: every field, empty when unused.
@@ -316,4 +319,80 @@ async fn form_again(
 async fn delete(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
     state.store.delete_survey(id, &page.caller.actor()).await?;
     Ok(Redirect::to("/surveys").into_response())
+}
+
+/// Whom and which channel a personalised link is for; both may be empty.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+struct LinkForm {
+    customer_ref: String,
+    channel: String,
+}
+
+/// The form for a personalised link and, once filled in, the link: signed for the customer
+/// reference and channel, so the public page attributes its answers to them. A read: the
+/// form is sent with GET, and only the key is made, once, on the first link ever.
+async fn personal_link(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Id(id): Id,
+    Query(form): Query<LinkForm>,
+) -> PageResult {
+    let survey = state.store.survey(id).await?;
+    let (scheme, host) = origin(&state, &headers);
+    let asked = !form.customer_ref.trim().is_empty() || !form.channel.trim().is_empty();
+    let (link, errors) = if asked {
+        match links::personal_link(
+            state.store.as_ref(),
+            &survey.slug,
+            &form.customer_ref,
+            &form.channel,
+        )
+        .await
+        {
+            Ok(path) => (Some(format!("{scheme}://{host}{path}")), BTreeMap::new()),
+            Err(e) => (None, page.field_errors(&state, &form_problems(e)?.0)),
+        }
+    } else {
+        (None, BTreeMap::new())
+    };
+    let catalog = state.store.catalog().await?;
+    let channels: Vec<(String, String)> = catalog
+        .channels_in_order()
+        .iter()
+        .map(|c| {
+            (
+                c.key.clone(),
+                page.lang.pick(&c.label_de, &c.label_en).to_owned(),
+            )
+        })
+        .collect();
+    let touchpoint = state
+        .store
+        .touchpoint(survey.fields.touchpoint_id)
+        .await
+        .map(|t| t.fields.name)
+        .unwrap_or_else(|_| survey.fields.touchpoint_id.to_string());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(page.render_with_status(
+        &state,
+        status,
+        "survey_link.html",
+        minijinja::context! {
+            section => "surveys",
+            id => survey.id,
+            touchpoint => touchpoint,
+            metric => survey.fields.metric.as_str(),
+            url => format!("{scheme}://{host}/s/{}", survey.slug),
+            form => Serde(&form),
+            channels => channels,
+            link => link,
+            errors => errors,
+        },
+    ))
 }
