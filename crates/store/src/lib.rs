@@ -229,13 +229,21 @@ pub struct Erasure {
 /// Data-protection requests over every place that holds personal data. Each store of
 /// personal data registers itself in the backend's list of places, so that export and
 /// erasure reach it without anyone remembering to.
+///
+/// A customer may be named by any identifier their profile holds (e-mail address, phone
+/// number, customer number, device id, social handle, in any spelling): the subject resolves
+/// to that profile and the profiles merged with it, and every place is searched for every
+/// identifier and name those hold, so that answers and events stored under the customer
+/// number are found by the e-mail address too. A customer reference or a name that no
+/// profile holds finds the answers, events and interactions stored under it.
 #[async_trait]
 pub trait PersonalData: Send + Sync + 'static {
-    /// Everything held about the subject, by place (DSGVO Art. 15).
+    /// Everything held about the subject, by place (DSGVO Art. 15), read from one snapshot.
     async fn export_personal_data(&self, subject: &Subject) -> Result<serde_json::Value>;
     /// Deletes or anonymises the subject everywhere in one transaction, keeps aggregate
-    /// counts, and records the erasure in the audit log (DSGVO Art. 17). `NotFound` when no
-    /// place held anything about the subject; then nothing is recorded.
+    /// counts (answers and events stay, anonymised, so the KPIs of the past do not change),
+    /// and records the erasure in the audit log (DSGVO Art. 17). `NotFound` when no place
+    /// held anything about the subject; then nothing is recorded.
     async fn erase_personal_data(&self, subject: &Subject, actor: &str) -> Result<Erasure>;
 }
 

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::customer::{Consent, CustomerFields, Identifier, IdentifierKind};
 use touchpoints_core::identity::{self, Candidate, Resolution};
-use touchpoints_core::{Problem, Problems, Subject};
+use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
@@ -439,46 +439,6 @@ async fn live(conn: &mut Conn, id: i64) -> Result<CustomerRow> {
         )));
     }
     Ok(row)
-}
-
-/// The profiles a data-protection subject names: the one its e-mail address, customer
-/// number or phone number finds, and the profiles merged into it.
-pub(super) async fn subject_customers(conn: &mut Conn, subject: &Subject) -> Result<Vec<i64>> {
-    let Subject::Customer(key) = subject else {
-        return Ok(Vec::new());
-    };
-    let mut tries = Vec::new();
-    for kind in [
-        IdentifierKind::Email,
-        IdentifierKind::CustomerNumber,
-        IdentifierKind::Phone,
-    ] {
-        if let Ok(identifier) = Identifier::parse(kind, key) {
-            tries.push(identifier);
-        }
-    }
-    let mut ids: Vec<i64> = candidates(conn, &tries)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut i = 0;
-    while i < ids.len() {
-        let merged: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM customers WHERE merged_into = $1")
-                .bind(ids[i])
-                .fetch_all(&mut *conn)
-                .await?;
-        for m in merged {
-            if !ids.contains(&m) {
-                ids.push(m);
-            }
-        }
-        i += 1;
-    }
-    Ok(ids)
 }
 
 /// Everything the profiles hold, for an export (DSGVO Art. 15).

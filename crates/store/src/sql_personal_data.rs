@@ -1,27 +1,87 @@
 //! Data-protection requests in SQL, compiled once per backend like `sql.rs`: the registry of
 //! every place that holds personal data, each with how to export and how to erase what it
 //! holds about a person (DSGVO Art. 15 and 17), and the export and erasure over all of them.
+//!
+//! A request names the person by one identifier; the places find them by every one. The
+//! person is resolved once, before any place is read or changed: a staff member by user
+//! name; a customer by any identifier (e-mail address, phone number, customer number, device
+//! id, social handle) to the profiles that hold it and the profiles merged with them, and
+//! from those to every identifier and name the profiles hold. Answers and customer events
+//! carry a customer reference as it came in, interactions a name: each place looks for all
+//! of them.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 
 use async_trait::async_trait;
+use touchpoints_core::customer::{Identifier, IdentifierKind};
 use touchpoints_core::{Role, Subject};
 
+use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_accounts::{keep_an_admin, revoke_tokens_of, user_by_name};
 use super::sql_audit::audit;
+use super::sql_customers::lock_identities;
+use crate::dialect::Dialect;
 use crate::{Erasure, PersonalData, Result, StoreError};
 
 type Export<'a> = Pin<Box<dyn Future<Output = Result<serde_json::Value>> + Send + 'a>>;
 type Erase<'a> = Pin<Box<dyn Future<Output = Result<u64>> + Send + 'a>>;
 
 /// One place that holds personal data: how to export and how to erase what it holds about a
-/// subject. Every table with personal data adds itself to [`PLACES`].
+/// person. Every table with personal data adds itself to [`PLACES`].
 struct Place {
     name: &'static str,
-    export: for<'a> fn(&'a mut Conn, &'a Subject) -> Export<'a>,
-    erase: for<'a> fn(&'a mut Conn, &'a Subject, &'a str) -> Erase<'a>,
+    export: for<'a> fn(&'a mut Conn, &'a Person) -> Export<'a>,
+    erase: for<'a> fn(&'a mut Conn, &'a Person, &'a str) -> Erase<'a>,
+}
+
+/// The person a data-protection request is about, resolved before any place is read.
+enum Person {
+    /// A staff member, by user name.
+    Staff(String),
+    Customer(Customer),
+}
+
+/// A customer and everything that names them.
+struct Customer {
+    /// The subject as given, trimmed: also a customer reference or a name no profile holds.
+    given: String,
+    /// The profiles that hold an identifier the subject reads as, the profiles merged into
+    /// them and the ones they were merged into.
+    profiles: Vec<i64>,
+    /// Every identifier of the profiles, and the subject read as an identifier of each kind.
+    identifiers: HashSet<Identifier>,
+    /// The subject and the profiles' names, folded: interactions name customers only so.
+    names: HashSet<String>,
+    /// The requests of the profiles, found before any place unlinks them.
+    requests: Vec<i64>,
+}
+
+impl Customer {
+    /// Whether a customer reference, stored as it came in (any spelling of any identifier),
+    /// names this customer. References erased before name no one.
+    fn is_referenced_by(&self, reference: &str) -> bool {
+        let reference = reference.trim();
+        if reference.is_empty() || reference.starts_with(ERASED_CUSTOMER) {
+            return false;
+        }
+        reference == self.given
+            || IdentifierKind::ALL.into_iter().any(|kind| {
+                Identifier::parse(kind, reference).is_ok_and(|i| self.identifiers.contains(&i))
+            })
+    }
+
+    /// Whether the customer name an interaction carries is this customer's name or one of
+    /// their identifiers.
+    fn is_named(&self, name: &str) -> bool {
+        self.is_referenced_by(name) || self.names.contains(&fold(name))
+    }
+}
+
+fn fold(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 /// Staff actions are kept in the history and the audit log under a pseudonym after an
@@ -31,12 +91,189 @@ fn pseudonym(user_id: i64) -> String {
     format!("erased-user:{user_id}")
 }
 
+/// What an erased customer's events are kept under, followed by the id of the first event
+/// of the reference it replaces.
+const ERASED_CUSTOMER: &str = "erased-customer:";
+
+/// Resolves the subject of a request. A customer is found by any identifier the subject
+/// reads as; merged profiles are one person, so the profiles merged into a found one, and the
+/// one it was merged into, belong to the person too.
+async fn resolve(conn: &mut Conn, subject: &Subject) -> Result<Person> {
+    let given = match subject {
+        Subject::Staff(name) => return Ok(Person::Staff(name.clone())),
+        Subject::Customer(given) => given.trim().to_owned(),
+    };
+    let mut identifiers: HashSet<Identifier> = IdentifierKind::ALL
+        .into_iter()
+        .filter_map(|kind| Identifier::parse(kind, &given).ok())
+        .collect();
+    let mut profiles: Vec<i64> = Vec::new();
+    for identifier in &identifiers {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT customer_id FROM customer_identifiers WHERE kind = $1 AND value = $2",
+        )
+        .bind(identifier.kind.as_str())
+        .bind(&identifier.value)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(id) = found.filter(|id| !profiles.contains(id)) {
+            profiles.push(id);
+        }
+    }
+    let mut i = 0;
+    while i < profiles.len() {
+        let related: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM customers WHERE merged_into = $1 \
+             UNION SELECT merged_into FROM customers WHERE id = $1 AND merged_into IS NOT NULL",
+        )
+        .bind(profiles[i])
+        .fetch_all(&mut *conn)
+        .await?;
+        for id in related {
+            if !profiles.contains(&id) {
+                profiles.push(id);
+            }
+        }
+        i += 1;
+    }
+    profiles.sort_unstable();
+    let mut names: HashSet<String> = HashSet::new();
+    if !given.is_empty() {
+        names.insert(fold(&given));
+    }
+    let mut requests = Vec::new();
+    for id in &profiles {
+        let held: Vec<(String, String)> =
+            sqlx::query_as("SELECT kind, value FROM customer_identifiers WHERE customer_id = $1")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+        for (kind, value) in held {
+            let kind = IdentifierKind::parse(&kind)
+                .ok_or_else(|| corrupt("customer_identifiers", format!("kind {kind}")))?;
+            identifiers.insert(Identifier { kind, value });
+        }
+        let name: Option<String> = sqlx::query_scalar("SELECT name FROM customers WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(name) = name.map(|n| fold(&n)).filter(|n| !n.is_empty()) {
+            names.insert(name);
+        }
+        requests.extend(
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM requests WHERE customer_id = $1 ORDER BY id",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?,
+        );
+    }
+    Ok(Person::Customer(Customer {
+        given,
+        profiles,
+        identifiers,
+        names,
+        requests,
+    }))
+}
+
+/// The distinct customer references of a table (`responses`, `customer_events`) that name
+/// the customer. References are stored as they came in, so they are read and compared in
+/// Rust, as identifiers of every kind; the scan reads the table's index of references.
+async fn references(conn: &mut Conn, customer: &Customer, table: &str) -> Result<Vec<String>> {
+    let all: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT DISTINCT customer_ref FROM {table} WHERE customer_ref IS NOT NULL"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(all
+        .into_iter()
+        .filter(|r| customer.is_referenced_by(r))
+        .collect())
+}
+
+/// The recorded interactions that name the customer: by a name of theirs or an identifier,
+/// compared without case.
+async fn customer_interactions(conn: &mut Conn, customer: &Customer) -> Result<Vec<i64>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, customer_name FROM interactions WHERE customer_name IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, name)| customer.is_named(name))
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// The audit entries that say something about the customer: the changes of their profiles
+/// (whose summaries name them, or the identifiers a merge shared), the merges and unmerges
+/// of those profiles recorded under another profile, and the steps taken on their requests
+/// (whose summaries are the requests' subjects). Only entries with a summary left count.
+async fn customer_audit_entries(
+    conn: &mut Conn,
+    customer: &Customer,
+) -> Result<Vec<(i64, i64, String, String)>> {
+    let mut entries: Vec<(i64, i64, String, String)> = Vec::new();
+    for id in &customer.profiles {
+        entries.extend(
+            sqlx::query_as::<_, (i64, i64, String, String)>(
+                "SELECT id, at, action, summary FROM audit_log \
+                 WHERE entity = 'customer' AND entity_id = $1 AND summary <> ''",
+            )
+            .bind(id.to_string())
+            .fetch_all(&mut *conn)
+            .await?,
+        );
+    }
+    let merges: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT id, at, action, summary FROM audit_log WHERE entity = 'customer' \
+         AND action IN ('customer.merge', 'customer.unmerge') AND summary <> ''",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for entry in merges {
+        let names_one = merged_profiles(&entry.3)
+            .is_some_and(|(a, b)| customer.profiles.contains(&a) || customer.profiles.contains(&b));
+        if names_one && !entries.iter().any(|e| e.0 == entry.0) {
+            entries.push(entry);
+        }
+    }
+    for id in &customer.requests {
+        entries.extend(
+            sqlx::query_as::<_, (i64, i64, String, String)>(
+                "SELECT id, at, action, summary FROM audit_log \
+                 WHERE entity = 'request' AND entity_id = $1 AND summary <> ''",
+            )
+            .bind(id.to_string())
+            .fetch_all(&mut *conn)
+            .await?,
+        );
+    }
+    entries.sort_unstable_by_key(|e| e.0);
+    Ok(entries)
+}
+
+/// The two profiles a merge's or an unmerge's summary names: "profile A merged into S (…)",
+/// "profile A split from S (…)".
+fn merged_profiles(summary: &str) -> Option<(i64, i64)> {
+    let rest = summary.strip_prefix("profile ")?;
+    let (a, rest) = rest.split_once(' ')?;
+    let rest = rest
+        .strip_prefix("merged into ")
+        .or_else(|| rest.strip_prefix("split from "))?;
+    let s = rest.split(' ').next()?;
+    Some((a.parse().ok()?, s.parse().ok()?))
+}
+
 const PLACES: &[Place] = &[
     Place {
         name: "staff_account",
-        export: |conn, subject| {
+        export: |conn, person| {
             Box::pin(async move {
-                let Subject::Staff(name) = subject else {
+                let Person::Staff(name) = person else {
                     return Ok(serde_json::Value::Null);
                 };
                 match user_by_name(conn, name).await {
@@ -49,9 +286,9 @@ const PLACES: &[Place] = &[
                 }
             })
         },
-        erase: |conn, subject, actor| {
+        erase: |conn, person, actor| {
             Box::pin(async move {
-                let Subject::Staff(name) = subject else {
+                let Person::Staff(name) = person else {
                     return Ok(0);
                 };
                 let user = match user_by_name(conn, name).await {
@@ -69,15 +306,7 @@ const PLACES: &[Place] = &[
                     .execute(&mut *conn)
                     .await?;
                 let mut changed = 1;
-                for table_column in [
-                    ("audit_log", "actor"),
-                    ("touchpoint_history", "actor"),
-                    ("api_tokens", "created_by"),
-                    ("findings", "status_by"),
-                    ("guideline", "updated_by"),
-                    ("stories", "created_by"),
-                ] {
-                    let (table, column) = table_column;
+                for (table, column) in STAFF_COLUMNS {
                     changed += sqlx::query(sqlx::AssertSqlSafe(format!(
                         "UPDATE {table} SET {column} = $1 WHERE {column} = $2"
                     )))
@@ -87,10 +316,19 @@ const PLACES: &[Place] = &[
                     .await?
                     .rows_affected();
                 }
-                // The audit log names accounts as their subject too.
+                // The audit log names accounts as their subject too, and a request's step of
+                // assignment the person it was assigned to.
                 changed += sqlx::query(
                     "UPDATE audit_log SET entity_id = $1, summary = '' \
                      WHERE entity = 'user' AND entity_id = $2",
+                )
+                .bind(&alias)
+                .bind(&user.username)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                changed += sqlx::query(
+                    "UPDATE request_messages SET body = $1 WHERE kind = 'assign' AND body = $2",
                 )
                 .bind(&alias)
                 .bind(&user.username)
@@ -103,34 +341,51 @@ const PLACES: &[Place] = &[
     },
     Place {
         name: "activity",
-        export: |conn, subject| {
+        export: |conn, person| {
             Box::pin(async move {
-                let Subject::Staff(name) = subject else {
+                let Person::Staff(name) = person else {
                     return Ok(serde_json::Value::Null);
                 };
                 let name = name.trim().to_lowercase();
-                let audit_entries: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE actor = $1")
-                        .bind(&name)
-                        .fetch_one(&mut *conn)
-                        .await?;
-                let history_entries: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM touchpoint_history WHERE actor = $1")
-                        .bind(&name)
-                        .fetch_one(&mut *conn)
-                        .await?;
+                let mut counts = [0; 4];
+                for (count, (table, column)) in counts.iter_mut().zip([
+                    ("audit_log", "actor"),
+                    ("touchpoint_history", "actor"),
+                    ("request_messages", "author"),
+                    ("requests", "assignee"),
+                ]) {
+                    *count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+                        "SELECT COUNT(*) FROM {table} WHERE {column} = $1"
+                    )))
+                    .bind(&name)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                }
+                let [
+                    audit_entries,
+                    history_entries,
+                    request_steps,
+                    requests_assigned,
+                ] = counts;
                 let tokens: Vec<String> =
                     sqlx::query_scalar("SELECT name FROM api_tokens WHERE created_by = $1")
                         .bind(&name)
                         .fetch_all(&mut *conn)
                         .await?;
-                if audit_entries == 0 && history_entries == 0 && tokens.is_empty() {
+                if audit_entries == 0
+                    && history_entries == 0
+                    && request_steps == 0
+                    && requests_assigned == 0
+                    && tokens.is_empty()
+                {
                     // Nothing held here: no place to report.
                     return Ok(serde_json::Value::Null);
                 }
                 Ok(serde_json::json!({
                     "audit_log_entries": audit_entries,
                     "touchpoint_changes": history_entries,
+                    "request_steps": request_steps,
+                    "requests_assigned": requests_assigned,
                     "api_tokens_created": tokens,
                 }))
             })
@@ -140,22 +395,32 @@ const PLACES: &[Place] = &[
     },
     Place {
         name: "interactions",
-        export: |conn, subject| {
+        export: |conn, person| {
             Box::pin(async move {
-                let ids = customer_interactions(conn, subject).await?;
+                let Person::Customer(customer) = person else {
+                    return Ok(serde_json::Value::Null);
+                };
+                let ids = customer_interactions(conn, customer).await?;
                 if ids.is_empty() {
                     return Ok(serde_json::Value::Null);
                 }
                 let mut rows = Vec::with_capacity(ids.len());
                 for id in ids {
-                    let (channel, received_at, reply): (String, i64, String) = sqlx::query_as(
-                        "SELECT channel, received_at, reply FROM interactions WHERE id = $1",
+                    let (channel, customer_name, received_at, reply): (
+                        String,
+                        Option<String>,
+                        i64,
+                        String,
+                    ) = sqlx::query_as(
+                        "SELECT channel, customer_name, received_at, reply FROM interactions \
+                         WHERE id = $1",
                     )
                     .bind(id)
                     .fetch_one(&mut *conn)
                     .await?;
                     rows.push(serde_json::json!({
                         "channel": channel,
+                        "customer_name": customer_name,
                         "received_at": instant("interactions", received_at)?.to_string(),
                         "reply": reply,
                     }));
@@ -165,9 +430,12 @@ const PLACES: &[Place] = &[
         },
         // The requests stay for the counts of the standards; who asked and what was
         // answered go.
-        erase: |conn, subject, _| {
+        erase: |conn, person, _| {
             Box::pin(async move {
-                let ids = customer_interactions(conn, subject).await?;
+                let Person::Customer(customer) = person else {
+                    return Ok(0);
+                };
+                let ids = customer_interactions(conn, customer).await?;
                 for id in &ids {
                     sqlx::query(
                         "UPDATE interactions SET customer_name = NULL, reply = '' WHERE id = $1",
@@ -180,13 +448,59 @@ const PLACES: &[Place] = &[
             })
         },
     },
-    // Before the profiles: the requests are found through them.
+    Place {
+        name: "audit_log",
+        export: |conn, person| {
+            Box::pin(async move {
+                let Person::Customer(customer) = person else {
+                    return Ok(serde_json::Value::Null);
+                };
+                let entries = customer_audit_entries(conn, customer).await?;
+                if entries.is_empty() {
+                    return Ok(serde_json::Value::Null);
+                }
+                entries
+                    .into_iter()
+                    .map(|(_, at, action, summary)| {
+                        Ok(serde_json::json!({
+                            "at": instant("audit_log", at)?.to_string(),
+                            "action": action,
+                            "summary": summary,
+                        }))
+                    })
+                    .collect::<Result<Vec<_>>>()
+                    .map(serde_json::Value::Array)
+            })
+        },
+        // The entries stay, as every entry of the log does; what they said about the
+        // customer goes.
+        erase: |conn, person, _| {
+            Box::pin(async move {
+                let Person::Customer(customer) = person else {
+                    return Ok(0);
+                };
+                let entries = customer_audit_entries(conn, customer).await?;
+                for (id, ..) in &entries {
+                    sqlx::query("UPDATE audit_log SET summary = '' WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(u64::try_from(entries.len()).unwrap_or(u64::MAX))
+            })
+        },
+    },
+    // Before the profiles: the requests are found through them, and deleting a profile
+    // unlinks its requests.
     Place {
         name: "customer_requests",
-        export: |conn, subject| {
+        export: |conn, person| {
             Box::pin(async move {
-                let ids = super::sql_customers::subject_customers(conn, subject).await?;
-                let requests = super::sql_requests::export_customer_requests(conn, &ids).await?;
+                let Person::Customer(customer) = person else {
+                    return Ok(serde_json::Value::Null);
+                };
+                let requests =
+                    super::sql_requests::export_customer_requests(conn, &customer.profiles).await?;
                 Ok(match requests.as_array() {
                     Some(list) if !list.is_empty() => requests,
                     _ => serde_json::Value::Null,
@@ -195,99 +509,179 @@ const PLACES: &[Place] = &[
         },
         // The requests stay for the response-time statistics; who sent them and what they
         // and the agents said go.
-        erase: |conn, subject, _| {
+        erase: |conn, person, _| {
             Box::pin(async move {
-                let ids = super::sql_customers::subject_customers(conn, subject).await?;
-                super::sql_requests::erase_customer_requests(conn, &ids).await
+                let Person::Customer(customer) = person else {
+                    return Ok(0);
+                };
+                super::sql_requests::erase_customer_requests(conn, &customer.profiles).await
             })
         },
     },
     Place {
-        name: "customer_profiles",
-        export: |conn, subject| {
+        name: "customer_merges",
+        export: |conn, person| {
             Box::pin(async move {
-                let ids = super::sql_customers::subject_customers(conn, subject).await?;
-                if ids.is_empty() {
-                    return Ok(serde_json::Value::Null);
-                }
-                super::sql_customers::export_customers(conn, &ids).await
-            })
-        },
-        erase: |conn, subject, _| {
-            Box::pin(async move {
-                let ids = super::sql_customers::subject_customers(conn, subject).await?;
-                super::sql_customers::erase_customers(conn, &ids).await
-            })
-        },
-    },
-    Place {
-        name: "survey_responses",
-        export: |conn, subject| {
-            Box::pin(async move {
-                let Subject::Customer(reference) = subject else {
+                let Person::Customer(customer) = person else {
                     return Ok(serde_json::Value::Null);
                 };
-                let rows: Vec<(i64, String, i32, String, i64)> = sqlx::query_as(
-                    "SELECT touchpoint_id, metric, score, comment, answered_at FROM responses \
-                     WHERE customer_ref = $1 ORDER BY answered_at, id",
-                )
-                .bind(reference.trim())
-                .fetch_all(&mut *conn)
-                .await?;
+                let mut rows = Vec::new();
+                for id in &customer.profiles {
+                    let merges: Vec<(i64, i64, i64, String, i64, Option<i64>)> = sqlx::query_as(
+                        "SELECT id, survivor_id, absorbed_id, reason, at, undone_at \
+                         FROM customer_merges WHERE survivor_id = $1 OR absorbed_id = $1",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    for merge in merges {
+                        if !rows
+                            .iter()
+                            .any(|r: &(i64, i64, i64, String, i64, Option<i64>)| r.0 == merge.0)
+                        {
+                            rows.push(merge);
+                        }
+                    }
+                }
                 if rows.is_empty() {
                     return Ok(serde_json::Value::Null);
                 }
+                rows.sort_unstable_by_key(|r| r.0);
+                // Without the snapshots: a merge undone joined two people, and its snapshot
+                // holds the other one's profile too.
                 rows.into_iter()
-                    .map(|(touchpoint_id, metric, score, comment, at)| {
+                    .map(|(_, survivor, absorbed, reason, at, undone_at)| {
                         Ok(serde_json::json!({
-                            "touchpoint_id": touchpoint_id,
-                            "metric": metric,
-                            "score": score,
-                            "comment": comment,
-                            "answered_at": instant("responses", at)?.to_string(),
+                            "survivor_id": survivor,
+                            "absorbed_id": absorbed,
+                            "reason": reason,
+                            "at": instant("customer_merges", at)?.to_string(),
+                            "undone_at": undone_at
+                                .map(|at| instant("customer_merges", at))
+                                .transpose()?
+                                .map(|at| at.to_string()),
                         }))
                     })
                     .collect::<Result<Vec<_>>>()
                     .map(serde_json::Value::Array)
             })
         },
-        // The scores stay, so the KPIs of the past do not change; who answered and what they
-        // wrote go.
-        erase: |conn, subject, _| {
+        // Deleted with the profiles: their snapshots hold the profiles as they were.
+        erase: |_, _, _| Box::pin(async { Ok(0) }),
+    },
+    Place {
+        name: "customer_profiles",
+        export: |conn, person| {
             Box::pin(async move {
-                let Subject::Customer(reference) = subject else {
+                let Person::Customer(customer) = person else {
+                    return Ok(serde_json::Value::Null);
+                };
+                if customer.profiles.is_empty() {
+                    return Ok(serde_json::Value::Null);
+                }
+                super::sql_customers::export_customers(conn, &customer.profiles).await
+            })
+        },
+        // The profiles go with their identifiers and merge records.
+        erase: |conn, person, _| {
+            Box::pin(async move {
+                let Person::Customer(customer) = person else {
                     return Ok(0);
                 };
-                Ok(sqlx::query(
-                    "UPDATE responses SET customer_ref = NULL, comment = '' WHERE customer_ref = $1",
-                )
-                .bind(reference.trim())
-                .execute(&mut *conn)
-                .await?
-                .rows_affected())
+                super::sql_customers::erase_customers(conn, &customer.profiles).await
+            })
+        },
+    },
+    Place {
+        name: "survey_responses",
+        export: |conn, person| {
+            Box::pin(async move {
+                let Person::Customer(customer) = person else {
+                    return Ok(serde_json::Value::Null);
+                };
+                let mut rows: Vec<(i64, String, i64, String, i32, String, i64)> = Vec::new();
+                for reference in references(conn, customer, "responses").await? {
+                    rows.extend(
+                        sqlx::query_as::<_, (i64, String, i64, String, i32, String, i64)>(
+                            "SELECT id, customer_ref, touchpoint_id, metric, score, comment, \
+                             answered_at FROM responses WHERE customer_ref = $1",
+                        )
+                        .bind(&reference)
+                        .fetch_all(&mut *conn)
+                        .await?,
+                    );
+                }
+                if rows.is_empty() {
+                    return Ok(serde_json::Value::Null);
+                }
+                rows.sort_unstable_by_key(|r| (r.6, r.0));
+                rows.into_iter()
+                    .map(
+                        |(_, reference, touchpoint_id, metric, score, comment, at)| {
+                            Ok(serde_json::json!({
+                                "customer_ref": reference,
+                                "touchpoint_id": touchpoint_id,
+                                "metric": metric,
+                                "score": score,
+                                "comment": comment,
+                                "answered_at": instant("responses", at)?.to_string(),
+                            }))
+                        },
+                    )
+                    .collect::<Result<Vec<_>>>()
+                    .map(serde_json::Value::Array)
+            })
+        },
+        // Anonymised, not deleted: the scores stay, so the roll-ups that count them (and
+        // the NPS, CSAT and CES of the past) do not change and need no recount; who
+        // answered and what they wrote go.
+        erase: |conn, person, _| {
+            Box::pin(async move {
+                let Person::Customer(customer) = person else {
+                    return Ok(0);
+                };
+                let mut changed = 0;
+                for reference in references(conn, customer, "responses").await? {
+                    changed += sqlx::query(
+                        "UPDATE responses SET customer_ref = NULL, comment = '' \
+                         WHERE customer_ref = $1",
+                    )
+                    .bind(&reference)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                }
+                Ok(changed)
             })
         },
     },
     Place {
         name: "customer_events",
-        export: |conn, subject| {
+        export: |conn, person| {
             Box::pin(async move {
-                let Subject::Customer(reference) = subject else {
+                let Person::Customer(customer) = person else {
                     return Ok(serde_json::Value::Null);
                 };
-                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-                    "SELECT kind, at, amount_cents FROM customer_events \
-                     WHERE customer_ref = $1 ORDER BY at, id",
-                )
-                .bind(reference.trim())
-                .fetch_all(&mut *conn)
-                .await?;
+                let mut rows: Vec<(i64, String, String, i64, i64)> = Vec::new();
+                for reference in references(conn, customer, "customer_events").await? {
+                    rows.extend(
+                        sqlx::query_as::<_, (i64, String, String, i64, i64)>(
+                            "SELECT id, customer_ref, kind, at, amount_cents \
+                             FROM customer_events WHERE customer_ref = $1",
+                        )
+                        .bind(&reference)
+                        .fetch_all(&mut *conn)
+                        .await?,
+                    );
+                }
                 if rows.is_empty() {
                     return Ok(serde_json::Value::Null);
                 }
+                rows.sort_unstable_by_key(|r| (r.3, r.0));
                 rows.into_iter()
-                    .map(|(kind, at, amount_cents)| {
+                    .map(|(_, reference, kind, at, amount_cents)| {
                         Ok(serde_json::json!({
+                            "customer_ref": reference,
                             "kind": kind,
                             "at": instant("customer_events", at)?.to_string(),
                             "amount_cents": amount_cents,
@@ -297,69 +691,72 @@ const PLACES: &[Place] = &[
                     .map(serde_json::Value::Array)
             })
         },
-        // The events stay under a pseudonym, so that retention and revenue of the past keep
-        // their counts and a recount of the roll-ups still sees one customer.
-        erase: |conn, subject, _| {
+        // Anonymised, not deleted: the events stay under a pseudonym, one per reference
+        // they were stored under, so that customers gained and lost and the revenue of the
+        // past keep their counts, and a recount of the roll-ups still sees as many customers
+        // as before.
+        erase: |conn, person, _| {
             Box::pin(async move {
-                let Subject::Customer(reference) = subject else {
+                let Person::Customer(customer) = person else {
                     return Ok(0);
                 };
-                let first: Option<i64> = sqlx::query_scalar(
-                    "SELECT MIN(id) FROM customer_events WHERE customer_ref = $1",
-                )
-                .bind(reference.trim())
-                .fetch_one(&mut *conn)
-                .await?;
-                let Some(first) = first else {
-                    return Ok(0);
-                };
-                Ok(sqlx::query(
-                    "UPDATE customer_events SET customer_ref = $1, external_id = NULL \
-                     WHERE customer_ref = $2",
-                )
-                .bind(format!("erased-customer:{first}"))
-                .bind(reference.trim())
-                .execute(&mut *conn)
-                .await?
-                .rows_affected())
+                let mut changed = 0;
+                for reference in references(conn, customer, "customer_events").await? {
+                    let first: Option<i64> = sqlx::query_scalar(
+                        "SELECT MIN(id) FROM customer_events WHERE customer_ref = $1",
+                    )
+                    .bind(&reference)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                    let Some(first) = first else {
+                        continue;
+                    };
+                    changed += sqlx::query(
+                        "UPDATE customer_events SET customer_ref = $1, external_id = NULL \
+                         WHERE customer_ref = $2",
+                    )
+                    .bind(format!("{ERASED_CUSTOMER}{first}"))
+                    .bind(&reference)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                }
+                Ok(changed)
             })
         },
     },
 ];
 
-/// The recorded interactions of a customer. Until customer profiles exist, a customer is
-/// found by the name the interactions carry, compared without case.
-async fn customer_interactions(conn: &mut Conn, subject: &Subject) -> Result<Vec<i64>> {
-    let Subject::Customer(name) = subject else {
-        return Ok(Vec::new());
-    };
-    let wanted = name.trim().to_lowercase();
-    if wanted.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, customer_name FROM interactions WHERE customer_name IS NOT NULL ORDER BY id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|(_, n)| n.trim().to_lowercase() == wanted)
-        .map(|(id, _)| id)
-        .collect())
-}
+/// The columns that name staff members by user name, kept under the pseudonym after an
+/// erasure.
+const STAFF_COLUMNS: [(&str, &str); 11] = [
+    ("audit_log", "actor"),
+    ("touchpoint_history", "actor"),
+    ("api_tokens", "created_by"),
+    ("findings", "status_by"),
+    ("guideline", "updated_by"),
+    ("stories", "created_by"),
+    ("requests", "assignee"),
+    ("request_messages", "author"),
+    ("customer_merges", "actor"),
+    ("customer_merges", "undone_by"),
+    ("queue_settings", "updated_by"),
+];
 
 #[async_trait]
 impl PersonalData for SqlStore {
     async fn export_personal_data(&self, subject: &Subject) -> Result<serde_json::Value> {
-        let mut conn = self.pool.acquire().await?;
+        // One snapshot, so that the places agree about the person.
+        let mut tx = self.pool.begin_with(Backend::READ_SNAPSHOT).await?;
+        let person = resolve(&mut tx, subject).await?;
         let mut places = serde_json::Map::new();
         for place in PLACES {
-            let value = (place.export)(&mut conn, subject).await?;
+            let value = (place.export)(&mut tx, &person).await?;
             if !value.is_null() {
                 places.insert(place.name.to_owned(), value);
             }
         }
+        tx.commit().await?;
         Ok(serde_json::json!({
             "subject": subject,
             "exported_at": now().to_string(),
@@ -370,14 +767,17 @@ impl PersonalData for SqlStore {
     async fn erase_personal_data(&self, subject: &Subject, actor: &str) -> Result<Erasure> {
         let at = now();
         let mut tx = self.begin().await?;
+        // No request joins a profile while it is being erased.
+        lock_identities(&mut tx).await?;
+        let person = resolve(&mut tx, subject).await?;
         let mut erasure = Erasure::default();
         for place in PLACES {
-            let changed = (place.erase)(&mut tx, subject, actor).await?;
+            let changed = (place.erase)(&mut tx, &person, actor).await?;
             erasure.places.push((place.name.to_owned(), changed));
         }
-        let (kind, id) = match subject {
-            Subject::Staff(name) => ("staff", name.as_str()),
-            Subject::Customer(id) => ("customer", id.as_str()),
+        let kind = match subject {
+            Subject::Staff(_) => "staff",
+            Subject::Customer(_) => "customer",
         };
         let total: u64 = erasure.places.iter().map(|(_, n)| n).sum();
         if total == 0 {
@@ -388,7 +788,6 @@ impl PersonalData for SqlStore {
         // The entry names no person: the subject's identifier is what was erased.
         let summary = format!("{kind} subject; {total} records deleted or anonymised");
         audit(&mut tx, at, actor, "gdpr.erase", kind, "", &summary).await?;
-        let _ = id;
         tx.commit().await?;
         Ok(erasure)
     }

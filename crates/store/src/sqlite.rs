@@ -131,7 +131,10 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5))
             // Checkpoints run in the background (see `checkpoints`); a commit checkpoints
             // itself, fsync included, only if the log grows past 40 MiB regardless.
-            .pragma("wal_autocheckpoint", "10000");
+            .pragma("wal_autocheckpoint", "10000")
+            // What a write deletes or replaces is overwritten, so that erased personal data
+            // does not linger in the file's free space.
+            .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options.clone())

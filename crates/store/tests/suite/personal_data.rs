@@ -1,18 +1,31 @@
 //! Export and erasure of what the store holds about a person (DSGVO Art. 15 and 17), on
 //! both backends.
 
-use jiff::Timestamp;
-use touchpoints_core::audit::AuditFilter;
-use touchpoints_core::{Role, Scope, Subject};
-use touchpoints_store::{NewAccount, Store, StoreError};
+use std::collections::BTreeMap;
 
-use crate::harness::{account, after, audit_all, fields, user};
+use jiff::Timestamp;
+use jiff::civil::date;
+use sqlx::{AssertSqlSafe, Connection};
+use touchpoints_core::audit::AuditFilter;
+use touchpoints_core::catalog::{default_channels, default_phases};
+use touchpoints_core::customer::{CustomerFields, Identifier, IdentifierKind};
+use touchpoints_core::kpi::{CustomerEventKind, Metric};
+use touchpoints_core::request::{NewRequest, RequestAction, RequestCustomer, RequestInput};
+use touchpoints_core::survey::{CustomerEventFields, ResponseFields};
+use touchpoints_core::{Role, Scope, Subject};
+use touchpoints_store::{InteractionInput, NewAccount, Resolution, Store, StoreError};
+
+use crate::harness::{
+    Database, TestStore, account, after, audit_all, audit_mark, audited_since, fields, postgres,
+    sqlite, user,
+};
 
 store_suite!(
     personal_data_of_staff_is_exported_and_erased,
     personal_data_of_customers_has_no_place_yet,
     erased_account_ids_are_not_reused,
     erasing_an_unknown_person_is_not_found,
+    a_customers_export_reaches_every_record_by_any_identifier,
 );
 
 async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
@@ -49,14 +62,15 @@ async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
         .record(name, "login.success", "session", "", "")
         .await
         .expect("record");
-    let token = store
-        .create_api_token("Reporting", "tok-bernd", Scope::Read, name)
-        .await
-        .expect("token");
     store
         .set_role(name, Role::Agent, "anna")
         .await
         .expect("set role");
+    // Created after the demotion, which revokes a creator's tokens: live until the erasure.
+    let token = store
+        .create_api_token("Reporting", "tok-bernd", Scope::Read, name)
+        .await
+        .expect("token");
     let later = after(Timestamp::now(), 1);
     store
         .create_session("s-bernd", bernd.id, later)
@@ -332,4 +346,428 @@ async fn erasing_an_unknown_person_is_not_found(store: &dyn Store) {
         before,
         "erasing nothing records no erasure"
     );
+}
+
+/// The canary: one customer, known by an e-mail address, a customer number and a phone
+/// number, whose traces are looked for everywhere after an erasure.
+const EMAIL: &str = "zyxwa.canarius@example.de";
+const NUMBER: &str = "KD-CANARY7";
+const PHONE: &str = "0171 5550123";
+/// What only the canary's data contains, lower case: the name, the customer number and the
+/// phone number.
+const CANARY: [&str; 3] = ["zyxwa", "canar", "5550123"];
+/// What only another customer's data contains, who must keep everything.
+const OTHER: &str = "kontrolle";
+
+fn new_request(customer: RequestCustomer, subject: &str, body: &str) -> NewRequest {
+    let catalog = touchpoints_core::Catalog {
+        channels: default_channels(),
+        phases: default_phases(),
+    };
+    RequestInput {
+        channel: "email".into(),
+        customer,
+        subject: subject.into(),
+        body: body.into(),
+        ..RequestInput::default()
+    }
+    .validate(&catalog, Timestamp::now())
+    .expect("valid request")
+}
+
+fn response(touchpoint_id: i64, score: u8, customer_ref: &str, comment: &str) -> ResponseFields {
+    ResponseFields {
+        touchpoint_id,
+        survey_id: None,
+        metric: Metric::Nps,
+        score,
+        comment: comment.into(),
+        answered_at: "2026-03-02T10:00:00Z".parse().expect("instant"),
+        channel: None,
+        customer_ref: Some(customer_ref.into()),
+        external_id: None,
+    }
+}
+
+fn customer_event(customer_ref: &str, kind: CustomerEventKind, cents: i64) -> CustomerEventFields {
+    CustomerEventFields {
+        customer_ref: customer_ref.into(),
+        kind,
+        at: "2026-03-02T11:00:00Z".parse().expect("instant"),
+        amount_cents: cents,
+        external_id: None,
+    }
+}
+
+fn interaction(name: &str, reply: &str) -> InteractionInput {
+    InteractionInput {
+        external_id: None,
+        touchpoint_id: None,
+        channel: "phone".into(),
+        customer_name: Some(name.into()),
+        received_at: Timestamp::now(),
+        first_response_at: None,
+        resolved_at: None,
+        reply: reply.into(),
+    }
+}
+
+/// Puts the canary into every place that can hold a customer's data, and another customer
+/// beside them: two profiles merged into one (a request by e-mail and customer number, one
+/// by phone), a request with a step, the profile edited by staff, answers under the customer
+/// number and under the e-mail address in another spelling, with the name in the comment,
+/// events under the customer number and the phone number, and an interaction under the
+/// name.
+async fn canary(store: &dyn Store) {
+    let tp = store
+        .create_touchpoint(&fields("Hotline", "phone", "after-purchase"), "anna")
+        .await
+        .expect("touchpoint")
+        .id;
+    let outcomes = store
+        .intake(
+            &[
+                new_request(
+                    RequestCustomer {
+                        name: Some("Zyxwa Canarius".into()),
+                        email: Some(EMAIL.into()),
+                        customer_number: Some(NUMBER.into()),
+                        ..RequestCustomer::default()
+                    },
+                    "Sofa für Zyxwa Canarius",
+                    "Bitte an zyxwa.canarius@example.de antworten, Kundennummer KD-CANARY7.",
+                ),
+                new_request(
+                    RequestCustomer {
+                        name: Some("Z. Canarius".into()),
+                        phone: Some(PHONE.into()),
+                        ..RequestCustomer::default()
+                    },
+                    "Rückruf",
+                    "Bitte unter 0171 5550123 zurückrufen, Z. Canarius",
+                ),
+                new_request(
+                    RequestCustomer {
+                        name: Some("Bernd Kontrolle".into()),
+                        email: Some("bernd.kontrolle@example.de".into()),
+                        ..RequestCustomer::default()
+                    },
+                    "Frage von Bernd Kontrolle",
+                    "Gruß, Bernd Kontrolle",
+                ),
+            ],
+            "import",
+        )
+        .await
+        .expect("intake");
+    let (first, by_phone) = (outcomes[0], outcomes[1]);
+    store
+        .act(
+            first.id,
+            &RequestAction::Reply {
+                body: "Guten Tag Frau Canarius, das Sofa kommt morgen.".into(),
+            },
+            "anna",
+        )
+        .await
+        .expect("reply");
+    // The e-mail address joins the phone number's profile: one person, two profiles merged.
+    let profile = store
+        .add_identifiers(
+            by_phone.customer_id.expect("profile"),
+            &[Identifier::parse(IdentifierKind::Email, EMAIL).expect("e-mail")],
+            "anna",
+        )
+        .await
+        .expect("merge");
+    assert_eq!(
+        Some(profile.id),
+        first.customer_id,
+        "the older profile survives"
+    );
+    store
+        .update_customer(
+            profile.id,
+            &CustomerFields {
+                name: "Zyxwa Canarius".into(),
+                salutation: "Frau".into(),
+                attributes: BTreeMap::from([("Adresse".into(), "Canariusweg 7".into())]),
+                ..CustomerFields::default()
+            },
+            "anna",
+        )
+        .await
+        .expect("update");
+    store
+        .record_responses(
+            &[
+                response(tp, 2, NUMBER, "Zyxwa Canarius wartet seit Wochen"),
+                response(
+                    tp,
+                    4,
+                    "Zyxwa.Canarius@Example.DE",
+                    "Frau Canarius ist verärgert",
+                ),
+                response(tp, 9, "KD-OTHER1", "Bernd Kontrolle ist zufrieden"),
+            ],
+            None,
+        )
+        .await
+        .expect("answers");
+    store
+        .record_customer_events(
+            &[
+                customer_event(NUMBER, CustomerEventKind::Purchase, 49_900),
+                customer_event("+49 171 5550123", CustomerEventKind::Activity, 0),
+                customer_event("KD-KONTROLLE", CustomerEventKind::Purchase, 1_000),
+            ],
+            "import",
+        )
+        .await
+        .expect("events");
+    store
+        .record_interactions(
+            &[
+                interaction("Zyxwa Canarius", "Hallo Frau Canarius, gern geschehen."),
+                interaction("Bernd Kontrolle", "Hallo Herr Kontrolle."),
+            ],
+            "import",
+        )
+        .await
+        .expect("interactions");
+}
+
+async fn a_customers_export_reaches_every_record_by_any_identifier(store: &dyn Store) {
+    canary(store).await;
+    let export = store
+        .export_personal_data(&Subject::Customer(EMAIL.into()))
+        .await
+        .expect("export");
+    let places = &export["places"];
+    let listed = |place: &str| places[place].as_array().map_or(0, Vec::len);
+    // Both answers, under the customer number and under the e-mail address in another
+    // spelling, with what they wrote.
+    assert_eq!(listed("survey_responses"), 2, "{export:#}");
+    let answers = places["survey_responses"].to_string();
+    assert!(
+        answers.contains("Zyxwa Canarius wartet seit Wochen"),
+        "{answers}"
+    );
+    assert!(answers.contains("Frau Canarius ist verärgert"), "{answers}");
+    // The purchase under the customer number, the activity under the phone number of the
+    // profile merged in.
+    assert_eq!(listed("customer_events"), 2, "{export:#}");
+    assert_eq!(places["customer_events"][0]["customer_ref"], NUMBER);
+    assert_eq!(places["customer_events"][0]["amount_cents"], 49_900);
+    assert_eq!(listed("customer_requests"), 2, "{export:#}");
+    assert_eq!(
+        places["customer_requests"][0]["steps"][0]["body"],
+        "Guten Tag Frau Canarius, das Sofa kommt morgen."
+    );
+    assert_eq!(
+        listed("customer_profiles"),
+        2,
+        "survivor and absorbed: {export:#}"
+    );
+    assert_eq!(listed("customer_merges"), 1, "{export:#}");
+    assert_eq!(listed("interactions"), 1, "{export:#}");
+    assert!(
+        places["audit_log"].to_string().contains("Zyxwa Canarius"),
+        "the profile's edit names the customer: {export:#}"
+    );
+    assert!(
+        !export.to_string().to_lowercase().contains(OTHER),
+        "nothing of another customer: {export:#}"
+    );
+    // Every identifier finds the same.
+    for other in [NUMBER, "kd-canary7", PHONE, "+49 171 5550123"] {
+        let by_other = store
+            .export_personal_data(&Subject::Customer(other.into()))
+            .await
+            .expect("export");
+        assert_eq!(by_other["places"], export["places"], "by {other}");
+    }
+}
+
+/// Every value of every column of every table that contains one of `needles` (lower case),
+/// without case, as `table.column: value`.
+async fn holdings(db: &Database, needles: &[&str]) -> Vec<String> {
+    fn search(table: &str, column: &str, needles: &[&str]) -> AssertSqlSafe<String> {
+        let value = format!("CAST(\"{column}\" AS TEXT)");
+        let matches = needles
+            .iter()
+            .map(|n| format!("lower({value}) LIKE '%{n}%'"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        AssertSqlSafe(format!("SELECT {value} FROM \"{table}\" WHERE {matches}"))
+    }
+    let mut found = Vec::new();
+    match db {
+        Database::Sqlite(dir) => {
+            let mut conn = sqlx::SqliteConnection::connect(&Database::sqlite_url(dir))
+                .await
+                .expect("connect");
+            let columns: Vec<(String, String)> = sqlx::query_as(
+                "SELECT t.name, c.name FROM sqlite_master t, pragma_table_info(t.name) c \
+                 WHERE t.type = 'table'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .expect("columns");
+            assert!(columns.len() > 100, "{columns:?}");
+            for (table, column) in columns {
+                let values: Vec<String> = sqlx::query_scalar(search(&table, &column, needles))
+                    .fetch_all(&mut conn)
+                    .await
+                    .expect("search");
+                found.extend(values.into_iter().map(|v| format!("{table}.{column}: {v}")));
+            }
+        }
+        Database::Postgres { admin, schema } => {
+            let options = Database::postgres_options(admin, schema);
+            let mut conn = sqlx::PgConnection::connect_with(&options)
+                .await
+                .expect("connect");
+            let columns: Vec<(String, String)> = sqlx::query_as(
+                "SELECT c.table_name::text, c.column_name::text FROM information_schema.columns c \
+                 JOIN information_schema.tables t \
+                 ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
+                 WHERE c.table_schema = $1 AND t.table_type = 'BASE TABLE'",
+            )
+            .bind(schema)
+            .fetch_all(&mut conn)
+            .await
+            .expect("columns");
+            assert!(columns.len() > 100, "{columns:?}");
+            for (table, column) in columns {
+                let values: Vec<String> = sqlx::query_scalar(search(&table, &column, needles))
+                    .fetch_all(&mut conn)
+                    .await
+                    .expect("search");
+                found.extend(values.into_iter().map(|v| format!("{table}.{column}: {v}")));
+            }
+        }
+    }
+    found
+}
+
+/// Whether the SQLite database's files hold one of `needles` (lower case) anywhere, without
+/// case, once the write-ahead log is copied into the database file and emptied: in a row, an
+/// index, or space a row left free.
+async fn sqlite_files_hold(dir: &tempfile::TempDir, needles: &[&str]) -> Vec<String> {
+    let mut conn = sqlx::SqliteConnection::connect(&Database::sqlite_url(dir))
+        .await
+        .expect("connect");
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&mut conn)
+        .await
+        .expect("checkpoint");
+    assert_eq!(busy, 0, "the checkpoint ran to the end");
+    conn.close().await.expect("close");
+    let mut found = Vec::new();
+    for suffix in ["", "-wal"] {
+        let name = format!("touchpoints.db{suffix}");
+        let Ok(bytes) = std::fs::read(dir.path().join(&name)) else {
+            continue;
+        };
+        let bytes = bytes.to_ascii_lowercase();
+        for needle in needles {
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                found.push(format!("{needle} in {name}"));
+            }
+        }
+    }
+    found
+}
+
+/// An erasure by one identifier leaves nothing of the canary in any column of any table,
+/// nor (on SQLite) in the database file's bytes; another customer keeps everything, and
+/// the roll-ups keep their counts.
+async fn an_erasure_leaves_no_trace_of_the_customer(t: &TestStore) {
+    let store = t.store.as_ref();
+    canary(store).await;
+    assert!(
+        holdings(&t.db, &CANARY).await.len() > 20,
+        "the canary is everywhere"
+    );
+    if let Database::Sqlite(dir) = &t.db {
+        assert_eq!(sqlite_files_hold(dir, &CANARY).await.len(), CANARY.len());
+    }
+    let others = holdings(&t.db, &[OTHER]).await;
+    let counts = || async {
+        (
+            store
+                .tallies(Resolution::Day, date(2000, 1, 1), date(2100, 1, 1))
+                .await
+                .expect("tallies"),
+            store
+                .customer_days(date(2000, 1, 1), date(2100, 1, 1))
+                .await
+                .expect("days"),
+        )
+    };
+    let before = counts().await;
+    let mark = audit_mark(store).await;
+
+    let erasure = store
+        .erase_personal_data(&Subject::Customer(EMAIL.into()), "dpo")
+        .await
+        .expect("erase");
+    let count = |place: &str| {
+        erasure
+            .places
+            .iter()
+            .find(|(p, _)| p == place)
+            .map_or(0, |(_, n)| *n)
+    };
+    assert_eq!(count("survey_responses"), 2, "{erasure:?}");
+    assert_eq!(count("customer_events"), 2, "{erasure:?}");
+    assert_eq!(count("interactions"), 1, "{erasure:?}");
+
+    assert_eq!(holdings(&t.db, &CANARY).await, Vec::<String>::new());
+    if let Database::Sqlite(dir) = &t.db {
+        assert_eq!(sqlite_files_hold(dir, &CANARY).await, Vec::<String>::new());
+    }
+    assert_eq!(
+        holdings(&t.db, &[OTHER]).await,
+        others,
+        "another customer keeps all"
+    );
+    // One entry records the erasure, naming no one.
+    let entries = audited_since(store, mark).await;
+    assert_eq!(entries.len(), 1, "{entries:#?}");
+    assert_eq!(
+        (entries[0].action.as_str(), entries[0].actor.as_str()),
+        ("gdpr.erase", "dpo")
+    );
+    // The answers' scores and the events stay, so the roll-ups count as before, also when
+    // recounted.
+    assert_eq!(counts().await, before);
+    store.rebuild_rollups("admin").await.expect("rebuild");
+    assert_eq!(counts().await, before);
+    // Nothing is left to export or erase, by any identifier.
+    for subject in [EMAIL, NUMBER, PHONE] {
+        let subject = Subject::Customer(subject.into());
+        let export = store.export_personal_data(&subject).await.expect("export");
+        assert_eq!(export["places"], serde_json::json!({}), "{export:#}");
+        assert!(matches!(
+            store.erase_personal_data(&subject, "dpo").await,
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_leaves_no_trace_of_the_customer_on_sqlite() {
+    let t = sqlite().await;
+    an_erasure_leaves_no_trace_of_the_customer(&t).await;
+    t.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+async fn an_erasure_leaves_no_trace_of_the_customer_on_postgres() {
+    let t = postgres().await;
+    an_erasure_leaves_no_trace_of_the_customer(&t).await;
+    t.finish().await;
 }
