@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 56] = [
+const OPERATIONS: [(&str, &str); 57] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -44,6 +44,7 @@ const OPERATIONS: [(&str, &str); 56] = [
     ("get", "/api/v1/surveys/{id}"),
     ("put", "/api/v1/surveys/{id}"),
     ("delete", "/api/v1/surveys/{id}"),
+    ("post", "/api/v1/surveys/{id}/links"),
     ("get", "/api/v1/responses"),
     ("post", "/api/v1/responses"),
     ("post", "/api/v1/customer-events"),

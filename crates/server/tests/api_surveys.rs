@@ -25,6 +25,48 @@ async fn survey_at(server: &Server, name: &str, metric: &str) -> (i64, Value) {
 }
 
 #[tokio::test]
+async fn integrations_get_signed_personal_links() {
+    let server = Server::start().await;
+    let (_, survey) = survey_at(&server, "Hotline", "nps").await;
+    let id = survey["id"].as_i64().expect("id");
+    let slug = survey["slug"].as_str().expect("slug");
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/surveys/{id}/links"))
+            .json(&json!({"customer_ref": "KD-10042", "channel": "email"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let path = body["path"].as_str().expect("a path");
+    assert!(path.starts_with(&format!("/s/{slug}?")), "{path}");
+    assert!(path.contains("KD-10042") && path.contains("sig="), "{path}");
+    // The same input signs the same way; another reference signs otherwise.
+    let (_, again) = send(
+        server
+            .post(&format!("/api/v1/surveys/{id}/links"))
+            .json(&json!({"customer_ref": "KD-10042", "channel": "email"})),
+    )
+    .await;
+    assert_eq!(again["path"], body["path"]);
+
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/surveys/{id}/links"))
+            .json(&json!({"customer_ref": "KD-1", "channel": "fax"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["channel"]);
+    let (status, _) = send(
+        server
+            .post("/api/v1/surveys/4711/links")
+            .json(&json!({"customer_ref": "KD-1"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn surveys_take_the_standard_wording_and_name_bad_fields() {
     let server = Server::start().await;
     let (touchpoint, survey) = survey_at(&server, "Hotline", "nps").await;

@@ -75,6 +75,7 @@ pub fn routes() -> Router<AppState> {
                 .put(surveys::update)
                 .delete(surveys::delete),
         )
+        .route("/surveys/{id}/links", axum::routing::post(surveys::link))
         .route(
             "/responses",
             get(surveys::list_responses).post(surveys::record_responses),

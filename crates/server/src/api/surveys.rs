@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use touchpoints_app::matrix::{self, Matrix};
 use touchpoints_app::reports::{self, CustomerReport, KpiQuery, Report};
-use touchpoints_app::surveys;
+use touchpoints_app::{links, surveys};
 use touchpoints_core::survey::{CustomerEventInput, ResponseInput, SurveyInput};
 use touchpoints_store::{ImportSummary, ResponseFilter, StoredResponse, StoredSurvey};
 
@@ -238,4 +238,47 @@ pub async fn matrix(
     Ok(axum::Json(
         matrix::matrix(state.store.as_ref(), &query, jiff::Timestamp::now()).await?,
     ))
+}
+
+/// The customer reference and channel a personalised survey link attributes answers to;
+/// either may be empty.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkIn {
+    #[serde(default)]
+    pub customer_ref: String,
+    /// A channel key of the catalog.
+    #[serde(default)]
+    pub channel: String,
+}
+
+/// A survey link signed by the product.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LinkOut {
+    /// The path of the public page with its signed parameters; put the server's address in
+    /// front.
+    pub path: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/surveys/{id}/links", tag = "surveys",
+    params(("id" = i64, Path, description = "Survey id")),
+    request_body = LinkIn,
+    responses(
+        (status = 200, description = "A link signed by the product: answers through it are attributed to the customer reference and channel; a link whose parameters were changed attributes nothing", body = LinkOut),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "Invalid input; each field and problem named", body = ErrorBody)))]
+pub async fn link(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(input): Json<LinkIn>,
+) -> Result<axum::Json<LinkOut>> {
+    let survey = state.store.survey(id).await?;
+    let path = links::personal_link(
+        state.store.as_ref(),
+        &survey.slug,
+        &input.customer_ref,
+        &input.channel,
+    )
+    .await?;
+    Ok(axum::Json(LinkOut { path }))
 }

@@ -22,6 +22,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     // Public pages and assets.
     (Method::GET, "/", Public),
     (Method::GET, "/healthz", Public),
+    (Method::GET, "/readyz", Public),
     (Method::GET, "/assets/style.css", Public),
     (Method::GET, "/assets/app.js", Public),
     (Method::GET, "/login", Public),
@@ -152,6 +153,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/v1/surveys/{id}", Least(Viewer)),
     (Method::PUT, "/api/v1/surveys/{id}", Least(Manager)),
     (Method::DELETE, "/api/v1/surveys/{id}", Least(Manager)),
+    (Method::POST, "/api/v1/surveys/{id}/links", Least(Manager)),
     (Method::GET, "/api/v1/responses", Least(Viewer)),
     (Method::POST, "/api/v1/responses", Least(Manager)),
     (Method::POST, "/api/v1/customer-events", Least(Manager)),
