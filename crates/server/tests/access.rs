@@ -528,6 +528,7 @@ async fn the_table_keeps_its_promises() {
                 [
                     "/",
                     "/healthz",
+                    "/readyz",
                     "/assets/style.css",
                     "/assets/app.js",
                     "/login",

@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/journey") }))
         .route("/healthz", get(health))
+        .route("/readyz", get(ready))
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
         .route("/assets/dashboard.js", get(dashboard_script))
@@ -64,14 +65,41 @@ pub fn public_routes() -> Router<AppState> {
     account::routes().merge(public_survey::routes())
 }
 
-async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    // Says whether the server can answer, and nothing about what it runs on.
-    match state.store.catalog().await {
-        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+/// Liveness: the process answers. It asks nothing of the database, so that a database
+/// outage does not get a server restarted that would only wait for it again.
+async fn health() -> Response {
+    (StatusCode::OK, "ok\n").into_response()
+}
+
+/// How long readiness waits for the database.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Readiness: the database answers a trivial query within [`READY_WITHIN`]. Its schema was
+/// brought up to date before the server started to listen. The answer says nothing about
+/// what failed or what the server runs on; the log says what failed.
+async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let ready = match tokio::time::timeout(READY_WITHIN, state.store.count_users()).await {
+        Ok(Ok(_)) => true,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "not ready: the database failed a trivial query");
+            false
         }
+        Err(_) => {
+            tracing::warn!(
+                "not ready: the database did not answer within {} s",
+                READY_WITHIN.as_secs()
+            );
+            false
+        }
+    };
+    readiness(ready)
+}
+
+fn readiness(ready: bool) -> Response {
+    if ready {
+        (StatusCode::OK, "ready\n").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "not ready\n").into_response()
     }
 }
 
@@ -432,5 +460,25 @@ fn form_problems(error: impl Into<AppError>) -> Result<Problems, AppError> {
     match error.into() {
         AppError::Invalid(p) | AppError::Conflict(p) => Ok(p),
         other => Err(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn readiness_answers_without_details() {
+        for (ready, status, body) in [
+            (true, StatusCode::OK, "ready\n"),
+            (false, StatusCode::SERVICE_UNAVAILABLE, "not ready\n"),
+        ] {
+            let response = readiness(ready);
+            assert_eq!(response.status(), status);
+            let bytes = axum::body::to_bytes(response.into_body(), 64)
+                .await
+                .expect("body");
+            assert_eq!(&bytes[..], body.as_bytes());
+        }
     }
 }
