@@ -54,6 +54,12 @@ enum Command {
         /// Mark session cookies Secure; set this when users reach the server over HTTPS.
         #[arg(long, env = "TOUCHPOINTS_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// How a SQLite database keeps a write once it is confirmed. full (the default): on
+        /// disk before the answer. relaxed: faster on slow disks, but a power cut or an
+        /// operating-system crash can lose the writes of about the last second. PostgreSQL
+        /// follows its server's synchronous_commit instead.
+        #[arg(long, env = "TOUCHPOINTS_DURABILITY", value_parser = ["full", "relaxed"])]
+        durability: Option<String>,
     },
     /// Fill the database with a realistic German demo company, its surveys and 18 months of
     /// answers and customer events.
@@ -167,6 +173,18 @@ async fn open(database: &str) -> anyhow::Result<Arc<dyn Store>> {
         .with_context(|| format!("cannot open the database {}", redact(database)))
 }
 
+/// The database URL with the durability the store is to keep writes with, if one is given;
+/// the store reads it from the URL's `durability` parameter.
+fn with_durability(url: &str, durability: Option<&str>) -> String {
+    match durability {
+        Some(durability) => {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{separator}durability={durability}")
+        }
+        None => url.to_owned(),
+    }
+}
+
 /// The database URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -185,9 +203,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             demo,
             secure_cookies,
+            durability,
         } => {
             init_logging();
-            let store = open(&cli.database).await?;
+            let database = with_durability(&cli.database, durability.as_deref());
+            let store = open(&database).await?;
             if demo {
                 demo::load(store.as_ref(), false).await?;
             }
@@ -195,7 +215,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 secure_cookies,
                 ..touchpoints_server::Settings::default()
             };
-            serve(store, addr, &cli.database, settings, demo).await?;
+            serve(store, addr, &database, settings, demo).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check {
@@ -355,7 +375,7 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{redact, with_durability};
 
     #[test]
     fn passwords_stay_out_of_messages() {
@@ -364,5 +384,18 @@ mod tests {
             "postgres://app@db.example:5432/tp"
         );
         assert_eq!(redact("sqlite://touchpoints.db"), "sqlite://touchpoints.db");
+    }
+
+    #[test]
+    fn the_durability_travels_in_the_database_url() {
+        assert_eq!(with_durability("sqlite://t.db", None), "sqlite://t.db");
+        assert_eq!(
+            with_durability("sqlite://t.db", Some("relaxed")),
+            "sqlite://t.db?durability=relaxed"
+        );
+        assert_eq!(
+            with_durability("sqlite://t.db?mode=rwc", Some("full")),
+            "sqlite://t.db?mode=rwc&durability=full"
+        );
     }
 }

@@ -123,8 +123,19 @@ pub use sql::SqlStore as PostgresStore;
 
 impl PostgresStore {
     /// Connects to the database the URL names and migrates it.
+    ///
+    /// How long a confirmed write lasts is the server's to decide (`synchronous_commit`), so
+    /// the URL's `durability` may only be `full`; `relaxed` is a configuration error.
     pub async fn open(url: &str) -> Result<PostgresStore> {
-        let options = PgConnectOptions::from_str(url)
+        let (url, durability) = crate::sqlite::take_durability(url)?;
+        if durability != crate::sqlite::Durability::Full {
+            return Err(StoreError::Config(format!(
+                "durability={} applies to SQLite only: on PostgreSQL, the server's \
+                 synchronous_commit decides how confirmed writes are kept",
+                durability.name()
+            )));
+        }
+        let options = PgConnectOptions::from_str(&url)
             .map_err(|e| StoreError::Config(format!("invalid PostgreSQL URL: {e}")))?;
         PostgresStore::open_with(options).await
     }
@@ -135,6 +146,24 @@ impl PostgresStore {
             .max_connections(16)
             .connect_with(options)
             .await?;
+        warn_unless_durable(&pool).await?;
         PostgresStore::prepare(pool).await
     }
+}
+
+/// Warns when the server confirms commits before they are on its disk: with
+/// `synchronous_commit=off`, a crash of the database server loses the last writes it
+/// confirmed (up to three times `wal_writer_delay`), though the database stays consistent.
+async fn warn_unless_durable(pool: &sqlx::PgPool) -> Result<()> {
+    let synchronous_commit: String = sqlx::query_scalar("SHOW synchronous_commit")
+        .fetch_one(pool)
+        .await?;
+    if synchronous_commit == "off" {
+        tracing::warn!(
+            "PostgreSQL runs with synchronous_commit=off: a crash of the database server can \
+             lose writes it has already confirmed; set synchronous_commit=on for this \
+             database or role to keep every confirmed write"
+        );
+    }
+    Ok(())
 }

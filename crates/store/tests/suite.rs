@@ -24,6 +24,8 @@ mod keys;
 mod library;
 #[path = "suite/migrations.rs"]
 mod migrations;
+#[path = "suite/operations.rs"]
+mod operations;
 #[path = "suite/personal_data.rs"]
 mod personal_data;
 #[path = "suite/requests.rs"]
