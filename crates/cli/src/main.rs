@@ -3,6 +3,7 @@
 //! into messages and exit codes; the work itself happens there.
 
 mod accounts;
+mod backup;
 mod check;
 mod demo;
 mod interactions;
@@ -144,6 +145,21 @@ enum Command {
     Customers(requests::CustomersCommand),
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Copy the SQLite database to FILE while the server may run: a consistent snapshot,
+    /// synced to disk. For PostgreSQL, use pg_dump.
+    Backup {
+        /// The file to write; it must not exist yet.
+        file: std::path::PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Put a backup made by `touchpoints backup` in place of the SQLite database. Stop the
+    /// server first. For PostgreSQL, use pg_restore.
+    Restore {
+        /// The backup to restore.
+        file: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -218,6 +234,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(store, addr, &database, settings, demo).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { file, force } => backup::backup(&cli.database, &file, force).await,
+        Command::Restore { file } => backup::restore(&cli.database, &file).await,
         Command::Check {
             guideline: Some(guideline),
             paths,

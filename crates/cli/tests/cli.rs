@@ -630,3 +630,221 @@ fn requests_import_all_or_nothing_and_joins_profiles() {
         2
     );
 }
+
+// --- serving, backup and restore ------------------------------------------------------------
+
+/// A `touchpoints serve` of the workspace's database on a free port, stopped (killed, as a
+/// crash would) when dropped.
+struct Serving {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Serving {
+    fn start(ws: &Workspace, envs: &[(&str, &str)]) -> Serving {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env(
+                "TOUCHPOINTS_DATABASE",
+                format!("sqlite://{}", ws.path("t.db").display()),
+            )
+            .envs(envs.iter().copied())
+            .current_dir(ws.dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start touchpoints serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let address = loop {
+            let line = lines
+                .next()
+                .expect("the server prints its address before it ends")
+                .expect("read a line");
+            if let Some(address) = line.strip_prefix("Touchpoints listening on http://") {
+                break address.to_owned();
+            }
+        };
+        // Reads what else it prints, as a terminal would: a closed pipe would end it.
+        std::thread::spawn(move || lines.for_each(drop));
+        Serving { child, address }
+    }
+
+    /// The status line and the body of a GET.
+    fn get(&self, path: &str) -> (String, String) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.address).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .expect("send");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read the answer");
+        let status = answer.lines().next().unwrap_or_default().to_owned();
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default();
+        (status, body)
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn names(ws: &Workspace) -> Vec<String> {
+    let mut names: Vec<String> = ws
+        .export_csv()
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap_or_default().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_backup_taken_while_serving_restores_the_data_it_held() {
+    let ws = with_touchpoints();
+    let server = Serving::start(&ws, &[]);
+    assert_eq!(
+        server.get("/readyz"),
+        ("HTTP/1.1 200 OK".to_owned(), "ready\n".to_owned())
+    );
+
+    let out = ws.run(&["backup", "backup.db"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(ws.path("backup.db").is_file());
+
+    // The data changes after the backup.
+    let file = ws.write(
+        "more.csv",
+        b"name,channel,phase\nLive-Chat,chat,after-purchase\n",
+    );
+    let out = ws.run(&["import", arg(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(names(&ws), ["Kundenhotline", "Live-Chat", "Onlineshop"]);
+
+    // Not while the server has the database open.
+    let out = ws.run(&["restore", "backup.db"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("in use"), "{stderr}");
+    assert!(stderr.contains("stop the server"), "{stderr}");
+    assert_eq!(names(&ws), ["Kundenhotline", "Live-Chat", "Onlineshop"]);
+
+    // Stopped the hard way, its write-ahead log left behind.
+    drop(server);
+    let out = ws.run(&["restore", "backup.db"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("restored"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(names(&ws), ["Kundenhotline", "Onlineshop"]);
+
+    // It serves the restored data.
+    let server = Serving::start(&ws, &[]);
+    assert_eq!(server.get("/readyz").0, "HTTP/1.1 200 OK");
+}
+
+#[test]
+fn backup_and_restore_refuse_bad_input_and_change_nothing() {
+    let ws = Workspace::new();
+    let out = ws.run(&["backup", "backup.db"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("there is no database"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!ws.path("t.db").exists(), "no database was created");
+    assert!(!ws.path("backup.db").exists());
+
+    let ws = with_touchpoints();
+    let out = ws.run(&["backup", "backup.db"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let backup = std::fs::read(ws.path("backup.db")).expect("read the backup");
+
+    // An existing file is replaced only with --force.
+    let file = ws.write(
+        "more.csv",
+        b"name,channel,phase\nLive-Chat,chat,after-purchase\n",
+    );
+    assert!(ws.run(&["import", arg(&file)]).status.success());
+    let out = ws.run(&["backup", "backup.db"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("exists already"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read(ws.path("backup.db")).expect("read"), backup);
+
+    // What is not a Touchpoints backup is refused, and the database stays as it is.
+    ws.write("notes.txt", b"Dies ist keine Datenbank.\n");
+    ws.write("empty.db", b"");
+    for (file, expected) in [
+        ("missing.db", "there is no file missing.db"),
+        ("notes.txt", "is not a Touchpoints database"),
+        ("empty.db", "is not a Touchpoints database"),
+    ] {
+        let out = ws.run(&["restore", file]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(expected), "{file}: {stderr}");
+        assert_eq!(
+            names(&ws),
+            ["Kundenhotline", "Live-Chat", "Onlineshop"],
+            "{file}"
+        );
+    }
+
+    let out = ws.run(&["backup", "--force", "backup.db"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_ne!(std::fs::read(ws.path("backup.db")).expect("read"), backup);
+}
+
+#[test]
+fn postgres_backups_are_left_to_its_own_tools() {
+    let ws = Workspace::new();
+    for command in ["backup", "restore"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+            .args([command, "touchpoints.dump"])
+            .env(
+                "TOUCHPOINTS_DATABASE",
+                "postgres://touchpoints:geheim@db.internal/touchpoints",
+            )
+            .current_dir(ws.dir.path())
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("pg_dump"), "{command}: {stderr}");
+        assert!(stderr.contains("pg_restore"), "{command}: {stderr}");
+        assert!(!stderr.contains("geheim"), "{command}: {stderr}");
+        assert!(!ws.path("touchpoints.dump").exists());
+    }
+}
+
+#[test]
+fn durability_is_full_or_relaxed_by_choice() {
+    let ws = with_touchpoints();
+    let out = ws.run(&["serve", "--durability", "fast"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("--durability"), "{stderr}");
+    assert!(stderr.contains("fast"), "{stderr}");
+
+    let server = Serving::start(&ws, &[("TOUCHPOINTS_DURABILITY", "relaxed")]);
+    assert_eq!(
+        server.get("/healthz"),
+        ("HTTP/1.1 200 OK".to_owned(), "ok\n".to_owned())
+    );
+}

@@ -1,11 +1,15 @@
 //! The SQLite backend: the embedded default, one file beside the binary.
 
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqliteLockingMode, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Connection, SqliteConnection};
 
 use crate::dialect::Dialect;
 use crate::{AbortOnDrop, Result, StoreError};
@@ -327,5 +331,342 @@ async fn checkpoints(pool: sqlx::SqlitePool) {
         {
             tracing::warn!(error = %e, "checkpoint of the write-ahead log failed");
         }
+    }
+}
+
+impl SqliteStore {
+    /// Writes a consistent copy of the database the URL names to `target`, while the server
+    /// and other processes go on reading and writing it: `VACUUM INTO` copies one snapshot,
+    /// compacted, to a new file beside `target`, which is synced to disk and then renamed to
+    /// `target` in one step, so `target` never holds half a copy. An existing `target` is
+    /// replaced only if `replace` says so. Fails with a configuration error if there is no
+    /// database or it holds no Touchpoints schema.
+    pub async fn backup(url: &str, target: &Path, replace: bool) -> Result<()> {
+        let (options, database) = file_options(url)?;
+        if !database.is_file() {
+            return Err(StoreError::Config(format!(
+                "there is no database at {}",
+                database.display()
+            )));
+        }
+        // Absolute, so that SQLite never reads the name as a `file:` URI.
+        let target = std::path::absolute(target).map_err(|e| io_error(target, &e))?;
+        if !replace && target.exists() {
+            return Err(StoreError::Config(format!(
+                "{} exists already",
+                target.display()
+            )));
+        }
+        if same_file(&target, &database) {
+            return Err(StoreError::Config(format!(
+                "{} is the database itself",
+                target.display()
+            )));
+        }
+        let temp = beside(&target, "backup");
+        let Some(temp_name) = temp.to_str() else {
+            return Err(StoreError::Config(format!(
+                "{} is not a name SQLite can write to (not UTF-8)",
+                target.display()
+            )));
+        };
+        let mut conn =
+            SqliteConnection::connect_with(&options.busy_timeout(Duration::from_secs(5))).await?;
+        let copied = async {
+            schema_version(&mut conn, &database).await?;
+            sqlx::query("VACUUM INTO ?")
+                .bind(temp_name)
+                .execute(&mut conn)
+                .await?;
+            Ok::<(), StoreError>(())
+        }
+        .await;
+        let closed = conn.close().await;
+        let done = copied.and(closed.map_err(StoreError::from)).and_then(|()| {
+            sync_file(&temp).map_err(|e| io_error(&temp, &e))?;
+            if !replace && target.exists() {
+                return Err(StoreError::Config(format!(
+                    "{} exists already",
+                    target.display()
+                )));
+            }
+            std::fs::rename(&temp, &target).map_err(|e| io_error(&target, &e))?;
+            sync_dir(&target).map_err(|e| io_error(&target, &e))
+        });
+        if done.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        done
+    }
+
+    /// Puts the backup at `source` in place of the database the URL names. The backup must be
+    /// a Touchpoints database this version can open: SQLite finds it intact, and every
+    /// migration it records is one of this version's (an older backup is brought up to date
+    /// the next time the store opens). It is copied beside the database, synced, and renamed
+    /// over it in one step, so the database is the old one or the backup, never a mix.
+    ///
+    /// Refuses while another connection has the database open: SQLite grants an exclusive
+    /// lock only then. A server that starts while the restore runs is not noticed, so stop
+    /// the server before a restore.
+    pub async fn restore(url: &str, source: &Path) -> Result<()> {
+        let (options, database) = file_options(url)?;
+        inspect(source).await?;
+        if same_file(source, &database) {
+            return Err(StoreError::Config(format!(
+                "{} is the database itself",
+                source.display()
+            )));
+        }
+        let temp = beside(&database, "restore");
+        // The restored file gets the permissions of the one it replaces.
+        let permissions = std::fs::metadata(&database).ok().map(|m| m.permissions());
+        let done = async {
+            copy_synced(source, &temp, permissions).map_err(|e| io_error(&temp, &e))?;
+            release(options, &database).await?;
+            std::fs::rename(&temp, &database).map_err(|e| io_error(&database, &e))?;
+            sync_dir(&database).map_err(|e| io_error(&database, &e))
+        }
+        .await;
+        if done.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        done
+    }
+}
+
+/// The options of a plain connection to the database file a SQLite URL names (never created
+/// by it), and that file.
+fn file_options(url: &str) -> Result<(SqliteConnectOptions, PathBuf)> {
+    let (url, _) = take_durability(url)?;
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (name, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if name == ":memory:" || query.split('&').any(|pair| pair == "mode=memory") {
+        return Err(StoreError::Config(
+            "an in-memory database has no file to back up or restore".into(),
+        ));
+    }
+    let options = SqliteConnectOptions::from_str(&url)
+        .map_err(|e| StoreError::Config(format!("invalid SQLite URL \"{url}\": {e}")))?
+        .create_if_missing(false);
+    let file = options.get_filename().to_path_buf();
+    Ok((options, file))
+}
+
+/// A name for a file that becomes `file` by a rename: in the same folder, so that the rename
+/// is one step, and hidden.
+fn beside(file: &Path, purpose: &str) -> PathBuf {
+    let name = file
+        .file_name()
+        .map_or_else(|| "touchpoints.db".into(), |n| n.to_string_lossy());
+    file.with_file_name(format!(".{name}.{purpose}-{}", std::process::id()))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Checks that the file at `path` is an intact Touchpoints database this version can open,
+/// reading it only.
+async fn inspect(path: &Path) -> Result<i64> {
+    if !path.is_file() {
+        return Err(StoreError::Config(format!(
+            "there is no file {}",
+            path.display()
+        )));
+    }
+    // Immutable: read as the file is, without locks and without a log beside it, which is
+    // what the restore copies; nothing is written next to the backup.
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .immutable(true);
+    let mut conn = SqliteConnection::connect_with(&options)
+        .await
+        .map_err(|e| unreadable(path, e))?;
+    let result = async {
+        let check: String = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| unreadable(path, e))?;
+        if check != "ok" {
+            return Err(StoreError::Config(format!(
+                "{} is damaged: SQLite's check finds \"{check}\"",
+                path.display()
+            )));
+        }
+        schema_version(&mut conn, path).await
+    }
+    .await;
+    let _ = conn.close().await;
+    result
+}
+
+/// The newest migration the database records, after checking that every migration it
+/// records is one of this version's and was applied whole.
+async fn schema_version(conn: &mut SqliteConnection, path: &Path) -> Result<i64> {
+    let applied: Vec<(i64, Vec<u8>, bool)> =
+        sqlx::query_as("SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.message().contains("no such table") => {
+                    not_touchpoints(path, "it records no migrations")
+                }
+                _ => unreadable(path, e),
+            })?;
+    let known = crate::migrator(SqliteDialect::MIGRATIONS);
+    for (version, checksum, success) in &applied {
+        let Some(migration) = known.iter().find(|m| m.version == *version) else {
+            return Err(StoreError::Config(format!(
+                "{} comes from a newer version of Touchpoints: its schema has migration \
+                 {version}, which this version does not know",
+                path.display()
+            )));
+        };
+        if migration.checksum.as_ref() != checksum.as_slice() {
+            return Err(not_touchpoints(
+                path,
+                &format!("its migration {version} differs from this version's"),
+            ));
+        }
+        if !success {
+            return Err(not_touchpoints(
+                path,
+                &format!("its migration {version} failed"),
+            ));
+        }
+    }
+    applied
+        .last()
+        .map(|(version, _, _)| *version)
+        .ok_or_else(|| not_touchpoints(path, "it records no migrations"))
+}
+
+/// Makes sure that no other connection has the database open and that its write-ahead log
+/// is empty: SQLite grants a connection in exclusive locking mode its first read only while
+/// no other connection has the file open, and closing it checkpoints the log into the file
+/// and removes the log. A file SQLite cannot read (the reason for a restore, perhaps) goes
+/// with its log.
+async fn release(options: SqliteConnectOptions, database: &Path) -> Result<()> {
+    let in_use = || {
+        StoreError::Config(format!(
+            "the database {} is in use: stop the server, and any other touchpoints command \
+             using it, first",
+            database.display()
+        ))
+    };
+    let log = sidecar(database, "-wal");
+    if database.exists() {
+        let options = options
+            .locking_mode(SqliteLockingMode::Exclusive)
+            .busy_timeout(Duration::ZERO);
+        match claim(&options).await {
+            Ok(()) => {}
+            Err(e) if busy(&e) => return Err(in_use()),
+            Err(_) => remove_if_there(&log)?,
+        }
+    } else {
+        remove_if_there(&log)?;
+    }
+    // A log that is still there belongs to a connection that opened the file meanwhile.
+    if log.exists() {
+        return Err(in_use());
+    }
+    remove_if_there(&sidecar(database, "-shm"))
+}
+
+async fn claim(options: &SqliteConnectOptions) -> sqlx::Result<()> {
+    let mut conn = SqliteConnection::connect_with(options).await?;
+    let read = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sqlite_master")
+        .fetch_one(&mut conn)
+        .await;
+    let closed = conn.close().await;
+    read?;
+    closed
+}
+
+/// Whether SQLite refused for a lock another connection holds (SQLITE_BUSY or SQLITE_LOCKED,
+/// with their extended codes).
+fn busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
+    }
+}
+
+fn sidecar(database: &Path, suffix: &str) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn remove_if_there(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(path, &e)),
+        _ => Ok(()),
+    }
+}
+
+fn copy_synced(
+    source: &Path,
+    target: &Path,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
+    std::fs::copy(source, target)?;
+    sync_file(target)?;
+    if let Some(permissions) = permissions {
+        std::fs::set_permissions(target, permissions)?;
+    }
+    Ok(())
+}
+
+/// Syncs a file's content to the disk.
+fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)?
+        .sync_all()
+}
+
+/// Syncs the folder that names `file`, so that a rename into it survives a power cut.
+fn sync_dir(file: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = match file.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+fn io_error(path: &Path, error: &std::io::Error) -> StoreError {
+    StoreError::Config(format!("cannot write {}: {error}", path.display()))
+}
+
+fn not_touchpoints(path: &Path, why: &str) -> StoreError {
+    StoreError::Config(format!(
+        "{} is not a Touchpoints database: {why}",
+        path.display()
+    ))
+}
+
+fn unreadable(path: &Path, error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("26") => {
+            not_touchpoints(path, "it is not an SQLite database")
+        }
+        _ => StoreError::Config(format!("cannot read {}: {error}", path.display())),
     }
 }

@@ -1,9 +1,12 @@
-//! Running the store: how durably it keeps a confirmed write. This is a property of a backend
-//! rather than a behaviour of `Store`, so each test names its backend.
+//! Running the store: how durably it keeps a confirmed write, and the backup and restore of a
+//! SQLite database. These are properties of a backend rather than behaviours of `Store`, so
+//! each test names its backend.
 
-use touchpoints_store::{PostgresStore, SqliteStore, StoreError};
+use std::path::{Path, PathBuf};
 
-use crate::harness::{Database, count, postgres_url};
+use touchpoints_store::{Inventory, PostgresStore, SqliteStore, StoreError};
+
+use crate::harness::{Database, count, fields, postgres_url};
 
 /// The message of a configuration error; fails the test for anything else.
 fn config_message<T>(result: Result<T, StoreError>) -> String {
@@ -121,4 +124,211 @@ mod on_postgres {
         drop(store);
         database.remove().await;
     }
+}
+
+// --- backup and restore -------------------------------------------------------------------
+
+/// A SQLite database in a folder of its own, with the store open on it.
+struct Live {
+    dir: tempfile::TempDir,
+    store: SqliteStore,
+}
+
+impl Live {
+    async fn with_touchpoints(names: &[&str]) -> Live {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&sqlite_file(&dir)).await.expect("open");
+        for name in names {
+            store
+                .create_touchpoint(&fields(name, "phone", "after-purchase"), "tests")
+                .await
+                .expect("create");
+        }
+        Live { dir, store }
+    }
+
+    fn url(&self) -> String {
+        sqlite_file(&self.dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+async fn names_in(url: &str) -> Vec<String> {
+    let store = SqliteStore::open(url).await.expect("open");
+    let mut names: Vec<String> = store
+        .list_touchpoints(&Default::default())
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|t| t.fields.name)
+        .collect();
+    names.sort();
+    names
+}
+
+fn url_of(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+#[tokio::test]
+async fn a_backup_is_a_consistent_copy_taken_while_the_store_writes() {
+    let live = Live::with_touchpoints(&["Hotline", "Filiale"]).await;
+    let target = live.path("backup.db");
+    SqliteStore::backup(&live.url(), &target, false)
+        .await
+        .expect("backup");
+    // The store goes on writing; the backup keeps what was there.
+    live.store
+        .create_touchpoint(&fields("Chat", "chat", "after-purchase"), "tests")
+        .await
+        .expect("write after the backup");
+    // Nothing of the work is left beside it.
+    let files: Vec<String> = std::fs::read_dir(live.dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with("touchpoints.db"))
+        .collect();
+    assert_eq!(files, ["backup.db"]);
+    assert_eq!(names_in(&url_of(&target)).await, ["Filiale", "Hotline"]);
+    assert_eq!(count(&live.store).await, 3);
+}
+
+#[tokio::test]
+async fn a_backup_replaces_an_existing_file_only_when_told() {
+    let live = Live::with_touchpoints(&["Hotline"]).await;
+    let target = live.path("backup.db");
+    std::fs::write(&target, b"an older backup").expect("write");
+    let message = config_message(SqliteStore::backup(&live.url(), &target, false).await);
+    assert!(message.contains("exists already"), "{message}");
+    assert_eq!(std::fs::read(&target).expect("read"), b"an older backup");
+
+    SqliteStore::backup(&live.url(), &target, true)
+        .await
+        .expect("backup over the old one");
+    assert_eq!(names_in(&url_of(&target)).await, ["Hotline"]);
+}
+
+#[tokio::test]
+async fn a_backup_needs_a_touchpoints_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join("backup.db");
+    let message = config_message(
+        SqliteStore::backup(&url_of(&dir.path().join("missing.db")), &target, false).await,
+    );
+    assert!(message.contains("there is no database"), "{message}");
+    assert!(!dir.path().join("missing.db").exists(), "not created");
+
+    let other = dir.path().join("other.db");
+    std::fs::write(&other, b"").expect("an empty SQLite database");
+    let message = config_message(SqliteStore::backup(&url_of(&other), &target, false).await);
+    assert!(message.contains("not a Touchpoints database"), "{message}");
+    assert!(!target.exists());
+
+    let message = config_message(SqliteStore::backup("sqlite::memory:", &target, false).await);
+    assert!(message.contains("in-memory"), "{message}");
+}
+
+#[tokio::test]
+async fn a_restore_puts_the_backup_in_place_of_the_database() {
+    let live = Live::with_touchpoints(&["Hotline", "Filiale"]).await;
+    let backup = live.path("backup.db");
+    SqliteStore::backup(&live.url(), &backup, false)
+        .await
+        .expect("backup");
+    // Another database, changed since, and not open (the store above is on another file).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = dir.path().join("touchpoints.db");
+    std::fs::copy(&backup, &database).expect("copy");
+    {
+        let store = SqliteStore::open(&url_of(&database)).await.expect("open");
+        store
+            .create_touchpoint(&fields("Chat", "chat", "after-purchase"), "tests")
+            .await
+            .expect("create");
+    }
+    // Let the store's connections close, as a stopped server's have.
+    let mut restored = Err(StoreError::Config(String::new()));
+    for _ in 0..50 {
+        restored = SqliteStore::restore(&url_of(&database), &backup).await;
+        if restored.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    restored.expect("restore");
+    assert_eq!(names_in(&url_of(&database)).await, ["Filiale", "Hotline"]);
+}
+
+#[tokio::test]
+async fn a_restore_refuses_while_the_database_is_open() {
+    let live = Live::with_touchpoints(&["Hotline"]).await;
+    let backup = live.path("backup.db");
+    SqliteStore::backup(&live.url(), &backup, false)
+        .await
+        .expect("backup");
+    live.store
+        .create_touchpoint(&fields("Chat", "chat", "after-purchase"), "tests")
+        .await
+        .expect("create");
+    let message = config_message(SqliteStore::restore(&live.url(), &backup).await);
+    assert!(message.contains("in use"), "{message}");
+    assert!(message.contains("stop the server"), "{message}");
+    assert_eq!(count(&live.store).await, 2, "the database is as it was");
+}
+
+#[tokio::test]
+async fn a_restore_refuses_what_is_not_a_touchpoints_backup() {
+    let live = Live::with_touchpoints(&["Hotline"]).await;
+    let before = std::fs::read(live.path("touchpoints.db")).expect("read");
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("missing.db", b"", "there is no file"),
+        (
+            "notes.txt",
+            b"not a database at all, but long enough to have a header......",
+            "not an SQLite database",
+        ),
+        ("empty.db", b"", "records no migrations"),
+    ];
+    for (name, content, expected) in cases {
+        let path = live.path(name);
+        if name != "missing.db" {
+            std::fs::write(&path, content).expect("write");
+        }
+        let message = config_message(SqliteStore::restore(&live.url(), &path).await);
+        assert!(message.contains(expected), "{name}: {message}");
+    }
+    assert_eq!(
+        std::fs::read(live.path("touchpoints.db")).expect("read"),
+        before,
+        "the database is as it was"
+    );
+    assert_eq!(count(&live.store).await, 1);
+}
+
+#[tokio::test]
+async fn a_restore_refuses_a_backup_of_a_newer_version() {
+    let live = Live::with_touchpoints(&["Hotline"]).await;
+    let backup = live.path("backup.db");
+    SqliteStore::backup(&live.url(), &backup, false)
+        .await
+        .expect("backup");
+    let newer = Database::Sqlite(tempfile::tempdir().expect("temp dir"));
+    let Database::Sqlite(newer_dir) = &newer else {
+        unreachable!()
+    };
+    std::fs::copy(&backup, newer_dir.path().join("touchpoints.db")).expect("copy");
+    newer
+        .execute(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, \
+             execution_time) VALUES (99999, 'from the future', 1, x'00', 0)",
+        )
+        .await;
+    let message = config_message(
+        SqliteStore::restore(&live.url(), &newer_dir.path().join("touchpoints.db")).await,
+    );
+    assert!(message.contains("newer version"), "{message}");
+    assert!(message.contains("99999"), "{message}");
 }
