@@ -34,6 +34,11 @@ pub(crate) trait Dialect {
     /// create two profiles for one new identifier; `None` when the write lock suffices.
     const IDENTITY_LOCK: Option<&'static str>;
 
+    /// What runs after an erasure of personal data commits, so that what it erased leaves
+    /// the database's files as well as its tables; `None` when nothing can. A first column
+    /// other than 0 in its answer says that it could not finish.
+    const AFTER_ERASURE: Option<&'static str>;
+
     /// The rows of a batch bound as `$1`, a JSON array of rows (see `sql::json_rows`): a
     /// table `batch` with the row as `value` and its place in the array as `key`, so that a
     /// statement writes or looks up a whole batch with one parameter.

@@ -39,6 +39,11 @@ impl Dialect for PostgresDialect {
     /// other write goes on.
     const IDENTITY_LOCK: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7401)");
 
+    /// Nothing the store can do: old row versions stay in the server's files until its
+    /// vacuum reclaims their space and new rows take it, and in its write-ahead log until
+    /// that is recycled.
+    const AFTER_ERASURE: Option<&'static str> = None;
+
     const JSON_ROWS: &'static str =
         "json_array_elements(CAST($1 AS JSON)) WITH ORDINALITY AS batch(value, key)";
 

@@ -43,6 +43,11 @@ impl Dialect for SqliteDialect {
     /// None here: the write lock suffices.
     const IDENTITY_LOCK: Option<&'static str> = None;
 
+    /// The write-ahead log still holds the pages as they were before the erasure: this
+    /// copies it into the database file and empties it (`secure_delete` has overwritten the
+    /// erased text in the pages it copies).
+    const AFTER_ERASURE: Option<&'static str> = Some("PRAGMA wal_checkpoint(TRUNCATE)");
+
     const JSON_ROWS: &'static str = "json_each($1) AS batch";
 
     const JSON_VALUES: &'static str = "json_each($1) AS batch";

@@ -651,19 +651,10 @@ async fn holdings(db: &Database, needles: &[&str]) -> Vec<String> {
     found
 }
 
-/// Whether the SQLite database's files hold one of `needles` (lower case) anywhere, without
-/// case, once the write-ahead log is copied into the database file and emptied: in a row, an
-/// index, or space a row left free.
-async fn sqlite_files_hold(dir: &tempfile::TempDir, needles: &[&str]) -> Vec<String> {
-    let mut conn = sqlx::SqliteConnection::connect(&Database::sqlite_url(dir))
-        .await
-        .expect("connect");
-    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-        .fetch_one(&mut conn)
-        .await
-        .expect("checkpoint");
-    assert_eq!(busy, 0, "the checkpoint ran to the end");
-    conn.close().await.expect("close");
+/// Which of `needles` (lower case) the SQLite database's files hold anywhere, without case:
+/// the database file and its write-ahead log, as they are, with the rows, the indexes, and
+/// the space that rows left free.
+fn sqlite_files_hold(dir: &tempfile::TempDir, needles: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for suffix in ["", "-wal"] {
         let name = format!("touchpoints.db{suffix}");
@@ -691,7 +682,10 @@ async fn an_erasure_leaves_no_trace_of_the_customer(t: &TestStore) {
         "the canary is everywhere"
     );
     if let Database::Sqlite(dir) = &t.db {
-        assert_eq!(sqlite_files_hold(dir, &CANARY).await.len(), CANARY.len());
+        let held = sqlite_files_hold(dir, &CANARY);
+        for needle in CANARY {
+            assert!(held.iter().any(|h| h.starts_with(needle)), "{held:?}");
+        }
     }
     let others = holdings(&t.db, &[OTHER]).await;
     let counts = || async {
@@ -726,7 +720,7 @@ async fn an_erasure_leaves_no_trace_of_the_customer(t: &TestStore) {
 
     assert_eq!(holdings(&t.db, &CANARY).await, Vec::<String>::new());
     if let Database::Sqlite(dir) = &t.db {
-        assert_eq!(sqlite_files_hold(dir, &CANARY).await, Vec::<String>::new());
+        assert_eq!(sqlite_files_hold(dir, &CANARY), Vec::<String>::new());
     }
     assert_eq!(
         holdings(&t.db, &[OTHER]).await,
