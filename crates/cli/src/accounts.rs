@@ -80,7 +80,9 @@ pub enum GdprCommand {
 #[derive(clap::Args)]
 #[group(required = true, multiple = false)]
 pub struct SubjectArgs {
-    /// A customer, by customer number or e-mail address.
+    /// A customer, by any identifier their profile holds (e-mail address, phone number,
+    /// customer number, device id, social handle): every record under any of them is
+    /// reached. Also a customer reference or name that no profile holds.
     customer: Option<String>,
     /// A staff member, by user name.
     #[arg(long)]

@@ -631,6 +631,76 @@ fn requests_import_all_or_nothing_and_joins_profiles() {
     );
 }
 
+#[test]
+fn gdpr_export_and_erase_by_e_mail_reach_answers_and_events_under_the_customer_number() {
+    let ws = with_touchpoints();
+    // One profile with an e-mail address and a customer number; an answer and a purchase
+    // under the customer number only.
+    let requests = "external_id;channel;email;customer_number;name;subject;body;received_at\n\
+                    m-1;email;zyxwa.canarius@example.de;KD-CANARY7;Zyxwa Canarius;Sofa;\
+                    Wo bleibt das Sofa?;2026-03-02T09:15:00Z\n";
+    let answers = "touchpoint;metric;score;comment;answered_at;customer_ref\n\
+                   Kundenhotline;nps;3;Zyxwa Canarius wartet;2026-03-02T10:00:00Z;KD-CANARY7\n";
+    let events = "customer_ref;kind;at;amount\nKD-CANARY7;purchase;2026-03-02T11:00:00Z;499,00\n";
+    for (command, name, content) in [
+        ("requests", "anfragen.csv", requests),
+        ("responses", "antworten.csv", answers),
+        ("events", "ereignisse.csv", events),
+    ] {
+        let file = ws.write(name, content.as_bytes());
+        let out = ws.run(&[command, "import", arg(&file)]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+
+    let out = ws.run(&["gdpr", "export", "Zyxwa.Canarius@example.de"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let places = &export["places"];
+    assert_eq!(places["customer_profiles"][0]["name"], "Zyxwa Canarius");
+    assert_eq!(
+        places["survey_responses"][0]["comment"],
+        "Zyxwa Canarius wartet"
+    );
+    assert_eq!(places["customer_events"][0]["amount_cents"], 49_900);
+
+    let out = ws.run(&["gdpr", "erase", "zyxwa.canarius@example.de", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.contains("survey_responses: 1 record(s)"), "{report}");
+    assert!(report.contains("customer_events: 1 record(s)"), "{report}");
+    // Not in the database's files either, once the command has ended.
+    for name in ["t.db", "t.db-wal"] {
+        let Ok(bytes) = std::fs::read(ws.path(name)) else {
+            continue;
+        };
+        let bytes = bytes.to_ascii_lowercase();
+        for needle in ["zyxwa", "canar"] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle} in {name}"
+            );
+        }
+    }
+    // Nothing is left to find by the other identifier.
+    let out = ws.run(&["gdpr", "export", "KD-CANARY7"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(export["places"], serde_json::json!({}));
+    let out = ws.run(&["gdpr", "erase", "KD-CANARY7", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "nothing is left to erase");
+    let out = ws.run(&["events", "export", "-"]);
+    let exported = text(&out.stdout);
+    assert!(!exported.contains("CANARY"), "{exported}");
+    assert!(
+        exported.contains(",499.00,"),
+        "the purchase counts on: {exported}"
+    );
+    let out = ws.run(&["responses", "export"]);
+    let exported = text(&out.stdout);
+    assert!(!exported.contains("Canarius"), "{exported}");
+    assert!(exported.contains(",3,"), "the score counts on: {exported}");
+}
+
 // --- serving, backup and restore ------------------------------------------------------------
 
 /// A `touchpoints serve` of the workspace's database on a free port, stopped (killed, as a
