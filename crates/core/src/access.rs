@@ -156,7 +156,8 @@ pub struct ApiToken {
 pub enum Subject {
     /// A staff member, by user name.
     Staff(String),
-    /// A customer, by customer number or e-mail address.
+    /// A customer, by any identifier their profile holds: customer number, e-mail address,
+    /// phone number or device id.
     Customer(String),
 }
 
