@@ -350,21 +350,32 @@ async fn serve(
     let local = listener.local_addr()?;
     tracing::info!(database = %redact(database), "database ready");
     // Scripts and tests read this line to learn the port when --addr ends in :0.
-    println!("Touchpoints listening on http://{local}");
+    announce(&format!("Touchpoints listening on http://{local}"));
     let base = format!("http://{local}");
     if demo {
         let link = accounts::demo_login_link(store.as_ref()).await?;
-        println!("Log in as the demo admin (once, within 24 hours): {base}{link}");
+        announce(&format!(
+            "Log in as the demo admin (once, within 24 hours): {base}{link}"
+        ));
     } else if store.count_users().await? == 0 {
-        println!(
+        announce(&format!(
             "No account yet. Create the first admin at {base}{} \
              or with: touchpoints user add NAME --role admin",
             state.setup_path()
-        );
+        ));
     }
     touchpoints_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Prints a line for whoever started the server. A standard output that is closed (a
+/// service manager's, say) is no reason to stop serving, so a failed write is ignored where
+/// `println!` would end the process.
+fn announce(line: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 /// Completes on Ctrl-C or SIGTERM, so that requests in flight finish before the exit.

@@ -918,3 +918,46 @@ fn durability_is_full_or_relaxed_by_choice() {
         ("HTTP/1.1 200 OK".to_owned(), "ok\n".to_owned())
     );
 }
+
+#[test]
+fn serve_keeps_serving_when_its_standard_output_is_closed() {
+    let ws = with_touchpoints();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env(
+            "TOUCHPOINTS_DATABASE",
+            format!("sqlite://{}", ws.path("t.db").display()),
+        )
+        .current_dir(ws.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start touchpoints serve");
+    // Nobody reads what it prints: its first line meets a closed pipe.
+    drop(child.stdout.take());
+    let server = Serving {
+        child,
+        address: format!("127.0.0.1:{port}"),
+    };
+    let mut answer = None;
+    for _ in 0..300 {
+        if std::net::TcpStream::connect(&server.address).is_ok() {
+            answer = Some(server.get("/healthz"));
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let mut server = server;
+    assert!(
+        server.child.try_wait().expect("status").is_none(),
+        "the server ended"
+    );
+    assert_eq!(
+        answer,
+        Some(("HTTP/1.1 200 OK".to_owned(), "ok\n".to_owned()))
+    );
+}
