@@ -155,6 +155,64 @@ fn names_a_type(schema: &Value, document: &Value) -> bool {
     })
 }
 
+/// The documented statuses of an operation, from the served document.
+fn documented(document: &Value, method: &str, path: &str) -> Vec<String> {
+    document["paths"][path][method]["responses"]
+        .as_object()
+        .map(|r| r.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_operation_documents_the_refusals_it_answers() {
+    let server = Server::start().await;
+    let document = server.get_json("/api/v1/openapi.json").await;
+    for (method, path) in OPERATIONS {
+        let statuses = documented(&document, method, path);
+        let url = path.replace("{id}", "1").replace("{key}", "x");
+        let url = url
+            .replace("{channel}", "email")
+            .replace("{priority}", "high");
+        let method_of = |m: &str| reqwest::Method::from_bytes(m.to_uppercase().as_bytes());
+        let method_of = method_of(method).expect("a method");
+        // Nobody: the guard refuses before the handler.
+        let (status, body) = send(server.nobody().request(method_of.clone(), &url)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {body}");
+        assert!(
+            statuses.contains(&"401".to_owned()),
+            "{method} {path} answers 401 undocumented"
+        );
+        // A body that is not declared as JSON, sent by an admin.
+        if document["paths"][path][method]["requestBody"].is_object() {
+            let (status, body) = send(
+                server
+                    .admin_browser()
+                    .request(method_of, &url)
+                    .header(CONTENT_TYPE, "text/plain")
+                    .body("x"),
+            )
+            .await;
+            assert_eq!(
+                status,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{method} {path}: {body}"
+            );
+            for status in ["400", "413", "415", "422"] {
+                assert!(
+                    statuses.contains(&status.to_owned()),
+                    "{method} {path} answers {status} undocumented"
+                );
+            }
+        }
+        if path.contains('{') {
+            assert!(
+                statuses.contains(&"404".to_owned()),
+                "{method} {path} answers 404 undocumented"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn every_response_is_described() {
     // OpenAPI 3.1 requires a description on every response object; generators refuse a

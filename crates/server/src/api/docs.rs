@@ -1,6 +1,9 @@
 //! The OpenAPI document of the API, served as JSON; the web UI renders it for people.
 
+use axum::http::Method;
 use utoipa::OpenApi;
+
+use crate::auth::policy::{self, Access};
 
 use super::{audit, catalog, customers, library, queue_rules, requests, surveys, touchpoints};
 
@@ -74,7 +77,7 @@ use super::{audit, catalog, customers, library, queue_rules, requests, surveys, 
         queue_rules::get_stats,
     ),
     components(schemas(requests::RequestBatch)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     security(("bearer" = [])),
     tags(
         (name = "touchpoints", description = "The inventory"),
@@ -100,6 +103,88 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+    }
+}
+
+/// Adds to every operation the refusals it can meet before or beside its own answers, each
+/// with the common error body: 401 and 403 from the access guard (unless the route is
+/// public) and 500 anywhere; 400, 413,
+/// 415 and 422 for an operation with a body; 404 for one whose path names a record; and 422
+/// for one with query parameters. An operation's own description of a status stays.
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let names_a_record = path.contains('{');
+            for (method, operation) in [
+                (Method::GET, &mut item.get),
+                (Method::PUT, &mut item.put),
+                (Method::POST, &mut item.post),
+                (Method::DELETE, &mut item.delete),
+                (Method::PATCH, &mut item.patch),
+            ] {
+                let Some(operation) = operation else {
+                    continue;
+                };
+                let public = policy::access(&method, path) == Some(Access::Public);
+                let has_body = operation.request_body.is_some();
+                let has_query = operation.parameters.iter().flatten().any(|p| {
+                    matches!(p, RefOr::T(p) if p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
+                });
+                let mut add = |status: &str, description: &str| {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description));
+                };
+                if !public {
+                    add("401", "No valid session or API token");
+                    add(
+                        "403",
+                        "The caller's role does not allow this, or a request made with a \
+                         session cookie lacks its CSRF token",
+                    );
+                }
+                add(
+                    "500",
+                    "Internal error; the detail is in the server log, under the request id",
+                );
+                if has_body {
+                    add("400", "The body is not JSON");
+                    add("413", "The body is larger than the server accepts (4 MiB)");
+                    add("415", "The body is not declared as JSON");
+                    add(
+                        "422",
+                        "Invalid input; each field and problem named, nothing stored",
+                    );
+                }
+                if has_query {
+                    add(
+                        "422",
+                        "A query parameter is unknown or malformed; each one named",
+                    );
+                }
+                if names_a_record {
+                    add("404", "Not found");
+                }
+            }
+        }
     }
 }
 
