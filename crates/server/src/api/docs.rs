@@ -77,7 +77,7 @@ use super::{audit, catalog, customers, library, queue_rules, requests, surveys, 
         queue_rules::get_stats,
     ),
     components(schemas(requests::RequestBatch)),
-    modifiers(&BearerAuth, &CommonErrors),
+    modifiers(&BearerAuth, &Conventions),
     security(("bearer" = [])),
     tags(
         (name = "touchpoints", description = "The inventory"),
@@ -106,14 +106,14 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// Adds to every operation the refusals it can meet before or beside its own answers, each
-/// with the common error body: 401 and 403 from the access guard (unless the route is
-/// public) and 500 anywhere; 400, 413,
-/// 415 and 422 for an operation with a body; 404 for one whose path names a record; and 422
-/// for one with query parameters. An operation's own description of a status stays.
-struct CommonErrors;
+/// Names every operation uniquely and adds to it the refusals it can meet before or beside
+/// its own answers, each with the common error body: 401 and 403 from the access guard
+/// (unless the route is public) and 500 anywhere; 400, 413, 415 and 422 for an operation
+/// with a body; 404 for one whose path names a record; and 422 for one with query
+/// parameters. An operation's own description of a status stays.
+struct Conventions;
 
-impl utoipa::Modify for CommonErrors {
+impl utoipa::Modify for Conventions {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
         let error = |description: &str| {
@@ -141,6 +141,9 @@ impl utoipa::Modify for CommonErrors {
                 let Some(operation) = operation else {
                     continue;
                 };
+                // Handlers share names across resources (`list`, `get`): the id comes from
+                // the method and path instead, unique as OpenAPI requires.
+                operation.operation_id = Some(operation_id(&method, path));
                 let public = policy::access(&method, path) == Some(Access::Public);
                 let has_body = operation.request_body.is_some();
                 let has_query = operation.parameters.iter().flatten().any(|p| {
@@ -186,6 +189,19 @@ impl utoipa::Modify for CommonErrors {
             }
         }
     }
+}
+
+/// `get_customers_id` for `GET /api/v1/customers/{id}`.
+fn operation_id(method: &Method, path: &str) -> String {
+    let words = path
+        .trim_start_matches("/api/v1/")
+        .split(['/', '-'])
+        .map(|w| w.trim_matches(['{', '}']))
+        .filter(|w| !w.is_empty());
+    std::iter::once(method.as_str().to_lowercase())
+        .chain(words.map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
