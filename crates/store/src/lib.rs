@@ -72,6 +72,7 @@ pub trait Store:
     + Requests
     + Surveys
     + Keys
+    + Announcements
 {
 }
 
@@ -85,7 +86,8 @@ impl<
         + Customers
         + Requests
         + Surveys
-        + Keys,
+        + Keys
+        + Announcements,
 > Store for T
 {
 }
@@ -217,6 +219,31 @@ pub trait Keys: Send + Sync + 'static {
     /// the key; every later call, and every call racing with it from any app server, gets
     /// the key that was stored first.
     async fn key(&self, name: &str, candidate: &str) -> Result<String>;
+}
+
+/// A change announced to every app server on the database: the request changed (0 for a
+/// change of many) and what happened to it (`intake`, `reply`, `rules`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announcement {
+    pub request_id: i64,
+    pub what: String,
+}
+
+/// Changes announced to every app server on the database, so that pages following the queue
+/// on any of them hear of a change made through another. On PostgreSQL an announcement is a
+/// notification that every server following the database hears, the announcing one included;
+/// SQLite has one process per database and nothing to follow, so its servers keep their
+/// changes to themselves.
+#[async_trait]
+pub trait Announcements: Send + Sync + 'static {
+    /// Announces a change to every follower of the database (none on SQLite).
+    async fn announce(&self, announcement: &Announcement) -> Result<()>;
+    /// The announcements of every app server on the database, this one included, from now
+    /// on; `None` when the backend has no followers to tell (SQLite). A lost connection is
+    /// logged and made again, and reported as an announcement of `resync` for request 0,
+    /// as what was announced meanwhile is lost. The following stops when the receiver is
+    /// dropped.
+    async fn follow(&self) -> Result<Option<tokio::sync::mpsc::Receiver<Announcement>>>;
 }
 
 /// What an erasure did, per place that held personal data.

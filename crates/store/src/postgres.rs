@@ -2,10 +2,12 @@
 
 use std::str::FromStr;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use tokio::sync::mpsc;
 
 use crate::dialect::Dialect;
-use crate::{Result, StoreError};
+use crate::{Announcement, Announcements, Result, StoreError};
 
 /// PostgreSQL's dialect.
 pub(crate) struct PostgresDialect;
@@ -152,8 +154,131 @@ impl PostgresStore {
             .connect_with(options)
             .await?;
         warn_unless_durable(&pool).await?;
-        PostgresStore::prepare(pool).await
+        // App servers starting at once take turns: the first migrates and fills in the
+        // defaults, the others find it done. The lock is a session's, held on a connection
+        // of its own that is closed afterwards, so that no error leaves it held.
+        let mut lock = pool.acquire().await?.detach();
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut lock)
+            .await?;
+        let prepared = PostgresStore::prepare(pool).await;
+        let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut lock)
+            .await;
+        if let Err(e) = lock.close().await {
+            tracing::debug!(error = %e, "closing the migration lock's connection failed");
+        }
+        let store = prepared?;
+        unlocked?;
+        Ok(store)
     }
+}
+
+/// The advisory lock app servers take turns under while they bring the schema up to date.
+const MIGRATION_LOCK: i64 = 7400;
+
+/// The channel of the queue's announcements: one per schema, so that databases kept side by
+/// side in schemas of one PostgreSQL database do not hear each other.
+const CHANNEL: &str = "SELECT CASE COALESCE(current_schema(), 'public') \
+     WHEN 'public' THEN 'touchpoints_queue' \
+     ELSE 'touchpoints_queue.' || current_schema() END";
+
+/// How long a follower waits before it tries its lost connection again, at most.
+const RETRY_AT_MOST: std::time::Duration = std::time::Duration::from_secs(30);
+
+#[async_trait::async_trait]
+impl Announcements for PostgresStore {
+    /// A notification, `<request id>:<what>`, sent on commit of its own statement.
+    async fn announce(&self, announcement: &Announcement) -> Result<()> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT pg_notify(({CHANNEL}), $1)"
+        )))
+        .bind(format!("{}:{}", announcement.request_id, announcement.what))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// One connection that listens, in a task that forwards what it hears and ends when
+    /// the receiver is dropped.
+    async fn follow(&self) -> Result<Option<mpsc::Receiver<Announcement>>> {
+        let channel: String = sqlx::query_scalar(CHANNEL).fetch_one(&self.pool).await?;
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(&channel).await?;
+        let (sender, receiver) = mpsc::channel(256);
+        tokio::spawn(forward(listener, sender));
+        Ok(Some(receiver))
+    }
+}
+
+/// Forwards the notifications `listener` hears to `sender` until `sender`'s receiver is gone;
+/// a lost connection is logged, made again (with growing pauses while that fails), and
+/// reported as a `resync`.
+async fn forward(mut listener: PgListener, sender: mpsc::Sender<Announcement>) {
+    let resync = || Announcement {
+        request_id: 0,
+        what: "resync".to_owned(),
+    };
+    let mut pause = std::time::Duration::from_millis(250);
+    loop {
+        let heard = tokio::select! {
+            heard = listener.try_recv() => heard,
+            () = sender.closed() => return,
+        };
+        let announcement = match heard {
+            Ok(Some(notification)) => match parse(notification.payload()) {
+                Some(announcement) => announcement,
+                None => {
+                    tracing::warn!(
+                        payload = notification.payload(),
+                        "ignoring a queue announcement that is not <id>:<what>"
+                    );
+                    continue;
+                }
+            },
+            Ok(None) => {
+                tracing::warn!("the queue's announcements lost their connection; listening again");
+                resync()
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = %e,
+                    retry_in = ?pause,
+                    "the queue's announcements cannot listen to the database"
+                );
+                tokio::select! {
+                    () = tokio::time::sleep(pause) => {}
+                    () = sender.closed() => return,
+                }
+                pause = (pause * 2).min(RETRY_AT_MOST);
+                // Connects and listens again, if the connection is gone.
+                if sqlx::query("SELECT 1")
+                    .execute(&mut listener)
+                    .await
+                    .is_err()
+                {
+                    continue;
+                }
+                tracing::info!("the queue's announcements listen again");
+                resync()
+            }
+        };
+        pause = std::time::Duration::from_millis(250);
+        if sender.send(announcement).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// An announcement from its notification's payload, `<request id>:<what>`.
+fn parse(payload: &str) -> Option<Announcement> {
+    let (id, what) = payload.split_once(':')?;
+    Some(Announcement {
+        request_id: id.parse().ok()?,
+        what: what.to_owned(),
+    })
 }
 
 /// Warns when the server confirms commits before they are on its disk: with

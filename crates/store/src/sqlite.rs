@@ -675,3 +675,15 @@ fn unreadable(path: &Path, error: sqlx::Error) -> StoreError {
         _ => StoreError::Config(format!("cannot read {}: {error}", path.display())),
     }
 }
+
+/// One process serves a SQLite database: its server keeps its changes to itself.
+#[async_trait::async_trait]
+impl crate::Announcements for SqliteStore {
+    async fn announce(&self, _announcement: &crate::Announcement) -> Result<()> {
+        Ok(())
+    }
+
+    async fn follow(&self) -> Result<Option<tokio::sync::mpsc::Receiver<crate::Announcement>>> {
+        Ok(None)
+    }
+}
