@@ -172,6 +172,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // On a database that app servers share, this one hears the others' queue changes until
+    // it stops serving.
+    let _following = state.queue_events.follow(state.store.clone()).await;
     let router = app(state).layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         REQUEST_TIMEOUT,

@@ -101,7 +101,7 @@ pub async fn add_identifiers(
         .store
         .add_identifiers(id, &identifiers, &caller.actor())
         .await?;
-    state.queue_events.send(0, "customer");
+    state.queue_events.send(0, "customer").await;
     Ok(axum::Json(profile))
 }
 
@@ -127,7 +127,7 @@ pub async fn merge(
         .store
         .merge_customers(id, input.with, &caller.actor())
         .await?;
-    state.queue_events.send(0, "customer");
+    state.queue_events.send(0, "customer").await;
     Ok(axum::Json(record))
 }
 
@@ -142,6 +142,6 @@ pub async fn unmerge(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<MergeRecord>> {
     let record = state.store.unmerge(id, &caller.actor()).await?;
-    state.queue_events.send(0, "customer");
+    state.queue_events.send(0, "customer").await;
     Ok(axum::Json(record))
 }

@@ -38,7 +38,7 @@ pub async fn put_policy(
     let catalog = state.store.catalog().await?;
     let policy = policy.validate(&catalog)?;
     state.store.put_sla_policy(&policy, &caller.actor()).await?;
-    state.queue_events.send(0, "rules");
+    state.queue_events.send(0, "rules").await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -55,7 +55,7 @@ pub async fn delete_policy(
         .store
         .delete_sla_policy(&channel, priority, &caller.actor())
         .await?;
-    state.queue_events.send(0, "rules");
+    state.queue_events.send(0, "rules").await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -77,7 +77,7 @@ pub async fn put_calendar(
 ) -> Result<StatusCode> {
     let calendar = input.validate()?;
     state.store.put_calendar(&calendar, &caller.actor()).await?;
-    state.queue_events.send(0, "rules");
+    state.queue_events.send(0, "rules").await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -98,7 +98,7 @@ pub async fn put_weights(
 ) -> Result<StatusCode> {
     weights.validate()?;
     state.store.put_weights(&weights, &caller.actor()).await?;
-    state.queue_events.send(0, "rules");
+    state.queue_events.send(0, "rules").await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -86,7 +86,7 @@ pub async fn intake(
     let any_created = outcomes.iter().any(|o| o.created);
     if any_created {
         let id = if batch { 0 } else { outcomes[0].id };
-        state.queue_events.send(id, "intake");
+        state.queue_events.send(id, "intake").await;
     }
     let status = if any_created {
         StatusCode::CREATED
@@ -263,6 +263,6 @@ pub async fn act(
 ) -> Result<axum::Json<StoredRequest>> {
     let action = action.validate()?;
     let request = state.store.act(id, &action, &caller.actor()).await?;
-    state.queue_events.send(id, action.name());
+    state.queue_events.send(id, action.name()).await;
     Ok(axum::Json(request))
 }

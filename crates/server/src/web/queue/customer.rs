@@ -29,6 +29,6 @@ pub(super) async fn customer_page(
 
 pub(super) async fn unmerge(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
     let record = state.store.unmerge(id, &page.caller.actor()).await?;
-    state.queue_events.send(0, "customer");
+    state.queue_events.send(0, "customer").await;
     Ok(Redirect::to(&format!("/customers/{}", record.survivor_id)).into_response())
 }

@@ -143,7 +143,7 @@ pub(super) async fn act(
     };
     match state.store.act(id, &action, &page.caller.actor()).await {
         Ok(_) => {
-            state.queue_events.send(id, action.name());
+            state.queue_events.send(id, action.name()).await;
             Ok(Redirect::to(&format!("/requests/{id}")).into_response())
         }
         Err(e) => {

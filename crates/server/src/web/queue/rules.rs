@@ -241,7 +241,7 @@ pub(super) async fn put_policy(
         .put_sla_policy(&policy, &page.caller.actor())
         .await
     {
-        Ok(()) => Ok(rules_changed(&state)),
+        Ok(()) => Ok(rules_changed(&state).await),
         Err(e) => {
             let problems = form_problems(e)?;
             rules_problems(
@@ -299,7 +299,7 @@ pub(super) async fn delete_policy(
         .store
         .delete_sla_policy(&form.channel, priority, &page.caller.actor())
         .await?;
-    Ok(rules_changed(&state))
+    Ok(rules_changed(&state).await)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -365,7 +365,7 @@ pub(super) async fn put_weights(
         .store
         .put_weights(&weights, &page.caller.actor())
         .await?;
-    Ok(rules_changed(&state))
+    Ok(rules_changed(&state).await)
 }
 
 pub(super) async fn put_calendar(
@@ -403,7 +403,7 @@ pub(super) async fn put_calendar(
         .store
         .put_calendar(&calendar, &page.caller.actor())
         .await?;
-    Ok(rules_changed(&state))
+    Ok(rules_changed(&state).await)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -455,7 +455,7 @@ pub(super) async fn put_options(
 
 /// After a change of the queue's rules: open queue pages re-read, and the rules page shows
 /// the change.
-fn rules_changed(state: &AppState) -> Response {
-    state.queue_events.send(0, "rules");
+async fn rules_changed(state: &AppState) -> Response {
+    state.queue_events.send(0, "rules").await;
     Redirect::to("/queue/rules").into_response()
 }

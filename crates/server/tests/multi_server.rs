@@ -1,0 +1,210 @@
+//! Several app servers on one PostgreSQL database, as behind a load balancer: a change made
+//! through one reaches the queue pages of the others.
+//!
+//! These tests need a PostgreSQL server they may create schemas in, named by
+//! `TOUCHPOINTS_TEST_POSTGRES`: they are marked ignored, and `scripts/test` runs them with
+//! `--include-ignored`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, COOKIE};
+use serde_json::json;
+use sqlx::Connection;
+use tokio::sync::oneshot;
+use touchpoints_app::secrets;
+use touchpoints_core::{Role, Scope};
+use touchpoints_server::{AppState, Settings};
+use touchpoints_store::{NewAccount, Store};
+
+/// The URL of the PostgreSQL server.
+fn postgres_url() -> String {
+    std::env::var("TOUCHPOINTS_TEST_POSTGRES").expect(
+        "TOUCHPOINTS_TEST_POSTGRES names no PostgreSQL server: \
+         scripts/test starts one, or set it to a server's URL",
+    )
+}
+
+/// A schema of its own on the PostgreSQL server, dropped at the end of the test.
+struct Schema {
+    name: String,
+}
+
+impl Schema {
+    async fn create() -> Schema {
+        let name = format!(
+            "multi_{}_{}",
+            std::process::id(),
+            jiff::Timestamp::now().as_microsecond() % 1_000_000_000
+        );
+        Schema::execute(&format!("CREATE SCHEMA {name}")).await;
+        Schema { name }
+    }
+
+    /// The URL of the database with this schema first on the search path.
+    fn url(&self) -> String {
+        let url = postgres_url();
+        let separator = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{separator}options[search_path]={}", self.name)
+    }
+
+    async fn execute(sql: &str) {
+        let mut conn = sqlx::PgConnection::connect(&postgres_url())
+            .await
+            .expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&mut conn)
+            .await
+            .expect("execute");
+    }
+
+    async fn drop(self) {
+        Schema::execute(&format!("DROP SCHEMA {} CASCADE", self.name)).await;
+    }
+}
+
+/// One app server: its own store opened on the URL, listening on a free port, stopped when
+/// dropped.
+struct AppServer {
+    base: String,
+    store: Arc<dyn Store>,
+    http: reqwest::Client,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl AppServer {
+    async fn start(url: &str) -> AppServer {
+        let store = touchpoints_store::open(url).await.expect("open the store");
+        let state = AppState::new(store.clone(), Settings::default()).expect("the app state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let address = listener.local_addr().expect("the address");
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            touchpoints_server::serve(listener, state, async {
+                stopped.await.ok();
+            })
+            .await
+            .expect("the server runs");
+        });
+        AppServer {
+            base: format!("http://{address}"),
+            store,
+            http: reqwest::Client::new(),
+            _shutdown: shutdown,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// An account of this role on the database, and a session of it.
+async fn session(store: &dyn Store, username: &str, role: Role) -> String {
+    let user = store
+        .create_user(
+            &NewAccount {
+                username: username.to_owned(),
+                display_name: username.to_owned(),
+                role,
+                password_hash: String::new(),
+            },
+            "tests",
+        )
+        .await
+        .expect("create the account");
+    let secret = secrets::new_secret().expect("a session secret");
+    let expires = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .expect("in an hour");
+    store
+        .create_session(&secrets::digest(&secret), user.id, expires)
+        .await
+        .expect("create the session");
+    secret
+}
+
+/// A write-scoped API token on the database.
+async fn write_token(store: &dyn Store) -> String {
+    let secret = format!("tp_{}", secrets::new_secret().expect("a token secret"));
+    store
+        .create_api_token("tests", &secrets::digest(&secret), Scope::Write, "admin")
+        .await
+        .expect("create the token");
+    secret
+}
+
+/// Reads the stream until it has sent `kind` (in a queue event), within five
+/// seconds; returns everything it read.
+async fn hear(stream: &mut reqwest::Response, kind: &str) -> String {
+    let mut heard = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !heard.contains(kind) {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no {kind} within 5 s; heard {heard:?}"))
+            .expect("read the stream")
+            .unwrap_or_else(|| panic!("the stream ended; heard {heard:?}"));
+        heard.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    heard
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+async fn a_request_posted_to_one_server_reaches_the_queue_pages_of_another() {
+    let schema = Schema::create().await;
+    // Started together: they migrate the new schema in turns.
+    let url = schema.url();
+    let (a, b) = tokio::join!(AppServer::start(&url), AppServer::start(&url));
+    let token = write_token(&*a.store).await;
+    let agent = session(&*b.store, "agent-b", Role::Agent).await;
+    let agent_a = session(&*a.store, "agent-a", Role::Agent).await;
+
+    let follow = |server: &AppServer, session: &str| {
+        server
+            .http
+            .get(server.url("/queue/events"))
+            .header(COOKIE, format!("tp_session={session}"))
+            .send()
+    };
+    let mut on_b = follow(&b, &agent).await.expect("open B's stream");
+    assert_eq!(on_b.status(), StatusCode::OK);
+    let mut on_a = follow(&a, &agent_a).await.expect("open A's stream");
+    assert_eq!(on_a.status(), StatusCode::OK);
+
+    let posted = a
+        .http
+        .post(a.url("/api/v1/requests"))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .json(&json!({
+            "channel": "email",
+            "customer": {"email": "lena@example.de"},
+            "body": "Wo bleibt meine Bestellung?",
+            "external_id": "multi-1",
+        }))
+        .send()
+        .await
+        .expect("post a request to A");
+    assert_eq!(posted.status(), StatusCode::CREATED);
+
+    let heard_b = hear(&mut on_b, "\"intake\"").await;
+    assert!(heard_b.contains("event: queue"), "{heard_b}");
+    // The server that made the change hears it once, like the others.
+    let heard_a = hear(&mut on_a, "\"intake\"").await;
+    assert_eq!(heard_a.matches("\"intake\"").count(), 1, "{heard_a}");
+    let more = tokio::time::timeout(Duration::from_millis(500), on_a.chunk()).await;
+    if let Ok(Ok(Some(chunk))) = more {
+        let text = String::from_utf8_lossy(&chunk);
+        assert!(
+            !text.contains("\"intake\""),
+            "A heard its change twice: {text}"
+        );
+    }
+
+    drop((on_a, on_b, a, b));
+    schema.drop().await;
+}
