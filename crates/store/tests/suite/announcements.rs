@@ -95,3 +95,42 @@ async fn announcements_reach_every_server_on_the_database_on_postgres() {
     db.remove().await;
     other_db.remove().await;
 }
+
+/// A follower whose connection is cut says so with a `resync`, listens again, and hears what
+/// is announced afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+async fn a_follower_that_loses_its_connection_listens_again_on_postgres() {
+    let db = Database::postgres().await;
+    let Database::Postgres { schema, .. } = &db else {
+        unreachable!("a PostgreSQL database")
+    };
+    let store = open_postgres(&db).await;
+    let mut follower = store.follow().await.expect("follow").expect("a follower");
+    db.execute(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE query = 'LISTEN \"touchpoints_queue.{schema}\"'"
+    ))
+    .await;
+    let heard = tokio::time::timeout(Duration::from_secs(10), follower.recv())
+        .await
+        .expect("told within ten seconds");
+    assert_eq!(
+        heard,
+        Some(Announcement {
+            request_id: 0,
+            what: "resync".to_owned()
+        })
+    );
+    let change = Announcement {
+        request_id: 9,
+        what: "reply".to_owned(),
+    };
+    store.announce(&change).await.expect("announce");
+    let heard = tokio::time::timeout(Duration::from_secs(10), follower.recv())
+        .await
+        .expect("heard within ten seconds");
+    assert_eq!(heard, Some(change));
+    drop((store, follower));
+    db.remove().await;
+}
