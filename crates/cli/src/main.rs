@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use touchpoints_store::Store;
 
@@ -221,7 +221,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             secure_cookies,
             durability,
         } => {
-            init_logging();
+            init_logging()?;
             let database = with_durability(&cli.database, durability.as_deref());
             let store = open(&database).await?;
             if demo {
@@ -326,13 +326,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn init_logging() {
+/// Logs to standard error, as text or, with `TOUCHPOINTS_LOG_FORMAT=json`, one JSON object a
+/// line for a log collector, each with the span of its request (and so its request id).
+fn init_logging() -> anyhow::Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOUCHPOINTS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match std::env::var("TOUCHPOINTS_LOG_FORMAT").as_deref() {
+        Err(_) | Ok("" | "text") => builder.init(),
+        Ok("json") => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        Ok(other) => bail!("TOUCHPOINTS_LOG_FORMAT must be text or json, not \"{other}\""),
+    }
+    Ok(())
 }
 
 async fn serve(

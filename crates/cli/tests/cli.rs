@@ -961,3 +961,45 @@ fn serve_keeps_serving_when_its_standard_output_is_closed() {
         Some(("HTTP/1.1 200 OK".to_owned(), "ok\n".to_owned()))
     );
 }
+
+#[test]
+fn logs_come_as_json_lines_when_asked() {
+    use std::io::BufRead;
+    let ws = with_touchpoints();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env(
+            "TOUCHPOINTS_DATABASE",
+            format!("sqlite://{}", ws.path("t.db").display()),
+        )
+        .env("TOUCHPOINTS_LOG_FORMAT", "json")
+        .current_dir(ws.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start touchpoints serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let first = std::io::BufReader::new(stderr)
+        .lines()
+        .next()
+        .expect("a log line")
+        .expect("read");
+    let _ = child.kill();
+    let _ = child.wait();
+    let line: serde_json::Value = serde_json::from_str(&first).expect("a JSON line");
+    assert_eq!(line["level"], "INFO", "{line}");
+    assert!(line["fields"]["message"].is_string(), "{line}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_touchpoints"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env(
+            "TOUCHPOINTS_DATABASE",
+            format!("sqlite://{}", ws.path("t.db").display()),
+        )
+        .env("TOUCHPOINTS_LOG_FORMAT", "xml")
+        .current_dir(ws.dir.path())
+        .output()
+        .expect("run touchpoints");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("TOUCHPOINTS_LOG_FORMAT"));
+}
