@@ -40,8 +40,9 @@ describe('dashboard matrix', () => {
 
   /** Posts `body` to the API with the page's session and its CSRF token. */
   async function post(page, context, path, body) {
-    const csrf = (await context.cookies()).find((c) => c.name === 'tp_csrf')?.value;
-    assert.ok(csrf, 'the page handed out a CSRF cookie');
+    // A logged-in page's forms carry its session's CSRF token.
+    const csrf = await page.locator('input[name="_csrf"]').first().getAttribute('value');
+    assert.ok(csrf, "the page carries its session's CSRF token");
     const response = await page.request.post(path, { data: body, headers: { 'X-CSRF-Token': csrf } });
     assert.equal(response.status(), 201, await response.text());
     return response.json();

@@ -36,8 +36,9 @@ describe('request queue', () => {
 
   /** Posts requests through the API with the page's session and its CSRF token. */
   async function intake(page, context, body) {
-    const csrf = (await context.cookies()).find((c) => c.name === 'tp_csrf')?.value;
-    assert.ok(csrf, 'the page handed out a CSRF cookie');
+    // A logged-in page's forms carry its session's CSRF token.
+    const csrf = await page.locator('input[name="_csrf"]').first().getAttribute('value');
+    assert.ok(csrf, "the page carries its session's CSRF token");
     const response = await page.request.post('/api/v1/requests', {
       data: body,
       headers: { 'X-CSRF-Token': csrf },
