@@ -81,32 +81,32 @@ impl<I> Items<I> {
 
 /// Reads a body of one item or `{"<key>": [...]}` with at most `max` items.
 ///
-/// A well-formed body is read in one typed pass, the common case and the fast one; only a
-/// body with a problem is read again item by item, so the answer names every problem.
+/// A well-formed body is read in one typed pass, the common case and the fast one. Only a
+/// body with a problem is counted, so that an oversized one is refused after one pass over
+/// its bytes, and then read again item by item, so that the answer names every problem.
 pub fn read<I: DeserializeOwned>(body: &[u8], key: &'static str, max: usize) -> Result<Items<I>> {
-    let (batch, alone) = match count(body, key).map_err(|e| malformed(&e))? {
-        Count::Single => (false, true),
-        Count::Batch { len, .. } if len > max => {
-            return Err(Problems::single(key, Problem::TooMany { max }).into());
-        }
-        Count::Batch { alone, .. } => (true, alone),
-    };
-    let shape = Shape { key, batch };
-    let fast = if !alone {
-        None
-    } else if batch {
-        serde_json::from_slice::<Envelope<I>>(body)
+    let too_many = || Problems::single(key, Problem::TooMany { max }).into();
+    let fast = match envelope::<I>(body, key) {
+        Some(items) => Some((true, items)),
+        None => serde_json::from_slice::<I>(body)
             .ok()
-            .map(|e| e.0)
-    } else {
-        serde_json::from_slice::<I>(body).ok().map(|i| vec![i])
+            .map(|i| (false, vec![i])),
     };
-    if let Some(items) = fast {
+    if let Some((batch, items)) = fast {
+        if items.len() > max {
+            return Err(too_many());
+        }
         return Ok(Items {
-            shape,
+            shape: Shape { key, batch },
             items: items.into_iter().map(Ok).collect(),
         });
     }
+    let batch = match count(body, key).map_err(|e| malformed(&e))? {
+        Count::Single => false,
+        Count::Batch(len) if len > max => return Err(too_many()),
+        Count::Batch(_) => true,
+    };
+    let shape = Shape { key, batch };
     let values = if batch {
         let Value::Object(mut map) = parse::<Value>(body)? else {
             return Err(AppError::Malformed("expected an object".into()));
@@ -148,39 +148,55 @@ pub fn read<I: DeserializeOwned>(body: &[u8], key: &'static str, max: usize) -> 
     })
 }
 
-/// The items of an object whose one key (checked by [`count`]) holds them, in one typed pass.
-struct Envelope<I>(Vec<I>);
-
-impl<'de, I: Deserialize<'de>> Deserialize<'de> for Envelope<I> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Only<I>(std::marker::PhantomData<I>);
-        impl<'de, I: Deserialize<'de>> Visitor<'de> for Only<I> {
-            type Value = Envelope<I>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a batch object")
+/// The items of `{"<key>": [items]}` and nothing else, in one typed pass; `None` for any
+/// other body.
+fn envelope<I: DeserializeOwned>(body: &[u8], key: &'static str) -> Option<Vec<I>> {
+    struct Envelope<I> {
+        key: &'static str,
+        items: std::marker::PhantomData<I>,
+    }
+    impl<'de, I: Deserialize<'de>> DeserializeSeed<'de> for Envelope<I> {
+        type Value = Vec<I>;
+        fn deserialize<D: serde::Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<Vec<I>, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de, I: Deserialize<'de>> Visitor<'de> for Envelope<I> {
+        type Value = Vec<I>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "an object with only `{}`", self.key)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Vec<I>, A::Error> {
+            use serde::de::Error as _;
+            match map.next_key::<std::borrow::Cow<'de, str>>()? {
+                Some(name) if name == self.key => {}
+                _ => return Err(A::Error::custom("not a batch")),
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut items = Vec::new();
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    items = map.next_value::<Vec<I>>()?;
-                }
-                Ok(Envelope(items))
+            let items = map.next_value::<Vec<I>>()?;
+            match map.next_key::<IgnoredAny>()? {
+                None => Ok(items),
+                Some(_) => Err(A::Error::custom("more than a batch")),
             }
         }
-        d.deserialize_map(Only(std::marker::PhantomData))
     }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let items = Envelope {
+        key,
+        items: std::marker::PhantomData,
+    }
+    .deserialize(&mut deserializer)
+    .ok()?;
+    deserializer.end().ok()?;
+    Some(items)
 }
 
 enum Count {
     Single,
-    /// A batch of `len` items; `alone` when the key is the object's only one.
-    Batch {
-        len: usize,
-        alone: bool,
-    },
+    /// A batch of this many items.
+    Batch(usize),
 }
 
 /// Whether a body is a batch under `key`, and how many items it holds, without reading any.
@@ -203,22 +219,15 @@ fn count(body: &[u8], key: &'static str) -> std::result::Result<Count, serde_jso
             f.write_str("one item or a batch")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Count, A::Error> {
-            let (mut len, mut keys) = (None, 0);
+            let mut len = None;
             while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                keys += 1;
                 if name == self.key {
                     len = Some(map.next_value::<Length>()?.0);
                 } else {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
-            Ok(match len {
-                Some(len) => Count::Batch {
-                    len,
-                    alone: keys == 1,
-                },
-                None => Count::Single,
-            })
+            Ok(len.map_or(Count::Single, Count::Batch))
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Count, A::Error> {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
@@ -360,6 +369,13 @@ mod tests {
             }
             other => panic!("expected too many, got {:?}", other.map(|i| i.items.len())),
         }
+    }
+
+    #[test]
+    fn a_well_formed_batch_over_the_limit_is_refused_too() {
+        let body = br#"{"items": [{"n": 1}, {"n": 2}, {"n": 3}, {"n": 4}]}"#;
+        assert_eq!(fields(read::<Item>(body, "items", 3)), ["items"]);
+        assert!(read::<Item>(body, "items", 4).is_ok());
     }
 
     #[test]
