@@ -224,7 +224,7 @@ pub async fn serve(
 /// The layers' rules, read from the sources and manifests so that a change that breaks one
 /// fails a test instead of waiting for a review.
 #[cfg(test)]
-mod layers {
+pub(crate) mod layers {
     use std::path::{Path, PathBuf};
 
     fn crates() -> PathBuf {
@@ -235,7 +235,7 @@ mod layers {
     }
 
     /// Every Rust file below `folder`, with its text up to its unit tests.
-    fn sources(folder: &Path) -> Vec<(PathBuf, String)> {
+    pub(crate) fn sources(folder: &Path) -> Vec<(PathBuf, String)> {
         let mut found = Vec::new();
         let mut folders = vec![folder.to_path_buf()];
         while let Some(folder) = folders.pop() {

@@ -271,53 +271,41 @@ mod tests {
     fn routes_in_source() -> Vec<(Method, String)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut found = Vec::new();
-        let mut folders = vec![root.clone()];
-        while let Some(folder) = folders.pop() {
-            for entry in std::fs::read_dir(&folder).expect("source folder") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    folders.push(path);
+        for (path, text) in crate::layers::sources(&root) {
+            let prefix = if path.starts_with(root.join("api")) {
+                "/api/v1"
+            } else {
+                ""
+            };
+            for (start, _) in text.match_indices(".route(") {
+                let call = text[start + ".route(".len()..].trim_start();
+                let Some(call) = call.strip_prefix('"') else {
                     continue;
-                }
-                if path.extension().is_none_or(|e| e != "rs") || path.ends_with("policy.rs") {
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).expect("source file");
-                let prefix = if path.starts_with(root.join("api")) {
-                    "/api/v1"
-                } else {
-                    ""
                 };
-                for (start, _) in text.match_indices(".route(") {
-                    let call = text[start + ".route(".len()..].trim_start();
-                    let Some(call) = call.strip_prefix('"') else {
-                        continue;
-                    };
-                    let Some((route, rest)) = call.split_once('"') else {
-                        continue;
-                    };
-                    // The method router is the rest of the call: up to its closing parenthesis.
-                    let mut depth = 1;
-                    let end = rest
-                        .char_indices()
-                        .find(|&(_, c)| {
-                            match c {
-                                '(' => depth += 1,
-                                ')' => depth -= 1,
-                                _ => {}
-                            }
-                            depth == 0
-                        })
-                        .map_or(rest.len(), |(i, _)| i);
-                    let router = &rest[..end];
-                    for name in ["get", "post", "put", "delete", "patch"] {
-                        let called = router.match_indices(&format!("{name}(")).any(|(i, _)| {
-                            !router[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
-                        });
-                        if called {
-                            let method: Method = name.to_uppercase().parse().expect("method");
-                            found.push((method, format!("{prefix}{route}")));
+                let Some((route, rest)) = call.split_once('"') else {
+                    continue;
+                };
+                // The method router is the rest of the call: up to its closing parenthesis.
+                let mut depth = 1;
+                let end = rest
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => {}
                         }
+                        depth == 0
+                    })
+                    .map_or(rest.len(), |(i, _)| i);
+                let router = &rest[..end];
+                for name in ["get", "post", "put", "delete", "patch"] {
+                    let called = router.match_indices(&format!("{name}(")).any(|(i, _)| {
+                        !router[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    });
+                    if called {
+                        let method: Method = name.to_uppercase().parse().expect("method");
+                        found.push((method, format!("{prefix}{route}")));
                     }
                 }
             }
