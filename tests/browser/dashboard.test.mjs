@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { launchBrowser, logIn, startServer, withPage } from './support.mjs';
+import { asAdmin, launchBrowser, postAsPage, startServer } from './support.mjs';
 
 // Names a manager may type: markup that would run or navigate if a tooltip took it as HTML.
 const IMG = '<img src=x onerror="document.title=\'pwned\'">';
@@ -23,38 +23,15 @@ describe('dashboard matrix', () => {
     await server?.stop();
   });
 
-  async function inBrowser(name, fn) {
-    const context = await browser.newContext({ locale: 'de-DE', baseURL: server.url });
-    try {
-      return await withPage(context, name, async (page) => {
-        await logIn(page, server.admin);
-        return fn(page, context);
-      });
-    } catch (err) {
-      err.message += `\n${server.logs().slice(-4000)}`;
-      throw err;
-    } finally {
-      await context.close();
-    }
-  }
-
-  /** Posts `body` to the API with the page's session and its CSRF token. */
-  async function post(page, context, path, body) {
-    // A logged-in page's forms carry its session's CSRF token.
-    const csrf = await page.locator('input[name="_csrf"]').first().getAttribute('value');
-    assert.ok(csrf, "the page carries its session's CSRF token");
-    const response = await page.request.post(path, { data: body, headers: { 'X-CSRF-Token': csrf } });
-    assert.equal(response.status(), 201, await response.text());
-    return response.json();
-  }
+  const inBrowser = (name, fn) => asAdmin(browser, server, name, fn);
 
   test('the matrix tooltip shows a name with markup as text and runs none of it', async () => {
-    await inBrowser('dashboard-matrix-tooltip', async (page, context) => {
+    await inBrowser('dashboard-matrix-tooltip', async (page) => {
       await page.goto('/dashboard');
       // Far apart in the matrix: important and liked, unimportant and disliked.
       const answers = [];
       for (const [name, level, score] of [[IMG, 5, 10], [META, 1, 0]]) {
-        const touchpoint = await post(page, context, '/api/v1/touchpoints', {
+        const touchpoint = await postAsPage(page, '/api/v1/touchpoints', {
           name,
           channel: 'store',
           phase: 'during-purchase',
@@ -62,7 +39,7 @@ describe('dashboard matrix', () => {
         });
         answers.push({ touchpoint_id: touchpoint.id, metric: 'nps', score });
       }
-      await post(page, context, '/api/v1/responses', { responses: answers });
+      await postAsPage(page, '/api/v1/responses', { responses: answers });
 
       await page.goto('/dashboard?metric=nps');
       await page.locator('#matrix-chart canvas').waitFor();

@@ -3,7 +3,7 @@
 // live, and an agent works one request from assignment to resolution.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, logIn, startServer, withPage } from './support.mjs';
+import { asAdmin, launchBrowser, postAsPage, startServer } from './support.mjs';
 
 describe('request queue', () => {
   let server;
@@ -19,45 +19,21 @@ describe('request queue', () => {
     await server?.stop();
   });
 
-  async function inBrowser(name, fn) {
-    const context = await browser.newContext({ locale: 'de-DE', baseURL: server.url });
-    try {
-      return await withPage(context, name, async (page) => {
-        await logIn(page, server.admin);
-        return fn(page, context);
-      });
-    } catch (err) {
-      err.message += `\n${server.logs().slice(-4000)}`;
-      throw err;
-    } finally {
-      await context.close();
-    }
-  }
+  const inBrowser = (name, fn) => asAdmin(browser, server, name, fn);
 
-  /** Posts requests through the API with the page's session and its CSRF token. */
-  async function intake(page, context, body) {
-    // A logged-in page's forms carry its session's CSRF token.
-    const csrf = await page.locator('input[name="_csrf"]').first().getAttribute('value');
-    assert.ok(csrf, "the page carries its session's CSRF token");
-    const response = await page.request.post('/api/v1/requests', {
-      data: body,
-      headers: { 'X-CSRF-Token': csrf },
-    });
-    assert.equal(response.status(), 201, await response.text());
-    return response.json();
-  }
+  const intake = (page, body) => postAsPage(page, '/api/v1/requests', body);
 
   test('an agent works a request from the queue to its resolution', async () => {
-    await inBrowser('queue-end-to-end', async (page, context) => {
+    await inBrowser('queue-end-to-end', async (page) => {
       await page.goto('/queue');
-      const mail = await intake(page, context, {
+      const mail = await intake(page, {
         channel: 'email',
         customer: { name: 'Anna Schulz', email: 'anna.schulz@example.de' },
         subject: 'Frage zur Lieferung',
         body: 'Wann kommt mein Sofa?',
         external_id: 'mail-1',
       });
-      const call = await intake(page, context, {
+      const call = await intake(page, {
         channel: 'phone',
         customer: { phone: '0171 1234567', email: 'Anna.Schulz@example.de' },
         subject: 'Rückruf erbeten',
@@ -82,7 +58,7 @@ describe('request queue', () => {
         return true;
       });
       assert.ok(marker);
-      await intake(page, context, {
+      await intake(page, {
         channel: 'chat',
         customer: { device: 'cookie-42', name: 'Ben' },
         subject: 'Gutschein',

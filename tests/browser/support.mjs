@@ -1,5 +1,6 @@
 // Helpers for the end-to-end browser tests: a throwaway `touchpoints serve`
 // on a free loopback port with its own SQLite file, and headless Chromium.
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
@@ -201,4 +202,35 @@ export async function withPage(context, name, fn) {
   } finally {
     await page.close().catch(() => {});
   }
+}
+
+/**
+ * Runs `fn(page, context)` in a fresh German browser context logged in as the server's
+ * admin; a failure carries the end of the server's log.
+ */
+export async function asAdmin(browser, server, name, fn) {
+  const context = await browser.newContext({ locale: 'de-DE', baseURL: server.url });
+  try {
+    return await withPage(context, name, async (page) => {
+      await logIn(page, server.admin);
+      return fn(page, context);
+    });
+  } catch (err) {
+    err.message += `\n${server.logs().slice(-4000)}`;
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Posts `body` as JSON to the API with the page's session and the CSRF token its forms
+ * carry (the session's own); expects 201 and returns the answer's JSON.
+ */
+export async function postAsPage(page, path, body) {
+  const csrf = await page.locator('input[name="_csrf"]').first().getAttribute('value');
+  assert.ok(csrf, "the page carries its session's CSRF token");
+  const response = await page.request.post(path, { data: body, headers: { 'X-CSRF-Token': csrf } });
+  assert.equal(response.status(), 201, await response.text());
+  return response.json();
 }
