@@ -155,6 +155,19 @@ fn names_a_type(schema: &Value, document: &Value) -> bool {
     })
 }
 
+/// Every response the document describes, as ("method path status", response).
+fn responses(document: &Value) -> Vec<(String, &Value)> {
+    let mut found = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            for (status, response) in operation["responses"].as_object().expect("responses") {
+                found.push((format!("{method} {path} {status}"), response));
+            }
+        }
+    }
+    found
+}
+
 /// The documented statuses of an operation, from the served document.
 fn documented(document: &Value, method: &str, path: &str) -> Vec<String> {
     document["paths"][path][method]["responses"]
@@ -219,19 +232,13 @@ async fn every_response_is_described() {
     // document without them.
     let server = Server::start().await;
     let document = server.get_json("/api/v1/openapi.json").await;
-    let mut missing = Vec::new();
-    let mut responses = 0;
-    for (path, item) in document["paths"].as_object().expect("paths") {
-        for (method, operation) in item.as_object().expect("operations") {
-            for (status, response) in operation["responses"].as_object().expect("responses") {
-                responses += 1;
-                if response["description"].as_str().is_none_or(str::is_empty) {
-                    missing.push(format!("{method} {path} {status}"));
-                }
-            }
-        }
-    }
-    assert!(responses >= 100, "only {responses} responses found");
+    let all = responses(&document);
+    assert!(all.len() >= 100, "only {} responses found", all.len());
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|(_, response)| response["description"].as_str().is_none_or(str::is_empty))
+        .map(|(name, _)| name)
+        .collect();
     assert!(
         missing.is_empty(),
         "responses without a description: {missing:#?}"
@@ -244,32 +251,26 @@ async fn every_success_response_has_a_typed_schema() {
     let document = server.get_json("/api/v1/openapi.json").await;
     let mut untyped = Vec::new();
     let mut checked = 0;
-    for (path, item) in document["paths"].as_object().expect("paths") {
-        for (method, operation) in item.as_object().expect("a path item") {
-            let Some(responses) = operation["responses"].as_object() else {
-                continue;
-            };
-            for (status, response) in responses {
-                // 204 has no body by definition.
-                if !status.starts_with('2') || status == "204" {
-                    continue;
-                }
-                let content = response["content"].as_object();
-                // Downloads (CSV, XLSX) are files, not JSON; none is under /api/v1 today.
-                let download = content.is_some_and(|c| {
-                    !c.contains_key("application/json")
-                        && c.keys()
-                            .all(|t| t == "text/csv" || t.contains("spreadsheet"))
-                });
-                if download {
-                    continue;
-                }
-                checked += 1;
-                let schema = &response["content"]["application/json"]["schema"];
-                if !names_a_type(schema, &document) {
-                    untyped.push(format!("{method} {path} {status}"));
-                }
-            }
+    for (name, response) in responses(&document) {
+        let status = name.rsplit(' ').next().unwrap_or_default();
+        // 204 has no body by definition.
+        if !status.starts_with('2') || status == "204" {
+            continue;
+        }
+        let content = response["content"].as_object();
+        // Downloads (CSV, XLSX) are files, not JSON; none is under /api/v1 today.
+        let download = content.is_some_and(|c| {
+            !c.contains_key("application/json")
+                && c.keys()
+                    .all(|t| t == "text/csv" || t.contains("spreadsheet"))
+        });
+        if download {
+            continue;
+        }
+        checked += 1;
+        let schema = &response["content"]["application/json"]["schema"];
+        if !names_a_type(schema, &document) {
+            untyped.push(name);
         }
     }
     assert!(checked >= 40, "only {checked} success responses found");
