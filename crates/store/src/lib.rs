@@ -72,6 +72,7 @@ pub trait Store:
     + Requests
     + Surveys
     + Keys
+    + Throttles
     + Announcements
 {
 }
@@ -87,6 +88,7 @@ impl<
         + Requests
         + Surveys
         + Keys
+        + Throttles
         + Announcements,
 > Store for T
 {
@@ -219,6 +221,50 @@ pub trait Keys: Send + Sync + 'static {
     /// the key; every later call, and every call racing with it from any app server, gets
     /// the key that was stored first.
     async fn key(&self, name: &str, candidate: &str) -> Result<String>;
+}
+
+/// What a window's count says after a hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hits {
+    /// Hits in the current window, the one just counted included.
+    pub count: u64,
+    /// When the current window ends and counting starts again from nothing.
+    pub window_ends: Timestamp,
+}
+
+/// Counts of hits (login attempts, requests) per subject in fixed windows, kept in the
+/// database so that every app server on it counts against the same limit: with N servers an
+/// account still gets its five attempts a minute, not 5 × N.
+///
+/// A subject is what the caller counts by, such as a client address. It is stored as given:
+/// callers pass a keyed digest of personal data, never the data itself. Counts are no staff
+/// writes and go to no audit log; a window that has ended counts nothing, and
+/// [`Throttles::purge_throttles`] deletes its row.
+#[async_trait]
+pub trait Throttles: Send + Sync + 'static {
+    /// Whether other app servers may count on this database too (PostgreSQL). SQLite's
+    /// database belongs to one server, whose memory then holds the whole count.
+    fn counts_shared(&self) -> bool;
+
+    /// Counts one hit of `subject` under `kind`, atomically on any number of app servers,
+    /// and returns the window's count. A window begins with the first hit after the last
+    /// one ended and lasts `window`; the hit that reaches `limit` begins the window anew, so
+    /// that what comes past the limit waits a whole window after it.
+    async fn hit(
+        &self,
+        kind: &str,
+        subject: &str,
+        limit: u64,
+        window: jiff::SignedDuration,
+        now: Timestamp,
+    ) -> Result<Hits>;
+
+    /// Takes back one hit of the window that is current at `now`, such as a login attempt
+    /// that succeeded; nothing when the window has ended.
+    async fn forgive(&self, kind: &str, subject: &str, now: Timestamp) -> Result<()>;
+
+    /// Deletes the counts whose window ended at `now` or before; returns how many.
+    async fn purge_throttles(&self, now: Timestamp) -> Result<u64>;
 }
 
 /// A change announced to every app server on the database: the request changed (0 for a

@@ -112,6 +112,9 @@ mod sql_keys;
 #[path = "sql_library.rs"]
 mod sql_library;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_limits.rs"]
+mod sql_limits;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_personal_data.rs"]
 mod sql_personal_data;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

@@ -24,6 +24,8 @@ mod inventory;
 mod keys;
 #[path = "suite/library.rs"]
 mod library;
+#[path = "suite/limits.rs"]
+mod limits;
 #[path = "suite/migrations.rs"]
 mod migrations;
 #[path = "suite/operations.rs"]
