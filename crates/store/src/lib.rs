@@ -8,6 +8,7 @@
 
 mod dialect;
 mod error;
+mod group_commit;
 mod plan;
 mod postgres;
 mod sqlite;

@@ -14,10 +14,12 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use sqlx::Pool;
 use touchpoints_core::catalog::{default_channels, default_phases};
+use touchpoints_core::request::NewRequest;
 
 use super::Backend;
 use crate::dialect::Dialect;
-use crate::{Import, Inventory, Result, StoreError};
+use crate::group_commit::GroupCommit;
+use crate::{Import, IntakeOutcome, Inventory, Result, StoreError};
 
 /// The driver of this backend.
 pub(super) type Db = <Backend as Dialect>::Db;
@@ -36,6 +38,8 @@ pub struct SqlStore {
     pub(super) writes: Pool<Db>,
     /// A task of the backend's that lives as long as the store (SQLite's checkpoints).
     pub(super) _background: Option<Arc<crate::AbortOnDrop>>,
+    /// Intakes waiting for the next group commit (see `sql_intake`).
+    pub(super) intakes: GroupCommit<NewRequest, IntakeOutcome>,
 }
 
 /// A batch as the JSON text bound as `$1`: for `Dialect::JSON_ROWS`, one array per row, whose
@@ -121,6 +125,7 @@ impl SqlStore {
             writes: pool.clone(),
             pool,
             _background: None,
+            intakes: GroupCommit::default(),
         };
         if fresh {
             let defaults = Import {

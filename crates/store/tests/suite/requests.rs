@@ -10,7 +10,7 @@ use touchpoints_core::request::{
 use touchpoints_core::{Role, Subject};
 use touchpoints_store::{QueueFilter, QueueView, Store, StoreError};
 
-use crate::harness::user;
+use crate::harness::{audit_mark, audited_since, user};
 
 store_suite!(
     queue_intake_is_idempotent_by_external_id,
@@ -19,6 +19,7 @@ store_suite!(
     queue_policies_set_due_times_and_order,
     queue_customer_data_is_exported_and_erased,
     queue_one_batch_links_and_merges_profiles,
+    queue_concurrent_intakes_are_answered_one_by_one,
 );
 
 pub(crate) fn request(
@@ -491,4 +492,130 @@ async fn merge_absorbed(store: &dyn Store, merge: i64) -> i64 {
         }
     }
     panic!("merge {merge} not found")
+}
+
+/// Single intakes sent at once share commits (group commit), yet each caller hears its own
+/// answer: a refused one does not take the others down, a retry racing its original is
+/// stored once, and the audit log names each writer with what it sent.
+async fn queue_concurrent_intakes_are_answered_one_by_one(store: &dyn Store) {
+    let before = count_requests(store).await;
+    let mark = audit_mark(store).await;
+    let calls: Vec<(String, NewRequest)> = (0..40)
+        .map(|i| {
+            let mut r = with_external(
+                request(
+                    "email",
+                    Some(&format!("group{i}@example.de")),
+                    None,
+                    &format!("Nachricht {i}"),
+                ),
+                &format!("group-{i}"),
+            );
+            match i {
+                // Refused: no such touchpoint.
+                7 => r.touchpoint_id = Some(999_999),
+                // A webhook's retry racing its original: the same id and content.
+                21 => {
+                    r = with_external(
+                        request("email", Some("group20@example.de"), None, "Nachricht 20"),
+                        "group-20",
+                    )
+                }
+                // The same id with other content: one of the two is a conflict.
+                31 => {
+                    r = with_external(
+                        request("email", Some("group30@example.de"), None, "anders"),
+                        "group-30",
+                    )
+                }
+                _ => {}
+            }
+            (format!("hook-{}", i % 3), r)
+        })
+        .collect();
+    let results = futures::future::join_all(
+        calls
+            .iter()
+            .map(|(actor, r)| store.intake(std::slice::from_ref(r), actor)),
+    )
+    .await;
+    match &results[7] {
+        Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "[0].touchpoint_id"),
+        other => panic!("expected the unknown touchpoint refused, got {other:?}"),
+    }
+    let (a, b) = (&results[20], &results[21]);
+    let (a, b) = (a.as_ref().expect("original"), b.as_ref().expect("retry"));
+    assert_eq!(a[0].id, b[0].id, "the retry found the original");
+    assert_eq!(
+        usize::from(a[0].created) + usize::from(b[0].created),
+        1,
+        "stored once"
+    );
+    let clashes: Vec<&StoreError> = [&results[30], &results[31]]
+        .into_iter()
+        .filter_map(|r| r.as_ref().err())
+        .collect();
+    match clashes.as_slice() {
+        [StoreError::Conflict(p)] => assert_eq!(p.0[0].field, "[0].body"),
+        other => panic!("expected one conflict of the two, got {other:?}"),
+    }
+    for (i, result) in results.iter().enumerate() {
+        if [7, 21, 30, 31].contains(&i) {
+            continue;
+        }
+        let outcome = &result.as_ref().expect("stored")[0];
+        let stored = store.request(outcome.id).await.expect("request");
+        assert_eq!(
+            stored.body,
+            format!("Nachricht {i}"),
+            "caller {i} got its own id"
+        );
+    }
+    // 40 calls: one refused, one retry, one conflict.
+    assert_eq!(count_requests(store).await, before + 37);
+    let entries = audited_since(store, mark).await;
+    for hook in ["hook-0", "hook-1", "hook-2"] {
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.actor == hook && e.action == "requests.intake"),
+            "{hook} is not in the audit log: {entries:?}"
+        );
+    }
+    assert!(
+        entries.iter().all(|e| e.action == "requests.intake"),
+        "{entries:?}"
+    );
+
+    // Thirty more, all fine, from one writer: they share transactions, each of which writes
+    // one audit entry.
+    let mark = audit_mark(store).await;
+    let calls: Vec<NewRequest> = (0..30)
+        .map(|i| {
+            request(
+                "chat",
+                Some(&format!("shared{i}@example.de")),
+                None,
+                "Hallo",
+            )
+        })
+        .collect();
+    let results = futures::future::join_all(
+        calls
+            .iter()
+            .map(|r| store.intake(std::slice::from_ref(r), "hook-0")),
+    )
+    .await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().is_ok_and(|o| o[0].created))
+    );
+    let entries = audited_since(store, mark).await;
+    assert!(
+        entries.len() < 30,
+        "30 concurrent intakes made {} commits",
+        entries.len()
+    );
+    assert_eq!(count_requests(store).await, before + 67);
 }
