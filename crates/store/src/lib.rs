@@ -101,6 +101,10 @@ impl<
 pub trait Inventory: Send + Sync + 'static {
     /// The name of the backend, for logs and the health endpoint.
     fn backend(&self) -> &'static str;
+    /// Where the database's schema stands against the migrations this build carries, for
+    /// readiness: a server whose schema another build moved on should take no traffic. Fails
+    /// when the database does not answer or keeps no migration bookkeeping.
+    async fn schema_state(&self) -> Result<SchemaState>;
 
     /// Channels, and phases in journey order.
     async fn catalog(&self) -> Result<Catalog>;
@@ -952,6 +956,33 @@ pub trait Surveys: Send + Sync + 'static {
     async fn rebuild_rollups(&self, actor: &str) -> Result<()>;
 }
 
+/// Where a database's schema stands against the migrations a build carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaState {
+    /// Every migration the build carries is applied, and no other.
+    Current,
+    /// The first migration the build carries that is not applied, or failed half-way.
+    Behind(i64),
+    /// A migration applied that the build does not carry: a newer build migrated further.
+    Ahead(i64),
+}
+
+/// Compares the versions a build carries with those the bookkeeping lists as (version,
+/// applied successfully). A newer build's migration is named first: it is the likelier cause
+/// of both at once, and the one an operator acts on (this server is the old one).
+fn schema_state(carried: &[i64], applied: &[(i64, bool)]) -> SchemaState {
+    if let Some(&(unknown, _)) = applied.iter().find(|(v, _)| !carried.contains(v)) {
+        return SchemaState::Ahead(unknown);
+    }
+    match carried
+        .iter()
+        .find(|&&v| !applied.iter().any(|&(a, success)| a == v && success))
+    {
+        Some(&missing) => SchemaState::Behind(missing),
+        None => SchemaState::Current,
+    }
+}
+
 /// The migrations of one backend as (version, description, SQL), applied in order.
 fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(
@@ -993,5 +1024,36 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
         Err(StoreError::Config(format!(
             "unsupported database URL scheme \"{scheme}\": use sqlite://FILE or postgres://…"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SchemaState, schema_state};
+
+    #[test]
+    fn a_schema_is_current_with_exactly_the_carried_migrations() {
+        let carried = [1, 2, 3];
+        assert_eq!(
+            schema_state(&carried, &[(1, true), (2, true), (3, true)]),
+            SchemaState::Current
+        );
+        assert_eq!(
+            schema_state(&carried, &[(1, true), (3, true)]),
+            SchemaState::Behind(2)
+        );
+        assert_eq!(
+            schema_state(&carried, &[(1, true), (2, true), (3, false)]),
+            SchemaState::Behind(3)
+        );
+        assert_eq!(schema_state(&carried, &[]), SchemaState::Behind(1));
+        assert_eq!(
+            schema_state(&carried, &[(1, true), (2, true), (3, true), (4, true)]),
+            SchemaState::Ahead(4)
+        );
+        assert_eq!(
+            schema_state(&carried, &[(1, true), (4, true)]),
+            SchemaState::Ahead(4)
+        );
     }
 }

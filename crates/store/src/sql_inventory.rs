@@ -18,7 +18,7 @@ use super::sql::{Conn, Db, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
-use crate::{Import, ImportSummary, Inventory, Result, StoreError};
+use crate::{Import, ImportSummary, Inventory, Result, SchemaState, StoreError};
 
 macro_rules! touchpoint_columns {
     () => {
@@ -602,6 +602,17 @@ impl SqlStore {
 impl Inventory for SqlStore {
     fn backend(&self) -> &'static str {
         Backend::NAME
+    }
+
+    async fn schema_state(&self) -> Result<SchemaState> {
+        // sqlx's bookkeeping: one row per migration tried, `success` false for one that
+        // failed half-way.
+        let applied: Vec<(i64, bool)> =
+            sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(&self.pool)
+                .await?;
+        let carried: Vec<i64> = Backend::MIGRATIONS.iter().map(|&(v, _, _)| v).collect();
+        Ok(crate::schema_state(&carried, &applied))
     }
 
     async fn catalog(&self) -> Result<Catalog> {
