@@ -1,5 +1,6 @@
 //! Several app servers on one PostgreSQL database, as behind a load balancer: a change made
-//! through one reaches the queue pages of the others.
+//! through one reaches the queue pages of the others, and login pauses and the limit of
+//! public pages count every server's attempts together.
 //!
 //! These tests need a PostgreSQL server they may create schemas in, named by
 //! `TOUCHPOINTS_TEST_POSTGRES`: they are marked ignored, and `scripts/test` runs them with
@@ -15,7 +16,7 @@ use sqlx::Connection;
 use tokio::sync::oneshot;
 use touchpoints_app::secrets;
 use touchpoints_core::{Role, Scope};
-use touchpoints_server::{AppState, Settings};
+use touchpoints_server::{AppState, Quotas, Settings};
 use touchpoints_store::{NewAccount, Store};
 
 /// The URL of the PostgreSQL server.
@@ -75,8 +76,12 @@ struct AppServer {
 
 impl AppServer {
     async fn start(url: &str) -> AppServer {
+        AppServer::start_with(url, Settings::default()).await
+    }
+
+    async fn start_with(url: &str, settings: Settings) -> AppServer {
         let store = touchpoints_store::open(url).await.expect("open the store");
-        let state = AppState::new(store.clone(), Settings::default()).expect("the app state");
+        let state = AppState::new(store.clone(), settings).expect("the app state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -206,5 +211,145 @@ async fn a_request_posted_to_one_server_reaches_the_queue_pages_of_another() {
     }
 
     drop((on_a, on_b, a, b));
+    schema.drop().await;
+}
+
+/// The double-submit CSRF token a browser without a session presents, as cookie and field.
+const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// A login form posted to this server; its status.
+async fn log_in(server: &AppServer, username: &str, password: &str) -> StatusCode {
+    // The answer itself, not the page a successful login sends the browser on to.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    http.post(server.url("/login"))
+        .header(COOKIE, format!("tp_csrf={CSRF}"))
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("next", "/"),
+            ("_csrf", CSRF),
+        ])
+        .send()
+        .await
+        .expect("post the login form")
+        .status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+async fn failed_logins_spread_over_two_servers_pause_the_account_as_on_one() {
+    let schema = Schema::create().await;
+    let url = schema.url();
+    let (a, b) = tokio::join!(AppServer::start(&url), AppServer::start(&url));
+    let password = "pferd batterie heftklammer";
+    a.store
+        .create_user(
+            &NewAccount {
+                username: "anna".to_owned(),
+                display_name: "Anna".to_owned(),
+                role: Role::Viewer,
+                password_hash: secrets::hash_password(password.to_owned())
+                    .await
+                    .expect("hash the password"),
+            },
+            "tests",
+        )
+        .await
+        .expect("create the account");
+    assert_eq!(log_in(&b, "anna", password).await, StatusCode::SEE_OTHER);
+
+    // As on one server: the quota's failures, one more whose failure pauses, then nothing,
+    // though each server alone has seen only half of them.
+    let failures = Quotas::default().login_per_account + 1;
+    for n in 0..failures {
+        let server = if n % 2 == 0 { &a } else { &b };
+        let status = log_in(server, "Anna", "falsch falsch falsch").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {}", n + 1);
+    }
+    for server in [&a, &b] {
+        assert_eq!(
+            log_in(server, "anna", password).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "paused on {}, even for the right password",
+            server.base
+        );
+    }
+    // Another account is not affected.
+    assert_eq!(
+        log_in(&a, "ben", "falsch falsch falsch").await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    drop((a, b));
+    schema.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+async fn a_survey_page_is_limited_per_address_across_two_servers() {
+    let schema = Schema::create().await;
+    let url = schema.url();
+    let quota = 6;
+    let settings = Settings {
+        quotas: Quotas {
+            login_per_account: 5,
+            public_per_address: quota,
+        },
+        ..Settings::default()
+    };
+    let (a, b) = tokio::join!(
+        AppServer::start_with(&url, settings.clone()),
+        AppServer::start_with(&url, settings.clone())
+    );
+    let touchpoint = a
+        .store
+        .create_touchpoint(
+            &serde_json::from_value::<touchpoints_core::TouchpointInput>(json!({
+                "name": "Lieferung",
+                "channel": "email",
+                "phase": "before-purchase",
+            }))
+            .expect("a touchpoint's input")
+            .validate(&a.store.catalog().await.expect("the catalog"))
+            .expect("a valid touchpoint"),
+            "tests",
+        )
+        .await
+        .expect("create a touchpoint");
+    let fields = touchpoints_core::survey::SurveyInput {
+        touchpoint_id: touchpoint.id,
+        metric: "nps".into(),
+        ..Default::default()
+    }
+    .validate()
+    .expect("a valid survey");
+    let survey = a
+        .store
+        .create_survey("liefer42", &fields, "tests")
+        .await
+        .expect("create a survey");
+    let page = format!("/s/{}", survey.slug);
+    let get = |server: &AppServer| server.http.get(server.url(&page)).send();
+
+    // Each server alone would allow the whole quota; together they allow it once.
+    for n in 0..quota {
+        let server = if n % 2 == 0 { &a } else { &b };
+        let answer = get(server).await.expect("get the survey page");
+        assert_eq!(answer.status(), StatusCode::OK, "request {}", n + 1);
+    }
+    for server in [&a, &b] {
+        let answer = get(server).await.expect("get the survey page");
+        assert_eq!(
+            answer.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "on {}",
+            server.base
+        );
+    }
+
+    drop((a, b));
     schema.drop().await;
 }

@@ -125,7 +125,11 @@ async fn login(
             Some(&text),
         ));
     }
-    if !state.limits.login_allowed(&username, address) {
+    if !state
+        .limits
+        .login_allowed(&*state.store, &username, address)
+        .await?
+    {
         let _ = state
             .store
             .record("anonymous", "login.throttled", "user", &username, "")
@@ -160,13 +164,16 @@ async fn login(
     match user {
         Some(user) => {
             state
+                .limits
+                .login_succeeded(&*state.store, &username, address)
+                .await?;
+            state
                 .store
                 .record(&user.username, "login", "user", &user.username, "password")
                 .await?;
             start_session(&state, &user, &form.next).await
         }
         None => {
-            state.limits.login_failed(&username, address);
             let _ = state
                 .store
                 .record("anonymous", "login.failed", "user", &username, "")
