@@ -11,6 +11,7 @@ mod cookies;
 mod error;
 mod i18n;
 pub mod live;
+mod metrics;
 mod refusal;
 mod web;
 
@@ -69,6 +70,8 @@ pub struct AppState {
     queue_events: live::QueueEvents,
     /// The API's OpenAPI document, for the page that shows it to people.
     api_document: Arc<serde_json::Value>,
+    /// Requests counted since the process started, for `/metrics`.
+    metrics: metrics::Metrics,
 }
 
 impl AppState {
@@ -90,6 +93,7 @@ impl AppState {
             api_document: Arc::new(
                 serde_json::to_value(openapi_document()).map_err(|e| e.to_string())?,
             ),
+            metrics: metrics::Metrics::new(),
         })
     }
 
@@ -103,6 +107,7 @@ impl AppState {
 /// The whole application: API, web UI, assets and the middleware around them.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
+    let metrics = state.metrics.clone();
     Router::new()
         .merge(web::routes().route_layer(from_fn_with_state(state.clone(), web::error_pages)))
         .merge(
@@ -111,8 +116,12 @@ pub fn app(state: AppState) -> Router {
                 .route_layer(from_fn_with_state(state.clone(), auth::limits::public)),
         )
         .nest("/api/v1", api::routes())
+        .merge(metrics::routes())
         .route_layer(from_fn_with_state(state.clone(), auth::guard))
         .with_state(state)
+        // Innermost of the layers on the whole router: it sees the route the router matched
+        // and the status of every answer, the guard's refusals included.
+        .layer(from_fn_with_state(metrics, metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -77,6 +77,11 @@ impl QueueEvents {
         self.local.subscribe()
     }
 
+    /// How many pages follow the queue on this server now, for the metrics.
+    pub fn followers(&self) -> usize {
+        self.local.receiver_count()
+    }
+
     /// Follows the announcements of every app server on the store's database, if the store
     /// has them, and from then on announces through the store: returns the task that
     /// forwards what it hears to this server's pages, to be aborted (see [`Following`]) when

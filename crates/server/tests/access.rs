@@ -529,6 +529,8 @@ async fn the_table_keeps_its_promises() {
                     "/",
                     "/healthz",
                     "/readyz",
+                    // Public to the guard only: it answers loopback and admins alone.
+                    "/metrics",
                     "/assets/style.css",
                     "/assets/app.js",
                     "/login",

@@ -139,7 +139,7 @@ pub fn client_address(parts_extensions: &axum::http::Extensions) -> Option<IpAdd
         .map(|ConnectInfo(addr)| addr.ip())
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -180,7 +180,7 @@ async fn identify(
     }
 }
 
-fn unauthorized(message: &str) -> Response {
+pub(crate) fn unauthorized(message: &str) -> Response {
     let mut response = ApiError::Unauthorized(message.to_owned()).into_response();
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,

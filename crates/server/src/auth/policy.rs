@@ -23,6 +23,9 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/", Public),
     (Method::GET, "/healthz", Public),
     (Method::GET, "/readyz", Public),
+    // Checks its callers itself (loopback or an admin): a scraper has neither session nor
+    // login page, and a token is looked up outside the API too (see metrics.rs).
+    (Method::GET, "/metrics", Public),
     (Method::GET, "/assets/style.css", Public),
     (Method::GET, "/assets/app.js", Public),
     (Method::GET, "/login", Public),
