@@ -74,14 +74,32 @@ async fn health() -> Response {
 /// How long readiness waits for the database.
 const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Readiness: the database answers a trivial query within [`READY_WITHIN`]. Its schema was
-/// brought up to date before the server started to listen. The answer says nothing about
-/// what failed or what the server runs on; the log says what failed.
+/// Readiness: within [`READY_WITHIN`] the database answers, and its schema is at exactly the
+/// migrations this build carries. The server migrated it before it began to listen; a newer
+/// server sharing the database may have migrated it further since, and this one, speaking
+/// the older schema, should take no more traffic. The answer says nothing about what failed
+/// or what the server runs on; the log says what failed.
 async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    let ready = match tokio::time::timeout(READY_WITHIN, state.store.count_users()).await {
-        Ok(Ok(_)) => true,
+    use touchpoints_store::SchemaState;
+    let ready = match tokio::time::timeout(READY_WITHIN, state.store.schema_state()).await {
+        Ok(Ok(SchemaState::Current)) => true,
+        Ok(Ok(SchemaState::Ahead(version))) => {
+            tracing::warn!(
+                version,
+                "not ready: the database holds a migration this build does not know; \
+                 a newer server migrated it"
+            );
+            false
+        }
+        Ok(Ok(SchemaState::Behind(version))) => {
+            tracing::warn!(
+                version,
+                "not ready: a migration this build carries is not applied to the database"
+            );
+            false
+        }
         Ok(Err(e)) => {
-            tracing::warn!(error = %e, "not ready: the database failed a trivial query");
+            tracing::warn!(error = %e, "not ready: the database did not tell its schema");
             false
         }
         Err(_) => {
