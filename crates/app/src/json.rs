@@ -26,9 +26,53 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         }
         let (field, problem) = data_problem(&path, &inner);
         AppError::Invalid(Problems::single(field, problem))
-    })?;
+    });
+    let value = match value {
+        Ok(value) => value,
+        Err(error) => return with_whole_numbers(bytes).ok_or(error),
+    };
     deserializer.end().map_err(|e| malformed(&e))?;
     Ok(value)
+}
+
+/// Writes every whole number that has a fraction or an exponent (`3.0`, `1e2`) as an
+/// integer; true if there was one.
+fn normalise_whole_numbers(value: &mut serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            let Some(f) = n.as_f64() else {
+                return false;
+            };
+            // 2^63 is the first float past i64::MAX; every float below it is exact.
+            if f.fract() == 0.0
+                && f >= -9_223_372_036_854_775_808.0
+                && f < 9_223_372_036_854_775_808.0
+            {
+                *value = serde_json::Value::from(f as i64);
+                return true;
+            }
+            false
+        }
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |c, v| normalise_whole_numbers(v) | c),
+        serde_json::Value::Object(map) => map
+            .values_mut()
+            .fold(false, |c, v| normalise_whole_numbers(v) | c),
+        _ => false,
+    }
+}
+
+/// JSON knows one kind of number, and JSON Schema counts `3.0` and `1e2` as integers: a
+/// document that failed only because a whole number was written with a fraction or an
+/// exponent is read again with those numbers as integers. Only a document that failed pays
+/// for the second pass.
+fn with_whole_numbers<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    if !normalise_whole_numbers(&mut value) {
+        return None;
+    }
+    serde_json::from_value(value).ok()
 }
 
 /// The error of a document that is not JSON, with where it breaks.
@@ -43,9 +87,10 @@ pub(crate) fn malformed(e: &serde_json::Error) -> AppError {
 /// Reads `T` from a part of a document that was JSON already, naming a field that does not
 /// fit `{prefix}{path}` (`requests[3].channel`).
 pub fn from_value<T: DeserializeOwned>(
-    value: serde_json::Value,
+    mut value: serde_json::Value,
     prefix: &str,
 ) -> Result<T, Problems> {
+    normalise_whole_numbers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|e| {
         let (field, problem) = data_problem(&e.path().to_string(), e.inner());
         let field = match (prefix.strip_suffix('.'), field.is_empty()) {
@@ -193,6 +238,19 @@ mod tests {
         assert!(
             matches!(problem, Problem::Invalid { reason } if reason.starts_with("must be a whole number"))
         );
+    }
+
+    #[test]
+    fn whole_numbers_with_a_fraction_or_an_exponent_are_integers() {
+        let input: touchpoints_core::TouchpointInput = parse(
+            br#"{"name":"x","channel":"store","phase":"p","brand_fit":4.0,"importance":{"loyalty":1e0}}"#,
+        )
+        .expect("whole numbers");
+        assert_eq!((input.brand_fit, input.importance.loyalty), (4, 1));
+        let error = parse::<touchpoints_core::TouchpointInput>(
+            br#"{"name":"x","channel":"store","phase":"p","brand_fit":4.5}"#,
+        );
+        assert!(matches!(error, Err(AppError::Invalid(_))));
     }
 
     #[test]

@@ -5,7 +5,9 @@ use utoipa::OpenApi;
 
 use crate::auth::policy::{self, Access};
 
-use super::{audit, catalog, customers, library, queue_rules, requests, surveys, touchpoints};
+use super::{
+    audit, catalog, constraints, customers, library, queue_rules, requests, surveys, touchpoints,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -204,11 +206,16 @@ fn operation_id(method: &Method, path: &str) -> String {
         .join("_")
 }
 
-/// The OpenAPI document, as served at `/api/v1/openapi.json`.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The OpenAPI document, as served at `/api/v1/openapi.json`: utoipa's description of the
+/// types and operations, with the constraints the server enforces (see [`constraints`])
+/// merged in as JSON Schema.
+pub fn openapi_document() -> serde_json::Value {
+    // Serialising a document built from static descriptions cannot fail.
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    constraints::apply(&mut doc);
+    doc
 }
 
-pub async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+pub async fn openapi_json() -> axum::Json<serde_json::Value> {
     axum::Json(openapi_document())
 }

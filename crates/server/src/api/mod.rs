@@ -3,6 +3,7 @@
 
 mod audit;
 mod catalog;
+mod constraints;
 mod customers;
 mod docs;
 pub mod extract;

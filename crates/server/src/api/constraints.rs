@@ -1,0 +1,508 @@
+//! What the server enforces beyond the shapes of its types, stated in the OpenAPI document:
+//! lengths, ranges, enumerations and formats. The input types live in the core, which knows
+//! nothing of OpenAPI beyond their shape; this table adds, per schema property and per query
+//! parameter, the rule the core's validation applies, naming the core's limits where they are
+//! public. What only the stored data decides (a channel key of the catalog, a touchpoint id,
+//! a name already taken) or the clock (an answer from the future) is no part of a schema and
+//! is answered with 404, 409 or 422 as each operation documents.
+
+use serde_json::{Value, json};
+use touchpoints_core::{consistency, customer, request, survey, touchpoint};
+
+/// Characters `check_text` refuses anywhere in a text: controls other than tab, line feed and
+/// carriage return (Rust's `char::is_control`, the Unicode category Cc).
+const CONTROLS: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
+
+/// A free text: no control characters (tab and line breaks allowed); at most `max`
+/// characters; blank is allowed.
+fn text(max: usize) -> Value {
+    json!({ "maxLength": max, "pattern": format!("^[^{CONTROLS}]*$") })
+}
+
+/// A free text that must hold more than spaces.
+fn required_text(max: usize) -> Value {
+    json!({
+        "minLength": 1,
+        "maxLength": max,
+        "pattern": format!("^[^{CONTROLS}]*[^\\s{CONTROLS}][^{CONTROLS}]*$"),
+    })
+}
+
+/// The key of a channel or phase as stored: lower-case letters, digits, `-` and `_`.
+const KEY: &str = "^[a-z0-9_-]{1,40}$";
+
+/// A reference to a channel or phase of the catalog by its key; which keys exist is data.
+fn key_reference() -> Value {
+    json!({ "minLength": 1, "maxLength": 40, "pattern": "^\\s*[A-Za-z0-9_-]+\\s*$" })
+}
+
+/// A day `YYYY-MM-DD` of the proleptic Gregorian calendar.
+fn day() -> Value {
+    json!({ "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
+}
+
+/// An RFC 3339 instant with its offset.
+fn instant() -> Value {
+    json!({ "format": "date-time" })
+}
+
+/// An identifier of a customer: blank (left out) or, trimmed, at most 200 characters
+/// without control characters.
+fn plain_identifier() -> Value {
+    json!({
+        "maxLength": customer::IDENTIFIER_MAX,
+        "pattern": "^\\s*([^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F])?\\s*$",
+    })
+}
+
+/// An e-mail address as the core reads it: one `@`, a local part, a domain of dot-separated
+/// labels, no spaces; blank for none.
+fn email() -> Value {
+    let part = format!("[^@\\s.{CONTROLS}\\t\\n\\r]+");
+    json!({
+        "maxLength": customer::IDENTIFIER_MAX,
+        "pattern": format!("^\\s*([^@\\s{CONTROLS}\\t\\n\\r]+@{part}(\\.{part})+)?\\s*$"),
+    })
+}
+
+/// A phone number: `+` and the country code, `00` and the country code, or a German
+/// national number starting with `0`; 7 to 15 digits with the country code, spaces, `-`,
+/// `.`, `/` and brackets between them allowed; blank for none.
+fn phone() -> Value {
+    let sep = "[ ./()\\u00A0-]*";
+    let digit = format!("{sep}[0-9]");
+    json!({
+        "maxLength": customer::IDENTIFIER_MAX,
+        "pattern": format!(
+            "^\\s*(\\+{sep}[1-9]({digit}){{6,14}}|{sep}0{sep}0{sep}[1-9]({digit}){{6,14}}|{sep}0{sep}[1-9]({digit}){{4,12}})?{sep}\\s*$"
+        ),
+    })
+}
+
+/// A social media handle, optionally after its network and a colon; blank for none.
+fn social() -> Value {
+    json!({
+        "maxLength": customer::IDENTIFIER_MAX,
+        "pattern": format!(
+            "^\\s*(([^:{CONTROLS}\\t\\n\\r]*:)?\\s*@*[^\\s@:{CONTROLS}][^\\s{CONTROLS}]*)?\\s*$"
+        ),
+    })
+}
+
+/// At least one of the properties holds more than spaces.
+fn at_least_one(properties: &[&str]) -> Value {
+    let any: Vec<Value> = properties
+        .iter()
+        .map(|&name| {
+            let mut property = serde_json::Map::new();
+            property.insert(
+                name.to_owned(),
+                json!({ "type": "string", "pattern": "\\S" }),
+            );
+            json!({ "required": [name], "properties": property })
+        })
+        .collect();
+    json!({ "anyOf": any })
+}
+
+fn range(min: i64, max: i64) -> Value {
+    json!({ "minimum": min, "maximum": max })
+}
+
+fn one_of(values: &[&str]) -> Value {
+    json!({ "enum": values })
+}
+
+/// Labels such as target groups and regions: each a short text, blank ones dropped.
+fn labels(max_items: usize, max_len: usize) -> Value {
+    json!({ "maxItems": max_items, "items": text(max_len) })
+}
+
+/// `(schema, property, constraint)`: the constraint is merged into the property's schema; an
+/// empty property names the schema itself, one starting with `/` a place inside it.
+fn properties() -> Vec<(&'static str, &'static str, Value)> {
+    use touchpoint::{DESCRIPTION_MAX, LABEL_MAX, LABELS_MAX, NAME_MAX, NOTES_MAX, OWNER_MAX};
+    vec![
+        // Touchpoints.
+        ("TouchpointInput", "name", required_text(NAME_MAX)),
+        ("TouchpointInput", "description", text(DESCRIPTION_MAX)),
+        ("TouchpointInput", "channel", key_reference()),
+        ("TouchpointInput", "phase", key_reference()),
+        ("TouchpointInput", "owner", text(OWNER_MAX)),
+        ("TouchpointInput", "notes", text(NOTES_MAX)),
+        (
+            "TouchpointInput",
+            "target_groups",
+            labels(LABELS_MAX, LABEL_MAX),
+        ),
+        ("TouchpointInput", "regions", labels(LABELS_MAX, LABEL_MAX)),
+        ("TouchpointInput", "brand_fit", range(1, 5)),
+        ("ImportanceInput", "experience", range(1, 5)),
+        ("ImportanceInput", "loyalty", range(1, 5)),
+        ("ImportanceInput", "referral", range(1, 5)),
+        // The catalog.
+        (
+            "Channel",
+            "key",
+            json!({ "pattern": "^([a-z0-9_-]{1,40})?$" }),
+        ),
+        ("Channel", "label_de", required_text(60)),
+        ("Channel", "label_en", required_text(60)),
+        (
+            "Phase",
+            "key",
+            json!({ "pattern": "^([a-z0-9_-]{1,40})?$" }),
+        ),
+        ("Phase", "label_de", required_text(60)),
+        ("Phase", "label_en", required_text(60)),
+        // The content library.
+        (
+            "ContentFields",
+            "title",
+            required_text(consistency::library::TITLE_MAX),
+        ),
+        (
+            "ContentFields",
+            "body",
+            required_text(consistency::library::BODY_MAX),
+        ),
+        ("ContentFields", "url", text(500)),
+        ("ContentFields", "language", text(10)),
+        ("ContentFields", "valid_from", day()),
+        ("ContentFields", "valid_until", day()),
+        // Surveys, answers and customer events.
+        ("SurveyInput", "metric", one_of(&["nps", "csat", "ces"])),
+        ("SurveyInput", "touchpoint_id", json!({ "minimum": 1 })),
+        ("SurveyInput", "question_de", text(survey::QUESTION_MAX)),
+        ("SurveyInput", "question_en", text(survey::QUESTION_MAX)),
+        ("SurveyInput", "follow_up_de", text(survey::QUESTION_MAX)),
+        ("SurveyInput", "follow_up_en", text(survey::QUESTION_MAX)),
+        ("ResponseInput", "touchpoint_id", json!({ "minimum": 1 })),
+        ("ResponseInput", "metric", one_of(&["nps", "csat", "ces"])),
+        // The score's scale depends on the metric: NPS 0 to 10, CSAT 1 to 5, CES 1 to 7.
+        (
+            "ResponseInput",
+            "",
+            json!({ "oneOf": [
+                { "properties": { "metric": { "const": "nps" }, "score": range(0, 10) } },
+                { "properties": { "metric": { "const": "csat" }, "score": range(1, 5) } },
+                { "properties": { "metric": { "const": "ces" }, "score": range(1, 7) } },
+            ] }),
+        ),
+        ("ResponseInput", "comment", text(survey::COMMENT_MAX)),
+        ("ResponseInput", "answered_at", instant()),
+        ("ResponseInput", "channel", text(60)),
+        (
+            "ResponseInput",
+            "customer_ref",
+            text(survey::CUSTOMER_REF_MAX),
+        ),
+        (
+            "ResponseInput",
+            "external_id",
+            text(survey::EXTERNAL_ID_MAX),
+        ),
+        (
+            "CustomerEventInput",
+            "customer_ref",
+            required_text(survey::CUSTOMER_REF_MAX),
+        ),
+        (
+            "CustomerEventInput",
+            "kind",
+            one_of(&["activity", "purchase", "churn"]),
+        ),
+        ("CustomerEventInput", "at", instant()),
+        // A purchase has an amount other than 0 (negative for a refund); nothing else has one.
+        (
+            "CustomerEventInput",
+            "",
+            json!({ "oneOf": [
+                {
+                    "required": ["amount_cents"],
+                    "properties": {
+                        "kind": { "const": "purchase" },
+                        "amount_cents": {
+                            "type": "integer",
+                            "minimum": -survey::AMOUNT_CENTS_MAX,
+                            "maximum": survey::AMOUNT_CENTS_MAX,
+                            "not": { "const": 0 },
+                        },
+                    },
+                },
+                {
+                    "properties": {
+                        "kind": { "enum": ["activity", "churn"] },
+                        "amount_cents": { "type": "null" },
+                    },
+                },
+            ] }),
+        ),
+        (
+            "CustomerEventInput",
+            "external_id",
+            text(survey::EXTERNAL_ID_MAX),
+        ),
+        ("LinkIn", "customer_ref", text(survey::CUSTOMER_REF_MAX)),
+        // Customers.
+        ("CustomerInput", "name", text(customer::NAME_MAX)),
+        ("CustomerInput", "salutation", text(40)),
+        (
+            "CustomerInput",
+            "language",
+            json!({ "pattern": "^\\s*([A-Za-z]{2,3}([-_][A-Za-z]{2,3})?)?\\s*$" }),
+        ),
+        ("CustomerInput", "preferred_channel", text(60)),
+        (
+            "CustomerInput",
+            "segments",
+            labels(customer::SEGMENTS_MAX, customer::SEGMENT_MAX),
+        ),
+        (
+            "CustomerInput",
+            "attributes",
+            json!({
+                "maxProperties": customer::ATTRIBUTES_MAX,
+                "propertyNames": required_text(60),
+                "additionalProperties": text(customer::ATTRIBUTE_MAX),
+            }),
+        ),
+        (
+            "CustomerInput",
+            "lifetime_value_cents",
+            range(0, customer::LIFETIME_VALUE_CENTS_MAX),
+        ),
+        // Identifiers of customers, in a profile and in a request.
+        ("IdentifiersInput", "email", email()),
+        ("IdentifiersInput", "phone", phone()),
+        ("IdentifiersInput", "customer_number", plain_identifier()),
+        ("IdentifiersInput", "device", plain_identifier()),
+        ("IdentifiersInput", "social", social()),
+        ("RequestCustomer", "email", email()),
+        ("RequestCustomer", "phone", phone()),
+        ("RequestCustomer", "customer_number", plain_identifier()),
+        ("RequestCustomer", "device", plain_identifier()),
+        ("RequestCustomer", "social", social()),
+        ("RequestCustomer", "name", text(customer::NAME_MAX)),
+        // A request names its customer by at least one identifier.
+        (
+            "RequestCustomer",
+            "",
+            at_least_one(&["email", "phone", "customer_number", "device", "social"]),
+        ),
+        // Requests: a subject or a body.
+        ("RequestInput", "", at_least_one(&["subject", "body"])),
+        (
+            "RequestAction",
+            "/oneOf/1/properties/body",
+            required_text(request::BODY_MAX),
+        ),
+        (
+            "RequestAction",
+            "/oneOf/2/properties/body",
+            required_text(request::BODY_MAX),
+        ),
+        ("RequestInput", "channel", key_reference()),
+        ("RequestInput", "subject", text(request::SUBJECT_MAX)),
+        ("RequestInput", "body", text(request::BODY_MAX)),
+        (
+            "RequestInput",
+            "external_id",
+            text(request::EXTERNAL_ID_MAX),
+        ),
+        ("RequestInput", "source", text(request::SOURCE_MAX)),
+        ("RequestInput", "received_at", instant()),
+        ("RequestInput", "touchpoint_id", json!({ "minimum": 1 })),
+        (
+            "RequestBatch",
+            "requests",
+            json!({ "minItems": 1, "maxItems": touchpoints_app::intake::BATCH_MAX }),
+        ),
+        // Queue rules.
+        ("SlaPolicy", "channel", key_reference()),
+        (
+            "SlaPolicy",
+            "first_response_minutes",
+            range(1, touchpoints_core::queue::TARGET_MAX_MINUTES),
+        ),
+        (
+            "SlaPolicy",
+            "resolution_minutes",
+            range(1, touchpoints_core::queue::TARGET_MAX_MINUTES),
+        ),
+        ("SourceMappingInput", "channel", key_reference()),
+        (
+            "SourceMappingInput",
+            "source",
+            required_text(request::SOURCE_MAX),
+        ),
+        (
+            "SourceMappingInput",
+            "touchpoint_id",
+            json!({ "minimum": 1 }),
+        ),
+        // Priority weights: points within ±1000, tables of at most 100 keys.
+        ("Weights", "time_per_hour", range(0, 1000)),
+        ("Weights", "horizon_hours", range(0, 24 * 30)),
+        ("Weights", "value_per_1000_eur", range(0, 1000)),
+        ("Weights", "value_cap", range(0, 1000)),
+        ("Weights", "urgent", range(0, 1000)),
+        ("Weights", "negative", range(0, 1000)),
+        ("Weights", "repeat_contact", range(0, 1000)),
+        ("Weights", "repeat_cap", range(0, 100)),
+        ("Weights", "segments", points_table()),
+        ("Weights", "channels", points_table()),
+    ]
+}
+
+fn points_table() -> Value {
+    json!({
+        "maxProperties": 100,
+        "propertyNames": { "pattern": KEY },
+        "additionalProperties": range(-1000, 1000),
+    })
+}
+
+/// `(path, parameter, constraint)` for parameters in the path or the query, for every
+/// operation of the path that has it.
+fn parameters() -> Vec<(&'static str, &'static str, Value)> {
+    let kpis = [
+        "/api/v1/kpis",
+        "/api/v1/kpis/customers",
+        "/api/v1/kpis/matrix",
+    ];
+    let mut out = Vec::new();
+    for path in kpis {
+        out.push((path, "metric", one_of(&["nps", "csat", "ces"])));
+        out.push((path, "from", day()));
+        out.push((path, "until", day()));
+        out.push((
+            path,
+            "granularity",
+            one_of(&["day", "week", "month", "quarter", "year"]),
+        ));
+        out.push((
+            path,
+            "by",
+            one_of(&["touchpoint", "channel", "phase", "target_group", "region"]),
+        ));
+    }
+    out.extend([
+        (
+            "/api/v1/requests",
+            "limit",
+            json!({ "format": "int64", "minimum": 1, "maximum": 500 }),
+        ),
+        ("/api/v1/requests", "view", one_of(&["all", "team", "mine"])),
+        // Any number up to the largest the server reads; at most 1,000 answers come back.
+        (
+            "/api/v1/responses",
+            "limit",
+            json!({ "format": "int64", "minimum": 0, "maximum": u32::MAX }),
+        ),
+        ("/api/v1/channels/{key}", "key", json!({ "pattern": KEY })),
+        ("/api/v1/phases/{key}", "key", json!({ "pattern": KEY })),
+    ]);
+    out
+}
+
+/// Merges the constraints into the document; a constraint whose schema, property or
+/// parameter is missing is left out (a test names it).
+pub(super) fn apply(doc: &mut Value) {
+    for (schema, property, constraint) in properties() {
+        if let Some(target) = doc.pointer_mut(&pointer(schema, property)) {
+            merge(target, &constraint);
+        }
+    }
+    for (path, name, constraint) in parameters() {
+        let Some(item) = doc
+            .pointer_mut(&format!(
+                "/paths/{}",
+                path.replace('~', "~0").replace('/', "~1")
+            ))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for operation in item.values_mut() {
+            let Some(params) = operation
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut)
+            else {
+                continue;
+            };
+            for param in params {
+                if param.get("name").and_then(Value::as_str) == Some(name)
+                    && let Some(schema) = param.get_mut("schema")
+                {
+                    merge(schema, &constraint);
+                }
+            }
+        }
+    }
+}
+
+fn pointer(schema: &str, property: &str) -> String {
+    match property {
+        "" => format!("/components/schemas/{schema}"),
+        p if p.starts_with('/') => format!("/components/schemas/{schema}{p}"),
+        p => format!("/components/schemas/{schema}/properties/{p}"),
+    }
+}
+
+/// Adds the constraint's keywords to a schema; a nullable property (`oneOf` with `null`, or
+/// a type list) keeps accepting null, as string and number keywords ignore other types.
+fn merge(target: &mut Value, constraint: &Value) {
+    let (Some(target), Some(constraint)) = (target.as_object_mut(), constraint.as_object()) else {
+        return;
+    };
+    for (key, value) in constraint {
+        match (target.get_mut(key), value) {
+            (Some(existing @ Value::Object(_)), Value::Object(_)) => merge(existing, value),
+            _ => {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_constraint_finds_its_property_or_parameter() {
+        let doc = serde_json::to_value(super::super::openapi_document()).expect("json");
+        for (schema, property, _) in properties() {
+            assert!(
+                doc.pointer(&pointer(schema, property)).is_some(),
+                "{schema}.{property} is not in the document"
+            );
+        }
+        for (path, name, _) in parameters() {
+            let item = &doc["paths"][path];
+            let found = item.as_object().into_iter().flatten().any(|(_, op)| {
+                op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p["name"] == name)
+            });
+            assert!(found, "{path} has no parameter {name}");
+        }
+    }
+
+    #[test]
+    fn the_served_document_carries_the_constraints() {
+        let doc = serde_json::to_value(super::super::openapi_document()).expect("json");
+        let name = &doc["components"]["schemas"]["TouchpointInput"]["properties"]["name"];
+        assert_eq!(name["maxLength"], touchpoint::NAME_MAX);
+        assert_eq!(name["minLength"], 1);
+        let limit = doc["paths"]["/api/v1/requests"]["get"]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == "limit"))
+            .map(|p| p["schema"].clone())
+            .expect("limit");
+        assert_eq!(limit["maximum"], 500);
+    }
+}
