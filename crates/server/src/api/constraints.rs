@@ -41,6 +41,11 @@ fn day() -> Value {
     json!({ "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
 }
 
+/// A day, or blank for the default.
+fn day_or_blank() -> Value {
+    json!({ "anyOf": [day(), { "pattern": "^\\s*$" }] })
+}
+
 /// An RFC 3339 instant with its offset.
 fn instant() -> Value {
     json!({ "format": "date-time" })
@@ -74,7 +79,7 @@ fn phone() -> Value {
     json!({
         "maxLength": customer::IDENTIFIER_MAX,
         "pattern": format!(
-            "^\\s*(\\+{sep}[1-9]({digit}){{6,14}}|{sep}0{sep}0{sep}[1-9]({digit}){{6,14}}|{sep}0{sep}[1-9]({digit}){{4,12}})?{sep}\\s*$"
+            "^\\s*((\\+{sep}[1-9]({digit}){{6,14}}|{sep}0{sep}0{sep}[1-9]({digit}){{6,14}}|{sep}0{sep}[1-9]({digit}){{4,12}}){sep}|)\\s*$"
         ),
     })
 }
@@ -84,25 +89,15 @@ fn social() -> Value {
     json!({
         "maxLength": customer::IDENTIFIER_MAX,
         "pattern": format!(
-            "^\\s*(([^:{CONTROLS}\\t\\n\\r]*:)?\\s*@*[^\\s@:{CONTROLS}][^\\s{CONTROLS}]*)?\\s*$"
+            "^\\s*(([^:{CONTROLS}\\t\\n\\r]*:)?[^\\S{CONTROLS}\\t\\n\\r]*@*[^\\s@:{CONTROLS}][^\\s{CONTROLS}]*)?\\s*$"
         ),
     })
 }
 
-/// At least one of the properties holds more than spaces.
-fn at_least_one(properties: &[&str]) -> Value {
-    let any: Vec<Value> = properties
-        .iter()
-        .map(|&name| {
-            let mut property = serde_json::Map::new();
-            property.insert(
-                name.to_owned(),
-                json!({ "type": "string", "pattern": "\\S" }),
-            );
-            json!({ "required": [name], "properties": property })
-        })
-        .collect();
-    json!({ "anyOf": any })
+/// A language code: two or three letters, optionally with a region (`de`, `en-GB`); blank
+/// for none.
+fn language() -> Value {
+    json!({ "pattern": "^\\s*([A-Za-z]{2,3}([-_][A-Za-z]{2,3})?)?\\s*$" })
 }
 
 fn range(min: i64, max: i64) -> Value {
@@ -111,6 +106,11 @@ fn range(min: i64, max: i64) -> Value {
 
 fn one_of(values: &[&str]) -> Value {
     json!({ "enum": values })
+}
+
+/// One of the values, or blank for the default.
+fn one_of_or_blank(values: &[&str]) -> Value {
+    json!({ "anyOf": [{ "enum": values }, { "pattern": "^\\s*$" }] })
 }
 
 /// Labels such as target groups and regions: each a short text, blank ones dropped.
@@ -179,16 +179,9 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
         ("SurveyInput", "follow_up_en", text(survey::QUESTION_MAX)),
         ("ResponseInput", "touchpoint_id", json!({ "minimum": 1 })),
         ("ResponseInput", "metric", one_of(&["nps", "csat", "ces"])),
-        // The score's scale depends on the metric: NPS 0 to 10, CSAT 1 to 5, CES 1 to 7.
-        (
-            "ResponseInput",
-            "",
-            json!({ "oneOf": [
-                { "properties": { "metric": { "const": "nps" }, "score": range(0, 10) } },
-                { "properties": { "metric": { "const": "csat" }, "score": range(1, 5) } },
-                { "properties": { "metric": { "const": "ces" }, "score": range(1, 7) } },
-            ] }),
-        ),
+        // The scale depends on the metric (NPS 0 to 10, CSAT 1 to 5, CES 1 to 7); a `oneOf`
+        // per metric would state it, but leaves common generators unable to produce answers.
+        ("ResponseInput", "score", range(0, 10)),
         ("ResponseInput", "comment", text(survey::COMMENT_MAX)),
         ("ResponseInput", "answered_at", instant()),
         ("ResponseInput", "channel", text(60)),
@@ -213,30 +206,11 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             one_of(&["activity", "purchase", "churn"]),
         ),
         ("CustomerEventInput", "at", instant()),
-        // A purchase has an amount other than 0 (negative for a refund); nothing else has one.
+        // Only a purchase has an amount, other than 0 (negative for a refund).
         (
             "CustomerEventInput",
-            "",
-            json!({ "oneOf": [
-                {
-                    "required": ["amount_cents"],
-                    "properties": {
-                        "kind": { "const": "purchase" },
-                        "amount_cents": {
-                            "type": "integer",
-                            "minimum": -survey::AMOUNT_CENTS_MAX,
-                            "maximum": survey::AMOUNT_CENTS_MAX,
-                            "not": { "const": 0 },
-                        },
-                    },
-                },
-                {
-                    "properties": {
-                        "kind": { "enum": ["activity", "churn"] },
-                        "amount_cents": { "type": "null" },
-                    },
-                },
-            ] }),
+            "amount_cents",
+            range(-survey::AMOUNT_CENTS_MAX, survey::AMOUNT_CENTS_MAX),
         ),
         (
             "CustomerEventInput",
@@ -247,11 +221,7 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
         // Customers.
         ("CustomerInput", "name", text(customer::NAME_MAX)),
         ("CustomerInput", "salutation", text(40)),
-        (
-            "CustomerInput",
-            "language",
-            json!({ "pattern": "^\\s*([A-Za-z]{2,3}([-_][A-Za-z]{2,3})?)?\\s*$" }),
-        ),
+        ("CustomerInput", "language", language()),
         ("CustomerInput", "preferred_channel", text(60)),
         (
             "CustomerInput",
@@ -284,14 +254,6 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
         ("RequestCustomer", "device", plain_identifier()),
         ("RequestCustomer", "social", social()),
         ("RequestCustomer", "name", text(customer::NAME_MAX)),
-        // A request names its customer by at least one identifier.
-        (
-            "RequestCustomer",
-            "",
-            at_least_one(&["email", "phone", "customer_number", "device", "social"]),
-        ),
-        // Requests: a subject or a body.
-        ("RequestInput", "", at_least_one(&["subject", "body"])),
         (
             "RequestAction",
             "/oneOf/1/properties/body",
@@ -304,6 +266,7 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("RequestInput", "channel", key_reference()),
         ("RequestInput", "subject", text(request::SUBJECT_MAX)),
+        ("RequestInput", "language", language()),
         ("RequestInput", "body", text(request::BODY_MAX)),
         (
             "RequestInput",
@@ -373,18 +336,21 @@ fn parameters() -> Vec<(&'static str, &'static str, Value)> {
     ];
     let mut out = Vec::new();
     for path in kpis {
-        out.push((path, "metric", one_of(&["nps", "csat", "ces"])));
-        out.push((path, "from", day()));
-        out.push((path, "until", day()));
+        out.push((path, "metric", one_of_or_blank(&["nps", "csat", "ces"])));
+        out.push((path, "from", day_or_blank()));
+        out.push((path, "until", day_or_blank()));
         out.push((
             path,
             "granularity",
-            one_of(&["day", "week", "month", "quarter", "year"]),
+            one_of_or_blank(&["day", "week", "month", "quarter", "year"]),
         ));
+    }
+    // The matrix ignores `by`.
+    for path in ["/api/v1/kpis", "/api/v1/kpis/customers"] {
         out.push((
             path,
             "by",
-            one_of(&["touchpoint", "channel", "phase", "target_group", "region"]),
+            one_of_or_blank(&["touchpoint", "channel", "phase", "target_group", "region"]),
         ));
     }
     out.extend([
@@ -393,7 +359,11 @@ fn parameters() -> Vec<(&'static str, &'static str, Value)> {
             "limit",
             json!({ "format": "int64", "minimum": 1, "maximum": 500 }),
         ),
-        ("/api/v1/requests", "view", one_of(&["all", "team", "mine"])),
+        (
+            "/api/v1/requests",
+            "view",
+            json!({ "enum": ["", "all", "team", "mine"] }),
+        ),
         // Any number up to the largest the server reads; at most 1,000 answers come back.
         (
             "/api/v1/responses",
@@ -409,6 +379,7 @@ fn parameters() -> Vec<(&'static str, &'static str, Value)> {
 /// Merges the constraints into the document; a constraint whose schema, property or
 /// parameter is missing is left out (a test names it).
 pub(super) fn apply(doc: &mut Value) {
+    close_tuples(doc);
     for (schema, property, constraint) in properties() {
         if let Some(target) = doc.pointer_mut(&pointer(schema, property)) {
             merge(target, &constraint);
@@ -439,6 +410,26 @@ pub(super) fn apply(doc: &mut Value) {
                 }
             }
         }
+    }
+}
+
+/// A tuple (`prefixItems` with `items: false`, as utoipa writes one) says the same with
+/// `maxItems` and, for the items a tuple cannot have beyond its prefix, the union of its
+/// parts, which common client generators read; `items: false` they refuse.
+fn close_tuples(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("items") == Some(&Value::Bool(false))
+                && let Some(prefix) = map.get("prefixItems").and_then(Value::as_array).cloned()
+            {
+                map.insert("minItems".into(), json!(prefix.len()));
+                map.insert("maxItems".into(), json!(prefix.len()));
+                map.insert("items".into(), json!({ "anyOf": prefix }));
+            }
+            map.values_mut().for_each(close_tuples);
+        }
+        Value::Array(items) => items.iter_mut().for_each(close_tuples),
+        _ => {}
     }
 }
 
