@@ -110,13 +110,13 @@ async fn write_together(
 
 /// Stores requests in the transaction `tx`, all or none, with one audit entry.
 async fn intake_in(
-    mut tx: &mut Conn,
+    tx: &mut Conn,
     requests: &[NewRequest],
     actor: &str,
 ) -> Result<Vec<IntakeOutcome>> {
-    lock_identities(&mut tx).await?;
+    lock_identities(tx).await?;
     let at = now();
-    let rules = load_rules(&mut tx).await?;
+    let rules = load_rules(tx).await?;
     let mappings: HashMap<(String, String), i64> = sqlx::query_as::<_, (String, String, i64)>(
         "SELECT channel, source, touchpoint_id FROM request_sources",
     )
@@ -125,11 +125,8 @@ async fn intake_in(
     .into_iter()
     .map(|(c, s, t)| ((c, s), t))
     .collect();
-    let stored_external = stored_by_external_id(
-        &mut tx,
-        requests.iter().filter_map(|r| r.external_id.as_deref()),
-    )
-    .await?;
+    let stored_external =
+        stored_by_external_id(tx, requests.iter().filter_map(|r| r.external_id.as_deref())).await?;
     let mut known_touchpoints: HashMap<i64, bool> = HashMap::new();
     let mut invalid = Problems::default();
     let mut conflicts = Problems::default();
@@ -228,7 +225,7 @@ async fn intake_in(
         return Err(StoreError::Conflict(conflicts));
     }
     let mut known = Identities::load(
-        &mut tx,
+        tx,
         requests
             .iter()
             .enumerate()
@@ -244,7 +241,7 @@ async fn intake_in(
         .min()
         .unwrap_or(at);
     let mut contacts = recent_contacts(
-        &mut tx,
+        tx,
         &known.profiles(),
         earliest
             .checked_sub(jiff::SignedDuration::from_hours(7 * 24))
@@ -273,7 +270,7 @@ async fn intake_in(
             // A merge moves the absorbed profile's requests and records which: those of
             // this batch must be stored first, so that an unmerge restores them too.
             created += flush(
-                &mut tx,
+                tx,
                 &mut known,
                 &mut contacts,
                 &mut rows,
@@ -283,15 +280,8 @@ async fn intake_in(
             )
             .await?;
         }
-        let (customer, new_profile) = resolve_known(
-            &mut tx,
-            &mut known,
-            &r.customer_name,
-            &r.identifiers,
-            at,
-            actor,
-        )
-        .await?;
+        let (customer, new_profile) =
+            resolve_known(tx, &mut known, &r.customer_name, &r.identifiers, at, actor).await?;
         if new_profile {
             profiles += 1;
         }
@@ -311,7 +301,7 @@ async fn intake_in(
         contacts.insert(customer, earlier + 1);
         let (ltv, segments) = match known.signals(customer) {
             Some(s) => s.clone(),
-            None => customer_signals(&mut tx, customer).await?,
+            None => customer_signals(tx, customer).await?,
         };
         let touchpoint = r.touchpoint_id.or_else(|| {
             mappings
@@ -352,7 +342,7 @@ async fn intake_in(
         });
     }
     created += flush(
-        &mut tx,
+        tx,
         &mut known,
         &mut contacts,
         &mut rows,
@@ -375,16 +365,7 @@ async fn intake_in(
         "{} requests ({created} created, {retried} already stored, {profiles} new profiles)",
         requests.len()
     );
-    audit(
-        &mut tx,
-        at,
-        actor,
-        "requests.intake",
-        "request",
-        "",
-        &summary,
-    )
-    .await?;
+    audit(tx, at, actor, "requests.intake", "request", "", &summary).await?;
     outcomes
         .into_iter()
         .map(|o| o.ok_or_else(|| corrupt("requests", "a request of the batch was not stored")))

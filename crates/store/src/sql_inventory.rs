@@ -14,7 +14,7 @@ use touchpoints_core::{
 };
 
 use super::Backend;
-use super::sql::{Conn, Db, SqlStore, corrupt, instant, now};
+use super::sql::{Conn, Db, SqlStore, corrupt, from_json_table, instant, json_table, now};
 use super::sql_audit::audit;
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
@@ -54,7 +54,8 @@ struct LabelRow {
     value: String,
 }
 
-#[derive(sqlx::FromRow)]
+/// A channel as the catalog query lists it, column by column.
+#[derive(serde::Deserialize)]
 struct ChannelRow {
     key: String,
     label_de: String,
@@ -63,7 +64,8 @@ struct ChannelRow {
     position: i32,
 }
 
-#[derive(sqlx::FromRow)]
+/// A phase as the catalog query lists it, column by column.
+#[derive(serde::Deserialize)]
 struct PhaseRow {
     key: String,
     label_de: String,
@@ -616,16 +618,19 @@ impl Inventory for SqlStore {
     }
 
     async fn catalog(&self) -> Result<Catalog> {
-        let channels: Vec<ChannelRow> = sqlx::query_as(
-            "SELECT key, label_de, label_en, kind, position FROM channels ORDER BY position, key",
-        )
-        .fetch_all(&self.pool)
+        // One row that holds both lists: intake reads the catalog on every call, and the
+        // SQLite driver hands each row of a result over from its worker thread on its own.
+        let (channels, phases): (String, String) = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT (SELECT {channels} FROM channels), (SELECT {phases} FROM phases)",
+            channels = json_table("key, label_de, label_en, kind, position"),
+            phases = json_table("key, label_de, label_en, stage, position"),
+        )))
+        .fetch_one(&self.pool)
         .await?;
-        let phases: Vec<PhaseRow> = sqlx::query_as(
-            "SELECT key, label_de, label_en, stage, position FROM phases ORDER BY position, key",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let mut channels: Vec<ChannelRow> = from_json_table("channels", &channels)?;
+        channels.sort_by(|a, b| (a.position, &a.key).cmp(&(b.position, &b.key)));
+        let mut phases: Vec<PhaseRow> = from_json_table("phases", &phases)?;
+        phases.sort_by(|a, b| (a.position, &a.key).cmp(&(b.position, &b.key)));
         let channels = channels
             .into_iter()
             .map(|r| {
