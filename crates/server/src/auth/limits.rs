@@ -211,8 +211,7 @@ impl Limits {
 
     /// The digest `value` is counted under: keyed, so that neither the database nor a copy
     /// of it gives away which names and addresses were tried, as a plain digest of an IPv4
-    /// address is undone by hashing all 2^32 of them. Only this lookup uses it, and nothing
-    /// verifies anything with it, so a keyed SHA-256 over the length-prefixed parts serves.
+    /// address is undone by hashing all 2^32 of them.
     async fn subject(
         &self,
         store: &dyn Store,
@@ -226,12 +225,7 @@ impl Limits {
                 Ok::<_, AppError>(store.key(KEY_NAME, &candidate).await?)
             })
             .await?;
-        Ok(secrets::digest(&format!(
-            "{}:{key}{}:{kind}{}:{value}",
-            key.len(),
-            kind.len(),
-            value.len()
-        )))
+        Ok(secrets::keyed_digest(key, &[kind, value]))
     }
 }
 
