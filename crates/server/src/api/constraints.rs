@@ -385,6 +385,7 @@ pub(super) fn apply(doc: &mut Value) {
             merge(target, &constraint);
         }
     }
+    no_nul_in_query_text(doc);
     for (path, name, constraint) in parameters() {
         let Some(item) = doc
             .pointer_mut(&format!(
@@ -430,6 +431,34 @@ fn close_tuples(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(close_tuples),
         _ => {}
+    }
+}
+
+/// Every free-text query parameter refuses NUL (the `Query` extractor does); the table's own
+/// constraints for a parameter are merged after this.
+fn no_nul_in_query_text(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let operations = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut());
+    for operation in operations {
+        let Some(params) = operation
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        for param in params {
+            if param.get("in").and_then(Value::as_str) == Some("query")
+                && let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut)
+                && schema.get("type").and_then(Value::as_str) == Some("string")
+            {
+                schema.insert("pattern".into(), json!("^[^\\u0000]*$"));
+            }
+        }
     }
 }
 

@@ -83,7 +83,8 @@ where
     }
 }
 
-/// Query parameters; one that does not fit is a 422 naming the parameter.
+/// Query parameters; one that does not fit, or that holds a NUL character, is a 422 naming
+/// the parameter.
 pub struct Query<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for Query<T>
@@ -95,6 +96,17 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
+        // PostgreSQL text cannot hold NUL, and no filter or search means one.
+        if let Some((name, _)) =
+            form_urlencoded::parse(query.as_bytes()).find(|(_, value)| value.contains('\0'))
+        {
+            return Err(ApiError::Unprocessable(Problems::single(
+                name,
+                touchpoints_core::Problem::Invalid {
+                    reason: "contains a NUL character".into(),
+                },
+            )));
+        }
         let deserializer =
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)
@@ -131,6 +143,24 @@ mod tests {
         );
         match result {
             Err(ApiError::Unprocessable(p)) => assert_eq!(p.0[0].field, "status"),
+            Err(other) => panic!("expected 422, got {other:?}"),
+            Ok(_) => panic!("expected 422, got a filter"),
+        }
+    }
+
+    #[test]
+    fn a_nul_in_a_query_parameter_is_named() {
+        let uri: axum::http::Uri = "/x?channel=store&q=a%00b".parse().expect("uri");
+        let (mut parts, ()) = axum::http::Request::builder()
+            .uri(uri)
+            .body(())
+            .expect("request")
+            .into_parts();
+        let result = block_on(
+            Query::<touchpoints_core::TouchpointFilter>::from_request_parts(&mut parts, &()),
+        );
+        match result {
+            Err(ApiError::Unprocessable(p)) => assert_eq!(p.0[0].field, "q"),
             Err(other) => panic!("expected 422, got {other:?}"),
             Ok(_) => panic!("expected 422, got a filter"),
         }
