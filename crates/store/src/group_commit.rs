@@ -21,24 +21,20 @@ use crate::{Result, StoreError};
 /// large batch's: a part bigger than this is written alone.
 const GROUP_ITEMS: usize = 5_000;
 
-/// One caller's write: its items, all or none, and who wrote them.
-pub(crate) struct Part<I> {
-    pub items: Vec<I>,
-    pub actor: String,
-}
-
-struct Queued<I, O> {
-    part: Part<I>,
-    answer: oneshot::Sender<Result<Vec<O>>>,
+struct Queued<P, O> {
+    part: P,
+    /// How many items the part holds, against [`GROUP_ITEMS`].
+    items: usize,
+    answer: oneshot::Sender<Result<O>>,
 }
 
 /// The queue of one kind of write, shared by the clones of a store. Its task starts with the
 /// first write and ends when the last clone of the store is dropped.
-pub(crate) struct GroupCommit<I, O> {
-    queue: Arc<OnceLock<mpsc::UnboundedSender<Queued<I, O>>>>,
+pub(crate) struct GroupCommit<P, O> {
+    queue: Arc<OnceLock<mpsc::UnboundedSender<Queued<P, O>>>>,
 }
 
-impl<I, O> Clone for GroupCommit<I, O> {
+impl<P, O> Clone for GroupCommit<P, O> {
     fn clone(&self) -> Self {
         GroupCommit {
             queue: self.queue.clone(),
@@ -46,7 +42,7 @@ impl<I, O> Clone for GroupCommit<I, O> {
     }
 }
 
-impl<I, O> Default for GroupCommit<I, O> {
+impl<P, O> Default for GroupCommit<P, O> {
     fn default() -> Self {
         GroupCommit {
             queue: Arc::new(OnceLock::new()),
@@ -54,7 +50,7 @@ impl<I, O> Default for GroupCommit<I, O> {
     }
 }
 
-impl<I, O> std::fmt::Debug for GroupCommit<I, O> {
+impl<P, O> std::fmt::Debug for GroupCommit<P, O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GroupCommit")
             .field("started", &self.queue.get().is_some())
@@ -62,16 +58,17 @@ impl<I, O> std::fmt::Debug for GroupCommit<I, O> {
     }
 }
 
-impl<I: Send + 'static, O: Send + 'static> GroupCommit<I, O> {
-    /// Writes `part` in the next group and answers with its outcomes, once committed.
+impl<P: Send + 'static, O: Send + 'static> GroupCommit<P, O> {
+    /// Writes `part`, of `items` items, in the next group and answers with its outcome, once
+    /// committed.
     ///
     /// `write` writes a group: given the parts, it answers one result per part, in order.
     /// It is taken from the first call only, which starts the task that runs it.
-    pub(crate) async fn write<W, F, Fut>(&self, part: Part<I>, write: W) -> Result<Vec<O>>
+    pub(crate) async fn write<W, F, Fut>(&self, part: P, items: usize, write: W) -> Result<O>
     where
         W: FnOnce() -> F,
-        F: FnMut(Vec<Part<I>>) -> Fut + Send + 'static,
-        Fut: Future<Output = Vec<Result<Vec<O>>>> + Send + 'static,
+        F: FnMut(Vec<P>) -> Fut + Send + 'static,
+        Fut: Future<Output = Vec<Result<O>>> + Send + 'static,
     {
         let queue = self.queue.get_or_init(|| {
             let (sender, receiver) = mpsc::unbounded_channel();
@@ -79,19 +76,25 @@ impl<I: Send + 'static, O: Send + 'static> GroupCommit<I, O> {
             sender
         });
         let (answer, answered) = oneshot::channel();
-        queue.send(Queued { part, answer }).map_err(|_| stopped())?;
+        queue
+            .send(Queued {
+                part,
+                items,
+                answer,
+            })
+            .map_err(|_| stopped())?;
         answered.await.map_err(|_| stopped())?
     }
 }
 
 /// The task: waits for a write, takes every write queued behind it (up to
 /// [`GROUP_ITEMS`]), writes them as one group and answers each caller.
-async fn run<I, O, F, Fut>(mut receiver: mpsc::UnboundedReceiver<Queued<I, O>>, mut write: F)
+async fn run<P, O, F, Fut>(mut receiver: mpsc::UnboundedReceiver<Queued<P, O>>, mut write: F)
 where
-    F: FnMut(Vec<Part<I>>) -> Fut,
-    Fut: Future<Output = Vec<Result<Vec<O>>>>,
+    F: FnMut(Vec<P>) -> Fut,
+    Fut: Future<Output = Vec<Result<O>>>,
 {
-    let mut carried: Option<Queued<I, O>> = None;
+    let mut carried: Option<Queued<P, O>> = None;
     loop {
         let first = match carried.take() {
             Some(queued) => queued,
@@ -100,18 +103,18 @@ where
                 None => return,
             },
         };
-        let mut items = first.part.items.len();
+        let mut items = first.items;
         let mut group = vec![first];
         while items < GROUP_ITEMS {
             let Ok(next) = receiver.try_recv() else { break };
-            if items + next.part.items.len() > GROUP_ITEMS {
+            if items + next.items > GROUP_ITEMS {
                 carried = Some(next);
                 break;
             }
-            items += next.part.items.len();
+            items += next.items;
             group.push(next);
         }
-        let (parts, answers): (Vec<Part<I>>, Vec<_>) =
+        let (parts, answers): (Vec<P>, Vec<_>) =
             group.into_iter().map(|q| (q.part, q.answer)).unzip();
         let count = parts.len();
         let mut results = write(parts).await.into_iter();
@@ -143,18 +146,15 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_writes_share_groups_and_get_their_own_answers() {
         let groups = Arc::new(AtomicUsize::new(0));
-        let commit: GroupCommit<u32, u32> = GroupCommit::default();
+        let commit: GroupCommit<Vec<u32>, Vec<u32>> = GroupCommit::default();
         let mut callers = Vec::new();
         for caller in 0..64u32 {
             let (commit, groups) = (commit.clone(), groups.clone());
             callers.push(tokio::spawn(async move {
-                let part = Part {
-                    items: vec![caller, caller + 1000],
-                    actor: format!("caller {caller}"),
-                };
+                let part = vec![caller, caller + 1000];
                 let result = commit
-                    .write(part, move || {
-                        move |parts: Vec<Part<u32>>| {
+                    .write(part, 2, move || {
+                        move |parts: Vec<Vec<u32>>| {
                             let groups = groups.clone();
                             async move {
                                 groups.fetch_add(1, Ordering::SeqCst);
@@ -163,10 +163,10 @@ mod tests {
                                 parts
                                     .into_iter()
                                     .map(|p| {
-                                        if p.items[0] == 13 {
+                                        if p[0] == 13 {
                                             Err(StoreError::Config("refused".into()))
                                         } else {
-                                            Ok(p.items.iter().map(|i| i * 2).collect())
+                                            Ok(p.iter().map(|i| i * 2).collect())
                                         }
                                     })
                                     .collect()
@@ -198,24 +198,21 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_group_holds_at_most_the_item_limit() {
         let sizes = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let commit: GroupCommit<u8, ()> = GroupCommit::default();
+        let commit: GroupCommit<Vec<u8>, ()> = GroupCommit::default();
         let mut callers = Vec::new();
         for _ in 0..6 {
             let (commit, sizes) = (commit.clone(), sizes.clone());
             callers.push(tokio::spawn(async move {
-                let part = Part {
-                    items: vec![0; GROUP_ITEMS / 2],
-                    actor: String::new(),
-                };
+                let part = vec![0; GROUP_ITEMS / 2];
                 commit
-                    .write(part, move || {
-                        move |parts: Vec<Part<u8>>| {
+                    .write(part, GROUP_ITEMS / 2, move || {
+                        move |parts: Vec<Vec<u8>>| {
                             let sizes = sizes.clone();
                             async move {
-                                let items: usize = parts.iter().map(|p| p.items.len()).sum();
+                                let items: usize = parts.iter().map(Vec::len).sum();
                                 sizes.lock().expect("sizes").push(items);
                                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-                                parts.iter().map(|_| Ok(Vec::new())).collect()
+                                parts.iter().map(|_| Ok(())).collect()
                             }
                         }
                     })

@@ -14,12 +14,13 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use sqlx::Pool;
 use touchpoints_core::catalog::{default_channels, default_phases};
-use touchpoints_core::request::NewRequest;
 
 use super::Backend;
+use super::sql_intake::IntakePart;
+use super::sql_surveys::{AnswersPart, EventsPart};
 use crate::dialect::Dialect;
 use crate::group_commit::GroupCommit;
-use crate::{Import, IntakeOutcome, Inventory, Result, StoreError};
+use crate::{Import, ImportSummary, IntakeOutcome, Inventory, Result, StoreError};
 
 /// The driver of this backend.
 pub(super) type Db = <Backend as Dialect>::Db;
@@ -38,8 +39,37 @@ pub struct SqlStore {
     pub(super) writes: Pool<Db>,
     /// A task of the backend's that lives as long as the store (SQLite's checkpoints).
     pub(super) _background: Option<Arc<crate::AbortOnDrop>>,
-    /// Intakes waiting for the next group commit (see `sql_intake`).
-    pub(super) intakes: GroupCommit<NewRequest, IntakeOutcome>,
+    /// Writes waiting for the next group commit of their kind.
+    pub(super) intakes: GroupCommit<IntakePart, Vec<IntakeOutcome>>,
+    pub(super) answers: GroupCommit<AnswersPart, ImportSummary>,
+    pub(super) events: GroupCommit<EventsPart, ImportSummary>,
+}
+
+/// One caller's write, which a group commit puts in one transaction with others (see
+/// `group_commit`).
+pub(super) trait GroupWrite: Sized + Send + Sync + 'static {
+    type Output: Send + 'static;
+
+    /// How many items it holds.
+    fn items(&self) -> usize;
+
+    /// Writes it in the transaction `conn`, all or none.
+    fn write_in(&self, conn: &mut Conn) -> impl Future<Output = Result<Self::Output>> + Send;
+
+    /// Writes several in the transaction `conn`, all or none: one after the other, unless a
+    /// kind of write has a cheaper way.
+    fn write_all_in(
+        parts: &[Self],
+        conn: &mut Conn,
+    ) -> impl Future<Output = Result<Vec<Self::Output>>> + Send {
+        async move {
+            let mut outputs = Vec::with_capacity(parts.len());
+            for part in parts {
+                outputs.push(part.write_in(conn).await?);
+            }
+            Ok(outputs)
+        }
+    }
 }
 
 /// A batch as the JSON text bound as `$1`: for `Dialect::JSON_ROWS`, one array per row, whose
@@ -126,6 +156,8 @@ impl SqlStore {
             pool,
             _background: None,
             intakes: GroupCommit::default(),
+            answers: GroupCommit::default(),
+            events: GroupCommit::default(),
         };
         if fresh {
             let defaults = Import {
@@ -140,5 +172,59 @@ impl SqlStore {
 
     pub(super) async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>> {
         Ok(self.writes.begin_with(Backend::BEGIN).await?)
+    }
+
+    /// Writes `part` in the next group commit of `queue` and answers once it is committed.
+    pub(super) async fn group_write<P: GroupWrite>(
+        &self,
+        queue: &GroupCommit<P, P::Output>,
+        part: P,
+    ) -> Result<P::Output> {
+        let items = part.items();
+        queue
+            .write(part, items, || {
+                // The task's own handle on the pools, without the queues: a queue's sender
+                // would keep its task, and with it the store, alive for ever.
+                let writer = SqlStore {
+                    intakes: GroupCommit::default(),
+                    answers: GroupCommit::default(),
+                    events: GroupCommit::default(),
+                    ..self.clone()
+                };
+                move |parts| {
+                    let writer = writer.clone();
+                    async move { writer.write_group(parts).await }
+                }
+            })
+            .await
+    }
+
+    /// Writes a group: all in one transaction when every part can be stored; otherwise each
+    /// in its own, so that each caller hears its own refusal and the others are stored.
+    async fn write_group<P: GroupWrite>(&self, parts: Vec<P>) -> Vec<Result<P::Output>> {
+        if parts.len() > 1
+            && let Ok(outputs) = self.write_together(&parts).await
+        {
+            return outputs.into_iter().map(Ok).collect();
+        }
+        let mut results = Vec::with_capacity(parts.len());
+        for part in &parts {
+            results.push(self.write_alone(part).await);
+        }
+        results
+    }
+
+    async fn write_together<P: GroupWrite>(&self, parts: &[P]) -> Result<Vec<P::Output>> {
+        let mut tx = self.begin().await?;
+        let outputs = P::write_all_in(parts, &mut tx).await?;
+        tx.commit().await?;
+        Ok(outputs)
+    }
+
+    async fn write_alone<P: GroupWrite>(&self, part: &P) -> Result<P::Output> {
+        let mut tx = self.begin().await?;
+        let output = part.write_in(&mut tx).await?;
+        tx.commit().await?;
+        Ok(output)
     }
 }

@@ -13,16 +13,22 @@ use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{
-    Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now, values,
+    Conn, GroupWrite, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now,
+    values,
 };
 use super::sql_audit::audit;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
 use super::sql_requests::{REQUEST_COLUMNS, RequestRow, load_rules, micros};
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
-use crate::group_commit::{GroupCommit, Part};
 use crate::plan::{Facts, Plan, plan};
 use crate::{IntakeOutcome, Result, StoreError};
+
+/// One caller's intake: its requests, all or none, and who sent them.
+pub(super) struct IntakePart {
+    requests: Vec<NewRequest>,
+    actor: String,
+}
 
 /// Stores one caller's requests all or none, in the next group commit.
 pub(super) async fn intake(
@@ -30,82 +36,53 @@ pub(super) async fn intake(
     requests: &[NewRequest],
     actor: &str,
 ) -> Result<Vec<IntakeOutcome>> {
-    let part = Part {
-        items: requests.to_vec(),
+    let part = IntakePart {
+        requests: requests.to_vec(),
         actor: actor.to_owned(),
     };
-    store
-        .intakes
-        .write(part, || {
-            // The task's own handle on the pools, without the queue: the queue's sender
-            // would keep the task, and with it the store, alive for ever.
-            let writer = SqlStore {
-                intakes: GroupCommit::default(),
-                ..store.clone()
-            };
-            move |parts| {
-                let writer = writer.clone();
-                async move { write_group(&writer, parts).await }
+    store.group_write(&store.intakes, part).await
+}
+
+impl GroupWrite for IntakePart {
+    type Output = Vec<IntakeOutcome>;
+
+    fn items(&self) -> usize {
+        self.requests.len()
+    }
+
+    async fn write_in(&self, conn: &mut Conn) -> Result<Vec<IntakeOutcome>> {
+        intake_in(conn, &self.requests, &self.actor).await
+    }
+
+    /// One intake per writer, of all its parts together: the lookups and inserts of a batch
+    /// cost about what one request's do, and the audit log names each writer with what it
+    /// sent.
+    async fn write_all_in(
+        parts: &[IntakePart],
+        conn: &mut Conn,
+    ) -> Result<Vec<Vec<IntakeOutcome>>> {
+        let mut outcomes = vec![Vec::new(); parts.len()];
+        let mut actors: Vec<&str> = Vec::new();
+        for part in parts {
+            if !actors.contains(&part.actor.as_str()) {
+                actors.push(&part.actor);
             }
-        })
-        .await
-}
-
-/// Writes a group of intakes: all in one transaction when every one of them can be stored;
-/// otherwise each in its own, so that each caller hears its own refusal and the others are
-/// stored.
-async fn write_group(
-    store: &SqlStore,
-    parts: Vec<Part<NewRequest>>,
-) -> Vec<Result<Vec<IntakeOutcome>>> {
-    if parts.len() > 1
-        && let Ok(outcomes) = write_together(store, &parts).await
-    {
-        return outcomes.into_iter().map(Ok).collect();
-    }
-    let mut results = Vec::with_capacity(parts.len());
-    for part in &parts {
-        results.push(write_alone(store, part).await);
-    }
-    results
-}
-
-async fn write_alone(store: &SqlStore, part: &Part<NewRequest>) -> Result<Vec<IntakeOutcome>> {
-    let mut tx = store.begin().await?;
-    let outcomes = intake_in(&mut tx, &part.items, &part.actor).await?;
-    tx.commit().await?;
-    Ok(outcomes)
-}
-
-/// The parts of a group in one transaction: one intake per writer, so that the audit log
-/// names each writer with what it sent.
-async fn write_together(
-    store: &SqlStore,
-    parts: &[Part<NewRequest>],
-) -> Result<Vec<Vec<IntakeOutcome>>> {
-    let mut tx = store.begin().await?;
-    let mut outcomes = vec![Vec::new(); parts.len()];
-    let mut actors: Vec<&str> = Vec::new();
-    for part in parts {
-        if !actors.contains(&part.actor.as_str()) {
-            actors.push(&part.actor);
         }
-    }
-    for actor in actors {
-        let theirs: Vec<usize> = (0..parts.len())
-            .filter(|&i| parts[i].actor == actor)
-            .collect();
-        let requests: Vec<NewRequest> = theirs
-            .iter()
-            .flat_map(|&i| parts[i].items.iter().cloned())
-            .collect();
-        let mut stored = intake_in(&mut tx, &requests, actor).await?.into_iter();
-        for i in theirs {
-            outcomes[i] = stored.by_ref().take(parts[i].items.len()).collect();
+        for actor in actors {
+            let theirs: Vec<usize> = (0..parts.len())
+                .filter(|&i| parts[i].actor == actor)
+                .collect();
+            let requests: Vec<NewRequest> = theirs
+                .iter()
+                .flat_map(|&i| parts[i].requests.iter().cloned())
+                .collect();
+            let mut stored = intake_in(conn, &requests, actor).await?.into_iter();
+            for i in theirs {
+                outcomes[i] = stored.by_ref().take(parts[i].requests.len()).collect();
+            }
         }
+        Ok(outcomes)
     }
-    tx.commit().await?;
-    Ok(outcomes)
 }
 
 /// Stores requests in the transaction `tx`, all or none, with one audit entry.

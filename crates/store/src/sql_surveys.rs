@@ -23,7 +23,7 @@ use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::Db;
-use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
 use crate::dialect::Dialect;
 use crate::{
@@ -788,70 +788,11 @@ impl Surveys for SqlStore {
         responses: &[ResponseFields],
         actor: Option<&str>,
     ) -> Result<ImportSummary> {
-        let mut tx = self.begin().await?;
-        let references = References::load(&mut tx).await?;
-        let mut problems = Problems::default();
-        let checked: Vec<(&ResponseFields, String)> = responses
-            .iter()
-            .enumerate()
-            .map(|(row, response)| (response, references.check(row, response, &mut problems)))
-            .collect();
-        if !problems.is_empty() {
-            return Err(StoreError::Invalid(problems));
-        }
-        let fresh = fresh_items(&mut tx, "responses", &checked, |(r, _)| {
-            r.external_id.as_deref()
-        })
-        .await?;
-        let tz = organisation_time_zone(&mut tx).await?;
-        let mut rollups = Rollups::default();
-        for chunk in fresh.chunks(INSERT_CHUNK) {
-            let mut query: QueryBuilder<Db> = QueryBuilder::new(
-                "INSERT INTO responses (external_id, survey_id, touchpoint_id, metric, score, \
-                 comment, answered_at, channel, customer_ref) ",
-            );
-            query.push_values(chunk, |mut row, (response, channel)| {
-                row.push_bind(response.external_id.as_deref())
-                    .push_bind(response.survey_id)
-                    .push_bind(response.touchpoint_id)
-                    .push_bind(response.metric.as_str())
-                    .push_bind(i32::from(response.score))
-                    .push_bind(response.comment.as_str())
-                    .push_bind(response.answered_at.as_microsecond())
-                    .push_bind(channel.as_str())
-                    .push_bind(response.customer_ref.as_deref());
-            });
-            query.build().execute(&mut *tx).await?;
-            for (response, channel) in chunk {
-                rollups.count(
-                    response.metric,
-                    kpi::local_day(response.answered_at, &tz),
-                    response.touchpoint_id,
-                    channel,
-                    response.score,
-                );
-            }
-        }
-        rollups.write(&mut tx).await?;
-        let summary = ImportSummary {
-            created: fresh.len(),
-            updated: 0,
-            unchanged: responses.len() - fresh.len(),
+        let part = AnswersPart {
+            responses: responses.to_vec(),
+            actor: actor.map(str::to_owned),
         };
-        if let Some(actor) = actor {
-            audit(
-                &mut tx,
-                now(),
-                actor,
-                "responses.import",
-                "responses",
-                "",
-                &format!("{} answers", summary.created),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(summary)
+        self.group_write(&self.answers, part).await
     }
 
     async fn responses(&self, filter: &ResponseFilter, limit: u32) -> Result<Vec<StoredResponse>> {
@@ -982,71 +923,11 @@ impl Surveys for SqlStore {
         events: &[CustomerEventFields],
         actor: &str,
     ) -> Result<ImportSummary> {
-        let mut tx = self.begin().await?;
-        let fresh = fresh_items(&mut tx, "customer_events", events, |e| {
-            e.external_id.as_deref()
-        })
-        .await?;
-        let tz = organisation_time_zone(&mut tx).await?;
-        let mut customers: Vec<&str> = fresh.iter().map(|e| e.customer_ref.as_str()).collect();
-        customers.sort_unstable();
-        customers.dedup();
-        // A customer's part in the roll-ups is recounted from all their events, before and
-        // after, so that an event arriving out of order lands where it belongs.
-        let before = events_of(&mut tx, &customers).await?;
-        let mut after = before.clone();
-        let mut deltas = CustomerDeltas::default();
-        for event in &fresh {
-            after
-                .entry(event.customer_ref.clone())
-                .or_default()
-                .push((event.at, event.kind));
-            if event.kind == CustomerEventKind::Purchase {
-                let entry = deltas
-                    .revenue
-                    .entry(day_number(kpi::local_day(event.at, &tz)))
-                    .or_default();
-                entry.0 = entry.0.saturating_add(event.amount_cents);
-                entry.1 += 1;
-            }
-        }
-        for (customer, events) in &after {
-            if let Some(old) = before.get(customer) {
-                count_memberships(&mut deltas.memberships, old, &tz, -1);
-            }
-            count_memberships(&mut deltas.memberships, events, &tz, 1);
-        }
-        for chunk in fresh.chunks(INSERT_CHUNK) {
-            let mut query: QueryBuilder<Db> = QueryBuilder::new(
-                "INSERT INTO customer_events (external_id, customer_ref, kind, at, amount_cents) ",
-            );
-            query.push_values(chunk, |mut row, event| {
-                row.push_bind(event.external_id.as_deref())
-                    .push_bind(event.customer_ref.as_str())
-                    .push_bind(event.kind.as_str())
-                    .push_bind(event.at.as_microsecond())
-                    .push_bind(event.amount_cents);
-            });
-            query.build().execute(&mut *tx).await?;
-        }
-        deltas.write(&mut tx).await?;
-        let summary = ImportSummary {
-            created: fresh.len(),
-            updated: 0,
-            unchanged: events.len() - fresh.len(),
+        let part = EventsPart {
+            events: events.to_vec(),
+            actor: actor.to_owned(),
         };
-        audit(
-            &mut tx,
-            now(),
-            actor,
-            "customer_events.import",
-            "customer_events",
-            "",
-            &format!("{} events", summary.created),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(summary)
+        self.group_write(&self.events, part).await
     }
 
     async fn customer_days(&self, from: Date, until: Date) -> Result<Vec<CustomerDay>> {
@@ -1131,4 +1012,173 @@ impl Surveys for SqlStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// One caller's answers, all or none; `actor` as [`Surveys::record_responses`] takes it.
+pub(super) struct AnswersPart {
+    responses: Vec<ResponseFields>,
+    actor: Option<String>,
+}
+
+impl GroupWrite for AnswersPart {
+    type Output = ImportSummary;
+
+    fn items(&self) -> usize {
+        self.responses.len()
+    }
+
+    async fn write_in(&self, conn: &mut Conn) -> Result<ImportSummary> {
+        record_answers_in(conn, &self.responses, self.actor.as_deref()).await
+    }
+}
+
+async fn record_answers_in(
+    tx: &mut Conn,
+    responses: &[ResponseFields],
+    actor: Option<&str>,
+) -> Result<ImportSummary> {
+    let references = References::load(tx).await?;
+    let mut problems = Problems::default();
+    let checked: Vec<(&ResponseFields, String)> = responses
+        .iter()
+        .enumerate()
+        .map(|(row, response)| (response, references.check(row, response, &mut problems)))
+        .collect();
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(problems));
+    }
+    let fresh = fresh_items(tx, "responses", &checked, |(r, _)| r.external_id.as_deref()).await?;
+    let tz = organisation_time_zone(tx).await?;
+    let mut rollups = Rollups::default();
+    for chunk in fresh.chunks(INSERT_CHUNK) {
+        let mut query: QueryBuilder<Db> = QueryBuilder::new(
+            "INSERT INTO responses (external_id, survey_id, touchpoint_id, metric, score, \
+             comment, answered_at, channel, customer_ref) ",
+        );
+        query.push_values(chunk, |mut row, (response, channel)| {
+            row.push_bind(response.external_id.as_deref())
+                .push_bind(response.survey_id)
+                .push_bind(response.touchpoint_id)
+                .push_bind(response.metric.as_str())
+                .push_bind(i32::from(response.score))
+                .push_bind(response.comment.as_str())
+                .push_bind(response.answered_at.as_microsecond())
+                .push_bind(channel.as_str())
+                .push_bind(response.customer_ref.as_deref());
+        });
+        query.build().execute(&mut *tx).await?;
+        for (response, channel) in chunk {
+            rollups.count(
+                response.metric,
+                kpi::local_day(response.answered_at, &tz),
+                response.touchpoint_id,
+                channel,
+                response.score,
+            );
+        }
+    }
+    rollups.write(tx).await?;
+    let summary = ImportSummary {
+        created: fresh.len(),
+        updated: 0,
+        unchanged: responses.len() - fresh.len(),
+    };
+    if let Some(actor) = actor {
+        audit(
+            tx,
+            now(),
+            actor,
+            "responses.import",
+            "responses",
+            "",
+            &format!("{} answers", summary.created),
+        )
+        .await?;
+    }
+    Ok(summary)
+}
+
+/// One caller's customer events, all or none.
+pub(super) struct EventsPart {
+    events: Vec<CustomerEventFields>,
+    actor: String,
+}
+
+impl GroupWrite for EventsPart {
+    type Output = ImportSummary;
+
+    fn items(&self) -> usize {
+        self.events.len()
+    }
+
+    async fn write_in(&self, conn: &mut Conn) -> Result<ImportSummary> {
+        record_events_in(conn, &self.events, &self.actor).await
+    }
+}
+
+async fn record_events_in(
+    tx: &mut Conn,
+    events: &[CustomerEventFields],
+    actor: &str,
+) -> Result<ImportSummary> {
+    let fresh = fresh_items(tx, "customer_events", events, |e| e.external_id.as_deref()).await?;
+    let tz = organisation_time_zone(tx).await?;
+    let mut customers: Vec<&str> = fresh.iter().map(|e| e.customer_ref.as_str()).collect();
+    customers.sort_unstable();
+    customers.dedup();
+    // A customer's part in the roll-ups is recounted from all their events, before and
+    // after, so that an event arriving out of order lands where it belongs.
+    let before = events_of(tx, &customers).await?;
+    let mut after = before.clone();
+    let mut deltas = CustomerDeltas::default();
+    for event in &fresh {
+        after
+            .entry(event.customer_ref.clone())
+            .or_default()
+            .push((event.at, event.kind));
+        if event.kind == CustomerEventKind::Purchase {
+            let entry = deltas
+                .revenue
+                .entry(day_number(kpi::local_day(event.at, &tz)))
+                .or_default();
+            entry.0 = entry.0.saturating_add(event.amount_cents);
+            entry.1 += 1;
+        }
+    }
+    for (customer, events) in &after {
+        if let Some(old) = before.get(customer) {
+            count_memberships(&mut deltas.memberships, old, &tz, -1);
+        }
+        count_memberships(&mut deltas.memberships, events, &tz, 1);
+    }
+    for chunk in fresh.chunks(INSERT_CHUNK) {
+        let mut query: QueryBuilder<Db> = QueryBuilder::new(
+            "INSERT INTO customer_events (external_id, customer_ref, kind, at, amount_cents) ",
+        );
+        query.push_values(chunk, |mut row, event| {
+            row.push_bind(event.external_id.as_deref())
+                .push_bind(event.customer_ref.as_str())
+                .push_bind(event.kind.as_str())
+                .push_bind(event.at.as_microsecond())
+                .push_bind(event.amount_cents);
+        });
+        query.build().execute(&mut *tx).await?;
+    }
+    deltas.write(tx).await?;
+    let summary = ImportSummary {
+        created: fresh.len(),
+        updated: 0,
+        unchanged: events.len() - fresh.len(),
+    };
+    audit(
+        tx,
+        now(),
+        actor,
+        "customer_events.import",
+        "customer_events",
+        "",
+        &format!("{} events", summary.created),
+    )
+    .await?;
+    Ok(summary)
 }

@@ -172,6 +172,7 @@ store_suite!(
     a_touchpoint_with_answers_is_retired_not_deleted,
     a_customers_answers_and_events_are_exported_and_erased,
     the_database_merges_tallies_as_rust_would,
+    concurrent_answers_and_events_are_answered_one_by_one,
 );
 
 fn at(text: &str) -> Timestamp {
@@ -741,4 +742,76 @@ async fn the_database_merges_tallies_as_rust_would(store: &dyn Store) {
         .await
         .expect("months");
     assert_eq!(months.iter().map(|r| r.tally.n()).sum::<u64>(), 5);
+}
+
+/// Answers and events sent one per call at once share commits (group commit), yet each
+/// caller hears its own answer, and the roll-ups count every stored one exactly once.
+async fn concurrent_answers_and_events_are_answered_one_by_one(store: &dyn Store) {
+    let tp = hotline(store).await;
+    let answers: Vec<ResponseFields> = (0..30u8)
+        .map(|i| {
+            let mut a = answer(tp, Metric::Nps, i % 11, "2026-05-04T10:00:00Z");
+            if i == 5 {
+                a.touchpoint_id = 999_999;
+            }
+            a
+        })
+        .collect();
+    let results = futures::future::join_all(
+        answers
+            .iter()
+            .map(|a| store.record_responses(std::slice::from_ref(a), Some("hook"))),
+    )
+    .await;
+    for (i, result) in results.iter().enumerate() {
+        match (i, result) {
+            (5, Err(StoreError::Invalid(p))) => assert_eq!(p.0[0].field, "[0].touchpoint_id"),
+            (5, other) => panic!("expected the unknown touchpoint refused, got {other:?}"),
+            (_, Ok(summary)) => assert_eq!(summary.created, 1),
+            (_, Err(e)) => panic!("answer {i} refused: {e}"),
+        }
+    }
+    let stored: Vec<u8> = (0..30u8).filter(|&i| i != 5).map(|i| i % 11).collect();
+    assert_eq!(
+        rows(store, Resolution::Day).await,
+        vec![row(Metric::Nps, date(2026, 5, 4), tp, "phone", &stored)]
+    );
+
+    let events: Vec<CustomerEventFields> = (0..20)
+        .map(|i| {
+            let mut e = event(
+                &format!("K{i}"),
+                CustomerEventKind::Purchase,
+                "2026-05-04T11:00:00Z",
+                100 + i,
+            );
+            // Two deliveries of one event: stored once.
+            e.external_id = Some(format!("order-{}", i.min(18)));
+            e
+        })
+        .collect();
+    let results = futures::future::join_all(
+        events
+            .iter()
+            .map(|e| store.record_customer_events(std::slice::from_ref(e), "hook")),
+    )
+    .await;
+    let created: usize = results
+        .iter()
+        .map(|r| r.as_ref().expect("stored").created)
+        .sum();
+    assert_eq!(created, 19, "the repeated delivery is stored once");
+    let day = store
+        .customer_days(date(2026, 5, 4), date(2026, 5, 5))
+        .await
+        .expect("days");
+    // 100 … 117 cents, and 118 or 119 for whichever delivery of order-18 came first.
+    let revenue: i64 = (0..18).map(|i| 100 + i).sum();
+    assert_eq!(day.len(), 1);
+    assert_eq!(day[0].purchases, 19);
+    assert!(
+        [revenue + 118, revenue + 119].contains(&day[0].revenue_cents),
+        "revenue {} counts one of the two deliveries",
+        day[0].revenue_cents
+    );
 }
