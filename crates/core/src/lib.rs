@@ -4,6 +4,7 @@
 //! values and returns values, so it is tested without a server and reused by every interface.
 
 pub mod access;
+pub mod action_plan;
 pub mod audit;
 pub mod catalog;
 pub mod consistency;

@@ -15,7 +15,7 @@
 
 mod cues;
 mod lexicon;
-mod reason;
+pub(crate) mod reason;
 mod score;
 mod weights;
 

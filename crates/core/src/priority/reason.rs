@@ -36,7 +36,7 @@ pub struct Part {
 }
 
 /// German for a language tag starting with `de`, English for every other.
-fn is_german(lang: &str) -> bool {
+pub(crate) fn is_german(lang: &str) -> bool {
     lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"))
 }
 
@@ -120,7 +120,7 @@ fn span(minutes: i64, german: bool) -> String {
 }
 
 /// A whole number with thousands separators: "12,500" in English, "12.500" in German.
-fn grouped(value: i64, german: bool) -> String {
+pub(crate) fn grouped(value: i64, german: bool) -> String {
     let separator = if german { '.' } else { ',' };
     let digits = value.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
@@ -137,7 +137,7 @@ fn grouped(value: i64, german: bool) -> String {
 }
 
 /// Points with their sign and at most one decimal: "+30", "-5", "+72.5" ("+72,5" in German).
-pub(super) fn signed(points: f64, german: bool) -> String {
+pub(crate) fn signed(points: f64, german: bool) -> String {
     let tenths = (points * 10.0).round() as i64;
     let sign = if tenths < 0 { '-' } else { '+' };
     let tenths = tenths.unsigned_abs();
