@@ -113,18 +113,13 @@ async function sendAsPage(page, method, path, body) {
 async function hoverPoints(page, id, seriesIndex) {
   await page.locator(`#${id} canvas`).waitFor();
   await page.locator(`#${id}`).scrollIntoViewIfNeeded();
-  // The chart may have been drawn while its element was still hidden (`.chart:empty`), at
-  // ECharts' fallback width; a window resize, which the page follows, gives it its real size.
+  // The chart is drawn at its element's width, not at ECharts' fallback width of an
+  // element still hidden when the drawing began.
   const fits = (id) => {
     const el = document.getElementById(id);
     return Math.abs(el.querySelector('canvas').clientWidth - el.clientWidth) < 2;
   };
-  if (!(await page.evaluate(fits, id))) {
-    const viewport = page.viewportSize();
-    await page.setViewportSize({ ...viewport, width: viewport.width - 10 });
-    await page.setViewportSize(viewport);
-    await page.waitForFunction(fits, id, { timeout: 5_000 });
-  }
+  assert.ok(await page.evaluate(fits, id), `#${id} is not drawn at its element's width`);
   const points = await page.evaluate(
     ([id, seriesIndex]) => {
       const el = document.getElementById(id);

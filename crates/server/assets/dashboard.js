@@ -35,6 +35,7 @@
       var band = data.trend.map(function (p) {
         return p.low === null || p.high === null ? null : p.high - p.low;
       });
+      trendEl.classList.add("drawn");
       var trend = echarts.init(trendEl, null, { renderer: "canvas" });
       trend.setOption({
         animation: false,
@@ -72,6 +73,7 @@
     if (matrixEl && data.matrix && data.matrix.points.length) {
       var m = data.matrix;
       var colours = { "concentrate": "#c0392b", "keep-up": "#2e8540", "low-priority": "#7f8c8d", "overkill": "#d68910" };
+      matrixEl.classList.add("drawn");
       var matrix = echarts.init(matrixEl, null, { renderer: "canvas" });
       matrix.setOption({
         animation: false,
