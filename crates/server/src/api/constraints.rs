@@ -7,7 +7,10 @@
 //! is answered with 404, 409 or 422 as each operation documents.
 
 use serde_json::{Value, json};
+use touchpoints_core::consistency::value::ValueKind;
 use touchpoints_core::{consistency, customer, request, survey, touchpoint};
+
+use super::fact_values;
 
 /// Characters `check_text` refuses anywhere in a text: controls other than tab, line feed and
 /// carriage return (Rust's `char::is_control`, the Unicode category Cc).
@@ -27,6 +30,11 @@ fn required_text(max: usize) -> Value {
         "pattern": format!("^[^{CONTROLS}]*[^\\s{CONTROLS}][^{CONTROLS}]*$"),
     })
 }
+
+/// The white space `str::trim` removes (Unicode White_Space), spelled out: `\\s` differs
+/// between regular expression dialects.
+const BLANK: &str =
+    r"\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
 
 /// The key of a channel or phase as stored: lower-case letters, digits, `-` and `_`.
 const KEY: &str = "^[a-z0-9_-]{1,40}$";
@@ -206,11 +214,24 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             one_of(&["activity", "purchase", "churn"]),
         ),
         ("CustomerEventInput", "at", instant()),
-        // Only a purchase has an amount, other than 0 (negative for a refund).
         (
             "CustomerEventInput",
             "amount_cents",
             range(-survey::AMOUNT_CENTS_MAX, survey::AMOUNT_CENTS_MAX),
+        ),
+        // A purchase has an amount other than 0 (negative for a refund); the other kinds have
+        // none.
+        (
+            "CustomerEventInput",
+            "",
+            json!({
+                "if": { "properties": { "kind": { "const": "purchase" } } },
+                "then": {
+                    "required": ["amount_cents"],
+                    "properties": { "amount_cents": { "type": "integer", "not": { "const": 0 } } },
+                },
+                "else": { "properties": { "amount_cents": { "type": "null" } } },
+            }),
         ),
         (
             "CustomerEventInput",
@@ -218,6 +239,19 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             text(survey::EXTERNAL_ID_MAX),
         ),
         ("LinkIn", "customer_ref", text(survey::CUSTOMER_REF_MAX)),
+        // The communication guideline.
+        (
+            "Fact",
+            "key",
+            json!({ "pattern": format!("^[{BLANK}]*[a-z0-9_-]{{1,40}}[{BLANK}]*$") }),
+        ),
+        ("Fact", "label", required_text(120)),
+        (
+            "Fact",
+            "keywords",
+            json!({ "contains": { "type": "string", "pattern": format!("[^{BLANK}]") } }),
+        ),
+        ("TermRule", "term", required_text(200)),
         // Customers.
         ("CustomerInput", "name", text(customer::NAME_MAX)),
         ("CustomerInput", "salutation", text(40)),
@@ -385,6 +419,7 @@ pub(super) fn apply(doc: &mut Value) {
             merge(target, &constraint);
         }
     }
+    guideline_input(doc);
     no_nul_in_query_text(doc);
     for (path, name, constraint) in parameters() {
         let Some(item) = doc
@@ -411,6 +446,56 @@ pub(super) fn apply(doc: &mut Value) {
                 }
             }
         }
+    }
+}
+
+/// The guideline as `PUT /api/v1/guideline` takes it: a fact's value in the form the API
+/// reads for its kind (see [`super::fact_values`]), one `oneOf` branch per kind. The
+/// guideline as it is answered keeps `Fact`, whose value may be in any form the core reads
+/// (the editor and YAML files take them all).
+fn guideline_input(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let (Some(fact), Some(guideline)) = (schemas.get("Fact"), schemas.get("Guideline")) else {
+        return;
+    };
+    let branches: Vec<Value> = ValueKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let mut branch = fact.clone();
+            branch.as_object_mut().map(|b| b.remove("description"));
+            branch["title"] = json!(format!("Fact ({})", kind.as_str()));
+            branch["properties"]["kind"] = json!({ "type": "string", "enum": [kind.as_str()] });
+            merge(
+                &mut branch["properties"]["value"],
+                &json!({
+                    "pattern": fact_values::pattern(kind),
+                    "description": fact_values::description(kind),
+                }),
+            );
+            branch
+        })
+        .collect();
+    let input = json!({
+        "description": format!(
+            "{} Through the API the value is written in the plain form its kind states.",
+            fact["description"].as_str().unwrap_or_default()
+        ),
+        "oneOf": branches,
+    });
+    let mut guideline_input = guideline.clone();
+    guideline_input["properties"]["facts"]["items"] =
+        json!({ "$ref": "#/components/schemas/FactInput" });
+    schemas.insert("FactInput".into(), input);
+    schemas.insert("GuidelineInput".into(), guideline_input);
+    if let Some(body) = doc
+        .pointer_mut("/paths/~1api~1v1~1guideline/put/requestBody/content/application~1json/schema")
+    {
+        *body = json!({ "$ref": "#/components/schemas/GuidelineInput" });
     }
 }
 

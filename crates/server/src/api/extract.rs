@@ -10,7 +10,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use touchpoints_app::json::{self, data_problem};
-use touchpoints_core::Problems;
+use touchpoints_core::{Problem, Problems};
 
 use crate::error::ApiError;
 
@@ -102,7 +102,7 @@ where
         {
             return Err(ApiError::Unprocessable(Problems::single(
                 name,
-                touchpoints_core::Problem::Invalid {
+                Problem::Invalid {
                     reason: "contains a NUL character".into(),
                 },
             )));
@@ -119,9 +119,20 @@ where
 }
 
 /// Parses a JSON body into `T`: a broken body is a 400, one of the wrong shape a 422 naming
-/// the field.
+/// the field. Every body the API reads is an object; serde would also fill a struct from an
+/// array, field by field in order (and one whose fields all have defaults from `[]`), so any
+/// other JSON value is refused here.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    Ok(json::parse(bytes)?)
+    let value = json::parse(bytes)?;
+    if !bytes.trim_ascii_start().starts_with(b"{") {
+        return Err(ApiError::Unprocessable(Problems::single(
+            "",
+            Problem::Invalid {
+                reason: "the body must be a JSON object".into(),
+            },
+        )));
+    }
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -129,6 +140,30 @@ mod tests {
     use std::future::Future;
 
     use super::*;
+
+    #[test]
+    fn a_body_is_an_object_not_an_array_of_its_fields() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Settings {
+            #[serde(default)]
+            points: i64,
+            #[serde(default)]
+            name: String,
+        }
+        assert_eq!(
+            parse::<Settings>(b" {\"points\": 3}")
+                .map(|s| s.points)
+                .ok(),
+            Some(3)
+        );
+        for body in [&b"[]"[..], b" [3, \"x\"]"] {
+            let Err(ApiError::Unprocessable(problems)) = parse::<Settings>(body) else {
+                panic!("{} is read", String::from_utf8_lossy(body));
+            };
+            assert!(problems.to_string().contains("JSON object"), "{problems}");
+        }
+    }
 
     #[test]
     fn query_problems_name_the_parameter() {

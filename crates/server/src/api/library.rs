@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 use touchpoints_app::analysis;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::consistency::{Finding, Guideline};
+use touchpoints_core::problem::Problem;
 use touchpoints_store::{StoredContent, StoredFinding};
 
 use super::extract::{Json, Path};
+use super::fact_values;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
@@ -81,7 +83,27 @@ pub async fn put_guideline(
     caller: Caller,
     Json(guideline): Json<Guideline>,
 ) -> Result<axum::Json<Guideline>> {
-    guideline.validate()?;
+    let mut problems = guideline.validate().err().unwrap_or_default();
+    // Through the API a value is written in the plain form the document states for its kind.
+    for (i, fact) in guideline.facts.iter().enumerate() {
+        let field = format!("facts[{i}].value");
+        if let Some(value) = &fact.value
+            && !fact_values::accepts(fact.kind, value)
+            && !problems.0.iter().any(|p| p.field == field)
+        {
+            problems.push(
+                field,
+                Problem::Invalid {
+                    reason: format!(
+                        "\"{value}\" is not a {} as the API takes one: {}",
+                        fact.kind.as_str(),
+                        fact_values::description(fact.kind)
+                    ),
+                },
+            );
+        }
+    }
+    problems.into_result(())?;
     state
         .store
         .put_guideline(&guideline, &caller.actor())

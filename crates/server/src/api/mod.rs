@@ -7,6 +7,7 @@ mod constraints;
 mod customers;
 mod docs;
 pub mod extract;
+mod fact_values;
 mod library;
 pub mod queue_rules;
 pub mod requests;
