@@ -45,8 +45,7 @@ fn normalise_whole_numbers(value: &mut serde_json::Value) -> bool {
             };
             // 2^63 is the first float past i64::MAX; every float below it is exact.
             if f.fract() == 0.0
-                && f >= -9_223_372_036_854_775_808.0
-                && f < 9_223_372_036_854_775_808.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)
             {
                 *value = serde_json::Value::from(f as i64);
                 return true;
