@@ -151,6 +151,17 @@ fn check_table(problems: &mut Problems, name: &str, table: &BTreeMap<String, f64
         return;
     }
     for (key, points) in table {
+        if key.trim().is_empty() {
+            // A blank key named as the field `segments.` would read as the whole table
+            // being required.
+            problems.push(
+                name,
+                Problem::Invalid {
+                    reason: "a key is blank".into(),
+                },
+            );
+            continue;
+        }
         let field = format!("{name}.{key}");
         let before = problems.0.len();
         check_key(problems, &field, key);
@@ -215,6 +226,22 @@ mod tests {
                 min: -1000,
                 max: 1000
             }
+        );
+    }
+
+    #[test]
+    fn a_blank_key_is_named_by_its_table() {
+        let mut weights = Weights::default();
+        weights.segments.insert(String::new(), 5.0);
+        let problems = weights.validate().expect_err("invalid").0;
+        assert_eq!(
+            problems[0],
+            FieldProblem::new(
+                "segments",
+                Problem::Invalid {
+                    reason: "a key is blank".into()
+                }
+            )
         );
     }
 
