@@ -1,6 +1,7 @@
 //! Throughput of the consistency checker over a generated corpus of German and English text
-//! with 1,000 facts, beside a naive baseline measured in the same run: one regex per fact,
-//! each run over all the text, so that its cost grows with facts × text.
+//! with 1,000 facts, beside two baselines measured in the same run: the naive one, one regex
+//! per fact, each run over all the text, so that its cost grows with facts × text; and one
+//! regex over the keywords of all facts, run once over the text.
 //!
 //! ```text
 //! cargo bench -p touchpoints-core --bench consistency
@@ -16,7 +17,9 @@
 //! `--bench` (as under `cargo test --benches`) it runs a small smoke version.
 //!
 //! Everything is generated from a fixed seed by a small inline PRNG, so every run scans the same
-//! text. Timing is `std::time::Instant`, single thread, best of N runs.
+//! text. Timing is `std::time::Instant`, single thread, best of N runs. A reference probe
+//! (SHA-256 over 64 MiB, best of 3) is timed before and after the run and printed with the
+//! figures, because the speed of a shared machine drifts.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -24,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
+use sha2::{Digest, Sha256};
 use touchpoints_core::consistency::tone::{Address, address_marks};
 use touchpoints_core::consistency::value::{Value, ValueKind, find_values, parse_value};
 use touchpoints_core::consistency::{Checker, Content, Fact, Guideline, TermRule, Tone};
@@ -1297,6 +1301,92 @@ impl Naive {
     }
 }
 
+/// The keywords of all facts in one regex, `(?i)(?:kw1|kw2|…)` over all 3,007, run once over
+/// each item. A match's fact is looked up by its lowercased text; its span runs to the end of
+/// the sentence, at most 300 characters, as in the naive regexes (an anchored second regex).
+/// A keyword inside the span of an earlier match of the same fact is skipped, as the naive
+/// fact's regex skips it, so both look at the same spans.
+struct OneRegex {
+    keywords: Regex,
+    tail: Regex,
+    fact_of: HashMap<String, usize>,
+    kinds: Vec<ValueKind>,
+}
+
+impl OneRegex {
+    fn new(guideline: &Guideline) -> OneRegex {
+        let mut fact_of = HashMap::new();
+        let mut alternatives = Vec::new();
+        for (i, fact) in guideline.facts.iter().enumerate() {
+            for keyword in &fact.keywords {
+                fact_of.insert(keyword.to_lowercase(), i);
+                alternatives.push(regex::escape(keyword));
+            }
+        }
+        OneRegex {
+            // Limits raised from the defaults (10 MB compiled, a 2 MB lazy DFA cache): with
+            // them, a first version did not finish three passes over 100 MB in 100 s.
+            keywords: regex::RegexBuilder::new(&format!("(?i)(?:{})", alternatives.join("|")))
+                .size_limit(256 << 20)
+                .dfa_size_limit(256 << 20)
+                .build()
+                .expect("valid regex"),
+            tail: Regex::new(r"^(?:[^.!?\n]|[.!?]\S){0,300}").expect("valid regex"),
+            fact_of,
+            kinds: guideline.facts.iter().map(|f| f.kind).collect(),
+        }
+    }
+
+    fn scan(&self, text: &str, canonical: &[Value], ends: &mut [usize], found: &mut OneFound) {
+        ends.fill(0);
+        for m in self.keywords.find_iter(text) {
+            let Some(&fact) = self.fact_of.get(&m.as_str().to_lowercase()) else {
+                found.unmapped += 1;
+                continue;
+            };
+            if m.start() < ends[fact] {
+                continue;
+            }
+            let end = m.end() + self.tail.find(&text[m.end()..]).map_or(0, |t| t.end());
+            ends[fact] = end;
+            if !starts_word(text, m.start()) {
+                continue;
+            }
+            if let Some(first) = find_values(self.kinds[fact], &text[m.start()..end]).first() {
+                found.found.mentions += 1;
+                found.found.contradictions += usize::from(first.value != canonical[fact]);
+            }
+        }
+    }
+
+    fn scan_all(&self, items: &[Content], canonical: &[Value]) -> OneFound {
+        let mut found = OneFound::default();
+        let mut ends = vec![0; self.kinds.len()];
+        for item in items {
+            self.scan(&item.text, canonical, &mut ends, &mut found);
+        }
+        found
+    }
+}
+
+/// What [`OneRegex`] found, and the matches whose text named no keyword (there should be
+/// none).
+#[derive(Debug, Clone, Copy, Default)]
+struct OneFound {
+    found: Found,
+    unmapped: usize,
+}
+
+/// The size of the reference probe.
+const PROBE_BYTES: usize = 64 << 20;
+
+/// A fixed CPU-bound reference, to tell a slow machine from a slow program: SHA-256 over
+/// `bytes`, best of 3. The same probe (64 MiB) is timed by `scripts/bench_kpi.py`.
+fn probe(bytes: usize) -> Duration {
+    let data: Vec<u8> = (0..bytes).map(|i| (i % 251) as u8).collect();
+    best_of(3, || Sha256::digest(&data)).0
+}
+
 fn starts_word(text: &str, at: usize) -> bool {
     text[..at]
         .chars()
@@ -1543,6 +1633,14 @@ fn main() {
         load_average(),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+    // A smaller probe in the smoke run, which may be built without optimisations.
+    let probe_bytes = if config.smoke { 1 << 20 } else { PROBE_BYTES };
+    let probe_before = probe(probe_bytes);
+    println!(
+        "reference probe before: SHA-256 over {} MiB, best of 3: {:.1} ms",
+        probe_bytes >> 20,
+        probe_before.as_secs_f64() * 1e3
+    );
 
     let start = Instant::now();
     let mut rng = Rng(config.seed);
@@ -1705,17 +1803,37 @@ fn main() {
         )
     };
 
-    // Mentions where both ran, against what was written.
-    let scan_cmp = if cmp_items.len() == items.len() {
-        scan_found
+    // (d) one regex over the keywords of all facts, over the whole corpus.
+    let start = Instant::now();
+    let one = OneRegex::new(&guideline);
+    let build_one = start.elapsed();
+    let (one_time, one_found) = best_of(runs, || one.scan_all(items, &canonical));
+    let one_rate = mb_per_s(total, one_time);
+    println!(
+        "one regex:   {} keywords, built in {:.0} ms; best of {runs}: {:.3} s, {one_rate:.2} \
+         MB/s, {} mentions ({} contradicting), {} matches without a keyword",
+        one.fact_of.len(),
+        build_one.as_secs_f64() * 1e3,
+        one_time.as_secs_f64(),
+        one_found.found.mentions,
+        one_found.found.contradictions,
+        one_found.unmapped
+    );
+
+    // Mentions where all ran, against what was written.
+    let (scan_cmp, one_cmp) = if cmp_items.len() == items.len() {
+        (scan_found, one_found.found)
     } else {
-        scan_all(&checker, cmp_items, &canonical)
+        (
+            scan_all(&checker, cmp_items, &canonical),
+            one.scan_all(cmp_items, &canonical).found,
+        )
     };
     let w = written_in(&corpus, cmp_items.len());
     println!(
-        "mentions in the first {:.1} MB (where both ran): written {} ({} contradicting; {} value \
+        "mentions in the first {:.1} MB (where all ran): written {} ({} contradicting; {} value \
          before keyword, {} dotted dates of which {} value before); scan {} ({} contradicting); \
-         naive {} ({} contradicting)",
+         naive {} ({} contradicting); one regex {} ({} contradicting)",
         bytes_of(cmp_items) as f64 / MB,
         w.mentions,
         w.contradictions,
@@ -1725,7 +1843,9 @@ fn main() {
         scan_cmp.mentions,
         scan_cmp.contradictions,
         naive_found.mentions,
-        naive_found.contradictions
+        naive_found.contradictions,
+        one_cmp.mentions,
+        one_cmp.contradictions
     );
 
     // The literal baseline, time-boxed on a small prefix.
@@ -1805,27 +1925,37 @@ fn main() {
 
     let scan_rate = mb_per_s(total, scan_time);
     let tone_rate = mb_per_s(total, tone_time);
+    let probe_after = probe(probe_bytes);
+    println!(
+        "reference probe after: {:.1} ms",
+        probe_after.as_secs_f64() * 1e3
+    );
     println!();
     println!(
         "| corpus MB | facts | scan MB/s | scan+tone MB/s | check MB/s | naive MB/s | scan/naive \
-         | mentions written / scan / naive |"
+         | one regex MB/s | scan/one regex | mentions written / scan / naive / one regex \
+         | probe before / after (ms) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     println!(
-        "| {:.1} | {} | {scan_rate:.1} | {tone_rate:.1} | {:.1} | {naive_rate:.2} | {:.0}× | {} / \
-         {} / {}{} |",
+        "| {:.1} | {} | {scan_rate:.1} | {tone_rate:.1} | {:.1} | {naive_rate:.2} | {:.0}× \
+         | {one_rate:.1} | {:.1}× | {} / {} / {} / {}{} | {:.1} / {:.1} |",
         total as f64 / MB,
         facts.len(),
         mb_per_s(total, check_time),
         scan_rate / naive_rate,
+        scan_rate / one_rate,
         w.mentions,
         scan_cmp.mentions,
         naive_found.mentions,
+        one_cmp.mentions,
         if cmp_items.len() == items.len() {
             String::new()
         } else {
             format!(" (first {:.1} MB)", bytes_of(cmp_items) as f64 / MB)
-        }
+        },
+        probe_before.as_secs_f64() * 1e3,
+        probe_after.as_secs_f64() * 1e3,
     );
     println!();
     println!("naive measured on: {naive_basis}");
