@@ -241,12 +241,12 @@ mod tests {
 
     #[test]
     fn whole_numbers_with_a_fraction_or_an_exponent_are_integers() {
-        let input: touchpoints_core::TouchpointInput = parse(
+        let input: TouchpointInput = parse(
             br#"{"name":"x","channel":"store","phase":"p","brand_fit":4.0,"importance":{"loyalty":1e0}}"#,
         )
         .expect("whole numbers");
         assert_eq!((input.brand_fit, input.importance.loyalty), (4, 1));
-        let error = parse::<touchpoints_core::TouchpointInput>(
+        let error = parse::<TouchpointInput>(
             br#"{"name":"x","channel":"store","phase":"p","brand_fit":4.5}"#,
         );
         assert!(matches!(error, Err(AppError::Invalid(_))));
