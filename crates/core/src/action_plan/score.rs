@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::kpi::{Change, Estimate, Metric};
-use crate::priority::reason::{grouped, is_german, signed};
+use crate::priority::reason::{decimal, grouped, is_german, with_points};
 
 /// The rule's numbers, which a manager may change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -323,17 +323,6 @@ pub fn score(signals: &Signals, weights: &PlanWeights) -> ActionScore {
     }
 }
 
-/// A number with one decimal, as people of the language write it: "4.7", "4,7", "-23".
-fn decimal(value: f64, german: bool) -> String {
-    let tenths = (value * 10.0).round() as i64;
-    let sign = if tenths < 0 { "-" } else { "" };
-    let tenths = tenths.unsigned_abs();
-    match tenths % 10 {
-        0 => format!("{sign}{}", tenths / 10),
-        d => format!("{sign}{}{}{d}", tenths / 10, if german { ',' } else { '.' }),
-    }
-}
-
 fn metric_value(metric: Metric, value: f64, german: bool) -> String {
     match metric {
         Metric::Nps => format!("NPS {}", decimal(value, german)),
@@ -431,11 +420,7 @@ impl Reason {
 impl Part {
     /// The reason and its points: "3 open contradictions +12", "Aufwand 15 Personentage -9".
     pub fn describe(&self, lang: &str) -> String {
-        format!(
-            "{} {}",
-            self.reason.describe(lang),
-            signed(self.points, is_german(lang))
-        )
+        with_points(self.reason.describe(lang), self.points, lang)
     }
 }
 

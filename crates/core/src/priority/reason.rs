@@ -92,12 +92,13 @@ impl Reason {
 impl Part {
     /// The reason and its points: "due in 40 min +73.3", "Kanal: Brief -5".
     pub fn describe(&self, lang: &str) -> String {
-        format!(
-            "{} {}",
-            self.reason.describe(lang),
-            signed(self.points, is_german(lang))
-        )
+        with_points(self.reason.describe(lang), self.points, lang)
     }
+}
+
+/// A reason told in words followed by its points: "3 open contradictions +12".
+pub(crate) fn with_points(reason: String, points: f64, lang: &str) -> String {
+    format!("{reason} {}", signed(points, is_german(lang)))
 }
 
 /// A time span in minutes as people read it: "40 min", "2 h 5 min", "3 d 4 h"; minutes are
@@ -138,15 +139,23 @@ pub(crate) fn grouped(value: i64, german: bool) -> String {
 
 /// Points with their sign and at most one decimal: "+30", "-5", "+72.5" ("+72,5" in German).
 pub(crate) fn signed(points: f64, german: bool) -> String {
-    let tenths = (points * 10.0).round() as i64;
-    let sign = if tenths < 0 { '-' } else { '+' };
+    let text = decimal(points, german);
+    if text.starts_with('-') {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// A number with at most one decimal, as people of the language write it: "4.7", "4,7",
+/// "-23".
+pub(crate) fn decimal(value: f64, german: bool) -> String {
+    let tenths = (value * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
     let tenths = tenths.unsigned_abs();
     match tenths % 10 {
         0 => format!("{sign}{}", tenths / 10),
-        decimal => {
-            let comma = if german { ',' } else { '.' };
-            format!("{sign}{}{comma}{decimal}", tenths / 10)
-        }
+        d => format!("{sign}{}{}{d}", tenths / 10, if german { ',' } else { '.' }),
     }
 }
 
