@@ -39,7 +39,12 @@ pub struct SqlStore {
     pub(super) writes: Pool<Db>,
     /// A task of the backend's that lives as long as the store (SQLite's checkpoints).
     pub(super) _background: Option<Arc<crate::AbortOnDrop>>,
-    /// Writes waiting for the next group commit of their kind.
+    pub(super) queues: Queues,
+}
+
+/// Writes waiting for the next group commit, one queue per kind.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Queues {
     pub(super) intakes: GroupCommit<IntakePart, Vec<IntakeOutcome>>,
     pub(super) answers: GroupCommit<AnswersPart, ImportSummary>,
     pub(super) events: GroupCommit<EventsPart, ImportSummary>,
@@ -155,9 +160,7 @@ impl SqlStore {
             writes: pool.clone(),
             pool,
             _background: None,
-            intakes: GroupCommit::default(),
-            answers: GroupCommit::default(),
-            events: GroupCommit::default(),
+            queues: Queues::default(),
         };
         if fresh {
             let defaults = Import {
@@ -186,9 +189,7 @@ impl SqlStore {
                 // The task's own handle on the pools, without the queues: a queue's sender
                 // would keep its task, and with it the store, alive for ever.
                 let writer = SqlStore {
-                    intakes: GroupCommit::default(),
-                    answers: GroupCommit::default(),
-                    events: GroupCommit::default(),
+                    queues: Queues::default(),
                     ..self.clone()
                 };
                 move |parts| {

@@ -40,7 +40,7 @@ pub(super) async fn intake(
         requests: requests.to_vec(),
         actor: actor.to_owned(),
     };
-    store.group_write(&store.intakes, part).await
+    store.group_write(&store.queues.intakes, part).await
 }
 
 impl GroupWrite for IntakePart {

@@ -792,7 +792,7 @@ impl Surveys for SqlStore {
             responses: responses.to_vec(),
             actor: actor.map(str::to_owned),
         };
-        self.group_write(&self.answers, part).await
+        self.group_write(&self.queues.answers, part).await
     }
 
     async fn responses(&self, filter: &ResponseFilter, limit: u32) -> Result<Vec<StoredResponse>> {
@@ -927,7 +927,7 @@ impl Surveys for SqlStore {
             events: events.to_vec(),
             actor: actor.to_owned(),
         };
-        self.group_write(&self.events, part).await
+        self.group_write(&self.queues.events, part).await
     }
 
     async fn customer_days(&self, from: Date, until: Date) -> Result<Vec<CustomerDay>> {
