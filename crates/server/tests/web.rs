@@ -283,6 +283,23 @@ async fn tampered_channel_is_a_field_error_not_a_server_error() {
     assert_eq!(server.count().await, 0);
 }
 
+/// PostgreSQL text cannot hold NUL: a page request with one is refused before any handler
+/// reads it, naming the field, on every store.
+#[tokio::test]
+async fn a_nul_character_in_a_form_or_query_is_refused_naming_its_field() {
+    let server = Server::start().await;
+    let (status, _, html) =
+        submit(&server, "/touchpoints", &form(&[("channel", "store\u{0}")])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("NUL"), "{html}");
+    assert_eq!(server.count().await, 0);
+
+    let (status, _, html) = fetch(server.get("/touchpoints?q=Kasse%00")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let (status, _, _) = fetch(server.get("/catalog/channels/store%00")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn tampered_kind_status_and_phase_are_field_errors() {
     let server = Server::start().await;

@@ -18,12 +18,32 @@ pub enum StoreError {
     Config(String),
     /// The database cannot be reached or failed; details are in the source, not for users.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Stored data that cannot be read back; a bug or a hand-edited database.
     #[error("corrupt data in {table}: {reason}")]
     Corrupt { table: &'static str, reason: String },
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A text with a NUL character is the caller's input, not a failure of the database:
+    /// PostgreSQL's text and JSON cannot hold one (SQLSTATE 22021, and 22P05 for `\u0000`
+    /// in JSON), and no name, key or message means one. Whatever field carried it, the
+    /// statement stored nothing.
+    fn from(error: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &error
+            && matches!(db.code().as_deref(), Some("22021" | "22P05"))
+        {
+            return StoreError::Invalid(Problems::single(
+                "",
+                Problem::Invalid {
+                    reason: "a text contains a NUL character".into(),
+                },
+            ));
+        }
+        StoreError::Database(error)
+    }
 }
 
 impl StoreError {

@@ -3,15 +3,18 @@
 //! answers "not found" for anything but a number. [`error_pages`] renders both, once, as the
 //! error page in the user's language, with the status the API gives the same error.
 
+use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use touchpoints_app::AppError;
 
 use super::Page;
-use crate::AppState;
+use crate::api::extract::nul_field;
+use crate::{AppState, BODY_LIMIT};
 
 /// A page handler's failure; rendered by [`error_pages`].
 #[derive(Debug)]
@@ -62,9 +65,41 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         Ok(page) => page,
         Err(never) => match never {},
     };
+    let body = match refuse_nul(&parts, body).await {
+        Ok(body) => body,
+        Err(error) => return page.error(&state, error),
+    };
     let mut response = next.run(Request::from_parts(parts, body)).await;
     match response.extensions_mut().remove::<Failed>() {
         Some(Failed(error)) => page.error(&state, error),
         None => response,
+    }
+}
+
+/// Refuses a page request whose path, query or form holds a NUL character before any
+/// handler reads it: PostgreSQL text cannot hold one, and no name, key or search means one.
+/// A form is read whole for the check and handed on as read.
+async fn refuse_nul(parts: &Parts, body: Body) -> Result<Body, AppError> {
+    if parts.uri.path().contains("%00") {
+        return Err(AppError::NotFound { entity: "page" });
+    }
+    let query = parts.uri.query().unwrap_or("").as_bytes();
+    if let Some(problems) = nul_field(query) {
+        return Err(AppError::Invalid(problems));
+    }
+    let is_form = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok(body);
+    }
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| AppError::Malformed("the form is larger than the server accepts".into()))?;
+    match nul_field(&bytes) {
+        Some(problems) => Err(AppError::Invalid(problems)),
+        None => Ok(Body::from(bytes)),
     }
 }

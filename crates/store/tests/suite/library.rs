@@ -16,6 +16,7 @@ store_suite!(
     deleting_a_channel_or_touchpoint_unlinks_content,
     findings_keep_their_status_across_runs,
     deleting_content_retires_its_findings,
+    a_nul_character_is_invalid_input_on_every_store,
 );
 
 async fn guideline_is_empty_then_stored_whole(store: &dyn Store) {
@@ -79,6 +80,18 @@ fn text(title: &str, channel: Option<&str>) -> ContentFields {
         valid_from: Some(jiff::civil::date(2026, 1, 1)),
         valid_until: None,
     }
+}
+
+/// PostgreSQL's text cannot hold NUL; a value with one is the caller's invalid input on
+/// both stores, never a database failure, and nothing is stored.
+async fn a_nul_character_is_invalid_input_on_every_store(store: &dyn Store) {
+    let entry = text("faq", Some("phone\u{0}"));
+    let error = store
+        .put_content(None, &entry, "carla")
+        .await
+        .expect_err("a channel key with NUL");
+    assert!(matches!(error, StoreError::Invalid(_)), "{error:?}");
+    assert!(store.contents().await.expect("contents").is_empty());
 }
 
 async fn content_is_kept_with_references_checked(store: &dyn Store) {
