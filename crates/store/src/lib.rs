@@ -19,6 +19,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::SqlStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
+use touchpoints_core::action_plan::{ActionFields, ActionStatus, StatusChange};
 use touchpoints_core::audit::{AuditEntry, AuditFilter};
 use touchpoints_core::consistency::check::Finding;
 use touchpoints_core::consistency::guideline::Guideline;
@@ -75,6 +76,7 @@ pub trait Store:
     + Keys
     + Throttles
     + Announcements
+    + Actions
 {
 }
 
@@ -90,7 +92,8 @@ impl<
         + Surveys
         + Keys
         + Throttles
-        + Announcements,
+        + Announcements
+        + Actions,
 > Store for T
 {
 }
@@ -954,6 +957,105 @@ pub trait Surveys: Send + Sync + 'static {
     /// Recounts every roll-up from the answers and events themselves. Audit
     /// `rollups.rebuild`.
     async fn rebuild_rollups(&self, actor: &str) -> Result<()>;
+}
+
+/// An action of the plan as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredAction {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: ActionFields,
+    pub status: ActionStatus,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+}
+
+/// One change of an action's status, its creation included.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionStatusEntry {
+    pub id: i64,
+    pub action_id: i64,
+    /// `None` for the status the action was created in.
+    pub from: Option<ActionStatus>,
+    pub to: ActionStatus,
+    pub actor: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: Timestamp,
+    pub note: String,
+}
+
+/// Who used a set of touchpoints in a window, each customer counted once however many of
+/// the touchpoints they used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TouchpointUsage {
+    /// Requests received in the window.
+    pub requests: u64,
+    /// Customer profiles those requests came from.
+    pub request_customers: u64,
+    /// Answers given in the window.
+    pub answers: u64,
+    /// Customer references those answers carry (anonymous answers carry none).
+    pub answer_customers: u64,
+    /// Requests open or waiting now, whenever they came in.
+    pub open_requests: u64,
+}
+
+/// The action plan: actions that optimise, launch or retire touchpoints, the touchpoints
+/// and documented findings they concern, their budgets and the history of their status.
+/// Every write is one transaction with its audit entry; a change of status is recorded in
+/// the history in the same transaction.
+#[async_trait]
+pub trait Actions: Send + Sync + 'static {
+    /// Every action, by id.
+    async fn actions(&self) -> Result<Vec<StoredAction>>;
+    async fn action(&self, id: i64) -> Result<StoredAction>;
+    /// Stores a validated action in `status` and records that status in its history. An
+    /// unknown touchpoint or finding is invalid input naming `touchpoint_ids[i]` or
+    /// `finding_ids[i]` (the place in the ascending list), an owner who is no account or
+    /// no active agent, manager or admin one naming `owner`. Audit `action.create`.
+    async fn create_action(
+        &self,
+        fields: &ActionFields,
+        status: ActionStatus,
+        actor: &str,
+    ) -> Result<StoredAction>;
+    /// Replaces an action's fields (`NotFound` if missing; references as for create). A
+    /// `status` other than the stored one changes it as [`Actions::set_action_status`]
+    /// does, without a note. Audit `action.update`.
+    async fn update_action(
+        &self,
+        id: i64,
+        fields: &ActionFields,
+        status: Option<ActionStatus>,
+        actor: &str,
+    ) -> Result<StoredAction>;
+    /// Moves an action to another status and records the change with its note. A status
+    /// that may not follow the stored one ([`ActionStatus::may_become`]) is a conflict
+    /// naming `status`; the stored status itself changes and records nothing. Audit
+    /// `action.status` with "planned → in_progress" as summary.
+    async fn set_action_status(
+        &self,
+        id: i64,
+        change: &StatusChange,
+        actor: &str,
+    ) -> Result<StoredAction>;
+    /// Deletes an action with its links, budgets and history. Audit `action.delete`.
+    async fn delete_action(&self, id: i64, actor: &str) -> Result<()>;
+    /// The changes of an action's status, newest first; `NotFound` for an unknown action.
+    async fn action_history(&self, id: i64) -> Result<Vec<ActionStatusEntry>>;
+    /// Who used any of `touchpoint_ids` from `from` until `until` (exclusive): requests and
+    /// answers with their customers; and the requests open there now.
+    async fn touchpoint_usage(
+        &self,
+        touchpoint_ids: &[i64],
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<TouchpointUsage>;
 }
 
 /// Where a database's schema stands against the migrations a build carries.

@@ -94,6 +94,9 @@ mod sql;
 #[path = "sql_accounts.rs"]
 mod sql_accounts;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_actions.rs"]
+mod sql_actions;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_audit.rs"]
 mod sql_audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

@@ -12,6 +12,8 @@ mod harness;
 
 #[path = "suite/accounts.rs"]
 mod accounts;
+#[path = "suite/actions.rs"]
+mod actions;
 #[path = "suite/announcements.rs"]
 mod announcements;
 #[path = "suite/audit.rs"]
