@@ -1,0 +1,838 @@
+//! The action plan: actions written and moved through their statuses, and the plan ranked
+//! from the customer's view by the core's score with the quick win on top, each action with
+//! the points and reasons of its rank. Retire actions carry who still uses their
+//! touchpoints, as a warning before anyone retires them.
+//!
+//! The score's signals are measured over the last [`WINDOW_DAYS`] days at each action's
+//! touchpoints, from what the store keeps anyway:
+//! - importance and brand fit: the highest among the touchpoints in the inventory;
+//! - NPS, CSAT and CES with their change since the window before: the daily roll-ups;
+//! - late answers: the requests' first-response targets, as the queue's statistics judge them;
+//! - open contradictions and broken mandatory standards: the open findings of the latest
+//!   check placed at the touchpoints (in their content or their interactions) or linked to
+//!   the action;
+//! - reach: the customers who made requests or gave answers there.
+//!
+//! Not yet measured, and so left out rather than guessed: weights per target group and
+//! region (the plan has no place to edit them yet, so the factor is 1), and customer events,
+//! which name no touchpoint. The weights and the quick-win rule are the core's defaults until
+//! the plan keeps its own.
+
+use std::collections::{BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use serde::Serialize;
+use touchpoints_core::action_plan::{
+    ActionInput, ActionKind, ActionStatus, Candidate, Measured, PlanWeights, QuickWin,
+    QuickWinRule, Reason, Signals, StatusChangeInput, quick_win, score,
+};
+use touchpoints_core::consistency::check::FindingKind;
+use touchpoints_core::consistency::library::FindingStatus;
+use touchpoints_core::dashboard::TallyRow;
+use touchpoints_core::kpi::{self, Metric, Tally};
+use touchpoints_core::queue_stats::{ResponseRecord, met};
+use touchpoints_core::{Touchpoint, TouchpointFilter};
+use touchpoints_store::{
+    ActionStatusEntry, Resolution, Store, StoredAction, StoredContent, StoredFinding,
+    TouchpointUsage,
+};
+
+use crate::Result;
+
+/// How far back the plan measures, and how far back a retirement looks for customers who
+/// still use a touchpoint.
+pub const WINDOW_DAYS: i64 = 90;
+
+/// Stores a new action in the status it asks for (planned by default).
+pub async fn create(store: &dyn Store, input: &ActionInput, actor: &str) -> Result<StoredAction> {
+    let fields = input.validate()?;
+    let status = input.status.unwrap_or(ActionStatus::Planned);
+    Ok(store.create_action(&fields, status, actor).await?)
+}
+
+/// Replaces an action; a status in the input other than the stored one moves it, recorded in
+/// its history.
+pub async fn replace(
+    store: &dyn Store,
+    id: i64,
+    input: &ActionInput,
+    actor: &str,
+) -> Result<StoredAction> {
+    let fields = input.validate()?;
+    Ok(store
+        .update_action(id, &fields, input.status, actor)
+        .await?)
+}
+
+/// Moves an action to another status with a note for its history.
+pub async fn set_status(
+    store: &dyn Store,
+    id: i64,
+    input: &StatusChangeInput,
+    actor: &str,
+) -> Result<StoredAction> {
+    let change = input.validate()?;
+    Ok(store.set_action_status(id, &change, actor).await?)
+}
+
+/// The history of an action's status, newest first.
+pub async fn history(store: &dyn Store, id: i64) -> Result<Vec<ActionStatusEntry>> {
+    Ok(store.action_history(id).await?)
+}
+
+/// One part of an action's score with its reason in words: "3 open contradictions +12".
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExplainedPart {
+    /// Inline: the queue's score has a `Reason` of its own, and one name in the API's
+    /// document stands for one schema.
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub reason: Reason,
+    pub points: f64,
+    pub text: String,
+}
+
+/// Who still uses the touchpoints a retire action would take away.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RetireAnalysis {
+    /// The window looked at: the last [`WINDOW_DAYS`] days.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub since: Timestamp,
+    pub usage: TouchpointUsage,
+    /// What stands against retiring now, in words; absent when nobody used the touchpoints
+    /// in the window and no request waits there.
+    pub warning: Option<String>,
+}
+
+/// An action in the plan, with its place and why it has it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RankedAction {
+    /// 1 for the first of the plan.
+    pub rank: u32,
+    pub action: StoredAction,
+    pub quick_win: bool,
+    /// The score the plan is sorted by: the impact less the effort's points.
+    pub points: f64,
+    pub impact: f64,
+    /// Person-days, with the budget counted at the weights' day rate.
+    pub effort_days: f64,
+    /// The parts the points add up from.
+    pub parts: Vec<ExplainedPart>,
+    /// For an open retire action: who still uses its touchpoints.
+    pub retire: Option<RetireAnalysis>,
+}
+
+/// What the quick-win rule found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum QuickWinOutcome {
+    Chosen,
+    NoOpenAction,
+    NoneShortEnough,
+    NoneSmallEnough,
+    NoneWithImpact,
+}
+
+/// The quick win and why, or why there is none.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuickWinAnswer {
+    pub outcome: QuickWinOutcome,
+    /// The chosen action, first in the plan.
+    pub action_id: Option<i64>,
+    /// The chosen action's impact per person-day, and its days from start to due.
+    pub impact_per_day: Option<f64>,
+    pub days: Option<i64>,
+    /// The rule's answer in words.
+    pub reason: String,
+    pub rule: QuickWinRule,
+}
+
+/// The ranked plan: the quick win first, then the open actions by their points, then the
+/// done and dropped ones by theirs.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Plan {
+    /// The window the signals were measured in.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub from: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub until: Timestamp,
+    pub weights: PlanWeights,
+    pub quick_win: QuickWinAnswer,
+    pub actions: Vec<RankedAction>,
+}
+
+/// What the plan measured at the touchpoints, shared by every action's signals.
+#[derive(Debug, Default)]
+pub struct Measurements {
+    pub touchpoints: HashMap<i64, Touchpoint>,
+    /// Tallies of the current and the previous window, by metric and touchpoint.
+    pub current: HashMap<(Metric, i64), Tally>,
+    pub previous: HashMap<(Metric, i64), Tally>,
+    /// Per touchpoint: requests whose first-response target is decided, and those late.
+    pub targets: HashMap<i64, (u64, u64)>,
+    /// Open findings of the latest check: kind, and the touchpoints they are placed at.
+    pub findings: HashMap<i64, (FindingKind, BTreeSet<i64>)>,
+}
+
+impl Measurements {
+    /// The tallies of roll-up rows, by metric and touchpoint.
+    pub fn tallies(rows: &[TallyRow]) -> HashMap<(Metric, i64), Tally> {
+        let mut out: HashMap<(Metric, i64), Tally> = HashMap::new();
+        for row in rows {
+            out.entry((row.metric, row.touchpoint_id))
+                .or_default()
+                .merge(&row.tally);
+        }
+        out
+    }
+
+    /// Counts, per touchpoint, the requests whose first-response target is decided at `now`
+    /// and those that missed it, as the queue's statistics judge them.
+    pub fn count_targets(records: &[ResponseRecord], now: Timestamp) -> HashMap<i64, (u64, u64)> {
+        let mut out: HashMap<i64, (u64, u64)> = HashMap::new();
+        for r in records {
+            let (Some(touchpoint), Some(kept)) = (
+                r.touchpoint_id,
+                met(r.first_response_at, r.first_response_due, now),
+            ) else {
+                continue;
+            };
+            let entry = out.entry(touchpoint).or_default();
+            entry.0 += 1;
+            if !kept {
+                entry.1 += 1;
+            }
+        }
+        out
+    }
+
+    /// The open, current findings with the touchpoints they are placed at: a text of the
+    /// content library belongs to its touchpoint, an interaction names its own in its place
+    /// (`touchpoints/7#interaction-3`).
+    pub fn place_findings(
+        findings: &[StoredFinding],
+        contents: &[StoredContent],
+    ) -> HashMap<i64, (FindingKind, BTreeSet<i64>)> {
+        let content_touchpoint: HashMap<i64, i64> = contents
+            .iter()
+            .filter_map(|c| Some((c.id, c.fields.touchpoint_id?)))
+            .collect();
+        findings
+            .iter()
+            .filter(|f| f.current && f.status == FindingStatus::Open)
+            .map(|f| {
+                let touchpoints = f
+                    .finding
+                    .places
+                    .iter()
+                    .filter_map(|place| {
+                        let source = place.source.as_str();
+                        if let Some(id) = source.strip_prefix("content/") {
+                            content_touchpoint.get(&id.parse().ok()?).copied()
+                        } else {
+                            let rest = source.strip_prefix("touchpoints/")?;
+                            rest.split('#').next()?.parse().ok()
+                        }
+                    })
+                    .collect();
+                (f.id, (f.finding.kind, touchpoints))
+            })
+            .collect()
+    }
+
+    /// The signals of one action; `usage` is who used its touchpoints in the window.
+    pub fn signals(&self, action: &StoredAction, usage: &TouchpointUsage) -> Signals {
+        let ids = &action.fields.touchpoint_ids;
+        let touchpoints: Vec<&Touchpoint> = ids
+            .iter()
+            .filter_map(|id| self.touchpoints.get(id))
+            .collect();
+        let importance = touchpoints
+            .iter()
+            .map(|t| t.fields.importance.overall())
+            .fold(0.0, f64::max);
+        let brand_fit = touchpoints
+            .iter()
+            .map(|t| t.fields.brand_fit)
+            .max()
+            .unwrap_or(0);
+        let merged = |tallies: &HashMap<(Metric, i64), Tally>, metric: Metric| {
+            let mut tally = Tally::default();
+            for id in ids {
+                if let Some(t) = tallies.get(&(metric, *id)) {
+                    tally.merge(t);
+                }
+            }
+            tally
+        };
+        let measured = Metric::ALL
+            .into_iter()
+            .filter_map(|metric| {
+                let estimate = kpi::estimate(metric, &merged(&self.current, metric))?;
+                let change = kpi::estimate(metric, &merged(&self.previous, metric))
+                    .map(|before| kpi::change(&estimate, &before));
+                Some(Measured {
+                    metric,
+                    estimate,
+                    change,
+                })
+            })
+            .collect();
+        let (with_target, late) = ids
+            .iter()
+            .filter_map(|id| self.targets.get(id))
+            .fold((0, 0), |(w, l), (with, late)| (w + with, l + late));
+        let (mut open_contradictions, mut broken_mandatory_standards) = (0, 0);
+        for (id, (kind, places)) in &self.findings {
+            let concerned =
+                action.fields.finding_ids.contains(id) || places.iter().any(|t| ids.contains(t));
+            if !concerned {
+                continue;
+            }
+            match kind {
+                FindingKind::ContradictsGuideline | FindingKind::ContradictsChannel => {
+                    open_contradictions += 1;
+                }
+                FindingKind::ViolatesStandard => broken_mandatory_standards += 1,
+                _ => {}
+            }
+        }
+        Signals {
+            importance,
+            measured,
+            with_target,
+            late,
+            open_contradictions,
+            broken_mandatory_standards,
+            // Customers are told apart by profile in requests and by reference in answers,
+            // which the store does not join: the larger count is the number of customers at
+            // least reached, never one counted twice.
+            customers: usage.request_customers.max(usage.answer_customers),
+            target_group: None,
+            region: None,
+            brand_fit,
+            person_days: action.fields.person_days,
+            budget_cents: action.fields.planned_cents(),
+        }
+    }
+}
+
+/// The analysis of an open retire action; other actions have none.
+fn retire_analysis(
+    action: &StoredAction,
+    usage: &TouchpointUsage,
+    since: Timestamp,
+    lang: &str,
+) -> Option<RetireAnalysis> {
+    if action.fields.kind != ActionKind::Retire || !action.status.is_open() {
+        return None;
+    }
+    let customers = usage.request_customers.max(usage.answer_customers);
+    let warning = (customers > 0 || usage.open_requests > 0).then(|| {
+        if lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de")) {
+            format!(
+                "In den letzten {WINDOW_DAYS} Tagen nutzten mindestens {customers} Kunden diese \
+                 Touchpoints ({} Anfragen, {} Antworten), und {} Anfragen sind dort noch offen: \
+                 erst diese Kunden umleiten, dann streichen",
+                usage.requests, usage.answers, usage.open_requests
+            )
+        } else {
+            format!(
+                "at least {customers} customers used these touchpoints in the last \
+                 {WINDOW_DAYS} days ({} requests, {} answers), and {} requests are still open \
+                 there: move these customers before retiring",
+                usage.requests, usage.answers, usage.open_requests
+            )
+        }
+    });
+    Some(RetireAnalysis {
+        since,
+        usage: *usage,
+        warning,
+    })
+}
+
+/// The day after `today`, and the day [`WINDOW_DAYS`] before it, and as many before that.
+fn windows(today: Date) -> Option<(Date, Date, Date)> {
+    let until = today.checked_add(1.day()).ok()?;
+    let from = until.checked_sub(WINDOW_DAYS.days()).ok()?;
+    let previous = from.checked_sub(WINDOW_DAYS.days()).ok()?;
+    Some((previous, from, until))
+}
+
+/// Ranks entries: the quick win, then open actions, each group by points (highest first),
+/// ties by id.
+fn rank(entries: &mut [RankedAction]) {
+    entries.sort_by(|a, b| {
+        b.quick_win
+            .cmp(&a.quick_win)
+            .then(b.action.status.is_open().cmp(&a.action.status.is_open()))
+            .then(b.points.total_cmp(&a.points))
+            .then(a.action.id.cmp(&b.action.id))
+    });
+    for (i, entry) in entries.iter_mut().enumerate() {
+        entry.rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    }
+}
+
+fn answer(
+    outcome: &QuickWin,
+    actions: &[StoredAction],
+    rule: &QuickWinRule,
+    lang: &str,
+) -> QuickWinAnswer {
+    let reason = outcome.describe(lang, rule);
+    let (outcome, action_id, impact_per_day, days) = match outcome {
+        QuickWin::Chosen {
+            index,
+            impact_per_day,
+            days,
+        } => (
+            QuickWinOutcome::Chosen,
+            actions.get(*index).map(|a| a.id),
+            Some(*impact_per_day),
+            Some(*days),
+        ),
+        QuickWin::NoOpenAction => (QuickWinOutcome::NoOpenAction, None, None, None),
+        QuickWin::NoneShortEnough => (QuickWinOutcome::NoneShortEnough, None, None, None),
+        QuickWin::NoneSmallEnough => (QuickWinOutcome::NoneSmallEnough, None, None, None),
+        QuickWin::NoneWithImpact => (QuickWinOutcome::NoneWithImpact, None, None, None),
+    };
+    QuickWinAnswer {
+        outcome,
+        action_id,
+        impact_per_day,
+        days,
+        reason,
+        rule: rule.clone(),
+    }
+}
+
+/// The plan as of `now`, its reasons in German for `lang` `de`, else in English.
+pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan> {
+    let weights = PlanWeights::default();
+    let rule = QuickWinRule::default();
+    let since = now
+        .checked_sub(SignedDuration::from_hours(24 * WINDOW_DAYS))
+        .unwrap_or(Timestamp::MIN);
+    let today = crate::reports::today(&store.time_zone().await?, now);
+    let (previous_from, from, until) = windows(today).ok_or_else(|| {
+        crate::AppError::Internal(format!("no {WINDOW_DAYS}-day window before {today}"))
+    })?;
+
+    let actions = store.actions().await?;
+    let mut measurements = Measurements {
+        touchpoints: store
+            .list_touchpoints(&TouchpointFilter::default())
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect(),
+        targets: Measurements::count_targets(&store.response_records(since, now).await?, now),
+        findings: Measurements::place_findings(&store.findings().await?, &store.contents().await?),
+        ..Measurements::default()
+    };
+    for metric in Metric::ALL {
+        let (current, previous) = tokio::join!(
+            store.tallies_by_place(Resolution::Day, metric, from, until),
+            store.tallies_by_place(Resolution::Day, metric, previous_from, from),
+        );
+        measurements
+            .current
+            .extend(Measurements::tallies(&current?));
+        measurements
+            .previous
+            .extend(Measurements::tallies(&previous?));
+    }
+
+    let mut entries = Vec::with_capacity(actions.len());
+    let mut candidates = Vec::with_capacity(actions.len());
+    for action in &actions {
+        let usage = store
+            .touchpoint_usage(&action.fields.touchpoint_ids, since, now)
+            .await?;
+        let scored = score(&measurements.signals(action, &usage), &weights);
+        candidates.push(Candidate {
+            status: action.status,
+            start: action.fields.start,
+            due: action.fields.due,
+            impact: scored.impact,
+            effort_days: scored.effort_days,
+        });
+        entries.push(RankedAction {
+            rank: 0,
+            action: action.clone(),
+            quick_win: false,
+            points: scored.points,
+            impact: scored.impact,
+            effort_days: scored.effort_days,
+            parts: scored
+                .parts
+                .iter()
+                .map(|p| ExplainedPart {
+                    reason: p.reason.clone(),
+                    points: p.points,
+                    text: p.describe(lang),
+                })
+                .collect(),
+            retire: retire_analysis(action, &usage, since, lang),
+        });
+    }
+    let outcome = quick_win(&candidates, &rule);
+    if let QuickWin::Chosen { index, .. } = outcome
+        && let Some(entry) = entries.get_mut(index)
+    {
+        entry.quick_win = true;
+    }
+    let quick_win = answer(&outcome, &actions, &rule, lang);
+    rank(&mut entries);
+    Ok(Plan {
+        from: since,
+        until: now,
+        weights,
+        quick_win,
+        actions: entries,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use jiff::civil::date;
+    use touchpoints_core::consistency::check::{Finding, Place};
+    use touchpoints_core::consistency::library::ContentFields;
+    use touchpoints_core::{TouchpointInput, catalog};
+
+    use super::*;
+
+    fn at(hours: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + hours * 3600).unwrap()
+    }
+
+    fn touchpoint(id: i64, importance: i64, brand_fit: i64) -> Touchpoint {
+        let catalog = touchpoints_core::Catalog {
+            channels: catalog::default_channels(),
+            phases: catalog::default_phases(),
+        };
+        let fields = TouchpointInput {
+            name: format!("Touchpoint {id}"),
+            channel: "phone".into(),
+            phase: "after-purchase".into(),
+            importance: touchpoints_core::touchpoint::ImportanceInput {
+                experience: importance,
+                loyalty: importance,
+                referral: importance,
+            },
+            brand_fit,
+            ..TouchpointInput::default()
+        }
+        .validate(&catalog)
+        .unwrap();
+        Touchpoint {
+            id,
+            fields,
+            created_at: at(0),
+            updated_at: at(0),
+        }
+    }
+
+    fn stored(id: i64, input: ActionInput, status: ActionStatus) -> StoredAction {
+        StoredAction {
+            id,
+            fields: input.validate().unwrap(),
+            status,
+            created_at: at(0),
+            updated_at: at(0),
+        }
+    }
+
+    fn record(touchpoint: i64, responded: Option<i64>, due: Option<i64>) -> ResponseRecord {
+        ResponseRecord {
+            channel: "phone".into(),
+            touchpoint_id: Some(touchpoint),
+            received_at: at(0),
+            first_response_at: responded.map(at),
+            resolved_at: None,
+            first_response_due: due.map(at),
+            resolution_due: None,
+        }
+    }
+
+    fn finding(
+        id: i64,
+        kind: FindingKind,
+        sources: &[&str],
+        status: FindingStatus,
+    ) -> StoredFinding {
+        StoredFinding {
+            id,
+            fingerprint: format!("f{id}"),
+            finding: Finding {
+                kind,
+                rule: "rule".into(),
+                message: "message".into(),
+                places: sources
+                    .iter()
+                    .map(|s| Place {
+                        source: (*s).into(),
+                        title: String::new(),
+                        channel: None,
+                        line: 1,
+                        column: 1,
+                        excerpt: String::new(),
+                        written: None,
+                    })
+                    .collect(),
+                suggestion: None,
+            },
+            status,
+            status_by: None,
+            first_seen: at(0),
+            last_seen: at(0),
+            current: true,
+        }
+    }
+
+    #[test]
+    fn late_answers_are_counted_by_their_decided_targets() {
+        let now = at(10);
+        let records = [
+            record(1, Some(1), Some(2)), // kept
+            record(1, Some(3), Some(2)), // late
+            record(1, None, Some(5)),    // unanswered past its target: late
+            record(1, None, Some(20)),   // may still be kept: undecided
+            record(2, Some(1), None),    // no target
+        ];
+        let counted = Measurements::count_targets(&records, now);
+        assert_eq!(counted.get(&1), Some(&(3, 2)));
+        assert_eq!(counted.get(&2), None);
+    }
+
+    #[test]
+    fn findings_are_placed_at_the_touchpoints_of_their_content_and_interactions() {
+        let contents = [StoredContent {
+            id: 5,
+            fields: ContentFields {
+                title: "FAQ".into(),
+                touchpoint_id: Some(7),
+                body: "x".into(),
+                ..ContentFields::default()
+            },
+            updated_at: at(0),
+        }];
+        let mut gone = finding(
+            4,
+            FindingKind::ContradictsChannel,
+            &["content/5"],
+            FindingStatus::Open,
+        );
+        gone.current = false;
+        let findings = [
+            finding(
+                1,
+                FindingKind::ContradictsGuideline,
+                &["content/5", "content/6"],
+                FindingStatus::Open,
+            ),
+            finding(
+                2,
+                FindingKind::ViolatesStandard,
+                &["touchpoints/9#interaction-3"],
+                FindingStatus::Open,
+            ),
+            finding(
+                3,
+                FindingKind::ContradictsGuideline,
+                &["content/5"],
+                FindingStatus::Accepted,
+            ),
+            gone,
+        ];
+        let placed = Measurements::place_findings(&findings, &contents);
+        let mut ids: Vec<_> = placed.keys().copied().collect();
+        ids.sort_unstable();
+        assert_eq!(
+            ids,
+            [1, 2],
+            "accepted and no longer found ones are not open"
+        );
+        assert_eq!(placed[&1].1, BTreeSet::from([7]));
+        assert_eq!(placed[&2].1, BTreeSet::from([9]));
+    }
+
+    #[test]
+    fn signals_merge_what_was_measured_at_every_touchpoint_of_the_action() {
+        let mut m = Measurements::default();
+        m.touchpoints.insert(1, touchpoint(1, 2, 5));
+        m.touchpoints.insert(2, touchpoint(2, 4, 2));
+        m.touchpoints.insert(3, touchpoint(3, 5, 5));
+        // NPS at touchpoints 1 and 2: 20 promoters and 10 detractors together.
+        let mut one = Tally::default();
+        one.counts[10] = 20;
+        let mut two = Tally::default();
+        two.counts[2] = 10;
+        m.current.insert((Metric::Nps, 1), one);
+        m.current.insert((Metric::Nps, 2), two);
+        m.current.insert((Metric::Nps, 3), one);
+        m.targets.insert(1, (10, 4));
+        m.targets.insert(2, (5, 1));
+        m.targets.insert(3, (100, 100));
+        m.findings
+            .insert(11, (FindingKind::ContradictsGuideline, BTreeSet::from([2])));
+        m.findings
+            .insert(12, (FindingKind::ViolatesStandard, BTreeSet::from([3])));
+        m.findings
+            .insert(13, (FindingKind::ContradictsChannel, BTreeSet::from([3])));
+        m.findings
+            .insert(14, (FindingKind::ForbiddenTerm, BTreeSet::from([1])));
+        let action = stored(
+            1,
+            ActionInput {
+                title: "Hotline".into(),
+                touchpoint_ids: vec![1, 2],
+                finding_ids: vec![12],
+                person_days: 3.0,
+                budgets: [(
+                    "2027-Q1".to_owned(),
+                    touchpoints_core::action_plan::Budget {
+                        planned_cents: 160_000,
+                        spent_cents: 0,
+                    },
+                )]
+                .into(),
+                ..ActionInput::default()
+            },
+            ActionStatus::Planned,
+        );
+        let usage = TouchpointUsage {
+            request_customers: 40,
+            answer_customers: 55,
+            ..TouchpointUsage::default()
+        };
+        let s = m.signals(&action, &usage);
+        assert_eq!(s.importance, 4.0, "the most important of its touchpoints");
+        assert_eq!(s.brand_fit, 5);
+        assert_eq!(s.measured.len(), 1, "{:?}", s.measured);
+        // (20 − 10) / 30 promoters less detractors: NPS 33.3 over both touchpoints.
+        assert!((s.measured[0].estimate.value - 100.0 / 3.0).abs() < 1e-9);
+        assert_eq!(s.measured[0].estimate.n, 30);
+        assert_eq!(
+            s.measured[0].change, None,
+            "no answers in the window before"
+        );
+        assert_eq!((s.with_target, s.late), (15, 5));
+        // The contradiction at touchpoint 2, and the broken standard linked by hand; not
+        // those of touchpoint 3 or a tone finding.
+        assert_eq!(
+            (s.open_contradictions, s.broken_mandatory_standards),
+            (1, 1)
+        );
+        assert_eq!(s.customers, 55);
+        assert_eq!((s.person_days, s.budget_cents), (3.0, 160_000));
+    }
+
+    #[test]
+    fn the_quick_win_leads_and_closed_actions_trail() {
+        let entry = |id: i64, status: ActionStatus, points: f64, quick_win: bool| RankedAction {
+            rank: 0,
+            action: stored(
+                id,
+                ActionInput {
+                    kind: ActionKind::Launch,
+                    title: format!("Aktion {id}"),
+                    ..ActionInput::default()
+                },
+                status,
+            ),
+            quick_win,
+            points,
+            impact: points,
+            effort_days: 0.0,
+            parts: Vec::new(),
+            retire: None,
+        };
+        let mut entries = vec![
+            entry(1, ActionStatus::Done, 90.0, false),
+            entry(2, ActionStatus::Planned, 10.0, false),
+            entry(3, ActionStatus::Idea, 30.0, false),
+            entry(4, ActionStatus::Planned, 5.0, true),
+            entry(5, ActionStatus::InProgress, 30.0, false),
+        ];
+        rank(&mut entries);
+        let order: Vec<(u32, i64)> = entries.iter().map(|e| (e.rank, e.action.id)).collect();
+        assert_eq!(order, [(1, 4), (2, 3), (3, 5), (4, 2), (5, 1)]);
+    }
+
+    #[test]
+    fn an_open_retire_action_warns_of_the_customers_who_still_use_it() {
+        let retire = |status| {
+            stored(
+                1,
+                ActionInput {
+                    kind: ActionKind::Retire,
+                    title: "Fax".into(),
+                    touchpoint_ids: vec![3],
+                    ..ActionInput::default()
+                },
+                status,
+            )
+        };
+        let usage = TouchpointUsage {
+            requests: 12,
+            request_customers: 8,
+            answers: 5,
+            answer_customers: 5,
+            open_requests: 2,
+        };
+        let analysis =
+            retire_analysis(&retire(ActionStatus::Planned), &usage, at(0), "en").unwrap();
+        assert_eq!(
+            analysis.warning.as_deref(),
+            Some(
+                "at least 8 customers used these touchpoints in the last 90 days (12 requests, \
+                 5 answers), and 2 requests are still open there: move these customers before \
+                 retiring"
+            )
+        );
+        let german = retire_analysis(&retire(ActionStatus::Idea), &usage, at(0), "de-DE").unwrap();
+        assert!(
+            german
+                .warning
+                .unwrap()
+                .starts_with("In den letzten 90 Tagen nutzten mindestens 8 Kunden")
+        );
+        let unused = retire_analysis(
+            &retire(ActionStatus::Planned),
+            &TouchpointUsage::default(),
+            at(0),
+            "en",
+        )
+        .unwrap();
+        assert_eq!(unused.warning, None);
+        assert!(retire_analysis(&retire(ActionStatus::Done), &usage, at(0), "en").is_none());
+        let optimise = stored(
+            2,
+            ActionInput {
+                title: "Hotline".into(),
+                touchpoint_ids: vec![3],
+                ..ActionInput::default()
+            },
+            ActionStatus::Planned,
+        );
+        assert!(retire_analysis(&optimise, &usage, at(0), "en").is_none());
+    }
+
+    #[test]
+    fn the_windows_end_with_today() {
+        let (previous, from, until) = windows(date(2027, 3, 31)).unwrap();
+        assert_eq!(until, date(2027, 4, 1));
+        assert_eq!(from, date(2027, 1, 1));
+        assert_eq!(previous, date(2026, 10, 3));
+    }
+}
