@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 57] = [
+const OPERATIONS: [(&str, &str); 65] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -71,6 +71,14 @@ const OPERATIONS: [(&str, &str); 57] = [
     ("get", "/api/v1/request-sources"),
     ("put", "/api/v1/request-sources"),
     ("get", "/api/v1/queue-stats"),
+    ("get", "/api/v1/actions"),
+    ("post", "/api/v1/actions"),
+    ("get", "/api/v1/actions/{id}"),
+    ("put", "/api/v1/actions/{id}"),
+    ("delete", "/api/v1/actions/{id}"),
+    ("post", "/api/v1/actions/{id}/status"),
+    ("get", "/api/v1/actions/{id}/history"),
+    ("get", "/api/v1/action-plan"),
 ];
 
 #[tokio::test]

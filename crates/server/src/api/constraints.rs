@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 use touchpoints_core::consistency::value::ValueKind;
-use touchpoints_core::{consistency, customer, request, survey, touchpoint};
+use touchpoints_core::{action_plan, consistency, customer, request, survey, touchpoint};
 
 use super::fact_values;
 
@@ -349,7 +349,103 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
         ("Weights", "repeat_cap", range(0, 100)),
         ("Weights", "segments", points_table()),
         ("Weights", "channels", points_table()),
+        // The action plan.
+        (
+            "ActionInput",
+            "title",
+            required_text(action_plan::TITLE_MAX),
+        ),
+        ("ActionInput", "goal", text(action_plan::GOAL_MAX)),
+        (
+            "ActionInput",
+            "owner",
+            text(touchpoints_core::access::USERNAME_MAX),
+        ),
+        ("ActionInput", "team", text(action_plan::TEAM_MAX)),
+        (
+            "ActionInput",
+            "person_days",
+            range(0, action_plan::PERSON_DAYS_MAX),
+        ),
+        ("ActionInput", "start", day()),
+        ("ActionInput", "due", day()),
+        (
+            "ActionInput",
+            "touchpoint_ids",
+            ids(action_plan::TOUCHPOINTS_MAX),
+        ),
+        ("ActionInput", "finding_ids", ids(action_plan::FINDINGS_MAX)),
+        (
+            "ActionInput",
+            "budgets",
+            json!({
+                "maxProperties": action_plan::QUARTERS_MAX,
+                "propertyNames": { "pattern": QUARTER },
+            }),
+        ),
+        // An action that optimises or retires names the touchpoints it concerns.
+        (
+            "ActionInput",
+            "",
+            json!({
+                "if": {
+                    "required": ["kind"],
+                    "properties": { "kind": { "enum": ["optimise", "retire"] } },
+                },
+                "then": {
+                    "required": ["touchpoint_ids"],
+                    "properties": { "touchpoint_ids": { "minItems": 1 } },
+                },
+            }),
+        ),
+        (
+            "Budget",
+            "planned_cents",
+            range(0, action_plan::BUDGET_CENTS_MAX),
+        ),
+        (
+            "Budget",
+            "spent_cents",
+            range(0, action_plan::BUDGET_CENTS_MAX),
+        ),
+        (
+            "Target",
+            "within_days",
+            range(1, action_plan::WITHIN_DAYS_MAX),
+        ),
+        ("Target", "", target_ranges()),
+        ("StatusChangeInput", "note", text(action_plan::NOTE_MAX)),
     ]
+}
+
+/// A quarter as `2027-Q1`.
+const QUARTER: &str = "^[0-9]{4}-Q[1-4]$";
+
+/// Ids of records, each at least 1, at most `max` of them (repeats counted).
+fn ids(max: usize) -> Value {
+    json!({ "maxItems": max, "items": { "minimum": 1 } })
+}
+
+/// A target's value lies in the range of its metric, and a count is a whole number.
+fn target_ranges() -> Value {
+    let rules: Vec<Value> = action_plan::TargetMetric::ALL
+        .into_iter()
+        .map(|metric| {
+            let (min, max) = metric.range();
+            let mut value = json!({ "minimum": min, "maximum": max });
+            if metric.is_count() {
+                value["multipleOf"] = json!(1);
+            }
+            json!({
+                "if": {
+                    "required": ["metric"],
+                    "properties": { "metric": { "const": metric.as_str() } },
+                },
+                "then": { "properties": { "value": value } },
+            })
+        })
+        .collect();
+    json!({ "allOf": rules })
 }
 
 fn points_table() -> Value {
@@ -405,6 +501,11 @@ fn parameters() -> Vec<(&'static str, &'static str, Value)> {
             json!({ "format": "int64", "minimum": 0, "maximum": u32::MAX }),
         ),
         ("/api/v1/channels/{key}", "key", json!({ "pattern": KEY })),
+        (
+            "/api/v1/action-plan",
+            "lang",
+            json!({ "enum": ["", "de", "en"] }),
+        ),
         ("/api/v1/phases/{key}", "key", json!({ "pattern": KEY })),
     ]);
     out

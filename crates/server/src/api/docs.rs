@@ -6,7 +6,8 @@ use utoipa::OpenApi;
 use crate::auth::policy::{self, Access};
 
 use super::{
-    audit, catalog, constraints, customers, library, queue_rules, requests, surveys, touchpoints,
+    actions, audit, catalog, constraints, customers, library, queue_rules, requests, surveys,
+    touchpoints,
 };
 
 #[derive(OpenApi)]
@@ -77,6 +78,14 @@ use super::{
         queue_rules::list_sources,
         queue_rules::put_source,
         queue_rules::get_stats,
+        actions::list,
+        actions::create,
+        actions::get,
+        actions::update,
+        actions::delete,
+        actions::set_status,
+        actions::history,
+        actions::plan,
     ),
     components(schemas(requests::RequestBatch)),
     modifiers(&BearerAuth, &Conventions),
@@ -90,6 +99,7 @@ use super::{
         (name = "audit", description = "Who changed what and when (admins only)"),
         (name = "queue", description = "Customer requests from every channel, the queue, SLA policies, calendar and priority weights"),
         (name = "customers", description = "Customer profiles across channels, identity resolution and merges"),
+        (name = "action plan", description = "Actions that optimise, launch or retire touchpoints, their status history, and the plan ranked from the customer's view with the quick win on top"),
     )
 )]
 struct ApiDoc;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document at
 //! `/api/v1/openapi.json` and rendered for people at `/api/docs`.
 
+mod actions;
 mod audit;
 mod catalog;
 mod constraints;
@@ -130,6 +131,19 @@ pub fn routes() -> Router<AppState> {
             get(queue_rules::list_sources).put(queue_rules::put_source),
         )
         .route("/queue-stats", get(queue_rules::get_stats))
+        .route("/actions", get(actions::list).post(actions::create))
+        .route(
+            "/actions/{id}",
+            get(actions::get)
+                .put(actions::update)
+                .delete(actions::delete),
+        )
+        .route(
+            "/actions/{id}/status",
+            axum::routing::post(actions::set_status),
+        )
+        .route("/actions/{id}/history", get(actions::history))
+        .route("/action-plan", get(actions::plan))
         .route("/openapi.json", get(docs::openapi_json))
         .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .fallback(|| async {

@@ -215,6 +215,15 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/v1/request-sources", Least(Viewer)),
     (Method::PUT, "/api/v1/request-sources", Least(Manager)),
     (Method::GET, "/api/v1/queue-stats", Least(Manager)),
+    // The action plan: everyone reads it, the CX manager writes it.
+    (Method::GET, "/api/v1/actions", Least(Viewer)),
+    (Method::POST, "/api/v1/actions", Least(Manager)),
+    (Method::GET, "/api/v1/actions/{id}", Least(Viewer)),
+    (Method::PUT, "/api/v1/actions/{id}", Least(Manager)),
+    (Method::DELETE, "/api/v1/actions/{id}", Least(Manager)),
+    (Method::POST, "/api/v1/actions/{id}/status", Least(Manager)),
+    (Method::GET, "/api/v1/actions/{id}/history", Least(Viewer)),
+    (Method::GET, "/api/v1/action-plan", Least(Viewer)),
 ];
 
 /// Forms anyone may send from anywhere, without a session and so without a CSRF token: a

@@ -1,0 +1,158 @@
+//! The action plan in the API: actions read, written and deleted, moved through their
+//! statuses with a history, and the plan ranked with the quick win on top and the reasons of
+//! every rank.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use jiff::Timestamp;
+use serde::Deserialize;
+use touchpoints_app::actions::{self, Plan};
+use touchpoints_core::action_plan::{ActionInput, StatusChangeInput};
+use touchpoints_core::{Problem, Problems};
+use touchpoints_store::{ActionStatusEntry, StoredAction};
+
+use super::extract::{Json, Path, Query};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorBody};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+#[utoipa::path(get, path = "/api/v1/actions", tag = "action plan",
+    responses((status = 200, description = "Every action, by id", body = [StoredAction])))]
+pub async fn list(State(state): State<AppState>) -> Result<axum::Json<Vec<StoredAction>>> {
+    Ok(axum::Json(state.store.actions().await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/actions", tag = "action plan",
+    request_body = ActionInput,
+    responses(
+        (status = 201, description = "Created in its status (planned when none is given), recorded as the first entry of its history", body = StoredAction),
+        (status = 400, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid fields, each named: also a touchpoint or finding that does not exist (`touchpoint_ids[0]`) and an owner who is no active agent, manager or admin; nothing stored", body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<ActionInput>,
+) -> Result<impl IntoResponse> {
+    let created = actions::create(state.store.as_ref(), &input, &caller.actor()).await?;
+    let location = format!("/api/v1/actions/{}", created.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        axum::Json(created),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/actions/{id}", tag = "action plan",
+    params(("id" = i64, Path, description = "Action id")),
+    responses((status = 200, description = "The action", body = StoredAction), (status = 404, description = "Not found", body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<StoredAction>> {
+    Ok(axum::Json(state.store.action(id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/actions/{id}", tag = "action plan",
+    params(("id" = i64, Path, description = "Action id")),
+    request_body = ActionInput,
+    responses(
+        (status = 200, description = "Replaced; a status other than the stored one is a change recorded in the history", body = StoredAction),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 409, description = "The status may not follow the stored one (a done or dropped action is reopened as planned); names `status`, nothing stored", body = ErrorBody),
+        (status = 422, description = "Invalid fields, each named, as for create; nothing stored", body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Json(input): Json<ActionInput>,
+) -> Result<axum::Json<StoredAction>> {
+    Ok(axum::Json(
+        actions::replace(state.store.as_ref(), id, &input, &caller.actor()).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/actions/{id}", tag = "action plan",
+    params(("id" = i64, Path, description = "Action id")),
+    responses((status = 204, description = "Deleted with its budgets and history; the audit log keeps the deletion"), (status = 404, description = "Not found", body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode> {
+    state.store.delete_action(id, &caller.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/actions/{id}/status", tag = "action plan",
+    params(("id" = i64, Path, description = "Action id")),
+    request_body = StatusChangeInput,
+    responses(
+        (status = 200, description = "The action in its new status, the change recorded in its history with the note; the status it already has changes nothing", body = StoredAction),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 409, description = "The status may not follow the stored one: an open action may become any other, a done or dropped one only planned again; names `status`", body = ErrorBody),
+        (status = 422, description = "Invalid fields, each named; nothing stored", body = ErrorBody)))]
+pub async fn set_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Json(input): Json<StatusChangeInput>,
+) -> Result<axum::Json<StoredAction>> {
+    Ok(axum::Json(
+        actions::set_status(state.store.as_ref(), id, &input, &caller.actor()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/actions/{id}/history", tag = "action plan",
+    params(("id" = i64, Path, description = "Action id")),
+    responses((status = 200, description = "Every change of the action's status with who made it, when and why, newest first; the last entry is its creation", body = [ActionStatusEntry]), (status = 404, description = "Not found", body = ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<Vec<ActionStatusEntry>>> {
+    Ok(axum::Json(
+        actions::history(state.store.as_ref(), id).await?,
+    ))
+}
+
+/// The language of the plan's reasons.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default, deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PlanQuery {
+    /// `de` or `en` (English when left out or blank).
+    pub lang: Option<String>,
+}
+
+impl PlanQuery {
+    fn lang(&self) -> std::result::Result<&'static str, Problems> {
+        match self.lang.as_deref() {
+            None | Some("" | "en") => Ok("en"),
+            Some("de") => Ok("de"),
+            Some(other) => Err(Problems::single(
+                "lang",
+                Problem::Unknown {
+                    value: other.to_owned(),
+                    allowed: vec!["de".into(), "en".into()],
+                },
+            )),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/action-plan", tag = "action plan",
+    params(PlanQuery),
+    responses(
+        (status = 200, description = "The actions ranked from the customer's view: the quick win first (or why there is none), then the open actions by their points, then the done and dropped ones; each with the parts of its score and their reasons, measured over the last 90 days, and for an open retire action who still uses its touchpoints", body = Plan),
+        (status = 422, description = "A query parameter is unknown or malformed; each one named", body = ErrorBody)))]
+pub async fn plan(
+    State(state): State<AppState>,
+    Query(query): Query<PlanQuery>,
+) -> Result<axum::Json<Plan>> {
+    let lang = query.lang()?;
+    Ok(axum::Json(
+        actions::plan(state.store.as_ref(), Timestamp::now(), lang).await?,
+    ))
+}

@@ -1,0 +1,534 @@
+//! The action plan in the JSON API over real HTTP: actions created, read, replaced and
+//! deleted; invalid input named field by field and writing nothing; who may write; the
+//! history of every change of status; and the plan ranked with the quick win on top, its
+//! reasons, and the warning before a touchpoint still in use is retired.
+
+mod common;
+
+use common::{Server, fields, only_problem, send};
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+use serde_json::{Value, json};
+use touchpoints_core::Role;
+
+/// Creates a touchpoint of this importance (each of the three) and returns its id.
+async fn touchpoint(server: &Server, name: &str, importance: i64) -> i64 {
+    server
+        .create(&json!({
+            "name": name, "channel": "phone", "phase": "after-purchase",
+            "importance": {"experience": importance, "loyalty": importance, "referral": importance},
+        }))
+        .await["id"]
+        .as_i64()
+        .expect("an id")
+}
+
+/// Creates an action through the API, asserting 201.
+async fn create(server: &Server, action: &Value) -> Value {
+    let (status, body) = send(server.post("/api/v1/actions").json(action)).await;
+    assert_eq!(status, StatusCode::CREATED, "{action} answered {body}");
+    body
+}
+
+fn id(value: &Value) -> i64 {
+    value["id"].as_i64().expect("an id")
+}
+
+#[tokio::test]
+async fn an_action_is_created_read_replaced_and_deleted() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 5).await;
+    let chat = touchpoint(&server, "Chat", 3).await;
+    server.create_user("carla", Role::Manager, None).await;
+    let input = json!({
+        "kind": "optimise",
+        "title": "  Rückrufe binnen 4 Stunden ",
+        "goal": "Niemand wartet länger als einen Tag",
+        "target": {"metric": "response_p90_hours", "value": 4, "within_days": 60},
+        "owner": "Carla",
+        "team": "Kundenservice",
+        "person_days": 7.5,
+        "start": "2027-01-04",
+        "due": "2027-02-26",
+        "touchpoint_ids": [hotline, chat, hotline],
+        "budgets": {"2027-Q1": {"planned_cents": 1200000, "spent_cents": 30050}},
+    });
+    let response = server
+        .post("/api/v1/actions")
+        .json(&input)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = response.headers()[LOCATION]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    let created: Value = response.json().await.expect("JSON");
+    let action = id(&created);
+    assert_eq!(location, format!("/api/v1/actions/{action}"));
+    assert_eq!(created["title"], "Rückrufe binnen 4 Stunden");
+    assert_eq!(created["owner"], "carla", "user names are lower case");
+    assert_eq!(created["status"], "planned", "the default status");
+    assert_eq!(
+        created["touchpoint_ids"],
+        json!([hotline.min(chat), hotline.max(chat)])
+    );
+    assert_eq!(
+        created["budgets"],
+        json!({"2027-Q1": {"planned_cents": 1200000, "spent_cents": 30050}})
+    );
+    assert_eq!(created["target"]["metric"], "response_p90_hours");
+    assert_eq!(created["start"], "2027-01-04");
+    assert_eq!(
+        server.get_json(&format!("/api/v1/actions/{action}")).await,
+        created
+    );
+    assert_eq!(server.get_json("/api/v1/actions").await, json!([created]));
+    let audit = server.audit(&[("action", "action.create")]).await;
+    assert_eq!(audit[0]["entity_id"], action.to_string(), "{audit:?}");
+
+    // What was read is written back as it is, with changes.
+    let mut replaced = created.clone();
+    for generated in ["id", "status", "created_at", "updated_at"] {
+        replaced.as_object_mut().expect("object").remove(generated);
+    }
+    replaced["title"] = json!("Rückrufe binnen 2 Stunden");
+    replaced["budgets"] = json!({});
+    let (status, updated) = send(
+        server
+            .put(&format!("/api/v1/actions/{action}"))
+            .json(&replaced),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["title"], "Rückrufe binnen 2 Stunden");
+    assert_eq!(updated["budgets"], json!({}));
+    assert_eq!(updated["created_at"], created["created_at"]);
+
+    let (status, _) = send(server.delete(&format!("/api/v1/actions/{action}"))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for path in [
+        format!("/api/v1/actions/{action}"),
+        format!("/api/v1/actions/{action}/history"),
+    ] {
+        let (status, body) = send(server.get(&path)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    let (status, _) = send(server.delete(&format!("/api/v1/actions/{action}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn invalid_input_is_named_field_by_field_and_nothing_is_stored() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    server.create_user("vera", Role::Viewer, None).await;
+    let before = server.audit(&[]).await.len();
+
+    let (status, body) = send(server.post("/api/v1/actions").json(&json!({
+        "kind": "retire",
+        "title": " ",
+        "target": {"metric": "nps", "value": 150, "within_days": 0},
+        "person_days": -1,
+        "start": "2027-03-01",
+        "due": "2027-02-01",
+        "budgets": {"2027-Q5": {"planned_cents": -5}},
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        fields(&body),
+        [
+            "title",
+            "target.value",
+            "target.within_days",
+            "person_days",
+            "due",
+            "touchpoint_ids",
+            "budgets.2027-Q5",
+            "budgets.2027-Q5.planned_cents",
+        ]
+    );
+
+    // What only the database knows is named the same way.
+    let (status, body) = send(server.post("/api/v1/actions").json(&json!({
+        "kind": "optimise",
+        "title": "Hotline",
+        "touchpoint_ids": [hotline, hotline + 50],
+        "finding_ids": [77],
+        "owner": "nobody",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        fields(&body),
+        ["touchpoint_ids[1]", "finding_ids[0]", "owner"]
+    );
+    let (status, body) = send(server.post("/api/v1/actions").json(&json!({
+        "kind": "optimise", "title": "Hotline", "touchpoint_ids": [hotline], "owner": "vera",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let problem = only_problem(&body, "owner", "invalid");
+    assert!(
+        problem["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no active agent, manager or admin")),
+        "{body}"
+    );
+
+    // The wrong shape is named by its path; unknown fields are refused.
+    let (status, body) = send(server.post("/api/v1/actions").json(&json!({
+        "kind": "optimise", "title": "Hotline", "touchpoint_ids": [hotline],
+        "start": "2027-02-30",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["start"]);
+    let (status, body) = send(server.post("/api/v1/actions").json(&json!({
+        "kind": "optimise", "title": "Hotline", "touchpoint_ids": [hotline], "priority": 1,
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    assert_eq!(server.get_json("/api/v1/actions").await, json!([]));
+    assert_eq!(server.audit(&[]).await.len(), before, "nothing audited");
+}
+
+#[tokio::test]
+async fn everyone_reads_the_plan_and_only_managers_write_it() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    let action = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Hotline", "touchpoint_ids": [hotline]}),
+    )
+    .await;
+    let action = id(&action);
+    let body = json!({"kind": "launch", "title": "App"});
+    let status_change = json!({"status": "done"});
+    let viewer = server.as_role(Role::Viewer).await;
+    let agent = server.as_role(Role::Agent).await;
+    let manager = server.as_role(Role::Manager).await;
+    for reader in [&viewer, &agent, &server.read_client()] {
+        for path in [
+            "/api/v1/actions".to_owned(),
+            format!("/api/v1/actions/{action}"),
+            format!("/api/v1/actions/{action}/history"),
+            "/api/v1/action-plan".to_owned(),
+        ] {
+            let (status, answer) = send(reader.get(&path)).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+        }
+        let refusals = [
+            send(reader.post("/api/v1/actions").json(&body)).await,
+            send(reader.put(&format!("/api/v1/actions/{action}")).json(&body)).await,
+            send(reader.delete(&format!("/api/v1/actions/{action}"))).await,
+            send(
+                reader
+                    .post(&format!("/api/v1/actions/{action}/status"))
+                    .json(&status_change),
+            )
+            .await,
+        ];
+        for (status, answer) in refusals {
+            assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+        }
+    }
+    let (status, _) = send(server.nobody().get("/api/v1/action-plan")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Nothing the refusals sent was stored.
+    let list = server.get_json("/api/v1/actions").await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(list[0]["status"], "planned");
+
+    let (status, answer) = send(
+        manager
+            .post(&format!("/api/v1/actions/{action}/status"))
+            .json(&status_change),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, answer) = send(manager.post("/api/v1/actions").json(&body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+}
+
+#[tokio::test]
+async fn every_change_of_status_is_in_the_history() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    let action = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Hotline", "touchpoint_ids": [hotline],
+                "status": "idea"}),
+    )
+    .await;
+    assert_eq!(action["status"], "idea");
+    let path = format!("/api/v1/actions/{}/status", id(&action));
+    let history_path = format!("/api/v1/actions/{}/history", id(&action));
+    for (to, note) in [("in_progress", "Team steht"), ("done", "Rückrufe laufen")] {
+        let (status, body) = send(
+            server
+                .post(&path)
+                .json(&json!({"status": to, "note": note})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], to);
+    }
+    // A done action is reopened as planned, not moved on.
+    let (status, body) = send(server.post(&path).json(&json!({"status": "in_progress"}))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    only_problem(&body, "status", "rule");
+    let (status, body) = send(
+        server
+            .post(&path)
+            .json(&json!({"status": "done", "note": "x"})),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the same status changes nothing: {body}"
+    );
+    let (status, body) = send(
+        server
+            .post(&path)
+            .json(&json!({"status": "planned", "note": "\u{0007}"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    only_problem(&body, "note", "invalid");
+    let (status, _) = send(server.post(&path).json(&json!({"status": "planned"}))).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let history = server.get_json(&history_path).await;
+    let steps: Vec<(Value, Value, Value, Value)> = history
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|h| {
+            (
+                h["from"].clone(),
+                h["to"].clone(),
+                h["note"].clone(),
+                h["actor"].clone(),
+            )
+        })
+        .collect();
+    let step =
+        |from: Value, to: &str, note: &str| (from, json!(to), json!(note), json!("token:tests"));
+    assert_eq!(
+        steps,
+        [
+            step(json!("done"), "planned", ""),
+            step(json!("in_progress"), "done", "Rückrufe laufen"),
+            step(json!("idea"), "in_progress", "Team steht"),
+            step(Value::Null, "idea", ""),
+        ]
+    );
+    let audited = server.audit(&[("action", "action.status")]).await;
+    assert_eq!(audited.len(), 3, "{audited:?}");
+    assert_eq!(audited[0]["summary"], "done → planned");
+}
+
+/// A guideline fact and a text at `touchpoint` that contradicts it; returns the finding's id.
+async fn contradiction_at(server: &Server, touchpoint: i64) -> i64 {
+    let guideline = json!({
+        "facts": [{"key": "return-period", "label": "Rückgabefrist", "kind": "duration",
+                   "value": "30 Tage", "keywords": ["Rückgabe"]}],
+    });
+    let (status, body) = send(server.put("/api/v1/guideline").json(&guideline)).await;
+    assert!(status.is_success(), "{body}");
+    let text = json!({"title": "FAQ", "channel": "website", "touchpoint_id": touchpoint,
+                      "body": "Rückgabe binnen 14 Tagen."});
+    let (status, body) = send(server.post("/api/v1/content").json(&text)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, findings) = send(server.post("/api/v1/findings/check")).await;
+    assert!(status.is_success(), "{findings}");
+    findings
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["finding"]["kind"] == "contradicts_guideline")
+        .and_then(|f| f["id"].as_i64())
+        .expect("14 days contradict the guideline")
+}
+
+#[tokio::test]
+async fn the_plan_puts_the_quick_win_on_top_with_its_reasons_and_warns_before_retiring() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 5).await;
+    let website = touchpoint(&server, "Website", 2).await;
+    let fax = touchpoint(&server, "Fax", 1).await;
+    // NPS at the hotline: 5 promoters and 25 detractors, −66.7.
+    let answers: Vec<Value> = (0..30)
+        .map(|i| {
+            json!({"touchpoint_id": hotline, "metric": "nps", "score": if i < 5 { 10 } else { 2 },
+                   "customer_ref": format!("kd-{i}")})
+        })
+        .collect();
+    let (status, body) = send(
+        server
+            .post("/api/v1/responses")
+            .json(&json!({"responses": answers})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let finding = contradiction_at(&server, website).await;
+    // Two customers still write to the fax, and wait for an answer.
+    for email in ["anna@example.org", "bernd@example.org"] {
+        let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+            "channel": "letter", "touchpoint_id": fax, "customer": {"email": email},
+            "subject": "Rechnung", "body": "Bitte um Rückruf",
+        })))
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
+    // Short and small: the quick win, though the next one has more points.
+    let quick = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Rückrufzeiten", "touchpoint_ids": [hotline],
+                "person_days": 2, "start": "2027-01-04", "due": "2027-01-13"}),
+    )
+    .await;
+    let long = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Hotline neu aufstellen",
+                "touchpoint_ids": [hotline], "finding_ids": [finding],
+                "start": "2027-01-04", "due": "2027-06-30"}),
+    )
+    .await;
+    let retire = create(
+        &server,
+        &json!({"kind": "retire", "title": "Fax abschalten", "touchpoint_ids": [fax],
+                "person_days": 1}),
+    )
+    .await;
+    let finished = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Hotline-Ansage", "touchpoint_ids": [hotline],
+                "status": "done"}),
+    )
+    .await;
+
+    let plan = server.get_json("/api/v1/action-plan").await;
+    let order: Vec<i64> = plan["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a["action"]["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(
+        order,
+        [id(&quick), id(&long), id(&retire), id(&finished)],
+        "{plan:#}"
+    );
+    let quick_win = &plan["quick_win"];
+    assert_eq!(quick_win["outcome"], "chosen");
+    assert_eq!(quick_win["action_id"], id(&quick));
+    assert_eq!(quick_win["days"], 10);
+    assert!(
+        quick_win["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("quick win: done in 10 days")),
+        "{quick_win}"
+    );
+    let first = &plan["actions"][0];
+    let second = &plan["actions"][1];
+    assert_eq!(
+        (first["rank"].clone(), first["quick_win"].clone()),
+        (json!(1), json!(true))
+    );
+    assert_eq!(second["quick_win"], false);
+    assert!(
+        second["points"].as_f64() > first["points"].as_f64(),
+        "the quick win leads on the rule, not on points: {plan:#}"
+    );
+
+    // Each action's points with their reasons, adding up.
+    let texts = |entry: &Value| -> Vec<String> {
+        entry["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .map(|p| p["text"].as_str().expect("text").to_owned())
+            .collect()
+    };
+    let first_texts = texts(first);
+    assert!(
+        first_texts[0].starts_with("NPS -66.7 at a touchpoint of importance 5 +"),
+        "{first_texts:?}"
+    );
+    assert_eq!(
+        first_texts.last().map(String::as_str),
+        Some("effort 2 person-days -1.2")
+    );
+    assert!(
+        texts(second).contains(&"1 open contradiction +4".to_owned()),
+        "{second}"
+    );
+    for entry in plan["actions"].as_array().expect("actions") {
+        let sum: f64 = entry["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .map(|p| p["points"].as_f64().expect("points"))
+            .sum();
+        let points = entry["points"].as_f64().expect("points");
+        assert!((sum - points).abs() < 1e-6, "{entry}");
+    }
+
+    // The retire action warns of the customers who still use the fax; others carry nothing.
+    let retiring = &plan["actions"][2];
+    assert_eq!(retiring["retire"]["usage"]["open_requests"], 2);
+    assert_eq!(
+        retiring["retire"]["warning"],
+        "at least 2 customers used these touchpoints in the last 90 days (2 requests, \
+         0 answers), and 2 requests are still open there: move these customers before retiring"
+    );
+    assert_eq!(first["retire"], Value::Null);
+
+    // In German on request; an unknown language is named.
+    let german = server.get_json("/api/v1/action-plan?lang=de").await;
+    assert!(
+        german["quick_win"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("Quick Win: in 10 Tagen erledigt")),
+        "{german:#}"
+    );
+    assert!(
+        german["actions"][2]["retire"]["warning"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("In den letzten 90 Tagen nutzten mindestens 2 Kunden")),
+        "{german:#}"
+    );
+    let (status, body) = send(server.get("/api/v1/action-plan?lang=fr")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    only_problem(&body, "lang", "unknown");
+}
+
+#[tokio::test]
+async fn without_a_short_small_action_the_plan_says_why_there_is_no_quick_win() {
+    let server = Server::start().await;
+    let plan = server.get_json("/api/v1/action-plan").await;
+    assert_eq!(plan["quick_win"]["outcome"], "no_open_action");
+    assert_eq!(plan["quick_win"]["action_id"], Value::Null);
+    assert_eq!(plan["actions"], json!([]));
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    create(
+        &server,
+        &json!({"kind": "optimise", "title": "Hotline", "touchpoint_ids": [hotline],
+                "start": "2027-01-04", "due": "2027-12-31"}),
+    )
+    .await;
+    let plan = server.get_json("/api/v1/action-plan").await;
+    assert_eq!(plan["quick_win"]["outcome"], "none_short_enough");
+    assert_eq!(
+        plan["quick_win"]["reason"],
+        "no quick win: no open action with a start and a due date is done within 14 days"
+    );
+    assert_eq!(plan["actions"][0]["quick_win"], false);
+}
