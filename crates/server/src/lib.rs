@@ -12,6 +12,7 @@ mod error;
 mod i18n;
 pub mod live;
 mod metrics;
+mod nul;
 mod refusal;
 mod web;
 

@@ -100,7 +100,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
-        if let Some(problems) = nul_field(query.as_bytes()) {
+        if let Some(problems) = crate::nul::nul_field(query.as_bytes()) {
             return Err(ApiError::Unprocessable(problems));
         }
         let deserializer =
@@ -112,23 +112,6 @@ where
                 ApiError::Unprocessable(Problems::single(field, problem))
             })
     }
-}
-
-/// The field of URL-encoded input (a query or a form) whose value holds a NUL character, as
-/// the problem to answer. PostgreSQL text cannot hold NUL, and no field means one. A NUL can
-/// only be written `%00` or as a raw byte, so input without either costs one scan of its
-/// bytes.
-pub(crate) fn nul_field(encoded: &[u8]) -> Option<Problems> {
-    if !encoded.contains(&0) && !encoded.windows(3).any(|w| w == b"%00") {
-        return None;
-    }
-    let (name, _) = form_urlencoded::parse(encoded).find(|(_, value)| value.contains('\0'))?;
-    Some(Problems::single(
-        name,
-        Problem::Invalid {
-            reason: "contains a NUL character".into(),
-        },
-    ))
 }
 
 /// Parses a JSON body into `T`: a broken body is a 400, one of the wrong shape a 422 naming

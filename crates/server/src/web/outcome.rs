@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use touchpoints_app::AppError;
 
 use super::Page;
-use crate::api::extract::nul_field;
+use crate::nul::nul_field;
 use crate::{AppState, BODY_LIMIT};
 
 /// A page handler's failure; rendered by [`error_pages`].
