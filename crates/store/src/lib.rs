@@ -11,6 +11,7 @@ mod error;
 mod group_commit;
 mod plan;
 mod postgres;
+mod remembered;
 mod sqlite;
 
 use std::sync::Arc;

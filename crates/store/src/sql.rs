@@ -14,6 +14,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use sqlx::Pool;
 use touchpoints_core::catalog::{default_channels, default_phases};
+use touchpoints_core::{ApiToken, Catalog};
 
 use super::Backend;
 use super::sql_intake::IntakePart;
@@ -40,6 +41,16 @@ pub struct SqlStore {
     /// A task of the backend's that lives as long as the store (SQLite's checkpoints).
     pub(super) _background: Option<Arc<crate::AbortOnDrop>>,
     pub(super) queues: Queues,
+    pub(super) remembered: Arc<Remembered>,
+}
+
+/// What every intake call reads and hardly anything changes, kept for a moment (see
+/// `remembered`).
+#[derive(Debug, Default)]
+pub(super) struct Remembered {
+    pub(super) catalog: crate::remembered::Remembered<(), Catalog>,
+    /// Verified API tokens by the digest of their secret; unknown ones are always looked up.
+    pub(super) tokens: crate::remembered::Remembered<String, ApiToken>,
 }
 
 /// Writes waiting for the next group commit, one queue per kind.
@@ -161,6 +172,7 @@ impl SqlStore {
             pool,
             _background: None,
             queues: Queues::default(),
+            remembered: Arc::default(),
         };
         if fresh {
             let defaults = Import {

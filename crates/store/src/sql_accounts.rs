@@ -261,6 +261,7 @@ impl Accounts for SqlStore {
             revoke_tokens_of(&mut tx, &user.username, at, actor, "creator demoted").await?;
         }
         tx.commit().await?;
+        self.remembered.tokens.forget_all();
         Ok(User { role, ..user })
     }
 
@@ -296,6 +297,7 @@ impl Accounts for SqlStore {
         )
         .await?;
         tx.commit().await?;
+        self.remembered.tokens.forget_all();
         Ok(())
     }
 
@@ -324,6 +326,7 @@ impl Accounts for SqlStore {
             revoke_tokens_of(&mut tx, &user.username, at, actor, "creator disabled").await?;
         }
         tx.commit().await?;
+        self.remembered.tokens.forget_all();
         Ok(User { disabled, ..user })
     }
 
@@ -480,6 +483,21 @@ impl Accounts for SqlStore {
     }
 
     async fn use_api_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<ApiToken>> {
+        // Noting the use at most once a minute keeps a busy integration from turning every
+        // call into a write.
+        let minute_ago = now.as_microsecond() - 60_000_000;
+        let noted = |token: &ApiToken| {
+            token
+                .last_used_at
+                .is_some_and(|last| last.as_microsecond() >= minute_ago)
+        };
+        let key = token_hash.to_owned();
+        if let Some(token) = self.remembered.tokens.get(&key)
+            && noted(&token)
+        {
+            return Ok(Some(token));
+        }
+        let started = self.remembered.tokens.begin();
         let row: Option<TokenRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
         )))
@@ -489,9 +507,6 @@ impl Accounts for SqlStore {
         let Some(mut row) = row else {
             return Ok(None);
         };
-        // Noting the use at most once a minute keeps a busy integration from turning every
-        // call into a write.
-        let minute_ago = now.as_microsecond() - 60_000_000;
         if row.last_used_at.is_none_or(|last| last < minute_ago) {
             sqlx::query(
                 "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 \
@@ -503,7 +518,9 @@ impl Accounts for SqlStore {
             .await?;
             row.last_used_at = Some(now.as_microsecond());
         }
-        row.into_token().map(Some)
+        let token = row.into_token()?;
+        self.remembered.tokens.keep(started, key, token.clone());
+        Ok(Some(token))
     }
 
     async fn revoke_api_token(&self, id: i64, actor: &str) -> Result<ApiToken> {
@@ -534,6 +551,7 @@ impl Accounts for SqlStore {
         )
         .await?;
         tx.commit().await?;
+        self.remembered.tokens.forget_all();
         Ok(token)
     }
 }

@@ -548,6 +548,52 @@ fn column_entity(column: &str) -> &'static str {
 }
 
 impl SqlStore {
+    /// The catalog as stored now.
+    async fn read_catalog(&self) -> Result<Catalog> {
+        // One row that holds both lists: intake reads the catalog on every call, and the
+        // SQLite driver hands each row of a result over from its worker thread on its own.
+        let (channels, phases): (String, String) = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT (SELECT {channels} FROM channels), (SELECT {phases} FROM phases)",
+            channels = json_table("key, label_de, label_en, kind, position"),
+            phases = json_table("key, label_de, label_en, stage, position"),
+        )))
+        .fetch_one(&self.pool)
+        .await?;
+        let mut channels: Vec<ChannelRow> = from_json_table("channels", &channels)?;
+        channels.sort_by(|a, b| (a.position, &a.key).cmp(&(b.position, &b.key)));
+        let mut phases: Vec<PhaseRow> = from_json_table("phases", &phases)?;
+        phases.sort_by(|a, b| (a.position, &a.key).cmp(&(b.position, &b.key)));
+        let channels = channels
+            .into_iter()
+            .map(|r| {
+                Ok(Channel {
+                    kind: Kind::parse(&r.kind)
+                        .ok_or_else(|| corrupt("channels", format!("kind {}", r.kind)))?,
+                    key: r.key,
+                    label_de: r.label_de,
+                    label_en: r.label_en,
+                    position: r.position,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let phases = phases
+            .into_iter()
+            .map(|r| {
+                Ok(Phase {
+                    stage: Stage::parse(&r.stage)
+                        .ok_or_else(|| corrupt("phases", format!("stage {}", r.stage)))?,
+                    key: r.key,
+                    label_de: r.label_de,
+                    label_en: r.label_en,
+                    position: r.position,
+                })
+            })
+            .collect::<Result<Vec<Phase>>>()?;
+        let mut catalog = Catalog { channels, phases };
+        catalog.phases = catalog.phases_in_order().into_iter().cloned().collect();
+        Ok(catalog)
+    }
+
     /// Deletes a catalog entry unless a touchpoint still uses it.
     async fn delete_catalog_entry(
         &self,
@@ -596,6 +642,7 @@ impl SqlStore {
         )
         .await?;
         tx.commit().await?;
+        self.remembered.catalog.forget_all();
         Ok(())
     }
 }
@@ -618,47 +665,12 @@ impl Inventory for SqlStore {
     }
 
     async fn catalog(&self) -> Result<Catalog> {
-        // One row that holds both lists: intake reads the catalog on every call, and the
-        // SQLite driver hands each row of a result over from its worker thread on its own.
-        let (channels, phases): (String, String) = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT (SELECT {channels} FROM channels), (SELECT {phases} FROM phases)",
-            channels = json_table("key, label_de, label_en, kind, position"),
-            phases = json_table("key, label_de, label_en, stage, position"),
-        )))
-        .fetch_one(&self.pool)
-        .await?;
-        let mut channels: Vec<ChannelRow> = from_json_table("channels", &channels)?;
-        channels.sort_by(|a, b| (a.position, &a.key).cmp(&(b.position, &b.key)));
-        let mut phases: Vec<PhaseRow> = from_json_table("phases", &phases)?;
-        phases.sort_by(|a, b| (a.position, &a.key).cmp(&(b.position, &b.key)));
-        let channels = channels
-            .into_iter()
-            .map(|r| {
-                Ok(Channel {
-                    kind: Kind::parse(&r.kind)
-                        .ok_or_else(|| corrupt("channels", format!("kind {}", r.kind)))?,
-                    key: r.key,
-                    label_de: r.label_de,
-                    label_en: r.label_en,
-                    position: r.position,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let phases = phases
-            .into_iter()
-            .map(|r| {
-                Ok(Phase {
-                    stage: Stage::parse(&r.stage)
-                        .ok_or_else(|| corrupt("phases", format!("stage {}", r.stage)))?,
-                    key: r.key,
-                    label_de: r.label_de,
-                    label_en: r.label_en,
-                    position: r.position,
-                })
-            })
-            .collect::<Result<Vec<Phase>>>()?;
-        let mut catalog = Catalog { channels, phases };
-        catalog.phases = catalog.phases_in_order().into_iter().cloned().collect();
+        if let Some(catalog) = self.remembered.catalog.get(&()) {
+            return Ok(catalog);
+        }
+        let started = self.remembered.catalog.begin();
+        let catalog = self.read_catalog().await?;
+        self.remembered.catalog.keep(started, (), catalog.clone());
         Ok(catalog)
     }
 
@@ -682,6 +694,7 @@ impl Inventory for SqlStore {
         )
         .await?;
         tx.commit().await?;
+        self.remembered.catalog.forget_all();
         Ok(())
     }
 
@@ -710,6 +723,7 @@ impl Inventory for SqlStore {
         )
         .await?;
         tx.commit().await?;
+        self.remembered.catalog.forget_all();
         Ok(())
     }
 
@@ -955,6 +969,7 @@ impl Inventory for SqlStore {
         )
         .await?;
         tx.commit().await?;
+        self.remembered.catalog.forget_all();
         Ok(summary)
     }
 }

@@ -789,6 +789,8 @@ impl PersonalData for SqlStore {
         let summary = format!("{kind} subject; {total} records deleted or anonymised");
         audit(&mut tx, at, actor, "gdpr.erase", kind, "", &summary).await?;
         tx.commit().await?;
+        // An erased staff member's tokens were revoked with it.
+        self.remembered.tokens.forget_all();
         if let Some(sql) = Backend::AFTER_ERASURE {
             // The erasure holds either way: what keeps this from finishing (readers of the
             // old pages, say) is logged rather than reported as a failed erasure.

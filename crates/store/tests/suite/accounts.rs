@@ -547,6 +547,14 @@ async fn disabling_an_account_revokes_its_tokens(store: &dyn Store) {
         .await
         .expect("token");
 
+    // In use just before: a token the store has verified is refused as soon as it is revoked.
+    assert!(
+        store
+            .use_api_token("tok-ben-1", Timestamp::now())
+            .await
+            .expect("use")
+            .is_some()
+    );
     let mark = audit_mark(store).await;
     store
         .set_disabled("ben", true, "anna")
@@ -688,6 +696,13 @@ async fn a_demotion_or_a_new_password_revokes_the_creators_tokens(store: &dyn St
         .collect();
     assert_eq!(revoked, [("anna".to_owned(), "creator demoted".to_owned())]);
 
+    assert!(
+        store
+            .use_api_token("tok-carl", now)
+            .await
+            .expect("use")
+            .is_some()
+    );
     store
         .set_password("carl", "$argon2id$new", "anna")
         .await

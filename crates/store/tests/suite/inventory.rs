@@ -623,6 +623,11 @@ async fn catalog_entries_are_updated_and_protected_while_in_use(store: &dyn Stor
         .await
         .expect("unused channel");
     assert_audited(store, mark, "channel.delete", "carla", "channel", "letter").await;
+    assert_eq!(
+        store.catalog().await.expect("catalog").channel("letter"),
+        None,
+        "a deleted channel is gone from the catalog at once"
+    );
     let mark = audit_mark(store).await;
     assert!(matches!(
         store.delete_channel("letter", "carla").await,
