@@ -15,13 +15,21 @@
 //! instead of a temporary SQLite file (an empty database: the benchmark creates its schema
 //! and leaves its rows). Without `--bench` (as under `cargo test --benches`) it runs a small
 //! smoke version.
+//!
+//! Each call over HTTP is timed from send to answer, and the median and 99th percentile are
+//! printed beside the rate. Before and after the run two reference probes are timed, because
+//! the speed of a shared machine drifts: SHA-256 over 64 MiB (best of 3, the probe of the
+//! other benchmarks) and the median of 100 syncs of a 4 KiB write to a file beside the
+//! database (what each commit of a durable SQLite store waits for).
 
 use std::hash::{Hash, Hasher};
+use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use touchpoints_app::secrets;
 use touchpoints_core::request::{NewRequest, RequestInput};
 use touchpoints_core::sample::SplitMix64;
@@ -30,6 +38,8 @@ use touchpoints_server::{AppState, Settings};
 use touchpoints_store::{QueueFilter, QueueView, Store};
 
 struct Config {
+    /// The small run of `cargo test --benches`, maybe without optimisations.
+    smoke: bool,
     requests: usize,
     batch: usize,
     clients: usize,
@@ -43,6 +53,7 @@ impl Config {
         let smoke = !args.iter().any(|a| a == "--bench");
         let mut config = if smoke {
             Config {
+                smoke,
                 requests: 2_000,
                 batch: 500,
                 clients: 2,
@@ -51,6 +62,7 @@ impl Config {
             }
         } else {
             Config {
+                smoke,
                 requests: 100_000,
                 batch: 1_000,
                 clients: 4,
@@ -139,7 +151,57 @@ async fn raw(store: &dyn Store, catalog: &Catalog, config: &Config, run: &str) -
     rate(config.requests, start.elapsed())
 }
 
-async fn http(base: &str, token: &str, config: &Config, run: &str, batched: bool) -> f64 {
+/// What an HTTP measurement found: requests per second, and the time of a call from send to
+/// answer (median and 99th percentile, in milliseconds).
+struct OverHttp {
+    rate: f64,
+    median_ms: f64,
+    p99_ms: f64,
+}
+
+/// The `q` quantile of sorted `times` (nearest rank).
+fn quantile(times: &[f64], q: f64) -> f64 {
+    let rank = ((q * times.len() as f64).ceil() as usize).clamp(1, times.len());
+    times[rank - 1]
+}
+
+/// SHA-256 over 64 MiB (1 MiB in the smoke run), best of 3: a fixed CPU-bound reference.
+fn cpu_probe(config: &Config) -> Duration {
+    let data: Vec<u8> = (0..probe_mib(config) << 20)
+        .map(|i| (i % 251) as u8)
+        .collect();
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(Sha256::digest(&data));
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn probe_mib(config: &Config) -> usize {
+    if config.smoke { 1 } else { 64 }
+}
+
+/// The median of 100 syncs of a 4 KiB write to a file in `dir`.
+fn fsync_probe(dir: &std::path::Path) -> Duration {
+    let path = dir.join("fsync-probe");
+    let mut file = std::fs::File::create(&path).expect("probe file");
+    let mut times: Vec<Duration> = (0..100)
+        .map(|_| {
+            let start = Instant::now();
+            file.write_all(&[7u8; 4096]).expect("probe write");
+            file.sync_data().expect("probe sync");
+            start.elapsed()
+        })
+        .collect();
+    std::fs::remove_file(&path).ok();
+    times.sort();
+    times[times.len() / 2]
+}
+
+async fn http(base: &str, token: &str, config: &Config, run: &str, batched: bool) -> OverHttp {
     let client = reqwest::Client::new();
     let mut rng = SplitMix64::new(2);
     let bodies: Vec<Value> = (0..config.requests)
@@ -165,9 +227,11 @@ async fn http(base: &str, token: &str, config: &Config, run: &str, batched: bool
         let url = format!("{base}/api/v1/requests");
         let token = token.to_owned();
         tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(body) = calls.get(i) else { break };
+                let sent = Instant::now();
                 let response = client
                     .post(&url)
                     .bearer_auth(&token)
@@ -182,13 +246,22 @@ async fn http(base: &str, token: &str, config: &Config, run: &str, batched: bool
                     "{status}: {}",
                     response.text().await.unwrap_or_default()
                 );
+                times.push(sent.elapsed().as_secs_f64() * 1000.0);
             }
+            times
         }));
     }
+    let mut times = Vec::new();
     for task in tasks {
-        task.await.expect("client task");
+        times.extend(task.await.expect("client task"));
     }
-    rate(config.requests, start.elapsed())
+    let took = start.elapsed();
+    times.sort_by(f64::total_cmp);
+    OverHttp {
+        rate: rate(config.requests, took),
+        median_ms: quantile(&times, 0.5),
+        p99_ms: quantile(&times, 0.99),
+    }
 }
 
 /// Milliseconds of `runs` calls of `f`: (median, worst).
@@ -253,6 +326,14 @@ async fn main() {
         "backend {backend}, {} requests per measurement, batches of {}, {} HTTP clients",
         config.requests, config.batch, config.clients
     );
+    let cpu_before = cpu_probe(&config);
+    let fsync_before = fsync_probe(dir.path());
+    println!(
+        "reference probes before: SHA-256 over {} MiB {:.1} ms, fsync of 4 KiB {:.3} ms",
+        probe_mib(&config),
+        cpu_before.as_secs_f64() * 1e3,
+        fsync_before.as_secs_f64() * 1e3
+    );
     let raw_rate = raw(store.as_ref(), &catalog, &config, &run("raw")).await;
     println!(
         "raw store intake (batches of {}): {raw_rate:.0} requests/s",
@@ -260,8 +341,12 @@ async fn main() {
     );
     let batched = http(&base, &token, &config, &run("batch"), true).await;
     println!(
-        "HTTP batched: {batched:.0} requests/s ({:.0} % of raw)",
-        100.0 * batched / raw_rate
+        "HTTP batched: {:.0} requests/s ({:.0} % of raw); a call of {} takes {:.1} ms (median), {:.1} ms (p99)",
+        batched.rate,
+        100.0 * batched.rate / raw_rate,
+        config.batch,
+        batched.median_ms,
+        batched.p99_ms
     );
     let single_config = Config {
         requests: (config.requests / 10).max(100),
@@ -269,9 +354,12 @@ async fn main() {
     };
     let single = http(&base, &token, &single_config, &run("single"), false).await;
     println!(
-        "HTTP one per call: {single:.0} requests/s ({:.0} % of raw), {} calls",
-        100.0 * single / raw_rate,
-        single_config.requests
+        "HTTP one per call: {:.0} requests/s ({:.0} % of raw), {} calls; a call takes {:.1} ms (median), {:.1} ms (p99)",
+        single.rate,
+        100.0 * single.rate / raw_rate,
+        single_config.requests,
+        single.median_ms,
+        single.p99_ms
     );
 
     // The queue: fill it to `--queue` open requests, then ask for the next best.
@@ -327,15 +415,32 @@ async fn main() {
         "next-best phone request of the team: median {team_median:.3} ms, worst {team_worst:.3} ms"
     );
 
+    let cpu_after = cpu_probe(&config);
+    let fsync_after = fsync_probe(dir.path());
+    println!(
+        "reference probes after: SHA-256 over {} MiB {:.1} ms, fsync of 4 KiB {:.3} ms",
+        probe_mib(&config),
+        cpu_after.as_secs_f64() * 1e3,
+        fsync_after.as_secs_f64() * 1e3
+    );
+
     println!();
     println!(
-        "| backend | raw intake/s | HTTP batched/s | batched/raw | HTTP single/s | single/raw | open requests | next best (median / worst) |"
+        "| backend | raw intake/s | HTTP batched/s | batched/raw | HTTP single/s | single/raw | single p50 / p99 | open requests | next best (median / worst) | probes before / after: SHA-256, fsync 4 KiB |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     println!(
-        "| {backend} | {raw_rate:.0} | {batched:.0} | {:.0} % | {single:.0} | {:.0} % | {open} | {median:.2} ms / {worst:.2} ms |",
-        100.0 * batched / raw_rate,
-        100.0 * single / raw_rate
+        "| {backend} | {raw_rate:.0} | {:.0} | {:.0} % | {:.0} | {:.0} % | {:.1} / {:.1} ms | {open} | {median:.2} ms / {worst:.2} ms | {:.1}, {:.3} ms / {:.1}, {:.3} ms |",
+        batched.rate,
+        100.0 * batched.rate / raw_rate,
+        single.rate,
+        100.0 * single.rate / raw_rate,
+        single.median_ms,
+        single.p99_ms,
+        cpu_before.as_secs_f64() * 1e3,
+        fsync_before.as_secs_f64() * 1e3,
+        cpu_after.as_secs_f64() * 1e3,
+        fsync_after.as_secs_f64() * 1e3,
     );
     let _ = stop.send(());
     let _ = server.await;
