@@ -28,12 +28,9 @@
 //! Known gaps, all on the safe side: a plural "ihr" without one of those verbs ("Schön, dass ihr
 //! da seid") and a "Sie" right after a new line or a colon are not counted.
 //!
-//! One regex pass over the words of the text, each judged by the characters just around it and
-//! a little state carried from the gap before it: linear in the text.
+//! One pass over the words of the text, each judged by the characters just around it and a
+//! little state carried from the gap before it: linear in the text.
 
-use std::sync::LazyLock;
-
-use regex::{Match, Regex};
 use serde::{Deserialize, Serialize};
 
 /// The form of address of a text.
@@ -80,8 +77,60 @@ pub struct AddressMark {
     pub word: String,
 }
 
-/// A word: a run of Unicode word characters (letters, combining marks, digits, `_`).
-static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\w+").expect("valid regex"));
+/// A word: a run of Unicode word characters, as the regular expression `\w` matches them
+/// (letters, marks, decimal digits, connector punctuation such as `_`, and joiners).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Word<'t> {
+    start: usize,
+    end: usize,
+    text: &'t str,
+}
+
+impl<'t> Word<'t> {
+    fn start(&self) -> usize {
+        self.start
+    }
+
+    fn end(&self) -> usize {
+        self.end
+    }
+
+    fn as_str(&self) -> &'t str {
+        self.text
+    }
+}
+
+/// Whether `c` is a word character of `\w`; ASCII is decided without the Unicode table.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        regex_syntax::is_word_character(c)
+    }
+}
+
+/// The words of `text` in order. A loop over the characters: a regular expression's search
+/// for `\w+` costs several times as much per word, and this pass reads every word of every
+/// text the checker is given.
+fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.by_ref().find(|&(_, c)| is_word_char(c))?;
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !is_word_char(c) {
+                end = i;
+                break;
+            }
+            chars.next();
+        }
+        Some(Word {
+            start,
+            end,
+            text: &text[start..end],
+        })
+    })
+}
 
 /// Pronouns of the informal address, in any case.
 const INFORMAL: &[&str] = &[
@@ -128,7 +177,7 @@ const JOINERS: &[char] = &['-', '\u{2010}', '\u{2011}', '/', '@', '.', '&', '+']
 pub fn address_marks(text: &str) -> Vec<AddressMark> {
     let mut marks = Vec::new();
     let mut scan = Scanner::default();
-    let mut words = WORD.find_iter(text).peekable();
+    let mut words = words(text).peekable();
     let mut gap_start = 0;
     while let Some(word) = words.next() {
         let before = &text[gap_start..word.start()];
@@ -327,10 +376,10 @@ impl<'t> Scanner<'t> {
     /// after [`Self::cross_gap`] of `before`.
     fn judge(
         &self,
-        word: Match<'t>,
+        word: Word<'t>,
         before: &str,
         after: &str,
-        next: Option<Match<'_>>,
+        next: Option<Word<'_>>,
     ) -> Option<Address> {
         let text = word.as_str();
         let kind = candidate(text)?;
@@ -382,6 +431,47 @@ fn one_of(word: &str, list: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words as the regular expression `\w+` finds them, as ranges.
+    fn words_by_regex(text: &str) -> Vec<(usize, usize)> {
+        let word = regex::Regex::new(r"\w+").expect("valid regex");
+        word.find_iter(text).map(|m| (m.start(), m.end())).collect()
+    }
+
+    fn word_ranges(text: &str) -> Vec<(usize, usize)> {
+        words(text).map(|w| (w.start(), w.end())).collect()
+    }
+
+    #[test]
+    fn words_are_what_the_regular_expression_finds() {
+        for text in [
+            "",
+            "   ",
+            "Sie",
+            "Hallo, wie geht's dir? Ihr Paket_7 kommt.",
+            "Straße № 5½ – ², Ⅻ, ٣٤ und e\u{301}cole",
+            "a\u{200d}b ‿x⁀ 漢字かな",
+            "ends in a word",
+        ] {
+            assert_eq!(word_ranges(text), words_by_regex(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_agree_with_the_regular_expression_on_any_text(
+            text in proptest::prelude::any::<String>()
+        ) {
+            proptest::prop_assert_eq!(word_ranges(&text), words_by_regex(&text));
+        }
+
+        #[test]
+        fn words_agree_on_text_of_letters_marks_digits_and_punctuation(
+            text in "[a-zA-Zäöüß0-9_ ,.!?\u{301}\u{200c}\u{200d}‿½²٣Ⅻ-]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(word_ranges(&text), words_by_regex(&text));
+        }
+    }
 
     /// The marked words and their forms.
     fn marked(text: &str) -> Vec<(&str, Address)> {
