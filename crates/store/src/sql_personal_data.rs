@@ -729,8 +729,9 @@ const PLACES: &[Place] = &[
 
 /// The columns that name staff members by user name, kept under the pseudonym after an
 /// erasure.
-const STAFF_COLUMNS: [(&str, &str); 11] = [
+const STAFF_COLUMNS: [(&str, &str); 12] = [
     ("audit_log", "actor"),
+    ("action_status_history", "actor"),
     ("touchpoint_history", "actor"),
     ("api_tokens", "created_by"),
     ("findings", "status_by"),

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use jiff::civil::date;
 use sqlx::{AssertSqlSafe, Connection};
+use touchpoints_core::action_plan::{ActionInput, ActionKind, ActionStatus, StatusChange};
 use touchpoints_core::audit::AuditFilter;
 use touchpoints_core::catalog::{default_channels, default_phases};
 use touchpoints_core::customer::{CustomerFields, Identifier, IdentifierKind};
@@ -71,6 +72,47 @@ async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
         .create_api_token("Reporting", "tok-bernd", Scope::Read, name)
         .await
         .expect("token");
+    // In use: the store has verified it, and must forget that with the erasure.
+    assert!(
+        store
+            .use_api_token("tok-bernd", Timestamp::now())
+            .await
+            .expect("use")
+            .is_some()
+    );
+    // Bernd plans an action, owns it and moves it on.
+    let planned = ActionInput {
+        kind: ActionKind::Launch,
+        title: "Rückruf-Service".into(),
+        goal: String::new(),
+        target: None,
+        owner: Some(name.into()),
+        team: String::new(),
+        person_days: 2.0,
+        start: None,
+        due: None,
+        status: None,
+        touchpoint_ids: Vec::new(),
+        finding_ids: Vec::new(),
+        budgets: BTreeMap::new(),
+    }
+    .validate()
+    .expect("a valid action");
+    let action = store
+        .create_action(&planned, ActionStatus::Planned, name)
+        .await
+        .expect("an action");
+    store
+        .set_action_status(
+            action.id,
+            &StatusChange {
+                status: ActionStatus::InProgress,
+                note: String::new(),
+            },
+            name,
+        )
+        .await
+        .expect("in progress");
     let later = after(Timestamp::now(), 1);
     store
         .create_session("s-bernd", bernd.id, later)
@@ -248,6 +290,20 @@ async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
         assert_eq!(&new.actor, actor);
     }
     assert_eq!(history_after.iter().filter(|h| h.actor == alias).count(), 2);
+
+    // The action stays, without its owner, its history under the pseudonym.
+    assert_eq!(
+        store.action(action.id).await.expect("action").fields.owner,
+        None
+    );
+    let actors: Vec<String> = store
+        .action_history(action.id)
+        .await
+        .expect("history")
+        .into_iter()
+        .map(|entry| entry.actor)
+        .collect();
+    assert_eq!(actors, [alias.clone(), alias.clone()]);
 
     // The token stays listed, created by the pseudonym, but works no more.
     let tokens = store.api_tokens().await.expect("tokens");
