@@ -532,3 +532,163 @@ async fn without_a_short_small_action_the_plan_says_why_there_is_no_quick_win() 
     );
     assert_eq!(plan["actions"][0]["quick_win"], false);
 }
+
+/// `count` NPS answers at `touchpoint` on `day` at noon UTC, `promoters` of them 10 and the
+/// rest 2.
+async fn nps_answers(
+    server: &Server,
+    touchpoint: i64,
+    day: jiff::civil::Date,
+    count: usize,
+    promoters: usize,
+) {
+    let at = day
+        .at(12, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .expect("a day")
+        .timestamp();
+    let answers: Vec<Value> = (0..count)
+        .map(|i| {
+            json!({"touchpoint_id": touchpoint, "metric": "nps",
+                   "score": if i < promoters { 10 } else { 2 }, "answered_at": at.to_string()})
+        })
+        .collect();
+    let (status, body) = send(
+        server
+            .post("/api/v1/responses")
+            .json(&json!({"responses": answers})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn an_actions_effect_compares_its_touchpoints_before_and_after_its_start() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    let elsewhere = touchpoint(&server, "Website", 4).await;
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let start = today.checked_sub(jiff::ToSpan::days(10)).expect("a day");
+    let day = |offset: i64| {
+        start
+            .checked_add(jiff::ToSpan::days(offset))
+            .expect("a day")
+    };
+    // Before: 10 promoters of 40, NPS 25 % − 75 % = −50. After: 30 of 40, +50.
+    nps_answers(&server, hotline, day(-5), 40, 10).await;
+    nps_answers(&server, hotline, day(2), 40, 30).await;
+    // Answers at another touchpoint do not count.
+    nps_answers(&server, elsewhere, day(2), 40, 0).await;
+    let action = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Rückrufe binnen einer Stunde",
+                "touchpoint_ids": [hotline], "start": start.to_string()}),
+    )
+    .await;
+
+    let effect = server
+        .get_json(&format!("/api/v1/actions/{}/effect", id(&action)))
+        .await;
+    assert_eq!(effect["start"], start.to_string());
+    assert_eq!(effect["before"]["from"], day(-30).to_string());
+    assert_eq!(effect["after"]["from"], start.to_string());
+    assert_eq!(effect["running"], true, "{effect}");
+    let metric = |name: &str| -> Value {
+        effect["metrics"]
+            .as_array()
+            .expect("metrics")
+            .iter()
+            .find(|m| m["metric"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {effect}"))
+    };
+    let nps = metric("nps");
+    assert_eq!(nps["before"]["value"].as_f64(), Some(-50.0), "{nps}");
+    assert_eq!(nps["after"]["value"].as_f64(), Some(50.0), "{nps}");
+    assert_eq!(nps["before"]["n"], 40);
+    // Each side's variance (p₊ + p₋ − (p₊ − p₋)²) / n = (1 − 0.25) / 40; the difference's
+    // standard error √(2 × 0.01875) = 19.365 points, its interval 100 ± 1.96 × 19.365.
+    let difference = &nps["difference"];
+    assert_eq!(difference["value"].as_f64(), Some(100.0), "{nps}");
+    let low = difference["low"].as_f64().expect("low");
+    assert!((low - 62.05).abs() < 0.05, "{nps}");
+    assert!(difference["p_value"].as_f64().expect("p") < 1e-6, "{nps}");
+    assert_eq!(nps["verdict"], "better");
+    // No CSAT answers at all: no verdict.
+    let csat = metric("csat");
+    assert_eq!(csat["before"], Value::Null);
+    assert_eq!(csat["verdict"], "too_few_answers");
+    assert_eq!(effect["response_times"]["before"]["requests"], 0);
+
+    // Windows of three days hold no answers before the start: no verdict either way.
+    let short = server
+        .get_json(&format!("/api/v1/actions/{}/effect?days=3", id(&action)))
+        .await;
+    assert_eq!(short["before"]["from"], day(-3).to_string());
+    let nps = &short["metrics"][0];
+    assert_eq!(nps["metric"], "nps");
+    assert_eq!(nps["before"], Value::Null, "{short}");
+    assert_eq!(nps["verdict"], "too_few_answers");
+}
+
+#[tokio::test]
+async fn an_effect_that_cannot_be_measured_names_why() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    let dated = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Hotline", "touchpoint_ids": [hotline],
+                "start": "2026-01-05"}),
+    )
+    .await;
+    let effect = |id: i64, query: &str| {
+        let server = &server;
+        let path = format!("/api/v1/actions/{id}/effect{query}");
+        async move { send(server.get(&path)).await }
+    };
+    for query in ["?days=0", "?days=366", "?days=viele"] {
+        let (status, body) = effect(id(&dated), query).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+        assert_eq!(fields(&body), ["days"], "{query}");
+    }
+    let launch = create(
+        &server,
+        &json!({"kind": "launch", "title": "WhatsApp-Kanal", "start": "2026-01-05"}),
+    )
+    .await;
+    let (status, body) = effect(id(&launch), "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["touchpoint_ids"]);
+    let undated = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Irgendwann", "touchpoint_ids": [hotline],
+                "status": "idea"}),
+    )
+    .await;
+    let (status, body) = effect(id(&undated), "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["start"]);
+    // Once in progress, the day it went so is its start.
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/actions/{}/status", id(&undated)))
+            .json(&json!({"status": "in_progress"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = effect(id(&undated), "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let future = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Später", "touchpoint_ids": [hotline],
+                "start": "2099-01-04"}),
+    )
+    .await;
+    let (status, body) = effect(id(&future), "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["start"]);
+    let (status, _) = effect(999_999, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 65] = [
+const OPERATIONS: [(&str, &str); 66] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -78,6 +78,7 @@ const OPERATIONS: [(&str, &str); 65] = [
     ("delete", "/api/v1/actions/{id}"),
     ("post", "/api/v1/actions/{id}/status"),
     ("get", "/api/v1/actions/{id}/history"),
+    ("get", "/api/v1/actions/{id}/effect"),
     ("get", "/api/v1/action-plan"),
 ];
 

@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use jiff::Timestamp;
 use serde::Deserialize;
+use touchpoints_app::action_effect::{self, ActionEffect};
 use touchpoints_app::actions::{self, Plan};
 use touchpoints_core::action_plan::{ActionInput, StatusChangeInput};
 use touchpoints_core::{Problem, Problems};
@@ -114,6 +115,32 @@ pub async fn history(
 ) -> Result<axum::Json<Vec<ActionStatusEntry>>> {
     Ok(axum::Json(
         actions::history(state.store.as_ref(), id).await?,
+    ))
+}
+
+/// The length of the windows before and after an action's start.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default, deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EffectQuery {
+    /// Days in each window, 1 to 365 (30 when left out).
+    pub days: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/actions/{id}/effect", tag = "action plan",
+    params(("id" = i64, Path, description = "Action id"), EffectQuery),
+    responses(
+        (status = 200, description = "At the action's touchpoints, NPS, CSAT and CES in the days before its start and the days from it, each with the difference, its 95% interval, p-value and verdict (better, worse, no detectable change, or too few answers: under 30 on a side); and the response times of the requests received there in both windows", body = ActionEffect),
+        (status = 404, description = "Not found", body = ErrorBody),
+        (status = 422, description = "`days` out of range, or the action cannot be measured: no touchpoint (`touchpoint_ids`), no start date and never in progress, or a start after today (`start`)", body = ErrorBody)))]
+pub async fn effect(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<EffectQuery>,
+) -> Result<axum::Json<ActionEffect>> {
+    Ok(axum::Json(
+        action_effect::action_effect(state.store.as_ref(), id, query.days, Timestamp::now())
+            .await?,
     ))
 }
 

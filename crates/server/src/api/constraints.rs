@@ -502,6 +502,11 @@ fn parameters() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("/api/v1/channels/{key}", "key", json!({ "pattern": KEY })),
         (
+            "/api/v1/actions/{id}/effect",
+            "days",
+            json!({ "format": "int64", "minimum": 1, "maximum": touchpoints_app::action_effect::MAX_DAYS }),
+        ),
+        (
             "/api/v1/action-plan",
             "lang",
             json!({ "enum": ["", "de", "en"] }),

@@ -85,6 +85,7 @@ use super::{
         actions::delete,
         actions::set_status,
         actions::history,
+        actions::effect,
         actions::plan,
     ),
     components(schemas(requests::RequestBatch)),

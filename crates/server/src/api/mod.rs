@@ -143,6 +143,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(actions::set_status),
         )
         .route("/actions/{id}/history", get(actions::history))
+        .route("/actions/{id}/effect", get(actions::effect))
         .route("/action-plan", get(actions::plan))
         .route("/openapi.json", get(docs::openapi_json))
         .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })

@@ -223,7 +223,17 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::DELETE, "/api/v1/actions/{id}", Least(Manager)),
     (Method::POST, "/api/v1/actions/{id}/status", Least(Manager)),
     (Method::GET, "/api/v1/actions/{id}/history", Least(Viewer)),
+    (Method::GET, "/api/v1/actions/{id}/effect", Least(Viewer)),
     (Method::GET, "/api/v1/action-plan", Least(Viewer)),
+    // The action plan's pages, as its API: everyone reads, the CX manager writes.
+    (Method::GET, "/actions", Least(Viewer)),
+    (Method::POST, "/actions", Least(Manager)),
+    (Method::GET, "/actions/new", Least(Manager)),
+    (Method::GET, "/actions/{id}", Least(Viewer)),
+    (Method::POST, "/actions/{id}", Least(Manager)),
+    (Method::GET, "/actions/{id}/edit", Least(Manager)),
+    (Method::POST, "/actions/{id}/status", Least(Manager)),
+    (Method::POST, "/actions/{id}/delete", Least(Manager)),
 ];
 
 /// Forms anyone may send from anywhere, without a session and so without a CSRF token: a
