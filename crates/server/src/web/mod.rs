@@ -1,6 +1,7 @@
 //! The web UI: server-rendered pages that work without JavaScript, in German or English.
 
 mod account;
+mod actions;
 mod admin;
 mod catalog;
 mod consistency;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(surveys::routes())
         .merge(queue::routes())
+        .merge(actions::routes())
 }
 
 /// The pages anyone can reach, rate-limited per client address.
