@@ -18,10 +18,11 @@ use touchpoints_core::{ApiToken, Catalog};
 
 use super::Backend;
 use super::sql_intake::IntakePart;
+use super::sql_requests::StepPart;
 use super::sql_surveys::{AnswersPart, EventsPart};
 use crate::dialect::Dialect;
 use crate::group_commit::GroupCommit;
-use crate::{Import, ImportSummary, IntakeOutcome, Inventory, Result, StoreError};
+use crate::{Import, ImportSummary, IntakeOutcome, Inventory, Result, StoreError, StoredRequest};
 
 /// The driver of this backend.
 pub(super) type Db = <Backend as Dialect>::Db;
@@ -59,6 +60,7 @@ pub(super) struct Queues {
     pub(super) intakes: GroupCommit<IntakePart, Vec<IntakeOutcome>>,
     pub(super) answers: GroupCommit<AnswersPart, ImportSummary>,
     pub(super) events: GroupCommit<EventsPart, ImportSummary>,
+    pub(super) steps: GroupCommit<StepPart, StoredRequest>,
 }
 
 /// One caller's write, which a group commit puts in one transaction with others (see

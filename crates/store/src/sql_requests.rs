@@ -13,7 +13,7 @@ use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStat
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
-use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
 use super::sql_customers::customer_signals;
 use crate::dialect::Dialect;
@@ -489,119 +489,12 @@ impl Requests for SqlStore {
     }
 
     async fn act(&self, id: i64, action: &RequestAction, actor: &str) -> Result<StoredRequest> {
-        let mut tx = self.begin().await?;
-        let mut r = load_request(&mut tx, id, true).await?;
-        let at = now();
-        let open_pause_ends = |r: &mut StoredRequest| {
-            for pause in &mut r.pauses {
-                if pause.1.is_none() {
-                    pause.1 = Some(at);
-                }
-            }
+        let step = StepPart {
+            id,
+            action: action.clone(),
+            actor: actor.to_owned(),
         };
-        let mut message = String::new();
-        match action {
-            RequestAction::Assign { to } => {
-                if let Some(name) = to
-                    && !can_work_requests(&mut tx, name).await?
-                {
-                    return Err(StoreError::Invalid(Problems::single(
-                        "to",
-                        Problem::Invalid {
-                            reason: format!(
-                                "no active agent, manager or admin is named \"{name}\""
-                            ),
-                        },
-                    )));
-                }
-                r.assignee = to.clone();
-                message = to.clone().unwrap_or_default();
-            }
-            RequestAction::Reply { body } => {
-                if r.status == RequestStatus::Resolved {
-                    return Err(status_conflict(r.status, "reply"));
-                }
-                if r.first_response_at.is_none() {
-                    r.first_response_at = Some(at);
-                }
-                message = body.clone();
-            }
-            RequestAction::Note { body } => message = body.clone(),
-            RequestAction::Wait => {
-                if r.status != RequestStatus::Open {
-                    return Err(status_conflict(r.status, "wait"));
-                }
-                r.status = RequestStatus::Waiting;
-                r.pauses.push((at, None));
-            }
-            RequestAction::Resume => {
-                if r.status != RequestStatus::Waiting {
-                    return Err(status_conflict(r.status, "resume"));
-                }
-                r.status = RequestStatus::Open;
-                open_pause_ends(&mut r);
-            }
-            RequestAction::Resolve => {
-                if r.status == RequestStatus::Resolved {
-                    return Err(status_conflict(r.status, "resolve"));
-                }
-                r.status = RequestStatus::Resolved;
-                r.resolved_at = Some(at);
-                open_pause_ends(&mut r);
-            }
-            RequestAction::Reopen => {
-                if r.status != RequestStatus::Resolved {
-                    return Err(status_conflict(r.status, "reopen"));
-                }
-                r.status = RequestStatus::Open;
-                r.resolved_at = None;
-            }
-            RequestAction::SetPriority { priority } => {
-                r.priority = *priority;
-                message = priority.as_str().to_owned();
-            }
-        }
-        let rules = load_rules(&mut tx).await?;
-        let p = replan(&mut tx, &rules, &r).await?;
-        sqlx::query(
-            "UPDATE requests SET status = $1, assignee = $2, first_response_at = $3, \
-             resolved_at = $4, pauses = $5, priority = $6, updated_at = $7 WHERE id = $8",
-        )
-        .bind(r.status.as_str())
-        .bind(&r.assignee)
-        .bind(micros(r.first_response_at))
-        .bind(micros(r.resolved_at))
-        .bind(pauses_json(&r.pauses)?)
-        .bind(r.priority.as_str())
-        .bind(at.as_microsecond())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        write_plan(&mut tx, id, &p).await?;
-        sqlx::query(
-            "INSERT INTO request_messages (request_id, kind, author, body, at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(action.name())
-        .bind(actor)
-        .bind(&message)
-        .bind(at.as_microsecond())
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            at,
-            actor,
-            &format!("request.{}", action.name()),
-            "request",
-            &id.to_string(),
-            &r.subject,
-        )
-        .await?;
-        let stored = load_request(&mut tx, id, false).await?;
-        tx.commit().await?;
-        Ok(stored)
+        self.group_write(&self.queues.steps, step).await
     }
 
     async fn response_records(
@@ -925,4 +818,143 @@ pub(super) async fn erase_customer_requests(conn: &mut Conn, customers: &[i64]) 
         .rows_affected();
     }
     Ok(changed)
+}
+
+/// An agent's step on a request, which a group commit puts in one transaction with the steps
+/// taken at the same moment (see `group_commit`).
+pub(super) struct StepPart {
+    id: i64,
+    action: RequestAction,
+    actor: String,
+}
+
+impl GroupWrite for StepPart {
+    type Output = StoredRequest;
+
+    fn items(&self) -> usize {
+        1
+    }
+
+    async fn write_in(&self, conn: &mut Conn) -> Result<StoredRequest> {
+        act_in(conn, self.id, &self.action, &self.actor).await
+    }
+}
+
+/// Takes one step on request `id` in the transaction `tx`.
+async fn act_in(
+tx: &mut Conn,
+id: i64,
+action: &RequestAction,
+actor: &str,
+) -> Result<StoredRequest> {
+    let mut r = load_request(tx, id, true).await?;
+    let at = now();
+    let open_pause_ends = |r: &mut StoredRequest| {
+        for pause in &mut r.pauses {
+            if pause.1.is_none() {
+                pause.1 = Some(at);
+            }
+        }
+    };
+    let mut message = String::new();
+    match action {
+        RequestAction::Assign { to } => {
+            if let Some(name) = to
+                && !can_work_requests(&mut *tx, name).await?
+            {
+                return Err(StoreError::Invalid(Problems::single(
+                    "to",
+                    Problem::Invalid {
+                        reason: format!(
+                            "no active agent, manager or admin is named \"{name}\""
+                        ),
+                    },
+                )));
+            }
+            r.assignee = to.clone();
+            message = to.clone().unwrap_or_default();
+        }
+        RequestAction::Reply { body } => {
+            if r.status == RequestStatus::Resolved {
+                return Err(status_conflict(r.status, "reply"));
+            }
+            if r.first_response_at.is_none() {
+                r.first_response_at = Some(at);
+            }
+            message = body.clone();
+        }
+        RequestAction::Note { body } => message = body.clone(),
+        RequestAction::Wait => {
+            if r.status != RequestStatus::Open {
+                return Err(status_conflict(r.status, "wait"));
+            }
+            r.status = RequestStatus::Waiting;
+            r.pauses.push((at, None));
+        }
+        RequestAction::Resume => {
+            if r.status != RequestStatus::Waiting {
+                return Err(status_conflict(r.status, "resume"));
+            }
+            r.status = RequestStatus::Open;
+            open_pause_ends(&mut r);
+        }
+        RequestAction::Resolve => {
+            if r.status == RequestStatus::Resolved {
+                return Err(status_conflict(r.status, "resolve"));
+            }
+            r.status = RequestStatus::Resolved;
+            r.resolved_at = Some(at);
+            open_pause_ends(&mut r);
+        }
+        RequestAction::Reopen => {
+            if r.status != RequestStatus::Resolved {
+                return Err(status_conflict(r.status, "reopen"));
+            }
+            r.status = RequestStatus::Open;
+            r.resolved_at = None;
+        }
+        RequestAction::SetPriority { priority } => {
+            r.priority = *priority;
+            message = priority.as_str().to_owned();
+        }
+    }
+    let rules = load_rules(&mut *tx).await?;
+    let p = replan(&mut *tx, &rules, &r).await?;
+    sqlx::query(
+        "UPDATE requests SET status = $1, assignee = $2, first_response_at = $3, \
+         resolved_at = $4, pauses = $5, priority = $6, updated_at = $7 WHERE id = $8",
+    )
+    .bind(r.status.as_str())
+    .bind(&r.assignee)
+    .bind(micros(r.first_response_at))
+    .bind(micros(r.resolved_at))
+    .bind(pauses_json(&r.pauses)?)
+    .bind(r.priority.as_str())
+    .bind(at.as_microsecond())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    write_plan(&mut *tx, id, &p).await?;
+    sqlx::query(
+        "INSERT INTO request_messages (request_id, kind, author, body, at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(action.name())
+    .bind(actor)
+    .bind(&message)
+    .bind(at.as_microsecond())
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut *tx,
+        at,
+        actor,
+        &format!("request.{}", action.name()),
+        "request",
+        &id.to_string(),
+        &r.subject,
+    )
+    .await?;
+    load_request(&mut *tx, id, false).await
 }

@@ -20,6 +20,7 @@ store_suite!(
     queue_customer_data_is_exported_and_erased,
     queue_one_batch_links_and_merges_profiles,
     queue_concurrent_intakes_are_answered_one_by_one,
+    queue_concurrent_steps_are_answered_one_by_one,
 );
 
 pub(crate) fn request(
@@ -618,4 +619,86 @@ async fn queue_concurrent_intakes_are_answered_one_by_one(store: &dyn Store) {
         entries.len()
     );
     assert_eq!(count_requests(store).await, before + 67);
+}
+
+/// Agents' steps taken at once share commits (group commit), yet each caller hears its own
+/// outcome: a refused step among them refuses only itself, and two steps on one request
+/// both land, in order.
+async fn queue_concurrent_steps_are_answered_one_by_one(store: &dyn Store) {
+    user(store, "berta", Role::Agent).await;
+    let calls: Vec<NewRequest> = (0..20)
+        .map(|i| request("email", Some(&format!("step{i}@example.de")), None, "Hallo"))
+        .collect();
+    let ids: Vec<i64> = store
+        .intake(&calls, "hook")
+        .await
+        .expect("intake")
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    let resolved = ids[19];
+    store
+        .act(resolved, &RequestAction::Resolve, "berta")
+        .await
+        .expect("resolve");
+
+    let mut steps: Vec<(i64, RequestAction)> = ids[..19]
+        .iter()
+        .map(|&id| {
+            (
+                id,
+                RequestAction::Reply {
+                    body: format!("Antwort auf {id}"),
+                },
+            )
+        })
+        .collect();
+    // A reply to a resolved request is refused; a note on the first request lands after its
+    // reply.
+    steps.push((
+        resolved,
+        RequestAction::Reply {
+            body: "zu spät".into(),
+        },
+    ));
+    steps.push((
+        ids[0],
+        RequestAction::Note {
+            body: "Rückruf vereinbart".into(),
+        },
+    ));
+    let results =
+        futures::future::join_all(steps.iter().map(|(id, step)| store.act(*id, step, "berta")))
+            .await;
+    for ((id, step), result) in steps.iter().zip(&results) {
+        match (id == &resolved, result) {
+            (false, Ok(stored)) => {
+                assert_eq!(stored.id, *id);
+                assert!(stored.first_response_at.is_some(), "{step:?}");
+            }
+            (true, Err(StoreError::Conflict(_))) => {}
+            (_, other) => panic!("{id} {step:?}: {other:?}"),
+        }
+    }
+    for &id in &ids[..19] {
+        let kinds: Vec<String> = store
+            .request_messages(id)
+            .await
+            .expect("messages")
+            .into_iter()
+            .map(|m| m.kind)
+            .filter(|kind| kind == "reply" || kind == "note")
+            .collect();
+        let expected = if id == ids[0] {
+            vec!["reply", "note"]
+        } else {
+            vec!["reply"]
+        };
+        assert_eq!(kinds, expected, "request {id}");
+    }
+    let last = store.request_messages(resolved).await.expect("messages");
+    assert!(
+        last.iter().all(|m| m.kind != "reply"),
+        "the refused reply left nothing: {last:?}"
+    );
 }
