@@ -58,6 +58,15 @@ fn number(value: f64, places: usize, lang: Lang) -> String {
     }
 }
 
+/// A number with at most one decimal, none when it is whole: "12,5", "4".
+fn short_number(value: f64, lang: Lang) -> String {
+    let text = number(value, 1, lang);
+    match text.strip_suffix(lang.pick(",0", ".0")) {
+        Some(whole) => whole.to_owned(),
+        None => text,
+    }
+}
+
 /// Whole numbers with thousands separators: "1.234" in German, "1,234" in English.
 fn grouped(value: i64, lang: Lang) -> String {
     let digits = value.unsigned_abs().to_string();
@@ -288,7 +297,7 @@ impl ActionView {
                 .collect(),
             owner: f.owner.as_deref().map(|o| names.account(o)),
             team: f.team.clone(),
-            person_days: number(f.person_days, 1, lang),
+            person_days: short_number(f.person_days, lang),
             start: f.start.map(|d| day(d, lang)),
             due: f.due.map(|d| day(d, lang)),
             budgets: f
@@ -312,9 +321,7 @@ fn target_text(target: &Target, lang: Lang) -> String {
     let value = if target.metric.is_count() {
         number(target.value, 0, lang)
     } else {
-        number(target.value, 1, lang)
-            .trim_end_matches(lang.pick(",0", ".0"))
-            .to_owned()
+        short_number(target.value, lang)
     };
     let (metric, unit) = match target.metric {
         TargetMetric::Nps => ("NPS", ""),
@@ -517,13 +524,11 @@ async fn set_status(
     axum::Form(form): axum::Form<StatusForm>,
 ) -> PageResult {
     let Some(status) = ActionStatus::parse(form.status.trim()) else {
-        let problems = Problems::single(
-            "status",
-            Problem::Unknown {
-                value: form.status.clone(),
-                allowed: ActionStatus::ALL.map(|s| s.as_str().to_owned()).to_vec(),
-            },
-        );
+        let problem = match form.status.trim() {
+            "" => Problem::Required,
+            other => unknown(other, ActionStatus::ALL.map(ActionStatus::as_str)),
+        };
+        let problems = Problems::single("status", problem);
         return detail_page(
             &state,
             &page,
@@ -614,10 +619,7 @@ impl ActionForm {
                 .unwrap_or_default(),
             target_value: f
                 .target
-                .map(|t| {
-                    let text = number(t.value, 1, lang);
-                    text.trim_end_matches(lang.pick(",0", ".0")).to_owned()
-                })
+                .map(|t| short_number(t.value, lang))
                 .unwrap_or_default(),
             target_within_days: f
                 .target
@@ -627,10 +629,7 @@ impl ActionForm {
             finding_ids: f.finding_ids.iter().map(i64::to_string).collect(),
             owner: f.owner.clone().unwrap_or_default(),
             team: f.team.clone(),
-            person_days: {
-                let text = number(f.person_days, 1, lang);
-                text.trim_end_matches(lang.pick(",0", ".0")).to_owned()
-            },
+            person_days: short_number(f.person_days, lang),
             start: f.start.map(|d| d.to_string()).unwrap_or_default(),
             due: f.due.map(|d| d.to_string()).unwrap_or_default(),
             status: String::new(),
@@ -1089,6 +1088,12 @@ mod tests {
         assert_eq!(grouped(1_234_567, Lang::De), "1.234.567");
         assert_eq!(number(-0.04, 1, Lang::De), "0,0");
         assert_eq!(number(12.5, 1, Lang::De), "12,5");
+        assert_eq!(short_number(12.0, Lang::De), "12");
+        assert_eq!(
+            short_number(10.0, Lang::En),
+            "10",
+            "only a trailing zero decimal goes"
+        );
     }
 
     #[test]
