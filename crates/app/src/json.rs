@@ -240,6 +240,12 @@ mod tests {
     }
 
     #[test]
+    fn a_number_just_past_a_limit_is_not_read_as_the_limit() {
+        let read: f64 = parse(b"1000.0000000000001").expect("a number");
+        assert!(read > 1000.0, "{read}");
+    }
+
+    #[test]
     fn whole_numbers_with_a_fraction_or_an_exponent_are_integers() {
         let input: TouchpointInput = parse(
             br#"{"name":"x","channel":"store","phase":"p","brand_fit":4.0,"importance":{"loyalty":1e0}}"#,
