@@ -657,3 +657,23 @@ problem-rule-not-a-number = Bitte eine Zahl angeben.
 problem-rule-not-a-quarter = Bitte ein Quartal wie 2027-Q1 angeben.
 problem-rule-budget-range = Bitte einen Betrag von 0 bis 10.000.000.000 € angeben.
 problem-rule-action-status = Eine erledigte oder verworfene Maßnahme kann nur wieder als geplant geöffnet werden.
+plan-target-nps = NPS mindestens { $value } innerhalb von { $days ->
+    [one] einem Tag
+   *[other] { $days } Tagen
+}
+plan-target-csat = CSAT mindestens { $value } % innerhalb von { $days ->
+    [one] einem Tag
+   *[other] { $days } Tagen
+}
+plan-target-ces = CES mindestens { $value } innerhalb von { $days ->
+    [one] einem Tag
+   *[other] { $days } Tagen
+}
+plan-target-response_p90_hours = Antwortzeit (p90) höchstens { $value } h innerhalb von { $days ->
+    [one] einem Tag
+   *[other] { $days } Tagen
+}
+plan-target-open_contradictions = Höchstens { $value } offene Widersprüche innerhalb von { $days ->
+    [one] einem Tag
+   *[other] { $days } Tagen
+}

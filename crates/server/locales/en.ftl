@@ -657,3 +657,23 @@ problem-rule-not-a-number = Please enter a number.
 problem-rule-not-a-quarter = Please enter a quarter like 2027-Q1.
 problem-rule-budget-range = Please enter an amount from 0 to €10,000,000,000.
 problem-rule-action-status = A done or dropped action can only be reopened as planned.
+plan-target-nps = NPS at least { $value } within { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+plan-target-csat = CSAT at least { $value } % within { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+plan-target-ces = CES at least { $value } within { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+plan-target-response_p90_hours = Response time (p90) at most { $value } h within { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+plan-target-open_contradictions = At most { $value } open contradictions within { $days ->
+    [one] one day
+   *[other] { $days } days
+}

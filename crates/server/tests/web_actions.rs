@@ -350,7 +350,11 @@ async fn the_form_creates_an_action_and_redirects_to_it() {
     assert!(edit.contains(&format!(r#"action="/actions/{id}""#)));
     let (status, location, body) = fetch(server.post(&format!("/actions/{id}")).form(&form(
         hotline,
-        &[("title", "Rückrufe binnen 4 Stunden"), ("status", "done")],
+        &[
+            ("title", "Rückrufe binnen 4 Stunden"),
+            ("status", "done"),
+            ("target_within_days", "1"),
+        ],
     )))
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
@@ -359,6 +363,11 @@ async fn the_form_creates_an_action_and_redirects_to_it() {
     assert_eq!(action["title"], "Rückrufe binnen 4 Stunden");
     assert_eq!(action["touchpoint_ids"], json!([hotline]));
     assert_eq!(action["status"], "planned", "the edit form moves no status");
+    let html = page(&server, &format!("/actions/{id}")).await;
+    assert!(
+        html.contains("Antwortzeit (p90) höchstens 4 h innerhalb von einem Tag"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -600,7 +609,7 @@ async fn the_pages_speak_german_and_english() {
         detail.contains("€5,000") && detail.contains("€1,234.50"),
         "{detail}"
     );
-    assert!(detail.contains("response time (p90) at most 4 h within 60 days"));
+    assert!(detail.contains("Response time (p90) at most 4 h within 60 days"));
     let form_en = page(&server, "/actions/new?lang=en").await;
     assert!(
         form_en.contains(r#"<label for="person_days">Person-days</label>"#),

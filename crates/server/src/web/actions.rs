@@ -255,7 +255,7 @@ struct ActionView {
     status: &'static str,
     title: String,
     goal: String,
-    target: Option<String>,
+    target: Option<TargetView>,
     touchpoints: Vec<TouchpointLink>,
     owner: Option<String>,
     team: String,
@@ -282,7 +282,7 @@ impl ActionView {
             status: action.status.as_str(),
             title: f.title.clone(),
             goal: f.goal.clone(),
-            target: f.target.map(|t| target_text(&t, lang)),
+            target: f.target.map(|t| TargetView::new(&t, lang)),
             touchpoints: f
                 .touchpoint_ids
                 .iter()
@@ -316,34 +316,26 @@ impl ActionView {
     }
 }
 
-/// A measurable target in words: "NPS mindestens 30 innerhalb von 60 Tagen".
-fn target_text(target: &Target, lang: Lang) -> String {
-    let value = if target.metric.is_count() {
-        number(target.value, 0, lang)
-    } else {
-        short_number(target.value, lang)
-    };
-    let (metric, unit) = match target.metric {
-        TargetMetric::Nps => ("NPS", ""),
-        TargetMetric::Csat => ("CSAT", " %"),
-        TargetMetric::Ces => ("CES", ""),
-        TargetMetric::ResponseP90Hours => {
-            (lang.pick("Antwortzeit (p90)", "response time (p90)"), " h")
+/// A measurable target as the page words it (`plan-target-<metric>` in the catalogues):
+/// the metric's stable name, its value in the page's notation, and the days.
+#[derive(Debug, Serialize)]
+struct TargetView {
+    metric: &'static str,
+    value: String,
+    days: i64,
+}
+
+impl TargetView {
+    fn new(target: &Target, lang: Lang) -> TargetView {
+        TargetView {
+            metric: target.metric.as_str(),
+            value: if target.metric.is_count() {
+                number(target.value, 0, lang)
+            } else {
+                short_number(target.value, lang)
+            },
+            days: target.within_days,
         }
-        TargetMetric::OpenContradictions => {
-            (lang.pick("Offene Widersprüche", "open contradictions"), "")
-        }
-    };
-    let bound = match (target.metric.higher_is_better(), lang) {
-        (true, Lang::De) => "mindestens",
-        (true, Lang::En) => "at least",
-        (false, Lang::De) => "höchstens",
-        (false, Lang::En) => "at most",
-    };
-    let days = target.within_days;
-    match lang {
-        Lang::De => format!("{metric} {bound} {value}{unit} innerhalb von {days} Tagen"),
-        Lang::En => format!("{metric} {bound} {value}{unit} within {days} days"),
     }
 }
 
@@ -939,7 +931,6 @@ struct Choice {
 
 async fn choices(
     state: &AppState,
-    lang: Lang,
     form: &ActionForm,
 ) -> Result<(Vec<Choice>, Vec<Choice>, Vec<Choice>), touchpoints_store::StoreError> {
     let touchpoints = state
@@ -976,26 +967,21 @@ async fn choices(
         })
         .map(|f| Choice {
             value: f.id.to_string(),
-            text: finding_text(&f, lang),
+            text: finding_places(&f),
         })
         .collect();
     Ok((touchpoints, owners, findings))
 }
 
-/// A finding as an option: its number and where it was found.
-fn finding_text(finding: &StoredFinding, lang: Lang) -> String {
+/// Where a finding was found, to tell the findings apart in the form.
+fn finding_places(finding: &StoredFinding) -> String {
     let places: Vec<&str> = finding
         .finding
         .places
         .iter()
         .map(|p| p.title.as_str())
         .collect();
-    format!(
-        "{} {}: {}",
-        lang.pick("Befund", "Finding"),
-        finding.id,
-        places.join(", ")
-    )
+    places.join(", ")
 }
 
 /// Renders the create or edit form, with the values and problems given.
@@ -1011,7 +997,7 @@ async fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let (touchpoints, owners, findings) = choices(state, page.lang, form).await?;
+    let (touchpoints, owners, findings) = choices(state, form).await?;
     Ok(page.render_with_status(
         state,
         status,
@@ -1184,22 +1170,5 @@ mod tests {
         );
         let due = problems.0.iter().find(|p| p.field == "due").expect("due");
         assert!(matches!(&due.problem, Problem::Rule { rule, .. } if rule == "due-before-start"));
-    }
-
-    #[test]
-    fn targets_read_in_words() {
-        let target = Target {
-            metric: TargetMetric::ResponseP90Hours,
-            value: 4.0,
-            within_days: 60,
-        };
-        assert_eq!(
-            target_text(&target, Lang::De),
-            "Antwortzeit (p90) höchstens 4 h innerhalb von 60 Tagen"
-        );
-        assert_eq!(
-            target_text(&target, Lang::En),
-            "response time (p90) at most 4 h within 60 days"
-        );
     }
 }
