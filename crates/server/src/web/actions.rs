@@ -115,12 +115,20 @@ fn cents_for_input(cents: i64, lang: Lang) -> String {
     }
 }
 
+fn thousands_separator(lang: Lang) -> char {
+    match lang {
+        Lang::De => '.',
+        Lang::En => ',',
+    }
+}
+
 /// A number as typed on a page of `lang`, rewritten with `.` as its only decimal mark and
 /// no thousands separators. People type either mark on either page, so: with both `,` and
 /// `.` the later is the decimal mark; one mark repeated separates thousands; a single one
 /// is the decimal mark, unless it is the page's thousands separator followed by exactly
-/// three digits ("1.000" on a German page, "1,000" on an English one).
-fn normalise_number(text: &str, lang: Lang) -> String {
+/// three digits ("1.000" on a German page, "1,000" on an English one). `None` when the
+/// thousands are not grouped by three ("1.5.3").
+fn normalise_number(text: &str, lang: Lang) -> Option<String> {
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let commas = text.matches(',').count();
     let dots = text.matches('.').count();
@@ -130,7 +138,7 @@ fn normalise_number(text: &str, lang: Lang) -> String {
             let mark = if commas > 0 { ',' } else { '.' };
             let after = text.rsplit(mark).next().unwrap_or("");
             let thousands = commas + dots > 1
-                || (mark == lang.pick(".", ",").chars().next().unwrap_or('.')
+                || (mark == thousands_separator(lang)
                     && after.len() == 3
                     && after.chars().all(|c| c.is_ascii_digit()));
             (!thousands).then_some(mark)
@@ -139,18 +147,28 @@ fn normalise_number(text: &str, lang: Lang) -> String {
             .rfind([',', '.'])
             .and_then(|i| text[i..].chars().next()),
     };
-    text.chars()
-        .filter_map(|c| match c {
-            ',' | '.' if Some(c) == decimal => Some('.'),
-            ',' | '.' => None,
-            other => Some(other),
-        })
-        .collect()
+    let whole = match decimal {
+        Some(mark) => text.rsplit_once(mark).map_or(text.as_str(), |(w, _)| w),
+        None => text.as_str(),
+    };
+    let mut groups = whole.split([',', '.']).skip(1);
+    if !groups.all(|g| g.len() == 3) {
+        return None;
+    }
+    Some(
+        text.chars()
+            .filter_map(|c| match c {
+                ',' | '.' if Some(c) == decimal => Some('.'),
+                ',' | '.' => None,
+                other => Some(other),
+            })
+            .collect(),
+    )
 }
 
 /// A decimal number as typed on a page of `lang` (see [`normalise_number`]).
 fn parse_decimal(text: &str, lang: Lang) -> Option<f64> {
-    normalise_number(text, lang)
+    normalise_number(text, lang)?
         .parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
@@ -159,7 +177,7 @@ fn parse_decimal(text: &str, lang: Lang) -> Option<f64> {
 /// Euros as typed into the form, in cents. Exact: the amount is read as digits, never
 /// through a float, so 0,10 € is 10 cents.
 fn parse_euros(text: &str, lang: Lang) -> Option<i64> {
-    let text = normalise_number(text.trim().trim_matches('€'), lang);
+    let text = normalise_number(text.trim().trim_matches('€'), lang)?;
     let (negative, text) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text.as_str()),
@@ -1127,6 +1145,12 @@ mod tests {
             "a comma on an English page"
         );
         assert_eq!(parse_decimal("NaN", Lang::En), None);
+        assert_eq!(
+            parse_decimal("1.5.3", Lang::De),
+            None,
+            "thousands come in threes"
+        );
+        assert_eq!(parse_euros("1.000.00", Lang::De), None);
         assert_eq!(parse_decimal("viel", Lang::De), None);
     }
 
