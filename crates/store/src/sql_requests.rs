@@ -842,10 +842,10 @@ impl GroupWrite for StepPart {
 
 /// Takes one step on request `id` in the transaction `tx`.
 async fn act_in(
-tx: &mut Conn,
-id: i64,
-action: &RequestAction,
-actor: &str,
+    tx: &mut Conn,
+    id: i64,
+    action: &RequestAction,
+    actor: &str,
 ) -> Result<StoredRequest> {
     let mut r = load_request(tx, id, true).await?;
     let at = now();
@@ -865,9 +865,7 @@ actor: &str,
                 return Err(StoreError::Invalid(Problems::single(
                     "to",
                     Problem::Invalid {
-                        reason: format!(
-                            "no active agent, manager or admin is named \"{name}\""
-                        ),
+                        reason: format!("no active agent, manager or admin is named \"{name}\""),
                     },
                 )));
             }
