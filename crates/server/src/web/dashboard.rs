@@ -18,6 +18,7 @@ use touchpoints_core::kpi::{Granularity, Metric};
 use touchpoints_core::records::write_csv;
 use touchpoints_core::{Touchpoint, TouchpointFilter};
 
+use super::numbers::number;
 use super::{Page, PageResult};
 use crate::AppState;
 use crate::i18n::Lang;
@@ -86,25 +87,6 @@ fn decimals(metric: Metric) -> usize {
         Metric::Nps => 0,
         Metric::Csat => 1,
         Metric::Ces => 2,
-    }
-}
-
-/// A number in the page's language: German with a decimal comma.
-fn number(value: f64, places: usize, lang: Lang) -> String {
-    let text = format!("{value:.places$}");
-    // "-0" after rounding is 0.
-    let text = if text
-        .trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        text.trim_start_matches('-').to_owned()
-    } else {
-        text
-    };
-    match lang {
-        Lang::De => text.replace('.', ","),
-        Lang::En => text,
     }
 }
 

@@ -7,6 +7,7 @@ mod catalog;
 mod consistency;
 mod dashboard;
 mod journey;
+mod numbers;
 mod outcome;
 mod public_survey;
 mod queue;

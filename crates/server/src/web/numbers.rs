@@ -1,0 +1,92 @@
+//! Numbers, money and days as a page of either language writes them.
+
+use jiff::civil::Date;
+
+use crate::i18n::Lang;
+
+/// A number with `places` decimals: German with a decimal comma, "-0" shown as 0.
+pub(super) fn number(value: f64, places: usize, lang: Lang) -> String {
+    let text = format!("{value:.places$}");
+    let text = if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        text.trim_start_matches('-').to_owned()
+    } else {
+        text
+    };
+    match lang {
+        Lang::De => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// A number with at most one decimal, none when it is whole: "12,5", "4".
+pub(super) fn short_number(value: f64, lang: Lang) -> String {
+    let text = number(value, 1, lang);
+    match text.strip_suffix(lang.pick(",0", ".0")) {
+        Some(whole) => whole.to_owned(),
+        None => text,
+    }
+}
+
+/// Whole numbers with thousands separators: "1.234" in German, "1,234" in English.
+fn grouped(value: i64, lang: Lang) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let separator = lang.pick(".", ",");
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    if value < 0 { format!("-{out}") } else { out }
+}
+
+/// An amount of cents as euros: "5.000 €" or "1.234,50 €" in German, "€5,000" in English;
+/// cents are shown only when there are any.
+pub(super) fn euros(cents: i64, lang: Lang) -> String {
+    let whole = grouped(cents / 100, lang);
+    let rest = (cents % 100).abs();
+    let amount = if rest == 0 {
+        whole
+    } else {
+        format!("{whole}{}{rest:02}", lang.pick(",", "."))
+    };
+    match lang {
+        Lang::De => format!("{amount} €"),
+        Lang::En => format!("€{amount}"),
+    }
+}
+
+/// A calendar day: "26.02.2027" in German, "2027-02-26" in English.
+pub(super) fn day(date: Date, lang: Lang) -> String {
+    match lang {
+        Lang::De => date.strftime("%d.%m.%Y").to_string(),
+        Lang::En => date.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_numbers_follow_the_language() {
+        assert_eq!(euros(500_000, Lang::De), "5.000 €");
+        assert_eq!(euros(123_450, Lang::De), "1.234,50 €");
+        assert_eq!(euros(123_450, Lang::En), "€1,234.50");
+        assert_eq!(euros(0, Lang::En), "€0");
+        assert_eq!(grouped(1_234_567, Lang::De), "1.234.567");
+        assert_eq!(number(-0.04, 1, Lang::De), "0,0");
+        assert_eq!(number(12.5, 1, Lang::De), "12,5");
+        assert_eq!(short_number(12.0, Lang::De), "12");
+        assert_eq!(
+            short_number(10.0, Lang::En),
+            "10",
+            "only a trailing zero decimal goes"
+        );
+    }
+}
