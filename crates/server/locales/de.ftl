@@ -677,3 +677,26 @@ plan-target-open_contradictions = Höchstens { $value } offene Widersprüche inn
     [one] einem Tag
    *[other] { $days } Tagen
 }
+
+plan-effect = Vorher / Nachher
+plan-effect-windows = An den Touchpoints der Maßnahme: { $before } gegen { $after }.
+plan-effect-running = Der Zeitraum danach läuft noch.
+plan-effect-metric = Kennzahl
+plan-effect-before = Vorher
+plan-effect-after = Nachher
+plan-effect-difference = Differenz
+plan-effect-interval = 95-%-Intervall
+plan-effect-p = p-Wert
+plan-effect-verdict = Befund
+plan-verdict-better = besser
+plan-verdict-worse = schlechter
+plan-verdict-no-change = keine erkennbare Änderung
+plan-verdict-too-few = zu wenige Antworten
+plan-effect-response = Antwortzeiten
+plan-effect-median = Erste Antwort, Median
+plan-effect-p90 = Erste Antwort, 90. Perzentil
+plan-effect-compliance = Antwortziele eingehalten
+plan-effect-explained = Je 30 Tage vor und ab dem Start. Ein Befund braucht mindestens 30 Antworten auf jeder Seite und p < 0,05; NPS: Differenz zweier unabhängiger NPS, CSAT: Zwei-Anteile-z-Test, CES: Welch-t-Test.
+plan-effect-no-touchpoint = Die Maßnahme nennt keinen Touchpoint, an dem sich ihre Wirkung messen ließe.
+plan-effect-no-start = Die Maßnahme hat kein Startdatum und war nie in Arbeit: Es gibt kein Vorher und Nachher.
+plan-effect-not-started = Die Maßnahme hat noch nicht begonnen: Ein Nachher gibt es ab ihrem Start.

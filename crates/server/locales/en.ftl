@@ -677,3 +677,26 @@ plan-target-open_contradictions = At most { $value } open contradictions within 
     [one] one day
    *[other] { $days } days
 }
+
+plan-effect = Before and after
+plan-effect-windows = At the action's touchpoints: { $before } against { $after }.
+plan-effect-running = The period after is still running.
+plan-effect-metric = Metric
+plan-effect-before = Before
+plan-effect-after = After
+plan-effect-difference = Difference
+plan-effect-interval = 95 % interval
+plan-effect-p = p-value
+plan-effect-verdict = Verdict
+plan-verdict-better = better
+plan-verdict-worse = worse
+plan-verdict-no-change = no detectable change
+plan-verdict-too-few = too few answers
+plan-effect-response = Response times
+plan-effect-median = First response, median
+plan-effect-p90 = First response, 90th percentile
+plan-effect-compliance = Response targets met
+plan-effect-explained = 30 days before and from the start each. A verdict needs at least 30 answers on each side and p < 0.05; NPS: difference of two independent NPS, CSAT: two-proportion z-test, CES: Welch's t-test.
+plan-effect-no-touchpoint = The action names no touchpoint at which its effect could be measured.
+plan-effect-no-start = The action has no start date and was never in progress: there is no before and after.
+plan-effect-not-started = The action has not started yet: there is an after from its start.

@@ -628,3 +628,85 @@ async fn the_pages_speak_german_and_english() {
         "{invalid}"
     );
 }
+
+/// `count` NPS answers at `touchpoint` on `day` at noon UTC, `promoters` of them 10 and the
+/// rest 2, through the API.
+async fn nps_on(
+    server: &Server,
+    touchpoint: i64,
+    day: jiff::civil::Date,
+    count: usize,
+    promoters: usize,
+) {
+    let at = day
+        .at(12, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .expect("a day")
+        .timestamp();
+    let answers: Vec<Value> = (0..count)
+        .map(|i| {
+            json!({"touchpoint_id": touchpoint, "metric": "nps",
+                   "score": if i < promoters { 10 } else { 2 }, "answered_at": at.to_string()})
+        })
+        .collect();
+    let (status, body) = send(
+        server
+            .post("/api/v1/responses")
+            .json(&json!({"responses": answers})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn an_actions_page_shows_its_before_and_after_or_why_there_is_none() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let start = today.checked_sub(jiff::ToSpan::days(10)).expect("a day");
+    let day = |offset: i64| {
+        start
+            .checked_add(jiff::ToSpan::days(offset))
+            .expect("a day")
+    };
+    // NPS −50 before, +50 after: a difference of 100 points.
+    nps_on(&server, hotline, day(-5), 40, 10).await;
+    nps_on(&server, hotline, day(2), 40, 30).await;
+    let (status, body) = send(server.post("/api/v1/actions").json(&json!({
+        "kind": "optimise", "title": "Rückrufe binnen einer Stunde",
+        "touchpoint_ids": [hotline], "start": start.to_string(),
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let html = page(&server, &format!("/actions/{}", body["id"])).await;
+    let nps = html
+        .split("<tr class=\"verdict-")
+        .find(|row| row.contains(">NPS<"))
+        .expect("an NPS row");
+    assert!(nps.starts_with("better"), "{nps}");
+    assert!(
+        nps.contains("-50 (n = 40)") && nps.contains("50 (n = 40)"),
+        "{nps}"
+    );
+    assert!(nps.contains("+100"), "{nps}");
+    assert!(nps.contains(">besser<"), "{nps}");
+    assert!(html.contains("Der Zeitraum danach läuft noch."), "{html}");
+    let csat = html
+        .split("<tr class=\"verdict-")
+        .find(|row| row.contains(">CSAT<"))
+        .expect("a CSAT row");
+    assert!(csat.contains(">zu wenige Antworten<"), "{csat}");
+
+    let (status, body) = send(server.post("/api/v1/actions").json(&json!({
+        "kind": "launch", "title": "WhatsApp-Kanal",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let html = page(&server, &format!("/actions/{}", body["id"])).await;
+    assert!(
+        html.contains("Die Maßnahme nennt keinen Touchpoint"),
+        "{html}"
+    );
+}

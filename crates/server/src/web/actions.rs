@@ -15,16 +15,18 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use touchpoints_app::action_effect::{self, ActionEffect, Window};
 use touchpoints_app::actions::{self, Plan, RankedAction};
 use touchpoints_core::action_plan::{
     ActionFields, ActionInput, ActionKind, ActionStatus, BUDGET_CENTS_MAX, Budget, GOAL_MAX,
     NOTE_MAX, StatusChangeInput, TEAM_MAX, TITLE_MAX, Target, TargetMetric,
 };
 use touchpoints_core::consistency::library::FindingStatus;
+use touchpoints_core::kpi::{Estimate, Metric, Verdict};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role, TouchpointFilter};
 use touchpoints_store::{StoredAction, StoredFinding};
 
-use super::numbers::{day, euros, number, short_number};
+use super::numbers::{day, decimals, euros, number, short_number, signed, unit};
 use super::{Id, Page, PageResult, form_problems};
 use crate::AppState;
 use crate::i18n::Lang;
@@ -387,6 +389,149 @@ struct StatusForm {
     note: String,
 }
 
+/// The before and after of an action, as its page shows it; or why it cannot be measured.
+#[derive(Debug, Default, Serialize)]
+struct EffectView {
+    /// A message key saying why there is nothing to compare, if so.
+    unmeasurable: Option<&'static str>,
+    before: String,
+    after: String,
+    running: bool,
+    metrics: Vec<EffectRow>,
+    response_times: Vec<ResponseRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct EffectRow {
+    metric: &'static str,
+    before: String,
+    after: String,
+    difference: String,
+    interval: String,
+    p_value: String,
+    verdict: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct ResponseRow {
+    /// A message key: the median, the 90th percentile, the share of targets met.
+    figure: &'static str,
+    before: String,
+    after: String,
+}
+
+impl EffectView {
+    fn new(effect: &ActionEffect, lang: Lang) -> EffectView {
+        let window = |w: &Window| {
+            let last = w.until.yesterday().unwrap_or(w.until);
+            format!("{} – {}", day(w.from, lang), day(last, lang))
+        };
+        let estimate = |metric: Metric, e: Option<&Estimate>| match e {
+            Some(e) => format!(
+                "{}{} (n = {})",
+                number(e.value, decimals(metric), lang),
+                unit(metric),
+                e.n
+            ),
+            None => "–".into(),
+        };
+        let metrics = effect
+            .metrics
+            .iter()
+            .map(|m| {
+                let places = decimals(m.metric);
+                let (difference, interval, p_value) = match &m.difference {
+                    Some(d) => (
+                        format!("{}{}", signed(d.value, places, lang), unit(m.metric)),
+                        format!(
+                            "{} … {}",
+                            signed(d.low, places, lang),
+                            signed(d.high, places, lang)
+                        ),
+                        if d.p_value < 0.001 {
+                            format!("< {}", number(0.001, 3, lang))
+                        } else {
+                            number(d.p_value, 3, lang)
+                        },
+                    ),
+                    None => ("–".into(), "–".into(), "–".into()),
+                };
+                EffectRow {
+                    metric: m.metric.as_str(),
+                    before: estimate(m.metric, m.before.as_ref()),
+                    after: estimate(m.metric, m.after.as_ref()),
+                    difference,
+                    interval,
+                    p_value,
+                    verdict: match m.verdict {
+                        Verdict::Better => "better",
+                        Verdict::Worse => "worse",
+                        Verdict::NoDetectableChange => "no-change",
+                        Verdict::TooFewAnswers => "too-few",
+                    },
+                }
+            })
+            .collect();
+        let (b, a) = (&effect.response_times.before, &effect.response_times.after);
+        let minutes = |m: Option<f64>| m.map_or("–".into(), duration);
+        let share = |s: Option<f64>| {
+            s.map_or("–".into(), |s| {
+                format!("{} %", number(100.0 * s, 1, lang))
+            })
+        };
+        EffectView {
+            unmeasurable: None,
+            before: window(&effect.before),
+            after: window(&effect.after),
+            running: effect.running,
+            metrics,
+            response_times: vec![
+                ResponseRow {
+                    figure: "plan-effect-median",
+                    before: minutes(b.median_minutes),
+                    after: minutes(a.median_minutes),
+                },
+                ResponseRow {
+                    figure: "plan-effect-p90",
+                    before: minutes(b.p90_minutes),
+                    after: minutes(a.p90_minutes),
+                },
+                ResponseRow {
+                    figure: "plan-effect-compliance",
+                    before: share(b.first_response_compliance),
+                    after: share(a.first_response_compliance),
+                },
+            ],
+        }
+    }
+
+    /// Why an action cannot be measured, from the refusal's field.
+    fn unmeasurable(problems: &Problems, action: &StoredAction) -> Option<EffectView> {
+        let field = problems.0.first()?.field.as_str();
+        let key = match field {
+            "touchpoint_ids" => "plan-effect-no-touchpoint",
+            "start" if action.fields.start.is_some() => "plan-effect-not-started",
+            "start" => "plan-effect-no-start",
+            _ => return None,
+        };
+        Some(EffectView {
+            unmeasurable: Some(key),
+            ..EffectView::default()
+        })
+    }
+}
+
+/// Minutes as hours and minutes, alike in German and English: "3 h 05 min", "45 min".
+fn duration(minutes: f64) -> String {
+    let total = minutes.round() as i64;
+    let (hours, rest) = (total / 60, total % 60);
+    if hours == 0 {
+        format!("{rest} min")
+    } else {
+        format!("{hours} h {rest:02} min")
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct HistoryView {
     at: String,
@@ -424,6 +569,21 @@ async fn detail_page(
             note: e.note,
         })
         .collect();
+    let effect = match action_effect::action_effect(
+        state.store.as_ref(),
+        id,
+        None,
+        Timestamp::now(),
+    )
+    .await
+    {
+        Ok(effect) => EffectView::new(&effect, page.lang),
+        Err(touchpoints_app::AppError::Invalid(problems)) => {
+            EffectView::unmeasurable(&problems, &action)
+                .ok_or(touchpoints_app::AppError::Invalid(problems))?
+        }
+        Err(other) => return Err(other.into()),
+    };
     // Only the moves the status rules allow are offered; the store refuses the others.
     let next: Vec<&str> = ActionStatus::ALL
         .into_iter()
@@ -439,6 +599,7 @@ async fn detail_page(
             action => Serde(ActionView::new(&action, &names, page.lang)),
             ranked => Serde(ranked),
             history => Serde(history),
+            effect => Serde(effect),
             next_statuses => Serde(next),
             status_form => Serde(form),
             errors => Serde(page.field_errors(state, problems)),

@@ -18,7 +18,7 @@ use touchpoints_core::kpi::{Granularity, Metric};
 use touchpoints_core::records::write_csv;
 use touchpoints_core::{Touchpoint, TouchpointFilter};
 
-use super::numbers::number;
+use super::numbers::{day, decimals, number, signed, unit};
 use super::{Page, PageResult};
 use crate::AppState;
 use crate::i18n::Lang;
@@ -77,39 +77,6 @@ impl Params {
             .append_pair("granularity", &self.granularity)
             .append_pair("by", &self.by)
             .finish()
-    }
-}
-
-/// Decimal places a metric's values are shown with: NPS in whole points, CSAT in percent
-/// with one decimal, CES on its 1–7 scale with two.
-fn decimals(metric: Metric) -> usize {
-    match metric {
-        Metric::Nps => 0,
-        Metric::Csat => 1,
-        Metric::Ces => 2,
-    }
-}
-
-fn signed(value: f64, places: usize, lang: Lang) -> String {
-    let text = number(value, places, lang);
-    if text.starts_with('-') || text.chars().all(|c| c == '0' || c == ',' || c == '.') {
-        text
-    } else {
-        format!("+{text}")
-    }
-}
-
-fn unit(metric: Metric) -> &'static str {
-    match metric {
-        Metric::Csat => " %",
-        Metric::Nps | Metric::Ces => "",
-    }
-}
-
-fn day(date: jiff::civil::Date, lang: Lang) -> String {
-    match lang {
-        Lang::De => format!("{:02}.{:02}.{:04}", date.day(), date.month(), date.year()),
-        Lang::En => date.to_string(),
     }
 }
 

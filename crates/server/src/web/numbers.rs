@@ -1,6 +1,7 @@
 //! Numbers, money and days as a page of either language writes them.
 
 use jiff::civil::Date;
+use touchpoints_core::kpi::Metric;
 
 use crate::i18n::Lang;
 
@@ -66,6 +67,34 @@ pub(super) fn day(date: Date, lang: Lang) -> String {
     match lang {
         Lang::De => date.strftime("%d.%m.%Y").to_string(),
         Lang::En => date.to_string(),
+    }
+}
+
+/// Decimal places a metric's values are shown with: NPS in whole points, CSAT in percent
+/// with one decimal, CES on its 1–7 scale with two.
+pub(super) fn decimals(metric: Metric) -> usize {
+    match metric {
+        Metric::Nps => 0,
+        Metric::Csat => 1,
+        Metric::Ces => 2,
+    }
+}
+
+/// A number with its sign: "+3,5", "-2", and 0 without one.
+pub(super) fn signed(value: f64, places: usize, lang: Lang) -> String {
+    let text = number(value, places, lang);
+    if text.starts_with('-') || text.chars().all(|c| c == '0' || c == ',' || c == '.') {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// The unit a metric's value is written with.
+pub(super) fn unit(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Csat => " %",
+        Metric::Nps | Metric::Ces => "",
     }
 }
 
