@@ -1,22 +1,28 @@
 //! `touchpoints demo`: loads the demo company of the core into the store in one transaction,
-//! then surveys at its touchpoints with a history of answers and customer events; with
+//! then surveys at its touchpoints with a history of answers and customer events, and an
+//! action plan dated around today whose finished actions the answers prove or refute; with
 //! `--scale`, millions of made-up rows on top, streamed in batches.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use jiff::{SignedDuration, Timestamp};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use touchpoints_core::action_plan::{
+    ActionInput, ActionKind, ActionStatus, Budget, StatusChangeInput, Target, TargetMetric,
+};
 use touchpoints_core::catalog::default_phases;
 use touchpoints_core::consistency::Guideline;
 use touchpoints_core::consistency::library::ContentFields;
 use touchpoints_core::consistency::text::{TextFormat, plain_text};
-use touchpoints_core::kpi::Metric;
-use touchpoints_core::sample::{self, SampleSpec, SampleTouchpoint};
+use touchpoints_core::kpi::{Metric, local_day};
+use touchpoints_core::sample::{self, SampleSpec, SampleTouchpoint, SplitMix64};
 use touchpoints_core::standards::Measure;
-use touchpoints_core::survey::SurveyInput;
+use touchpoints_core::survey::{ResponseFields, SurveyInput};
 use touchpoints_core::{
     Catalog, Kind, Status, Touchpoint, TouchpointFields, TouchpointFilter, demo,
 };
@@ -34,7 +40,8 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
             );
         }
         println!("demo data already loaded ({} touchpoints)", existing.len());
-        return load_surveys(store).await;
+        load_surveys(store).await?;
+        return load_actions(store).await;
     }
     let company = demo::company();
     let catalog = Catalog {
@@ -74,7 +81,8 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
         touchpoints_app::analysis::check_weaknesses(store, "demo", Timestamp::now()).await?;
     println!("as-is analysis: {} documented weaknesses", findings.len());
     load_requests(store).await?;
-    load_surveys(store).await
+    load_surveys(store).await?;
+    load_actions(store).await
 }
 
 /// (minutes ago, channel, name, e-mail, phone, subject, text): open requests for the queue, two
@@ -710,10 +718,536 @@ async fn record_sample(store: &dyn Store, spec: &SampleSpec) -> anyhow::Result<(
     Ok(())
 }
 
+/// The day of its 30-day programme the demo company is at: the actions' dates (in days from
+/// today) are set around it.
+const PROGRAMME_DAY: i64 = 20;
+/// Seed of the answers that show the finished actions' effects.
+const EFFECT_SEED: u64 = 20_261_204;
+
+/// Touchpoints the demo's action plan concerns, by name.
+const NEWSLETTER: &str = "Wöchentlicher Newsletter";
+const HOTLINE: &str = "Kundenhotline";
+const SERVICE_MAIL: &str = "Service-E-Mail und Kontaktformular";
+const REFERRAL: &str = "Freunde-werben-Programm in der App";
+const AR_PREVIEW: &str = "AR-Möbelvorschau in der App";
+const FLIPBOOK: &str = "Digitaler Blätterkatalog";
+const SHOWROOM: &str = "Beratung im Showroom";
+const REVIEWS: &str = "Google-Bewertungen der Filialen";
+
+/// One action of the demo's plan: dates in days from today, budgets in whole euros for the
+/// quarter of the start and the one after.
+struct DemoAction {
+    kind: ActionKind,
+    title: &'static str,
+    goal: &'static str,
+    target: Option<(TargetMetric, f64, i64)>,
+    team: &'static str,
+    person_days: f64,
+    start: i64,
+    due: i64,
+    touchpoint: &'static str,
+    /// (planned, spent) in the start's quarter, and planned in the next one.
+    budget: (i64, i64, i64),
+    /// The way to the status it ends in, each step with its note for the history.
+    steps: &'static [(ActionStatus, &'static str)],
+}
+
+/// The plan at day 20 of the programme, with the hotline and the e-mail service being
+/// reworked: the quick win (the newsletter that contradicts the guideline, fixed in a week
+/// with two person-days) is the only open action short and small enough for the rule; the
+/// flipbook to retire is still read; the showroom's consultation changed before the
+/// programme and lifted its NPS, the answers to Google reviews did not move theirs.
+const ACTIONS: [DemoAction; 8] = [
+    DemoAction {
+        kind: ActionKind::Optimise,
+        title: "Newsletter-Vorlage an den Kommunikationsleitfaden angleichen",
+        goal: "Der Newsletter nennt die Rückgabefrist von 30 Tagen und spricht Kunden mit Sie \
+               an – wie Website und Hotline, damit niemand widersprüchliche Zusagen liest.",
+        target: Some((TargetMetric::OpenContradictions, 0.0, 14)),
+        team: "Marketing",
+        person_days: 2.0,
+        start: 1,
+        due: 7,
+        touchpoint: NEWSLETTER,
+        budget: (300, 0, 0),
+        steps: &[(ActionStatus::Planned, "")],
+    },
+    DemoAction {
+        kind: ActionKind::Optimise,
+        title: "Rückrufoption in der Kundenhotline",
+        goal: "Wer samstags länger als drei Minuten in der Warteschleife hängt, bekommt einen \
+               Rückruf zur Wunschzeit angeboten.",
+        target: Some((TargetMetric::Csat, 85.0, 60)),
+        team: "Kundenservice",
+        person_days: 18.0,
+        start: 8 - PROGRAMME_DAY,
+        due: 30,
+        touchpoint: HOTLINE,
+        budget: (9_500, 3_800, 2_000),
+        steps: &[
+            (ActionStatus::Planned, ""),
+            (
+                ActionStatus::InProgress,
+                "Telefonanlage bestellt, Schulung des Hotline-Teams läuft",
+            ),
+        ],
+    },
+    DemoAction {
+        kind: ActionKind::Optimise,
+        title: "Service-E-Mails binnen 4 Stunden beantworten",
+        goal: "Anfragen per E-Mail und Kontaktformular laufen im CRM auf; das Team ist \
+               geschult und antwortet binnen 4 Stunden persönlich.",
+        target: Some((TargetMetric::ResponseP90Hours, 4.0, 45)),
+        team: "Kundenservice",
+        person_days: 12.0,
+        start: 11 - PROGRAMME_DAY,
+        due: 10,
+        touchpoint: SERVICE_MAIL,
+        budget: (6_000, 2_400, 4_000),
+        steps: &[
+            (ActionStatus::Planned, ""),
+            (
+                ActionStatus::InProgress,
+                "CRM eingerichtet, das Team wird diese Woche geschult",
+            ),
+        ],
+    },
+    DemoAction {
+        kind: ActionKind::Launch,
+        title: "Freunde-werben-Programm in der App starten",
+        goal: "Zufriedene Kunden empfehlen Nordlicht in der App weiter; beide erhalten einen \
+               Gutschein über 20 Euro.",
+        target: Some((TargetMetric::Nps, 40.0, 90)),
+        team: "E-Commerce",
+        person_days: 35.0,
+        start: 45,
+        due: 135,
+        touchpoint: REFERRAL,
+        budget: (0, 0, 25_000),
+        steps: &[(ActionStatus::Idea, "")],
+    },
+    DemoAction {
+        kind: ActionKind::Launch,
+        title: "AR-Möbelvorschau in der App einführen",
+        goal: "Kunden stellen Sofas und Schränke vor dem Kauf virtuell in ihr Wohnzimmer.",
+        target: Some((TargetMetric::Nps, 35.0, 90)),
+        team: "E-Commerce",
+        person_days: 40.0,
+        start: 20,
+        due: 100,
+        touchpoint: AR_PREVIEW,
+        budget: (30_000, 0, 15_000),
+        steps: &[(ActionStatus::Planned, "")],
+    },
+    DemoAction {
+        kind: ActionKind::Retire,
+        title: "Digitalen Blätterkatalog einstellen",
+        goal: "Leser des Blätterkatalogs finden dieselben Produkte auf den Produktdetailseiten \
+               im Onlineshop; danach entfallen die Lizenzkosten.",
+        target: None,
+        team: "Marketing",
+        person_days: 4.0,
+        start: 10,
+        due: 45,
+        touchpoint: FLIPBOOK,
+        budget: (500, 0, 0),
+        steps: &[(ActionStatus::Planned, "")],
+    },
+    DemoAction {
+        kind: ActionKind::Optimise,
+        title: "Bedarfsgespräch und Wunschtermin in der Showroom-Beratung",
+        goal: "Jede Beratung beginnt mit dem Bedarf der Kunden und endet mit einem festen \
+               Liefer- oder Planungstermin.",
+        target: Some((TargetMetric::Nps, 30.0, 60)),
+        team: "Filialvertrieb",
+        person_days: 9.0,
+        start: -45,
+        due: -38,
+        touchpoint: SHOWROOM,
+        budget: (6_000, 5_400, 0),
+        steps: &[
+            (ActionStatus::Planned, ""),
+            (
+                ActionStatus::InProgress,
+                "Leitfaden in allen Filialen eingeführt",
+            ),
+            (ActionStatus::Done, "Alle Berater geschult"),
+        ],
+    },
+    DemoAction {
+        kind: ActionKind::Optimise,
+        title: "Google-Bewertungen binnen 48 Stunden beantworten",
+        goal: "Jede Bewertung der Filialen bekommt binnen 48 Stunden eine persönliche Antwort \
+               der Filialleitung.",
+        target: Some((TargetMetric::Nps, 25.0, 60)),
+        team: "Filialvertrieb",
+        person_days: 5.0,
+        start: -40,
+        due: -33,
+        touchpoint: REVIEWS,
+        budget: (1_200, 900, 0),
+        steps: &[
+            (ActionStatus::Planned, ""),
+            (ActionStatus::InProgress, ""),
+            (
+                ActionStatus::Done,
+                "Antwortvorlagen stehen, Filialleitungen antworten selbst",
+            ),
+        ],
+    },
+];
+
+/// The day `days` from `today`.
+fn day(today: Date, days: i64) -> anyhow::Result<Date> {
+    Ok(today.checked_add(days.days())?)
+}
+
+/// The quarter of `date`, as budgets are keyed.
+fn quarter(date: Date) -> String {
+    format!("{}-Q{}", date.year(), (date.month() - 1) / 3 + 1)
+}
+
+/// The first day of the quarter after the one of `date`.
+fn next_quarter(date: Date) -> anyhow::Result<Date> {
+    let first_month = (date.month() - 1) / 3 * 3 + 1;
+    Ok(Date::new(date.year(), first_month, 1)?.checked_add(3.months())?)
+}
+
+/// NPS answers at one touchpoint on the days of `window` (first and last day left out, so
+/// that a time zone changed after loading moves none into a neighbouring window), in the
+/// given numbers of promoters, passives and detractors, shuffled by `rng`.
+struct NpsAnswers<'a> {
+    touchpoint_id: i64,
+    survey_id: Option<i64>,
+    window: (Date, i64),
+    mix: (usize, usize, usize),
+    /// Prefix of the answers' `external_id`, so that loading them again adds nothing.
+    key: &'a str,
+}
+
+impl NpsAnswers<'_> {
+    fn make(&self, rng: &mut SplitMix64, tz: &TimeZone) -> anyhow::Result<Vec<ResponseFields>> {
+        let (promoters, passives, detractors) = self.mix;
+        let mut scores: Vec<u8> = Vec::with_capacity(promoters + passives + detractors);
+        for _ in 0..promoters {
+            scores.push(9 + rng.below(2) as u8);
+        }
+        for _ in 0..passives {
+            scores.push(7 + rng.below(2) as u8);
+        }
+        for _ in 0..detractors {
+            // Mostly the upper detractors: disappointed rather than furious.
+            scores.push(6 - rng.below(4).min(rng.below(7)) as u8);
+        }
+        for i in (1..scores.len()).rev() {
+            scores.swap(i, rng.below(i + 1));
+        }
+        let (first, days) = self.window;
+        let inner = (days - 2).max(1);
+        let mut answers = Vec::with_capacity(scores.len());
+        for (i, score) in scores.into_iter().enumerate() {
+            let n = i64::try_from(i)?;
+            let date = day(first, 1 + n % inner)?;
+            let minutes = (n * 37) % 600;
+            let at = date
+                .at(9 + (minutes / 60) as i8, (minutes % 60) as i8, 0, 0)
+                .to_zoned(tz.clone())?
+                .timestamp();
+            answers.push(ResponseFields {
+                touchpoint_id: self.touchpoint_id,
+                survey_id: self.survey_id,
+                metric: Metric::Nps,
+                score,
+                comment: String::new(),
+                answered_at: at,
+                channel: None,
+                // Every second answer names its customer, as the survey asks for the number.
+                customer_ref: (i % 2 == 0).then(|| format!("K-{}", 10_000 + rng.below(2_500))),
+                external_id: Some(format!("demo-{}-{}", self.key, i + 1)),
+            });
+        }
+        Ok(answers)
+    }
+}
+
+/// The action plan of the demo company, with the answers that make its finished actions'
+/// effects and the retire warning visible. Does nothing once any action exists.
+async fn load_actions(store: &dyn Store) -> anyhow::Result<()> {
+    if !store.actions().await?.is_empty() {
+        return Ok(());
+    }
+    let touchpoints = store.list_touchpoints(&TouchpointFilter::default()).await?;
+    let surveys = store.surveys().await?;
+    let find = |name: &str| {
+        let id = touchpoints.iter().find(|t| t.fields.name == name)?.id;
+        let survey = surveys
+            .iter()
+            .find(|s| s.fields.touchpoint_id == id)
+            .map(|s| s.id);
+        Some((id, survey))
+    };
+    let mut ids = HashMap::new();
+    for name in ACTIONS.iter().map(|a| a.touchpoint) {
+        let Some(found) = find(name) else {
+            // A renamed or deleted demo touchpoint: the plan would be half of itself.
+            println!("no action plan: the demo touchpoint \"{name}\" is missing");
+            return Ok(());
+        };
+        ids.insert(name, found);
+    }
+    let tz = TimeZone::get(&store.time_zone().await?).unwrap_or(TimeZone::UTC);
+    let today = local_day(Timestamp::now(), &tz);
+
+    // The answers first, so that the plan measures them. The showroom's NPS rises clearly
+    // across the start of its action: these answers alone, 90 a side, go from −20 to +44, so
+    // that the rise stays far beyond the noise with the history's answers there mixed in,
+    // whatever day the demo is loaded. The reviews' stays where it was: 80 answers alike on
+    // either side outweigh the chance differences of the history. And customers still read
+    // the flipbook in the last 90 days.
+    let mut rng = SplitMix64::new(EFFECT_SEED);
+    let start_of = |name: &str| {
+        ACTIONS
+            .iter()
+            .find(|a| a.touchpoint == name)
+            .map_or(0, |a| a.start)
+    };
+    let (showroom, showroom_survey) = ids[SHOWROOM];
+    let (reviews, reviews_survey) = ids[REVIEWS];
+    let (flipbook, flipbook_survey) = ids[FLIPBOOK];
+    let showroom_start = start_of(SHOWROOM);
+    let reviews_start = start_of(REVIEWS);
+    let batches = [
+        NpsAnswers {
+            touchpoint_id: showroom,
+            survey_id: showroom_survey,
+            window: (day(today, showroom_start - 30)?, 30),
+            mix: (18, 36, 36),
+            key: "showroom-before",
+        },
+        NpsAnswers {
+            touchpoint_id: showroom,
+            survey_id: showroom_survey,
+            window: (day(today, showroom_start)?, 30),
+            mix: (50, 30, 10),
+            key: "showroom-after",
+        },
+        NpsAnswers {
+            touchpoint_id: reviews,
+            survey_id: reviews_survey,
+            window: (day(today, reviews_start - 30)?, 30),
+            mix: (28, 32, 20),
+            key: "reviews-before",
+        },
+        NpsAnswers {
+            touchpoint_id: reviews,
+            survey_id: reviews_survey,
+            window: (day(today, reviews_start)?, 30),
+            mix: (28, 32, 20),
+            key: "reviews-after",
+        },
+        NpsAnswers {
+            touchpoint_id: flipbook,
+            survey_id: flipbook_survey,
+            window: (day(today, -80)?, 78),
+            mix: (3, 7, 6),
+            key: "flipbook",
+        },
+    ];
+    let mut answers = Vec::new();
+    for batch in &batches {
+        answers.extend(batch.make(&mut rng, &tz)?);
+    }
+    store
+        .record_responses(&answers, Some("demo"))
+        .await
+        .context("cannot store the answers of the demo's actions")?;
+
+    // The weaknesses the check documented at each touchpoint, for the actions to address.
+    let placed = touchpoints_app::actions::Measurements::place_findings(
+        &store.findings().await?,
+        &store.contents().await?,
+    );
+    for action in &ACTIONS {
+        let (touchpoint_id, _) = ids[action.touchpoint];
+        let mut finding_ids: Vec<i64> = placed
+            .iter()
+            .filter(|(_, (_, at))| at.contains(&touchpoint_id))
+            .map(|(id, _)| *id)
+            .collect();
+        finding_ids.sort_unstable();
+        let start = day(today, action.start)?;
+        let (planned, spent, next) = action.budget;
+        let mut budgets = BTreeMap::new();
+        if planned > 0 || spent > 0 {
+            budgets.insert(
+                quarter(start),
+                Budget {
+                    planned_cents: planned * 100,
+                    spent_cents: spent * 100,
+                },
+            );
+        }
+        if next > 0 {
+            budgets.insert(
+                quarter(next_quarter(start)?),
+                Budget {
+                    planned_cents: next * 100,
+                    spent_cents: 0,
+                },
+            );
+        }
+        let Some(((first, _), rest)) = action.steps.split_first() else {
+            continue;
+        };
+        let input = ActionInput {
+            kind: action.kind,
+            title: action.title.into(),
+            goal: action.goal.into(),
+            target: action.target.map(|(metric, value, within_days)| Target {
+                metric,
+                value,
+                within_days,
+            }),
+            // The demo has no staff accounts until someone logs in as its admin, and an owner
+            // must be one: the team says who does it.
+            owner: None,
+            team: action.team.into(),
+            person_days: action.person_days,
+            start: Some(start),
+            due: Some(day(today, action.due)?),
+            status: Some(*first),
+            touchpoint_ids: vec![touchpoint_id],
+            finding_ids,
+            budgets,
+        };
+        let stored = touchpoints_app::actions::create(store, &input, "demo")
+            .await
+            .with_context(|| format!("cannot store the demo action \"{}\"", action.title))?;
+        for (status, note) in rest {
+            let change = StatusChangeInput {
+                status: *status,
+                note: (*note).into(),
+            };
+            touchpoints_app::actions::set_status(store, stored.id, &change, "demo").await?;
+        }
+    }
+    println!(
+        "action plan at day {PROGRAMME_DAY} of the programme: {} actions, {} answers showing their effect",
+        ACTIONS.len(),
+        answers.len()
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// The plan as the demo shows it, whatever day it is loaded: the quick win on top, the
+    /// warning before retiring the flipbook, and the finished actions' verdicts.
+    #[tokio::test]
+    async fn the_demo_plan_has_a_quick_win_a_retire_warning_and_proven_effects() {
+        use touchpoints_app::action_effect::action_effect;
+        use touchpoints_app::actions::{QuickWinOutcome, plan};
+        use touchpoints_core::kpi::Verdict;
+
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let store = touchpoints_store::open(&url).await.unwrap();
+        load(store.as_ref(), false).await.unwrap();
+        let now = Timestamp::now();
+        let plan = plan(store.as_ref(), now, "de").await.unwrap();
+        assert_eq!(plan.actions.len(), ACTIONS.len());
+        for kind in ActionKind::ALL {
+            assert!(
+                plan.actions.iter().any(|a| a.action.fields.kind == kind),
+                "{kind:?}"
+            );
+        }
+        for status in [
+            ActionStatus::Idea,
+            ActionStatus::Planned,
+            ActionStatus::InProgress,
+            ActionStatus::Done,
+        ] {
+            assert!(
+                plan.actions.iter().any(|a| a.action.status == status),
+                "{status:?}"
+            );
+        }
+
+        assert_eq!(
+            plan.quick_win.outcome,
+            QuickWinOutcome::Chosen,
+            "{}",
+            plan.quick_win.reason
+        );
+        let first = &plan.actions[0];
+        assert!(first.quick_win);
+        assert_eq!(first.action.fields.title, ACTIONS[0].title);
+        assert!(
+            first.parts.iter().any(|p| p.text.contains("Widerspr")),
+            "the gap it addresses: {:?}",
+            first.parts
+        );
+
+        let retire = plan
+            .actions
+            .iter()
+            .find(|a| a.action.fields.kind == ActionKind::Retire)
+            .unwrap();
+        let warning = retire.retire.as_ref().and_then(|r| r.warning.as_deref());
+        assert!(
+            warning.is_some_and(|w| w.starts_with("In den letzten 90 Tagen")),
+            "{warning:?}"
+        );
+
+        for (title, verdict) in [
+            (ACTIONS[6].title, Verdict::Better),
+            (ACTIONS[7].title, Verdict::NoDetectableChange),
+        ] {
+            let action = plan
+                .actions
+                .iter()
+                .find(|a| a.action.fields.title == title)
+                .unwrap();
+            assert_eq!(action.action.status, ActionStatus::Done);
+            let effect = action_effect(store.as_ref(), action.action.id, Some(30), now)
+                .await
+                .unwrap();
+            assert!(!effect.running, "{title}: the after window is complete");
+            let nps = effect
+                .metrics
+                .iter()
+                .find(|m| m.metric == Metric::Nps)
+                .unwrap();
+            assert!(
+                nps.before.unwrap().n >= 30 && nps.after.unwrap().n >= 30,
+                "{nps:?}"
+            );
+            assert_eq!(nps.verdict, verdict, "{title}: {nps:?}");
+        }
+
+        // Loading again adds no second plan, nor the answers once more.
+        let answers = store
+            .surveys()
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.responses)
+            .sum::<u64>();
+        load(store.as_ref(), false).await.unwrap();
+        assert_eq!(store.actions().await.unwrap().len(), ACTIONS.len());
+        let again = store
+            .surveys()
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.responses)
+            .sum::<u64>();
+        assert_eq!(again, answers);
+    }
 
     #[test]
     fn every_metric_has_demo_touchpoints() {
