@@ -54,8 +54,9 @@ pub enum TokenCommand {
         /// What the token is for, as the token list shows it.
         #[arg(long)]
         name: String,
-        /// read (view everything) or write (also change, like a manager).
-        #[arg(long, value_parser = ["read", "write"])]
+        /// read (view everything), write (also change, like a manager) or metrics (only
+        /// scrape /metrics from another host).
+        #[arg(long, value_parser = ["read", "write", "metrics"])]
         scope: String,
     },
 }

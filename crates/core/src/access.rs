@@ -38,22 +38,26 @@ impl Role {
 }
 
 /// What an API token may do. A token acts with the least role its scope needs, never with
-/// the role of the admin who created it, so a leaked read token cannot change anything.
+/// the role of the admin who created it, so a leaked read token cannot change anything; a
+/// metrics token acts with no role at all and reads only `/metrics`, so that a monitoring
+/// system can scrape from another host without seeing any data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Scope {
     Read,
     Write,
+    Metrics,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 2] = [Scope::Read, Scope::Write];
+    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Metrics];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Read => "read",
             Scope::Write => "write",
+            Scope::Metrics => "metrics",
         }
     }
 
@@ -61,11 +65,12 @@ impl Scope {
         Scope::ALL.into_iter().find(|s| s.as_str() == value)
     }
 
-    /// The role a token of this scope acts with.
-    pub fn role(self) -> Role {
+    /// The role a token of this scope acts with; none for a metrics token.
+    pub fn role(self) -> Option<Role> {
         match self {
-            Scope::Read => Role::Viewer,
-            Scope::Write => Role::Manager,
+            Scope::Read => Some(Role::Viewer),
+            Scope::Write => Some(Role::Manager),
+            Scope::Metrics => None,
         }
     }
 }
@@ -216,8 +221,13 @@ mod tests {
 
     #[test]
     fn token_scopes_never_administer() {
-        assert_eq!(Scope::Read.role(), Role::Viewer);
-        assert!(Scope::Write.role() < Role::Admin);
+        assert_eq!(Scope::Read.role(), Some(Role::Viewer));
+        assert_eq!(Scope::Write.role(), Some(Role::Manager));
+        assert_eq!(Scope::Metrics.role(), None, "a metrics token reads no data");
+        for scope in Scope::ALL {
+            assert!(scope.role() < Some(Role::Admin));
+            assert_eq!(Scope::parse(scope.as_str()), Some(scope));
+        }
     }
 
     #[test]

@@ -171,6 +171,7 @@ users-create = Konto anlegen
 users-username-hint = 2 bis 64 Zeichen: Buchstaben, Ziffern, „.“, „_“, „-“ und „@“ – eine E-Mail-Adresse geht auch.
 scope-read = Nur lesen
 scope-write = Lesen und schreiben
+scope-metrics = Nur Metriken (/metrics)
 tokens-intro = API-Tokens erlauben anderen Programmen den Zugriff auf die API. Ein Token handelt nie mit mehr Rechten als seine Berechtigung vorsieht, auch nicht mit denen der Person, die es erzeugt hat.
 tokens-scope = Berechtigung
 tokens-created-by = Erzeugt von

@@ -171,6 +171,7 @@ users-create = Create account
 users-username-hint = 2 to 64 characters: letters, digits, ".", "_", "-" and "@" – an e-mail address works too.
 scope-read = Read only
 scope-write = Read and write
+scope-metrics = Metrics only (/metrics)
 tokens-intro = API tokens give other programs access to the API. A token never acts with more rights than its scope grants, not even with those of the person who created it.
 tokens-scope = Scope
 tokens-created-by = Created by

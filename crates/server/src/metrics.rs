@@ -29,7 +29,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::{Registry, Unit};
 use touchpoints_app::secrets;
-use touchpoints_core::Role;
+use touchpoints_core::{Role, Scope};
 
 use crate::AppState;
 use crate::auth::{self, Caller};
@@ -227,7 +227,8 @@ async fn scrape(State(state): State<AppState>, parts: Parts) -> Response {
                     .use_api_token(&secrets::digest(token), jiff::Timestamp::now())
                     .await
                 {
-                    Ok(Some(token)) => Some(token.scope.role()),
+                    Ok(Some(token)) if token.scope == Scope::Metrics => Some(METRICS_ROLE),
+                    Ok(Some(token)) => token.scope.role(),
                     Ok(None) => return auth::unauthorized("unknown or revoked API token"),
                     Err(e) => return ApiError::from(e).into_response(),
                 }

@@ -149,7 +149,7 @@ enum Who {
     Token(Scope),
 }
 
-const EVERYONE: [Who; 7] = [
+const EVERYONE: [Who; 8] = [
     Who::Nobody,
     Who::Staff(Role::Viewer),
     Who::Staff(Role::Agent),
@@ -157,6 +157,7 @@ const EVERYONE: [Who; 7] = [
     Who::Staff(Role::Admin),
     Who::Token(Scope::Read),
     Who::Token(Scope::Write),
+    Who::Token(Scope::Metrics),
 ];
 
 /// What a rule means for a caller.
@@ -169,21 +170,24 @@ enum Outcome {
     TooSmallRole,
 }
 
-/// The role the server sees for the caller on this path: tokens count on the API only.
-fn role_on(who: Who, path: &str) -> Option<Role> {
+/// Who the server sees on this path, and the role they act with: tokens count on the API
+/// only, and a metrics token is known there but acts with no role.
+fn role_on(who: Who, path: &str) -> Option<Option<Role>> {
     match who {
         Who::Nobody => None,
-        Who::Staff(role) => Some(role),
+        Who::Staff(role) => Some(Some(role)),
         Who::Token(scope) if is_api(path) => Some(scope.role()),
         Who::Token(_) => None,
     }
 }
 
-fn expected(access: Access, role: Option<Role>) -> Outcome {
-    match (access, role) {
+fn expected(access: Access, known: Option<Option<Role>>) -> Outcome {
+    match (access, known) {
         (Access::Public, _) => Outcome::Allowed,
         (Access::Least(_), None) => Outcome::NotLoggedIn,
-        (Access::Least(least), Some(role)) if role < least => Outcome::TooSmallRole,
+        (Access::Least(least), Some(role)) if role.is_none_or(|r| r < least) => {
+            Outcome::TooSmallRole
+        }
         (Access::Least(_), Some(_)) => Outcome::Allowed,
     }
 }
@@ -193,6 +197,8 @@ fn expected(access: Access, role: Option<Role>) -> Outcome {
 struct Matrix {
     server: Server,
     staff: Vec<(Role, touchpoints_core::User)>,
+    /// The secret of a token that reads `/metrics` only.
+    metrics_token: String,
     fixtures: std::cell::Cell<usize>,
 }
 
@@ -207,9 +213,11 @@ impl Matrix {
         server
             .create_user("matrix-login", Role::Viewer, Some(PASSWORD))
             .await;
+        let (_, metrics_token) = server.token("matrix-metrics", Scope::Metrics).await;
         Matrix {
             server,
             staff,
+            metrics_token,
             fixtures: std::cell::Cell::new(0),
         }
     }
@@ -402,6 +410,7 @@ impl Matrix {
             }
             Who::Token(Scope::Read) => self.server.read_client(),
             Who::Token(Scope::Write) => self.server.write_client(),
+            Who::Token(Scope::Metrics) => self.server.with_token(&self.metrics_token),
         }
     }
 

@@ -238,7 +238,7 @@ fn error_message(body: &str) -> String {
 }
 
 #[tokio::test]
-async fn another_host_needs_an_admin() {
+async fn another_host_needs_an_admin_or_a_metrics_token() {
     let server = Server::start().await;
     let remote = "203.0.113.7:40000";
     let bearer = |secret: &str| vec![("authorization", format!("Bearer {secret}"))];
@@ -248,7 +248,7 @@ async fn another_host_needs_an_admin() {
     assert_eq!(challenge.as_deref(), Some("Bearer"));
     error_message(&body);
 
-    // API tokens act as viewer or manager, never as admin.
+    // Read and write tokens act as viewer or manager, never as admin.
     for (_, secret) in [&server.read_token, &server.write_token]
         .into_iter()
         .map(|t| t.as_ref().expect("a token"))
@@ -260,6 +260,25 @@ async fn another_host_needs_an_admin() {
     let (status, body, _) = ask(&server, remote, &bearer("not-a-token")).await;
     assert_eq!(status, HttpStatus::UNAUTHORIZED, "{body}");
     error_message(&body);
+
+    // A metrics token scrapes from anywhere, and reads nothing else.
+    let (scraper, secret) = server
+        .token("Prometheus", touchpoints_core::Scope::Metrics)
+        .await;
+    let (status, body, _) = ask(&server, remote, &bearer(&secret)).await;
+    assert_eq!(status, HttpStatus::OK, "{body}");
+    assert!(body.contains("\ntouchpoints_build_info{"), "{body}");
+    for path in ["/api/v1/touchpoints", "/api/v1/requests", "/api/v1/audit"] {
+        let (status, body) = common::send(server.with_token(&secret).get(path)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+    }
+    server
+        .store
+        .revoke_api_token(scraper.id, "admin")
+        .await
+        .expect("revoke");
+    let (status, body, _) = ask(&server, remote, &bearer(&secret)).await;
+    assert_eq!(status, HttpStatus::UNAUTHORIZED, "a revoked token: {body}");
 
     let (_, manager) = server.login_as(touchpoints_core::Role::Manager).await;
     let manager_session = manager.session.expect("a session");

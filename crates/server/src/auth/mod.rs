@@ -81,9 +81,11 @@ pub enum Identity {
 }
 
 impl Identity {
-    pub fn role(&self) -> Role {
+    /// The role the caller acts with; none for a metrics token, which no route but
+    /// `/metrics` lets in.
+    pub fn role(&self) -> Option<Role> {
         match self {
-            Identity::Staff(user) => user.role,
+            Identity::Staff(user) => Some(user.role),
             Identity::Token(token) => token.scope.role(),
         }
     }
@@ -116,7 +118,7 @@ impl Caller {
     }
 
     pub fn role(&self) -> Option<Role> {
-        self.0.as_ref().map(Identity::role)
+        self.0.as_ref().and_then(Identity::role)
     }
 }
 
@@ -224,7 +226,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
                     form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>();
                 return Redirect::to(&format!("/login?next={next_param}")).into_response();
             }
-            Some(who) if who.role() < role => {
+            Some(who) if who.role().is_none_or(|own| own < role) => {
                 return Refusal::Forbidden(role).answer(&state, &path, request.headers());
             }
             Some(_) => {}

@@ -434,6 +434,23 @@ async fn api_tokens_are_used_and_revoked(store: &dyn Store) {
     let mut listed = store.api_tokens().await.expect("tokens");
     listed.sort_by_key(|t| t.id);
     assert_eq!(listed, [bi.clone(), zap.clone()]);
+    // A token for the monitoring system only.
+    let scraper = store
+        .create_api_token("Prometheus", "tok-hash-3", Scope::Metrics, "anna")
+        .await
+        .expect("create token");
+    assert_eq!(
+        store
+            .use_api_token("tok-hash-3", Timestamp::now())
+            .await
+            .expect("use")
+            .map(|t| t.scope),
+        Some(Scope::Metrics)
+    );
+    store
+        .revoke_api_token(scraper.id, "anna")
+        .await
+        .expect("revoke");
 
     let now = Timestamp::now();
     let mark = audit_mark(store).await;
