@@ -269,7 +269,7 @@ async fn another_host_needs_an_admin_or_a_metrics_token() {
     assert_eq!(status, HttpStatus::OK, "{body}");
     assert!(body.contains("\ntouchpoints_build_info{"), "{body}");
     for path in ["/api/v1/touchpoints", "/api/v1/requests", "/api/v1/audit"] {
-        let (status, body) = common::send(server.with_token(&secret).get(path)).await;
+        let (status, body) = send(server.with_token(&secret).get(path)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
     }
     server
