@@ -710,3 +710,48 @@ async fn an_actions_page_shows_its_before_and_after_or_why_there_is_none() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_plan_exports_as_csv_and_xlsx_in_its_order() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    let id = create_by_form(&server, &form(hotline, &[("title", "=Rückrufe+1")])).await;
+    let (status, _, html) = fetch(server.get("/actions")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"/actions/export.csv\""), "{html}");
+
+    let response = server
+        .get("/actions/export.csv")
+        .send()
+        .await
+        .expect("the CSV");
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response
+        .headers()
+        .get(reqwest::header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(disposition.contains("action-plan.csv"), "{disposition}");
+    let csv = response.text().await.expect("text");
+    let mut lines = csv.lines();
+    let header = lines.next().expect("a header");
+    assert!(
+        header.starts_with("rank,id,quick_win,kind,title,status,touchpoints"),
+        "{header}"
+    );
+    let row = lines.next().expect("a row");
+    assert!(row.starts_with(&format!("1,{id},")), "{row}");
+    // A title that looks like a formula stays text a spreadsheet does not run.
+    assert!(row.contains("'=Rückrufe+1"), "{row}");
+    assert!(row.contains(",Hotline,"), "{row}");
+
+    let response = server
+        .get("/actions/export.xlsx")
+        .send()
+        .await
+        .expect("the workbook");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"PK"), "an XLSX is a zip file");
+}

@@ -229,6 +229,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/actions", Least(Viewer)),
     (Method::POST, "/actions", Least(Manager)),
     (Method::GET, "/actions/new", Least(Manager)),
+    (Method::GET, "/actions/export.csv", Least(Viewer)),
+    (Method::GET, "/actions/export.xlsx", Least(Viewer)),
     (Method::GET, "/actions/{id}", Least(Viewer)),
     (Method::POST, "/actions/{id}", Least(Manager)),
     (Method::GET, "/actions/{id}/edit", Least(Manager)),

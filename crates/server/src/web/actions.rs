@@ -26,6 +26,7 @@ use touchpoints_core::kpi::{Estimate, Metric, Verdict};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role, TouchpointFilter};
 use touchpoints_store::{StoredAction, StoredFinding};
 
+use super::export::{Cell, Table, csv_file, xlsx_file};
 use super::numbers::{day, decimals, euros, number, short_number, signed, unit};
 use super::{Id, Page, PageResult, form_problems};
 use crate::AppState;
@@ -35,6 +36,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/actions", get(list).post(create))
         .route("/actions/new", get(new_form))
+        .route("/actions/export.csv", get(export_csv))
+        .route("/actions/export.xlsx", get(export_xlsx))
         .route("/actions/{id}", get(show).post(update))
         .route("/actions/{id}/edit", get(edit_form))
         .route("/actions/{id}/status", post(set_status))
@@ -378,6 +381,84 @@ async fn list(
             kinds => Serde(ActionKind::ALL.map(ActionKind::as_str)),
         },
     ))
+}
+
+// --- exports ---------------------------------------------------------------------------------
+
+/// The plan as a table for other programs, in its order: keys and numbers as stored (money in
+/// euros with a decimal point), texts as written, names of touchpoints and owners.
+fn plan_table(plan: &Plan, names: &Names) -> Table {
+    let rows = plan
+        .actions
+        .iter()
+        .map(|r| {
+            let a = &r.action;
+            let f = &a.fields;
+            let euros = |cents: i64| Cell::Number(cents as f64 / 100.0);
+            let text = |t: &str| Cell::Text(t.to_owned());
+            let optional_day =
+                |d: Option<Date>| d.map_or(Cell::Empty, |d| Cell::Text(d.to_string()));
+            let touchpoints: Vec<&str> = f
+                .touchpoint_ids
+                .iter()
+                .map(|id| names.touchpoints.get(id).map_or("?", String::as_str))
+                .collect();
+            vec![
+                Cell::Number(r.rank as f64),
+                Cell::Number(a.id as f64),
+                text(if r.quick_win { "yes" } else { "no" }),
+                text(f.kind.as_str()),
+                text(&f.title),
+                text(a.status.as_str()),
+                text(&touchpoints.join("; ")),
+                f.owner
+                    .as_deref()
+                    .map_or(Cell::Empty, |o| text(&names.account(o))),
+                text(&f.team),
+                Cell::Number(f.person_days),
+                euros(f.budgets.values().map(|b| b.planned_cents).sum()),
+                euros(f.budgets.values().map(|b| b.spent_cents).sum()),
+                optional_day(f.start),
+                optional_day(f.due),
+                Cell::Number((r.points * 10.0).round() / 10.0),
+                text(&f.goal),
+            ]
+        })
+        .collect();
+    Table {
+        name: "actions",
+        header: vec![
+            "rank",
+            "id",
+            "quick_win",
+            "kind",
+            "title",
+            "status",
+            "touchpoints",
+            "owner",
+            "team",
+            "person_days",
+            "budget_planned_eur",
+            "budget_spent_eur",
+            "start",
+            "due",
+            "points",
+            "goal",
+        ],
+        rows,
+    }
+}
+
+async fn export_csv(State(state): State<AppState>, page: Page) -> PageResult {
+    let plan = plan(&state, page.lang).await?;
+    let names = Names::load(&state).await?;
+    Ok(csv_file(&plan_table(&plan, &names), "action-plan.csv"))
+}
+
+async fn export_xlsx(State(state): State<AppState>, page: Page) -> PageResult {
+    let plan = plan(&state, page.lang).await?;
+    let names = Names::load(&state).await?;
+    Ok(xlsx_file(&[plan_table(&plan, &names)], "action-plan.xlsx"))
 }
 
 // --- one action ------------------------------------------------------------------------------

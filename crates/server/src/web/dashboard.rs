@@ -2,12 +2,11 @@
 //! importance–performance matrix, each table also as CSV and all of them as one workbook.
 //! Every number is in the HTML tables; `dashboard.js` only draws the charts from the same data.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use minijinja::value::Serde;
@@ -15,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use touchpoints_core::dashboard::{Compared, Dimension, Value};
 use touchpoints_core::journey::JourneyMap;
 use touchpoints_core::kpi::{Granularity, Metric};
-use touchpoints_core::records::write_csv;
 use touchpoints_core::{Touchpoint, TouchpointFilter};
 
+use super::export::{Cell, Table, csv_file, xlsx_file};
 use super::numbers::{day, decimals, number, signed, unit};
 use super::{Page, PageResult};
 use crate::AppState;
@@ -441,29 +440,6 @@ fn render(
     page.render_with_status(state, status, "dashboard.html", context)
 }
 
-/// A table of a report as text cells; numbers with a decimal point for other programs.
-struct Table {
-    name: &'static str,
-    header: Vec<&'static str>,
-    rows: Vec<Vec<Cell>>,
-}
-
-enum Cell {
-    Text(String),
-    Number(f64),
-    Empty,
-}
-
-impl Cell {
-    fn text(&self) -> Cow<'_, str> {
-        match self {
-            Cell::Text(t) => Cow::Borrowed(t),
-            Cell::Number(n) => Cow::Owned(n.to_string()),
-            Cell::Empty => Cow::Borrowed(""),
-        }
-    }
-}
-
 fn value_cells(value: &Value) -> Vec<Cell> {
     let num = |f: fn(&touchpoints_core::kpi::Estimate) -> f64| {
         value.estimate.as_ref().map_or(Cell::Empty, |e| {
@@ -618,47 +594,7 @@ async fn export_csv(State(state): State<AppState>, Query(params): Query<Params>)
         )
             .into_response();
     };
-    let body = write_csv(
-        &table.header,
-        table
-            .rows
-            .iter()
-            .map(|row| row.iter().map(Cell::text).collect::<Vec<_>>()),
-    );
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        file_name(&report, table.name, "csv")
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-fn workbook(report: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut workbook = rust_xlsxwriter::Workbook::new();
-    for table in tables(report) {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(table.name)?;
-        for (col, name) in (0u16..).zip(&table.header) {
-            sheet.write_string(0, col, *name)?;
-        }
-        for (row, cells) in (1u32..).zip(&table.rows) {
-            for (col, cell) in (0u16..).zip(cells) {
-                match cell {
-                    // A label typed by staff may look like a formula; write it as text.
-                    Cell::Text(t) => sheet.write_string(row, col, t)?,
-                    Cell::Number(n) => sheet.write_number(row, col, *n)?,
-                    Cell::Empty => sheet,
-                };
-            }
-        }
-    }
-    workbook.save_to_buffer()
+    csv_file(&table, &file_name(&report, table.name, "csv"))
 }
 
 async fn export_xlsx(State(state): State<AppState>, Query(params): Query<Params>) -> Response {
@@ -666,30 +602,7 @@ async fn export_xlsx(State(state): State<AppState>, Query(params): Query<Params>
         Ok(r) => r,
         Err(response) => return response,
     };
-    match workbook(&report) {
-        Ok(bytes) => {
-            let disposition = format!(
-                "attachment; filename=\"{}\"",
-                file_name(&report, "tables", "xlsx")
-            );
-            (
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_owned(),
-                    ),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "workbook failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "export failed").into_response()
-        }
-    }
+    xlsx_file(&tables(&report), &file_name(&report, "tables", "xlsx"))
 }
 
 #[cfg(test)]

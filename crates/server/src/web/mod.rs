@@ -6,6 +6,7 @@ mod admin;
 mod catalog;
 mod consistency;
 mod dashboard;
+mod export;
 mod journey;
 mod numbers;
 mod outcome;
