@@ -117,12 +117,24 @@ pub fn normalize_email(raw: &str) -> Result<String, String> {
 /// dropped; `00` is the international prefix; a leading single `0` is a national number of
 /// the default country (Germany: "0171 1234567" is "+491711234567"); a German "(0)" after the
 /// country code is dropped as people write it ("+49 (0)171 …").
+///
+/// Whether a text is a phone number at all is decided with every digit counted, the `0` of a
+/// "(0)" too, as the API's document states it: 7 to 15 digits. Only the number stored leaves
+/// the "(0)" out, unless that would leave too few digits.
 pub fn normalize_phone(raw: &str) -> Result<String, String> {
     let trimmed = normalize_plain(raw)?;
-    let without_trunk = trimmed.replace("(0)", "");
-    let mut digits = String::with_capacity(without_trunk.len());
+    let written = international(&trimmed)?;
+    match international(&trimmed.replace("(0)", "")) {
+        Ok(without_trunk) => Ok(without_trunk),
+        Err(_) => Ok(written),
+    }
+}
+
+/// The digits of a phone number written as `text`, with the country code, after a `+`.
+fn international(text: &str) -> Result<String, String> {
+    let mut digits = String::with_capacity(text.len());
     let mut plus = false;
-    for (i, c) in without_trunk.chars().enumerate() {
+    for (i, c) in text.chars().enumerate() {
         match c {
             '0'..='9' => digits.push(c),
             '+' if i == 0 => plus = true,
@@ -390,6 +402,23 @@ mod tests {
         assert_eq!(
             normalize_phone("+43 1 5321234").as_deref(),
             Ok("+4315321234")
+        );
+    }
+
+    /// Every digit counts for whether a text is a phone number, as the API's document says;
+    /// a "(0)" is left out of the stored number only where enough digits remain.
+    #[test]
+    fn a_trunk_zero_counts_as_a_digit_until_the_number_is_stored() {
+        // Seven digits with the 0: a number, kept whole as no shorter one would be.
+        assert_eq!(
+            normalize_phone("+20 2(7/9 ((0).2").as_deref(),
+            Ok("+2027902")
+        );
+        // Sixteen digits with the 0: too long, though fifteen would remain without it.
+        assert!(normalize_phone("+49 (0)171 1234567890").is_err());
+        assert_eq!(
+            normalize_phone("+49 (0)171 123456789").as_deref(),
+            Ok("+49171123456789")
         );
     }
 
