@@ -1,10 +1,14 @@
 //! The action plan (Maßnahmenplan): actions that optimise, launch or retire touchpoints,
 //! ranked from the customer's view by [`score`], with the quick win on top by
 //! [`quick_win`]. Whether an action worked is told by [`crate::kpi::effect`]. What a person
-//! or program submits is checked by [`ActionInput::validate`].
+//! or program submits is checked by [`ActionInput::validate`]. The 30-day programme and its
+//! tasks are [`programme`], exported to calendars by [`ical`].
 
+pub mod ical;
 mod input;
+pub mod programme;
 mod quick_win;
+mod reliance;
 mod score;
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +19,7 @@ pub use input::{
     TITLE_MAX, TOUCHPOINTS_MAX, Target, TargetMetric, WITHIN_DAYS_MAX,
 };
 pub use quick_win::{Candidate, QuickWin, QuickWinRule, quick_win};
+pub use reliance::{ALTERNATIVES_MAX, Alternative, Contacts, Reliance, reliance};
 pub use score::{ActionScore, Measured, Part, PlanWeights, Reason, Signals, score};
 
 /// What an action does to its touchpoints.
