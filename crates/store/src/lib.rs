@@ -11,6 +11,7 @@ mod error;
 mod group_commit;
 mod plan;
 mod postgres;
+mod programme;
 mod remembered;
 mod sqlite;
 
@@ -41,6 +42,7 @@ use touchpoints_core::{
 pub use error::StoreError;
 pub use plan::{Calendar, Weights};
 pub use postgres::PostgresStore;
+pub use programme::{Programme, ProgrammeTick, StoredProgramme};
 pub use sqlite::SqliteStore;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -78,6 +80,7 @@ pub trait Store:
     + Throttles
     + Announcements
     + Actions
+    + Programme
 {
 }
 
@@ -94,7 +97,8 @@ impl<
         + Keys
         + Throttles
         + Announcements
-        + Actions,
+        + Actions
+        + Programme,
 > Store for T
 {
 }

@@ -123,6 +123,9 @@ mod sql_limits;
 #[path = "sql_personal_data.rs"]
 mod sql_personal_data;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_programme.rs"]
+mod sql_programme;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_requests.rs"]
 mod sql_requests;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

@@ -729,7 +729,7 @@ const PLACES: &[Place] = &[
 
 /// The columns that name staff members by user name, kept under the pseudonym after an
 /// erasure.
-const STAFF_COLUMNS: [(&str, &str); 12] = [
+const STAFF_COLUMNS: [(&str, &str); 14] = [
     ("audit_log", "actor"),
     ("action_status_history", "actor"),
     ("touchpoint_history", "actor"),
@@ -742,6 +742,8 @@ const STAFF_COLUMNS: [(&str, &str); 12] = [
     ("customer_merges", "actor"),
     ("customer_merges", "undone_by"),
     ("queue_settings", "updated_by"),
+    ("programmes", "started_by"),
+    ("programme_ticks", "done_by"),
 ];
 
 #[async_trait]

@@ -34,6 +34,8 @@ mod migrations;
 mod operations;
 #[path = "suite/personal_data.rs"]
 mod personal_data;
+#[path = "suite/programme.rs"]
+mod programme;
 #[path = "suite/requests.rs"]
 mod requests;
 #[path = "suite/schema.rs"]
