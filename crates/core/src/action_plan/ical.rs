@@ -7,8 +7,8 @@
 //! splitting a character (3.1), TEXT escaped (3.3.11), and DTSTAMP and UID on each VTODO
 //! (3.6.2).
 
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 
 /// One all-day to-do.
 #[derive(Debug, Clone, PartialEq, Eq)]

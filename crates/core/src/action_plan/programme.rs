@@ -10,8 +10,8 @@
 
 use std::collections::BTreeSet;
 
-use jiff::civil::Date;
 use jiff::ToSpan;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// The programme's length in days.
