@@ -16,6 +16,7 @@ pub mod intake;
 pub mod json;
 pub mod links;
 pub mod matrix;
+pub mod programme;
 pub mod queue_stats;
 pub mod reports;
 pub mod scoring;
