@@ -263,11 +263,11 @@ mod tests {
             jiff::civil::date(2027, 3, 1)
         );
         assert_eq!(
-            field_and_problem(start_day("").unwrap_err()),
+            field_and_problem(start_day("").expect_err("refused")),
             ("start_day".to_owned(), Problem::Required)
         );
         for text in ["01.03.2027", "2027-02-30", "morgen"] {
-            let (field, problem) = field_and_problem(start_day(text).unwrap_err());
+            let (field, problem) = field_and_problem(start_day(text).expect_err("refused"));
             assert_eq!(field, "start_day");
             assert!(matches!(problem, Problem::Invalid { .. }), "{text}");
         }
@@ -279,12 +279,13 @@ mod tests {
             manual_task("crm_training").expect("manual"),
             TaskKey::CrmTraining
         );
-        let (field, problem) = field_and_problem(manual_task("inventory_complete").unwrap_err());
+        let (field, problem) =
+            field_and_problem(manual_task("inventory_complete").expect_err("refused"));
         assert_eq!(field, "key");
         assert!(
             matches!(&problem, Problem::Rule { rule, .. } if rule == "programme-task-from-data")
         );
-        let (field, problem) = field_and_problem(manual_task("coffee").unwrap_err());
+        let (field, problem) = field_and_problem(manual_task("coffee").expect_err("refused"));
         assert_eq!(field, "key");
         assert_eq!(
             problem,
