@@ -4,13 +4,15 @@
 //! On PostgreSQL, where app servers behind a load balancer share the database, a change is
 //! announced through the store to every server following the database ([`QueueEvents::follow`],
 //! started by `serve`), the announcing one included, and each forwards what it hears to its
-//! own broadcast; so a page hears every change once, whichever server made it. On SQLite
+//! own broadcast; so a page hears every change once, whichever server made it. Changes are
+//! announced by one task that sends whatever has queued up meanwhile together, since
+//! PostgreSQL commits notifying transactions one at a time. On SQLite
 //! (one process per database) a change goes to the broadcast directly. The queue itself is
 //! always read from the store.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use touchpoints_store::{Announcement, Store};
 
 /// What changed in the queue.
@@ -27,14 +29,18 @@ pub struct QueueEvent {
 #[derive(Clone)]
 pub struct QueueEvents {
     local: broadcast::Sender<QueueEvent>,
-    /// The store changes are announced through while this server follows its database's
-    /// announcements; `None` sends them to the local broadcast alone.
-    shared: Arc<Mutex<Option<Arc<dyn Store>>>>,
+    /// The task that announces changes through the store while this server follows its
+    /// database's announcements; `None` sends them to the local broadcast alone.
+    shared: Arc<Mutex<Option<mpsc::Sender<Announcement>>>>,
 }
 
 impl QueueEvents {
     /// Room for this many events before a slow listener misses some (it then reloads).
     const CAPACITY: usize = 256;
+    /// Changes waiting to be announced before a sender waits for the announcer.
+    const WAITING: usize = 1024;
+    /// Changes announced by one statement at most.
+    const ANNOUNCED_AT_ONCE: usize = 512;
 
     pub fn new() -> QueueEvents {
         QueueEvents {
@@ -43,34 +49,28 @@ impl QueueEvents {
         }
     }
 
-    /// Announces a change; nobody listening is fine. Announcing through the store may fail
-    /// (the database gone for a moment): the change is made all the same, so that is logged
-    /// and only this server's pages hear of it.
+    /// Announces a change; nobody listening is fine. While the server follows its database,
+    /// the change is handed to the announcer, which is waited for only when it lags far
+    /// behind.
     pub async fn send(&self, request_id: i64, kind: &str) {
-        let shared = self
+        let announcer = self
             .shared
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        if let Some(store) = shared {
-            let announcement = Announcement {
-                request_id,
-                what: kind.to_owned(),
-            };
-            match store.announce(&announcement).await {
+        let announcement = Announcement {
+            request_id,
+            what: kind.to_owned(),
+        };
+        let announcement = match announcer {
+            Some(announcer) => match announcer.send(announcement).await {
                 Ok(()) => return,
-                Err(e) => tracing::warn!(
-                    error = %e,
-                    "cannot announce a queue change to the other app servers: \
-                     only this server's pages hear of it"
-                ),
-            }
-        }
-        self.deliver(request_id, kind.to_owned());
-    }
-
-    fn deliver(&self, request_id: i64, kind: String) {
-        let _ = self.local.send(QueueEvent { request_id, kind });
+                // The announcer stopped with the following: this server's pages hear it.
+                Err(mpsc::error::SendError(announcement)) => announcement,
+            },
+            None => announcement,
+        };
+        deliver(&self.local, announcement);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<QueueEvent> {
@@ -104,11 +104,13 @@ impl QueueEvents {
                 return None;
             }
         };
-        *self.shared.lock().unwrap_or_else(PoisonError::into_inner) = Some(store);
+        let (announcer, waiting) = mpsc::channel(Self::WAITING);
+        tokio::spawn(announce(store, waiting, self.local.clone()));
+        *self.shared.lock().unwrap_or_else(PoisonError::into_inner) = Some(announcer);
         let events = self.clone();
         let task = tokio::spawn(async move {
             while let Some(announcement) = heard.recv().await {
-                events.deliver(announcement.request_id, announcement.what);
+                deliver(&events.local, announcement);
             }
             tracing::error!(
                 "the queue changes of other app servers are no longer followed: \
@@ -137,6 +139,43 @@ impl QueueEvents {
 impl Default for QueueEvents {
     fn default() -> Self {
         QueueEvents::new()
+    }
+}
+
+fn deliver(local: &broadcast::Sender<QueueEvent>, announcement: Announcement) {
+    let _ = local.send(QueueEvent {
+        request_id: announcement.request_id,
+        kind: announcement.what,
+    });
+}
+
+/// Announces through the store whatever changes have queued up since its last statement,
+/// until the following stops. Announcing may fail (the database gone for a moment): the
+/// changes are made all the same, so that is logged and only this server's pages hear of
+/// them.
+async fn announce(
+    store: Arc<dyn Store>,
+    mut waiting: mpsc::Receiver<Announcement>,
+    local: broadcast::Sender<QueueEvent>,
+) {
+    let mut together = Vec::with_capacity(QueueEvents::ANNOUNCED_AT_ONCE);
+    while waiting
+        .recv_many(&mut together, QueueEvents::ANNOUNCED_AT_ONCE)
+        .await
+        > 0
+    {
+        if let Err(e) = store.announce(&together).await {
+            tracing::warn!(
+                error = %e,
+                changes = together.len(),
+                "cannot announce queue changes to the other app servers: \
+                 only this server's pages hear of them"
+            );
+            for announcement in together.drain(..) {
+                deliver(&local, announcement);
+            }
+        }
+        together.clear();
     }
 }
 

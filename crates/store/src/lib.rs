@@ -295,8 +295,9 @@ pub struct Announcement {
 /// changes to themselves.
 #[async_trait]
 pub trait Announcements: Send + Sync + 'static {
-    /// Announces a change to every follower of the database (none on SQLite).
-    async fn announce(&self, announcement: &Announcement) -> Result<()>;
+    /// Announces changes, in their order, to every follower of the database (none on
+    /// SQLite); announcing several at once costs one round trip and one commit.
+    async fn announce(&self, announcements: &[Announcement]) -> Result<()>;
     /// The announcements of every app server on the database, this one included, from now
     /// on; `None` when the backend has no followers to tell (SQLite). A lost connection is
     /// logged and made again, and reported as an announcement of `resync` for request 0,

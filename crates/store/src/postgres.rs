@@ -199,12 +199,22 @@ const RETRY_AT_MOST: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[async_trait::async_trait]
 impl Announcements for PostgresStore {
-    /// A notification, `<request id>:<what>`, sent on commit of its own statement.
-    async fn announce(&self, announcement: &Announcement) -> Result<()> {
+    /// A notification per announcement, `<request id>:<what>`, all sent by one statement:
+    /// PostgreSQL commits notifying transactions one at a time, so a transaction per
+    /// announcement would bound busy queues to one commit per change. Like any notifications
+    /// of one transaction, identical ones are heard once.
+    async fn announce(&self, announcements: &[Announcement]) -> Result<()> {
+        if announcements.is_empty() {
+            return Ok(());
+        }
+        let payloads: Vec<String> = announcements
+            .iter()
+            .map(|announcement| format!("{}:{}", announcement.request_id, announcement.what))
+            .collect();
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT pg_notify(({CHANNEL}), $1)"
+            "SELECT pg_notify(({CHANNEL}), payload) FROM unnest($1::text[]) AS payload"
         )))
-        .bind(format!("{}:{}", announcement.request_id, announcement.what))
+        .bind(payloads)
         .execute(&self.pool)
         .await?;
         Ok(())

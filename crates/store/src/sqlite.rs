@@ -688,7 +688,7 @@ fn unreadable(path: &Path, error: sqlx::Error) -> StoreError {
 /// One process serves a SQLite database: its server keeps its changes to itself.
 #[async_trait::async_trait]
 impl crate::Announcements for SqliteStore {
-    async fn announce(&self, _announcement: &crate::Announcement) -> Result<()> {
+    async fn announce(&self, _announcements: &[crate::Announcement]) -> Result<()> {
         Ok(())
     }
 

@@ -9,7 +9,10 @@ use touchpoints_store::{Announcement, PostgresStore, Store};
 
 use crate::harness::Database;
 
-store_suite!(a_follower_hears_its_own_announcements);
+store_suite!(
+    a_follower_hears_its_own_announcements,
+    announcements_made_together_are_heard_in_their_order,
+);
 
 /// On PostgreSQL a follower hears every announcement on the database, its own included; on
 /// SQLite there is nothing to follow and announcing is fine.
@@ -19,7 +22,7 @@ async fn a_follower_hears_its_own_announcements(store: &dyn Store) {
         what: "intake".to_owned(),
     };
     let follower = store.follow().await.expect("follow");
-    store.announce(&change).await.expect("announce");
+    store.announce(std::slice::from_ref(&change)).await.expect("announce");
     match (store.backend(), follower) {
         ("sqlite", None) => {}
         ("postgres", Some(mut follower)) => {
@@ -27,6 +30,34 @@ async fn a_follower_hears_its_own_announcements(store: &dyn Store) {
                 .await
                 .expect("heard within five seconds");
             assert_eq!(heard, Some(change));
+        }
+        (backend, follower) => panic!("{backend} follows as {follower:?}"),
+    }
+}
+
+/// Several announcements made at once are each heard, in the order they were made.
+async fn announcements_made_together_are_heard_in_their_order(store: &dyn Store) {
+    let changes: Vec<Announcement> = (1..=50)
+        .map(|request_id| Announcement {
+            request_id,
+            what: if request_id % 2 == 0 { "reply" } else { "intake" }.to_owned(),
+        })
+        .collect();
+    let follower = store.follow().await.expect("follow");
+    store.announce(&changes).await.expect("announce");
+    store.announce(&[]).await.expect("announce nothing");
+    match (store.backend(), follower) {
+        ("sqlite", None) => {}
+        ("postgres", Some(mut follower)) => {
+            let mut heard = Vec::new();
+            while heard.len() < changes.len() {
+                let next = tokio::time::timeout(Duration::from_secs(5), follower.recv())
+                    .await
+                    .expect("heard within five seconds")
+                    .expect("still following");
+                heard.push(next);
+            }
+            assert_eq!(heard, changes);
         }
         (backend, follower) => panic!("{backend} follows as {follower:?}"),
     }
@@ -80,7 +111,7 @@ async fn announcements_reach_every_server_on_the_database_on_postgres() {
         request_id: 7,
         what: "resolve".to_owned(),
     };
-    a.announce(&change).await.expect("announce");
+    a.announce(std::slice::from_ref(&change)).await.expect("announce");
     let heard = tokio::time::timeout(Duration::from_secs(5), hears_b.recv())
         .await
         .expect("heard within five seconds");
@@ -126,7 +157,7 @@ async fn a_follower_that_loses_its_connection_listens_again_on_postgres() {
         request_id: 9,
         what: "reply".to_owned(),
     };
-    store.announce(&change).await.expect("announce");
+    store.announce(std::slice::from_ref(&change)).await.expect("announce");
     let heard = tokio::time::timeout(Duration::from_secs(10), follower.recv())
         .await
         .expect("heard within ten seconds");
