@@ -25,8 +25,9 @@ use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
 use touchpoints_core::action_plan::{
     ActionInput, ActionKind, ActionStatus, Candidate, Measured, PlanWeights, QuickWin,
-    QuickWinRule, Reason, Signals, StatusChangeInput, quick_win, score,
+    QuickWinRule, Reason, Reliance, Signals, StatusChangeInput, quick_win, reliance, score,
 };
+use touchpoints_core::problem::{Problem, Problems};
 use touchpoints_core::consistency::check::FindingKind;
 use touchpoints_core::consistency::library::FindingStatus;
 use touchpoints_core::dashboard::TallyRow;
@@ -48,6 +49,7 @@ pub const WINDOW_DAYS: i64 = 90;
 pub async fn create(store: &dyn Store, input: &ActionInput, actor: &str) -> Result<StoredAction> {
     let fields = input.validate()?;
     let status = input.status.unwrap_or(ActionStatus::Planned);
+    check_retirement(store, fields.kind, &fields.touchpoint_ids, None, status, false).await?;
     Ok(store.create_action(&fields, status, actor).await?)
 }
 
@@ -60,6 +62,18 @@ pub async fn replace(
     actor: &str,
 ) -> Result<StoredAction> {
     let fields = input.validate()?;
+    if let Some(to) = input.status {
+        let stored = store.action(id).await?;
+        check_retirement(
+            store,
+            fields.kind,
+            &fields.touchpoint_ids,
+            Some(stored.status),
+            to,
+            false,
+        )
+        .await?;
+    }
     Ok(store
         .update_action(id, &fields, input.status, actor)
         .await?)
@@ -72,8 +86,74 @@ pub async fn set_status(
     input: &StatusChangeInput,
     actor: &str,
 ) -> Result<StoredAction> {
-    let change = input.validate()?;
+    let mut change = input.validate()?;
+    let stored = store.action(id).await?;
+    change.confirmed = check_retirement(
+        store,
+        stored.fields.kind,
+        &stored.fields.touchpoint_ids,
+        Some(stored.status),
+        change.status,
+        input.confirm_retirement,
+    )
+    .await?;
     Ok(store.set_action_status(id, &change, actor).await?)
+}
+
+/// Who relies now on the touchpoints `touchpoint_ids`: the customers of the last
+/// [`WINDOW_DAYS`] days, those with no other touchpoint, and where the others went too.
+pub async fn reliance_now(
+    store: &dyn Store,
+    touchpoint_ids: &[i64],
+    now: Timestamp,
+) -> Result<Reliance> {
+    let contacts = store
+        .reliance_contacts(touchpoint_ids, window_start(now), now)
+        .await?;
+    Ok(reliance(&contacts, touchpoint_ids))
+}
+
+fn window_start(now: Timestamp) -> Timestamp {
+    now.checked_sub(SignedDuration::from_hours(24 * WINDOW_DAYS))
+        .unwrap_or(Timestamp::MIN)
+}
+
+/// A retire action takes its touchpoints away when it goes into progress or is done. While
+/// customers used only those touchpoints, that needs `confirmed`, and what was confirmed is
+/// returned for the audit log; without it the move is a conflict naming
+/// `confirm_retirement`.
+async fn check_retirement(
+    store: &dyn Store,
+    kind: ActionKind,
+    touchpoint_ids: &[i64],
+    from: Option<ActionStatus>,
+    to: ActionStatus,
+    confirmed: bool,
+) -> Result<Option<String>> {
+    let retires = |status| matches!(status, ActionStatus::InProgress | ActionStatus::Done);
+    if kind != ActionKind::Retire || !retires(to) || from.is_some_and(retires) {
+        return Ok(None);
+    }
+    let only_here = reliance_now(store, touchpoint_ids, Timestamp::now())
+        .await?
+        .only_here;
+    match (only_here, confirmed) {
+        (0, _) => Ok(None),
+        (_, true) => Ok(Some(format!(
+            "retiring confirmed: {only_here} of the customers of the last {WINDOW_DAYS} days \
+             had no other touchpoint"
+        ))),
+        (_, false) => Err(crate::AppError::Conflict(Problems::single(
+            "confirm_retirement",
+            Problem::rule(
+                "retire-needs-confirmation",
+                &format!(
+                    "{only_here} of the customers of the last {WINDOW_DAYS} days had no \
+                     other touchpoint: confirm to retire anyway"
+                ),
+            ),
+        ))),
+    }
 }
 
 /// The history of an action's status, newest first.
@@ -101,9 +181,24 @@ pub struct RetireAnalysis {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub since: Timestamp,
     pub usage: TouchpointUsage,
+    /// Customers who used these touchpoints in the window and no other: retiring takes
+    /// away the only one they had, and needs a confirmation.
+    pub only_here: u64,
+    /// Where the other customers can go: the touchpoints they also used, most shared first.
+    pub alternatives: Vec<NamedAlternative>,
     /// What stands against retiring now, in words; absent when nobody used the touchpoints
     /// in the window and no request waits there.
     pub warning: Option<String>,
+}
+
+/// Another touchpoint the customers of a retiring one also used.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedAlternative {
+    pub touchpoint_id: i64,
+    pub name: String,
+    /// Customers of the retiring touchpoints who used this one too.
+    pub customers: u64,
 }
 
 /// An action in the plan, with its place and why it has it.
@@ -323,19 +418,41 @@ impl Measurements {
     }
 }
 
+/// Whether an action's analysis is a retirement's: an open retire action.
+fn retires(action: &StoredAction) -> bool {
+    action.fields.kind == ActionKind::Retire && action.status.is_open()
+}
+
 /// The analysis of an open retire action; other actions have none.
 fn retire_analysis(
     action: &StoredAction,
     usage: &TouchpointUsage,
+    reliance: &Reliance,
+    touchpoints: &HashMap<i64, Touchpoint>,
     since: Timestamp,
     lang: &str,
 ) -> Option<RetireAnalysis> {
-    if action.fields.kind != ActionKind::Retire || !action.status.is_open() {
+    if !retires(action) {
         return None;
     }
-    let customers = usage.request_customers.max(usage.answer_customers);
+    let german = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
+    let alternatives: Vec<NamedAlternative> = reliance
+        .alternatives
+        .iter()
+        .map(|a| NamedAlternative {
+            touchpoint_id: a.touchpoint_id,
+            name: touchpoints
+                .get(&a.touchpoint_id)
+                .map_or_else(|| format!("#{}", a.touchpoint_id), |t| t.fields.name.clone()),
+            customers: a.customers,
+        })
+        .collect();
+    let customers = usage
+        .request_customers
+        .max(usage.answer_customers)
+        .max(reliance.customers);
     let warning = (customers > 0 || usage.open_requests > 0).then(|| {
-        if lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de")) {
+        let mut warning = if german {
             format!(
                 "In den letzten {WINDOW_DAYS} Tagen nutzten mindestens {customers} Kunden diese \
                  Touchpoints ({} Anfragen, {} Antworten), und {} Anfragen sind dort noch offen: \
@@ -349,11 +466,41 @@ fn retire_analysis(
                  there: move these customers before retiring",
                 usage.requests, usage.answers, usage.open_requests
             )
+        };
+        if reliance.only_here > 0 {
+            warning.push_str(&if german {
+                format!(
+                    ". Für {} von ihnen war es der einzige Touchpoint: Streichen nur mit \
+                     ausdrücklicher Bestätigung",
+                    reliance.only_here
+                )
+            } else {
+                format!(
+                    "; for {} of them it was their only touchpoint: retiring needs an explicit \
+                     confirmation",
+                    reliance.only_here
+                )
+            });
         }
+        if !alternatives.is_empty() {
+            let names: Vec<String> = alternatives
+                .iter()
+                .map(|a| format!("{} ({})", a.name, a.customers))
+                .collect();
+            warning.push_str(if german {
+                ". Sie nutzen auch: "
+            } else {
+                "; they also use: "
+            });
+            warning.push_str(&names.join(", "));
+        }
+        warning
     });
     Some(RetireAnalysis {
         since,
         usage: *usage,
+        only_here: reliance.only_here,
+        alternatives,
         warning,
     })
 }
@@ -418,9 +565,7 @@ fn answer(
 pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan> {
     let weights = PlanWeights::default();
     let rule = QuickWinRule::default();
-    let since = now
-        .checked_sub(SignedDuration::from_hours(24 * WINDOW_DAYS))
-        .unwrap_or(Timestamp::MIN);
+    let since = window_start(now);
     let today = crate::reports::today(&store.time_zone().await?, now);
     let (previous_from, from, until) = windows(today).ok_or_else(|| {
         crate::AppError::Internal(format!("no {WINDOW_DAYS}-day window before {today}"))
@@ -457,6 +602,11 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
         let usage = store
             .touchpoint_usage(&action.fields.touchpoint_ids, since, now)
             .await?;
+        let reliance = if retires(action) {
+            reliance_now(store, &action.fields.touchpoint_ids, now).await?
+        } else {
+            Reliance::default()
+        };
         let scored = score(&measurements.signals(action, &usage), &weights);
         candidates.push(Candidate {
             status: action.status,
@@ -481,7 +631,14 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
                     text: p.describe(lang),
                 })
                 .collect(),
-            retire: retire_analysis(action, &usage, since, lang),
+            retire: retire_analysis(
+                action,
+                &usage,
+                &reliance,
+                &measurements.touchpoints,
+                since,
+                lang,
+            ),
         });
     }
     let outcome = quick_win(&candidates, &rule);
@@ -790,32 +947,53 @@ mod tests {
             answer_customers: 5,
             open_requests: 2,
         };
-        let analysis =
-            retire_analysis(&retire(ActionStatus::Planned), &usage, at(0), "en").unwrap();
+        let touchpoints: HashMap<i64, Touchpoint> =
+            [(4, touchpoint(4, 3, 3))].into_iter().collect();
+        let relying = Reliance {
+            customers: 9,
+            only_here: 3,
+            alternatives: vec![
+                touchpoints_core::action_plan::Alternative {
+                    touchpoint_id: 4,
+                    customers: 5,
+                },
+                touchpoints_core::action_plan::Alternative {
+                    touchpoint_id: 77,
+                    customers: 1,
+                },
+            ],
+        };
+        let analysis = |status, usage: &TouchpointUsage, reliance: &Reliance, lang| {
+            retire_analysis(&retire(status), usage, reliance, &touchpoints, at(0), lang)
+        };
+        let english = analysis(ActionStatus::Planned, &usage, &relying, "en").unwrap();
         assert_eq!(
-            analysis.warning.as_deref(),
+            english.warning.as_deref(),
             Some(
-                "at least 8 customers used these touchpoints in the last 90 days (12 requests, \
+                "at least 9 customers used these touchpoints in the last 90 days (12 requests, \
                  5 answers), and 2 requests are still open there: move these customers before \
-                 retiring"
+                 retiring; for 3 of them it was their only touchpoint: retiring needs an \
+                 explicit confirmation; they also use: Touchpoint 4 (5), #77 (1)"
             )
         );
-        let german = retire_analysis(&retire(ActionStatus::Idea), &usage, at(0), "de-DE").unwrap();
-        assert!(
-            german
-                .warning
-                .unwrap()
-                .starts_with("In den letzten 90 Tagen nutzten mindestens 8 Kunden")
-        );
-        let unused = retire_analysis(
-            &retire(ActionStatus::Planned),
+        assert_eq!(english.only_here, 3);
+        assert_eq!(english.alternatives[0].name, "Touchpoint 4");
+        let german = analysis(ActionStatus::Idea, &usage, &relying, "de-DE").unwrap();
+        let german = german.warning.unwrap();
+        assert!(german.starts_with("In den letzten 90 Tagen nutzten mindestens 9 Kunden"));
+        assert!(german.contains("Für 3 von ihnen war es der einzige Touchpoint"));
+        assert!(german.ends_with("Sie nutzen auch: Touchpoint 4 (5), #77 (1)"));
+        let plain = analysis(ActionStatus::Planned, &usage, &Reliance::default(), "en").unwrap();
+        assert!(plain.warning.unwrap().ends_with("move these customers before retiring"));
+        let unused = analysis(
+            ActionStatus::Planned,
             &TouchpointUsage::default(),
-            at(0),
+            &Reliance::default(),
             "en",
         )
         .unwrap();
         assert_eq!(unused.warning, None);
-        assert!(retire_analysis(&retire(ActionStatus::Done), &usage, at(0), "en").is_none());
+        assert!(analysis(ActionStatus::Done, &usage, &relying, "en").is_none());
         let optimise = stored(
             2,
             ActionInput {
@@ -825,7 +1003,9 @@ mod tests {
             },
             ActionStatus::Planned,
         );
-        assert!(retire_analysis(&optimise, &usage, at(0), "en").is_none());
+        assert!(
+            retire_analysis(&optimise, &usage, &relying, &touchpoints, at(0), "en").is_none()
+        );
     }
 
     #[test]

@@ -1127,6 +1127,7 @@ async fn load_actions(store: &dyn Store) -> anyhow::Result<()> {
             let change = StatusChangeInput {
                 status: *status,
                 note: (*note).into(),
+                confirm_retirement: false,
             };
             touchpoints_app::actions::set_status(store, stored.id, &change, "demo").await?;
         }

@@ -487,8 +487,11 @@ async fn the_plan_puts_the_quick_win_on_top_with_its_reasons_and_warns_before_re
     assert_eq!(
         retiring["retire"]["warning"],
         "at least 2 customers used these touchpoints in the last 90 days (2 requests, \
-         0 answers), and 2 requests are still open there: move these customers before retiring"
+         0 answers), and 2 requests are still open there: move these customers before \
+         retiring; for 2 of them it was their only touchpoint: retiring needs an explicit \
+         confirmation"
     );
+    assert_eq!(retiring["retire"]["only_here"], 2);
     assert_eq!(first["retire"], Value::Null);
 
     // In German on request; an unknown language is named.
@@ -691,4 +694,116 @@ async fn an_effect_that_cannot_be_measured_names_why() {
     assert_eq!(fields(&body), ["start"]);
     let (status, _) = effect(999_999, "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// Sends a request from this e-mail address to a touchpoint, asserting 201.
+async fn request_at(server: &Server, touchpoint: i64, email: &str) {
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "letter", "touchpoint_id": touchpoint, "customer": {"email": email},
+        "subject": "Frage", "body": "Bitte um Antwort",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn retiring_the_only_touchpoint_of_customers_needs_a_recorded_confirmation() {
+    let server = Server::start().await;
+    let fax = touchpoint(&server, "Fax", 1).await;
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    let shop = touchpoint(&server, "Filiale", 3).await;
+    // Anna writes only by fax; Bernd uses the fax and the hotline; Carla the fax, the
+    // hotline and the shop; Dora only the shop (no customer of the fax).
+    request_at(&server, fax, "anna@example.org").await;
+    for (touchpoint, email) in [
+        (fax, "bernd@example.org"),
+        (hotline, "bernd@example.org"),
+        (fax, "carla@example.org"),
+        (hotline, "carla@example.org"),
+        (shop, "carla@example.org"),
+        (shop, "dora@example.org"),
+    ] {
+        request_at(&server, touchpoint, email).await;
+    }
+    // An answer at the shop under a reference of its own, who also answered at the fax.
+    let (status, body) = send(server.post("/api/v1/responses").json(&json!({"responses": [
+        {"touchpoint_id": fax, "metric": "csat", "score": 4, "customer_ref": "KD-9"},
+        {"touchpoint_id": shop, "metric": "csat", "score": 5, "customer_ref": "KD-9"},
+    ]})))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let retire = create(
+        &server,
+        &json!({"kind": "retire", "title": "Fax abschalten", "touchpoint_ids": [fax]}),
+    )
+    .await;
+
+    // Four customers of the fax (Anna, Bernd, Carla, KD-9); Anna had no other touchpoint;
+    // Bernd and Carla also use the hotline, Carla and KD-9 the shop.
+    let plan = server.get_json("/api/v1/action-plan").await;
+    let analysis = &plan["actions"][0]["retire"];
+    assert_eq!(analysis["only_here"], 1, "{plan:#}");
+    assert_eq!(
+        analysis["alternatives"],
+        json!([
+            {"touchpoint_id": hotline, "name": "Hotline", "customers": 2},
+            {"touchpoint_id": shop, "name": "Filiale", "customers": 2},
+        ])
+    );
+    assert!(
+        analysis["warning"].as_str().is_some_and(|w| w.starts_with(
+            "at least 4 customers used these touchpoints"
+        ) && w.ends_with(
+            "for 1 of them it was their only touchpoint: retiring needs an explicit \
+             confirmation; they also use: Hotline (2), Filiale (2)"
+        )),
+        "{analysis}"
+    );
+
+    // Moving it on without the confirmation is refused and changes nothing.
+    let status_url = format!("/api/v1/actions/{}/status", id(&retire));
+    let (status, body) = send(
+        server
+            .post(&status_url)
+            .json(&json!({"status": "in_progress"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let problem = only_problem(&body, "confirm_retirement", "rule");
+    assert_eq!(problem["rule"], "retire-needs-confirmation");
+    assert_eq!(
+        server.get_json(&format!("/api/v1/actions/{}", id(&retire))).await["status"],
+        "planned"
+    );
+    // Nor can a replacement move it past the confirmation.
+    let (status, body) = send(
+        server
+            .put(&format!("/api/v1/actions/{}", id(&retire)))
+            .json(&json!({"kind": "retire", "title": "Fax abschalten",
+                          "touchpoint_ids": [fax], "status": "done"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    only_problem(&body, "confirm_retirement", "rule");
+
+    // Confirmed, it moves, and the audit log keeps what was confirmed.
+    let (status, body) = send(server.post(&status_url).json(
+        &json!({"status": "in_progress", "note": "Anna bekommt einen Anruf", "confirm_retirement": true}),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "in_progress");
+    let audit = server.audit(&[("limit", "5")]).await;
+    let entry = audit
+        .iter()
+        .find(|e| e["action"] == "action.status")
+        .expect("the change is audited");
+    assert_eq!(
+        entry["summary"],
+        "planned → in_progress; retiring confirmed: 1 of the customers of the last 90 days \
+         had no other touchpoint"
+    );
+    // Done from in progress asks no second time.
+    let (status, body) = send(server.post(&status_url).json(&json!({"status": "done"}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }

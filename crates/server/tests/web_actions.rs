@@ -755,3 +755,61 @@ async fn the_plan_exports_as_csv_and_xlsx_in_its_order() {
     let bytes = response.bytes().await.expect("bytes");
     assert!(bytes.starts_with(b"PK"), "an XLSX is a zip file");
 }
+
+#[tokio::test]
+async fn retiring_the_only_touchpoint_of_a_customer_asks_for_a_ticked_confirmation() {
+    let server = Server::start().await;
+    let fax = touchpoint(&server, "Fax", 1).await;
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "letter", "touchpoint_id": fax, "customer": {"email": "anna@example.org"},
+        "subject": "Rechnung", "body": "Bitte per Fax",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = send(server.post("/api/v1/actions").json(
+        &json!({"kind": "retire", "title": "Fax abschalten", "touchpoint_ids": [fax]}),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().expect("an id");
+
+    let detail = fetch(
+        server
+            .get(&format!("/actions/{id}"))
+            .header(ACCEPT_LANGUAGE, "de"),
+    )
+    .await
+    .2;
+    assert!(
+        detail.contains("Trotzdem streichen: Für 1 Kunden war es in den letzten 90 Tagen"),
+        "{detail}"
+    );
+    let (status, _, body) = fetch(
+        server
+            .post(&format!("/actions/{id}/status"))
+            .header(ACCEPT_LANGUAGE, "de")
+            .form(&[("status", "in_progress"), ("note", "")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body.contains("Streichen bitte ausdrücklich bestätigen"),
+        "the refusal stands next to the checkbox: {body}"
+    );
+    assert_eq!(
+        server.get_json(&format!("/api/v1/actions/{id}")).await["status"],
+        "planned"
+    );
+    let (status, location, body) = fetch(server.post(&format!("/actions/{id}/status")).form(&[
+        ("status", "in_progress"),
+        ("note", ""),
+        ("confirm_retirement", "1"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.as_deref(), Some(format!("/actions/{id}").as_str()));
+    assert_eq!(
+        server.get_json(&format!("/api/v1/actions/{id}")).await["status"],
+        "in_progress"
+    );
+}

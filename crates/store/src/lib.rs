@@ -1030,6 +1030,14 @@ pub trait Actions: Send + Sync + 'static {
         status: ActionStatus,
         actor: &str,
     ) -> Result<StoredAction>;
+    /// Stores new actions, each as [`Actions::create_action`] would, in one transaction:
+    /// all or none. A problem is named by the action's place in `actions`
+    /// (`actions[3].owner`). Audit `action.create` for each.
+    async fn create_actions(
+        &self,
+        actions: &[(ActionFields, ActionStatus)],
+        actor: &str,
+    ) -> Result<Vec<StoredAction>>;
     /// Replaces an action's fields (`NotFound` if missing; references as for create). A
     /// `status` other than the stored one changes it as [`Actions::set_action_status`]
     /// does, without a note. Audit `action.update`.
@@ -1062,6 +1070,15 @@ pub trait Actions: Send + Sync + 'static {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<TouchpointUsage>;
+    /// Every contact, at any touchpoint from `from` until `until` (exclusive), of the
+    /// customers who used any of `touchpoint_ids` then: requests counted per profile
+    /// (`p<id>`), survey answers per customer reference (`r<reference>`), by touchpoint.
+    async fn reliance_contacts(
+        &self,
+        touchpoint_ids: &[i64],
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<touchpoints_core::action_plan::Contacts>>;
 }
 
 /// Where a database's schema stands against the migrations a build carries.

@@ -9,7 +9,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::action_plan::{
-    ActionFields, ActionKind, ActionStatus, Budget, Quarter, StatusChange, Target, TargetMetric,
+    ActionFields, ActionKind, ActionStatus, Budget, Contacts, Quarter, StatusChange, Target,
+    TargetMetric,
 };
 use touchpoints_core::{Problem, Problems};
 
@@ -400,13 +401,15 @@ fn check_transition(from: ActionStatus, to: ActionStatus) -> Result<()> {
 }
 
 /// Moves action `id` from `from` to `to` (already checked): the row, its history and the
-/// audit log.
+/// audit log, with what was confirmed to do so, if anything.
+#[allow(clippy::too_many_arguments)]
 async fn change_status(
     conn: &mut Conn,
     id: i64,
     from: ActionStatus,
     to: ActionStatus,
     note: &str,
+    confirmed: Option<&str>,
     actor: &str,
     at: Timestamp,
 ) -> Result<()> {
@@ -424,9 +427,59 @@ async fn change_status(
         "action.status",
         "action",
         &id.to_string(),
-        &format!("{} → {}", from.as_str(), to.as_str()),
+        &match confirmed {
+            Some(confirmed) => format!("{} → {}; {confirmed}", from.as_str(), to.as_str()),
+            None => format!("{} → {}", from.as_str(), to.as_str()),
+        },
     )
     .await
+}
+
+/// Inserts a new action in `status` with its links, its first history entry and its audit
+/// entry; its references checked before.
+async fn insert_action(
+    conn: &mut Conn,
+    fields: &ActionFields,
+    status: ActionStatus,
+    actor: &str,
+    at: Timestamp,
+) -> Result<i64> {
+    let (metric, value, days) = target_columns(fields)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO actions (kind, title, goal, target_metric, target_value, target_days, \
+         owner, team, person_days, start_on, due_on, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(fields.kind.as_str())
+    .bind(&fields.title)
+    .bind(&fields.goal)
+    .bind(metric)
+    .bind(value)
+    .bind(days)
+    .bind(&fields.owner)
+    .bind(&fields.team)
+    .bind(fields.person_days)
+    .bind(fields.start.map(|d| d.to_string()))
+    .bind(fields.due.map(|d| d.to_string()))
+    .bind(status.as_str())
+    .bind(at.as_microsecond())
+    .bind(at.as_microsecond())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| deleted_meanwhile(e, "owner"))?;
+    write_links(conn, id, fields).await?;
+    record_status(conn, id, None, status, actor, at, "").await?;
+    audit(
+        conn,
+        at,
+        actor,
+        "action.create",
+        "action",
+        &id.to_string(),
+        &fields.title,
+    )
+    .await?;
+    Ok(id)
 }
 
 #[async_trait]
@@ -462,47 +515,62 @@ impl Actions for SqlStore {
         status: ActionStatus,
         actor: &str,
     ) -> Result<StoredAction> {
-        let (metric, value, days) = target_columns(fields)?;
+        target_columns(fields)?;
         let mut tx = self.begin().await?;
         check_references(&mut tx, fields).await?;
-        let at = now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO actions (kind, title, goal, target_metric, target_value, target_days, \
-             owner, team, person_days, start_on, due_on, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-        )
-        .bind(fields.kind.as_str())
-        .bind(&fields.title)
-        .bind(&fields.goal)
-        .bind(metric)
-        .bind(value)
-        .bind(days)
-        .bind(&fields.owner)
-        .bind(&fields.team)
-        .bind(fields.person_days)
-        .bind(fields.start.map(|d| d.to_string()))
-        .bind(fields.due.map(|d| d.to_string()))
-        .bind(status.as_str())
-        .bind(at.as_microsecond())
-        .bind(at.as_microsecond())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| deleted_meanwhile(e, "owner"))?;
-        write_links(&mut tx, id, fields).await?;
-        record_status(&mut tx, id, None, status, actor, at, "").await?;
-        audit(
-            &mut tx,
-            at,
-            actor,
-            "action.create",
-            "action",
-            &id.to_string(),
-            &fields.title,
-        )
-        .await?;
+        let id = insert_action(&mut tx, fields, status, actor, now()).await?;
         let action = load_action(&mut tx, id).await?;
         tx.commit().await?;
         Ok(action)
+    }
+
+    async fn create_actions(
+        &self,
+        actions: &[(ActionFields, ActionStatus)],
+        actor: &str,
+    ) -> Result<Vec<StoredAction>> {
+        let in_place = |i: usize, e: StoreError| match e {
+            StoreError::Invalid(p) => StoreError::Invalid(Problems(
+                p.0.into_iter()
+                    .map(|mut fp| {
+                        fp.field = format!("actions[{i}].{}", fp.field);
+                        fp
+                    })
+                    .collect(),
+            )),
+            other => other,
+        };
+        let mut tx = self.begin().await?;
+        let at = now();
+        let mut ids = Vec::with_capacity(actions.len());
+        for (i, (fields, status)) in actions.iter().enumerate() {
+            check_references(&mut tx, fields)
+                .await
+                .map_err(|e| in_place(i, e))?;
+            ids.push(
+                insert_action(&mut tx, fields, *status, actor, at)
+                    .await
+                    .map_err(|e| in_place(i, e))?,
+            );
+        }
+        let mut links = load_links(&mut tx, Some(&ids)).await?;
+        let rows: Vec<ActionRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {ACTION_COLUMNS} FROM actions WHERE id IN \
+             (SELECT CAST(batch.value AS BIGINT) FROM {}) ORDER BY id",
+            Backend::JSON_VALUES
+        )))
+        .bind(json_rows(
+            ids.iter().map(|id| serde_json::json!(id)).collect(),
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.into_iter()
+            .map(|row| {
+                let own = links.remove(&row.id).unwrap_or_default();
+                row.into_action(own)
+            })
+            .collect()
     }
 
     async fn update_action(
@@ -552,7 +620,7 @@ impl Actions for SqlStore {
         )
         .await?;
         if to != stored {
-            change_status(&mut tx, id, stored, to, "", actor, at).await?;
+            change_status(&mut tx, id, stored, to, "", None, actor, at).await?;
         }
         let action = load_action(&mut tx, id).await?;
         tx.commit().await?;
@@ -575,6 +643,7 @@ impl Actions for SqlStore {
                 stored,
                 change.status,
                 &change.note,
+                change.confirmed.as_deref(),
                 actor,
                 now(),
             )
@@ -694,5 +763,65 @@ impl Actions for SqlStore {
             answer_customers: count(answer_customers),
             open_requests: count(open_requests),
         })
+    }
+
+    async fn reliance_contacts(
+        &self,
+        touchpoint_ids: &[i64],
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<Contacts>> {
+        if touchpoint_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let batch = json_rows(
+            touchpoint_ids
+                .iter()
+                .map(|id| serde_json::json!(id))
+                .collect(),
+        );
+        let touchpoints = format!(
+            "touchpoint_id IN (SELECT CAST(batch.value AS BIGINT) FROM {})",
+            Backend::JSON_VALUES
+        );
+        // Found through the touchpoints' indexes first, then each customer's own contacts
+        // through the customer's: the cost follows the retiring touchpoints' use.
+        let mut tx = self.pool.begin_with(Backend::READ_SNAPSHOT).await?;
+        let requests: Vec<(String, Option<i64>, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT 'p' || CAST(mine.customer_id AS TEXT), mine.touchpoint_id, COUNT(*) \
+             FROM requests mine \
+             WHERE mine.received_at >= $2 AND mine.received_at < $3 AND mine.customer_id IN ( \
+                 SELECT customer_id FROM requests WHERE {touchpoints} \
+                 AND received_at >= $2 AND received_at < $3 AND customer_id IS NOT NULL) \
+             GROUP BY mine.customer_id, mine.touchpoint_id"
+        )))
+        .bind(&batch)
+        .bind(from.as_microsecond())
+        .bind(until.as_microsecond())
+        .fetch_all(&mut *tx)
+        .await?;
+        let answers: Vec<(String, Option<i64>, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT 'r' || mine.customer_ref, mine.touchpoint_id, COUNT(*) \
+             FROM responses mine \
+             WHERE mine.answered_at >= $2 AND mine.answered_at < $3 AND mine.customer_ref IN ( \
+                 SELECT customer_ref FROM responses WHERE {touchpoints} \
+                 AND answered_at >= $2 AND answered_at < $3 AND customer_ref IS NOT NULL) \
+             GROUP BY mine.customer_ref, mine.touchpoint_id"
+        )))
+        .bind(&batch)
+        .bind(from.as_microsecond())
+        .bind(until.as_microsecond())
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(requests
+            .into_iter()
+            .chain(answers)
+            .map(|(customer, touchpoint_id, count)| Contacts {
+                customer,
+                touchpoint_id,
+                count: u64::try_from(count).unwrap_or(0),
+            })
+            .collect())
     }
 }

@@ -479,6 +479,10 @@ pub struct StatusChangeInput {
     /// Why, for the history: at most 1,000 characters.
     #[serde(default)]
     pub note: String,
+    /// Retires anyway although customers used only the action's touchpoints: needed to move
+    /// a retire action into progress or done while any did, and recorded in the audit log.
+    #[serde(default)]
+    pub confirm_retirement: bool,
 }
 
 /// A change of status, validated.
@@ -486,6 +490,8 @@ pub struct StatusChangeInput {
 pub struct StatusChange {
     pub status: ActionStatus,
     pub note: String,
+    /// What was confirmed to retire anyway, in words, for the audit log.
+    pub confirmed: Option<String>,
 }
 
 impl StatusChangeInput {
@@ -495,6 +501,7 @@ impl StatusChangeInput {
         p.into_result(StatusChange {
             status: self.status,
             note,
+            confirmed: None,
         })
     }
 }
@@ -726,11 +733,13 @@ mod tests {
         let change = StatusChangeInput {
             status: ActionStatus::Done,
             note: " fertig ".into(),
+            confirm_retirement: false,
         };
         assert_eq!(change.validate().expect("valid").note, "fertig");
         let long = StatusChangeInput {
             status: ActionStatus::Done,
             note: "x".repeat(NOTE_MAX + 1),
+            confirm_retirement: false,
         };
         assert_eq!(
             long.validate().expect_err("too long").0[0].problem,

@@ -31,6 +31,7 @@ pub async fn list(State(state): State<AppState>) -> Result<axum::Json<Vec<Stored
     responses(
         (status = 201, description = "Created in its status (planned when none is given), recorded as the first entry of its history", body = StoredAction),
         (status = 400, description = "Body is not JSON", body = ErrorBody),
+        (status = 409, description = "A retire action created in progress or done while customers of the last 90 days used only its touchpoints: create it planned and move it with `confirm_retirement`; names `confirm_retirement`, nothing stored", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named: also a touchpoint or finding that does not exist (`touchpoint_ids[0]`) and an owner who is no active agent, manager or admin; nothing stored", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -62,7 +63,7 @@ pub async fn get(
     responses(
         (status = 200, description = "Replaced; a status other than the stored one is a change recorded in the history", body = StoredAction),
         (status = 404, description = "Not found", body = ErrorBody),
-        (status = 409, description = "The status may not follow the stored one (a done or dropped action is reopened as planned); names `status`, nothing stored", body = ErrorBody),
+        (status = 409, description = "The status may not follow the stored one (a done or dropped action is reopened as planned); names `status`, nothing stored. A retire action whose touchpoints are some customers' only ones moves into progress or done only through the status change with `confirm_retirement`: names `confirm_retirement`", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named, as for create; nothing stored", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -93,7 +94,7 @@ pub async fn delete(
     responses(
         (status = 200, description = "The action in its new status, the change recorded in its history with the note; the status it already has changes nothing", body = StoredAction),
         (status = 404, description = "Not found", body = ErrorBody),
-        (status = 409, description = "The status may not follow the stored one: an open action may become any other, a done or dropped one only planned again; names `status`", body = ErrorBody),
+        (status = 409, description = "The status may not follow the stored one: an open action may become any other, a done or dropped one only planned again; names `status`. Or a retire action would go into progress or be done while customers of the last 90 days used only its touchpoints, without `confirm_retirement`: names `confirm_retirement`; with it, the audit entry records what was confirmed", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named; nothing stored", body = ErrorBody)))]
 pub async fn set_status(
     State(state): State<AppState>,

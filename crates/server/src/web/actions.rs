@@ -306,6 +306,8 @@ struct RankView {
     effort_days: String,
     parts: Vec<PartView>,
     warning: Option<String>,
+    /// Customers for whom a retire action's touchpoints are the only ones they used.
+    only_here: u64,
     action: ActionView,
 }
 
@@ -326,6 +328,7 @@ impl RankView {
                 })
                 .collect(),
             warning: ranked.retire.as_ref().and_then(|r| r.warning.clone()),
+            only_here: ranked.retire.as_ref().map_or(0, |r| r.only_here),
             action: ActionView::new(&ranked.action, names, lang),
         }
     }
@@ -468,11 +471,13 @@ async fn export_xlsx(State(state): State<AppState>, page: Page) -> PageResult {
 struct StatusForm {
     status: String,
     note: String,
+    /// The checkbox to retire although customers have no other touchpoint: sent when ticked.
+    confirm_retirement: String,
 }
 
 /// The before and after of an action, as its page shows it; or why it cannot be measured.
 #[derive(Debug, Default, Serialize)]
-struct EffectView {
+pub(super) struct EffectView {
     /// A message key saying why there is nothing to compare, if so.
     unmeasurable: Option<&'static str>,
     before: String,
@@ -728,6 +733,7 @@ async fn set_status(
     let input = StatusChangeInput {
         status,
         note: form.note.clone(),
+        confirm_retirement: !form.confirm_retirement.is_empty(),
     };
     match actions::set_status(state.store.as_ref(), id, &input, &page.caller.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/actions/{id}")).into_response()),

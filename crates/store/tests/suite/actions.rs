@@ -26,6 +26,7 @@ store_suite!(
     status_changes_follow_the_rules_and_are_recorded,
     deleting_what_an_action_names_unlinks_it,
     touchpoint_usage_counts_each_customer_once,
+    reliance_contacts_are_every_contact_of_the_touchpoints_customers,
 );
 
 fn finding(rule: &str) -> Finding {
@@ -287,6 +288,7 @@ fn change(status: ActionStatus, note: &str) -> StatusChange {
     StatusChange {
         status,
         note: note.into(),
+        confirmed: None,
     }
 }
 
@@ -513,5 +515,78 @@ async fn touchpoint_usage_counts_each_customer_once(store: &dyn Store) {
             .await
             .expect("usage"),
         Default::default()
+    );
+}
+
+async fn reliance_contacts_are_every_contact_of_the_touchpoints_customers(store: &dyn Store) {
+    let fax = touchpoint(store, "Fax").await;
+    let hotline = touchpoint(store, "Hotline").await;
+    let now = Timestamp::now();
+    let long_ago = after(now, -24 * 200);
+    let at = |touchpoint: Option<i64>, email: &str, received: Timestamp| {
+        let mut r = request("phone", Some(email), None, "Rückruf bitte");
+        r.touchpoint_id = touchpoint;
+        r.received_at = Some(received);
+        r
+    };
+    // Anna faxes twice and calls; Bernd faxes and wrote without a touchpoint; Clara faxed
+    // long ago and calls now (not a customer of the fax in the window); Dora only calls.
+    let outcomes = store
+        .intake(
+            &[
+                at(Some(fax), "anna@example.org", after(now, -2)),
+                at(Some(fax), "anna@example.org", after(now, -3)),
+                at(Some(hotline), "anna@example.org", after(now, -4)),
+                at(Some(fax), "bernd@example.org", after(now, -5)),
+                at(None, "bernd@example.org", after(now, -6)),
+                at(Some(fax), "clara@example.org", long_ago),
+                at(Some(hotline), "clara@example.org", after(now, -7)),
+                at(Some(hotline), "dora@example.org", after(now, -8)),
+            ],
+            "t",
+        )
+        .await
+        .expect("intake");
+    let (anna, bernd) = (outcomes[0].customer_id, outcomes[3].customer_id);
+    store
+        .record_responses(
+            &[
+                answer(fax, Some("KD-1"), after(now, -6)),
+                answer(hotline, Some("KD-1"), after(now, -6)),
+                answer(hotline, Some("KD-1"), after(now, -7)),
+                answer(hotline, Some("KD-2"), after(now, -6)),
+                answer(fax, None, after(now, -6)),
+            ],
+            Some("t"),
+        )
+        .await
+        .expect("answers");
+
+    let since = after(now, -24 * 90);
+    let until = after(now, 1);
+    let mut contacts: Vec<(String, Option<i64>, u64)> = store
+        .reliance_contacts(&[fax], since, until)
+        .await
+        .expect("contacts")
+        .into_iter()
+        .map(|c| (c.customer, c.touchpoint_id, c.count))
+        .collect();
+    contacts.sort();
+    let mut expected = vec![
+        (format!("p{}", anna.expect("anna's profile")), Some(fax), 2),
+        (format!("p{}", anna.expect("anna's profile")), Some(hotline), 1),
+        (format!("p{}", bernd.expect("bernd's profile")), None, 1),
+        (format!("p{}", bernd.expect("bernd's profile")), Some(fax), 1),
+        ("rKD-1".to_owned(), Some(fax), 1),
+        ("rKD-1".to_owned(), Some(hotline), 2),
+    ];
+    expected.sort();
+    assert_eq!(contacts, expected);
+    assert!(
+        store
+            .reliance_contacts(&[], since, until)
+            .await
+            .expect("contacts")
+            .is_empty()
     );
 }

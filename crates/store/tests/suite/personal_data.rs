@@ -108,6 +108,7 @@ async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
             &StatusChange {
                 status: ActionStatus::InProgress,
                 note: String::new(),
+                confirmed: None,
             },
             name,
         )
