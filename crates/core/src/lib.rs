@@ -29,6 +29,7 @@ pub mod standards;
 pub mod survey;
 pub mod touchpoint;
 pub mod transfer;
+pub mod workbook;
 
 pub use access::{ApiToken, Role, Scope, Subject, User};
 pub use catalog::{Catalog, Channel, Kind, Phase, Stage};

@@ -5,6 +5,7 @@
 //! tasks are [`programme`], exported to calendars by [`ical`].
 
 pub mod ical;
+pub mod import;
 mod input;
 pub mod programme;
 mod quick_win;
