@@ -13,7 +13,7 @@ use touchpoints_core::action_plan::programme::{
 use touchpoints_core::kpi::local_day;
 use touchpoints_core::touchpoint::Status;
 use touchpoints_core::{Problem, Problems, Role, TouchpointFilter};
-use touchpoints_store::{ResponseFilter, Store, StoredProgramme};
+use touchpoints_store::{ProgrammeTick, ResponseFilter, Store, StoredProgramme};
 
 use crate::{AppError, Result};
 
@@ -30,6 +30,8 @@ pub struct ProgrammeState {
     pub today: Date,
     #[serde(flatten)]
     pub view: ProgrammeView,
+    /// Who ticked the tasks done by hand, and when.
+    pub ticks: Vec<ProgrammeTick>,
 }
 
 /// Reads what the product knows of the data-driven tasks of a round starting on `start`.
@@ -126,6 +128,7 @@ async fn state_of(
         started_at: stored.started_at,
         today,
         view,
+        ticks: stored.ticks,
     })
 }
 

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 66] = [
+const OPERATIONS: [(&str, &str); 70] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -80,6 +80,10 @@ const OPERATIONS: [(&str, &str); 66] = [
     ("get", "/api/v1/actions/{id}/history"),
     ("get", "/api/v1/actions/{id}/effect"),
     ("get", "/api/v1/action-plan"),
+    ("get", "/api/v1/programme"),
+    ("post", "/api/v1/programme"),
+    ("post", "/api/v1/programme/tasks/{key}"),
+    ("get", "/api/v1/programme.ics"),
 ];
 
 #[tokio::test]
@@ -267,11 +271,12 @@ async fn every_success_response_has_a_typed_schema() {
             continue;
         }
         let content = response["content"].as_object();
-        // Downloads (CSV, XLSX) are files, not JSON; none is under /api/v1 today.
+        // Downloads (CSV, XLSX, iCalendar) are files, not JSON.
         let download = content.is_some_and(|c| {
             !c.contains_key("application/json")
-                && c.keys()
-                    .all(|t| t == "text/csv" || t.contains("spreadsheet"))
+                && c.keys().all(|t| {
+                    t == "text/csv" || t == "text/calendar" || t.contains("spreadsheet")
+                })
         });
         if download {
             continue;

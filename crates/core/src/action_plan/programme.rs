@@ -108,11 +108,39 @@ pub enum Source {
     Manual,
 }
 
-/// A task's definition: its phase, due day and the product's screen where it is done.
+/// Who carries a task: the product's users as the method names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Owner {
+    /// The CX / touchpoint manager: inventory, analysis, plan.
+    CxManager,
+    /// Marketing: guideline, content, personalised campaigns.
+    Marketing,
+    /// The service team's lead: requests, targets, training.
+    Service,
+    /// Management: the review of the results.
+    Management,
+}
+
+impl Owner {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Owner::CxManager => "cx_manager",
+            Owner::Marketing => "marketing",
+            Owner::Service => "service",
+            Owner::Management => "management",
+        }
+    }
+}
+
+/// A task's definition: its phase, owner, due day and the product's screen where it is
+/// done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaskDef {
     pub key: TaskKey,
     pub phase: PhaseKey,
+    pub owner: Owner,
     /// Due at the end of this day of the programme (1 to 30). Always after the phase's first
     /// day, so that a calendar's to-do starts before it is due.
     pub due_day: i64,
@@ -125,6 +153,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::InventoryComplete,
         PhaseKey::Inventory,
+        Owner::CxManager,
         5,
         "/touchpoints",
         Source::Data,
@@ -132,6 +161,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::WeaknessesDocumented,
         PhaseKey::Inventory,
+        Owner::CxManager,
         7,
         "/consistency",
         Source::Data,
@@ -139,6 +169,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::GuidelinePublished,
         PhaseKey::Guideline,
+        Owner::Marketing,
         9,
         "/guideline",
         Source::Data,
@@ -146,6 +177,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::ConsistencyChecked,
         PhaseKey::Guideline,
+        Owner::Marketing,
         10,
         "/consistency",
         Source::Data,
@@ -153,6 +185,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::ServiceTeam,
         PhaseKey::Requests,
+        Owner::Service,
         12,
         "/admin/users",
         Source::Data,
@@ -160,6 +193,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::ResponseTargets,
         PhaseKey::Requests,
+        Owner::Service,
         13,
         "/queue/rules",
         Source::Data,
@@ -167,6 +201,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::CrmTraining,
         PhaseKey::Requests,
+        Owner::Service,
         15,
         "/queue",
         Source::Manual,
@@ -174,6 +209,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::PersonalTemplates,
         PhaseKey::Personalisation,
+        Owner::Marketing,
         18,
         "/content",
         Source::Manual,
@@ -181,6 +217,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::PersonalCampaign,
         PhaseKey::Personalisation,
+        Owner::Marketing,
         25,
         "/dashboard",
         Source::Manual,
@@ -188,6 +225,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::MeasurementRunning,
         PhaseKey::Measurement,
+        Owner::CxManager,
         27,
         "/surveys",
         Source::Data,
@@ -195,6 +233,7 @@ pub const TASKS: [TaskDef; 11] = [
     task(
         TaskKey::ReviewDone,
         PhaseKey::Measurement,
+        Owner::Management,
         30,
         "/actions",
         Source::Manual,
@@ -204,6 +243,7 @@ pub const TASKS: [TaskDef; 11] = [
 const fn task(
     key: TaskKey,
     phase: PhaseKey,
+    owner: Owner,
     due_day: i64,
     link: &'static str,
     source: Source,
@@ -211,6 +251,7 @@ const fn task(
     TaskDef {
         key,
         phase,
+        owner,
         due_day,
         link,
         source,
@@ -337,6 +378,7 @@ pub enum PhaseState {
 pub struct TaskView {
     pub key: TaskKey,
     pub phase: PhaseKey,
+    pub owner: Owner,
     pub due_day: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub due: Date,
@@ -447,6 +489,7 @@ pub fn plan(
             tasks.push(TaskView {
                 key: def.key,
                 phase: key,
+                owner: def.owner,
                 due_day: def.due_day,
                 due: date_of(start, def.due_day),
                 link: def.link.to_owned(),

@@ -415,6 +415,7 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("Target", "", target_ranges()),
         ("StatusChangeInput", "note", text(action_plan::NOTE_MAX)),
+        ("StartInput", "start_day", day()),
     ]
 }
 
@@ -512,6 +513,16 @@ fn parameters() -> Vec<(&'static str, &'static str, Value)> {
             json!({ "enum": ["", "de", "en"] }),
         ),
         ("/api/v1/phases/{key}", "key", json!({ "pattern": KEY })),
+        (
+            "/api/v1/programme.ics",
+            "lang",
+            json!({ "enum": ["", "de", "en"] }),
+        ),
+        (
+            "/api/v1/programme/tasks/{key}",
+            "key",
+            one_of(&["crm_training", "personal_templates", "personal_campaign", "review_done"]),
+        ),
     ]);
     out
 }

@@ -87,6 +87,10 @@ use super::{
         actions::history,
         actions::effect,
         actions::plan,
+        super::programme::get,
+        super::programme::start,
+        super::programme::tick,
+        super::programme::calendar,
     ),
     components(schemas(requests::RequestBatch)),
     modifiers(&BearerAuth, &Conventions),
@@ -100,7 +104,7 @@ use super::{
         (name = "audit", description = "Who changed what and when (admins only)"),
         (name = "queue", description = "Customer requests from every channel, the queue, SLA policies, calendar and priority weights"),
         (name = "customers", description = "Customer profiles across channels, identity resolution and merges"),
-        (name = "action plan", description = "Actions that optimise, launch or retire touchpoints, their status history, and the plan ranked from the customer's view with the quick win on top"),
+        (name = "action plan", description = "Actions that optimise, launch or retire touchpoints, their status history, and the plan ranked from the customer's view with the quick win on top, and the 30-day programme"),
     )
 )]
 struct ApiDoc;

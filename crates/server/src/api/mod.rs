@@ -10,6 +10,7 @@ mod docs;
 pub mod extract;
 mod fact_values;
 mod library;
+mod programme;
 pub mod queue_rules;
 pub mod requests;
 pub mod surveys;
@@ -145,6 +146,12 @@ pub fn routes() -> Router<AppState> {
         .route("/actions/{id}/history", get(actions::history))
         .route("/actions/{id}/effect", get(actions::effect))
         .route("/action-plan", get(actions::plan))
+        .route("/programme", get(programme::get).post(programme::start))
+        .route("/programme.ics", get(programme::calendar))
+        .route(
+            "/programme/tasks/{key}",
+            axum::routing::post(programme::tick),
+        )
         .route("/openapi.json", get(docs::openapi_json))
         .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .fallback(|| async {

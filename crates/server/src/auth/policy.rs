@@ -225,6 +225,14 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/v1/actions/{id}/history", Least(Viewer)),
     (Method::GET, "/api/v1/actions/{id}/effect", Least(Viewer)),
     (Method::GET, "/api/v1/action-plan", Least(Viewer)),
+    // The 30-day programme: everyone reads it, the CX manager starts it and ticks tasks.
+    (Method::GET, "/api/v1/programme", Least(Viewer)),
+    (Method::POST, "/api/v1/programme", Least(Manager)),
+    (Method::GET, "/api/v1/programme.ics", Least(Viewer)),
+    (Method::POST, "/api/v1/programme/tasks/{key}", Least(Manager)),
+    (Method::GET, "/programme", Least(Viewer)),
+    (Method::POST, "/programme", Least(Manager)),
+    (Method::POST, "/programme/tasks/{key}", Least(Manager)),
     // The action plan's pages, as its API: everyone reads, the CX manager writes.
     (Method::GET, "/actions", Least(Viewer)),
     (Method::POST, "/actions", Least(Manager)),

@@ -10,6 +10,7 @@ mod export;
 mod journey;
 mod numbers;
 mod outcome;
+mod programme;
 mod public_survey;
 mod queue;
 mod standards;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .merge(surveys::routes())
         .merge(queue::routes())
         .merge(actions::routes())
+        .merge(programme::routes())
 }
 
 /// The pages anyone can reach, rate-limited per client address.
