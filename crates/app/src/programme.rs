@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use touchpoints_core::action_plan::ical::Todo;
 use touchpoints_core::action_plan::programme::{
-    self, Count, MEASUREMENT_DAYS, ProgrammeView, Snapshot, TaskKey, TaskStatus,
+    self, Count, MEASUREMENT_DAYS, ProgrammeView, REQUEST_DAYS, Snapshot, TaskKey, TaskStatus,
 };
 use touchpoints_core::kpi::local_day;
 use touchpoints_core::touchpoint::Status;
@@ -59,7 +59,10 @@ pub async fn snapshot(
         .iter()
         .any(|f| local_day(f.last_seen, time_zone) >= start);
     let guideline_facts = store.guideline().await?.facts.len() as u64;
-    let channels: BTreeSet<&str> = active.iter().map(|t| t.fields.channel.as_str()).collect();
+    let requests_since = now
+        .checked_sub(SignedDuration::from_hours(24 * REQUEST_DAYS))
+        .unwrap_or(Timestamp::MIN);
+    let channels = store.request_channels(requests_since).await?;
     let targeted: BTreeSet<String> = store
         .sla_policies()
         .await?
@@ -67,7 +70,7 @@ pub async fn snapshot(
         .map(|p| p.channel)
         .collect();
     let channels_with_targets = Count {
-        done: channels.iter().filter(|c| targeted.contains(**c)).count() as u64,
+        done: channels.iter().filter(|c| targeted.contains(*c)).count() as u64,
         total: channels.len() as u64,
     };
     let agents = store

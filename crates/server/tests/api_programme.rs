@@ -94,11 +94,34 @@ async fn a_programme_starts_with_its_phases_and_reads_progress_from_the_data() {
     assert_eq!(inventory["progress"], json!({"done": 1, "total": 2}));
     assert_eq!(inventory["status"], "open");
     assert_eq!(task(&read, "service_team")["status"], "done");
+    // No request yet: no channel to set a target for.
     assert_eq!(
         task(&read, "response_targets")["progress"],
-        json!({"done": 0, "total": 2})
+        json!({"done": 0, "total": 0})
     );
     assert_eq!(read["progress"], json!({"done": 1, "total": 11}));
+
+    // Requests by phone and e-mail; a target for the phone only.
+    for (channel, customer) in [
+        ("phone", json!({"phone": "0171 1234567"})),
+        ("email", json!({"email": "anna@example.de"})),
+    ] {
+        let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+            "channel": channel, "customer": customer, "subject": "Lieferung", "body": "Wo bleibt mein Sofa?",
+        })))
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, body) = send(server.put("/api/v1/sla-policies").json(&json!({
+        "channel": "phone", "priority": "normal",
+        "first_response_minutes": 30, "resolution_minutes": 240, "around_the_clock": false,
+    })))
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let read = server.get_json("/api/v1/programme").await;
+    let targets = task(&read, "response_targets");
+    assert_eq!(targets["progress"], json!({"done": 1, "total": 2}));
+    assert_eq!(targets["status"], "open");
 }
 
 #[tokio::test]

@@ -70,4 +70,7 @@ pub trait Programme: Send + Sync + 'static {
         done: bool,
         actor: &str,
     ) -> Result<StoredProgramme>;
+    /// The channels requests came in on from `since`, each once, by key: the channels that
+    /// need a response-time target.
+    async fn request_channels(&self, since: Timestamp) -> Result<Vec<String>>;
 }

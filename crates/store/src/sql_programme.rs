@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
+use jiff::Timestamp;
 use jiff::civil::Date;
 use touchpoints_core::action_plan::programme::TaskKey;
 use touchpoints_core::{Problem, Problems};
@@ -192,5 +193,14 @@ impl Programme for SqlStore {
             .ok_or_else(|| corrupt("programmes", "the current round is missing"))?;
         tx.commit().await?;
         Ok(programme)
+    }
+
+    async fn request_channels(&self, since: Timestamp) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT channel FROM requests WHERE received_at >= $1 ORDER BY channel",
+        )
+        .bind(since.as_microsecond())
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 pub const DAYS: i64 = 30;
 /// How far back a survey's answers count as a running measurement.
 pub const MEASUREMENT_DAYS: i64 = 14;
+/// How far back the channels that requests came in on are those that need a response-time
+/// target.
+pub const REQUEST_DAYS: i64 = 90;
 
 /// A phase of the programme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -83,7 +86,7 @@ pub enum TaskKey {
     ConsistencyChecked,
     /// At least one active agent account for the service team.
     ServiceTeam,
-    /// Response-time targets for every channel of an active touchpoint.
+    /// Response-time targets for every channel requests came in on lately.
     ResponseTargets,
     /// Staff trained on the queue and customer profiles (by hand).
     CrmTraining,
@@ -333,7 +336,8 @@ pub struct Snapshot {
     pub guideline_facts: u64,
     /// The consistency check ran on or after the programme's start day.
     pub checked_since_start: bool,
-    /// Channels of active touchpoints with a response-time target, of all such channels.
+    /// Channels with requests in the last [`REQUEST_DAYS`] days that have a response-time
+    /// target, of all such channels.
     pub channels_with_targets: Count,
     /// Active agent accounts.
     pub agents: u64,

@@ -3,17 +3,20 @@
 
 use std::collections::BTreeSet;
 
+use jiff::Timestamp;
 use jiff::civil::date;
 use touchpoints_core::action_plan::programme::TaskKey;
 use touchpoints_core::{Role, Subject};
 use touchpoints_store::{Store, StoreError};
 
-use crate::harness::{assert_audited, assert_not_audited, audit_mark, user};
+use crate::harness::{after, assert_audited, assert_not_audited, audit_mark, user};
+use crate::requests::request;
 
 store_suite!(
     rounds_start_and_carry_unfinished_tasks_over,
     ticks_belong_to_the_current_round_and_are_audited,
     an_erased_account_stays_named_by_its_pseudonym,
+    request_channels_are_those_of_the_window,
 );
 
 async fn rounds_start_and_carry_unfinished_tasks_over(store: &dyn Store) {
@@ -126,4 +129,47 @@ async fn an_erased_account_stays_named_by_its_pseudonym(store: &dyn Store) {
     assert_eq!(programme.started_by, alias);
     assert_eq!(programme.ticks[0].done_by, alias);
     assert_eq!(programme.ticks[0].task, TaskKey::ReviewDone);
+}
+
+async fn request_channels_are_those_of_the_window(store: &dyn Store) {
+    let now = Timestamp::now();
+    assert!(
+        store
+            .request_channels(after(now, -24))
+            .await
+            .expect("none")
+            .is_empty()
+    );
+    let at = |channel: &str, received: Timestamp| {
+        let mut r = request(channel, Some("anna@example.org"), None, "Rückruf bitte");
+        r.received_at = Some(received);
+        r
+    };
+    store
+        .intake(
+            &[
+                at("phone", after(now, -2)),
+                at("email", after(now, -3)),
+                at("phone", after(now, -5)),
+                // Before the window.
+                at("letter", after(now, -24 * 100)),
+            ],
+            "t",
+        )
+        .await
+        .expect("intake");
+    assert_eq!(
+        store
+            .request_channels(after(now, -24 * 90))
+            .await
+            .expect("channels"),
+        ["email", "phone"]
+    );
+    assert_eq!(
+        store
+            .request_channels(after(now, -24 * 200))
+            .await
+            .expect("channels"),
+        ["email", "letter", "phone"]
+    );
 }
