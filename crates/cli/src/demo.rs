@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
+use touchpoints_core::action_plan::programme::TaskKey;
 use touchpoints_core::action_plan::{
     ActionInput, ActionKind, ActionStatus, Budget, StatusChangeInput, Target, TargetMetric,
 };
@@ -41,7 +42,8 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
         }
         println!("demo data already loaded ({} touchpoints)", existing.len());
         load_surveys(store).await?;
-        return load_actions(store).await;
+        load_actions(store).await?;
+        return load_programme(store).await;
     }
     let company = demo::company();
     let catalog = Catalog {
@@ -82,7 +84,8 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
     println!("as-is analysis: {} documented weaknesses", findings.len());
     load_requests(store).await?;
     load_surveys(store).await?;
-    load_actions(store).await
+    load_actions(store).await?;
+    load_programme(store).await
 }
 
 /// (minutes ago, channel, name, e-mail, phone, subject, text): open requests for the queue, two
@@ -1140,6 +1143,34 @@ async fn load_actions(store: &dyn Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo company's 30-day programme, started so that today is its day
+/// [`PROGRAMME_DAY`], as the action plan's dates assume: the inventory, the guideline and the
+/// response targets read as done from the demo's data, the training and the personal
+/// templates ticked by hand, the campaign still running. One task is overdue: the service
+/// team, as the demo creates no agent accounts (an account of the demo would stand in the
+/// way of the first admin's setup).
+async fn load_programme(store: &dyn Store) -> anyhow::Result<()> {
+    if store.programme().await?.is_some() {
+        return Ok(());
+    }
+    let tz = TimeZone::get(&store.time_zone().await?).unwrap_or(TimeZone::UTC);
+    let now = Timestamp::now();
+    let start = day(local_day(now, &tz), 1 - PROGRAMME_DAY)?;
+    store
+        .start_programme(start, &std::collections::BTreeSet::new(), "demo")
+        .await?;
+    for task in [TaskKey::CrmTraining, TaskKey::PersonalTemplates] {
+        store.tick_programme_task(task, true, "demo").await?;
+    }
+    if let Some(state) = touchpoints_app::programme::current(store, now).await? {
+        println!(
+            "30-day programme at day {}: {} of {} tasks done",
+            state.view.day, state.view.progress.done, state.view.progress.total
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -1266,5 +1297,53 @@ mod tests {
             let n = metrics.iter().filter(|&&m| m == metric).count();
             assert!(n >= 5, "{metric:?}: {n}");
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod programme_tests {
+    use touchpoints_core::action_plan::programme::{PhaseState, TaskStatus};
+
+    use super::*;
+
+    /// The demo's programme, whatever day it is loaded: at day 20, the first two phases
+    /// done, the service team overdue in the third, personalisation running.
+    #[tokio::test]
+    async fn the_demo_programme_is_at_day_twenty_with_one_task_overdue() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let store = touchpoints_store::open(&url).await.unwrap();
+        load(store.as_ref(), false).await.unwrap();
+        let state = touchpoints_app::programme::current(store.as_ref(), Timestamp::now())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(state.view.day, PROGRAMME_DAY);
+        let states: Vec<PhaseState> = state.view.phases.iter().map(|p| p.state).collect();
+        assert_eq!(
+            states,
+            [
+                PhaseState::Done,
+                PhaseState::Done,
+                PhaseState::Overdue,
+                PhaseState::Running,
+                PhaseState::Upcoming,
+            ],
+            "{:#?}",
+            state.view.phases
+        );
+        let overdue: Vec<TaskKey> = state
+            .view
+            .phases
+            .iter()
+            .flat_map(|p| &p.tasks)
+            .filter(|t| t.status == TaskStatus::Overdue)
+            .map(|t| t.key)
+            .collect();
+        assert_eq!(overdue, [TaskKey::ServiceTeam]);
+        // Loading again starts no second round.
+        load(store.as_ref(), false).await.unwrap();
+        assert_eq!(store.programme().await.unwrap().unwrap().round, 1);
     }
 }
