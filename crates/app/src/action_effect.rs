@@ -16,7 +16,7 @@ use touchpoints_core::action_plan::ActionStatus;
 use touchpoints_core::kpi::{Effect, Metric, Tally, effect, local_day};
 use touchpoints_core::queue_stats::{Summary, summarize};
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::{Resolution, Store};
+use touchpoints_store::{Resolution, Store, StoredAction};
 
 use crate::Result;
 
@@ -72,6 +72,15 @@ pub async fn action_effect(
     days: Option<i64>,
     now: Timestamp,
 ) -> Result<ActionEffect> {
+    let days = checked_days(days)?;
+    let action = store.action(id).await?;
+    let tz = time_zone(store).await?;
+    effect_of(store, &action, days, &tz, now).await
+}
+
+/// `days` as asked ([`DEFAULT_DAYS`] when `None`), or the problem naming `days` when it is
+/// outside 1 to [`MAX_DAYS`].
+pub fn checked_days(days: Option<i64>) -> Result<i64> {
     let days = days.unwrap_or(DEFAULT_DAYS);
     if !(1..=MAX_DAYS).contains(&days) {
         return Err(Problems::single(
@@ -83,7 +92,27 @@ pub async fn action_effect(
         )
         .into());
     }
-    let action = store.action(id).await?;
+    Ok(days)
+}
+
+/// The organisation's time zone, which the windows' days are counted in.
+pub async fn time_zone(store: &dyn Store) -> Result<TimeZone> {
+    Ok(TimeZone::get(&store.time_zone().await?).unwrap_or(TimeZone::UTC))
+}
+
+/// The effect of an action already read, with windows of `days` days (checked by
+/// [`checked_days`]) in `tz`: what [`action_effect`] answers, refusals included. Reads the
+/// day roll-ups of the two windows and the requests received in them, and the action's
+/// history only when it has no start date.
+pub async fn effect_of(
+    store: &dyn Store,
+    action: &StoredAction,
+    days: i64,
+    tz: &TimeZone,
+    now: Timestamp,
+) -> Result<ActionEffect> {
+    let id = action.id;
+    let tz = tz.clone();
     let touchpoints: BTreeSet<i64> = action.fields.touchpoint_ids.iter().copied().collect();
     if touchpoints.is_empty() {
         return Err(refused(
@@ -91,7 +120,6 @@ pub async fn action_effect(
             "the action names no touchpoint to measure at",
         ));
     }
-    let tz = TimeZone::get(&store.time_zone().await?).unwrap_or(TimeZone::UTC);
     let start = match action.fields.start {
         Some(start) => start,
         None => started_in_progress(store, id, &tz).await?.ok_or_else(|| {

@@ -7,7 +7,10 @@
 //! can pass any instant. Every use case fails with one error type, [`AppError`], which each
 //! front end maps to its own answer in one place.
 
+pub mod action_budget;
 pub mod action_effect;
+pub mod action_import;
+pub mod action_review;
 pub mod actions;
 pub mod analysis;
 pub mod batch;

@@ -4,7 +4,7 @@
 //! a small file cannot stand for a huge one.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
 
@@ -61,17 +61,25 @@ fn cell_text(cell: &Data) -> Result<Option<String>, String> {
 pub fn read_xlsx(bytes: &[u8], columns: &[&str]) -> Result<Vec<Record>, Vec<RowProblem>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| whole(format!("not an XLSX workbook: {e}")))?;
+    // The sizes an archive declares may lie: its parts are unpacked and counted, and the
+    // count stops just past the bound, so a small file cannot make the reader below unpack
+    // gigabytes.
     let mut unpacked: u64 = 0;
     for i in 0..archive.len() {
         let entry = archive
-            .by_index_raw(i)
+            .by_index(i)
             .map_err(|e| whole(format!("not an XLSX workbook: {e}")))?;
-        unpacked = unpacked.saturating_add(entry.size());
+        let room = MAX_UNPACKED_BYTES.saturating_sub(unpacked) + 1;
+        let read = std::io::copy(&mut entry.take(room), &mut std::io::sink())
+            .map_err(|e| whole(format!("not an XLSX workbook: {e}")))?;
+        unpacked = unpacked.saturating_add(read);
+        if unpacked > MAX_UNPACKED_BYTES {
+            break;
+        }
     }
     if unpacked > MAX_UNPACKED_BYTES {
         return Err(whole(format!(
-            "the workbook unpacks to {unpacked} bytes, more than the {MAX_UNPACKED_BYTES} \
-             read at once"
+            "the workbook unpacks to more than the {MAX_UNPACKED_BYTES} bytes read at once"
         )));
     }
     let mut workbook: Xlsx<_> =
@@ -173,6 +181,33 @@ mod tests {
         let problems = read_xlsx(b"title,kind\n", &["title"]).unwrap_err();
         assert_eq!(problems[0].row, 0);
         assert!(problems[0].message.starts_with("not an XLSX workbook"));
+    }
+
+    #[test]
+    fn a_workbook_unpacking_to_too_much_is_refused_before_it_is_read() {
+        use std::io::Write;
+        // 65 MiB of zeros pack to some 64 KiB.
+        let mut packed = Vec::new();
+        {
+            let mut writer = zip::ZipWriter::new(Cursor::new(&mut packed));
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(true);
+            writer
+                .start_file("xl/worksheets/sheet1.xml", options)
+                .unwrap();
+            let chunk = vec![0u8; 1024 * 1024];
+            for _ in 0..65 {
+                writer.write_all(&chunk).unwrap();
+            }
+            writer.finish().unwrap();
+        }
+        assert!(packed.len() < 1024 * 1024, "{}", packed.len());
+        let problems = read_xlsx(&packed, &["title"]).unwrap_err();
+        assert_eq!(
+            problems[0].message,
+            "the workbook unpacks to more than the 67108864 bytes read at once"
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@ mod harness;
 
 #[path = "suite/accounts.rs"]
 mod accounts;
+#[path = "suite/action_import.rs"]
+mod action_import;
 #[path = "suite/actions.rs"]
 mod actions;
 #[path = "suite/announcements.rs"]
