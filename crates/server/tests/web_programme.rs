@@ -80,7 +80,7 @@ async fn a_manager_starts_the_programme_and_ticks_a_task_by_form() {
     let (_, _, html) = fetch(server.get("/programme")).await;
     let training = row(&html, "crm_training");
     assert!(training.contains("programme-status-done"), "{training}");
-    assert!(training.contains("Abgehakt von"));
+    assert!(training.contains("Abgehakt von Test Admin"), "{training}");
     assert!(training.contains("Wieder öffnen"));
     assert!(html.contains("1 von 3 erledigt"));
 }

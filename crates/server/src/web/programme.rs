@@ -3,7 +3,7 @@
 //! forms that tick the tasks done by hand and start the programme or its next round. The
 //! programme's reading of the data is the app's; this page only shows it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -83,7 +83,8 @@ struct PhaseRow {
     tasks: Vec<TaskRow>,
 }
 
-fn phases(state: &ProgrammeState, lang: Lang) -> Vec<PhaseRow> {
+/// The phases as the page shows them; `accounts` gives the display name of a user name.
+fn phases(state: &ProgrammeState, accounts: &HashMap<String, String>, lang: Lang) -> Vec<PhaseRow> {
     let day_of_programme = state.view.day;
     state
         .view
@@ -120,7 +121,12 @@ fn phases(state: &ProgrammeState, lang: Lang) -> Vec<PhaseRow> {
                         manual: task.source == Source::Manual,
                         progress: task.progress.map(Progress::new),
                         carried_over: task.carried_over,
-                        done_by: tick.map(|t| t.done_by.clone()),
+                        done_by: tick.map(|t| {
+                            accounts
+                                .get(&t.done_by)
+                                .cloned()
+                                .unwrap_or_else(|| t.done_by.clone())
+                        }),
                         done_at: tick.map(|t| t.done_at.strftime("%Y-%m-%d %H:%M UTC").to_string()),
                     }
                 })
@@ -158,6 +164,17 @@ async fn page_with(
     let mut errors: BTreeMap<String, String> = page.field_errors(state, problems);
     // A refused tick names its task (`key`), which has no field of its own on the page.
     let task_error = errors.remove("key");
+    // Who ticked a task, by the name people know them by.
+    let accounts: HashMap<String, String> = match &current {
+        Some(_) => state
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| (u.username, u.display_name))
+            .collect(),
+        None => HashMap::new(),
+    };
     let context = match &current {
         Some(current) => minijinja::context! {
             started => true,
@@ -169,7 +186,7 @@ async fn page_with(
             day => current.view.day,
             finished => current.view.day > DAYS,
             progress => Serde(Progress::new(current.view.progress)),
-            phases => Serde(phases(current, page.lang)),
+            phases => Serde(phases(current, &accounts, page.lang)),
             start_day => start_day,
             errors => errors,
             task_error => task_error,
