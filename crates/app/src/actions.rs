@@ -11,21 +11,23 @@
 //! - open contradictions and broken mandatory standards: the open findings of the latest
 //!   check placed at the touchpoints (in their content or their interactions) or linked to
 //!   the action;
-//! - reach: the customers who made requests or gave answers there.
+//! - reach: the customers who made requests or gave answers there;
+//! - target group and region: the heaviest weight a manager gave to one of the touchpoints'
+//!   target groups and regions (1 for those without).
 //!
-//! Not yet measured, and so left out rather than guessed: weights per target group and
-//! region (the plan has no place to edit them yet, so the factor is 1), and customer events,
-//! which name no touchpoint. The weights and the quick-win rule are the core's defaults until
-//! the plan keeps its own.
+//! Not measured, and so left out rather than guessed: customer events, which name no
+//! touchpoint. The weights and the quick-win rule are the plan's settings, the core's
+//! defaults until a manager changes them.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
 use touchpoints_core::action_plan::{
-    ActionInput, ActionKind, ActionStatus, Candidate, Measured, PlanWeights, QuickWin,
-    QuickWinRule, Reason, Reliance, Signals, StatusChangeInput, quick_win, reliance, score,
+    ActionInput, ActionKind, ActionStatus, Candidate, Measured, PlanSettings, PlanWeights,
+    QuickWin, QuickWinRule, Reason, Reliance, Signals, StatusChangeInput, quick_win, reliance,
+    score,
 };
 use touchpoints_core::problem::{Problem, Problems};
 use touchpoints_core::consistency::check::FindingKind;
@@ -273,6 +275,9 @@ pub struct Measurements {
     pub targets: HashMap<i64, (u64, u64)>,
     /// Open findings of the latest check: kind, and the touchpoints they are placed at.
     pub findings: HashMap<i64, (FindingKind, BTreeSet<i64>)>,
+    /// The weights of target groups and regions.
+    pub target_groups: BTreeMap<String, f64>,
+    pub regions: BTreeMap<String, f64>,
 }
 
 impl Measurements {
@@ -409,8 +414,14 @@ impl Measurements {
             // which the store does not join: the larger count is the number of customers at
             // least reached, never one counted twice.
             customers: usage.request_customers.max(usage.answer_customers),
-            target_group: None,
-            region: None,
+            target_group: PlanSettings::heaviest(
+                &self.target_groups,
+                touchpoints.iter().flat_map(|t| &t.fields.target_groups),
+            ),
+            region: PlanSettings::heaviest(
+                &self.regions,
+                touchpoints.iter().flat_map(|t| &t.fields.regions),
+            ),
             brand_fit,
             person_days: action.fields.person_days,
             budget_cents: action.fields.planned_cents(),
@@ -563,8 +574,12 @@ fn answer(
 
 /// The plan as of `now`, its reasons in German for `lang` `de`, else in English.
 pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan> {
-    let weights = PlanWeights::default();
-    let rule = QuickWinRule::default();
+    let PlanSettings {
+        target_groups,
+        regions,
+        quick_win: rule,
+        weights,
+    } = store.plan_settings().await?;
     let since = window_start(now);
     let today = crate::reports::today(&store.time_zone().await?, now);
     let (previous_from, from, until) = windows(today).ok_or_else(|| {
@@ -581,6 +596,8 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
             .collect(),
         targets: Measurements::count_targets(&store.response_records(since, now).await?, now),
         findings: Measurements::place_findings(&store.findings().await?, &store.contents().await?),
+        target_groups,
+        regions,
         ..Measurements::default()
     };
     for metric in Metric::ALL {
@@ -656,6 +673,22 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
         quick_win,
         actions: entries,
     })
+}
+
+/// The plan's settings as a manager last set them, or the defaults.
+pub async fn settings(store: &dyn Store) -> Result<PlanSettings> {
+    Ok(store.plan_settings().await?)
+}
+
+/// Replaces the plan's settings after checking every value.
+pub async fn set_settings(
+    store: &dyn Store,
+    settings: &PlanSettings,
+    actor: &str,
+) -> Result<PlanSettings> {
+    let settings = settings.validate()?;
+    store.set_plan_settings(&settings, actor).await?;
+    Ok(settings)
 }
 
 #[cfg(test)]
@@ -1006,6 +1039,44 @@ mod tests {
         assert!(
             retire_analysis(&optimise, &usage, &relying, &touchpoints, at(0), "en").is_none()
         );
+    }
+
+    #[test]
+    fn the_heaviest_weighted_target_group_and_region_of_the_touchpoints_count() {
+        let mut hotline = touchpoint(1, 4, 3);
+        hotline.fields.target_groups = vec!["Neukunden".into(), "Stammkunden".into()];
+        hotline.fields.regions = vec!["Nord".into()];
+        let mut shop = touchpoint(2, 3, 3);
+        shop.fields.target_groups = vec!["Familien".into()];
+        let measurements = Measurements {
+            touchpoints: [(1, hotline), (2, shop)].into_iter().collect(),
+            target_groups: [
+                ("Stammkunden".to_owned(), 1.5),
+                ("Familien".to_owned(), 1.8),
+                ("Neukunden".to_owned(), 0.5),
+            ]
+            .into_iter()
+            .collect(),
+            regions: [("Süd".to_owned(), 2.0)].into_iter().collect(),
+            ..Measurements::default()
+        };
+        let action = |touchpoints: Vec<i64>| {
+            stored(
+                1,
+                ActionInput {
+                    title: "Hotline".into(),
+                    touchpoint_ids: touchpoints,
+                    ..ActionInput::default()
+                },
+                ActionStatus::Planned,
+            )
+        };
+        let usage = TouchpointUsage::default();
+        let hotline_only = measurements.signals(&action(vec![1]), &usage);
+        assert_eq!(hotline_only.target_group, Some(("Stammkunden".into(), 1.5)));
+        assert_eq!(hotline_only.region, None, "Nord has no weight");
+        let both = measurements.signals(&action(vec![1, 2]), &usage);
+        assert_eq!(both.target_group, Some(("Familien".into(), 1.8)));
     }
 
     #[test]

@@ -807,3 +807,107 @@ async fn retiring_the_only_touchpoint_of_customers_needs_a_recorded_confirmation
     let (status, body) = send(server.post(&status_url).json(&json!({"status": "done"}))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+#[tokio::test]
+async fn a_manager_weights_target_groups_and_sets_the_quick_win_rule() {
+    let server = Server::start().await;
+    let defaults = server.get_json("/api/v1/action-plan/settings").await;
+    assert_eq!(defaults["quick_win"], json!({"max_days": 14, "max_effort_days": 10.0}));
+    assert_eq!(defaults["target_groups"], json!({}));
+
+    let hotline = server
+        .create(&json!({
+            "name": "Hotline", "channel": "phone", "phase": "after-purchase",
+            "importance": {"experience": 5, "loyalty": 5, "referral": 5},
+            "target_groups": ["Stammkunden"], "regions": ["Nord"],
+        }))
+        .await["id"]
+        .as_i64()
+        .expect("an id");
+    let (status, body) = send(server.post("/api/v1/responses").json(&json!({"responses":
+        (0..30).map(|i| json!({"touchpoint_id": hotline, "metric": "nps", "score": 2,
+                               "customer_ref": format!("kd-{i}")})).collect::<Vec<_>>()})))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Three weeks: no quick win under the default rule of 14 days.
+    let action = create(
+        &server,
+        &json!({"kind": "optimise", "title": "Rückrufe", "touchpoint_ids": [hotline],
+                "person_days": 2, "start": "2027-01-04", "due": "2027-01-24"}),
+    )
+    .await;
+    let before = server.get_json("/api/v1/action-plan").await;
+    assert_eq!(before["quick_win"]["outcome"], "none_short_enough", "{before:#}");
+    let points_before = before["actions"][0]["points"].as_f64().expect("points");
+
+    // Invalid values are named, and nothing changes.
+    let (status, body) = send(server.put("/api/v1/action-plan/settings").json(&json!({
+        "target_groups": {"Stammkunden": 7},
+        "quick_win": {"max_days": 0},
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        fields(&body),
+        ["target_groups.Stammkunden", "quick_win.max_days"]
+    );
+    assert_eq!(
+        server.get_json("/api/v1/action-plan/settings").await,
+        defaults
+    );
+    // A viewer reads them, and may not change them.
+    let viewer = server.as_role(Role::Viewer).await;
+    assert_eq!(
+        viewer.get_json("/api/v1/action-plan/settings").await,
+        defaults
+    );
+    let (status, _) = send(
+        viewer
+            .put("/api/v1/action-plan/settings")
+            .json(&json!({"quick_win": {"max_days": 21}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, body) = send(server.put("/api/v1/action-plan/settings").json(&json!({
+        "target_groups": {" Stammkunden ": 1.5},
+        "quick_win": {"max_days": 21, "max_effort_days": 10},
+    })))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["target_groups"], json!({"Stammkunden": 1.5}));
+    assert_eq!(body["weights"], defaults["weights"], "left out: the defaults");
+
+    // The plan ranks by them: the action is now the quick win, and its impact counts half
+    // again for the core customers, with the reason named.
+    let after = server.get_json("/api/v1/action-plan").await;
+    assert_eq!(after["quick_win"]["outcome"], "chosen", "{after:#}");
+    assert_eq!(after["quick_win"]["action_id"], id(&action));
+    let entry = &after["actions"][0];
+    let group = entry["parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .find(|p| p["reason"]["kind"] == "target_group")
+        .expect("the target group's part");
+    let impact_before = before["actions"][0]["impact"].as_f64().expect("impact");
+    assert_eq!(
+        group["text"],
+        format!("target group Stammkunden ×1.5 +{:.1}", 0.5 * impact_before)
+    );
+    let impact_after = entry["impact"].as_f64().expect("impact");
+    assert!(
+        (impact_after - 1.5 * impact_before).abs() < 1e-9,
+        "{impact_before} × 1.5 = {impact_after}"
+    );
+    let points_after = entry["points"].as_f64().expect("points");
+    assert!(
+        (points_after - points_before - 0.5 * impact_before).abs() < 1e-9,
+        "the group adds half the impact before it: {points_before} → {points_after}"
+    );
+    let audit = server.audit(&[("limit", "3")]).await;
+    assert!(
+        audit.iter().any(|e| e["action"] == "action_plan.settings"),
+        "{audit:?}"
+    );
+}

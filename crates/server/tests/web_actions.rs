@@ -813,3 +813,71 @@ async fn retiring_the_only_touchpoint_of_a_customer_asks_for_a_ticked_confirmati
         "in_progress"
     );
 }
+
+#[tokio::test]
+async fn a_manager_sets_the_weights_on_the_settings_page_in_german() {
+    let server = Server::start().await;
+    server
+        .create(&json!({
+            "name": "Filiale", "channel": "store", "phase": "during-purchase",
+            "target_groups": ["Stammkunden"], "regions": ["Nord"],
+        }))
+        .await;
+    let (status, _, body) = fetch(
+        server
+            .get("/actions/settings")
+            .header(ACCEPT_LANGUAGE, "de"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Gewichtung des Maßnahmenplans"), "{body}");
+    assert!(body.contains(r#"name="target_groups.Stammkunden""#), "{body}");
+    assert!(body.contains(r#"name="regions.Nord""#), "{body}");
+    assert!(body.contains(r#"value="14""#), "the default rule: {body}");
+
+    let form = [
+        ("quick_win_max_days", "21"),
+        ("quick_win_max_effort_days", "7,5"),
+        ("weights_target_nps", "35"),
+        ("weights_target_csat", "80"),
+        ("weights_target_ces", "5,5"),
+        ("target_groups.Stammkunden", "2,5"),
+        ("regions.Nord", "9"),
+    ];
+    let (status, _, body) = fetch(
+        server
+            .post("/actions/settings")
+            .header(ACCEPT_LANGUAGE, "de")
+            .form(&form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains(r#"id="rg-1-error""#), "{body}");
+    assert!(body.contains(r#"value="2,5""#), "kept as typed: {body}");
+    assert_eq!(
+        server.get_json("/api/v1/action-plan/settings").await["quick_win"]["max_days"],
+        14,
+        "nothing stored"
+    );
+
+    let mut form = form;
+    form[6] = ("regions.Nord", "");
+    let (status, location, body) = fetch(
+        server
+            .post("/actions/settings")
+            .header(ACCEPT_LANGUAGE, "de")
+            .form(&form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.as_deref(), Some("/actions"));
+    let settings = server.get_json("/api/v1/action-plan/settings").await;
+    assert_eq!(settings["quick_win"], json!({"max_days": 21, "max_effort_days": 7.5}));
+    assert_eq!(settings["target_groups"], json!({"Stammkunden": 2.5}));
+    assert_eq!(settings["regions"], json!({}));
+    assert_eq!(settings["weights"]["target_ces"], 5.5);
+
+    let viewer = server.as_role(Role::Viewer).await;
+    let (status, _, _) = fetch(viewer.get("/actions/settings")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -1079,6 +1079,15 @@ pub trait Actions: Send + Sync + 'static {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<touchpoints_core::action_plan::Contacts>>;
+    /// The plan's settings: group and region weights, the quick-win rule and the score's
+    /// weights; the defaults until a manager sets them.
+    async fn plan_settings(&self) -> Result<touchpoints_core::action_plan::PlanSettings>;
+    /// Replaces the plan's settings (validated by the caller). Audit `action_plan.settings`.
+    async fn set_plan_settings(
+        &self,
+        settings: &touchpoints_core::action_plan::PlanSettings,
+        actor: &str,
+    ) -> Result<()>;
 }
 
 /// Where a database's schema stands against the migrations a build carries.

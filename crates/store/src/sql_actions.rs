@@ -9,14 +9,15 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::action_plan::{
-    ActionFields, ActionKind, ActionStatus, Budget, Contacts, Quarter, StatusChange, Target,
-    TargetMetric,
+    ActionFields, ActionKind, ActionStatus, Budget, Contacts, PlanSettings, Quarter, StatusChange,
+    Target, TargetMetric,
 };
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, json_rows, now};
 use super::sql_audit::audit;
+use super::sql_requests::{parse_setting, put_setting, setting};
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{ActionStatusEntry, Actions, Result, StoreError, StoredAction, TouchpointUsage};
@@ -824,4 +825,39 @@ impl Actions for SqlStore {
             })
             .collect())
     }
+
+    async fn plan_settings(&self) -> Result<PlanSettings> {
+        let mut conn = self.pool.acquire().await?;
+        parse_setting(PLAN_SETTINGS, setting(&mut conn, PLAN_SETTINGS).await?)
+    }
+
+    async fn set_plan_settings(&self, settings: &PlanSettings, actor: &str) -> Result<()> {
+        let text = serde_json::to_string(settings)
+            .map_err(|e| corrupt("queue_settings", e.to_string()))?;
+        let mut tx = self.begin().await?;
+        let at = now();
+        put_setting(&mut tx, PLAN_SETTINGS, &text, at, actor).await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "action_plan.settings",
+            "settings",
+            PLAN_SETTINGS,
+            &format!(
+                "quick win within {} days and {} person-days; weighted target groups: {}, \
+                 regions: {}",
+                settings.quick_win.max_days,
+                settings.quick_win.max_effort_days,
+                settings.target_groups.len(),
+                settings.regions.len()
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
+
+/// The plan's settings are one JSON document among the settings of the queue's table.
+const PLAN_SETTINGS: &str = "action_plan";

@@ -112,7 +112,7 @@ fn pauses_json(pauses: &[(Timestamp, Option<Timestamp>)]) -> Result<String> {
     serde_json::to_string(&raw).map_err(|e| corrupt("requests", e.to_string()))
 }
 
-async fn setting(conn: &mut Conn, key: &str) -> Result<Option<String>> {
+pub(super) async fn setting(conn: &mut Conn, key: &str) -> Result<Option<String>> {
     Ok(
         sqlx::query_scalar("SELECT value FROM queue_settings WHERE key = $1")
             .bind(key)
@@ -121,7 +121,7 @@ async fn setting(conn: &mut Conn, key: &str) -> Result<Option<String>> {
     )
 }
 
-async fn put_setting(
+pub(super) async fn put_setting(
     conn: &mut Conn,
     key: &str,
     value: &str,
@@ -142,7 +142,7 @@ async fn put_setting(
     Ok(())
 }
 
-fn parse_setting<T: serde::de::DeserializeOwned + Default>(
+pub(super) fn parse_setting<T: serde::de::DeserializeOwned + Default>(
     key: &str,
     value: Option<String>,
 ) -> Result<T> {

@@ -11,6 +11,7 @@ pub mod programme;
 mod quick_win;
 mod reliance;
 mod score;
+mod settings;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,10 @@ pub use input::{
 pub use quick_win::{Candidate, QuickWin, QuickWinRule, quick_win};
 pub use reliance::{ALTERNATIVES_MAX, Alternative, Contacts, Reliance, reliance};
 pub use score::{ActionScore, Measured, Part, PlanWeights, Reason, Signals, score};
+pub use settings::{
+    DAY_RATE_CENTS_MAX, GROUP_NAME_MAX, GROUP_WEIGHT_MAX, GROUP_WEIGHT_MIN, GROUP_WEIGHTS_MAX,
+    POINTS_MAX, PlanSettings, QUICK_WIN_DAYS_MAX, QUICK_WIN_EFFORT_MAX, REACH_CUSTOMERS_MAX,
+};
 
 /// What an action does to its touchpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

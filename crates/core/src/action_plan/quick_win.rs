@@ -10,7 +10,7 @@ use super::ActionStatus;
 /// What makes an action a candidate for the quick win.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct QuickWinRule {
     /// Finished within this many days of its start (start to due date, both counted).
     pub max_days: i64,

@@ -25,7 +25,7 @@ use crate::priority::reason::{decimal, grouped, is_german, with_points};
 /// The rule's numbers, which a manager may change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PlanWeights {
     /// The values each metric is aimed at: NPS in points, CSAT in percent, CES mean score.
     pub target_nps: f64,

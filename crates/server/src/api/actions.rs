@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use touchpoints_app::action_effect::{self, ActionEffect};
 use touchpoints_app::actions::{self, Plan};
-use touchpoints_core::action_plan::{ActionInput, StatusChangeInput};
+use touchpoints_core::action_plan::{ActionInput, PlanSettings, StatusChangeInput};
 use touchpoints_core::{Problem, Problems};
 use touchpoints_store::{ActionStatusEntry, StoredAction};
 
@@ -182,5 +182,27 @@ pub async fn plan(
     let lang = query.lang()?;
     Ok(axum::Json(
         actions::plan(state.store.as_ref(), Timestamp::now(), lang).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/action-plan/settings", tag = "action plan",
+    responses((status = 200, description = "The weights of target groups and regions, the quick-win rule and the score's weights the plan ranks by; the defaults until a manager sets them", body = PlanSettings)))]
+pub async fn settings(State(state): State<AppState>) -> Result<axum::Json<PlanSettings>> {
+    Ok(axum::Json(actions::settings(state.store.as_ref()).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/action-plan/settings", tag = "action plan",
+    request_body = PlanSettings,
+    responses(
+        (status = 200, description = "Replaced: the plan ranks by these from now on; the change is audited. Fields left out take their defaults", body = PlanSettings),
+        (status = 400, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "Invalid values, each named (`target_groups.Stammkunden`, `quick_win.max_days`); nothing stored", body = ErrorBody)))]
+pub async fn set_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<PlanSettings>,
+) -> Result<axum::Json<PlanSettings>> {
+    Ok(axum::Json(
+        actions::set_settings(state.store.as_ref(), &input, &caller.actor()).await?,
     ))
 }

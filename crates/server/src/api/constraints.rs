@@ -415,8 +415,51 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("Target", "", target_ranges()),
         ("StatusChangeInput", "note", text(action_plan::NOTE_MAX)),
+        ("PlanSettings", "target_groups", group_weights()),
+        ("PlanSettings", "regions", group_weights()),
+        (
+            "QuickWinRule",
+            "max_days",
+            range(1, action_plan::QUICK_WIN_DAYS_MAX),
+        ),
+        (
+            "QuickWinRule",
+            "max_effort_days",
+            json!({ "minimum": 0, "maximum": action_plan::QUICK_WIN_EFFORT_MAX }),
+        ),
+        ("PlanWeights", "target_nps", json!({ "minimum": -100, "maximum": 100 })),
+        ("PlanWeights", "target_csat", json!({ "minimum": 0, "maximum": 100 })),
+        ("PlanWeights", "target_ces", json!({ "minimum": 1, "maximum": 7 })),
+        ("PlanWeights", "gap", points_weight()),
+        ("PlanWeights", "falling", points_weight()),
+        ("PlanWeights", "late", points_weight()),
+        ("PlanWeights", "per_contradiction", points_weight()),
+        ("PlanWeights", "max_contradictions", points_weight()),
+        ("PlanWeights", "per_broken_standard", points_weight()),
+        ("PlanWeights", "max_broken_standards", points_weight()),
+        ("PlanWeights", "per_person_day", points_weight()),
+        ("PlanWeights", "max_effort", points_weight()),
+        ("PlanWeights", "reach_customers", range(0, action_plan::REACH_CUSTOMERS_MAX)),
+        ("PlanWeights", "day_rate_cents", range(0, action_plan::DAY_RATE_CENTS_MAX)),
         ("StartInput", "start_day", day()),
     ]
+}
+
+/// Weights by target group or region: a name as a required text, a weight from 0.1 to 5.
+fn group_weights() -> Value {
+    json!({
+        "maxProperties": action_plan::GROUP_WEIGHTS_MAX,
+        "propertyNames": required_text(action_plan::GROUP_NAME_MAX),
+        "additionalProperties": {
+            "minimum": action_plan::GROUP_WEIGHT_MIN,
+            "maximum": action_plan::GROUP_WEIGHT_MAX,
+        },
+    })
+}
+
+/// One points weight of the plan's score.
+fn points_weight() -> Value {
+    json!({ "minimum": 0, "maximum": action_plan::POINTS_MAX })
 }
 
 /// A quarter as `2027-Q1`.

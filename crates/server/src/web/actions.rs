@@ -106,7 +106,7 @@ fn normalise_number(text: &str, lang: Lang) -> Option<String> {
 }
 
 /// A decimal number as typed on a page of `lang` (see [`normalise_number`]).
-fn parse_decimal(text: &str, lang: Lang) -> Option<f64> {
+pub(super) fn parse_decimal(text: &str, lang: Lang) -> Option<f64> {
     normalise_number(text, lang)?
         .parse::<f64>()
         .ok()

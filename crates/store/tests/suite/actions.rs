@@ -27,6 +27,7 @@ store_suite!(
     deleting_what_an_action_names_unlinks_it,
     touchpoint_usage_counts_each_customer_once,
     reliance_contacts_are_every_contact_of_the_touchpoints_customers,
+    plan_settings_are_the_defaults_until_set_and_audited,
 );
 
 fn finding(rule: &str) -> Finding {
@@ -588,5 +589,43 @@ async fn reliance_contacts_are_every_contact_of_the_touchpoints_customers(store:
             .await
             .expect("contacts")
             .is_empty()
+    );
+}
+
+async fn plan_settings_are_the_defaults_until_set_and_audited(store: &dyn Store) {
+    use touchpoints_core::action_plan::PlanSettings;
+    assert_eq!(
+        store.plan_settings().await.expect("settings"),
+        PlanSettings::default()
+    );
+    let mut settings = PlanSettings::default();
+    settings.target_groups.insert("Stammkunden".into(), 1.5);
+    settings.regions.insert("Nord".into(), 0.8);
+    settings.regions.insert("Süd".into(), 1.2);
+    settings.quick_win.max_days = 21;
+    settings.weights.target_nps = 40.0;
+    let mark = audit_mark(store).await;
+    store
+        .set_plan_settings(&settings, "carla")
+        .await
+        .expect("set");
+    let entry = assert_audited(
+        store,
+        mark,
+        "action_plan.settings",
+        "carla",
+        "settings",
+        "action_plan",
+    )
+    .await;
+    assert_eq!(
+        entry.summary,
+        "quick win within 21 days and 10 person-days; weighted target groups: 1, regions: 2"
+    );
+    assert_eq!(store.plan_settings().await.expect("settings"), settings);
+    // The queue's own settings are untouched by the plan's.
+    assert_eq!(
+        store.queue_settings().await.expect("queue settings").options,
+        Default::default()
     );
 }
