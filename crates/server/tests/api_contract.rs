@@ -274,9 +274,8 @@ async fn every_success_response_has_a_typed_schema() {
         // Downloads (CSV, XLSX, iCalendar) are files, not JSON.
         let download = content.is_some_and(|c| {
             !c.contains_key("application/json")
-                && c.keys().all(|t| {
-                    t == "text/csv" || t == "text/calendar" || t.contains("spreadsheet")
-                })
+                && c.keys()
+                    .all(|t| t == "text/csv" || t == "text/calendar" || t.contains("spreadsheet"))
         });
         if download {
             continue;

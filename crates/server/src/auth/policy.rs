@@ -229,7 +229,11 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/v1/programme", Least(Viewer)),
     (Method::POST, "/api/v1/programme", Least(Manager)),
     (Method::GET, "/api/v1/programme.ics", Least(Viewer)),
-    (Method::POST, "/api/v1/programme/tasks/{key}", Least(Manager)),
+    (
+        Method::POST,
+        "/api/v1/programme/tasks/{key}",
+        Least(Manager),
+    ),
     (Method::GET, "/programme", Least(Viewer)),
     (Method::POST, "/programme", Least(Manager)),
     (Method::POST, "/programme/tasks/{key}", Least(Manager)),
