@@ -3,6 +3,7 @@
 //! into messages and exit codes; the work itself happens there.
 
 mod accounts;
+mod actions;
 mod backup;
 mod check;
 mod demo;
@@ -119,6 +120,9 @@ enum Command {
     /// Data-protection requests: export or erase everything held about one person.
     #[command(subcommand)]
     Gdpr(accounts::GdprCommand),
+    /// The action plan: import actions from its export's CSV or XLSX.
+    #[command(subcommand)]
+    Actions(actions::ActionsCommand),
     /// Survey answers: import and export as CSV or JSON.
     #[command(subcommand)]
     Responses(surveys::ResponsesCommand),
@@ -284,6 +288,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => demo::load(store.as_ref(), force).await?,
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Actions(command) => {
+            let store = open(&cli.database).await?;
+            actions::run(store.as_ref(), command).await
         }
         Command::Responses(command) => {
             let store = open(&cli.database).await?;

@@ -1003,3 +1003,41 @@ fn logs_come_as_json_lines_when_asked() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("TOUCHPOINTS_LOG_FORMAT"));
 }
+
+#[test]
+fn actions_import_from_the_plans_columns_all_rows_or_none() {
+    let ws = Workspace::new();
+    let inventory = ws.write(
+        "inventar.csv",
+        b"name,channel,phase\nKundenhotline,phone,after-purchase\n",
+    );
+    assert!(ws.run(&["import", arg(&inventory)]).status.success());
+    let plan = ws.write(
+        "plan.csv",
+        "kind,title,touchpoints,start,due,budgets\n\
+         optimise,Rückrufe,Kundenhotline,2027-01-04,2027-02-01,2027-Q1: 5000.00/0.00\n\
+         launch,App,,,,\n"
+            .as_bytes(),
+    );
+    let out = ws.run(&["actions", "import", "--dry-run", arg(&plan)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 actions are valid; nothing was written"));
+    let out = ws.run(&["actions", "import", arg(&plan)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 actions imported"));
+
+    let bad = ws.write(
+        "bad.csv",
+        b"kind,title,touchpoints,start,due\n\
+          launch,Chat,,,\n\
+          optimise,Drei,Kundenhotline,2027-03-01,2027-02-01\n",
+    );
+    let out = ws.run(&["actions", "import", arg(&bad)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("row 3, column due: comes before the start (2027-03-01)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+}

@@ -791,3 +791,66 @@ programme-task-measurement-running-hint = Eine aktive Umfrage hat Antworten aus 
 programme-task-review-done = Ergebnisse geprüft
 programme-task-review-done-hint = Was wirkt schon, wo braucht es mehr? Danach anpassen und weitermachen.
 problem-rule-programme-task-from-data = Diese Aufgabe liest das Produkt aus seinen Daten; sie lässt sich nicht von Hand abhaken.
+
+# Auswertung, Budget und Import des Maßnahmenplans
+review-title = Auswertung
+review-lead = Jede Maßnahme in Arbeit oder erledigt: { $days } Tage vor ihrem Start gegen { $days } Tage ab dem Start, Stand { $today }; ob ihr Ziel erreicht ist und was anzupassen ist.
+review-days = Tage je Zeitraum
+review-count = { $total ->
+    [one] Eine Maßnahme ausgewertet
+   *[other] { $total } Maßnahmen ausgewertet
+}, { $adjust } anzupassen.
+review-deadline = fällig am { $day }
+review-measured = gemessen
+review-target-met = erreicht
+review-target-missed = verfehlt
+review-target-pending = noch nicht erreicht
+review-target-unmeasured = noch nicht messbar
+review-adjust = Was anzupassen ist
+review-nothing-to-adjust = Nichts anzupassen.
+review-empty = Noch keine Maßnahme ist in Arbeit oder erledigt.
+review-explained = Je { $days } Tage vor und ab dem Start. Ein Befund braucht mindestens 30 Antworten auf jeder Seite und p < 0,05. Ein Ziel wird mit dem Wert ab dem Start verglichen: NPS, CSAT und CES erst ab 30 Antworten.
+budget-title = Budget und Zeitplan
+budget-lead = Geplant gegen ausgegeben, insgesamt und je Quartal, Touchpoint und Art der Maßnahme. Bei einer verworfenen Maßnahme zählt der Plan nicht mehr, das Ausgegebene schon.
+budget-by-quarter = Nach Quartal
+budget-by-touchpoint = Nach Touchpoint
+budget-by-kind = Nach Art
+budget-quarter = Quartal
+budget-touchpoint = Touchpoint
+budget-kind = Art
+budget-left = Verbleibend
+budget-share = Anteil ausgegeben
+budget-actions = Maßnahmen
+budget-no-touchpoint = Noch kein Touchpoint
+budget-shared = Eine Maßnahme an mehreren Touchpoints teilt ihr Geld gleichmäßig auf sie auf, sodass die Touchpoints zusammen die Summe ergeben.
+budget-timeline = Zeitplan
+budget-no-dates = Noch keine Maßnahme hat einen Start- oder Fälligkeitstermin.
+budget-undated = { $count ->
+    [one] Eine Maßnahme ohne Start- und Fälligkeitstermin steht
+   *[other] { $count } Maßnahmen ohne Start- und Fälligkeitstermin stehen
+} nicht im Zeitplan.
+import-title = Maßnahmen importieren
+import-file = CSV- oder XLSX-Datei
+import-hint = Mit den Spalten des Plan-Exports; kind und title sind Pflicht. Jede Zeile wird eine neue Maßnahme. Ist eine Zeile fehlerhaft, wird nichts importiert.
+import-submit = Importieren
+import-done = { $count ->
+    [one] Eine Maßnahme importiert.
+   *[other] { $count } Maßnahmen importiert.
+}
+import-no-file = Bitte eine Datei wählen.
+import-refused = Nichts wurde importiert. { $count ->
+    [one] Ein Problem in der Datei:
+   *[other] { $count } Probleme in der Datei:
+}
+import-at-row-column = Zeile { $row }, Spalte { $column }
+import-at-row = Zeile { $row }
+import-at-column = Spalte { $column }
+import-at-file = Die Datei
+import-back = Zurück zum Maßnahmenplan
+plan-import-unreadable = Das lässt sich nicht lesen.
+problem-rule-import-owner-ambiguous = Mehrere Konten tragen diesen Namen: bitte den Benutzernamen angeben.
+problem-rule-import-budgets = Bitte jedes Quartal wie 2027-Q1: 5000.00/1200.00 (geplant/ausgegeben in Euro) angeben, getrennt durch „;“.
+problem-rule-import-euros = Bitte einen Betrag in Euro mit höchstens zwei Nachkommastellen angeben.
+problem-rule-import-budget-total = Die Summe passt nicht zu den Quartalen in der Spalte budgets.
+problem-rule-import-budget-quarter = Ein Budget braucht seine Quartale in der Spalte budgets oder einen Start- oder Fälligkeitstermin.
+problem-rule-import-empty = Die Datei enthält keine Maßnahme: eine Kopfzeile und eine Zeile je Maßnahme.

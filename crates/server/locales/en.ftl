@@ -791,3 +791,66 @@ programme-task-measurement-running-hint = An active survey has answers from the 
 programme-task-review-done = Results reviewed
 programme-task-review-done-hint = What already works, where is more needed? Then adjust and go on.
 problem-rule-programme-task-from-data = The product reads this task from its data; it cannot be ticked by hand.
+
+# The plan's review, budget and import
+review-title = Review
+review-lead = Every action in progress or done: { $days } days before its start against { $days } days from it, as of { $today }; whether its target was reached, and what to adjust.
+review-days = Days per period
+review-count = { $total ->
+    [one] One action reviewed
+   *[other] { $total } actions reviewed
+}, { $adjust } to adjust.
+review-deadline = due { $day }
+review-measured = measured
+review-target-met = reached
+review-target-missed = missed
+review-target-pending = not reached yet
+review-target-unmeasured = not measurable yet
+review-adjust = What to adjust
+review-nothing-to-adjust = Nothing to adjust.
+review-empty = No action is in progress or done yet.
+review-explained = { $days } days before and from the start each. A verdict needs at least 30 answers on each side and p < 0.05. A target is compared with the value measured from the start: NPS, CSAT and CES only from 30 answers on.
+budget-title = Budget and timeline
+budget-lead = Planned against spent, in total and per quarter, touchpoint and kind of action. A dropped action's plan no longer counts; what it spent does.
+budget-by-quarter = By quarter
+budget-by-touchpoint = By touchpoint
+budget-by-kind = By kind
+budget-quarter = Quarter
+budget-touchpoint = Touchpoint
+budget-kind = Kind
+budget-left = Left
+budget-share = Share spent
+budget-actions = Actions
+budget-no-touchpoint = No touchpoint yet
+budget-shared = An action at several touchpoints shares its money among them evenly, so that the touchpoints add up to the total.
+budget-timeline = Timeline
+budget-no-dates = No action has a start or due date yet.
+budget-undated = { $count ->
+    [one] One action without start or due date is
+   *[other] { $count } actions without start or due date are
+} not on the timeline.
+import-title = Import actions
+import-file = CSV or XLSX file
+import-hint = With the columns of the plan's export; kind and title are required. Each row becomes a new action. If one row is wrong, nothing is imported.
+import-submit = Import
+import-done = { $count ->
+    [one] One action imported.
+   *[other] { $count } actions imported.
+}
+import-no-file = Please choose a file.
+import-refused = Nothing was imported. { $count ->
+    [one] One problem in the file:
+   *[other] { $count } problems in the file:
+}
+import-at-row-column = Row { $row }, column { $column }
+import-at-row = Row { $row }
+import-at-column = Column { $column }
+import-at-file = The file
+import-back = Back to the action plan
+plan-import-unreadable = This cannot be read.
+problem-rule-import-owner-ambiguous = Several accounts have this name: please write the user name.
+problem-rule-import-budgets = Please write each quarter like 2027-Q1: 5000.00/1200.00 (planned/spent euros), separated by ";".
+problem-rule-import-euros = Please enter an amount in euros with at most two decimals.
+problem-rule-import-budget-total = The total does not match the quarters in the column budgets.
+problem-rule-import-budget-quarter = A budget needs its quarters in the column budgets, or a start or due date.
+problem-rule-import-empty = The file holds no action: a header row and one row per action.

@@ -564,6 +564,7 @@ async fn the_table_keeps_its_promises() {
                     "/s/{slug}",
                     "/assets/echarts.min.js",
                     "/assets/dashboard.js",
+                    "/assets/action_budget.js",
                 ]
                 .contains(route),
                 "{method} {route} is public"

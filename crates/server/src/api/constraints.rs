@@ -555,6 +555,21 @@ fn parameters() -> Vec<(&'static str, &'static str, Value)> {
             "lang",
             json!({ "enum": ["", "de", "en"] }),
         ),
+        (
+            "/api/v1/action-plan/suggestions/{touchpoint_id}",
+            "lang",
+            json!({ "enum": ["", "de", "en"] }),
+        ),
+        (
+            "/api/v1/action-review",
+            "days",
+            json!({ "format": "int64", "minimum": 1, "maximum": touchpoints_app::action_effect::MAX_DAYS }),
+        ),
+        (
+            "/api/v1/action-review",
+            "lang",
+            json!({ "enum": ["", "de", "en"] }),
+        ),
         ("/api/v1/phases/{key}", "key", json!({ "pattern": KEY })),
         (
             "/api/v1/programme.ics",

@@ -6,8 +6,8 @@ use utoipa::OpenApi;
 use crate::auth::policy::{self, Access};
 
 use super::{
-    actions, audit, catalog, constraints, customers, library, queue_rules, requests, surveys,
-    touchpoints,
+    action_budget, action_import, action_review, actions, audit, catalog, constraints, customers,
+    library, queue_rules, requests, surveys, touchpoints,
 };
 
 #[derive(OpenApi)]
@@ -91,6 +91,9 @@ use super::{
         super::programme::start,
         super::programme::tick,
         super::programme::calendar,
+        action_import::import,
+        action_review::review,
+        action_budget::budget,
     ),
     components(schemas(requests::RequestBatch)),
     modifiers(&BearerAuth, &Conventions),

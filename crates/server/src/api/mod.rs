@@ -1,6 +1,9 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document at
 //! `/api/v1/openapi.json` and rendered for people at `/api/docs`.
 
+mod action_budget;
+mod action_import;
+mod action_review;
 mod actions;
 mod audit;
 mod catalog;
@@ -152,6 +155,12 @@ pub fn routes() -> Router<AppState> {
             "/programme/tasks/{key}",
             axum::routing::post(programme::tick),
         )
+        .route(
+            "/actions/import",
+            axum::routing::post(action_import::import),
+        )
+        .route("/action-review", get(action_review::review))
+        .route("/action-budget", get(action_budget::budget))
         .route("/openapi.json", get(docs::openapi_json))
         .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .fallback(|| async {

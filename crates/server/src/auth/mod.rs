@@ -248,6 +248,24 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     next.run(request).await
 }
 
+/// The text of the field `name` of a multipart form already in memory; `None` when the
+/// body is no such form or has no such field.
+pub(crate) async fn multipart_field(
+    content_type: &str,
+    body: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -263,21 +281,29 @@ async fn check_csrf(request: Request, cookies: Cookies) -> Result<Request, (Refu
         .get(CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or_default()
+        .to_owned();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // A file upload from a page (the action plan's import) is a multipart form.
+    let is_upload = content_type.starts_with("multipart/form-data");
     let (request, presented) = match from_header {
         Some(token) => (request, Some(token)),
-        None if is_form => {
+        None if is_form || is_upload => {
             let (parts, body) = request.into_parts();
             let bytes = axum::body::to_bytes(body, crate::BODY_LIMIT)
                 .await
                 .map_err(|_| (Refusal::TooLarge, parts.headers.clone()))?;
-            let token = form_urlencoded::parse(&bytes)
-                .find(|(k, _)| k == CSRF_FIELD)
-                .map(|(_, v)| v.into_owned());
+            let token = if is_form {
+                form_urlencoded::parse(&bytes)
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v.into_owned())
+            } else {
+                multipart_field(&content_type, bytes.clone(), CSRF_FIELD).await
+            };
             (Request::from_parts(parts, Body::from(bytes)), token)
         }
         None => (request, None),

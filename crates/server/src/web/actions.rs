@@ -17,6 +17,7 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_app::action_effect::{self, ActionEffect, Window};
 use touchpoints_app::actions::{self, Plan, RankedAction};
+use touchpoints_core::action_plan::import;
 use touchpoints_core::action_plan::{
     ActionFields, ActionInput, ActionKind, ActionStatus, BUDGET_CENTS_MAX, Budget, GOAL_MAX,
     NOTE_MAX, StatusChangeInput, TEAM_MAX, TITLE_MAX, Target, TargetMetric,
@@ -276,14 +277,14 @@ impl ActionView {
 /// A measurable target as the page words it (`plan-target-<metric>` in the catalogues):
 /// the metric's stable name, its value in the page's notation, and the days.
 #[derive(Debug, Serialize)]
-struct TargetView {
+pub(super) struct TargetView {
     metric: &'static str,
     value: String,
     days: i64,
 }
 
 impl TargetView {
-    fn new(target: &Target, lang: Lang) -> TargetView {
+    pub(super) fn new(target: &Target, lang: Lang) -> TargetView {
         TargetView {
             metric: target.metric.as_str(),
             value: if target.metric.is_count() {
@@ -425,29 +426,25 @@ fn plan_table(plan: &Plan, names: &Names) -> Table {
                 optional_day(f.due),
                 Cell::Number((r.points * 10.0).round() / 10.0),
                 text(&f.goal),
+                text(&import::budgets_cell(&f.budgets)),
+                f.target.map_or(Cell::Empty, |t| text(t.metric.as_str())),
+                f.target.map_or(Cell::Empty, |t| Cell::Number(t.value)),
+                f.target
+                    .map_or(Cell::Empty, |t| Cell::Number(t.within_days as f64)),
+                text(
+                    &f.finding_ids
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
             ]
         })
         .collect();
+    // The columns an import reads back (`core::action_plan::import`).
     Table {
         name: "actions",
-        header: vec![
-            "rank",
-            "id",
-            "quick_win",
-            "kind",
-            "title",
-            "status",
-            "touchpoints",
-            "owner",
-            "team",
-            "person_days",
-            "budget_planned_eur",
-            "budget_spent_eur",
-            "start",
-            "due",
-            "points",
-            "goal",
-        ],
+        header: import::COLUMNS.to_vec(),
         rows,
     }
 }
@@ -507,7 +504,7 @@ struct ResponseRow {
 }
 
 impl EffectView {
-    fn new(effect: &ActionEffect, lang: Lang) -> EffectView {
+    pub(super) fn new(effect: &ActionEffect, lang: Lang) -> EffectView {
         let window = |w: &Window| {
             let last = w.until.yesterday().unwrap_or(w.until);
             format!("{} – {}", day(w.from, lang), day(last, lang))
@@ -592,7 +589,7 @@ impl EffectView {
     }
 
     /// Why an action cannot be measured, from the refusal's field.
-    fn unmeasurable(problems: &Problems, action: &StoredAction) -> Option<EffectView> {
+    pub(super) fn unmeasurable(problems: &Problems, action: &StoredAction) -> Option<EffectView> {
         let field = problems.0.first()?.field.as_str();
         let key = match field {
             "touchpoint_ids" => "plan-effect-no-touchpoint",

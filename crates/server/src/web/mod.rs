@@ -1,6 +1,9 @@
 //! The web UI: server-rendered pages that work without JavaScript, in German or English.
 
 mod account;
+mod action_budget;
+mod action_import;
+mod action_review;
 mod actions;
 mod admin;
 mod catalog;
@@ -64,6 +67,9 @@ pub fn routes() -> Router<AppState> {
         .merge(queue::routes())
         .merge(actions::routes())
         .merge(programme::routes())
+        .merge(action_review::routes())
+        .merge(action_budget::routes())
+        .merge(action_import::routes())
 }
 
 /// The pages anyone can reach, rate-limited per client address.
