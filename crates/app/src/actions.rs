@@ -29,11 +29,11 @@ use touchpoints_core::action_plan::{
     QuickWin, QuickWinRule, Reason, Reliance, Signals, StatusChangeInput, quick_win, reliance,
     score,
 };
-use touchpoints_core::problem::{Problem, Problems};
 use touchpoints_core::consistency::check::FindingKind;
 use touchpoints_core::consistency::library::FindingStatus;
 use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::kpi::{self, Metric, Tally};
+use touchpoints_core::problem::{Problem, Problems};
 use touchpoints_core::queue_stats::{ResponseRecord, met};
 use touchpoints_core::{Touchpoint, TouchpointFilter};
 use touchpoints_store::{
@@ -48,10 +48,21 @@ use crate::Result;
 pub const WINDOW_DAYS: i64 = 90;
 
 /// Stores a new action in the status it asks for (planned by default).
-pub async fn create(store: &dyn Store, input: &ActionInput, actor: &str) -> Result<StoredAction> {
+pub async fn create(
+    store: &dyn Store,
+    input: &ActionInput,
+    now: Timestamp,
+    actor: &str,
+) -> Result<StoredAction> {
     let fields = input.validate()?;
     let status = input.status.unwrap_or(ActionStatus::Planned);
-    check_retirement(store, fields.kind, &fields.touchpoint_ids, None, status, false).await?;
+    let retiring = Retiring {
+        kind: fields.kind,
+        touchpoint_ids: &fields.touchpoint_ids,
+        from: None,
+        to: status,
+    };
+    retiring.check(store, now, false).await?;
     Ok(store.create_action(&fields, status, actor).await?)
 }
 
@@ -61,20 +72,19 @@ pub async fn replace(
     store: &dyn Store,
     id: i64,
     input: &ActionInput,
+    now: Timestamp,
     actor: &str,
 ) -> Result<StoredAction> {
     let fields = input.validate()?;
     if let Some(to) = input.status {
         let stored = store.action(id).await?;
-        check_retirement(
-            store,
-            fields.kind,
-            &fields.touchpoint_ids,
-            Some(stored.status),
+        let retiring = Retiring {
+            kind: fields.kind,
+            touchpoint_ids: &fields.touchpoint_ids,
+            from: Some(stored.status),
             to,
-            false,
-        )
-        .await?;
+        };
+        retiring.check(store, now, false).await?;
     }
     Ok(store
         .update_action(id, &fields, input.status, actor)
@@ -86,19 +96,18 @@ pub async fn set_status(
     store: &dyn Store,
     id: i64,
     input: &StatusChangeInput,
+    now: Timestamp,
     actor: &str,
 ) -> Result<StoredAction> {
     let mut change = input.validate()?;
     let stored = store.action(id).await?;
-    change.confirmed = check_retirement(
-        store,
-        stored.fields.kind,
-        &stored.fields.touchpoint_ids,
-        Some(stored.status),
-        change.status,
-        input.confirm_retirement,
-    )
-    .await?;
+    let retiring = Retiring {
+        kind: stored.fields.kind,
+        touchpoint_ids: &stored.fields.touchpoint_ids,
+        from: Some(stored.status),
+        to: change.status,
+    };
+    change.confirmed = retiring.check(store, now, input.confirm_retirement).await?;
     Ok(store.set_action_status(id, &change, actor).await?)
 }
 
@@ -120,41 +129,49 @@ fn window_start(now: Timestamp) -> Timestamp {
         .unwrap_or(Timestamp::MIN)
 }
 
-/// A retire action takes its touchpoints away when it goes into progress or is done. While
-/// customers used only those touchpoints, that needs `confirmed`, and what was confirmed is
-/// returned for the audit log; without it the move is a conflict naming
-/// `confirm_retirement`.
-async fn check_retirement(
-    store: &dyn Store,
+/// A move of an action from one status (none when it is new) to another.
+struct Retiring<'a> {
     kind: ActionKind,
-    touchpoint_ids: &[i64],
+    touchpoint_ids: &'a [i64],
     from: Option<ActionStatus>,
     to: ActionStatus,
-    confirmed: bool,
-) -> Result<Option<String>> {
-    let retires = |status| matches!(status, ActionStatus::InProgress | ActionStatus::Done);
-    if kind != ActionKind::Retire || !retires(to) || from.is_some_and(retires) {
-        return Ok(None);
-    }
-    let only_here = reliance_now(store, touchpoint_ids, Timestamp::now())
-        .await?
-        .only_here;
-    match (only_here, confirmed) {
-        (0, _) => Ok(None),
-        (_, true) => Ok(Some(format!(
-            "retiring confirmed: {only_here} of the customers of the last {WINDOW_DAYS} days \
-             had no other touchpoint"
-        ))),
-        (_, false) => Err(crate::AppError::Conflict(Problems::single(
-            "confirm_retirement",
-            Problem::rule(
-                "retire-needs-confirmation",
-                &format!(
-                    "{only_here} of the customers of the last {WINDOW_DAYS} days had no \
-                     other touchpoint: confirm to retire anyway"
+}
+
+impl Retiring<'_> {
+    /// A retire action takes its touchpoints away when it goes into progress or is done.
+    /// While customers used only those touchpoints, that needs `confirmed`, and what was
+    /// confirmed is returned for the audit log; without it the move is a conflict naming
+    /// `confirm_retirement`.
+    async fn check(
+        &self,
+        store: &dyn Store,
+        now: Timestamp,
+        confirmed: bool,
+    ) -> Result<Option<String>> {
+        let retires = |status| matches!(status, ActionStatus::InProgress | ActionStatus::Done);
+        if self.kind != ActionKind::Retire || !retires(self.to) || self.from.is_some_and(retires) {
+            return Ok(None);
+        }
+        let only_here = reliance_now(store, self.touchpoint_ids, now)
+            .await?
+            .only_here;
+        match (only_here, confirmed) {
+            (0, _) => Ok(None),
+            (_, true) => Ok(Some(format!(
+                "retiring confirmed: {only_here} of the customers of the last {WINDOW_DAYS} \
+                 days had no other touchpoint"
+            ))),
+            (_, false) => Err(crate::AppError::Conflict(Problems::single(
+                "confirm_retirement",
+                Problem::rule(
+                    "retire-needs-confirmation",
+                    &format!(
+                        "{only_here} of the customers of the last {WINDOW_DAYS} days had no \
+                         other touchpoint: confirm to retire anyway"
+                    ),
                 ),
-            ),
-        ))),
+            ))),
+        }
     }
 }
 
@@ -262,7 +279,30 @@ pub struct Plan {
     pub weights: PlanWeights,
     pub quick_win: QuickWinAnswer,
     pub actions: Vec<RankedAction>,
+    /// Actions the plan proposes, the most impact first: accepted, each becomes an idea.
+    pub suggestions: Vec<Suggestion>,
 }
+
+/// An action the plan proposes for an active touchpoint with measured weaknesses that no
+/// action concerns yet (of any status: a dropped one counts as decided).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Suggestion {
+    pub touchpoint_id: i64,
+    pub touchpoint: String,
+    /// The title and goal the idea gets, in the plan's language.
+    pub title: String,
+    pub goal: String,
+    /// The open findings placed at the touchpoint, linked to the idea.
+    pub finding_ids: Vec<i64>,
+    /// What an action there would be worth, as the plan scores it.
+    pub impact: f64,
+    /// The parts of that impact in words.
+    pub reasons: Vec<String>,
+}
+
+/// Suggestions the plan shows at most.
+pub const SUGGESTIONS_MAX: usize = 5;
 
 /// What the plan measured at the touchpoints, shared by every action's signals.
 #[derive(Debug, Default)]
@@ -452,9 +492,10 @@ fn retire_analysis(
         .iter()
         .map(|a| NamedAlternative {
             touchpoint_id: a.touchpoint_id,
-            name: touchpoints
-                .get(&a.touchpoint_id)
-                .map_or_else(|| format!("#{}", a.touchpoint_id), |t| t.fields.name.clone()),
+            name: touchpoints.get(&a.touchpoint_id).map_or_else(
+                || format!("#{}", a.touchpoint_id),
+                |t| t.fields.name.clone(),
+            ),
             customers: a.customers,
         })
         .collect();
@@ -666,13 +707,148 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
     }
     let quick_win = answer(&outcome, &actions, &rule, lang);
     rank(&mut entries);
+    let suggestions = suggest(&measurements, &weights, &actions, lang);
     Ok(Plan {
         from: since,
         until: now,
         weights,
         quick_win,
         actions: entries,
+        suggestions,
     })
+}
+
+/// The actions the plan proposes: for every active touchpoint no action concerns, an
+/// optimisation scored as the plan would score it; those with a measured weakness (a metric
+/// below target or falling, late answers, open contradictions, broken mandatory standards),
+/// the most impact first.
+fn suggest(
+    measurements: &Measurements,
+    weights: &PlanWeights,
+    actions: &[StoredAction],
+    lang: &str,
+) -> Vec<Suggestion> {
+    let german = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
+    let decided: BTreeSet<i64> = actions
+        .iter()
+        .flat_map(|a| a.fields.touchpoint_ids.iter().copied())
+        .collect();
+    let mut suggestions: Vec<Suggestion> = measurements
+        .touchpoints
+        .values()
+        .filter(|t| {
+            t.fields.status == touchpoints_core::touchpoint::Status::Active
+                && !decided.contains(&t.id)
+        })
+        .filter_map(|t| {
+            let finding_ids: Vec<i64> = measurements
+                .findings
+                .iter()
+                .filter(|(_, (_, places))| places.contains(&t.id))
+                .map(|(id, _)| *id)
+                .collect::<BTreeSet<i64>>()
+                .into_iter()
+                .take(touchpoints_core::action_plan::FINDINGS_MAX)
+                .collect();
+            let name: String = t.fields.name.chars().take(120).collect();
+            let (title, goal) = if german {
+                (
+                    format!("{name} verbessern"),
+                    format!("Die gemessenen Schwächen am Touchpoint „{name}“ beheben"),
+                )
+            } else {
+                (
+                    format!("Improve {name}"),
+                    format!("Fix the measured weaknesses at the touchpoint “{name}”"),
+                )
+            };
+            let fields = ActionInput {
+                kind: ActionKind::Optimise,
+                title: title.clone(),
+                goal: goal.clone(),
+                touchpoint_ids: vec![t.id],
+                finding_ids: finding_ids.clone(),
+                ..ActionInput::default()
+            }
+            .validate()
+            .ok()?;
+            let idea = StoredAction {
+                id: 0,
+                fields,
+                status: ActionStatus::Idea,
+                created_at: t.updated_at,
+                updated_at: t.updated_at,
+            };
+            let scored = score(
+                &measurements.signals(&idea, &TouchpointUsage::default()),
+                weights,
+            );
+            let weak = scored.parts.iter().any(|p| {
+                matches!(
+                    p.reason,
+                    Reason::BelowTarget { .. }
+                        | Reason::Falling { .. }
+                        | Reason::Late { .. }
+                        | Reason::OpenContradictions { .. }
+                        | Reason::BrokenStandards { .. }
+                )
+            });
+            (weak && scored.impact > 0.0).then(|| Suggestion {
+                touchpoint_id: t.id,
+                touchpoint: t.fields.name.clone(),
+                title,
+                goal,
+                finding_ids,
+                impact: scored.impact,
+                reasons: scored.parts.iter().map(|p| p.describe(lang)).collect(),
+            })
+        })
+        .collect();
+    suggestions.sort_by(|a, b| {
+        b.impact
+            .total_cmp(&a.impact)
+            .then(a.touchpoint_id.cmp(&b.touchpoint_id))
+    });
+    suggestions.truncate(SUGGESTIONS_MAX);
+    suggestions
+}
+
+/// Takes up the plan's suggestion for a touchpoint as an idea; a conflict naming
+/// `touchpoint_id` when the plan suggests nothing there (an action concerns it already, or
+/// nothing was measured wrong).
+pub async fn accept_suggestion(
+    store: &dyn Store,
+    touchpoint_id: i64,
+    now: Timestamp,
+    lang: &str,
+    actor: &str,
+) -> Result<StoredAction> {
+    store.touchpoint(touchpoint_id).await?;
+    let plan = plan(store, now, lang).await?;
+    let Some(suggestion) = plan
+        .suggestions
+        .into_iter()
+        .find(|s| s.touchpoint_id == touchpoint_id)
+    else {
+        return Err(crate::AppError::Conflict(Problems::single(
+            "touchpoint_id",
+            Problem::rule(
+                "no-suggestion",
+                "the plan suggests no action here: an action concerns the touchpoint already, \
+                 or nothing was measured wrong there",
+            ),
+        )));
+    };
+    let input = ActionInput {
+        kind: ActionKind::Optimise,
+        title: suggestion.title,
+        goal: suggestion.goal,
+        touchpoint_ids: vec![touchpoint_id],
+        finding_ids: suggestion.finding_ids,
+        status: Some(ActionStatus::Idea),
+        ..ActionInput::default()
+    };
+    create(store, &input, now, actor).await
 }
 
 /// The plan's settings as a manager last set them, or the defaults.
@@ -1017,7 +1193,12 @@ mod tests {
         assert!(german.contains("Für 3 von ihnen war es der einzige Touchpoint"));
         assert!(german.ends_with("Sie nutzen auch: Touchpoint 4 (5), #77 (1)"));
         let plain = analysis(ActionStatus::Planned, &usage, &Reliance::default(), "en").unwrap();
-        assert!(plain.warning.unwrap().ends_with("move these customers before retiring"));
+        assert!(
+            plain
+                .warning
+                .unwrap()
+                .ends_with("move these customers before retiring")
+        );
         let unused = analysis(
             ActionStatus::Planned,
             &TouchpointUsage::default(),
@@ -1036,9 +1217,7 @@ mod tests {
             },
             ActionStatus::Planned,
         );
-        assert!(
-            retire_analysis(&optimise, &usage, &relying, &touchpoints, at(0), "en").is_none()
-        );
+        assert!(retire_analysis(&optimise, &usage, &relying, &touchpoints, at(0), "en").is_none());
     }
 
     #[test]

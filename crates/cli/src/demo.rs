@@ -1123,7 +1123,7 @@ async fn load_actions(store: &dyn Store) -> anyhow::Result<()> {
             finding_ids,
             budgets,
         };
-        let stored = touchpoints_app::actions::create(store, &input, "demo")
+        let stored = touchpoints_app::actions::create(store, &input, Timestamp::now(), "demo")
             .await
             .with_context(|| format!("cannot store the demo action \"{}\"", action.title))?;
         for (status, note) in rest {
@@ -1132,7 +1132,14 @@ async fn load_actions(store: &dyn Store) -> anyhow::Result<()> {
                 note: (*note).into(),
                 confirm_retirement: false,
             };
-            touchpoints_app::actions::set_status(store, stored.id, &change, "demo").await?;
+            touchpoints_app::actions::set_status(
+                store,
+                stored.id,
+                &change,
+                Timestamp::now(),
+                "demo",
+            )
+            .await?;
         }
     }
     println!(

@@ -394,6 +394,11 @@ impl Matrix {
                     }
                     "review_done".to_owned()
                 }
+                // Any touchpoint: whether the plan suggests something there is data.
+                "touchpoint_id" => self.server.create(&input(&format!("Matrix {n}"))).await["id"]
+                    .as_i64()
+                    .expect("an id")
+                    .to_string(),
                 "username" => {
                     self.server
                         .create_user(&format!("target-{n}"), Role::Viewer, None)

@@ -911,3 +911,82 @@ async fn a_manager_weights_target_groups_and_sets_the_quick_win_rule() {
         "{audit:?}"
     );
 }
+
+#[tokio::test]
+async fn the_plan_suggests_an_idea_for_an_important_weak_touchpoint_nobody_works_on() {
+    let server = Server::start().await;
+    let hotline = touchpoint(&server, "Hotline", 5).await;
+    let website = touchpoint(&server, "Website", 4).await;
+    let quiet = touchpoint(&server, "Filiale", 5).await;
+    // The hotline's NPS is −100 from 30 answers; the website has an open contradiction;
+    // the shop shows nothing wrong.
+    let answers: Vec<Value> = (0..30)
+        .map(|i| json!({"touchpoint_id": hotline, "metric": "nps", "score": 1,
+                        "customer_ref": format!("kd-{i}")}))
+        .collect();
+    let (status, body) = send(
+        server
+            .post("/api/v1/responses")
+            .json(&json!({"responses": answers})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let finding = contradiction_at(&server, website).await;
+
+    let plan = server.get_json("/api/v1/action-plan?lang=de").await;
+    let suggestions = plan["suggestions"].as_array().expect("suggestions");
+    let at: Vec<i64> = suggestions
+        .iter()
+        .map(|s| s["touchpoint_id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(at, [hotline, website], "the most impact first: {plan:#}");
+    assert_eq!(suggestions[0]["title"], "Hotline verbessern");
+    assert!(
+        suggestions[0]["reasons"][0]
+            .as_str()
+            .is_some_and(|r| r.starts_with("NPS -100 an einem Touchpoint der Wichtigkeit 5 +")),
+        "{suggestions:?}"
+    );
+    assert_eq!(suggestions[1]["finding_ids"], json!([finding]));
+    assert!(!at.contains(&quiet));
+
+    // Taken up, it is an idea with the finding linked, and no longer suggested.
+    let url = format!("/api/v1/action-plan/suggestions/{website}?lang=en");
+    let (status, idea) = send(server.post(&url)).await;
+    assert_eq!(status, StatusCode::CREATED, "{idea}");
+    assert_eq!(idea["status"], "idea");
+    assert_eq!(idea["kind"], "optimise");
+    assert_eq!(idea["title"], "Improve Website");
+    assert_eq!(idea["touchpoint_ids"], json!([website]));
+    assert_eq!(idea["finding_ids"], json!([finding]));
+    let (status, body) = send(server.post(&url)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    only_problem(&body, "touchpoint_id", "rule");
+    let plan = server.get_json("/api/v1/action-plan").await;
+    let at: Vec<i64> = plan["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .map(|s| s["touchpoint_id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(at, [hotline]);
+    // Dropping the idea keeps the decision: the website is not suggested again.
+    let (status, _) = send(
+        server
+            .post(&format!("/api/v1/actions/{}/status", id(&idea)))
+            .json(&json!({"status": "dropped"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let plan = server.get_json("/api/v1/action-plan").await;
+    assert_eq!(plan["suggestions"].as_array().map(Vec::len), Some(1));
+
+    let (status, _) = send(server.post("/api/v1/action-plan/suggestions/999999")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let viewer = server.as_role(Role::Viewer).await;
+    let (status, _) = send(viewer.post(&format!(
+        "/api/v1/action-plan/suggestions/{hotline}"
+    )))
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

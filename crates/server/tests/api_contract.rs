@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 73] = [
+const OPERATIONS: [(&str, &str); 76] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -83,6 +83,9 @@ const OPERATIONS: [(&str, &str); 73] = [
     ("get", "/api/v1/action-review"),
     ("get", "/api/v1/action-budget"),
     ("get", "/api/v1/action-plan"),
+    ("get", "/api/v1/action-plan/settings"),
+    ("put", "/api/v1/action-plan/settings"),
+    ("post", "/api/v1/action-plan/suggestions/{touchpoint_id}"),
     ("get", "/api/v1/programme"),
     ("post", "/api/v1/programme"),
     ("post", "/api/v1/programme/tasks/{key}"),

@@ -28,8 +28,7 @@ pub const REACH_CUSTOMERS_MAX: i64 = 10_000_000;
 /// A person-day's cost, at most: a million euros.
 pub const DAY_RATE_CENTS_MAX: i64 = 100_000_000;
 
-/// The plan's settings as stored and as the API takes them; [`PlanSettings::validate`]
-/// checks every field.
+/// The plan's settings, as stored and as the API takes them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

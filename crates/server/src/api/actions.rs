@@ -38,7 +38,13 @@ pub async fn create(
     caller: Caller,
     Json(input): Json<ActionInput>,
 ) -> Result<impl IntoResponse> {
-    let created = actions::create(state.store.as_ref(), &input, &caller.actor()).await?;
+    let created = actions::create(
+        state.store.as_ref(),
+        &input,
+        Timestamp::now(),
+        &caller.actor(),
+    )
+    .await?;
     let location = format!("/api/v1/actions/{}", created.id);
     Ok((
         StatusCode::CREATED,
@@ -72,7 +78,14 @@ pub async fn update(
     Json(input): Json<ActionInput>,
 ) -> Result<axum::Json<StoredAction>> {
     Ok(axum::Json(
-        actions::replace(state.store.as_ref(), id, &input, &caller.actor()).await?,
+        actions::replace(
+            state.store.as_ref(),
+            id,
+            &input,
+            Timestamp::now(),
+            &caller.actor(),
+        )
+        .await?,
     ))
 }
 
@@ -103,7 +116,14 @@ pub async fn set_status(
     Json(input): Json<StatusChangeInput>,
 ) -> Result<axum::Json<StoredAction>> {
     Ok(axum::Json(
-        actions::set_status(state.store.as_ref(), id, &input, &caller.actor()).await?,
+        actions::set_status(
+            state.store.as_ref(),
+            id,
+            &input,
+            Timestamp::now(),
+            &caller.actor(),
+        )
+        .await?,
     ))
 }
 
@@ -205,4 +225,29 @@ pub async fn set_settings(
     Ok(axum::Json(
         actions::set_settings(state.store.as_ref(), &input, &caller.actor()).await?,
     ))
+}
+
+#[utoipa::path(post, path = "/api/v1/action-plan/suggestions/{touchpoint_id}", tag = "action plan",
+    params(("touchpoint_id" = i64, Path, description = "The touchpoint of one of the plan's suggestions"), PlanQuery),
+    responses(
+        (status = 201, description = "The suggestion taken up as an idea: an optimisation of the touchpoint with the suggested title and goal (in `lang`) and its open findings linked", body = StoredAction),
+        (status = 404, description = "No such touchpoint", body = ErrorBody),
+        (status = 409, description = "The plan suggests nothing there: an action concerns the touchpoint already, or nothing was measured wrong; names `touchpoint_id`", body = ErrorBody),
+        (status = 422, description = "A query parameter is unknown or malformed; each one named", body = ErrorBody)))]
+pub async fn accept_suggestion(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(touchpoint_id): Path<i64>,
+    Query(query): Query<PlanQuery>,
+) -> Result<(StatusCode, axum::Json<StoredAction>)> {
+    let lang = query.lang()?;
+    let action = actions::accept_suggestion(
+        state.store.as_ref(),
+        touchpoint_id,
+        Timestamp::now(),
+        lang,
+        &caller.actor(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(action)))
 }

@@ -149,6 +149,14 @@ pub fn routes() -> Router<AppState> {
         .route("/actions/{id}/history", get(actions::history))
         .route("/actions/{id}/effect", get(actions::effect))
         .route("/action-plan", get(actions::plan))
+        .route(
+            "/action-plan/settings",
+            get(actions::settings).put(actions::set_settings),
+        )
+        .route(
+            "/action-plan/suggestions/{touchpoint_id}",
+            axum::routing::post(actions::accept_suggestion),
+        )
         .route("/programme", get(programme::get).post(programme::start))
         .route("/programme.ics", get(programme::calendar))
         .route(

@@ -229,6 +229,13 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/v1/action-review", Least(Viewer)),
     (Method::GET, "/api/v1/action-budget", Least(Viewer)),
     (Method::GET, "/api/v1/action-plan", Least(Viewer)),
+    (Method::GET, "/api/v1/action-plan/settings", Least(Viewer)),
+    (Method::PUT, "/api/v1/action-plan/settings", Least(Manager)),
+    (
+        Method::POST,
+        "/api/v1/action-plan/suggestions/{touchpoint_id}",
+        Least(Manager),
+    ),
     // The 30-day programme: everyone reads it, the CX manager starts it and ticks tasks.
     (Method::GET, "/api/v1/programme", Least(Viewer)),
     (Method::POST, "/api/v1/programme", Least(Manager)),
@@ -245,6 +252,9 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/actions", Least(Viewer)),
     (Method::POST, "/actions", Least(Manager)),
     (Method::GET, "/actions/new", Least(Manager)),
+    (Method::GET, "/actions/settings", Least(Manager)),
+    (Method::POST, "/actions/settings", Least(Manager)),
+    (Method::POST, "/actions/suggestions/{touchpoint_id}", Least(Manager)),
     (Method::GET, "/actions/export.csv", Least(Viewer)),
     (Method::GET, "/actions/export.xlsx", Least(Viewer)),
     (Method::GET, "/actions/review", Least(Viewer)),

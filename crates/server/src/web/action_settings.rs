@@ -39,7 +39,11 @@ struct GroupRow {
 
 impl GroupRow {
     fn new(field: String, name: String, weight: String) -> GroupRow {
-        let error_key = field.split('[').next().unwrap_or_default().replace('.', "_");
+        let error_key = field
+            .split('[')
+            .next()
+            .unwrap_or_default()
+            .replace('.', "_");
         GroupRow {
             field,
             name,
@@ -99,7 +103,11 @@ impl SettingsForm {
             target_nps: number(settings.weights.target_nps, 1, lang),
             target_csat: number(settings.weights.target_csat, 1, lang),
             target_ces: number(settings.weights.target_ces, 1, lang),
-            target_groups: rows("target_groups", &names.target_groups, &settings.target_groups),
+            target_groups: rows(
+                "target_groups",
+                &names.target_groups,
+                &settings.target_groups,
+            ),
             regions: rows("regions", &names.regions, &settings.regions),
         }
     }

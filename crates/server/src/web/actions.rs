@@ -43,6 +43,10 @@ pub fn routes() -> Router<AppState> {
         .route("/actions/{id}/edit", get(edit_form))
         .route("/actions/{id}/status", post(set_status))
         .route("/actions/{id}/delete", post(delete))
+        .route(
+            "/actions/suggestions/{touchpoint_id}",
+            post(accept_suggestion),
+        )
 }
 
 /// An amount of cents as the form shows it for editing: no thousands separators, the
@@ -379,12 +383,30 @@ async fn list(
             total => plan.actions.len(),
             quick_win => Serde(quick_win),
             quick_win_reason => plan.quick_win.reason,
+            suggestions => Serde(&plan.suggestions),
             window_days => actions::WINDOW_DAYS,
             filter => Serde(filter),
             statuses => Serde(ActionStatus::ALL.map(ActionStatus::as_str)),
             kinds => Serde(ActionKind::ALL.map(ActionKind::as_str)),
         },
     ))
+}
+
+/// Takes up the plan's suggestion for a touchpoint as an idea and opens it.
+async fn accept_suggestion(
+    State(state): State<AppState>,
+    page: Page,
+    axum::extract::Path(touchpoint_id): axum::extract::Path<i64>,
+) -> PageResult {
+    let action = actions::accept_suggestion(
+        state.store.as_ref(),
+        touchpoint_id,
+        Timestamp::now(),
+        page.lang.code(),
+        &page.caller.actor(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/actions/{}", action.id)).into_response())
 }
 
 // --- exports ---------------------------------------------------------------------------------
@@ -732,7 +754,15 @@ async fn set_status(
         note: form.note.clone(),
         confirm_retirement: !form.confirm_retirement.is_empty(),
     };
-    match actions::set_status(state.store.as_ref(), id, &input, &page.caller.actor()).await {
+    match actions::set_status(
+        state.store.as_ref(),
+        id,
+        &input,
+        Timestamp::now(),
+        &page.caller.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/actions/{id}")).into_response()),
         Err(e) => {
             let code = match &e {
@@ -1238,8 +1268,10 @@ async fn save(state: AppState, page: Page, id: Option<i64>, body: &[u8]) -> Page
     };
     let actor = page.caller.actor();
     let written = match id {
-        None => actions::create(state.store.as_ref(), &input, &actor).await,
-        Some(id) => actions::replace(state.store.as_ref(), id, &input, &actor).await,
+        None => actions::create(state.store.as_ref(), &input, Timestamp::now(), &actor).await,
+        Some(id) => {
+            actions::replace(state.store.as_ref(), id, &input, Timestamp::now(), &actor).await
+        }
     };
     match written {
         Ok(action) => Ok(Redirect::to(&format!("/actions/{}", action.id)).into_response()),

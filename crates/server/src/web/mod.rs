@@ -4,6 +4,7 @@ mod account;
 mod action_budget;
 mod action_import;
 mod action_review;
+mod action_settings;
 mod actions;
 mod admin;
 mod catalog;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .merge(surveys::routes())
         .merge(queue::routes())
         .merge(actions::routes())
+        .merge(action_settings::routes())
         .merge(programme::routes())
         .merge(action_review::routes())
         .merge(action_budget::routes())
