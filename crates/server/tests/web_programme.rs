@@ -149,7 +149,24 @@ async fn the_page_speaks_english_and_the_plan_links_to_it() {
             .form(&[("start_day", "2027-03-01")]),
     )
     .await;
+    // The German page says nothing in English.
+    let (_, _, german) = fetch(server.get("/programme?lang=de")).await;
+    for english in [
+        ">Task<",
+        ">Owner<",
+        ">Due<",
+        ">Progress<",
+        "Round 1",
+        "Mark as done",
+        "overdue<",
+        "from the data",
+    ] {
+        assert!(!german.contains(english), "{english} on the German page");
+    }
     let (_, _, html) = fetch(server.get("/programme?lang=en")).await;
+    for english in [">Task<", ">Owner<", ">Due<", "Round 1", "Mark as done"] {
+        assert!(html.contains(english), "{english} on the English page");
+    }
     assert!(html.contains("30-day programme"));
     assert!(html.contains("2027-03-01 – 2027-03-07"), "{html}");
     assert!(html.contains("Team trained"));
