@@ -119,8 +119,35 @@ fn column_of(field: &str) -> &str {
 pub async fn store_all(
     store: &dyn Store,
     actions: &[ImportedAction],
+    now: jiff::Timestamp,
     actor: &str,
 ) -> Result<Vec<StoredAction>, ImportError> {
+    // A retire action imported in progress or done would take its touchpoints away without
+    // the confirmation the status change asks for: refused by row, to be moved on there.
+    let mut refused = Vec::new();
+    for action in actions {
+        let retiring = crate::actions::Retiring {
+            kind: action.fields.kind,
+            touchpoint_ids: &action.fields.touchpoint_ids,
+            from: None,
+            to: action.status,
+        };
+        match retiring.check(store, now, false).await {
+            Ok(_) => {}
+            Err(AppError::Conflict(problems)) => {
+                refused.extend(problems.0.into_iter().map(|p| RowProblem {
+                    row: action.row,
+                    column: "status".to_owned(),
+                    problem: p.problem,
+                    message: p.message,
+                }));
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(ImportError::Rows(refused));
+    }
     let batch: Vec<_> = actions
         .iter()
         .map(|a| (a.fields.clone(), a.status))
@@ -172,11 +199,12 @@ pub async fn import(
     store: &dyn Store,
     format: FileFormat,
     bytes: &[u8],
+    now: jiff::Timestamp,
     actor: &str,
 ) -> Result<Vec<StoredAction>, ImportError> {
     let directory = directory(store).await?;
     let actions = read(format, bytes, &directory).map_err(ImportError::Rows)?;
-    store_all(store, &actions, actor).await
+    store_all(store, &actions, now, actor).await
 }
 
 /// A problem with the file as a whole, as the import reports it.

@@ -130,11 +130,11 @@ fn window_start(now: Timestamp) -> Timestamp {
 }
 
 /// A move of an action from one status (none when it is new) to another.
-struct Retiring<'a> {
-    kind: ActionKind,
-    touchpoint_ids: &'a [i64],
-    from: Option<ActionStatus>,
-    to: ActionStatus,
+pub(crate) struct Retiring<'a> {
+    pub(crate) kind: ActionKind,
+    pub(crate) touchpoint_ids: &'a [i64],
+    pub(crate) from: Option<ActionStatus>,
+    pub(crate) to: ActionStatus,
 }
 
 impl Retiring<'_> {
@@ -142,7 +142,7 @@ impl Retiring<'_> {
     /// While customers used only those touchpoints, that needs `confirmed`, and what was
     /// confirmed is returned for the audit log; without it the move is a conflict naming
     /// `confirm_retirement`.
-    async fn check(
+    pub(crate) async fn check(
         &self,
         store: &dyn Store,
         now: Timestamp,

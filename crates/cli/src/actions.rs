@@ -56,7 +56,7 @@ async fn import(store: &dyn Store, file: &str, dry_run: bool) -> anyhow::Result<
         );
         return Ok(ExitCode::SUCCESS);
     }
-    match action_import::store_all(store, &actions, ACTOR).await {
+    match action_import::store_all(store, &actions, jiff::Timestamp::now(), ACTOR).await {
         Ok(stored) => {
             println!("{file}: {} actions imported", stored.len());
             Ok(ExitCode::SUCCESS)

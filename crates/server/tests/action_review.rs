@@ -629,3 +629,53 @@ async fn viewers_cannot_import_and_a_form_needs_its_csrf_token() {
         0
     );
 }
+
+#[tokio::test]
+async fn an_import_cannot_retire_the_only_touchpoint_of_customers_unconfirmed() {
+    let server = Server::start().await;
+    let fax = touchpoint(&server, "Fax").await;
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "letter", "touchpoint_id": fax, "customer": {"email": "anna@example.org"},
+        "subject": "Rechnung", "body": "Nur per Fax",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = create(
+        &server,
+        &json!({"kind": "retire", "title": "Fax abschalten", "touchpoint_ids": [fax]}),
+    )
+    .await;
+    let csv = server
+        .get("/actions/export.csv")
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("a file");
+    let (status, _) = send(server.delete(&format!("/api/v1/actions/{id}"))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(csv.contains(",planned,"), "{csv}");
+    let in_progress = csv.replace(",planned,", ",in_progress,");
+
+    let (status, body) = send(
+        server
+            .post("/api/v1/actions/import")
+            .header(CONTENT_TYPE, "text/csv")
+            .body(in_progress),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "rows[2].status", "{body}");
+    assert_eq!(body["errors"][0]["rule"], "retire-needs-confirmation");
+    assert_eq!(server.get_json("/api/v1/actions").await, json!([]));
+    // Planned, it imports; it is moved on with the confirmation from its page.
+    let (status, body) = send(
+        server
+            .post("/api/v1/actions/import")
+            .header(CONTENT_TYPE, "text/csv")
+            .body(csv),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}

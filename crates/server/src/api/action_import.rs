@@ -57,9 +57,15 @@ pub async fn import(
             )));
         }
     };
-    let actions = action_import::import(state.store.as_ref(), format, &body, &caller.actor())
-        .await
-        .map_err(AppError::from)?;
+    let actions = action_import::import(
+        state.store.as_ref(),
+        format,
+        &body,
+        jiff::Timestamp::now(),
+        &caller.actor(),
+    )
+    .await
+    .map_err(AppError::from)?;
     Ok((
         StatusCode::CREATED,
         axum::Json(ImportAnswer {

@@ -75,6 +75,7 @@ async fn import(
                 state.store.as_ref(),
                 FileFormat::sniff(bytes),
                 bytes,
+                jiff::Timestamp::now(),
                 &page.caller.actor(),
             )
             .await,
