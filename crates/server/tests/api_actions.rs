@@ -751,12 +751,12 @@ async fn retiring_the_only_touchpoint_of_customers_needs_a_recorded_confirmation
         ])
     );
     assert!(
-        analysis["warning"].as_str().is_some_and(|w| w.starts_with(
-            "at least 4 customers used these touchpoints"
-        ) && w.ends_with(
-            "for 1 of them it was their only touchpoint: retiring needs an explicit \
+        analysis["warning"].as_str().is_some_and(|w| w
+            .starts_with("at least 4 customers used these touchpoints")
+            && w.ends_with(
+                "for 1 of them it was their only touchpoint: retiring needs an explicit \
              confirmation; they also use: Hotline (2), Filiale (2)"
-        )),
+            )),
         "{analysis}"
     );
 
@@ -772,7 +772,9 @@ async fn retiring_the_only_touchpoint_of_customers_needs_a_recorded_confirmation
     let problem = only_problem(&body, "confirm_retirement", "rule");
     assert_eq!(problem["rule"], "retire-needs-confirmation");
     assert_eq!(
-        server.get_json(&format!("/api/v1/actions/{}", id(&retire))).await["status"],
+        server
+            .get_json(&format!("/api/v1/actions/{}", id(&retire)))
+            .await["status"],
         "planned"
     );
     // Nor can a replacement move it past the confirmation.
@@ -812,7 +814,10 @@ async fn retiring_the_only_touchpoint_of_customers_needs_a_recorded_confirmation
 async fn a_manager_weights_target_groups_and_sets_the_quick_win_rule() {
     let server = Server::start().await;
     let defaults = server.get_json("/api/v1/action-plan/settings").await;
-    assert_eq!(defaults["quick_win"], json!({"max_days": 14, "max_effort_days": 10.0}));
+    assert_eq!(
+        defaults["quick_win"],
+        json!({"max_days": 14, "max_effort_days": 10.0})
+    );
     assert_eq!(defaults["target_groups"], json!({}));
 
     let hotline = server
@@ -837,7 +842,10 @@ async fn a_manager_weights_target_groups_and_sets_the_quick_win_rule() {
     )
     .await;
     let before = server.get_json("/api/v1/action-plan").await;
-    assert_eq!(before["quick_win"]["outcome"], "none_short_enough", "{before:#}");
+    assert_eq!(
+        before["quick_win"]["outcome"], "none_short_enough",
+        "{before:#}"
+    );
     let points_before = before["actions"][0]["points"].as_f64().expect("points");
 
     // Invalid values are named, and nothing changes.
@@ -876,7 +884,10 @@ async fn a_manager_weights_target_groups_and_sets_the_quick_win_rule() {
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["target_groups"], json!({"Stammkunden": 1.5}));
-    assert_eq!(body["weights"], defaults["weights"], "left out: the defaults");
+    assert_eq!(
+        body["weights"], defaults["weights"],
+        "left out: the defaults"
+    );
 
     // The plan ranks by them: the action is now the quick win, and its impact counts half
     // again for the core customers, with the reason named.
@@ -921,8 +932,10 @@ async fn the_plan_suggests_an_idea_for_an_important_weak_touchpoint_nobody_works
     // The hotline's NPS is −100 from 30 answers; the website has an open contradiction;
     // the shop shows nothing wrong.
     let answers: Vec<Value> = (0..30)
-        .map(|i| json!({"touchpoint_id": hotline, "metric": "nps", "score": 1,
-                        "customer_ref": format!("kd-{i}")}))
+        .map(|i| {
+            json!({"touchpoint_id": hotline, "metric": "nps", "score": 1,
+                        "customer_ref": format!("kd-{i}")})
+        })
         .collect();
     let (status, body) = send(
         server
@@ -984,9 +997,7 @@ async fn the_plan_suggests_an_idea_for_an_important_weak_touchpoint_nobody_works
     let (status, _) = send(server.post("/api/v1/action-plan/suggestions/999999")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let viewer = server.as_role(Role::Viewer).await;
-    let (status, _) = send(viewer.post(&format!(
-        "/api/v1/action-plan/suggestions/{hotline}"
-    )))
-    .await;
+    let (status, _) =
+        send(viewer.post(&format!("/api/v1/action-plan/suggestions/{hotline}"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -766,9 +766,11 @@ async fn retiring_the_only_touchpoint_of_a_customer_asks_for_a_ticked_confirmati
     })))
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = send(server.post("/api/v1/actions").json(
-        &json!({"kind": "retire", "title": "Fax abschalten", "touchpoint_ids": [fax]}),
-    ))
+    let (status, body) = send(
+        server
+            .post("/api/v1/actions")
+            .json(&json!({"kind": "retire", "title": "Fax abschalten", "touchpoint_ids": [fax]})),
+    )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_i64().expect("an id");
@@ -831,7 +833,10 @@ async fn a_manager_sets_the_weights_on_the_settings_page_in_german() {
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("Gewichtung des Maßnahmenplans"), "{body}");
-    assert!(body.contains(r#"name="target_groups.Stammkunden""#), "{body}");
+    assert!(
+        body.contains(r#"name="target_groups.Stammkunden""#),
+        "{body}"
+    );
     assert!(body.contains(r#"name="regions.Nord""#), "{body}");
     assert!(body.contains(r#"value="14""#), "the default rule: {body}");
 
@@ -872,7 +877,10 @@ async fn a_manager_sets_the_weights_on_the_settings_page_in_german() {
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     assert_eq!(location.as_deref(), Some("/actions"));
     let settings = server.get_json("/api/v1/action-plan/settings").await;
-    assert_eq!(settings["quick_win"], json!({"max_days": 21, "max_effort_days": 7.5}));
+    assert_eq!(
+        settings["quick_win"],
+        json!({"max_days": 21, "max_effort_days": 7.5})
+    );
     assert_eq!(settings["target_groups"], json!({"Stammkunden": 2.5}));
     assert_eq!(settings["regions"], json!({}));
     assert_eq!(settings["weights"]["target_ces"], 5.5);

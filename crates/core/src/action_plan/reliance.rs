@@ -160,8 +160,15 @@ mod tests {
         }
         let reliance = reliance(&contacts, &[100]);
         assert_eq!(reliance.customers, 10);
-        assert_eq!(reliance.only_here, 2, "p8 and p9 use no touchpoint above their number");
-        let ids: Vec<i64> = reliance.alternatives.iter().map(|a| a.touchpoint_id).collect();
+        assert_eq!(
+            reliance.only_here, 2,
+            "p8 and p9 use no touchpoint above their number"
+        );
+        let ids: Vec<i64> = reliance
+            .alternatives
+            .iter()
+            .map(|a| a.touchpoint_id)
+            .collect();
         assert_eq!(ids, vec![8, 7, 6, 5, 4]);
         assert_eq!(reliance.alternatives[0].customers, 8);
     }

@@ -200,9 +200,14 @@ mod tests {
             ]
         );
         settings.target_groups.insert("".into(), 1.0);
-        settings.target_groups.insert("x".repeat(GROUP_NAME_MAX + 1), 1.0);
+        settings
+            .target_groups
+            .insert("x".repeat(GROUP_NAME_MAX + 1), 1.0);
         let problems = settings.validate().expect_err("invalid");
-        assert!(fields(&problems).contains(&"target_groups."), "{problems:?}");
+        assert!(
+            fields(&problems).contains(&"target_groups."),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -427,9 +427,21 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             "max_effort_days",
             json!({ "minimum": 0, "maximum": action_plan::QUICK_WIN_EFFORT_MAX }),
         ),
-        ("PlanWeights", "target_nps", json!({ "minimum": -100, "maximum": 100 })),
-        ("PlanWeights", "target_csat", json!({ "minimum": 0, "maximum": 100 })),
-        ("PlanWeights", "target_ces", json!({ "minimum": 1, "maximum": 7 })),
+        (
+            "PlanWeights",
+            "target_nps",
+            json!({ "minimum": -100, "maximum": 100 }),
+        ),
+        (
+            "PlanWeights",
+            "target_csat",
+            json!({ "minimum": 0, "maximum": 100 }),
+        ),
+        (
+            "PlanWeights",
+            "target_ces",
+            json!({ "minimum": 1, "maximum": 7 }),
+        ),
         ("PlanWeights", "gap", points_weight()),
         ("PlanWeights", "falling", points_weight()),
         ("PlanWeights", "late", points_weight()),
@@ -439,8 +451,16 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
         ("PlanWeights", "max_broken_standards", points_weight()),
         ("PlanWeights", "per_person_day", points_weight()),
         ("PlanWeights", "max_effort", points_weight()),
-        ("PlanWeights", "reach_customers", range(0, action_plan::REACH_CUSTOMERS_MAX)),
-        ("PlanWeights", "day_rate_cents", range(0, action_plan::DAY_RATE_CENTS_MAX)),
+        (
+            "PlanWeights",
+            "reach_customers",
+            range(0, action_plan::REACH_CUSTOMERS_MAX),
+        ),
+        (
+            "PlanWeights",
+            "day_rate_cents",
+            range(0, action_plan::DAY_RATE_CENTS_MAX),
+        ),
         ("StartInput", "start_day", day()),
     ]
 }

@@ -254,7 +254,11 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/actions/new", Least(Manager)),
     (Method::GET, "/actions/settings", Least(Manager)),
     (Method::POST, "/actions/settings", Least(Manager)),
-    (Method::POST, "/actions/suggestions/{touchpoint_id}", Least(Manager)),
+    (
+        Method::POST,
+        "/actions/suggestions/{touchpoint_id}",
+        Least(Manager),
+    ),
     (Method::GET, "/actions/export.csv", Least(Viewer)),
     (Method::GET, "/actions/export.xlsx", Least(Viewer)),
     (Method::GET, "/actions/review", Least(Viewer)),

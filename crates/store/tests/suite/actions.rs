@@ -575,9 +575,17 @@ async fn reliance_contacts_are_every_contact_of_the_touchpoints_customers(store:
     contacts.sort();
     let mut expected = vec![
         (format!("p{}", anna.expect("anna's profile")), Some(fax), 2),
-        (format!("p{}", anna.expect("anna's profile")), Some(hotline), 1),
+        (
+            format!("p{}", anna.expect("anna's profile")),
+            Some(hotline),
+            1,
+        ),
         (format!("p{}", bernd.expect("bernd's profile")), None, 1),
-        (format!("p{}", bernd.expect("bernd's profile")), Some(fax), 1),
+        (
+            format!("p{}", bernd.expect("bernd's profile")),
+            Some(fax),
+            1,
+        ),
         ("rKD-1".to_owned(), Some(fax), 1),
         ("rKD-1".to_owned(), Some(hotline), 2),
     ];
@@ -625,7 +633,11 @@ async fn plan_settings_are_the_defaults_until_set_and_audited(store: &dyn Store)
     assert_eq!(store.plan_settings().await.expect("settings"), settings);
     // The queue's own settings are untouched by the plan's.
     assert_eq!(
-        store.queue_settings().await.expect("queue settings").options,
+        store
+            .queue_settings()
+            .await
+            .expect("queue settings")
+            .options,
         Default::default()
     );
 }

@@ -22,7 +22,10 @@ async fn a_follower_hears_its_own_announcements(store: &dyn Store) {
         what: "intake".to_owned(),
     };
     let follower = store.follow().await.expect("follow");
-    store.announce(std::slice::from_ref(&change)).await.expect("announce");
+    store
+        .announce(std::slice::from_ref(&change))
+        .await
+        .expect("announce");
     match (store.backend(), follower) {
         ("sqlite", None) => {}
         ("postgres", Some(mut follower)) => {
@@ -40,7 +43,12 @@ async fn announcements_made_together_are_heard_in_their_order(store: &dyn Store)
     let changes: Vec<Announcement> = (1..=50)
         .map(|request_id| Announcement {
             request_id,
-            what: if request_id % 2 == 0 { "reply" } else { "intake" }.to_owned(),
+            what: if request_id % 2 == 0 {
+                "reply"
+            } else {
+                "intake"
+            }
+            .to_owned(),
         })
         .collect();
     let follower = store.follow().await.expect("follow");
@@ -111,7 +119,9 @@ async fn announcements_reach_every_server_on_the_database_on_postgres() {
         request_id: 7,
         what: "resolve".to_owned(),
     };
-    a.announce(std::slice::from_ref(&change)).await.expect("announce");
+    a.announce(std::slice::from_ref(&change))
+        .await
+        .expect("announce");
     let heard = tokio::time::timeout(Duration::from_secs(5), hears_b.recv())
         .await
         .expect("heard within five seconds");
@@ -157,7 +167,10 @@ async fn a_follower_that_loses_its_connection_listens_again_on_postgres() {
         request_id: 9,
         what: "reply".to_owned(),
     };
-    store.announce(std::slice::from_ref(&change)).await.expect("announce");
+    store
+        .announce(std::slice::from_ref(&change))
+        .await
+        .expect("announce");
     let heard = tokio::time::timeout(Duration::from_secs(10), follower.recv())
         .await
         .expect("heard within ten seconds");
