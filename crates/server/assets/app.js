@@ -36,3 +36,18 @@ document.addEventListener("change", (event) => {
     if (!pending) pending = setTimeout(refresh, 250);
   });
 })();
+
+// On a phone the main menu folds behind a button, so the page starts on the first screen;
+// without this file it stays open.
+(() => {
+  const button = document.querySelector("header.top .menu-button");
+  const nav = document.getElementById("main-nav");
+  if (!button || !nav) return;
+  button.hidden = false;
+  nav.classList.add("foldable");
+  button.addEventListener("click", () => {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  });
+})();

@@ -1,4 +1,5 @@
 nav-label = Hauptnavigation
+nav-menu = Menü
 nav-journey = Journey-Map
 nav-inventory = Inventar
 nav-catalog = Kanäle & Phasen

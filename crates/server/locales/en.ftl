@@ -1,4 +1,5 @@
 nav-label = Main navigation
+nav-menu = Menu
 nav-journey = Journey map
 nav-inventory = Inventory
 nav-catalog = Channels & phases

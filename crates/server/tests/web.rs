@@ -1954,3 +1954,35 @@ async fn personalised_links_need_a_known_channel_and_an_agent() {
     let (status, _, _) = fetch(viewer.get(&format!("/surveys/{id}/link?customer_ref=K-1"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// Agents open on the queue, where their work is; everyone else on the journey map.
+#[tokio::test]
+async fn the_start_page_depends_on_the_role() {
+    let server = Server::start().await;
+    for (role, start) in [
+        (touchpoints_core::Role::Agent, "/queue"),
+        (touchpoints_core::Role::Viewer, "/journey"),
+        (touchpoints_core::Role::Manager, "/journey"),
+        (touchpoints_core::Role::Admin, "/journey"),
+    ] {
+        let browser = server.as_role(role).await;
+        let response = browser.get("/").send().await.expect("send");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{role:?}");
+        assert_eq!(
+            response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some(start),
+            "{role:?}"
+        );
+    }
+    let response = server.nobody().get("/").send().await.expect("send");
+    assert_eq!(
+        response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/login")
+    );
+}

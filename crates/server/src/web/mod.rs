@@ -49,7 +49,7 @@ use crate::i18n::{Lang, Messages};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/journey") }))
+        .route("/", get(home))
         .route("/healthz", get(health))
         .route("/readyz", get(ready))
         .route("/assets/style.css", get(style))
@@ -245,6 +245,16 @@ fn page_lang(state: &TemplateState) -> Lang {
     match state.lookup("lang").as_ref().and_then(Value::as_str) {
         Some("en") => Lang::En,
         _ => Lang::De,
+    }
+}
+
+/// Where the product opens: agents work the queue, everyone else starts from the journey
+/// map; nobody logged in is asked to.
+async fn home(caller: Caller) -> Redirect {
+    match caller.role() {
+        Some(Role::Agent) => Redirect::to("/queue"),
+        Some(_) => Redirect::to("/journey"),
+        None => Redirect::to("/login"),
     }
 }
 
