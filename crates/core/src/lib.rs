@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod consistency;
 pub mod customer;
 pub mod dashboard;
+pub mod follow_up;
 pub mod demo;
 pub mod history;
 pub mod identity;

@@ -329,6 +329,7 @@ impl Iterator for Answers {
             channel: None,
             customer_ref,
             external_id: None,
+            request_id: None,
         })
     }
 

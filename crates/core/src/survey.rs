@@ -214,6 +214,9 @@ pub struct ResponseFields {
     pub customer_ref: Option<String>,
     /// Identifies the answer in the system it came from: sending it again changes nothing.
     pub external_id: Option<String>,
+    /// The request the answer follows (a survey link sent after it), so that the answer is
+    /// attributed to the request, its agent and its channel.
+    pub request_id: Option<i64>,
 }
 
 /// An answer as the API, an import file or the survey page sends it.
@@ -238,6 +241,9 @@ pub struct ResponseInput {
     pub customer_ref: Option<String>,
     #[serde(default)]
     pub external_id: Option<String>,
+    /// The request the answer follows: it must exist.
+    #[serde(default)]
+    pub request_id: Option<i64>,
 }
 
 impl ResponseInput {
@@ -260,6 +266,15 @@ impl ResponseInput {
             self.comment.as_deref(),
             COMMENT_MAX,
         );
+        if self.request_id.is_some_and(|id| id <= 0) {
+            problems.push(
+                "request_id",
+                Problem::OutOfRange {
+                    min: 1,
+                    max: i64::MAX,
+                },
+            );
+        }
         let answered_at = self.answered_at.unwrap_or(now);
         check_not_future(&mut problems, "answered_at", answered_at, now);
         let channel = optional_text(&mut problems, "channel", self.channel.as_deref(), 60);
@@ -286,6 +301,7 @@ impl ResponseInput {
                 channel,
                 customer_ref,
                 external_id,
+                request_id: self.request_id,
             }),
             _ => Err(problems),
         }
@@ -368,6 +384,7 @@ pub fn response_from_record(
         channel: record.get("channel").map(str::to_owned),
         customer_ref: record.get("customer_ref").map(str::to_owned),
         external_id: record.get("external_id").map(str::to_owned),
+        request_id: None,
     };
     let validated = input.validate(now);
     match validated {

@@ -60,6 +60,17 @@ impl Metric {
         }
     }
 
+    /// Whether a score is a detractor's: NPS 0–6 (Reichheld's detractors, as the NPS in
+    /// `estimate.rs` counts them), CSAT 1–2 (the bottom-two box of the 1–5 scale), CES 1–2
+    /// (the two lowest of 1 "very difficult" to 7 "very easy": the scale runs towards less
+    /// effort, so the unhappy end is the low one).
+    pub fn is_detractor(self, score: u8) -> bool {
+        match self {
+            Metric::Nps => score <= 6,
+            Metric::Csat | Metric::Ces => (1..=2).contains(&score),
+        }
+    }
+
     /// The score if it lies on the metric's scale, the allowed range otherwise.
     pub fn check_score(self, score: i64) -> Result<u8, Problem> {
         let (min, max) = self.scale();
