@@ -5,11 +5,12 @@ use axum::extract::State;
 use jiff::Timestamp;
 use serde::Deserialize;
 use touchpoints_app::action_review::{self, Review};
-use touchpoints_core::{Problem, Problems};
+use touchpoints_core::Problems;
 
-use super::extract::Query;
+use super::extract::{Query, query_lang};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
+use crate::i18n::Lang;
 
 /// The windows of the review and the language of its proposals.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -24,17 +25,7 @@ pub struct ReviewQuery {
 
 impl ReviewQuery {
     fn lang(&self) -> Result<&'static str, Problems> {
-        match self.lang.as_deref() {
-            None | Some("" | "en") => Ok("en"),
-            Some("de") => Ok("de"),
-            Some(other) => Err(Problems::single(
-                "lang",
-                Problem::Unknown {
-                    value: other.to_owned(),
-                    allowed: vec!["de".into(), "en".into()],
-                },
-            )),
-        }
+        query_lang(self.lang.as_deref(), Lang::En).map(Lang::code)
     }
 }
 

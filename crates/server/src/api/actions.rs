@@ -10,13 +10,14 @@ use serde::Deserialize;
 use touchpoints_app::action_effect::{self, ActionEffect};
 use touchpoints_app::actions::{self, Plan};
 use touchpoints_core::action_plan::{ActionInput, PlanSettings, StatusChangeInput};
-use touchpoints_core::{Problem, Problems};
+use touchpoints_core::Problems;
 use touchpoints_store::{ActionStatusEntry, StoredAction};
 
-use super::extract::{Json, Path, Query};
+use super::extract::{Json, Path, Query, query_lang};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
+use crate::i18n::Lang;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -176,17 +177,7 @@ pub struct PlanQuery {
 
 impl PlanQuery {
     fn lang(&self) -> std::result::Result<&'static str, Problems> {
-        match self.lang.as_deref() {
-            None | Some("" | "en") => Ok("en"),
-            Some("de") => Ok("de"),
-            Some(other) => Err(Problems::single(
-                "lang",
-                Problem::Unknown {
-                    value: other.to_owned(),
-                    allowed: vec!["de".into(), "en".into()],
-                },
-            )),
-        }
+        query_lang(self.lang.as_deref(), Lang::En).map(Lang::code)
     }
 }
 

@@ -131,6 +131,28 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// The language a query asks for with `lang`: `de` or `en`, `default` when it is left out or
+/// blank; anything else is named as unknown.
+pub fn query_lang(
+    lang: Option<&str>,
+    default: crate::i18n::Lang,
+) -> Result<crate::i18n::Lang, Problems> {
+    match lang {
+        None | Some("") => Ok(default),
+        Some(code) => crate::i18n::Lang::from_code(code)
+            .filter(|l| l.code() == code)
+            .ok_or_else(|| {
+                Problems::single(
+                    "lang",
+                    Problem::Unknown {
+                        value: code.to_owned(),
+                        allowed: vec!["de".into(), "en".into()],
+                    },
+                )
+            }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::future::Future;

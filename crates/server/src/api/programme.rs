@@ -10,9 +10,9 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use touchpoints_app::programme::{self, ProgrammeState};
 use touchpoints_core::action_plan::ical;
-use touchpoints_core::{Problem, Problems};
+use touchpoints_core::Problems;
 
-use super::extract::{Json, Path, Query};
+use super::extract::{Json, Path, Query, query_lang};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
@@ -104,17 +104,7 @@ pub struct CalendarQuery {
 
 impl CalendarQuery {
     fn lang(&self) -> std::result::Result<Lang, Problems> {
-        match self.lang.as_deref() {
-            None | Some("" | "de") => Ok(Lang::De),
-            Some("en") => Ok(Lang::En),
-            Some(other) => Err(Problems::single(
-                "lang",
-                Problem::Unknown {
-                    value: other.to_owned(),
-                    allowed: vec!["de".into(), "en".into()],
-                },
-            )),
-        }
+        query_lang(self.lang.as_deref(), Lang::De)
     }
 }
 
