@@ -1,6 +1,6 @@
 //! Closing the loop: an unhappy customer who says why opens a follow-up request in the queue.
 //!
-//! A detractor (see [`Metric::is_detractor`]) whose answer carries a comment gets a request of
+//! A detractor (see [`crate::kpi::Metric::is_detractor`]) whose answer carries a comment gets a request of
 //! high priority at the answer's touchpoint, on its channel, for its customer reference,
 //! quoting the comment and the score. Answers without a comment say too little to act on,
 //! and an answer recorded more than [`WINDOW`] after it was given (an import of the past)
@@ -9,7 +9,6 @@
 use jiff::{SignedDuration, Timestamp};
 
 use crate::customer::{Identifier, IdentifierKind};
-use crate::kpi::Metric;
 use crate::request::{NewRequest, Priority};
 use crate::survey::ResponseFields;
 
@@ -132,6 +131,7 @@ fn excerpt(comment: &str) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::kpi::Metric;
 
     fn now() -> Timestamp {
         "2026-11-23T12:00:00Z".parse().unwrap()
