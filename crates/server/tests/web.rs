@@ -1218,7 +1218,7 @@ async fn the_digest_lists_new_stories_and_violations_per_team() {
     // A week long past holds nothing; a date that is no date is refused inline.
     let old = page(&server, "/digest?week=2020-01-08").await;
     assert!(
-        old.contains("Meeting-Digest 2020-01-06 – 2020-01-12"),
+        old.contains("Meeting-Digest 06.01.2020 – 12.01.2020"),
         "{old}"
     );
     assert!(!old.contains("Serviceteam Nord"), "{old}");

@@ -465,7 +465,12 @@ async fn the_status_form_moves_an_action_and_the_history_shows_who_when_and_why(
         .expect("in progress before");
     assert!(newest < older, "newest first: {history}");
     assert!(history.contains("<td>Team steht</td>"));
-    assert!(history.contains("UTC</td>"), "when");
+    // When, in the organisation's time zone (Berlin, an hour or two ahead of UTC).
+    assert!(
+        history.contains(r#"title="Europe/Berlin, UTC+0"#),
+        "{history}"
+    );
+    assert!(history.contains("</time></td>"), "when");
     // A done action may only be reopened as planned: the form offers nothing else...
     let form_html = &html[html.find("status-form").expect("a status form")..];
     let form_html = &form_html[..form_html.find("</form>").expect("form ends")];

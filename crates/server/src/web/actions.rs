@@ -639,7 +639,7 @@ fn duration(minutes: f64) -> String {
 
 #[derive(Debug, Serialize)]
 struct HistoryView {
-    at: String,
+    at: Timestamp,
     actor: String,
     from: Option<&'static str>,
     to: &'static str,
@@ -667,7 +667,7 @@ async fn detail_page(
         .await?
         .into_iter()
         .map(|e| HistoryView {
-            at: e.at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+            at: e.at,
             actor: names.account(&e.actor),
             from: e.from.map(ActionStatus::as_str),
             to: e.to.as_str(),
@@ -709,8 +709,8 @@ async fn detail_page(
             status_form => Serde(form),
             errors => Serde(page.field_errors(state, problems)),
             note_max => NOTE_MAX,
-            created_at => action.created_at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-            updated_at => action.updated_at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+            created_at => Serde(action.created_at),
+            updated_at => Serde(action.updated_at),
         },
     ))
 }

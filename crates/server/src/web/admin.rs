@@ -434,9 +434,14 @@ struct AuditForm {
     until: String,
 }
 
-/// The start of a day in UTC from `YYYY-MM-DD`, or of the day after it; `Ok(None)` for an
-/// empty field.
-fn day_start(text: &str, day_after: bool) -> Result<Option<Timestamp>, ()> {
+/// The start of a day in the organisation's time zone `zone` from `YYYY-MM-DD`, or of the
+/// day after it; `Ok(None)` for an empty field. The page shows its instants in that zone,
+/// so a day in the filter is the day of the times it shows.
+fn day_start(
+    text: &str,
+    day_after: bool,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Option<Timestamp>, ()> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -455,7 +460,7 @@ fn day_start(text: &str, day_after: bool) -> Result<Option<Timestamp>, ()> {
     } else {
         date
     };
-    date.to_zoned(jiff::tz::TimeZone::UTC)
+    date.to_zoned(zone.clone())
         .map(|zoned| Some(zoned.timestamp()))
         .map_err(|_| ())
 }
@@ -471,11 +476,11 @@ impl AuditForm {
         let mut message = |field: &str, key: &str| {
             errors.insert(field.to_owned(), state.messages.get(page.lang, key, None));
         };
-        let from = day_start(&self.from, false).unwrap_or_else(|()| {
+        let from = day_start(&self.from, false, &page.zone.0).unwrap_or_else(|()| {
             message("from", "audit-date-invalid");
             None
         });
-        let until = day_start(&self.until, true).unwrap_or_else(|()| {
+        let until = day_start(&self.until, true, &page.zone.0).unwrap_or_else(|()| {
             message("until", "audit-date-invalid");
             None
         });
@@ -498,14 +503,6 @@ impl AuditForm {
     }
 }
 
-/// An entry as the page shows it: to the second, as auditors need.
-#[derive(Debug, Serialize)]
-struct AuditRow<'a> {
-    #[serde(flatten)]
-    entry: &'a AuditEntry,
-    at_text: String,
-}
-
 fn audit_page(
     state: &AppState,
     page: &Page,
@@ -518,13 +515,6 @@ fn audit_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let rows: Vec<AuditRow<'_>> = entries
-        .iter()
-        .map(|entry| AuditRow {
-            entry,
-            at_text: entry.at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
-        })
-        .collect();
     page.render_with_status(
         state,
         status,
@@ -533,7 +523,7 @@ fn audit_page(
             section => "admin",
             filter => Serde(form),
             errors => Serde(errors),
-            entries => Serde(rows),
+            entries => Serde(entries),
             limit => AUDIT_PAGE_LIMIT,
             limited => entries.len() >= AUDIT_PAGE_LIMIT as usize,
         },
@@ -581,15 +571,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn days_start_at_midnight_utc() {
-        assert_eq!(day_start("", false), Ok(None));
+    fn days_start_at_midnight_in_the_organisations_zone() {
+        let utc = jiff::tz::TimeZone::UTC;
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").expect("Berlin");
+        assert_eq!(day_start("", false, &utc), Ok(None));
         assert_eq!(
-            day_start("2026-03-01", false).map(|t| t.map(|t| t.to_string())),
+            day_start("2026-03-01", false, &utc).map(|t| t.map(|t| t.to_string())),
             Ok(Some("2026-03-01T00:00:00Z".to_owned()))
         );
         assert_eq!(
-            day_start(" 2026-02-28 ", true).map(|t| t.map(|t| t.to_string())),
+            day_start(" 2026-02-28 ", true, &utc).map(|t| t.map(|t| t.to_string())),
             Ok(Some("2026-03-01T00:00:00Z".to_owned()))
+        );
+        // Berlin: an hour ahead of UTC in winter, two in summer.
+        assert_eq!(
+            day_start("2026-03-01", false, &berlin).map(|t| t.map(|t| t.to_string())),
+            Ok(Some("2026-02-28T23:00:00Z".to_owned()))
+        );
+        assert_eq!(
+            day_start("2026-06-30", true, &berlin).map(|t| t.map(|t| t.to_string())),
+            Ok(Some("2026-06-30T22:00:00Z".to_owned()))
         );
         for bad in [
             "2026-02-30",
@@ -598,7 +599,7 @@ mod tests {
             "2026-03-01T10:00",
             "x",
         ] {
-            assert_eq!(day_start(bad, false), Err(()), "{bad}");
+            assert_eq!(day_start(bad, false, &utc), Err(()), "{bad}");
         }
     }
 }

@@ -19,6 +19,7 @@ mod public_survey;
 mod queue;
 mod standards;
 mod surveys;
+mod time;
 mod touchpoints;
 
 use std::collections::BTreeMap;
@@ -234,9 +235,34 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
             item.get_attr(field)
         },
     );
-    // A timestamp as local-looking text, "2026-11-23 10:40 UTC".
-    env.add_filter("instant", |value: Serde<jiff::Timestamp>| {
-        value.0.strftime("%Y-%m-%d %H:%M UTC").to_string()
+    // instant(seconds=false): a timestamp as a <time> element, its text the organisation's
+    // local time in the page's language ("04.12.2026, 15:00"), its `datetime` in UTC.
+    env.add_filter(
+        "instant",
+        |state: &TemplateState, value: Serde<jiff::Timestamp>, seconds: Option<bool>| {
+            let precision = match seconds {
+                Some(true) => time::Precision::Seconds,
+                _ => time::Precision::Minutes,
+            };
+            let zone = time::of_template(state);
+            Value::from_safe_string(time::time_element(
+                value.0,
+                &zone.0,
+                page_lang(state),
+                precision,
+            ))
+        },
+    );
+    // number(places): a decimal number as the page's language writes it ("3,7").
+    env.add_filter(
+        "number",
+        |state: &TemplateState, value: f64, places: usize| {
+            numbers::number(value, places, page_lang(state))
+        },
+    );
+    // euros: an amount of cents as money in the page's language ("1.234,50 €").
+    env.add_filter("euros", |state: &TemplateState, cents: i64| {
+        numbers::euros(cents, page_lang(state))
     });
     Ok(env)
 }
@@ -269,6 +295,8 @@ pub struct Page {
     csrf: String,
     /// Set when the browser had no CSRF cookie yet and gets one with this page.
     new_csrf: bool,
+    /// The organisation's time zone, which the page shows instants in.
+    pub zone: time::Zone,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Page {
@@ -318,6 +346,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
             caller,
             csrf,
             new_csrf,
+            zone: parts
+                .extensions
+                .get::<time::Zone>()
+                .cloned()
+                .unwrap_or_else(time::Zone::fallback),
         })
     }
 }
@@ -350,6 +383,12 @@ impl Page {
         format!("{}?{}", self.uri.path(), query.join("&"))
     }
 
+    /// An instant as the page's reader reads it: "04.12.2026, 15:00" in the organisation's
+    /// time zone, for texts built before the template (`|instant` in templates).
+    pub fn local_time(&self, at: jiff::Timestamp) -> String {
+        time::local_time(at, &self.zone.0, self.lang, time::Precision::Minutes)
+    }
+
     pub fn render(&self, state: &AppState, template: &str, context: Value) -> Response {
         self.render_with_status(state, StatusCode::OK, template, context)
     }
@@ -377,6 +416,7 @@ impl Page {
             path => self.uri.path(),
             switch_lang => other.code(),
             switch_url => self.switch_to(other),
+            zone => self.zone.value(),
             ..context
         };
         let html = state

@@ -61,6 +61,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 /// language and with the layout of the page that failed.
 pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
+    // The organisation's time zone, read once for the page and its handler.
+    let zone = match state.store.time_zone().await {
+        Ok(name) => super::time::Zone::named(&name),
+        Err(e) => {
+            tracing::warn!(error = %e, "the time zone could not be read; the page shows UTC");
+            super::time::Zone::named("UTC")
+        }
+    };
+    parts.extensions.insert(zone);
     let page = match Page::from_request_parts(&mut parts, &state).await {
         Ok(page) => page,
         Err(never) => match never {},

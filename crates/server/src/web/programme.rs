@@ -22,7 +22,6 @@ use touchpoints_core::{FieldProblem, Problems};
 use super::numbers::day;
 use super::{Page, PageResult, form_problems};
 use crate::AppState;
-use crate::i18n::Lang;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -84,7 +83,12 @@ struct PhaseRow {
 }
 
 /// The phases as the page shows them; `accounts` gives the display name of a user name.
-fn phases(state: &ProgrammeState, accounts: &HashMap<String, String>, lang: Lang) -> Vec<PhaseRow> {
+fn phases(
+    state: &ProgrammeState,
+    accounts: &HashMap<String, String>,
+    page: &Page,
+) -> Vec<PhaseRow> {
+    let lang = page.lang;
     let day_of_programme = state.view.day;
     state
         .view
@@ -127,7 +131,7 @@ fn phases(state: &ProgrammeState, accounts: &HashMap<String, String>, lang: Lang
                                 .cloned()
                                 .unwrap_or_else(|| t.done_by.clone())
                         }),
-                        done_at: tick.map(|t| t.done_at.strftime("%Y-%m-%d %H:%M UTC").to_string()),
+                        done_at: tick.map(|t| page.local_time(t.done_at)),
                     }
                 })
                 .collect(),
@@ -157,9 +161,7 @@ async fn page_with(
 ) -> PageResult {
     let now = Timestamp::now();
     let current = programme::current(state.store.as_ref(), now).await?;
-    let tz =
-        jiff::tz::TimeZone::get(&state.store.time_zone().await?).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = touchpoints_core::kpi::local_day(now, &tz);
+    let today = touchpoints_core::kpi::local_day(now, &page.zone.0);
     let start_day = form.map_or_else(|| today.to_string(), |f| f.start_day.clone());
     let mut errors: BTreeMap<String, String> = page.field_errors(state, problems);
     // A refused tick names its task (`key`), which has no field of its own on the page.
@@ -186,7 +188,7 @@ async fn page_with(
             day => current.view.day,
             finished => current.view.day > DAYS,
             progress => Serde(Progress::new(current.view.progress)),
-            phases => Serde(phases(current, &accounts, page.lang)),
+            phases => Serde(phases(current, &accounts, page)),
             start_day => start_day,
             errors => errors,
             task_error => task_error,

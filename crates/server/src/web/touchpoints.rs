@@ -170,7 +170,7 @@ async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResu
             weaknesses => Serde(weaknesses),
             channel => Serde(catalog.channel(&touchpoint.fields.channel)),
             phase => Serde(catalog.phase(&touchpoint.fields.phase)),
-            importance_overall => format!("{:.1}", touchpoint.fields.importance.overall()),
+            importance_overall => super::numbers::number(touchpoint.fields.importance.overall(), 1, page.lang),
             touchpoint => Serde(touchpoint),
             history => Serde(history),
         },

@@ -13,6 +13,7 @@ use super::compliance::{Lookup, ViolationView, judge};
 use super::days_ago;
 use super::story::{StoryView, story_view};
 use crate::AppState;
+use crate::web::numbers::day;
 use crate::web::{Page, PageResult};
 
 #[derive(Debug, Default, Serialize)]
@@ -22,11 +23,13 @@ struct Team {
     violations: Vec<ViolationView>,
 }
 
-/// The digest's period: the week (Monday to Monday, UTC) of the date `week` names, or the
-/// last seven days. A date that is no date is a field problem.
+/// The digest's period: the week (Monday to Monday, in the organisation's time zone `zone`)
+/// of the date `week` names, or the last seven days. A date that is no date is a field
+/// problem.
 fn digest_period(
     week: Option<&str>,
     now: Timestamp,
+    zone: &jiff::tz::TimeZone,
 ) -> Result<(Timestamp, Timestamp), FieldProblem> {
     match week.map(str::trim).filter(|w| !w.is_empty()) {
         None => Ok((days_ago(now, 7), now)),
@@ -38,14 +41,15 @@ fn digest_period(
             let monday = date
                 .checked_sub(jiff::Span::new().days(back))
                 .map_err(|_| not_a_date())?;
-            let start = monday
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .map_err(|_| not_a_date())?
-                .timestamp();
-            let end = start
-                .checked_add(SignedDuration::from_hours(24 * 7))
+            let next_monday = monday
+                .checked_add(jiff::Span::new().days(7))
                 .map_err(|_| not_a_date())?;
-            Ok((start, end))
+            let midnight = |day: jiff::civil::Date| {
+                day.to_zoned(zone.clone())
+                    .map(|z| z.timestamp())
+                    .map_err(|_| not_a_date())
+            };
+            Ok((midnight(monday)?, midnight(next_monday)?))
         }
     }
 }
@@ -57,10 +61,11 @@ pub(super) async fn digest(
 ) -> PageResult {
     let now = Timestamp::now();
     let week = query.get("week").cloned().unwrap_or_default();
-    let (period, problems) = match digest_period(Some(&week), now) {
+    let zone = &page.zone.0;
+    let (period, problems) = match digest_period(Some(&week), now, zone) {
         Ok(period) => (period, vec![]),
         Err(problem) => (
-            digest_period(None, now).unwrap_or((now, now)),
+            digest_period(None, now, zone).unwrap_or((now, now)),
             vec![problem],
         ),
     };
@@ -141,8 +146,8 @@ pub(super) async fn digest(
         minijinja::context! {
             section => "standards",
             teams => Serde(&teams),
-            from => from.strftime("%Y-%m-%d").to_string(),
-            until => last_day.strftime("%Y-%m-%d").to_string(),
+            from => day(from.to_zoned(zone.clone()).date(), page.lang),
+            until => day(last_day.to_zoned(zone.clone()).date(), page.lang),
             week => week,
             new_stories => new_stories,
             violations => violations,
@@ -159,12 +164,22 @@ mod tests {
     #[test]
     fn a_week_runs_from_its_monday() {
         let now: Timestamp = "2026-03-12T10:00:00Z".parse().expect("instant");
-        let (from, until) = digest_period(Some("2026-03-11"), now).expect("a week");
+        let utc = jiff::tz::TimeZone::UTC;
+        let (from, until) = digest_period(Some("2026-03-11"), now, &utc).expect("a week");
         assert_eq!(from.to_string(), "2026-03-09T00:00:00Z");
         assert_eq!(until.to_string(), "2026-03-16T00:00:00Z");
-        let (from, until) = digest_period(None, now).expect("the last days");
+        // Midnight in Berlin is 23:00 UTC the day before in winter; the week in which
+        // summer time begins (29 March 2026) is an hour shorter.
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").expect("Berlin");
+        let (from, until) = digest_period(Some("2026-03-11"), now, &berlin).expect("a week");
+        assert_eq!(from.to_string(), "2026-03-08T23:00:00Z");
+        assert_eq!(until.to_string(), "2026-03-15T23:00:00Z");
+        let (from, until) = digest_period(Some("2026-03-29"), now, &berlin).expect("a week");
+        assert_eq!(from.to_string(), "2026-03-22T23:00:00Z");
+        assert_eq!(until.to_string(), "2026-03-29T22:00:00Z");
+        let (from, until) = digest_period(None, now, &berlin).expect("the last days");
         assert_eq!(from.to_string(), "2026-03-05T10:00:00Z");
         assert_eq!(until, now);
-        assert!(digest_period(Some("11.03.2026"), now).is_err());
+        assert!(digest_period(Some("11.03.2026"), now, &utc).is_err());
     }
 }
