@@ -9,8 +9,8 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use touchpoints_app::action_effect::{self, ActionEffect};
 use touchpoints_app::actions::{self, Plan};
-use touchpoints_core::action_plan::{ActionInput, PlanSettings, StatusChangeInput};
 use touchpoints_core::Problems;
+use touchpoints_core::action_plan::{ActionInput, PlanSettings, StatusChangeInput};
 use touchpoints_store::{ActionStatusEntry, StoredAction};
 
 use super::extract::{Json, Path, Query, query_lang};

@@ -9,8 +9,8 @@ use fluent_bundle::FluentArgs;
 use jiff::Timestamp;
 use serde::Deserialize;
 use touchpoints_app::programme::{self, ProgrammeState};
-use touchpoints_core::action_plan::ical;
 use touchpoints_core::Problems;
+use touchpoints_core::action_plan::ical;
 
 use super::extract::{Json, Path, Query, query_lang};
 use crate::AppState;
