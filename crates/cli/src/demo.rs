@@ -167,7 +167,7 @@ const REQUESTS: [(i64, &str, &str, &str, &str, &str, &str); 8] = [
 
 /// (channel, first response, resolution in minutes, around the clock): the demo company's
 /// response-time targets, chat answered day and night.
-const SLA_POLICIES: [(&str, i64, i64, bool); 7] = [
+const SLA_POLICIES: [(&str, i64, i64, bool); 8] = [
     ("email", 8 * 60, 3 * 8 * 60, false),
     ("phone", 60, 8 * 60, false),
     ("chat", 15, 4 * 60, true),
@@ -175,6 +175,7 @@ const SLA_POLICIES: [(&str, i64, i64, bool); 7] = [
     ("website", 8 * 60, 3 * 8 * 60, false),
     ("letter", 2 * 8 * 60, 5 * 8 * 60, false),
     ("store", 4 * 60, 2 * 8 * 60, false),
+    ("field-service", 4 * 60, 3 * 8 * 60, false),
 ];
 
 async fn load_requests(store: &dyn Store) -> anyhow::Result<()> {
@@ -967,6 +968,7 @@ impl NpsAnswers<'_> {
                 // Every second answer names its customer, as the survey asks for the number.
                 customer_ref: (i % 2 == 0).then(|| format!("K-{}", 10_000 + rng.below(2_500))),
                 external_id: Some(format!("demo-{}-{}", self.key, i + 1)),
+                request_id: None,
             });
         }
         Ok(answers)

@@ -680,6 +680,8 @@ pub struct StoredRequest {
     /// The queue's order: higher first; see the core's priority module.
     pub rank_key: i64,
     pub earlier_contacts: i64,
+    /// The survey answer a follow-up request was opened for (closed-loop feedback).
+    pub response_id: Option<i64>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
 }
@@ -889,8 +891,12 @@ pub trait Surveys: Send + Sync + 'static {
     /// Stores answers, all or none, and counts them into the roll-ups in the same
     /// transaction. An answer whose `external_id` is already stored (or repeated in the
     /// batch) is skipped and counted as unchanged, so a retried delivery changes nothing.
-    /// Unknown touchpoints, surveys and channels are invalid input naming
-    /// `[row].touchpoint_id` etc. (rows from 0). `actor` is `None` for the public survey page,
+    /// Unknown touchpoints, surveys, requests and channels are invalid input naming
+    /// `[row].touchpoint_id` etc. (rows from 0). An answer naming a request is recorded under
+    /// the request's channel unless it names its own. A fresh answer that opens a follow-up
+    /// (`touchpoints_core::follow_up`) opens it here, through the intake and its planning, in
+    /// the same transaction, linked by the request's `response_id`, with audit
+    /// `request.follow_up` naming the answer; a retried answer opens none. `actor` is `None` for the public survey page,
     /// whose answers are data rather than staff changes and are not audited one by one;
     /// otherwise audit `responses.import` with "N answers".
     async fn record_responses(
@@ -898,6 +904,8 @@ pub trait Surveys: Send + Sync + 'static {
         responses: &[ResponseFields],
         actor: Option<&str>,
     ) -> Result<ImportSummary>;
+    /// One answer. `NotFound` when there is none.
+    async fn response(&self, id: i64) -> Result<StoredResponse>;
     /// Matching answers, newest first, at most `limit`.
     async fn responses(&self, filter: &ResponseFilter, limit: u32) -> Result<Vec<StoredResponse>>;
     /// Every answer in the order stored, a page at a time: those with an id above

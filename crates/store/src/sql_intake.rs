@@ -86,7 +86,7 @@ impl GroupWrite for IntakePart {
 }
 
 /// Stores requests in the transaction `tx`, all or none, with one audit entry.
-async fn intake_in(
+pub(super) async fn intake_in(
     tx: &mut Conn,
     requests: &[NewRequest],
     actor: &str,

@@ -27,7 +27,7 @@ use crate::{
 pub(super) const REQUEST_COLUMNS: &str = "id, external_id, channel, touchpoint_id, source, customer_id, \
      customer_name, subject, body, language, priority, status, assignee, received_at, \
      first_response_at, resolved_at, first_response_due, resolution_due, next_due, pauses, \
-     static_points, rank_key, earlier_contacts, updated_at";
+     static_points, rank_key, earlier_contacts, updated_at, response_id";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct RequestRow {
@@ -55,6 +55,7 @@ pub(super) struct RequestRow {
     pub(super) rank_key: i64,
     pub(super) earlier_contacts: i64,
     pub(super) updated_at: i64,
+    pub(super) response_id: Option<i64>,
 }
 
 fn optional(micros: Option<i64>) -> Result<Option<Timestamp>> {
@@ -99,6 +100,7 @@ impl RequestRow {
             static_points: self.static_points,
             rank_key: self.rank_key,
             earlier_contacts: self.earlier_contacts,
+            response_id: self.response_id,
             updated_at: instant("requests", self.updated_at)?,
         })
     }

@@ -6,7 +6,7 @@
 //! a dashboard reads a few thousand of those rows instead of millions of answers. Counts
 //! merge exactly, so the roll-ups give the very numbers a scan of every answer would.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
@@ -15,9 +15,11 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use sqlx::{AssertSqlSafe, Pool, QueryBuilder};
 use touchpoints_core::dashboard::TallyRow;
+use touchpoints_core::follow_up;
 use touchpoints_core::kpi::{
     self, CustomerEventKind, Granularity, Membership, Metric, Tally, day_from_number, day_number,
 };
+use touchpoints_core::request::NewRequest;
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
 use touchpoints_core::{Problem, Problems};
 
@@ -25,6 +27,7 @@ use super::Backend;
 use super::sql::Db;
 use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
+use super::sql_intake::intake_in;
 use crate::dialect::Dialect;
 use crate::{
     CustomerDay, DEFAULT_TIME_ZONE, ImportSummary, Resolution, ResponseFilter, Result, StoreError,
@@ -96,7 +99,12 @@ struct ResponseRow {
     answered_at: i64,
     channel: String,
     customer_ref: Option<String>,
+    request_id: Option<i64>,
 }
+
+/// The columns of a [`ResponseRow`].
+const RESPONSE_COLUMNS: &str = "id, external_id, survey_id, touchpoint_id, metric, score, \
+     comment, answered_at, channel, customer_ref, request_id";
 
 impl ResponseRow {
     fn into_response(self) -> Result<StoredResponse> {
@@ -113,6 +121,7 @@ impl ResponseRow {
                 channel: Some(self.channel),
                 customer_ref: self.customer_ref,
                 external_id: self.external_id,
+                request_id: self.request_id,
             },
         })
     }
@@ -544,8 +553,28 @@ impl References {
     }
 
     /// The channel an answer is recorded under, or the problems of its references.
-    fn check(&self, row: usize, response: &ResponseFields, problems: &mut Problems) -> String {
+    fn check(
+        &self,
+        row: usize,
+        response: &ResponseFields,
+        request_channels: &HashMap<i64, String>,
+        problems: &mut Problems,
+    ) -> String {
         let mut channel = response.channel.clone();
+        if let Some(request) = response.request_id {
+            match request_channels.get(&request) {
+                // An answer to a request's survey link is recorded under the request's channel.
+                Some(request_channel) => {
+                    channel = channel.or_else(|| Some(request_channel.clone()))
+                }
+                None => problems.push(
+                    format!("[{row}].request_id"),
+                    Problem::Invalid {
+                        reason: format!("no request has the id {request}"),
+                    },
+                ),
+            }
+        }
         if let Some(survey) = response.survey_id {
             match self.surveys.get(&survey) {
                 None => problems.push(
@@ -796,10 +825,9 @@ impl Surveys for SqlStore {
     }
 
     async fn responses(&self, filter: &ResponseFilter, limit: u32) -> Result<Vec<StoredResponse>> {
-        let mut query: QueryBuilder<Db> = QueryBuilder::new(
-            "SELECT id, external_id, survey_id, touchpoint_id, metric, score, comment, \
-             answered_at, channel, customer_ref FROM responses WHERE 1 = 1",
-        );
+        let mut query: QueryBuilder<Db> = QueryBuilder::new(format!(
+            "SELECT {RESPONSE_COLUMNS} FROM responses WHERE 1 = 1"
+        ));
         if let Some(touchpoint) = filter.touchpoint_id {
             query.push(" AND touchpoint_id = ").push_bind(touchpoint);
         }
@@ -828,11 +856,21 @@ impl Surveys for SqlStore {
             .collect()
     }
 
+    async fn response(&self, id: i64) -> Result<StoredResponse> {
+        sqlx::query_as::<_, ResponseRow>(AssertSqlSafe(format!(
+            "SELECT {RESPONSE_COLUMNS} FROM responses WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "response" })?
+        .into_response()
+    }
+
     async fn response_page(&self, after_id: i64, limit: u32) -> Result<Vec<StoredResponse>> {
-        sqlx::query_as::<_, ResponseRow>(
-            "SELECT id, external_id, survey_id, touchpoint_id, metric, score, comment, \
-             answered_at, channel, customer_ref FROM responses WHERE id > $1 ORDER BY id LIMIT $2",
-        )
+        sqlx::query_as::<_, ResponseRow>(AssertSqlSafe(format!(
+            "SELECT {RESPONSE_COLUMNS} FROM responses WHERE id > $1 ORDER BY id LIMIT $2"
+        )))
         .bind(after_id)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -1037,12 +1075,30 @@ async fn record_answers_in(
     responses: &[ResponseFields],
     actor: Option<&str>,
 ) -> Result<ImportSummary> {
+    let at = now();
     let references = References::load(tx).await?;
+    // The channels of the requests the answers follow; an id without a request stays out
+    // and is a problem of its row.
+    let request_ids: BTreeSet<i64> = responses.iter().filter_map(|r| r.request_id).collect();
+    let mut request_channels: HashMap<i64, String> = HashMap::new();
+    for id in request_ids {
+        let channel: Option<String> =
+            sqlx::query_scalar("SELECT channel FROM requests WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(channel) = channel {
+            request_channels.insert(id, channel);
+        }
+    }
     let mut problems = Problems::default();
     let checked: Vec<(&ResponseFields, String)> = responses
         .iter()
         .enumerate()
-        .map(|(row, response)| (response, references.check(row, response, &mut problems)))
+        .map(|(row, response)| {
+            let channel = references.check(row, response, &request_channels, &mut problems);
+            (response, channel)
+        })
         .collect();
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems));
@@ -1050,34 +1106,40 @@ async fn record_answers_in(
     let fresh = fresh_items(tx, "responses", &checked, |(r, _)| r.external_id.as_deref()).await?;
     let tz = organisation_time_zone(tx).await?;
     let mut rollups = Rollups::default();
-    for chunk in fresh.chunks(INSERT_CHUNK) {
-        let mut query: QueryBuilder<Db> = QueryBuilder::new(
-            "INSERT INTO responses (external_id, survey_id, touchpoint_id, metric, score, \
-             comment, answered_at, channel, customer_ref) ",
+    // Answers go in by the thousand; one that opens a follow-up goes in on its own, in its
+    // place, to learn its id.
+    let mut pending: Vec<&(&ResponseFields, String)> = Vec::with_capacity(INSERT_CHUNK);
+    let mut follow_ups: Vec<(i64, NewRequest)> = Vec::new();
+    for &item in &fresh {
+        let (response, channel) = item;
+        rollups.count(
+            response.metric,
+            kpi::local_day(response.answered_at, &tz),
+            response.touchpoint_id,
+            channel,
+            response.score,
         );
-        query.push_values(chunk, |mut row, (response, channel)| {
-            row.push_bind(response.external_id.as_deref())
-                .push_bind(response.survey_id)
-                .push_bind(response.touchpoint_id)
-                .push_bind(response.metric.as_str())
-                .push_bind(i32::from(response.score))
-                .push_bind(response.comment.as_str())
-                .push_bind(response.answered_at.as_microsecond())
-                .push_bind(channel.as_str())
-                .push_bind(response.customer_ref.as_deref());
-        });
-        query.build().execute(&mut *tx).await?;
-        for (response, channel) in chunk {
-            rollups.count(
-                response.metric,
-                kpi::local_day(response.answered_at, &tz),
-                response.touchpoint_id,
-                channel,
-                response.score,
-            );
+        match follow_up::follow_up(response, channel, None, at) {
+            Some(opened) => {
+                insert_answers(tx, &pending).await?;
+                pending.clear();
+                let id = insert_answer(tx, item).await?;
+                follow_ups.push((id, opened.into_request()));
+            }
+            None => {
+                pending.push(item);
+                if pending.len() == INSERT_CHUNK {
+                    insert_answers(tx, &pending).await?;
+                    pending.clear();
+                }
+            }
         }
     }
+    insert_answers(tx, &pending).await?;
     rollups.write(tx).await?;
+    if !follow_ups.is_empty() {
+        open_follow_ups(tx, &follow_ups, actor.unwrap_or(follow_up::SOURCE), at).await?;
+    }
     let summary = ImportSummary {
         created: fresh.len(),
         updated: 0,
@@ -1086,7 +1148,7 @@ async fn record_answers_in(
     if let Some(actor) = actor {
         audit(
             tx,
-            now(),
+            at,
             actor,
             "responses.import",
             "responses",
@@ -1096,6 +1158,73 @@ async fn record_answers_in(
         .await?;
     }
     Ok(summary)
+}
+
+/// One multi-row statement inserting `rows`.
+fn answer_insert(rows: &[&(&ResponseFields, String)]) -> QueryBuilder<Db> {
+    let mut query: QueryBuilder<Db> = QueryBuilder::new(
+        "INSERT INTO responses (external_id, survey_id, touchpoint_id, metric, score, \
+         comment, answered_at, channel, customer_ref, request_id) ",
+    );
+    query.push_values(rows, |mut row, (response, channel)| {
+        row.push_bind(response.external_id.as_deref())
+            .push_bind(response.survey_id)
+            .push_bind(response.touchpoint_id)
+            .push_bind(response.metric.as_str())
+            .push_bind(i32::from(response.score))
+            .push_bind(response.comment.as_str())
+            .push_bind(response.answered_at.as_microsecond())
+            .push_bind(channel.as_str())
+            .push_bind(response.customer_ref.as_deref())
+            .push_bind(response.request_id);
+    });
+    query
+}
+
+/// Inserts answers with one statement.
+async fn insert_answers(tx: &mut Conn, rows: &[&(&ResponseFields, String)]) -> Result<()> {
+    if !rows.is_empty() {
+        answer_insert(rows).build().execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Inserts one answer and returns its id.
+async fn insert_answer(tx: &mut Conn, item: &(&ResponseFields, String)) -> Result<i64> {
+    let rows = [item];
+    let mut query = answer_insert(&rows);
+    query.push(" RETURNING id");
+    Ok(query.build_query_scalar().fetch_one(&mut *tx).await?)
+}
+
+/// Opens the follow-up requests of answers (answer id, request) through the intake, in the
+/// answers' transaction, and links each to its answer with an audit entry naming it.
+async fn open_follow_ups(
+    tx: &mut Conn,
+    follow_ups: &[(i64, NewRequest)],
+    actor: &str,
+    at: Timestamp,
+) -> Result<()> {
+    let requests: Vec<NewRequest> = follow_ups.iter().map(|(_, r)| r.clone()).collect();
+    let outcomes = intake_in(tx, &requests, actor).await?;
+    for ((response_id, _), outcome) in follow_ups.iter().zip(outcomes) {
+        sqlx::query("UPDATE requests SET response_id = $1 WHERE id = $2")
+            .bind(response_id)
+            .bind(outcome.id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            tx,
+            at,
+            actor,
+            "request.follow_up",
+            "request",
+            &outcome.id.to_string(),
+            &format!("follow-up of answer {response_id}"),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// One caller's customer events, all or none.

@@ -22,6 +22,8 @@ mod announcements;
 mod audit;
 #[path = "suite/customers.rs"]
 mod customers;
+#[path = "suite/follow_ups.rs"]
+mod follow_ups;
 #[path = "suite/inventory.rs"]
 mod inventory;
 #[path = "suite/keys.rs"]

@@ -237,6 +237,7 @@ async fn answer(
         channel: some_text(&form.ch).or_else(|| survey.fields.channel.clone()),
         customer_ref: some_text(&form.c),
         external_id: None,
+        request_id: None,
     };
     let result = if problems.is_empty() {
         input.validate(jiff::Timestamp::now())

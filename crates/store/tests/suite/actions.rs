@@ -432,6 +432,7 @@ fn answer(touchpoint: i64, customer: Option<&str>, at: Timestamp) -> ResponseFie
         channel: None,
         customer_ref: customer.map(str::to_owned),
         external_id: None,
+        request_id: None,
     }
 }
 

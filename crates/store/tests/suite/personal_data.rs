@@ -443,6 +443,7 @@ fn response(touchpoint_id: i64, score: u8, customer_ref: &str, comment: &str) ->
         channel: None,
         customer_ref: Some(customer_ref.into()),
         external_id: None,
+        request_id: None,
     }
 }
 

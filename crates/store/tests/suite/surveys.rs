@@ -203,6 +203,7 @@ fn answer(touchpoint_id: i64, metric: Metric, score: u8, answered_at: &str) -> R
         channel: None,
         customer_ref: None,
         external_id: None,
+        request_id: None,
     }
 }
 
