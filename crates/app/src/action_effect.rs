@@ -153,12 +153,12 @@ pub async fn effect_of(
             .map_err(|e| crate::AppError::Internal(format!("day {day} in the time zone: {e}")))
     };
     let (from, middle, until) = (at(before.from)?, at(after.from)?, at(after.until)?);
-    let records = store.response_records(from, until.min(now)).await?;
+    let ids: Vec<i64> = touchpoints.iter().copied().collect();
+    let records = store
+        .touchpoint_response_records(&ids, from, until.min(now))
+        .await?;
     let (mut earlier, mut later) = (Vec::new(), Vec::new());
-    for record in records
-        .iter()
-        .filter(|r| r.touchpoint_id.is_some_and(|t| touchpoints.contains(&t)))
-    {
+    for record in &records {
         if record.received_at < middle {
             earlier.push(record);
         } else {

@@ -34,10 +34,9 @@ use touchpoints_core::consistency::library::FindingStatus;
 use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::kpi::{self, Metric, Tally};
 use touchpoints_core::problem::{Problem, Problems};
-use touchpoints_core::queue_stats::{ResponseRecord, met};
 use touchpoints_core::{Touchpoint, TouchpointFilter};
 use touchpoints_store::{
-    ActionStatusEntry, Resolution, Store, StoredAction, StoredContent, StoredFinding,
+    ActionStatusEntry, Resolution, Store, StoredAction, StoredContent, StoredFinding, TargetCount,
     TouchpointUsage,
 };
 
@@ -312,7 +311,7 @@ pub struct Measurements {
     pub current: HashMap<(Metric, i64), Tally>,
     pub previous: HashMap<(Metric, i64), Tally>,
     /// Per touchpoint: requests whose first-response target is decided, and those late.
-    pub targets: HashMap<i64, (u64, u64)>,
+    pub targets: HashMap<i64, TargetCount>,
     /// Open findings of the latest check: kind, and the touchpoints they are placed at.
     pub findings: HashMap<i64, (FindingKind, BTreeSet<i64>)>,
     /// The weights of target groups and regions.
@@ -328,26 +327,6 @@ impl Measurements {
             out.entry((row.metric, row.touchpoint_id))
                 .or_default()
                 .merge(&row.tally);
-        }
-        out
-    }
-
-    /// Counts, per touchpoint, the requests whose first-response target is decided at `now`
-    /// and those that missed it, as the queue's statistics judge them.
-    pub fn count_targets(records: &[ResponseRecord], now: Timestamp) -> HashMap<i64, (u64, u64)> {
-        let mut out: HashMap<i64, (u64, u64)> = HashMap::new();
-        for r in records {
-            let (Some(touchpoint), Some(kept)) = (
-                r.touchpoint_id,
-                met(r.first_response_at, r.first_response_due, now),
-            ) else {
-                continue;
-            };
-            let entry = out.entry(touchpoint).or_default();
-            entry.0 += 1;
-            if !kept {
-                entry.1 += 1;
-            }
         }
         out
     }
@@ -427,7 +406,7 @@ impl Measurements {
         let (with_target, late) = ids
             .iter()
             .filter_map(|id| self.targets.get(id))
-            .fold((0, 0), |(w, l), (with, late)| (w + with, l + late));
+            .fold((0, 0), |(w, l), t| (w + t.decided, l + t.missed));
         let (mut open_contradictions, mut broken_mandatory_standards) = (0, 0);
         for (id, (kind, places)) in &self.findings {
             let concerned =
@@ -635,7 +614,7 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
             .into_iter()
             .map(|t| (t.id, t))
             .collect(),
-        targets: Measurements::count_targets(&store.response_records(since, now).await?, now),
+        targets: store.first_response_targets(since, now, now).await?,
         findings: Measurements::place_findings(&store.findings().await?, &store.contents().await?),
         target_groups,
         regions,
@@ -656,12 +635,28 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
 
     let mut entries = Vec::with_capacity(actions.len());
     let mut candidates = Vec::with_capacity(actions.len());
+    // Actions often share their touchpoints; each set is counted once.
+    let mut usages: HashMap<Vec<i64>, TouchpointUsage> = HashMap::new();
+    let mut reliances: HashMap<Vec<i64>, Reliance> = HashMap::new();
     for action in &actions {
-        let usage = store
-            .touchpoint_usage(&action.fields.touchpoint_ids, since, now)
-            .await?;
+        let ids = &action.fields.touchpoint_ids;
+        let usage = match usages.get(ids) {
+            Some(usage) => *usage,
+            None => {
+                let usage = store.touchpoint_usage(ids, since, now).await?;
+                usages.insert(ids.clone(), usage);
+                usage
+            }
+        };
         let reliance = if retires(action) {
-            reliance_now(store, &action.fields.touchpoint_ids, now).await?
+            match reliances.get(ids) {
+                Some(reliance) => reliance.clone(),
+                None => {
+                    let reliance = reliance_now(store, ids, now).await?;
+                    reliances.insert(ids.clone(), reliance.clone());
+                    reliance
+                }
+            }
         } else {
             Reliance::default()
         };
@@ -918,18 +913,6 @@ mod tests {
         }
     }
 
-    fn record(touchpoint: i64, responded: Option<i64>, due: Option<i64>) -> ResponseRecord {
-        ResponseRecord {
-            channel: "phone".into(),
-            touchpoint_id: Some(touchpoint),
-            received_at: at(0),
-            first_response_at: responded.map(at),
-            resolved_at: None,
-            first_response_due: due.map(at),
-            resolution_due: None,
-        }
-    }
-
     fn finding(
         id: i64,
         kind: FindingKind,
@@ -963,21 +946,6 @@ mod tests {
             last_seen: at(0),
             current: true,
         }
-    }
-
-    #[test]
-    fn late_answers_are_counted_by_their_decided_targets() {
-        let now = at(10);
-        let records = [
-            record(1, Some(1), Some(2)), // kept
-            record(1, Some(3), Some(2)), // late
-            record(1, None, Some(5)),    // unanswered past its target: late
-            record(1, None, Some(20)),   // may still be kept: undecided
-            record(2, Some(1), None),    // no target
-        ];
-        let counted = Measurements::count_targets(&records, now);
-        assert_eq!(counted.get(&1), Some(&(3, 2)));
-        assert_eq!(counted.get(&2), None);
     }
 
     #[test]
@@ -1046,9 +1014,27 @@ mod tests {
         m.current.insert((Metric::Nps, 1), one);
         m.current.insert((Metric::Nps, 2), two);
         m.current.insert((Metric::Nps, 3), one);
-        m.targets.insert(1, (10, 4));
-        m.targets.insert(2, (5, 1));
-        m.targets.insert(3, (100, 100));
+        m.targets.insert(
+            1,
+            TargetCount {
+                decided: 10,
+                missed: 4,
+            },
+        );
+        m.targets.insert(
+            2,
+            TargetCount {
+                decided: 5,
+                missed: 1,
+            },
+        );
+        m.targets.insert(
+            3,
+            TargetCount {
+                decided: 100,
+                missed: 100,
+            },
+        );
         m.findings
             .insert(11, (FindingKind::ContradictsGuideline, BTreeSet::from([2])));
         m.findings

@@ -785,6 +785,24 @@ pub trait Requests: Send + Sync + 'static {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<ResponseRecord>>;
+    /// The requests at `touchpoint_ids` received from `from` until `until`: what
+    /// [`Requests::response_records`] gives for them, found through the touchpoints' index.
+    async fn touchpoint_response_records(
+        &self,
+        touchpoint_ids: &[i64],
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<ResponseRecord>>;
+    /// Per touchpoint, of the requests received from `from` until `until`: how many have a
+    /// first-response target decided at `now` (answered, or unanswered past it; see
+    /// `touchpoints_core::queue_stats::met`) and how many of those missed it. Touchpoints
+    /// without such a request are left out.
+    async fn first_response_targets(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> Result<std::collections::HashMap<i64, TargetCount>>;
 
     async fn sla_policies(&self) -> Result<Vec<SlaPolicy>>;
     /// Inserts or replaces the policy of its channel and priority, and plans the open
@@ -1000,6 +1018,13 @@ pub struct ActionStatusEntry {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
     pub note: String,
+}
+
+/// Requests whose first-response target is decided, and how many of them missed it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TargetCount {
+    pub decided: u64,
+    pub missed: u64,
 }
 
 /// Who used a set of touchpoints in a window, each customer counted once however many of

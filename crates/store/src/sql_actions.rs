@@ -15,7 +15,7 @@ use touchpoints_core::action_plan::{
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
-use super::sql::{Conn, SqlStore, corrupt, instant, json_rows, now};
+use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
 use super::sql_audit::audit;
 use super::sql_requests::{parse_setting, put_setting, setting};
 use crate::dialect::Dialect;
@@ -786,35 +786,46 @@ impl Actions for SqlStore {
             Backend::JSON_VALUES
         );
         // Found through the touchpoints' indexes first, then each customer's own contacts
-        // through the customer's: the cost follows the retiring touchpoints' use.
+        // through the customer's: the cost follows the retiring touchpoints' use. The rows
+        // come back as one JSON table each: thousands of customers are common here.
+        let contacts = |source: &str| {
+            format!(
+                "SELECT {} FROM ({source}) AS contacts",
+                json_table("customer, touchpoint_id, n")
+            )
+        };
         let mut tx = self.pool.begin_with(Backend::READ_SNAPSHOT).await?;
-        let requests: Vec<(String, Option<i64>, i64)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT 'p' || CAST(mine.customer_id AS TEXT), mine.touchpoint_id, COUNT(*) \
+        let requests: String = sqlx::query_scalar(AssertSqlSafe(contacts(&format!(
+            "SELECT 'p' || CAST(mine.customer_id AS TEXT) AS customer, \
+                 mine.touchpoint_id AS touchpoint_id, COUNT(*) AS n \
              FROM requests mine \
              WHERE mine.received_at >= $2 AND mine.received_at < $3 AND mine.customer_id IN ( \
                  SELECT customer_id FROM requests WHERE {touchpoints} \
                  AND received_at >= $2 AND received_at < $3 AND customer_id IS NOT NULL) \
              GROUP BY mine.customer_id, mine.touchpoint_id"
-        )))
+        ))))
         .bind(&batch)
         .bind(from.as_microsecond())
         .bind(until.as_microsecond())
-        .fetch_all(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
-        let answers: Vec<(String, Option<i64>, i64)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT 'r' || mine.customer_ref, mine.touchpoint_id, COUNT(*) \
+        let answers: String = sqlx::query_scalar(AssertSqlSafe(contacts(&format!(
+            "SELECT 'r' || mine.customer_ref AS customer, mine.touchpoint_id AS touchpoint_id, \
+                 COUNT(*) AS n \
              FROM responses mine \
              WHERE mine.answered_at >= $2 AND mine.answered_at < $3 AND mine.customer_ref IN ( \
                  SELECT customer_ref FROM responses WHERE {touchpoints} \
                  AND answered_at >= $2 AND answered_at < $3 AND customer_ref IS NOT NULL) \
              GROUP BY mine.customer_ref, mine.touchpoint_id"
-        )))
+        ))))
         .bind(&batch)
         .bind(from.as_microsecond())
         .bind(until.as_microsecond())
-        .fetch_all(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
+        let requests = from_json_table::<(String, Option<i64>, i64)>("requests", &requests)?;
+        let answers = from_json_table::<(String, Option<i64>, i64)>("responses", &answers)?;
         Ok(requests
             .into_iter()
             .chain(answers)

@@ -13,7 +13,7 @@ use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStat
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
-use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, now};
+use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, json_rows, now};
 use super::sql_audit::audit;
 use super::sql_customers::customer_signals;
 use crate::dialect::Dialect;
@@ -21,7 +21,7 @@ use crate::error::OnViolation;
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
     IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
-    SourceMapping, StoreError, StoredRequest,
+    SourceMapping, StoreError, StoredRequest, TargetCount,
 };
 
 pub(super) const REQUEST_COLUMNS: &str = "id, external_id, channel, touchpoint_id, source, customer_id, \
@@ -56,6 +56,36 @@ pub(super) struct RequestRow {
     pub(super) earlier_contacts: i64,
     pub(super) updated_at: i64,
     pub(super) response_id: Option<i64>,
+}
+
+/// The columns of a [`RecordRow`].
+const RECORD_COLUMNS: &str = "channel, touchpoint_id, received_at, first_response_at, \
+     resolved_at, first_response_due, resolution_due";
+
+/// A request as the statistics read it.
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    channel: String,
+    touchpoint_id: Option<i64>,
+    received_at: i64,
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    first_response_due: Option<i64>,
+    resolution_due: Option<i64>,
+}
+
+impl RecordRow {
+    fn into_record(self) -> Result<ResponseRecord> {
+        Ok(ResponseRecord {
+            channel: self.channel,
+            touchpoint_id: self.touchpoint_id,
+            received_at: instant("requests", self.received_at)?,
+            first_response_at: optional(self.first_response_at)?,
+            resolved_at: optional(self.resolved_at)?,
+            first_response_due: optional(self.first_response_due)?,
+            resolution_due: optional(self.resolution_due)?,
+        })
+    }
 }
 
 fn optional(micros: Option<i64>) -> Result<Option<Timestamp>> {
@@ -504,39 +534,82 @@ impl Requests for SqlStore {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<ResponseRecord>> {
-        #[allow(clippy::type_complexity)]
-        let rows: Vec<(
-            String,
-            Option<i64>,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-        )> = sqlx::query_as(
-            "SELECT channel, touchpoint_id, received_at, first_response_at, resolved_at, \
-                 first_response_due, resolution_due FROM requests \
-                 WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, id",
-        )
+        let rows: Vec<RecordRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM requests \
+             WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, id"
+        )))
         .bind(from.as_microsecond())
         .bind(until.as_microsecond())
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(
-                |(channel, tp, received, first, resolved, first_due, res_due)| {
-                    Ok(ResponseRecord {
-                        channel,
-                        touchpoint_id: tp,
-                        received_at: instant("requests", received)?,
-                        first_response_at: optional(first)?,
-                        resolved_at: optional(resolved)?,
-                        first_response_due: optional(first_due)?,
-                        resolution_due: optional(res_due)?,
-                    })
-                },
-            )
-            .collect()
+        rows.into_iter().map(RecordRow::into_record).collect()
+    }
+
+    async fn touchpoint_response_records(
+        &self,
+        touchpoint_ids: &[i64],
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<ResponseRecord>> {
+        if touchpoint_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let batch = json_rows(
+            touchpoint_ids
+                .iter()
+                .map(|id| serde_json::json!(id))
+                .collect(),
+        );
+        let rows: Vec<RecordRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM requests \
+             WHERE touchpoint_id IN (SELECT CAST(batch.value AS BIGINT) FROM {}) \
+             AND received_at >= $2 AND received_at < $3 ORDER BY received_at, id",
+            Backend::JSON_VALUES
+        )))
+        .bind(&batch)
+        .bind(from.as_microsecond())
+        .bind(until.as_microsecond())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(RecordRow::into_record).collect()
+    }
+
+    async fn first_response_targets(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> Result<HashMap<i64, TargetCount>> {
+        // Counted where the requests are, from the covering index on their receipt: the
+        // plan reads this for every touchpoint on every call.
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT touchpoint_id, COUNT(*), \
+                 SUM(CASE WHEN first_response_at IS NULL OR first_response_at > first_response_due \
+                     THEN 1 ELSE 0 END) \
+             FROM requests \
+             WHERE received_at >= $1 AND received_at < $2 AND touchpoint_id IS NOT NULL \
+               AND first_response_due IS NOT NULL \
+               AND (first_response_at IS NOT NULL OR first_response_due < $3) \
+             GROUP BY touchpoint_id",
+        )
+        .bind(from.as_microsecond())
+        .bind(until.as_microsecond())
+        .bind(now.as_microsecond())
+        .fetch_all(&self.pool)
+        .await?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(rows
+            .into_iter()
+            .map(|(touchpoint, decided, missed)| {
+                (
+                    touchpoint,
+                    TargetCount {
+                        decided: count(decided),
+                        missed: count(missed),
+                    },
+                )
+            })
+            .collect())
     }
 
     async fn sla_policies(&self) -> Result<Vec<SlaPolicy>> {

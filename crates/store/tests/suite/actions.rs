@@ -26,6 +26,7 @@ store_suite!(
     status_changes_follow_the_rules_and_are_recorded,
     deleting_what_an_action_names_unlinks_it,
     touchpoint_usage_counts_each_customer_once,
+    missed_targets_and_records_are_read_per_touchpoint,
     reliance_contacts_are_every_contact_of_the_touchpoints_customers,
     plan_settings_are_the_defaults_until_set_and_audited,
 );
@@ -517,6 +518,83 @@ async fn touchpoint_usage_counts_each_customer_once(store: &dyn Store) {
             .await
             .expect("usage"),
         Default::default()
+    );
+}
+
+async fn missed_targets_and_records_are_read_per_touchpoint(store: &dyn Store) {
+    let hotline = touchpoint(store, "Hotline").await;
+    let chat = touchpoint(store, "Chat").await;
+    store
+        .put_sla_policy(
+            &touchpoints_core::queue::SlaPolicy {
+                channel: "phone".into(),
+                priority: touchpoints_core::request::Priority::Normal,
+                first_response_minutes: 60,
+                resolution_minutes: 8 * 60,
+                around_the_clock: true,
+            },
+            "t",
+        )
+        .await
+        .expect("policy");
+    let now = Timestamp::now();
+    // Each first response is due an hour after receipt, around the clock.
+    let at = |touchpoint: i64, received_hours_ago: i64, answered_after_minutes: Option<i64>| {
+        let mut r = request("phone", Some("anna@example.org"), None, "Rückruf bitte");
+        r.touchpoint_id = Some(touchpoint);
+        let received = after(now, -received_hours_ago);
+        r.received_at = Some(received);
+        r.first_response_at =
+            answered_after_minutes.map(|m| received + jiff::SignedDuration::from_mins(m));
+        r
+    };
+    store
+        .intake(
+            &[
+                at(hotline, 10, Some(30)),   // kept
+                at(hotline, 10, Some(90)),   // late
+                at(hotline, 5, None),        // unanswered past its target: missed
+                at(hotline, 0, None),        // may still be kept: undecided
+                at(chat, 10, Some(59)),      // kept
+                at(hotline, 24 * 100, None), // before the window
+            ],
+            "t",
+        )
+        .await
+        .expect("intake");
+    let since = after(now, -24 * 90);
+    let until = after(now, 1);
+    let targets = store
+        .first_response_targets(since, until, now)
+        .await
+        .expect("targets");
+    let count = |t: i64| targets.get(&t).map(|c| (c.decided, c.missed));
+    assert_eq!(count(hotline), Some((3, 2)), "{targets:?}");
+    assert_eq!(count(chat), Some((1, 0)), "{targets:?}");
+    assert_eq!(targets.len(), 2, "{targets:?}");
+
+    let records = store
+        .touchpoint_response_records(&[chat], since, until)
+        .await
+        .expect("records");
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].touchpoint_id, Some(chat));
+    let records = store
+        .touchpoint_response_records(&[hotline, chat], since, until)
+        .await
+        .expect("records");
+    assert_eq!(records.len(), 5);
+    assert!(
+        records
+            .windows(2)
+            .all(|w| w[0].received_at <= w[1].received_at)
+    );
+    assert!(
+        store
+            .touchpoint_response_records(&[], since, until)
+            .await
+            .expect("records")
+            .is_empty()
     );
 }
 
