@@ -21,6 +21,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use futures::stream::{self, StreamExt, TryStreamExt};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
@@ -122,6 +123,9 @@ pub async fn reliance_now(
         .await?;
     Ok(reliance(&contacts, touchpoint_ids))
 }
+
+/// How many of the plan's per-action reads run at once.
+const CONCURRENT_READS: usize = 4;
 
 fn window_start(now: Timestamp) -> Timestamp {
     now.checked_sub(SignedDuration::from_hours(24 * WINDOW_DAYS))
@@ -635,30 +639,40 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
 
     let mut entries = Vec::with_capacity(actions.len());
     let mut candidates = Vec::with_capacity(actions.len());
-    // Actions often share their touchpoints; each set is counted once.
-    let mut usages: HashMap<Vec<i64>, TouchpointUsage> = HashMap::new();
-    let mut reliances: HashMap<Vec<i64>, Reliance> = HashMap::new();
+    // Actions often share their touchpoints: each set is counted once, a few at a time, as
+    // the store's pool serves several readers at once.
+    // Owned keys: a stream's closure over borrowed ones would not be `Send` for the router.
+    let sets: BTreeSet<Vec<i64>> = actions
+        .iter()
+        .map(|a| a.fields.touchpoint_ids.clone())
+        .collect();
+    let usages: HashMap<Vec<i64>, TouchpointUsage> = stream::iter(sets)
+        .map(|ids| async move {
+            let usage = store.touchpoint_usage(&ids, since, now).await?;
+            Ok::<_, crate::AppError>((ids, usage))
+        })
+        .buffer_unordered(CONCURRENT_READS)
+        .try_collect()
+        .await?;
+    let retiring: BTreeSet<Vec<i64>> = actions
+        .iter()
+        .filter(|a| retires(a))
+        .map(|a| a.fields.touchpoint_ids.clone())
+        .collect();
+    let reliances: HashMap<Vec<i64>, Reliance> = stream::iter(retiring)
+        .map(|ids| async move {
+            let reliance = reliance_now(store, &ids, now).await?;
+            Ok::<_, crate::AppError>((ids, reliance))
+        })
+        .buffer_unordered(CONCURRENT_READS)
+        .try_collect()
+        .await?;
     for action in &actions {
-        let ids = &action.fields.touchpoint_ids;
-        let usage = match usages.get(ids) {
-            Some(usage) => *usage,
-            None => {
-                let usage = store.touchpoint_usage(ids, since, now).await?;
-                usages.insert(ids.clone(), usage);
-                usage
-            }
-        };
-        let reliance = if retires(action) {
-            match reliances.get(ids) {
-                Some(reliance) => reliance.clone(),
-                None => {
-                    let reliance = reliance_now(store, ids, now).await?;
-                    reliances.insert(ids.clone(), reliance.clone());
-                    reliance
-                }
-            }
-        } else {
-            Reliance::default()
+        let ids = action.fields.touchpoint_ids.as_slice();
+        let usage = usages.get(ids).copied().unwrap_or_default();
+        let reliance = match reliances.get(ids) {
+            Some(reliance) if retires(action) => reliance.clone(),
+            _ => Reliance::default(),
         };
         let scored = score(&measurements.signals(action, &usage), &weights);
         candidates.push(Candidate {

@@ -11,3 +11,12 @@ CREATE INDEX responses_touchpoint ON responses (touchpoint_id, answered_at, cust
 DROP INDEX requests_received;
 CREATE INDEX requests_received
     ON requests (received_at, touchpoint_id, first_response_due, first_response_at);
+
+-- Who relies on a retiring touchpoint: every contact of its customers, read from the
+-- customers' indexes alone.
+DROP INDEX requests_customer;
+CREATE INDEX requests_customer ON requests (customer_id, received_at, touchpoint_id);
+
+DROP INDEX responses_customer;
+CREATE INDEX responses_customer ON responses (customer_ref, answered_at, touchpoint_id)
+    WHERE customer_ref IS NOT NULL;
