@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Server, input, names, with_query};
+use common::{Server, input, names, send, with_query};
 use reqwest::StatusCode;
 use reqwest::header::{
     ACCEPT_LANGUAGE, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
@@ -1985,4 +1985,30 @@ async fn the_start_page_depends_on_the_role() {
             .and_then(|v| v.to_str().ok()),
         Some("/login")
     );
+}
+
+#[tokio::test]
+async fn pages_name_a_channel_by_its_label_not_its_key() {
+    let server = Server::start().await;
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "email",
+        "customer": {"name": "Anna Schulz", "email": "anna@example.de"},
+        "subject": "Lieferung",
+        "body": "Wann kommt mein Sofa?",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().expect("an id");
+    let customer = body["customer_id"].as_i64().expect("a customer");
+
+    let queue = page(&server, "/queue").await;
+    assert!(queue.contains("<td>E-Mail</td>"), "{queue}");
+    assert!(!queue.contains("<td>email</td>"), "{queue}");
+    let request = page(&server, &format!("/requests/{id}")).await;
+    assert!(request.contains("<dd>E-Mail</dd>"), "{request}");
+    let english = page(&server, &format!("/requests/{id}?lang=en")).await;
+    assert!(english.contains("<dd>E-mail</dd>"), "{english}");
+    let profile = page(&server, &format!("/customers/{customer}")).await;
+    assert!(profile.contains("E-Mail ·"), "{profile}");
+    assert!(!profile.contains(">email ·"), "{profile}");
 }

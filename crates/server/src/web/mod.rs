@@ -8,6 +8,7 @@ mod action_settings;
 mod actions;
 mod admin;
 mod catalog;
+mod channel_names;
 mod consistency;
 mod dashboard;
 mod export;
@@ -253,6 +254,10 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
             ))
         },
     );
+    // channel: a channel's key as its label in the page's language ("E-Mail").
+    env.add_filter("channel", |state: &TemplateState, key: &str| {
+        channel_names::ChannelNames::of_template(state).label(key, page_lang(state))
+    });
     // number(places): a decimal number as the page's language writes it ("3,7").
     env.add_filter(
         "number",
@@ -297,6 +302,8 @@ pub struct Page {
     new_csrf: bool,
     /// The organisation's time zone, which the page shows instants in.
     pub zone: time::Zone,
+    /// The channels' labels, which the page names channels by.
+    pub channel_names: channel_names::ChannelNames,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Page {
@@ -351,6 +358,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
                 .get::<time::Zone>()
                 .cloned()
                 .unwrap_or_else(time::Zone::fallback),
+            channel_names: parts
+                .extensions
+                .get::<channel_names::ChannelNames>()
+                .cloned()
+                .unwrap_or_default(),
         })
     }
 }
@@ -417,6 +429,7 @@ impl Page {
             switch_lang => other.code(),
             switch_url => self.switch_to(other),
             zone => self.zone.value(),
+            channel_names => self.channel_names.value(),
             ..context
         };
         let html = state

@@ -70,6 +70,15 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         }
     };
     parts.extensions.insert(zone);
+    // The channels' labels, from the catalog the store keeps at hand.
+    let channel_names = match state.store.catalog().await {
+        Ok(catalog) => super::channel_names::ChannelNames::of(&catalog),
+        Err(e) => {
+            tracing::warn!(error = %e, "the catalog could not be read; the page shows channel keys");
+            super::channel_names::ChannelNames::default()
+        }
+    };
+    parts.extensions.insert(channel_names);
     let page = match Page::from_request_parts(&mut parts, &state).await {
         Ok(page) => page,
         Err(never) => match never {},
