@@ -2012,3 +2012,37 @@ async fn pages_name_a_channel_by_its_label_not_its_key() {
     assert!(profile.contains("E-Mail ·"), "{profile}");
     assert!(!profile.contains(">email ·"), "{profile}");
 }
+
+#[tokio::test]
+async fn a_touchpoints_history_names_statuses_channels_and_phases_by_their_labels() {
+    let server = Server::start().await;
+    let created = server
+        .create(&json!({
+            "name": "Kasse", "channel": "store", "phase": "during-purchase", "status": "planned",
+        }))
+        .await;
+    let id = created["id"].as_i64().expect("an id");
+    let (status, body) = send(server.put(&format!("/api/v1/touchpoints/{id}")).json(&json!({
+        "name": "Kasse", "channel": "online-shop", "phase": "after-purchase", "status": "active",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let html = page(&server, &format!("/touchpoints/{id}")).await;
+    for (before, after) in [
+        ("Geplant", "Aktiv"),
+        ("Filiale", "Onlineshop"),
+        ("Während des Kaufs", "Nach dem Kauf"),
+        ("Physisch", "Digital"),
+    ] {
+        assert!(
+            html.contains(&format!("<del>{before}</del> → <ins>{after}</ins>")),
+            "{before} → {after}: {html}"
+        );
+    }
+    assert!(!html.contains("<del>planned</del>"), "{html}");
+    let html = page(&server, &format!("/touchpoints/{id}?lang=en")).await;
+    assert!(
+        html.contains("<del>Planned</del> → <ins>Active</ins>"),
+        "{html}"
+    );
+}

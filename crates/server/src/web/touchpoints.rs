@@ -173,6 +173,14 @@ async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResu
             importance_overall => super::numbers::number(touchpoint.fields.importance.overall(), 1, page.lang),
             touchpoint => Serde(touchpoint),
             history => Serde(history),
+            phase_labels => catalog
+                .phases
+                .iter()
+                .map(|p| (p.key.clone(), match page.lang {
+                    crate::i18n::Lang::De => p.label_de.clone(),
+                    crate::i18n::Lang::En => p.label_en.clone(),
+                }))
+                .collect::<std::collections::BTreeMap<String, String>>(),
         },
     ))
 }
