@@ -1742,7 +1742,13 @@ async fn queue_pages_show_rules_statistics_and_undo_merges() {
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location.as_deref(), Some("/queue/rules"));
-    assert!(page(&server, "/queue/rules").await.contains("15 min"));
+    // Targets read in minutes, hours or days, the channel by its label.
+    let rules = page(&server, "/queue/rules").await;
+    assert!(
+        rules
+            .contains(r#"<th scope="row">Chat</th><td>normal</td><td>15 Min.</td><td>1 Std.</td>"#),
+        "{rules}"
+    );
     // The calendar: an unknown zone is named at its field.
     let (status, _, body) = fetch(server.post("/queue/rules/calendar").form(&[
         ("calendar_time_zone", "Europe/Nirgendwo"),

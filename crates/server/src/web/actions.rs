@@ -578,7 +578,11 @@ impl EffectView {
             })
             .collect();
         let (b, a) = (&effect.response_times.before, &effect.response_times.after);
-        let minutes = |m: Option<f64>| m.map_or("–".into(), duration);
+        let minutes = |m: Option<f64>| {
+            m.map_or("–".into(), |m| {
+                super::numbers::minutes(m.round() as i64, lang)
+            })
+        };
         let share = |s: Option<f64>| {
             s.map_or("–".into(), |s| {
                 format!("{} %", number(100.0 * s, 1, lang))
@@ -623,17 +627,6 @@ impl EffectView {
             unmeasurable: Some(key),
             ..EffectView::default()
         })
-    }
-}
-
-/// Minutes as hours and minutes, alike in German and English: "3 h 05 min", "45 min".
-fn duration(minutes: f64) -> String {
-    let total = minutes.round() as i64;
-    let (hours, rest) = (total / 60, total % 60);
-    if hours == 0 {
-        format!("{rest} min")
-    } else {
-        format!("{hours} h {rest:02} min")
     }
 }
 

@@ -258,6 +258,10 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
     env.add_filter("channel", |state: &TemplateState, key: &str| {
         channel_names::ChannelNames::of_template(state).label(key, page_lang(state))
     });
+    // minutes: a span of minutes in hours or days ("4 Std.").
+    env.add_filter("minutes", |state: &TemplateState, total: i64| {
+        numbers::minutes(total, page_lang(state))
+    });
     // number(places): a decimal number as the page's language writes it ("3,7").
     env.add_filter(
         "number",

@@ -46,6 +46,24 @@ fn grouped(value: i64, lang: Lang) -> String {
     if value < 0 { format!("-{out}") } else { out }
 }
 
+/// A span of minutes as people say it: "45 Min.", "4 Std.", "1 Std. 30 Min.", "3 Tage" in
+/// German; "45 min", "4 h", "1 h 30 min", "3 days" in English. Whole days only from two days
+/// on, as a target of "1 Tag" reads as a calendar day where the clock may count hours.
+pub(super) fn minutes(total: i64, lang: Lang) -> String {
+    const DAY: i64 = 24 * 60;
+    let (hour_unit, minute_unit) = (lang.pick("Std.", "h"), lang.pick("Min.", "min"));
+    if total >= 2 * DAY && total % DAY == 0 {
+        let days = total / DAY;
+        return format!("{days} {}", lang.pick("Tage", "days"));
+    }
+    let (hours, rest) = (total / 60, total % 60);
+    match (hours, rest) {
+        (0, m) => format!("{m} {minute_unit}"),
+        (h, 0) => format!("{h} {hour_unit}"),
+        (h, m) => format!("{h} {hour_unit} {m} {minute_unit}"),
+    }
+}
+
 /// An amount of cents as euros: "5.000 €" or "1.234,50 €" in German, "€5,000" in English;
 /// cents are shown only when there are any.
 pub(super) fn euros(cents: i64, lang: Lang) -> String {
@@ -101,6 +119,19 @@ pub(super) fn unit(metric: Metric) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_of_minutes_read_in_hours_and_days() {
+        assert_eq!(minutes(45, Lang::De), "45 Min.");
+        assert_eq!(minutes(240, Lang::De), "4 Std.");
+        assert_eq!(minutes(90, Lang::De), "1 Std. 30 Min.");
+        assert_eq!(minutes(2400, Lang::De), "40 Std.");
+        assert_eq!(minutes(1440, Lang::De), "24 Std.");
+        assert_eq!(minutes(3 * 1440, Lang::De), "3 Tage");
+        assert_eq!(minutes(90, Lang::En), "1 h 30 min");
+        assert_eq!(minutes(3 * 1440, Lang::En), "3 days");
+        assert_eq!(minutes(0, Lang::En), "0 min");
+    }
 
     #[test]
     fn money_and_numbers_follow_the_language() {
