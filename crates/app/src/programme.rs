@@ -155,9 +155,10 @@ pub fn start_day(text: &str) -> Result<Date> {
     text.parse::<Date>().map_err(|_| {
         AppError::Invalid(Problems::single(
             "start_day",
-            Problem::Invalid {
-                reason: format!("\"{text}\" is no day in the form YYYY-MM-DD"),
-            },
+            Problem::rule(
+                "not-a-date",
+                &format!("\"{text}\" is no day in the form YYYY-MM-DD"),
+            ),
         ))
     })
 }

@@ -93,9 +93,10 @@ fn parse_day(problems: &mut Problems, field: &str, value: Option<&str>) -> Optio
         Err(_) => {
             problems.push(
                 field,
-                Problem::Invalid {
-                    reason: format!("\"{value}\" is no day in the form YYYY-MM-DD"),
-                },
+                Problem::rule(
+                    "not-a-date",
+                    &format!("\"{value}\" is no day in the form YYYY-MM-DD"),
+                ),
             );
             None
         }
@@ -165,9 +166,10 @@ pub fn check(query: &KpiQuery, today: Date) -> Result<(Metric, Dimension, Window
     if from >= until {
         problems.push(
             "until",
-            Problem::Invalid {
-                reason: format!("must come after from ({from})"),
-            },
+            Problem::rule(
+                "until-before-from",
+                &format!("must come after from ({from})"),
+            ),
         );
     }
     let (from, until) = dashboard::whole_periods(from, until.max(from), granularity);

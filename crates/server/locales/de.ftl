@@ -364,6 +364,7 @@ digest-empty = In dieser Woche gab es keine neuen Geschichten und keine Verstö�
 problem-rule-one-scope = Bitte entweder einen Touchpoint oder einen Kanal wählen, nicht beides.
 problem-rule-phrases-needed = Bitte mindestens eine Formulierung angeben.
 problem-rule-not-a-date = Bitte ein Datum im Format JJJJ-MM-TT angeben.
+problem-rule-until-before-from = Das Ende muss nach dem Anfang liegen.
 nav-dashboard = Dashboard
 nav-surveys = Umfragen
 yes = ja

@@ -364,6 +364,7 @@ digest-empty = No new stories and no violations this week.
 problem-rule-one-scope = Choose a touchpoint or a channel, not both.
 problem-rule-phrases-needed = Name at least one phrase.
 problem-rule-not-a-date = Enter a date as YYYY-MM-DD.
+problem-rule-until-before-from = The end must come after the start.
 nav-dashboard = Dashboard
 nav-surveys = Surveys
 yes = yes

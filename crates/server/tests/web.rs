@@ -1605,6 +1605,17 @@ async fn the_dashboard_renders_without_answers_in_both_languages() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains(r#"id="metric-error""#), "{body}");
     assert!(body.contains(r#"id="from-error""#), "{body}");
+    assert!(
+        body.contains("Bitte ein Datum im Format JJJJ-MM-TT angeben."),
+        "{body}"
+    );
+    assert!(!body.contains("is no day in the form"), "{body}");
+    let (status, _, body) = fetch(server.get("/dashboard?from=2026-06-01&until=2026-05-01")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Das Ende muss nach dem Anfang liegen."),
+        "{body}"
+    );
 }
 
 #[tokio::test]
