@@ -47,7 +47,16 @@ describe('survey on a phone', () => {
       await page.waitForURL((url) => url.pathname === '/surveys');
       await page.getByRole('link', { name: 'Neue Umfrage', exact: true }).click();
       await page.getByLabel('Touchpoint', { exact: true }).selectOption({ label: 'Kasse' });
+      // The question fields show the standard question of the metric chosen.
+      const question = page.locator('#question_de');
+      await page.getByLabel('Kennzahl', { exact: true }).selectOption('csat');
+      assert.equal(await question.getAttribute('placeholder'), 'Wie zufrieden waren Sie mit uns?');
+      assert.equal(
+        await page.locator('#question_en').getAttribute('placeholder'),
+        'How satisfied were you with us?',
+      );
       await page.getByLabel('Kennzahl', { exact: true }).selectOption('nps');
+      assert.match(await question.getAttribute('placeholder'), /^Wie wahrscheinlich ist es/);
       await page.getByRole('button', { name: 'Speichern', exact: true }).click();
       await page.waitForURL((url) => url.pathname === '/surveys');
       const url = await page.locator('input.copy-url').first().inputValue();

@@ -5,6 +5,16 @@ document.addEventListener("change", (event) => {
   if (form && event.target.matches("select, input[type=checkbox]")) form.requestSubmit();
 });
 
+// A survey's question fields show the standard question of the metric chosen, which is
+// what the survey asks when they are left empty.
+document.addEventListener("change", (event) => {
+  if (!event.target.matches("form.survey-edit select[name=metric]")) return;
+  event.target.form.querySelectorAll("input[data-standard]").forEach((input) => {
+    const questions = JSON.parse(input.dataset.standard)[event.target.value];
+    if (questions) input.placeholder = questions[input.dataset.lang];
+  });
+});
+
 // The queue follows changes live: the server announces each change of a request as a
 // Server-Sent Event, and the list is fetched anew (the same page, so the same filters).
 (() => {

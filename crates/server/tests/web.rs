@@ -2063,3 +2063,25 @@ async fn a_touchpoints_history_names_statuses_channels_and_phases_by_their_label
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_survey_form_carries_every_metrics_standard_question_for_its_placeholders() {
+    let server = Server::start().await;
+    let html = page(&server, "/surveys/new").await;
+    let at = html
+        .find("data-standard='")
+        .expect("the questions of every metric");
+    let json = &html[at + "data-standard='".len()..];
+    let json = &json[..json.find('\'').expect("the attribute ends")];
+    let questions: Value = serde_json::from_str(json).expect("JSON in the attribute");
+    assert_eq!(questions["csat"]["de"], "Wie zufrieden waren Sie mit uns?");
+    assert_eq!(
+        questions["ces"]["en"],
+        "How easy was it to get your issue handled?"
+    );
+    assert!(
+        questions["nps"]["de"]
+            .as_str()
+            .is_some_and(|q| q.starts_with("Wie wahrscheinlich"))
+    );
+}

@@ -215,6 +215,15 @@ async fn render_form(
             metrics => Metric::ALL.map(Metric::as_str),
             standard_de => standard_question(metric, "de"),
             standard_en => standard_question(metric, "en"),
+            // Every metric's standard questions, so that the placeholders follow the chosen
+            // metric in the browser.
+            standards => Metric::ALL
+                .iter()
+                .map(|m| {
+                    let question = |lang| standard_question(*m, lang);
+                    (m.as_str(), BTreeMap::from([("de", question("de")), ("en", question("en"))]))
+                })
+                .collect::<BTreeMap<_, _>>(),
             follow_up_de => standard_follow_up("de"),
             follow_up_en => standard_follow_up("en"),
         },
