@@ -2,7 +2,7 @@
 // journey map, the validation error case, and switching the language.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, logIn, startServer, withPage } from './support.mjs';
+import { launchBrowser, logIn, postAsPage, startServer, withPage } from './support.mjs';
 
 const DETAIL_PATH = /^\/touchpoints\/(?!new$)[^/]+$/;
 
@@ -92,6 +92,32 @@ describe('touchpoint journey', () => {
       await card.click();
       await page.waitForURL((url) => url.pathname === detailPath);
       assert.equal(await h1(page), name);
+    });
+  });
+
+  test('a long German name breaks inside its card, and the importance stays in it', async () => {
+    const name = 'Kundenzufriedenheitsrückmeldungsformular';
+    await inBrowser('long-name', 'de-DE', async (page) => {
+      await page.goto('/touchpoints/new');
+      await postAsPage(page, '/api/v1/touchpoints', {
+        name,
+        channel: 'website',
+        phase: 'after-purchase',
+        importance: { experience: 5, loyalty: 4, referral: 4 },
+      });
+      await page.goto('/journey');
+      const card = page.locator('a.card', { hasText: name });
+      await card.waitFor();
+      const fits = await card.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const importance = el.querySelector('.importance').getBoundingClientRect();
+        return {
+          overflow: el.scrollWidth - el.clientWidth,
+          inside: importance.left >= box.left && importance.right <= box.right + 0.5,
+        };
+      });
+      assert.equal(fits.overflow, 0, 'the name does not run out of its card');
+      assert.ok(fits.inside, 'the importance stays inside the card');
     });
   });
 
