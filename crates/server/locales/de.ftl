@@ -860,3 +860,24 @@ problem-rule-import-euros = Bitte einen Betrag in Euro mit höchstens zwei Nachk
 problem-rule-import-budget-total = Die Summe passt nicht zu den Quartalen in der Spalte budgets.
 problem-rule-import-budget-quarter = Ein Budget braucht seine Quartale in der Spalte budgets oder einen Start- oder Fälligkeitstermin.
 problem-rule-import-empty = Die Datei enthält keine Maßnahme: eine Kopfzeile und eine Zeile je Maßnahme.
+
+# A survey's answers
+survey-answers-title = Antworten: { $touchpoint }
+survey-answers-link = Antworten lesen
+survey-answers-band = Bewertung
+survey-band-all = alle
+survey-band-low = niedrig ({ $range })
+survey-band-middle = mittel ({ $range })
+survey-band-high = hoch ({ $range })
+survey-answers-with-comment = nur mit Kommentar
+survey-answers-search = Text im Kommentar
+survey-answers-when = Zeit
+survey-answers-score = Wert
+survey-answers-comment = Kommentar
+survey-answers-customer = Kunde
+survey-answers-count = { $count ->
+    [one] Eine Antwort
+   *[other] { $count } Antworten
+}, die neuesten zuerst.
+survey-answers-newest = Die neuesten { $count } Antworten; Filter grenzen weiter ein.
+survey-answers-none = Keine Antworten für diese Auswahl.

@@ -860,3 +860,24 @@ problem-rule-import-euros = Please enter an amount in euros with at most two dec
 problem-rule-import-budget-total = The total does not match the quarters in the column budgets.
 problem-rule-import-budget-quarter = A budget needs its quarters in the column budgets, or a start or due date.
 problem-rule-import-empty = The file holds no action: a header row and one row per action.
+
+# A survey's answers
+survey-answers-title = Answers: { $touchpoint }
+survey-answers-link = Read the answers
+survey-answers-band = Score
+survey-band-all = all
+survey-band-low = low ({ $range })
+survey-band-middle = middle ({ $range })
+survey-band-high = high ({ $range })
+survey-answers-with-comment = with a comment only
+survey-answers-search = Text in the comment
+survey-answers-when = When
+survey-answers-score = Score
+survey-answers-comment = Comment
+survey-answers-customer = Customer
+survey-answers-count = { $count ->
+    [one] One answer
+   *[other] { $count } answers
+}, newest first.
+survey-answers-newest = The newest { $count } answers; filters narrow them down.
+survey-answers-none = No answers for this selection.

@@ -2085,3 +2085,56 @@ async fn the_survey_form_carries_every_metrics_standard_question_for_its_placeho
             .is_some_and(|q| q.starts_with("Wie wahrscheinlich"))
     );
 }
+
+#[tokio::test]
+async fn a_surveys_answers_are_read_with_their_comments_filtered_by_band_and_text() {
+    let server = Server::start().await;
+    let (_, survey) = survey_fixture(&server, "nps").await;
+    let id = survey["id"].as_i64().expect("a survey id");
+    let path = slug_path(&survey);
+    for (score, comment) in [
+        ("2", "Niemand hat zurückgerufen <b>!</b>"),
+        ("8", "Ganz ordentlich"),
+        ("10", ""),
+    ] {
+        let (status, _, _) = fetch(
+            server
+                .nobody()
+                .post(&path)
+                .form(&[("score", score), ("comment", comment)]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    // First visit: the answers with a comment, newest first, comments escaped.
+    let html = page(&server, &format!("/surveys/{id}/answers")).await;
+    assert!(html.contains("2 Antworten, die neuesten zuerst."), "{html}");
+    let ordentlich = html.find("Ganz ordentlich").expect("the passive's comment");
+    let niemand = html
+        .find("Niemand hat zurückgerufen &lt;b&gt;!&lt;&#x2f;b&gt;")
+        .unwrap_or_else(|| panic!("the detractor's comment, escaped: {html}"));
+    assert!(ordentlich < niemand, "newest first");
+    // The unhappy end of the scale only.
+    let low = page(
+        &server,
+        &format!("/surveys/{id}/answers?band=low&comments=1"),
+    )
+    .await;
+    assert!(low.contains("Niemand hat"), "{low}");
+    assert!(!low.contains("Ganz ordentlich"), "{low}");
+    assert!(low.contains(r#"<option value="low" selected>niedrig (0–6)</option>"#));
+    // Every answer, with a text: none matches.
+    let all = page(
+        &server,
+        &format!("/surveys/{id}/answers?comments=0&q=liefer"),
+    )
+    .await;
+    assert!(all.contains("Keine Antworten für diese Auswahl."), "{all}");
+    let all = page(&server, &format!("/surveys/{id}/answers?comments=0")).await;
+    assert!(all.contains("3 Antworten"), "{all}");
+    // The survey's page links to its answers.
+    let form = page(&server, &format!("/surveys/{id}")).await;
+    assert!(form.contains(&format!(
+        r#"<a href="/surveys/{id}/answers">Antworten lesen</a>"#
+    )));
+}

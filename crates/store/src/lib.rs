@@ -849,10 +849,17 @@ pub struct StoredResponse {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResponseFilter {
     pub touchpoint_id: Option<i64>,
+    pub survey_id: Option<i64>,
     /// Only answers with a comment.
     pub with_comment: bool,
     pub from: Option<Timestamp>,
     pub until: Option<Timestamp>,
+    /// Scores from `min_score` to `max_score`, both included.
+    pub min_score: Option<u8>,
+    pub max_score: Option<u8>,
+    /// Only answers whose comment contains this text, regardless of case (of ASCII letters
+    /// on SQLite).
+    pub search: Option<String>,
 }
 
 /// The roll-up a dashboard query reads: days, weeks (keyed by their Monday) or months (keyed

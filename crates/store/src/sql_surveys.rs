@@ -831,8 +831,30 @@ impl Surveys for SqlStore {
         if let Some(touchpoint) = filter.touchpoint_id {
             query.push(" AND touchpoint_id = ").push_bind(touchpoint);
         }
+        if let Some(survey) = filter.survey_id {
+            query.push(" AND survey_id = ").push_bind(survey);
+        }
         if filter.with_comment {
             query.push(" AND comment <> ''");
+        }
+        if let Some(min) = filter.min_score {
+            query.push(" AND score >= ").push_bind(i32::from(min));
+        }
+        if let Some(max) = filter.max_score {
+            query.push(" AND score <= ").push_bind(i32::from(max));
+        }
+        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
+            // The text is matched as written: LIKE's wildcards in it are escaped.
+            let escaped = search
+                .trim()
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            query
+                .push(" AND LOWER(comment) LIKE ")
+                .push_bind(format!("%{escaped}%"))
+                .push(" ESCAPE '\\'");
         }
         if let Some(from) = filter.from {
             query

@@ -19,6 +19,7 @@ mod programme;
 mod public_survey;
 mod queue;
 mod standards;
+mod survey_answers;
 mod surveys;
 mod time;
 mod touchpoints;

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/surveys/{id}", get(show).post(update))
         .route("/surveys/{id}/delete", post(delete))
         .route("/surveys/{id}/link", get(personal_link))
+        .route("/surveys/{id}/answers", get(super::survey_answers::answers))
 }
 
 /// The survey form as the browser sends it: every field, empty when unused.

@@ -20,3 +20,6 @@ CREATE INDEX requests_customer ON requests (customer_id, received_at, touchpoint
 DROP INDEX responses_customer;
 CREATE INDEX responses_customer ON responses (customer_ref, answered_at, touchpoint_id)
     WHERE customer_ref IS NOT NULL;
+
+-- A survey's answers, newest first, as its results page lists them.
+CREATE INDEX responses_survey ON responses (survey_id, answered_at) WHERE survey_id IS NOT NULL;

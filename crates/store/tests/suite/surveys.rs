@@ -173,6 +173,7 @@ store_suite!(
     a_customers_answers_and_events_are_exported_and_erased,
     the_database_merges_tallies_as_rust_would,
     concurrent_answers_and_events_are_answered_one_by_one,
+    a_surveys_answers_are_listed_by_score_band_comment_and_text,
 );
 
 fn at(text: &str) -> Timestamp {
@@ -814,5 +815,109 @@ async fn concurrent_answers_and_events_are_answered_one_by_one(store: &dyn Store
         [revenue + 118, revenue + 119].contains(&day[0].revenue_cents),
         "revenue {} counts one of the two deliveries",
         day[0].revenue_cents
+    );
+}
+
+async fn a_surveys_answers_are_listed_by_score_band_comment_and_text(store: &dyn Store) {
+    let tp = hotline(store).await;
+    let nps = store
+        .create_survey("nps00001", &survey(tp, Metric::Nps), "t")
+        .await
+        .expect("survey")
+        .id;
+    let other = store
+        .create_survey("nps00002", &survey(tp, Metric::Nps), "t")
+        .await
+        .expect("survey")
+        .id;
+    let said = |survey_id: i64, score: u8, comment: &str, day: &str| ResponseFields {
+        survey_id: Some(survey_id),
+        comment: comment.into(),
+        ..answer(tp, Metric::Nps, score, &format!("{day}T10:00:00Z"))
+    };
+    store
+        .record_responses(
+            &[
+                said(nps, 2, "Niemand rief ZURÜCK, 100% enttäuscht", "2026-01-05"),
+                said(nps, 5, "", "2026-01-06"),
+                said(nps, 8, "Ganz ok", "2026-01-07"),
+                said(nps, 10, "Schnelle Hilfe, danke", "2026-01-08"),
+                said(other, 1, "Schnelle Hilfe? Nein", "2026-01-09"),
+            ],
+            Some("t"),
+        )
+        .await
+        .expect("answers");
+    let comments = |filter: ResponseFilter| async move {
+        store
+            .responses(&filter, 100)
+            .await
+            .expect("answers")
+            .into_iter()
+            .map(|r| r.fields.comment)
+            .collect::<Vec<_>>()
+    };
+    let of_survey = ResponseFilter {
+        survey_id: Some(nps),
+        ..ResponseFilter::default()
+    };
+    assert_eq!(
+        comments(of_survey.clone()).await.len(),
+        4,
+        "only this survey's"
+    );
+    // Detractors with a comment, newest first.
+    assert_eq!(
+        comments(ResponseFilter {
+            max_score: Some(6),
+            with_comment: true,
+            ..of_survey.clone()
+        })
+        .await,
+        ["Niemand rief ZURÜCK, 100% enttäuscht"]
+    );
+    assert_eq!(
+        comments(ResponseFilter {
+            min_score: Some(7),
+            max_score: Some(8),
+            ..of_survey.clone()
+        })
+        .await,
+        ["Ganz ok"]
+    );
+    // Text regardless of case; LIKE's wildcards are matched as written.
+    assert_eq!(
+        comments(ResponseFilter {
+            search: Some("schnelle".into()),
+            ..of_survey.clone()
+        })
+        .await,
+        ["Schnelle Hilfe, danke"]
+    );
+    assert_eq!(
+        comments(ResponseFilter {
+            search: Some("rief zur".into()),
+            ..of_survey.clone()
+        })
+        .await,
+        ["Niemand rief ZURÜCK, 100% enttäuscht"]
+    );
+    assert_eq!(
+        comments(ResponseFilter {
+            search: Some("100%".into()),
+            ..of_survey.clone()
+        })
+        .await
+        .len(),
+        1
+    );
+    assert!(
+        comments(ResponseFilter {
+            search: Some("0_".into()),
+            ..of_survey
+        })
+        .await
+        .is_empty(),
+        "an underscore is no wildcard"
     );
 }
