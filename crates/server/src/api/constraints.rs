@@ -203,6 +203,7 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             "external_id",
             text(survey::EXTERNAL_ID_MAX),
         ),
+        ("ResponseInput", "request_id", json!({ "minimum": 1 })),
         (
             "CustomerEventInput",
             "customer_ref",
