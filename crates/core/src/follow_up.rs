@@ -3,7 +3,7 @@
 //! A detractor (see [`crate::kpi::Metric::is_detractor`]) whose answer carries a comment gets a request of
 //! high priority at the answer's touchpoint, on its channel, for its customer reference,
 //! quoting the comment and the score. Answers without a comment say too little to act on,
-//! and an answer recorded more than [`WINDOW`] after it was given (an import of the past)
+//! anonymous ones leave no one to get back to, and an answer recorded more than [`WINDOW`] after it was given (an import of the past)
 //! opens none: a call that late comes too late, and history does not flood the queue.
 
 use jiff::{SignedDuration, Timestamp};
@@ -63,7 +63,8 @@ impl FollowUp {
 }
 
 /// The follow-up an answer recorded at `now` opens, if any: a detractor's score, a comment
-/// that is not blank, given at most [`WINDOW`] before. `channel` is the channel the answer is
+/// that is not blank, a customer reference to get back to (an anonymous answer leaves no
+/// one to call, and a public link must not fill the queue), given at most [`WINDOW`] before. `channel` is the channel the answer is
 /// recorded under; `lang` the language the customer answered in, German when unknown or
 /// neither German nor English.
 pub fn follow_up(
@@ -73,7 +74,12 @@ pub fn follow_up(
     now: Timestamp,
 ) -> Option<FollowUp> {
     let comment = answer.comment.trim();
+    let named = answer
+        .customer_ref
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty());
     if comment.is_empty()
+        || !named
         || !answer.metric.is_detractor(answer.score)
         || now.duration_since(answer.answered_at) > WINDOW
     {
@@ -191,6 +197,17 @@ mod tests {
             follow_up(&answer(Metric::Nps, 0, "  \n "), "phone", None, now()),
             None
         );
+    }
+
+    #[test]
+    fn an_anonymous_detractor_opens_nothing() {
+        for reference in [None, Some("  ".to_owned())] {
+            let anonymous = ResponseFields {
+                customer_ref: reference,
+                ..answer(Metric::Nps, 0, "Niemand hat zurückgerufen")
+            };
+            assert_eq!(follow_up(&anonymous, "phone", None, now()), None);
+        }
     }
 
     #[test]

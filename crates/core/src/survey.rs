@@ -214,8 +214,8 @@ pub struct ResponseFields {
     pub customer_ref: Option<String>,
     /// Identifies the answer in the system it came from: sending it again changes nothing.
     pub external_id: Option<String>,
-    /// The request the answer follows (a survey link sent after it), so that the answer is
-    /// attributed to the request, its agent and its channel.
+    /// The request the answer follows, so that the answer is counted under the request's
+    /// channel unless it names its own.
     pub request_id: Option<i64>,
 }
 

@@ -2123,6 +2123,16 @@ async fn a_surveys_answers_are_read_with_their_comments_filtered_by_band_and_tex
     assert!(low.contains("Niemand hat"), "{low}");
     assert!(!low.contains("Ganz ordentlich"), "{low}");
     assert!(low.contains(r#"<option value="low" selected>niedrig (0–6)</option>"#));
+    // The filter form as a browser submits it, every field present.
+    let high = page(
+        &server,
+        &format!("/surveys/{id}/answers?band=high&comments=1&q="),
+    )
+    .await;
+    assert!(
+        high.contains("Keine Antworten für diese Auswahl."),
+        "{high}"
+    );
     // Every answer, with a text: none matches.
     let all = page(
         &server,

@@ -25,7 +25,7 @@ use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::Db;
-use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, now};
+use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, json_rows, now};
 use super::sql_audit::audit;
 use super::sql_intake::intake_in;
 use crate::dialect::Dialect;
@@ -845,16 +845,17 @@ impl Surveys for SqlStore {
         }
         if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
             // The text is matched as written: LIKE's wildcards in it are escaped.
+            // Both sides are folded by the database, alike: SQLite folds ASCII letters only,
+            // so there an umlaut is found as written, the letters around it in any case.
             let escaped = search
                 .trim()
-                .to_lowercase()
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
             query
-                .push(" AND LOWER(comment) LIKE ")
+                .push(" AND LOWER(comment) LIKE LOWER(")
                 .push_bind(format!("%{escaped}%"))
-                .push(" ESCAPE '\\'");
+                .push(") ESCAPE '\\'");
         }
         if let Some(from) = filter.from {
             query
@@ -1099,20 +1100,24 @@ async fn record_answers_in(
 ) -> Result<ImportSummary> {
     let at = now();
     let references = References::load(tx).await?;
-    // The channels of the requests the answers follow; an id without a request stays out
-    // and is a problem of its row.
+    // The channels of the requests the answers follow, in one lookup; an id without a
+    // request stays out and is a problem of its row.
     let request_ids: BTreeSet<i64> = responses.iter().filter_map(|r| r.request_id).collect();
-    let mut request_channels: HashMap<i64, String> = HashMap::new();
-    for id in request_ids {
-        let channel: Option<String> =
-            sqlx::query_scalar("SELECT channel FROM requests WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(channel) = channel {
-            request_channels.insert(id, channel);
-        }
-    }
+    let request_channels: HashMap<i64, String> = if request_ids.is_empty() {
+        HashMap::new()
+    } else {
+        let batch = json_rows(request_ids.iter().map(|id| serde_json::json!(id)).collect());
+        sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(format!(
+            "SELECT id, channel FROM requests \
+             WHERE id IN (SELECT CAST(batch.value AS BIGINT) FROM {})",
+            Backend::JSON_VALUES
+        )))
+        .bind(batch)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect()
+    };
     let mut problems = Problems::default();
     let checked: Vec<(&ResponseFields, String)> = responses
         .iter()

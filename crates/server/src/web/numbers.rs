@@ -67,7 +67,9 @@ pub(super) fn minutes(total: i64, lang: Lang) -> String {
 /// An amount of cents as euros: "5.000 €" or "1.234,50 €" in German, "€5,000" in English;
 /// cents are shown only when there are any.
 pub(super) fn euros(cents: i64, lang: Lang) -> String {
-    let whole = grouped(cents / 100, lang);
+    // The sign once, in front: -50 cents are "-0,50 €" and "-€0.50", not "0,50 €".
+    let sign = if cents < 0 { "-" } else { "" };
+    let whole = grouped((cents / 100).abs(), lang);
     let rest = (cents % 100).abs();
     let amount = if rest == 0 {
         whole
@@ -75,8 +77,8 @@ pub(super) fn euros(cents: i64, lang: Lang) -> String {
         format!("{whole}{}{rest:02}", lang.pick(",", "."))
     };
     match lang {
-        Lang::De => format!("{amount} €"),
-        Lang::En => format!("€{amount}"),
+        Lang::De => format!("{sign}{amount} €"),
+        Lang::En => format!("{sign}€{amount}"),
     }
 }
 
@@ -131,6 +133,13 @@ mod tests {
         assert_eq!(minutes(90, Lang::En), "1 h 30 min");
         assert_eq!(minutes(3 * 1440, Lang::En), "3 days");
         assert_eq!(minutes(0, Lang::En), "0 min");
+    }
+
+    #[test]
+    fn a_negative_amount_keeps_its_sign_below_one_euro() {
+        assert_eq!(euros(-50, Lang::De), "-0,50 €");
+        assert_eq!(euros(-123_450, Lang::De), "-1.234,50 €");
+        assert_eq!(euros(-50, Lang::En), "-€0.50");
     }
 
     #[test]

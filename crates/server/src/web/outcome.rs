@@ -65,8 +65,8 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     let zone = match state.store.time_zone().await {
         Ok(name) => super::time::Zone::named(&name),
         Err(e) => {
-            tracing::warn!(error = %e, "the time zone could not be read; the page shows UTC");
-            super::time::Zone::named("UTC")
+            tracing::warn!(error = %e, "the time zone could not be read; the page shows the default");
+            super::time::Zone::fallback()
         }
     };
     parts.extensions.insert(zone);

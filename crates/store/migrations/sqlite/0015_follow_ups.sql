@@ -1,6 +1,6 @@
 -- Closed-loop feedback: a follow-up request names the answer it was opened for (at most one
--- request per answer), and an answer names the request it follows when its survey link
--- carried one. Either link is cleared when the other side is erased.
+-- request per answer), and an answer sent through the API may name the request it follows.
+-- Either link is cleared when the other side is erased.
 
 ALTER TABLE requests ADD COLUMN response_id INTEGER REFERENCES responses (id) ON DELETE SET NULL;
 ALTER TABLE responses ADD COLUMN request_id INTEGER REFERENCES requests (id) ON DELETE SET NULL;

@@ -902,6 +902,15 @@ async fn a_surveys_answers_are_listed_by_score_band_comment_and_text(store: &dyn
         .await,
         ["Niemand rief ZURÜCK, 100% enttäuscht"]
     );
+    // A word with an umlaut, as written, with the letters around it in another case.
+    assert_eq!(
+        comments(ResponseFilter {
+            search: Some("zurÜck".into()),
+            ..of_survey.clone()
+        })
+        .await,
+        ["Niemand rief ZURÜCK, 100% enttäuscht"]
+    );
     assert_eq!(
         comments(ResponseFilter {
             search: Some("100%".into()),
