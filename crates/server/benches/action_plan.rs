@@ -28,12 +28,13 @@
 //! Before and after the timings two reference probes are timed, as in the intake benchmark:
 //! SHA-256 over 64 MiB (best of 3) and the median of 100 syncs of a 4 KiB write.
 
-use std::io::Write;
-use std::time::{Duration, Instant};
+mod probes;
+
+use std::time::Instant;
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan, tz::TimeZone};
-use sha2::{Digest, Sha256};
+use probes::{cpu_probe, fsync_probe, quantile};
 use touchpoints_app::secrets;
 use touchpoints_core::action_plan::{
     ActionInput, ActionKind, ActionStatus, Budget, Target, TargetMetric,
@@ -104,46 +105,9 @@ const BATCH_ANSWERS: usize = 10_000;
 const BATCH_REQUESTS: usize = 5_000;
 const WARM_UP: usize = 5;
 
-/// The `q` quantile of sorted `times` (nearest rank).
-fn quantile(times: &[f64], q: f64) -> f64 {
-    let rank = ((q * times.len() as f64).ceil() as usize).clamp(1, times.len());
-    times[rank - 1]
-}
-
-/// SHA-256 over 64 MiB (1 MiB in the smoke run), best of 3: a fixed CPU-bound reference.
-fn cpu_probe(config: &Config) -> Duration {
-    let data: Vec<u8> = (0..probe_mib(config) << 20)
-        .map(|i| (i % 251) as u8)
-        .collect();
-    (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(Sha256::digest(&data));
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
+/// The probe's size: 64 MiB, 1 MiB in the smoke run.
 fn probe_mib(config: &Config) -> usize {
     if config.smoke { 1 } else { 64 }
-}
-
-/// The median of 100 syncs of a 4 KiB write to a file in `dir`.
-fn fsync_probe(dir: &std::path::Path) -> Duration {
-    let path = dir.join("fsync-probe");
-    let mut file = std::fs::File::create(&path).expect("probe file");
-    let mut times: Vec<Duration> = (0..100)
-        .map(|_| {
-            let start = Instant::now();
-            file.write_all(&[7u8; 4096]).expect("probe write");
-            file.sync_data().expect("probe sync");
-            start.elapsed()
-        })
-        .collect();
-    std::fs::remove_file(&path).ok();
-    times.sort();
-    times[times.len() / 2]
 }
 
 /// The demo company's inventory and a survey at each touchpoint in use, as `demo` loads
@@ -478,7 +442,7 @@ async fn main() {
     }));
     let client = reqwest::Client::new();
 
-    let cpu_before = cpu_probe(&config);
+    let cpu_before = cpu_probe(probe_mib(&config));
     let fsync_before = fsync_probe(dir.path());
     let token = Auth::Token(token);
     let page = Auth::Session(format!("tp_session={session}; tp_lang=de"));
@@ -511,7 +475,7 @@ async fn main() {
         println!("{name}: p50 {p50:.1} ms, p95 {p95:.1} ms, p99 {p99:.1} ms");
         rows.push((name, p50, p95, p99));
     }
-    let cpu_after = cpu_probe(&config);
+    let cpu_after = cpu_probe(probe_mib(&config));
     let fsync_after = fsync_probe(dir.path());
 
     println!();

@@ -22,14 +22,15 @@
 //! other benchmarks) and the median of 100 syncs of a 4 KiB write to a file beside the
 //! database (what each commit of a durable SQLite store waits for).
 
+mod probes;
+
 use std::hash::{Hash, Hasher};
-use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use probes::{cpu_probe, fsync_probe, quantile};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use touchpoints_app::secrets;
 use touchpoints_core::request::{NewRequest, RequestInput};
 use touchpoints_core::sample::SplitMix64;
@@ -159,46 +160,9 @@ struct OverHttp {
     p99_ms: f64,
 }
 
-/// The `q` quantile of sorted `times` (nearest rank).
-fn quantile(times: &[f64], q: f64) -> f64 {
-    let rank = ((q * times.len() as f64).ceil() as usize).clamp(1, times.len());
-    times[rank - 1]
-}
-
-/// SHA-256 over 64 MiB (1 MiB in the smoke run), best of 3: a fixed CPU-bound reference.
-fn cpu_probe(config: &Config) -> Duration {
-    let data: Vec<u8> = (0..probe_mib(config) << 20)
-        .map(|i| (i % 251) as u8)
-        .collect();
-    (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(Sha256::digest(&data));
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
+/// The probe's size: 64 MiB, 1 MiB in the smoke run.
 fn probe_mib(config: &Config) -> usize {
     if config.smoke { 1 } else { 64 }
-}
-
-/// The median of 100 syncs of a 4 KiB write to a file in `dir`.
-fn fsync_probe(dir: &std::path::Path) -> Duration {
-    let path = dir.join("fsync-probe");
-    let mut file = std::fs::File::create(&path).expect("probe file");
-    let mut times: Vec<Duration> = (0..100)
-        .map(|_| {
-            let start = Instant::now();
-            file.write_all(&[7u8; 4096]).expect("probe write");
-            file.sync_data().expect("probe sync");
-            start.elapsed()
-        })
-        .collect();
-    std::fs::remove_file(&path).ok();
-    times.sort();
-    times[times.len() / 2]
 }
 
 async fn http(base: &str, token: &str, config: &Config, run: &str, batched: bool) -> OverHttp {
@@ -326,7 +290,7 @@ async fn main() {
         "backend {backend}, {} requests per measurement, batches of {}, {} HTTP clients",
         config.requests, config.batch, config.clients
     );
-    let cpu_before = cpu_probe(&config);
+    let cpu_before = cpu_probe(probe_mib(&config));
     let fsync_before = fsync_probe(dir.path());
     println!(
         "reference probes before: SHA-256 over {} MiB {:.1} ms, fsync of 4 KiB {:.3} ms",
@@ -415,7 +379,7 @@ async fn main() {
         "next-best phone request of the team: median {team_median:.3} ms, worst {team_worst:.3} ms"
     );
 
-    let cpu_after = cpu_probe(&config);
+    let cpu_after = cpu_probe(probe_mib(&config));
     let fsync_after = fsync_probe(dir.path());
     println!(
         "reference probes after: SHA-256 over {} MiB {:.1} ms, fsync of 4 KiB {:.3} ms",
