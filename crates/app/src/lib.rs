@@ -19,6 +19,7 @@ pub mod intake;
 pub mod json;
 pub mod links;
 pub mod matrix;
+pub mod outbox;
 pub mod programme;
 pub mod queue_stats;
 pub mod reports;

@@ -56,6 +56,11 @@ enum Command {
         /// Mark session cookies Secure; set this when users reach the server over HTTPS.
         #[arg(long, env = "TOUCHPOINTS_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The password of the mail server's login (the host, user and sender are set on the
+        /// mail settings page). Taken from the environment only, so that it shows in no
+        /// process list.
+        #[arg(skip = std::env::var("TOUCHPOINTS_SMTP_PASSWORD").ok())]
+        smtp_password: Option<String>,
         /// How a SQLite database keeps a write once it is confirmed. full (the default): on
         /// disk before the answer. relaxed: faster on slow disks, but a power cut or an
         /// operating-system crash can lose the writes of about the last second. PostgreSQL
@@ -224,6 +229,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             secure_cookies,
             durability,
+            smtp_password,
         } => {
             init_logging()?;
             let database = with_durability(&cli.database, durability.as_deref());
@@ -233,6 +239,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let settings = touchpoints_server::Settings {
                 secure_cookies,
+                smtp_password: smtp_password
+                    .as_deref()
+                    .map(touchpoints_server::Password::new),
                 ..touchpoints_server::Settings::default()
             };
             serve(store, addr, &database, settings, demo).await?;

@@ -16,6 +16,7 @@ pub mod history;
 pub mod identity;
 pub mod journey;
 pub mod kpi;
+pub mod mail;
 pub mod matrix;
 pub mod priority;
 pub mod problem;

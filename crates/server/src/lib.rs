@@ -13,6 +13,7 @@ mod i18n;
 pub mod live;
 mod metrics;
 mod nul;
+mod outbox;
 mod refusal;
 mod web;
 
@@ -51,6 +52,28 @@ pub struct Settings {
     /// Mark session cookies `Secure`: set when users reach the server over HTTPS.
     pub secure_cookies: bool,
     pub quotas: Quotas,
+    /// The mail server's password, from the environment: never stored, shown or logged.
+    pub smtp_password: Option<Password>,
+}
+
+/// A password the server holds for a service it logs in to; its `Debug` shows no character.
+#[derive(Clone)]
+pub struct Password(Arc<str>);
+
+impl Password {
+    pub fn new(password: &str) -> Password {
+        Password(password.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
 }
 
 /// What every handler shares.
@@ -73,6 +96,8 @@ pub struct AppState {
     api_document: Arc<serde_json::Value>,
     /// Requests counted since the process started, for `/metrics`.
     metrics: metrics::Metrics,
+    /// Wakes the outbox worker after a reply queued a mail.
+    outbox: outbox::Wakeup,
 }
 
 impl AppState {
@@ -95,6 +120,7 @@ impl AppState {
                 serde_json::to_value(openapi_document()).map_err(|e| e.to_string())?,
             ),
             metrics: metrics::Metrics::new(),
+            outbox: outbox::Wakeup::default(),
         })
     }
 
@@ -102,6 +128,18 @@ impl AppState {
     /// account exists: only who can read the console can create the first admin.
     pub fn setup_path(&self) -> String {
         format!("/setup?token={}", self.setup_token)
+    }
+
+    /// After an agent's step on request `id`: the live pages hear of it, and a reply's mail
+    /// goes out without waiting for the outbox worker's next look.
+    pub(crate) async fn stepped(&self, id: i64, action: &touchpoints_core::request::RequestAction) {
+        if matches!(
+            action,
+            touchpoints_core::request::RequestAction::Reply { .. }
+        ) {
+            self.outbox.wake();
+        }
+        self.queue_events.send(id, action.name()).await;
     }
 }
 
@@ -185,6 +223,12 @@ pub async fn serve(
     // On a database that app servers share, this one hears the others' queue changes until
     // it stops serving.
     let _following = state.queue_events.follow(state.store.clone()).await;
+    // Mails go out while the server serves, and stop with it.
+    let _outbox = outbox::Worker::start(
+        state.store.clone(),
+        state.settings.smtp_password.clone(),
+        state.outbox.clone(),
+    );
     let router = app(state).layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         REQUEST_TIMEOUT,
@@ -334,7 +378,7 @@ pub(crate) mod layers {
                     .next()
                     .unwrap_or("");
                 assert!(
-                    ["serve", "AppState", "Settings", "Quotas"].contains(&item),
+                    ["serve", "AppState", "Settings", "Quotas", "Password"].contains(&item),
                     "{} uses touchpoints_server::{item}",
                     path.display()
                 );

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 76] = [
+const OPERATIONS: [(&str, &str); 81] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -55,6 +55,11 @@ const OPERATIONS: [(&str, &str); 76] = [
     ("get", "/api/v1/requests"),
     ("get", "/api/v1/requests/{id}"),
     ("post", "/api/v1/requests/{id}/actions"),
+    ("get", "/api/v1/requests/{id}/mails"),
+    ("get", "/api/v1/mail/settings"),
+    ("put", "/api/v1/mail/settings"),
+    ("post", "/api/v1/mail/test"),
+    ("get", "/api/v1/outbox"),
     ("get", "/api/v1/customers"),
     ("get", "/api/v1/customers/{id}"),
     ("put", "/api/v1/customers/{id}"),

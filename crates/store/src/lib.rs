@@ -29,6 +29,7 @@ use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::customer::{CustomerFields, Identifier};
 use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::history::HistoryEntry;
+use touchpoints_core::mail::{MailSettings, MailStatus};
 use touchpoints_core::queue::{QueueOptions, SlaPolicy};
 use touchpoints_core::queue_stats::ResponseRecord;
 use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus};
@@ -81,6 +82,7 @@ pub trait Store:
     + Announcements
     + Actions
     + Programme
+    + Outbox
 {
 }
 
@@ -98,7 +100,8 @@ impl<
         + Throttles
         + Announcements
         + Actions
-        + Programme,
+        + Programme
+        + Outbox,
 > Store for T
 {
 }
@@ -1230,4 +1233,69 @@ mod tests {
             SchemaState::Ahead(4)
         );
     }
+}
+
+/// A mail in the outbox: what goes to the customer, and where its sending stands.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxMail {
+    pub id: i64,
+    /// The request the mail answers.
+    pub request_id: Option<i64>,
+    /// The step (reply) that wrote it.
+    pub step_id: Option<i64>,
+    pub recipient: String,
+    pub sender: String,
+    pub sender_name: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    /// The `Message-ID` header, the same on every try.
+    pub message_id: String,
+    /// The `Message-ID` this mail answers; empty for the first of a conversation.
+    pub in_reply_to: String,
+    /// The conversation's earlier `Message-ID`s, oldest first.
+    pub references: Vec<String>,
+    pub status: MailStatus,
+    /// Tries so far, the one under way included.
+    pub attempts: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub next_attempt_at: Timestamp,
+    /// Why the last try failed or why it is not sent: `no-server`, `no-address`, or the mail
+    /// server's words.
+    pub last_error: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub sent_at: Option<Timestamp>,
+}
+
+/// Mails to customers. A reply on an e-mail request is queued by [`Requests::act`] in the
+/// step's own transaction; the outbox worker claims due mails, sends them and records how it
+/// went. A claim is a lease: a server that dies while sending leaves the mail to be claimed
+/// again once the lease ends, with the same `Message-ID`.
+#[async_trait]
+pub trait Outbox: Send + Sync + 'static {
+    /// The mail server, or `None` while none is configured.
+    async fn mail_settings(&self) -> Result<Option<MailSettings>>;
+    /// Audit `mail.settings`.
+    async fn put_mail_settings(&self, settings: &MailSettings, actor: &str) -> Result<()>;
+    /// Claims up to `limit` mails due at `now` (queued and due, or sending with an ended
+    /// lease) until `lease_until`, counting the try. No two callers get the same mail.
+    async fn claim_mails(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<OutboxMail>>;
+    /// Records that the mail server accepted a claimed mail. False when the mail was not
+    /// claimed (any more): its lease ended and another server took it.
+    async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<bool>;
+    /// Records a failed try of a claimed mail: queued again for `retry_at`, or failed for good
+    /// without one.
+    async fn mail_not_sent(&self, id: i64, error: &str, retry_at: Option<Timestamp>) -> Result<()>;
+    /// The mails of a request, oldest first.
+    async fn request_mails(&self, request_id: i64) -> Result<Vec<OutboxMail>>;
+    /// The newest `limit` mails, with the counts of all mails per status.
+    async fn outbox(&self, limit: u32) -> Result<(Vec<OutboxMail>, Vec<(MailStatus, u64)>)>;
 }

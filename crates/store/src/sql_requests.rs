@@ -857,6 +857,7 @@ pub(super) async fn export_customer_requests(
                     }))
                 })
                 .collect::<Result<Vec<_>>>()?;
+            let mails = super::sql_outbox::export_request_mails(&mut *conn, r.id).await?;
             out.push(serde_json::json!({
                 "id": r.id,
                 "channel": r.channel,
@@ -865,16 +866,27 @@ pub(super) async fn export_customer_requests(
                 "subject": r.subject,
                 "body": r.body,
                 "steps": steps,
+                "mails": mails,
             }));
         }
     }
     Ok(serde_json::Value::Array(out))
 }
 
-/// Keeps the requests for the statistics and removes who sent them and what they said.
+/// Keeps the requests for the statistics and removes who sent them, what they said and the
+/// mails they were sent.
 pub(super) async fn erase_customer_requests(conn: &mut Conn, customers: &[i64]) -> Result<u64> {
     let mut changed = 0;
     for customer in customers {
+        // A mail still waiting goes with them, so an erased customer gets nothing more.
+        changed += sqlx::query(
+            "DELETE FROM outbox_mails WHERE request_id IN \
+             (SELECT id FROM requests WHERE customer_id = $1)",
+        )
+        .bind(customer)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
         changed += sqlx::query(
             "UPDATE request_messages SET body = '' WHERE request_id IN \
              (SELECT id FROM requests WHERE customer_id = $1)",
@@ -1008,17 +1020,20 @@ async fn act_in(
     .execute(&mut *tx)
     .await?;
     write_plan(&mut *tx, id, &p).await?;
-    sqlx::query(
+    let step_id: i64 = sqlx::query_scalar(
         "INSERT INTO request_messages (request_id, kind, author, body, at) \
-         VALUES ($1, $2, $3, $4, $5)",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(id)
     .bind(action.name())
     .bind(actor)
     .bind(&message)
     .bind(at.as_microsecond())
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
+    if let RequestAction::Reply { body } = action {
+        super::sql_outbox::queue_reply_mail(&mut *tx, &r, step_id, body, at).await?;
+    }
     audit(
         &mut *tx,
         at,

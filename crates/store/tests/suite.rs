@@ -36,6 +36,8 @@ mod limits;
 mod migrations;
 #[path = "suite/operations.rs"]
 mod operations;
+#[path = "suite/outbox.rs"]
+mod outbox;
 #[path = "suite/personal_data.rs"]
 mod personal_data;
 #[path = "suite/programme.rs"]

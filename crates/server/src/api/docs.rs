@@ -97,6 +97,11 @@ use super::{
         action_import::import,
         action_review::review,
         action_budget::budget,
+        super::mail::get_settings,
+        super::mail::put_settings,
+        super::mail::test,
+        super::mail::list,
+        super::mail::of_request,
     ),
     components(schemas(requests::RequestBatch)),
     modifiers(&BearerAuth, &Conventions),
@@ -110,6 +115,7 @@ use super::{
         (name = "audit", description = "Who changed what and when (admins only)"),
         (name = "queue", description = "Customer requests from every channel, the queue, SLA policies, calendar and priority weights"),
         (name = "customers", description = "Customer profiles across channels, identity resolution and merges"),
+        (name = "mail", description = "The mail server replies go out through (admins), and the outbox of mails to customers"),
         (name = "action plan", description = "Actions that optimise, launch or retire touchpoints, their status history, and the plan ranked from the customer's view with the quick win on top, and the 30-day programme"),
     )
 )]

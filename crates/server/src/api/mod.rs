@@ -13,6 +13,7 @@ mod docs;
 pub mod extract;
 mod fact_values;
 mod library;
+mod mail;
 mod programme;
 pub mod queue_rules;
 pub mod requests;
@@ -149,6 +150,13 @@ pub fn routes() -> Router<AppState> {
         .route("/actions/{id}/history", get(actions::history))
         .route("/actions/{id}/effect", get(actions::effect))
         .route("/action-plan", get(actions::plan))
+        .route(
+            "/mail/settings",
+            get(mail::get_settings).put(mail::put_settings),
+        )
+        .route("/mail/test", axum::routing::post(mail::test))
+        .route("/outbox", get(mail::list))
+        .route("/requests/{id}/mails", get(mail::of_request))
         .route(
             "/action-plan/settings",
             get(actions::settings).put(actions::set_settings),

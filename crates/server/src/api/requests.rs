@@ -263,6 +263,6 @@ pub async fn act(
 ) -> Result<axum::Json<StoredRequest>> {
     let action = action.validate()?;
     let request = state.store.act(id, &action, &caller.actor()).await?;
-    state.queue_events.send(id, action.name()).await;
+    state.stepped(id, &action).await;
     Ok(axum::Json(request))
 }

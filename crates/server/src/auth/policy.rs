@@ -75,6 +75,9 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/content/{id}/delete", Least(Manager)),
     // Administration.
     (Method::GET, "/admin/users", Least(Admin)),
+    (Method::GET, "/admin/mail", Least(Admin)),
+    (Method::POST, "/admin/mail", Least(Admin)),
+    (Method::POST, "/admin/mail/test", Least(Admin)),
     (Method::POST, "/admin/users", Least(Admin)),
     (Method::POST, "/admin/users/{username}/role", Least(Admin)),
     (
@@ -184,6 +187,11 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/api/v1/requests", Least(Manager)),
     (Method::GET, "/api/v1/requests", Least(Agent)),
     (Method::GET, "/api/v1/requests/{id}", Least(Agent)),
+    (Method::GET, "/api/v1/requests/{id}/mails", Least(Agent)),
+    (Method::GET, "/api/v1/mail/settings", Least(Admin)),
+    (Method::PUT, "/api/v1/mail/settings", Least(Admin)),
+    (Method::POST, "/api/v1/mail/test", Least(Admin)),
+    (Method::GET, "/api/v1/outbox", Least(Manager)),
     (
         Method::POST,
         "/api/v1/requests/{id}/actions",

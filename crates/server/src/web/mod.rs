@@ -13,6 +13,7 @@ mod consistency;
 mod dashboard;
 mod export;
 mod journey;
+mod mail;
 mod numbers;
 mod outcome;
 mod programme;
@@ -64,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .merge(journey::routes())
         .merge(catalog::routes())
         .merge(admin::routes())
+        .merge(mail::routes())
         .merge(consistency::routes())
         .merge(standards::routes())
         .merge(dashboard::routes())

@@ -6,13 +6,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use minijinja::value::Serde;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use touchpoints_app::scoring;
 use touchpoints_core::request::{Priority, RequestAction};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role};
+use touchpoints_store::RequestMessage;
 
 use super::{points, risk};
 use crate::AppState;
+use crate::web::mail::MailView;
 use crate::web::{Id, Page, PageResult, form_problems};
 
 pub(super) async fn request_page(
@@ -44,7 +46,20 @@ async fn render_request(
     let settings = state.store.queue_settings().await?;
     let score = scoring::score(&state.cues, &settings, &request, customer.as_ref(), now);
     let lang = page.lang.code();
-    let steps = state.store.request_messages(id).await?;
+    let mails = state.store.request_mails(id).await?;
+    let steps: Vec<StepView> = state
+        .store
+        .request_messages(id)
+        .await?
+        .into_iter()
+        .map(|step| StepView {
+            mail: mails
+                .iter()
+                .find(|m| m.step_id == Some(step.id))
+                .map(MailView::new),
+            step,
+        })
+        .collect();
     let users: Vec<String> = state
         .store
         .users()
@@ -77,6 +92,14 @@ async fn render_request(
             draft => draft,
         },
     ))
+}
+
+/// A step on the request, with the mail it sent when it was a reply by e-mail.
+#[derive(Debug, Serialize)]
+struct StepView {
+    #[serde(flatten)]
+    step: RequestMessage,
+    mail: Option<MailView>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,7 +166,7 @@ pub(super) async fn act(
     };
     match state.store.act(id, &action, &page.caller.actor()).await {
         Ok(_) => {
-            state.queue_events.send(id, action.name()).await;
+            state.stepped(id, &action).await;
             Ok(Redirect::to(&format!("/requests/{id}")).into_response())
         }
         Err(e) => {

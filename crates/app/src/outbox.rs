@@ -1,0 +1,265 @@
+//! Mails to customers go out through the outbox: the mail server's settings, a test mail,
+//! and the round of the outbox worker that sends the mails that are due.
+//!
+//! The password of the mail server is never stored: the front end that runs the worker
+//! passes it in, taken from its environment.
+
+use std::time::{Duration, SystemTime};
+
+use jiff::{SignedDuration, Timestamp};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use touchpoints_core::mail::{self, MailSettings, MailSettingsInput, Security};
+use touchpoints_core::{Problem, Problems};
+use touchpoints_store::{OutboxMail, Store};
+
+use crate::{AppError, Result};
+
+/// How many mails one round claims.
+const ROUND: u32 = 20;
+
+/// How long a claimed mail is this server's: longer than a send with its timeouts takes, so
+/// that no other server takes it over while the first still sends.
+const LEASE: SignedDuration = SignedDuration::from_mins(5);
+
+/// How long a connection to the mail server, and each of its commands, may take.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Validates and stores the mail server's settings.
+pub async fn put_settings(
+    store: &dyn Store,
+    input: &MailSettingsInput,
+    actor: &str,
+) -> Result<MailSettings> {
+    let settings = input.validate()?;
+    store.put_mail_settings(&settings, actor).await?;
+    Ok(settings)
+}
+
+/// What a test mail found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestMail {
+    /// Whether the mail server accepted the mail.
+    pub sent: bool,
+    /// The recipient, as it was addressed.
+    pub recipient: String,
+    /// Why it was not accepted, in the mail server's or the connection's words.
+    pub error: Option<String>,
+}
+
+/// Sends a test mail to `to` at once, past the outbox, so the admin sees at once whether the
+/// settings work. Invalid naming `to` for an address that is none; a conflict naming `host`
+/// while no mail server is configured.
+pub async fn send_test_mail(
+    store: &dyn Store,
+    password: Option<&str>,
+    to: &str,
+    now: Timestamp,
+) -> Result<TestMail> {
+    let recipient = touchpoints_core::customer::normalize_email(to).map_err(|reason| {
+        AppError::Invalid(Problems::single(
+            "to",
+            if to.trim().is_empty() {
+                Problem::Required
+            } else {
+                Problem::Invalid { reason }
+            },
+        ))
+    })?;
+    let Some(settings) = store.mail_settings().await? else {
+        return Err(AppError::Conflict(Problems::single(
+            "host",
+            Problem::rule(
+                "no-mail-server",
+                "no mail server is configured: save the settings first",
+            ),
+        )));
+    };
+    let text = "Diese Testmail kommt von Touchpoints: der Versand an Kunden funktioniert.\n\n\
+                This test mail comes from Touchpoints: mails to customers can be sent.\n";
+    let message = Message::builder()
+        .from(sender(&settings).map_err(|e| AppError::Internal(e.clone()))?)
+        .to(Mailbox::new(
+            None,
+            parse_address(&recipient).map_err(invalid_to)?,
+        ))
+        .subject("Touchpoints: Testmail / test mail")
+        .date(SystemTime::from(now))
+        .body(text.to_owned())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let error = match transport(&settings, password) {
+        Ok(transport) => transport.send(message).await.err().map(|e| describe(&e)),
+        Err(e) => Some(e),
+    };
+    Ok(TestMail {
+        sent: error.is_none(),
+        recipient,
+        error,
+    })
+}
+
+/// What one round of the outbox worker did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Round {
+    pub sent: usize,
+    /// Failed tries that will be tried again.
+    pub retried: usize,
+    /// Mails that failed for good.
+    pub failed: usize,
+}
+
+impl Round {
+    /// Whether the round took every mail it could: another may find more due.
+    pub fn was_full(&self) -> bool {
+        self.sent + self.retried + self.failed >= ROUND as usize
+    }
+}
+
+/// Sends the mails due at `now`: claims them, hands each to the mail server and records how
+/// it went. A failure the server calls permanent (a 5xx answer, an address it refuses) ends
+/// the mail at once; any other is tried again later, until the last try (see
+/// `touchpoints_core::mail::retry_delay`). Without configured settings it sends nothing and
+/// leaves every mail as it is.
+pub async fn deliver_due(
+    store: &dyn Store,
+    password: Option<&str>,
+    now: Timestamp,
+) -> Result<Round> {
+    let Some(settings) = store.mail_settings().await? else {
+        return Ok(Round::default());
+    };
+    let mails = store
+        .claim_mails(now, now.saturating_add(LEASE).unwrap_or(now), ROUND)
+        .await?;
+    let mut round = Round::default();
+    if mails.is_empty() {
+        return Ok(round);
+    }
+    let transport = transport(&settings, password);
+    for m in mails {
+        let outcome = match (&transport, message(&m, now)) {
+            (_, Err(reason)) => Err((reason, true)),
+            (Err(reason), _) => Err((reason.clone(), false)),
+            (Ok(transport), Ok(message)) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| (describe(&e), e.is_permanent())),
+        };
+        match outcome {
+            Ok(()) => {
+                store.mail_sent(m.id, now).await?;
+                round.sent += 1;
+            }
+            Err((reason, permanent)) => {
+                let attempts = u32::try_from(m.attempts).unwrap_or(u32::MAX);
+                let retry_at = match permanent {
+                    true => None,
+                    false => mail::retry_delay(attempts).and_then(|d| now.checked_add(d).ok()),
+                };
+                tracing::warn!(mail = m.id, request = m.request_id, error = %reason, retry = retry_at.is_some(), "a mail was not sent");
+                store.mail_not_sent(m.id, &reason, retry_at).await?;
+                match retry_at {
+                    Some(_) => round.retried += 1,
+                    None => round.failed += 1,
+                }
+            }
+        }
+    }
+    Ok(round)
+}
+
+/// The mail of an outbox entry, with the headers that thread it.
+fn message(m: &OutboxMail, now: Timestamp) -> std::result::Result<Message, String> {
+    let from = Mailbox::new(
+        (!m.sender_name.is_empty()).then(|| m.sender_name.clone()),
+        parse_address(&m.sender)?,
+    );
+    let mut builder = Message::builder()
+        .from(from)
+        .to(Mailbox::new(None, parse_address(&m.recipient)?))
+        .subject(m.subject.clone())
+        .message_id(Some(m.message_id.clone()))
+        .date(SystemTime::from(m.created_at.min(now)));
+    if !m.in_reply_to.is_empty() {
+        builder = builder.in_reply_to(m.in_reply_to.clone());
+    }
+    if !m.references.is_empty() {
+        builder = builder.references(m.references.join(" "));
+    }
+    builder
+        .multipart(MultiPart::alternative_plain_html(
+            m.body_text.clone(),
+            m.body_html.clone(),
+        ))
+        .map_err(|e| e.to_string())
+}
+
+fn sender(settings: &MailSettings) -> std::result::Result<Mailbox, String> {
+    Ok(Mailbox::new(
+        (!settings.from_name.is_empty()).then(|| settings.from_name.clone()),
+        parse_address(&settings.from_address)?,
+    ))
+}
+
+fn parse_address(raw: &str) -> std::result::Result<Address, String> {
+    raw.parse::<Address>()
+        .map_err(|e| format!("\"{raw}\" is not an address a mail server takes: {e}"))
+}
+
+fn invalid_to(reason: String) -> AppError {
+    AppError::Invalid(Problems::single("to", Problem::Invalid { reason }))
+}
+
+/// The connection to the mail server the settings name. A login needs the password from the
+/// environment; without one every send fails with a reason that says so.
+fn transport(
+    settings: &MailSettings,
+    password: Option<&str>,
+) -> std::result::Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let builder = match settings.security {
+        Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host),
+        Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host),
+        Security::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+            &settings.host,
+        )),
+    }
+    .map_err(|e| describe(&e))?;
+    let mut builder = builder
+        .port(settings.port)
+        .hello_name(ClientId::Domain(settings.domain().to_owned()))
+        .timeout(Some(SMTP_TIMEOUT));
+    if !settings.username.is_empty() {
+        let Some(password) = password.filter(|p| !p.is_empty()) else {
+            return Err(format!(
+                "the mail server wants a login as \"{}\", but the server was started without \
+                 TOUCHPOINTS_SMTP_PASSWORD",
+                settings.username
+            ));
+        };
+        builder = builder.credentials(Credentials::new(
+            settings.username.clone(),
+            password.to_owned(),
+        ));
+    }
+    Ok(builder.build())
+}
+
+/// The error in words, with its causes: lettre's own message alone ("Connection error")
+/// rarely says what to fix.
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        let part = e.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        cause = e.source();
+    }
+    text
+}

@@ -1,0 +1,510 @@
+//! Mails to customers: the mail server an admin configures, a reply composed as plain text
+//! and HTML in the customer's language, the headers that thread a conversation in the
+//! customer's mail client, and when a send that failed is tried again.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::customer::normalize_email;
+use crate::problem::{Problem, Problems};
+
+/// How the connection to the mail server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS, which must succeed (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same host or network, and never with a password.
+    None,
+}
+
+impl Security {
+    pub const ALL: [Security; 3] = [Security::Starttls, Security::Tls, Security::None];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Security::Starttls => "starttls",
+            Security::Tls => "tls",
+            Security::None => "none",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Security> {
+        Security::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// Where a mail stands in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum MailStatus {
+    /// Waiting for its next try.
+    Queued,
+    /// A server is trying to send it now.
+    Sending,
+    /// The mail server accepted it.
+    Sent,
+    /// Not sent, for good: the last try failed, or it cannot be sent (see `not_sent`).
+    Failed,
+    /// Kept unsent because no mail server was configured when it was written.
+    Held,
+}
+
+impl MailStatus {
+    pub const ALL: [MailStatus; 5] = [
+        MailStatus::Queued,
+        MailStatus::Sending,
+        MailStatus::Sent,
+        MailStatus::Failed,
+        MailStatus::Held,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailStatus::Queued => "queued",
+            MailStatus::Sending => "sending",
+            MailStatus::Sent => "sent",
+            MailStatus::Failed => "failed",
+            MailStatus::Held => "held",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MailStatus> {
+        MailStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// The mail server and sender, as an admin configured them. The password is not part of it:
+/// it comes from the server's environment, so it is never stored, exported or shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    /// The account to log in with; empty for a relay that needs no login.
+    pub username: String,
+    /// The sender address of every mail, and where customers' answers go.
+    pub from_address: String,
+    /// The sender's name customers see ("Nordlicht Kundenservice").
+    pub from_name: String,
+}
+
+impl MailSettings {
+    /// The domain of the sender address, which names the mails' `Message-ID`s.
+    pub fn domain(&self) -> &str {
+        sender_domain(&self.from_address)
+    }
+}
+
+/// Mail settings as submitted by the API or a form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailSettingsInput {
+    #[serde(default)]
+    pub host: String,
+    /// 1 to 65535.
+    #[serde(default)]
+    pub port: i64,
+    /// `starttls`, `tls` or `none`.
+    #[serde(default)]
+    pub security: String,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub from_address: String,
+    #[serde(default)]
+    pub from_name: String,
+}
+
+impl MailSettingsInput {
+    pub fn validate(&self) -> Result<MailSettings, Problems> {
+        let mut problems = Problems::default();
+        let host = self.host.trim();
+        if host.is_empty() {
+            problems.push("host", Problem::Required);
+        } else if host.chars().count() > 253 {
+            problems.push("host", Problem::TooLong { max: 253 });
+        } else if !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        {
+            problems.push(
+                "host",
+                Problem::Invalid {
+                    reason: "is not a host name or IP address".into(),
+                },
+            );
+        }
+        let port = u16::try_from(self.port).ok().filter(|p| *p > 0);
+        if port.is_none() {
+            problems.push("port", Problem::OutOfRange { min: 1, max: 65535 });
+        }
+        let security = Security::parse(self.security.trim());
+        if security.is_none() {
+            problems.push(
+                "security",
+                Problem::Unknown {
+                    value: self.security.clone(),
+                    allowed: Security::ALL
+                        .iter()
+                        .map(|s| s.as_str().to_owned())
+                        .collect(),
+                },
+            );
+        }
+        let username = self.username.trim();
+        if username.chars().count() > 254 {
+            problems.push("username", Problem::TooLong { max: 254 });
+        } else if security == Some(Security::None) && !username.is_empty() {
+            problems.push(
+                "username",
+                Problem::Rule {
+                    rule: "login-needs-encryption".into(),
+                    reason: "a login is sent only over an encrypted connection: choose starttls \
+                             or tls, or leave the user empty"
+                        .into(),
+                },
+            );
+        }
+        let from_address = match normalize_email(&self.from_address) {
+            Ok(address) => address,
+            Err(reason) => {
+                let problem = if self.from_address.trim().is_empty() {
+                    Problem::Required
+                } else {
+                    Problem::Invalid { reason }
+                };
+                problems.push("from_address", problem);
+                String::new()
+            }
+        };
+        let from_name = self.from_name.trim();
+        if from_name.chars().count() > 100 {
+            problems.push("from_name", Problem::TooLong { max: 100 });
+        } else if from_name.chars().any(char::is_control) {
+            problems.push(
+                "from_name",
+                Problem::Invalid {
+                    reason: "must be one line without control characters".into(),
+                },
+            );
+        }
+        match (port, security) {
+            (Some(port), Some(security)) if problems.is_empty() => Ok(MailSettings {
+                host: host.to_owned(),
+                port,
+                security,
+                username: username.to_owned(),
+                from_address,
+                from_name: from_name.to_owned(),
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// The part of an address after its last `@`, or the address when it has none.
+pub fn sender_domain(address: &str) -> &str {
+    address
+        .rsplit_once('@')
+        .map_or(address, |(_, domain)| domain)
+}
+
+/// The `Message-ID` of the mail a request's step sends: unique by the request, the step and
+/// the instant it was queued, and the same on every try, so that a mail client shows a copy
+/// sent again as the one message it is.
+pub fn message_id(request_id: i64, step_id: i64, queued_at: Timestamp, domain: &str) -> String {
+    format!(
+        "<touchpoints.{request_id}.{step_id}.{}@{domain}>",
+        queued_at.as_microsecond()
+    )
+}
+
+/// The threading headers of a new mail in a conversation whose earlier mails carried
+/// `earlier` (`Message-ID`s, oldest first): it answers the last and refers to all.
+pub fn thread(earlier: &[String]) -> (Option<String>, Vec<String>) {
+    (earlier.last().cloned(), earlier.to_vec())
+}
+
+/// A mail's subject and bodies, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// What a reply to a request is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct Reply<'a> {
+    pub request_id: i64,
+    /// The request's subject; empty when it came without one.
+    pub request_subject: &'a str,
+    /// What the agent wrote, as plain text.
+    pub body: &'a str,
+    /// `de` or `en`; anything else is German, the organisation's language.
+    pub language: &'a str,
+    /// The sender's name, signed under the text; empty for none.
+    pub sender_name: &'a str,
+}
+
+/// The mail of an agent's reply: the request's subject answered (`Re: …`) with the request's
+/// number, so that customers and staff find it again, and the agent's text as plain text and
+/// as HTML with every character escaped.
+pub fn compose_reply(reply: &Reply<'_>) -> Composed {
+    let english = reply.language.trim().eq_ignore_ascii_case("en");
+    let id = reply.request_id;
+    let subject = one_line(reply.request_subject);
+    let subject = strip_reply_prefixes(&subject);
+    let subject = match (subject.is_empty(), english) {
+        (true, true) => format!("Your request #{id}"),
+        (true, false) => format!("Ihre Anfrage #{id}"),
+        (false, _) => format!("Re: {subject} [#{id}]"),
+    };
+    let footer = match english {
+        true => format!("Your request #{id}"),
+        false => format!("Ihre Anfrage #{id}"),
+    };
+    let footer = match reply.sender_name.trim() {
+        "" => footer,
+        name => format!("{name} · {footer}"),
+    };
+    let body = reply.body.replace("\r\n", "\n");
+    let body = body.trim();
+    let text = format!("{body}\n\n-- \n{footer}\n");
+    let paragraphs: String = body
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let lines: Vec<String> = p.lines().map(escape_html).collect();
+            format!("<p>{}</p>\n", lines.join("<br>\n"))
+        })
+        .collect();
+    let lang = if english { "en" } else { "de" };
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n\
+         <body style=\"font-family: sans-serif; line-height: 1.5; color: #1a1a1a\">\n{paragraphs}\
+         <p style=\"color: #666; font-size: 90%\">{}</p>\n</body>\n</html>\n",
+        escape_html(&subject),
+        escape_html(&footer),
+    );
+    Composed {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// How long to wait before try `attempts + 1` after `attempts` failed ones; `None` once the
+/// mail has had its last try. Six tries span about seventeen hours, so a mail server down
+/// over night still gets the morning's mail.
+pub fn retry_delay(attempts: u32) -> Option<SignedDuration> {
+    const DELAYS_MINUTES: [i64; 5] = [1, 5, 30, 120, 900];
+    let index = usize::try_from(attempts.checked_sub(1)?).ok()?;
+    DELAYS_MINUTES
+        .get(index)
+        .map(|m| SignedDuration::from_mins(*m))
+}
+
+/// Why a mail was not sent, as stored: a code the pages translate, or the mail server's
+/// own words after `smtp:`.
+pub mod not_sent {
+    /// No mail server is configured: the mail is kept in the outbox, unsent.
+    pub const NO_SERVER: &str = "no-server";
+    /// The customer has no e-mail address.
+    pub const NO_ADDRESS: &str = "no-address";
+}
+
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control())
+        .filter(|part| !part.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn strip_reply_prefixes(subject: &str) -> String {
+    let mut rest = subject.trim();
+    loop {
+        let lower = rest.to_lowercase();
+        match ["re:", "aw:", "antw:"]
+            .iter()
+            .find(|p| lower.starts_with(*p))
+        {
+            Some(prefix) => rest = rest[prefix.len()..].trim_start(),
+            None => return rest.to_owned(),
+        }
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> MailSettingsInput {
+        MailSettingsInput {
+            host: " mail.nordlicht.example ".into(),
+            port: 587,
+            security: "starttls".into(),
+            username: "service@nordlicht.example".into(),
+            from_address: "Service@Nordlicht.example".into(),
+            from_name: "Nordlicht Kundenservice".into(),
+        }
+    }
+
+    #[test]
+    fn settings_are_trimmed_and_the_sender_normalised() {
+        let settings = input().validate().expect("valid");
+        assert_eq!(settings.host, "mail.nordlicht.example");
+        assert_eq!(settings.port, 587);
+        assert_eq!(settings.security, Security::Starttls);
+        assert_eq!(settings.from_address, "service@nordlicht.example");
+        assert_eq!(settings.domain(), "nordlicht.example");
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let bad = MailSettingsInput {
+            host: "mail server".into(),
+            port: 70000,
+            security: "ssl".into(),
+            username: String::new(),
+            from_address: "service".into(),
+            from_name: "Zeile\nzwei".into(),
+        };
+        let problems = bad.validate().expect_err("invalid");
+        let fields: Vec<&str> = problems.0.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["host", "port", "security", "from_address", "from_name"]
+        );
+        assert_eq!(
+            MailSettingsInput::default()
+                .validate()
+                .expect_err("empty")
+                .0[0]
+                .problem,
+            Problem::Required
+        );
+    }
+
+    #[test]
+    fn a_login_is_refused_without_encryption() {
+        let plain = MailSettingsInput {
+            security: "none".into(),
+            ..input()
+        };
+        let problems = plain.validate().expect_err("login in clear");
+        assert_eq!(problems.0[0].field, "username");
+        let relay = MailSettingsInput {
+            security: "none".into(),
+            username: String::new(),
+            ..input()
+        };
+        assert_eq!(relay.validate().expect("relay").security, Security::None);
+    }
+
+    #[test]
+    fn a_reply_answers_the_subject_and_escapes_the_text() {
+        let mail = compose_reply(&Reply {
+            request_id: 42,
+            request_subject: "AW: Re: Lieferung <verspätet>",
+            body: "Guten Tag Frau Schulz,\r\nIhre Lieferung kommt morgen.\n\n\nViele Grüße & bis bald",
+            language: "de",
+            sender_name: "Nordlicht Kundenservice",
+        });
+        assert_eq!(mail.subject, "Re: Lieferung <verspätet> [#42]");
+        assert_eq!(
+            mail.text,
+            "Guten Tag Frau Schulz,\nIhre Lieferung kommt morgen.\n\n\nViele Grüße & bis bald\n\n\
+             -- \nNordlicht Kundenservice · Ihre Anfrage #42\n"
+        );
+        assert!(mail.html.contains(
+            "<p>Guten Tag Frau Schulz,<br>\nIhre Lieferung kommt morgen.</p>\n<p>Viele Grüße &amp; bis bald</p>"
+        ));
+        assert!(
+            mail.html
+                .contains("<title>Re: Lieferung &lt;verspätet&gt; [#42]</title>")
+        );
+        assert!(mail.html.contains("<html lang=\"de\">"));
+    }
+
+    #[test]
+    fn a_reply_without_subject_names_the_request_in_the_customers_language() {
+        let reply = Reply {
+            request_id: 7,
+            request_subject: " \r\n",
+            body: "Done.",
+            language: "EN",
+            sender_name: "",
+        };
+        let mail = compose_reply(&reply);
+        assert_eq!(mail.subject, "Your request #7");
+        assert!(mail.text.ends_with("-- \nYour request #7\n"));
+        let german = compose_reply(&Reply {
+            language: "fr",
+            ..reply
+        });
+        assert_eq!(german.subject, "Ihre Anfrage #7");
+    }
+
+    #[test]
+    fn a_subject_with_line_breaks_becomes_one_line() {
+        let mail = compose_reply(&Reply {
+            request_id: 1,
+            request_subject: "Rechnung\r\nBcc: jemand@example.org",
+            body: "x",
+            language: "de",
+            sender_name: "",
+        });
+        assert_eq!(mail.subject, "Re: Rechnung Bcc: jemand@example.org [#1]");
+    }
+
+    #[test]
+    fn message_ids_thread_the_conversation() {
+        let at = Timestamp::from_microsecond(1_700_000_000_000_000).expect("instant");
+        let first = message_id(3, 10, at, "nordlicht.example");
+        assert_eq!(
+            first,
+            "<touchpoints.3.10.1700000000000000@nordlicht.example>"
+        );
+        assert_eq!(thread(&[]), (None, vec![]));
+        let second = message_id(3, 11, at, "nordlicht.example");
+        let (in_reply_to, references) = thread(&[first.clone(), second.clone()]);
+        assert_eq!(in_reply_to, Some(second.clone()));
+        assert_eq!(references, [first, second]);
+    }
+
+    #[test]
+    fn retries_back_off_and_end() {
+        let minutes: Vec<Option<i64>> = (0..=6)
+            .map(|n| retry_delay(n).map(|d| d.as_secs() / 60))
+            .collect();
+        assert_eq!(
+            minutes,
+            [None, Some(1), Some(5), Some(30), Some(120), Some(900), None]
+        );
+    }
+}

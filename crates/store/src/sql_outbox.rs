@@ -1,0 +1,334 @@
+//! The outbox of mails to customers in SQL, compiled once per backend like `sql.rs`.
+//!
+//! A mail is written in the transaction of the step that sends it, so a reply without its
+//! mail, or a mail without its reply, cannot happen. A claim moves a due mail to `sending`
+//! and its `next_attempt_at` to the lease's end, in one conditional UPDATE: of servers racing
+//! for a mail exactly one changes the row, and a server that dies while sending leaves a
+//! mail that is due again when the lease ends.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
+use touchpoints_core::mail::{self, MailSettings, MailStatus, Reply, not_sent};
+
+use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql_audit::audit;
+use super::sql_requests::{put_setting, setting};
+use crate::{Outbox, OutboxMail, Result, StoredRequest};
+
+/// The mail settings are one JSON document among the settings of the queue's table.
+const MAIL_SETTINGS: &str = "mail";
+
+/// The key of the channel whose replies are mailed.
+const EMAIL_CHANNEL: &str = "email";
+
+const COLUMNS: &str = "id, request_id, step_id, recipient, sender, sender_name, subject, \
+                       body_text, body_html, message_id, in_reply_to, refs, status, attempts, \
+                       next_attempt_at, last_error, created_at, sent_at";
+
+/// Due: queued and its try has come, or sending and its lease has ended.
+const DUE: &str = "status IN ('queued', 'sending') AND next_attempt_at <= $1";
+
+#[derive(sqlx::FromRow)]
+struct MailRow {
+    id: i64,
+    request_id: Option<i64>,
+    step_id: Option<i64>,
+    recipient: String,
+    sender: String,
+    sender_name: String,
+    subject: String,
+    body_text: String,
+    body_html: String,
+    message_id: String,
+    in_reply_to: String,
+    refs: String,
+    status: String,
+    attempts: i64,
+    next_attempt_at: i64,
+    last_error: String,
+    created_at: i64,
+    sent_at: Option<i64>,
+}
+
+impl MailRow {
+    fn into_mail(self) -> Result<OutboxMail> {
+        Ok(OutboxMail {
+            id: self.id,
+            request_id: self.request_id,
+            step_id: self.step_id,
+            recipient: self.recipient,
+            sender: self.sender,
+            sender_name: self.sender_name,
+            subject: self.subject,
+            body_text: self.body_text,
+            body_html: self.body_html,
+            message_id: self.message_id,
+            in_reply_to: self.in_reply_to,
+            references: self.refs.split_whitespace().map(str::to_owned).collect(),
+            status: MailStatus::parse(&self.status)
+                .ok_or_else(|| corrupt("outbox_mails", format!("status {:?}", self.status)))?,
+            attempts: self.attempts,
+            next_attempt_at: instant("outbox_mails", self.next_attempt_at)?,
+            last_error: self.last_error,
+            created_at: instant("outbox_mails", self.created_at)?,
+            sent_at: self
+                .sent_at
+                .map(|at| instant("outbox_mails", at))
+                .transpose()?,
+        })
+    }
+}
+
+async fn load_settings(conn: &mut Conn) -> Result<Option<MailSettings>> {
+    setting(conn, MAIL_SETTINGS)
+        .await?
+        .map(|text| {
+            serde_json::from_str(&text).map_err(|e| corrupt("queue_settings", format!("mail: {e}")))
+        })
+        .transpose()
+}
+
+/// Queues the mail of reply `step_id` on request `r`, when the request came by e-mail: to
+/// the first e-mail address of its customer, in the customer's language (else the
+/// request's), threaded after the request's earlier mails. Without a mail server the mail is
+/// held, without an address it fails at once; either way the reply itself is kept.
+pub(super) async fn queue_reply_mail(
+    conn: &mut Conn,
+    r: &StoredRequest,
+    step_id: i64,
+    body: &str,
+    at: Timestamp,
+) -> Result<()> {
+    if r.channel != EMAIL_CHANNEL {
+        return Ok(());
+    }
+    let settings = load_settings(conn).await?;
+    let (address, language) = match r.customer_id {
+        None => (None, String::new()),
+        Some(customer) => {
+            let address: Option<String> = sqlx::query_scalar(
+                "SELECT value FROM customer_identifiers WHERE customer_id = $1 \
+                 AND kind = 'email' ORDER BY id LIMIT 1",
+            )
+            .bind(customer)
+            .fetch_optional(&mut *conn)
+            .await?;
+            let language: Option<String> =
+                sqlx::query_scalar("SELECT language FROM customers WHERE id = $1")
+                    .bind(customer)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            (address, language.unwrap_or_default())
+        }
+    };
+    let language = if language.is_empty() {
+        r.language.as_str()
+    } else {
+        language.as_str()
+    };
+    let earlier: Vec<String> =
+        sqlx::query_scalar("SELECT message_id FROM outbox_mails WHERE request_id = $1 ORDER BY id")
+            .bind(r.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let (in_reply_to, references) = mail::thread(&earlier);
+    let (sender, sender_name) = settings
+        .as_ref()
+        .map(|s| (s.from_address.clone(), s.from_name.clone()))
+        .unwrap_or_default();
+    let composed = mail::compose_reply(&Reply {
+        request_id: r.id,
+        request_subject: &r.subject,
+        body,
+        language,
+        sender_name: &sender_name,
+    });
+    let domain = settings
+        .as_ref()
+        .map_or("touchpoints.invalid", |s| s.domain());
+    let (status, error) = match (&settings, &address) {
+        (None, _) => (MailStatus::Held, not_sent::NO_SERVER),
+        (Some(_), None) => (MailStatus::Failed, not_sent::NO_ADDRESS),
+        (Some(_), Some(_)) => (MailStatus::Queued, ""),
+    };
+    sqlx::query(
+        "INSERT INTO outbox_mails (request_id, step_id, recipient, sender, sender_name, subject, \
+         body_text, body_html, message_id, in_reply_to, refs, status, attempts, \
+         next_attempt_at, last_error, created_at, sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $13, NULL)",
+    )
+    .bind(r.id)
+    .bind(step_id)
+    .bind(address.unwrap_or_default())
+    .bind(sender)
+    .bind(sender_name)
+    .bind(composed.subject)
+    .bind(composed.text)
+    .bind(composed.html)
+    .bind(mail::message_id(r.id, step_id, at, domain))
+    .bind(in_reply_to.unwrap_or_default())
+    .bind(references.join(" "))
+    .bind(status.as_str())
+    .bind(at.as_microsecond())
+    .bind(error)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A customer's mails, for the export of their requests.
+pub(super) async fn export_request_mails(
+    conn: &mut Conn,
+    request_id: i64,
+) -> Result<Vec<serde_json::Value>> {
+    let rows: Vec<MailRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM outbox_mails WHERE request_id = $1 ORDER BY id"
+    )))
+    .bind(request_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let m = row.into_mail()?;
+            Ok(serde_json::json!({
+                "recipient": m.recipient, "subject": m.subject, "body": m.body_text,
+                "status": m.status.as_str(), "created_at": m.created_at.to_string(),
+                "sent_at": m.sent_at.map(|at| at.to_string()),
+            }))
+        })
+        .collect()
+}
+
+#[async_trait]
+impl Outbox for SqlStore {
+    async fn mail_settings(&self) -> Result<Option<MailSettings>> {
+        let mut conn = self.pool.acquire().await?;
+        load_settings(&mut conn).await
+    }
+
+    async fn put_mail_settings(&self, settings: &MailSettings, actor: &str) -> Result<()> {
+        let text = serde_json::to_string(settings)
+            .map_err(|e| corrupt("queue_settings", e.to_string()))?;
+        let mut tx = self.begin().await?;
+        let at = now();
+        put_setting(&mut tx, MAIL_SETTINGS, &text, at, actor).await?;
+        audit(
+            &mut tx,
+            at,
+            actor,
+            "mail.settings",
+            "settings",
+            MAIL_SETTINGS,
+            &format!(
+                "{}:{} ({}), sender {}",
+                settings.host,
+                settings.port,
+                settings.security.as_str(),
+                settings.from_address
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn claim_mails(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<OutboxMail>> {
+        let candidates: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT id FROM outbox_mails WHERE {DUE} ORDER BY next_attempt_at, id LIMIT $2"
+        )))
+        .bind(now.as_microsecond())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut claimed = Vec::with_capacity(candidates.len());
+        for id in candidates {
+            // Conditional, so that of servers racing for the mail one changes it.
+            let row: Option<MailRow> = sqlx::query_as(AssertSqlSafe(format!(
+                "UPDATE outbox_mails SET status = 'sending', attempts = attempts + 1, \
+                 next_attempt_at = $2 WHERE id = $3 AND {DUE} RETURNING {COLUMNS}"
+            )))
+            .bind(now.as_microsecond())
+            .bind(lease_until.as_microsecond())
+            .bind(id)
+            .fetch_optional(&self.writes)
+            .await?;
+            if let Some(row) = row {
+                claimed.push(row.into_mail()?);
+            }
+        }
+        Ok(claimed)
+    }
+
+    async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE outbox_mails SET status = 'sent', sent_at = $1, last_error = '' \
+             WHERE id = $2 AND status = 'sending'",
+        )
+        .bind(at.as_microsecond())
+        .bind(id)
+        .execute(&self.writes)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn mail_not_sent(&self, id: i64, error: &str, retry_at: Option<Timestamp>) -> Result<()> {
+        let status = match retry_at {
+            Some(_) => MailStatus::Queued,
+            None => MailStatus::Failed,
+        };
+        sqlx::query(
+            "UPDATE outbox_mails SET status = $1, last_error = $2, \
+             next_attempt_at = COALESCE($3, next_attempt_at) WHERE id = $4 AND status = 'sending'",
+        )
+        .bind(status.as_str())
+        .bind(error)
+        .bind(retry_at.map(|at| at.as_microsecond()))
+        .bind(id)
+        .execute(&self.writes)
+        .await?;
+        Ok(())
+    }
+
+    async fn request_mails(&self, request_id: i64) -> Result<Vec<OutboxMail>> {
+        let rows: Vec<MailRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM outbox_mails WHERE request_id = $1 ORDER BY id"
+        )))
+        .bind(request_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(MailRow::into_mail).collect()
+    }
+
+    async fn outbox(&self, limit: u32) -> Result<(Vec<OutboxMail>, Vec<(MailStatus, u64)>)> {
+        let rows: Vec<MailRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM outbox_mails ORDER BY id DESC LIMIT $1"
+        )))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mails = rows
+            .into_iter()
+            .map(MailRow::into_mail)
+            .collect::<Result<_>>()?;
+        let counts: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM outbox_mails GROUP BY status")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut counts = counts
+            .into_iter()
+            .map(|(status, n)| {
+                let status = MailStatus::parse(&status)
+                    .ok_or_else(|| corrupt("outbox_mails", format!("status {status:?}")))?;
+                Ok((status, u64::try_from(n).unwrap_or(0)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        counts.sort_by_key(|(status, _)| MailStatus::ALL.iter().position(|s| s == status));
+        Ok((mails, counts))
+    }
+}
