@@ -1,0 +1,434 @@
+//! Replies that reach the customer: a reply in the queue goes through the outbox to a real
+//! SMTP server on loopback (aiosmtpd from PyPI, which writes what it receives to a Maildir),
+//! threaded, in both parts; the admin's settings, test mail and refusals.
+//!
+//! The tests that talk SMTP need `TOUCHPOINTS_TEST_SMTPD`, a Python with `aiosmtpd`
+//! installed: they are marked ignored, and `scripts/test` makes the environment and runs them.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Server, only_problem, send};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const NEEDS_SMTPD: &str =
+    "needs TOUCHPOINTS_TEST_SMTPD: a Python with aiosmtpd (scripts/test makes one)";
+
+/// An aiosmtpd server on a free port of 127.0.0.1, stopped when dropped.
+struct Smtpd {
+    port: u16,
+    maildir: tempfile::TempDir,
+    child: Child,
+}
+
+impl Smtpd {
+    fn start() -> Smtpd {
+        let python = std::env::var("TOUCHPOINTS_TEST_SMTPD")
+            .unwrap_or_else(|_| panic!("TOUCHPOINTS_TEST_SMTPD is not set: {NEEDS_SMTPD}"));
+        let port = free_port();
+        let maildir = tempfile::tempdir().expect("maildir");
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir.path().join("box"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start aiosmtpd");
+        let smtpd = Smtpd {
+            port,
+            maildir,
+            child,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "aiosmtpd did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        smtpd
+    }
+
+    /// The mails received so far, oldest first, as (headers, whole text).
+    fn received(&self) -> Vec<Received> {
+        let new = self.maildir.path().join("box/new");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&new)
+            .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort_by_key(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok());
+        files.iter().map(|f| Received::read(f)).collect()
+    }
+
+    /// Waits until `n` mails have arrived (and a little longer, to see that no more come).
+    async fn wait_for(&self, n: usize) -> Vec<Received> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let received = self.received();
+            if received.len() >= n {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                return self.received();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} of {n} mails arrived",
+                received.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Smtpd {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A received mail: its unfolded headers and its whole text.
+struct Received {
+    headers: Vec<(String, String)>,
+    text: String,
+}
+
+impl Received {
+    fn read(path: &Path) -> Received {
+        let text = std::fs::read_to_string(path).expect("read a received mail");
+        let head = text.split("\n\n").next().unwrap_or_default();
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for line in head.lines() {
+            match (line.starts_with([' ', '\t']), headers.last_mut()) {
+                (true, Some((_, value))) => value.push_str(line.trim_end()),
+                _ => {
+                    if let Some((name, value)) = line.split_once(':') {
+                        headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
+                    }
+                }
+            }
+        }
+        Received { headers, text }
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+async fn configure(server: &Server, port: u16) {
+    let (status, body) = send(
+        server
+            .admin_browser()
+            .put("/api/v1/mail/settings")
+            .json(&json!({
+                "host": "127.0.0.1", "port": port, "security": "none",
+                "from_address": "service@nordlicht.example", "from_name": "Nordlicht Kundenservice",
+            })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn email_request(server: &Server, subject: &str) -> i64 {
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "email",
+        "customer": {"name": "Anna Schulz", "email": "Anna.Schulz@example.de"},
+        "subject": subject,
+        "body": "Wo bleibt mein Sofa?",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().expect("id")
+}
+
+async fn reply(server: &Server, id: i64, text: &str) {
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/requests/{id}/actions"))
+            .json(&json!({"action": "reply", "body": text})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// The request's mails once none is queued or being sent any more.
+async fn settled_mails(server: &Server, id: i64) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mails = server
+            .get_json(&format!("/api/v1/requests/{id}/mails"))
+            .await;
+        let mails = mails.as_array().expect("a list").clone();
+        if mails
+            .iter()
+            .all(|m| m["status"] != "queued" && m["status"] != "sending")
+        {
+            return mails;
+        }
+        assert!(Instant::now() < deadline, "mails still unsent: {mails:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs TOUCHPOINTS_TEST_SMTPD: a Python with aiosmtpd (scripts/test makes one)"]
+async fn a_reply_reaches_the_customer_threaded_as_text_and_html() {
+    let smtpd = Smtpd::start();
+    let server = Server::start().await;
+    configure(&server, smtpd.port).await;
+    let id = email_request(&server, "Sofa nicht geliefert").await;
+    reply(
+        &server,
+        id,
+        "Guten Tag Frau Schulz,\n\ndas Sofa kommt am Montag.",
+    )
+    .await;
+    let first = smtpd.wait_for(1).await;
+    reply(&server, id, "Hat alles geklappt?").await;
+    let received = smtpd.wait_for(2).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(received.len(), 2, "each reply arrives once");
+
+    let mails = settled_mails(&server, id).await;
+    assert_eq!(mails.len(), 2);
+    assert!(
+        mails
+            .iter()
+            .all(|m| m["status"] == "sent" && m["attempts"] == 1),
+        "{mails:?}"
+    );
+    let (one, two) = (&received[0], &received[1]);
+    assert_eq!(one.header("message-id"), mails[0]["message_id"]);
+    assert_eq!(two.header("message-id"), mails[1]["message_id"]);
+    assert_eq!(one.header("in-reply-to"), "");
+    assert_eq!(two.header("in-reply-to"), one.header("message-id"));
+    assert_eq!(two.header("references"), one.header("message-id"));
+    assert_eq!(one.header("x-rcptto"), "anna.schulz@example.de");
+    assert_eq!(one.header("x-mailfrom"), "service@nordlicht.example");
+    assert!(
+        one.header("from").contains("<service@nordlicht.example>"),
+        "{}",
+        one.header("from")
+    );
+    assert_eq!(
+        one.header("subject"),
+        format!("Re: Sofa nicht geliefert [#{id}]")
+    );
+    assert!(
+        one.header("content-type")
+            .starts_with("multipart/alternative"),
+        "{}",
+        one.header("content-type")
+    );
+    assert!(
+        one.text.contains("Content-Type: text/plain; charset=utf-8"),
+        "{}",
+        one.text
+    );
+    assert!(
+        one.text.contains("Content-Type: text/html; charset=utf-8"),
+        "{}",
+        one.text
+    );
+    assert!(
+        one.text.contains("das Sofa kommt am Montag."),
+        "{}",
+        one.text
+    );
+    assert!(
+        one.text.contains("<p>das Sofa kommt am Montag.</p>"),
+        "{}",
+        one.text
+    );
+
+    // The request page tells the agent where each reply went and that it was sent.
+    let page = server
+        .admin_browser()
+        .get(&format!("/requests/{id}"))
+        .send()
+        .await
+        .expect("page");
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("E-Mail an anna.schulz@example.de: gesendet")
+            || html.contains("E-mail to anna.schulz@example.de: sent"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs TOUCHPOINTS_TEST_SMTPD: a Python with aiosmtpd (scripts/test makes one)"]
+async fn the_test_mail_arrives_and_an_unreachable_server_is_named() {
+    let smtpd = Smtpd::start();
+    let server = Server::start().await;
+    let admin = server.admin_browser();
+    let (status, body) = send(
+        admin
+            .post("/api/v1/mail/test")
+            .json(&json!({"to": "it@nordlicht.example"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "no server yet: {body}");
+    only_problem(&body, "host", "rule");
+
+    configure(&server, smtpd.port).await;
+    let (status, body) = send(
+        admin
+            .post("/api/v1/mail/test")
+            .json(&json!({"to": "IT@nordlicht.example"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body,
+        json!({"sent": true, "recipient": "it@nordlicht.example", "error": null})
+    );
+    let received = smtpd.wait_for(1).await;
+    assert_eq!(received[0].header("x-rcptto"), "it@nordlicht.example");
+
+    let (status, body) = send(
+        admin
+            .post("/api/v1/mail/test")
+            .json(&json!({"to": "kein-mail"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    only_problem(&body, "to", "invalid");
+
+    // A port nobody listens on: the answer says what went wrong, and a reply stays queued
+    // for its next try with the reason.
+    configure(&server, free_port()).await;
+    let (status, body) = send(
+        admin
+            .post("/api/v1/mail/test")
+            .json(&json!({"to": "it@nordlicht.example"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["sent"], false);
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("onnection")),
+        "{body}"
+    );
+
+    let id = email_request(&server, "Rechnung").await;
+    reply(&server, id, "Die Rechnung ist korrigiert.").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mail = loop {
+        let mails = server
+            .get_json(&format!("/api/v1/requests/{id}/mails"))
+            .await;
+        let mail = mails[0].clone();
+        if mail["attempts"] == 1 && mail["status"] == "queued" {
+            break mail;
+        }
+        assert!(Instant::now() < deadline, "no failed try recorded: {mail}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        mail["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("onnection")),
+        "{mail}"
+    );
+    assert_eq!(smtpd.received().len(), 1, "only the test mail arrived");
+}
+
+#[tokio::test]
+async fn mail_settings_are_for_admins_and_refused_field_by_field() {
+    let server = Server::start().await;
+    // The write token acts as a manager: the mail server is an admin's.
+    let (status, _) = send(server.put("/api/v1/mail/settings").json(&json!({}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = server.admin_browser();
+    let (status, body) = send(admin.put("/api/v1/mail/settings").json(&json!({
+        "host": "mail server", "port": 0, "security": "ssl",
+        "username": "service", "from_address": "service", "from_name": "",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["host", "port", "security", "from_address"]);
+    let (_, setup) = send(admin.get("/api/v1/mail/settings")).await;
+    assert_eq!(
+        setup,
+        json!({"settings": null, "password_set": false}),
+        "nothing stored"
+    );
+
+    // Without a mail server a reply is kept, and its mail held in the outbox, unsent.
+    let id = email_request(&server, "Retoure").await;
+    reply(&server, id, "Das Etikett ist unterwegs.").await;
+    let mails = server
+        .get_json(&format!("/api/v1/requests/{id}/mails"))
+        .await;
+    assert_eq!(mails[0]["status"], "held");
+    assert_eq!(mails[0]["last_error"], "no-server");
+    let outbox = server.get_json("/api/v1/outbox").await;
+    assert_eq!(outbox["counts"], json!([{"status": "held", "count": 1}]));
+    let page = admin.get("/admin/mail").send().await.expect("page");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("Noch kein Mailserver eingerichtet")
+            || html.contains("No mail server is set up yet"),
+        "{html}"
+    );
+
+    // The page's form names its problems inline and keeps what was typed.
+    let response = admin
+        .post("/admin/mail")
+        .form(&[
+            ("host", "smtp.nordlicht.example"),
+            ("port", "fünf"),
+            ("security", "starttls"),
+            ("username", ""),
+            ("from_address", "service@nordlicht.example"),
+            ("from_name", ""),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("value=\"smtp.nordlicht.example\""), "{html}");
+    assert!(html.contains("id=\"port-error\""), "{html}");
+    let response = admin
+        .post("/admin/mail")
+        .form(&[
+            ("host", "smtp.nordlicht.example"),
+            ("port", "587"),
+            ("security", "starttls"),
+            ("username", "service@nordlicht.example"),
+            ("from_address", "service@nordlicht.example"),
+            ("from_name", "Nordlicht"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, setup) = send(admin.get("/api/v1/mail/settings")).await;
+    assert_eq!(setup["settings"]["host"], "smtp.nordlicht.example");
+    assert_eq!(setup["settings"]["security"], "starttls");
+}
