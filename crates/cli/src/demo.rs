@@ -219,13 +219,29 @@ async fn load_requests(store: &dyn Store) -> anyhow::Result<()> {
                 .map_err(|p| anyhow::anyhow!("demo request {} is invalid: {p}", i + 1))?,
         );
     }
-    store
+    let stored = store
         .intake(&requests, "demo")
         .await
         .context("cannot load the demo requests")?;
     println!("{} open customer requests in the queue", requests.len());
+    // A first answer to the complaint by e-mail: without a mail server it waits in the
+    // outbox, marked as not sent.
+    let complaint = REQUESTS
+        .iter()
+        .position(|r| r.5 == "Reklamation Esstisch")
+        .and_then(|i| stored.get(i))
+        .context("the demo complaint is missing")?;
+    let reply = touchpoints_core::request::RequestAction::Reply {
+        body: COMPLAINT_REPLY.to_owned(),
+    };
+    store.act(complaint.id, &reply, "demo").await?;
     Ok(())
 }
+
+const COMPLAINT_REPLY: &str = "Sehr geehrte Frau Wagner,\n\n\
+    es tut uns leid, dass Ihr Esstisch beschädigt angekommen ist. Wir tauschen die Tischplatte \
+    kostenlos aus und melden uns bis morgen Mittag mit einem Liefertermin.\n\n\
+    Freundliche Grüße\nIhr Nordlicht Kundenservice";
 
 /// The demo company's communication guideline and published texts: the same files as in
 /// `examples/nordlicht`, where the newsletter contradicts the website FAQ.
