@@ -18,6 +18,7 @@ pub mod journey;
 pub mod kpi;
 pub mod mail;
 pub mod matrix;
+pub mod outgoing;
 pub mod priority;
 pub mod problem;
 pub mod queue;

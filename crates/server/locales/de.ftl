@@ -548,6 +548,12 @@ priority-high = hoch
 priority-urgent = dringend
 step-assign = Zugewiesen
 step-reply = Antwort
+reply-findings = { $count ->
+    [one] Die Antwort verstößt gegen die Kommunikationsleitlinie oder einen Pflicht-Standard:
+   *[other] Die Antwort verstößt { $count }-mal gegen die Kommunikationsleitlinie oder Pflicht-Standards:
+}
+reply-findings-hint = Korrigieren Sie den Text und senden Sie ihn erneut – oder senden Sie ihn trotzdem; das wird im Audit-Log vermerkt.
+reply-anyway = Trotzdem senden
 step-note = Notiz
 step-wait = Wartet auf Kunden
 step-resume = Kunde hat geantwortet

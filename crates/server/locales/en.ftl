@@ -548,6 +548,12 @@ priority-high = high
 priority-urgent = urgent
 step-assign = Assigned
 step-reply = Reply
+reply-findings = { $count ->
+    [one] The reply breaks the communication guideline or a mandatory standard:
+   *[other] The reply breaks the communication guideline or mandatory standards { $count } times:
+}
+reply-findings-hint = Correct the text and send it again, or send it anyway; the audit log records that.
+reply-anyway = Send anyway
 step-note = Note
 step-wait = Waiting for customer
 step-resume = Customer answered

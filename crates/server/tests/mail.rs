@@ -432,3 +432,92 @@ async fn mail_settings_are_for_admins_and_refused_field_by_field() {
     assert_eq!(setup["settings"]["host"], "smtp.nordlicht.example");
     assert_eq!(setup["settings"]["security"], "starttls");
 }
+
+#[tokio::test]
+async fn a_reply_that_breaks_the_guideline_is_held_until_the_agent_confirms_it() {
+    let server = Server::start().await;
+    let guideline = json!({
+        "facts": [{"key": "return-period", "label": "Rückgabefrist", "kind": "duration",
+                   "value": "30 Tage", "keywords": ["Rückgabe", "zurückgeben"]}],
+        "tone": {"address": "sie", "forbidden": [{"term": "leider nicht möglich", "instead": "Das können wir so nicht anbieten, aber …"}]},
+    });
+    let (status, body) = send(server.put("/api/v1/guideline").json(&guideline)).await;
+    assert!(status.is_success(), "{body}");
+    let id = email_request(&server, "Rückgabe").await;
+    let wrong = "Guten Tag Frau Schulz, Sie können das Sofa innerhalb von 14 Tagen zurückgeben.";
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/requests/{id}/actions"))
+            .json(&json!({"action": "reply", "body": wrong})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let problem = only_problem(&body, "body", "rule");
+    assert_eq!(problem["rule"], "guideline", "{body}");
+    assert!(
+        problem["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("14 Tage") && m.contains("30 Tage")),
+        "{body}"
+    );
+    let detail = server.get_json(&format!("/api/v1/requests/{id}")).await;
+    assert_eq!(detail["steps"], json!([]), "nothing stored");
+    assert!(
+        server
+            .get_json(&format!("/api/v1/requests/{id}/mails"))
+            .await
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+
+    // Corrected, it goes; confirmed, the wrong one goes too, and the audit log says so.
+    let right = "Guten Tag Frau Schulz, Sie können das Sofa innerhalb von 30 Tagen zurückgeben.";
+    reply(&server, id, right).await;
+    let (status, body) = send(
+        server
+            .post(&format!(
+                "/api/v1/requests/{id}/actions?confirm_guideline=true"
+            ))
+            .json(&json!({"action": "reply", "body": wrong})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let audited = server.audit(&[("action", "request.reply")]).await;
+    assert_eq!(audited.len(), 2, "{audited:?}");
+    assert!(
+        audited[0]["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("sent despite 1 finding(s)")),
+        "{audited:?}"
+    );
+    assert_eq!(audited[1]["summary"], "Rückgabe");
+
+    // On the page the findings stand above the form, with the choice to send anyway.
+    let agent = server.admin_browser();
+    let response = agent
+        .post(&format!("/requests/{id}/act"))
+        .form(&[
+            ("action", "reply"),
+            ("body", "Das ist leider nicht möglich."),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("class=\"reply-findings\""), "{html}");
+    assert!(html.contains("leider nicht möglich"), "{html}");
+    assert!(html.contains("value=\"reply_anyway\""), "{html}");
+    let response = agent
+        .post(&format!("/requests/{id}/act"))
+        .form(&[
+            ("action", "reply_anyway"),
+            ("body", "Das ist leider nicht möglich."),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let detail = server.get_json(&format!("/api/v1/requests/{id}")).await;
+    assert_eq!(detail["steps"].as_array().map(Vec::len), Some(3));
+}

@@ -781,7 +781,18 @@ pub trait Requests: Send + Sync + 'static {
     async fn customer_requests(&self, customer_id: i64) -> Result<Vec<StoredRequest>>;
     /// An agent's step. Conflict naming `status` when the request's status forbids it;
     /// invalid naming `to` for an unknown user. Audit `request.ACTION`.
-    async fn act(&self, id: i64, action: &RequestAction, actor: &str) -> Result<StoredRequest>;
+    async fn act(&self, id: i64, action: &RequestAction, actor: &str) -> Result<StoredRequest> {
+        self.act_noted(id, action, actor, "").await
+    }
+    /// [`Requests::act`] with `note` added to the audit entry's summary: why the step was
+    /// taken as it was (a reply sent despite the guideline's findings).
+    async fn act_noted(
+        &self,
+        id: i64,
+        action: &RequestAction,
+        actor: &str,
+        note: &str,
+    ) -> Result<StoredRequest>;
     /// The requests received from `from` until `until`, for the statistics.
     async fn response_records(
         &self,

@@ -520,11 +520,18 @@ impl Requests for SqlStore {
         rows.into_iter().map(RequestRow::into_request).collect()
     }
 
-    async fn act(&self, id: i64, action: &RequestAction, actor: &str) -> Result<StoredRequest> {
+    async fn act_noted(
+        &self,
+        id: i64,
+        action: &RequestAction,
+        actor: &str,
+        note: &str,
+    ) -> Result<StoredRequest> {
         let step = StepPart {
             id,
             action: action.clone(),
             actor: actor.to_owned(),
+            note: note.to_owned(),
         };
         self.group_write(&self.queues.steps, step).await
     }
@@ -913,6 +920,8 @@ pub(super) struct StepPart {
     id: i64,
     action: RequestAction,
     actor: String,
+    /// Added to the audit entry's summary.
+    note: String,
 }
 
 impl GroupWrite for StepPart {
@@ -923,17 +932,13 @@ impl GroupWrite for StepPart {
     }
 
     async fn write_in(&self, conn: &mut Conn) -> Result<StoredRequest> {
-        act_in(conn, self.id, &self.action, &self.actor).await
+        act_in(conn, self).await
     }
 }
 
-/// Takes one step on request `id` in the transaction `tx`.
-async fn act_in(
-    tx: &mut Conn,
-    id: i64,
-    action: &RequestAction,
-    actor: &str,
-) -> Result<StoredRequest> {
+/// Takes one step on its request in the transaction `tx`.
+async fn act_in(tx: &mut Conn, step: &StepPart) -> Result<StoredRequest> {
+    let (id, action, actor) = (step.id, &step.action, step.actor.as_str());
     let mut r = load_request(tx, id, true).await?;
     let at = now();
     let open_pause_ends = |r: &mut StoredRequest| {
@@ -1041,7 +1046,10 @@ async fn act_in(
         &format!("request.{}", action.name()),
         "request",
         &id.to_string(),
-        &r.subject,
+        &match step.note.as_str() {
+            "" => r.subject.clone(),
+            note => format!("{} ({note})", r.subject),
+        },
     )
     .await?;
     load_request(&mut *tx, id, false).await

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use touchpoints_app::{intake, scoring};
+use touchpoints_app::{intake, replies, scoring};
 use touchpoints_core::priority::Score;
 use touchpoints_core::queue::Risk;
 use touchpoints_core::request::{RequestAction, RequestInput, RequestStatus};
@@ -248,21 +248,45 @@ pub async fn get(
     }))
 }
 
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActQuery {
+    /// Send a reply although the guideline or a mandatory standard finds fault with it; the
+    /// audit log records what it was sent despite.
+    confirm_guideline: bool,
+}
+
 #[utoipa::path(post, path = "/api/v1/requests/{id}/actions", tag = "queue",
-    params(("id" = i64, Path, description = "Request id")),
+    params(("id" = i64, Path, description = "Request id"), ActQuery),
     request_body = RequestAction,
-    responses((status = 200, description = "The request after the step", body = StoredRequest),
+    responses((status = 200, description = "The request after the step; a reply to an e-mail request is queued as a mail to the customer", body = StoredRequest),
         (status = 404, description = "Not found", body = ErrorBody),
-        (status = 409, description = "The request's status forbids the step", body = ErrorBody),
+        (status = 409, description = "The request's status forbids the step (names `status`), or a reply breaks the guideline or a mandatory standard: one problem on `body` with rule `guideline` per finding, each with the fix; nothing stored until sent with `confirm_guideline=true`", body = ErrorBody),
         (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
+    Query(query): Query<ActQuery>,
     Json(action): Json<RequestAction>,
 ) -> Result<axum::Json<StoredRequest>> {
-    let action = action.validate()?;
-    let request = state.store.act(id, &action, &caller.actor()).await?;
+    let (request, action) = match action {
+        RequestAction::Reply { body } => {
+            replies::reply(
+                state.store.as_ref(),
+                id,
+                &body,
+                query.confirm_guideline,
+                &caller.actor(),
+                Timestamp::now(),
+            )
+            .await?
+        }
+        other => {
+            let action = other.validate()?;
+            (state.store.act(id, &action, &caller.actor()).await?, action)
+        }
+    };
     state.stepped(id, &action).await;
     Ok(axum::Json(request))
 }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use touchpoints_app::scoring;
+use touchpoints_app::{replies, scoring};
 use touchpoints_core::request::{Priority, RequestAction};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role};
 use touchpoints_store::RequestMessage;
@@ -46,6 +46,13 @@ async fn render_request(
     let settings = state.store.queue_settings().await?;
     let score = scoring::score(&state.cues, &settings, &request, customer.as_ref(), now);
     let lang = page.lang.code();
+    // The guideline's findings on a reply are listed above the form, with the choice to
+    // send it anyway; other problems stand at their fields.
+    let (findings, problems): (Vec<&FieldProblem>, Vec<&FieldProblem>) = problems.iter().partition(
+        |p| matches!(&p.problem, Problem::Rule { rule, .. } if rule == replies::GUIDELINE_RULE),
+    );
+    let problems: Vec<FieldProblem> = problems.into_iter().cloned().collect();
+    let findings: Vec<String> = findings.into_iter().map(|p| p.message.clone()).collect();
     let mails = state.store.request_mails(id).await?;
     let steps: Vec<StepView> = state
         .store
@@ -88,7 +95,8 @@ async fn render_request(
             steps => Serde(&steps),
             users => users,
             priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
-            errors => page.field_errors(state, problems),
+            errors => page.field_errors(state, &problems),
+            findings => findings,
             draft => draft,
         },
     ))
@@ -118,13 +126,35 @@ pub(super) async fn act(
     axum::Form(form): axum::Form<ActForm>,
 ) -> PageResult {
     let me = page.caller.actor();
+    if let Some(confirmed) = match form.action.as_str() {
+        "reply" => Some(false),
+        "reply_anyway" => Some(true),
+        _ => None,
+    } {
+        let sent = replies::reply(
+            state.store.as_ref(),
+            id,
+            &form.body,
+            confirmed,
+            &me,
+            Timestamp::now(),
+        )
+        .await;
+        return match sent {
+            Ok((_, action)) => {
+                state.stepped(id, &action).await;
+                Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+            }
+            Err(e) => {
+                let problems = form_problems(e)?;
+                rerender(&state, &page, id, problems, &form.body).await
+            }
+        };
+    }
     let action = match form.action.as_str() {
         "assign_me" => RequestAction::Assign { to: Some(me) },
         "assign" => RequestAction::Assign {
             to: Some(form.to.clone()).filter(|t| !t.is_empty()),
-        },
-        "reply" => RequestAction::Reply {
-            body: form.body.clone(),
         },
         "note" => RequestAction::Note {
             body: form.body.clone(),

@@ -1,0 +1,97 @@
+//! An agent's reply, checked before it goes: the guideline and the mandatory standards that
+//! can be judged on a text (see `touchpoints_core::outgoing`). A reply with findings is sent
+//! only when the agent confirms it, and the confirmation is recorded with the reply.
+
+use jiff::Timestamp;
+use touchpoints_core::consistency::{Checker, Finding};
+use touchpoints_core::outgoing::{self, Outgoing};
+use touchpoints_core::request::RequestAction;
+use touchpoints_core::{Problem, Problems};
+use touchpoints_store::{Store, StoredRequest, StoredStandard};
+
+use crate::{AppError, Result};
+
+/// The rule a reply's finding is reported under, as a problem of its field `body`.
+pub const GUIDELINE_RULE: &str = "guideline";
+
+/// The findings on `text` as a reply to `request`.
+pub async fn check(
+    store: &dyn Store,
+    request: &StoredRequest,
+    text: &str,
+    now: Timestamp,
+) -> Result<Vec<Finding>> {
+    let guideline = store.guideline().await?;
+    let today = crate::reports::today(&store.time_zone().await?, now);
+    let checker = Checker::new(&guideline, today).map_err(|e| AppError::Internal(e.to_string()))?;
+    let standards: Vec<_> = store
+        .standards()
+        .await?
+        .iter()
+        .map(StoredStandard::to_standard)
+        .collect();
+    let outgoing = Outgoing {
+        request_id: request.id,
+        touchpoint: request.touchpoint_id,
+        channel: &request.channel,
+        customer_name: &request.customer_name,
+        subject: &request.subject,
+        text,
+    };
+    Ok(outgoing::check(&checker, &standards, &outgoing, now))
+}
+
+/// A finding as the agent reads it: what is wrong, and the fix.
+pub fn describe(finding: &Finding) -> String {
+    match &finding.suggestion {
+        Some(fix) => format!("{} — {fix}", finding.message),
+        None => finding.message.clone(),
+    }
+}
+
+/// Sends `body` as a reply on request `id`. With findings and without `confirmed` nothing is
+/// stored: a conflict names `body` once per finding (rule `guideline`). Confirmed, the reply
+/// is stored and its audit entry names what it was sent despite.
+pub async fn reply(
+    store: &dyn Store,
+    id: i64,
+    body: &str,
+    confirmed: bool,
+    actor: &str,
+    now: Timestamp,
+) -> Result<(StoredRequest, RequestAction)> {
+    let action = RequestAction::Reply { body: body.into() }.validate()?;
+    let RequestAction::Reply { body } = &action else {
+        return Err(AppError::Internal(
+            "a reply validated into another step".into(),
+        ));
+    };
+    let request = store.request(id).await?;
+    let findings = check(store, &request, body, now).await?;
+    if !findings.is_empty() && !confirmed {
+        return Err(AppError::Conflict(Problems(
+            findings
+                .iter()
+                .map(|f| {
+                    touchpoints_core::FieldProblem::new(
+                        "body",
+                        Problem::rule(GUIDELINE_RULE, &describe(f)),
+                    )
+                })
+                .collect(),
+        )));
+    }
+    let note = match findings.len() {
+        0 => String::new(),
+        n => format!(
+            "sent despite {n} finding(s) of the guideline: {}",
+            findings
+                .iter()
+                .map(|f| f.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    };
+    let stored = store.act_noted(id, &action, actor, &note).await?;
+    Ok((stored, action))
+}
