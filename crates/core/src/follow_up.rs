@@ -58,6 +58,7 @@ impl FollowUp {
             priority: self.priority,
             first_response_at: None,
             resolved_at: None,
+            message_id: None,
         }
     }
 }

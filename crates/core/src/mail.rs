@@ -254,9 +254,9 @@ pub struct Reply<'a> {
     pub sender_name: &'a str,
 }
 
-/// The mail of an agent's reply: the request's subject answered (`Re: …`) with the request's
-/// number, so that customers and staff find it again, and the agent's text as plain text and
-/// as HTML with every character escaped.
+/// The mail of an agent's reply: the request's subject answered (`Re: …`), the agent's text
+/// as plain text and as HTML with every character escaped, signed with the sender's name and
+/// the request's number, so that customers and staff find it again.
 pub fn compose_reply(reply: &Reply<'_>) -> Composed {
     let english = reply.language.trim().eq_ignore_ascii_case("en");
     let id = reply.request_id;
@@ -265,7 +265,9 @@ pub fn compose_reply(reply: &Reply<'_>) -> Composed {
     let subject = match (subject.is_empty(), english) {
         (true, true) => format!("Your request #{id}"),
         (true, false) => format!("Ihre Anfrage #{id}"),
-        (false, _) => format!("Re: {subject} [#{id}]"),
+        // The subject as the customer wrote it, so that every mail client groups the reply
+        // with their mail; the request's number stands under the text.
+        (false, _) => format!("Re: {subject}"),
     };
     let footer = match english {
         true => format!("Your request #{id}"),
@@ -435,7 +437,7 @@ mod tests {
             language: "de",
             sender_name: "Nordlicht Kundenservice",
         });
-        assert_eq!(mail.subject, "Re: Lieferung <verspätet> [#42]");
+        assert_eq!(mail.subject, "Re: Lieferung <verspätet>");
         assert_eq!(
             mail.text,
             "Guten Tag Frau Schulz,\nIhre Lieferung kommt morgen.\n\n\nViele Grüße & bis bald\n\n\
@@ -446,7 +448,7 @@ mod tests {
         ));
         assert!(
             mail.html
-                .contains("<title>Re: Lieferung &lt;verspätet&gt; [#42]</title>")
+                .contains("<title>Re: Lieferung &lt;verspätet&gt;</title>")
         );
         assert!(mail.html.contains("<html lang=\"de\">"));
     }
@@ -479,7 +481,7 @@ mod tests {
             language: "de",
             sender_name: "",
         });
-        assert_eq!(mail.subject, "Re: Rechnung Bcc: jemand@example.org [#1]");
+        assert_eq!(mail.subject, "Re: Rechnung Bcc: jemand@example.org");
     }
 
     #[test]

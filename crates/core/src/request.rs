@@ -136,6 +136,28 @@ pub struct RequestInput {
     pub external_id: Option<String>,
     #[serde(default)]
     pub priority: Option<Priority>,
+    /// The `Message-ID` of the customer's e-mail (`<…@…>`): replies by e-mail answer it, so
+    /// the customer's mail client shows them in one conversation with it.
+    #[serde(default)]
+    pub message_id: Option<String>,
+}
+
+/// A `Message-ID` in its angle brackets (added when left out), or `None` for a text that is
+/// none: one `@` between a local part and a domain, no spaces or control characters.
+fn message_id(raw: &str) -> Option<String> {
+    let inner = raw
+        .strip_prefix('<')
+        .and_then(|r| r.strip_suffix('>'))
+        .unwrap_or(raw);
+    let (local, domain) = inner.split_once('@')?;
+    let fits = !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && inner.len() <= 996
+        && !inner
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>'));
+    fits.then(|| format!("<{inner}>"))
 }
 
 /// A request, validated.
@@ -156,6 +178,8 @@ pub struct NewRequest {
     /// For requests of the past (an import): when they were first answered and resolved.
     pub first_response_at: Option<Timestamp>,
     pub resolved_at: Option<Timestamp>,
+    /// The customer's e-mail's `Message-ID`, in angle brackets.
+    pub message_id: Option<String>,
 }
 
 /// What a stored request was sent with, to tell a retry from a different request under the
@@ -285,6 +309,24 @@ impl RequestInput {
             .as_deref()
             .map(|id| check_text(p, &f("external_id"), id, EXTERNAL_ID_MAX, false))
             .filter(|id| !id.is_empty());
+        let message_id = self
+            .message_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .and_then(|id| match message_id(id) {
+                Some(id) => Some(id),
+                None => {
+                    p.push(
+                        f("message_id"),
+                        Problem::Invalid {
+                            reason: "is no Message-ID (<local@domain>, at most 998 characters)"
+                                .into(),
+                        },
+                    );
+                    None
+                }
+            });
         NewRequest {
             channel,
             touchpoint_id: self.touchpoint_id,
@@ -297,6 +339,7 @@ impl RequestInput {
             language,
             external_id,
             priority: self.priority.unwrap_or_default(),
+            message_id,
             first_response_at: None,
             resolved_at: None,
         }
@@ -401,6 +444,28 @@ impl RequestAction {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_message_id_is_kept_in_angle_brackets_or_refused() {
+        assert_eq!(
+            message_id("abc.1@mail.example").as_deref(),
+            Some("<abc.1@mail.example>")
+        );
+        assert_eq!(
+            message_id("<abc.1@mail.example>").as_deref(),
+            Some("<abc.1@mail.example>")
+        );
+        for bad in [
+            "abc",
+            "<@mail.example>",
+            "a b@c",
+            "a@b@c",
+            "<a@b",
+            "a@b>\r\nBcc: x@y",
+        ] {
+            assert_eq!(message_id(bad), None, "{bad}");
+        }
+    }
     use super::*;
     use crate::catalog::{default_channels, default_phases};
 

@@ -200,6 +200,7 @@ pub fn parse_csv(
             language: cell("language"),
             external_id: cell("external_id"),
             priority,
+            message_id: None,
         };
         let mut field_problems = crate::Problems::default();
         let mut request = input.validate_into(&mut field_problems, "", catalog, now);

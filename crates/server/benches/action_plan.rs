@@ -255,6 +255,7 @@ async fn fill_requests(store: &dyn Store, touchpoints: &[(i64, String)], n: usiz
                     priority: Priority::Normal,
                     first_response_at: first_response,
                     resolved_at: resolved,
+                    message_id: None,
                 }
             })
             .collect();

@@ -149,6 +149,7 @@ async fn email_request(server: &Server, subject: &str) -> i64 {
         "customer": {"name": "Anna Schulz", "email": "Anna.Schulz@example.de"},
         "subject": subject,
         "body": "Wo bleibt mein Sofa?",
+        "message_id": "anna-4711@mail.example.de",
     })))
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -214,9 +215,15 @@ async fn a_reply_reaches_the_customer_threaded_as_text_and_html() {
     let (one, two) = (&received[0], &received[1]);
     assert_eq!(one.header("message-id"), mails[0]["message_id"]);
     assert_eq!(two.header("message-id"), mails[1]["message_id"]);
-    assert_eq!(one.header("in-reply-to"), "");
+    // Both answer the customer's own mail, the second the first reply too.
+    let original = "<anna-4711@mail.example.de>";
+    assert_eq!(one.header("in-reply-to"), original);
+    assert_eq!(one.header("references"), original);
     assert_eq!(two.header("in-reply-to"), one.header("message-id"));
-    assert_eq!(two.header("references"), one.header("message-id"));
+    assert_eq!(
+        two.header("references"),
+        format!("{original} {}", one.header("message-id"))
+    );
     assert_eq!(one.header("x-rcptto"), "anna.schulz@example.de");
     assert_eq!(one.header("x-mailfrom"), "service@nordlicht.example");
     assert!(
@@ -224,10 +231,7 @@ async fn a_reply_reaches_the_customer_threaded_as_text_and_html() {
         "{}",
         one.header("from")
     );
-    assert_eq!(
-        one.header("subject"),
-        format!("Re: Sofa nicht geliefert [#{id}]")
-    );
+    assert_eq!(one.header("subject"), "Re: Sofa nicht geliefert");
     assert!(
         one.header("content-type")
             .starts_with("multipart/alternative"),
@@ -353,6 +357,13 @@ async fn the_test_mail_arrives_and_an_unreachable_server_is_named() {
 #[tokio::test]
 async fn mail_settings_are_for_admins_and_refused_field_by_field() {
     let server = Server::start().await;
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "email", "customer": {"email": "a@example.de"}, "body": "Hallo",
+        "message_id": "<zwei worte@example.de>",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    only_problem(&body, "message_id", "invalid");
     // The write token acts as a manager: the mail server is an admin's.
     let (status, _) = send(server.put("/api/v1/mail/settings").json(&json!({}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);

@@ -405,11 +405,11 @@ async fn insert_requests(
             "INSERT INTO requests (external_id, channel, touchpoint_id, source, customer_id, \
              customer_name, subject, body, language, priority, status, assignee, received_at, \
              first_response_at, resolved_at, first_response_due, resolution_due, next_due, \
-             pauses, static_points, rank_key, earlier_contacts, created_at, updated_at) \
-             VALUES {}{returning_id}",
+             pauses, static_points, rank_key, earlier_contacts, created_at, updated_at, \
+             message_id) VALUES {}{returning_id}",
             values(
                 chunk.len(),
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)"
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?)"
             ),
             returning_id = Backend::RETURNING_ID,
         );
@@ -438,7 +438,8 @@ async fn insert_requests(
                 .bind(row.plan.rank_key)
                 .bind(row.earlier)
                 .bind(at.as_microsecond())
-                .bind(at.as_microsecond());
+                .bind(at.as_microsecond())
+                .bind(&r.message_id);
         }
         let stored = Backend::inserted_ids(&mut *conn, query)
             .await

@@ -127,11 +127,22 @@ pub(super) async fn queue_reply_mail(
     } else {
         language.as_str()
     };
-    let earlier: Vec<String> =
-        sqlx::query_scalar("SELECT message_id FROM outbox_mails WHERE request_id = $1 ORDER BY id")
+    // The conversation so far: the customer's mail, when its Message-ID came with the
+    // request, then the replies mailed before.
+    let original: Option<String> =
+        sqlx::query_scalar("SELECT message_id FROM requests WHERE id = $1")
             .bind(r.id)
-            .fetch_all(&mut *conn)
+            .fetch_one(&mut *conn)
             .await?;
+    let mut earlier: Vec<String> = original.into_iter().collect();
+    earlier.extend(
+        sqlx::query_scalar::<_, String>(
+            "SELECT message_id FROM outbox_mails WHERE request_id = $1 ORDER BY id",
+        )
+        .bind(r.id)
+        .fetch_all(&mut *conn)
+        .await?,
+    );
     let (in_reply_to, references) = mail::thread(&earlier);
     let (sender, sender_name) = settings
         .as_ref()

@@ -27,3 +27,6 @@ CREATE TABLE outbox_mails (
 
 CREATE INDEX outbox_mails_due ON outbox_mails (status, next_attempt_at);
 CREATE INDEX outbox_mails_request ON outbox_mails (request_id, id);
+
+-- The customer's e-mail a request came as, which replies answer.
+ALTER TABLE requests ADD COLUMN message_id TEXT;

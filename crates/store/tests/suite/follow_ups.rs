@@ -175,6 +175,7 @@ async fn an_answer_names_the_request_it_follows(store: &dyn Store) {
         priority: Priority::Normal,
         first_response_at: None,
         resolved_at: None,
+        message_id: None,
     };
     let id = store.intake(&[request], "t").await.expect("intake")[0].id;
     let mut attributed = answer(tp, Metric::Csat, 5, "Danke");
