@@ -24,6 +24,7 @@ pub mod programme;
 pub mod queue_stats;
 pub mod replies;
 pub mod reports;
+pub mod resolution;
 pub mod scoring;
 pub mod secrets;
 pub mod surveys;

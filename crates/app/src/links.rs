@@ -25,6 +25,7 @@ const SIGNATURE_BYTES: usize = 16;
 /// What the MAC is computed over first, so that a MAC made for another purpose with the same
 /// key can never pass for a survey link's.
 const DOMAIN: &[u8] = b"touchpoints survey link v1";
+const DOMAIN_WITH_REQUEST: &[u8] = b"touchpoints survey link with request v1";
 
 /// The key that signs survey links. Its `Debug` shows nothing of it, so it cannot end up in a
 /// log by accident.
@@ -55,19 +56,26 @@ pub async fn survey_link_key(store: &dyn Store) -> Result<LinkKey> {
     Ok(LinkKey::new(key.into_bytes()))
 }
 
-fn mac(key: &LinkKey, slug: &str, c: &str, ch: &str) -> Hmac<Sha256> {
+fn mac(key: &LinkKey, slug: &str, c: &str, ch: &str, r: &str) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes keys of every length");
-    mac.update(DOMAIN);
-    for part in [slug, c, ch] {
+    // A link that names a request is signed over it as well, under a domain of its own.
+    let parts: &[&str] = if r.is_empty() {
+        mac.update(DOMAIN);
+        &[slug, c, ch]
+    } else {
+        mac.update(DOMAIN_WITH_REQUEST);
+        &[slug, c, ch, r]
+    };
+    for part in parts {
         mac.update(&(part.len() as u64).to_be_bytes());
         mac.update(part.as_bytes());
     }
     mac
 }
 
-/// The signature of a link's slug, customer reference and channel: 32 hex digits.
-pub fn signature(key: &LinkKey, slug: &str, c: &str, ch: &str) -> String {
-    let tag = mac(key, slug, c, ch).finalize().into_bytes();
+/// The signature of a link's slug, customer reference, channel and request: 32 hex digits.
+pub fn signature(key: &LinkKey, slug: &str, c: &str, ch: &str, r: &str) -> String {
+    let tag = mac(key, slug, c, ch, r).finalize().into_bytes();
     tag[..SIGNATURE_BYTES]
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -76,11 +84,11 @@ pub fn signature(key: &LinkKey, slug: &str, c: &str, ch: &str) -> String {
 
 /// Whether `sig` is the signature of these values, compared in constant time. Anything but
 /// 32 hex digits fails.
-pub fn verify(key: &LinkKey, slug: &str, c: &str, ch: &str, sig: &str) -> bool {
+pub fn verify(key: &LinkKey, slug: &str, c: &str, ch: &str, r: &str, sig: &str) -> bool {
     let Some(tag) = unhex(sig) else {
         return false;
     };
-    tag.len() == SIGNATURE_BYTES && mac(key, slug, c, ch).verify_truncated_left(&tag).is_ok()
+    tag.len() == SIGNATURE_BYTES && mac(key, slug, c, ch, r).verify_truncated_left(&tag).is_ok()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
@@ -98,20 +106,20 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// The path and query of the survey's link for this customer reference and channel, signed:
-/// `/s/{slug}?c=…&ch=…&sig=…`, or the plain `/s/{slug}` when both are empty.
-pub fn signed_survey_link(key: &LinkKey, slug: &str, c: &str, ch: &str) -> String {
+/// The path and query of the survey's link for this customer reference, channel and request
+/// (the id of the request it follows), signed: `/s/{slug}?c=…&ch=…&r=…&sig=…`, or the plain
+/// `/s/{slug}` when all are empty.
+pub fn signed_survey_link(key: &LinkKey, slug: &str, c: &str, ch: &str, r: &str) -> String {
     let path = format!("/s/{}", encode(slug));
-    if c.is_empty() && ch.is_empty() {
+    if c.is_empty() && ch.is_empty() && r.is_empty() {
         return path;
     }
-    let sig = signature(key, slug, c, ch);
+    let sig = signature(key, slug, c, ch, r);
     let mut query = Vec::new();
-    if !c.is_empty() {
-        query.push(format!("c={}", encode(c)));
-    }
-    if !ch.is_empty() {
-        query.push(format!("ch={}", encode(ch)));
+    for (name, value) in [("c", c), ("ch", ch), ("r", r)] {
+        if !value.is_empty() {
+            query.push(format!("{name}={}", encode(value)));
+        }
     }
     query.push(format!("sig={sig}"));
     format!("{path}?{}", query.join("&"))
@@ -166,7 +174,7 @@ pub async fn personal_link(
         return Err(AppError::Invalid(problems));
     }
     let key = survey_link_key(store).await?;
-    Ok(signed_survey_link(&key, slug, c, ch))
+    Ok(signed_survey_link(&key, slug, c, ch, ""))
 }
 
 #[cfg(test)]
@@ -188,30 +196,30 @@ mod tests {
     #[test]
     fn a_signed_link_verifies_with_its_own_values_only() {
         let key = key();
-        let link = signed_survey_link(&key, "ab12cd34", "K-17", "website");
+        let link = signed_survey_link(&key, "ab12cd34", "K-17", "website", "");
         assert!(
             link.starts_with("/s/ab12cd34?c=K-17&ch=website&sig="),
             "{link}"
         );
         let sig = param(&link, "sig").expect("a signature");
         assert_eq!(sig.len(), 32);
-        assert!(verify(&key, "ab12cd34", "K-17", "website", sig));
+        assert!(verify(&key, "ab12cd34", "K-17", "website", "", sig));
         assert!(
-            !verify(&key, "ab12cd34", "K-18", "website", sig),
+            !verify(&key, "ab12cd34", "K-18", "website", "", sig),
             "other customer"
         );
         assert!(
-            !verify(&key, "ab12cd34", "K-17", "email", sig),
+            !verify(&key, "ab12cd34", "K-17", "email", "", sig),
             "other channel"
         );
         assert!(
-            !verify(&key, "zz12cd34", "K-17", "website", sig),
+            !verify(&key, "zz12cd34", "K-17", "website", "", sig),
             "other survey"
         );
-        assert!(!verify(&key, "ab12cd34", "", "", sig), "dropped values");
+        assert!(!verify(&key, "ab12cd34", "", "", "", sig), "dropped values");
         let other = LinkKey::new(*b"another key of thirty-two bytes!");
         assert!(
-            !verify(&other, "ab12cd34", "K-17", "website", sig),
+            !verify(&other, "ab12cd34", "K-17", "website", "", sig),
             "other key"
         );
     }
@@ -221,18 +229,21 @@ mod tests {
         let key = key();
         // Without the lengths, "K-1" + "7website" and "K-17" + "website" would read alike.
         assert_ne!(
-            signature(&key, "s", "K-17", "website"),
-            signature(&key, "s", "K-1", "7website")
+            signature(&key, "s", "K-17", "website", ""),
+            signature(&key, "s", "K-1", "7website", "")
         );
-        assert_ne!(signature(&key, "s", "", "x"), signature(&key, "s", "x", ""));
+        assert_ne!(
+            signature(&key, "s", "", "x", ""),
+            signature(&key, "s", "x", "", "")
+        );
     }
 
     #[test]
     fn a_bad_signature_fails_whatever_its_form() {
         let key = key();
-        let sig = signature(&key, "s", "c", "ch");
-        assert!(verify(&key, "s", "c", "ch", &sig));
-        assert!(verify(&key, "s", "c", "ch", &sig.to_uppercase()));
+        let sig = signature(&key, "s", "c", "ch", "");
+        assert!(verify(&key, "s", "c", "ch", "", &sig));
+        assert!(verify(&key, "s", "c", "ch", "", &sig.to_uppercase()));
         for bad in [
             String::new(),
             sig[..30].to_owned(),
@@ -242,27 +253,30 @@ mod tests {
             "0".repeat(32),
             "ü".repeat(16),
         ] {
-            assert!(!verify(&key, "s", "c", "ch", &bad), "{bad:?}");
+            assert!(!verify(&key, "s", "c", "ch", "", &bad), "{bad:?}");
         }
         let mut flipped = sig.into_bytes();
         flipped[0] = if flipped[0] == b'0' { b'1' } else { b'0' };
         let flipped = String::from_utf8(flipped).expect("hex");
-        assert!(!verify(&key, "s", "c", "ch", &flipped));
+        assert!(!verify(&key, "s", "c", "ch", "", &flipped));
     }
 
     #[test]
     fn links_encode_their_values_and_stay_plain_without_any() {
         let key = key();
-        assert_eq!(signed_survey_link(&key, "ab12cd34", "", ""), "/s/ab12cd34");
-        let link = signed_survey_link(&key, "ab12cd34", "Müller & Co", "");
+        assert_eq!(
+            signed_survey_link(&key, "ab12cd34", "", "", ""),
+            "/s/ab12cd34"
+        );
+        let link = signed_survey_link(&key, "ab12cd34", "Müller & Co", "", "");
         assert!(
             link.starts_with("/s/ab12cd34?c=M%C3%BCller%20%26%20Co&sig="),
             "{link}"
         );
         assert!(param(&link, "ch").is_none());
         let sig = param(&link, "sig").expect("a signature");
-        assert!(verify(&key, "ab12cd34", "Müller & Co", "", sig));
-        let link = signed_survey_link(&key, "ab12cd34", "", "store");
+        assert!(verify(&key, "ab12cd34", "Müller & Co", "", "", sig));
+        let link = signed_survey_link(&key, "ab12cd34", "", "store", "");
         assert!(link.starts_with("/s/ab12cd34?ch=store&sig="), "{link}");
     }
 
@@ -270,5 +284,30 @@ mod tests {
     fn the_key_shows_nothing_when_printed() {
         let printed = format!("{:?}", key());
         assert!(!printed.contains("0123"), "{printed}");
+    }
+
+    #[test]
+    fn a_link_that_names_its_request_is_signed_over_it() {
+        let key = key();
+        let link = signed_survey_link(&key, "ab12cd34", "K-17", "email", "42");
+        assert!(
+            link.starts_with("/s/ab12cd34?c=K-17&ch=email&r=42&sig="),
+            "{link}"
+        );
+        let sig = param(&link, "sig").expect("a signature");
+        assert!(verify(&key, "ab12cd34", "K-17", "email", "42", sig));
+        assert!(
+            !verify(&key, "ab12cd34", "K-17", "email", "43", sig),
+            "another request"
+        );
+        assert!(
+            !verify(&key, "ab12cd34", "K-17", "email", "", sig),
+            "the request dropped"
+        );
+        let without = signature(&key, "ab12cd34", "K-17", "email", "");
+        assert!(
+            !verify(&key, "ab12cd34", "K-17", "email", "42", &without),
+            "a request added"
+        );
     }
 }

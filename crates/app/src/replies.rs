@@ -7,7 +7,7 @@ use touchpoints_core::consistency::{Checker, Finding};
 use touchpoints_core::outgoing::{self, Outgoing};
 use touchpoints_core::request::RequestAction;
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::{Store, StoredRequest, StoredStandard};
+use touchpoints_store::{StepWith, Store, StoredRequest, StoredStandard};
 
 use crate::{AppError, Result};
 
@@ -92,6 +92,7 @@ pub async fn reply(
                 .join("; ")
         ),
     };
-    let stored = store.act_noted(id, &action, actor, &note).await?;
+    let with = StepWith { note, mail: None };
+    let stored = store.act_with(id, &action, actor, &with).await?;
     Ok((stored, action))
 }

@@ -60,6 +60,9 @@ async fn a_queued_mail_survives_a_killed_server_and_arrives_once() {
             username: String::new(),
             from_address: "service@nordlicht.example".into(),
             from_name: "Nordlicht".into(),
+            survey_after_resolution: false,
+            survey_interval_days: 30,
+            public_url: String::new(),
         };
         store
             .put_mail_settings(&settings, "admin")

@@ -37,6 +37,32 @@ impl Security {
     }
 }
 
+/// What a mail to a customer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum MailKind {
+    /// An agent's reply to a request.
+    Reply,
+    /// The survey after a resolved request.
+    Survey,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Reply => "reply",
+            MailKind::Survey => "survey",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MailKind> {
+        [MailKind::Reply, MailKind::Survey]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
 /// Where a mail stands in the outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,7 +118,25 @@ pub struct MailSettings {
     pub from_address: String,
     /// The sender's name customers see ("Nordlicht Kundenservice").
     pub from_name: String,
+    /// Whether a resolved request's customer gets the survey of its touchpoint by mail.
+    #[serde(default)]
+    pub survey_after_resolution: bool,
+    /// At most one such survey per customer within this many days.
+    #[serde(default = "default_survey_interval")]
+    pub survey_interval_days: u32,
+    /// Where customers reach this server (`https://touchpoints.example`), for the links in
+    /// mails; empty while unknown.
+    #[serde(default)]
+    pub public_url: String,
 }
+
+fn default_survey_interval() -> u32 {
+    SURVEY_INTERVAL_DEFAULT
+}
+
+/// Days between two surveys to one customer unless an admin says otherwise, and the most.
+pub const SURVEY_INTERVAL_DEFAULT: u32 = 30;
+pub const SURVEY_INTERVAL_MAX: u32 = 365;
 
 impl MailSettings {
     /// The domain of the sender address, which names the mails' `Message-ID`s.
@@ -102,7 +146,7 @@ impl MailSettings {
 }
 
 /// Mail settings as submitted by the API or a form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MailSettingsInput {
@@ -120,6 +164,35 @@ pub struct MailSettingsInput {
     pub from_address: String,
     #[serde(default)]
     pub from_name: String,
+    /// Send the survey of its touchpoint when a request is resolved.
+    #[serde(default)]
+    pub survey_after_resolution: bool,
+    /// 1 to 365; 30 when left out.
+    #[serde(default = "default_survey_interval_input")]
+    pub survey_interval_days: i64,
+    /// `https://…` (or `http://…`), where customers reach this server; needed for surveys.
+    #[serde(default)]
+    pub public_url: String,
+}
+
+fn default_survey_interval_input() -> i64 {
+    i64::from(SURVEY_INTERVAL_DEFAULT)
+}
+
+impl Default for MailSettingsInput {
+    fn default() -> Self {
+        MailSettingsInput {
+            host: String::new(),
+            port: 0,
+            security: String::new(),
+            username: String::new(),
+            from_address: String::new(),
+            from_name: String::new(),
+            survey_after_resolution: false,
+            survey_interval_days: default_survey_interval_input(),
+            public_url: String::new(),
+        }
+    }
 }
 
 impl MailSettingsInput {
@@ -195,17 +268,183 @@ impl MailSettingsInput {
                 },
             );
         }
-        match (port, security) {
-            (Some(port), Some(security)) if problems.is_empty() => Ok(MailSettings {
-                host: host.to_owned(),
-                port,
-                security,
-                username: username.to_owned(),
-                from_address,
-                from_name: from_name.to_owned(),
-            }),
+        let interval = u32::try_from(self.survey_interval_days)
+            .ok()
+            .filter(|d| (1..=SURVEY_INTERVAL_MAX).contains(d));
+        if interval.is_none() {
+            problems.push(
+                "survey_interval_days",
+                Problem::OutOfRange {
+                    min: 1,
+                    max: i64::from(SURVEY_INTERVAL_MAX),
+                },
+            );
+        }
+        let public_url = self.public_url.trim().trim_end_matches('/');
+        if public_url.is_empty() {
+            if self.survey_after_resolution {
+                problems.push(
+                    "public_url",
+                    Problem::rule(
+                        "survey-needs-public-url",
+                        "surveys after resolution link to this server: say where customers reach it",
+                    ),
+                );
+            }
+        } else if !is_public_url(public_url) {
+            problems.push(
+                "public_url",
+                Problem::Invalid {
+                    reason: "is no http:// or https:// address without query or fragment".into(),
+                },
+            );
+        }
+        match (port, security, interval) {
+            (Some(port), Some(security), Some(interval)) if problems.is_empty() => {
+                Ok(MailSettings {
+                    host: host.to_owned(),
+                    port,
+                    security,
+                    username: username.to_owned(),
+                    from_address,
+                    from_name: from_name.to_owned(),
+                    survey_after_resolution: self.survey_after_resolution,
+                    survey_interval_days: interval,
+                    public_url: public_url.to_owned(),
+                })
+            }
             _ => Err(problems),
         }
+    }
+}
+
+/// An `http://` or `https://` address with a host, without spaces, query or fragment.
+fn is_public_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split('/').next().unwrap_or_default();
+        !host.is_empty()
+            && url.len() <= 500
+            && !url.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>')
+            })
+    })
+}
+
+/// Why a resolved request's customer gets no survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoSurvey {
+    /// Surveys after resolution are off, or no mail server is configured.
+    Off,
+    /// The request's touchpoint has no active survey.
+    NoSurvey,
+    NoAddress,
+    /// The customer has not agreed to mails beyond the service itself.
+    NoConsent,
+    /// The customer got one within the interval.
+    Recently,
+}
+
+/// Whether the customer of a resolved request gets its survey by mail: when surveys after
+/// resolution are on, the touchpoint has a survey, the customer an address and their consent
+/// to e-mails beyond the service (`email_marketing`: a survey asks something of them), and
+/// no survey went to them within the interval before `now`.
+pub fn survey_after_resolution(
+    settings: Option<&MailSettings>,
+    has_survey: bool,
+    has_address: bool,
+    consent: &crate::customer::Consent,
+    last_survey: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<(), NoSurvey> {
+    let settings = settings
+        .filter(|s| s.survey_after_resolution && !s.public_url.is_empty())
+        .ok_or(NoSurvey::Off)?;
+    if !has_survey {
+        return Err(NoSurvey::NoSurvey);
+    }
+    if !has_address {
+        return Err(NoSurvey::NoAddress);
+    }
+    if !consent.email_marketing {
+        return Err(NoSurvey::NoConsent);
+    }
+    let interval = SignedDuration::from_hours(24 * i64::from(settings.survey_interval_days));
+    match last_survey {
+        Some(last) if now.duration_since(last) < interval => Err(NoSurvey::Recently),
+        _ => Ok(()),
+    }
+}
+
+/// What the survey mail after a resolved request is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct SurveyMail<'a> {
+    pub request_id: i64,
+    pub request_subject: &'a str,
+    /// The survey's question in the customer's language.
+    pub question: &'a str,
+    /// The survey's signed link, absolute.
+    pub link: &'a str,
+    /// `de` or `en`; anything else is German.
+    pub language: &'a str,
+    pub sender_name: &'a str,
+}
+
+/// The mail that asks a customer about their resolved request, with the survey's question
+/// and its link, as plain text and HTML.
+pub fn compose_survey(survey: &SurveyMail<'_>) -> Composed {
+    let english = survey.language.trim().eq_ignore_ascii_case("en");
+    let id = survey.request_id;
+    let topic = one_line(survey.request_subject);
+    let (subject, opening, link_text, footer) = if english {
+        (
+            format!("How did we do? Your request #{id}"),
+            match topic.as_str() {
+                "" => "Your request has been resolved.".to_owned(),
+                t => format!("Your request \"{t}\" has been resolved."),
+            },
+            "Answer in a minute",
+            format!("Your request #{id}"),
+        )
+    } else {
+        (
+            format!("Wie zufrieden waren Sie? Ihre Anfrage #{id}"),
+            match topic.as_str() {
+                "" => "Ihre Anfrage ist erledigt.".to_owned(),
+                t => format!("Ihre Anfrage „{t}“ ist erledigt."),
+            },
+            "In einer Minute beantwortet",
+            format!("Ihre Anfrage #{id}"),
+        )
+    };
+    let footer = match survey.sender_name.trim() {
+        "" => footer,
+        name => format!("{name} · {footer}"),
+    };
+    let question = one_line(survey.question);
+    let text = format!(
+        "{opening}\n\n{question}\n\n{link_text}: {}\n\n-- \n{footer}\n",
+        survey.link
+    );
+    let lang = if english { "en" } else { "de" };
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n\
+         <body style=\"font-family: sans-serif; line-height: 1.5; color: #1a1a1a\">\n\
+         <p>{}</p>\n<p><strong>{}</strong></p>\n<p><a href=\"{}\">{}</a></p>\n\
+         <p style=\"color: #666; font-size: 90%\">{}</p>\n</body>\n</html>\n",
+        escape_html(&subject),
+        escape_html(&opening),
+        escape_html(&question),
+        escape_html(survey.link),
+        escape_html(link_text),
+        escape_html(&footer),
+    );
+    Composed {
+        subject,
+        text,
+        html,
     }
 }
 
@@ -373,6 +612,7 @@ mod tests {
             username: "service@nordlicht.example".into(),
             from_address: "Service@Nordlicht.example".into(),
             from_name: "Nordlicht Kundenservice".into(),
+            ..MailSettingsInput::default()
         }
     }
 
@@ -395,6 +635,7 @@ mod tests {
             username: String::new(),
             from_address: "service".into(),
             from_name: "Zeile\nzwei".into(),
+            ..MailSettingsInput::default()
         };
         let problems = bad.validate().expect_err("invalid");
         let fields: Vec<&str> = problems.0.iter().map(|p| p.field.as_str()).collect();
@@ -507,6 +748,134 @@ mod tests {
         assert_eq!(
             minutes,
             [None, Some(1), Some(5), Some(30), Some(120), Some(900), None]
+        );
+    }
+
+    #[test]
+    fn surveys_after_resolution_need_a_public_url_and_a_sane_interval() {
+        let on = MailSettingsInput {
+            survey_after_resolution: true,
+            ..input()
+        };
+        let problems = on.validate().expect_err("no public url");
+        assert_eq!(problems.0[0].field, "public_url");
+        let settings = MailSettingsInput {
+            public_url: " https://service.nordlicht.example/ ".into(),
+            ..on.clone()
+        }
+        .validate()
+        .expect("valid");
+        assert_eq!(settings.public_url, "https://service.nordlicht.example");
+        assert_eq!(settings.survey_interval_days, 30);
+        for (url, days) in [
+            ("ftp://x", 30),
+            ("https://x?a=1", 30),
+            ("https://x", 0),
+            ("https://x", 366),
+        ] {
+            let bad = MailSettingsInput {
+                public_url: url.into(),
+                survey_interval_days: days,
+                ..on.clone()
+            };
+            assert!(bad.validate().is_err(), "{url} {days}");
+        }
+        // Settings stored before the survey fields existed read with their defaults.
+        let old: MailSettings = serde_json::from_str(
+            r#"{"host":"h","port":25,"security":"none","username":"","from_address":"a@b.de","from_name":""}"#,
+        )
+        .expect("old settings");
+        assert!(!old.survey_after_resolution);
+        assert_eq!(old.survey_interval_days, 30);
+    }
+
+    #[test]
+    fn a_survey_goes_only_with_consent_an_address_and_not_twice_in_the_interval() {
+        let settings = MailSettings {
+            survey_after_resolution: true,
+            public_url: "https://s.example".into(),
+            survey_interval_days: 30,
+            ..input().validate().expect("valid")
+        };
+        let yes = crate::customer::Consent {
+            email_marketing: true,
+            ..Default::default()
+        };
+        let no = crate::customer::Consent::default();
+        let now = Timestamp::from_second(1_790_000_000).expect("instant");
+        let days = |n: i64| now - SignedDuration::from_hours(24 * n);
+        let rule = |settings: Option<&MailSettings>, survey, address, consent, last| {
+            survey_after_resolution(settings, survey, address, consent, last, now)
+        };
+        assert_eq!(rule(Some(&settings), true, true, &yes, None), Ok(()));
+        assert_eq!(
+            rule(Some(&settings), true, true, &yes, Some(days(31))),
+            Ok(())
+        );
+        assert_eq!(
+            rule(Some(&settings), true, true, &yes, Some(days(29))),
+            Err(NoSurvey::Recently)
+        );
+        assert_eq!(
+            rule(Some(&settings), true, true, &no, None),
+            Err(NoSurvey::NoConsent)
+        );
+        assert_eq!(
+            rule(Some(&settings), true, false, &yes, None),
+            Err(NoSurvey::NoAddress)
+        );
+        assert_eq!(
+            rule(Some(&settings), false, true, &yes, None),
+            Err(NoSurvey::NoSurvey)
+        );
+        assert_eq!(rule(None, true, true, &yes, None), Err(NoSurvey::Off));
+        let off = MailSettings {
+            survey_after_resolution: false,
+            ..settings.clone()
+        };
+        assert_eq!(rule(Some(&off), true, true, &yes, None), Err(NoSurvey::Off));
+    }
+
+    #[test]
+    fn the_survey_mail_asks_the_question_and_links_in_both_parts() {
+        let mail = compose_survey(&SurveyMail {
+            request_id: 9,
+            request_subject: "Sofa <grau>",
+            question: "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?",
+            link: "https://s.example/s/ab12cd34?c=K-1&r=9&sig=00",
+            language: "de",
+            sender_name: "Nordlicht",
+        });
+        assert_eq!(mail.subject, "Wie zufrieden waren Sie? Ihre Anfrage #9");
+        assert!(
+            mail.text
+                .starts_with("Ihre Anfrage „Sofa <grau>“ ist erledigt.\n\nWie wahrscheinlich")
+        );
+        assert!(mail.text.contains(
+            "In einer Minute beantwortet: https://s.example/s/ab12cd34?c=K-1&r=9&sig=00\n"
+        ));
+        assert!(
+            mail.html
+                .contains("<a href=\"https://s.example/s/ab12cd34?c=K-1&amp;r=9&amp;sig=00\">")
+        );
+        assert!(mail.html.contains("Sofa &lt;grau&gt;"));
+        let english = compose_survey(&SurveyMail {
+            language: "en",
+            request_subject: "",
+            ..SurveyMail {
+                request_id: 9,
+                request_subject: "",
+                question: "How likely?",
+                link: "https://s.example/s/x",
+                language: "en",
+                sender_name: "",
+            }
+        });
+        assert_eq!(english.subject, "How did we do? Your request #9");
+        assert!(
+            english
+                .text
+                .starts_with("Your request has been resolved.\n\nHow likely?")
         );
     }
 }

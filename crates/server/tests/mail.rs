@@ -434,6 +434,7 @@ async fn mail_settings_are_for_admins_and_refused_field_by_field() {
             ("username", "service@nordlicht.example"),
             ("from_address", "service@nordlicht.example"),
             ("from_name", "Nordlicht"),
+            ("survey_interval_days", "30"),
         ])
         .send()
         .await
@@ -531,4 +532,172 @@ async fn a_reply_that_breaks_the_guideline_is_held_until_the_agent_confirms_it()
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let detail = server.get_json(&format!("/api/v1/requests/{id}")).await;
     assert_eq!(detail["steps"].as_array().map(Vec::len), Some(3));
+}
+
+/// Quoted-printable undone, as a mail client reads the text part.
+fn unquote(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+#[ignore = "needs TOUCHPOINTS_TEST_SMTPD: a Python with aiosmtpd (scripts/test makes one)"]
+async fn a_resolved_request_sends_its_survey_once_and_the_answer_names_the_request() {
+    let smtpd = Smtpd::start();
+    let server = Server::start().await;
+    let admin = server.admin_browser();
+    let (status, body) = send(admin.put("/api/v1/mail/settings").json(&json!({
+        "host": "127.0.0.1", "port": smtpd.port, "security": "none",
+        "from_address": "service@nordlicht.example", "from_name": "Nordlicht",
+        "survey_after_resolution": true, "survey_interval_days": 30,
+        "public_url": server.url(""),
+    })))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let touchpoint = server.create(&common::input("Kundenservice E-Mail")).await["id"]
+        .as_i64()
+        .expect("touchpoint");
+    let (status, survey) = send(
+        server
+            .post("/api/v1/surveys")
+            .json(&json!({"touchpoint_id": touchpoint, "metric": "nps"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{survey}");
+    let request = |external: &str| {
+        json!({"channel": "email", "touchpoint_id": touchpoint, "external_id": external,
+               "customer": {"name": "Anna Schulz", "email": "anna@example.de"},
+               "subject": "Sofa", "body": "Wo bleibt mein Sofa?"})
+    };
+    let (_, first) = send(server.post("/api/v1/requests").json(&request("m-1"))).await;
+    let (_, second) = send(server.post("/api/v1/requests").json(&request("m-2"))).await;
+    let (first, second) = (
+        first["id"].as_i64().expect("id"),
+        second["id"].as_i64().expect("id"),
+    );
+    let resolve = |id: i64| {
+        server
+            .post(&format!("/api/v1/requests/{id}/actions"))
+            .json(&json!({"action": "resolve"}))
+    };
+
+    // Without consent to e-mails beyond the service, no survey.
+    let (status, body) = send(resolve(first)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let customer = body["customer_id"].as_i64().expect("customer");
+    assert!(
+        server
+            .get_json(&format!("/api/v1/requests/{first}/mails"))
+            .await
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+    let (status, body) = send(
+        server
+            .put(&format!("/api/v1/customers/{customer}"))
+            .json(&json!({
+                "name": "Anna Schulz", "consent": {"email_marketing": true},
+            })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/requests/{first}/actions"))
+            .json(&json!({"action": "reopen"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = send(resolve(first)).await;
+    assert_eq!(status, StatusCode::OK);
+    let received = smtpd.wait_for(1).await;
+    let mail = &received[0];
+    assert_eq!(mail.header("x-rcptto"), "anna@example.de");
+    assert_eq!(
+        mail.header("subject"),
+        format!("Wie zufrieden waren Sie? Ihre Anfrage #{first}")
+    );
+    let text = unquote(&mail.text);
+    let start = text.find(&server.url("/s/")).expect("the survey's link");
+    let link: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        link.contains(&format!("/s/{}?", survey["slug"].as_str().expect("slug"))),
+        "{link}"
+    );
+    assert!(link.contains(&format!("&r={first}&")), "{link}");
+
+    // The customer answers through the link: the answer names the request and its channel.
+    let page = server
+        .nobody()
+        .get(link.trim_start_matches(&server.url("")))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains(&format!("name=\"r\" value=\"{first}\"")),
+        "{html}"
+    );
+    let query: Vec<(String, String)> = link
+        .split_once('?')
+        .map(|(_, q)| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let mut answer: Vec<(String, String)> = query;
+    answer.push(("score".into(), "9".into()));
+    let response = server
+        .nobody()
+        .post(
+            link.split_once('?')
+                .map_or("", |(p, _)| p)
+                .trim_start_matches(&server.url("")),
+        )
+        .form(&answer)
+        .send()
+        .await
+        .expect("answer");
+    assert!(
+        response.status().is_success() || response.status().is_redirection(),
+        "{}",
+        response.status()
+    );
+    let answers = server
+        .get_json(&format!("/api/v1/responses?touchpoint_id={touchpoint}"))
+        .await;
+    assert_eq!(answers[0]["request_id"], first, "{answers}");
+    assert_eq!(answers[0]["channel"], "email", "{answers}");
+    assert_eq!(answers[0]["score"], 9);
+
+    // Within the interval the same customer gets no second survey.
+    let (status, _) = send(resolve(second)).await;
+    assert_eq!(status, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(smtpd.received().len(), 1, "one survey in 30 days");
+    let mails = server
+        .get_json(&format!("/api/v1/requests/{first}/mails"))
+        .await;
+    assert_eq!(mails[0]["kind"], "survey");
+    assert_eq!(mails[0]["status"], "sent");
 }

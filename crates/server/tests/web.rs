@@ -1390,7 +1390,7 @@ async fn signed_path(server: &Server, survey: &Value, c: &str, ch: &str) -> Stri
         .await
         .expect("the key for survey links");
     let slug = survey["slug"].as_str().expect("a slug");
-    touchpoints_app::links::signed_survey_link(&key, slug, c, ch)
+    touchpoints_app::links::signed_survey_link(&key, slug, c, ch, "")
 }
 
 /// The signature a link for this customer reference and channel carries.

@@ -29,7 +29,7 @@ use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
 use touchpoints_core::customer::{CustomerFields, Identifier};
 use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::history::HistoryEntry;
-use touchpoints_core::mail::{MailSettings, MailStatus};
+use touchpoints_core::mail::{Composed, MailKind, MailSettings, MailStatus};
 use touchpoints_core::queue::{QueueOptions, SlaPolicy};
 use touchpoints_core::queue_stats::ResponseRecord;
 use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus};
@@ -782,16 +782,16 @@ pub trait Requests: Send + Sync + 'static {
     /// An agent's step. Conflict naming `status` when the request's status forbids it;
     /// invalid naming `to` for an unknown user. Audit `request.ACTION`.
     async fn act(&self, id: i64, action: &RequestAction, actor: &str) -> Result<StoredRequest> {
-        self.act_noted(id, action, actor, "").await
+        self.act_with(id, action, actor, &StepWith::default()).await
     }
-    /// [`Requests::act`] with `note` added to the audit entry's summary: why the step was
-    /// taken as it was (a reply sent despite the guideline's findings).
-    async fn act_noted(
+    /// [`Requests::act`] with what goes with the step in its transaction: a note for the
+    /// audit entry, a mail for the outbox.
+    async fn act_with(
         &self,
         id: i64,
         action: &RequestAction,
         actor: &str,
-        note: &str,
+        with: &StepWith,
     ) -> Result<StoredRequest>;
     /// The requests received from `from` until `until`, for the statistics.
     async fn response_records(
@@ -1246,6 +1246,25 @@ mod tests {
     }
 }
 
+/// What goes with an agent's step, written in its transaction.
+#[derive(Debug, Clone, Default)]
+pub struct StepWith {
+    /// Added to the audit entry's summary: why the step was taken as it was (a reply sent
+    /// despite the guideline's findings).
+    pub note: String,
+    /// A mail to the request's customer, threaded after the request's mails; sent once a mail
+    /// server is configured, else held.
+    pub mail: Option<NewMail>,
+}
+
+/// A mail a step sends, composed.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub kind: MailKind,
+    pub recipient: String,
+    pub composed: Composed,
+}
+
 /// A mail in the outbox: what goes to the customer, and where its sending stands.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1253,8 +1272,9 @@ pub struct OutboxMail {
     pub id: i64,
     /// The request the mail answers.
     pub request_id: Option<i64>,
-    /// The step (reply) that wrote it.
+    /// The step (reply, resolution) that wrote it.
     pub step_id: Option<i64>,
+    pub kind: MailKind,
     pub recipient: String,
     pub sender: String,
     pub sender_name: String,
@@ -1307,6 +1327,8 @@ pub trait Outbox: Send + Sync + 'static {
     async fn mail_not_sent(&self, id: i64, error: &str, retry_at: Option<Timestamp>) -> Result<()>;
     /// The mails of a request, oldest first.
     async fn request_mails(&self, request_id: i64) -> Result<Vec<OutboxMail>>;
+    /// When the customer's requests last sent them a survey, if ever.
+    async fn last_survey_mail(&self, customer_id: i64) -> Result<Option<Timestamp>>;
     /// The newest `limit` mails, with the counts of all mails per status.
     async fn outbox(&self, limit: u32) -> Result<(Vec<OutboxMail>, Vec<(MailStatus, u64)>)>;
 }

@@ -9,12 +9,12 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
-use touchpoints_core::mail::{self, MailSettings, MailStatus, Reply, not_sent};
+use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus, Reply, not_sent};
 
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
 use super::sql_requests::{put_setting, setting};
-use crate::{Outbox, OutboxMail, Result, StoredRequest};
+use crate::{NewMail, Outbox, OutboxMail, Result, StoredRequest};
 
 /// The mail settings are one JSON document among the settings of the queue's table.
 const MAIL_SETTINGS: &str = "mail";
@@ -22,7 +22,7 @@ const MAIL_SETTINGS: &str = "mail";
 /// The key of the channel whose replies are mailed.
 const EMAIL_CHANNEL: &str = "email";
 
-const COLUMNS: &str = "id, request_id, step_id, recipient, sender, sender_name, subject, \
+const COLUMNS: &str = "id, request_id, step_id, kind, recipient, sender, sender_name, subject, \
                        body_text, body_html, message_id, in_reply_to, refs, status, attempts, \
                        next_attempt_at, last_error, created_at, sent_at";
 
@@ -34,6 +34,7 @@ struct MailRow {
     id: i64,
     request_id: Option<i64>,
     step_id: Option<i64>,
+    kind: String,
     recipient: String,
     sender: String,
     sender_name: String,
@@ -57,6 +58,8 @@ impl MailRow {
             id: self.id,
             request_id: self.request_id,
             step_id: self.step_id,
+            kind: MailKind::parse(&self.kind)
+                .ok_or_else(|| corrupt("outbox_mails", format!("kind {:?}", self.kind)))?,
             recipient: self.recipient,
             sender: self.sender,
             sender_name: self.sender_name,
@@ -91,8 +94,8 @@ async fn load_settings(conn: &mut Conn) -> Result<Option<MailSettings>> {
 
 /// Queues the mail of reply `step_id` on request `r`, when the request came by e-mail: to
 /// the first e-mail address of its customer, in the customer's language (else the
-/// request's), threaded after the request's earlier mails. Without a mail server the mail is
-/// held, without an address it fails at once; either way the reply itself is kept.
+/// request's). Without a mail server the mail is held, without an address it fails at once;
+/// either way the reply itself is kept.
 pub(super) async fn queue_reply_mail(
     conn: &mut Conn,
     r: &StoredRequest,
@@ -127,8 +130,47 @@ pub(super) async fn queue_reply_mail(
     } else {
         language.as_str()
     };
-    // The conversation so far: the customer's mail, when its Message-ID came with the
-    // request, then the replies mailed before.
+    let sender_name = settings
+        .as_ref()
+        .map(|s| s.from_name.as_str())
+        .unwrap_or("");
+    let composed = mail::compose_reply(&Reply {
+        request_id: r.id,
+        request_subject: &r.subject,
+        body,
+        language,
+        sender_name,
+    });
+    let mail = NewMail {
+        kind: MailKind::Reply,
+        recipient: address.unwrap_or_default(),
+        composed,
+    };
+    insert_mail(conn, r, step_id, &mail, settings.as_ref(), at).await
+}
+
+/// Queues `mail`, which step `step_id` on request `r` sends.
+pub(super) async fn queue_mail(
+    conn: &mut Conn,
+    r: &StoredRequest,
+    step_id: i64,
+    mail: &NewMail,
+    at: Timestamp,
+) -> Result<()> {
+    let settings = load_settings(conn).await?;
+    insert_mail(conn, r, step_id, mail, settings.as_ref(), at).await
+}
+
+/// Writes a mail of request `r` into the outbox, threaded after the conversation so far: the
+/// customer's mail, when its Message-ID came with the request, then the request's mails.
+async fn insert_mail(
+    conn: &mut Conn,
+    r: &StoredRequest,
+    step_id: i64,
+    mail: &NewMail,
+    settings: Option<&MailSettings>,
+    at: Timestamp,
+) -> Result<()> {
     let original: Option<String> =
         sqlx::query_scalar("SELECT message_id FROM requests WHERE id = $1")
             .bind(r.id)
@@ -145,38 +187,29 @@ pub(super) async fn queue_reply_mail(
     );
     let (in_reply_to, references) = mail::thread(&earlier);
     let (sender, sender_name) = settings
-        .as_ref()
         .map(|s| (s.from_address.clone(), s.from_name.clone()))
         .unwrap_or_default();
-    let composed = mail::compose_reply(&Reply {
-        request_id: r.id,
-        request_subject: &r.subject,
-        body,
-        language,
-        sender_name: &sender_name,
-    });
-    let domain = settings
-        .as_ref()
-        .map_or("touchpoints.invalid", |s| s.domain());
-    let (status, error) = match (&settings, &address) {
-        (None, _) => (MailStatus::Held, not_sent::NO_SERVER),
-        (Some(_), None) => (MailStatus::Failed, not_sent::NO_ADDRESS),
-        (Some(_), Some(_)) => (MailStatus::Queued, ""),
+    let domain = settings.map_or("touchpoints.invalid", |s| s.domain());
+    let (status, error) = match settings {
+        None => (MailStatus::Held, not_sent::NO_SERVER),
+        Some(_) if mail.recipient.is_empty() => (MailStatus::Failed, not_sent::NO_ADDRESS),
+        Some(_) => (MailStatus::Queued, ""),
     };
     sqlx::query(
-        "INSERT INTO outbox_mails (request_id, step_id, recipient, sender, sender_name, subject, \
-         body_text, body_html, message_id, in_reply_to, refs, status, attempts, \
+        "INSERT INTO outbox_mails (request_id, step_id, kind, recipient, sender, sender_name, \
+         subject, body_text, body_html, message_id, in_reply_to, refs, status, attempts, \
          next_attempt_at, last_error, created_at, sent_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $13, NULL)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $14, NULL)",
     )
     .bind(r.id)
     .bind(step_id)
-    .bind(address.unwrap_or_default())
+    .bind(mail.kind.as_str())
+    .bind(&mail.recipient)
     .bind(sender)
     .bind(sender_name)
-    .bind(composed.subject)
-    .bind(composed.text)
-    .bind(composed.html)
+    .bind(&mail.composed.subject)
+    .bind(&mail.composed.text)
+    .bind(&mail.composed.html)
     .bind(mail::message_id(r.id, step_id, at, domain))
     .bind(in_reply_to.unwrap_or_default())
     .bind(references.join(" "))
@@ -314,6 +347,17 @@ impl Outbox for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(MailRow::into_mail).collect()
+    }
+
+    async fn last_survey_mail(&self, customer_id: i64) -> Result<Option<Timestamp>> {
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(m.created_at) FROM outbox_mails m JOIN requests q ON q.id = m.request_id \
+             WHERE q.customer_id = $1 AND m.kind = 'survey'",
+        )
+        .bind(customer_id)
+        .fetch_one(&self.pool)
+        .await?;
+        last.map(|at| instant("outbox_mails", at)).transpose()
     }
 
     async fn outbox(&self, limit: u32) -> Result<(Vec<OutboxMail>, Vec<(MailStatus, u64)>)> {

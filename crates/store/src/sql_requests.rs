@@ -21,7 +21,7 @@ use crate::error::OnViolation;
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
     IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
-    SourceMapping, StoreError, StoredRequest, TargetCount,
+    SourceMapping, StepWith, StoreError, StoredRequest, TargetCount,
 };
 
 pub(super) const REQUEST_COLUMNS: &str = "id, external_id, channel, touchpoint_id, source, customer_id, \
@@ -520,18 +520,18 @@ impl Requests for SqlStore {
         rows.into_iter().map(RequestRow::into_request).collect()
     }
 
-    async fn act_noted(
+    async fn act_with(
         &self,
         id: i64,
         action: &RequestAction,
         actor: &str,
-        note: &str,
+        with: &StepWith,
     ) -> Result<StoredRequest> {
         let step = StepPart {
             id,
             action: action.clone(),
             actor: actor.to_owned(),
-            note: note.to_owned(),
+            with: with.clone(),
         };
         self.group_write(&self.queues.steps, step).await
     }
@@ -920,8 +920,7 @@ pub(super) struct StepPart {
     id: i64,
     action: RequestAction,
     actor: String,
-    /// Added to the audit entry's summary.
-    note: String,
+    with: StepWith,
 }
 
 impl GroupWrite for StepPart {
@@ -1039,6 +1038,9 @@ async fn act_in(tx: &mut Conn, step: &StepPart) -> Result<StoredRequest> {
     if let RequestAction::Reply { body } = action {
         super::sql_outbox::queue_reply_mail(&mut *tx, &r, step_id, body, at).await?;
     }
+    if let Some(mail) = &step.with.mail {
+        super::sql_outbox::queue_mail(&mut *tx, &r, step_id, mail, at).await?;
+    }
     audit(
         &mut *tx,
         at,
@@ -1046,7 +1048,7 @@ async fn act_in(tx: &mut Conn, step: &StepPart) -> Result<StoredRequest> {
         &format!("request.{}", action.name()),
         "request",
         &id.to_string(),
-        &match step.note.as_str() {
+        &match step.with.note.as_str() {
             "" => r.subject.clone(),
             note => format!("{} ({note})", r.subject),
         },

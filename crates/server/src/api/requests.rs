@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use touchpoints_app::{intake, replies, scoring};
+use touchpoints_app::{intake, replies, resolution, scoring};
 use touchpoints_core::priority::Score;
 use touchpoints_core::queue::Risk;
 use touchpoints_core::request::{RequestAction, RequestInput, RequestStatus};
@@ -259,7 +259,7 @@ pub struct ActQuery {
 #[utoipa::path(post, path = "/api/v1/requests/{id}/actions", tag = "queue",
     params(("id" = i64, Path, description = "Request id"), ActQuery),
     request_body = RequestAction,
-    responses((status = 200, description = "The request after the step; a reply to an e-mail request is queued as a mail to the customer", body = StoredRequest),
+    responses((status = 200, description = "The request after the step; a reply to an e-mail request is queued as a mail to the customer, and so is the survey of its touchpoint when a request is resolved and the mail settings ask for it", body = StoredRequest),
         (status = 404, description = "Not found", body = ErrorBody),
         (status = 409, description = "The request's status forbids the step (names `status`), or a reply breaks the guideline or a mandatory standard: one problem on `body` with rule `guideline` per finding, each with the fix; nothing stored until sent with `confirm_guideline=true`", body = ErrorBody),
         (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
@@ -281,6 +281,12 @@ pub async fn act(
                 Timestamp::now(),
             )
             .await?
+        }
+        RequestAction::Resolve => {
+            let request =
+                resolution::resolve(state.store.as_ref(), id, &caller.actor(), Timestamp::now())
+                    .await?;
+            (request, RequestAction::Resolve)
         }
         other => {
             let action = other.validate()?;

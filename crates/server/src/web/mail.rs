@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_app::outbox::{self, TestMail};
-use touchpoints_core::mail::{MailSettingsInput, not_sent};
+use touchpoints_core::mail::{MailSettingsInput, SURVEY_INTERVAL_DEFAULT, not_sent};
 use touchpoints_core::{FieldProblem, Problem, Problems};
 use touchpoints_store::OutboxMail;
 
@@ -78,24 +78,35 @@ struct SettingsForm {
     username: String,
     from_address: String,
     from_name: String,
+    /// A checkbox: present when ticked.
+    survey_after_resolution: Option<String>,
+    survey_interval_days: String,
+    public_url: String,
 }
 
 impl SettingsForm {
     fn input(&self) -> Result<MailSettingsInput, Problems> {
-        let port = match self.port.trim() {
-            "" => Err(Problem::Required),
-            text => text.parse::<i64>().map_err(|_| Problem::Invalid {
-                reason: "is no whole number".into(),
+        let whole = |field: &str, text: &str| match text.trim() {
+            "" => Err(Problems::single(field, Problem::Required)),
+            text => text.parse::<i64>().map_err(|_| {
+                Problems::single(
+                    field,
+                    Problem::Invalid {
+                        reason: "is no whole number".into(),
+                    },
+                )
             }),
         };
-        let port = port.map_err(|p| Problems::single("port", p))?;
         Ok(MailSettingsInput {
             host: self.host.clone(),
-            port,
+            port: whole("port", &self.port)?,
             security: self.security.clone(),
             username: self.username.clone(),
             from_address: self.from_address.clone(),
             from_name: self.from_name.clone(),
+            survey_after_resolution: self.survey_after_resolution.is_some(),
+            survey_interval_days: whole("survey_interval_days", &self.survey_interval_days)?,
+            public_url: self.public_url.clone(),
         })
     }
 }
@@ -135,10 +146,14 @@ async fn render(state: &AppState, page: &Page, status: StatusCode, shown: Shown<
                 username: s.username.clone(),
                 from_address: s.from_address.clone(),
                 from_name: s.from_name.clone(),
+                survey_after_resolution: s.survey_after_resolution.then(|| "on".to_owned()),
+                survey_interval_days: s.survey_interval_days.to_string(),
+                public_url: s.public_url.clone(),
             },
             None => SettingsForm {
                 port: "587".into(),
                 security: "starttls".into(),
+                survey_interval_days: SURVEY_INTERVAL_DEFAULT.to_string(),
                 ..SettingsForm::default()
             },
         }),

@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
 struct Origin {
     c: String,
     ch: String,
+    /// The request the survey follows, by id.
+    r: String,
     sig: String,
 }
 
@@ -44,6 +46,7 @@ struct AnswerForm {
     comment: String,
     c: String,
     ch: String,
+    r: String,
     sig: String,
 }
 
@@ -65,13 +68,14 @@ async fn attribution(
     slug: &str,
     c: &str,
     ch: &str,
+    r: &str,
     sig: &str,
 ) -> Result<Attribution, AppError> {
-    if c.is_empty() && ch.is_empty() {
+    if c.is_empty() && ch.is_empty() && r.is_empty() {
         return Ok(Attribution::None);
     }
     let key = links::survey_link_key(state.store.as_ref()).await?;
-    Ok(if links::verify(&key, slug, c, ch, sig) {
+    Ok(if links::verify(&key, slug, c, ch, r, sig) {
         Attribution::Signed
     } else {
         Attribution::Unsigned
@@ -84,6 +88,7 @@ impl AnswerForm {
         if attribution != Attribution::Signed {
             self.c.clear();
             self.ch.clear();
+            self.r.clear();
             self.sig.clear();
         }
         self
@@ -147,6 +152,7 @@ fn render_form(
             comment => form.comment.clone(),
             c => form.c.clone(),
             ch => form.ch.clone(),
+            r => form.r.clone(),
             sig => form.sig.clone(),
             unsigned => unsigned,
             errors => errors.clone(),
@@ -166,10 +172,12 @@ async fn show(
     if !survey.fields.active {
         return Ok(closed(&state, &page));
     }
-    let attribution = attribution(&state, &slug, &origin.c, &origin.ch, &origin.sig).await?;
+    let attribution =
+        attribution(&state, &slug, &origin.c, &origin.ch, &origin.r, &origin.sig).await?;
     let form = AnswerForm {
         c: origin.c,
         ch: origin.ch,
+        r: origin.r,
         sig: origin.sig,
         ..AnswerForm::default()
     }
@@ -223,7 +231,7 @@ async fn answer(
     if !survey.fields.active {
         return Ok(closed(&state, &page));
     }
-    let attribution = attribution(&state, &slug, &form.c, &form.ch, &form.sig).await?;
+    let attribution = attribution(&state, &slug, &form.c, &form.ch, &form.r, &form.sig).await?;
     let form = form.attributed(attribution);
     let mut problems = Problems::default();
     let score = score(&mut problems, &form.score, survey.fields.metric.scale());
@@ -237,7 +245,8 @@ async fn answer(
         channel: some_text(&form.ch).or_else(|| survey.fields.channel.clone()),
         customer_ref: some_text(&form.c),
         external_id: None,
-        request_id: None,
+        // Signed by the product, so a number; a request erased since is refused below.
+        request_id: form.r.trim().parse().ok(),
     };
     let result = if problems.is_empty() {
         input.validate(jiff::Timestamp::now())

@@ -2,12 +2,13 @@
 -- outbox worker: `queued` until `next_attempt_at`, `sending` while a server holds it (until
 -- `next_attempt_at`, when another may take it over), then `sent`; `failed` after the last
 -- try or when it cannot be sent at all (`last_error` says why), `held` when no mail server
--- was configured. A mail goes with the request it answers.
+-- was configured. A mail (a reply, or the survey after a resolution) goes with its request.
 
 CREATE TABLE outbox_mails (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     request_id      INTEGER REFERENCES requests (id) ON DELETE CASCADE,
     step_id         INTEGER REFERENCES request_messages (id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL,
     recipient       TEXT NOT NULL,
     sender          TEXT NOT NULL,
     sender_name     TEXT NOT NULL,

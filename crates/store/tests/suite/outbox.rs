@@ -4,9 +4,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 use touchpoints_core::Subject;
-use touchpoints_core::mail::{MailSettings, MailStatus, Security, not_sent};
+use touchpoints_core::mail::{Composed, MailKind, MailSettings, MailStatus, Security, not_sent};
 use touchpoints_core::request::RequestAction;
-use touchpoints_store::Store;
+use touchpoints_store::{NewMail, StepWith, Store};
 
 use crate::harness::{audit_mark, audited_since};
 use crate::requests::request;
@@ -17,6 +17,7 @@ store_suite!(
     outbox_a_claim_is_a_lease_no_two_callers_share,
     outbox_a_failed_try_is_queued_again_or_ends,
     outbox_mails_are_exported_and_erased_with_the_customer,
+    outbox_a_step_sends_its_mail_in_its_transaction_and_surveys_are_dated,
 );
 
 fn settings() -> MailSettings {
@@ -27,6 +28,9 @@ fn settings() -> MailSettings {
         username: String::new(),
         from_address: "service@nordlicht.example".into(),
         from_name: "Nordlicht Kundenservice".into(),
+        survey_after_resolution: true,
+        survey_interval_days: 30,
+        public_url: "https://service.nordlicht.example".into(),
     }
 }
 
@@ -305,4 +309,62 @@ async fn outbox_mails_are_exported_and_erased_with_the_customer(store: &dyn Stor
             .is_empty(),
         "nothing left to send"
     );
+}
+
+async fn outbox_a_step_sends_its_mail_in_its_transaction_and_surveys_are_dated(store: &dyn Store) {
+    store
+        .put_mail_settings(&settings(), "admin")
+        .await
+        .expect("put");
+    let id = email_request(store, Some("anna@example.de"), "email").await;
+    let customer = store
+        .request(id)
+        .await
+        .expect("request")
+        .customer_id
+        .expect("customer");
+    assert_eq!(store.last_survey_mail(customer).await.expect("last"), None);
+    reply(store, id, "Erledigt.").await;
+    let survey = NewMail {
+        kind: MailKind::Survey,
+        recipient: "anna@example.de".into(),
+        composed: Composed {
+            subject: "Wie zufrieden waren Sie?".into(),
+            text: "Link".into(),
+            html: "<p>Link</p>".into(),
+        },
+    };
+    let with = StepWith {
+        note: String::new(),
+        mail: Some(survey.clone()),
+    };
+    store
+        .act_with(id, &RequestAction::Resolve, "agent", &with)
+        .await
+        .expect("resolve");
+    let mails = store.request_mails(id).await.expect("mails");
+    assert_eq!(mails.len(), 2);
+    let (reply_mail, survey_mail) = (&mails[0], &mails[1]);
+    assert_eq!(
+        (reply_mail.kind, survey_mail.kind),
+        (MailKind::Reply, MailKind::Survey)
+    );
+    assert_eq!(survey_mail.subject, "Wie zufrieden waren Sie?");
+    assert_eq!(survey_mail.in_reply_to, reply_mail.message_id, "threaded");
+    let steps = store.request_messages(id).await.expect("steps");
+    assert_eq!(
+        survey_mail.step_id,
+        steps.last().map(|s| s.id),
+        "the resolution sent it"
+    );
+    assert_eq!(
+        store.last_survey_mail(customer).await.expect("last"),
+        Some(survey_mail.created_at)
+    );
+    // A step refused takes its mail with it.
+    let refused = store
+        .act_with(id, &RequestAction::Resolve, "agent", &with)
+        .await;
+    assert!(refused.is_err(), "resolved already");
+    assert_eq!(store.request_mails(id).await.expect("mails").len(), 2);
 }

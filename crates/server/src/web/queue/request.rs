@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use touchpoints_app::{replies, scoring};
+use touchpoints_app::{replies, resolution, scoring};
 use touchpoints_core::request::{Priority, RequestAction};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role};
 use touchpoints_store::RequestMessage;
@@ -126,6 +126,19 @@ pub(super) async fn act(
     axum::Form(form): axum::Form<ActForm>,
 ) -> PageResult {
     let me = page.caller.actor();
+    if form.action == "resolve" {
+        let resolved = resolution::resolve(state.store.as_ref(), id, &me, Timestamp::now()).await;
+        return match resolved {
+            Ok(_) => {
+                state.stepped(id, &RequestAction::Resolve).await;
+                Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+            }
+            Err(e) => {
+                let problems = form_problems(e)?;
+                rerender(&state, &page, id, problems, &form.body).await
+            }
+        };
+    }
     if let Some(confirmed) = match form.action.as_str() {
         "reply" => Some(false),
         "reply_anyway" => Some(true),
@@ -161,7 +174,6 @@ pub(super) async fn act(
         },
         "wait" => RequestAction::Wait,
         "resume" => RequestAction::Resume,
-        "resolve" => RequestAction::Resolve,
         "reopen" => RequestAction::Reopen,
         "priority" => match Priority::parse(&form.priority) {
             Some(priority) => RequestAction::SetPriority { priority },
