@@ -81,7 +81,7 @@ pub async fn send_test_mail(
     let text = "Diese Testmail kommt von Touchpoints: der Versand an Kunden funktioniert.\n\n\
                 This test mail comes from Touchpoints: mails to customers can be sent.\n";
     let message = Message::builder()
-        .from(sender(&settings).map_err(|e| AppError::Internal(e.clone()))?)
+        .from(sender(&settings.from_name, &settings.from_address).map_err(AppError::Internal)?)
         .to(Mailbox::new(
             None,
             parse_address(&recipient).map_err(invalid_to)?,
@@ -118,29 +118,31 @@ impl Round {
     }
 }
 
-/// Sends the mails due at `now`: claims them, hands each to the mail server and records how
-/// it went. A failure the server calls permanent (a 5xx answer, an address it refuses) ends
-/// the mail at once; any other is tried again later, until the last try (see
-/// `touchpoints_core::mail::retry_delay`). Without configured settings it sends nothing and
-/// leaves every mail as it is.
+/// Sends up to a round's mails that are due, one after the other: claims each at the instant
+/// `clock` tells (so that a slow mail server delays no mail past its own lease), hands it to
+/// the mail server and records how it went. A failure the server calls permanent (a 5xx
+/// answer, an address it refuses) ends the mail at once; any other is tried again later,
+/// until the last try (see `touchpoints_core::mail::retry_delay`). Without configured
+/// settings it sends nothing and leaves every mail as it is. A record that fails is logged
+/// and the round goes on: the mail's lease ends and it is taken up again.
 pub async fn deliver_due(
     store: &dyn Store,
     password: Option<&str>,
-    now: Timestamp,
+    clock: impl Fn() -> Timestamp,
 ) -> Result<Round> {
-    let Some(settings) = store.mail_settings().await? else {
-        return Ok(Round::default());
-    };
-    let mails = store
-        .claim_mails(now, now.saturating_add(LEASE).unwrap_or(now), ROUND)
-        .await?;
     let mut round = Round::default();
-    if mails.is_empty() {
+    let Some(settings) = store.mail_settings().await? else {
         return Ok(round);
-    }
-    let transport = transport(&settings, password);
-    for m in mails {
-        let outcome = match (&transport, message(&m, now)) {
+    };
+    let mut transport = None;
+    for _ in 0..ROUND {
+        let now = clock();
+        let lease_until = now.saturating_add(LEASE).unwrap_or(now);
+        let Some(m) = store.claim_mails(now, lease_until, 1).await?.pop() else {
+            break;
+        };
+        let transport = transport.get_or_insert_with(|| self::transport(&settings, password));
+        let outcome = match (&*transport, message(&m, now)) {
             (_, Err(reason)) => Err((reason, true)),
             (Err(reason), _) => Err((reason.clone(), false)),
             (Ok(transport), Ok(message)) => transport
@@ -149,23 +151,34 @@ pub async fn deliver_due(
                 .map(|_| ())
                 .map_err(|e| (describe(&e), e.is_permanent())),
         };
-        match outcome {
+        let done = clock();
+        let recorded = match outcome {
             Ok(()) => {
-                store.mail_sent(m.id, now).await?;
                 round.sent += 1;
+                store.mail_sent(m.id, m.attempts, done).await
             }
             Err((reason, permanent)) => {
                 let attempts = u32::try_from(m.attempts).unwrap_or(u32::MAX);
                 let retry_at = match permanent {
                     true => None,
-                    false => mail::retry_delay(attempts).and_then(|d| now.checked_add(d).ok()),
+                    false => mail::retry_delay(attempts).and_then(|d| done.checked_add(d).ok()),
                 };
                 tracing::warn!(mail = m.id, request = m.request_id, error = %reason, retry = retry_at.is_some(), "a mail was not sent");
-                store.mail_not_sent(m.id, &reason, retry_at).await?;
                 match retry_at {
                     Some(_) => round.retried += 1,
                     None => round.failed += 1,
                 }
+                store
+                    .mail_not_sent(m.id, m.attempts, &reason, retry_at)
+                    .await
+            }
+        };
+        match recorded {
+            Ok(true) => {}
+            // Its lease ended during the try, and another server took it over.
+            Ok(false) => tracing::warn!(mail = m.id, "a mail's try was recorded by another server"),
+            Err(e) => {
+                tracing::error!(mail = m.id, error = %e, "a mail's try could not be recorded")
             }
         }
     }
@@ -174,12 +187,8 @@ pub async fn deliver_due(
 
 /// The mail of an outbox entry, with the headers that thread it.
 fn message(m: &OutboxMail, now: Timestamp) -> std::result::Result<Message, String> {
-    let from = Mailbox::new(
-        (!m.sender_name.is_empty()).then(|| m.sender_name.clone()),
-        parse_address(&m.sender)?,
-    );
     let mut builder = Message::builder()
-        .from(from)
+        .from(sender(&m.sender_name, &m.sender)?)
         .to(Mailbox::new(None, parse_address(&m.recipient)?))
         .subject(m.subject.clone())
         .message_id(Some(m.message_id.clone()))
@@ -198,10 +207,11 @@ fn message(m: &OutboxMail, now: Timestamp) -> std::result::Result<Message, Strin
         .map_err(|e| e.to_string())
 }
 
-fn sender(settings: &MailSettings) -> std::result::Result<Mailbox, String> {
+/// The From of every mail: the sender's name, when there is one, and address.
+fn sender(name: &str, address: &str) -> std::result::Result<Mailbox, String> {
     Ok(Mailbox::new(
-        (!settings.from_name.is_empty()).then(|| settings.from_name.clone()),
-        parse_address(&settings.from_address)?,
+        (!name.is_empty()).then(|| name.to_owned()),
+        parse_address(address)?,
     ))
 }
 

@@ -59,7 +59,7 @@ enum Command {
         /// The password of the mail server's login (the host, user and sender are set on the
         /// mail settings page). Taken from the environment only, so that it shows in no
         /// process list.
-        #[arg(skip = std::env::var("TOUCHPOINTS_SMTP_PASSWORD").ok())]
+        #[arg(skip = std::env::var("TOUCHPOINTS_SMTP_PASSWORD").ok().filter(|p| !p.is_empty()))]
         smtp_password: Option<String>,
         /// How a SQLite database keeps a write once it is confirmed. full (the default): on
         /// disk before the answer. relaxed: faster on slow disks, but a power cut or an

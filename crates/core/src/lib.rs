@@ -12,6 +12,7 @@ pub mod customer;
 pub mod dashboard;
 pub mod demo;
 pub mod follow_up;
+pub mod greeting;
 pub mod history;
 pub mod identity;
 pub mod journey;

@@ -428,19 +428,14 @@ pub fn compose_survey(survey: &SurveyMail<'_>) -> Composed {
         "{opening}\n\n{question}\n\n{link_text}: {}\n\n-- \n{footer}\n",
         survey.link
     );
-    let lang = if english { "en" } else { "de" };
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n\
-         <body style=\"font-family: sans-serif; line-height: 1.5; color: #1a1a1a\">\n\
-         <p>{}</p>\n<p><strong>{}</strong></p>\n<p><a href=\"{}\">{}</a></p>\n\
-         <p style=\"color: #666; font-size: 90%\">{}</p>\n</body>\n</html>\n",
-        escape_html(&subject),
+    let body = format!(
+        "<p>{}</p>\n<p><strong>{}</strong></p>\n<p><a href=\"{}\">{}</a></p>\n",
         escape_html(&opening),
         escape_html(&question),
         escape_html(survey.link),
         escape_html(link_text),
-        escape_html(&footer),
     );
+    let html = html_mail(english, &subject, &body, &footer);
     Composed {
         subject,
         text,
@@ -528,14 +523,7 @@ pub fn compose_reply(reply: &Reply<'_>) -> Composed {
             format!("<p>{}</p>\n", lines.join("<br>\n"))
         })
         .collect();
-    let lang = if english { "en" } else { "de" };
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n\
-         <body style=\"font-family: sans-serif; line-height: 1.5; color: #1a1a1a\">\n{paragraphs}\
-         <p style=\"color: #666; font-size: 90%\">{}</p>\n</body>\n</html>\n",
-        escape_html(&subject),
-        escape_html(&footer),
-    );
+    let html = html_mail(english, &subject, &paragraphs, &footer);
     Composed {
         subject,
         text,
@@ -561,6 +549,19 @@ pub mod not_sent {
     pub const NO_SERVER: &str = "no-server";
     /// The customer has no e-mail address.
     pub const NO_ADDRESS: &str = "no-address";
+}
+
+/// The HTML part of a mail: `body` (HTML already) under the escaped subject as its title, and
+/// the escaped footer in grey.
+fn html_mail(english: bool, subject: &str, body: &str, footer: &str) -> String {
+    let lang = if english { "en" } else { "de" };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n\
+         <body style=\"font-family: sans-serif; line-height: 1.5; color: #1a1a1a\">\n{body}\
+         <p style=\"color: #666; font-size: 90%\">{}</p>\n</body>\n</html>\n",
+        escape_html(subject),
+        escape_html(footer),
+    )
 }
 
 fn one_line(text: &str) -> String {

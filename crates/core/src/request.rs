@@ -444,29 +444,8 @@ impl RequestAction {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn a_message_id_is_kept_in_angle_brackets_or_refused() {
-        assert_eq!(
-            message_id("abc.1@mail.example").as_deref(),
-            Some("<abc.1@mail.example>")
-        );
-        assert_eq!(
-            message_id("<abc.1@mail.example>").as_deref(),
-            Some("<abc.1@mail.example>")
-        );
-        for bad in [
-            "abc",
-            "<@mail.example>",
-            "a b@c",
-            "a@b@c",
-            "<a@b",
-            "a@b>\r\nBcc: x@y",
-        ] {
-            assert_eq!(message_id(bad), None, "{bad}");
-        }
-    }
     use super::*;
+
     use crate::catalog::{default_channels, default_phases};
 
     fn catalog() -> Catalog {
@@ -566,5 +545,27 @@ mod tests {
     fn replies_need_text() {
         let reply = RequestAction::Reply { body: "  ".into() };
         assert_eq!(reply.validate().expect_err("empty").0[0].field, "body");
+    }
+
+    #[test]
+    fn a_message_id_is_kept_in_angle_brackets_or_refused() {
+        assert_eq!(
+            message_id("abc.1@mail.example").as_deref(),
+            Some("<abc.1@mail.example>")
+        );
+        assert_eq!(
+            message_id("<abc.1@mail.example>").as_deref(),
+            Some("<abc.1@mail.example>")
+        );
+        for bad in [
+            "abc",
+            "<@mail.example>",
+            "a b@c",
+            "a@b@c",
+            "<a@b",
+            "a@b>\r\nBcc: x@y",
+        ] {
+            assert_eq!(message_id(bad), None, "{bad}");
+        }
     }
 }

@@ -466,6 +466,7 @@ survey-channel-of-survey = Kanal der Umfrage
 field-customer-ref = Kundenreferenz
 survey-thanks-title = Vielen Dank!
 survey-thanks-text = Ihre Antwort ist angekommen. Sie hilft uns, besser zu werden.
+survey-answered-text = Diese Umfrage zu Ihrer Anfrage haben Sie schon beantwortet. Danke!
 survey-closed-title = Diese Umfrage ist beendet
 survey-closed-text = Sie nimmt keine Antworten mehr an. Danke für Ihr Interesse.
 survey-missing-title = Umfrage nicht gefunden
@@ -560,6 +561,7 @@ reply-findings = { $count ->
 }
 reply-findings-hint = Korrigieren Sie den Text und senden Sie ihn erneut – oder senden Sie ihn trotzdem; das wird im Audit-Log vermerkt.
 reply-anyway = Trotzdem senden
+request-greet = Anrede einfügen: „{ $greeting },“
 step-note = Notiz
 step-wait = Wartet auf Kunden
 step-resume = Kunde hat geantwortet

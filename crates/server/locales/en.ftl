@@ -466,6 +466,7 @@ survey-channel-of-survey = Channel of the survey
 field-customer-ref = Customer reference
 survey-thanks-title = Thank you!
 survey-thanks-text = Your answer has been received. It helps us get better.
+survey-answered-text = You have answered this survey about your request already. Thank you!
 survey-closed-title = This survey is closed
 survey-closed-text = It no longer accepts answers. Thank you for your interest.
 survey-missing-title = Survey not found
@@ -560,6 +561,7 @@ reply-findings = { $count ->
 }
 reply-findings-hint = Correct the text and send it again, or send it anyway; the audit log records that.
 reply-anyway = Send anyway
+request-greet = Insert greeting: "{ $greeting },"
 step-note = Note
 step-wait = Waiting for customer
 step-resume = Customer answered

@@ -130,13 +130,12 @@ impl AppState {
         format!("/setup?token={}", self.setup_token)
     }
 
-    /// After an agent's step on request `id`: the live pages hear of it, and a reply's mail
-    /// goes out without waiting for the outbox worker's next look.
+    /// After an agent's step on request `id`: the live pages hear of it, and a mail the step
+    /// queued (a reply's, a resolution's survey) goes out without waiting for the outbox
+    /// worker's next look.
     pub(crate) async fn stepped(&self, id: i64, action: &touchpoints_core::request::RequestAction) {
-        if matches!(
-            action,
-            touchpoints_core::request::RequestAction::Reply { .. }
-        ) {
+        use touchpoints_core::request::RequestAction::{Reply, Resolve};
+        if matches!(action, Reply { .. } | Resolve) {
             self.outbox.wake();
         }
         self.queue_events.send(id, action.name()).await;

@@ -48,7 +48,7 @@ impl Drop for Worker {
 async fn run(store: Arc<dyn Store>, password: Option<Password>, wakeup: Wakeup) {
     let password = password.as_ref().map(Password::expose);
     loop {
-        match outbox::deliver_due(store.as_ref(), password, Timestamp::now()).await {
+        match outbox::deliver_due(store.as_ref(), password, Timestamp::now).await {
             // More may be due: go on without waiting.
             Ok(round) if round.was_full() => continue,
             Ok(round) => {

@@ -864,6 +864,8 @@ pub struct StoredResponse {
 pub struct ResponseFilter {
     pub touchpoint_id: Option<i64>,
     pub survey_id: Option<i64>,
+    /// Only answers that name this request.
+    pub request_id: Option<i64>,
     /// Only answers with a comment.
     pub with_comment: bool,
     pub from: Option<Timestamp>,
@@ -1252,8 +1254,8 @@ pub struct StepWith {
     /// Added to the audit entry's summary: why the step was taken as it was (a reply sent
     /// despite the guideline's findings).
     pub note: String,
-    /// A mail to the request's customer, threaded after the request's mails; sent once a mail
-    /// server is configured, else held.
+    /// A mail to the request's customer, threaded after the request's mails; queued when a
+    /// mail server is configured, else held (and never sent).
     pub mail: Option<NewMail>,
 }
 
@@ -1319,12 +1321,19 @@ pub trait Outbox: Send + Sync + 'static {
         lease_until: Timestamp,
         limit: u32,
     ) -> Result<Vec<OutboxMail>>;
-    /// Records that the mail server accepted a claimed mail. False when the mail was not
-    /// claimed (any more): its lease ended and another server took it.
-    async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<bool>;
-    /// Records a failed try of a claimed mail: queued again for `retry_at`, or failed for good
-    /// without one.
-    async fn mail_not_sent(&self, id: i64, error: &str, retry_at: Option<Timestamp>) -> Result<()>;
+    /// Records that the mail server accepted try number `attempt` of a claimed mail. False
+    /// when that try is not the mail's current one: its lease ended and another server took
+    /// the mail over, and that server's record counts.
+    async fn mail_sent(&self, id: i64, attempt: i64, at: Timestamp) -> Result<bool>;
+    /// Records that try number `attempt` failed: queued again for `retry_at`, or failed for
+    /// good without one. False, and nothing changed, as for [`Outbox::mail_sent`].
+    async fn mail_not_sent(
+        &self,
+        id: i64,
+        attempt: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<bool>;
     /// The mails of a request, oldest first.
     async fn request_mails(&self, request_id: i64) -> Result<Vec<OutboxMail>>;
     /// When the customer's requests last sent them a survey, if ever.

@@ -93,7 +93,7 @@ async fn load_settings(conn: &mut Conn) -> Result<Option<MailSettings>> {
 }
 
 /// Queues the mail of reply `step_id` on request `r`, when the request came by e-mail: to
-/// the first e-mail address of its customer, in the customer's language (else the
+/// the first e-mail address of its customer (in the order the profile lists them), in the customer's language (else the
 /// request's). Without a mail server the mail is held, without an address it fails at once;
 /// either way the reply itself is kept.
 pub(super) async fn queue_reply_mail(
@@ -112,7 +112,7 @@ pub(super) async fn queue_reply_mail(
         Some(customer) => {
             let address: Option<String> = sqlx::query_scalar(
                 "SELECT value FROM customer_identifiers WHERE customer_id = $1 \
-                 AND kind = 'email' ORDER BY id LIMIT 1",
+                 AND kind = 'email' ORDER BY value LIMIT 1",
             )
             .bind(customer)
             .fetch_optional(&mut *conn)
@@ -162,7 +162,8 @@ pub(super) async fn queue_mail(
 }
 
 /// Writes a mail of request `r` into the outbox, threaded after the conversation so far: the
-/// customer's mail, when its Message-ID came with the request, then the request's mails.
+/// customer's mail, when its Message-ID came with the request, then the request's mails that
+/// went or may still go (not the held or failed ones the customer never got).
 async fn insert_mail(
     conn: &mut Conn,
     r: &StoredRequest,
@@ -179,7 +180,8 @@ async fn insert_mail(
     let mut earlier: Vec<String> = original.into_iter().collect();
     earlier.extend(
         sqlx::query_scalar::<_, String>(
-            "SELECT message_id FROM outbox_mails WHERE request_id = $1 ORDER BY id",
+            "SELECT message_id FROM outbox_mails WHERE request_id = $1 \
+             AND status IN ('queued', 'sending', 'sent') ORDER BY id",
         )
         .bind(r.id)
         .fetch_all(&mut *conn)
@@ -309,34 +311,43 @@ impl Outbox for SqlStore {
         Ok(claimed)
     }
 
-    async fn mail_sent(&self, id: i64, at: Timestamp) -> Result<bool> {
+    async fn mail_sent(&self, id: i64, attempt: i64, at: Timestamp) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE outbox_mails SET status = 'sent', sent_at = $1, last_error = '' \
-             WHERE id = $2 AND status = 'sending'",
+             WHERE id = $2 AND status = 'sending' AND attempts = $3",
         )
         .bind(at.as_microsecond())
         .bind(id)
+        .bind(attempt)
         .execute(&self.writes)
         .await?;
         Ok(done.rows_affected() > 0)
     }
 
-    async fn mail_not_sent(&self, id: i64, error: &str, retry_at: Option<Timestamp>) -> Result<()> {
+    async fn mail_not_sent(
+        &self,
+        id: i64,
+        attempt: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<bool> {
         let status = match retry_at {
             Some(_) => MailStatus::Queued,
             None => MailStatus::Failed,
         };
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE outbox_mails SET status = $1, last_error = $2, \
-             next_attempt_at = COALESCE($3, next_attempt_at) WHERE id = $4 AND status = 'sending'",
+             next_attempt_at = COALESCE($3, next_attempt_at) \
+             WHERE id = $4 AND status = 'sending' AND attempts = $5",
         )
         .bind(status.as_str())
         .bind(error)
         .bind(retry_at.map(|at| at.as_microsecond()))
         .bind(id)
+        .bind(attempt)
         .execute(&self.writes)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() > 0)
     }
 
     async fn request_mails(&self, request_id: i64) -> Result<Vec<OutboxMail>> {

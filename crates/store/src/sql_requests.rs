@@ -885,7 +885,8 @@ pub(super) async fn export_customer_requests(
 pub(super) async fn erase_customer_requests(conn: &mut Conn, customers: &[i64]) -> Result<u64> {
     let mut changed = 0;
     for customer in customers {
-        // A mail still waiting goes with them, so an erased customer gets nothing more.
+        // A mail still waiting goes with them, so an erased customer gets nothing more (but
+        // the one a server may be handing to the mail server at this moment).
         changed += sqlx::query(
             "DELETE FROM outbox_mails WHERE request_id IN \
              (SELECT id FROM requests WHERE customer_id = $1)",
@@ -903,8 +904,8 @@ pub(super) async fn erase_customer_requests(conn: &mut Conn, customers: &[i64]) 
         .await?
         .rows_affected();
         changed += sqlx::query(
-            "UPDATE requests SET customer_id = NULL, customer_name = '', subject = '', body = '' \
-             WHERE customer_id = $1",
+            "UPDATE requests SET customer_id = NULL, customer_name = '', subject = '', body = '', \
+             message_id = NULL WHERE customer_id = $1",
         )
         .bind(customer)
         .execute(&mut *conn)

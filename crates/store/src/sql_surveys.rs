@@ -834,6 +834,9 @@ impl Surveys for SqlStore {
         if let Some(survey) = filter.survey_id {
             query.push(" AND survey_id = ").push_bind(survey);
         }
+        if let Some(request) = filter.request_id {
+            query.push(" AND request_id = ").push_bind(request);
+        }
         if filter.with_comment {
             query.push(" AND comment <> ''");
         }

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use touchpoints_app::{AppError, links};
 use touchpoints_core::survey::{ResponseInput, scale_ends};
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::{StoreError, StoredSurvey};
+use touchpoints_store::{ResponseFilter, StoreError, StoredSurvey};
 
 use super::{Page, PageResult};
 use crate::AppState;
@@ -233,6 +233,22 @@ async fn answer(
     }
     let attribution = attribution(&state, &slug, &form.c, &form.ch, &form.r, &form.sig).await?;
     let form = form.attributed(attribution);
+    // The link of a request's survey takes one answer: sent again, it is thanked for and not
+    // counted twice for the request, its agent and its channel.
+    if let Ok(request) = form.r.trim().parse::<i64>() {
+        let filter = ResponseFilter {
+            survey_id: Some(survey.id),
+            request_id: Some(request),
+            ..ResponseFilter::default()
+        };
+        if !state.store.responses(&filter, 1).await?.is_empty() {
+            return Ok(page.render(
+                &state,
+                "survey_public.html",
+                minijinja::context! { state => "answered" },
+            ));
+        }
+    }
     let mut problems = Problems::default();
     let score = score(&mut problems, &form.score, survey.fields.metric.scale());
     let input = ResponseInput {

@@ -207,14 +207,28 @@ async fn outbox_a_claim_is_a_lease_no_two_callers_share(store: &dyn Store) {
         .expect("claim");
     assert_eq!(again.len(), 2);
     assert!(again.iter().all(|m| m.attempts == 2));
-    assert!(store.mail_sent(again[0].id, after).await.expect("sent"));
+    assert!(store.mail_sent(again[0].id, 2, after).await.expect("sent"));
     assert!(
         !store
-            .mail_sent(again[0].id, after)
+            .mail_sent(again[0].id, 2, after)
             .await
             .expect("sent twice"),
         "only a claimed mail"
     );
+    // The first claimant of the other mail reports late, after the second took it over: its
+    // record does not count, the second's does.
+    let other = again[1].id;
+    assert!(
+        !store
+            .mail_not_sent(other, 1, "timeout", Some(after))
+            .await
+            .expect("late")
+    );
+    assert!(!store.mail_sent(other, 1, after).await.expect("late"));
+    let late = store.request_mails(id).await.expect("mails");
+    let late = late.iter().find(|m| m.id == other).expect("mail");
+    assert_eq!((late.status, late.attempts), (MailStatus::Sending, 2));
+    assert!(store.mail_sent(other, 2, after).await.expect("sent"));
     let mails = store.request_mails(id).await.expect("mails");
     let sent = mails.iter().find(|m| m.id == again[0].id).expect("mail");
     assert_eq!((sent.status, sent.sent_at), (MailStatus::Sent, Some(after)));
@@ -236,7 +250,7 @@ async fn outbox_a_failed_try_is_queued_again_or_ends(store: &dyn Store) {
         .remove(0);
     let retry = now + SignedDuration::from_mins(1);
     store
-        .mail_not_sent(mail.id, "Connection refused", Some(retry))
+        .mail_not_sent(mail.id, 1, "Connection refused", Some(retry))
         .await
         .expect("not sent");
     let queued = store.request_mails(id).await.expect("mails").remove(0);
@@ -262,7 +276,7 @@ async fn outbox_a_failed_try_is_queued_again_or_ends(store: &dyn Store) {
         .expect("claim")
         .remove(0);
     store
-        .mail_not_sent(mail.id, "550 no such user", None)
+        .mail_not_sent(mail.id, 2, "550 no such user", None)
         .await
         .expect("not sent");
     let failed = store.request_mails(id).await.expect("mails").remove(0);

@@ -8,9 +8,11 @@ use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_app::{replies, resolution, scoring};
+use touchpoints_core::consistency::tone::Address;
+use touchpoints_core::greeting::greeting;
 use touchpoints_core::request::{Priority, RequestAction};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role};
-use touchpoints_store::RequestMessage;
+use touchpoints_store::{CustomerProfile, RequestMessage, StoreError, StoredRequest};
 
 use super::{points, risk};
 use crate::AppState;
@@ -75,6 +77,7 @@ async fn render_request(
         .filter(|u| !u.disabled && u.role >= Role::Agent)
         .map(|u| u.username)
         .collect();
+    let greeting = greeting_for(state, &request, customer.as_ref()).await?;
     let touchpoint = match request.touchpoint_id {
         Some(tp) => state.store.touchpoint(tp).await.ok().map(|t| t.fields.name),
         None => None,
@@ -97,9 +100,45 @@ async fn render_request(
             priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
             errors => page.field_errors(state, &problems),
             findings => findings,
+            greeting => greeting,
             draft => draft,
         },
     ))
+}
+
+/// How a reply greets the request's customer: by their profile's salutation and name (else
+/// the name the request came with), in their language, with the guideline's form of address.
+async fn greeting_for(
+    state: &AppState,
+    request: &StoredRequest,
+    customer: Option<&CustomerProfile>,
+) -> Result<String, StoreError> {
+    let address = state
+        .store
+        .guideline()
+        .await?
+        .tone
+        .address
+        .unwrap_or(Address::Formal);
+    let (salutation, name, language) = match customer {
+        Some(c) => (
+            c.fields.salutation.as_str(),
+            match c.fields.name.as_str() {
+                "" => request.customer_name.as_str(),
+                name => name,
+            },
+            match c.fields.language.as_str() {
+                "" => request.language.as_str(),
+                language => language,
+            },
+        ),
+        None => (
+            "",
+            request.customer_name.as_str(),
+            request.language.as_str(),
+        ),
+    };
+    Ok(greeting(salutation, name, language, address))
 }
 
 /// A step on the request, with the mail it sent when it was a reply by e-mail.
@@ -126,6 +165,22 @@ pub(super) async fn act(
     axum::Form(form): axum::Form<ActForm>,
 ) -> PageResult {
     let me = page.caller.actor();
+    if form.action == "greet" {
+        // The draft with the greeting in front, to write on: nothing is stored.
+        let request = state.store.request(id).await?;
+        let customer = match request.customer_id {
+            Some(c) => Some(state.store.customer(c).await?),
+            None => None,
+        };
+        let greeting = greeting_for(&state, &request, customer.as_ref()).await?;
+        let body = form.body.trim_start();
+        let draft = if body.starts_with(&greeting) {
+            body.to_owned()
+        } else {
+            format!("{greeting},\n\n{body}")
+        };
+        return render_request(&state, &page, id, &[], StatusCode::OK, &draft).await;
+    }
     if form.action == "resolve" {
         let resolved = resolution::resolve(state.store.as_ref(), id, &me, Timestamp::now()).await;
         return match resolved {
