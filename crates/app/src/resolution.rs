@@ -4,7 +4,9 @@
 //! channel. Whether it goes is the core's rule (`touchpoints_core::mail::survey_after_resolution`).
 
 use jiff::Timestamp;
+use touchpoints_core::consistency::tone::Address;
 use touchpoints_core::customer::IdentifierKind;
+use touchpoints_core::greeting::greeting;
 use touchpoints_core::mail::{self, MailKind, SurveyMail};
 use touchpoints_core::request::RequestAction;
 use touchpoints_store::{NewMail, StepWith, Store, StoredRequest, StoredSurvey};
@@ -88,7 +90,19 @@ async fn survey_mail(
         "de"
     };
     let question = survey.fields.question(language);
+    let address_form = store
+        .guideline()
+        .await?
+        .tone
+        .address
+        .unwrap_or(Address::Formal);
+    let name = match customer.fields.name.as_str() {
+        "" => request.customer_name.as_str(),
+        name => name,
+    };
+    let greeting = greeting(&customer.fields.salutation, name, language, address_form);
     let composed = mail::compose_survey(&SurveyMail {
+        greeting: &greeting,
         request_id: request.id,
         request_subject: &request.subject,
         question,

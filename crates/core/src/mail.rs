@@ -381,6 +381,8 @@ pub fn survey_after_resolution(
 /// What the survey mail after a resolved request is made of.
 #[derive(Debug, Clone, Copy)]
 pub struct SurveyMail<'a> {
+    /// How the mail greets the customer ("Sehr geehrte Frau Schulz"; see `greeting`).
+    pub greeting: &'a str,
     pub request_id: i64,
     pub request_subject: &'a str,
     /// The survey's question in the customer's language.
@@ -424,12 +426,14 @@ pub fn compose_survey(survey: &SurveyMail<'_>) -> Composed {
         name => format!("{name} · {footer}"),
     };
     let question = one_line(survey.question);
+    let greeting = one_line(survey.greeting);
     let text = format!(
-        "{opening}\n\n{question}\n\n{link_text}: {}\n\n-- \n{footer}\n",
+        "{greeting},\n\n{opening}\n\n{question}\n\n{link_text}: {}\n\n-- \n{footer}\n",
         survey.link
     );
     let body = format!(
-        "<p>{}</p>\n<p><strong>{}</strong></p>\n<p><a href=\"{}\">{}</a></p>\n",
+        "<p>{},</p>\n<p>{}</p>\n<p><strong>{}</strong></p>\n<p><a href=\"{}\">{}</a></p>\n",
+        escape_html(&greeting),
         escape_html(&opening),
         escape_html(&question),
         escape_html(survey.link),
@@ -840,6 +844,7 @@ mod tests {
     #[test]
     fn the_survey_mail_asks_the_question_and_links_in_both_parts() {
         let mail = compose_survey(&SurveyMail {
+            greeting: "Sehr geehrte Frau Schulz",
             request_id: 9,
             request_subject: "Sofa <grau>",
             question: "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?",
@@ -849,8 +854,9 @@ mod tests {
         });
         assert_eq!(mail.subject, "Wie zufrieden waren Sie? Ihre Anfrage #9");
         assert!(
-            mail.text
-                .starts_with("Ihre Anfrage „Sofa <grau>“ ist erledigt.\n\nWie wahrscheinlich")
+            mail.text.starts_with(
+                "Sehr geehrte Frau Schulz,\n\nIhre Anfrage „Sofa <grau>“ ist erledigt.\n\nWie wahrscheinlich"
+            )
         );
         assert!(mail.text.contains(
             "In einer Minute beantwortet: https://s.example/s/ab12cd34?c=K-1&r=9&sig=00\n"
@@ -864,6 +870,7 @@ mod tests {
             language: "en",
             request_subject: "",
             ..SurveyMail {
+                greeting: "Hello",
                 request_id: 9,
                 request_subject: "",
                 question: "How likely?",
@@ -876,7 +883,7 @@ mod tests {
         assert!(
             english
                 .text
-                .starts_with("Your request has been resolved.\n\nHow likely?")
+                .starts_with("Hello,\n\nYour request has been resolved.\n\nHow likely?")
         );
     }
 }

@@ -664,6 +664,7 @@ async fn a_resolved_request_sends_its_survey_once_and_the_answer_names_the_reque
         format!("Wie zufrieden waren Sie? Ihre Anfrage #{first}")
     );
     let text = unquote(&mail.text);
+    assert!(text.contains("Guten Tag Anna Schulz,"), "{text}");
     let start = text.find(&server.url("/s/")).expect("the survey's link");
     let link: String = text[start..]
         .chars()
