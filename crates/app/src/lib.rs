@@ -22,6 +22,7 @@ pub mod matrix;
 pub mod outbox;
 pub mod programme;
 pub mod queue_stats;
+mod recipient;
 pub mod replies;
 pub mod reports;
 pub mod resolution;

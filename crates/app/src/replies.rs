@@ -1,14 +1,17 @@
 //! An agent's reply, checked before it goes: the guideline and the mandatory standards that
 //! can be judged on a text (see `touchpoints_core::outgoing`). A reply with findings is sent
-//! only when the agent confirms it, and the confirmation is recorded with the reply.
+//! only when the agent confirms it, and the confirmation is recorded with the reply. A reply
+//! to a request that came by e-mail is mailed to the customer, in the reply's transaction.
 
 use jiff::Timestamp;
 use touchpoints_core::consistency::{Checker, Finding};
+use touchpoints_core::mail::{self, MailKind};
 use touchpoints_core::outgoing::{self, Outgoing};
 use touchpoints_core::request::RequestAction;
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::{StepWith, Store, StoredRequest, StoredStandard};
+use touchpoints_store::{NewMail, StepWith, Store, StoredRequest, StoredStandard};
 
+use crate::recipient::Recipient;
 use crate::{AppError, Result};
 
 /// The rule a reply's finding is reported under, as a problem of its field `body`.
@@ -92,7 +95,40 @@ pub async fn reply(
                 .join("; ")
         ),
     };
-    let with = StepWith { note, mail: None };
+    let mail = match request.channel.as_str() {
+        EMAIL_CHANNEL => Some(reply_mail(store, &request, body).await?),
+        _ => None,
+    };
+    let with = StepWith { note, mail };
     let stored = store.act_with(id, &action, actor, &with).await?;
     Ok((stored, action))
+}
+
+/// How a reply to `request` greets its customer ("Sehr geehrte Frau Schulz").
+pub async fn greeting(store: &dyn Store, request: &StoredRequest) -> Result<String> {
+    Recipient::of(store, request).await?.greeting(store).await
+}
+
+/// The key of the channel whose replies are mailed; replies on the others (phone, store,
+/// letter, …) are recorded and send nothing.
+const EMAIL_CHANNEL: &str = "email";
+
+/// The mail of a reply: to the customer's address in their language, signed with the
+/// sender's name. Without an address it is stored as not sent, without a mail server as
+/// held (see `Outbox`).
+async fn reply_mail(store: &dyn Store, request: &StoredRequest, body: &str) -> Result<NewMail> {
+    let to = Recipient::of(store, request).await?;
+    let settings = store.mail_settings().await?;
+    let composed = mail::compose_reply(&mail::Reply {
+        request_id: request.id,
+        request_subject: &request.subject,
+        body,
+        language: to.language,
+        sender_name: settings.as_ref().map_or("", |s| s.from_name.as_str()),
+    });
+    Ok(NewMail {
+        kind: MailKind::Reply,
+        recipient: to.address,
+        composed,
+    })
 }

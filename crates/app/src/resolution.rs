@@ -4,13 +4,12 @@
 //! channel. Whether it goes is the core's rule (`touchpoints_core::mail::survey_after_resolution`).
 
 use jiff::Timestamp;
-use touchpoints_core::consistency::tone::Address;
 use touchpoints_core::customer::IdentifierKind;
-use touchpoints_core::greeting::greeting;
 use touchpoints_core::mail::{self, MailKind, SurveyMail};
 use touchpoints_core::request::RequestAction;
 use touchpoints_store::{NewMail, StepWith, Store, StoredRequest, StoredSurvey};
 
+use crate::recipient::Recipient;
 use crate::{Result, links};
 
 /// Resolves request `id`; its survey mail, when one is due, is queued in the same
@@ -46,22 +45,20 @@ async fn survey_mail(
     };
     let surveys = store.surveys().await?;
     let survey = pick_survey(&surveys, touchpoint, &request.channel);
-    let customer = store.customer(customer_id).await?;
-    let address = customer
-        .identifiers
-        .iter()
-        .find(|i| i.kind == IdentifierKind::Email)
-        .map(|i| i.value.clone());
+    let to = Recipient::of(store, request).await?;
+    let Some(customer) = &to.profile else {
+        return Ok(None);
+    };
     let last = store.last_survey_mail(customer_id).await?;
     let due = mail::survey_after_resolution(
         Some(&settings),
         survey.is_some(),
-        address.is_some(),
+        !to.address.is_empty(),
         &customer.fields.consent,
         last,
         now,
     );
-    let (Ok(()), Some(survey), Some(address)) = (due, survey, address) else {
+    let (Ok(()), Some(survey)) = (due, survey) else {
         return Ok(None);
     };
     // The answer names the customer as their number does, else as their address does.
@@ -69,7 +66,7 @@ async fn survey_mail(
         .identifiers
         .iter()
         .find(|i| i.kind == IdentifierKind::CustomerNumber)
-        .map_or(address.as_str(), |i| i.value.as_str());
+        .map_or(to.address.as_str(), |i| i.value.as_str());
     let key = links::survey_link_key(store).await?;
     let path = links::signed_survey_link(
         &key,
@@ -79,40 +76,20 @@ async fn survey_mail(
         &request.id.to_string(),
     );
     let link = format!("{}{path}", settings.public_url);
-    // German unless the customer (or else the request) speaks English, as the mail's text.
-    let language = match customer.fields.language.as_str() {
-        "" => request.language.as_str(),
-        language => language,
-    };
-    let language = if language.eq_ignore_ascii_case("en") {
-        "en"
-    } else {
-        "de"
-    };
-    let question = survey.fields.question(language);
-    let address_form = store
-        .guideline()
-        .await?
-        .tone
-        .address
-        .unwrap_or(Address::Formal);
-    let name = match customer.fields.name.as_str() {
-        "" => request.customer_name.as_str(),
-        name => name,
-    };
-    let greeting = greeting(&customer.fields.salutation, name, language, address_form);
+    let question = survey.fields.question(to.language);
+    let greeting = to.greeting(store).await?;
     let composed = mail::compose_survey(&SurveyMail {
         greeting: &greeting,
         request_id: request.id,
         request_subject: &request.subject,
         question,
         link: &link,
-        language,
+        language: to.language,
         sender_name: &settings.from_name,
     });
     Ok(Some(NewMail {
         kind: MailKind::Survey,
-        recipient: address,
+        recipient: to.address,
         composed,
     }))
 }

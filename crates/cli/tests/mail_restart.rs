@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use touchpoints_core::mail::{MailSettings, MailStatus, Security};
-use touchpoints_core::request::{RequestAction, RequestCustomer, RequestInput};
+use touchpoints_core::request::{RequestCustomer, RequestInput};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -82,10 +82,17 @@ async fn a_queued_mail_survives_a_killed_server_and_arrives_once() {
         .validate(&catalog, jiff::Timestamp::now())
         .expect("valid");
         let id = store.intake(&[request], "t").await.expect("intake")[0].id;
-        let reply = RequestAction::Reply {
-            body: "Es kommt am Montag.".into(),
-        };
-        store.act(id, &reply, "agent").await.expect("reply");
+        let now = jiff::Timestamp::now();
+        touchpoints_app::replies::reply(
+            store.as_ref(),
+            id,
+            "Es kommt am Montag.",
+            false,
+            "agent",
+            now,
+        )
+        .await
+        .expect("reply");
         id
     };
 

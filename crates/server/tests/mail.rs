@@ -398,6 +398,18 @@ async fn mail_settings_are_for_admins_and_refused_field_by_field() {
     assert_eq!(mails[0]["last_error"], "no-server");
     let outbox = server.get_json("/api/v1/outbox").await;
     assert_eq!(outbox["counts"], json!([{"status": "held", "count": 1}]));
+    // A reply on another channel is recorded and mails nothing.
+    let (status, call) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "phone", "customer": {"email": "b@example.de"}, "body": "Rückruf bitte",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let call = call["id"].as_i64().expect("id");
+    reply(&server, call, "Wie besprochen.").await;
+    let mails = server
+        .get_json(&format!("/api/v1/requests/{call}/mails"))
+        .await;
+    assert_eq!(mails, json!([]));
     let page = admin.get("/admin/mail").send().await.expect("page");
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.expect("html");

@@ -1303,9 +1303,9 @@ pub struct OutboxMail {
     pub sent_at: Option<Timestamp>,
 }
 
-/// Mails to customers. A reply on an e-mail request is queued by [`Requests::act`] in the
-/// step's own transaction; the outbox worker claims due mails, sends them and records how it
-/// went. A claim is a lease: a server that dies while sending leaves the mail to be claimed
+/// Mails to customers. A step's mail (a reply, a resolution's survey) is queued by
+/// [`Requests::act_with`] in the step's own transaction; the outbox worker claims due mails,
+/// sends them and records how it went. A claim is a lease: a server that dies while sending leaves the mail to be claimed
 /// again once the lease ends, with the same `Message-ID`.
 #[async_trait]
 pub trait Outbox: Send + Sync + 'static {

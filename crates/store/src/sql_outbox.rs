@@ -1,7 +1,7 @@
 //! The outbox of mails to customers in SQL, compiled once per backend like `sql.rs`.
 //!
-//! A mail is written in the transaction of the step that sends it, so a reply without its
-//! mail, or a mail without its reply, cannot happen. A claim moves a due mail to `sending`
+//! A mail is written in the transaction of the step that sends it (composed by the app), so a
+//! reply without its mail, or a mail without its reply, cannot happen. A claim moves a due mail to `sending`
 //! and its `next_attempt_at` to the lease's end, in one conditional UPDATE: of servers racing
 //! for a mail exactly one changes the row, and a server that dies while sending leaves a
 //! mail that is due again when the lease ends.
@@ -9,7 +9,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
-use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus, Reply, not_sent};
+use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus, not_sent};
 
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
@@ -18,9 +18,6 @@ use crate::{NewMail, Outbox, OutboxMail, Result, StoredRequest};
 
 /// The mail settings are one JSON document among the settings of the queue's table.
 const MAIL_SETTINGS: &str = "mail";
-
-/// The key of the channel whose replies are mailed.
-const EMAIL_CHANNEL: &str = "email";
 
 const COLUMNS: &str = "id, request_id, step_id, kind, recipient, sender, sender_name, subject, \
                        body_text, body_html, message_id, in_reply_to, refs, status, attempts, \
@@ -90,63 +87,6 @@ async fn load_settings(conn: &mut Conn) -> Result<Option<MailSettings>> {
             serde_json::from_str(&text).map_err(|e| corrupt("queue_settings", format!("mail: {e}")))
         })
         .transpose()
-}
-
-/// Queues the mail of reply `step_id` on request `r`, when the request came by e-mail: to
-/// the first e-mail address of its customer (in the order the profile lists them), in the customer's language (else the
-/// request's). Without a mail server the mail is held, without an address it fails at once;
-/// either way the reply itself is kept.
-pub(super) async fn queue_reply_mail(
-    conn: &mut Conn,
-    r: &StoredRequest,
-    step_id: i64,
-    body: &str,
-    at: Timestamp,
-) -> Result<()> {
-    if r.channel != EMAIL_CHANNEL {
-        return Ok(());
-    }
-    let settings = load_settings(conn).await?;
-    let (address, language) = match r.customer_id {
-        None => (None, String::new()),
-        Some(customer) => {
-            let address: Option<String> = sqlx::query_scalar(
-                "SELECT value FROM customer_identifiers WHERE customer_id = $1 \
-                 AND kind = 'email' ORDER BY value LIMIT 1",
-            )
-            .bind(customer)
-            .fetch_optional(&mut *conn)
-            .await?;
-            let language: Option<String> =
-                sqlx::query_scalar("SELECT language FROM customers WHERE id = $1")
-                    .bind(customer)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            (address, language.unwrap_or_default())
-        }
-    };
-    let language = if language.is_empty() {
-        r.language.as_str()
-    } else {
-        language.as_str()
-    };
-    let sender_name = settings
-        .as_ref()
-        .map(|s| s.from_name.as_str())
-        .unwrap_or("");
-    let composed = mail::compose_reply(&Reply {
-        request_id: r.id,
-        request_subject: &r.subject,
-        body,
-        language,
-        sender_name,
-    });
-    let mail = NewMail {
-        kind: MailKind::Reply,
-        recipient: address.unwrap_or_default(),
-        composed,
-    };
-    insert_mail(conn, r, step_id, &mail, settings.as_ref(), at).await
 }
 
 /// Queues `mail`, which step `step_id` on request `r` sends.

@@ -1036,9 +1036,6 @@ async fn act_in(tx: &mut Conn, step: &StepPart) -> Result<StoredRequest> {
     .bind(at.as_microsecond())
     .fetch_one(&mut *tx)
     .await?;
-    if let RequestAction::Reply { body } = action {
-        super::sql_outbox::queue_reply_mail(&mut *tx, &r, step_id, body, at).await?;
-    }
     if let Some(mail) = &step.with.mail {
         super::sql_outbox::queue_mail(&mut *tx, &r, step_id, mail, at).await?;
     }

@@ -1,5 +1,5 @@
-//! The outbox: a reply on an e-mail request queues its mail in the step's transaction,
-//! threaded after the request's earlier mails; claims are leases no two callers share; a
+//! The outbox: a step's mail is queued in the step's transaction, threaded after the
+//! request's earlier mails; claims are leases no two callers share; a
 //! customer's mails are exported and erased with them. On both backends.
 
 use jiff::{SignedDuration, Timestamp};
@@ -12,7 +12,7 @@ use crate::harness::{audit_mark, audited_since};
 use crate::requests::request;
 
 store_suite!(
-    outbox_a_reply_by_email_queues_one_threaded_mail,
+    outbox_a_reply_queues_its_mail_threaded_after_the_earlier_ones,
     outbox_without_server_or_address_the_reply_is_kept_and_the_mail_not_sent,
     outbox_a_claim_is_a_lease_no_two_callers_share,
     outbox_a_failed_try_is_queued_again_or_ends,
@@ -52,14 +52,39 @@ async fn email_request(store: &dyn Store, address: Option<&str>, channel: &str) 
         .id
 }
 
+/// A reply with its mail to the request's customer, as the app writes it.
 async fn reply(store: &dyn Store, id: i64, body: &str) {
+    let request = store.request(id).await.expect("request");
+    let customer = match request.customer_id {
+        Some(c) => store.customer(c).await.expect("customer"),
+        None => panic!("a request without customer"),
+    };
+    let address = customer
+        .identifiers
+        .iter()
+        .find(|i| i.kind == touchpoints_core::customer::IdentifierKind::Email)
+        .map(|i| i.value.clone())
+        .unwrap_or_default();
+    let with = StepWith {
+        note: String::new(),
+        mail: Some(NewMail {
+            kind: MailKind::Reply,
+            recipient: address,
+            composed: Composed {
+                subject: format!("Re: {}", request.subject),
+                text: body.to_owned(),
+                html: format!("<p>{body}</p>"),
+            },
+        }),
+    };
+    let action = RequestAction::Reply { body: body.into() };
     store
-        .act(id, &RequestAction::Reply { body: body.into() }, "agent")
+        .act_with(id, &action, "agent", &with)
         .await
         .expect("reply");
 }
 
-async fn outbox_a_reply_by_email_queues_one_threaded_mail(store: &dyn Store) {
+async fn outbox_a_reply_queues_its_mail_threaded_after_the_earlier_ones(store: &dyn Store) {
     assert_eq!(store.mail_settings().await.expect("settings"), None);
     let mark = audit_mark(store).await;
     store
@@ -124,9 +149,12 @@ async fn outbox_a_reply_by_email_queues_one_threaded_mail(store: &dyn Store) {
     assert_eq!(second.references, std::slice::from_ref(&first.message_id));
     assert_ne!(first.message_id, second.message_id);
 
-    // A reply on another channel is recorded, and nothing is mailed.
+    // A step without a mail sends none.
     let phone = email_request(store, Some("b@example.de"), "phone").await;
-    reply(store, phone, "Wie besprochen.").await;
+    let said = RequestAction::Reply {
+        body: "Wie besprochen.".into(),
+    };
+    store.act(phone, &said, "agent").await.expect("reply");
     assert!(store.request_mails(phone).await.expect("mails").is_empty());
 }
 

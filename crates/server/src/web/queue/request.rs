@@ -8,11 +8,9 @@ use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_app::{replies, resolution, scoring};
-use touchpoints_core::consistency::tone::Address;
-use touchpoints_core::greeting::greeting;
 use touchpoints_core::request::{Priority, RequestAction};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role};
-use touchpoints_store::{CustomerProfile, RequestMessage, StoreError, StoredRequest};
+use touchpoints_store::RequestMessage;
 
 use super::{points, risk};
 use crate::AppState;
@@ -77,7 +75,7 @@ async fn render_request(
         .filter(|u| !u.disabled && u.role >= Role::Agent)
         .map(|u| u.username)
         .collect();
-    let greeting = greeting_for(state, &request, customer.as_ref()).await?;
+    let greeting = replies::greeting(state.store.as_ref(), &request).await?;
     let touchpoint = match request.touchpoint_id {
         Some(tp) => state.store.touchpoint(tp).await.ok().map(|t| t.fields.name),
         None => None,
@@ -104,41 +102,6 @@ async fn render_request(
             draft => draft,
         },
     ))
-}
-
-/// How a reply greets the request's customer: by their profile's salutation and name (else
-/// the name the request came with), in their language, with the guideline's form of address.
-async fn greeting_for(
-    state: &AppState,
-    request: &StoredRequest,
-    customer: Option<&CustomerProfile>,
-) -> Result<String, StoreError> {
-    let address = state
-        .store
-        .guideline()
-        .await?
-        .tone
-        .address
-        .unwrap_or(Address::Formal);
-    let (salutation, name, language) = match customer {
-        Some(c) => (
-            c.fields.salutation.as_str(),
-            match c.fields.name.as_str() {
-                "" => request.customer_name.as_str(),
-                name => name,
-            },
-            match c.fields.language.as_str() {
-                "" => request.language.as_str(),
-                language => language,
-            },
-        ),
-        None => (
-            "",
-            request.customer_name.as_str(),
-            request.language.as_str(),
-        ),
-    };
-    Ok(greeting(salutation, name, language, address))
 }
 
 /// A step on the request, with the mail it sent when it was a reply by e-mail.
@@ -168,11 +131,7 @@ pub(super) async fn act(
     if form.action == "greet" {
         // The draft with the greeting in front, to write on: nothing is stored.
         let request = state.store.request(id).await?;
-        let customer = match request.customer_id {
-            Some(c) => Some(state.store.customer(c).await?),
-            None => None,
-        };
-        let greeting = greeting_for(&state, &request, customer.as_ref()).await?;
+        let greeting = replies::greeting(state.store.as_ref(), &request).await?;
         let body = form.body.trim_start();
         let draft = if body.starts_with(&greeting) {
             body.to_owned()
