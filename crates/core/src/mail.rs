@@ -400,7 +400,7 @@ pub fn compose_survey(survey: &SurveyMail<'_>) -> Composed {
     let english = survey.language.trim().eq_ignore_ascii_case("en");
     let id = survey.request_id;
     let topic = one_line(survey.request_subject);
-    let (subject, opening, link_text, footer) = if english {
+    let (subject, opening, link_text) = if english {
         (
             format!("How did we do? Your request #{id}"),
             match topic.as_str() {
@@ -408,7 +408,6 @@ pub fn compose_survey(survey: &SurveyMail<'_>) -> Composed {
                 t => format!("Your request \"{t}\" has been resolved."),
             },
             "Answer in a minute",
-            format!("Your request #{id}"),
         )
     } else {
         (
@@ -418,13 +417,9 @@ pub fn compose_survey(survey: &SurveyMail<'_>) -> Composed {
                 t => format!("Ihre Anfrage „{t}“ ist erledigt."),
             },
             "In einer Minute beantwortet",
-            format!("Ihre Anfrage #{id}"),
         )
     };
-    let footer = match survey.sender_name.trim() {
-        "" => footer,
-        name => format!("{name} · {footer}"),
-    };
+    let footer = signature(english, id, survey.sender_name);
     let question = one_line(survey.question);
     let greeting = one_line(survey.greeting);
     let text = format!(
@@ -507,14 +502,7 @@ pub fn compose_reply(reply: &Reply<'_>) -> Composed {
         // with their mail; the request's number stands under the text.
         (false, _) => format!("Re: {subject}"),
     };
-    let footer = match english {
-        true => format!("Your request #{id}"),
-        false => format!("Ihre Anfrage #{id}"),
-    };
-    let footer = match reply.sender_name.trim() {
-        "" => footer,
-        name => format!("{name} · {footer}"),
-    };
+    let footer = signature(english, id, reply.sender_name);
     let body = reply.body.replace("\r\n", "\n");
     let body = body.trim();
     let text = format!("{body}\n\n-- \n{footer}\n");
@@ -553,6 +541,19 @@ pub mod not_sent {
     pub const NO_SERVER: &str = "no-server";
     /// The customer has no e-mail address.
     pub const NO_ADDRESS: &str = "no-address";
+}
+
+/// What a mail is signed with: the sender's name, when there is one, and the request's
+/// number.
+fn signature(english: bool, request_id: i64, sender_name: &str) -> String {
+    let request = match english {
+        true => format!("Your request #{request_id}"),
+        false => format!("Ihre Anfrage #{request_id}"),
+    };
+    match sender_name.trim() {
+        "" => request,
+        name => format!("{name} · {request}"),
+    }
 }
 
 /// The HTML part of a mail: `body` (HTML already) under the escaped subject as its title, and

@@ -707,17 +707,13 @@ async fn a_resolved_request_sends_its_survey_once_and_the_answer_names_the_reque
         .unwrap_or_default();
     let mut answer: Vec<(String, String)> = query;
     answer.push(("score".into(), "9".into()));
-    let response = server
-        .nobody()
-        .post(
-            link.split_once('?')
-                .map_or("", |(p, _)| p)
-                .trim_start_matches(&server.url("")),
-        )
-        .form(&answer)
-        .send()
-        .await
-        .expect("answer");
+    let survey_path = link
+        .split_once('?')
+        .map_or("", |(p, _)| p)
+        .trim_start_matches(&server.url(""))
+        .to_owned();
+    let post_answer = || server.nobody().post(&survey_path).form(&answer).send();
+    let response = post_answer().await.expect("answer");
     assert!(
         response.status().is_success() || response.status().is_redirection(),
         "{}",
@@ -731,17 +727,7 @@ async fn a_resolved_request_sends_its_survey_once_and_the_answer_names_the_reque
     assert_eq!(answers[0]["score"], 9);
 
     // The link takes one answer: sent again, it is thanked for and not counted.
-    let again = server
-        .nobody()
-        .post(
-            link.split_once('?')
-                .map_or("", |(p, _)| p)
-                .trim_start_matches(&server.url("")),
-        )
-        .form(&answer)
-        .send()
-        .await
-        .expect("answer again");
+    let again = post_answer().await.expect("answer again");
     assert_eq!(again.status(), StatusCode::OK);
     assert!(
         again
