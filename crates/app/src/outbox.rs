@@ -27,6 +27,10 @@ const LEASE: SignedDuration = SignedDuration::from_mins(5);
 /// How long a connection to the mail server, and each of its commands, may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The same for a test mail, which an admin waits for: short enough that the answer comes
+/// well within a page request's time.
+const TEST_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Validates and stores the mail server's settings.
 pub async fn put_settings(
     store: &dyn Store,
@@ -90,7 +94,7 @@ pub async fn send_test_mail(
         .date(SystemTime::from(now))
         .body(text.to_owned())
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let error = match transport(&settings, password) {
+    let error = match transport(&settings, password, TEST_TIMEOUT) {
         Ok(transport) => transport.send(message).await.err().map(|e| describe(&e)),
         Err(e) => Some(e),
     };
@@ -141,7 +145,8 @@ pub async fn deliver_due(
         let Some(m) = store.claim_mails(now, lease_until, 1).await?.pop() else {
             break;
         };
-        let transport = transport.get_or_insert_with(|| self::transport(&settings, password));
+        let transport =
+            transport.get_or_insert_with(|| self::transport(&settings, password, SMTP_TIMEOUT));
         let outcome = match (&*transport, message(&m, now)) {
             (_, Err(reason)) => Err((reason, true)),
             (Err(reason), _) => Err((reason.clone(), false)),
@@ -229,6 +234,7 @@ fn invalid_to(reason: String) -> AppError {
 fn transport(
     settings: &MailSettings,
     password: Option<&str>,
+    timeout: Duration,
 ) -> std::result::Result<AsyncSmtpTransport<Tokio1Executor>, String> {
     let builder = match settings.security {
         Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host),
@@ -241,7 +247,7 @@ fn transport(
     let mut builder = builder
         .port(settings.port)
         .hello_name(ClientId::Domain(settings.domain().to_owned()))
-        .timeout(Some(SMTP_TIMEOUT));
+        .timeout(Some(timeout));
     if !settings.username.is_empty() {
         let Some(password) = password.filter(|p| !p.is_empty()) else {
             return Err(format!(

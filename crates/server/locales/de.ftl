@@ -187,6 +187,7 @@ mail-test-failed = Die Testmail an { $recipient } wurde nicht angenommen:
 mail-outbox = Postausgang
 mail-outbox-hint = Die neuesten 50 Mails an Kundinnen und Kunden.
 mail-outbox-empty = Noch keine Mails.
+mail-retry = Erneut senden
 mail-created = Geschrieben
 mail-recipient = Empfänger
 mail-subject = Betreff

@@ -187,6 +187,7 @@ mail-test-failed = The test mail to { $recipient } was not accepted:
 mail-outbox = Outbox
 mail-outbox-hint = The newest 50 mails to customers.
 mail-outbox-empty = No mails yet.
+mail-retry = Send again
 mail-created = Written
 mail-recipient = Recipient
 mail-subject = Subject

@@ -96,8 +96,8 @@ pub struct AppState {
     api_document: Arc<serde_json::Value>,
     /// Requests counted since the process started, for `/metrics`.
     metrics: metrics::Metrics,
-    /// Wakes the outbox worker after a reply queued a mail.
-    outbox: outbox::Wakeup,
+    /// Wakes the outbox worker after a step queued a mail.
+    pub(crate) outbox: outbox::Wakeup,
 }
 
 impl AppState {

@@ -754,3 +754,52 @@ async fn a_resolved_request_sends_its_survey_once_and_the_answer_names_the_reque
     assert_eq!(mails[0]["kind"], "survey");
     assert_eq!(mails[0]["status"], "sent");
 }
+
+#[tokio::test]
+async fn a_mail_that_failed_is_sent_again_from_the_api_or_the_outbox_page() {
+    let server = Server::start().await;
+    configure(&server, free_port()).await;
+    let id = email_request(&server, "Rechnung").await;
+    reply(&server, id, "Die Rechnung ist korrigiert.").await;
+    // Its tries used up, as after a long outage.
+    let far = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
+    let mail = loop {
+        let claimed = server.store.claim_mails(far, far, 1).await.expect("claim");
+        if let Some(mail) = claimed.into_iter().next() {
+            break mail;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    server
+        .store
+        .mail_not_sent(mail.id, mail.attempts, "Connection refused", None)
+        .await
+        .expect("failed");
+    let page = server
+        .admin_browser()
+        .get("/admin/mail")
+        .send()
+        .await
+        .expect("page");
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains(&format!("action=\"/admin/mail/{}/retry\"", mail.id)),
+        "{html}"
+    );
+
+    let (status, body) = send(server.post(&format!("/api/v1/outbox/{}/retry", mail.id))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let mails = server
+        .get_json(&format!("/api/v1/requests/{id}/mails"))
+        .await;
+    assert_eq!(mails[0]["last_error"], "");
+    assert_ne!(mails[0]["status"], "failed");
+    // Only a failed mail is tried again on request.
+    let (status, body) = send(server.post(&format!("/api/v1/outbox/{}/retry", mail.id))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    only_problem(&body, "status", "rule");
+    let (status, _) = send(server.post("/api/v1/outbox/999999/retry")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let audited = server.audit(&[("action", "mail.retry")]).await;
+    assert_eq!(audited.len(), 1, "{audited:?}");
+}

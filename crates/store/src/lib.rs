@@ -1334,6 +1334,11 @@ pub trait Outbox: Send + Sync + 'static {
         error: &str,
         retry_at: Option<Timestamp>,
     ) -> Result<bool>;
+    /// Queues a mail that failed for good to be tried again from `now`, its tries counted
+    /// afresh: after an outage outlasted its tries, or once its address was put right at the
+    /// mail server. A conflict naming `status` for a mail that did not fail or has no
+    /// recipient. Audit `mail.retry`.
+    async fn retry_mail(&self, id: i64, now: Timestamp, actor: &str) -> Result<()>;
     /// The mails of a request, oldest first.
     async fn request_mails(&self, request_id: i64) -> Result<Vec<OutboxMail>>;
     /// When the customer's requests last sent them a survey, if ever.

@@ -10,11 +10,13 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus, not_sent};
+use touchpoints_core::{Problem, Problems};
 
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
 use super::sql_requests::{put_setting, setting};
-use crate::{NewMail, Outbox, OutboxMail, Result, StoredRequest};
+
+use crate::{NewMail, Outbox, OutboxMail, Result, StoreError, StoredRequest};
 
 /// The mail settings are one JSON document among the settings of the queue's table.
 const MAIL_SETTINGS: &str = "mail";
@@ -288,6 +290,47 @@ impl Outbox for SqlStore {
         .execute(&self.writes)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn retry_mail(&self, id: i64, now: Timestamp, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let found: Option<(String, String, String)> =
+            sqlx::query_as("SELECT status, recipient, subject FROM outbox_mails WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (status, recipient, subject) = found.ok_or(StoreError::NotFound { entity: "mail" })?;
+        if status != MailStatus::Failed.as_str() || recipient.is_empty() {
+            return Err(StoreError::Conflict(Problems::single(
+                "status",
+                Problem::rule(
+                    "mail-not-retryable",
+                    &format!(
+                        "only a mail that failed and has a recipient is tried again; this one is {status}"
+                    ),
+                ),
+            )));
+        }
+        sqlx::query(
+            "UPDATE outbox_mails SET status = 'queued', attempts = 0, next_attempt_at = $1, \
+             last_error = '' WHERE id = $2",
+        )
+        .bind(now.as_microsecond())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            "mail.retry",
+            "mail",
+            &id.to_string(),
+            &subject,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn request_mails(&self, request_id: i64) -> Result<Vec<OutboxMail>> {

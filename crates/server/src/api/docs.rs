@@ -101,6 +101,7 @@ use super::{
         super::mail::put_settings,
         super::mail::test,
         super::mail::list,
+        super::mail::retry,
         super::mail::of_request,
     ),
     components(schemas(requests::RequestBatch)),

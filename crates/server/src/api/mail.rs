@@ -139,3 +139,22 @@ pub async fn of_request(
     state.store.request(id).await?;
     Ok(axum::Json(state.store.request_mails(id).await?))
 }
+
+#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "mail",
+    params(("id" = i64, Path, description = "A mail of the outbox")),
+    responses(
+        (status = 204, description = "Queued again, its tries counted afresh; audited"),
+        (status = 404, description = "No such mail", body = ErrorBody),
+        (status = 409, description = "The mail did not fail, or has no recipient; names `status`", body = ErrorBody)))]
+pub async fn retry(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<axum::http::StatusCode> {
+    state
+        .store
+        .retry_mail(id, Timestamp::now(), &caller.actor())
+        .await?;
+    state.outbox.wake();
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -156,6 +156,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/mail/test", axum::routing::post(mail::test))
         .route("/outbox", get(mail::list))
+        .route("/outbox/{id}/retry", axum::routing::post(mail::retry))
         .route("/requests/{id}/mails", get(mail::of_request))
         .route(
             "/action-plan/settings",

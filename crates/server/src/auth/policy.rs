@@ -78,6 +78,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/admin/mail", Least(Admin)),
     (Method::POST, "/admin/mail", Least(Admin)),
     (Method::POST, "/admin/mail/test", Least(Admin)),
+    (Method::POST, "/admin/mail/{id}/retry", Least(Admin)),
     (Method::POST, "/admin/users", Least(Admin)),
     (Method::POST, "/admin/users/{username}/role", Least(Admin)),
     (
@@ -192,6 +193,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::PUT, "/api/v1/mail/settings", Least(Admin)),
     (Method::POST, "/api/v1/mail/test", Least(Admin)),
     (Method::GET, "/api/v1/outbox", Least(Manager)),
+    (Method::POST, "/api/v1/outbox/{id}/retry", Least(Manager)),
     (
         Method::POST,
         "/api/v1/requests/{id}/actions",

@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/mail", get(show).post(save))
         .route("/admin/mail/test", post(test))
+        .route("/admin/mail/{id}/retry", post(retry))
 }
 
 /// How many of the newest mails the page lists.
@@ -244,4 +245,14 @@ async fn test(
             render(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, shown).await
         }
     }
+}
+
+/// Queues a failed mail again and shows the outbox.
+async fn retry(State(state): State<AppState>, page: Page, super::Id(id): super::Id) -> PageResult {
+    state
+        .store
+        .retry_mail(id, Timestamp::now(), &page.caller.actor())
+        .await?;
+    state.outbox.wake();
+    Ok(Redirect::to("/admin/mail#outbox").into_response())
 }

@@ -6,7 +6,7 @@ use jiff::{SignedDuration, Timestamp};
 use touchpoints_core::Subject;
 use touchpoints_core::mail::{Composed, MailKind, MailSettings, MailStatus, Security, not_sent};
 use touchpoints_core::request::RequestAction;
-use touchpoints_store::{NewMail, StepWith, Store};
+use touchpoints_store::{NewMail, StepWith, Store, StoreError};
 
 use crate::harness::{audit_mark, audited_since};
 use crate::requests::request;
@@ -18,6 +18,7 @@ store_suite!(
     outbox_a_failed_try_is_queued_again_or_ends,
     outbox_mails_are_exported_and_erased_with_the_customer,
     outbox_a_step_sends_its_mail_in_its_transaction_and_surveys_are_dated,
+    outbox_a_failed_mail_is_tried_again_on_request,
 );
 
 fn settings() -> MailSettings {
@@ -409,4 +410,57 @@ async fn outbox_a_step_sends_its_mail_in_its_transaction_and_surveys_are_dated(s
         .await;
     assert!(refused.is_err(), "resolved already");
     assert_eq!(store.request_mails(id).await.expect("mails").len(), 2);
+}
+
+async fn outbox_a_failed_mail_is_tried_again_on_request(store: &dyn Store) {
+    store
+        .put_mail_settings(&settings(), "admin")
+        .await
+        .expect("put");
+    let id = email_request(store, Some("anna@example.de"), "email").await;
+    reply(store, id, "eins").await;
+    let now = stored(Timestamp::now() + SignedDuration::from_secs(1));
+    let mail = store
+        .claim_mails(now, now + SignedDuration::from_mins(5), 1)
+        .await
+        .expect("claim")
+        .remove(0);
+    let conflict = store.retry_mail(mail.id, now, "admin").await;
+    assert!(
+        matches!(conflict, Err(StoreError::Conflict(_))),
+        "{conflict:?}"
+    );
+    assert!(
+        store
+            .mail_not_sent(mail.id, 1, "550 mailbox full", None)
+            .await
+            .expect("failed")
+    );
+    let mark = audit_mark(store).await;
+    let later = now + SignedDuration::from_hours(2);
+    store
+        .retry_mail(mail.id, later, "admin")
+        .await
+        .expect("retry");
+    let again = store.request_mails(id).await.expect("mails").remove(0);
+    assert_eq!(
+        (
+            again.status,
+            again.attempts,
+            again.next_attempt_at,
+            again.last_error.as_str()
+        ),
+        (MailStatus::Queued, 0, later, "")
+    );
+    let actions: Vec<String> = audited_since(store, mark)
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["mail.retry"]);
+    let missing = store.retry_mail(mail.id + 1000, later, "admin").await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
 }
