@@ -14,7 +14,7 @@ use touchpoints_core::{Problem, Problems};
 
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
-use super::sql_requests::{put_setting, setting};
+use super::sql_requests::{parse_setting, put_setting, setting};
 
 use crate::{NewMail, Outbox, OutboxMail, Result, StoreError, StoredRequest};
 
@@ -82,16 +82,14 @@ impl MailRow {
     }
 }
 
+/// The mail server's settings; `None` while none is configured.
 async fn load_settings(conn: &mut Conn) -> Result<Option<MailSettings>> {
-    setting(conn, MAIL_SETTINGS)
-        .await?
-        .map(|text| {
-            serde_json::from_str(&text).map_err(|e| corrupt("queue_settings", format!("mail: {e}")))
-        })
-        .transpose()
+    parse_setting(MAIL_SETTINGS, setting(conn, MAIL_SETTINGS).await?)
 }
 
-/// Queues `mail`, which step `step_id` on request `r` sends.
+/// Queues `mail`, which step `step_id` on request `r` sends, threaded after the conversation
+/// so far: the customer's mail, when its Message-ID came with the request, then the request's
+/// mails that went or may still go (not the held or failed ones the customer never got).
 pub(super) async fn queue_mail(
     conn: &mut Conn,
     r: &StoredRequest,
@@ -100,20 +98,7 @@ pub(super) async fn queue_mail(
     at: Timestamp,
 ) -> Result<()> {
     let settings = load_settings(conn).await?;
-    insert_mail(conn, r, step_id, mail, settings.as_ref(), at).await
-}
-
-/// Writes a mail of request `r` into the outbox, threaded after the conversation so far: the
-/// customer's mail, when its Message-ID came with the request, then the request's mails that
-/// went or may still go (not the held or failed ones the customer never got).
-async fn insert_mail(
-    conn: &mut Conn,
-    r: &StoredRequest,
-    step_id: i64,
-    mail: &NewMail,
-    settings: Option<&MailSettings>,
-    at: Timestamp,
-) -> Result<()> {
+    let settings = settings.as_ref();
     let original: Option<String> =
         sqlx::query_scalar("SELECT message_id FROM requests WHERE id = $1")
             .bind(r.id)
