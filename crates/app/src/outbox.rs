@@ -63,16 +63,8 @@ pub async fn send_test_mail(
     to: &str,
     now: Timestamp,
 ) -> Result<TestMail> {
-    let recipient = touchpoints_core::customer::normalize_email(to).map_err(|reason| {
-        AppError::Invalid(Problems::single(
-            "to",
-            if to.trim().is_empty() {
-                Problem::Required
-            } else {
-                Problem::Invalid { reason }
-            },
-        ))
-    })?;
+    let recipient =
+        mail::address(to).map_err(|problem| AppError::Invalid(Problems::single("to", problem)))?;
     let Some(settings) = store.mail_settings().await? else {
         return Err(AppError::Conflict(Problems::single(
             "host",

@@ -245,18 +245,10 @@ impl MailSettingsInput {
                 },
             );
         }
-        let from_address = match normalize_email(&self.from_address) {
-            Ok(address) => address,
-            Err(reason) => {
-                let problem = if self.from_address.trim().is_empty() {
-                    Problem::Required
-                } else {
-                    Problem::Invalid { reason }
-                };
-                problems.push("from_address", problem);
-                String::new()
-            }
-        };
+        let from_address = address(&self.from_address).unwrap_or_else(|problem| {
+            problems.push("from_address", problem);
+            String::new()
+        });
         let from_name = self.from_name.trim();
         if from_name.chars().count() > 100 {
             problems.push("from_name", Problem::TooLong { max: 100 });
@@ -316,6 +308,17 @@ impl MailSettingsInput {
             _ => Err(problems),
         }
     }
+}
+
+/// An e-mail address a field requires, normalised; the problem when it is empty or none.
+pub fn address(raw: &str) -> Result<String, Problem> {
+    normalize_email(raw).map_err(|reason| {
+        if raw.trim().is_empty() {
+            Problem::Required
+        } else {
+            Problem::Invalid { reason }
+        }
+    })
 }
 
 /// An `http://` or `https://` address with a host, without spaces, query or fragment.
