@@ -28,6 +28,7 @@ pub mod reports;
 pub mod resolution;
 pub mod scoring;
 pub mod secrets;
+pub mod steps;
 pub mod surveys;
 
 pub use error::{AppError, Result};

@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use touchpoints_app::{intake, replies, resolution, scoring};
+use touchpoints_app::{intake, scoring, steps};
 use touchpoints_core::priority::Score;
 use touchpoints_core::queue::Risk;
 use touchpoints_core::request::{RequestAction, RequestInput, RequestStatus};
@@ -270,29 +270,15 @@ pub async fn act(
     Query(query): Query<ActQuery>,
     Json(action): Json<RequestAction>,
 ) -> Result<axum::Json<StoredRequest>> {
-    let (request, action) = match action {
-        RequestAction::Reply { body } => {
-            replies::reply(
-                state.store.as_ref(),
-                id,
-                &body,
-                query.confirm_guideline,
-                &caller.actor(),
-                Timestamp::now(),
-            )
-            .await?
-        }
-        RequestAction::Resolve => {
-            let request =
-                resolution::resolve(state.store.as_ref(), id, &caller.actor(), Timestamp::now())
-                    .await?;
-            (request, RequestAction::Resolve)
-        }
-        other => {
-            let action = other.validate()?;
-            (state.store.act(id, &action, &caller.actor()).await?, action)
-        }
-    };
+    let (request, action) = steps::act(
+        state.store.as_ref(),
+        id,
+        action,
+        query.confirm_guideline,
+        &caller.actor(),
+        Timestamp::now(),
+    )
+    .await?;
     state.stepped(id, &action).await;
     Ok(axum::Json(request))
 }

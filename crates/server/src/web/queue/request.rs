@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use touchpoints_app::{replies, resolution, scoring};
+use touchpoints_app::{replies, scoring, steps};
 use touchpoints_core::request::{Priority, RequestAction};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role};
 use touchpoints_store::RequestMessage;
@@ -140,52 +140,18 @@ pub(super) async fn act(
         };
         return render_request(&state, &page, id, &[], StatusCode::OK, &draft).await;
     }
-    if form.action == "resolve" {
-        let resolved = resolution::resolve(state.store.as_ref(), id, &me, Timestamp::now()).await;
-        return match resolved {
-            Ok(_) => {
-                state.stepped(id, &RequestAction::Resolve).await;
-                Ok(Redirect::to(&format!("/requests/{id}")).into_response())
-            }
-            Err(e) => {
-                let problems = form_problems(e)?;
-                rerender(&state, &page, id, problems, &form.body).await
-            }
-        };
-    }
-    if let Some(confirmed) = match form.action.as_str() {
-        "reply" => Some(false),
-        "reply_anyway" => Some(true),
-        _ => None,
-    } {
-        let sent = replies::reply(
-            state.store.as_ref(),
-            id,
-            &form.body,
-            confirmed,
-            &me,
-            Timestamp::now(),
-        )
-        .await;
-        return match sent {
-            Ok((_, action)) => {
-                state.stepped(id, &action).await;
-                Ok(Redirect::to(&format!("/requests/{id}")).into_response())
-            }
-            Err(e) => {
-                let problems = form_problems(e)?;
-                rerender(&state, &page, id, problems, &form.body).await
-            }
-        };
-    }
     let action = match form.action.as_str() {
         "assign_me" => RequestAction::Assign { to: Some(me) },
         "assign" => RequestAction::Assign {
             to: Some(form.to.clone()).filter(|t| !t.is_empty()),
         },
+        "reply" | "reply_anyway" => RequestAction::Reply {
+            body: form.body.clone(),
+        },
         "note" => RequestAction::Note {
             body: form.body.clone(),
         },
+        "resolve" => RequestAction::Resolve,
         "wait" => RequestAction::Wait,
         "resume" => RequestAction::Resume,
         "reopen" => RequestAction::Reopen,
@@ -216,12 +182,19 @@ pub(super) async fn act(
             return rerender(&state, &page, id, problems, &form.body).await;
         }
     };
-    let action = match action.validate() {
-        Ok(action) => action,
-        Err(problems) => return rerender(&state, &page, id, problems, &form.body).await,
-    };
-    match state.store.act(id, &action, &page.caller.actor()).await {
-        Ok(_) => {
+    // "Trotzdem senden" sends a reply despite the guideline's findings.
+    let confirmed = form.action == "reply_anyway";
+    let taken = steps::act(
+        state.store.as_ref(),
+        id,
+        action,
+        confirmed,
+        &page.caller.actor(),
+        Timestamp::now(),
+    )
+    .await;
+    match taken {
+        Ok((_, action)) => {
             state.stepped(id, &action).await;
             Ok(Redirect::to(&format!("/requests/{id}")).into_response())
         }
