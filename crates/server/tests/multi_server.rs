@@ -7,6 +7,7 @@
 //! `--include-ignored`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -34,10 +35,13 @@ struct Schema {
 
 impl Schema {
     async fn create() -> Schema {
+        // The tests of this process run at once: the instant alone can name two alike.
+        static CREATED: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
-            "multi_{}_{}",
+            "multi_{}_{}_{}",
             std::process::id(),
-            jiff::Timestamp::now().as_microsecond() % 1_000_000_000
+            jiff::Timestamp::now().as_microsecond() % 1_000_000_000,
+            CREATED.fetch_add(1, Ordering::Relaxed)
         );
         Schema::execute(&format!("CREATE SCHEMA {name}")).await;
         Schema { name }
