@@ -19,7 +19,7 @@ use touchpoints_core::customer::{Identifier, IdentifierKind};
 use touchpoints_core::{Role, Subject};
 
 use super::Backend;
-use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql::{Conn, Db, SqlStore, corrupt, instant, now};
 use super::sql_accounts::{keep_an_admin, revoke_tokens_of, user_by_name};
 use super::sql_audit::audit;
 use super::sql_customers::lock_identities;
@@ -795,22 +795,30 @@ impl PersonalData for SqlStore {
         // An erased staff member's tokens were revoked with it.
         self.remembered.tokens.forget_all();
         if let Some(sql) = Backend::AFTER_ERASURE {
-            // The erasure holds either way: what keeps this from finishing (readers of the
-            // old pages, say) is logged rather than reported as a failed erasure.
-            match sqlx::query_scalar::<_, i64>(sql)
-                .fetch_optional(&self.writes)
-                .await
-            {
-                Ok(None | Some(0)) => {}
-                Ok(Some(_)) => tracing::warn!(
-                    "the files keep pages from before an erasure until the next checkpoint: \
-                     readers held them"
-                ),
-                Err(e) => {
-                    tracing::warn!(error = %e, "cleaning up the files after an erasure failed")
-                }
-            }
+            clean_files_after_erasure(&self.writes, sql).await;
         }
         Ok(erasure)
     }
+}
+
+/// Runs the backend's clean-up after an erasure. It reports "busy" while another
+/// checkpoint runs (SQLite's once-a-second passive one holds the checkpoint lock without
+/// invoking a busy handler), so a busy answer is retried for up to two seconds. The erasure
+/// holds either way: what still keeps this from finishing (readers of the old pages, say)
+/// is logged rather than reported as a failed erasure.
+async fn clean_files_after_erasure(pool: &sqlx::Pool<Db>, sql: &'static str) {
+    const TRIES: u32 = 40;
+    for _ in 0..TRIES {
+        match sqlx::query_scalar::<_, i64>(sql).fetch_optional(pool).await {
+            Ok(None | Some(0)) => return,
+            Ok(Some(_)) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "cleaning up the files after an erasure failed");
+                return;
+            }
+        }
+    }
+    tracing::warn!(
+        "the files keep pages from before an erasure until the next checkpoint: readers held them"
+    );
 }
