@@ -19,6 +19,7 @@ pub mod journey;
 pub mod kpi;
 pub mod mail;
 pub mod matrix;
+pub mod message_template;
 pub mod outgoing;
 pub mod priority;
 pub mod problem;

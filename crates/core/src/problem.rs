@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::message_template::{TemplateFault, TemplateProblem};
+
 /// What is wrong with a value. The code is stable for programs; the message is for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -31,6 +33,14 @@ pub enum Problem {
     Rule { rule: String, reason: String },
     /// Any other malformed value, described in words.
     Invalid { reason: String },
+    /// A message template that cannot be used, at a line and column of its text (from 1;
+    /// the column in characters); `detail` is the unknown name or the engine's own words.
+    Template {
+        line: usize,
+        column: usize,
+        fault: TemplateFault,
+        detail: String,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -51,6 +61,24 @@ impl fmt::Display for Problem {
             Problem::Duplicate { value } => write!(f, "\"{value}\" is already taken"),
             Problem::InUse { count } => write!(f, "is still used by {count} record(s)"),
             Problem::Rule { reason, .. } | Problem::Invalid { reason } => f.write_str(reason),
+            Problem::Template {
+                line,
+                column,
+                fault,
+                detail,
+            } => {
+                write!(f, "line {line}, column {column}: ")?;
+                match fault {
+                    TemplateFault::UnknownVariable => write!(f, "unknown variable `{detail}`"),
+                    TemplateFault::UnknownFilter => write!(f, "unknown filter `{detail}`"),
+                    TemplateFault::UnknownTest => write!(f, "unknown test `{detail}`"),
+                    TemplateFault::TooLong => write!(f, "too long ({detail})"),
+                    TemplateFault::TooMuchWork => {
+                        f.write_str("does too much work (a loop without end?)")
+                    }
+                    TemplateFault::Syntax | TemplateFault::Render => f.write_str(detail),
+                }
+            }
         }
     }
 }
@@ -72,6 +100,17 @@ impl Problem {
         Problem::Rule {
             rule: rule.to_owned(),
             reason: reason.to_owned(),
+        }
+    }
+}
+
+impl From<TemplateProblem> for Problem {
+    fn from(p: TemplateProblem) -> Problem {
+        Problem::Template {
+            line: p.line,
+            column: p.column,
+            fault: p.fault,
+            detail: p.detail,
         }
     }
 }

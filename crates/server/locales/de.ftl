@@ -939,3 +939,13 @@ survey-answers-count = { $count ->
 }, die neuesten zuerst.
 survey-answers-newest = Die neuesten { $count } Antworten; Filter grenzen weiter ein.
 survey-answers-none = Keine Antworten für diese Auswahl.
+
+# Message templates
+problem-template = Zeile { $line }, Spalte { $column }: { $what }
+template-fault-unknown-variable = unbekannte Variable „{ $detail }“
+template-fault-unknown-filter = unbekannter Filter „{ $detail }“
+template-fault-unknown-test = unbekannter Test „{ $detail }“
+template-fault-syntax = Syntaxfehler ({ $detail })
+template-fault-too-long = zu lang ({ $detail })
+template-fault-too-much-work = zu viel Arbeit (eine Schleife ohne Ende?)
+template-fault-render = lässt sich nicht ausfüllen ({ $detail })

@@ -939,3 +939,13 @@ survey-answers-count = { $count ->
 }, newest first.
 survey-answers-newest = The newest { $count } answers; filters narrow them down.
 survey-answers-none = No answers for this selection.
+
+# Message templates
+problem-template = Line { $line }, column { $column }: { $what }
+template-fault-unknown-variable = unknown variable “{ $detail }”
+template-fault-unknown-filter = unknown filter “{ $detail }”
+template-fault-unknown-test = unknown test “{ $detail }”
+template-fault-syntax = syntax error ({ $detail })
+template-fault-too-long = too long ({ $detail })
+template-fault-too-much-work = too much work (a loop without end?)
+template-fault-render = cannot be filled in ({ $detail })

@@ -156,6 +156,23 @@ impl Messages {
                 args.set("reason", FluentValue::from(reason.as_str()));
                 "problem-invalid"
             }
+            Problem::Template {
+                line,
+                column,
+                fault,
+                detail,
+            } => {
+                args.set("line", FluentValue::from(*line));
+                args.set("column", FluentValue::from(*column));
+                args.set("detail", FluentValue::from(detail.as_str()));
+                let fault = serde_json::to_value(fault)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                let what = self.get(lang, &format!("template-fault-{fault}"), Some(&args));
+                args.set("what", FluentValue::from(what));
+                "problem-template"
+            }
         };
         self.get(lang, key, Some(&args))
     }
