@@ -83,6 +83,7 @@ pub trait Store:
     + Actions
     + Programme
     + Outbox
+    + Templates
 {
 }
 
@@ -101,7 +102,8 @@ impl<
         + Announcements
         + Actions
         + Programme
-        + Outbox,
+        + Outbox
+        + Templates,
 > Store for T
 {
 }
@@ -638,6 +640,10 @@ pub trait Customers: Send + Sync + 'static {
     async fn merge_customers(&self, a: i64, b: i64, actor: &str) -> Result<MergeRecord>;
     /// The merges a profile took part in, newest first.
     async fn merges(&self, customer_id: i64) -> Result<Vec<MergeRecord>>;
+    /// The newest purchase among the customer events recorded under any of `refs` (as events
+    /// name customers: by a customer number or e-mail address, as written): when, and the
+    /// amount in cents.
+    async fn last_purchase(&self, refs: &[String]) -> Result<Option<(Timestamp, i64)>>;
     /// Undoes a merge: both profiles get back their fields, and the absorbed one its
     /// identifiers and requests as they were at the merge. A merge into the survivor made
     /// later must be undone first (conflict naming `merge`). Audit `customer.unmerge`.
@@ -1345,4 +1351,35 @@ pub trait Outbox: Send + Sync + 'static {
     async fn last_survey_mail(&self, customer_id: i64) -> Result<Option<Timestamp>>;
     /// The newest `limit` mails, with the counts of all mails per status.
     async fn outbox(&self, limit: u32) -> Result<(Vec<OutboxMail>, Vec<(MailStatus, u64)>)>;
+}
+
+/// A message template as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredTemplate {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: touchpoints_core::message_template::TemplateFields,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+}
+
+/// Message templates. The store keeps them as given: the application checks a template
+/// before it is saved.
+#[async_trait]
+pub trait Templates: Send + Sync + 'static {
+    /// Every template, by name without case, then language.
+    async fn message_templates(&self) -> Result<Vec<StoredTemplate>>;
+    async fn message_template(&self, id: i64) -> Result<StoredTemplate>;
+    /// Inserts (`id` None) or replaces (`id` Some; `NotFound` if missing) a template. A name
+    /// another template of the language has (case ignored) is a duplicate naming `name`.
+    /// Audit `template.create` / `template.update`.
+    async fn put_message_template(
+        &self,
+        id: Option<i64>,
+        fields: &touchpoints_core::message_template::TemplateFields,
+        actor: &str,
+    ) -> Result<StoredTemplate>;
+    /// Audit `template.delete`.
+    async fn delete_message_template(&self, id: i64, actor: &str) -> Result<()>;
 }

@@ -137,6 +137,9 @@ mod sql_standards;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_surveys.rs"]
 mod sql_surveys;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_templates.rs"]
+mod sql_templates;
 
 pub use sql::SqlStore as PostgresStore;
 

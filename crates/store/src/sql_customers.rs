@@ -688,6 +688,24 @@ impl Customers for SqlStore {
         Ok(record)
     }
 
+    async fn last_purchase(&self, refs: &[String]) -> Result<Option<(Timestamp, i64)>> {
+        if refs.is_empty() {
+            return Ok(None);
+        }
+        let batch = json_rows(refs.iter().map(|r| serde_json::json!(r)).collect());
+        let row: Option<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT at, amount_cents FROM customer_events WHERE kind = 'purchase' \
+             AND customer_ref IN (SELECT batch.value FROM {json_values}) \
+             ORDER BY at DESC, id DESC LIMIT 1",
+            json_values = Backend::JSON_VALUES
+        )))
+        .bind(batch)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(at, cents)| Ok((instant("customer_events", at)?, cents)))
+            .transpose()
+    }
+
     async fn merges(&self, customer_id: i64) -> Result<Vec<MergeRecord>> {
         let rows: Vec<MergeRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT {MERGE_COLUMNS} FROM customer_merges \

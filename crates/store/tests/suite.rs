@@ -50,3 +50,5 @@ mod schema;
 mod standards;
 #[path = "suite/surveys.rs"]
 mod surveys;
+#[path = "suite/templates.rs"]
+mod templates;
