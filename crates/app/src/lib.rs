@@ -30,5 +30,6 @@ pub mod scoring;
 pub mod secrets;
 pub mod steps;
 pub mod surveys;
+pub mod templates;
 
 pub use error::{AppError, Result};

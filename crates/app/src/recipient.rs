@@ -22,37 +22,50 @@ pub(crate) struct Recipient {
 
 impl Recipient {
     pub(crate) async fn of(store: &dyn Store, request: &StoredRequest) -> Result<Recipient> {
-        let profile = match request.customer_id {
-            Some(id) => Some(store.customer(id).await?),
-            None => None,
-        };
-        let fields = profile.as_ref().map(|p| &p.fields);
-        let or_request = |own: Option<&str>, fallback: &str| -> String {
-            match own.filter(|v| !v.is_empty()) {
-                Some(v) => v.to_owned(),
-                None => fallback.to_owned(),
+        match request.customer_id {
+            Some(id) => {
+                let mut recipient =
+                    Recipient::of_profile(store.customer(id).await?, &request.language);
+                if recipient.name.is_empty() {
+                    recipient.name.clone_from(&request.customer_name);
+                }
+                Ok(recipient)
             }
+            None => Ok(Recipient {
+                name: request.customer_name.clone(),
+                ..Recipient::unknown(&request.language)
+            }),
+        }
+    }
+
+    /// The customer of a profile; `language` where the profile names none.
+    pub(crate) fn of_profile(profile: CustomerProfile, language: &str) -> Recipient {
+        let fields = &profile.fields;
+        let language = if fields.language.is_empty() {
+            language
+        } else {
+            &fields.language
         };
-        let language = or_request(fields.map(|f| f.language.as_str()), &request.language);
-        Ok(Recipient {
+        Recipient {
             address: profile
-                .as_ref()
-                .and_then(|p| {
-                    p.identifiers
-                        .iter()
-                        .find(|i| i.kind == IdentifierKind::Email)
-                })
+                .identifiers
+                .iter()
+                .find(|i| i.kind == IdentifierKind::Email)
                 .map(|i| i.value.clone())
                 .unwrap_or_default(),
-            language: if language.eq_ignore_ascii_case("en") {
-                "en"
-            } else {
-                "de"
-            },
-            name: or_request(fields.map(|f| f.name.as_str()), &request.customer_name),
-            salutation: fields.map(|f| f.salutation.clone()).unwrap_or_default(),
-            profile,
-        })
+            language: language_of(language),
+            name: fields.name.clone(),
+            salutation: fields.salutation.clone(),
+            profile: Some(profile),
+        }
+    }
+
+    /// A customer of whom nothing is known but the language.
+    pub(crate) fn unknown(language: &str) -> Recipient {
+        Recipient {
+            language: language_of(language),
+            ..Recipient::default()
+        }
     }
 
     /// How a message greets them: by salutation and name, in their language, with the
@@ -70,5 +83,14 @@ impl Recipient {
             self.language,
             address,
         ))
+    }
+}
+
+/// `en` or `de`: German unless the code says English.
+fn language_of(code: &str) -> &'static str {
+    if code.eq_ignore_ascii_case("en") {
+        "en"
+    } else {
+        "de"
     }
 }

@@ -35,6 +35,7 @@ pub mod survey;
 pub mod touchpoint;
 pub mod transfer;
 pub mod workbook;
+pub mod written;
 
 pub use access::{ApiToken, Role, Scope, Subject, User};
 pub use catalog::{Catalog, Channel, Kind, Phase, Stage};

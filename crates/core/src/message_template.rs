@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::problem::{Problem, Problems, check_text};
 
+/// The longest name of a template, in characters.
+pub const NAME_MAX: usize = 120;
+/// The longest subject template, in characters.
+pub const SUBJECT_MAX: usize = 200;
 /// The longest template, in characters.
 pub const MAX_SOURCE_CHARS: usize = 20_000;
 /// The most a template may write for one customer, in bytes.
@@ -133,7 +137,7 @@ impl TemplateFields {
     /// their line and column.
     pub fn checked(&self) -> Result<TemplateFields, Problems> {
         let mut problems = Problems::default();
-        let name = check_text(&mut problems, "name", &self.name, 120, true);
+        let name = check_text(&mut problems, "name", &self.name, NAME_MAX, true);
         let language = self.language.trim().to_lowercase();
         if !matches!(language.as_str(), "de" | "en") {
             problems.push(
@@ -144,13 +148,13 @@ impl TemplateFields {
                 },
             );
         }
-        let subject = check_text(&mut problems, "subject", &self.subject, 200, false);
-        if self.body.trim().is_empty() {
-            problems.push("body", Problem::Required);
-        }
+        let subject = check_text(&mut problems, "subject", &self.subject, SUBJECT_MAX, false);
+        check_text(&mut problems, "body", &self.body, MAX_SOURCE_CHARS, true);
         for (field, text) in [("subject", subject.as_str()), ("body", self.body.as_str())] {
-            for problem in check(text) {
-                problems.push(field, problem.into());
+            if problems.0.iter().all(|p| p.field != field) {
+                for problem in check(text) {
+                    problems.push(field, problem.into());
+                }
             }
         }
         problems.into_result(TemplateFields {

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 82] = [
+const OPERATIONS: [(&str, &str); 89] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -56,6 +56,13 @@ const OPERATIONS: [(&str, &str); 82] = [
     ("get", "/api/v1/requests/{id}"),
     ("post", "/api/v1/requests/{id}/actions"),
     ("get", "/api/v1/requests/{id}/mails"),
+    ("get", "/api/v1/requests/{id}/templates/{template_id}"),
+    ("get", "/api/v1/templates"),
+    ("post", "/api/v1/templates"),
+    ("post", "/api/v1/templates/preview"),
+    ("get", "/api/v1/templates/{id}"),
+    ("put", "/api/v1/templates/{id}"),
+    ("delete", "/api/v1/templates/{id}"),
     ("get", "/api/v1/mail/settings"),
     ("put", "/api/v1/mail/settings"),
     ("post", "/api/v1/mail/test"),

@@ -8,7 +8,9 @@
 
 use serde_json::{Value, json};
 use touchpoints_core::consistency::value::ValueKind;
-use touchpoints_core::{action_plan, consistency, customer, request, survey, touchpoint};
+use touchpoints_core::{
+    action_plan, consistency, customer, message_template, request, survey, touchpoint,
+};
 
 use super::fact_values;
 
@@ -178,6 +180,25 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
         ("ContentFields", "language", text(10)),
         ("ContentFields", "valid_from", day()),
         ("ContentFields", "valid_until", day()),
+        // Message templates; whether a text is a valid template is checked by the server
+        // (each problem named with its line and column).
+        (
+            "TemplateFields",
+            "name",
+            required_text(message_template::NAME_MAX),
+        ),
+        ("TemplateFields", "language", one_of(&["de", "en"])),
+        (
+            "TemplateFields",
+            "subject",
+            text(message_template::SUBJECT_MAX),
+        ),
+        (
+            "TemplateFields",
+            "body",
+            required_text(message_template::MAX_SOURCE_CHARS),
+        ),
+        ("PreviewInput", "customer_id", json!({ "minimum": 1 })),
         // Surveys, answers and customer events.
         ("SurveyInput", "metric", one_of(&["nps", "csat", "ces"])),
         ("SurveyInput", "touchpoint_id", json!({ "minimum": 1 })),

@@ -18,6 +18,7 @@ mod programme;
 pub mod queue_rules;
 pub mod requests;
 pub mod surveys;
+mod templates;
 mod touchpoints;
 
 use axum::Router;
@@ -158,6 +159,21 @@ pub fn routes() -> Router<AppState> {
         .route("/outbox", get(mail::list))
         .route("/outbox/{id}/retry", axum::routing::post(mail::retry))
         .route("/requests/{id}/mails", get(mail::of_request))
+        .route("/templates", get(templates::list).post(templates::create))
+        .route(
+            "/templates/preview",
+            axum::routing::post(templates::preview),
+        )
+        .route(
+            "/templates/{id}",
+            get(templates::get)
+                .put(templates::update)
+                .delete(templates::delete),
+        )
+        .route(
+            "/requests/{id}/templates/{template_id}",
+            get(templates::for_request),
+        )
         .route(
             "/action-plan/settings",
             get(actions::settings).put(actions::set_settings),

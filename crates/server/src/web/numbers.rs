@@ -2,6 +2,7 @@
 
 use jiff::civil::Date;
 use touchpoints_core::kpi::Metric;
+use touchpoints_core::written;
 
 use crate::i18n::Lang;
 
@@ -32,20 +33,6 @@ pub(super) fn short_number(value: f64, lang: Lang) -> String {
     }
 }
 
-/// Whole numbers with thousands separators: "1.234" in German, "1,234" in English.
-fn grouped(value: i64, lang: Lang) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let separator = lang.pick(".", ",");
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(separator);
-        }
-        out.push(digit);
-    }
-    if value < 0 { format!("-{out}") } else { out }
-}
-
 /// A span of minutes as people say it: "45 Min.", "4 Std.", "1 Std. 30 Min.", "3 Tage" in
 /// German; "45 min", "4 h", "1 h 30 min", "3 days" in English. Whole days only from two days
 /// on, as a target of "1 Tag" reads as a calendar day where the clock may count hours.
@@ -64,30 +51,14 @@ pub(super) fn minutes(total: i64, lang: Lang) -> String {
     }
 }
 
-/// An amount of cents as euros: "5.000 €" or "1.234,50 €" in German, "€5,000" in English;
-/// cents are shown only when there are any.
+/// An amount of cents as euros: "5.000 €" or "1.234,50 €" in German, "€5,000" in English.
 pub(super) fn euros(cents: i64, lang: Lang) -> String {
-    // The sign once, in front: -50 cents are "-0,50 €" and "-€0.50", not "0,50 €".
-    let sign = if cents < 0 { "-" } else { "" };
-    let whole = grouped((cents / 100).abs(), lang);
-    let rest = (cents % 100).abs();
-    let amount = if rest == 0 {
-        whole
-    } else {
-        format!("{whole}{}{rest:02}", lang.pick(",", "."))
-    };
-    match lang {
-        Lang::De => format!("{sign}{amount} €"),
-        Lang::En => format!("{sign}€{amount}"),
-    }
+    written::euros(cents, lang == Lang::En)
 }
 
 /// A calendar day: "26.02.2027" in German, "2027-02-26" in English.
 pub(super) fn day(date: Date, lang: Lang) -> String {
-    match lang {
-        Lang::De => date.strftime("%d.%m.%Y").to_string(),
-        Lang::En => date.to_string(),
-    }
+    written::day(date, lang == Lang::En)
 }
 
 /// Decimal places a metric's values are shown with: NPS in whole points, CSAT in percent
@@ -148,7 +119,7 @@ mod tests {
         assert_eq!(euros(123_450, Lang::De), "1.234,50 €");
         assert_eq!(euros(123_450, Lang::En), "€1,234.50");
         assert_eq!(euros(0, Lang::En), "€0");
-        assert_eq!(grouped(1_234_567, Lang::De), "1.234.567");
+        assert_eq!(written::grouped(1_234_567, false), "1.234.567");
         assert_eq!(number(-0.04, 1, Lang::De), "0,0");
         assert_eq!(number(12.5, 1, Lang::De), "12,5");
         assert_eq!(short_number(12.0, Lang::De), "12");

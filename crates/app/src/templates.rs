@@ -1,0 +1,160 @@
+//! Message templates: saved only once they pass the sandbox's check, and filled with a
+//! customer's data: for a reply to one of their requests, or as a preview for any customer
+//! (and for one of whom nothing is known, to see the fallbacks).
+
+use touchpoints_core::customer::IdentifierKind;
+use touchpoints_core::message_template::{self, MessageData, TemplateFields, split_name};
+use touchpoints_core::request::RequestStatus;
+use touchpoints_core::written;
+use touchpoints_core::{Problem, Problems};
+use touchpoints_store::{CustomerProfile, Store, StoredRequest, StoredTemplate};
+
+use crate::recipient::Recipient;
+use crate::{AppError, Result};
+
+/// Checks a template and stores it (`id` None: a new one).
+pub async fn save(
+    store: &dyn Store,
+    id: Option<i64>,
+    fields: &TemplateFields,
+    actor: &str,
+) -> Result<StoredTemplate> {
+    let fields = fields.checked().map_err(AppError::Invalid)?;
+    Ok(store.put_message_template(id, &fields, actor).await?)
+}
+
+/// A template filled in: the subject (empty when the template has none) and the text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Filled {
+    pub subject: String,
+    pub body: String,
+}
+
+/// Fills `fields` with `data`; a failure names the field, line and column.
+pub fn fill(fields: &TemplateFields, data: &MessageData) -> Result<Filled> {
+    let one = |field: &str, text: &str| {
+        message_template::render(text, data)
+            .map_err(|p| AppError::Invalid(Problems::single(field, Problem::from(p))))
+    };
+    Ok(Filled {
+        subject: one("subject", &fields.subject)?,
+        body: one("body", &fields.body)?,
+    })
+}
+
+/// The stored template `template_id` filled for a reply to `request`, written by `agent`.
+pub async fn for_request(
+    store: &dyn Store,
+    template_id: i64,
+    request: &StoredRequest,
+    agent: &str,
+) -> Result<Filled> {
+    let template = store.message_template(template_id).await?;
+    let recipient = Recipient::of(store, request).await?;
+    let mut data = customer_data(store, &recipient).await?;
+    data.request_number = format!("#{}", request.id);
+    data.subject = request.subject.clone();
+    data.touchpoint = match request.touchpoint_id {
+        Some(id) => store.touchpoint(id).await?.fields.name,
+        None => String::new(),
+    };
+    data.agent = agent.to_owned();
+    fill(&template.fields, &data)
+}
+
+/// A preview of `fields` (their subject and text: a draft needs no name yet) for the
+/// customer `customer_id`, or with nothing known of the customer when `None` (every fallback
+/// shows). Problems are named `subject`, `body` and `customer_id`.
+pub async fn preview(
+    store: &dyn Store,
+    fields: &TemplateFields,
+    customer_id: Option<i64>,
+    agent: &str,
+) -> Result<Filled> {
+    let mut problems = Problems::default();
+    for (field, text) in [("subject", &fields.subject), ("body", &fields.body)] {
+        for problem in message_template::check(text) {
+            problems.push(field, problem.into());
+        }
+    }
+    problems.into_result(())?;
+    let recipient = match customer_id {
+        Some(id) => match store.customer(id).await {
+            Ok(profile) => Recipient::of_profile(profile, &fields.language),
+            Err(touchpoints_store::StoreError::NotFound { .. }) => {
+                return Err(AppError::Invalid(Problems::single(
+                    "customer_id",
+                    Problem::Invalid {
+                        reason: format!("no customer has the id {id}"),
+                    },
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        },
+        None => Recipient::unknown(&fields.language),
+    };
+    let mut data = customer_data(store, &recipient).await?;
+    data.agent = agent.to_owned();
+    fill(fields, &data)
+}
+
+/// What a template knows of the customer: the profile's fields, their last purchase (from
+/// the customer events under their customer numbers and e-mail addresses) and their open
+/// requests; money and days as written in the customer's language.
+async fn customer_data(store: &dyn Store, recipient: &Recipient) -> Result<MessageData> {
+    let english = recipient.language == "en";
+    let (first_name, last_name) = split_name(&recipient.name, &recipient.salutation);
+    let mut data = MessageData {
+        greeting: recipient.greeting(store).await?,
+        salutation: recipient.salutation.clone(),
+        name: recipient
+            .name
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        first_name,
+        last_name,
+        language: recipient.language.to_owned(),
+        ..MessageData::default()
+    };
+    let Some(profile) = &recipient.profile else {
+        return Ok(data);
+    };
+    data.customer_number = identifier(profile, IdentifierKind::CustomerNumber);
+    data.segments = profile.fields.segments.clone();
+    data.segment = data.segments.first().cloned().unwrap_or_default();
+    data.lifetime_value = written::euros(profile.fields.lifetime_value_cents, english);
+    let refs: Vec<String> = profile
+        .identifiers
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.kind,
+                IdentifierKind::CustomerNumber | IdentifierKind::Email
+            )
+        })
+        .map(|i| i.value.clone())
+        .collect();
+    if let Some((at, cents)) = store.last_purchase(&refs).await? {
+        let zone = crate::action_effect::time_zone(store).await?;
+        data.last_order_date = written::day(at.to_zoned(zone).date(), english);
+        data.last_order_amount = written::euros(cents, english);
+    }
+    data.open_requests = store
+        .customer_requests(profile.id)
+        .await?
+        .iter()
+        .filter(|r| r.status != RequestStatus::Resolved)
+        .count() as u64;
+    Ok(data)
+}
+
+fn identifier(profile: &CustomerProfile, kind: IdentifierKind) -> String {
+    profile
+        .identifiers
+        .iter()
+        .find(|i| i.kind == kind)
+        .map(|i| i.value.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,200 @@
+//! Reply templates in the JSON API over real HTTP: checked when saved (each unknown name
+//! with its line and column), filled with the customer's data for a reply, and previewed.
+
+mod common;
+
+use common::{Server, send};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use touchpoints_core::Role;
+
+/// A request from Petra Schulz, whose profile knows her salutation, customer number, segment
+/// and lifetime value, and who bought something on 2 March 2026 under her customer number.
+async fn petra(server: &Server) -> (i64, i64) {
+    let (status, request) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "email",
+        "customer": {"name": "Petra Schulz", "email": "petra@example.de",
+            "customer_number": "KD-4711"},
+        "subject": "Lieferung",
+        "body": "Wo bleibt mein Sofa?",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{request}");
+    let customer = request["customer_id"].as_i64().expect("a profile");
+    let (status, body) = send(server.put(&format!("/api/v1/customers/{customer}")).json(
+        &json!({"name": "Petra Schulz", "salutation": "Frau", "language": "de",
+                "segments": ["premium"], "lifetime_value_cents": 123_450}),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = send(server.post("/api/v1/customer-events").json(&json!({
+        "customer_ref": "KD-4711", "kind": "purchase", "at": "2026-03-02T11:00:00Z",
+        "amount_cents": 49_900,
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    (request["id"].as_i64().expect("id"), customer)
+}
+
+const DELAY: &str = "{{ greeting }},\n\nIhre Bestellung vom {{ last_order_date }} über \
+                     {{ last_order_amount }} ist unterwegs.{% if segment == \"premium\" %} Als \
+                     Premiumkundin ({{ customer_number }}, {{ lifetime_value }}) liefern wir \
+                     kostenlos.{% endif %} Offen: {{ open_requests }}.\n\n{{ agent }}";
+
+#[tokio::test]
+async fn a_template_is_checked_when_saved_and_filled_with_the_customers_data() {
+    let server = Server::start().await;
+    let (request, customer) = petra(&server).await;
+
+    // Unknown names anywhere, even in a branch, are refused with line and column.
+    let (status, body) = send(server.post("/api/v1/templates").json(&json!({
+        "name": "Lieferverzug", "language": "de",
+        "subject": "Ihre Bestellung {{ bestellnr }}",
+        "body": "{{ greeting }},\n{% if false %}{{ name | fett }}{% endif %}",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let problems: Vec<(String, String, Value, Value, String)> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|p| {
+            (
+                p["field"].as_str().expect("field").to_owned(),
+                p["code"].as_str().expect("code").to_owned(),
+                p["line"].clone(),
+                p["column"].clone(),
+                p["detail"].as_str().expect("detail").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                "subject".into(),
+                "template".into(),
+                json!(1),
+                json!(20),
+                "bestellnr".into()
+            ),
+            (
+                "body".into(),
+                "template".into(),
+                json!(2),
+                json!(25),
+                "fett".into()
+            ),
+        ]
+    );
+    assert!(
+        server.get_json("/api/v1/templates").await == json!([]),
+        "nothing stored"
+    );
+
+    let (status, saved) = send(server.post("/api/v1/templates").json(&json!({
+        "name": "Lieferverzug", "language": "de", "body": DELAY,
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{saved}");
+    let (status, body) = send(server.post("/api/v1/templates").json(&json!({
+        "name": "lieferverzug", "language": "de", "body": "Hallo",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["errors"][0]["field"], "name");
+
+    // Filled for a reply: an agent may, and signs it.
+    let (agent_user, agent) = server.login_as(Role::Agent).await;
+    let filled = agent
+        .get_json(&format!(
+            "/api/v1/requests/{request}/templates/{}",
+            saved["id"]
+        ))
+        .await;
+    let body = filled["body"].as_str().expect("body");
+    assert!(
+        body.starts_with(
+            "Sehr geehrte Frau Schulz,\n\nIhre Bestellung vom 02.03.2026 über 499 € ist \
+             unterwegs. Als Premiumkundin (KD-4711, 1.234,50 €) liefern wir kostenlos. \
+             Offen: 1.\n\n"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.ends_with(&format!("\n\n{}", agent_user.display_name))
+            && !agent_user.display_name.is_empty(),
+        "signed by the agent: {body}"
+    );
+    assert_eq!(filled["subject"], "");
+
+    // Agents fill templates but do not write them.
+    let (status, _) = send(agent.post("/api/v1/templates").json(&json!({
+        "name": "Agentenvorlage", "language": "de", "body": "Hallo",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A preview for the customer, and for one of whom nothing is known.
+    let template = json!({"name": "", "language": "de",
+        "body": "{{ greeting }}, Kundennummer {{ customer_number or \"unbekannt\" }}"});
+    let for_petra = send(
+        server
+            .post("/api/v1/templates/preview")
+            .json(&json!({"template": template, "customer_id": customer})),
+    )
+    .await;
+    assert_eq!(for_petra.0, StatusCode::OK, "{}", for_petra.1);
+    assert_eq!(
+        for_petra.1["body"],
+        "Sehr geehrte Frau Schulz, Kundennummer KD-4711"
+    );
+    let (status, unknown) = send(
+        server
+            .post("/api/v1/templates/preview")
+            .json(&json!({"template": template})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{unknown}");
+    assert_eq!(unknown["body"], "Guten Tag, Kundennummer unbekannt");
+    let (status, body) = send(
+        server
+            .post("/api/v1/templates/preview")
+            .json(&json!({"template": template, "customer_id": 999_999})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "customer_id");
+    let (status, body) = send(server.post("/api/v1/templates/preview").json(&json!({
+        "template": {"name": "", "language": "de", "body": "{{ vorname }}"},
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "template.body");
+
+    // Changed, then deleted; both audited.
+    let id = saved["id"].as_i64().expect("id");
+    let (status, body) = send(server.put(&format!("/api/v1/templates/{id}")).json(&json!({
+        "name": "Lieferverzug", "language": "de", "body": "{{ greeting }},\n\nes dauert.",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let filled = server
+        .get_json(&format!("/api/v1/requests/{request}/templates/{id}"))
+        .await;
+    assert_eq!(filled["body"], "Sehr geehrte Frau Schulz,\n\nes dauert.");
+    let (status, _) = send(server.delete(&format!("/api/v1/templates/{id}"))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = send(server.get(&format!("/api/v1/requests/{request}/templates/{id}"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let actions: Vec<String> = server
+        .audit(&[("entity", "template")])
+        .await
+        .iter()
+        .map(|e| e["action"].as_str().expect("action").to_owned())
+        .collect();
+    assert_eq!(
+        actions,
+        ["template.delete", "template.update", "template.create"]
+    );
+}
