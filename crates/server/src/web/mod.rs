@@ -19,6 +19,7 @@ mod outcome;
 mod programme;
 mod public_survey;
 mod queue;
+mod reply_templates;
 mod standards;
 mod survey_answers;
 mod surveys;
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(surveys::routes())
         .merge(queue::routes())
+        .merge(reply_templates::routes())
         .merge(actions::routes())
         .merge(action_settings::routes())
         .merge(programme::routes())

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
-use touchpoints_app::{replies, scoring, steps};
+use touchpoints_app::{replies, scoring, steps, templates};
 use touchpoints_core::request::{Priority, RequestAction};
 use touchpoints_core::{FieldProblem, Problem, Problems, Role};
 use touchpoints_store::RequestMessage;
@@ -76,6 +76,26 @@ async fn render_request(
         .map(|u| u.username)
         .collect();
     let greeting = replies::greeting(state.store.as_ref(), &request).await?;
+    // The templates in the request's language first.
+    let mut templates: Vec<(i64, String, bool)> = state
+        .store
+        .message_templates()
+        .await?
+        .into_iter()
+        .map(|t| {
+            let own = t.fields.language == request.language;
+            (
+                t.id,
+                format!("{} ({})", t.fields.name, t.fields.language),
+                own,
+            )
+        })
+        .collect();
+    templates.sort_by_key(|(_, _, own)| !own);
+    let templates: Vec<(i64, String)> = templates
+        .into_iter()
+        .map(|(id, label, _)| (id, label))
+        .collect();
     let touchpoint = match request.touchpoint_id {
         Some(tp) => state.store.touchpoint(tp).await.ok().map(|t| t.fields.name),
         None => None,
@@ -99,6 +119,7 @@ async fn render_request(
             errors => page.field_errors(state, &problems),
             findings => findings,
             greeting => greeting,
+            templates => templates,
             draft => draft,
         },
     ))
@@ -119,6 +140,7 @@ pub(super) struct ActForm {
     to: String,
     body: String,
     priority: String,
+    template_id: String,
 }
 
 pub(super) async fn act(
@@ -137,6 +159,34 @@ pub(super) async fn act(
             body.to_owned()
         } else {
             format!("{greeting},\n\n{body}")
+        };
+        return render_request(&state, &page, id, &[], StatusCode::OK, &draft).await;
+    }
+    if form.action == "template" {
+        // The template filled for this request, after what the agent wrote so far: nothing
+        // is stored.
+        let request = state.store.request(id).await?;
+        let Ok(template_id) = form.template_id.parse::<i64>() else {
+            let problems = Problems::single("template_id", Problem::Required);
+            return rerender(&state, &page, id, problems, &form.body).await;
+        };
+        let agent = page
+            .caller
+            .user()
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default();
+        let filled =
+            match templates::for_request(state.store.as_ref(), template_id, &request, &agent).await
+            {
+                Ok(filled) => filled,
+                Err(e) => {
+                    let problems = form_problems(e)?;
+                    return rerender(&state, &page, id, problems, &form.body).await;
+                }
+            };
+        let draft = match form.body.trim() {
+            "" => filled.body,
+            written => format!("{written}\n\n{}", filled.body),
         };
         return render_request(&state, &page, id, &[], StatusCode::OK, &draft).await;
     }

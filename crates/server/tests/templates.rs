@@ -1,5 +1,6 @@
-//! Reply templates in the JSON API over real HTTP: checked when saved (each unknown name
-//! with its line and column), filled with the customer's data for a reply, and previewed.
+//! Reply templates over real HTTP, in the JSON API and on pages: checked when saved (each
+//! unknown name with its line and column), filled with the customer's data for a reply, and
+//! previewed for a customer and for one of whom nothing is known.
 
 mod common;
 
@@ -196,5 +197,113 @@ async fn a_template_is_checked_when_saved_and_filled_with_the_customers_data() {
     assert_eq!(
         actions,
         ["template.delete", "template.update", "template.create"]
+    );
+}
+
+#[tokio::test]
+async fn managers_write_templates_on_a_page_and_agents_insert_them_into_a_reply() {
+    let server = Server::start().await;
+    let (request, _) = petra(&server).await;
+    let (_, manager) = server.login_as(Role::Manager).await;
+
+    // An unknown name is shown at its field in German words, with line and column.
+    let response = manager
+        .post("/queue/templates")
+        .form(&[
+            ("name", "Lieferverzug"),
+            ("language", "de"),
+            ("subject", ""),
+            ("body", "{{ greeting }},\n{{ vorname }}"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.expect("html");
+    assert!(
+        html.contains("Zeile 2, Spalte 4: unbekannte Variable „vorname“"),
+        "{html}"
+    );
+    assert_eq!(server.get_json("/api/v1/templates").await, json!([]));
+
+    // The preview, for Petra found by her address and for someone unknown; nothing stored.
+    let response = manager
+        .post("/queue/templates/preview")
+        .form(&[
+            ("name", "Lieferverzug"),
+            ("language", "de"),
+            ("subject", ""),
+            (
+                "body",
+                "{{ greeting }}, Ihre Nummer: {{ customer_number or \"–\" }}",
+            ),
+            ("customer", "petra@example.de"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("Für Petra Schulz"), "{html}");
+    assert!(
+        html.contains("Sehr geehrte Frau Schulz, Ihre Nummer: KD-4711</pre>"),
+        "{html}"
+    );
+    assert!(html.contains("Guten Tag, Ihre Nummer: –</pre>"), "{html}");
+    assert_eq!(server.get_json("/api/v1/templates").await, json!([]));
+
+    let response = manager
+        .post("/queue/templates")
+        .form(&[
+            ("name", "Lieferverzug"),
+            ("language", "de"),
+            ("subject", ""),
+            (
+                "body",
+                "{{ greeting }},\n\nIhr Paket ({{ last_order_amount }}) kommt morgen.",
+            ),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // The agent picks it on the request and finds it filled after what they wrote.
+    let (_, agent) = server.login_as(Role::Agent).await;
+    let html = agent
+        .get(&format!("/requests/{request}"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains(">Lieferverzug (de)</option>"), "{html}");
+    let template = server.get_json("/api/v1/templates").await[0]["id"].to_string();
+    let response = agent
+        .post(&format!("/requests/{request}/act"))
+        .form(&[
+            ("action", "template"),
+            ("template_id", template.as_str()),
+            ("body", "Entschuldigung!"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.expect("html");
+    assert!(
+        html.contains(
+            ">Entschuldigung!\n\nSehr geehrte Frau Schulz,\n\nIhr Paket (499 €) kommt morgen.</textarea>"
+        ),
+        "{html}"
+    );
+    let detail = server
+        .get_json(&format!("/api/v1/requests/{request}"))
+        .await;
+    assert_eq!(
+        detail["steps"].as_array().map(Vec::len),
+        Some(0),
+        "nothing is sent or stored: {detail}"
     );
 }
