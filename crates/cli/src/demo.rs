@@ -21,6 +21,7 @@ use touchpoints_core::consistency::Guideline;
 use touchpoints_core::consistency::library::ContentFields;
 use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::kpi::{Metric, local_day};
+use touchpoints_core::message_template::TemplateFields;
 use touchpoints_core::sample::{self, SampleSpec, SampleTouchpoint, SplitMix64};
 use touchpoints_core::standards::Measure;
 use touchpoints_core::survey::{ResponseFields, SurveyInput};
@@ -41,6 +42,7 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
             );
         }
         println!("demo data already loaded ({} touchpoints)", existing.len());
+        load_templates(store).await?;
         load_surveys(store).await?;
         load_actions(store).await?;
         return load_programme(store).await;
@@ -78,6 +80,7 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
         company.name, summary.created, summary.updated
     );
     load_library(store).await?;
+    load_templates(store).await?;
     load_standards(store).await?;
     let findings =
         touchpoints_app::analysis::check_weaknesses(store, "demo", Timestamp::now()).await?;
@@ -165,6 +168,40 @@ const REQUESTS: [(i64, &str, &str, &str, &str, &str, &str); 8] = [
     ),
 ];
 
+/// What Nordlicht knows of some of the customers who wrote: (name, salutation, customer
+/// number, segment, lifetime value in cents, last purchase: days ago and cents). Templates
+/// fill replies with it.
+const PROFILES: [(&str, &str, &str, &str, i64, i64, i64); 4] = [
+    (
+        "Anna Schulz",
+        "Frau",
+        "KD-48213",
+        "premium",
+        348_900,
+        12,
+        189_900,
+    ),
+    (
+        "Petra Wagner",
+        "Frau",
+        "KD-20417",
+        "stammkunde",
+        124_950,
+        9,
+        64_900,
+    ),
+    (
+        "Murat Yilmaz",
+        "Herr",
+        "KD-31877",
+        "premium",
+        612_000,
+        20,
+        420_000,
+    ),
+    ("Jonas Becker", "", "", "", 0, 0, 0),
+];
+
 /// (channel, first response, resolution in minutes, around the clock): the demo company's
 /// response-time targets, chat answered day and night.
 const SLA_POLICIES: [(&str, i64, i64, bool); 8] = [
@@ -204,6 +241,10 @@ async fn load_requests(store: &dyn Store) -> anyhow::Result<()> {
                 name: Some((*name).to_owned()),
                 email: optional(email),
                 phone: optional(phone),
+                customer_number: PROFILES
+                    .iter()
+                    .find(|p| p.0 == *name)
+                    .and_then(|p| optional(p.2)),
                 ..Default::default()
             },
             subject: (*subject).to_owned(),
@@ -224,6 +265,7 @@ async fn load_requests(store: &dyn Store) -> anyhow::Result<()> {
         .await
         .context("cannot load the demo requests")?;
     println!("{} open customer requests in the queue", requests.len());
+    load_profiles(store, &stored, now).await?;
     // A first answer to the complaint by e-mail: without a mail server it waits in the
     // outbox, marked as not sent. With one, the demo writes none, as it would go out.
     if store.mail_settings().await?.is_some() {
@@ -241,10 +283,110 @@ async fn load_requests(store: &dyn Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Salutations, segments, lifetime values and last purchases of [`PROFILES`], on the
+/// profiles the demo requests made.
+async fn load_profiles(
+    store: &dyn Store,
+    stored: &[touchpoints_store::IntakeOutcome],
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let mut purchases = Vec::new();
+    for (name, salutation, number, segment, lifetime, days_ago, cents) in PROFILES {
+        // The outcomes stand in the order of REQUESTS.
+        let Some(id) = REQUESTS
+            .iter()
+            .zip(stored)
+            .find(|(r, _)| r.2 == name)
+            .and_then(|(_, o)| o.customer_id)
+        else {
+            continue;
+        };
+        let mut fields = store.customer(id).await?.fields;
+        fields.salutation = salutation.into();
+        fields.language = "de".into();
+        fields.segments = [segment]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| (*s).to_owned())
+            .collect();
+        fields.lifetime_value_cents = lifetime;
+        store.update_customer(id, &fields, "demo").await?;
+        if !number.is_empty() {
+            purchases.push(touchpoints_core::survey::CustomerEventFields {
+                customer_ref: number.into(),
+                kind: touchpoints_core::kpi::CustomerEventKind::Purchase,
+                at: now - SignedDuration::from_hours(24 * days_ago),
+                amount_cents: cents,
+                external_id: Some(format!("demo-purchase-{number}")),
+            });
+        }
+    }
+    store.record_customer_events(&purchases, "demo").await?;
+    Ok(())
+}
+
 const COMPLAINT_REPLY: &str = "Sehr geehrte Frau Wagner,\n\n\
     es tut uns leid, dass Ihr Esstisch beschädigt angekommen ist. Wir tauschen die Tischplatte \
     kostenlos aus und melden uns bis morgen Mittag mit einem Liefertermin.\n\n\
     Freundliche Grüße\nIhr Nordlicht Kundenservice";
+
+/// Nordlicht's reply templates, filled with the customer's data: (name, language, text).
+const TEMPLATES: [(&str, &str, &str); 4] = [
+    (
+        "Bestellbestätigung",
+        "de",
+        "{{ greeting }},\n\nvielen Dank für Ihre Bestellung vom {{ last_order_date or \"heutigen Tag\" }}\
+         {% if last_order_amount %} über {{ last_order_amount }}{% endif %}. Wir melden uns, \
+         sobald sie unterwegs ist.{% if customer_number %} Ihre Kundennummer für Rückfragen: \
+         {{ customer_number }}.{% endif %}\n\nFreundliche Grüße\n{{ agent or \"Ihr Nordlicht \
+         Kundenservice\" }}",
+    ),
+    (
+        "Lieferverzögerung",
+        "de",
+        "{{ greeting }},\n\nIhre Bestellung{% if last_order_date %} vom {{ last_order_date }}\
+         {% endif %} verzögert sich leider um einige Tage. Wir nennen Ihnen den neuen \
+         Liefertermin, sobald unser Lager ihn bestätigt.{% if \"premium\" in segments %} Als \
+         Premiumkundin oder Premiumkunde liefern wir Ihnen kostenlos.{% endif %}\n\n\
+         Freundliche Grüße\n{{ agent or \"Ihr Nordlicht Kundenservice\" }}",
+    ),
+    (
+        "Antwort auf Reklamation",
+        "de",
+        "{{ greeting }},\n\nes tut uns leid, dass mit Ihrer Lieferung etwas nicht stimmt. Wir \
+         kümmern uns um Ihre Anfrage {{ request_number }} „{{ subject }}“ und melden uns bis \
+         morgen Mittag mit einem Vorschlag.{% if open_requests > 1 %} Ihre anderen offenen \
+         Anliegen ({{ open_requests - 1 }}) behalten wir im Blick.{% endif %}\n\n\
+         Freundliche Grüße\n{{ agent or \"Ihr Nordlicht Kundenservice\" }}",
+    ),
+    (
+        "Lieferverzögerung",
+        "en",
+        "{{ greeting }},\n\nunfortunately your order{% if last_order_date %} of \
+         {{ last_order_date }}{% endif %} is delayed by a few days. We will tell you the new \
+         delivery date as soon as our warehouse confirms it.\n\nKind regards\n\
+         {{ agent or \"Your Nordlicht customer service\" }}",
+    ),
+];
+
+async fn load_templates(store: &dyn Store) -> anyhow::Result<()> {
+    if !store.message_templates().await?.is_empty() {
+        return Ok(());
+    }
+    for (name, language, body) in TEMPLATES {
+        let fields = TemplateFields {
+            name: name.into(),
+            language: language.into(),
+            subject: String::new(),
+            body: body.into(),
+        };
+        touchpoints_app::templates::save(store, None, &fields, "demo")
+            .await
+            .map_err(|e| anyhow::anyhow!("demo template {name} is invalid: {e}"))?;
+    }
+    println!("{} reply templates", TEMPLATES.len());
+    Ok(())
+}
 
 /// The demo company's communication guideline and published texts: the same files as in
 /// `examples/nordlicht`, where the newsletter contradicts the website FAQ.

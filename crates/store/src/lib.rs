@@ -1355,12 +1355,10 @@ pub trait Outbox: Send + Sync + 'static {
 
 /// A message template as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredTemplate {
     pub id: i64,
     #[serde(flatten)]
     pub fields: touchpoints_core::message_template::TemplateFields,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
 }
 

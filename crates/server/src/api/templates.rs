@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use touchpoints_app::AppError;
 use touchpoints_app::templates::{self, Filled};
 use touchpoints_core::Problems;
@@ -17,6 +17,33 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 
 type Result<T> = std::result::Result<T, ApiError>;
+
+/// A stored template.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TemplateOut {
+    pub id: i64,
+    pub name: String,
+    /// `de` or `en`.
+    pub language: String,
+    /// Empty for a reply, which keeps the request's subject.
+    pub subject: String,
+    pub body: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: jiff::Timestamp,
+}
+
+impl From<StoredTemplate> for TemplateOut {
+    fn from(t: StoredTemplate) -> TemplateOut {
+        TemplateOut {
+            id: t.id,
+            name: t.fields.name,
+            language: t.fields.language,
+            subject: t.fields.subject,
+            body: t.fields.body,
+            updated_at: t.updated_at,
+        }
+    }
+}
 
 /// Who signs a filled template: a staff member by their display name; nobody for a token.
 fn agent(caller: &Caller) -> String {
@@ -33,15 +60,18 @@ fn agent(caller: &Caller) -> String {
 }
 
 #[utoipa::path(get, path = "/api/v1/templates", tag = "templates",
-    responses((status = 200, description = "Every template, by name, then language", body = [StoredTemplate])))]
-pub async fn list(State(state): State<AppState>) -> Result<axum::Json<Vec<StoredTemplate>>> {
-    Ok(axum::Json(state.store.message_templates().await?))
+    responses((status = 200, description = "Every template, by name, then language", body = [TemplateOut])))]
+pub async fn list(State(state): State<AppState>) -> Result<axum::Json<Vec<TemplateOut>>> {
+    let templates = state.store.message_templates().await?;
+    Ok(axum::Json(
+        templates.into_iter().map(TemplateOut::from).collect(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/templates", tag = "templates",
     request_body = TemplateFields,
     responses(
-        (status = 201, description = "Checked, stored and audited", body = StoredTemplate),
+        (status = 201, description = "Checked, stored and audited", body = TemplateOut),
         (status = 400, description = "Body is not JSON", body = ErrorBody),
         (status = 409, description = "Another template of the language has the name; names `name`", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named; a template's unknown variable, filter or test, or its syntax error, with line and column (code `template`); nothing stored", body = ErrorBody)))]
@@ -51,26 +81,26 @@ pub async fn create(
     Json(fields): Json<TemplateFields>,
 ) -> Result<impl IntoResponse> {
     let stored = templates::save(state.store.as_ref(), None, &fields, &caller.actor()).await?;
-    Ok((StatusCode::CREATED, axum::Json(stored)))
+    Ok((StatusCode::CREATED, axum::Json(TemplateOut::from(stored))))
 }
 
 #[utoipa::path(get, path = "/api/v1/templates/{id}", tag = "templates",
     params(("id" = i64, Path, description = "A template")),
     responses(
-        (status = 200, description = "The template", body = StoredTemplate),
+        (status = 200, description = "The template", body = TemplateOut),
         (status = 404, description = "No such template", body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<axum::Json<StoredTemplate>> {
-    Ok(axum::Json(state.store.message_template(id).await?))
+) -> Result<axum::Json<TemplateOut>> {
+    Ok(axum::Json(state.store.message_template(id).await?.into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/templates/{id}", tag = "templates",
     params(("id" = i64, Path, description = "A template")),
     request_body = TemplateFields,
     responses(
-        (status = 200, description = "Checked, stored and audited", body = StoredTemplate),
+        (status = 200, description = "Checked, stored and audited", body = TemplateOut),
         (status = 400, description = "Body is not JSON", body = ErrorBody),
         (status = 404, description = "No such template", body = ErrorBody),
         (status = 409, description = "Another template of the language has the name; names `name`", body = ErrorBody),
@@ -80,9 +110,9 @@ pub async fn update(
     caller: Caller,
     Path(id): Path<i64>,
     Json(fields): Json<TemplateFields>,
-) -> Result<axum::Json<StoredTemplate>> {
+) -> Result<axum::Json<TemplateOut>> {
     let stored = templates::save(state.store.as_ref(), Some(id), &fields, &caller.actor()).await?;
-    Ok(axum::Json(stored))
+    Ok(axum::Json(stored.into()))
 }
 
 #[utoipa::path(delete, path = "/api/v1/templates/{id}", tag = "templates",
