@@ -9,8 +9,6 @@
 //! template is saved: an unknown variable, filter or test, named with line and column, even in
 //! a branch a given customer would not reach.
 
-use std::io::Write;
-
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use serde::{Deserialize, Serialize};
 
@@ -24,9 +22,11 @@ pub const SUBJECT_MAX: usize = 200;
 pub const MAX_SOURCE_CHARS: usize = 20_000;
 /// The most a template may write for one customer, in bytes.
 pub const MAX_OUTPUT_BYTES: usize = 100_000;
-/// Instructions one rendering may run: generous for any message, small enough that a loop
-/// gone wrong ends in milliseconds.
-const FUEL: u64 = 200_000;
+/// The work one rendering may do: an instruction costs one fuel, and every 64 bytes written
+/// or made cost one more. Generous for any message; small enough that a loop gone wrong
+/// ends in milliseconds, and that no rendering makes more than about 3 MB of text before
+/// [`MAX_OUTPUT_BYTES`] is applied to what it wrote.
+const FUEL: u64 = 50_000;
 
 /// The variables a template can use: the fields of [`MessageData`], in its order.
 pub const VARIABLES: [&str; 17] = [
@@ -293,32 +293,18 @@ impl<'s> Compiled<'s> {
     pub fn render(&self, data: &MessageData) -> Result<String, TemplateProblem> {
         let fail = |e: minijinja::Error| problem_of(self.source, &e);
         let template = self.env.get_template(NAME).map_err(fail)?;
-        let mut out = Bounded(Vec::new());
-        template
-            .render_captured_to(minijinja::value::Serde(data), &mut out)
+        let text = template
+            .render(minijinja::value::Serde(data))
             .map_err(fail)?;
-        // Only whole strings are written, so the bytes are UTF-8.
-        Ok(String::from_utf8_lossy(&out.0).into_owned())
-    }
-}
-
-/// A buffer that refuses to grow beyond [`MAX_OUTPUT_BYTES`].
-struct Bounded(Vec<u8>);
-
-impl Write for Bounded {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.0.len() + buf.len() > MAX_OUTPUT_BYTES {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::FileTooLarge,
-                "output limit",
-            ));
+        if text.len() > MAX_OUTPUT_BYTES {
+            return Err(TemplateProblem {
+                line: 1,
+                column: 1,
+                fault: TemplateFault::TooLong,
+                detail: format!("more than {MAX_OUTPUT_BYTES} bytes"),
+            });
         }
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        Ok(text)
     }
 }
 
@@ -329,7 +315,6 @@ fn problem_of(source: &str, error: &minijinja::Error) -> TemplateProblem {
         ErrorKind::UnknownFilter => TemplateFault::UnknownFilter,
         ErrorKind::UnknownTest => TemplateFault::UnknownTest,
         ErrorKind::OutOfFuel => TemplateFault::TooMuchWork,
-        ErrorKind::WriteFailure => TemplateFault::TooLong,
         _ => TemplateFault::Render,
     };
     let detail = match fault {
