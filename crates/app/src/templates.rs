@@ -63,22 +63,16 @@ pub async fn for_request(
     fill(&template.fields, &data)
 }
 
-/// A preview of `fields` (their subject and text: a draft needs no name yet) for the
+/// A preview of `fields` (language, subject and text: a draft needs no name yet) for the
 /// customer `customer_id`, or with nothing known of the customer when `None` (every fallback
-/// shows). Problems are named `subject`, `body` and `customer_id`.
+/// shows). Problems are named `language`, `subject`, `body` and `customer_id`.
 pub async fn preview(
     store: &dyn Store,
     fields: &TemplateFields,
     customer_id: Option<i64>,
     agent: &str,
 ) -> Result<Filled> {
-    let mut problems = Problems::default();
-    for (field, text) in [("subject", &fields.subject), ("body", &fields.body)] {
-        for problem in message_template::check(text) {
-            problems.push(field, problem.into());
-        }
-    }
-    problems.into_result(())?;
+    let fields = fields.checked_message()?;
     let recipient = match customer_id {
         Some(id) => match store.customer(id).await {
             Ok(profile) => Recipient::of_profile(profile, &fields.language),
@@ -96,7 +90,7 @@ pub async fn preview(
     };
     let mut data = customer_data(store, &recipient).await?;
     data.agent = agent.to_owned();
-    fill(fields, &data)
+    fill(&fields, &data)
 }
 
 /// What a template knows of the customer: the profile's fields, their last purchase (from

@@ -138,6 +138,18 @@ impl TemplateFields {
     pub fn checked(&self) -> Result<TemplateFields, Problems> {
         let mut problems = Problems::default();
         let name = check_text(&mut problems, "name", &self.name, NAME_MAX, true);
+        let checked = self.check_message(&mut problems);
+        problems.into_result(TemplateFields { name, ..checked })
+    }
+
+    /// Like [`TemplateFields::checked`] without the name: what a preview of a draft needs.
+    pub fn checked_message(&self) -> Result<TemplateFields, Problems> {
+        let mut problems = Problems::default();
+        let checked = self.check_message(&mut problems);
+        problems.into_result(checked)
+    }
+
+    fn check_message(&self, problems: &mut Problems) -> TemplateFields {
         let language = self.language.trim().to_lowercase();
         if !matches!(language.as_str(), "de" | "en") {
             problems.push(
@@ -148,8 +160,8 @@ impl TemplateFields {
                 },
             );
         }
-        let subject = check_text(&mut problems, "subject", &self.subject, SUBJECT_MAX, false);
-        check_text(&mut problems, "body", &self.body, MAX_SOURCE_CHARS, true);
+        let subject = check_text(problems, "subject", &self.subject, SUBJECT_MAX, false);
+        check_text(problems, "body", &self.body, MAX_SOURCE_CHARS, true);
         for (field, text) in [("subject", subject.as_str()), ("body", self.body.as_str())] {
             if problems.0.iter().all(|p| p.field != field) {
                 for problem in check(text) {
@@ -157,12 +169,12 @@ impl TemplateFields {
                 }
             }
         }
-        problems.into_result(TemplateFields {
-            name,
+        TemplateFields {
+            name: self.name.clone(),
             language,
             subject,
             body: self.body.clone(),
-        })
+        }
     }
 }
 

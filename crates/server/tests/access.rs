@@ -352,6 +352,20 @@ impl Matrix {
                         .id
                         .to_string()
                 }
+                "id" | "template_id" if route.contains("/templates/") => {
+                    let fields = touchpoints_core::message_template::TemplateFields {
+                        name: format!("Matrix {n}"),
+                        language: "de".into(),
+                        subject: String::new(),
+                        body: "{{ greeting }},".into(),
+                    };
+                    store
+                        .put_message_template(None, &fields, ADMIN)
+                        .await
+                        .expect("a template")
+                        .id
+                        .to_string()
+                }
                 "channel" => "email".to_owned(),
                 "priority" => "normal".to_owned(),
                 "id" => self.server.create(&input(&format!("Matrix {n}"))).await["id"]

@@ -137,12 +137,11 @@ async fn a_template_is_checked_when_saved_and_filled_with_the_customers_data() {
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // A preview for the customer, and for one of whom nothing is known.
-    let template = json!({"name": "", "language": "de",
-        "body": "{{ greeting }}, Kundennummer {{ customer_number or \"unbekannt\" }}"});
+    let body = "{{ greeting }}, Kundennummer {{ customer_number or \"unbekannt\" }}";
     let for_petra = send(
         server
             .post("/api/v1/templates/preview")
-            .json(&json!({"template": template, "customer_id": customer})),
+            .json(&json!({"language": "de", "body": body, "customer_id": customer})),
     )
     .await;
     assert_eq!(for_petra.0, StatusCode::OK, "{}", for_petra.1);
@@ -153,7 +152,7 @@ async fn a_template_is_checked_when_saved_and_filled_with_the_customers_data() {
     let (status, unknown) = send(
         server
             .post("/api/v1/templates/preview")
-            .json(&json!({"template": template})),
+            .json(&json!({"language": "de", "body": body})),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{unknown}");
@@ -161,17 +160,23 @@ async fn a_template_is_checked_when_saved_and_filled_with_the_customers_data() {
     let (status, body) = send(
         server
             .post("/api/v1/templates/preview")
-            .json(&json!({"template": template, "customer_id": 999_999})),
+            .json(&json!({"language": "de", "body": body, "customer_id": 999_999})),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"][0]["field"], "customer_id");
-    let (status, body) = send(server.post("/api/v1/templates/preview").json(&json!({
-        "template": {"name": "", "language": "de", "body": "{{ vorname }}"},
+    let (status, refused) = send(server.post("/api/v1/templates/preview").json(&json!({
+        "language": "fr", "body": "{{ vorname }}",
     })))
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["errors"][0]["field"], "template.body");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|p| p["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(fields, ["language", "body"]);
 
     // Changed, then deleted; both audited.
     let id = saved["id"].as_i64().expect("id");

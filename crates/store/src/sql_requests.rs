@@ -1039,6 +1039,12 @@ async fn act_in(tx: &mut Conn, step: &StepPart) -> Result<StoredRequest> {
     if let Some(mail) = &step.with.mail {
         super::sql_outbox::queue_mail(&mut *tx, &r, step_id, mail, at).await?;
     }
+    if matches!(
+        action,
+        RequestAction::Reply { .. } | RequestAction::Resolve | RequestAction::Reopen
+    ) {
+        judge_as_interaction(&mut *tx, &r).await?;
+    }
     audit(
         &mut *tx,
         at,
@@ -1053,4 +1059,43 @@ async fn act_in(tx: &mut Conn, step: &StepPart) -> Result<StoredRequest> {
     )
     .await?;
     load_request(&mut *tx, id, false).await
+}
+
+/// The prefix of the `external_id` under which a request answered in the queue is kept among
+/// the interactions the service standards are judged by.
+const QUEUE_INTERACTION: &str = "queue:";
+
+/// Keeps a request that has been answered among the interactions the service standards are
+/// judged by, as imported ones are: its times and every reply so far, under the external id
+/// `queue:<request id>`, updated with each reply, resolution and reopening.
+async fn judge_as_interaction(tx: &mut Conn, r: &StoredRequest) -> Result<()> {
+    if r.first_response_at.is_none() {
+        return Ok(());
+    }
+    let replies: Vec<String> = sqlx::query_scalar(
+        "SELECT body FROM request_messages WHERE request_id = $1 AND kind = 'reply' ORDER BY id",
+    )
+    .bind(r.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO interactions (external_id, touchpoint_id, channel, customer_name, \
+         received_at, first_response_at, resolved_at, reply) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (external_id) DO UPDATE SET touchpoint_id = excluded.touchpoint_id, \
+         channel = excluded.channel, customer_name = excluded.customer_name, \
+         received_at = excluded.received_at, first_response_at = excluded.first_response_at, \
+         resolved_at = excluded.resolved_at, reply = excluded.reply",
+    )
+    .bind(format!("{QUEUE_INTERACTION}{}", r.id))
+    .bind(r.touchpoint_id)
+    .bind(&r.channel)
+    .bind(Some(r.customer_name.as_str()).filter(|n| !n.is_empty()))
+    .bind(r.received_at.as_microsecond())
+    .bind(micros(r.first_response_at))
+    .bind(micros(r.resolved_at))
+    .bind(replies.join("\n\n"))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

@@ -198,6 +198,17 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             "body",
             required_text(message_template::MAX_SOURCE_CHARS),
         ),
+        ("PreviewInput", "language", one_of(&["de", "en"])),
+        (
+            "PreviewInput",
+            "subject",
+            text(message_template::SUBJECT_MAX),
+        ),
+        (
+            "PreviewInput",
+            "body",
+            required_text(message_template::MAX_SOURCE_CHARS),
+        ),
         ("PreviewInput", "customer_id", json!({ "minimum": 1 })),
         // Surveys, answers and customer events.
         ("SurveyInput", "metric", one_of(&["nps", "csat", "ces"])),

@@ -5,9 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
-use touchpoints_app::AppError;
 use touchpoints_app::templates::{self, Filled};
-use touchpoints_core::Problems;
 use touchpoints_core::message_template::TemplateFields;
 use touchpoints_store::StoredTemplate;
 
@@ -136,7 +134,13 @@ pub async fn delete(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewInput {
-    pub template: TemplateFields,
+    /// `de` or `en`.
+    pub language: String,
+    /// A template of at most 200 characters.
+    #[serde(default)]
+    pub subject: String,
+    /// A template of at most 20,000 characters.
+    pub body: String,
     /// The customer profile to fill it for; left out, for a customer of whom nothing is
     /// known, so that every fallback shows.
     pub customer_id: Option<i64>,
@@ -147,35 +151,25 @@ pub struct PreviewInput {
     responses(
         (status = 200, description = "The template filled for the customer, signed by the caller; nothing stored or sent", body = Filled),
         (status = 400, description = "Body is not JSON", body = ErrorBody),
-        (status = 422, description = "Invalid template fields (named `template.body` and so on, with line and column), or no customer with `customer_id`", body = ErrorBody)))]
+        (status = 422, description = "Invalid fields (`language`, `subject`, `body`: a template's problems with line and column), or no customer with `customer_id`", body = ErrorBody)))]
 pub async fn preview(
     State(state): State<AppState>,
     caller: Caller,
     Json(input): Json<PreviewInput>,
 ) -> Result<axum::Json<Filled>> {
+    let fields = TemplateFields {
+        name: String::new(),
+        language: input.language,
+        subject: input.subject,
+        body: input.body,
+    };
     let filled = templates::preview(
         state.store.as_ref(),
-        &input.template,
+        &fields,
         input.customer_id,
         &agent(&caller),
     )
-    .await
-    .map_err(|e| match e {
-        // The template's fields sit under `template` in this body.
-        AppError::Invalid(problems) => AppError::Invalid(Problems(
-            problems
-                .0
-                .into_iter()
-                .map(|mut p| {
-                    if p.field != "customer_id" {
-                        p.field = format!("template.{}", p.field);
-                    }
-                    p
-                })
-                .collect(),
-        )),
-        other => other,
-    })?;
+    .await?;
     Ok(axum::Json(filled))
 }
 

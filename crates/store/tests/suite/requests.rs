@@ -21,6 +21,7 @@ store_suite!(
     queue_one_batch_links_and_merges_profiles,
     queue_concurrent_intakes_are_answered_one_by_one,
     queue_concurrent_steps_are_answered_one_by_one,
+    queue_replies_are_judged_by_the_standards_like_recorded_interactions,
 );
 
 pub(crate) fn request(
@@ -701,4 +702,93 @@ async fn queue_concurrent_steps_are_answered_one_by_one(store: &dyn Store) {
         last.iter().all(|m| m.kind != "reply"),
         "the refused reply left nothing: {last:?}"
     );
+}
+
+async fn queue_replies_are_judged_by_the_standards_like_recorded_interactions(store: &dyn Store) {
+    let since = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(1))
+        .expect("an hour ago");
+    let id = store
+        .intake(
+            &[request(
+                "email",
+                Some("a@example.de"),
+                None,
+                "Wo bleibt das Sofa?",
+            )],
+            "t",
+        )
+        .await
+        .expect("intake")[0]
+        .id;
+    // A note is no answer to the customer.
+    store
+        .act(
+            id,
+            &RequestAction::Note {
+                body: "intern".into(),
+            },
+            "t",
+        )
+        .await
+        .expect("note");
+    assert!(queued(store, since).await.is_empty());
+
+    let first = RequestAction::Reply {
+        body: "Sehr geehrte Frau Schulz, es kommt morgen.".into(),
+    };
+    let replied = store.act(id, &first, "t").await.expect("reply");
+    let judged = queued(store, since).await;
+    assert_eq!(judged.len(), 1);
+    let interaction = &judged[0];
+    assert_eq!(interaction.external_id, Some(format!("queue:{id}")));
+    assert_eq!(interaction.interaction.channel, "email");
+    assert_eq!(
+        interaction.interaction.customer_name.as_deref(),
+        Some("Anna Schulz")
+    );
+    assert_eq!(interaction.interaction.received_at, replied.received_at);
+    assert_eq!(
+        interaction.interaction.first_response_at,
+        replied.first_response_at
+    );
+    assert_eq!(interaction.interaction.resolved_at, None);
+
+    let second = RequestAction::Reply {
+        body: "Der Fahrer ruft vorher an.".into(),
+    };
+    store.act(id, &second, "t").await.expect("reply");
+    let resolved = store
+        .act(id, &RequestAction::Resolve, "t")
+        .await
+        .expect("resolve");
+    let judged = queued(store, since).await;
+    assert_eq!(judged.len(), 1, "one interaction per request");
+    assert_eq!(
+        judged[0].interaction.reply,
+        "Sehr geehrte Frau Schulz, es kommt morgen.\n\nDer Fahrer ruft vorher an."
+    );
+    assert_eq!(judged[0].interaction.resolved_at, resolved.resolved_at);
+    assert_eq!(
+        judged[0].interaction.first_response_at, replied.first_response_at,
+        "the first reply stays the first"
+    );
+}
+
+/// The interactions a queue's replies made, received since `since`.
+async fn queued(store: &dyn Store, since: Timestamp) -> Vec<touchpoints_store::StoredInteraction> {
+    let until = Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .expect("in an hour");
+    store
+        .interactions(since, until)
+        .await
+        .expect("interactions")
+        .into_iter()
+        .filter(|i| {
+            i.external_id
+                .as_deref()
+                .is_some_and(|e| e.starts_with("queue:"))
+        })
+        .collect()
 }
