@@ -1,13 +1,16 @@
-//! Response times and compliance over a period: what the queue's statistics page and the API
-//! show.
+//! Response times and compliance over a period, and how personal the replies were: what the
+//! queue's statistics page and the API show.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
+use touchpoints_core::customer::IdentifierKind;
+use touchpoints_core::personalisation::{Customer, Share, judge};
 use touchpoints_core::queue_stats::{Summary, summarize, summarize_by};
+use touchpoints_core::written;
 use touchpoints_core::{Problem, Problems};
-use touchpoints_store::Store;
+use touchpoints_store::{CustomerProfile, Store};
 
 use crate::Result;
 
@@ -26,6 +29,22 @@ pub struct Stats {
     pub by_channel: BTreeMap<String, Summary>,
     /// By touchpoint id; requests without a touchpoint under 0.
     pub by_touchpoint: BTreeMap<i64, Summary>,
+    /// How personal the replies written in the period were.
+    pub personalisation: Personalisation,
+}
+
+/// The replies of a period counted by how personal they were: addressing the customer by
+/// name, using a fact of theirs (customer number, segment, lifetime value, the day or amount
+/// of their last order), both.
+#[derive(Debug, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Personalisation {
+    pub overall: Share,
+    pub by_channel: BTreeMap<String, Share>,
+    /// By touchpoint id; requests without a touchpoint under 0.
+    pub by_touchpoint: BTreeMap<i64, Share>,
+    /// By the author's user name (`token:NAME` for an integration).
+    pub by_agent: BTreeMap<String, Share>,
 }
 
 /// The statistics of the requests received in the `days` days (1 to [`MAX_DAYS`]) before
@@ -51,5 +70,86 @@ pub async fn stats(store: &dyn Store, days: i64, now: Timestamp) -> Result<Stats
         overall: summarize(&records, now),
         by_channel: summarize_by(&records, |r| r.channel.clone(), now),
         by_touchpoint: summarize_by(&records, |r| r.touchpoint_id.unwrap_or(0), now),
+        personalisation: personalisation(store, from, now).await?,
     })
+}
+
+/// How personal the replies written from `from` until `until` were.
+async fn personalisation(
+    store: &dyn Store,
+    from: Timestamp,
+    until: Timestamp,
+) -> Result<Personalisation> {
+    let replies = store.replies(from, until).await?;
+    let ids: Vec<i64> = replies
+        .iter()
+        .filter_map(|r| r.customer_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let zone = crate::action_effect::time_zone(store).await?;
+    let mut customers: HashMap<i64, Customer> = HashMap::new();
+    for profile in store.customers_by_id(&ids).await? {
+        let facts = facts_of(store, &profile, &zone).await?;
+        customers.insert(
+            profile.id,
+            Customer {
+                name: profile.fields.name,
+                facts,
+            },
+        );
+    }
+    let mut out = Personalisation::default();
+    for reply in &replies {
+        let judged = match reply.customer_id.and_then(|id| customers.get(&id)) {
+            Some(customer) => judge(&reply.body, customer),
+            None => judge(
+                &reply.body,
+                &Customer {
+                    name: reply.customer_name.clone(),
+                    facts: Vec::new(),
+                },
+            ),
+        };
+        out.overall.add(judged);
+        out.by_channel
+            .entry(reply.channel.clone())
+            .or_default()
+            .add(judged);
+        out.by_touchpoint
+            .entry(reply.touchpoint_id.unwrap_or(0))
+            .or_default()
+            .add(judged);
+        out.by_agent
+            .entry(reply.author.clone())
+            .or_default()
+            .add(judged);
+    }
+    Ok(out)
+}
+
+/// The facts only this customer has, as a reply in German or English writes them.
+async fn facts_of(
+    store: &dyn Store,
+    profile: &CustomerProfile,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Vec<String>> {
+    let mut facts: Vec<String> = profile
+        .identifiers
+        .iter()
+        .filter(|i| i.kind == IdentifierKind::CustomerNumber)
+        .map(|i| i.value.clone())
+        .collect();
+    facts.extend(profile.fields.segments.iter().cloned());
+    let both = |write: &dyn Fn(bool) -> String| [write(false), write(true)];
+    if profile.fields.lifetime_value_cents > 0 {
+        facts.extend(both(&|en| {
+            written::euros(profile.fields.lifetime_value_cents, en)
+        }));
+    }
+    if let Some((day, cents)) = crate::templates::last_purchase(store, profile, zone).await? {
+        facts.extend(both(&|en| written::day(day, en)));
+        facts.extend(both(&|en| written::euros(cents, en)));
+    }
+    Ok(facts)
 }

@@ -119,20 +119,9 @@ async fn customer_data(store: &dyn Store, recipient: &Recipient) -> Result<Messa
     data.segments = profile.fields.segments.clone();
     data.segment = data.segments.first().cloned().unwrap_or_default();
     data.lifetime_value = written::euros(profile.fields.lifetime_value_cents, english);
-    let refs: Vec<String> = profile
-        .identifiers
-        .iter()
-        .filter(|i| {
-            matches!(
-                i.kind,
-                IdentifierKind::CustomerNumber | IdentifierKind::Email
-            )
-        })
-        .map(|i| i.value.clone())
-        .collect();
-    if let Some((at, cents)) = store.last_purchase(&refs).await? {
-        let zone = crate::action_effect::time_zone(store).await?;
-        data.last_order_date = written::day(at.to_zoned(zone).date(), english);
+    let zone = crate::action_effect::time_zone(store).await?;
+    if let Some((day, cents)) = last_purchase(store, profile, &zone).await? {
+        data.last_order_date = written::day(day, english);
         data.last_order_amount = written::euros(cents, english);
     }
     data.open_requests = store
@@ -151,4 +140,29 @@ fn identifier(profile: &CustomerProfile, kind: IdentifierKind) -> String {
         .find(|i| i.kind == kind)
         .map(|i| i.value.clone())
         .unwrap_or_default()
+}
+
+/// The customer's newest purchase among the customer events recorded under their customer
+/// numbers or e-mail addresses: its day in the organisation's time zone, and its amount in
+/// cents.
+pub(crate) async fn last_purchase(
+    store: &dyn Store,
+    profile: &CustomerProfile,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Option<(jiff::civil::Date, i64)>> {
+    let refs: Vec<String> = profile
+        .identifiers
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.kind,
+                IdentifierKind::CustomerNumber | IdentifierKind::Email
+            )
+        })
+        .map(|i| i.value.clone())
+        .collect();
+    Ok(store
+        .last_purchase(&refs)
+        .await?
+        .map(|(at, cents)| (at.to_zoned(zone.clone()).date(), cents)))
 }

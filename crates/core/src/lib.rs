@@ -21,6 +21,7 @@ pub mod mail;
 pub mod matrix;
 pub mod message_template;
 pub mod outgoing;
+pub mod personalisation;
 pub mod priority;
 pub mod problem;
 pub mod queue;

@@ -83,6 +83,17 @@ fn lower_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether `text` addresses the person `name`: "Sehr geehrte Frau Becker" and "Hallo Anna"
+/// both address Anna Becker, as any part of the name counts, so long as it is a whole word
+/// of the text (without regard to case).
+pub fn addresses_by_name(text: &str, name: &str) -> bool {
+    let words = lower_words(text);
+    lower_words(name)
+        .iter()
+        .filter(|part| part.chars().count() > 1)
+        .any(|part| words.contains(part))
+}
+
 /// Whether `phrase` occurs in `text` as whole words, without regard to case.
 fn contains_phrase(text_words: &[String], phrase: &str) -> bool {
     let phrase = lower_words(phrase);
@@ -148,14 +159,7 @@ pub fn evaluate(measure: &Measure, interaction: &Interaction, now: Timestamp) ->
             else {
                 return Verdict::Open;
             };
-            // "Sehr geehrte Frau Becker" and "Hallo Anna" both address the customer: any
-            // part of the name counts, so long as it is a whole word of the reply.
-            let reply = words();
-            if lower_words(name)
-                .iter()
-                .filter(|part| part.chars().count() > 1)
-                .any(|part| reply.contains(part))
-            {
+            if addresses_by_name(&interaction.reply, name) {
                 Verdict::Met
             } else {
                 Verdict::Violated {

@@ -312,3 +312,79 @@ async fn managers_write_templates_on_a_page_and_agents_insert_them_into_a_reply(
         "nothing is sent or stored: {detail}"
     );
 }
+
+#[tokio::test]
+async fn replies_count_as_personal_when_they_name_the_customer_and_use_their_data() {
+    let server = Server::start().await;
+    let (request, _) = petra(&server).await;
+    let (status, other) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "phone",
+        "customer": {"name": "Jonas Becker", "phone": "0171 5550000"},
+        "subject": "Rückruf",
+        "body": "Bitte zurückrufen.",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    let (status, saved) = send(server.post("/api/v1/templates").json(&json!({
+        "name": "Lieferverzug", "language": "de", "body": DELAY,
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{saved}");
+    let (_, agent) = server.login_as(Role::Agent).await;
+    let filled = agent
+        .get_json(&format!(
+            "/api/v1/requests/{request}/templates/{}",
+            saved["id"]
+        ))
+        .await;
+    // Filled from the template: her name and her order. By hand: neither, and a name alone.
+    for (id, body) in [
+        (request, filled["body"].as_str().expect("body").to_owned()),
+        (request, "Wir melden uns.".to_owned()),
+        (
+            other["id"].as_i64().expect("id"),
+            "Hallo Herr Becker, wir rufen zurück.".to_owned(),
+        ),
+    ] {
+        let response = agent
+            .post(&format!("/requests/{id}/act"))
+            .form(&[("action", "reply"), ("body", body.as_str())])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{body}");
+    }
+    let stats = server.get_json("/api/v1/queue-stats?days=1").await;
+    let personal = &stats["personalisation"];
+    assert_eq!(
+        personal["overall"],
+        json!({"replies": 3, "by_name": 2, "uses_facts": 1, "personalised": 1}),
+        "{stats}"
+    );
+    assert_eq!(
+        personal["by_channel"]["email"],
+        json!({"replies": 2, "by_name": 1, "uses_facts": 1, "personalised": 1})
+    );
+    assert_eq!(
+        personal["by_channel"]["phone"],
+        json!({"replies": 1, "by_name": 1, "uses_facts": 0, "personalised": 0})
+    );
+    let agents = personal["by_agent"].as_object().expect("by agent");
+    assert_eq!(agents.len(), 1, "{agents:?}");
+
+    // The statistics page shows the share in German.
+    let (_, manager) = server.login_as(Role::Manager).await;
+    let html = manager
+        .get("/queue/stats?days=7")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Personalisierung"), "{html}");
+    assert!(
+        html.contains("<td>33 %</td>"),
+        "a third of the replies: {html}"
+    );
+}

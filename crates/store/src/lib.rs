@@ -799,6 +799,9 @@ pub trait Requests: Send + Sync + 'static {
         actor: &str,
         with: &StepWith,
     ) -> Result<StoredRequest>;
+    /// The replies written from `from` until `until` (by when they were written), oldest
+    /// first, each with its request's touchpoint, channel and customer.
+    async fn replies(&self, from: Timestamp, until: Timestamp) -> Result<Vec<ReplyRecord>>;
     /// The requests received from `from` until `until`, for the statistics.
     async fn response_records(
         &self,
@@ -1380,4 +1383,19 @@ pub trait Templates: Send + Sync + 'static {
     ) -> Result<StoredTemplate>;
     /// Audit `template.delete`.
     async fn delete_message_template(&self, id: i64, actor: &str) -> Result<()>;
+}
+
+/// One reply to a customer, for judging how it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyRecord {
+    pub request_id: i64,
+    pub touchpoint_id: Option<i64>,
+    pub channel: String,
+    pub customer_id: Option<i64>,
+    /// The name the request came with.
+    pub customer_name: String,
+    /// Who wrote it: a user name, or `token:NAME`.
+    pub author: String,
+    pub body: String,
+    pub at: Timestamp,
 }

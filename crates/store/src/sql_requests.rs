@@ -20,8 +20,8 @@ use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::plan::{Calendar, Facts, Plan, Rules, Weights, plan};
 use crate::{
-    IntakeOutcome, QueueFilter, QueueSettings, QueueView, RequestMessage, Requests, Result,
-    SourceMapping, StepWith, StoreError, StoredRequest, TargetCount,
+    IntakeOutcome, QueueFilter, QueueSettings, QueueView, ReplyRecord, RequestMessage, Requests,
+    Result, SourceMapping, StepWith, StoreError, StoredRequest, TargetCount,
 };
 
 pub(super) const REQUEST_COLUMNS: &str = "id, external_id, channel, touchpoint_id, source, customer_id, \
@@ -534,6 +534,53 @@ impl Requests for SqlStore {
             with: with.clone(),
         };
         self.group_write(&self.queues.steps, step).await
+    }
+
+    async fn replies(&self, from: Timestamp, until: Timestamp) -> Result<Vec<ReplyRecord>> {
+        type Row = (
+            i64,
+            Option<i64>,
+            String,
+            Option<i64>,
+            String,
+            String,
+            String,
+            i64,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT r.id, r.touchpoint_id, r.channel, r.customer_id, r.customer_name, \
+             m.author, m.body, m.at FROM request_messages m JOIN requests r ON r.id = m.request_id \
+             WHERE m.kind = 'reply' AND m.at >= $1 AND m.at < $2 ORDER BY m.at, m.id",
+        )
+        .bind(from.as_microsecond())
+        .bind(until.as_microsecond())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(
+                    request_id,
+                    touchpoint_id,
+                    channel,
+                    customer_id,
+                    customer_name,
+                    author,
+                    body,
+                    at,
+                )| {
+                    Ok(ReplyRecord {
+                        request_id,
+                        touchpoint_id,
+                        channel,
+                        customer_id,
+                        customer_name,
+                        author,
+                        body,
+                        at: instant("request_messages", at)?,
+                    })
+                },
+            )
+            .collect()
     }
 
     async fn response_records(

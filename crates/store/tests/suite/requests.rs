@@ -773,6 +773,51 @@ async fn queue_replies_are_judged_by_the_standards_like_recorded_interactions(st
         judged[0].interaction.first_response_at, replied.first_response_at,
         "the first reply stays the first"
     );
+
+    // The replies of the period, each with its request, author and customer; no note.
+    let until = Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .expect("in an hour");
+    let replies = store.replies(since, until).await.expect("replies");
+    let seen: Vec<(i64, &str, &str, &str, Option<i64>)> = replies
+        .iter()
+        .map(|r| {
+            (
+                r.request_id,
+                r.author.as_str(),
+                r.body.as_str(),
+                r.channel.as_str(),
+                r.customer_id,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                id,
+                "t",
+                "Sehr geehrte Frau Schulz, es kommt morgen.",
+                "email",
+                replied.customer_id
+            ),
+            (
+                id,
+                "t",
+                "Der Fahrer ruft vorher an.",
+                "email",
+                replied.customer_id
+            ),
+        ]
+    );
+    assert!(
+        store
+            .replies(until, until)
+            .await
+            .expect("replies")
+            .is_empty(),
+        "an empty period has none"
+    );
 }
 
 /// The interactions a queue's replies made, received since `since`.

@@ -59,6 +59,40 @@ pub(super) async fn stats_page(
             )
         })
         .collect();
+    let people: HashMap<String, String> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect();
+    let personal = &stats.personalisation;
+    let personal_by_channel: Vec<(String, _)> = personal
+        .by_channel
+        .iter()
+        .map(|(k, s)| (channel_label(k), share(s)))
+        .collect();
+    let personal_by_touchpoint: Vec<(String, _)> = personal
+        .by_touchpoint
+        .iter()
+        .map(|(id, s)| {
+            (
+                touchpoints.get(id).cloned().unwrap_or_else(|| "–".into()),
+                share(s),
+            )
+        })
+        .collect();
+    let personal_by_agent: Vec<(String, _)> = personal
+        .by_agent
+        .iter()
+        .map(|(author, s)| {
+            let name = people
+                .get(author)
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(author);
+            (name.clone(), share(s))
+        })
+        .collect();
     Ok(page.render(
         &state,
         "queue_stats.html",
@@ -68,8 +102,23 @@ pub(super) async fn stats_page(
             overall => summary(&stats.overall),
             by_channel => by_channel,
             by_touchpoint => by_touchpoint,
+            personal => share(&personal.overall),
+            personal_by_channel => personal_by_channel,
+            personal_by_touchpoint => personal_by_touchpoint,
+            personal_by_agent => personal_by_agent,
         },
     ))
+}
+
+/// How personal a set of replies was, as the page shows it.
+fn share(s: &touchpoints_core::personalisation::Share) -> minijinja::Value {
+    minijinja::context! {
+        replies => s.replies,
+        by_name => s.by_name,
+        uses_facts => s.uses_facts,
+        personalised => s.personalised,
+        rate => s.rate().map_or_else(|| "–".to_owned(), |p| format!("{:.0} %", p * 100.0)),
+    }
 }
 
 /// A summary's figures as the page shows them.

@@ -1,0 +1,137 @@
+//! How personal the messages to customers are: the share of replies that address the
+//! customer by name and use at least one fact only this customer has (their customer number,
+//! segment, lifetime value, the day or amount of their last order).
+
+use serde::Serialize;
+
+use crate::standards::addresses_by_name;
+
+/// What a reply is judged by: the customer's name, and the facts of theirs as a message
+/// would write them ("KD-4711", "02.03.2026", "499 €").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Customer {
+    pub name: String,
+    pub facts: Vec<String>,
+}
+
+/// How one reply was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Judged {
+    pub by_name: bool,
+    pub uses_facts: bool,
+}
+
+impl Judged {
+    /// Both: what counts as personalised.
+    pub fn personalised(self) -> bool {
+        self.by_name && self.uses_facts
+    }
+}
+
+/// Judges one reply to `customer`. A fact counts when the reply holds it as written, without
+/// regard to case; facts of fewer than three characters are too common to tell.
+pub fn judge(reply: &str, customer: &Customer) -> Judged {
+    let lower = reply.to_lowercase();
+    Judged {
+        by_name: !customer.name.trim().is_empty() && addresses_by_name(reply, &customer.name),
+        uses_facts: customer
+            .facts
+            .iter()
+            .map(|f| f.trim().to_lowercase())
+            .filter(|f| f.chars().count() >= 3)
+            .any(|f| lower.contains(&f)),
+    }
+}
+
+/// Replies counted by how they were written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Share {
+    pub replies: u64,
+    /// Addressing the customer by name.
+    pub by_name: u64,
+    /// Using at least one fact of the customer's.
+    pub uses_facts: u64,
+    /// Both.
+    pub personalised: u64,
+}
+
+impl Share {
+    pub fn add(&mut self, judged: Judged) {
+        self.replies += 1;
+        self.by_name += u64::from(judged.by_name);
+        self.uses_facts += u64::from(judged.uses_facts);
+        self.personalised += u64::from(judged.personalised());
+    }
+
+    /// The share of personalised replies, if there was any reply.
+    pub fn rate(&self) -> Option<f64> {
+        (self.replies > 0).then(|| self.personalised as f64 / self.replies as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn petra() -> Customer {
+        Customer {
+            name: "Petra Schulz".into(),
+            facts: vec![
+                "KD-4711".into(),
+                "02.03.2026".into(),
+                "".into(),
+                "B2".into(),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_reply_is_personal_by_name_and_by_a_fact_of_the_customers() {
+        let judged = |text: &str| judge(text, &petra());
+        assert_eq!(
+            judged("Sehr geehrte Frau Schulz, Ihre Bestellung vom 02.03.2026 kommt."),
+            Judged {
+                by_name: true,
+                uses_facts: true
+            }
+        );
+        assert!(judged("Hallo Petra, Ihre Nummer kd-4711.").personalised());
+        let generic = judged("Sehr geehrte Damen und Herren, danke für Ihre Nachricht.");
+        assert_eq!((generic.by_name, generic.uses_facts), (false, false));
+        // A name within another word, or a fact too short to tell, is not enough.
+        let near = judged("Die Schulzeit ist vorbei, B2 ist da.");
+        assert_eq!((near.by_name, near.uses_facts), (false, false));
+        // Without a known name, no reply addresses the customer by it.
+        let nameless = judge(
+            "Guten Tag, KD-4711",
+            &Customer {
+                name: String::new(),
+                ..petra()
+            },
+        );
+        assert_eq!((nameless.by_name, nameless.uses_facts), (false, true));
+    }
+
+    #[test]
+    fn shares_count_each_reply_once() {
+        let mut share = Share::default();
+        assert_eq!(share.rate(), None);
+        for (by_name, uses_facts) in [(true, true), (true, false), (false, true), (false, false)] {
+            share.add(Judged {
+                by_name,
+                uses_facts,
+            });
+        }
+        assert_eq!(
+            share,
+            Share {
+                replies: 4,
+                by_name: 2,
+                uses_facts: 2,
+                personalised: 1
+            }
+        );
+        assert_eq!(share.rate(), Some(0.25));
+    }
+}
