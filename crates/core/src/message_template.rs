@@ -207,6 +207,9 @@ pub struct TemplateProblem {
     pub detail: String,
 }
 
+/// Statements that would read another template.
+const ELSEWHERE: [&str; 4] = ["include", "import", "from", "extends"];
+
 /// The sandbox a template runs in.
 fn sandbox<'s>() -> Environment<'s> {
     use minijinja::{filters as f, tests as t};
@@ -288,7 +291,8 @@ pub fn check(source: &str) -> Vec<TemplateProblem> {
     compile(source).err().unwrap_or_default()
 }
 
-/// Fills a template for one customer; a template that fails [`check`] fails here too.
+/// Fills a template for one customer. Checked or not, it fails when what this customer
+/// reaches cannot be filled.
 pub fn render(source: &str, data: &MessageData) -> Result<String, TemplateProblem> {
     Compiled::new(source)?.render(data)
 }
@@ -329,12 +333,9 @@ fn problem_of(source: &str, error: &minijinja::Error) -> TemplateProblem {
         ErrorKind::OutOfFuel => TemplateFault::TooMuchWork,
         _ => TemplateFault::Render,
     };
-    let detail = match fault {
-        TemplateFault::TooLong => format!("more than {MAX_OUTPUT_BYTES} bytes"),
-        _ => error
-            .detail()
-            .map_or_else(|| error.kind().to_string(), str::to_owned),
-    };
+    let detail = error
+        .detail()
+        .map_or_else(|| error.kind().to_string(), str::to_owned);
     let (line, column) = match error.range() {
         Some(range) => position(source, range.start),
         None => (error.line().unwrap_or(1), 1),
@@ -369,7 +370,7 @@ fn unknown_names(source: &str, template: &minijinja::Template<'_, '_>) -> Vec<Te
     for name in unknown_variables {
         let offset = tokens
             .iter()
-            .find(|t| t.after == After::Other && t.text == name)
+            .find(|t| matches!(t.after, After::Other | After::Statement) && t.text == name)
             .map_or(0, |t| t.offset);
         problems.push(at(source, offset, TemplateFault::UnknownVariable, name));
     }
@@ -377,7 +378,20 @@ fn unknown_names(source: &str, template: &minijinja::Template<'_, '_>) -> Vec<Te
         let (fault, known): (_, &[&str]) = match token.after {
             After::Pipe => (TemplateFault::UnknownFilter, &FILTERS),
             After::Is => (TemplateFault::UnknownTest, &TESTS),
-            After::Dot | After::Other => continue,
+            // A template is one text: it reads no other (nor itself) by any name.
+            After::Statement if ELSEWHERE.contains(&token.text) => {
+                problems.push(at(
+                    source,
+                    token.offset,
+                    TemplateFault::Syntax,
+                    format!(
+                        "`{}` is not available: a template reads no other",
+                        token.text
+                    ),
+                ));
+                continue;
+            }
+            After::Statement | After::Dot | After::Other => continue,
         };
         if !known.contains(&token.text) {
             problems.push(at(source, token.offset, fault, token.text.to_owned()));
@@ -406,6 +420,8 @@ enum After {
     Pipe,
     /// A test: `x is defined`, `x is not none`.
     Is,
+    /// The first word of a statement: `if`, `for`, `set`, `include`.
+    Statement,
     Other,
 }
 
@@ -439,7 +455,9 @@ fn tag_tokens(source: &str) -> Vec<Token<'_>> {
         let mut j = open + 2;
         let mut after = After::Other;
         let mut previous_word = "";
-        while j < bytes.len() && !source[j..].starts_with(close) {
+        let mut first_word = None;
+        // Bytes, not characters: the loop steps over a character's bytes one by one.
+        while j < bytes.len() && !bytes[j..].starts_with(close.as_bytes()) {
             let c = bytes[j];
             if c == b'"' || c == b'\'' {
                 j += 1;
@@ -455,14 +473,18 @@ fn tag_tokens(source: &str) -> Vec<Token<'_>> {
                     j += 1;
                 }
                 let word = &source[start..j];
+                let statement = close == "%}" && first_word.is_none();
+                first_word.get_or_insert(word);
                 match word {
                     "is" => after = After::Is,
                     "not" if previous_word == "is" => {}
+                    // `{% filter upper %}…{% endfilter %}` names a filter too.
+                    "filter" if statement => after = After::Pipe,
                     _ => {
                         tokens.push(Token {
                             text: word,
                             offset: start,
-                            after,
+                            after: if statement { After::Statement } else { after },
                         });
                         after = After::Other;
                     }
@@ -482,6 +504,10 @@ fn tag_tokens(source: &str) -> Vec<Token<'_>> {
             }
         }
         i = (j + close.len()).min(source.len());
+        // What a raw block holds is text, not names.
+        if close == "%}" && first_word == Some("raw") {
+            i = source[i..].find("endraw").map_or(source.len(), |p| i + p);
+        }
     }
     tokens
 }
@@ -629,9 +655,21 @@ mod tests {
 
     #[test]
     fn the_sandbox_reads_no_files_and_bounds_work_and_output() {
-        let include = faults("{% include \"/etc/passwd\" %}");
-        assert_eq!(include.len(), 1);
-        assert_ne!(include[0].2, TemplateFault::TooLong);
+        // Nothing is read from elsewhere, not even the template itself, in any branch.
+        for reading in [
+            "{% include \"/etc/passwd\" %}",
+            "{% if false %}{% include \"message\" %}{% endif %}",
+            "{% if false %}{% import \"message\" as m %}{% endif %}",
+            "{% from \"message\" import x %}",
+            "{% extends \"message\" %}",
+        ] {
+            let found = faults(reading);
+            assert!(!found.is_empty(), "{reading}");
+            assert!(
+                found.iter().all(|f| f.2 == TemplateFault::Syntax),
+                "{reading}: {found:?}"
+            );
+        }
         // No `range` function: loops run only over the data's own lists.
         assert_eq!(
             faults("{% for i in range(10) %}{% endfor %}")[0].2,
@@ -642,8 +680,63 @@ mod tests {
         let busy = "{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}\
                     {% endmacro %}{{ f(30) }}";
         assert_eq!(faults(busy)[0].2, TemplateFault::TooMuchWork);
+        let deep = "{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{% endif %}{% endmacro %}\
+                    {{ f(1000) }}";
+        let found = faults(deep);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].3.contains("recursion"), "{found:?}");
         let too_big = "x".repeat(MAX_SOURCE_CHARS + 1);
         assert_eq!(faults(&too_big)[0].2, TemplateFault::TooLong);
+    }
+
+    #[test]
+    fn raw_blocks_are_text_and_filter_blocks_name_filters() {
+        assert_eq!(
+            faults("{% raw %}{{ ä | foo }} {{ x }}{% endraw %}{{ name }}"),
+            []
+        );
+        assert_eq!(
+            render("{% raw %}{{ ä }}{% endraw %}", &MessageData::default()).expect("render"),
+            "{{ ä }}"
+        );
+        assert_eq!(
+            faults("{% if false %}{% filter shout %}x{% endfilter %}{% endif %}"),
+            [(1, 25, TemplateFault::UnknownFilter, "shout".into())]
+        );
+        assert_eq!(
+            render(
+                "{% filter upper %}{{ name }}{% endfilter %}",
+                &MessageData::example()
+            )
+            .expect("render"),
+            "PETRA SCHULZ"
+        );
+        // Non-ASCII text inside a tag is read byte by byte without splitting a character.
+        assert!(
+            !faults("{{ name ~ \"ä\" }}{{ \"€\" }}")
+                .iter()
+                .any(|f| f.2 == TemplateFault::UnknownVariable)
+        );
+    }
+
+    #[test]
+    fn every_listed_filter_and_test_is_there() {
+        for filter in FILTERS {
+            let found = faults(&format!("{{{{ segments | {filter} }}}}"));
+            assert!(
+                found.iter().all(|f| f.2 != TemplateFault::UnknownFilter),
+                "{filter}: {found:?}"
+            );
+        }
+        for test in TESTS {
+            let found = faults(&format!(
+                "{{% if open_requests is {test}(1) %}}x{{% endif %}}"
+            ));
+            assert!(
+                found.iter().all(|f| f.2 != TemplateFault::UnknownTest),
+                "{test}: {found:?}"
+            );
+        }
     }
 
     #[test]

@@ -193,18 +193,28 @@ async fn references(conn: &mut Conn, customer: &Customer, table: &str) -> Result
         .collect())
 }
 
-/// The recorded interactions that name the customer: by a name of theirs or an identifier,
-/// compared without case.
+/// The recorded interactions that name the customer (by a name of theirs or an identifier,
+/// compared without case), and those the queue keeps of the customer's requests
+/// (`queue:<request id>`, whatever name the request came with).
 async fn customer_interactions(conn: &mut Conn, customer: &Customer) -> Result<Vec<i64>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, customer_name FROM interactions WHERE customer_name IS NOT NULL ORDER BY id",
+    let queued: HashSet<String> = customer
+        .requests
+        .iter()
+        .map(|id| format!("queue:{id}"))
+        .collect();
+    let rows: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, customer_name, external_id FROM interactions \
+         WHERE customer_name IS NOT NULL OR external_id LIKE 'queue:%' ORDER BY id",
     )
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()
-        .filter(|(_, name)| customer.is_named(name))
-        .map(|(id, _)| id)
+        .filter(|(_, name, external)| {
+            name.as_deref().is_some_and(|n| customer.is_named(n))
+                || external.as_ref().is_some_and(|e| queued.contains(e))
+        })
+        .map(|(id, _, _)| id)
         .collect())
 }
 

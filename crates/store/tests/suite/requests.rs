@@ -818,6 +818,35 @@ async fn queue_replies_are_judged_by_the_standards_like_recorded_interactions(st
             .is_empty(),
         "an empty period has none"
     );
+
+    // A later request without a name, answered: erasing the customer by the address clears
+    // both requests' interactions, whatever name each came with.
+    let nameless = NewRequest {
+        customer_name: String::new(),
+        ..request("email", Some("a@example.de"), None, "Und die Rechnung?")
+    };
+    let second_id = store.intake(&[nameless], "t").await.expect("intake")[0].id;
+    store
+        .act(
+            second_id,
+            &RequestAction::Reply {
+                body: "Die Rechnung kommt mit dem Sofa, Kundennummer KD-77.".into(),
+            },
+            "t",
+        )
+        .await
+        .expect("reply");
+    assert_eq!(queued(store, since).await.len(), 2);
+    store
+        .erase_personal_data(&Subject::Customer("a@example.de".into()), "dpo")
+        .await
+        .expect("erase");
+    let left: Vec<(Option<String>, String)> = queued(store, since)
+        .await
+        .into_iter()
+        .map(|i| (i.interaction.customer_name, i.interaction.reply))
+        .collect();
+    assert_eq!(left, [(None, String::new()), (None, String::new())]);
 }
 
 /// The interactions a queue's replies made, received since `since`.
