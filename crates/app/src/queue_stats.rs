@@ -34,8 +34,8 @@ pub struct Stats {
 }
 
 /// The replies of a period counted by how personal they were: addressing the customer by
-/// name, using a fact of theirs (customer number, segment, lifetime value, the day or amount
-/// of their last order), both.
+/// name, using a fact of theirs (customer number, lifetime value, the day or amount of their
+/// last order, as their profile and purchases stand now), both.
 #[derive(Debug, Default, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Personalisation {
@@ -48,7 +48,7 @@ pub struct Personalisation {
 }
 
 /// The statistics of the requests received in the `days` days (1 to [`MAX_DAYS`]) before
-/// `now`.
+/// `now`, and of the replies written in them.
 pub async fn stats(store: &dyn Store, days: i64, now: Timestamp) -> Result<Stats> {
     if !(1..=MAX_DAYS).contains(&days) {
         return Err(Problems::single(
@@ -100,17 +100,18 @@ async fn personalisation(
         );
     }
     let mut out = Personalisation::default();
-    for reply in &replies {
-        let judged = match reply.customer_id.and_then(|id| customers.get(&id)) {
-            Some(customer) => judge(&reply.body, customer),
-            None => judge(
-                &reply.body,
-                &Customer {
-                    name: reply.customer_name.clone(),
-                    facts: Vec::new(),
-                },
-            ),
+    // An erased reply (its text gone) is no longer judged.
+    for reply in replies.iter().filter(|r| !r.body.trim().is_empty()) {
+        let known = reply.customer_id.and_then(|id| customers.get(&id));
+        // The name the request came with, where the profile knows none.
+        let customer = Customer {
+            name: known
+                .map(|c| c.name.clone())
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| reply.customer_name.clone()),
+            facts: known.map(|c| c.facts.clone()).unwrap_or_default(),
         };
+        let judged = judge(&reply.body, &customer);
         out.overall.add(judged);
         out.by_channel
             .entry(reply.channel.clone())
@@ -128,7 +129,8 @@ async fn personalisation(
     Ok(out)
 }
 
-/// The facts only this customer has, as a reply in German or English writes them.
+/// The customer's own facts as they are now, as a reply in German or English writes them
+/// (segments are shared by many customers and do not count).
 async fn facts_of(
     store: &dyn Store,
     profile: &CustomerProfile,
@@ -140,7 +142,6 @@ async fn facts_of(
         .filter(|i| i.kind == IdentifierKind::CustomerNumber)
         .map(|i| i.value.clone())
         .collect();
-    facts.extend(profile.fields.segments.iter().cloned());
     let both = |write: &dyn Fn(bool) -> String| [write(false), write(true)];
     if profile.fields.lifetime_value_cents > 0 {
         facts.extend(both(&|en| {

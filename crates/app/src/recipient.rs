@@ -87,7 +87,7 @@ impl Recipient {
 }
 
 /// `en` or `de`: German unless the code says English.
-fn language_of(code: &str) -> &'static str {
+pub(crate) fn language_of(code: &str) -> &'static str {
     if code.eq_ignore_ascii_case("en") {
         "en"
     } else {

@@ -9,7 +9,7 @@ use touchpoints_core::written;
 use touchpoints_core::{Problem, Problems};
 use touchpoints_store::{CustomerProfile, Store, StoredRequest, StoredTemplate};
 
-use crate::recipient::Recipient;
+use crate::recipient::{Recipient, language_of};
 use crate::{AppError, Result};
 
 /// Checks a template and stores it (`id` None: a new one).
@@ -51,7 +51,11 @@ pub async fn for_request(
     agent: &str,
 ) -> Result<Filled> {
     let template = store.message_template(template_id).await?;
-    let recipient = Recipient::of(store, request).await?;
+    // Greeted and written in the template's language, whatever the customer's.
+    let recipient = Recipient {
+        language: language_of(&template.fields.language),
+        ..Recipient::of(store, request).await?
+    };
     let mut data = customer_data(store, &recipient).await?;
     data.request_number = format!("#{}", request.id);
     data.subject = request.subject.clone();
@@ -87,6 +91,10 @@ pub async fn preview(
             Err(e) => return Err(e.into()),
         },
         None => Recipient::unknown(&fields.language),
+    };
+    let recipient = Recipient {
+        language: language_of(&fields.language),
+        ..recipient
     };
     let mut data = customer_data(store, &recipient).await?;
     data.agent = agent.to_owned();

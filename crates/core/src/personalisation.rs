@@ -1,6 +1,6 @@
 //! How personal the messages to customers are: the share of replies that address the
-//! customer by name and use at least one fact only this customer has (their customer number,
-//! segment, lifetime value, the day or amount of their last order).
+//! customer by name and use at least one fact of the customer's own (their customer number,
+//! lifetime value, the day or amount of their last order).
 
 use serde::Serialize;
 
@@ -28,19 +28,32 @@ impl Judged {
     }
 }
 
-/// Judges one reply to `customer`. A fact counts when the reply holds it as written, without
-/// regard to case; facts of fewer than three characters are too common to tell.
+/// Judges one reply to `customer`. A fact counts when the reply holds it as whole words,
+/// without regard to case ("KD-1" is not in "KD-10", "5 €" not in "25 €"); facts of fewer
+/// than three characters are too common to tell.
 pub fn judge(reply: &str, customer: &Customer) -> Judged {
-    let lower = reply.to_lowercase();
+    let words = words_of(reply);
     Judged {
         by_name: !customer.name.trim().is_empty() && addresses_by_name(reply, &customer.name),
         uses_facts: customer
             .facts
             .iter()
-            .map(|f| f.trim().to_lowercase())
-            .filter(|f| f.chars().count() >= 3)
-            .any(|f| lower.contains(&f)),
+            .filter(|f| f.trim().chars().count() >= 3)
+            .map(|f| words_of(f))
+            .any(|fact| !fact.is_empty() && words.windows(fact.len()).any(|w| w == fact)),
     }
+}
+
+/// The words of a text as facts are written in it: split at white space, punctuation at
+/// either end dropped, so that "1.499,00 €" stays one number and "KD-4711," one number.
+fn words_of(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// Replies counted by how they were written.
@@ -80,6 +93,7 @@ mod tests {
             facts: vec![
                 "KD-4711".into(),
                 "02.03.2026".into(),
+                "499 €".into(),
                 "".into(),
                 "B2".into(),
             ],
@@ -102,6 +116,10 @@ mod tests {
         // A name within another word, or a fact too short to tell, is not enough.
         let near = judged("Die Schulzeit ist vorbei, B2 ist da.");
         assert_eq!((near.by_name, near.uses_facts), (false, false));
+        // A fact counts as whole words only.
+        let partial = judged("Sehr geehrte Frau Schulz, KD-47110 und 1.499 € und 2499 €.");
+        assert_eq!((partial.by_name, partial.uses_facts), (true, false));
+        assert!(judged("Frau Schulz, Sie zahlten 499 €.").uses_facts);
         // Without a known name, no reply addresses the customer by it.
         let nameless = judge(
             "Guten Tag, KD-4711",

@@ -129,6 +129,24 @@ async fn a_template_is_checked_when_saved_and_filled_with_the_customers_data() {
     );
     assert_eq!(filled["subject"], "");
 
+    // An English template greets and writes in English, whatever the customer's language.
+    let (status, english) = send(server.post("/api/v1/templates").json(&json!({
+        "name": "Delay", "language": "en",
+        "body": "{{ greeting }}, your order of {{ last_order_date }} ({{ last_order_amount }}).",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{english}");
+    let filled_en = agent
+        .get_json(&format!(
+            "/api/v1/requests/{request}/templates/{}",
+            english["id"]
+        ))
+        .await;
+    assert_eq!(
+        filled_en["body"],
+        "Dear Ms Schulz, your order of 2026-03-02 (€499)."
+    );
+
     // Agents fill templates but do not write them.
     let (status, _) = send(agent.post("/api/v1/templates").json(&json!({
         "name": "Agentenvorlage", "language": "de", "body": "Hallo",
@@ -201,14 +219,19 @@ async fn a_template_is_checked_when_saved_and_filled_with_the_customers_data() {
         .collect();
     assert_eq!(
         actions,
-        ["template.delete", "template.update", "template.create"]
+        [
+            "template.delete",
+            "template.update",
+            "template.create",
+            "template.create"
+        ]
     );
 }
 
 #[tokio::test]
 async fn managers_write_templates_on_a_page_and_agents_insert_them_into_a_reply() {
     let server = Server::start().await;
-    let (request, _) = petra(&server).await;
+    let (request, customer) = petra(&server).await;
     let (_, manager) = server.login_as(Role::Manager).await;
 
     // An unknown name is shown at its field in German words, with line and column.
@@ -255,6 +278,38 @@ async fn managers_write_templates_on_a_page_and_agents_insert_them_into_a_reply(
         "{html}"
     );
     assert!(html.contains("Guten Tag, Ihre Nummer: –</pre>"), "{html}");
+    // By the profile's number, by a phone number as anyone writes it; an unknown one is named.
+    for (wanted, found) in [
+        (format!("#{customer}"), true),
+        ("KD-4711".to_owned(), true),
+        ("#999999".to_owned(), false),
+        ("Niemand".to_owned(), false),
+    ] {
+        let response = manager
+            .post("/queue/templates/preview")
+            .form(&[
+                ("name", ""),
+                ("language", "de"),
+                ("subject", ""),
+                ("body", "{{ greeting }}"),
+                ("customer", wanted.as_str()),
+            ])
+            .send()
+            .await
+            .expect("post");
+        let status = response.status();
+        let html = response.text().await.expect("html");
+        if found {
+            assert_eq!(status, StatusCode::OK, "{wanted}");
+            assert!(html.contains("Für Petra Schulz"), "{wanted}: {html}");
+        } else {
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wanted}");
+            assert!(
+                html.contains(&format!("Unbekannter Wert „{wanted}“")),
+                "{wanted}: {html}"
+            );
+        }
+    }
     assert_eq!(server.get_json("/api/v1/templates").await, json!([]));
 
     let response = manager

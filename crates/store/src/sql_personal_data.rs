@@ -23,6 +23,7 @@ use super::sql::{Conn, Db, SqlStore, corrupt, instant, now};
 use super::sql_accounts::{keep_an_admin, revoke_tokens_of, user_by_name};
 use super::sql_audit::audit;
 use super::sql_customers::lock_identities;
+use super::sql_requests::QUEUE_INTERACTION;
 use crate::dialect::Dialect;
 use crate::{Erasure, PersonalData, Result, StoreError};
 
@@ -200,12 +201,13 @@ async fn customer_interactions(conn: &mut Conn, customer: &Customer) -> Result<V
     let queued: HashSet<String> = customer
         .requests
         .iter()
-        .map(|id| format!("queue:{id}"))
+        .map(|id| format!("{QUEUE_INTERACTION}{id}"))
         .collect();
     let rows: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT id, customer_name, external_id FROM interactions \
-         WHERE customer_name IS NOT NULL OR external_id LIKE 'queue:%' ORDER BY id",
+         WHERE customer_name IS NOT NULL OR external_id LIKE $1 ORDER BY id",
     )
+    .bind(format!("{QUEUE_INTERACTION}%"))
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows

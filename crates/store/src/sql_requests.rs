@@ -1110,7 +1110,7 @@ async fn act_in(tx: &mut Conn, step: &StepPart) -> Result<StoredRequest> {
 
 /// The prefix of the `external_id` under which a request answered in the queue is kept among
 /// the interactions the service standards are judged by.
-const QUEUE_INTERACTION: &str = "queue:";
+pub(super) const QUEUE_INTERACTION: &str = "queue:";
 
 /// Keeps a request that has been answered among the interactions the service standards are
 /// judged by, as imported ones are: its times and every reply so far, under the external id

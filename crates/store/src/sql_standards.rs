@@ -10,6 +10,7 @@ use touchpoints_core::{Problem, Problems};
 use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
+use super::sql_requests::QUEUE_INTERACTION;
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{
@@ -423,6 +424,19 @@ impl Standards for SqlStore {
                     Problem::Unknown {
                         value: input.channel.clone(),
                         allowed: keys.clone(),
+                    },
+                );
+            }
+            // The queue keeps its answered requests under these ids.
+            if input
+                .external_id
+                .as_deref()
+                .is_some_and(|e| e.starts_with(QUEUE_INTERACTION))
+            {
+                problems.push(
+                    format!("[{row}].external_id"),
+                    Problem::Invalid {
+                        reason: format!("\"{QUEUE_INTERACTION}\" is kept for the queue's requests"),
                     },
                 );
             }

@@ -43,20 +43,6 @@ impl From<StoredTemplate> for TemplateOut {
     }
 }
 
-/// Who signs a filled template: a staff member by their display name; nobody for a token.
-fn agent(caller: &Caller) -> String {
-    caller
-        .user()
-        .map(|u| {
-            if u.display_name.trim().is_empty() {
-                u.username.clone()
-            } else {
-                u.display_name.clone()
-            }
-        })
-        .unwrap_or_default()
-}
-
 #[utoipa::path(get, path = "/api/v1/templates", tag = "templates",
     responses((status = 200, description = "Every template, by name, then language", body = [TemplateOut])))]
 pub async fn list(State(state): State<AppState>) -> Result<axum::Json<Vec<TemplateOut>>> {
@@ -167,7 +153,7 @@ pub async fn preview(
         state.store.as_ref(),
         &fields,
         input.customer_id,
-        &agent(&caller),
+        &caller.signature(),
     )
     .await?;
     Ok(axum::Json(filled))
@@ -187,8 +173,12 @@ pub async fn for_request(
     Path((id, template_id)): Path<(i64, i64)>,
 ) -> Result<axum::Json<Filled>> {
     let request = state.store.request(id).await?;
-    let filled =
-        templates::for_request(state.store.as_ref(), template_id, &request, &agent(&caller))
-            .await?;
+    let filled = templates::for_request(
+        state.store.as_ref(),
+        template_id,
+        &request,
+        &caller.signature(),
+    )
+    .await?;
     Ok(axum::Json(filled))
 }

@@ -120,6 +120,20 @@ impl Caller {
     pub fn role(&self) -> Option<Role> {
         self.0.as_ref().and_then(Identity::role)
     }
+
+    /// How a message to a customer is signed for this caller: a staff member's display name
+    /// (their user name if they have none); nobody for an API token.
+    pub fn signature(&self) -> String {
+        self.user()
+            .map(|u| {
+                if u.display_name.trim().is_empty() {
+                    u.username.clone()
+                } else {
+                    u.display_name.clone()
+                }
+            })
+            .unwrap_or_default()
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {

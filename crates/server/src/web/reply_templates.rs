@@ -9,9 +9,12 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+use touchpoints_app::AppError;
 use touchpoints_app::templates::{self, Filled};
-use touchpoints_core::FieldProblem;
+use touchpoints_core::customer::{Identifier, IdentifierKind};
 use touchpoints_core::message_template::{TemplateFields, VARIABLES};
+use touchpoints_core::{FieldProblem, Problem};
+use touchpoints_store::StoreError;
 
 use super::{Id, Page, PageResult, form_problems};
 use crate::AppState;
@@ -47,8 +50,8 @@ struct TemplateForm {
     language: String,
     subject: String,
     body: String,
-    /// Whom to preview it for: a profile's id, or a name, e-mail address or number to look
-    /// up.
+    /// Whom to preview it for: `#` and a profile's number, an e-mail address, phone or
+    /// customer number, or a name.
     customer: String,
 }
 
@@ -171,29 +174,12 @@ async fn preview(
     axum::Form(form): axum::Form<TemplateForm>,
 ) -> PageResult {
     let id = form.id.trim().parse::<i64>().ok();
-    let agent = page
-        .caller
-        .user()
-        .map(|u| u.display_name.clone())
-        .unwrap_or_default();
-    let wanted = form.customer.trim();
-    let customer = if wanted.is_empty() {
-        None
-    } else if let Ok(id) = wanted.parse::<i64>() {
-        Some(id)
-    } else {
-        match state.store.customers(wanted, 1).await?.first() {
-            Some(found) => Some(found.id),
-            None => {
-                let problem = FieldProblem::new(
-                    "customer",
-                    touchpoints_core::Problem::Unknown {
-                        value: wanted.to_owned(),
-                        allowed: Vec::new(),
-                    },
-                );
-                return form_page(&state, &page, &form, id, &[problem], &[]).await;
-            }
+    let agent = page.caller.signature();
+    let customer = match find_customer(&state, form.customer.trim()).await? {
+        Ok(customer) => customer,
+        Err(problem) => {
+            let problem = FieldProblem::new("customer", problem);
+            return form_page(&state, &page, &form, id, &[problem], &[]).await;
         }
     };
     let fields = form.fields();
@@ -222,4 +208,54 @@ async fn preview(
         });
     }
     form_page(&state, &page, &form, id, &[], &previews).await
+}
+
+/// The customer a preview is for: none for an empty field; `#12` by the profile's number; else
+/// the one profile with the e-mail address, phone number or customer number as written (in
+/// any usual spelling), or else the one whose name or identifier contains the text. More than
+/// one match, or none, is the field's problem.
+async fn find_customer(
+    state: &AppState,
+    wanted: &str,
+) -> Result<Result<Option<i64>, Problem>, AppError> {
+    if wanted.is_empty() {
+        return Ok(Ok(None));
+    }
+    if let Some(id) = wanted
+        .strip_prefix('#')
+        .and_then(|n| n.trim().parse::<i64>().ok())
+    {
+        return Ok(match state.store.customer(id).await {
+            Ok(found) => Ok(Some(found.id)),
+            Err(StoreError::NotFound { .. }) => Err(unknown(wanted)),
+            Err(e) => return Err(e.into()),
+        });
+    }
+    for kind in [
+        IdentifierKind::Email,
+        IdentifierKind::Phone,
+        IdentifierKind::CustomerNumber,
+    ] {
+        if let Ok(identifier) = Identifier::parse(kind, wanted)
+            && let Some(found) = state.store.find_customer(&identifier).await?
+        {
+            return Ok(Ok(Some(found.id)));
+        }
+    }
+    let found = state.store.customers(wanted, 2).await?;
+    Ok(match found.as_slice() {
+        [one] => Ok(Some(one.id)),
+        [] => Err(unknown(wanted)),
+        _ => Err(Problem::rule(
+            "customer-ambiguous",
+            "more than one customer matches; give an e-mail address, a number or #id",
+        )),
+    })
+}
+
+fn unknown(wanted: &str) -> Problem {
+    Problem::Unknown {
+        value: wanted.to_owned(),
+        allowed: Vec::new(),
+    }
 }

@@ -847,6 +847,23 @@ async fn queue_replies_are_judged_by_the_standards_like_recorded_interactions(st
         .map(|i| (i.interaction.customer_name, i.interaction.reply))
         .collect();
     assert_eq!(left, [(None, String::new()), (None, String::new())]);
+
+    // An import cannot take the queue's ids.
+    let import = touchpoints_store::InteractionInput {
+        external_id: Some(format!("queue:{id}")),
+        touchpoint_id: None,
+        channel: "email".into(),
+        customer_name: Some("Jemand".into()),
+        received_at: since,
+        first_response_at: None,
+        resolved_at: None,
+        reply: "überschrieben".into(),
+    };
+    match store.record_interactions(&[import], "t").await {
+        Err(StoreError::Invalid(p)) => assert_eq!(p.0[0].field, "[0].external_id"),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+    assert_eq!(queued(store, since).await[0].interaction.reply, "");
 }
 
 /// The interactions a queue's replies made, received since `since`.

@@ -170,11 +170,7 @@ pub(super) async fn act(
             let problems = Problems::single("template_id", Problem::Required);
             return rerender(&state, &page, id, problems, &form.body).await;
         };
-        let agent = page
-            .caller
-            .user()
-            .map(|u| u.display_name.clone())
-            .unwrap_or_default();
+        let agent = page.caller.signature();
         let filled =
             match templates::for_request(state.store.as_ref(), template_id, &request, &agent).await
             {
