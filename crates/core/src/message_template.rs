@@ -537,10 +537,18 @@ impl MessageData {
     }
 }
 
-/// First and last name of a full name: the first word and the last (one word is a first
-/// name only when there is no salutation to go with it, as "Frau Schulz" names a last name).
+/// First and last name of a full name: the first word and the last, titles ("Dr.", "Prof.")
+/// left out, "Schulz, Petra" read as last name first. One word is a first name only when
+/// there is no salutation to go with it, as "Frau Schulz" names a last name.
 pub fn split_name(name: &str, salutation: &str) -> (String, String) {
-    let words: Vec<&str> = name.split_whitespace().collect();
+    if let Some((last, first)) = name.split_once(',') {
+        let (first, _) = split_name(first, "");
+        return (first, last.trim().to_owned());
+    }
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .filter(|w| !w.ends_with('.'))
+        .collect();
     match words.as_slice() {
         [] => (String::new(), String::new()),
         [one] if salutation.trim().is_empty() => ((*one).to_owned(), String::new()),
@@ -791,5 +799,13 @@ mod tests {
         assert_eq!(split_name("Schulz", "Frau"), ("".into(), "Schulz".into()));
         assert_eq!(split_name("Alex", ""), ("Alex".into(), "".into()));
         assert_eq!(split_name(" ", ""), ("".into(), "".into()));
+        assert_eq!(
+            split_name("Dr. Petra Schulz", "Frau"),
+            ("Petra".into(), "Schulz".into())
+        );
+        assert_eq!(
+            split_name("Schulz, Petra Maria", ""),
+            ("Petra".into(), "Schulz".into())
+        );
     }
 }
