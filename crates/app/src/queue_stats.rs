@@ -88,9 +88,16 @@ async fn personalisation(
         .into_iter()
         .collect();
     let zone = crate::action_effect::time_zone(store).await?;
+    let profiles = store.customers_by_id(&ids).await?;
+    let refs: Vec<String> = profiles
+        .iter()
+        .flat_map(crate::templates::event_refs)
+        .cloned()
+        .collect();
+    let newest = store.last_purchases(&refs).await?;
     let mut customers: HashMap<i64, Customer> = HashMap::new();
-    for profile in store.customers_by_id(&ids).await? {
-        let facts = facts_of(store, &profile, &zone).await?;
+    for profile in profiles {
+        let facts = facts_of(&profile, &newest, &zone);
         customers.insert(
             profile.id,
             Customer {
@@ -131,11 +138,11 @@ async fn personalisation(
 
 /// The customer's own facts as they are now, as a reply in German or English writes them
 /// (segments are shared by many customers and do not count).
-async fn facts_of(
-    store: &dyn Store,
+fn facts_of(
     profile: &CustomerProfile,
+    newest: &HashMap<String, (Timestamp, i64)>,
     zone: &jiff::tz::TimeZone,
-) -> Result<Vec<String>> {
+) -> Vec<String> {
     let mut facts: Vec<String> = profile
         .identifiers
         .iter()
@@ -148,9 +155,9 @@ async fn facts_of(
             written::euros(profile.fields.lifetime_value_cents, en)
         }));
     }
-    if let Some((day, cents)) = crate::templates::last_purchase(store, profile, zone).await? {
+    if let Some((day, cents)) = crate::templates::last_purchase(profile, newest, zone) {
         facts.extend(both(&|en| written::day(day, en)));
         facts.extend(both(&|en| written::euros(cents, en)));
     }
-    Ok(facts)
+    facts
 }

@@ -2,6 +2,10 @@
 //! customer's data: for a reply to one of their requests, or as a preview for any customer
 //! (and for one of whom nothing is known, to see the fallbacks).
 
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use touchpoints_core::customer::IdentifierKind;
 use touchpoints_core::message_template::{self, MessageData, TemplateFields, split_name};
 use touchpoints_core::request::RequestStatus;
@@ -128,7 +132,9 @@ async fn customer_data(store: &dyn Store, recipient: &Recipient) -> Result<Messa
     data.segment = data.segments.first().cloned().unwrap_or_default();
     data.lifetime_value = written::euros(profile.fields.lifetime_value_cents, english);
     let zone = crate::action_effect::time_zone(store).await?;
-    if let Some((day, cents)) = last_purchase(store, profile, &zone).await? {
+    let refs: Vec<String> = event_refs(profile).cloned().collect();
+    let newest = store.last_purchases(&refs).await?;
+    if let Some((day, cents)) = last_purchase(profile, &newest, &zone) {
         data.last_order_date = written::day(day, english);
         data.last_order_amount = written::euros(cents, english);
     }
@@ -150,15 +156,10 @@ fn identifier(profile: &CustomerProfile, kind: IdentifierKind) -> String {
         .unwrap_or_default()
 }
 
-/// The customer's newest purchase among the customer events recorded under their customer
-/// numbers or e-mail addresses: its day in the organisation's time zone, and its amount in
-/// cents.
-pub(crate) async fn last_purchase(
-    store: &dyn Store,
-    profile: &CustomerProfile,
-    zone: &jiff::tz::TimeZone,
-) -> Result<Option<(jiff::civil::Date, i64)>> {
-    let refs: Vec<String> = profile
+/// The references customer events name a profile's customer by: its customer numbers and
+/// e-mail addresses.
+pub(crate) fn event_refs(profile: &CustomerProfile) -> impl Iterator<Item = &String> {
+    profile
         .identifiers
         .iter()
         .filter(|i| {
@@ -167,10 +168,18 @@ pub(crate) async fn last_purchase(
                 IdentifierKind::CustomerNumber | IdentifierKind::Email
             )
         })
-        .map(|i| i.value.clone())
-        .collect();
-    Ok(store
-        .last_purchase(&refs)
-        .await?
-        .map(|(at, cents)| (at.to_zoned(zone.clone()).date(), cents)))
+        .map(|i| &i.value)
+}
+
+/// The newest of the purchases in `newest` (by reference) that name the profile: its day in
+/// the organisation's time zone, and its amount in cents.
+pub(crate) fn last_purchase(
+    profile: &CustomerProfile,
+    newest: &HashMap<String, (Timestamp, i64)>,
+    zone: &TimeZone,
+) -> Option<(jiff::civil::Date, i64)> {
+    event_refs(profile)
+        .filter_map(|r| newest.get(r))
+        .max_by_key(|(at, _)| *at)
+        .map(|(at, cents)| (at.to_zoned(zone.clone()).date(), *cents))
 }

@@ -640,10 +640,13 @@ pub trait Customers: Send + Sync + 'static {
     async fn merge_customers(&self, a: i64, b: i64, actor: &str) -> Result<MergeRecord>;
     /// The merges a profile took part in, newest first.
     async fn merges(&self, customer_id: i64) -> Result<Vec<MergeRecord>>;
-    /// The newest purchase among the customer events recorded under any of `refs` (as events
-    /// name customers: by a customer number or e-mail address, as written): when, and the
-    /// amount in cents.
-    async fn last_purchase(&self, refs: &[String]) -> Result<Option<(Timestamp, i64)>>;
+    /// The newest purchase recorded under each of `refs` (as customer events name customers:
+    /// by a customer number or e-mail address, as written) that has one: when, and the amount
+    /// in cents. One query for any number of references.
+    async fn last_purchases(
+        &self,
+        refs: &[String],
+    ) -> Result<std::collections::HashMap<String, (Timestamp, i64)>>;
     /// Undoes a merge: both profiles get back their fields, and the absorbed one its
     /// identifiers and requests as they were at the merge. A merge into the survivor made
     /// later must be undone first (conflict naming `merge`). Audit `customer.unmerge`.

@@ -688,22 +688,26 @@ impl Customers for SqlStore {
         Ok(record)
     }
 
-    async fn last_purchase(&self, refs: &[String]) -> Result<Option<(Timestamp, i64)>> {
+    async fn last_purchases(&self, refs: &[String]) -> Result<HashMap<String, (Timestamp, i64)>> {
+        let mut newest = HashMap::new();
         if refs.is_empty() {
-            return Ok(None);
+            return Ok(newest);
         }
         let batch = json_rows(refs.iter().map(|r| serde_json::json!(r)).collect());
-        let row: Option<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT at, amount_cents FROM customer_events WHERE kind = 'purchase' \
-             AND customer_ref IN (SELECT batch.value FROM {json_values}) \
-             ORDER BY at DESC, id DESC LIMIT 1",
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT customer_ref, at, amount_cents FROM customer_events \
+             WHERE kind = 'purchase' AND customer_ref IN (SELECT batch.value FROM {json_values}) \
+             ORDER BY at, id",
             json_values = Backend::JSON_VALUES
         )))
         .bind(batch)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        row.map(|(at, cents)| Ok((instant("customer_events", at)?, cents)))
-            .transpose()
+        // In time order: each reference ends with its newest.
+        for (reference, at, cents) in rows {
+            newest.insert(reference, (instant("customer_events", at)?, cents));
+        }
+        Ok(newest)
     }
 
     async fn merges(&self, customer_id: i64) -> Result<Vec<MergeRecord>> {
