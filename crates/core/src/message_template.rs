@@ -19,7 +19,7 @@ pub const NAME_MAX: usize = 120;
 /// The longest subject template, in characters.
 pub const SUBJECT_MAX: usize = 200;
 /// The longest template, in characters.
-pub const MAX_SOURCE_CHARS: usize = 20_000;
+pub const MAX_SOURCE_CHARS: usize = 5_000;
 /// The most a template may write for one customer, in bytes.
 pub const MAX_OUTPUT_BYTES: usize = 100_000;
 /// The work one rendering may do: an instruction costs one fuel, and every 64 bytes written
@@ -120,7 +120,7 @@ pub struct MessageData {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemplateFields {
-    /// What agents pick it by: 1–120 characters, unique per language (case ignored).
+    /// What agents pick it by: 1–120 characters.
     pub name: String,
     /// `de` or `en`: the customers it is written for.
     pub language: String,
@@ -128,7 +128,7 @@ pub struct TemplateFields {
     /// for a reply, which keeps the request's subject.
     #[serde(default)]
     pub subject: String,
-    /// The text, a template of at most 20,000 characters.
+    /// The text, a template of at most 5,000 characters.
     pub body: String,
 }
 

@@ -1375,9 +1375,8 @@ pub trait Templates: Send + Sync + 'static {
     /// Every template, by name without case, then language.
     async fn message_templates(&self) -> Result<Vec<StoredTemplate>>;
     async fn message_template(&self, id: i64) -> Result<StoredTemplate>;
-    /// Inserts (`id` None) or replaces (`id` Some; `NotFound` if missing) a template. A name
-    /// another template of the language has (case ignored) is a duplicate naming `name`.
-    /// Audit `template.create` / `template.update`.
+    /// Inserts (`id` None) or replaces (`id` Some; `NotFound` if missing) a template. Audit
+    /// `template.create` / `template.update`.
     async fn put_message_template(
         &self,
         id: Option<i64>,

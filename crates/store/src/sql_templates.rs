@@ -6,7 +6,6 @@ use touchpoints_core::message_template::TemplateFields;
 
 use super::sql::{SqlStore, instant, now};
 use super::sql_audit::audit;
-use crate::error::OnViolation;
 use crate::{Result, StoreError, StoredTemplate, Templates};
 
 #[derive(sqlx::FromRow)]
@@ -67,7 +66,6 @@ impl Templates for SqlStore {
     ) -> Result<StoredTemplate> {
         let at = now();
         let mut tx = self.begin().await?;
-        let duplicate = || OnViolation::unique(StoreError::duplicate("name", &fields.name));
         let (id, action) = match id {
             None => {
                 let id: i64 = sqlx::query_scalar(
@@ -82,8 +80,7 @@ impl Templates for SqlStore {
                 .bind(&fields.body)
                 .bind(at.as_microsecond())
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_violation(e, [duplicate()]))?;
+                .await?;
                 (id, "template.create")
             }
             Some(id) => {
@@ -99,8 +96,7 @@ impl Templates for SqlStore {
                 .bind(at.as_microsecond())
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_violation(e, [duplicate()]))?;
+                .await?;
                 if changed.rows_affected() == 0 {
                     return Err(NOT_FOUND);
                 }

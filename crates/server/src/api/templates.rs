@@ -57,7 +57,6 @@ pub async fn list(State(state): State<AppState>) -> Result<axum::Json<Vec<Templa
     responses(
         (status = 201, description = "Checked, stored and audited", body = TemplateOut),
         (status = 400, description = "Body is not JSON", body = ErrorBody),
-        (status = 409, description = "Another template of the language has the name; names `name`", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named; a template's unknown variable, filter or test, or its syntax error, with line and column (code `template`); nothing stored", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -87,7 +86,6 @@ pub async fn get(
         (status = 200, description = "Checked, stored and audited", body = TemplateOut),
         (status = 400, description = "Body is not JSON", body = ErrorBody),
         (status = 404, description = "No such template", body = ErrorBody),
-        (status = 409, description = "Another template of the language has the name; names `name`", body = ErrorBody),
         (status = 422, description = "Invalid fields, as for creating one; nothing stored", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -125,7 +123,7 @@ pub struct PreviewInput {
     /// A template of at most 200 characters.
     #[serde(default)]
     pub subject: String,
-    /// A template of at most 20,000 characters.
+    /// A template of at most 5,000 characters.
     pub body: String,
     /// The customer profile to fill it for; left out, for a customer of whom nothing is
     /// known, so that every fallback shows.

@@ -1,5 +1,5 @@
 -- Templates of messages to customers (reply templates), in Jinja syntax over the customer's
--- data; checked by the application before they are saved. One name per language.
+-- data; checked by the application before they are saved.
 
 CREATE TABLE message_templates (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -9,6 +9,7 @@ CREATE TABLE message_templates (
     subject    TEXT NOT NULL,
     body       TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    UNIQUE (name_key, language)
+    updated_at INTEGER NOT NULL
 );
+
+CREATE INDEX message_templates_name ON message_templates (name_key, language, id);
