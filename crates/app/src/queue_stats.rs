@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use touchpoints_core::customer::IdentifierKind;
-use touchpoints_core::personalisation::{Customer, Share, judge};
+use touchpoints_core::personalisation::{Share, judge};
 use touchpoints_core::queue_stats::{Summary, summarize, summarize_by};
 use touchpoints_core::written;
 use touchpoints_core::{Problem, Problems};
@@ -95,30 +95,25 @@ async fn personalisation(
         .cloned()
         .collect();
     let newest = store.last_purchases(&refs).await?;
-    let mut customers: HashMap<i64, Customer> = HashMap::new();
-    for profile in profiles {
-        let facts = facts_of(&profile, &newest, &zone);
-        customers.insert(
-            profile.id,
-            Customer {
-                name: profile.fields.name,
-                facts,
-            },
-        );
-    }
+    // Each profile's name and own facts, by id.
+    let customers: HashMap<i64, (String, Vec<String>)> = profiles
+        .into_iter()
+        .map(|profile| {
+            let facts = facts_of(&profile, &newest, &zone);
+            (profile.id, (profile.fields.name, facts))
+        })
+        .collect();
     let mut out = Personalisation::default();
     // An erased reply (its text gone) is no longer judged.
     for reply in replies.iter().filter(|r| !r.body.trim().is_empty()) {
         let known = reply.customer_id.and_then(|id| customers.get(&id));
         // The name the request came with, where the profile knows none.
-        let customer = Customer {
-            name: known
-                .map(|c| c.name.clone())
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| reply.customer_name.clone()),
-            facts: known.map(|c| c.facts.clone()).unwrap_or_default(),
-        };
-        let judged = judge(&reply.body, &customer);
+        let name = known
+            .map(|(name, _)| name.as_str())
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(&reply.customer_name);
+        let facts = known.map_or(&[][..], |(_, facts)| facts.as_slice());
+        let judged = judge(&reply.body, name, facts);
         out.overall.add(judged);
         out.by_channel
             .entry(reply.channel.clone())

@@ -6,14 +6,6 @@ use serde::Serialize;
 
 use crate::standards::addresses_by_name;
 
-/// What a reply is judged by: the customer's name, and the facts of theirs as a message
-/// would write them ("KD-4711", "02.03.2026", "499 €").
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Customer {
-    pub name: String,
-    pub facts: Vec<String>,
-}
-
 /// How one reply was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Judged {
@@ -28,15 +20,15 @@ impl Judged {
     }
 }
 
-/// Judges one reply to `customer`. A fact counts when the reply holds it as whole words,
-/// without regard to case ("KD-1" is not in "KD-10", "5 €" not in "25 €"); facts of fewer
-/// than three characters are too common to tell.
-pub fn judge(reply: &str, customer: &Customer) -> Judged {
+/// Judges one reply to the customer `name`, whose own facts are `facts` as a message would
+/// write them ("KD-4711", "02.03.2026", "499 €"). A fact counts when the reply holds it as
+/// whole words, without regard to case ("KD-1" is not in "KD-10", "5 €" not in "25 €"); facts
+/// of fewer than three characters are too common to tell.
+pub fn judge(reply: &str, name: &str, facts: &[String]) -> Judged {
     let words = words_of(reply);
     Judged {
-        by_name: !customer.name.trim().is_empty() && addresses_by_name(reply, &customer.name),
-        uses_facts: customer
-            .facts
+        by_name: !name.trim().is_empty() && addresses_by_name(reply, name),
+        uses_facts: facts
             .iter()
             .filter(|f| f.trim().chars().count() >= 3)
             .map(|f| words_of(f))
@@ -87,22 +79,17 @@ impl Share {
 mod tests {
     use super::*;
 
-    fn petra() -> Customer {
-        Customer {
-            name: "Petra Schulz".into(),
-            facts: vec![
-                "KD-4711".into(),
-                "02.03.2026".into(),
-                "499 €".into(),
-                "".into(),
-                "B2".into(),
-            ],
-        }
+    const PETRA: &str = "Petra Schulz";
+
+    fn facts() -> Vec<String> {
+        ["KD-4711", "02.03.2026", "499 €", "", "B2"]
+            .map(String::from)
+            .to_vec()
     }
 
     #[test]
     fn a_reply_is_personal_by_name_and_by_a_fact_of_the_customers() {
-        let judged = |text: &str| judge(text, &petra());
+        let judged = |text: &str| judge(text, PETRA, &facts());
         assert_eq!(
             judged("Sehr geehrte Frau Schulz, Ihre Bestellung vom 02.03.2026 kommt."),
             Judged {
@@ -121,13 +108,7 @@ mod tests {
         assert_eq!((partial.by_name, partial.uses_facts), (true, false));
         assert!(judged("Frau Schulz, Sie zahlten 499 €.").uses_facts);
         // Without a known name, no reply addresses the customer by it.
-        let nameless = judge(
-            "Guten Tag, KD-4711",
-            &Customer {
-                name: String::new(),
-                ..petra()
-            },
-        );
+        let nameless = judge("Guten Tag, KD-4711", "", &facts());
         assert_eq!((nameless.by_name, nameless.uses_facts), (false, true));
     }
 
