@@ -14,7 +14,7 @@ use touchpoints_app::templates::{self, Filled};
 use touchpoints_core::customer::{Identifier, IdentifierKind};
 use touchpoints_core::message_template::{TemplateFields, VARIABLES};
 use touchpoints_core::{FieldProblem, Problem};
-use touchpoints_store::StoreError;
+use touchpoints_store::{CustomerProfile, StoreError};
 
 use super::{Id, Page, PageResult, form_problems};
 use crate::AppState;
@@ -184,7 +184,8 @@ async fn preview(
     };
     let fields = form.fields();
     let mut previews = Vec::new();
-    for customer_id in customer.into_iter().map(Some).chain([None]) {
+    for found in customer.into_iter().map(Some).chain([None]) {
+        let customer_id = found.as_ref().map(|c| c.id);
         let filled =
             match templates::preview(state.store.as_ref(), &fields, customer_id, &agent).await {
                 Ok(filled) => filled,
@@ -198,10 +199,7 @@ async fn preview(
                     return form_page(&state, &page, &form, id, &problems.0, &[]).await;
                 }
             };
-        let name = match customer_id {
-            Some(c) => state.store.customer(c).await?.fields.name,
-            None => String::new(),
-        };
+        let name = found.map(|c| c.fields.name).unwrap_or_default();
         previews.push(Preview {
             customer: name,
             filled,
@@ -217,7 +215,7 @@ async fn preview(
 async fn find_customer(
     state: &AppState,
     wanted: &str,
-) -> Result<Result<Option<i64>, Problem>, AppError> {
+) -> Result<Result<Option<CustomerProfile>, Problem>, AppError> {
     if wanted.is_empty() {
         return Ok(Ok(None));
     }
@@ -226,7 +224,7 @@ async fn find_customer(
         .and_then(|n| n.trim().parse::<i64>().ok())
     {
         return Ok(match state.store.customer(id).await {
-            Ok(found) => Ok(Some(found.id)),
+            Ok(found) => Ok(Some(found)),
             Err(StoreError::NotFound { .. }) => Err(unknown(wanted)),
             Err(e) => return Err(e.into()),
         });
@@ -239,13 +237,13 @@ async fn find_customer(
         if let Ok(identifier) = Identifier::parse(kind, wanted)
             && let Some(found) = state.store.find_customer(&identifier).await?
         {
-            return Ok(Ok(Some(found.id)));
+            return Ok(Ok(Some(found)));
         }
     }
-    let found = state.store.customers(wanted, 2).await?;
-    Ok(match found.as_slice() {
-        [one] => Ok(Some(one.id)),
-        [] => Err(unknown(wanted)),
+    let mut found = state.store.customers(wanted, 2).await?;
+    Ok(match found.len() {
+        1 => Ok(found.pop()),
+        0 => Err(unknown(wanted)),
         _ => Err(Problem::rule(
             "customer-ambiguous",
             "more than one customer matches; give an e-mail address, a number or #id",
