@@ -391,19 +391,40 @@ async fn load_templates(store: &dyn Store) -> anyhow::Result<()> {
 /// The demo company's communication guideline and published texts: the same files as in
 /// `examples/nordlicht`, where the newsletter contradicts the website FAQ.
 const GUIDELINE: &str = include_str!("../../../examples/nordlicht/guideline.yaml");
-const TEXTS: [(&str, &str, &str, TextFormat, &str, &str); 3] = [
+/// A published text of the demo: title, channel, touchpoint, language, format, address, source.
+type DemoText = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    TextFormat,
+    &'static str,
+    &'static str,
+);
+const TEXTS: [DemoText; 4] = [
     (
         "Hilfe & FAQ",
         "website",
         "Hilfe-Center und FAQ",
+        "de",
         TextFormat::Html,
         "https://www.nordlicht-wohnen.de/hilfe",
         include_str!("../../../examples/nordlicht/content/website/faq.html"),
     ),
     (
+        "Help & FAQ",
+        "website",
+        "Hilfe-Center und FAQ",
+        "en",
+        TextFormat::Html,
+        "https://www.nordlicht-wohnen.de/en/help",
+        include_str!("../../../examples/nordlicht/content/website/faq-en.html"),
+    ),
+    (
         "Newsletter November 2026",
         "newsletter",
         "Wöchentlicher Newsletter",
+        "de",
         TextFormat::Markdown,
         "",
         include_str!("../../../examples/nordlicht/content/newsletter/2026-11.md"),
@@ -412,6 +433,7 @@ const TEXTS: [(&str, &str, &str, TextFormat, &str, &str); 3] = [
         "Chatbot Nora: Antworten",
         "chatbot",
         "Chatbot",
+        "de",
         TextFormat::Plain,
         "",
         include_str!("../../../examples/nordlicht/content/chatbot/answers.txt"),
@@ -426,7 +448,7 @@ async fn load_library(store: &dyn Store) -> anyhow::Result<()> {
         .map_err(|p| anyhow::anyhow!("the demo guideline is invalid: {p}"))?;
     store.put_guideline(&guideline, "demo").await?;
     let touchpoints = store.list_touchpoints(&TouchpointFilter::default()).await?;
-    for (title, channel, touchpoint, format, url, source) in TEXTS {
+    for (title, channel, touchpoint, language, format, url, source) in TEXTS {
         let touchpoint_id = touchpoints
             .iter()
             .find(|t| t.fields.name.starts_with(touchpoint))
@@ -436,7 +458,7 @@ async fn load_library(store: &dyn Store) -> anyhow::Result<()> {
             channel: Some(channel.into()),
             touchpoint_id,
             url: url.into(),
-            language: "de".into(),
+            language: language.into(),
             body: plain_text(format, source),
             valid_from: None,
             valid_until: None,

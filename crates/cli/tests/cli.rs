@@ -238,7 +238,7 @@ fn check_reports_contradictions_naming_both_places_and_fails() {
         stdout.contains("warning[wrong-address/address]"),
         "{stdout}"
     );
-    assert!(text(&out.stderr).contains("3 text(s) checked: 5 error(s), 4 warning(s)"));
+    assert!(text(&out.stderr).contains("4 text(s) checked: 6 error(s), 4 warning(s)"));
 
     let out = ws.run(&[
         "check",
@@ -250,7 +250,7 @@ fn check_reports_contradictions_naming_both_places_and_fails() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    assert_eq!(report["errors"], 5);
+    assert_eq!(report["errors"], 6);
     assert_eq!(report["warnings"], 4);
     let first = &report["findings"][0];
     assert_eq!(first["kind"], "contradicts_guideline");
@@ -340,14 +340,14 @@ fn the_library_in_the_database_is_checked_like_files() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = ws.run(&["content", "import", arg(&fixture("content"))]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("3 created, 0 replaced"));
+    assert!(text(&out.stdout).contains("4 created, 0 replaced"));
     let again = ws.run(&["content", "import", arg(&fixture("content"))]);
-    assert!(text(&again.stdout).contains("0 created, 3 replaced"));
+    assert!(text(&again.stdout).contains("0 created, 4 replaced"));
 
     let out = ws.run(&["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "contradictions fail the check");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    assert_eq!(report["errors"], 5);
+    assert_eq!(report["errors"], 6);
     // The places are the library's texts, named by their titles.
     let titles: Vec<&str> = report["findings"]
         .as_array()

@@ -7,6 +7,7 @@ pub mod access;
 pub mod action_plan;
 pub mod audit;
 pub mod catalog;
+pub mod chat;
 pub mod consistency;
 pub mod customer;
 pub mod dashboard;

@@ -36,6 +36,27 @@ pub fn euros(cents: i64, english: bool) -> String {
     }
 }
 
+/// A day of the week: "Montag", "Monday".
+pub fn weekday(day: jiff::civil::Weekday, english: bool) -> &'static str {
+    use jiff::civil::Weekday::*;
+    match (day, english) {
+        (Monday, false) => "Montag",
+        (Tuesday, false) => "Dienstag",
+        (Wednesday, false) => "Mittwoch",
+        (Thursday, false) => "Donnerstag",
+        (Friday, false) => "Freitag",
+        (Saturday, false) => "Samstag",
+        (Sunday, false) => "Sonntag",
+        (Monday, true) => "Monday",
+        (Tuesday, true) => "Tuesday",
+        (Wednesday, true) => "Wednesday",
+        (Thursday, true) => "Thursday",
+        (Friday, true) => "Friday",
+        (Saturday, true) => "Saturday",
+        (Sunday, true) => "Sunday",
+    }
+}
+
 /// A calendar day: "26.02.2027" in German, "2027-02-26" in English.
 pub fn day(date: Date, english: bool) -> String {
     if english {

@@ -66,6 +66,14 @@ pub fn due_at(
     None
 }
 
+/// When the clock next runs from `at` on: `at` itself while open, else the next opening.
+/// `None` when it never opens again within the dates jiff represents.
+pub fn next_open(hours: &Hours, at: Timestamp) -> Option<Timestamp> {
+    RunningTime::new(hours, at, &[])
+        .next()
+        .map(|stretch| max(stretch.start, at))
+}
+
 /// The open, unpaused time between `from` and `to`; zero when `to` is not after `from`.
 pub fn business_time(
     hours: &Hours,

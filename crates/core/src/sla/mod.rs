@@ -31,7 +31,7 @@ pub use calendar::{
     CUSTOM_HOLIDAYS_MAX, Calendar, CalendarInput, IntervalError, OpeningInterval, PublicHolidays,
     WeekHoursInput,
 };
-pub use clock::{Hours, Pause, business_time, due_at};
+pub use clock::{Hours, Pause, business_time, due_at, next_open};
 pub use holidays::{GermanState, Holiday, easter_sunday, german_holidays};
 
 #[cfg(test)]

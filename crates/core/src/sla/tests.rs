@@ -611,3 +611,22 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn next_open_is_now_while_open_and_the_next_opening_while_closed() {
+    let office = calendar(weekdays("08:00-18:00"), None, &[]);
+    // Friday 2026-12-04, 10:00 in Berlin: open.
+    let open = at("2026-12-04T10:00:00+01:00");
+    assert_eq!(next_open(&office, open), Some(open));
+    // Friday 19:00: closed until Monday 08:00.
+    assert_eq!(
+        next_open(&office, at("2026-12-04T19:00:00+01:00")),
+        Some(at("2026-12-07T08:00:00+01:00"))
+    );
+    // Closing time itself is closed.
+    assert_eq!(
+        next_open(&office, at("2026-12-04T18:00:00+01:00")),
+        Some(at("2026-12-07T08:00:00+01:00"))
+    );
+    assert_eq!(next_open(&Hours::AlwaysOpen, open), Some(open));
+}
