@@ -84,6 +84,7 @@ pub trait Store:
     + Programme
     + Outbox
     + Templates
+    + Chats
 {
 }
 
@@ -103,7 +104,8 @@ impl<
         + Actions
         + Programme
         + Outbox
-        + Templates,
+        + Templates
+        + Chats,
 > Store for T
 {
 }
@@ -704,7 +706,8 @@ pub struct StoredRequest {
 pub struct RequestMessage {
     pub id: i64,
     pub request_id: i64,
-    /// `reply`, `note` or the action of an event (`assign`, `wait`, `resolve`, …).
+    /// `reply`, `note`, the action of an event (`assign`, `wait`, `resolve`, …), or
+    /// `customer` for what the customer wrote after the request arrived (in a chat).
     pub kind: String,
     pub author: String,
     pub body: String,
@@ -1385,6 +1388,153 @@ pub trait Templates: Send + Sync + 'static {
     ) -> Result<StoredTemplate>;
     /// Audit `template.delete`.
     async fn delete_message_template(&self, id: i64, actor: &str) -> Result<()>;
+}
+
+/// The chat widget of a touchpoint: where it may be embedded, and whether it answers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ChatWidget {
+    pub touchpoint_id: i64,
+    /// The web origins allowed to embed it: `https://shop.example` (scheme, host, port).
+    pub origins: Vec<String>,
+    pub enabled: bool,
+}
+
+/// A conversation the widget starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConversation {
+    /// SHA-256 of the conversation's token, in hex.
+    pub token_hash: String,
+    pub touchpoint_id: i64,
+    pub language: String,
+    pub origin: String,
+    pub at: Timestamp,
+}
+
+/// A chat conversation as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredConversation {
+    pub id: i64,
+    pub touchpoint_id: i64,
+    pub language: String,
+    pub origin: String,
+    /// The request its handover opened.
+    pub request_id: Option<i64>,
+    /// How many of the bot's answers it holds.
+    pub bot_answers: i64,
+    /// How many messages the customer wrote.
+    pub customer_messages: i64,
+    /// The customer's rating, 1–5.
+    pub rating: Option<i64>,
+    pub started_at: Timestamp,
+    pub closed_at: Option<Timestamp>,
+}
+
+/// Who wrote a chat message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatAuthor {
+    Customer,
+    Bot,
+    Agent,
+}
+
+impl ChatAuthor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatAuthor::Customer => "customer",
+            ChatAuthor::Bot => "bot",
+            ChatAuthor::Agent => "agent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChatAuthor> {
+        match s {
+            "customer" => Some(ChatAuthor::Customer),
+            "bot" => Some(ChatAuthor::Bot),
+            "agent" => Some(ChatAuthor::Agent),
+            _ => None,
+        }
+    }
+}
+
+/// A message of a chat's transcript.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChatMessage {
+    pub id: i64,
+    pub author: ChatAuthor,
+    /// The user who wrote an agent's message.
+    #[serde(skip)]
+    pub agent: Option<String>,
+    pub body: String,
+    /// What a bot's answer cites.
+    pub source: Option<serde_json::Value>,
+    pub at: Timestamp,
+}
+
+/// A message the customer or the bot adds to a conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewChatMessage {
+    pub author: ChatAuthor,
+    pub body: String,
+    pub source: Option<serde_json::Value>,
+}
+
+/// The chat's figures over the conversations started in a span of time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChatFigures {
+    pub conversations: u64,
+    /// Conversations the customer asked something in.
+    pub with_questions: u64,
+    /// Conversations handed over to a person.
+    pub handed_over: u64,
+    /// Conversations with questions, answered by the bot and never handed over.
+    pub answered_by_bot: u64,
+}
+
+/// The 24/7 chat: the widget's settings, conversations and their transcripts. A person's
+/// messages are an agent's replies on the request a handover opened: the step that stores a
+/// reply to a chat request adds it to the transcript in its transaction, and resolving the
+/// request closes the conversation.
+#[async_trait]
+pub trait Chats: Send + Sync + 'static {
+    async fn chat_widgets(&self) -> Result<Vec<ChatWidget>>;
+    async fn chat_widget(&self, touchpoint_id: i64) -> Result<Option<ChatWidget>>;
+    /// Inserts or replaces a touchpoint's widget; `NotFound` without the touchpoint. Audit
+    /// `chat.widget`.
+    async fn put_chat_widget(&self, widget: &ChatWidget, actor: &str) -> Result<()>;
+    async fn start_chat(&self, new: &NewConversation) -> Result<StoredConversation>;
+    async fn chat_by_token(&self, token_hash: &str) -> Result<Option<StoredConversation>>;
+    async fn chat_of_request(&self, request_id: i64) -> Result<Option<StoredConversation>>;
+    /// Adds the customer's and the bot's messages in one transaction. A customer's message
+    /// to a conversation handed over is added to its request too, as the customer's.
+    async fn add_chat_messages(
+        &self,
+        conversation_id: i64,
+        messages: &[NewChatMessage],
+        at: Timestamp,
+    ) -> Result<Vec<ChatMessage>>;
+    /// The transcript after message `after`, oldest first, at most `limit`.
+    async fn chat_messages(
+        &self,
+        conversation_id: i64,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<ChatMessage>>;
+    /// Links the request a handover opened; the first link stays.
+    async fn link_chat_request(
+        &self,
+        conversation_id: i64,
+        request_id: i64,
+        at: Timestamp,
+    ) -> Result<StoredConversation>;
+    /// Records the customer's rating (1–5); a second rating replaces the first.
+    async fn rate_chat(&self, conversation_id: i64, rating: u8, at: Timestamp) -> Result<()>;
+    /// The customer ended the conversation; nothing when it had ended.
+    async fn close_chat(&self, conversation_id: i64, at: Timestamp) -> Result<()>;
+    async fn chat_figures(&self, from: Timestamp, until: Timestamp) -> Result<ChatFigures>;
+    /// Deletes the conversations started before `before` and their transcripts; the requests
+    /// they opened stay. Audit `chat.purge` when any were deleted.
+    async fn purge_chats(&self, before: Timestamp, actor: &str) -> Result<u64>;
 }
 
 /// One reply to a customer, for judging how it was written.

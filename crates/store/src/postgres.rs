@@ -102,6 +102,9 @@ mod sql_actions;
 #[path = "sql_audit.rs"]
 mod sql_audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_chats.rs"]
+mod sql_chats;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_customers.rs"]
 mod sql_customers;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

@@ -1086,6 +1086,7 @@ async fn act_in(tx: &mut Conn, step: &StepPart) -> Result<StoredRequest> {
     if let Some(mail) = &step.with.mail {
         super::sql_outbox::queue_mail(&mut *tx, &r, step_id, mail, at).await?;
     }
+    super::sql_chats::follow_step(&mut *tx, id, action, actor, at).await?;
     if matches!(
         action,
         RequestAction::Reply { .. } | RequestAction::Resolve | RequestAction::Reopen

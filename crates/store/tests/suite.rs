@@ -20,6 +20,8 @@ mod actions;
 mod announcements;
 #[path = "suite/audit.rs"]
 mod audit;
+#[path = "suite/chats.rs"]
+mod chats;
 #[path = "suite/customers.rs"]
 mod customers;
 #[path = "suite/follow_ups.rs"]
