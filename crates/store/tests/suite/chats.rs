@@ -54,7 +54,10 @@ async fn chat_widgets_are_kept_per_touchpoint_and_audited(store: &dyn Store) {
         ..widget
     };
     store.put_chat_widget(&off, "mara").await.expect("replace");
-    assert_eq!(store.chat_widgets().await.expect("list"), [off.clone()]);
+    assert_eq!(
+        store.chat_widgets().await.expect("list"),
+        std::slice::from_ref(&off)
+    );
     let missing = ChatWidget {
         touchpoint_id: touchpoint + 1000,
         ..off
