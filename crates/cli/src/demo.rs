@@ -43,6 +43,7 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
         }
         println!("demo data already loaded ({} touchpoints)", existing.len());
         load_templates(store).await?;
+        load_chat(store).await?;
         load_surveys(store).await?;
         load_actions(store).await?;
         return load_programme(store).await;
@@ -86,9 +87,61 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
         touchpoints_app::analysis::check_weaknesses(store, "demo", Timestamp::now()).await?;
     println!("as-is analysis: {} documented weaknesses", findings.len());
     load_requests(store).await?;
+    load_chat(store).await?;
     load_surveys(store).await?;
     load_actions(store).await?;
     load_programme(store).await
+}
+
+/// The website the demo's chat widget is allowed on, besides the server's own demo page.
+const CHAT_WEBSITE: &str = "https://www.nordlicht-wohnen.de";
+
+/// The live chat's widget, on for the demo company's website, and one conversation in which
+/// the bot answered twice before the customer asked for a person: it waits in the queue.
+async fn load_chat(store: &dyn Store) -> anyhow::Result<()> {
+    use touchpoints_app::chat;
+    if !store.chat_widgets().await?.is_empty() {
+        return Ok(());
+    }
+    let touchpoints = store.list_touchpoints(&TouchpointFilter::default()).await?;
+    let Some(live_chat) = touchpoints
+        .iter()
+        .find(|t| t.fields.name == "Live-Chat im Onlineshop")
+    else {
+        return Ok(());
+    };
+    chat::save_widget(
+        store,
+        live_chat.id,
+        &[CHAT_WEBSITE.to_owned()],
+        true,
+        "demo",
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot set up the demo chat: {e}"))?;
+    let now = Timestamp::now();
+    let fail = |e: touchpoints_app::AppError| anyhow::anyhow!("cannot load the demo chat: {e}");
+    let opened = chat::open(store, live_chat.id, chat::Origin::Own, "de", now)
+        .await
+        .map_err(fail)?;
+    let bot = chat::ChatBot::default();
+    for question in [
+        "Wie lange habe ich Zeit für eine Rückgabe?",
+        "Holt ihr das Sofa auch wieder ab, wenn es nicht passt?",
+    ] {
+        chat::ask(store, &bot, &opened.conversation, question, now)
+            .await
+            .map_err(fail)?;
+    }
+    let contact = chat::Contact {
+        name: Some("Jana Krüger".into()),
+        email: Some("jana.krueger@example.de".into()),
+    };
+    chat::hand_over(store, &opened.conversation, &contact, now)
+        .await
+        .map_err(fail)?;
+    println!("live chat on for {CHAT_WEBSITE}; one chat waits for a person");
+    Ok(())
 }
 
 /// (minutes ago, channel, name, e-mail, phone, subject, text): open requests for the queue, two

@@ -61,3 +61,38 @@ document.addEventListener("change", (event) => {
     nav.classList.toggle("open", open);
   });
 })();
+
+// A chat request's page follows its conversation live: a message the customer writes, and
+// the agent's own replies, appear without a reload; typing a reply tells the customer.
+(() => {
+  const steps = document.querySelector("#request-steps[data-live]");
+  if (!steps || !window.EventSource) return;
+  const id = Number(steps.dataset.request);
+  const refresh = async () => {
+    try {
+      const response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
+      if (!response.ok) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector("#request-steps");
+      if (fresh) steps.innerHTML = fresh.innerHTML;
+    } catch (_) {
+      // Offline for a moment: the next event tries again.
+    }
+  };
+  const events = new EventSource(steps.dataset.live);
+  events.addEventListener("queue", (event) => {
+    const change = JSON.parse(event.data || "{}");
+    if (change.request_id === id && change.kind === "customer") refresh();
+  });
+  const form = document.querySelector("form[data-typing]");
+  const csrf = form && form.querySelector("input[name=_csrf]");
+  let last = 0;
+  if (form && csrf) {
+    form.querySelector("textarea").addEventListener("input", () => {
+      const now = Date.now();
+      if (now - last < 3000) return;
+      last = now;
+      fetch(form.dataset.typing, { method: "POST", headers: { "X-CSRF-Token": csrf.value } }).catch(() => {});
+    });
+  }
+})();

@@ -563,6 +563,7 @@ reply-findings = { $count ->
 reply-findings-hint = Korrigieren Sie den Text und senden Sie ihn erneut – oder senden Sie ihn trotzdem; das wird im Audit-Log vermerkt.
 reply-anyway = Trotzdem senden
 request-greet = Anrede einfügen: „{ $greeting },“
+step-customer = Kunde schreibt
 step-note = Notiz
 step-wait = Wartet auf Kunden
 step-resume = Kunde hat geantwortet

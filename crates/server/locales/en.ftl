@@ -563,6 +563,7 @@ reply-findings = { $count ->
 reply-findings-hint = Correct the text and send it again, or send it anyway; the audit log records that.
 reply-anyway = Send anyway
 request-greet = Insert greeting: "{ $greeting },"
+step-customer = Customer wrote
 step-note = Note
 step-wait = Waiting for customer
 step-resume = Customer answered

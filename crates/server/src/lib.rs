@@ -16,6 +16,7 @@ mod nul;
 mod outbox;
 mod refusal;
 mod web;
+mod widget;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -98,6 +99,8 @@ pub struct AppState {
     metrics: metrics::Metrics,
     /// Wakes the outbox worker after a step queued a mail.
     pub(crate) outbox: outbox::Wakeup,
+    /// The chat's bot over the guideline and the library, read again every 30 seconds.
+    chat_bot: Arc<touchpoints_app::chat::ChatBot>,
 }
 
 impl AppState {
@@ -121,6 +124,7 @@ impl AppState {
             ),
             metrics: metrics::Metrics::new(),
             outbox: outbox::Wakeup::default(),
+            chat_bot: Arc::default(),
         })
     }
 
@@ -153,10 +157,16 @@ pub fn app(state: AppState) -> Router {
                 .route_layer(from_fn_with_state(state.clone(), web::error_pages))
                 .route_layer(from_fn_with_state(state.clone(), auth::limits::public)),
         )
+        .merge(
+            widget::routes().route_layer(from_fn_with_state(state.clone(), auth::limits::public)),
+        )
         .nest("/api/v1", api::routes())
         .merge(metrics::routes())
         .route_layer(from_fn_with_state(state.clone(), auth::guard))
-        .with_state(state)
+        .with_state(state.clone())
+        // Outside the guard: a browser's CORS preflight for the widget's API is answered
+        // before any route or rule is looked at.
+        .layer(from_fn_with_state(state, widget::cors))
         // Innermost of the layers on the whole router: it sees the route the router matched
         // and the status of every answer, the guard's refusals included.
         .layer(from_fn_with_state(metrics, metrics::track))

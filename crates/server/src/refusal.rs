@@ -27,6 +27,11 @@ pub fn is_api(path: &str) -> bool {
     path.starts_with("/api/v1/")
 }
 
+/// A path whose errors are the API's JSON body: the API's and the chat widget's.
+fn answers_json(path: &str) -> bool {
+    is_api(path) || path.starts_with(crate::widget::PREFIX)
+}
+
 impl Refusal {
     fn api_error(self) -> ApiError {
         match self {
@@ -45,7 +50,7 @@ impl Refusal {
 
     /// The answer for a request to `path`: JSON under the API, a page elsewhere.
     pub fn answer(self, state: &AppState, path: &str, headers: &HeaderMap) -> Response {
-        if is_api(path) {
+        if answers_json(path) {
             return self.api_error().into_response();
         }
         let key = match self {
@@ -82,7 +87,7 @@ fn plain_page(text: &str) -> String {
 /// request's span (so with its request id), and gives every error answer under `/api/v1`
 /// that is not JSON yet — a refusal of axum's own, say — the API's error body.
 pub async fn errors(request: Request, next: Next) -> Response {
-    let api = is_api(request.uri().path());
+    let api = answers_json(request.uri().path());
     let mut response = next.run(request).await;
     if let Some(InternalDetail(detail)) = response.extensions_mut().remove::<InternalDetail>() {
         tracing::error!(error = %detail, "internal error");

@@ -1426,6 +1426,8 @@ pub struct StoredConversation {
     /// The customer's rating, 1–5.
     pub rating: Option<i64>,
     pub started_at: Timestamp,
+    /// The last message or change.
+    pub updated_at: Timestamp,
     pub closed_at: Option<Timestamp>,
 }
 

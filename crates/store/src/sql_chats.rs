@@ -28,6 +28,7 @@ struct ConversationRow {
     customer_messages: i64,
     rating: Option<i64>,
     started_at: i64,
+    updated_at: i64,
     closed_at: Option<i64>,
 }
 
@@ -35,7 +36,7 @@ const CONVERSATION: &str = "SELECT c.id, c.touchpoint_id, c.language, c.origin, 
      CAST(c.bot_answers AS BIGINT) AS bot_answers, \
      (SELECT COUNT(*) FROM chat_messages m \
       WHERE m.conversation_id = c.id AND m.author = 'customer') AS customer_messages, \
-     CAST(c.rating AS BIGINT) AS rating, c.started_at, c.closed_at \
+     CAST(c.rating AS BIGINT) AS rating, c.started_at, c.updated_at, c.closed_at \
      FROM chat_conversations c";
 
 impl ConversationRow {
@@ -50,6 +51,7 @@ impl ConversationRow {
             customer_messages: self.customer_messages,
             rating: self.rating,
             started_at: instant("chat_conversations", self.started_at)?,
+            updated_at: instant("chat_conversations", self.updated_at)?,
             closed_at: self
                 .closed_at
                 .map(|at| instant("chat_conversations", at))

@@ -141,8 +141,13 @@ impl Words {
     }
 }
 
+/// Whether a word says nothing about what is asked, inflected too: "Schranks", "Sachen".
 fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    let listed = |w: &str| STOP_WORDS.binary_search(&w).is_ok();
+    listed(word)
+        || ["s", "es", "e", "en", "n"].iter().any(|ending| {
+            word.len() > ending.len() + 2 && word.strip_suffix(ending).is_some_and(listed)
+        })
 }
 
 /// The words of a text, folded: letters and digits, a hyphen between two of them joins them

@@ -42,6 +42,9 @@ pub struct Quotas {
     /// Requests to public endpoints from one client in a minute, on every app server
     /// together; also the burst a quiet client may spend at once.
     pub public_per_address: u32,
+    /// Chat conversations one client may start in twelve hours, on every app server
+    /// together.
+    pub chats_per_address: u32,
 }
 
 impl Default for Quotas {
@@ -49,6 +52,7 @@ impl Default for Quotas {
         Quotas {
             login_per_account: 5,
             public_per_address: 60,
+            chats_per_address: 6,
         }
     }
 }
@@ -83,6 +87,10 @@ const KEY_NAME: &str = "rate-limits";
 /// What the store counts under.
 const LOGIN: &str = "login";
 const PUBLIC: &str = "public";
+const CHAT: &str = "chat";
+
+/// The window in which a client's chat conversations are counted.
+const CHAT_WINDOW: SignedDuration = SignedDuration::from_hours(12);
 
 /// The client an address is counted as: an IPv4 address as itself, an IPv6 address as its
 /// /64 network, and an IPv4 address written as IPv6 (`::ffff:192.0.2.1`) as the IPv4 one.
@@ -154,6 +162,19 @@ impl Limits {
             .await?;
         store.forgive(LOGIN, &subject, Timestamp::now()).await?;
         Ok(())
+    }
+
+    /// Counts a chat conversation started from this address (as its client, see
+    /// [`client_key`]) and says whether the quota allows it.
+    pub async fn chat_allowed(&self, store: &dyn Store, address: IpAddr) -> Result<bool, AppError> {
+        let quota = u64::from(self.quotas.chats_per_address.max(1));
+        let subject = self
+            .subject(store, CHAT, &client_key(address).to_string())
+            .await?;
+        let hits = store
+            .hit(CHAT, &subject, quota, CHAT_WINDOW, Timestamp::now())
+            .await?;
+        Ok(hits.count <= quota)
     }
 
     /// Whether another public request from this address (counted as its client, see

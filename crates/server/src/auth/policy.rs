@@ -142,6 +142,17 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     // sets up surveys; answers and customer events come in with a write token.
     (Method::GET, "/s/{slug}", Public),
     (Method::POST, "/s/{slug}", Public),
+    // The chat widget: anyone on a website its touchpoint allows; a conversation by its
+    // token.
+    (Method::GET, "/chat.js", Public),
+    (Method::POST, "/chat/v1/conversations", Public),
+    (Method::GET, "/chat/v1/messages", Public),
+    (Method::POST, "/chat/v1/messages", Public),
+    (Method::POST, "/chat/v1/handover", Public),
+    (Method::POST, "/chat/v1/rating", Public),
+    (Method::POST, "/chat/v1/close", Public),
+    (Method::GET, "/chat/v1/events", Public),
+    (Method::GET, "/demo/website", Public),
     (Method::GET, "/assets/echarts.min.js", Public),
     (Method::GET, "/assets/dashboard.js", Public),
     (Method::GET, "/assets/action_budget.js", Public),
@@ -190,6 +201,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/queue/rules/options", Least(Manager)),
     (Method::GET, "/requests/{id}", Least(Agent)),
     (Method::POST, "/requests/{id}/act", Least(Agent)),
+    (Method::POST, "/requests/{id}/typing", Least(Agent)),
     (Method::GET, "/customers/{id}", Least(Agent)),
     (Method::POST, "/customer-merges/{id}/undo", Least(Admin)),
     (Method::POST, "/api/v1/requests", Least(Manager)),
@@ -305,7 +317,14 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
 /// survey answer is the same whoever's browser sends it, so a forged one is just an answer
 /// (and limited per address like every public request). A phone that refuses cookies can
 /// still answer.
-pub const ANONYMOUS_FORMS: &[&str] = &["/s/{slug}"];
+pub const ANONYMOUS_FORMS: &[&str] = &[
+    "/s/{slug}",
+    "/chat/v1/conversations",
+    "/chat/v1/messages",
+    "/chat/v1/handover",
+    "/chat/v1/rating",
+    "/chat/v1/close",
+];
 
 /// The rule for a matched route; `None` for a route nobody wrote a rule for. HEAD is served
 /// by GET routes and needs what GET needs.

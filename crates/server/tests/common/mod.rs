@@ -41,6 +41,7 @@ pub fn generous() -> Settings {
         quotas: Quotas {
             login_per_account: 10_000,
             public_per_address: 10_000,
+            chats_per_address: 10_000,
         },
         ..Settings::default()
     }

@@ -194,6 +194,11 @@ impl Follower {
         tokio::select! {
             received = self.receiver.recv() => {
                 let data = match received {
+                    // What a chat's person and customer see of each other is no change of
+                    // the queue.
+                    Ok(event) if matches!(event.kind.as_str(), "typing" | "read") => {
+                        return Some(Event::default().comment(""));
+                    }
                     Ok(event) => serde_json::to_string(&event).unwrap_or_default(),
                     Err(RecvError::Lagged(_)) => "{}".to_owned(),
                     Err(RecvError::Closed) => return None,

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/queue/rules/options", post(rules::put_options))
         .route("/requests/{id}", get(request::request_page))
         .route("/requests/{id}/act", post(request::act))
+        .route("/requests/{id}/typing", post(request::typing))
         .route("/customers/{id}", get(customer::customer_page))
         .route("/customer-merges/{id}/undo", post(customer::unmerge))
 }

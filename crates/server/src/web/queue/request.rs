@@ -22,7 +22,20 @@ pub(super) async fn request_page(
     page: Page,
     Id(id): Id,
 ) -> PageResult {
-    render_request(&state, &page, id, &[], StatusCode::OK, "").await
+    let rendered = render_request(&state, &page, id, &[], StatusCode::OK, "").await?;
+    // The customer of a chat sees that a person has read what they wrote.
+    if state.store.chat_of_request(id).await?.is_some() {
+        state.queue_events.send(id, "read").await;
+    }
+    Ok(rendered)
+}
+
+/// The agent types a reply to a chat: the customer's widget shows it for a few seconds.
+pub(super) async fn typing(State(state): State<AppState>, Id(id): Id) -> PageResult {
+    if state.store.chat_of_request(id).await?.is_some() {
+        state.queue_events.send(id, "typing").await;
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn render_request(
@@ -100,6 +113,7 @@ async fn render_request(
         Some(tp) => state.store.touchpoint(tp).await.ok().map(|t| t.fields.name),
         None => None,
     };
+    let chat = state.store.chat_of_request(id).await?.is_some();
     Ok(page.render_with_status(
         state,
         status,
@@ -121,6 +135,7 @@ async fn render_request(
             greeting => greeting,
             templates => templates,
             draft => draft,
+            chat => chat,
         },
     ))
 }
