@@ -24,7 +24,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const READY_TIMEOUT_MS = 20_000;
+// The demo company takes several seconds to load before the server listens.
+const READY_TIMEOUT_MS = 60_000;
 const LISTENING = /listening on (http:\/\/\S+)/;
 // eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
@@ -41,11 +42,13 @@ process.on('exit', () => {
 /**
  * Starts `$TOUCHPOINTS_BIN serve` on 127.0.0.1:0 with a fresh SQLite database.
  * Resolves once the server prints `listening on http://...` on stdout. The
- * database holds one admin account, returned as `admin`, created with the CLI.
+ * database holds one admin account, returned as `admin`, created with the CLI; with
+ * `demo`, the demo company too (`serve --demo`).
+ * @param {{demo?: boolean}} [options]
  * @returns {Promise<{url: string, stop: () => Promise<void>, logs: () => string,
  *   admin: {username: string, password: string}}>}
  */
-export async function startServer() {
+export async function startServer({ demo = false } = {}) {
   const bin = process.env.TOUCHPOINTS_BIN;
   if (!bin) {
     throw new Error(
@@ -62,7 +65,7 @@ export async function startServer() {
     input: `${admin.password}\n`,
     stdio: ['pipe', 'ignore', 'inherit'],
   });
-  const args = ['serve', '--addr', '127.0.0.1:0', '--database', database];
+  const args = ['serve', '--addr', '127.0.0.1:0', '--database', database, ...(demo ? ['--demo'] : [])];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   running.add(child);
 

@@ -996,3 +996,22 @@ personal-personalised = persönlich
 personal-rate = Anteil persönlich
 personal-by-agent = Nach Person
 problem-rule-customer-ambiguous = Mehrere Kundinnen und Kunden passen: bitte E-Mail-Adresse, Nummer oder #Profilnummer angeben.
+
+## The chat widget
+chat-title = Chat
+chat-lead = Das Chat-Widget für Ihre Website: Der Bot antwortet nur aus dem Kommunikationsleitfaden und den Fragen und Antworten der Inhaltsbibliothek, nennt die Quelle und übergibt jederzeit an eine Person in der Warteschlange.
+chat-figures = Letzte { $days } Tage: { $conversations } Chats, { $questions } mit Fragen
+chat-bot-rate = vom Bot beantwortet
+chat-handover-rate = an eine Person übergeben
+chat-enabled = Chat ist eingeschaltet
+chat-origins = Websites, die den Chat einbinden dürfen
+chat-origins-hint = Eine pro Zeile, mit Schema und Host, ohne Pfad: https://www.beispiel.de
+chat-embed = Auf der Website einbinden:
+chat-no-touchpoint = Noch kein Touchpoint des Kanals Chat oder Chatbot. Legen Sie im Inventar einen an.
+chat-sources = Quellen des Bots
+chat-sources-lead = Der Bot antwortet aus { $count } Quellen. Diese lässt er aus:
+chat-left-out = Fakt oder Frage
+chat-left-out-why = Warum
+chat-left-no-value = Der Fakt hat im Leitfaden keinen verbindlichen Wert.
+chat-left-unknown-value = Nennt „{ $written }“, einen Wert, den kein Fakt des Leitfadens hat.
+chat-left-finding = Widerspricht dem Leitfaden oder verletzt eine Tonregel.

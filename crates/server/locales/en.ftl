@@ -996,3 +996,22 @@ personal-personalised = personal
 personal-rate = share personal
 personal-by-agent = By person
 problem-rule-customer-ambiguous = More than one customer matches: please give an e-mail address, a number or #profile number.
+
+## The chat widget
+chat-title = Chat
+chat-lead = The chat widget for your website: the bot answers only from the communication guideline and the questions and answers of the content library, names the source and hands over to a person in the queue at any time.
+chat-figures = Last { $days } days: { $conversations } chats, { $questions } with questions
+chat-bot-rate = answered by the bot
+chat-handover-rate = handed over to a person
+chat-enabled = The chat is on
+chat-origins = Websites that may embed the chat
+chat-origins-hint = One per line, with scheme and host, no path: https://www.example.com
+chat-embed = Embed it on the website:
+chat-no-touchpoint = No touchpoint of the channel chat or chatbot yet. Add one in the inventory.
+chat-sources = The bot's sources
+chat-sources-lead = The bot answers from { $count } sources. It leaves out these:
+chat-left-out = Fact or question
+chat-left-out-why = Why
+chat-left-no-value = The fact has no binding value in the guideline.
+chat-left-unknown-value = States “{ $written }”, a value no fact of the guideline has.
+chat-left-finding = Contradicts the guideline or breaks a tone rule.

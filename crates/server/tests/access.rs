@@ -484,7 +484,12 @@ fn check(expected: Outcome, path: &str, answer: &Answer) -> Option<String> {
                 || answer.body.contains("outdated")
         }
         Outcome::Allowed => {
-            status == StatusCode::UNAUTHORIZED
+            // The chat widget's routes past the guard ask for the conversation's own token,
+            // which no caller of the matrix holds: that refusal is the route's, not a rule's.
+            let conversation_token = path.starts_with("/chat/v1/")
+                && status == StatusCode::UNAUTHORIZED
+                && answer.body.contains("X-Chat-Token");
+            (status == StatusCode::UNAUTHORIZED && !conversation_token)
                 || status == StatusCode::FORBIDDEN
                 || to_login
                 || is_router_fallback(answer)
@@ -584,6 +589,15 @@ async fn the_table_keeps_its_promises() {
                     "/assets/echarts.min.js",
                     "/assets/dashboard.js",
                     "/assets/action_budget.js",
+                    // The chat widget on the company's website, and the demo's page of it.
+                    "/chat.js",
+                    "/chat/v1/conversations",
+                    "/chat/v1/messages",
+                    "/chat/v1/handover",
+                    "/chat/v1/rating",
+                    "/chat/v1/close",
+                    "/chat/v1/events",
+                    "/demo/website",
                 ]
                 .contains(route),
                 "{method} {route} is public"
@@ -592,11 +606,13 @@ async fn the_table_keeps_its_promises() {
         if route.starts_with("/admin/") || *route == "/api/v1/audit" {
             assert_eq!(*access, Access::Least(Role::Admin), "{method} {route}");
         }
-        // Agents write one thing: their steps on customer requests.
-        if *route == "/requests/{id}/act" {
+        // Agents write one thing: their steps on customer requests (and say they are typing
+        // one to a chat, which writes nothing).
+        if matches!(*route, "/requests/{id}/act" | "/requests/{id}/typing") {
             assert_eq!(*access, Access::Least(Role::Agent), "{method} {route}");
         } else if *method != Method::GET
             && !matches!(*route, "/login" | "/logout" | "/setup" | "/s/{slug}")
+            && !route.starts_with("/chat/v1/")
         {
             assert!(
                 matches!(access, Access::Least(role) if *role >= Role::Manager),
@@ -1531,6 +1547,7 @@ async fn too_many_failed_logins_pause_the_account_even_for_the_right_password() 
         quotas: Quotas {
             login_per_account: 3,
             public_per_address: 1000,
+            ..Quotas::default()
         },
         ..Settings::default()
     })
@@ -1579,6 +1596,7 @@ async fn public_pages_are_limited_per_address() {
         quotas: Quotas {
             login_per_account: 5,
             public_per_address: 5,
+            ..Quotas::default()
         },
         ..Settings::default()
     })

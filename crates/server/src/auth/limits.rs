@@ -283,6 +283,7 @@ mod tests {
         let limits = Limits::new(Quotas {
             login_per_account: login,
             public_per_address: public,
+            chats_per_address: 2,
         });
         (limits, store, dir)
     }

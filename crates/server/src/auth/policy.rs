@@ -202,6 +202,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/requests/{id}", Least(Agent)),
     (Method::POST, "/requests/{id}/act", Least(Agent)),
     (Method::POST, "/requests/{id}/typing", Least(Agent)),
+    (Method::GET, "/queue/chat", Least(Manager)),
+    (Method::POST, "/queue/chat/{id}", Least(Manager)),
     (Method::GET, "/customers/{id}", Least(Agent)),
     (Method::POST, "/customer-merges/{id}/undo", Least(Admin)),
     (Method::POST, "/api/v1/requests", Least(Manager)),

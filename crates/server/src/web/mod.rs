@@ -9,6 +9,7 @@ mod actions;
 mod admin;
 mod catalog;
 mod channel_names;
+mod chat_widgets;
 mod consistency;
 mod dashboard;
 mod export;
@@ -67,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .merge(catalog::routes())
         .merge(admin::routes())
         .merge(mail::routes())
+        .merge(chat_widgets::routes())
         .merge(consistency::routes())
         .merge(standards::routes())
         .merge(dashboard::routes())
