@@ -54,10 +54,10 @@ describe('chat', () => {
       await customer.goto('/demo/website');
       await customer.getByRole('button', { name: 'Chat öffnen' }).click();
       const log = customer.getByRole('log');
-      await customer.getByLabel('Ihre Frage …').fill('Wie lange habe ich Zeit für eine Rückgabe?');
+      await customer.getByLabel('Ihre Frage …').fill('Ab welchem Bestellwert liefert ihr versandkostenfrei?');
       await customer.getByRole('button', { name: 'Senden' }).click();
-      await log.getByText('innerhalb von 30 Tagen zurückgeben', { exact: false }).waitFor();
-      await log.getByText('Quelle: Hilfe & FAQ – Wie lange habe ich Zeit für eine Rückgabe?').waitFor();
+      await log.getByText('Versandkostenfrei ab 49 € Bestellwert.').waitFor();
+      await log.getByText('Quelle: Hilfe & FAQ – Ab welchem Bestellwert liefern Sie versandkostenfrei?').waitFor();
       await customer.getByLabel('Ihre Frage …').fill('Kann ich ein Sofa mieten?');
       await customer.getByRole('button', { name: 'Senden' }).click();
       await log.getByText('Da bin ich mir nicht sicher', { exact: false }).waitFor();
@@ -71,7 +71,7 @@ describe('chat', () => {
 
       await asAdmin(browser, server, 'chat-agent', async (agent) => {
         await agent.goto('/queue?channel=chat');
-        await agent.getByRole('link', { name: 'Wie lange habe ich Zeit für eine Rückgabe?' }).click();
+        await agent.getByRole('link', { name: 'Ab welchem Bestellwert liefert ihr versandkostenfrei?' }).click();
         // The transcript is the request's text; opening it tells the customer it was read.
         await agent.getByText('Kunde: Kann ich ein Sofa mieten?', { exact: false }).waitFor();
         await customer.getByText('Gelesen').waitFor();

@@ -356,6 +356,11 @@ pub struct Contact {
     pub name: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    #[serde(default)]
+    pub customer_number: Option<String>,
+    /// The widget's id of the browser, so that one browser's chats meet in one profile.
+    #[serde(default)]
+    pub device: Option<String>,
 }
 
 /// A handover: the request it opened and what the customer is told about the wait.
@@ -372,6 +377,13 @@ pub struct HandedOver {
     pub next_open: Option<Timestamp>,
     /// The estimate the customer reads, also added to the transcript.
     pub message: ChatMessage,
+}
+
+fn given(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 /// The transcript as the request's text: who said what, in order.
@@ -421,8 +433,14 @@ pub async fn hand_over(
                 channel: "chat".into(),
                 touchpoint_id: Some(conversation.touchpoint_id),
                 customer: RequestCustomer {
-                    name: contact.name.clone().filter(|n| !n.trim().is_empty()),
-                    email: contact.email.clone().filter(|e| !e.trim().is_empty()),
+                    name: given(&contact.name),
+                    email: given(&contact.email),
+                    customer_number: given(&contact.customer_number),
+                    // Without any identifier the conversation itself stands for the customer.
+                    device: given(&contact.device).or_else(|| {
+                        (given(&contact.email).is_none() && given(&contact.customer_number).is_none())
+                            .then(|| format!("chat:{}", conversation.id))
+                    }),
                     ..RequestCustomer::default()
                 },
                 subject: if subject.is_empty() {

@@ -136,6 +136,7 @@ async fn load_chat(store: &dyn Store) -> anyhow::Result<()> {
     let contact = chat::Contact {
         name: Some("Jana Krüger".into()),
         email: Some("jana.krueger@example.de".into()),
+        ..chat::Contact::default()
     };
     chat::hand_over(store, &opened.conversation, &contact, now)
         .await

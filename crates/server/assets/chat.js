@@ -31,6 +31,12 @@
     },
   }[lang];
   const key = `touchpoints-chat-${touchpoint}`;
+  // One id per browser, so that its chats meet in one customer profile.
+  let device = localStorage.getItem("touchpoints-chat-device");
+  if (!device) {
+    device = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    localStorage.setItem("touchpoints-chat-device", device);
+  }
   let token = sessionStorage.getItem(key);
   let last = 0;
   let streaming = false;
@@ -53,7 +59,7 @@
       height: min(560px, calc(100vh - 32px)); display: flex; flex-direction: column;
       background: #fff; color: #111; border: 1px solid #ccc; border-radius: 12px;
       box-shadow: 0 8px 30px rgba(0,0,0,.2); z-index: 2147483000; }
-    .panel[hidden], .launcher[hidden], form[hidden] { display: none; }
+    [hidden] { display: none !important; }
     header { display: flex; justify-content: space-between; align-items: center; padding: 10px 14px;
       background: #1d4ed8; color: #fff; border-radius: 12px 12px 0 0; }
     header button { background: none; border: 0; color: #fff; cursor: pointer; font-size: 20px; }
@@ -109,7 +115,12 @@
     const response = await fetch(base + path, { ...options, headers, credentials: "omit" });
     if (!response.ok) {
       let message = T.error;
-      try { message = (await response.json()).message || message; } catch (_) { /* not JSON */ }
+      if (response.status < 500) {
+        try {
+          const body = await response.json();
+          message = (body.errors || []).map((e) => e.message).join("; ") || body.message || message;
+        } catch (_) { /* not JSON */ }
+      }
       throw new Error(message);
     }
     return response.status === 204 ? null : response.json();
@@ -238,7 +249,7 @@
     e.preventDefault();
     try {
       await ready;
-      const body = { name: nameInput.value.trim() || null, email: emailInput.value.trim() || null };
+      const body = { name: nameInput.value.trim() || null, email: emailInput.value.trim() || null, device };
       const handed = await api("/chat/v1/handover", { method: "POST", body: JSON.stringify(body) });
       handedOver = true;
       contact.hidden = true; personButton.hidden = true;
