@@ -438,8 +438,9 @@ pub async fn hand_over(
                     customer_number: given(&contact.customer_number),
                     // Without any identifier the conversation itself stands for the customer.
                     device: given(&contact.device).or_else(|| {
-                        (given(&contact.email).is_none() && given(&contact.customer_number).is_none())
-                            .then(|| format!("chat:{}", conversation.id))
+                        (given(&contact.email).is_none()
+                            && given(&contact.customer_number).is_none())
+                        .then(|| format!("chat:{}", conversation.id))
                     }),
                     ..RequestCustomer::default()
                 },

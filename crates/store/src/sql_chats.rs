@@ -156,6 +156,58 @@ pub(super) async fn follow_step(
     Ok(())
 }
 
+/// The transcripts of the chats that opened `requests`, for a data-protection export;
+/// `null` when there are none.
+pub(super) async fn export_transcripts(
+    conn: &mut Conn,
+    requests: &[i64],
+) -> Result<serde_json::Value> {
+    let mut out = Vec::new();
+    for request in requests {
+        let Some(conversation) = conversation_where(conn, "c.request_id = $1", *request).await?
+        else {
+            continue;
+        };
+        let rows: Vec<MessageRow> = sqlx::query_as(
+            "SELECT id, author, agent, body, source, at FROM chat_messages \
+             WHERE conversation_id = $1 ORDER BY id",
+        )
+        .bind(conversation.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let messages = rows
+            .into_iter()
+            .map(MessageRow::into_message)
+            .collect::<Result<Vec<_>>>()?;
+        out.push(serde_json::json!({
+            "conversation": conversation.id,
+            "request_id": request,
+            "started_at": conversation.started_at,
+            "origin": conversation.origin,
+            "rating": conversation.rating,
+            "messages": messages,
+        }));
+    }
+    Ok(if out.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::Value::Array(out)
+    })
+}
+
+/// Deletes the chats that opened `requests`, with their transcripts; returns how many.
+pub(super) async fn erase_transcripts(conn: &mut Conn, requests: &[i64]) -> Result<u64> {
+    let mut erased = 0;
+    for request in requests {
+        erased += sqlx::query("DELETE FROM chat_conversations WHERE request_id = $1")
+            .bind(request)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(erased)
+}
+
 #[async_trait]
 impl Chats for SqlStore {
     async fn chat_widgets(&self) -> Result<Vec<ChatWidget>> {

@@ -502,6 +502,27 @@ const PLACES: &[Place] = &[
             })
         },
     },
+    // The chats the customer's requests came from: the whole transcript, the bot's answers
+    // included, is the customer's conversation.
+    Place {
+        name: "chat_transcripts",
+        export: |conn, person| {
+            Box::pin(async move {
+                let Person::Customer(customer) = person else {
+                    return Ok(serde_json::Value::Null);
+                };
+                super::sql_chats::export_transcripts(conn, &customer.requests).await
+            })
+        },
+        erase: |conn, person, _| {
+            Box::pin(async move {
+                let Person::Customer(customer) = person else {
+                    return Ok(0);
+                };
+                super::sql_chats::erase_transcripts(conn, &customer.requests).await
+            })
+        },
+    },
     // Before the profiles: the requests are found through them, and deleting a profile
     // unlinks its requests.
     Place {

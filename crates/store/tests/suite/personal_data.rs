@@ -14,7 +14,10 @@ use touchpoints_core::kpi::{CustomerEventKind, Metric};
 use touchpoints_core::request::{NewRequest, RequestAction, RequestCustomer, RequestInput};
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields};
 use touchpoints_core::{Role, Scope, Subject};
-use touchpoints_store::{InteractionInput, NewAccount, Resolution, Store, StoreError};
+use touchpoints_store::{
+    ChatAuthor, InteractionInput, NewAccount, NewChatMessage, NewConversation, Resolution, Store,
+    StoreError,
+};
 
 use crate::harness::{
     Database, TestStore, account, after, audit_all, audit_mark, audited_since, fields, postgres,
@@ -519,6 +522,33 @@ async fn canary(store: &dyn Store) {
         .await
         .expect("intake");
     let (first, by_phone) = (outcomes[0], outcomes[1]);
+    // The call-back request came from a chat: its transcript names the customer.
+    let chat = store
+        .start_chat(&NewConversation {
+            token_hash: "c".repeat(64),
+            touchpoint_id: tp,
+            language: "de".into(),
+            origin: "https://shop.example".into(),
+            at: Timestamp::now(),
+        })
+        .await
+        .expect("chat");
+    store
+        .add_chat_messages(
+            chat.id,
+            &[NewChatMessage {
+                author: ChatAuthor::Customer,
+                body: "Hier Zyxwa Canarius, bitte rufen Sie 0171 5550123 an.".into(),
+                source: None,
+            }],
+            Timestamp::now(),
+        )
+        .await
+        .expect("chat message");
+    store
+        .link_chat_request(chat.id, by_phone.id, Timestamp::now())
+        .await
+        .expect("handover");
     store
         .act(
             first.id,
@@ -628,6 +658,11 @@ async fn a_customers_export_reaches_every_record_by_any_identifier(store: &dyn S
         "survivor and absorbed: {export:#}"
     );
     assert_eq!(listed("customer_merges"), 1, "{export:#}");
+    assert_eq!(listed("chat_transcripts"), 1, "{export:#}");
+    assert_eq!(
+        places["chat_transcripts"][0]["messages"][0]["body"],
+        "Hier Zyxwa Canarius, bitte rufen Sie 0171 5550123 an."
+    );
     // The recorded one, and the request answered in the queue, kept for the standards.
     assert_eq!(listed("interactions"), 2, "{export:#}");
     assert!(
