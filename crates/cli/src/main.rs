@@ -67,6 +67,10 @@ enum Command {
         /// follows its server's synchronous_commit instead.
         #[arg(long, env = "TOUCHPOINTS_DURABILITY", value_parser = ["full", "relaxed"])]
         durability: Option<String>,
+        /// Delete chat transcripts older than this many days (checked hourly, recorded in the
+        /// audit log); 0 keeps them. The requests a chat opened stay.
+        #[arg(long, env = "TOUCHPOINTS_CHAT_RETENTION_DAYS", default_value_t = 180)]
+        chat_retention_days: u32,
     },
     /// Fill the database with a realistic German demo company, its surveys and 18 months of
     /// answers and customer events.
@@ -230,6 +234,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             secure_cookies,
             durability,
             smtp_password,
+            chat_retention_days,
         } => {
             init_logging()?;
             let database = with_durability(&cli.database, durability.as_deref());
@@ -242,6 +247,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 smtp_password: smtp_password
                     .as_deref()
                     .map(touchpoints_server::Password::new),
+                chat_retention_days,
                 ..touchpoints_server::Settings::default()
             };
             serve(store, addr, &database, settings, demo).await?;

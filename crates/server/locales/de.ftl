@@ -1015,3 +1015,4 @@ chat-left-out-why = Warum
 chat-left-no-value = Der Fakt hat im Leitfaden keinen verbindlichen Wert.
 chat-left-unknown-value = Nennt „{ $written }“, einen Wert, den kein Fakt des Leitfadens hat.
 chat-left-finding = Widerspricht dem Leitfaden oder verletzt eine Tonregel.
+dashboard-chat = Chat, letzte { $days } Tage, { $conversations } Gespräche mit Fragen

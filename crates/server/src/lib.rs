@@ -55,6 +55,9 @@ pub struct Settings {
     pub quotas: Quotas,
     /// The mail server's password, from the environment: never stored, shown or logged.
     pub smtp_password: Option<Password>,
+    /// Chat transcripts older than this many days are deleted (hourly, recorded in the audit
+    /// log); 0 keeps them.
+    pub chat_retention_days: u32,
 }
 
 /// A password the server holds for a service it logs in to; its `Debug` shows no character.
@@ -238,6 +241,9 @@ pub async fn serve(
         state.settings.smtp_password.clone(),
         state.outbox.clone(),
     );
+    // Old chat transcripts go while the server serves.
+    let _retention =
+        widget::Retention::start(state.store.clone(), state.settings.chat_retention_days);
     let router = app(state).layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         REQUEST_TIMEOUT,

@@ -532,3 +532,36 @@ impl Listener {
         }
     }
 }
+
+/// The deletion of old chat transcripts: once at the start and then every hour, until
+/// dropped. Each run is one statement, so servers sharing a database may all run it.
+pub struct Retention(Option<tokio::task::AbortHandle>);
+
+impl Retention {
+    const EVERY: Duration = Duration::from_secs(3600);
+
+    pub fn start(store: std::sync::Arc<dyn touchpoints_store::Store>, days: u32) -> Retention {
+        if days == 0 {
+            return Retention(None);
+        }
+        let keep = jiff::SignedDuration::from_hours(24 * i64::from(days));
+        let task = tokio::spawn(async move {
+            let mut every = tokio::time::interval(Self::EVERY);
+            loop {
+                every.tick().await;
+                if let Err(e) = store.purge_chats(Timestamp::now() - keep, "system").await {
+                    tracing::warn!(error = %e, "cannot delete old chat transcripts");
+                }
+            }
+        });
+        Retention(Some(task.abort_handle()))
+    }
+}
+
+impl Drop for Retention {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
+    }
+}

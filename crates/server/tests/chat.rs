@@ -195,6 +195,23 @@ async fn the_bot_answers_from_the_guideline_and_names_its_source() {
         .expect("JSON");
     assert_eq!(transcript["messages"].as_array().expect("list").len(), 4);
     assert_eq!(transcript["handed_over"], false);
+
+    // Two conversations with questions, both answered by the bot alone so far.
+    let dashboard = server
+        .client
+        .get("/dashboard")
+        .send()
+        .await
+        .expect("dashboard")
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        dashboard.contains(
+            "2 Gespräche mit Fragen: vom Bot beantwortet 100,0 % · an eine Person übergeben 0,0 %"
+        ),
+        "{dashboard}"
+    );
 }
 
 #[tokio::test]

@@ -258,7 +258,8 @@ async fn dashboard(
         .store
         .list_touchpoints(&TouchpointFilter::default())
         .await?;
-    let view = View::build(&report, &values, &catalog, &all, lang);
+    let mut view = View::build(&report, &values, &catalog, &all, lang);
+    view.chat(&state, lang).await?;
     Ok(render(
         &state,
         &page,
@@ -271,6 +272,39 @@ async fn dashboard(
 /// Everything the page shows of a report.
 struct View {
     context: minijinja::Value,
+}
+
+/// The chat's last 30 days: how many conversations with questions the bot answered alone,
+/// and how many went to a person.
+#[derive(Serialize)]
+struct ChatFigures {
+    days: i64,
+    conversations: u64,
+    bot_rate: String,
+    handover_rate: String,
+}
+
+impl View {
+    async fn chat(&mut self, state: &AppState, lang: Lang) -> Result<(), AppError> {
+        const DAYS: i64 = 30;
+        let now = jiff::Timestamp::now();
+        let figures = state
+            .store
+            .chat_figures(now - jiff::SignedDuration::from_hours(24 * DAYS), now)
+            .await?;
+        if figures.with_questions == 0 {
+            return Ok(());
+        }
+        let rate = |n: u64| number(100.0 * n as f64 / figures.with_questions as f64, 1, lang);
+        let chat = ChatFigures {
+            days: DAYS,
+            conversations: figures.with_questions,
+            bot_rate: rate(figures.answered_by_bot),
+            handover_rate: rate(figures.handed_over),
+        };
+        self.context = minijinja::context! { chat => Serde(chat), ..self.context.clone() };
+        Ok(())
+    }
 }
 
 impl View {
