@@ -350,9 +350,14 @@ pub(crate) mod layers {
 
     #[test]
     fn the_api_and_the_pages_import_nothing_of_each_other() {
-        assert_absent("server/src/api", &["crate::web"]);
-        assert_absent("server/src/web", &["crate::api"]);
+        assert_absent("server/src/api", &["crate::web", "crate::widget"]);
+        assert_absent("server/src/web", &["crate::api", "crate::widget"]);
         assert_absent("server/src/auth", &["crate::web", "crate::api"]);
+        let widget = std::fs::read_to_string(crates().join("server/src/widget.rs"))
+            .expect("the widget's source");
+        for forbidden in ["crate::api", "crate::web"] {
+            assert!(!widget.contains(forbidden), "widget.rs uses {forbidden}");
+        }
     }
 
     #[test]
