@@ -9,14 +9,13 @@
 //! bot and the guideline cannot disagree, and a page that says "59 €" where the guideline says
 //! "49 €" is left out, and listed as left out, instead of being repeated.
 //!
-//! Ranking is BM25 (the `bm25` crate) over the terms [`Words`] makes. Whether to answer at all
+//! Ranking is Okapi BM25 over the terms [`Words`] makes. Whether to answer at all
 //! is decided apart from the ranking: the share of the question's words, weighted by how
 //! rarely they occur in the sources, that the best source contains. A question about something
 //! no source mentions ("Do you sell cars?") covers little and is handed to a person.
 
 use std::collections::{HashMap, HashSet};
 
-use bm25::{Embedder, EmbedderBuilder, Scorer, Tokenizer};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -203,27 +202,17 @@ impl Read {
     }
 }
 
-/// The terms of a text that [`Words`] has already read, separated by spaces: BM25 weighs them
-/// as they are.
-#[derive(Debug, Default, Clone, Copy)]
-struct Terms;
-
-impl Tokenizer for Terms {
-    fn tokenize(&self, input_text: &str) -> Vec<String> {
-        input_text
-            .split(' ')
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-}
+/// BM25's saturation and length normalisation, at their usual values. A source holds each
+/// term once, so saturation only scales; the length normalisation favours short sources.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
 
 /// The bot, built from the sources of one moment; rebuilt when they change.
 pub struct Bot {
     words: Words,
     sources: Vec<Source>,
-    embedder: Embedder<u32, Terms>,
-    scorer: Scorer<usize>,
+    /// The mean number of terms a source holds, for BM25's length normalisation.
+    average_terms: f64,
     /// How many sources hold each term.
     document_frequency: HashMap<String, usize>,
     /// Every folded word of the sources with its terms, for typos and compounds.
@@ -364,23 +353,21 @@ impl Bot {
         passages_in: [bool; 2],
         left_out: Vec<LeftOut>,
     ) -> Bot {
-        let documents: Vec<String> = sources.iter().map(|s| joined(&s.terms)).collect();
-        let corpus: Vec<&str> = documents.iter().map(String::as_str).collect();
-        let embedder: Embedder<u32, Terms> =
-            EmbedderBuilder::with_tokenizer_and_fit_to_corpus(Terms, &corpus).build();
-        let mut scorer = Scorer::new();
         let mut document_frequency: HashMap<String, usize> = HashMap::new();
-        for (i, source) in sources.iter().enumerate() {
-            scorer.upsert(&i, embedder.embed(&documents[i]));
+        for source in &sources {
             for term in &source.terms {
                 *document_frequency.entry(term.clone()).or_default() += 1;
             }
         }
+        let average_terms = if sources.is_empty() {
+            1.0
+        } else {
+            sources.iter().map(|s| s.terms.len()).sum::<usize>() as f64 / sources.len() as f64
+        };
         Bot {
             words,
             sources,
-            embedder,
-            scorer,
+            average_terms,
             document_frequency,
             vocabulary,
             passages_in,
@@ -487,7 +474,6 @@ impl Bot {
             .collect();
         query.sort_unstable();
         query.dedup();
-        let embedding = self.embedder.embed(&query.join(" "));
         let in_language = self.passages_in[language_index(language)];
         let weights: Vec<f64> = asked
             .iter()
@@ -517,8 +503,8 @@ impl Bot {
         // Ranked by how much of the question the source holds, how much of it the source is
         // about, and how much of the source's own question was asked; BM25 breaks ties.
         let mut best: Option<(usize, f64, f64)> = None;
-        for scored in self.scorer.matches(&embedding) {
-            let source = &self.sources[scored.id];
+        for id in self.ranked(&query) {
+            let source = &self.sources[id];
             if in_language && source.language.is_some_and(|l| l != language) {
                 continue;
             }
@@ -535,7 +521,7 @@ impl Bot {
             };
             let rank = coverage + 0.5 * share(&source.about) + 0.25 * asked_of_question;
             if best.is_none_or(|(_, _, r)| rank > r) {
-                best = Some((scored.id, coverage, rank));
+                best = Some((id, coverage, rank));
             }
         }
         best.map(|(id, coverage, _)| (id, coverage))
@@ -563,6 +549,28 @@ impl Bot {
         near.sort_unstable();
         near.dedup();
         near
+    }
+
+    /// The sources that hold a term of the query, by their BM25 score, best first (the
+    /// earlier source first among equals).
+    fn ranked(&self, query: &[&str]) -> Vec<usize> {
+        let mut scored: Vec<(usize, f64)> = self
+            .sources
+            .iter()
+            .enumerate()
+            .filter_map(|(id, source)| {
+                let length = source.terms.len() as f64 / self.average_terms;
+                let saturation = (K1 + 1.0) / (1.0 + K1 * (1.0 - B + B * length));
+                let score: f64 = query
+                    .iter()
+                    .filter(|t| source.terms.contains(**t))
+                    .map(|t| self.rarity(t) * saturation)
+                    .sum();
+                (score > 0.0).then_some((id, score))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scored.into_iter().map(|(id, _)| id).collect()
     }
 
     /// BM25's inverse document frequency of a term over the sources.
@@ -599,12 +607,6 @@ fn resembles(asked: &str, known: &str) -> bool {
 /// A fact's label and keywords, as words to find it by.
 fn fact_words(fact: &Fact) -> String {
     format!("{} {}", fact.label, fact.keywords.join(" "))
-}
-
-fn joined(terms: &HashSet<String>) -> String {
-    let mut sorted: Vec<&str> = terms.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
-    sorted.join(" ")
 }
 
 fn language_index(language: Language) -> usize {
