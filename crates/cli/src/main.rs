@@ -71,6 +71,14 @@ enum Command {
         /// audit log); 0 keeps them. The requests a chat opened stay.
         #[arg(long, env = "TOUCHPOINTS_CHAT_RETENTION_DAYS", default_value_t = 180)]
         chat_retention_days: u32,
+        /// Chat conversations one client (an IPv4 address, an IPv6 /64) may start in 12
+        /// hours; raise it when many customers share one address (an office, a campus).
+        #[arg(long, env = "TOUCHPOINTS_CHATS_PER_ADDRESS", default_value_t = 6)]
+        chats_per_address: u32,
+        /// Requests to public pages (survey pages, the chat widget) one client may make in a
+        /// minute, also the burst a quiet client may spend at once.
+        #[arg(long, env = "TOUCHPOINTS_PUBLIC_PER_MINUTE", default_value_t = 60)]
+        public_per_minute: u32,
     },
     /// Fill the database with a realistic German demo company, its surveys and 18 months of
     /// answers and customer events.
@@ -235,6 +243,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             durability,
             smtp_password,
             chat_retention_days,
+            chats_per_address,
+            public_per_minute,
         } => {
             init_logging()?;
             let database = with_durability(&cli.database, durability.as_deref());
@@ -248,7 +258,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .as_deref()
                     .map(touchpoints_server::Password::new),
                 chat_retention_days,
-                ..touchpoints_server::Settings::default()
+                quotas: touchpoints_server::Quotas {
+                    chats_per_address,
+                    public_per_address: public_per_minute,
+                    ..touchpoints_server::Quotas::default()
+                },
             };
             serve(store, addr, &database, settings, demo).await?;
             Ok(ExitCode::SUCCESS)

@@ -358,3 +358,100 @@ async fn a_survey_page_is_limited_per_address_across_two_servers() {
     drop((a, b));
     schema.drop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+async fn a_chat_follows_its_customer_and_agent_on_different_servers() {
+    let schema = Schema::create().await;
+    let url = schema.url();
+    let generous = Settings {
+        quotas: Quotas {
+            chats_per_address: 1000,
+            public_per_address: 1000,
+            ..Quotas::default()
+        },
+        ..Settings::default()
+    };
+    let (a, b) = tokio::join!(
+        AppServer::start_with(&url, generous.clone()),
+        AppServer::start_with(&url, generous)
+    );
+    let token = write_token(&*a.store).await;
+    let touchpoint = a
+        .http
+        .post(a.url("/api/v1/touchpoints"))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .json(&json!({"name": "Live-Chat", "channel": "chat", "phase": "during-purchase"}))
+        .send()
+        .await
+        .expect("create the touchpoint")
+        .json::<serde_json::Value>()
+        .await
+        .expect("JSON")["id"]
+        .as_i64()
+        .expect("id");
+    a.store
+        .put_chat_widget(
+            &touchpoints_store::ChatWidget {
+                touchpoint_id: touchpoint,
+                origins: vec!["https://shop.example".into()],
+                enabled: true,
+            },
+            "tests",
+        )
+        .await
+        .expect("the widget");
+
+    // The customer's widget talks to B, and follows its chat there.
+    let started: serde_json::Value = b
+        .http
+        .post(b.url("/chat/v1/conversations"))
+        .json(&json!({"touchpoint_id": touchpoint}))
+        .send()
+        .await
+        .expect("start on B")
+        .json()
+        .await
+        .expect("JSON");
+    let chat = started["token"].as_str().expect("token").to_owned();
+    let handed = b
+        .http
+        .post(b.url("/chat/v1/handover"))
+        .header("X-Chat-Token", &chat)
+        .json(&json!({"name": "Lena Graf", "email": "lena@example.de"}))
+        .send()
+        .await
+        .expect("hand over on B");
+    assert_eq!(handed.status(), StatusCode::OK);
+    let request = b
+        .store
+        .chat_by_token(&secrets::digest(&chat))
+        .await
+        .expect("read")
+        .and_then(|c| c.request_id)
+        .expect("the request the handover opened");
+    let mut on_b = b
+        .http
+        .get(b.url("/chat/v1/events?after=0"))
+        .header("X-Chat-Token", &chat)
+        .send()
+        .await
+        .expect("open B's stream");
+    assert_eq!(on_b.status(), StatusCode::OK);
+
+    // The agent answers through A.
+    let replied = a
+        .http
+        .post(a.url(&format!("/api/v1/requests/{request}/actions")))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .json(&json!({"action": "reply", "body": "Guten Tag Lena Graf, ich bin für Sie da."}))
+        .send()
+        .await
+        .expect("reply through A");
+    assert!(replied.status().is_success(), "{}", replied.status());
+    let heard = hear(&mut on_b, "ich bin für Sie da").await;
+    assert!(heard.contains("event: message"), "{heard}");
+
+    drop((on_b, a, b));
+    schema.drop().await;
+}
