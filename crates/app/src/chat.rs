@@ -459,8 +459,14 @@ pub async fn hand_over(
             store.intake(&[new], "chat").await?[0].id
         }
     };
+    let hours = hours(store).await?;
+    let next = next_open(&hours, now);
+    let open_now = next.is_some_and(|at| at <= now);
+    // Nobody is there to answer while the customer waits: with an address the answer goes by
+    // e-mail too, whenever it comes.
+    let by_email = !open_now && given(&contact.email).is_some();
     let conversation = store
-        .link_chat_request(conversation.id, request_id, now)
+        .link_chat_request(conversation.id, request_id, by_email, now)
         .await?;
     let request = store.request(request_id).await?;
     let ahead = store
@@ -472,9 +478,6 @@ pub async fn hand_over(
         .iter()
         .take_while(|r| r.id != request_id)
         .count();
-    let hours = hours(store).await?;
-    let next = next_open(&hours, now);
-    let open_now = next.is_some_and(|at| at <= now);
     let time_zone =
         jiff::tz::TimeZone::get(&store.time_zone().await?).unwrap_or(jiff::tz::TimeZone::UTC);
     let at = |t: Timestamp| {
@@ -497,12 +500,22 @@ pub async fn hand_over(
         (false, Some(open), _) => say(
             language,
             &format!(
-                "Gerade ist niemand aus unserem Team da. Ihre Anfrage ist aufgenommen; eine Person antwortet ab {} Uhr – hier oder per E-Mail, wenn Sie uns Ihre Adresse nennen.",
-                at(open)
+                "Gerade ist niemand aus unserem Team da. Ihre Anfrage ist aufgenommen; eine Person antwortet ab {} Uhr – hier{}.",
+                at(open),
+                if by_email {
+                    " und per E-Mail"
+                } else {
+                    " oder per E-Mail, wenn Sie uns Ihre Adresse nennen"
+                }
             ),
             &format!(
-                "Nobody from our team is here right now. Your request is taken; a person answers from {} – here, or by e-mail if you give us your address.",
-                at(open)
+                "Nobody from our team is here right now. Your request is taken; a person answers from {} – here{}.",
+                at(open),
+                if by_email {
+                    " and by e-mail"
+                } else {
+                    ", or by e-mail if you give us your address"
+                }
             ),
         ),
         _ => say(

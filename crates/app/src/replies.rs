@@ -1,7 +1,8 @@
 //! An agent's reply, checked before it goes: the guideline and the mandatory standards that
 //! can be judged on a text (see `touchpoints_core::outgoing`). A reply with findings is sent
 //! only when the agent confirms it, and the confirmation is recorded with the reply. A reply
-//! to a request that came by e-mail is mailed to the customer, in the reply's transaction.
+//! to a request that came by e-mail is mailed to the customer, in the reply's transaction
+//! (and one to a chat handed over after hours, when the customer left an address).
 
 use jiff::Timestamp;
 use touchpoints_core::consistency::{Checker, Finding};
@@ -95,9 +96,18 @@ pub async fn reply(
                 .join("; ")
         ),
     };
-    let mail = match request.channel.as_str() {
-        EMAIL_CHANNEL => Some(reply_mail(store, &request, body).await?),
-        _ => None,
+    let by_mail = match request.channel.as_str() {
+        EMAIL_CHANNEL => true,
+        // A chat handed over while nobody was there, with the customer's address.
+        CHAT_CHANNEL => store
+            .chat_of_request(request.id)
+            .await?
+            .is_some_and(|c| c.by_email),
+        _ => false,
+    };
+    let mail = match by_mail {
+        true => Some(reply_mail(store, &request, body).await?),
+        false => None,
     };
     let with = StepWith { note, mail };
     let stored = store.act_with(id, &action, actor, &with).await?;
@@ -110,8 +120,11 @@ pub async fn greeting(store: &dyn Store, request: &StoredRequest) -> Result<Stri
 }
 
 /// The key of the channel whose replies are mailed; replies on the others (phone, store,
-/// letter, …) are recorded and send nothing.
+/// letter, …) are recorded and send nothing, but for a chat's (below).
 const EMAIL_CHANNEL: &str = "email";
+/// The chat's channel: its replies reach the widget, and are mailed too when the chat was
+/// handed over while nobody was there and the customer left an address.
+const CHAT_CHANNEL: &str = "chat";
 
 /// The mail of a reply: to the customer's address in their language, signed with the
 /// sender's name. Without an address it is stored as not sent, without a mail server as

@@ -556,3 +556,114 @@ async fn a_person_takes_over_answers_live_and_the_rating_counts() {
         (json!("csat"), json!(5))
     );
 }
+
+#[tokio::test]
+async fn after_hours_the_customer_is_told_when_and_the_answer_goes_by_mail_too() {
+    let (server, touchpoint) = chat_server(generous()).await;
+    // The chat's target counts business hours, and the organisation is closed today and
+    // tomorrow (its own closing days), open around the clock otherwise.
+    server
+        .store
+        .put_sla_policy(
+            &touchpoints_core::queue::SlaPolicy {
+                channel: "chat".into(),
+                priority: touchpoints_core::request::Priority::Normal,
+                first_response_minutes: 5,
+                resolution_minutes: 60,
+                around_the_clock: false,
+            },
+            "tests",
+        )
+        .await
+        .expect("target");
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Berlin").expect("zone"))
+        .date();
+    let always = "00:00-24:00".to_owned();
+    let calendar = touchpoints_core::sla::CalendarInput {
+        time_zone: "Europe/Berlin".into(),
+        hours: touchpoints_core::sla::WeekHoursInput {
+            monday: always.clone(),
+            tuesday: always.clone(),
+            wednesday: always.clone(),
+            thursday: always.clone(),
+            friday: always.clone(),
+            saturday: always.clone(),
+            sunday: always,
+        },
+        public_holidays: None,
+        custom_holidays: vec![
+            today.to_string(),
+            today.tomorrow().expect("tomorrow").to_string(),
+        ],
+    }
+    .validate()
+    .expect("calendar");
+    server
+        .store
+        .put_calendar(&calendar, "tests")
+        .await
+        .expect("calendar");
+
+    let token = start(&server, touchpoint, "de").await;
+    let asked: Value = say(&server, &token, "Seid ihr gerade erreichbar?")
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(asked["messages"][1]["source"]["kind"], "opening_hours");
+    assert!(
+        asked["messages"][1]["body"]
+            .as_str()
+            .expect("text")
+            .contains("Gerade ist niemand aus unserem Team da"),
+        "{asked}"
+    );
+    let handed: Value = http()
+        .post(server.url("/chat/v1/handover"))
+        .header("X-Chat-Token", &token)
+        .json(&json!({"name": "Lena Graf", "email": "lena@example.de"}))
+        .send()
+        .await
+        .expect("handover")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(handed["open_now"], false);
+    assert!(handed["next_open"].is_string(), "{handed}");
+    assert!(
+        handed["message"]["body"]
+            .as_str()
+            .expect("text")
+            .contains("und per E-Mail"),
+        "{handed}"
+    );
+
+    // The agent's reply goes to the widget and, queued in the outbox, by e-mail.
+    let request = server
+        .client
+        .get_json("/api/v1/requests")
+        .await
+        .as_array()
+        .expect("requests")
+        .iter()
+        .find(|r| r["channel"] == "chat")
+        .expect("the chat")["id"]
+        .as_i64()
+        .expect("id");
+    let replied = server
+        .client
+        .post(&format!("/api/v1/requests/{request}/actions"))
+        .json(&json!({"action": "reply", "body": "Guten Tag Lena Graf, ja, das geht."}))
+        .send()
+        .await
+        .expect("reply");
+    assert!(replied.status().is_success());
+    let mails = server
+        .client
+        .get_json(&format!("/api/v1/requests/{request}/mails"))
+        .await;
+    let mails = mails.as_array().expect("mails");
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(mails[0]["recipient"], "lena@example.de");
+}

@@ -1425,6 +1425,8 @@ pub struct StoredConversation {
     pub customer_messages: i64,
     /// The customer's rating, 1–5.
     pub rating: Option<i64>,
+    /// Handed over while nobody was there, with an e-mail address: replies go by e-mail too.
+    pub by_email: bool,
     pub started_at: Timestamp,
     /// The last message or change.
     pub updated_at: Timestamp,
@@ -1522,11 +1524,13 @@ pub trait Chats: Send + Sync + 'static {
         after: i64,
         limit: u32,
     ) -> Result<Vec<ChatMessage>>;
-    /// Links the request a handover opened; the first link stays.
+    /// Links the request a handover opened, and whether its replies go by e-mail too; the
+    /// first link stays.
     async fn link_chat_request(
         &self,
         conversation_id: i64,
         request_id: i64,
+        by_email: bool,
         at: Timestamp,
     ) -> Result<StoredConversation>;
     /// Records the customer's rating (1–5); a second rating replaces the first.

@@ -27,6 +27,7 @@ struct ConversationRow {
     bot_answers: i64,
     customer_messages: i64,
     rating: Option<i64>,
+    by_email: i32,
     started_at: i64,
     updated_at: i64,
     closed_at: Option<i64>,
@@ -36,7 +37,7 @@ const CONVERSATION: &str = "SELECT c.id, c.touchpoint_id, c.language, c.origin, 
      CAST(c.bot_answers AS BIGINT) AS bot_answers, \
      (SELECT COUNT(*) FROM chat_messages m \
       WHERE m.conversation_id = c.id AND m.author = 'customer') AS customer_messages, \
-     CAST(c.rating AS BIGINT) AS rating, c.started_at, c.updated_at, c.closed_at \
+     CAST(c.rating AS BIGINT) AS rating, CAST(c.by_email AS INTEGER) AS by_email, c.started_at, c.updated_at, c.closed_at \
      FROM chat_conversations c";
 
 impl ConversationRow {
@@ -50,6 +51,7 @@ impl ConversationRow {
             bot_answers: self.bot_answers,
             customer_messages: self.customer_messages,
             rating: self.rating,
+            by_email: self.by_email != 0,
             started_at: instant("chat_conversations", self.started_at)?,
             updated_at: instant("chat_conversations", self.updated_at)?,
             closed_at: self
@@ -403,14 +405,16 @@ impl Chats for SqlStore {
         &self,
         conversation_id: i64,
         request_id: i64,
+        by_email: bool,
         at: Timestamp,
     ) -> Result<StoredConversation> {
         let mut tx = self.begin().await?;
         sqlx::query(
-            "UPDATE chat_conversations SET request_id = $1, updated_at = $2 \
-             WHERE id = $3 AND request_id IS NULL",
+            "UPDATE chat_conversations SET request_id = $1, by_email = $2, updated_at = $3 \
+             WHERE id = $4 AND request_id IS NULL",
         )
         .bind(request_id)
+        .bind(i32::from(by_email))
         .bind(at.as_microsecond())
         .bind(conversation_id)
         .execute(&mut *tx)

@@ -20,6 +20,8 @@ CREATE TABLE chat_conversations (
     request_id    INTEGER REFERENCES requests (id) ON DELETE SET NULL,
     bot_answers   INTEGER NOT NULL,
     rating        INTEGER CHECK (rating BETWEEN 1 AND 5),
+    -- Handed over while nobody was there, with an e-mail address: replies go by e-mail too.
+    by_email      INTEGER NOT NULL DEFAULT 0 CHECK (by_email IN (0, 1)),
     started_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL,
     closed_at     INTEGER

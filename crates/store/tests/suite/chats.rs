@@ -135,10 +135,10 @@ async fn chat_conversation_from_bot_to_person_to_purge(store: &dyn Store) {
     new.external_id = Some(format!("chat:{}", conversation.id));
     let opened = store.intake(&[new], "chat").await.expect("intake")[0].id;
     let linked = store
-        .link_chat_request(conversation.id, opened, started)
+        .link_chat_request(conversation.id, opened, true, started)
         .await
         .expect("link");
-    assert_eq!(linked.request_id, Some(opened));
+    assert_eq!((linked.request_id, linked.by_email), (Some(opened), true));
     assert_eq!(
         store
             .chat_of_request(opened)

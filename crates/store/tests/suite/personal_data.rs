@@ -546,7 +546,7 @@ async fn canary(store: &dyn Store) {
         .await
         .expect("chat message");
     store
-        .link_chat_request(chat.id, by_phone.id, Timestamp::now())
+        .link_chat_request(chat.id, by_phone.id, false, Timestamp::now())
         .await
         .expect("handover");
     store
