@@ -84,10 +84,15 @@ describe('chat', () => {
         if (await anyway.isVisible()) await anyway.click();
         await log.getByText('Sofas vermieten wir nicht', { exact: false }).waitFor();
 
-        // The customer's answer appears on the agent's page without a reload.
-        await customer.getByLabel('Ihre Frage …').fill('Danke, das schaue ich mir an!');
+        // The customer's answer appears on the agent's page without a reload, as text: the
+        // markup in it runs nowhere.
+        const markup = 'Danke <img src=x onerror="window.__pwned=1"> das schaue ich mir an!';
+        await customer.getByLabel('Ihre Frage …').fill(markup);
         await customer.getByRole('button', { name: 'Senden' }).click();
-        await agent.locator('#request-steps').getByText('Danke, das schaue ich mir an!').waitFor();
+        await agent.locator('#request-steps').getByText(markup).waitFor();
+        await log.getByText(markup).waitFor();
+        assert.equal(await agent.evaluate(() => window.__pwned), undefined);
+        assert.equal(await customer.evaluate(() => window.__pwned), undefined);
 
         await agent.getByRole('button', { name: 'Erledigen', exact: true }).click();
       });

@@ -394,8 +394,7 @@ fn transcript_text(messages: &[ChatMessage], language: Language) -> String {
             (ChatAuthor::Customer, Language::De) => "Kunde",
             (ChatAuthor::Customer, Language::En) => "Customer",
             (ChatAuthor::Bot, _) => "Bot",
-            (ChatAuthor::Agent, Language::De) => "Team",
-            (ChatAuthor::Agent, Language::En) => "Team",
+            (ChatAuthor::Agent, _) => "Team",
         };
         text.push_str(who);
         text.push_str(": ");

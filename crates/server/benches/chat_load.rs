@@ -82,7 +82,10 @@ fn config() -> Config {
 /// The server under test: a process of its own, or a task of this one.
 enum Running {
     Process(tokio::process::Child),
-    InProcess(tokio::sync::oneshot::Sender<()>),
+    /// Stops the in-process server when dropped.
+    InProcess {
+        _stop: tokio::sync::oneshot::Sender<()>,
+    },
 }
 
 impl Running {
@@ -212,7 +215,7 @@ async fn start(config: &Config, url: &str, store: Arc<dyn Store>) -> (Running, S
             .await
             .expect("serve");
         });
-        (Running::InProcess(stop), base)
+        (Running::InProcess { _stop: stop }, base)
     }
 }
 
