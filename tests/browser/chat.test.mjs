@@ -1,4 +1,4 @@
-// The 24/7 chat on the demo company's website page: a customer asks in German and in English
+// The 24/7 chat on its preview page, with the demo company's guideline and FAQ: a customer asks in German and in English
 // and gets answers that cite the guideline and the FAQ; one customer asks for a person, an
 // agent takes the chat in the queue and answers live, the customer sees the reply, writes
 // back, and rates the chat once the agent has resolved it. Widget and agent side together.
@@ -34,8 +34,8 @@ describe('chat', () => {
   }
 
   test('the bot answers in English from the English FAQ and names the source', async () => {
-    await asCustomer('chat-english', 'en-GB', '/demo/website?lang=en', async (page) => {
-      await page.goto('/demo/website?lang=en');
+    await asCustomer('chat-english', 'en-GB', '/chat/preview?lang=en', async (page) => {
+      await page.goto('/chat/preview?lang=en');
       await page.getByRole('button', { name: 'Open chat' }).click();
       const log = page.getByRole('log');
       await log.getByText('Hello!').waitFor();
@@ -50,8 +50,8 @@ describe('chat', () => {
   });
 
   test('a customer is handed to a person who answers live, and rates the chat', async () => {
-    await asCustomer('chat-customer', 'de-DE', '/demo/website', async (customer) => {
-      await customer.goto('/demo/website');
+    await asCustomer('chat-customer', 'de-DE', '/chat/preview', async (customer) => {
+      await customer.goto('/chat/preview');
       await customer.getByRole('button', { name: 'Chat öffnen' }).click();
       const log = customer.getByRole('log');
       await customer.getByLabel('Ihre Frage …').fill('Ab welchem Bestellwert liefert ihr versandkostenfrei?');

@@ -1006,6 +1006,7 @@ chat-handover-rate = an eine Person übergeben
 chat-enabled = Chat ist eingeschaltet
 chat-origins = Websites, die den Chat einbinden dürfen
 chat-origins-hint = Eine pro Zeile, mit Schema und Host, ohne Pfad: https://www.beispiel.de
+chat-try = Im Browser ausprobieren
 chat-embed = Auf der Website einbinden:
 chat-no-touchpoint = Noch kein Touchpoint des Kanals Chat oder Chatbot. Legen Sie im Inventar einen an.
 chat-sources = Quellen des Bots

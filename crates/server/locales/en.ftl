@@ -1006,6 +1006,7 @@ chat-handover-rate = handed over to a person
 chat-enabled = The chat is on
 chat-origins = Websites that may embed the chat
 chat-origins-hint = One per line, with scheme and host, no path: https://www.example.com
+chat-try = Try it in the browser
 chat-embed = Embed it on the website:
 chat-no-touchpoint = No touchpoint of the channel chat or chatbot yet. Add one in the inventory.
 chat-sources = The bot's sources

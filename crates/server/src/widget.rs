@@ -50,53 +50,80 @@ pub fn routes() -> Router<AppState> {
         .route("/chat/v1/rating", post(rate))
         .route("/chat/v1/close", post(close))
         .route("/chat/v1/events", get(events))
-        .route("/demo/website", get(demo_website))
+        .route("/chat/preview", get(preview))
 }
 
 #[derive(Deserialize)]
-struct DemoLanguage {
+struct PreviewQuery {
+    #[serde(default)]
+    touchpoint: Option<i64>,
     #[serde(default)]
     lang: Option<String>,
 }
 
-/// A page of the demo company's website with the chat widget on it, for trying the chat:
-/// the first touchpoint whose widget is on. Not found while no widget is.
-async fn demo_website(
+/// A page with a touchpoint's chat widget on it, as a website would show it: for trying the
+/// widget and the bot (the demo's live chat, or your own) before it goes on the website. The
+/// touchpoint given, or the first whose widget is on; not found while none is.
+async fn preview(
     State(state): State<AppState>,
-    Query(language): Query<DemoLanguage>,
+    Query(query): Query<PreviewQuery>,
 ) -> Result<Response, ApiError> {
     let Some(widget) = state
         .store
         .chat_widgets()
         .await?
         .into_iter()
-        .find(|w| w.enabled)
+        .filter(|w| w.enabled)
+        .find(|w| query.touchpoint.is_none_or(|id| id == w.touchpoint_id))
     else {
         return Err(ApiError::NotFound { entity: "chat" });
     };
-    let english = language.lang.as_deref() == Some("en");
+    let name = state
+        .store
+        .touchpoint(widget.touchpoint_id)
+        .await?
+        .fields
+        .name;
+    let name = escape(&name);
+    let english = query.lang.as_deref() == Some("en");
     let (lang, title, text) = if english {
         (
             "en",
-            "Nordlicht Wohnen – furniture from the north",
-            "Sofas, tables and beds for every home. Questions? Ask our chat below on the right.",
+            format!("Chat preview: {name}"),
+            "This page shows the chat widget as your website will show it: bottom right.",
         )
     } else {
         (
             "de",
-            "Nordlicht Wohnen – Möbel aus dem Norden",
-            "Sofas, Tische und Betten für jedes Zuhause. Fragen? Unser Chat unten rechts hilft.",
+            format!("Chat-Vorschau: {name}"),
+            "Diese Seite zeigt das Chat-Widget, wie es auf Ihrer Website erscheint: unten rechts.",
         )
     };
     let page = format!(
         "<!doctype html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\n\
-         <body><main class=\"demo-website\"><h1>{title}</h1><p>{text}</p></main>\n\
+         <body><main class=\"chat-preview\"><h1>{title}</h1><p>{text}</p></main>\n\
          <script src=\"/chat.js\" data-touchpoint=\"{}\" async></script></body></html>\n",
         widget.touchpoint_id
     );
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
+}
+
+/// Text for HTML: a touchpoint's name is anyone's to write.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The widget's script: small, without dependencies, cached for an hour.
@@ -563,5 +590,28 @@ impl Drop for Retention {
         if let Some(task) = &self.0 {
             task.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_touchpoints_name_is_text_on_the_preview_page() {
+        assert_eq!(
+            escape(r#"<img src=x onerror="go()">&'"#),
+            "&lt;img src=x onerror=&quot;go()&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn only_the_servers_own_origin_is_its_own() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("tp.example:8080"));
+        assert!(is_own("http://tp.example:8080", &headers));
+        assert!(is_own("https://tp.example:8080", &headers));
+        assert!(!is_own("https://tp.example", &headers));
+        assert!(!is_own("https://evil.example", &headers));
     }
 }

@@ -589,7 +589,7 @@ async fn the_table_keeps_its_promises() {
                     "/assets/echarts.min.js",
                     "/assets/dashboard.js",
                     "/assets/action_budget.js",
-                    // The chat widget on the company's website, and the demo's page of it.
+                    // The chat widget on the company's website, and a page to try it on.
                     "/chat.js",
                     "/chat/v1/conversations",
                     "/chat/v1/messages",
@@ -597,7 +597,7 @@ async fn the_table_keeps_its_promises() {
                     "/chat/v1/rating",
                     "/chat/v1/close",
                     "/chat/v1/events",
-                    "/demo/website",
+                    "/chat/preview",
                 ]
                 .contains(route),
                 "{method} {route} is public"

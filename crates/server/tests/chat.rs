@@ -265,6 +265,26 @@ async fn bad_input_gets_a_clear_refusal_and_changes_nothing() {
             .is_none()
     );
 
+    // The preview page of a widget that is on; none for a touchpoint without one.
+    let preview = http()
+        .get(server.url(&format!("/chat/preview?touchpoint={touchpoint}")))
+        .send()
+        .await
+        .expect("preview");
+    assert_eq!(preview.status(), StatusCode::OK);
+    let page = preview.text().await.expect("page");
+    assert!(page.contains("Chat-Vorschau: Live-Chat"), "{page}");
+    assert!(
+        page.contains(&format!("data-touchpoint=\"{touchpoint}\"")),
+        "{page}"
+    );
+    let none = http()
+        .get(server.url(&format!("/chat/preview?touchpoint={}", touchpoint + 100)))
+        .send()
+        .await
+        .expect("preview");
+    error_of(none, StatusCode::NOT_FOUND).await;
+
     // A touchpoint without a widget.
     let missing = http()
         .post(server.url("/chat/v1/conversations"))

@@ -152,7 +152,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/chat/v1/rating", Public),
     (Method::POST, "/chat/v1/close", Public),
     (Method::GET, "/chat/v1/events", Public),
-    (Method::GET, "/demo/website", Public),
+    (Method::GET, "/chat/preview", Public),
     (Method::GET, "/assets/echarts.min.js", Public),
     (Method::GET, "/assets/dashboard.js", Public),
     (Method::GET, "/assets/action_budget.js", Public),
