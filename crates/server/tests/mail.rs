@@ -792,8 +792,13 @@ async fn a_mail_that_failed_is_sent_again_from_the_api_or_the_outbox_page() {
     let mails = server
         .get_json(&format!("/api/v1/requests/{id}/mails"))
         .await;
-    assert_eq!(mails[0]["last_error"], "");
+    // The retry starts the mail's tries anew; the outbox worker, woken by it, may already
+    // have made the first one (and failed again against the closed port).
     assert_ne!(mails[0]["status"], "failed");
+    assert!(
+        mails[0]["attempts"].as_i64().is_some_and(|n| n <= 1),
+        "{mails}"
+    );
     // Only a failed mail is tried again on request.
     let (status, body) = send(server.post(&format!("/api/v1/outbox/{}/retry", mail.id))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
