@@ -455,3 +455,89 @@ async fn a_chat_follows_its_customer_and_agent_on_different_servers() {
     drop((on_b, a, b));
     schema.drop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+async fn a_chat_survives_its_server_restarting_mid_conversation() {
+    let schema = Schema::create().await;
+    let url = schema.url();
+    let first = AppServer::start(&url).await;
+    let token = write_token(&*first.store).await;
+    let touchpoint = first
+        .http
+        .post(first.url("/api/v1/touchpoints"))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .json(&json!({"name": "Live-Chat", "channel": "chat", "phase": "during-purchase"}))
+        .send()
+        .await
+        .expect("create the touchpoint")
+        .json::<serde_json::Value>()
+        .await
+        .expect("JSON")["id"]
+        .as_i64()
+        .expect("id");
+    first
+        .store
+        .put_chat_widget(
+            &touchpoints_store::ChatWidget {
+                touchpoint_id: touchpoint,
+                origins: Vec::new(),
+                enabled: true,
+            },
+            "tests",
+        )
+        .await
+        .expect("the widget");
+    let started: serde_json::Value = first
+        .http
+        .post(first.url("/chat/v1/conversations"))
+        .json(&json!({"touchpoint_id": touchpoint}))
+        .send()
+        .await
+        .expect("start")
+        .json()
+        .await
+        .expect("JSON");
+    let chat = started["token"].as_str().expect("token").to_owned();
+    let said = first
+        .http
+        .post(first.url("/chat/v1/messages"))
+        .header("X-Chat-Token", &chat)
+        .json(&json!({"text": "Hallo, wo bleibt mein Paket?"}))
+        .send()
+        .await
+        .expect("say");
+    assert_eq!(said.status(), StatusCode::OK);
+
+    // The server stops; another takes over on the same database, and the widget goes on.
+    drop(first);
+    let second = AppServer::start(&url).await;
+    let transcript: serde_json::Value = second
+        .http
+        .get(second.url("/chat/v1/messages"))
+        .header("X-Chat-Token", &chat)
+        .send()
+        .await
+        .expect("read the transcript")
+        .json()
+        .await
+        .expect("JSON");
+    let messages = transcript["messages"].as_array().expect("messages");
+    assert_eq!(
+        messages.len(),
+        2,
+        "the question and the bot's answer: {transcript}"
+    );
+    assert_eq!(messages[0]["body"], "Hallo, wo bleibt mein Paket?");
+    let handed = second
+        .http
+        .post(second.url("/chat/v1/handover"))
+        .header("X-Chat-Token", &chat)
+        .send()
+        .await
+        .expect("hand over");
+    assert_eq!(handed.status(), StatusCode::OK);
+
+    drop(second);
+    schema.drop().await;
+}
