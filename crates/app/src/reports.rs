@@ -86,8 +86,14 @@ pub struct Window {
 /// How long a window may be: ten years of days is more than any chart can show.
 const MAX_PERIODS: usize = 3_660;
 
+/// A parameter as given, without the white space (Unicode's) a form may leave around it;
+/// `None` when nothing else is left. The API documents a blank value by the same class.
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
 fn parse_day(problems: &mut Problems, field: &str, value: Option<&str>) -> Option<Date> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    let value = given(value)?;
     match value.parse::<Date>() {
         Ok(day) => Some(day),
         Err(_) => {
@@ -111,7 +117,7 @@ fn parse_choice<T>(
     allowed: &[&str],
     default: T,
 ) -> T {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+    match given(value) {
         None => default,
         Some(v) => parse(&v.to_lowercase()).unwrap_or_else(|| {
             problems.push(
@@ -386,6 +392,23 @@ pub async fn customer_report(
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn white_space_alone_is_a_parameter_left_out() {
+        let today = date(2026, 12, 4);
+        let blank = KpiQuery {
+            from: Some("\u{85}\u{b} \u{3000}".into()),
+            metric: Some(" csat ".into()),
+            ..KpiQuery::default()
+        };
+        assert!(check(&blank, today).is_ok());
+        let other = KpiQuery {
+            from: Some("\u{feff}".into()),
+            ..KpiQuery::default()
+        };
+        let problems = check(&other, today).expect_err("a byte-order mark is no day");
+        assert_eq!(problems.0[0].field, "from");
+    }
 
     fn query(pairs: &[(&str, &str)]) -> KpiQuery {
         let get = |k: &str| {

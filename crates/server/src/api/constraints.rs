@@ -53,7 +53,7 @@ fn day() -> Value {
 
 /// A day, or blank for the default.
 fn day_or_blank() -> Value {
-    json!({ "anyOf": [day(), { "pattern": "^\\s*$" }] })
+    json!({ "anyOf": [day(), { "pattern": format!("^[{BLANK}]*$") }] })
 }
 
 /// An RFC 3339 instant with its offset.
@@ -120,7 +120,7 @@ fn one_of(values: &[&str]) -> Value {
 
 /// One of the values, or blank for the default.
 fn one_of_or_blank(values: &[&str]) -> Value {
-    json!({ "anyOf": [{ "enum": values }, { "pattern": "^\\s*$" }] })
+    json!({ "anyOf": [{ "enum": values }, { "pattern": format!("^[{BLANK}]*$") }] })
 }
 
 /// Labels such as target groups and regions: each a short text, blank ones dropped.
