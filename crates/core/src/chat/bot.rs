@@ -250,23 +250,22 @@ impl Bot {
         for text in library.iter().filter(|t| t.fields.valid_on(today)) {
             for passage in passages(&text.fields.body) {
                 let whole = format!("{}\n{}", passage.question, passage.answer);
-                let fault = unknown_value(&whole, &canonical).or_else(|| {
-                    checker
-                        .as_ref()
-                        .and_then(|c| finding_against(c, text, &whole))
-                });
-                if let Some(reason) = fault {
-                    left_out.push(LeftOut {
-                        source: format!("content/{}", text.id),
-                        title: passage.question.clone(),
-                        reason,
-                    });
-                    continue;
-                }
-                let cited = checker
-                    .as_ref()
-                    .map(|c| stated_facts(c, guideline, &whole))
-                    .unwrap_or_default();
+                let checked = match (unknown_value(&whole, &canonical), &checker) {
+                    (Some(reason), _) => Err(reason),
+                    (None, Some(checker)) => checked(checker, guideline, text, &whole),
+                    (None, None) => Ok(Vec::new()),
+                };
+                let cited = match checked {
+                    Ok(cited) => cited,
+                    Err(reason) => {
+                        left_out.push(LeftOut {
+                            source: format!("content/{}", text.id),
+                            title: passage.question.clone(),
+                            reason,
+                        });
+                        continue;
+                    }
+                };
                 // A passage is about its question, the facts it states and what its values
                 // answer ("what does it cost" for a price).
                 let mut about = String::new();
@@ -682,35 +681,27 @@ fn unknown_value(text: &str, canonical: &[Value]) -> Option<LeftOutReason> {
     None
 }
 
-/// A finding of the checker against a passage: a contradiction or a tone rule broken. A
-/// required term is the whole text's duty, not a passage's.
-fn finding_against(
+/// One scan of a passage by the checker: the facts it states, with their canonical values,
+/// once each; or why it is left out, a finding against it (a contradiction, a tone rule
+/// broken). A required term is the whole text's duty, not a passage's.
+fn checked(
     checker: &Checker<'_>,
+    guideline: &Guideline,
     text: &LibraryText<'_>,
     passage: &str,
-) -> Option<LeftOutReason> {
+) -> Result<Vec<CitedFact>, LeftOutReason> {
     let content = Content {
         source: format!("content/{}", text.id),
         title: text.fields.title.clone(),
         channel: text.fields.channel.clone(),
         text: passage.to_owned(),
     };
-    let (_, findings) = checker.scan(&content);
-    findings
-        .iter()
-        .find(|f| f.kind != FindingKind::MissingTerm)
-        .map(|f| LeftOutReason::Finding { finding: f.kind })
-}
-
-/// The facts a passage states, with their canonical values, once each.
-fn stated_facts(checker: &Checker<'_>, guideline: &Guideline, passage: &str) -> Vec<CitedFact> {
-    let content = Content {
-        source: String::new(),
-        title: String::new(),
-        channel: None,
-        text: passage.to_owned(),
-    };
-    let (mentions, _) = checker.scan(&content);
+    let (mentions, findings) = checker.scan(&content);
+    if let Some(finding) = findings.iter().find(|f| f.kind != FindingKind::MissingTerm) {
+        return Err(LeftOutReason::Finding {
+            finding: finding.kind,
+        });
+    }
     let mut cited: Vec<CitedFact> = Vec::new();
     for mention in mentions {
         let Some(fact) = guideline.facts.get(mention.fact) else {
@@ -727,7 +718,7 @@ fn stated_facts(checker: &Checker<'_>, guideline: &Guideline, passage: &str) -> 
             });
         }
     }
-    cited
+    Ok(cited)
 }
 
 /// Whether a person is there now, or from when.
