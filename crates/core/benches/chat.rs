@@ -1,53 +1,23 @@
 //! The chat bot's answer latency in process: every question of the demo's question set and
 //! held-out set, asked again and again of a bot built from the demo company's guideline and
-//! FAQ pages, each reply timed alone; p50, p95, p99 and the slowest, and the time to build
+//! published texts (as the question-set test builds it), each reply timed alone; p50, p95, p99 and the slowest, and the time to build
 //! the bot. A reference probe (SHA-256 over 64 MiB, best of 3) is timed before and after, as
 //! in the other benchmarks, so figures of different days compare.
 //!
 //! `cargo bench -p touchpoints-core --bench chat -- [--rounds N]`. Under
 //! `cargo test --benches` it runs a smoke version (one round, a 1 MiB probe).
 
+#[path = "../tests/nordlicht_chat/mod.rs"]
+mod nordlicht_chat;
+mod probe;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
-use touchpoints_core::chat::{Bot, LibraryText};
+use nordlicht_chat::{GUIDELINE, HELD_OUT, QUESTIONS};
+use probe::probe;
 use touchpoints_core::consistency::Guideline;
-use touchpoints_core::consistency::library::ContentFields;
-use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::priority::Language;
-use touchpoints_core::sla::{CalendarInput, Hours, WeekHoursInput};
-
-const GUIDELINE: &str = include_str!("../../../examples/nordlicht/guideline.yaml");
-const FAQ_DE: &str = include_str!("../../../examples/nordlicht/content/website/faq.html");
-const FAQ_EN: &str = include_str!("../../../examples/nordlicht/content/website/faq-en.html");
-const QUESTIONS: &str = include_str!("../../../examples/nordlicht/chat/questions.tsv");
-const HELD_OUT: &str = include_str!("../../../examples/nordlicht/chat/held-out.tsv");
-
-fn probe(bytes: usize) -> Duration {
-    let data: Vec<u8> = (0..bytes).map(|i| (i % 251) as u8).collect();
-    (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(Sha256::digest(&data));
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
-fn content(title: &str, language: &str, html: &str) -> ContentFields {
-    ContentFields {
-        title: title.into(),
-        channel: Some("website".into()),
-        touchpoint_id: None,
-        url: String::new(),
-        language: language.into(),
-        body: plain_text(TextFormat::Html, html),
-        valid_from: None,
-        valid_until: None,
-    }
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -76,50 +46,15 @@ fn main() {
     let probe_before = probe(probe_bytes);
 
     let guideline = Guideline::from_yaml(GUIDELINE).expect("the demo guideline");
-    let texts = [
-        content("Hilfe & FAQ", "de", FAQ_DE),
-        content("Help & FAQ", "en", FAQ_EN),
-    ];
-    let library: Vec<LibraryText<'_>> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, fields)| LibraryText {
-            id: i as i64 + 1,
-            fields,
-        })
-        .collect();
-    let today = jiff::civil::date(2026, 12, 4);
+    let texts = nordlicht_chat::texts();
     let build_start = Instant::now();
-    let bot = Bot::new(&guideline, &library, true, today);
+    let bot = nordlicht_chat::bot(&guideline, &texts);
     let build = build_start.elapsed();
-    let hours = Hours::Business(
-        CalendarInput {
-            time_zone: "Europe/Berlin".into(),
-            hours: WeekHoursInput {
-                monday: "08:00-18:00".into(),
-                tuesday: "08:00-18:00".into(),
-                wednesday: "08:00-18:00".into(),
-                thursday: "08:00-18:00".into(),
-                friday: "08:00-18:00".into(),
-                saturday: String::new(),
-                sunday: String::new(),
-            },
-            public_holidays: Some("DE-HH".into()),
-            custom_holidays: Vec::new(),
-        }
-        .validate()
-        .expect("calendar"),
-    );
-    let now: jiff::Timestamp = "2026-12-04T21:30:00+01:00".parse().expect("instant");
-    let questions: Vec<(Language, &str)> = QUESTIONS
-        .lines()
-        .chain(HELD_OUT.lines())
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut parts = l.splitn(3, '\t');
-            let language = Language::parse(parts.next()?)?;
-            Some((language, parts.nth(1)?))
-        })
+    let hours = nordlicht_chat::office_hours();
+    let now = nordlicht_chat::evening();
+    let questions: Vec<(Language, &str)> = nordlicht_chat::questions(QUESTIONS)
+        .chain(nordlicht_chat::questions(HELD_OUT))
+        .filter_map(|(language, _, question)| Some((Language::parse(language)?, question)))
         .collect();
 
     let mut times = Vec::with_capacity(questions.len() * rounds);

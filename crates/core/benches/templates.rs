@@ -9,12 +9,14 @@
 //! `cargo test --benches` it runs a smoke version (1,000 customers, a 1 MiB probe), with
 //! Jinja2 only if `--python` is given.
 
-use std::hint::black_box;
+mod probe;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use probe::probe;
 use sha2::{Digest, Sha256};
 use touchpoints_core::message_template::{self, MessageData};
 use touchpoints_core::sample::SplitMix64;
@@ -146,18 +148,6 @@ fn customers(n: usize) -> Vec<MessageData> {
             }
         })
         .collect()
-}
-
-fn probe(bytes: usize) -> Duration {
-    let data: Vec<u8> = (0..bytes).map(|i| (i % 251) as u8).collect();
-    (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(Sha256::digest(&data));
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
 }
 
 fn main() {

@@ -6,22 +6,15 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod nordlicht_chat;
+
 use jiff::Timestamp;
-use touchpoints_core::chat::{Bot, Citation, LibraryText, Reply};
+use nordlicht_chat::{FAQ_DE, FAQ_EN, GUIDELINE, HELD_OUT, QUESTIONS};
+use touchpoints_core::chat::{Bot, Citation, Reply};
 use touchpoints_core::consistency::Guideline;
-use touchpoints_core::consistency::library::ContentFields;
-use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::consistency::value::{ValueKind, find_values};
 use touchpoints_core::priority::Language;
-use touchpoints_core::sla::{CalendarInput, Hours, WeekHoursInput};
-
-const GUIDELINE: &str = include_str!("../../../examples/nordlicht/guideline.yaml");
-const FAQ_DE: &str = include_str!("../../../examples/nordlicht/content/website/faq.html");
-const FAQ_EN: &str = include_str!("../../../examples/nordlicht/content/website/faq-en.html");
-const NEWSLETTER: &str = include_str!("../../../examples/nordlicht/content/newsletter/2026-11.md");
-const CHATBOT: &str = include_str!("../../../examples/nordlicht/content/chatbot/answers.txt");
-const QUESTIONS: &str = include_str!("../../../examples/nordlicht/chat/questions.tsv");
-const HELD_OUT: &str = include_str!("../../../examples/nordlicht/chat/held-out.tsv");
+use touchpoints_core::sla::Hours;
 
 /// The topics of the two FAQ pages, in the order of their questions (the pages are parallel).
 const TOPICS: [&str; 22] = [
@@ -63,25 +56,6 @@ fn topic_of_fact(key: &str) -> &str {
     }
 }
 
-fn content(
-    title: &str,
-    channel: &str,
-    language: &str,
-    format: TextFormat,
-    source: &str,
-) -> ContentFields {
-    ContentFields {
-        title: title.into(),
-        channel: Some(channel.into()),
-        touchpoint_id: None,
-        url: String::new(),
-        language: language.into(),
-        body: plain_text(format, source),
-        valid_from: None,
-        valid_until: None,
-    }
-}
-
 fn questions_of(html: &str) -> Vec<String> {
     html.lines()
         .filter_map(|l| l.strip_prefix("<h2>")?.strip_suffix("</h2>"))
@@ -98,51 +72,12 @@ struct Demo {
 
 fn demo() -> Demo {
     let guideline = Guideline::from_yaml(GUIDELINE).unwrap();
-    let texts = [
-        content("Hilfe & FAQ", "website", "de", TextFormat::Html, FAQ_DE),
-        content("Help & FAQ", "website", "en", TextFormat::Html, FAQ_EN),
-        content(
-            "Newsletter",
-            "newsletter",
-            "de",
-            TextFormat::Markdown,
-            NEWSLETTER,
-        ),
-        content("Chatbot", "chatbot", "de", TextFormat::Plain, CHATBOT),
-    ];
-    let library: Vec<LibraryText<'_>> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, fields)| LibraryText {
-            id: i as i64 + 1,
-            fields,
-        })
-        .collect();
-    let today = jiff::civil::date(2026, 12, 4);
-    let bot = Bot::new(&guideline, &library, true, today);
-    let hours = Hours::Business(
-        CalendarInput {
-            time_zone: "Europe/Berlin".into(),
-            hours: WeekHoursInput {
-                monday: "08:00-18:00".into(),
-                tuesday: "08:00-18:00".into(),
-                wednesday: "08:00-18:00".into(),
-                thursday: "08:00-18:00".into(),
-                friday: "08:00-18:00".into(),
-                saturday: String::new(),
-                sunday: String::new(),
-            },
-            public_holidays: Some("DE-HH".into()),
-            custom_holidays: Vec::new(),
-        }
-        .validate()
-        .unwrap(),
-    );
+    let bot = nordlicht_chat::bot(&guideline, &nordlicht_chat::texts());
     Demo {
         bot,
         guideline,
-        hours,
-        now: "2026-12-04T21:30:00+01:00".parse().unwrap(),
+        hours: nordlicht_chat::office_hours(),
+        now: nordlicht_chat::evening(),
     }
 }
 
@@ -238,16 +173,7 @@ fn measure(set: &str) -> Figures {
         invented: 0,
         misses: Vec::new(),
     };
-    for line in set
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let mut parts = line.splitn(3, '\t');
-        let (language, expected, question) = (
-            parts.next().unwrap(),
-            parts.next().unwrap(),
-            parts.next().unwrap(),
-        );
+    for (language, expected, question) in nordlicht_chat::questions(set) {
         let language = Language::parse(language).unwrap();
         let reply = demo
             .bot
