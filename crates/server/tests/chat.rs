@@ -127,6 +127,19 @@ async fn say(server: &Server, token: &str, text: &str) -> reqwest::Response {
         .expect("send")
 }
 
+/// The conversation's transcript and standing, as the widget reads them.
+async fn transcript(server: &Server, token: &str) -> Value {
+    http()
+        .get(server.url("/chat/v1/messages"))
+        .header("X-Chat-Token", token)
+        .send()
+        .await
+        .expect("transcript")
+        .json()
+        .await
+        .expect("JSON")
+}
+
 async fn error_of(response: reqwest::Response, status: StatusCode) -> Value {
     assert_eq!(response.status(), status);
     assert!(
@@ -184,15 +197,7 @@ async fn the_bot_answers_from_the_guideline_and_names_its_source() {
     assert_eq!(unsure["messages"][1]["source"], Value::Null);
 
     // The transcript holds all of it, oldest first.
-    let transcript: Value = http()
-        .get(server.url("/chat/v1/messages"))
-        .header("X-Chat-Token", &english)
-        .send()
-        .await
-        .expect("transcript")
-        .json()
-        .await
-        .expect("JSON");
+    let transcript = transcript(&server, &english).await;
     assert_eq!(transcript["messages"].as_array().expect("list").len(), 4);
     assert_eq!(transcript["handed_over"], false);
 
@@ -354,15 +359,7 @@ async fn bad_input_gets_a_clear_refusal_and_changes_nothing() {
     assert_eq!(body["errors"][0]["field"], "score");
 
     // None of the refused messages reached the transcript.
-    let transcript: Value = http()
-        .get(server.url("/chat/v1/messages"))
-        .header("X-Chat-Token", &token)
-        .send()
-        .await
-        .expect("transcript")
-        .json()
-        .await
-        .expect("JSON");
+    let transcript = transcript(&server, &token).await;
     assert_eq!(transcript["messages"], json!([]));
 }
 
@@ -483,15 +480,7 @@ async fn a_person_takes_over_answers_live_and_the_rating_counts() {
     assert_eq!(chats, 1);
 
     // The customer's stream hears the person's reply and the end of the chat.
-    let seen: Value = http()
-        .get(server.url("/chat/v1/messages"))
-        .header("X-Chat-Token", &token)
-        .send()
-        .await
-        .expect("transcript")
-        .json()
-        .await
-        .expect("JSON");
+    let seen = transcript(&server, &token).await;
     let last = seen["messages"]
         .as_array()
         .and_then(|m| m.last())
@@ -539,15 +528,7 @@ async fn a_person_takes_over_answers_live_and_the_rating_counts() {
         .await
         .expect("resolve");
     next_event(&mut stream, &mut buffer, "closed").await;
-    let after: Value = http()
-        .get(server.url("/chat/v1/messages"))
-        .header("X-Chat-Token", &token)
-        .send()
-        .await
-        .expect("transcript")
-        .json()
-        .await
-        .expect("JSON");
+    let after = transcript(&server, &token).await;
     assert_eq!(after["closed"], true);
     let ended = error_of(
         say(&server, &token, "Noch eine Frage").await,

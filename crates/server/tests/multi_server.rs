@@ -359,6 +359,36 @@ async fn a_survey_page_is_limited_per_address_across_two_servers() {
     schema.drop().await;
 }
 
+/// A chat touchpoint made through `server`'s API, with its widget on for `origins`.
+async fn chat_touchpoint(server: &AppServer, token: &str, origins: Vec<String>) -> i64 {
+    let touchpoint = server
+        .http
+        .post(server.url("/api/v1/touchpoints"))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .json(&json!({"name": "Live-Chat", "channel": "chat", "phase": "during-purchase"}))
+        .send()
+        .await
+        .expect("create the touchpoint")
+        .json::<serde_json::Value>()
+        .await
+        .expect("JSON")["id"]
+        .as_i64()
+        .expect("id");
+    server
+        .store
+        .put_chat_widget(
+            &touchpoints_store::ChatWidget {
+                touchpoint_id: touchpoint,
+                origins,
+                enabled: true,
+            },
+            "tests",
+        )
+        .await
+        .expect("the widget");
+    touchpoint
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
 async fn a_chat_follows_its_customer_and_agent_on_different_servers() {
@@ -377,30 +407,7 @@ async fn a_chat_follows_its_customer_and_agent_on_different_servers() {
         AppServer::start_with(&url, generous)
     );
     let token = write_token(&*a.store).await;
-    let touchpoint = a
-        .http
-        .post(a.url("/api/v1/touchpoints"))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .json(&json!({"name": "Live-Chat", "channel": "chat", "phase": "during-purchase"}))
-        .send()
-        .await
-        .expect("create the touchpoint")
-        .json::<serde_json::Value>()
-        .await
-        .expect("JSON")["id"]
-        .as_i64()
-        .expect("id");
-    a.store
-        .put_chat_widget(
-            &touchpoints_store::ChatWidget {
-                touchpoint_id: touchpoint,
-                origins: vec!["https://shop.example".into()],
-                enabled: true,
-            },
-            "tests",
-        )
-        .await
-        .expect("the widget");
+    let touchpoint = chat_touchpoint(&a, &token, vec!["https://shop.example".into()]).await;
 
     // The customer's widget talks to B, and follows its chat there.
     let started: serde_json::Value = b
@@ -463,31 +470,7 @@ async fn a_chat_survives_its_server_restarting_mid_conversation() {
     let url = schema.url();
     let first = AppServer::start(&url).await;
     let token = write_token(&*first.store).await;
-    let touchpoint = first
-        .http
-        .post(first.url("/api/v1/touchpoints"))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .json(&json!({"name": "Live-Chat", "channel": "chat", "phase": "during-purchase"}))
-        .send()
-        .await
-        .expect("create the touchpoint")
-        .json::<serde_json::Value>()
-        .await
-        .expect("JSON")["id"]
-        .as_i64()
-        .expect("id");
-    first
-        .store
-        .put_chat_widget(
-            &touchpoints_store::ChatWidget {
-                touchpoint_id: touchpoint,
-                origins: Vec::new(),
-                enabled: true,
-            },
-            "tests",
-        )
-        .await
-        .expect("the widget");
+    let touchpoint = chat_touchpoint(&first, &token, Vec::new()).await;
     let started: serde_json::Value = first
         .http
         .post(first.url("/chat/v1/conversations"))
