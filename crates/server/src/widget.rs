@@ -460,7 +460,7 @@ async fn events(
     headers: HeaderMap,
     Query(after): Query<After>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let listener = Listener {
+    let mut listener = Listener {
         token: token_of(&headers).unwrap_or_default().to_owned(),
         receiver: state.queue_events.subscribe(),
         state,
@@ -471,7 +471,6 @@ async fn events(
         pending: Vec::new(),
     };
     // What came since the widget last read is sent first.
-    let mut listener = listener;
     listener.catch_up().await;
     Sse::new(futures::stream::unfold(
         listener,

@@ -22,12 +22,7 @@ pub(super) async fn request_page(
     page: Page,
     Id(id): Id,
 ) -> PageResult {
-    let rendered = render_request(&state, &page, id, &[], StatusCode::OK, "").await?;
-    // The customer of a chat sees that a person has read what they wrote.
-    if state.store.chat_of_request(id).await?.is_some() {
-        state.queue_events.send(id, "read").await;
-    }
-    Ok(rendered)
+    render_request(&state, &page, id, &[], StatusCode::OK, "").await
 }
 
 /// The agent types a reply to a chat: the customer's widget shows it for a few seconds.
@@ -114,6 +109,10 @@ async fn render_request(
         None => None,
     };
     let chat = state.store.chat_of_request(id).await?.is_some();
+    // The customer of a chat sees that a person has read what they wrote.
+    if chat {
+        state.queue_events.send(id, "read").await;
+    }
     Ok(page.render_with_status(
         state,
         status,
