@@ -95,6 +95,8 @@ describe('chat', () => {
         assert.equal(await customer.evaluate(() => window.__pwned), undefined);
 
         await agent.getByRole('button', { name: 'Erledigen', exact: true }).click();
+        // The page comes back resolved; closing it while it still loads can hang Chromium.
+        await agent.locator('.page-head').getByText('erledigt', { exact: false }).waitFor();
       });
 
       await customer.getByText('Wie zufrieden waren Sie mit dem Chat?').waitFor();
