@@ -1017,3 +1017,15 @@ chat-left-no-value = Der Fakt hat im Leitfaden keinen verbindlichen Wert.
 chat-left-unknown-value = Nennt „{ $written }“, einen Wert, den kein Fakt des Leitfadens hat.
 chat-left-finding = Widerspricht dem Leitfaden oder verletzt eine Tonregel.
 dashboard-chat = Chat, letzte { $days } Tage, { $conversations } Gespräche mit Fragen
+
+dashboard-customers = Kundenbasis, Kundenbindung und Umsatz
+dashboard-customers-start = Kunden am Anfang
+dashboard-customers-gained = gewonnen
+dashboard-customers-lost = verloren
+dashboard-customers-end = Kunden am Ende
+dashboard-retention = Kundenbindung
+dashboard-churn = Abwanderung
+dashboard-revenue = Umsatz
+dashboard-purchases = Käufe
+dashboard-revenue-growth = Umsatzwachstum
+dashboard-customers-hint = Kundenbindung = (Kunden am Ende − gewonnene) / Kunden am Anfang; Abwanderung = verlorene / Kunden am Anfang; Umsatzwachstum gegenüber dem Zeitraum davor. Aus den Kundenereignissen (Aktivität, Kauf, Kündigung), nicht aus Umfragen.

@@ -1017,3 +1017,15 @@ chat-left-no-value = The fact has no binding value in the guideline.
 chat-left-unknown-value = States “{ $written }”, a value no fact of the guideline has.
 chat-left-finding = Contradicts the guideline or breaks a tone rule.
 dashboard-chat = Chat, last { $days } days, { $conversations } conversations with questions
+
+dashboard-customers = Customer base, retention and revenue
+dashboard-customers-start = Customers at start
+dashboard-customers-gained = gained
+dashboard-customers-lost = lost
+dashboard-customers-end = Customers at end
+dashboard-retention = Retention
+dashboard-churn = Churn
+dashboard-revenue = Revenue
+dashboard-purchases = Purchases
+dashboard-revenue-growth = Revenue growth
+dashboard-customers-hint = Retention = (customers at end − gained) / customers at start; churn = lost / customers at start; revenue growth against the period before. From customer events (activity, purchase, churn), not from surveys.

@@ -1690,6 +1690,87 @@ async fn dashboard_tables_export_as_csv_and_as_a_workbook() {
 }
 
 #[tokio::test]
+async fn the_dashboard_shows_retention_churn_and_revenue_beside_the_scores() {
+    let server = Server::start().await;
+    let quarters = "/dashboard?from=2026-01-01&until=2026-07-01&granularity=quarter";
+    let before = page(&server, quarters).await;
+    assert!(
+        !before.contains("customers-head"),
+        "no section before any customer event: {before}"
+    );
+    let event = |customer: &str, kind: &str, at: &str, cents: Option<i64>| {
+        let mut e = json!({"customer_ref": customer, "kind": kind, "at": at});
+        if let Some(cents) = cents {
+            e["amount_cents"] = json!(cents);
+        }
+        e
+    };
+    // Q1: A, B and C join, B and C buy for 150 €; Q2: B leaves, D joins and buys for 300 €.
+    let events = json!({"events": [
+        event("A", "activity", "2026-01-10T10:00:00Z", None),
+        event("B", "purchase", "2026-02-10T10:00:00Z", Some(10_000)),
+        event("C", "purchase", "2026-03-10T10:00:00Z", Some(5_000)),
+        event("B", "churn", "2026-04-10T10:00:00Z", None),
+        event("D", "purchase", "2026-05-10T10:00:00Z", Some(30_000)),
+    ]});
+    let (status, body) = send(server.post("/api/v1/customer-events").json(&events)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let html = page(&server, quarters).await;
+    assert!(
+        html.contains("Kundenbasis, Kundenbindung und Umsatz"),
+        "{html}"
+    );
+    let table = html
+        .split(r#"<table class="customers">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("the customers table");
+    let rows: Vec<Vec<String>> = table
+        .split("<tr>")
+        .skip(2)
+        .map(|row| {
+            row.split(['<', '>'])
+                .enumerate()
+                .filter(|(i, part)| i % 2 == 0 && !part.trim().is_empty())
+                .map(|(_, part)| part.trim().to_owned())
+                .collect()
+        })
+        .collect();
+    // Q2: S = 3, N = 1, lost 1, E = 3; retention (E − N) / S = 2/3, churn 1/3; revenue
+    // 300 € after 150 € is +100 %. Q1 has no customers at its start: no rates, no growth.
+    assert_eq!(
+        rows,
+        [
+            ["2026-Q1", "0", "3", "0", "3", "–", "–", "150 €", "2", "–"],
+            [
+                "2026-Q2", "3", "1", "1", "3", "66,7 %", "33,3 %", "300 €", "1", "+100,0 %"
+            ],
+        ],
+        "{table}"
+    );
+    let en = page(&server, &format!("{quarters}&lang=en")).await;
+    assert!(en.contains("Customer base, retention and revenue"), "{en}");
+    assert!(en.contains(">66.7 %<"), "{en}");
+
+    let csv = fetch(server.get(&format!(
+        "/dashboard/export.csv?table=customers&from=2026-01-01&until=2026-07-01&granularity=quarter"
+    )))
+    .await
+    .2;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "period,start,customers_at_start,gained,lost,customers_at_end,retention_percent,\
+         churn_percent,revenue_eur,purchases,revenue_growth_percent"
+    );
+    assert_eq!(
+        lines[2], "2026-Q2,2026-04-01,3,1,1,3,66.67,33.33,300,1,100",
+        "{csv}"
+    );
+}
+
+#[tokio::test]
 async fn charts_are_served_from_the_binary() {
     let server = Server::start().await;
     let anonymous = server.nobody();

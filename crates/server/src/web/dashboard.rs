@@ -17,13 +17,13 @@ use touchpoints_core::kpi::{Granularity, Metric};
 use touchpoints_core::{Touchpoint, TouchpointFilter};
 
 use super::export::{Cell, Table, csv_file, xlsx_file};
-use super::numbers::{day, decimals, number, signed, unit};
+use super::numbers::{day, decimals, euros, number, signed, unit};
 use super::{Page, PageResult};
 use crate::AppState;
 use crate::i18n::Lang;
 use touchpoints_app::AppError;
 use touchpoints_app::matrix;
-use touchpoints_app::reports::{self, KpiQuery, Report};
+use touchpoints_app::reports::{self, CustomerReport, KpiQuery, Report};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -260,6 +260,13 @@ async fn dashboard(
         .await?;
     let mut view = View::build(&report, &values, &catalog, &all, lang);
     view.chat(&state, lang).await?;
+    let customers = reports::customer_report(
+        state.store.as_ref(),
+        &params.query(),
+        jiff::Timestamp::now(),
+    )
+    .await?;
+    view.customers(&customers, lang);
     Ok(render(
         &state,
         &page,
@@ -307,7 +314,55 @@ impl View {
     }
 }
 
+/// One period of the customer base and its revenue, as the page writes it.
+#[derive(Serialize)]
+struct CustomerRow {
+    label: String,
+    at_start: i64,
+    gained: i64,
+    lost: i64,
+    at_end: i64,
+    retention: Option<String>,
+    churn: Option<String>,
+    revenue: String,
+    purchases: i64,
+    growth: Option<String>,
+}
+
 impl View {
+    /// Retention, churn and revenue per period of the window, beside the survey metrics:
+    /// the success measures the method proves its actions with. Left out while no customer
+    /// event has ever been recorded.
+    fn customers(&mut self, report: &CustomerReport, lang: Lang) {
+        let recorded = report
+            .periods
+            .iter()
+            .any(|p| p.customers_at_start != 0 || p.gained != 0 || p.lost != 0 || p.purchases != 0);
+        if !recorded {
+            return;
+        }
+        let percent = |v: Option<f64>| v.map(|v| format!("{} %", number(v, 1, lang)));
+        let rows: Vec<CustomerRow> = report
+            .periods
+            .iter()
+            .map(|p| CustomerRow {
+                label: p.label.clone(),
+                at_start: p.customers_at_start,
+                gained: p.gained,
+                lost: p.lost,
+                at_end: p.customers_at_end,
+                retention: percent(p.retention.rate),
+                churn: percent(p.retention.churn),
+                revenue: euros(p.revenue_cents, lang),
+                purchases: p.purchases,
+                growth: p
+                    .revenue_growth
+                    .map(|g| format!("{} %", signed(g, 1, lang))),
+            })
+            .collect();
+        self.context = minijinja::context! { customers => Serde(rows), ..self.context.clone() };
+    }
+
     fn build(
         report: &Report,
         values: &HashMap<i64, Value>,
@@ -528,7 +583,7 @@ const COMPARED_HEADER: [&str; 11] = [
     "significant",
 ];
 
-fn tables(report: &Report) -> [Table; 3] {
+fn tables(report: &Report, customers: &CustomerReport) -> [Table; 4] {
     let mut tiles_header = vec!["metric"];
     tiles_header.extend(COMPARED_HEADER);
     let mut breakdown_header = vec!["key", "label"];
@@ -574,18 +629,62 @@ fn tables(report: &Report) -> [Table; 3] {
                 })
                 .collect(),
         },
+        Table {
+            name: "customers",
+            header: vec![
+                "period",
+                "start",
+                "customers_at_start",
+                "gained",
+                "lost",
+                "customers_at_end",
+                "retention_percent",
+                "churn_percent",
+                "revenue_eur",
+                "purchases",
+                "revenue_growth_percent",
+            ],
+            rows: customers
+                .periods
+                .iter()
+                .map(|p| {
+                    let count = |n: i64| Cell::Number(n as f64);
+                    let percent = |v: Option<f64>| {
+                        v.map_or(Cell::Empty, |v| Cell::Number((v * 100.0).round() / 100.0))
+                    };
+                    vec![
+                        Cell::Text(p.label.clone()),
+                        Cell::Text(p.start.to_string()),
+                        count(p.customers_at_start),
+                        count(p.gained),
+                        count(p.lost),
+                        count(p.customers_at_end),
+                        percent(p.retention.rate),
+                        percent(p.retention.churn),
+                        Cell::Number(p.revenue_cents as f64 / 100.0),
+                        count(p.purchases),
+                        percent(p.revenue_growth),
+                    ]
+                })
+                .collect(),
+        },
     ]
 }
 
-/// The report for an export, or the answer that explains why there is none.
-async fn export_report(state: &AppState, params: &Params) -> Result<Report, Response> {
-    match reports::report(
-        state.store.as_ref(),
-        &params.query(),
-        jiff::Timestamp::now(),
-    )
-    .await
-    {
+/// The reports for an export, or the answer that explains why there are none.
+async fn export_report(
+    state: &AppState,
+    params: &Params,
+) -> Result<(Report, CustomerReport), Response> {
+    let store = state.store.as_ref();
+    let (query, now) = (params.query(), jiff::Timestamp::now());
+    let both = async {
+        Ok::<_, AppError>((
+            reports::report(store, &query, now).await?,
+            reports::customer_report(store, &query, now).await?,
+        ))
+    };
+    match both.await {
         Ok(r) => Ok(r),
         Err(AppError::Invalid(problems)) => {
             let text = problems
@@ -613,7 +712,7 @@ fn file_name(report: &Report, table: &str, extension: &str) -> String {
 }
 
 async fn export_csv(State(state): State<AppState>, Query(params): Query<Params>) -> Response {
-    let report = match export_report(&state, &params).await {
+    let (report, customers) = match export_report(&state, &params).await {
         Ok(r) => r,
         Err(response) => return response,
     };
@@ -621,10 +720,13 @@ async fn export_csv(State(state): State<AppState>, Query(params): Query<Params>)
         "" => "breakdown",
         t => t,
     };
-    let Some(table) = tables(&report).into_iter().find(|t| t.name == wanted) else {
+    let Some(table) = tables(&report, &customers)
+        .into_iter()
+        .find(|t| t.name == wanted)
+    else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            "table: choose breakdown, trend or tiles",
+            "table: choose breakdown, trend, tiles or customers",
         )
             .into_response();
     };
@@ -632,11 +734,14 @@ async fn export_csv(State(state): State<AppState>, Query(params): Query<Params>)
 }
 
 async fn export_xlsx(State(state): State<AppState>, Query(params): Query<Params>) -> Response {
-    let report = match export_report(&state, &params).await {
+    let (report, customers) = match export_report(&state, &params).await {
         Ok(r) => r,
         Err(response) => return response,
     };
-    xlsx_file(&tables(&report), &file_name(&report, "tables", "xlsx"))
+    xlsx_file(
+        &tables(&report, &customers),
+        &file_name(&report, "tables", "xlsx"),
+    )
 }
 
 #[cfg(test)]
