@@ -1753,9 +1753,9 @@ async fn the_dashboard_shows_retention_churn_and_revenue_beside_the_scores() {
     assert!(en.contains("Customer base, retention and revenue"), "{en}");
     assert!(en.contains(">66.7 %<"), "{en}");
 
-    let csv = fetch(server.get(&format!(
-        "/dashboard/export.csv?table=customers&from=2026-01-01&until=2026-07-01&granularity=quarter"
-    )))
+    let csv = fetch(server.get(
+        "/dashboard/export.csv?table=customers&from=2026-01-01&until=2026-07-01&granularity=quarter",
+    ))
     .await
     .2;
     let lines: Vec<&str> = csv.lines().collect();
