@@ -1029,3 +1029,11 @@ dashboard-revenue = Umsatz
 dashboard-purchases = Käufe
 dashboard-revenue-growth = Umsatzwachstum
 dashboard-customers-hint = Kundenbindung = (Kunden am Ende − gewonnene) / Kunden am Anfang; Abwanderung = verlorene / Kunden am Anfang; Umsatzwachstum gegenüber dem Zeitraum davor. Aus den Kundenereignissen (Aktivität, Kauf, Kündigung), nicht aus Umfragen.
+touchpoint-scores = Bewertungen an diesem Touchpoint
+touchpoint-survey-answers = { $count ->
+    [one] 1 Antwort
+   *[other] { $count } Antworten
+}
+touchpoint-open-requests = Offene Anfragen
+touchpoint-request-due = fällig
+touchpoint-requests-all = Alle offenen Anfragen dieses Touchpoints

@@ -1029,3 +1029,11 @@ dashboard-revenue = Revenue
 dashboard-purchases = Purchases
 dashboard-revenue-growth = Revenue growth
 dashboard-customers-hint = Retention = (customers at end − gained) / customers at start; churn = lost / customers at start; revenue growth against the period before. From customer events (activity, purchase, churn), not from surveys.
+touchpoint-scores = Scores at this touchpoint
+touchpoint-survey-answers = { $count ->
+    [one] 1 answer
+   *[other] { $count } answers
+}
+touchpoint-open-requests = Open requests
+touchpoint-request-due = due
+touchpoint-requests-all = All open requests of this touchpoint

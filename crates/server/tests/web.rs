@@ -1771,6 +1771,76 @@ async fn the_dashboard_shows_retention_churn_and_revenue_beside_the_scores() {
 }
 
 #[tokio::test]
+async fn a_touchpoints_page_shows_its_scores_surveys_and_open_requests() {
+    let server = Server::start().await;
+    let (tp, survey) = survey_fixture(&server, "nps").await;
+    let html = page(&server, &format!("/touchpoints/{tp}")).await;
+    assert!(html.contains("Bewertungen an diesem Touchpoint"), "{html}");
+    assert!(
+        html.contains("Keine Antworten in diesem Zeitraum."),
+        "{html}"
+    );
+    for score in ["10", "10", "3"] {
+        let (status, _, _) = fetch(
+            server
+                .nobody()
+                .post(&slug_path(&survey))
+                .form(&[("score", score)]),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "store",
+        "touchpoint_id": tp,
+        "customer": {"name": "Anna Schulz", "email": "anna@example.de"},
+        "subject": "Kassenbon fehlt",
+        "body": "Ich habe keinen Bon bekommen.",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let request = body["id"].as_i64().expect("an id");
+
+    let html = page(&server, &format!("/touchpoints/{tp}")).await;
+    // Two promoters and one detractor of three: NPS = 66.7 − 33.3 = 33.
+    let tile = html
+        .split(r#"data-metric="nps""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</div>").next())
+        .expect("the NPS tile");
+    assert!(tile.contains(r#"<p class="kpi-value">33 "#), "{tile}");
+    assert!(tile.contains(r#"n = <span class="n">3</span>"#), "{tile}");
+    assert!(
+        !html.contains(r#"data-metric="csat""#),
+        "no CSAT answers: {html}"
+    );
+    let survey_id = survey["id"].as_i64().expect("a survey id");
+    assert!(
+        html.contains(&format!(
+            r#"<a href="/surveys/{survey_id}/answers">3 Antworten</a>"#
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"<a href="/requests/{request}">Kassenbon fehlt</a>"#
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(r#"href="/queue?touchpoint_id={tp}""#)),
+        "{html}"
+    );
+
+    // A viewer sees the scores, not the customers' requests.
+    let viewer = server.as_role(touchpoints_core::Role::Viewer).await;
+    let (status, _, html) = fetch(viewer.get(&format!("/touchpoints/{tp}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"data-metric="nps""#), "{html}");
+    assert!(!html.contains("Kassenbon fehlt"), "{html}");
+}
+
+#[tokio::test]
 async fn charts_are_served_from_the_binary() {
     let server = Server::start().await;
     let anonymous = server.nobody();

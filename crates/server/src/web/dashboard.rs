@@ -276,6 +276,46 @@ async fn dashboard(
     ))
 }
 
+/// A touchpoint's scores in the dashboard's default window, each against the window before:
+/// what its own page shows.
+#[derive(Serialize)]
+pub(super) struct TouchpointScores {
+    period: String,
+    dashboard: String,
+    tiles: Vec<TileView>,
+}
+
+pub(super) async fn touchpoint_scores(
+    state: &AppState,
+    id: i64,
+    lang: Lang,
+) -> Result<TouchpointScores, AppError> {
+    let (key, now) = (id.to_string(), jiff::Timestamp::now());
+    let mut tiles = Vec::new();
+    let mut period = String::new();
+    for metric in Metric::ALL {
+        let query = KpiQuery {
+            metric: Some(metric.as_str().to_owned()),
+            by: Some(Dimension::Touchpoint.as_str().to_owned()),
+            ..KpiQuery::default()
+        };
+        let report = reports::report(state.store.as_ref(), &query, now).await?;
+        let last = report.until.yesterday().unwrap_or(report.until);
+        period = format!("{} – {}", day(report.from, lang), day(last, lang));
+        if let Some(row) = report.breakdown.iter().find(|r| r.key == key) {
+            tiles.push(TileView {
+                metric: metric.as_str(),
+                shown: shown_change(metric, &row.compared, lang),
+            });
+        }
+    }
+    Ok(TouchpointScores {
+        period,
+        dashboard: format!("/dashboard?by={}", Dimension::Touchpoint.as_str()),
+        tiles,
+    })
+}
+
 /// Everything the page shows of a report.
 struct View {
     context: minijinja::Value,

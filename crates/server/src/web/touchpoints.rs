@@ -18,6 +18,8 @@ use super::{Id, Page, PageResult, form_problems, split_labels};
 use minijinja::value::Serde;
 
 use crate::AppState;
+use touchpoints_core::Role;
+use touchpoints_store::QueueFilter;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -134,6 +136,9 @@ async fn export_json(State(state): State<AppState>, Query(form): Query<FilterFor
     export(&state, &form, transfer::Format::Json).await
 }
 
+/// The touchpoint's page lists its first open requests in queue order, and links the rest.
+const OPEN_REQUESTS_SHOWN: u32 = 10;
+
 async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
     let touchpoint = state.store.touchpoint(id).await?;
     let history = state.store.history(id).await?;
@@ -162,11 +167,36 @@ async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResu
                 .any(|p| sources.contains(&p.source) || p.source.starts_with(&interactions_of))
         })
         .collect();
+    let scores = super::dashboard::touchpoint_scores(&state, id, page.lang).await?;
+    // Requests hold customers' words: only those who work the queue see them.
+    let open_requests = if page.caller.role().is_some_and(|r| r >= Role::Agent) {
+        state
+            .store
+            .queue(&QueueFilter {
+                touchpoint_id: Some(id),
+                limit: OPEN_REQUESTS_SHOWN + 1,
+                ..QueueFilter::default()
+            })
+            .await?
+    } else {
+        Vec::new()
+    };
+    let surveys: Vec<_> = state
+        .store
+        .surveys()
+        .await?
+        .into_iter()
+        .filter(|s| s.fields.touchpoint_id == id)
+        .collect();
     Ok(page.render(
         &state,
         "touchpoint.html",
         minijinja::context! {
             section => "inventory",
+            scores => Serde(scores),
+            open_requests => Serde(open_requests.iter().take(OPEN_REQUESTS_SHOWN as usize).collect::<Vec<_>>()),
+            more_requests => open_requests.len() > OPEN_REQUESTS_SHOWN as usize,
+            surveys => Serde(surveys),
             weaknesses => Serde(weaknesses),
             channel => Serde(catalog.channel(&touchpoint.fields.channel)),
             phase => Serde(catalog.phase(&touchpoint.fields.phase)),
