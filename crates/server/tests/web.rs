@@ -1841,6 +1841,67 @@ async fn a_touchpoints_page_shows_its_scores_surveys_and_open_requests() {
 }
 
 #[tokio::test]
+async fn the_inventory_shows_scores_and_sorts_by_them() {
+    let server = Server::start().await;
+    let mut ids = Vec::new();
+    for (name, scores) in [
+        ("Anmeldung", &["10", "10", "3"][..]),
+        ("Mitte", &[][..]),
+        ("Zustellung", &["10"][..]),
+    ] {
+        let id = server.create(&input(name)).await["id"]
+            .as_i64()
+            .expect("an id");
+        ids.push(id);
+        if scores.is_empty() {
+            continue;
+        }
+        let survey: Value = server
+            .post("/api/v1/surveys")
+            .json(&json!({ "touchpoint_id": id, "metric": "nps" }))
+            .send()
+            .await
+            .expect("create a survey")
+            .json()
+            .await
+            .expect("the survey");
+        for score in scores {
+            let (status, _, _) = fetch(
+                server
+                    .nobody()
+                    .post(&slug_path(&survey))
+                    .form(&[("score", *score)]),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+        }
+    }
+    let order = |html: &str| -> Vec<&'static str> {
+        let mut found: Vec<(usize, &'static str)> = ["Anmeldung", "Mitte", "Zustellung"]
+            .into_iter()
+            .map(|name| (html.find(&format!(">{name}</a>")).expect(name), name))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, name)| name).collect()
+    };
+    let html = page(&server, "/touchpoints?sort=nps").await;
+    // NPS 100 (one promoter) before 33 (two promoters, one detractor); none last.
+    assert_eq!(order(&html), ["Zustellung", "Anmeldung", "Mitte"], "{html}");
+    assert!(
+        html.contains(
+            r#"<td class="num" data-metric="nps">33 <span class="muted">n = 3</span></td>"#
+        ),
+        "{html}"
+    );
+    assert!(html.contains(r#"<option value="nps" selected>"#), "{html}");
+    let html = page(&server, "/touchpoints?sort=name").await;
+    assert_eq!(order(&html), ["Anmeldung", "Mitte", "Zustellung"], "{html}");
+    // The filter still applies to a sorted list.
+    let html = page(&server, "/touchpoints?sort=nps&q=Zust").await;
+    assert!(!html.contains(">Anmeldung</a>"), "{html}");
+}
+
+#[tokio::test]
 async fn charts_are_served_from_the_binary() {
     let server = Server::start().await;
     let anonymous = server.nobody();

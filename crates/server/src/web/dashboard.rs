@@ -285,13 +285,14 @@ pub(super) struct TouchpointScores {
     tiles: Vec<TileView>,
 }
 
-pub(super) async fn touchpoint_scores(
+/// Every touchpoint's NPS, CSAT and CES in the dashboard's default window, each against the
+/// window before, keyed by touchpoint id; and that window as the page writes it.
+async fn scores_by_touchpoint(
     state: &AppState,
-    id: i64,
     lang: Lang,
-) -> Result<TouchpointScores, AppError> {
-    let (key, now) = (id.to_string(), jiff::Timestamp::now());
-    let mut tiles = Vec::new();
+) -> Result<(String, HashMap<i64, Vec<(Metric, Compared)>>), AppError> {
+    let now = jiff::Timestamp::now();
+    let mut scores: HashMap<i64, Vec<(Metric, Compared)>> = HashMap::new();
     let mut period = String::new();
     for metric in Metric::ALL {
         let query = KpiQuery {
@@ -302,18 +303,73 @@ pub(super) async fn touchpoint_scores(
         let report = reports::report(state.store.as_ref(), &query, now).await?;
         let last = report.until.yesterday().unwrap_or(report.until);
         period = format!("{} – {}", day(report.from, lang), day(last, lang));
-        if let Some(row) = report.breakdown.iter().find(|r| r.key == key) {
-            tiles.push(TileView {
-                metric: metric.as_str(),
-                shown: shown_change(metric, &row.compared, lang),
-            });
+        for row in report.breakdown {
+            if let Ok(id) = row.key.parse::<i64>() {
+                scores.entry(id).or_default().push((metric, row.compared));
+            }
         }
     }
+    Ok((period, scores))
+}
+
+pub(super) async fn touchpoint_scores(
+    state: &AppState,
+    id: i64,
+    lang: Lang,
+) -> Result<TouchpointScores, AppError> {
+    let (period, mut scores) = scores_by_touchpoint(state, lang).await?;
+    let tiles = scores
+        .remove(&id)
+        .unwrap_or_default()
+        .iter()
+        .map(|(metric, compared)| TileView {
+            metric: metric.as_str(),
+            shown: shown_change(*metric, compared, lang),
+        })
+        .collect();
     Ok(TouchpointScores {
         period,
         dashboard: format!("/dashboard?by={}", Dimension::Touchpoint.as_str()),
         tiles,
     })
+}
+
+/// A touchpoint's score in the inventory: as written, and as a number to sort by.
+#[derive(Serialize)]
+pub(super) struct InventoryScore {
+    pub(super) value: f64,
+    pub(super) shown: String,
+    pub(super) n: u64,
+}
+
+/// Every touchpoint's current NPS, CSAT and CES in the dashboard's default window, by the
+/// metric's name, for the inventory; and that window as the page writes it.
+pub(super) async fn inventory_scores(
+    state: &AppState,
+    lang: Lang,
+) -> Result<(String, HashMap<i64, BTreeMap<&'static str, InventoryScore>>), AppError> {
+    let (period, scores) = scores_by_touchpoint(state, lang).await?;
+    let scores = scores
+        .into_iter()
+        .map(|(id, metrics)| {
+            let shown = metrics
+                .into_iter()
+                .filter_map(|(metric, compared)| {
+                    let estimate = compared.current.estimate.as_ref()?;
+                    Some((
+                        metric.as_str(),
+                        InventoryScore {
+                            value: estimate.value,
+                            shown: shown(metric, &compared.current, lang).value,
+                            n: compared.current.n,
+                        },
+                    ))
+                })
+                .collect();
+            (id, shown)
+        })
+        .collect();
+    Ok((period, scores))
 }
 
 /// Everything the page shows of a report.

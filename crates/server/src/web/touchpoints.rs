@@ -45,7 +45,12 @@ struct FilterForm {
     group: String,
     region: String,
     q: String,
+    /// name, importance, nps, csat or ces; the inventory's own order when empty.
+    sort: String,
 }
+
+/// The orders the inventory can be sorted in, besides its own.
+const SORTS: [&str; 5] = ["name", "importance", "nps", "csat", "ces"];
 
 impl FilterForm {
     fn filter(&self) -> TouchpointFilter {
@@ -89,10 +94,40 @@ async fn list(
         .list_touchpoints(&TouchpointFilter::default())
         .await?;
     let filter = form.filter();
-    let shown: Vec<_> = all
+    let mut shown: Vec<_> = all
         .iter()
         .filter(|t| filter.matches(&t.fields))
         .cloned()
+        .collect();
+    let (period, mut scores) = super::dashboard::inventory_scores(&state, page.lang).await?;
+    let score = |t: &touchpoints_core::Touchpoint, metric: &str| {
+        scores
+            .get(&t.id)
+            .and_then(|s| s.get(metric))
+            .map(|s| s.value)
+    };
+    match form.sort.as_str() {
+        "name" => shown.sort_by_cached_key(|t| t.fields.name.to_lowercase()),
+        "importance" => shown.sort_by(|a, b| {
+            b.fields
+                .importance
+                .overall()
+                .total_cmp(&a.fields.importance.overall())
+        }),
+        metric @ ("nps" | "csat" | "ces") => {
+            // Best first (a higher CES is less effort); without answers, last.
+            shown.sort_by(|a, b| match (score(a, metric), score(b, metric)) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+        }
+        _ => {}
+    }
+    let row_scores: Vec<_> = shown
+        .iter()
+        .map(|t| scores.remove(&t.id).unwrap_or_default())
         .collect();
     Ok(page.render(
         &state,
@@ -101,6 +136,9 @@ async fn list(
             section => "inventory",
             catalog => Serde(catalog),
             touchpoints => Serde(shown),
+            scores => Serde(row_scores),
+            scores_period => period,
+            sorts => SORTS,
             total => all.len(),
             choices => Serde(choices(&all)),
             filter => Serde(form),
