@@ -1016,7 +1016,10 @@ chat-left-out-why = Warum
 chat-left-no-value = Der Fakt hat im Leitfaden keinen verbindlichen Wert.
 chat-left-unknown-value = Nennt „{ $written }“, einen Wert, den kein Fakt des Leitfadens hat.
 chat-left-finding = Widerspricht dem Leitfaden oder verletzt eine Tonregel.
-dashboard-chat = Chat, letzte { $days } Tage, { $conversations } Gespräche mit Fragen
+dashboard-chat = Chat, letzte { $days } Tage, { $conversations ->
+    [one] ein Gespräch
+   *[other] { $conversations } Gespräche
+} mit Fragen
 
 dashboard-customers = Kundenbasis, Kundenbindung und Umsatz
 dashboard-customers-start = Kunden am Anfang

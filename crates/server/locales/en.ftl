@@ -1016,7 +1016,10 @@ chat-left-out-why = Why
 chat-left-no-value = The fact has no binding value in the guideline.
 chat-left-unknown-value = States “{ $written }”, a value no fact of the guideline has.
 chat-left-finding = Contradicts the guideline or breaks a tone rule.
-dashboard-chat = Chat, last { $days } days, { $conversations } conversations with questions
+dashboard-chat = Chat, last { $days } days, { $conversations ->
+    [one] one conversation
+   *[other] { $conversations } conversations
+} with questions
 
 dashboard-customers = Customer base, retention and revenue
 dashboard-customers-start = Customers at start
