@@ -1047,3 +1047,6 @@ inventory-sort-importance = Wichtigkeit
 inventory-sort-nps = NPS, beste zuerst
 inventory-sort-csat = CSAT, beste zuerst
 inventory-sort-ces = CES, beste zuerst
+survey-qr = QR-Code
+survey-qr-alt = QR-Code für { $url }
+survey-qr-caption = QR-Code des öffentlichen Links, zum Drucken für Theke, Kassenbon oder Paket (anklicken lädt ihn als SVG).

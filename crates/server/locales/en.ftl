@@ -1047,3 +1047,6 @@ inventory-sort-importance = Importance
 inventory-sort-nps = NPS, best first
 inventory-sort-csat = CSAT, best first
 inventory-sort-ces = CES, best first
+survey-qr = QR code
+survey-qr-alt = QR code for { $url }
+survey-qr-caption = QR code of the public link, to print for a counter, receipt or parcel (click to download it as SVG).

@@ -1902,6 +1902,52 @@ async fn the_inventory_shows_scores_and_sorts_by_them() {
 }
 
 #[tokio::test]
+async fn a_surveys_public_link_is_printable_as_a_qr_code() {
+    let server = Server::start().await;
+    let (_, survey) = survey_fixture(&server, "nps").await;
+    let id = survey["id"].as_i64().expect("a survey id");
+    let html = page(&server, &format!("/surveys/{id}")).await;
+    let url = html
+        .split(r#"class="public-url">"#)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the public link")
+        .replace("&#x2f;", "/");
+    assert!(
+        html.contains(&format!(r#"<img src="/surveys/{id}/qr.svg""#)),
+        "{html}"
+    );
+    assert!(
+        page(&server, "/surveys")
+            .await
+            .contains(&format!("/surveys/{id}/qr.svg"))
+    );
+
+    let response = server
+        .get(&format!("/surveys/{id}/qr.svg"))
+        .send()
+        .await
+        .expect("the QR code");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[CONTENT_TYPE], "image/svg+xml");
+    let svg = response.text().await.expect("SVG");
+    // The code holds exactly the page's public link.
+    let expected = qrcode::QrCode::new(url.as_bytes())
+        .expect("a code")
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .build();
+    assert!(url.ends_with(&slug_path(&survey)), "{url}");
+    assert_eq!(svg, expected);
+
+    let viewer = server.as_role(touchpoints_core::Role::Viewer).await;
+    let (status, _, _) = fetch(viewer.get(&format!("/surveys/{id}/qr.svg"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = fetch(server.get("/surveys/999999/qr.svg")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn charts_are_served_from_the_binary() {
     let server = Server::start().await;
     let anonymous = server.nobody();

@@ -167,6 +167,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/surveys/{id}/delete", Least(Manager)),
     // A personalised link attributes answers to a customer: made by those who work with them.
     (Method::GET, "/surveys/{id}/link", Least(Agent)),
+    (Method::GET, "/surveys/{id}/qr.svg", Least(Viewer)),
     (Method::GET, "/surveys/{id}/answers", Least(Viewer)),
     (Method::GET, "/api/v1/surveys", Least(Viewer)),
     (Method::POST, "/api/v1/surveys", Least(Manager)),

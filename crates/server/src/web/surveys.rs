@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/surveys/{id}", get(show).post(update))
         .route("/surveys/{id}/delete", post(delete))
         .route("/surveys/{id}/link", get(personal_link))
+        .route("/surveys/{id}/qr.svg", get(qr_code))
         .route("/surveys/{id}/answers", get(super::survey_answers::answers))
 }
 
@@ -120,6 +121,37 @@ fn origin(state: &AppState, headers: &HeaderMap) -> (String, String) {
         "http"
     };
     (scheme.to_owned(), host)
+}
+
+/// The public link as a QR code, to print for a counter, a receipt or a parcel: an SVG that
+/// scales to any size.
+async fn qr_code(State(state): State<AppState>, headers: HeaderMap, Id(id): Id) -> PageResult {
+    let survey = state.store.survey(id).await?;
+    let (scheme, host) = origin(&state, &headers);
+    let url = format!("{scheme}://{host}/s/{}", survey.slug);
+    let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else {
+        // Only an absurdly long Host header makes a link too long for a QR code.
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the link is too long for a QR code",
+        )
+            .into_response());
+    };
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"survey-{}.svg\"", survey.slug),
+            ),
+        ],
+        svg,
+    )
+        .into_response())
 }
 
 #[derive(Serialize)]
