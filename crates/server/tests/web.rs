@@ -1948,6 +1948,82 @@ async fn a_surveys_public_link_is_printable_as_a_qr_code() {
 }
 
 #[tokio::test]
+async fn response_times_read_as_hours_and_export_as_csv() {
+    let server = Server::start().await;
+    let touchpoint = server.create(&input("Hotline")).await["id"]
+        .as_i64()
+        .expect("an id");
+    let received = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_mins(135))
+        .expect("an instant");
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "phone",
+        "touchpoint_id": touchpoint,
+        "customer": {"name": "Anna Schulz", "phone": "+49 171 1234567"},
+        "subject": "Rückruf",
+        "body": "Bitte rufen Sie mich zurück.",
+        "received_at": received.to_string(),
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().expect("an id");
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/requests/{id}/actions"))
+            .json(&json!({"action": "reply", "body": "Guten Tag Frau Schulz, gern."})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The first reply came 135 minutes after the request.
+    let html = page(&server, "/queue/stats?days=7").await;
+    assert!(html.contains("<td>2 Std. 15 Min.</td>"), "{html}");
+    assert!(!html.contains("<td>135</td>"), "{html}");
+    let csv = fetch(server.get("/queue/stats/export.csv?table=touchpoints&days=7"))
+        .await
+        .2;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "touchpoint_id,touchpoint,requests,responded,median_minutes,p90_minutes,\
+         first_response_compliance_percent,resolution_compliance_percent,breached"
+    );
+    assert!(
+        lines[1].starts_with(&format!("{touchpoint},Hotline,1,1,135,135,")),
+        "{csv}"
+    );
+    let overall = fetch(server.get("/queue/stats/export.csv?table=overall&days=7"))
+        .await
+        .2;
+    assert!(
+        overall
+            .lines()
+            .nth(1)
+            .expect("a row")
+            .starts_with("1,1,135,135,"),
+        "{overall}"
+    );
+    let (status, _, _) = fetch(server.get("/queue/stats/export.csv?table=secrets")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let response = server
+        .get("/queue/stats/export.xlsx?days=7")
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .bytes()
+            .await
+            .expect("the workbook")
+            .starts_with(b"PK")
+    );
+    let agent = server.as_role(touchpoints_core::Role::Agent).await;
+    let (status, _, _) = fetch(agent.get("/queue/stats/export.csv")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn charts_are_served_from_the_binary() {
     let server = Server::start().await;
     let anonymous = server.nobody();

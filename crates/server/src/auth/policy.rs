@@ -187,6 +187,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/queue", Least(Agent)),
     (Method::GET, "/queue/events", Least(Agent)),
     (Method::GET, "/queue/stats", Least(Manager)),
+    (Method::GET, "/queue/stats/export.csv", Least(Manager)),
+    (Method::GET, "/queue/stats/export.xlsx", Least(Manager)),
     (Method::GET, "/queue/rules", Least(Agent)),
     (Method::GET, "/queue/templates", Least(Agent)),
     (Method::POST, "/queue/templates", Least(Manager)),

@@ -23,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/queue", get(list::queue_page))
         .route("/queue/events", get(list::events))
         .route("/queue/stats", get(stats::stats_page))
+        .route("/queue/stats/export.csv", get(stats::export_csv))
+        .route("/queue/stats/export.xlsx", get(stats::export_xlsx))
         .route("/queue/rules", get(rules::rules_page))
         .route("/queue/rules/policies", post(rules::put_policy))
         .route("/queue/rules/policies/delete", post(rules::delete_policy))

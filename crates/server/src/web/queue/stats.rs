@@ -4,17 +4,79 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use jiff::Timestamp;
 use serde::Deserialize;
+use touchpoints_app::AppError;
+use touchpoints_app::queue_stats::Stats;
 use touchpoints_core::TouchpointFilter;
+use touchpoints_core::queue_stats::Summary;
 
 use crate::AppState;
-use crate::web::{Page, PageResult};
+use crate::i18n::Lang;
+use crate::web::export::{Cell, Table, csv_file, xlsx_file};
+use crate::web::{Page, PageResult, numbers};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct StatsParams {
     days: String,
+    /// The table an export asks for.
+    table: String,
+}
+
+impl StatsParams {
+    /// The window in days: 30 unless a whole number from 1 to 366 is asked for.
+    fn days(&self) -> i64 {
+        self.days
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=366).contains(d))
+            .unwrap_or(30)
+    }
+}
+
+/// The statistics of the last `days` with the names of their channels and touchpoints.
+struct Named {
+    stats: Stats,
+    touchpoints: HashMap<i64, String>,
+    catalog: touchpoints_core::Catalog,
+}
+
+impl Named {
+    async fn load(state: &AppState, days: i64) -> Result<Named, AppError> {
+        let stats =
+            touchpoints_app::queue_stats::stats(state.store.as_ref(), days, Timestamp::now())
+                .await?;
+        let touchpoints = state
+            .store
+            .list_touchpoints(&TouchpointFilter::default())
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.fields.name))
+            .collect();
+        let catalog = state.store.catalog().await?;
+        Ok(Named {
+            stats,
+            touchpoints,
+            catalog,
+        })
+    }
+
+    fn channel(&self, key: &str, lang: Lang) -> String {
+        self.catalog
+            .channel(key)
+            .map(|c| lang.pick(&c.label_de, &c.label_en).to_owned())
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    fn touchpoint(&self, id: i64) -> String {
+        self.touchpoints
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| "–".into())
+    }
 }
 
 pub(super) async fn stats_page(
@@ -22,42 +84,18 @@ pub(super) async fn stats_page(
     page: Page,
     Query(params): Query<StatsParams>,
 ) -> PageResult {
-    let days = params
-        .days
-        .parse::<i64>()
-        .ok()
-        .filter(|d| (1..=366).contains(d))
-        .unwrap_or(30);
-    let stats =
-        touchpoints_app::queue_stats::stats(state.store.as_ref(), days, Timestamp::now()).await?;
-    let touchpoints: HashMap<i64, String> = state
-        .store
-        .list_touchpoints(&TouchpointFilter::default())
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.fields.name))
-        .collect();
-    let catalog = state.store.catalog().await?;
-    let channel_label = |key: &str| {
-        catalog
-            .channel(key)
-            .map(|c| page.lang.pick(&c.label_de, &c.label_en).to_owned())
-            .unwrap_or_else(|| key.to_owned())
-    };
+    let days = params.days();
+    let named = Named::load(&state, days).await?;
+    let (stats, lang) = (&named.stats, page.lang);
     let by_channel: Vec<(String, _)> = stats
         .by_channel
         .iter()
-        .map(|(k, s)| (channel_label(k), summary(s)))
+        .map(|(k, s)| (named.channel(k, lang), summary(s, lang)))
         .collect();
     let by_touchpoint: Vec<(String, _)> = stats
         .by_touchpoint
         .iter()
-        .map(|(id, s)| {
-            (
-                touchpoints.get(id).cloned().unwrap_or_else(|| "–".into()),
-                summary(s),
-            )
-        })
+        .map(|(id, s)| (named.touchpoint(*id), summary(s, lang)))
         .collect();
     let people: HashMap<String, String> = state
         .store
@@ -70,17 +108,12 @@ pub(super) async fn stats_page(
     let personal_by_channel: Vec<(String, _)> = personal
         .by_channel
         .iter()
-        .map(|(k, s)| (channel_label(k), share(s)))
+        .map(|(k, s)| (named.channel(k, lang), share(s)))
         .collect();
     let personal_by_touchpoint: Vec<(String, _)> = personal
         .by_touchpoint
         .iter()
-        .map(|(id, s)| {
-            (
-                touchpoints.get(id).cloned().unwrap_or_else(|| "–".into()),
-                share(s),
-            )
-        })
+        .map(|(id, s)| (named.touchpoint(*id), share(s)))
         .collect();
     let personal_by_agent: Vec<(String, _)> = personal
         .by_agent
@@ -99,7 +132,7 @@ pub(super) async fn stats_page(
         minijinja::context! {
             section => "queue",
             days => days,
-            overall => summary(&stats.overall),
+            overall => summary(&stats.overall, lang),
             by_channel => by_channel,
             by_touchpoint => by_touchpoint,
             personal => share(&personal.overall),
@@ -121,9 +154,14 @@ fn share(s: &touchpoints_core::personalisation::Share) -> minijinja::Value {
     }
 }
 
-/// A summary's figures as the page shows them.
-fn summary(s: &touchpoints_core::queue_stats::Summary) -> minijinja::Value {
-    let minutes = |m: Option<f64>| m.map_or_else(|| "–".to_owned(), |m| format!("{m:.0}"));
+/// A summary's figures as the page shows them: times as people say them ("2 Std. 15 Min.").
+fn summary(s: &Summary, lang: Lang) -> minijinja::Value {
+    let minutes = |m: Option<f64>| {
+        m.map_or_else(
+            || "–".to_owned(),
+            |m| numbers::minutes(m.round() as i64, lang),
+        )
+    };
     let share =
         |p: Option<f64>| p.map_or_else(|| "–".to_owned(), |p| format!("{:.0} %", p * 100.0));
     minijinja::context! {
@@ -135,4 +173,116 @@ fn summary(s: &touchpoints_core::queue_stats::Summary) -> minijinja::Value {
         resolution => share(s.resolution_compliance),
         breached => s.breached,
     }
+}
+
+/// The response times as tables: overall, by channel and by touchpoint, times in minutes and
+/// compliance in percent, as numbers.
+fn tables(named: &Named, lang: Lang) -> [Table; 3] {
+    const HEADER: [&str; 7] = [
+        "requests",
+        "responded",
+        "median_minutes",
+        "p90_minutes",
+        "first_response_compliance_percent",
+        "resolution_compliance_percent",
+        "breached",
+    ];
+    let figures = |s: &Summary| {
+        let number = |v: Option<f64>| v.map_or(Cell::Empty, Cell::Number);
+        let percent =
+            |v: Option<f64>| v.map_or(Cell::Empty, |p| Cell::Number((p * 1000.0).round() / 10.0));
+        vec![
+            Cell::Number(s.requests as f64),
+            Cell::Number(s.responded as f64),
+            number(s.median_minutes.map(f64::round)),
+            number(s.p90_minutes.map(f64::round)),
+            percent(s.first_response_compliance),
+            percent(s.resolution_compliance),
+            Cell::Number(s.breached as f64),
+        ]
+    };
+    let header = |first: &'static [&'static str]| {
+        let mut header = first.to_vec();
+        header.extend(HEADER);
+        header
+    };
+    let stats = &named.stats;
+    [
+        Table {
+            name: "overall",
+            header: header(&[]),
+            rows: vec![figures(&stats.overall)],
+        },
+        Table {
+            name: "channels",
+            header: header(&["channel", "label"]),
+            rows: stats
+                .by_channel
+                .iter()
+                .map(|(key, s)| {
+                    let mut row = vec![
+                        Cell::Text(key.clone()),
+                        Cell::Text(named.channel(key, lang)),
+                    ];
+                    row.extend(figures(s));
+                    row
+                })
+                .collect(),
+        },
+        Table {
+            name: "touchpoints",
+            header: header(&["touchpoint_id", "touchpoint"]),
+            rows: stats
+                .by_touchpoint
+                .iter()
+                .map(|(id, s)| {
+                    let mut row = vec![Cell::Number(*id as f64), Cell::Text(named.touchpoint(*id))];
+                    row.extend(figures(s));
+                    row
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// One table of the response times as CSV (`table`: overall, channels or touchpoints).
+pub(super) async fn export_csv(
+    State(state): State<AppState>,
+    page: Page,
+    Query(params): Query<StatsParams>,
+) -> PageResult {
+    let days = params.days();
+    let named = Named::load(&state, days).await?;
+    let wanted = match params.table.trim() {
+        "" => "touchpoints",
+        t => t,
+    };
+    let Some(table) = tables(&named, page.lang)
+        .into_iter()
+        .find(|t| t.name == wanted)
+    else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "table: choose overall, channels or touchpoints",
+        )
+            .into_response());
+    };
+    Ok(csv_file(
+        &table,
+        &format!("response-times-{}-{days}-days.csv", table.name),
+    ))
+}
+
+/// The response times as a workbook, a sheet per table.
+pub(super) async fn export_xlsx(
+    State(state): State<AppState>,
+    page: Page,
+    Query(params): Query<StatsParams>,
+) -> PageResult {
+    let days = params.days();
+    let named = Named::load(&state, days).await?;
+    Ok(xlsx_file(
+        &tables(&named, page.lang),
+        &format!("response-times-{days}-days.xlsx"),
+    ))
 }
