@@ -171,8 +171,8 @@ impl fmt::Display for Problems {
     }
 }
 
-/// Checks a free text: trimmed, at most `max` characters, and present if `required`.
-/// Returns the trimmed text.
+/// Checks a free text: at most `max` characters as sent (the documented `maxLength`, white
+/// space included), present if `required`. Returns the trimmed text.
 pub fn check_text(
     problems: &mut Problems,
     field: &str,
@@ -183,7 +183,7 @@ pub fn check_text(
     let trimmed = value.trim();
     if required && trimmed.is_empty() {
         problems.push(field, Problem::Required);
-    } else if trimmed.chars().count() > max {
+    } else if value.chars().count() > max {
         problems.push(field, Problem::TooLong { max });
     } else if trimmed
         .chars()
@@ -236,12 +236,18 @@ mod tests {
     fn text_is_trimmed_and_counted_in_characters() {
         let mut p = Problems::default();
         // Five umlauts are ten bytes but five characters.
-        assert_eq!(check_text(&mut p, "name", "  ÄÖÜäö  ", 5, true), "ÄÖÜäö");
+        assert_eq!(check_text(&mut p, "name", "ÄÖÜäö", 5, true), "ÄÖÜäö");
+        assert_eq!(check_text(&mut p, "name", "  ÄÖÜäö  ", 9, true), "ÄÖÜäö");
         assert!(p.is_empty());
         check_text(&mut p, "name", "ÄÖÜäöß", 5, true);
+        // The limit is the documented maxLength of what is sent, white space included.
+        check_text(&mut p, "name", "\u{a0}ÄÖÜäö", 5, true);
         assert_eq!(
             p.0,
-            vec![FieldProblem::new("name", Problem::TooLong { max: 5 })]
+            vec![
+                FieldProblem::new("name", Problem::TooLong { max: 5 }),
+                FieldProblem::new("name", Problem::TooLong { max: 5 })
+            ]
         );
     }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, errors, fields, input, only_problem, send};
+use common::{Server, errors, fields, input, only_problem, send, two_quarters_of_customer_events};
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
@@ -348,21 +348,7 @@ async fn a_retried_delivery_is_not_counted_twice() {
 #[tokio::test]
 async fn customer_events_give_retention_and_revenue_per_period() {
     let server = Server::start().await;
-    let event = |customer: &str, kind: &str, at: &str, cents: Option<i64>| {
-        let mut e = json!({"customer_ref": customer, "kind": kind, "at": at});
-        if let Some(cents) = cents {
-            e["amount_cents"] = json!(cents);
-        }
-        e
-    };
-    // Q1: A, B, C join (B and C buy); Q2: B churns, D joins and buys.
-    let events = json!({"events": [
-        event("A", "activity", "2026-01-10T10:00:00Z", None),
-        event("B", "purchase", "2026-02-10T10:00:00Z", Some(10_000)),
-        event("C", "purchase", "2026-03-10T10:00:00Z", Some(5_000)),
-        event("B", "churn", "2026-04-10T10:00:00Z", None),
-        event("D", "purchase", "2026-05-10T10:00:00Z", Some(30_000)),
-    ]});
+    let events = two_quarters_of_customer_events();
     let (status, body) = send(server.post("/api/v1/customer-events").json(&events)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let report = server

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Server, input, names, send, with_query};
+use common::{Server, input, names, send, two_quarters_of_customer_events, with_query};
 use reqwest::StatusCode;
 use reqwest::header::{
     ACCEPT_LANGUAGE, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
@@ -1698,21 +1698,7 @@ async fn the_dashboard_shows_retention_churn_and_revenue_beside_the_scores() {
         !before.contains("customers-head"),
         "no section before any customer event: {before}"
     );
-    let event = |customer: &str, kind: &str, at: &str, cents: Option<i64>| {
-        let mut e = json!({"customer_ref": customer, "kind": kind, "at": at});
-        if let Some(cents) = cents {
-            e["amount_cents"] = json!(cents);
-        }
-        e
-    };
-    // Q1: A, B and C join, B and C buy for 150 €; Q2: B leaves, D joins and buys for 300 €.
-    let events = json!({"events": [
-        event("A", "activity", "2026-01-10T10:00:00Z", None),
-        event("B", "purchase", "2026-02-10T10:00:00Z", Some(10_000)),
-        event("C", "purchase", "2026-03-10T10:00:00Z", Some(5_000)),
-        event("B", "churn", "2026-04-10T10:00:00Z", None),
-        event("D", "purchase", "2026-05-10T10:00:00Z", Some(30_000)),
-    ]});
+    let events = two_quarters_of_customer_events();
     let (status, body) = send(server.post("/api/v1/customer-events").json(&events)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 

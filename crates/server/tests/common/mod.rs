@@ -628,3 +628,23 @@ pub async fn post_raw(server: &Server, content_type: &str, body: &str) -> (Statu
 pub async fn post_json(server: &Server, body: &Value) -> (StatusCode, Value) {
     send(server.post("/api/v1/touchpoints").json(body)).await
 }
+
+/// Customer events over two quarters of 2026, as `POST /api/v1/customer-events` takes them.
+/// Q1: A, B and C join, B and C buy for 100 € and 50 €; Q2: B leaves, D joins and buys for
+/// 300 €. So Q2 starts with S = 3, gains N = 1, loses 1 and ends with E = 3.
+pub fn two_quarters_of_customer_events() -> Value {
+    let event = |customer: &str, kind: &str, at: &str, cents: Option<i64>| {
+        let mut e = json!({"customer_ref": customer, "kind": kind, "at": at});
+        if let Some(cents) = cents {
+            e["amount_cents"] = json!(cents);
+        }
+        e
+    };
+    json!({"events": [
+        event("A", "activity", "2026-01-10T10:00:00Z", None),
+        event("B", "purchase", "2026-02-10T10:00:00Z", Some(10_000)),
+        event("C", "purchase", "2026-03-10T10:00:00Z", Some(5_000)),
+        event("B", "churn", "2026-04-10T10:00:00Z", None),
+        event("D", "purchase", "2026-05-10T10:00:00Z", Some(30_000)),
+    ]})
+}
