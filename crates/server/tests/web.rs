@@ -1813,10 +1813,37 @@ async fn a_touchpoints_page_shows_its_scores_surveys_and_open_requests() {
         )),
         "{html}"
     );
+    let queue_link = format!(r#"href="/queue?touchpoint_id={tp}""#);
     assert!(
-        html.contains(&format!(r#"href="/queue?touchpoint_id={tp}""#)),
+        !html.contains(&queue_link),
+        "one request needs no link: {html}"
+    );
+    // Beyond ten open requests, the page links the queue for the rest.
+    let more: Vec<Value> = (0..10)
+        .map(|i| {
+            json!({
+                "channel": "store",
+                "touchpoint_id": tp,
+                "customer": {"name": "Anna Schulz", "email": "anna@example.de"},
+                "subject": format!("Frage {i}"),
+                "body": "Noch eine Frage.",
+            })
+        })
+        .collect();
+    let (status, body) = send(
+        server
+            .post("/api/v1/requests")
+            .json(&json!({ "requests": more })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let html = page(&server, &format!("/touchpoints/{tp}")).await;
+    assert_eq!(
+        html.matches(r#"<li><a href="/requests/"#).count(),
+        10,
         "{html}"
     );
+    assert!(html.contains(&queue_link), "{html}");
 
     // A viewer sees the scores, not the customers' requests.
     let viewer = server.as_role(touchpoints_core::Role::Viewer).await;

@@ -174,7 +174,8 @@ async fn export_json(State(state): State<AppState>, Query(form): Query<FilterFor
     export(&state, &form, transfer::Format::Json).await
 }
 
-/// The touchpoint's page lists its first open requests in queue order, and links the rest.
+/// The touchpoint's page lists its first open requests in queue order, and links the queue
+/// for the rest.
 const OPEN_REQUESTS_SHOWN: u32 = 10;
 
 async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
