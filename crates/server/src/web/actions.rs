@@ -160,13 +160,7 @@ struct Names {
 
 impl Names {
     async fn load(state: &AppState) -> Result<Names, touchpoints_store::StoreError> {
-        let touchpoints = state
-            .store
-            .list_touchpoints(&TouchpointFilter::default())
-            .await?
-            .into_iter()
-            .map(|t| (t.id, t.fields.name))
-            .collect();
+        let touchpoints = super::touchpoint_names(state).await?;
         let accounts = state
             .store
             .users()

@@ -561,6 +561,19 @@ fn split_labels(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every touchpoint's name by its id, retired ones included, to name the ids a page shows.
+async fn touchpoint_names(
+    state: &AppState,
+) -> Result<std::collections::HashMap<i64, String>, touchpoints_store::StoreError> {
+    Ok(state
+        .store
+        .list_touchpoints(&touchpoints_core::TouchpointFilter::default())
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.fields.name))
+        .collect())
+}
+
 /// Problems of a write that belong in a form, or the error page for the rest.
 fn form_problems(error: impl Into<AppError>) -> Result<Problems, AppError> {
     match error.into() {

@@ -2,7 +2,7 @@
 //! up, change and delete it, and the form that makes a personalised link: one signed for a
 //! customer reference and a channel, which the answers given through it are attributed to.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -169,14 +169,7 @@ struct SurveyRow {
 
 async fn list(State(state): State<AppState>, page: Page, headers: HeaderMap) -> PageResult {
     let surveys = state.store.surveys().await?;
-    let touchpoints = state
-        .store
-        .list_touchpoints(&TouchpointFilter::default())
-        .await?;
-    let names: HashMap<i64, String> = touchpoints
-        .into_iter()
-        .map(|t| (t.id, t.fields.name))
-        .collect();
+    let names = super::touchpoint_names(&state).await?;
     let (scheme, host) = origin(&state, &headers);
     let rows: Vec<SurveyRow> = surveys
         .iter()

@@ -1,7 +1,6 @@
 //! The queue: mine, the team's, all, at risk and breached, filtered by channel, touchpoint
 //! and status, each request with its score; and its changes as Server-Sent Events.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -47,13 +46,7 @@ async fn rows(
 ) -> Result<Vec<Row>, AppError> {
     let settings = state.store.queue_settings().await?;
     let customers = scoring::customers_of(state.store.as_ref(), &requests).await?;
-    let touchpoints: HashMap<i64, String> = state
-        .store
-        .list_touchpoints(&TouchpointFilter::default())
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.fields.name))
-        .collect();
+    let touchpoints = crate::web::touchpoint_names(state).await?;
     let lang = page.lang.code();
     Ok(requests
         .into_iter()

@@ -10,11 +10,11 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use touchpoints_app::AppError;
 use touchpoints_app::queue_stats::Stats;
-use touchpoints_core::TouchpointFilter;
 use touchpoints_core::queue_stats::Summary;
 
 use crate::AppState;
 use crate::i18n::Lang;
+use crate::web::channel_names::ChannelNames;
 use crate::web::export::{Cell, Table, csv_file, xlsx_file};
 use crate::web::{Page, PageResult, numbers};
 
@@ -37,38 +37,30 @@ impl StatsParams {
     }
 }
 
-/// The statistics of the last `days` with the names of their channels and touchpoints.
-struct Named {
+/// The statistics of the last `days` with the names of their touchpoints and, from the
+/// page, of their channels.
+struct Named<'a> {
     stats: Stats,
     touchpoints: HashMap<i64, String>,
-    catalog: touchpoints_core::Catalog,
+    channels: &'a ChannelNames,
+    lang: Lang,
 }
 
-impl Named {
-    async fn load(state: &AppState, days: i64) -> Result<Named, AppError> {
+impl<'a> Named<'a> {
+    async fn load(state: &AppState, page: &'a Page, days: i64) -> Result<Named<'a>, AppError> {
         let stats =
             touchpoints_app::queue_stats::stats(state.store.as_ref(), days, Timestamp::now())
                 .await?;
-        let touchpoints = state
-            .store
-            .list_touchpoints(&TouchpointFilter::default())
-            .await?
-            .into_iter()
-            .map(|t| (t.id, t.fields.name))
-            .collect();
-        let catalog = state.store.catalog().await?;
         Ok(Named {
             stats,
-            touchpoints,
-            catalog,
+            touchpoints: crate::web::touchpoint_names(state).await?,
+            channels: &page.channel_names,
+            lang: page.lang,
         })
     }
 
-    fn channel(&self, key: &str, lang: Lang) -> String {
-        self.catalog
-            .channel(key)
-            .map(|c| lang.pick(&c.label_de, &c.label_en).to_owned())
-            .unwrap_or_else(|| key.to_owned())
+    fn channel(&self, key: &str) -> String {
+        self.channels.label(key, self.lang)
     }
 
     fn touchpoint(&self, id: i64) -> String {
@@ -85,12 +77,12 @@ pub(super) async fn stats_page(
     Query(params): Query<StatsParams>,
 ) -> PageResult {
     let days = params.days();
-    let named = Named::load(&state, days).await?;
+    let named = Named::load(&state, &page, days).await?;
     let (stats, lang) = (&named.stats, page.lang);
     let by_channel: Vec<(String, _)> = stats
         .by_channel
         .iter()
-        .map(|(k, s)| (named.channel(k, lang), summary(s, lang)))
+        .map(|(k, s)| (named.channel(k), summary(s, lang)))
         .collect();
     let by_touchpoint: Vec<(String, _)> = stats
         .by_touchpoint
@@ -108,7 +100,7 @@ pub(super) async fn stats_page(
     let personal_by_channel: Vec<(String, _)> = personal
         .by_channel
         .iter()
-        .map(|(k, s)| (named.channel(k, lang), share(s)))
+        .map(|(k, s)| (named.channel(k), share(s)))
         .collect();
     let personal_by_touchpoint: Vec<(String, _)> = personal
         .by_touchpoint
@@ -177,7 +169,7 @@ fn summary(s: &Summary, lang: Lang) -> minijinja::Value {
 
 /// The response times as tables: overall, by channel and by touchpoint, times in minutes and
 /// compliance in percent, as numbers.
-fn tables(named: &Named, lang: Lang) -> [Table; 3] {
+fn tables(named: &Named) -> [Table; 3] {
     const HEADER: [&str; 7] = [
         "requests",
         "responded",
@@ -220,10 +212,7 @@ fn tables(named: &Named, lang: Lang) -> [Table; 3] {
                 .by_channel
                 .iter()
                 .map(|(key, s)| {
-                    let mut row = vec![
-                        Cell::Text(key.clone()),
-                        Cell::Text(named.channel(key, lang)),
-                    ];
+                    let mut row = vec![Cell::Text(key.clone()), Cell::Text(named.channel(key))];
                     row.extend(figures(s));
                     row
                 })
@@ -252,15 +241,12 @@ pub(super) async fn export_csv(
     Query(params): Query<StatsParams>,
 ) -> PageResult {
     let days = params.days();
-    let named = Named::load(&state, days).await?;
+    let named = Named::load(&state, &page, days).await?;
     let wanted = match params.table.trim() {
         "" => "touchpoints",
         t => t,
     };
-    let Some(table) = tables(&named, page.lang)
-        .into_iter()
-        .find(|t| t.name == wanted)
-    else {
+    let Some(table) = tables(&named).into_iter().find(|t| t.name == wanted) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             "table: choose overall, channels or touchpoints",
@@ -280,9 +266,9 @@ pub(super) async fn export_xlsx(
     Query(params): Query<StatsParams>,
 ) -> PageResult {
     let days = params.days();
-    let named = Named::load(&state, days).await?;
+    let named = Named::load(&state, &page, days).await?;
     Ok(xlsx_file(
-        &tables(&named, page.lang),
+        &tables(&named),
         &format!("response-times-{days}-days.xlsx"),
     ))
 }
