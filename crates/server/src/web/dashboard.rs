@@ -276,6 +276,13 @@ async fn dashboard(
     ))
 }
 
+/// A window from `from` until the day before `until`, as people write it: "01.01.2026 –
+/// 31.12.2026".
+fn days_of(from: jiff::civil::Date, until: jiff::civil::Date, lang: Lang) -> String {
+    let last = until.yesterday().unwrap_or(until);
+    format!("{} – {}", day(from, lang), day(last, lang))
+}
+
 /// A touchpoint's scores in the dashboard's default window, each against the window before:
 /// what its own page shows.
 #[derive(Serialize)]
@@ -301,8 +308,7 @@ async fn scores_by_touchpoint(
             ..KpiQuery::default()
         };
         let report = reports::report(state.store.as_ref(), &query, now).await?;
-        let last = report.until.yesterday().unwrap_or(report.until);
-        period = format!("{} – {}", day(report.from, lang), day(last, lang));
+        period = days_of(report.from, report.until, lang);
         for row in report.breakdown {
             if let Ok(id) = row.key.parse::<i64>() {
                 scores.entry(id).or_default().push((metric, row.compared));
@@ -572,17 +578,12 @@ impl View {
                 })).collect::<Vec<_>>(),
             },
         });
-        let previous_last = report.until.yesterday().unwrap_or(report.until);
         let context = minijinja::context! {
             metric => metric.as_str(),
             granularity => report.granularity.as_str(),
             by => report.by.as_str(),
-            period => format!("{} – {}", day(report.from, lang), day(previous_last, lang)),
-            previous_period => format!(
-                "{} – {}",
-                day(report.previous_from, lang),
-                day(report.previous_until.yesterday().unwrap_or(report.previous_until), lang)
-            ),
+            period => days_of(report.from, report.until, lang),
+            previous_period => days_of(report.previous_from, report.previous_until, lang),
             time_zone => report.time_zone.clone(),
             tiles => Serde(tiles),
             total => Serde(shown_change(metric, &report.total, lang)),
