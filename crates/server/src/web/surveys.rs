@@ -105,7 +105,24 @@ impl SurveyForm {
 }
 
 /// The address people reach the server at, from the request's Host header.
-fn origin(state: &AppState, headers: &HeaderMap) -> (String, String) {
+struct Origin {
+    scheme: &'static str,
+    host: String,
+}
+
+impl Origin {
+    /// The full address of `path` on this server.
+    fn url(&self, path: &str) -> String {
+        format!("{}://{}{path}", self.scheme, self.host)
+    }
+
+    /// The full address of a survey's public page.
+    fn survey(&self, slug: &str) -> String {
+        self.url(&format!("/s/{slug}"))
+    }
+}
+
+fn origin(state: &AppState, headers: &HeaderMap) -> Origin {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -120,15 +137,14 @@ fn origin(state: &AppState, headers: &HeaderMap) -> (String, String) {
     } else {
         "http"
     };
-    (scheme.to_owned(), host)
+    Origin { scheme, host }
 }
 
 /// The public link as a QR code, to print for a counter, a receipt or a parcel: an SVG that
 /// scales to any size.
 async fn qr_code(State(state): State<AppState>, headers: HeaderMap, Id(id): Id) -> PageResult {
     let survey = state.store.survey(id).await?;
-    let (scheme, host) = origin(&state, &headers);
-    let url = format!("{scheme}://{host}/s/{}", survey.slug);
+    let url = origin(&state, &headers).survey(&survey.slug);
     let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else {
         // Only an absurdly long Host header makes a link too long for a QR code.
         return Ok((
@@ -170,7 +186,7 @@ struct SurveyRow {
 async fn list(State(state): State<AppState>, page: Page, headers: HeaderMap) -> PageResult {
     let surveys = state.store.surveys().await?;
     let names = super::touchpoint_names(&state).await?;
-    let (scheme, host) = origin(&state, &headers);
+    let origin = origin(&state, &headers);
     let rows: Vec<SurveyRow> = surveys
         .iter()
         .map(|s| {
@@ -193,8 +209,8 @@ async fn list(State(state): State<AppState>, page: Page, headers: HeaderMap) -> 
                 languages,
                 active: f.active,
                 responses: s.responses,
-                url: format!("{scheme}://{host}/s/{}", s.slug),
-                short: format!("{host}/s/{}", s.slug),
+                url: origin.survey(&s.slug),
+                short: format!("{}/s/{}", origin.host, s.slug),
             }
         })
         .collect();
@@ -224,7 +240,7 @@ async fn render_form(
         .map(|t| (t.id.to_string(), t.fields.name.clone()))
         .collect();
     let metric = Metric::parse(&form.metric).unwrap_or(Metric::Nps);
-    let (scheme, host) = origin(state, headers);
+    let origin = origin(state, headers);
     Ok(page.render_with_status(
         state,
         status,
@@ -232,7 +248,7 @@ async fn render_form(
         minijinja::context! {
             section => "surveys",
             id => survey.map(|s| s.id),
-            url => survey.map(|s| format!("{scheme}://{host}/s/{}", s.slug)),
+            url => survey.map(|s| origin.survey(&s.slug)),
             responses => survey.map(|s| s.responses),
             form => Serde(form),
             errors => errors,
@@ -375,7 +391,7 @@ async fn personal_link(
     Query(form): Query<LinkForm>,
 ) -> PageResult {
     let survey = state.store.survey(id).await?;
-    let (scheme, host) = origin(&state, &headers);
+    let origin = origin(&state, &headers);
     let asked = !form.customer_ref.trim().is_empty() || !form.channel.trim().is_empty();
     let (link, errors) = if asked {
         match links::personal_link(
@@ -386,7 +402,7 @@ async fn personal_link(
         )
         .await
         {
-            Ok(path) => (Some(format!("{scheme}://{host}{path}")), BTreeMap::new()),
+            Ok(path) => (Some(origin.url(&path)), BTreeMap::new()),
             Err(e) => (None, page.field_errors(&state, &form_problems(e)?.0)),
         }
     } else {
@@ -423,7 +439,7 @@ async fn personal_link(
             id => survey.id,
             touchpoint => touchpoint,
             metric => survey.fields.metric.as_str(),
-            url => format!("{scheme}://{host}/s/{}", survey.slug),
+            url => origin.survey(&survey.slug),
             form => Serde(&form),
             channels => channels,
             link => link,
