@@ -35,6 +35,7 @@ use tokio::net::TcpListener;
 use touchpoints_app::secrets;
 use touchpoints_store::Store;
 use tower::ServiceExt;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -214,6 +215,9 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // Pages, API answers and assets go out as brotli or gzip when the client takes
+        // them; live streams (Server-Sent Events) and images as they are.
+        .layer(CompressionLayer::new())
 }
 
 /// How long a client may take to send a request's headers, and how long a kept-alive

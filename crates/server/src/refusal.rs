@@ -78,8 +78,9 @@ fn plain_page(text: &str) -> String {
         .replace('>', "&gt;");
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{escaped}</title>\
-         <link rel=\"stylesheet\" href=\"/assets/style.css\"></head><body><main>\
-         <h1>{escaped}</h1><p><a href=\"/\">Touchpoints</a></p></main></body></html>"
+         <link rel=\"stylesheet\" href=\"{style}\"></head><body><main>\
+         <h1>{escaped}</h1><p><a href=\"/\">Touchpoints</a></p></main></body></html>",
+        style = crate::web::assets::url("style.css"),
     )
 }
 

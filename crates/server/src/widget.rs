@@ -102,10 +102,11 @@ async fn preview(
     let page = format!(
         "<!doctype html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\n\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"{style}\"></head>\n\
          <body><main class=\"chat-preview\"><h1>{title}</h1><p>{text}</p></main>\n\
          <script src=\"/chat.js\" data-touchpoint=\"{}\" async></script></body></html>\n",
-        widget.touchpoint_id
+        widget.touchpoint_id,
+        style = crate::web::assets::url("style.css"),
     );
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
 }

@@ -6,7 +6,8 @@ mod common;
 use common::{Server, input, names, send, two_quarters_of_customer_events, with_query};
 use reqwest::StatusCode;
 use reqwest::header::{
-    ACCEPT_LANGUAGE, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
+    ACCEPT_ENCODING, ACCEPT_LANGUAGE, CONTENT_DISPOSITION, CONTENT_ENCODING, CONTENT_TYPE, COOKIE,
+    LOCATION, SET_COOKIE,
 };
 use serde_json::{Value, json};
 
@@ -876,6 +877,85 @@ async fn root_redirects_to_the_journey_map() {
     let (status, location, _) = fetch(server.get("/")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location.as_deref(), Some("/journey"));
+}
+
+#[tokio::test]
+async fn pages_link_assets_by_their_digest_which_browsers_keep_for_a_year() {
+    let server = Server::start().await;
+    let (status, _, html) = fetch(server.get("/touchpoints")).await;
+    assert_eq!(status, StatusCode::OK);
+    let linked = |prefix: &str| {
+        html.split('"')
+            .find(|part| part.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix}… in {html}"))
+            .to_owned()
+    };
+    let style = linked("/assets/style.");
+    let icon = linked("/assets/favicon.");
+    assert_ne!(
+        style, "/assets/style.css",
+        "a plain name is not cached for long"
+    );
+    for (path, content_type) in [(&style, "text/css"), (&icon, "image/svg+xml")] {
+        let response = server.nobody().get(path).send().await.expect("send");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(header(CONTENT_TYPE).starts_with(content_type), "{path}");
+        assert_eq!(
+            header(reqwest::header::CACHE_CONTROL),
+            "public, max-age=31536000, immutable",
+            "{path}"
+        );
+    }
+    // A digest that is not the content's is not served as if it were.
+    let (status, _, _) = fetch(server.nobody().get("/assets/style.0000000000000000.css")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn answers_are_compressed_for_clients_that_take_it() {
+    let server = Server::start().await;
+    let plain = server
+        .nobody()
+        .get("/assets/echarts.min.js")
+        .send()
+        .await
+        .expect("send");
+    assert!(plain.headers().get(CONTENT_ENCODING).is_none());
+    let plain_len = plain.bytes().await.expect("body").len();
+    for encoding in ["br", "gzip"] {
+        for path in ["/assets/echarts.min.js", "/touchpoints"] {
+            let response = server
+                .get(path)
+                .header(ACCEPT_ENCODING, encoding)
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(
+                response
+                    .headers()
+                    .get(CONTENT_ENCODING)
+                    .and_then(|v| v.to_str().ok()),
+                Some(encoding),
+                "{path}"
+            );
+            if path.starts_with("/assets/") {
+                let compressed = response.bytes().await.expect("body").len();
+                assert!(
+                    compressed * 3 < plain_len,
+                    "{encoding}: {compressed} of {plain_len} bytes"
+                );
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -26,8 +26,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     // Checks its callers itself (loopback or an admin): a scraper has neither session nor
     // login page, and a token is looked up outside the API too (see metrics.rs).
     (Method::GET, "/metrics", Public),
-    (Method::GET, "/assets/style.css", Public),
-    (Method::GET, "/assets/app.js", Public),
+    (Method::GET, "/assets/{file}", Public),
     (Method::GET, "/login", Public),
     (Method::POST, "/login", Public),
     (Method::POST, "/logout", Public),
@@ -153,9 +152,6 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/chat/v1/close", Public),
     (Method::GET, "/chat/v1/events", Public),
     (Method::GET, "/chat/preview", Public),
-    (Method::GET, "/assets/echarts.min.js", Public),
-    (Method::GET, "/assets/dashboard.js", Public),
-    (Method::GET, "/assets/action_budget.js", Public),
     (Method::GET, "/dashboard", Least(Viewer)),
     (Method::GET, "/dashboard/export.csv", Least(Viewer)),
     (Method::GET, "/dashboard/export.xlsx", Least(Viewer)),

@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+
 use axum::routing::get;
 use minijinja::value::Serde;
 use serde::Serialize;
@@ -16,23 +16,7 @@ use crate::AppState;
 use crate::i18n::Lang;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/actions/budget", get(page))
-        .route("/assets/action_budget.js", get(script))
-}
-
-async fn script() -> Response {
-    (
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/javascript; charset=utf-8",
-            ),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../assets/action_budget.js"),
-    )
-        .into_response()
+    Router::new().route("/actions/budget", get(page))
 }
 
 /// A row of money, written for the page: what is left of the plan, and the share spent.

@@ -7,6 +7,7 @@ mod action_review;
 mod action_settings;
 mod actions;
 mod admin;
+pub(crate) mod assets;
 mod catalog;
 mod channel_names;
 mod chat_widgets;
@@ -58,11 +59,8 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/healthz", get(health))
         .route("/readyz", get(ready))
-        .route("/assets/style.css", get(style))
-        .route("/assets/app.js", get(script))
-        .route("/assets/dashboard.js", get(dashboard_script))
-        .route("/assets/echarts.min.js", get(echarts))
         .route("/api/docs", get(api_docs))
+        .merge(assets::routes())
         .merge(touchpoints::routes())
         .merge(journey::routes())
         .merge(catalog::routes())
@@ -157,51 +155,6 @@ async fn api_docs(
     )
 }
 
-async fn style() -> Response {
-    asset(
-        "text/css; charset=utf-8",
-        include_str!("../../assets/style.css"),
-    )
-}
-
-async fn script() -> Response {
-    asset(
-        "text/javascript; charset=utf-8",
-        include_str!("../../assets/app.js"),
-    )
-}
-
-async fn dashboard_script() -> Response {
-    asset(
-        "text/javascript; charset=utf-8",
-        include_str!("../../assets/dashboard.js"),
-    )
-}
-
-/// Apache ECharts, vendored unchanged (licence in `assets/vendor/echarts.LICENSE`); its
-/// version only changes with the binary, so browsers may keep it long.
-async fn echarts() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        include_str!("../../assets/vendor/echarts.min.js"),
-    )
-        .into_response()
-}
-
-fn asset(content_type: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// Every file of `templates/`, compiled in by the build script; a broken one fails every test
 /// that starts a server.
 #[allow(unused_qualifications)] // the generated loader names `minijinja::Environment` in full
@@ -232,6 +185,8 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
             Ok(messages.get(lang, key, Some(&args)))
         },
     );
+    // asset("style.css"): the address the page links the asset by, with its digest.
+    env.add_function("asset", |name: &str| Value::from_safe_string(assets::url(name)));
     // label(channel_or_phase): its label in the page's language.
     env.add_function(
         "label",
