@@ -1,0 +1,134 @@
+// The main pages, in German and in English, on a desktop and on a phone, checked by axe-core
+// against WCAG 2.1 A and AA: no page may have a violation.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { launchBrowser, logIn, startServer, withPage } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** The violations axe-core finds on the page as it is, one line each. */
+async function violations(page) {
+  // Evaluated through the DevTools protocol, so the pages' Content-Security-Policy, which
+  // allows no inline script, does not stop it.
+  await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }).then((r) => r.violations),
+    RULES,
+  );
+  // One line per rule: where it fails first, why, and how often.
+  return found.map((v) => {
+    const [first] = v.nodes;
+    const why = first.failureSummary.replace(/\s+/g, ' ');
+    return `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help}; first at ${first.target.join(' ')}: ${why}`;
+  });
+}
+
+/** The first link on the page whose address matches `pattern`. */
+async function firstLink(page, pattern) {
+  const hrefs = await page.$$eval('a[href]', (links) => links.map((a) => a.getAttribute('href')));
+  const href = hrefs.find((h) => pattern.test(h));
+  assert.ok(href, `a link like ${pattern} on ${page.url()}`);
+  return href;
+}
+
+describe('accessibility', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer({ demo: true });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
+  for (const [locale, device, options] of [
+    ['de-DE', 'desktop', {}],
+    ['en-GB', 'desktop', {}],
+    ['de-DE', 'phone', PHONE],
+    ['en-GB', 'phone', PHONE],
+  ]) {
+    test(`the main pages have no WCAG 2.1 AA violation (${locale}, ${device})`, async () => {
+      const context = await browser.newContext({ locale, baseURL: server.url, ...options });
+      try {
+        await withPage(context, `axe-${locale}-${device}`, async (page) => {
+          const problems = [];
+          const check = async (path) => {
+            const response = await page.goto(path);
+            assert.equal(response.status(), 200, path);
+            for (const v of await violations(page)) problems.push(`${path}: ${v}`);
+          };
+
+          await check('/login');
+          await logIn(page, server.admin);
+          await page.goto('/surveys');
+          const survey = await firstLink(page, /^\/surveys\/\d+$/);
+          const publicLink = await page.locator('input.copy-url').first().inputValue();
+          await page.goto('/touchpoints');
+          const touchpoint = await firstLink(page, /^\/touchpoints\/\d+$/);
+          await page.goto('/queue');
+          const request = await firstLink(page, /^\/requests\/\d+$/);
+          const customer = await firstLink(page, /^\/customers\/\d+$/);
+          await page.goto('/actions');
+          const action = await firstLink(page, /^\/actions\/\d+$/);
+
+          for (const path of [
+            '/queue',
+            request,
+            customer,
+            '/journey',
+            '/dashboard',
+            '/touchpoints',
+            touchpoint,
+            '/surveys',
+            survey,
+            `${survey}/answers`,
+            '/actions',
+            action,
+            '/programme',
+            '/consistency',
+            '/standards',
+            '/catalog',
+            // The forms and the pages of managers and admins.
+            '/touchpoints/new',
+            '/surveys/new',
+            '/actions/new',
+            '/actions/settings',
+            '/actions/review',
+            '/actions/budget',
+            '/queue/stats',
+            '/queue/rules',
+            '/queue/templates',
+            '/queue/templates/new',
+            '/queue/chat',
+            '/guideline',
+            '/content',
+            '/content/new',
+            '/stories',
+            '/digest',
+            '/admin/users',
+            '/admin/mail',
+            '/admin/tokens',
+            '/admin/audit',
+            '/api/docs',
+          ]) {
+            await check(path);
+          }
+          await check(new URL(publicLink, server.url).pathname);
+          assert.deepEqual(problems, [], problems.join('\n'));
+        });
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
