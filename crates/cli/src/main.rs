@@ -75,10 +75,24 @@ enum Command {
         /// hours; raise it when many customers share one address (an office, a campus).
         #[arg(long, env = "TOUCHPOINTS_CHATS_PER_ADDRESS", default_value_t = 6)]
         chats_per_address: u32,
-        /// Requests to public pages (survey pages, the chat widget) one client may make in a
-        /// minute, also the burst a quiet client may spend at once.
+        /// Requests to public pages (login, first-run setup, the chat widget) one client may
+        /// make in a minute, also the burst a quiet client may spend at once.
         #[arg(long, env = "TOUCHPOINTS_PUBLIC_PER_MINUTE", default_value_t = 60)]
         public_per_minute: u32,
+        /// Requests to one survey's page (showing it, answering) one client may make in a
+        /// minute. Generous, since many customers may answer from one address (a store's
+        /// Wi-Fi, a tablet at the counter).
+        #[arg(long, env = "TOUCHPOINTS_SURVEY_PER_MINUTE", default_value_t = 120)]
+        survey_per_minute: u32,
+        /// Answers one survey's public page takes in 24 hours, from everyone together; past
+        /// it the page asks customers to come back tomorrow. A stop for floods of made-up
+        /// answers.
+        #[arg(
+            long,
+            env = "TOUCHPOINTS_SURVEY_ANSWERS_PER_DAY",
+            default_value_t = 20_000
+        )]
+        survey_answers_per_day: u32,
     },
     /// Fill the database with a realistic German demo company, its surveys and 18 months of
     /// answers and customer events.
@@ -245,6 +259,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             chat_retention_days,
             chats_per_address,
             public_per_minute,
+            survey_per_minute,
+            survey_answers_per_day,
         } => {
             init_logging()?;
             let database = with_durability(&cli.database, durability.as_deref());
@@ -261,6 +277,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 quotas: touchpoints_server::Quotas {
                     chats_per_address,
                     public_per_address: public_per_minute,
+                    survey_per_address: survey_per_minute,
+                    survey_answers_per_day,
                     ..touchpoints_server::Quotas::default()
                 },
             };

@@ -162,6 +162,11 @@ pub fn app(state: AppState) -> Router {
                 .route_layer(from_fn_with_state(state.clone(), auth::limits::public)),
         )
         .merge(
+            web::survey_routes()
+                .route_layer(from_fn_with_state(state.clone(), web::error_pages))
+                .route_layer(from_fn_with_state(state.clone(), auth::limits::survey)),
+        )
+        .merge(
             widget::routes().route_layer(from_fn_with_state(state.clone(), auth::limits::public)),
         )
         .nest("/api/v1", api::routes())

@@ -1553,6 +1553,61 @@ async fn an_answer_off_the_scale_is_refused_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn survey_pages_are_limited_per_survey_and_address_and_answers_per_survey_and_day() {
+    let server = Server::start_with(touchpoints_server::Settings {
+        quotas: touchpoints_server::Quotas {
+            survey_per_address: 4,
+            survey_answers_per_day: 2,
+            ..touchpoints_server::Quotas::default()
+        },
+        ..touchpoints_server::Settings::default()
+    })
+    .await;
+    let (touchpoint, first) = survey_fixture(&server, "csat").await;
+    let second: Value = server
+        .post("/api/v1/surveys")
+        .json(&json!({ "touchpoint_id": touchpoint, "metric": "csat" }))
+        .send()
+        .await
+        .expect("create a survey")
+        .json()
+        .await
+        .expect("the survey as JSON");
+    let (first, second_survey) = (slug_path(&first), second);
+    let second = slug_path(&second_survey);
+    for n in 1..=4 {
+        let (status, _, _) = fetch(server.nobody().get(&first)).await;
+        assert_eq!(status, StatusCode::OK, "request {n}");
+    }
+    let (status, _, body) =
+        fetch(server.nobody().get(&first).header(ACCEPT_LANGUAGE, "de-DE")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("Zu viele Anfragen"), "{body}");
+    // Another survey from the same address, and the login page, count apart.
+    let (status, _, _) = fetch(server.nobody().get(&second)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = fetch(server.nobody().get("/login")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Two answers a day to the second survey; the third is not stored and says why.
+    for n in 1..=2 {
+        let (status, _, body) = fetch(server.nobody().post(&second).form(&[("score", "4")])).await;
+        assert_eq!(status, StatusCode::OK, "answer {n}: {body}");
+        assert!(body.contains("Vielen Dank"), "{body}");
+    }
+    let (status, _, body) = fetch(
+        server
+            .nobody()
+            .post(&format!("{second}?lang=en"))
+            .form(&[("score", "5")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("No more answers today"), "{body}");
+    assert_eq!(answers_of(&server, &second_survey).await, 2);
+}
+
+#[tokio::test]
 async fn a_good_answer_is_stored_and_counted_on_the_dashboard() {
     let server = Server::start().await;
     let (tp, survey) = survey_fixture(&server, "nps").await;

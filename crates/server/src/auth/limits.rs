@@ -1,5 +1,10 @@
-//! Rate limits for what anyone can reach: login attempts per account and client address,
-//! and a limit per address for public endpoints (login, setup, and the survey pages).
+//! Rate limits for what anyone can reach: login attempts per account and client address, a
+//! limit per address for public endpoints (login, setup, the chat widget), and for the
+//! survey pages a limit per survey and address with a daily cap of answers per survey.
+//!
+//! Surveys count apart from the rest because many customers may answer from one address (a
+//! store's Wi-Fi, a tablet at the counter): the limit per address is generous and counts
+//! one survey only, and the cap per survey and day is what stops a flood.
 //!
 //! The counts that must hold however many app servers share the database live in the store
 //! ([`Throttles`]): every login attempt is one statement there, so N servers still give an
@@ -45,6 +50,12 @@ pub struct Quotas {
     /// Chat conversations one client may start in twelve hours, on every app server
     /// together.
     pub chats_per_address: u32,
+    /// Requests to one survey's page (showing it, answering) from one client in a minute,
+    /// on every app server together; also the burst a quiet client may spend at once.
+    pub survey_per_address: u32,
+    /// Answers one survey takes in 24 hours, from everyone together; one more closes it
+    /// for answers for a day.
+    pub survey_answers_per_day: u32,
 }
 
 impl Default for Quotas {
@@ -53,6 +64,8 @@ impl Default for Quotas {
             login_per_account: 5,
             public_per_address: 60,
             chats_per_address: 6,
+            survey_per_address: 120,
+            survey_answers_per_day: 20_000,
         }
     }
 }
@@ -62,6 +75,8 @@ pub struct Limits {
     quotas: Quotas,
     /// This process's buckets for public requests, per client.
     public: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// This process's buckets for survey pages, per client and survey (by its link's slug).
+    survey: Arc<DefaultKeyedRateLimiter<(IpAddr, String)>>,
     /// The key of the digests that stand for account names and addresses in the store,
     /// fetched on first use; the same on every app server on the database.
     key: Arc<OnceCell<String>>,
@@ -88,6 +103,11 @@ const KEY_NAME: &str = "rate-limits";
 const LOGIN: &str = "login";
 const PUBLIC: &str = "public";
 const CHAT: &str = "chat";
+const SURVEY: &str = "survey";
+const SURVEY_ANSWERS: &str = "survey-answers";
+
+/// The window in which a survey's answers are counted against its cap.
+const SURVEY_DAY: SignedDuration = SignedDuration::from_hours(24);
 
 /// The window in which a client's chat conversations are counted.
 const CHAT_WINDOW: SignedDuration = SignedDuration::from_hours(12);
@@ -126,6 +146,7 @@ impl Limits {
         Limits {
             quotas,
             public: Arc::new(RateLimiter::keyed(per_minute(quotas.public_per_address))),
+            survey: Arc::new(RateLimiter::keyed(per_minute(quotas.survey_per_address))),
             key: Arc::new(OnceCell::new()),
             purged: Arc::new(AtomicI64::new(0)),
         }
@@ -199,6 +220,50 @@ impl Limits {
         Ok(self.hit(store, PUBLIC, &subject, quota).await? <= quota)
     }
 
+    /// Whether another request to the survey page `slug` from this address (counted as its
+    /// client, see [`client_key`]) is allowed now.
+    pub async fn survey_allowed(
+        &self,
+        store: &dyn Store,
+        address: IpAddr,
+        slug: &str,
+    ) -> Result<bool, AppError> {
+        let client = client_key(address);
+        if self.survey.len() > TIDY_FROM {
+            self.survey.retain_recent();
+        }
+        if self.survey.check_key(&(client, slug.to_owned())).is_err() {
+            return Ok(false);
+        }
+        if !store.counts_shared() {
+            return Ok(true);
+        }
+        let quota = u64::from(self.quotas.survey_per_address.max(1));
+        let subject = self
+            .subject(store, SURVEY, &format!("{client} {slug}"))
+            .await?;
+        Ok(self.hit(store, SURVEY, &subject, quota).await? <= quota)
+    }
+
+    /// Counts an answer to the survey `survey_id` and says whether its daily cap allows it.
+    pub async fn survey_answer_allowed(
+        &self,
+        store: &dyn Store,
+        survey_id: i64,
+    ) -> Result<bool, AppError> {
+        let quota = u64::from(self.quotas.survey_answers_per_day.max(1));
+        let hits = store
+            .hit(
+                SURVEY_ANSWERS,
+                &survey_id.to_string(),
+                quota,
+                SURVEY_DAY,
+                Timestamp::now(),
+            )
+            .await?;
+        Ok(hits.count <= quota)
+    }
+
     /// Counts a hit in the store and returns the window's count; deletes ended windows on
     /// the way, about once a minute per server.
     async fn hit(
@@ -270,6 +335,35 @@ pub async fn public(State(state): State<AppState>, request: Request, next: Next)
     next.run(request).await
 }
 
+/// Middleware for the survey pages (`/s/{slug}`): limits requests per client address and
+/// survey. Requests whose address the server does not know (in-process tests) are not
+/// limited.
+pub async fn survey(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let slug = request
+        .uri()
+        .path()
+        .strip_prefix("/s/")
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(address) = super::client_address(request.extensions()) {
+        let allowed = match state
+            .limits
+            .survey_allowed(&*state.store, address, &slug)
+            .await
+        {
+            Ok(allowed) => allowed,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot count a survey request in the store");
+                true
+            }
+        };
+        if !allowed {
+            return Refusal::TooMany.answer(&state, request.uri().path(), request.headers());
+        }
+    }
+    next.run(request).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,8 +378,49 @@ mod tests {
             login_per_account: login,
             public_per_address: public,
             chats_per_address: 2,
+            survey_per_address: public,
+            survey_answers_per_day: 3,
         });
         (limits, store, dir)
+    }
+
+    #[tokio::test]
+    async fn survey_pages_count_per_client_and_survey_and_answers_per_survey() {
+        let (limits, store, _dir) = limits(5, 2).await;
+        let store = &*store;
+        let allowed = |address: &'static str, slug: &'static str| {
+            let limits = limits.clone();
+            async move {
+                limits
+                    .survey_allowed(store, ip(address), slug)
+                    .await
+                    .expect("count")
+            }
+        };
+        assert!(allowed("192.0.2.1", "kasse").await);
+        assert!(allowed("192.0.2.1", "kasse").await);
+        assert!(
+            !allowed("192.0.2.1", "kasse").await,
+            "the third in a minute"
+        );
+        assert!(allowed("192.0.2.1", "lieferung").await, "another survey");
+        assert!(allowed("192.0.2.2", "kasse").await, "another client");
+        assert!(
+            limits
+                .public_allowed(store, ip("192.0.2.1"))
+                .await
+                .expect("count"),
+            "the other public pages count apart"
+        );
+
+        for n in 1..=3 {
+            assert!(
+                limits.survey_answer_allowed(store, 7).await.expect("count"),
+                "answer {n} of the day"
+            );
+        }
+        assert!(!limits.survey_answer_allowed(store, 7).await.expect("count"));
+        assert!(limits.survey_answer_allowed(store, 8).await.expect("count"));
     }
 
     fn ip(text: &str) -> IpAddr {

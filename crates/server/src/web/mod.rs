@@ -83,7 +83,12 @@ pub fn routes() -> Router<AppState> {
 
 /// The pages anyone can reach, rate-limited per client address.
 pub fn public_routes() -> Router<AppState> {
-    account::routes().merge(public_survey::routes())
+    account::routes()
+}
+
+/// The survey pages customers answer on, rate-limited per client address and survey.
+pub fn survey_routes() -> Router<AppState> {
+    public_survey::routes()
 }
 
 /// Liveness: the process answers. It asks nothing of the database, so that a database
@@ -186,7 +191,9 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
         },
     );
     // asset("style.css"): the address the page links the asset by, with its digest.
-    env.add_function("asset", |name: &str| Value::from_safe_string(assets::url(name)));
+    env.add_function("asset", |name: &str| {
+        Value::from_safe_string(assets::url(name))
+    });
     // label(channel_or_phase): its label in the page's language.
     env.add_function(
         "label",

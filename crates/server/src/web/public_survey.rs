@@ -298,6 +298,25 @@ async fn answer(
         Ok(fields) => fields,
         Err(problems) => return Ok(refused(problems)),
     };
+    // Past its daily cap a survey takes no more answers: a flood of made-up ones must not
+    // bury the real ones in the figures.
+    if !state
+        .limits
+        .survey_answer_allowed(&*state.store, survey.id)
+        .await?
+    {
+        let mut full = page.render_with_status(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            "survey_public.html",
+            minijinja::context! { state => "full" },
+        );
+        full.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("3600"),
+        );
+        return Ok(full);
+    }
     match state.store.record_responses(&[fields], None).await {
         Ok(_) => Ok(page.render(
             &state,

@@ -42,6 +42,8 @@ pub fn generous() -> Settings {
             login_per_account: 10_000,
             public_per_address: 10_000,
             chats_per_address: 10_000,
+            survey_per_address: 10_000,
+            survey_answers_per_day: 10_000,
         },
         ..Settings::default()
     }
