@@ -117,6 +117,7 @@ describe('accessibility', () => {
             '/digest',
             '/admin/users',
             '/admin/mail',
+            '/admin/organisation',
             '/admin/tokens',
             '/admin/audit',
             '/api/docs',

@@ -80,6 +80,12 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
         "demo company \"{}\" loaded: {} touchpoints created, {} updated",
         company.name, summary.created, summary.updated
     );
+    // Its name on the survey pages, unless an admin has set one.
+    let mut branding = store.branding().await?;
+    if branding.company_name.is_none() {
+        branding.company_name = Some(company.name.to_owned());
+        store.set_branding(&branding, "demo").await?;
+    }
     load_library(store).await?;
     load_templates(store).await?;
     load_standards(store).await?;

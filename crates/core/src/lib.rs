@@ -6,6 +6,7 @@
 pub mod access;
 pub mod action_plan;
 pub mod audit;
+pub mod branding;
 pub mod catalog;
 pub mod chat;
 pub mod consistency;

@@ -105,6 +105,8 @@ pub struct AppState {
     pub(crate) outbox: outbox::Wakeup,
     /// The chat's bot over the guideline and the library, read again every 30 seconds.
     chat_bot: Arc<touchpoints_app::chat::ChatBot>,
+    /// The organisation's name and logo, read again every few seconds.
+    branding: Arc<web::organisation::Cache>,
 }
 
 impl AppState {
@@ -129,6 +131,7 @@ impl AppState {
             metrics: metrics::Metrics::new(),
             outbox: outbox::Wakeup::default(),
             chat_bot: Arc::default(),
+            branding: Arc::default(),
         })
     }
 

@@ -580,6 +580,7 @@ async fn the_table_keeps_its_promises() {
                     // Public to the guard only: it answers loopback and admins alone.
                     "/metrics",
                     "/assets/{file}",
+                    "/logo",
                     "/login",
                     "/logout",
                     "/login/link/{token}",

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Server, fields, send};
+use common::{Server, fields, multipart, send};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use reqwest::StatusCode;
@@ -381,19 +381,10 @@ async fn actions_after(server: &Server, before: i64) -> Vec<Value> {
 
 /// A multipart form with the CSRF field first and the file, as a browser sends it.
 fn upload(token: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----touchpointsboundary7MA4YWxk";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    multipart(&[
+        ("_csrf", None, token.as_bytes()),
+        ("file", Some(file_name), bytes),
+    ])
 }
 
 #[tokio::test]

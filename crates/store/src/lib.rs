@@ -85,6 +85,7 @@ pub trait Store:
     + Outbox
     + Templates
     + Chats
+    + Organisation
 {
 }
 
@@ -105,9 +106,23 @@ impl<
         + Programme
         + Outbox
         + Templates
-        + Chats,
+        + Chats
+        + Organisation,
 > Store for T
 {
+}
+
+/// How the organisation presents itself to its customers: its name and logo.
+#[async_trait]
+pub trait Organisation: Send + Sync + 'static {
+    /// The company name and logo; empty until an admin sets them.
+    async fn branding(&self) -> Result<touchpoints_core::branding::Branding>;
+    /// Replaces the company name and logo. Audit `settings.branding`.
+    async fn set_branding(
+        &self,
+        branding: &touchpoints_core::branding::Branding,
+        actor: &str,
+    ) -> Result<()>;
 }
 
 /// Touchpoints and the catalog they are filed under. Every write names its actor and is

@@ -123,6 +123,9 @@ mod sql_library;
 #[path = "sql_limits.rs"]
 mod sql_limits;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_organisation.rs"]
+mod sql_organisation;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_outbox.rs"]
 mod sql_outbox;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

@@ -38,6 +38,8 @@ mod limits;
 mod migrations;
 #[path = "suite/operations.rs"]
 mod operations;
+#[path = "suite/organisation.rs"]
+mod organisation;
 #[path = "suite/outbox.rs"]
 mod outbox;
 #[path = "suite/personal_data.rs"]

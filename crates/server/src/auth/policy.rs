@@ -27,6 +27,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     // login page, and a token is looked up outside the API too (see metrics.rs).
     (Method::GET, "/metrics", Public),
     (Method::GET, "/assets/{file}", Public),
+    // The organisation's logo, shown on the survey pages and at login.
+    (Method::GET, "/logo", Public),
     (Method::GET, "/login", Public),
     (Method::POST, "/login", Public),
     (Method::POST, "/logout", Public),
@@ -74,6 +76,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::POST, "/content/{id}/delete", Least(Manager)),
     // Administration.
     (Method::GET, "/admin/users", Least(Admin)),
+    (Method::GET, "/admin/organisation", Least(Admin)),
+    (Method::POST, "/admin/organisation", Least(Admin)),
     (Method::GET, "/admin/mail", Least(Admin)),
     (Method::POST, "/admin/mail", Least(Admin)),
     (Method::POST, "/admin/mail/test", Least(Admin)),

@@ -17,6 +17,7 @@ mod export;
 mod journey;
 mod mail;
 mod numbers;
+pub(crate) mod organisation;
 mod outcome;
 mod programme;
 mod public_survey;
@@ -65,6 +66,7 @@ pub fn routes() -> Router<AppState> {
         .merge(journey::routes())
         .merge(catalog::routes())
         .merge(admin::routes())
+        .merge(organisation::routes())
         .merge(mail::routes())
         .merge(chat_widgets::routes())
         .merge(consistency::routes())
@@ -277,6 +279,8 @@ pub struct Page {
     pub zone: time::Zone,
     /// The channels' labels, which the page names channels by.
     pub channel_names: channel_names::ChannelNames,
+    /// The organisation's name and logo.
+    brand: organisation::Brand,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Page {
@@ -334,6 +338,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
             channel_names: parts
                 .extensions
                 .get::<channel_names::ChannelNames>()
+                .cloned()
+                .unwrap_or_default(),
+            brand: parts
+                .extensions
+                .get::<organisation::Brand>()
                 .cloned()
                 .unwrap_or_default(),
         })
@@ -403,6 +412,7 @@ impl Page {
             switch_url => self.switch_to(other),
             zone => self.zone.value(),
             channel_names => self.channel_names.value(),
+            brand => Serde(&self.brand),
             ..context
         };
         let html = state

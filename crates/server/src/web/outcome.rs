@@ -79,6 +79,9 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         }
     };
     parts.extensions.insert(channel_names);
+    parts
+        .extensions
+        .insert(state.branding.get(&state).await.brand());
     let page = match Page::from_request_parts(&mut parts, &state).await {
         Ok(page) => page,
         Err(never) => match never {},

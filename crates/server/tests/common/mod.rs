@@ -35,6 +35,29 @@ pub const READ_TOKEN: &str = "tests-read";
 /// own tokens, so that pages do not hand out a new one).
 pub const CSRF: &str = "c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0c5f0";
 
+/// A `multipart/form-data` body as a browser sends it: each field's name, its file name when
+/// it is a file, and its bytes. Returns the content type (with the boundary) and the body.
+pub fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----touchpointsboundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, file_name, bytes) in fields {
+        let disposition = match file_name {
+            Some(file_name) => format!(
+                "form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: application/octet-stream"
+            ),
+            None => format!("form-data; name=\"{name}\""),
+        };
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 /// Quotas so high that no test reaches them by accident.
 pub fn generous() -> Settings {
     Settings {
