@@ -530,6 +530,7 @@ queue-view-breached = Überfällig
 queue-any = alle
 queue-touchpoint = Touchpoint
 queue-status = Status
+queue-due = Fällig
 queue-status-active = offen und wartend
 queue-filter = Anzeigen
 queue-at-risk-hint = Anfragen, deren nächstes Ziel in den nächsten { $minutes } Minuten fällig ist.

@@ -530,6 +530,7 @@ queue-view-breached = Breached
 queue-any = any
 queue-touchpoint = Touchpoint
 queue-status = Status
+queue-due = Due
 queue-status-active = open and waiting
 queue-filter = Show
 queue-at-risk-hint = Requests whose next target is due within { $minutes } minutes.

@@ -150,3 +150,42 @@ async fn german_pages_write_numbers_and_money_with_a_decimal_comma() {
     let html = page(&server, &format!("/customers/{customer}"), "en").await;
     assert!(html.contains("<dd>€1,234.50</dd>"), "{html}");
 }
+
+#[tokio::test]
+async fn the_queue_says_how_long_until_a_request_is_due() {
+    let server = Server::start().await;
+    let (status, body) = send(server.put("/api/v1/sla-policies").json(&json!({
+        "channel": "phone", "priority": "normal", "first_response_minutes": 30,
+        "resolution_minutes": 240, "around_the_clock": true})))
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let now = jiff::Timestamp::now();
+    let (id, _) = request_received(&server, &now.to_string(), "0171 1111111").await;
+    let due: jiff::Timestamp = server.get_json(&format!("/api/v1/requests/{id}")).await["next_due"]
+        .as_str()
+        .expect("a request under a response target is due")
+        .parse()
+        .expect("an instant");
+    assert!(due > now);
+
+    let html = page(&server, "/queue", "de").await;
+    let cell = html
+        .split(r#"<td class="due">"#)
+        .nth(1)
+        .expect("the queue has a due column");
+    assert!(
+        cell.starts_with(&format!(
+            r#"<time datetime="{}""#,
+            due.strftime("%Y-%m-%dT%H:%MZ")
+        )),
+        "{cell}"
+    );
+    let text = cell
+        .split('>')
+        .nth(1)
+        .and_then(|t| t.split('<').next())
+        .expect("a text");
+    assert!(text.starts_with("in "), "{text}");
+    let html = page(&server, &format!("/requests/{id}"), "en").await;
+    assert!(html.contains(" · <time"), "{html}");
+}

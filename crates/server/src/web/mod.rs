@@ -226,6 +226,20 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
         },
     );
     // channel: a channel's key as its label in the page's language ("E-Mail").
+    // relative: a timestamp as a <time> element that says how far it lies from now ("in 40
+    // Min."), its local time as the tooltip.
+    env.add_filter(
+        "relative",
+        |state: &TemplateState, value: Serde<jiff::Timestamp>| {
+            let zone = time::of_template(state);
+            Value::from_safe_string(time::relative_element(
+                value.0,
+                jiff::Timestamp::now(),
+                &zone.0,
+                page_lang(state),
+            ))
+        },
+    );
     env.add_filter("channel", |state: &TemplateState, key: &str| {
         channel_names::ChannelNames::of_template(state).label(key, page_lang(state))
     });

@@ -83,6 +83,48 @@ pub fn time_element(at: Timestamp, zone: &TimeZone, lang: Lang, precision: Preci
     )
 }
 
+/// How far `at` lies from `now`, as people say it: "in 40 Min.", "vor 2 Std. 5 Min.",
+/// "in 3 Tagen" in German; "in 40 min", "2 h 5 min ago", "in 3 days" in English; "jetzt" /
+/// "now" within a minute. Minutes are dropped from ten hours on, hours from two days on
+/// (whole days, rounded down).
+pub fn relative(at: Timestamp, now: Timestamp, lang: Lang) -> String {
+    let seconds = at.as_second() - now.as_second();
+    let minutes = seconds.unsigned_abs() / 60;
+    if minutes == 0 {
+        return lang.pick("jetzt", "now").to_owned();
+    }
+    let (hours, rest) = (minutes / 60, minutes % 60);
+    let span = match (lang, hours, rest) {
+        (_, h, _) if h >= 48 => {
+            let days = h / 24;
+            format!("{days} {}", lang.pick("Tagen", "days"))
+        }
+        (Lang::De, 0, m) => format!("{m} Min."),
+        (Lang::En, 0, m) => format!("{m} min"),
+        (Lang::De, h, m) if h >= 10 || m == 0 => format!("{h} Std."),
+        (Lang::En, h, m) if h >= 10 || m == 0 => format!("{h} h"),
+        (Lang::De, h, m) => format!("{h} Std. {m} Min."),
+        (Lang::En, h, m) => format!("{h} h {m} min"),
+    };
+    match (lang, seconds > 0) {
+        (_, true) => format!("in {span}"),
+        (Lang::De, false) => format!("vor {span}"),
+        (Lang::En, false) => format!("{span} ago"),
+    }
+}
+
+/// An instant as a `<time>` element that says how far it lies from `now`, with its local
+/// time and zone as the tooltip.
+pub fn relative_element(at: Timestamp, now: Timestamp, zone: &TimeZone, lang: Lang) -> String {
+    format!(
+        "<time datetime=\"{}\" title=\"{} ({})\">{}</time>",
+        at.strftime("%Y-%m-%dT%H:%MZ"),
+        local_time(at, zone, lang, Precision::Minutes),
+        zone_note(at, zone),
+        relative(at, now, lang)
+    )
+}
+
 /// The zone a template renders with: the `zone` its page set, or the fallback.
 pub fn of_template(state: &minijinja::State) -> Arc<Zone> {
     state
@@ -101,6 +143,32 @@ mod tests {
 
     fn at(text: &str) -> Timestamp {
         text.parse().expect("instant")
+    }
+
+    #[test]
+    fn relative_times_read_as_people_say_them() {
+        let now = at("2026-12-04T14:00:00Z");
+        let cases = [
+            ("2026-12-04T14:00:30Z", "jetzt", "now"),
+            ("2026-12-04T14:40:00Z", "in 40 Min.", "in 40 min"),
+            ("2026-12-04T13:20:00Z", "vor 40 Min.", "40 min ago"),
+            ("2026-12-04T16:05:00Z", "in 2 Std. 5 Min.", "in 2 h 5 min"),
+            ("2026-12-04T11:00:00Z", "vor 3 Std.", "3 h ago"),
+            ("2026-12-05T02:30:00Z", "in 12 Std.", "in 12 h"),
+            ("2026-12-06T13:59:00Z", "in 47 Std.", "in 47 h"),
+            ("2026-12-07T15:00:00Z", "in 3 Tagen", "in 3 days"),
+            ("2026-12-01T13:00:00Z", "vor 3 Tagen", "3 days ago"),
+        ];
+        for (when, german, english) in cases {
+            assert_eq!(relative(at(when), now, Lang::De), german, "{when}");
+            assert_eq!(relative(at(when), now, Lang::En), english, "{when}");
+        }
+        let element = relative_element(at("2026-12-04T14:40:00Z"), now, &berlin(), Lang::De);
+        assert_eq!(
+            element,
+            "<time datetime=\"2026-12-04T14:40Z\" title=\"04.12.2026, 15:40 (Europe/Berlin, \
+             UTC+01:00)\">in 40 Min.</time>"
+        );
     }
 
     #[test]
