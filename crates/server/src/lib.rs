@@ -6,6 +6,7 @@
 //! know nothing of the backend behind the store.
 
 mod api;
+mod assets;
 pub mod auth;
 mod cookies;
 mod error;

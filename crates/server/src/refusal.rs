@@ -80,7 +80,7 @@ fn plain_page(text: &str) -> String {
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{escaped}</title>\
          <link rel=\"stylesheet\" href=\"{style}\"></head><body><main>\
          <h1>{escaped}</h1><p><a href=\"/\">Touchpoints</a></p></main></body></html>",
-        style = crate::web::assets::url("style.css"),
+        style = crate::assets::url("style.css"),
     )
 }
 

@@ -106,7 +106,7 @@ async fn preview(
          <body><main class=\"chat-preview\"><h1>{title}</h1><p>{text}</p></main>\n\
          <script src=\"/chat.js\" data-touchpoint=\"{}\" async></script></body></html>\n",
         widget.touchpoint_id,
-        style = crate::web::assets::url("style.css"),
+        style = crate::assets::url("style.css"),
     );
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
 }

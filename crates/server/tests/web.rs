@@ -2210,6 +2210,83 @@ async fn a_phone_that_refuses_cookies_can_still_answer() {
 // --- The queue's pages -------------------------------------------------------------------
 
 #[tokio::test]
+async fn priority_weights_are_a_form_with_a_field_per_weight() {
+    let server = Server::start().await;
+    let rules = page(&server, "/queue/rules").await;
+    // The stored weights fill the form, with their explanation, and the channels by label.
+    assert!(
+        rules.contains(r#"name="time_per_hour" type="text" value="10""#),
+        "{rules}"
+    );
+    assert!(rules.contains("Punkte je Stunde"), "{rules}");
+    assert!(
+        rules.contains(r#"name="segment_key_0" type="text" value="premium""#),
+        "{rules}"
+    );
+    assert!(
+        rules.contains(r#"<label for="channel_letter">Brief</label>"#),
+        "{rules}"
+    );
+    assert!(!rules.contains("JSON"), "{rules}");
+
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("time_per_hour", "12,5"),
+        ("horizon_hours", "8"),
+        ("value_per_1000_eur", "1"),
+        ("value_cap", "20"),
+        ("urgent", "30"),
+        ("negative", "10"),
+        ("repeat_contact", "5"),
+        ("repeat_cap", "3"),
+        ("segment_key_0", "vip"),
+        ("segment_points_0", "40"),
+        ("segment_key_1", ""),
+        ("segment_points_1", ""),
+        ("channel_phone", "5"),
+        ("channel_letter", "-5"),
+    ];
+    let (status, location, body) = fetch(server.post("/queue/rules/weights").form(&fields)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.as_deref(), Some("/queue/rules"));
+    let weights = server
+        .store
+        .queue_settings()
+        .await
+        .expect("settings")
+        .weights;
+    assert!((weights.time_per_hour - 12.5).abs() < f64::EPSILON);
+    assert_eq!(
+        weights.segments.len(),
+        1,
+        "premium was not sent, so it is gone"
+    );
+    assert_eq!(weights.segments.get("vip"), Some(&40.0));
+    assert_eq!(weights.channels.get("letter"), Some(&-5.0));
+
+    // Bad numbers are named at their fields, in German, and nothing is stored.
+    fields[0] = ("time_per_hour", "viel");
+    fields[9] = ("segment_points_0", "5000");
+    let (status, _, body) = fetch(server.post("/queue/rules/weights").form(&fields)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="time_per_hour-error""#), "{body}");
+    assert!(body.contains("Bitte eine Zahl angeben."), "{body}");
+    assert!(body.contains(r#"id="segment_points_0-error""#), "{body}");
+    assert!(
+        body.contains(r#"value="viel""#),
+        "the form keeps what was typed"
+    );
+    assert_eq!(
+        server
+            .store
+            .queue_settings()
+            .await
+            .expect("settings")
+            .weights,
+        weights
+    );
+}
+
+#[tokio::test]
 async fn queue_pages_show_rules_statistics_and_undo_merges() {
     let server = Server::start().await;
     // Rules: a bad target is shown at its field, a good one is listed.

@@ -7,7 +7,6 @@ mod action_review;
 mod action_settings;
 mod actions;
 mod admin;
-pub(crate) mod assets;
 mod catalog;
 mod channel_names;
 mod chat_widgets;
@@ -61,7 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(health))
         .route("/readyz", get(ready))
         .route("/api/docs", get(api_docs))
-        .merge(assets::routes())
+        .merge(crate::assets::routes())
         .merge(touchpoints::routes())
         .merge(journey::routes())
         .merge(catalog::routes())
@@ -194,7 +193,7 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
     );
     // asset("style.css"): the address the page links the asset by, with its digest.
     env.add_function("asset", |name: &str| {
-        Value::from_safe_string(assets::url(name))
+        Value::from_safe_string(crate::assets::url(name))
     });
     // label(channel_or_phase): its label in the page's language.
     env.add_function(

@@ -8,6 +8,7 @@ mod list;
 mod request;
 mod rules;
 mod stats;
+mod weights;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -6,8 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
+
+use super::weights::WeightsForm;
 use touchpoints_app::AppError;
-use touchpoints_core::priority::Weights;
 use touchpoints_core::queue::{QueueOptions, SlaPolicy};
 use touchpoints_core::request::Priority;
 use touchpoints_core::sla::{CalendarInput, WeekHoursInput};
@@ -86,11 +87,10 @@ impl CalendarForm {
     }
 }
 
-#[derive(Debug, Default, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Default, Serialize)]
 struct RuleForms {
     policy: PolicyForm,
-    weights: String,
+    weights: WeightsForm,
     calendar: CalendarForm,
     at_risk_minutes: String,
 }
@@ -114,7 +114,7 @@ async fn render_rules(
             priority: "normal".into(),
             ..PolicyForm::default()
         },
-        weights: serde_json::to_string_pretty(&settings.weights).unwrap_or_default(),
+        weights: WeightsForm::of(&settings.weights, &catalog, page.lang),
         calendar: CalendarForm::from_input(&CalendarInput::from(&settings.calendar)),
         at_risk_minutes: settings.options.at_risk_minutes.to_string(),
     });
@@ -217,7 +217,7 @@ pub(super) async fn put_policy(
                 &page,
                 RuleForms {
                     policy: form,
-                    ..defaults(&state).await
+                    ..defaults(&state, page.lang).await
                 },
                 problems,
             )
@@ -229,7 +229,7 @@ pub(super) async fn put_policy(
                 &page,
                 RuleForms {
                     policy: form,
-                    ..defaults(&state).await
+                    ..defaults(&state, page.lang).await
                 },
                 problems,
             )
@@ -249,7 +249,7 @@ pub(super) async fn put_policy(
                 &page,
                 RuleForms {
                     policy: form,
-                    ..defaults(&state).await
+                    ..defaults(&state, page.lang).await
                 },
                 problems,
             )
@@ -259,13 +259,14 @@ pub(super) async fn put_policy(
 }
 
 /// The forms as stored, for a page that shows one form's problems.
-async fn defaults(state: &AppState) -> RuleForms {
+async fn defaults(state: &AppState, lang: crate::i18n::Lang) -> RuleForms {
     let settings = state.store.queue_settings().await.ok();
+    let catalog = state.store.catalog().await.ok().unwrap_or_default();
     RuleForms {
         policy: PolicyForm::default(),
         weights: settings
             .as_ref()
-            .and_then(|s| serde_json::to_string_pretty(&s.weights).ok())
+            .map(|s| WeightsForm::of(&s.weights, &catalog, lang))
             .unwrap_or_default(),
         calendar: settings
             .as_ref()
@@ -302,59 +303,21 @@ pub(super) async fn delete_policy(
     Ok(rules_changed(&state).await)
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct WeightsForm {
-    weights: String,
-}
-
 pub(super) async fn put_weights(
     State(state): State<AppState>,
     page: Page,
-    axum::Form(form): axum::Form<WeightsForm>,
+    body: axum::body::Bytes,
 ) -> PageResult {
-    let weights = match serde_json::from_str::<Weights>(&form.weights) {
-        Ok(w) => match w.validate() {
-            Ok(()) => w,
-            Err(p) => {
-                // The weights' own field names belong to the one text area.
-                let problems = Problems(
-                    p.0.into_iter()
-                        .map(|f| {
-                            FieldProblem::new(
-                                "weights",
-                                Problem::Invalid {
-                                    reason: format!("{}: {}", f.field, f.message),
-                                },
-                            )
-                        })
-                        .collect(),
-                );
-                return rules_problems(
-                    &state,
-                    &page,
-                    RuleForms {
-                        weights: form.weights,
-                        ..defaults(&state).await
-                    },
-                    problems,
-                )
-                .await;
-            }
-        },
-        Err(e) => {
-            let problems = Problems::single(
-                "weights",
-                Problem::Invalid {
-                    reason: e.to_string(),
-                },
-            );
+    let form = WeightsForm::parse(&body);
+    let weights = match form.weights() {
+        Ok(weights) => weights,
+        Err(problems) => {
             return rules_problems(
                 &state,
                 &page,
                 RuleForms {
-                    weights: form.weights,
-                    ..defaults(&state).await
+                    weights: form,
+                    ..defaults(&state, page.lang).await
                 },
                 problems,
             )
@@ -392,7 +355,7 @@ pub(super) async fn put_calendar(
                 &page,
                 RuleForms {
                     calendar: form,
-                    ..defaults(&state).await
+                    ..defaults(&state, page.lang).await
                 },
                 problems,
             )
@@ -439,7 +402,7 @@ pub(super) async fn put_options(
                 &page,
                 RuleForms {
                     at_risk_minutes: form.at_risk_minutes,
-                    ..defaults(&state).await
+                    ..defaults(&state, page.lang).await
                 },
                 problems,
             )

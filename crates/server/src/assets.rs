@@ -28,33 +28,33 @@ const ASSETS: &[Asset] = &[
     Asset {
         name: "style.css",
         content_type: "text/css; charset=utf-8",
-        body: include_str!("../../assets/style.css"),
+        body: include_str!("../assets/style.css"),
     },
     Asset {
         name: "app.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/app.js"),
+        body: include_str!("../assets/app.js"),
     },
     Asset {
         name: "dashboard.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/dashboard.js"),
+        body: include_str!("../assets/dashboard.js"),
     },
     Asset {
         name: "action_budget.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/action_budget.js"),
+        body: include_str!("../assets/action_budget.js"),
     },
     // Apache ECharts, vendored unchanged (licence in `assets/vendor/echarts.LICENSE`).
     Asset {
         name: "echarts.min.js",
         content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/vendor/echarts.min.js"),
+        body: include_str!("../assets/vendor/echarts.min.js"),
     },
     Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
-        body: include_str!("../../assets/favicon.svg"),
+        body: include_str!("../assets/favicon.svg"),
     },
 ];
 
