@@ -204,8 +204,36 @@ fn places_json(finding: &Finding) -> Result<String> {
     serde_json::to_string(&finding.places).map_err(|e| corrupt("findings", e.to_string()))
 }
 
-/// Records one finding of a run: updates the stored one with its fingerprint (opening it
-/// again if it was fixed) or inserts it as open.
+/// A stored finding this run has not seen yet that `finding` extends (see
+/// [`Finding::extends`]), with its status.
+async fn extended(
+    conn: &mut Conn,
+    finding: &Finding,
+    at: Timestamp,
+) -> Result<Option<(i64, String)>> {
+    let candidates: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT id, status, places FROM findings \
+         WHERE kind = $1 AND rule = $2 AND last_seen <> $3 ORDER BY id{lock_rows}",
+        lock_rows = Backend::LOCK_ROW
+    )))
+    .bind(finding.kind.as_str())
+    .bind(&finding.rule)
+    .bind(at.as_microsecond())
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, status, places) in candidates {
+        let places: Vec<Place> =
+            serde_json::from_str(&places).map_err(|e| corrupt("findings", e.to_string()))?;
+        if finding.extends(finding.kind, &finding.rule, &places) {
+            return Ok(Some((id, status)));
+        }
+    }
+    Ok(None)
+}
+
+/// Records one finding of a run: updates the stored one with its fingerprint, or the one it
+/// extends with more evidence (opening either again if it was fixed or, for more evidence,
+/// accepted), or inserts it as open.
 async fn sync_finding(
     conn: &mut Conn,
     finding: &Finding,
@@ -223,12 +251,18 @@ async fn sync_finding(
         .bind(fingerprint)
         .fetch_optional(&mut *conn)
         .await?;
+        let (known, grown) = match known {
+            Some(known) => (Some(known), false),
+            None => (extended(conn, finding, at).await?, true),
+        };
         if let Some((id, status)) = known {
-            let reopen = status == FindingStatus::Fixed.as_str();
+            let reopen = status == FindingStatus::Fixed.as_str()
+                || (grown && status == FindingStatus::Accepted.as_str());
             sqlx::query(
-                "UPDATE findings SET message = $1, places = $2, suggestion = $3, \
-                 last_seen = $4, current = 1 WHERE id = $5",
+                "UPDATE findings SET fingerprint = $1, message = $2, places = $3, \
+                 suggestion = $4, last_seen = $5, current = 1 WHERE id = $6",
             )
+            .bind(fingerprint)
             .bind(&finding.message)
             .bind(&places)
             .bind(&finding.suggestion)
@@ -242,7 +276,15 @@ async fn sync_finding(
                     .bind(id)
                     .execute(&mut *conn)
                     .await?;
-                let summary = format!("{} {}: fixed → open", finding.kind.as_str(), finding.rule);
+                let summary = if grown {
+                    format!(
+                        "{} {}: {status} → open, found in more places",
+                        finding.kind.as_str(),
+                        finding.rule
+                    )
+                } else {
+                    format!("{} {}: fixed → open", finding.kind.as_str(), finding.rule)
+                };
                 audit(
                     conn,
                     at,

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::check::Finding;
+use super::check::{Finding, FindingKind, Place};
 use crate::problem::{Problems, check_text};
 
 pub const TITLE_MAX: usize = 200;
@@ -109,6 +109,21 @@ impl FindingStatus {
 }
 
 impl Finding {
+    /// Whether this finding is an earlier one (`kind`, `rule`, `places`) with more evidence:
+    /// the same kind and rule, every earlier place (source and excerpt) still among its
+    /// places, and at least one more. Its fingerprint is new, but it is the same problem, so
+    /// it keeps the earlier one's record, and an accepted one is open again.
+    pub fn extends(&self, kind: FindingKind, rule: &str, places: &[Place]) -> bool {
+        let key = |p: &Place| (p.source.clone(), p.excerpt.clone());
+        let now: std::collections::HashSet<_> = self.places.iter().map(key).collect();
+        let before: std::collections::HashSet<_> = places.iter().map(key).collect();
+        self.kind == kind
+            && self.rule == rule
+            && !before.is_empty()
+            && before.is_subset(&now)
+            && now.len() > before.len()
+    }
+
     /// Identifies a finding across runs of the checker, so that its status survives: the
     /// kind, the rule and the places (source and excerpt), not line numbers, which move when
     /// text above is edited. FNV-1a, 64 bits, as hex.
@@ -151,6 +166,35 @@ mod tests {
             excerpt: "Du hast 14 Tage Rückgaberecht.".into(),
             written: None,
         }
+    }
+
+    #[test]
+    fn a_finding_with_a_further_place_extends_the_earlier_one() {
+        let earlier = Finding {
+            kind: FindingKind::ContradictsChannel,
+            rule: "return-period".into(),
+            message: "x".into(),
+            places: vec![place("content/1", 3), place("content/2", 9)],
+            suggestion: None,
+        };
+        let mut grown = earlier.clone();
+        grown.places.push(place("content/3", 1));
+        let (kind, rule) = (earlier.kind, earlier.rule.as_str());
+        assert!(grown.extends(kind, rule, &earlier.places));
+        assert!(!earlier.extends(kind, rule, &earlier.places), "nothing new");
+        assert!(!earlier.extends(kind, rule, &grown.places), "fewer places");
+        assert!(!grown.extends(FindingKind::ContradictsGuideline, rule, &earlier.places));
+        assert!(!grown.extends(kind, "delivery-time", &earlier.places));
+        let mut elsewhere = earlier.clone();
+        elsewhere.places = vec![
+            place("content/1", 3),
+            place("content/4", 2),
+            place("content/5", 2),
+        ];
+        assert!(
+            !elsewhere.extends(kind, rule, &earlier.places),
+            "a place is gone"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ store_suite!(
     deleting_a_channel_or_touchpoint_unlinks_content,
     findings_keep_their_status_across_runs,
     deleting_content_retires_its_findings,
+    an_accepted_finding_opens_again_when_it_is_found_in_more_places,
     a_nul_character_is_invalid_input_on_every_store,
 );
 
@@ -294,6 +295,83 @@ async fn deleting_content_retires_its_findings(store: &dyn Store) {
     let after = store.findings().await.expect("findings");
     assert!(!by_fingerprint(&after, &gone).current, "{after:#?}");
     assert!(by_fingerprint(&after, &stays).current, "{after:#?}");
+}
+
+async fn an_accepted_finding_opens_again_when_it_is_found_in_more_places(store: &dyn Store) {
+    let two = {
+        let mut f = finding(
+            FindingKind::ContradictsChannel,
+            "hotline",
+            "content/1",
+            "two numbers",
+        );
+        let mut second = f.places[0].clone();
+        second.source = "content/2".into();
+        second.excerpt = "hotline stated in content/2".into();
+        f.places.push(second);
+        f
+    };
+    let first = store
+        .sync_findings(std::slice::from_ref(&two), "checker")
+        .await
+        .expect("first run");
+    let id = by_fingerprint(&first, &two).id;
+    store
+        .set_finding_status(id, FindingStatus::Accepted, "carla")
+        .await
+        .expect("accept");
+    // Another text says it too: the accepted finding, with the new place, is open again.
+    let mut three = two.clone();
+    let mut third = two.places[0].clone();
+    third.source = "content/3".into();
+    third.excerpt = "hotline stated in content/3".into();
+    three.places.push(third);
+    assert_ne!(three.fingerprint(), two.fingerprint());
+    let unrelated = finding(
+        FindingKind::ContradictsChannel,
+        "hotline",
+        "content/9",
+        "two other numbers",
+    );
+    let mark = audit_mark(store).await;
+    let second = store
+        .sync_findings(&[three.clone(), unrelated.clone()], "checker")
+        .await
+        .expect("second run");
+    assert_eq!(
+        second.len(),
+        2,
+        "no finding beside the grown one: {second:#?}"
+    );
+    let grown = by_fingerprint(&second, &three);
+    assert_eq!(grown.id, id);
+    assert_eq!(grown.finding.places.len(), 3);
+    assert_eq!(grown.status, FindingStatus::Open);
+    assert!(grown.current);
+    assert_eq!(grown.first_seen, by_fingerprint(&first, &two).first_seen);
+    assert_ne!(by_fingerprint(&second, &unrelated).id, id);
+    let entry = assert_audited(
+        store,
+        mark,
+        "finding.reopen",
+        "checker",
+        "finding",
+        &id.to_string(),
+    )
+    .await;
+    assert!(
+        entry
+            .summary
+            .contains("accepted → open, found in more places"),
+        "{entry:?}"
+    );
+    // Found again as it now is, it stays as it is.
+    let mark = audit_mark(store).await;
+    store
+        .sync_findings(std::slice::from_ref(&three), "checker")
+        .await
+        .expect("third run");
+    assert_not_audited(store, mark, "the same finding again").await;
 }
 
 fn by_fingerprint<'a>(all: &'a [StoredFinding], f: &Finding) -> &'a StoredFinding {
