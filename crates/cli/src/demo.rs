@@ -1209,7 +1209,7 @@ impl NpsAnswers<'_> {
                 answered_at: at,
                 channel: None,
                 // Every second answer names its customer, as the survey asks for the number.
-                customer_ref: (i % 2 == 0).then(|| format!("K-{}", 10_000 + rng.below(2_500))),
+                customer_ref: (i % 2 == 0).then(|| format!("KD-{}", 10_000 + rng.below(2_500))),
                 external_id: Some(format!("demo-{}-{}", self.key, i + 1)),
                 request_id: None,
             });

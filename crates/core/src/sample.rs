@@ -243,7 +243,7 @@ fn comment_for(rng: &mut SplitMix64, metric: Metric, score: u8) -> String {
 
 /// Customer numbers as the demo company writes them.
 fn customer_ref(number: usize) -> String {
-    format!("K-{}", 10_000 + number)
+    format!("KD-{}", 10_000 + number)
 }
 
 /// Made-up answers for `touchpoints`; see [`answers`].
@@ -531,7 +531,7 @@ mod tests {
         assert!(
             all.iter()
                 .filter_map(|a| a.customer_ref.as_deref())
-                .all(|r| r.starts_with("K-1"))
+                .all(|r| r.starts_with("KD-1"))
         );
         assert_eq!(answers(&spec, &[]).count(), 0);
     }
