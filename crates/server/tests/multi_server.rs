@@ -300,7 +300,7 @@ async fn a_survey_page_is_limited_per_address_across_two_servers() {
     let settings = Settings {
         quotas: Quotas {
             login_per_account: 5,
-            public_per_address: quota,
+            survey_per_address: quota,
             ..Quotas::default()
         },
         ..Settings::default()

@@ -106,7 +106,7 @@ struct LogoQuery {
 async fn logo(State(state): State<AppState>, Query(query): Query<LogoQuery>) -> Response {
     let shown = state.branding.get(&state).await;
     let Some(logo) = &shown.branding.logo else {
-        return StatusCode::NOT_FOUND.into_response();
+        return (StatusCode::NOT_FOUND, "no logo is set\n").into_response();
     };
     let cache = if query.v == shown.digest {
         "public, max-age=31536000, immutable"
