@@ -105,21 +105,15 @@ pub async fn save_widget(
             Some(_) => {}
             None => problems.push(
                 format!("origins[{i}]"),
-                Problem::Invalid {
-                    reason: "is no web origin such as https://shop.example (scheme and host, \
-                             no path)"
-                        .into(),
-                },
+                Problem::rule(
+                    "not-a-web-origin",
+                    "is no web origin such as https://shop.example (scheme and host, no path)",
+                ),
             ),
         }
     }
     if checked.len() > 20 {
-        problems.push(
-            "origins",
-            Problem::Invalid {
-                reason: "holds more than 20 websites".into(),
-            },
-        );
+        problems.push("origins", Problem::TooMany { max: 20 });
     }
     let widget = ChatWidget {
         touchpoint_id,

@@ -771,6 +771,7 @@ problem-rule-unknown-touchpoint = Diesen Touchpoint gibt es nicht (mehr).
 problem-rule-unknown-finding = Diesen Befund gibt es nicht (mehr).
 problem-rule-not-an-owner = Verantwortlich sein kann nur ein aktives Konto im Service, Management oder der Verwaltung.
 problem-rule-not-a-number = Bitte eine Zahl angeben.
+problem-rule-not-a-web-origin = Bitte eine Website-Adresse wie https://shop.example angeben (Schema und Host, ohne Pfad).
 problem-rule-not-a-quarter = Bitte ein Quartal wie 2027-Q1 angeben.
 problem-rule-budget-range = Bitte einen Betrag von 0 bis 10.000.000.000 € angeben.
 problem-rule-action-status = Eine erledigte oder verworfene Maßnahme kann nur wieder als geplant geöffnet werden.

@@ -771,6 +771,7 @@ problem-rule-unknown-touchpoint = This touchpoint does not exist (any more).
 problem-rule-unknown-finding = This finding does not exist (any more).
 problem-rule-not-an-owner = Only an active agent, manager or admin account can own an action.
 problem-rule-not-a-number = Please enter a number.
+problem-rule-not-a-web-origin = Please enter a website address such as https://shop.example (scheme and host, no path).
 problem-rule-not-a-quarter = Please enter a quarter like 2027-Q1.
 problem-rule-budget-range = Please enter an amount from 0 to €10,000,000,000.
 problem-rule-action-status = A done or dropped action can only be reopened as planned.

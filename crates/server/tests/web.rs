@@ -2707,3 +2707,34 @@ async fn a_surveys_answers_are_read_with_their_comments_filtered_by_band_and_tex
         r#"<a href="/surveys/{id}/answers">Antworten lesen</a>"#
     )));
 }
+
+#[tokio::test]
+async fn a_chat_widget_with_a_bad_website_is_refused_in_the_pages_language() {
+    let server = Server::start().await;
+    let chat = server
+        .create(&json!({"name": "Live-Chat", "channel": "chat", "phase": "during-purchase"}))
+        .await["id"]
+        .as_i64()
+        .expect("an id");
+    let (status, _, body) = fetch(server.post(&format!("/queue/chat/{chat}?lang=de")).form(&[
+        ("enabled", "on"),
+        ("origins", "https://shop.example\nshop.example/pfad"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains(
+            r#"<p class="field-error">Bitte eine Website-Adresse wie https:&#x2f;&#x2f;shop.example angeben"#
+        ),
+        "{body}"
+    );
+    assert!(!body.contains("is no web origin"), "{body}");
+    assert!(
+        server
+            .store
+            .chat_widgets()
+            .await
+            .expect("widgets")
+            .is_empty()
+    );
+}
