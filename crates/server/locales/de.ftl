@@ -961,6 +961,15 @@ problem-rule-import-empty = Die Datei enthält keine Maßnahme: eine Kopfzeile u
 # A survey's answers
 survey-answers-title = Antworten: { $touchpoint }
 survey-answers-link = Antworten lesen
+survey-answers-from = Von
+survey-answers-until = Bis
+survey-distribution = Verteilung der Antworten
+survey-distribution-count = Anzahl
+survey-distribution-share = Anteil
+survey-trend = Verlauf am Touchpoint „{ $touchpoint }“
+survey-trend-hint = Monat für Monat, aus allen Antworten dieser Kennzahl am Touchpoint (auch aus anderen Umfragen und Importen).
+survey-trend-month = Monat
+survey-answers-list = Antworten
 survey-answers-band = Bewertung
 survey-band-all = alle
 survey-band-low = niedrig ({ $range })

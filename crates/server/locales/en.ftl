@@ -961,6 +961,15 @@ problem-rule-import-empty = The file holds no action: a header row and one row p
 # A survey's answers
 survey-answers-title = Answers: { $touchpoint }
 survey-answers-link = Read the answers
+survey-answers-from = From
+survey-answers-until = Until
+survey-distribution = Distribution of answers
+survey-distribution-count = Count
+survey-distribution-share = Share
+survey-trend = Trend at the touchpoint "{ $touchpoint }"
+survey-trend-hint = Month by month, from every answer of this metric at the touchpoint (also from other surveys and imports).
+survey-trend-month = Month
+survey-answers-list = Answers
 survey-answers-band = Score
 survey-band-all = all
 survey-band-low = low ({ $range })

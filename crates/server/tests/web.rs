@@ -2714,6 +2714,65 @@ async fn a_surveys_answers_are_read_with_their_comments_filtered_by_band_and_tex
     assert!(form.contains(&format!(
         r#"<a href="/surveys/{id}/answers">Antworten lesen</a>"#
     )));
+
+    // The distribution of the three answers: one detractor, one passive, one promoter, so
+    // NPS = 33 % − 33 % = 0; and this month's NPS in the trend.
+    assert!(
+        all.contains(r#"<tr><th scope="row">2</th><td class="num">1</td>"#),
+        "{all}"
+    );
+    assert!(
+        all.contains(r#"<tr><th scope="row">3</th><td class="num">0</td>"#),
+        "{all}"
+    );
+    assert!(all.contains(r#"<p class="kpi-value">NPS 0 "#), "{all}");
+    let month = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Berlin").expect("Berlin"))
+        .strftime("%Y-%m")
+        .to_string();
+    assert!(
+        all.contains(&format!(
+            r#"<tr><th scope="row">{month}</th><td class="num">0 <span class="badge few">"#
+        )),
+        "{all}"
+    );
+    // A period without answers, and a day that is none.
+    let today = jiff::Zoned::now().date();
+    let before = today
+        .checked_sub(jiff::Span::new().days(10))
+        .expect("a day");
+    let earlier = page(
+        &server,
+        &format!("/surveys/{id}/answers?comments=0&from={before}&until={before}"),
+    )
+    .await;
+    assert!(
+        earlier.contains("Keine Antworten für diese Auswahl."),
+        "{earlier}"
+    );
+    let (status, _, body) = fetch(server.get(&format!("/surveys/{id}/answers?from=gestern"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(r#"id="from-error""#), "{body}");
+
+    // The answers the filters keep, as CSV and Excel.
+    let (status, _, csv) = fetch(server.get(&format!("/surveys/{id}/answers.csv?band=low"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "answered_at,score,comment,channel,customer_ref");
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[1].contains(",2,Niemand hat zurückgerufen <b>!</b>,"),
+        "{csv}"
+    );
+    let xlsx = server
+        .get(&format!("/surveys/{id}/answers.xlsx"))
+        .send()
+        .await
+        .expect("send")
+        .bytes()
+        .await
+        .expect("a workbook");
+    assert!(xlsx.starts_with(b"PK"));
 }
 
 #[tokio::test]

@@ -979,6 +979,8 @@ pub trait Surveys: Send + Sync + 'static {
     async fn response(&self, id: i64) -> Result<StoredResponse>;
     /// Matching answers, newest first, at most `limit`.
     async fn responses(&self, filter: &ResponseFilter, limit: u32) -> Result<Vec<StoredResponse>>;
+    /// How many answers the filter finds, per score that has any, lowest score first.
+    async fn score_counts(&self, filter: &ResponseFilter) -> Result<Vec<(u8, u64)>>;
     /// Every answer in the order stored, a page at a time: those with an id above
     /// `after_id`, at most `limit`. For exports of any size.
     async fn response_page(&self, after_id: i64, limit: u32) -> Result<Vec<StoredResponse>>;

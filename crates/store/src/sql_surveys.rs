@@ -665,6 +665,52 @@ fn survey_summary(fields: &SurveyFields) -> String {
     )
 }
 
+/// The conditions of a [`ResponseFilter`], after a `WHERE 1 = 1`.
+fn push_response_filter(query: &mut QueryBuilder<Db>, filter: &ResponseFilter) {
+    if let Some(touchpoint) = filter.touchpoint_id {
+        query.push(" AND touchpoint_id = ").push_bind(touchpoint);
+    }
+    if let Some(survey) = filter.survey_id {
+        query.push(" AND survey_id = ").push_bind(survey);
+    }
+    if let Some(request) = filter.request_id {
+        query.push(" AND request_id = ").push_bind(request);
+    }
+    if filter.with_comment {
+        query.push(" AND comment <> ''");
+    }
+    if let Some(min) = filter.min_score {
+        query.push(" AND score >= ").push_bind(i32::from(min));
+    }
+    if let Some(max) = filter.max_score {
+        query.push(" AND score <= ").push_bind(i32::from(max));
+    }
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        // The text is matched as written: LIKE's wildcards in it are escaped.
+        // Both sides are folded by the database, alike: SQLite folds ASCII letters only,
+        // so there an umlaut is found as written, the letters around it in any case.
+        let escaped = search
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query
+            .push(" AND LOWER(comment) LIKE LOWER(")
+            .push_bind(format!("%{escaped}%"))
+            .push(") ESCAPE '\\'");
+    }
+    if let Some(from) = filter.from {
+        query
+            .push(" AND answered_at >= ")
+            .push_bind(from.as_microsecond());
+    }
+    if let Some(until) = filter.until {
+        query
+            .push(" AND answered_at < ")
+            .push_bind(until.as_microsecond());
+    }
+}
+
 #[async_trait]
 impl Surveys for SqlStore {
     async fn surveys(&self) -> Result<Vec<StoredSurvey>> {
@@ -828,48 +874,7 @@ impl Surveys for SqlStore {
         let mut query: QueryBuilder<Db> = QueryBuilder::new(format!(
             "SELECT {RESPONSE_COLUMNS} FROM responses WHERE 1 = 1"
         ));
-        if let Some(touchpoint) = filter.touchpoint_id {
-            query.push(" AND touchpoint_id = ").push_bind(touchpoint);
-        }
-        if let Some(survey) = filter.survey_id {
-            query.push(" AND survey_id = ").push_bind(survey);
-        }
-        if let Some(request) = filter.request_id {
-            query.push(" AND request_id = ").push_bind(request);
-        }
-        if filter.with_comment {
-            query.push(" AND comment <> ''");
-        }
-        if let Some(min) = filter.min_score {
-            query.push(" AND score >= ").push_bind(i32::from(min));
-        }
-        if let Some(max) = filter.max_score {
-            query.push(" AND score <= ").push_bind(i32::from(max));
-        }
-        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            // The text is matched as written: LIKE's wildcards in it are escaped.
-            // Both sides are folded by the database, alike: SQLite folds ASCII letters only,
-            // so there an umlaut is found as written, the letters around it in any case.
-            let escaped = search
-                .trim()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            query
-                .push(" AND LOWER(comment) LIKE LOWER(")
-                .push_bind(format!("%{escaped}%"))
-                .push(") ESCAPE '\\'");
-        }
-        if let Some(from) = filter.from {
-            query
-                .push(" AND answered_at >= ")
-                .push_bind(from.as_microsecond());
-        }
-        if let Some(until) = filter.until {
-            query
-                .push(" AND answered_at < ")
-                .push_bind(until.as_microsecond());
-        }
+        push_response_filter(&mut query, filter);
         query
             .push(" ORDER BY answered_at DESC, id DESC LIMIT ")
             .push_bind(i64::from(limit));
@@ -879,6 +884,21 @@ impl Surveys for SqlStore {
             .await?
             .into_iter()
             .map(ResponseRow::into_response)
+            .collect()
+    }
+
+    async fn score_counts(&self, filter: &ResponseFilter) -> Result<Vec<(u8, u64)>> {
+        let mut query: QueryBuilder<Db> =
+            QueryBuilder::new("SELECT CAST(score AS BIGINT), COUNT(*) FROM responses WHERE 1 = 1");
+        push_response_filter(&mut query, filter);
+        query.push(" GROUP BY score ORDER BY score");
+        let rows: Vec<(i64, i64)> = query.build_query_as().fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|(score, n)| {
+                let score = u8::try_from(score)
+                    .map_err(|_| corrupt("responses", format!("score {score}")))?;
+                Ok((score, u64::try_from(n).unwrap_or(0)))
+            })
             .collect()
     }
 

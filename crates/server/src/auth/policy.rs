@@ -162,6 +162,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/surveys", Least(Viewer)),
     (Method::POST, "/surveys", Least(Manager)),
     (Method::GET, "/surveys/new", Least(Manager)),
+    (Method::GET, "/surveys/{id}/answers.csv", Least(Viewer)),
+    (Method::GET, "/surveys/{id}/answers.xlsx", Least(Viewer)),
     (Method::GET, "/surveys/{id}", Least(Viewer)),
     (Method::POST, "/surveys/{id}", Least(Manager)),
     (Method::POST, "/surveys/{id}/delete", Least(Manager)),

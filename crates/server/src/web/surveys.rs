@@ -29,6 +29,14 @@ pub fn routes() -> Router<AppState> {
         .route("/surveys/{id}/link", get(personal_link))
         .route("/surveys/{id}/qr.svg", get(qr_code))
         .route("/surveys/{id}/answers", get(super::survey_answers::answers))
+        .route(
+            "/surveys/{id}/answers.csv",
+            get(super::survey_answers::export_csv),
+        )
+        .route(
+            "/surveys/{id}/answers.xlsx",
+            get(super::survey_answers::export_xlsx),
+        )
 }
 
 /// The survey form as the browser sends it: every field, empty when unused.

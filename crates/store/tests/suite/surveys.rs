@@ -923,10 +923,28 @@ async fn a_surveys_answers_are_listed_by_score_band_comment_and_text(store: &dyn
     assert!(
         comments(ResponseFilter {
             search: Some("0_".into()),
-            ..of_survey
+            ..of_survey.clone()
         })
         .await
         .is_empty(),
         "an underscore is no wildcard"
+    );
+    // The distribution of the survey's scores, and of a period of it.
+    assert_eq!(
+        store.score_counts(&of_survey).await.expect("counts"),
+        [(2, 1), (5, 1), (8, 1), (10, 1)]
+    );
+    let from: Timestamp = "2026-01-06T00:00:00Z".parse().expect("an instant");
+    let until: Timestamp = "2026-01-08T00:00:00Z".parse().expect("an instant");
+    assert_eq!(
+        store
+            .score_counts(&ResponseFilter {
+                from: Some(from),
+                until: Some(until),
+                ..of_survey
+            })
+            .await
+            .expect("counts"),
+        [(5, 1), (8, 1)]
     );
 }
