@@ -59,7 +59,7 @@ pub struct Interaction {
 pub enum Verdict {
     Met,
     Violated {
-        reason: String,
+        violation: Violation,
     },
     /// Cannot be judged yet (no reply so far, target not yet passed) or does not apply.
     Open,
@@ -103,6 +103,71 @@ fn contains_phrase(text_words: &[String], phrase: &str) -> bool {
             .any(|w| w == phrase.as_slice())
 }
 
+/// The event a deadline waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Deadline {
+    FirstResponse,
+    Resolution,
+}
+
+/// Why an interaction broke a standard, with what pages need to say it in their language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Violation {
+    /// The event came after the target: `took_hours` whole hours, rounded up.
+    Late {
+        deadline: Deadline,
+        took_hours: u64,
+        target_hours: u32,
+    },
+    /// The event has not come and the target has passed.
+    Missing {
+        deadline: Deadline,
+        target_hours: u32,
+    },
+    NotAddressedByName {
+        name: String,
+    },
+    Says {
+        phrase: String,
+    },
+    Lacks {
+        phrase: String,
+    },
+}
+
+impl Violation {
+    /// In English words, for logs, the API and the command line.
+    pub fn english(&self) -> String {
+        let what = |deadline: &Deadline| match deadline {
+            Deadline::FirstResponse => "first reply",
+            Deadline::Resolution => "resolution",
+        };
+        match self {
+            Violation::Late {
+                deadline,
+                took_hours,
+                target_hours,
+            } => format!(
+                "{} after {took_hours} h, target {target_hours} h",
+                what(deadline)
+            ),
+            Violation::Missing {
+                deadline,
+                target_hours,
+            } => format!("no {} within {target_hours} h", what(deadline)),
+            Violation::NotAddressedByName { name } => {
+                format!("the reply does not address {name} by name")
+            }
+            Violation::Says { phrase } => format!("the reply says \"{phrase}\""),
+            Violation::Lacks { phrase } => format!("the reply lacks \"{phrase}\""),
+        }
+    }
+}
+
 /// Checks a deadline: met when the event came in time, violated when it came late or has not
 /// come and the time is up, open while there is still time.
 fn within(
@@ -110,21 +175,25 @@ fn within(
     event: Option<Timestamp>,
     hours: u32,
     now: Timestamp,
-    what: &str,
+    deadline: Deadline,
 ) -> Verdict {
     let limit = SignedDuration::from_hours(i64::from(hours));
     let took = |at: Timestamp| at.duration_since(received);
     match event {
         Some(at) if took(at) <= limit => Verdict::Met,
         Some(at) => Verdict::Violated {
-            reason: format!(
-                "{what} after {} h, target {hours} h",
+            violation: Violation::Late {
+                deadline,
                 // Whole hours, rounded up: 4 h 10 min is late for a 4 h target.
-                (took(at).as_secs() + 3599) / 3600
-            ),
+                took_hours: u64::try_from(took(at).as_secs() + 3599).unwrap_or(0) / 3600,
+                target_hours: hours,
+            },
         },
         None if took(now) > limit => Verdict::Violated {
-            reason: format!("no {what} within {hours} h"),
+            violation: Violation::Missing {
+                deadline,
+                target_hours: hours,
+            },
         },
         None => Verdict::Open,
     }
@@ -139,14 +208,14 @@ pub fn evaluate(measure: &Measure, interaction: &Interaction, now: Timestamp) ->
             interaction.first_response_at,
             *hours,
             now,
-            "first reply",
+            Deadline::FirstResponse,
         ),
         Measure::ResolvedWithin { hours } => within(
             interaction.received_at,
             interaction.resolved_at,
             *hours,
             now,
-            "resolution",
+            Deadline::Resolution,
         ),
         Measure::AddressedByName => {
             if interaction.reply.trim().is_empty() {
@@ -163,7 +232,9 @@ pub fn evaluate(measure: &Measure, interaction: &Interaction, now: Timestamp) ->
                 Verdict::Met
             } else {
                 Verdict::Violated {
-                    reason: format!("the reply does not address {name} by name"),
+                    violation: Violation::NotAddressedByName {
+                        name: name.to_owned(),
+                    },
                 }
             }
         }
@@ -171,7 +242,9 @@ pub fn evaluate(measure: &Measure, interaction: &Interaction, now: Timestamp) ->
             let reply = words();
             match phrases.iter().find(|p| contains_phrase(&reply, p)) {
                 Some(found) => Verdict::Violated {
-                    reason: format!("the reply says \"{found}\""),
+                    violation: Violation::Says {
+                        phrase: found.clone(),
+                    },
                 },
                 None if interaction.reply.trim().is_empty() => Verdict::Open,
                 None => Verdict::Met,
@@ -184,7 +257,9 @@ pub fn evaluate(measure: &Measure, interaction: &Interaction, now: Timestamp) ->
             let reply = words();
             match phrases.iter().find(|p| !contains_phrase(&reply, p)) {
                 Some(missing) => Verdict::Violated {
-                    reason: format!("the reply lacks \"{missing}\""),
+                    violation: Violation::Lacks {
+                        phrase: missing.clone(),
+                    },
                 },
                 None => Verdict::Met,
             }
@@ -206,7 +281,7 @@ pub fn violation_findings(
             continue;
         };
         for interaction in interactions.iter().filter(|i| standard.applies_to(i)) {
-            let Verdict::Violated { reason } = evaluate(measure, interaction, now) else {
+            let Verdict::Violated { violation } = evaluate(measure, interaction, now) else {
                 continue;
             };
             let source = match interaction.touchpoint {
@@ -224,7 +299,7 @@ pub fn violation_findings(
             findings.push(Finding {
                 kind: FindingKind::ViolatesStandard,
                 rule: standard.title.clone(),
-                message: format!("{}: {reason}", standard.title),
+                message: format!("{}: {}", standard.title, violation.english()),
                 places: vec![Place {
                     source,
                     title: interaction.channel.clone(),
@@ -232,7 +307,8 @@ pub fn violation_findings(
                     line: 1,
                     column: 1,
                     excerpt,
-                    written: Some(reason),
+                    written: Some(violation.english()),
+                    violation: Some(Box::new(violation)),
                 }],
                 suggestion: Some(standard.text.clone()),
             });
@@ -247,8 +323,8 @@ pub struct Compliance {
     pub standard: i64,
     pub met: u32,
     pub open: u32,
-    /// The violating interactions, each with the reason.
-    pub violations: Vec<(i64, String)>,
+    /// The violating interactions, each with why.
+    pub violations: Vec<(i64, Violation)>,
 }
 
 impl Compliance {
@@ -279,7 +355,7 @@ pub fn compliance(
                 match evaluate(measure, i, now) {
                     Verdict::Met => c.met += 1,
                     Verdict::Open => c.open += 1,
-                    Verdict::Violated { reason } => c.violations.push((i.id, reason)),
+                    Verdict::Violated { violation } => c.violations.push((i.id, violation)),
                 }
             }
             c
@@ -324,7 +400,9 @@ mod tests {
         assert_eq!(
             evaluate(&Measure::AddressedByName, &anonymous, at(5)),
             Verdict::Violated {
-                reason: "the reply does not address Anna Becker by name".into()
+                violation: Violation::NotAddressedByName {
+                    name: "Anna Becker".into()
+                }
             }
         );
         // "Beckers" is another word: the name must stand as itself.
@@ -345,7 +423,11 @@ mod tests {
         assert_eq!(
             evaluate(&measure, &late, at(10)),
             Verdict::Violated {
-                reason: "first reply after 6 h, target 4 h".into()
+                violation: Violation::Late {
+                    deadline: Deadline::FirstResponse,
+                    took_hours: 6,
+                    target_hours: 4
+                }
             }
         );
         let mut waiting = interaction("");

@@ -1243,6 +1243,15 @@ async fn a_reply_without_the_customers_name_is_listed_as_a_violation() {
         "the violating interaction is named"
     );
     assert!(!standards.contains("M-1"), "the kept one is not listed");
+    // The check of the weaknesses records it; its page says why in German as well.
+    let (status, _, body) = fetch(server.post("/consistency/run")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let findings = page(&server, "/consistency").await;
+    assert!(
+        findings.contains("<strong>Die Antwort spricht Anna Becker nicht mit Namen an</strong>"),
+        "{findings}"
+    );
+    assert!(!findings.contains("does not address"), "{findings}");
     // The same in English, and outside the period nothing is judged.
     let english = page(&server, "/standards?lang=en").await;
     assert!(

@@ -41,9 +41,13 @@ pub struct Place {
     pub column: usize,
     /// The sentence or line around the mention.
     pub excerpt: String,
-    /// What stands there: the value as written, the term or the word of address.
+    /// What stands there: the value as written, the term or the word of address; for a
+    /// broken standard, why, in English words.
     #[serde(default)]
     pub written: Option<String>,
+    /// For a broken standard: why, for pages to say in their language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub violation: Option<Box<crate::standards::Violation>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,6 +335,7 @@ impl<'t> Lines<'t> {
             column: self.text[line_start..offset].chars().count() + 1,
             excerpt: String::new(),
             written: None,
+            violation: None,
         }
     }
 }

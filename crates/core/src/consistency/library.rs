@@ -165,6 +165,7 @@ mod tests {
             column: 1,
             excerpt: "Du hast 14 Tage Rückgaberecht.".into(),
             written: None,
+            violation: None,
         }
     }
 

@@ -37,12 +37,24 @@ async fn findings(State(state): State<AppState>, page: Page) -> PageResult {
         .iter()
         .filter(|f| f.current && f.status == FindingStatus::Open)
         .count();
+    // Why a recorded interaction broke a standard, in the page's language, by finding.
+    let reasons: std::collections::HashMap<String, String> = findings
+        .iter()
+        .filter_map(|f| {
+            let violation = f.finding.places.first()?.violation.as_deref()?;
+            Some((
+                f.id.to_string(),
+                super::standards::compliance::reason(&state, page.lang, violation),
+            ))
+        })
+        .collect();
     Ok(page.render(
         &state,
         "consistency.html",
         minijinja::context! {
             section => "consistency",
             findings => Serde(&findings),
+            reasons => reasons,
             open => open,
             contents => contents.len(),
             facts => guideline.facts.len(),

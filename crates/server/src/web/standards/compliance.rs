@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use fluent_bundle::{FluentArgs, FluentValue};
 use jiff::Timestamp;
 use serde::Serialize;
-use touchpoints_core::standards::{self, Interaction, Measure};
+use touchpoints_core::standards::{self, Deadline, Interaction, Measure, Violation};
 use touchpoints_core::{Catalog, Touchpoint};
 use touchpoints_store::{StoredInteraction, StoredStandard};
 
@@ -61,69 +61,57 @@ pub(super) fn describe(state: &AppState, lang: Lang, measure: &Measure) -> Strin
     }
 }
 
-/// Why an interaction violates a measure, in words of the page's language.
-fn reason(
-    state: &AppState,
-    lang: Lang,
-    measure: &Measure,
-    i: &Interaction,
-    core_reason: &str,
-) -> String {
-    let deadline = |event: Option<Timestamp>, hours: u32, late: &str, missing: &str| match event {
-        Some(at) => {
-            let took = (at.duration_since(i.received_at).as_secs() + 3599) / 3600;
-            message(
-                state,
-                lang,
-                late,
-                &[
-                    ("took", FluentValue::from(took)),
-                    ("hours", FluentValue::from(hours)),
-                ],
-            )
-        }
-        None => message(state, lang, missing, &[("hours", FluentValue::from(hours))]),
-    };
-    match measure {
-        Measure::FirstResponseWithin { hours } => deadline(
-            i.first_response_at,
-            *hours,
+/// Why an interaction broke a standard, in words of the page's language.
+pub(in crate::web) fn reason(state: &AppState, lang: Lang, violation: &Violation) -> String {
+    let keys = |deadline: &Deadline| match deadline {
+        Deadline::FirstResponse => (
             "violation-first-response-late",
             "violation-first-response-missing",
         ),
-        Measure::ResolvedWithin { hours } => deadline(
-            i.resolved_at,
-            *hours,
-            "violation-resolved-late",
-            "violation-resolved-missing",
+        Deadline::Resolution => ("violation-resolved-late", "violation-resolved-missing"),
+    };
+    match violation {
+        Violation::Late {
+            deadline,
+            took_hours,
+            target_hours,
+        } => message(
+            state,
+            lang,
+            keys(deadline).0,
+            &[
+                ("took", FluentValue::from(*took_hours)),
+                ("hours", FluentValue::from(*target_hours)),
+            ],
         ),
-        Measure::AddressedByName => message(
+        Violation::Missing {
+            deadline,
+            target_hours,
+        } => message(
+            state,
+            lang,
+            keys(deadline).1,
+            &[("hours", FluentValue::from(*target_hours))],
+        ),
+        Violation::NotAddressedByName { name } => message(
             state,
             lang,
             "violation-name",
-            &[(
-                "name",
-                FluentValue::from(i.customer_name.clone().unwrap_or_default()),
-            )],
+            &[("name", FluentValue::from(name.as_str()))],
         ),
-        Measure::PhrasesAbsent { .. } => message(
+        Violation::Says { phrase } => message(
             state,
             lang,
             "violation-phrase-found",
-            &[("phrase", FluentValue::from(quoted_in(core_reason)))],
+            &[("phrase", FluentValue::from(phrase.as_str()))],
         ),
-        Measure::PhrasesPresent { .. } => message(
+        Violation::Lacks { phrase } => message(
             state,
             lang,
             "violation-phrase-missing",
-            &[("phrase", FluentValue::from(quoted_in(core_reason)))],
+            &[("phrase", FluentValue::from(phrase.as_str()))],
         ),
     }
-}
-
-/// The phrase the engine's reason names in quotes (`the reply says "…"`).
-fn quoted_in(reason: &str) -> String {
-    reason.split('"').nth(1).unwrap_or_default().to_owned()
 }
 
 fn excerpt(text: &str) -> String {
@@ -221,9 +209,6 @@ pub(super) fn judge(
         let Some(standard) = by_standard.get(&c.standard) else {
             continue;
         };
-        let Some(measure) = &standard.fields.measure else {
-            continue;
-        };
         let violations = c
             .violations
             .iter()
@@ -238,7 +223,7 @@ pub(super) fn judge(
                     touchpoint: lookup.touchpoint_name(i.touchpoint),
                     channel: lookup.channel_label(&i.channel),
                     reply: excerpt(&i.reply),
-                    reason: reason(state, lang, measure, i, why),
+                    reason: reason(state, lang, why),
                     team: lookup
                         .owner(i.touchpoint)
                         .or_else(|| lookup.owner(standard.fields.touchpoint_id))
