@@ -950,6 +950,7 @@ mod tests {
                         column: 1,
                         excerpt: String::new(),
                         written: None,
+                        violation: None,
                     })
                     .collect(),
                 suggestion: None,

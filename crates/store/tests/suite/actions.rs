@@ -44,6 +44,7 @@ fn finding(rule: &str) -> Finding {
             column: 1,
             excerpt: format!("{rule}: 14 Tage"),
             written: Some("14 Tage".into()),
+            violation: None,
         }],
         suggestion: Some("30 Tage".into()),
     }

@@ -251,6 +251,7 @@ fn finding(kind: FindingKind, rule: &str, source: &str, message: &str) -> Findin
             column: 7,
             excerpt: format!("{rule} stated in {source}"),
             written: Some("30 Tage".into()),
+            violation: None,
         }],
         suggestion: Some("30 Tage".into()),
     }
