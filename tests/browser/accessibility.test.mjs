@@ -2,31 +2,7 @@
 // against WCAG 2.1 A and AA: no page may have a violation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { launchBrowser, logIn, startServer, withPage } from './support.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/** The violations axe-core finds on the page as it is, one line each. */
-async function violations(page) {
-  // Evaluated through the DevTools protocol, so the pages' Content-Security-Policy, which
-  // allows no inline script, does not stop it.
-  await page.evaluate(AXE_SOURCE);
-  const found = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }).then((r) => r.violations),
-    RULES,
-  );
-  // One line per rule: where it fails first, why, and how often.
-  return found.map((v) => {
-    const [first] = v.nodes;
-    const why = first.failureSummary.replace(/\s+/g, ' ');
-    return `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help}; first at ${first.target.join(' ')}: ${why}`;
-  });
-}
+import { axeViolations, launchBrowser, logIn, startServer, withPage } from './support.mjs';
 
 /** The first link on the page whose address matches `pattern`. */
 async function firstLink(page, pattern) {
@@ -65,7 +41,7 @@ describe('accessibility', () => {
           const check = async (path) => {
             const response = await page.goto(path);
             assert.equal(response.status(), 200, path);
-            for (const v of await violations(page)) problems.push(`${path}: ${v}`);
+            for (const v of await axeViolations(page)) problems.push(`${path}: ${v}`);
           };
 
           await check('/login');

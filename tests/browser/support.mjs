@@ -2,6 +2,8 @@
 // on a free loopback port with its own SQLite file, and headless Chromium.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,7 +48,7 @@ process.on('exit', () => {
  * `demo`, the demo company too (`serve --demo`).
  * @param {{demo?: boolean}} [options]
  * @returns {Promise<{url: string, stop: () => Promise<void>, logs: () => string,
- *   admin: {username: string, password: string}}>}
+ *   admin: {username: string, password: string}, database: string}>}
  */
 export async function startServer({ demo = false } = {}) {
   const bin = process.env.TOUCHPOINTS_BIN;
@@ -159,7 +161,7 @@ export async function startServer({ demo = false } = {}) {
     await rm(dir, { recursive: true, force: true });
   }
 
-  return { url, stop, logs, admin };
+  return { url, stop, logs, admin, database };
 }
 
 /**
@@ -236,4 +238,26 @@ export async function postAsPage(page, path, body) {
   const response = await page.request.post(path, { data: body, headers: { 'X-CSRF-Token': csrf } });
   assert.equal(response.status(), 201, await response.text());
   return response.json();
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * The WCAG 2.1 A and AA violations axe-core finds on the page as it is, one line per rule:
+ * where it fails first, why, and how often.
+ * @param {import('playwright-core').Page} page
+ */
+export async function axeViolations(page) {
+  // Evaluated through the DevTools protocol, so the pages' Content-Security-Policy, which
+  // allows no inline script, does not stop it.
+  await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }).then((r) => r.violations),
+    ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'],
+  );
+  return found.map((v) => {
+    const [first] = v.nodes;
+    const why = first.failureSummary.replace(/\s+/g, ' ');
+    return `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help}; first at ${first.target.join(' ')}: ${why}`;
+  });
 }

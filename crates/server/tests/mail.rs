@@ -531,6 +531,12 @@ async fn a_reply_that_breaks_the_guideline_is_held_until_the_agent_confirms_it()
     let html = response.text().await.expect("html");
     assert!(html.contains("class=\"reply-findings\""), "{html}");
     assert!(html.contains("leider nicht möglich"), "{html}");
+    // In the page's language, with the guideline's fix.
+    assert!(
+        html.contains("<li>Der Leitfaden verbietet „leider nicht möglich“. — Stattdessen"),
+        "{html}"
+    );
+    assert!(!html.contains("the guideline forbids"), "{html}");
     assert!(html.contains("value=\"reply_anyway\""), "{html}");
     let response = agent
         .post(&format!("/requests/{id}/act"))

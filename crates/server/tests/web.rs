@@ -1248,7 +1248,10 @@ async fn a_reply_without_the_customers_name_is_listed_as_a_violation() {
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let findings = page(&server, "/consistency").await;
     assert!(
-        findings.contains("<strong>Die Antwort spricht Anna Becker nicht mit Namen an</strong>"),
+        findings.contains(
+            "<strong>Verstoß gegen den Standard „Kunden mit Namen ansprechen“. Die Antwort \
+             spricht Anna Becker nicht mit Namen an</strong>"
+        ),
         "{findings}"
     );
     assert!(!findings.contains("does not address"), "{findings}");

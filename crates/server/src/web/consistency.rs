@@ -37,15 +37,12 @@ async fn findings(State(state): State<AppState>, page: Page) -> PageResult {
         .iter()
         .filter(|f| f.current && f.status == FindingStatus::Open)
         .count();
-    // Why a recorded interaction broke a standard, in the page's language, by finding.
-    let reasons: std::collections::HashMap<String, String> = findings
+    // What is wrong and the fix, in the page's language, by finding.
+    let texts: std::collections::HashMap<String, super::finding_text::FindingText> = findings
         .iter()
-        .filter_map(|f| {
-            let violation = f.finding.places.first()?.violation.as_deref()?;
-            Some((
-                f.id.to_string(),
-                super::standards::compliance::reason(&state, page.lang, violation),
-            ))
+        .map(|f| {
+            let text = super::finding_text::describe(&state, page.lang, &f.finding, &guideline);
+            (f.id.to_string(), text)
         })
         .collect();
     Ok(page.render(
@@ -54,7 +51,7 @@ async fn findings(State(state): State<AppState>, page: Page) -> PageResult {
         minijinja::context! {
             section => "consistency",
             findings => Serde(&findings),
-            reasons => reasons,
+            texts => Serde(&texts),
             open => open,
             contents => contents.len(),
             facts => guideline.facts.len(),

@@ -60,7 +60,23 @@ async fn render_request(
         |p| matches!(&p.problem, Problem::Rule { rule, .. } if rule == replies::GUIDELINE_RULE),
     );
     let problems: Vec<FieldProblem> = problems.into_iter().cloned().collect();
-    let findings: Vec<String> = findings.into_iter().map(|p| p.message.clone()).collect();
+    // The refused reply checked again, to say each finding in the page's language.
+    let findings: Vec<String> = if findings.is_empty() {
+        Vec::new()
+    } else {
+        let guideline = state.store.guideline().await?;
+        replies::check(&*state.store, &request, draft, now)
+            .await?
+            .iter()
+            .map(|f| {
+                let text = crate::web::finding_text::describe(state, page.lang, f, &guideline);
+                match text.fix.as_str() {
+                    "" => text.message,
+                    fix => format!("{} — {fix}", text.message),
+                }
+            })
+            .collect()
+    };
     let mails = state.store.request_mails(id).await?;
     let steps: Vec<StepView> = state
         .store
