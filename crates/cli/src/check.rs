@@ -8,6 +8,8 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::consistency::{Checker, Content, Finding, Guideline};
+use touchpoints_server::wording::{self, FindingText};
+use touchpoints_server::{Lang, Messages};
 use touchpoints_store::Store;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -106,7 +108,7 @@ pub fn run(guideline: &Path, paths: &[PathBuf], output: Output) -> anyhow::Resul
     let contents = read_contents(paths)?;
     let checker = Checker::new(&guideline, jiff::Zoned::now().date())?;
     let findings = checker.check(&contents);
-    report(&findings, contents.len(), output)
+    report(&findings, &guideline, contents.len(), output)
 }
 
 /// Checks the content library of the database against its guideline and the recorded
@@ -133,7 +135,7 @@ pub async fn run_on_library(store: &dyn Store, output: Output) -> anyhow::Result
             .filter(|f| f.current)
             .map(|f| f.finding)
             .collect();
-    report(&findings, texts, output)
+    report(&findings, &guideline, texts, output)
 }
 
 /// Content files read and turned into plain text.
@@ -160,7 +162,23 @@ pub fn read_contents(paths: &[PathBuf]) -> anyhow::Result<Vec<Content>> {
     Ok(contents)
 }
 
-fn report(findings: &[Finding], checked: usize, output: Output) -> anyhow::Result<ExitCode> {
+/// The language of the text report: the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is
+/// set, as other command-line tools read it; German for `de…`, else English.
+fn reader_lang() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .and_then(|value| Lang::from_code(&value))
+        .unwrap_or(Lang::En)
+}
+
+fn report(
+    findings: &[Finding],
+    guideline: &Guideline,
+    checked: usize,
+    output: Output,
+) -> anyhow::Result<ExitCode> {
     let errors = findings.iter().filter(|f| f.kind.is_error()).count();
     let warnings = findings.len() - errors;
     match output {
@@ -173,10 +191,20 @@ fn report(findings: &[Finding], checked: usize, output: Output) -> anyhow::Resul
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Output::Text => {
+            let messages = Messages::load().map_err(|e| anyhow::anyhow!(e))?;
+            let lang = reader_lang();
             for finding in findings {
-                print_finding(finding);
+                let text = wording::finding(&messages, lang, finding, guideline);
+                print_finding(
+                    finding,
+                    &text,
+                    &messages.get(lang, "check-other-place", None),
+                );
             }
-            eprintln!("{checked} text(s) checked: {errors} error(s), {warnings} warning(s)");
+            eprintln!(
+                "{}",
+                wording::check_summary(&messages, lang, checked, errors, warnings)
+            );
         }
     }
     Ok(if errors > 0 {
@@ -186,7 +214,7 @@ fn report(findings: &[Finding], checked: usize, output: Output) -> anyhow::Resul
     })
 }
 
-fn print_finding(finding: &Finding) {
+fn print_finding(finding: &Finding, text: &FindingText, other_place: &str) {
     let level = if finding.kind.is_error() {
         "error"
     } else {
@@ -202,17 +230,17 @@ fn print_finding(finding: &Finding) {
         first.column,
         finding.kind.as_str(),
         finding.rule,
-        finding.message
+        text.message
     );
     println!("    | {}", first.excerpt);
     for place in others {
         println!(
-            "  {}:{}:{}: the other place",
+            "  {}:{}:{}: {other_place}",
             place.source, place.line, place.column
         );
         println!("    | {}", place.excerpt);
     }
-    if let Some(suggestion) = &finding.suggestion {
-        println!("    = fix: {suggestion}");
+    if !text.fix.is_empty() {
+        println!("    = fix: {}", text.fix);
     }
 }

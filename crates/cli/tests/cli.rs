@@ -25,9 +25,18 @@ impl Workspace {
         path
     }
 
+    /// Runs the binary in an English locale, whatever the machine's is.
     fn run(&self, args: &[&str]) -> Output {
+        self.run_in("C.UTF-8", args)
+    }
+
+    /// Runs the binary with `LANG` set to `locale`.
+    fn run_in(&self, locale: &str, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_touchpoints"))
             .args(args)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", locale)
             .env(
                 "TOUCHPOINTS_DATABASE",
                 format!("sqlite://{}", self.path("t.db").display()),
@@ -238,7 +247,30 @@ fn check_reports_contradictions_naming_both_places_and_fails() {
         stdout.contains("warning[wrong-address/address]"),
         "{stdout}"
     );
-    assert!(text(&out.stderr).contains("4 text(s) checked: 6 error(s), 4 warning(s)"));
+    assert!(text(&out.stderr).contains("4 texts checked: 6 errors, 4 warnings"));
+
+    // In a German locale the report speaks German; its places and codes stay as they are.
+    let out = ws.run_in(
+        "de_DE.UTF-8",
+        &["check", "--guideline", arg(&guideline), arg(&content)],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let german = text(&out.stdout);
+    assert!(
+        german.contains("newsletter/2026-11.md:5:9: error[contradicts-guideline/return-period]"),
+        "{german}"
+    );
+    assert!(german.contains("widerspricht dem Leitfaden"), "{german}");
+    assert!(
+        german.contains("website/faq.html:7:45: die andere Stelle"),
+        "{german}"
+    );
+    assert!(!german.contains("contradicts the guideline"), "{german}");
+    assert!(
+        text(&out.stderr).contains("4 Texte geprüft: 6 Fehler, 4 Warnungen"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = ws.run(&[
         "check",

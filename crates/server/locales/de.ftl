@@ -1099,3 +1099,14 @@ inventory-sort-ces = CES, beste zuerst
 survey-qr = QR-Code
 survey-qr-alt = QR-Code für { $url }
 survey-qr-caption = QR-Code des öffentlichen Links, zum Drucken für Theke, Kassenbon oder Paket (anklicken lädt ihn als SVG).
+check-summary = { $checked ->
+    [one] 1 Text geprüft
+   *[other] { $checked } Texte geprüft
+}: { $errors ->
+    [one] 1 Fehler
+   *[other] { $errors } Fehler
+}, { $warnings ->
+    [one] 1 Warnung
+   *[other] { $warnings } Warnungen
+}
+check-other-place = die andere Stelle

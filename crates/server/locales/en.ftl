@@ -1099,3 +1099,14 @@ inventory-sort-ces = CES, best first
 survey-qr = QR code
 survey-qr-alt = QR code for { $url }
 survey-qr-caption = QR code of the public link, to print for a counter, receipt or parcel (click to download it as SVG).
+check-summary = { $checked ->
+    [one] 1 text checked
+   *[other] { $checked } texts checked
+}: { $errors ->
+    [one] 1 error
+   *[other] { $errors } errors
+}, { $warnings ->
+    [one] 1 warning
+   *[other] { $warnings } warnings
+}
+check-other-place = the other place

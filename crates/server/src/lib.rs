@@ -18,6 +18,7 @@ mod outbox;
 mod refusal;
 mod web;
 mod widget;
+pub mod wording;
 
 use std::future::Future;
 use std::sync::Arc;

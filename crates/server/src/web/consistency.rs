@@ -38,10 +38,10 @@ async fn findings(State(state): State<AppState>, page: Page) -> PageResult {
         .filter(|f| f.current && f.status == FindingStatus::Open)
         .count();
     // What is wrong and the fix, in the page's language, by finding.
-    let texts: std::collections::HashMap<String, super::finding_text::FindingText> = findings
+    let texts: std::collections::HashMap<String, crate::wording::FindingText> = findings
         .iter()
         .map(|f| {
-            let text = super::finding_text::describe(&state, page.lang, &f.finding, &guideline);
+            let text = crate::wording::finding(&state.messages, page.lang, &f.finding, &guideline);
             (f.id.to_string(), text)
         })
         .collect();

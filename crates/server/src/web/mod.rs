@@ -13,7 +13,6 @@ mod chat_widgets;
 mod consistency;
 mod dashboard;
 mod export;
-mod finding_text;
 mod journey;
 mod mail;
 mod numbers;

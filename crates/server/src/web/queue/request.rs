@@ -69,7 +69,7 @@ async fn render_request(
             .await?
             .iter()
             .map(|f| {
-                let text = crate::web::finding_text::describe(state, page.lang, f, &guideline);
+                let text = crate::wording::finding(&state.messages, page.lang, f, &guideline);
                 match text.fix.as_str() {
                     "" => text.message,
                     fix => format!("{} — {fix}", text.message),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use fluent_bundle::{FluentArgs, FluentValue};
 use jiff::Timestamp;
 use serde::Serialize;
-use touchpoints_core::standards::{self, Deadline, Interaction, Measure, Violation};
+use touchpoints_core::standards::{self, Interaction, Measure};
 use touchpoints_core::{Catalog, Touchpoint};
 use touchpoints_store::{StoredInteraction, StoredStandard};
 
@@ -57,59 +57,6 @@ pub(super) fn describe(state: &AppState, lang: Lang, measure: &Measure) -> Strin
             lang,
             "measure-phrases_present-text",
             &[("phrases", FluentValue::from(quoted(phrases)))],
-        ),
-    }
-}
-
-/// Why an interaction broke a standard, in words of the page's language.
-pub(in crate::web) fn reason(state: &AppState, lang: Lang, violation: &Violation) -> String {
-    let keys = |deadline: &Deadline| match deadline {
-        Deadline::FirstResponse => (
-            "violation-first-response-late",
-            "violation-first-response-missing",
-        ),
-        Deadline::Resolution => ("violation-resolved-late", "violation-resolved-missing"),
-    };
-    match violation {
-        Violation::Late {
-            deadline,
-            took_hours,
-            target_hours,
-        } => message(
-            state,
-            lang,
-            keys(deadline).0,
-            &[
-                ("took", FluentValue::from(*took_hours)),
-                ("hours", FluentValue::from(*target_hours)),
-            ],
-        ),
-        Violation::Missing {
-            deadline,
-            target_hours,
-        } => message(
-            state,
-            lang,
-            keys(deadline).1,
-            &[("hours", FluentValue::from(*target_hours))],
-        ),
-        Violation::NotAddressedByName { name } => message(
-            state,
-            lang,
-            "violation-name",
-            &[("name", FluentValue::from(name.as_str()))],
-        ),
-        Violation::Says { phrase } => message(
-            state,
-            lang,
-            "violation-phrase-found",
-            &[("phrase", FluentValue::from(phrase.as_str()))],
-        ),
-        Violation::Lacks { phrase } => message(
-            state,
-            lang,
-            "violation-phrase-missing",
-            &[("phrase", FluentValue::from(phrase.as_str()))],
         ),
     }
 }
@@ -223,7 +170,7 @@ pub(super) fn judge(
                     touchpoint: lookup.touchpoint_name(i.touchpoint),
                     channel: lookup.channel_label(&i.channel),
                     reply: excerpt(&i.reply),
-                    reason: reason(state, lang, why),
+                    reason: crate::wording::violation(&state.messages, lang, why),
                     team: lookup
                         .owner(i.touchpoint)
                         .or_else(|| lookup.owner(standard.fields.touchpoint_id))

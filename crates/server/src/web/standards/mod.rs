@@ -2,7 +2,7 @@
 //! over recorded interactions, the stories that illustrate them, and the weekly meeting
 //! digest of new stories and violations per team.
 
-pub(super) mod compliance;
+mod compliance;
 mod digest;
 mod standard;
 mod story;

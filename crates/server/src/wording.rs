@@ -1,23 +1,25 @@
-//! A finding of the checker in words of the page's language: what is wrong, and the fix.
-//! The checker's own words are English (for logs, the API and the command line); pages build
-//! theirs from what a finding holds and from the guideline it was checked against.
+//! Findings of the checker and broken standards in words of a reader's language: what is
+//! wrong, and the fix. The engines' own words are English (for logs and the API); pages and
+//! the command line build theirs from what a finding holds and from the guideline it was
+//! checked against.
 
 use fluent_bundle::{FluentArgs, FluentValue};
 use serde::Serialize;
 use touchpoints_core::consistency::guideline::Guideline;
 use touchpoints_core::consistency::{Finding, FindingKind};
 
-use crate::AppState;
-use crate::i18n::Lang;
+use touchpoints_core::standards::{Deadline, Violation};
+
+use crate::i18n::{Lang, Messages};
 
 #[derive(Debug, Clone, Serialize)]
-pub(super) struct FindingText {
+pub struct FindingText {
     pub message: String,
     pub fix: String,
 }
 
-pub(super) fn describe(
-    state: &AppState,
+pub fn finding(
+    messages: &Messages,
     lang: Lang,
     finding: &Finding,
     guideline: &Guideline,
@@ -27,7 +29,7 @@ pub(super) fn describe(
         for (name, value) in args {
             fluent.set(*name, FluentValue::from(*value));
         }
-        state.messages.get(lang, key, Some(&fluent))
+        messages.get(lang, key, Some(&fluent))
     };
     let first = finding.places.first();
     let written = first.and_then(|p| p.written.as_deref()).unwrap_or_default();
@@ -37,11 +39,7 @@ pub(super) fn describe(
     let wanted = guideline
         .tone
         .address
-        .map(|a| {
-            state
-                .messages
-                .get(lang, &format!("guideline-address-{}", a.as_str()), None)
-        })
+        .map(|a| messages.get(lang, &format!("guideline-address-{}", a.as_str()), None))
         .unwrap_or_default();
     let term = finding.rule.as_str();
     match finding.kind {
@@ -90,7 +88,7 @@ pub(super) fn describe(
             let title = say("finding-msg-standard", &[("title", term)]);
             let reason = first
                 .and_then(|p| p.violation.as_deref())
-                .map(|v| super::standards::compliance::reason(state, lang, v));
+                .map(|v| violation(messages, lang, v));
             FindingText {
                 message: match reason {
                     Some(reason) => format!("{title} {reason}"),
@@ -101,4 +99,69 @@ pub(super) fn describe(
             }
         }
     }
+}
+
+/// Why an interaction broke a standard, in words of `lang`.
+pub fn violation(messages: &Messages, lang: Lang, violation: &Violation) -> String {
+    let message = |key: &str, args: &[(&str, FluentValue<'_>)]| {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(*name, value.clone());
+        }
+        messages.get(lang, key, Some(&fluent))
+    };
+    let keys = |deadline: &Deadline| match deadline {
+        Deadline::FirstResponse => (
+            "violation-first-response-late",
+            "violation-first-response-missing",
+        ),
+        Deadline::Resolution => ("violation-resolved-late", "violation-resolved-missing"),
+    };
+    match violation {
+        Violation::Late {
+            deadline,
+            took_hours,
+            target_hours,
+        } => message(
+            keys(deadline).0,
+            &[
+                ("took", FluentValue::from(*took_hours)),
+                ("hours", FluentValue::from(*target_hours)),
+            ],
+        ),
+        Violation::Missing {
+            deadline,
+            target_hours,
+        } => message(
+            keys(deadline).1,
+            &[("hours", FluentValue::from(*target_hours))],
+        ),
+        Violation::NotAddressedByName { name } => message(
+            "violation-name",
+            &[("name", FluentValue::from(name.as_str()))],
+        ),
+        Violation::Says { phrase } => message(
+            "violation-phrase-found",
+            &[("phrase", FluentValue::from(phrase.as_str()))],
+        ),
+        Violation::Lacks { phrase } => message(
+            "violation-phrase-missing",
+            &[("phrase", FluentValue::from(phrase.as_str()))],
+        ),
+    }
+}
+
+/// The last line of `touchpoints check`: how many texts, errors and warnings.
+pub fn check_summary(
+    messages: &Messages,
+    lang: Lang,
+    checked: usize,
+    errors: usize,
+    warnings: usize,
+) -> String {
+    let mut args = FluentArgs::new();
+    args.set("checked", checked);
+    args.set("errors", errors);
+    args.set("warnings", warnings);
+    messages.get(lang, "check-summary", Some(&args))
 }
