@@ -22,6 +22,9 @@ pub const LIFETIME_VALUE_CENTS_MAX: i64 = 10_000_000_000_000;
 /// The country a phone number without one belongs to: the organisation's, Germany.
 pub const DEFAULT_COUNTRY_CODE: &str = "49";
 
+/// Countries whose numbers never start with the national 0 after their country code.
+const TRUNK_ZERO_COUNTRIES: [&str; 3] = ["49", "43", "41"];
+
 /// What kind of identifier a value is; each kind has its own normal form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -115,8 +118,10 @@ pub fn normalize_email(raw: &str) -> Result<String, String> {
 
 /// A phone number in E.164 (`+491711234567`). Spaces, dashes, dots, slashes and brackets are
 /// dropped; `00` is the international prefix; a leading single `0` is a national number of
-/// the default country (Germany: "0171 1234567" is "+491711234567"); a German "(0)" after the
-/// country code is dropped as people write it ("+49 (0)171 …").
+/// the default country (Germany: "0171 1234567" is "+491711234567"); a "(0)" after the
+/// country code is dropped as people write it ("+49 (0)171 …"), and so is a national `0`
+/// written after the code of Germany, Austria or Switzerland ("+49 0171 …", "0043 0664 …"),
+/// where no number starts with 0.
 ///
 /// Whether a text is a phone number at all is decided with every digit counted, the `0` of a
 /// "(0)" too, as the API's document states it: 7 to 15 digits. Only the number stored leaves
@@ -152,10 +157,20 @@ fn international(text: &str) -> Result<String, String> {
         return Err("is not a phone number: start with +, 00 or 0".into());
     };
     // E.164: at most 15 digits, country codes never start with 0; shorter than 7 digits is
-    // no subscriber anywhere.
+    // no subscriber anywhere. Counted as written, a national 0 too.
     if international.starts_with('0') || !(7..=15).contains(&international.len()) {
         return Err("is not a phone number (7 to 15 digits with the country code)".into());
     }
+    // Germany, Austria and Switzerland dial a national 0 that the international number drops;
+    // written after the country code anyway, it is that 0. (Elsewhere, as in Italy, a 0 after
+    // the country code belongs to the number.)
+    let international = match TRUNK_ZERO_COUNTRIES.iter().find_map(|code| {
+        let rest = international.strip_prefix(code)?.strip_prefix('0')?;
+        Some((code, rest))
+    }) {
+        Some((code, rest)) if code.len() + rest.len() >= 7 => format!("{code}{rest}"),
+        _ => international,
+    };
     Ok(format!("+{international}"))
 }
 
@@ -392,6 +407,12 @@ mod tests {
             "+49 (0)171 123-45-67",
             "0049 171 1234567",
             "(0171) 1234567",
+            "+49 0171 1234567",
+            "+49-0171-1234567",
+            "0049 0171 1234567",
+            "0049 (0)171 1234567",
+            "+49 (0171) 1234567",
+            "0171 / 123 45 67",
         ] {
             assert_eq!(
                 normalize_phone(raw).as_deref(),
@@ -402,6 +423,34 @@ mod tests {
         assert_eq!(
             normalize_phone("+43 1 5321234").as_deref(),
             Ok("+4315321234")
+        );
+    }
+
+    #[test]
+    fn austrian_and_swiss_numbers_lose_their_national_zero_too() {
+        for raw in [
+            "+43 664 1234567",
+            "+43 (0)664 1234567",
+            "0043 0664 1234567",
+            "+43 0664/1234567",
+        ] {
+            assert_eq!(
+                normalize_phone(raw).as_deref(),
+                Ok("+436641234567"),
+                "{raw}"
+            );
+        }
+        for raw in [
+            "+41 79 123 45 67",
+            "+41 (0)79 123 45 67",
+            "0041 079 123 45 67",
+        ] {
+            assert_eq!(normalize_phone(raw).as_deref(), Ok("+41791234567"), "{raw}");
+        }
+        // In Italy the 0 belongs to the number.
+        assert_eq!(
+            normalize_phone("+39 06 12345678").as_deref(),
+            Ok("+390612345678")
         );
     }
 
