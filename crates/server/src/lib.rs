@@ -412,7 +412,11 @@ pub(crate) mod layers {
                     .next()
                     .unwrap_or("");
                 assert!(
-                    ["serve", "AppState", "Settings", "Quotas", "Password"].contains(&item),
+                    [
+                        "serve", "AppState", "Settings", "Quotas", "Password", // to serve
+                        "wording", "Messages", "Lang", // words in the reader's language
+                    ]
+                    .contains(&item),
                     "{} uses touchpoints_server::{item}",
                     path.display()
                 );
