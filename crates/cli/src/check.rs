@@ -8,8 +8,9 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::consistency::{Checker, Content, Finding, Guideline};
+use touchpoints_server::Lang;
+use touchpoints_server::Messages;
 use touchpoints_server::wording::{self, FindingText};
-use touchpoints_server::{Lang, Messages};
 use touchpoints_store::Store;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

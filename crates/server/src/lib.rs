@@ -404,7 +404,7 @@ pub(crate) mod layers {
     }
 
     #[test]
-    fn the_command_line_uses_the_server_only_to_serve() {
+    fn the_command_line_uses_the_server_to_serve_and_for_words() {
         for (path, code) in sources(&crates().join("cli/src")) {
             for (at, _) in code.match_indices("touchpoints_server::") {
                 let item = code[at + "touchpoints_server::".len()..]
