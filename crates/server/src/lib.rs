@@ -13,6 +13,7 @@ mod error;
 mod i18n;
 pub mod live;
 mod metrics;
+mod multipart;
 mod nul;
 mod outbox;
 mod refusal;

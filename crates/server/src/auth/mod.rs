@@ -262,24 +262,6 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     next.run(request).await
 }
 
-/// The text of the field `name` of a multipart form already in memory; `None` when the
-/// body is no such form or has no such field.
-pub(crate) async fn multipart_field(
-    content_type: &str,
-    body: axum::body::Bytes,
-    name: &str,
-) -> Option<String> {
-    let boundary = multer::parse_boundary(content_type).ok()?;
-    let stream = futures::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some(name) {
-            return field.text().await.ok();
-        }
-    }
-    None
-}
-
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -316,7 +298,9 @@ async fn check_csrf(request: Request, cookies: Cookies) -> Result<Request, (Refu
                     .find(|(k, _)| k == CSRF_FIELD)
                     .map(|(_, v)| v.into_owned())
             } else {
-                multipart_field(&content_type, bytes.clone(), CSRF_FIELD).await
+                crate::multipart::field(&parts.headers, bytes.clone(), CSRF_FIELD)
+                    .await
+                    .and_then(|token| String::from_utf8(token.to_vec()).ok())
             };
             (Request::from_parts(parts, Body::from(bytes)), token)
         }

@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use minijinja::value::Serde;
 use serde::Serialize;
@@ -18,19 +18,6 @@ use crate::i18n::Lang;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/actions/import", post(import))
-}
-
-/// The file of the form's `file` field; `None` when the form has none or it is empty.
-async fn uploaded_file(content_type: &str, body: Bytes) -> Option<Bytes> {
-    let boundary = multer::parse_boundary(content_type).ok()?;
-    let stream = futures::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some("file") {
-            return field.bytes().await.ok().filter(|b| !b.is_empty());
-        }
-    }
-    None
 }
 
 /// A problem of the file as the page says it.
@@ -62,12 +49,9 @@ async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> PageResult {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let file = uploaded_file(&content_type, body).await;
+    let file = crate::multipart::field(&headers, body, "file")
+        .await
+        .filter(|bytes| !bytes.is_empty());
     let outcome = match &file {
         None => None,
         Some(bytes) => Some(

@@ -179,18 +179,9 @@ struct Form {
     remove_logo: bool,
 }
 
-async fn read_form(content_type: &str, body: Bytes) -> Form {
+async fn read_form(headers: &HeaderMap, body: Bytes) -> Form {
     let mut form = Form::default();
-    let Ok(boundary) = multer::parse_boundary(content_type) else {
-        return form;
-    };
-    let stream = futures::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut multipart = multer::Multipart::new(stream, boundary);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or_default().to_owned();
-        let Ok(bytes) = field.bytes().await else {
-            break;
-        };
+    for (name, bytes) in crate::multipart::fields(headers, body).await {
         match name.as_str() {
             "company_name" => form.company_name = String::from_utf8_lossy(&bytes).into_owned(),
             "logo" if !bytes.is_empty() => form.logo = Some(bytes.to_vec()),
@@ -209,12 +200,7 @@ async fn save(
     headers: HeaderMap,
     body: Bytes,
 ) -> PageResult {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let form = read_form(&content_type, body).await;
+    let form = read_form(&headers, body).await;
     let mut problems = Problems::default();
     let company_name = branding::company_name(&mut problems, &form.company_name);
     let logo = match form.logo {
