@@ -152,7 +152,10 @@ describe('the journeys of a CX manager and an agent', () => {
           const text = `Vielen Dank für Ihre Geduld (${locale}, ${device}).`;
           await page.getByLabel(words.replyText, { exact: true }).fill(text);
           await page.getByRole('button', { name: words.reply, exact: true }).click();
+          // The answer to the post: the reply refused with its findings, or sent.
           const findings = page.locator('.reply-findings');
+          const sent = page.locator('#request-steps', { hasText: text });
+          await findings.or(sent).first().waitFor();
           if (await findings.isVisible()) {
             assert.match(await findings.innerText(), words.notByName);
             await accessible(page);
