@@ -9,7 +9,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_core::access::{NewUserInput, check_password};
@@ -434,37 +433,6 @@ struct AuditForm {
     until: String,
 }
 
-/// The start of a day in the organisation's time zone `zone` from `YYYY-MM-DD`, or of the
-/// day after it; `Ok(None)` for an empty field. The page shows its instants in that zone,
-/// so a day in the filter is the day of the times it shows.
-fn day_start(
-    text: &str,
-    day_after: bool,
-    zone: &jiff::tz::TimeZone,
-) -> Result<Option<Timestamp>, ()> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let well_formed = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    if !well_formed {
-        return Err(());
-    }
-    let date: jiff::civil::Date = text.parse().map_err(|_| ())?;
-    let date = if day_after {
-        date.tomorrow().map_err(|_| ())?
-    } else {
-        date
-    };
-    date.to_zoned(zone.clone())
-        .map(|zoned| Some(zoned.timestamp()))
-        .map_err(|_| ())
-}
-
 impl AuditForm {
     /// The filter, or messages for the fields that are malformed.
     fn filter(
@@ -476,11 +444,11 @@ impl AuditForm {
         let mut message = |field: &str, key: &str| {
             errors.insert(field.to_owned(), state.messages.get(page.lang, key, None));
         };
-        let from = day_start(&self.from, false, &page.zone.0).unwrap_or_else(|()| {
+        let from = super::time::day_start(&self.from, false, &page.zone.0).unwrap_or_else(|()| {
             message("from", "audit-date-invalid");
             None
         });
-        let until = day_start(&self.until, true, &page.zone.0).unwrap_or_else(|()| {
+        let until = super::time::day_start(&self.until, true, &page.zone.0).unwrap_or_else(|()| {
             message("until", "audit-date-invalid");
             None
         });
@@ -564,42 +532,4 @@ async fn audit_csv(
         to_csv(&entries),
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_start_at_midnight_in_the_organisations_zone() {
-        let utc = jiff::tz::TimeZone::UTC;
-        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").expect("Berlin");
-        assert_eq!(day_start("", false, &utc), Ok(None));
-        assert_eq!(
-            day_start("2026-03-01", false, &utc).map(|t| t.map(|t| t.to_string())),
-            Ok(Some("2026-03-01T00:00:00Z".to_owned()))
-        );
-        assert_eq!(
-            day_start(" 2026-02-28 ", true, &utc).map(|t| t.map(|t| t.to_string())),
-            Ok(Some("2026-03-01T00:00:00Z".to_owned()))
-        );
-        // Berlin: an hour ahead of UTC in winter, two in summer.
-        assert_eq!(
-            day_start("2026-03-01", false, &berlin).map(|t| t.map(|t| t.to_string())),
-            Ok(Some("2026-02-28T23:00:00Z".to_owned()))
-        );
-        assert_eq!(
-            day_start("2026-06-30", true, &berlin).map(|t| t.map(|t| t.to_string())),
-            Ok(Some("2026-06-30T22:00:00Z".to_owned()))
-        );
-        for bad in [
-            "2026-02-30",
-            "2026-2-1",
-            "01.03.2026",
-            "2026-03-01T10:00",
-            "x",
-        ] {
-            assert_eq!(day_start(bad, false, &utc), Err(()), "{bad}");
-        }
-    }
 }

@@ -72,35 +72,6 @@ struct AnswerRow {
     customer_ref: Option<String>,
 }
 
-/// The start of a day in `zone`; a problem at `field` when `text` is no day.
-fn day_start(
-    problems: &mut Problems,
-    field: &str,
-    text: &str,
-    zone: &jiff::tz::TimeZone,
-    next: bool,
-) -> Option<Timestamp> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    let day = text
-        .parse::<Date>()
-        .ok()
-        .and_then(|d| if next { d.tomorrow().ok() } else { Some(d) })
-        .and_then(|d| d.to_zoned(zone.clone()).ok());
-    match day {
-        Some(day) => Some(day.timestamp()),
-        None => {
-            problems.push(
-                field,
-                Problem::rule("not-a-date", "a date written as YYYY-MM-DD"),
-            );
-            None
-        }
-    }
-}
-
 /// One score of the distribution: how many gave it, and their share.
 #[derive(Serialize)]
 struct ScoreRow {
@@ -197,10 +168,19 @@ fn filters(
     problems: &mut Problems,
 ) -> (ResponseFilter, ResponseFilter) {
     let scores = band(metric, &query.band);
+    let mut day = |field: &str, text: &str, day_after: bool| {
+        super::time::day_start(text, day_after, zone).unwrap_or_else(|()| {
+            problems.push(
+                field,
+                Problem::rule("not-a-date", "a date written as YYYY-MM-DD"),
+            );
+            None
+        })
+    };
     let period = ResponseFilter {
         survey_id: Some(id),
-        from: day_start(problems, "from", &query.from, zone, false),
-        until: day_start(problems, "until", &query.until, zone, true),
+        from: day("from", &query.from, false),
+        until: day("until", &query.until, true),
         ..ResponseFilter::default()
     };
     let filter = ResponseFilter {

@@ -125,6 +125,37 @@ pub fn relative_element(at: Timestamp, now: Timestamp, zone: &TimeZone, lang: La
     )
 }
 
+/// The start of a day in the organisation's time zone `zone` from `YYYY-MM-DD`, or of the
+/// day after it; `Ok(None)` for an empty field. The page shows its instants in that zone,
+/// so a day in the filter is the day of the times it shows.
+pub(super) fn day_start(
+    text: &str,
+    day_after: bool,
+    zone: &TimeZone,
+) -> Result<Option<Timestamp>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let well_formed = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !well_formed {
+        return Err(());
+    }
+    let date: jiff::civil::Date = text.parse().map_err(|_| ())?;
+    let date = if day_after {
+        date.tomorrow().map_err(|_| ())?
+    } else {
+        date
+    };
+    date.to_zoned(zone.clone())
+        .map(|zoned| Some(zoned.timestamp()))
+        .map_err(|_| ())
+}
+
 /// The zone a template renders with: the `zone` its page set, or the fallback.
 pub fn of_template(state: &minijinja::State) -> Arc<Zone> {
     state
@@ -143,6 +174,39 @@ mod tests {
 
     fn at(text: &str) -> Timestamp {
         text.parse().expect("instant")
+    }
+
+    #[test]
+    fn days_start_at_midnight_in_the_organisations_zone() {
+        let utc = TimeZone::UTC;
+        let berlin = TimeZone::get("Europe/Berlin").expect("Berlin");
+        assert_eq!(day_start("", false, &utc), Ok(None));
+        assert_eq!(
+            day_start("2026-03-01", false, &utc).map(|t| t.map(|t| t.to_string())),
+            Ok(Some("2026-03-01T00:00:00Z".to_owned()))
+        );
+        assert_eq!(
+            day_start(" 2026-02-28 ", true, &utc).map(|t| t.map(|t| t.to_string())),
+            Ok(Some("2026-03-01T00:00:00Z".to_owned()))
+        );
+        // Berlin: an hour ahead of UTC in winter, two in summer.
+        assert_eq!(
+            day_start("2026-03-01", false, &berlin).map(|t| t.map(|t| t.to_string())),
+            Ok(Some("2026-02-28T23:00:00Z".to_owned()))
+        );
+        assert_eq!(
+            day_start("2026-06-30", true, &berlin).map(|t| t.map(|t| t.to_string())),
+            Ok(Some("2026-06-30T22:00:00Z".to_owned()))
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-2-1",
+            "01.03.2026",
+            "2026-03-01T10:00",
+            "x",
+        ] {
+            assert_eq!(day_start(bad, false, &utc), Err(()), "{bad}");
+        }
     }
 
     #[test]
