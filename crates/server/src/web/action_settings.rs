@@ -16,8 +16,8 @@ use touchpoints_app::actions;
 use touchpoints_core::action_plan::{GROUP_WEIGHT_MAX, GROUP_WEIGHT_MIN, PlanSettings};
 use touchpoints_core::{FieldProblem, Problem, Problems, TouchpointFilter};
 
-use super::actions::parse_decimal;
 use super::numbers::number;
+use super::numbers::parse_decimal;
 use super::{Page, PageResult, form_problems};
 use crate::AppState;
 use crate::i18n::Lang;

@@ -89,6 +89,65 @@ pub(super) fn unit(metric: Metric) -> &'static str {
     }
 }
 
+fn thousands_separator(lang: Lang) -> char {
+    match lang {
+        Lang::De => '.',
+        Lang::En => ',',
+    }
+}
+
+/// A number as typed on a page of `lang`, rewritten with `.` as its only decimal mark and
+/// no thousands separators. People type either mark on either page, so: with both `,` and
+/// `.` the later is the decimal mark; one mark repeated separates thousands; a single one
+/// is the decimal mark, unless it is the page's thousands separator followed by exactly
+/// three digits ("1.000" on a German page, "1,000" on an English one). `None` when the
+/// thousands are not grouped by three ("1.5.3").
+pub(super) fn normalise_number(text: &str, lang: Lang) -> Option<String> {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let commas = text.matches(',').count();
+    let dots = text.matches('.').count();
+    let decimal = match (commas, dots) {
+        (0, 0) => None,
+        (_, 0) | (0, _) => {
+            let mark = if commas > 0 { ',' } else { '.' };
+            let after = text.rsplit(mark).next().unwrap_or("");
+            let thousands = commas + dots > 1
+                || (mark == thousands_separator(lang)
+                    && after.len() == 3
+                    && after.chars().all(|c| c.is_ascii_digit()));
+            (!thousands).then_some(mark)
+        }
+        _ => text
+            .rfind([',', '.'])
+            .and_then(|i| text[i..].chars().next()),
+    };
+    let whole = match decimal {
+        Some(mark) => text.rsplit_once(mark).map_or(text.as_str(), |(w, _)| w),
+        None => text.as_str(),
+    };
+    let mut groups = whole.split([',', '.']).skip(1);
+    if !groups.all(|g| g.len() == 3) {
+        return None;
+    }
+    Some(
+        text.chars()
+            .filter_map(|c| match c {
+                ',' | '.' if Some(c) == decimal => Some('.'),
+                ',' | '.' => None,
+                other => Some(other),
+            })
+            .collect(),
+    )
+}
+
+/// A decimal number as typed on a page of `lang` (see [`normalise_number`]).
+pub(super) fn parse_decimal(text: &str, lang: Lang) -> Option<f64> {
+    normalise_number(text, lang)?
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -309,7 +309,7 @@ pub(super) async fn put_weights(
     body: axum::body::Bytes,
 ) -> PageResult {
     let form = WeightsForm::parse(&body);
-    let weights = match form.weights() {
+    let weights = match form.weights(page.lang) {
         Ok(weights) => weights,
         Err(problems) => {
             return rules_problems(

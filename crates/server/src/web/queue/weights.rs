@@ -9,6 +9,7 @@ use serde::Serialize;
 use touchpoints_core::priority::Weights;
 use touchpoints_core::{Catalog, FieldProblem, Problem, Problems};
 
+use super::super::numbers::parse_decimal;
 use crate::i18n::Lang;
 
 /// Empty segment rows the form offers for new segments.
@@ -32,26 +33,23 @@ pub(super) struct WeightsForm {
     pub channels: Vec<(String, String)>,
 }
 
-/// The number typed into `field`, with a decimal comma or point; 0 and a problem otherwise.
-fn number(problems: &mut Problems, field: &str, text: &str) -> f64 {
-    let text = text.trim().replace(',', ".");
-    match text.parse::<f64>() {
-        Ok(value) => value,
-        Err(_) if text.is_empty() => {
-            problems.push(field, Problem::Required);
-            0.0
-        }
-        Err(_) => {
-            problems.push(
-                field,
-                Problem::Rule {
-                    rule: "not-a-number".into(),
-                    reason: format!("\"{text}\" is not a number"),
-                },
-            );
-            0.0
-        }
+/// The number typed into `field`, as a page in `lang` reads numbers (either decimal mark,
+/// see [`parse_decimal`]); 0 and a problem otherwise.
+fn number(problems: &mut Problems, field: &str, text: &str, lang: Lang) -> f64 {
+    if text.trim().is_empty() {
+        problems.push(field, Problem::Required);
+        return 0.0;
     }
+    parse_decimal(text, lang).unwrap_or_else(|| {
+        problems.push(
+            field,
+            Problem::Rule {
+                rule: "not-a-number".into(),
+                reason: format!("\"{}\" is not a number", text.trim()),
+            },
+        );
+        0.0
+    })
 }
 
 /// A weight as the form writes it: "1,5" on German pages, "1.5" on English ones.
@@ -135,20 +133,21 @@ impl WeightsForm {
 
     /// The weights the form holds, checked; otherwise every problem, named by the form's
     /// field. A segment row without a key and points is no segment.
-    pub(super) fn weights(&self) -> Result<Weights, Problems> {
+    pub(super) fn weights(&self, lang: Lang) -> Result<Weights, Problems> {
         let mut problems = Problems::default();
-        let time_per_hour = number(&mut problems, "time_per_hour", &self.time_per_hour);
-        let horizon_hours = number(&mut problems, "horizon_hours", &self.horizon_hours);
+        let time_per_hour = number(&mut problems, "time_per_hour", &self.time_per_hour, lang);
+        let horizon_hours = number(&mut problems, "horizon_hours", &self.horizon_hours, lang);
         let value_per_1000_eur = number(
             &mut problems,
             "value_per_1000_eur",
             &self.value_per_1000_eur,
+            lang,
         );
-        let value_cap = number(&mut problems, "value_cap", &self.value_cap);
-        let urgent = number(&mut problems, "urgent", &self.urgent);
-        let negative = number(&mut problems, "negative", &self.negative);
-        let repeat_contact = number(&mut problems, "repeat_contact", &self.repeat_contact);
-        let repeat_cap = number(&mut problems, "repeat_cap", &self.repeat_cap);
+        let value_cap = number(&mut problems, "value_cap", &self.value_cap, lang);
+        let urgent = number(&mut problems, "urgent", &self.urgent, lang);
+        let negative = number(&mut problems, "negative", &self.negative, lang);
+        let repeat_contact = number(&mut problems, "repeat_contact", &self.repeat_contact, lang);
+        let repeat_cap = number(&mut problems, "repeat_cap", &self.repeat_cap, lang);
         let mut segments = BTreeMap::new();
         for (row, (key, points)) in self.segments.iter().enumerate() {
             if key.trim().is_empty() && points.trim().is_empty() {
@@ -158,7 +157,12 @@ impl WeightsForm {
                 problems.push(format!("segment_key_{row}"), Problem::Required);
                 continue;
             }
-            let points = number(&mut problems, &format!("segment_points_{row}"), points);
+            let points = number(
+                &mut problems,
+                &format!("segment_points_{row}"),
+                points,
+                lang,
+            );
             if segments.insert(key.trim().to_owned(), points).is_some() {
                 problems.push(
                     format!("segment_key_{row}"),
@@ -172,7 +176,7 @@ impl WeightsForm {
             .map(|(key, points)| {
                 (
                     key.clone(),
-                    number(&mut problems, &format!("channel_{key}"), points),
+                    number(&mut problems, &format!("channel_{key}"), points, lang),
                 )
             })
             .filter(|(_, points)| *points != 0.0)
@@ -285,7 +289,7 @@ mod tests {
             ("channel_letter", "-5,5"),
             ("channel_email", "0"),
         ]);
-        let weights = form(&pairs).weights().expect("valid weights");
+        let weights = form(&pairs).weights(Lang::De).expect("valid weights");
         assert!((weights.value_per_1000_eur - 1.5).abs() < f64::EPSILON);
         assert_eq!(weights.segments, BTreeMap::from([("vip".to_owned(), 25.0)]));
         assert_eq!(
@@ -306,7 +310,7 @@ mod tests {
             ("segment_key_1", "vip"),
             ("segment_points_1", ""),
         ]);
-        let problems = form(&pairs).weights().expect_err("invalid");
+        let problems = form(&pairs).weights(Lang::De).expect_err("invalid");
         let fields: Vec<&str> = problems.0.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -325,7 +329,7 @@ mod tests {
             ("segment_points_0", "5000"),
             ("channel_phone", "-2000"),
         ]);
-        let problems = form(&pairs).weights().expect_err("out of range");
+        let problems = form(&pairs).weights(Lang::De).expect_err("out of range");
         let fields: Vec<&str> = problems.0.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["segment_points_0", "channel_phone"]);
     }
