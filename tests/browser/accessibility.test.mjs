@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { axeViolations, launchBrowser, logIn, startServer, withPage } from './support.mjs';
+import { VIEWS, axeViolations, launchBrowser, logIn, startServer, withPage } from './support.mjs';
 
 /** The messages of a catalogue written on one line, by key. */
 function catalogue(lang) {
@@ -59,13 +59,7 @@ describe('accessibility', () => {
     await server?.stop();
   });
 
-  const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
-  for (const [locale, device, options] of [
-    ['de-DE', 'desktop', {}],
-    ['en-GB', 'desktop', {}],
-    ['de-DE', 'phone', PHONE],
-    ['en-GB', 'phone', PHONE],
-  ]) {
+  for (const [locale, device, options] of VIEWS) {
     test(`the main pages have no WCAG 2.1 AA violation (${locale}, ${device})`, async () => {
       const context = await browser.newContext({ locale, baseURL: server.url, ...options });
       try {

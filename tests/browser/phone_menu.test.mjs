@@ -2,7 +2,7 @@
 // agent opens on the queue.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, logIn, startServer, withPage } from './support.mjs';
+import { PHONE, launchBrowser, logIn, startServer, withPage } from './support.mjs';
 
 describe('phone menu', () => {
   let server;
@@ -19,13 +19,7 @@ describe('phone menu', () => {
   });
 
   test('the menu folds on a phone and opens with its button', async () => {
-    const context = await browser.newContext({
-      locale: 'de-DE',
-      baseURL: server.url,
-      viewport: { width: 375, height: 667 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const context = await browser.newContext({ locale: 'de-DE', baseURL: server.url, ...PHONE });
     try {
       await withPage(context, 'phone-menu', async (page) => {
         await logIn(page, server.admin);

@@ -6,9 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { axeViolations, launchBrowser, logIn, startServer, withPage } from './support.mjs';
-
-const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
+import { VIEWS, axeViolations, launchBrowser, logIn, startServer, withPage } from './support.mjs';
 
 const WORDS = {
   'de-DE': {
@@ -63,12 +61,7 @@ describe('the journeys of a CX manager and an agent', () => {
     await server?.stop();
   });
 
-  for (const [locale, device, options] of [
-    ['de-DE', 'desktop', {}],
-    ['en-GB', 'desktop', {}],
-    ['de-DE', 'phone', PHONE],
-    ['en-GB', 'phone', PHONE],
-  ]) {
+  for (const [locale, device, options] of VIEWS) {
     const words = WORDS[locale];
 
     /** Asserts that axe-core finds nothing on the page as it is now. */

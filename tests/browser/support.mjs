@@ -261,3 +261,14 @@ export async function axeViolations(page) {
     return `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help}; first at ${first.target.join(' ')}: ${why}`;
   });
 }
+
+/** A phone's screen, for a browser context. */
+export const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
+
+/** Every language at desktop and phone size: locale, device and the context's options. */
+export const VIEWS = [
+  ['de-DE', 'desktop', {}],
+  ['en-GB', 'desktop', {}],
+  ['de-DE', 'phone', PHONE],
+  ['en-GB', 'phone', PHONE],
+];
