@@ -22,9 +22,6 @@ pub const LIFETIME_VALUE_CENTS_MAX: i64 = 10_000_000_000_000;
 /// The country a phone number without one belongs to: the organisation's, Germany.
 pub const DEFAULT_COUNTRY_CODE: &str = "49";
 
-/// Countries whose numbers never start with the national 0 after their country code.
-const TRUNK_ZERO_COUNTRIES: [&str; 3] = ["49", "43", "41"];
-
 /// What kind of identifier a value is; each kind has its own normal form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,23 +113,35 @@ pub fn normalize_email(raw: &str) -> Result<String, String> {
     Ok(value)
 }
 
-/// A phone number in E.164 (`+491711234567`). Spaces, dashes, dots, slashes and brackets are
-/// dropped; `00` is the international prefix; a leading single `0` is a national number of
-/// the default country (Germany: "0171 1234567" is "+491711234567"); a "(0)" after the
-/// country code is dropped as people write it ("+49 (0)171 …"), and so is a national `0`
-/// written after the code of Germany, Austria or Switzerland ("+49 0171 …", "0043 0664 …"),
-/// where no number starts with 0.
+/// The rules phone numbers are stored by: the library's release and the metadata it carries.
+/// A store whose numbers were written by other rules normalises them anew when it opens, so a
+/// new release of the metadata changes this text.
+pub const PHONE_RULES: &str = "phonenumber 0.3.10, libphonenumber metadata 9.0.33";
+
+/// A phone number in E.164 (`+491711234567`).
 ///
-/// Whether a text is a phone number at all is decided with every digit counted, the `0` of a
-/// "(0)" too, as the API's document states it: 7 to 15 digits. Only the number stored leaves
-/// the "(0)" out, unless that would leave too few digits.
+/// Whether a text is a phone number at all is the API's documented shape, decided here with
+/// every digit counted, the `0` of a "(0)" too: `+` or `00` and 7 to 15 digits with the
+/// country code, or a national number with its leading `0` in the default country (Germany:
+/// "0171 1234567"); spaces, dashes, dots, slashes and brackets may stand between the digits.
+///
+/// Which digits the stored number keeps follows the number's country, by libphonenumber's
+/// metadata: the national prefix written after the country code is dropped ("+49 (0)171 …",
+/// "+49 0171 …", "0043 0664 …"), while an Italian number keeps its leading 0. A number of a
+/// country code the metadata does not know is kept as written.
 pub fn normalize_phone(raw: &str) -> Result<String, String> {
-    let trimmed = normalize_plain(raw)?;
-    let written = international(&trimmed)?;
-    match international(&trimmed.replace("(0)", "")) {
-        Ok(without_trunk) => Ok(without_trunk),
-        Err(_) => Ok(written),
-    }
+    let written = international(&normalize_plain(raw)?)?;
+    Ok(by_country_rules(&written).unwrap_or(written))
+}
+
+/// The E.164 form of `written` ("+" and digits) by its country's rules, if the metadata
+/// knows the country and at least seven digits remain.
+fn by_country_rules(written: &str) -> Option<String> {
+    // Without a default country: the library would read a foreign number by that country's
+    // national prefix ("+39 06 …" would lose the 0 that belongs to it).
+    let number = phonenumber::parse(None, written).ok()?;
+    let normal = number.format().mode(phonenumber::Mode::E164).to_string();
+    (normal.len() > 7).then_some(normal)
 }
 
 /// The digits of a phone number written as `text`, with the country code, after a `+`.
@@ -161,16 +170,6 @@ fn international(text: &str) -> Result<String, String> {
     if international.starts_with('0') || !(7..=15).contains(&international.len()) {
         return Err("is not a phone number (7 to 15 digits with the country code)".into());
     }
-    // Germany, Austria and Switzerland dial a national 0 that the international number drops;
-    // written after the country code anyway, it is that 0. (Elsewhere, as in Italy, a 0 after
-    // the country code belongs to the number.)
-    let international = match TRUNK_ZERO_COUNTRIES.iter().find_map(|code| {
-        let rest = international.strip_prefix(code)?.strip_prefix('0')?;
-        Some((code, rest))
-    }) {
-        Some((code, rest)) if code.len() + rest.len() >= 7 => format!("{code}{rest}"),
-        _ => international,
-    };
     Ok(format!("+{international}"))
 }
 
@@ -448,9 +447,29 @@ mod tests {
             assert_eq!(normalize_phone(raw).as_deref(), Ok("+41791234567"), "{raw}");
         }
         // In Italy the 0 belongs to the number.
+        for raw in ["+39 06 12345678", "0039 06 1234 5678", "+390612345678"] {
+            assert_eq!(
+                normalize_phone(raw).as_deref(),
+                Ok("+390612345678"),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_of_other_countries_follow_their_own_rules() {
         assert_eq!(
-            normalize_phone("+39 06 12345678").as_deref(),
-            Ok("+390612345678")
+            normalize_phone("+44 (0)20 7946 0958").as_deref(),
+            Ok("+442079460958")
+        );
+        assert_eq!(
+            normalize_phone("+1 (650) 253-0000").as_deref(),
+            Ok("+16502530000")
+        );
+        // A country code no country has: kept as written, as the API accepts it.
+        assert_eq!(
+            normalize_phone("+999 123 4567").as_deref(),
+            Ok("+9991234567")
         );
     }
 
@@ -595,6 +614,27 @@ mod tests {
             let once = normalize_phone(&national).expect("valid");
             prop_assert_eq!(normalize_phone(&once).expect("valid"), once.clone());
             prop_assert!(once.starts_with("+49"));
+        }
+
+        /// Any number the API's document accepts is stored in a form that stores as itself,
+        /// with at least seven digits.
+        #[test]
+        fn international_normal_form_is_a_fixed_point(
+            digits in "[1-9][0-9]{6,14}",
+            trunk in proptest::bool::ANY,
+        ) {
+            let written = if trunk {
+                format!("+{} (0){}", &digits[..2], &digits[2..])
+            } else {
+                format!("+{digits}")
+            };
+            if let Ok(once) = normalize_phone(&written) {
+                prop_assert_eq!(normalize_phone(&once).expect("valid"), once.clone());
+                prop_assert!((8..=16).contains(&once.len()), "{}", once);
+            } else {
+                // Only a "(0)" that pushes the digits past fifteen is refused.
+                prop_assert!(trunk && digits.len() == 15);
+            }
         }
 
         #[test]

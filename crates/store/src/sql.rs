@@ -184,6 +184,15 @@ impl SqlStore {
             };
             store.import(&defaults, "system").await?;
         }
+        let phones = store.renew_phone_numbers().await?;
+        if phones.changed > 0 {
+            tracing::info!(
+                changed = phones.changed,
+                merged = phones.merged,
+                rules = touchpoints_core::customer::PHONE_RULES,
+                "stored phone numbers by the rules of this build"
+            );
+        }
         Ok(store)
     }
 

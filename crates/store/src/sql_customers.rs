@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
-use touchpoints_core::customer::{Consent, CustomerFields, Identifier, IdentifierKind};
+use touchpoints_core::customer::{self, Consent, CustomerFields, Identifier, IdentifierKind};
 use touchpoints_core::identity::{self, Candidate, Resolution};
 use touchpoints_core::{Problem, Problems};
 
@@ -381,6 +381,148 @@ async fn absorb(
     })
 }
 
+/// Merges two live profiles, the older surviving.
+async fn merge_pair(
+    conn: &mut Conn,
+    a: i64,
+    b: i64,
+    reason: &str,
+    actor: &str,
+) -> Result<MergeRecord> {
+    let ra = live(conn, a).await?;
+    let rb = live(conn, b).await?;
+    let found = [
+        Candidate {
+            id: a,
+            created_at: instant("customers", ra.created_at)?,
+        },
+        Candidate {
+            id: b,
+            created_at: instant("customers", rb.created_at)?,
+        },
+    ];
+    let Resolution::Merge { survivor, absorbed } = identity::resolve(&found) else {
+        return Err(corrupt("customers", "two profiles resolved to one"));
+    };
+    let mut record = None;
+    for other in absorbed {
+        record = Some(absorb(conn, survivor, other, reason, now(), actor).await?);
+    }
+    record.ok_or_else(|| corrupt("customers", "nothing merged"))
+}
+
+/// The settings key that names the rules the stored phone numbers follow.
+const PHONE_RULES_KEY: &str = "phone_rules";
+
+/// What storing the phone numbers by this build's rules changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PhonesRenewed {
+    /// Numbers stored in a new form.
+    pub changed: usize,
+    /// Profiles merged into another because both hold the same number now.
+    pub merged: usize,
+}
+
+impl SqlStore {
+    /// Stores every phone number by this build's rules ([`customer::PHONE_RULES`]) unless
+    /// the store says it holds them so already. Two profiles whose numbers turn out to be one
+    /// are merged as any merge is (recorded, undoable, audited), the older surviving; the
+    /// absorbed profile's number in its old form goes, since the survivor holds it.
+    ///
+    /// One transaction under the identity lock that checks the rules again: app servers that
+    /// start together renew once.
+    pub(crate) async fn renew_phone_numbers(&self) -> Result<PhonesRenewed> {
+        let mut renewed = PhonesRenewed::default();
+        let mut tx = self.begin().await?;
+        lock_identities(&mut tx).await?;
+        let rules: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(PHONE_RULES_KEY)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if rules.as_deref() == Some(customer::PHONE_RULES) {
+            return Ok(renewed);
+        }
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT id, customer_id, value FROM customer_identifiers WHERE kind = 'phone' \
+             ORDER BY id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        // Who holds each number now: (identifier row, profile).
+        let mut holders: HashMap<String, (i64, i64)> = rows
+            .iter()
+            .map(|(id, customer, value)| (value.clone(), (*id, *customer)))
+            .collect();
+        for (id, _, value) in rows {
+            // A number no longer readable stays as it is: nothing finds it by another form.
+            let Ok(normal) = customer::normalize_phone(&value) else {
+                continue;
+            };
+            if normal == value {
+                continue;
+            }
+            let Some(&(_, owner)) = holders.get(&value) else {
+                continue;
+            };
+            match holders.get(&normal).copied() {
+                None => {
+                    sqlx::query("UPDATE customer_identifiers SET value = $1 WHERE id = $2")
+                        .bind(&normal)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    holders.insert(normal, (id, owner));
+                }
+                Some((_, holder)) => {
+                    if holder != owner {
+                        let merge =
+                            merge_pair(&mut tx, owner, holder, "phone number", "system").await?;
+                        for (_, profile) in holders.values_mut() {
+                            if *profile == merge.absorbed_id {
+                                *profile = merge.survivor_id;
+                            }
+                        }
+                        renewed.merged += 1;
+                    }
+                    sqlx::query("DELETE FROM customer_identifiers WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            holders.remove(&value);
+            renewed.changed += 1;
+        }
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(PHONE_RULES_KEY)
+        .bind(customer::PHONE_RULES)
+        .execute(&mut *tx)
+        .await?;
+        if renewed.changed > 0 {
+            audit(
+                &mut tx,
+                now(),
+                "system",
+                "customer.phones",
+                "customer",
+                "",
+                &format!(
+                    "{} phone numbers stored by {}; {} profiles merged",
+                    renewed.changed,
+                    customer::PHONE_RULES,
+                    renewed.merged
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(renewed)
+    }
+}
+
 /// Finds (or creates) the profile of a sender inside the caller's transaction: identifiers
 /// that point at several profiles merge them, the oldest surviving; unknown identifiers join
 /// the profile. Returns the profile's id and whether it was created.
@@ -664,26 +806,7 @@ impl Customers for SqlStore {
         }
         let mut tx = self.begin().await?;
         lock_identities(&mut tx).await?;
-        let ra = live(&mut tx, a).await?;
-        let rb = live(&mut tx, b).await?;
-        let found = [
-            Candidate {
-                id: a,
-                created_at: instant("customers", ra.created_at)?,
-            },
-            Candidate {
-                id: b,
-                created_at: instant("customers", rb.created_at)?,
-            },
-        ];
-        let Resolution::Merge { survivor, absorbed } = identity::resolve(&found) else {
-            return Err(corrupt("customers", "two profiles resolved to one"));
-        };
-        let mut record = None;
-        for other in absorbed {
-            record = Some(absorb(&mut tx, survivor, other, "by hand", now(), actor).await?);
-        }
-        let record = record.ok_or_else(|| corrupt("customers", "nothing merged"))?;
+        let record = merge_pair(&mut tx, a, b, "by hand", actor).await?;
         tx.commit().await?;
         Ok(record)
     }

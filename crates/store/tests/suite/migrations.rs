@@ -328,9 +328,14 @@ async fn a_database_migrated_by_the_hand_kept_list_opens_unchanged(db: Database)
     assert_eq!(after.len(), files(backend).len());
     assert!(after.iter().all(|a| a.success));
     assert_eq!(t.store.time_zone().await.expect("zone"), "Europe/Vienna");
+    // Besides the rules the phone numbers were stored anew by.
     assert_eq!(
-        t.db.texts("SELECT value FROM settings ORDER BY key").await,
-        ["Europe/Vienna"]
+        t.db.texts("SELECT key || ' ' || value FROM settings ORDER BY key")
+            .await,
+        [
+            format!("phone_rules {}", touchpoints_core::customer::PHONE_RULES),
+            "time_zone Europe/Vienna".to_owned()
+        ]
     );
     assert_eq!(
         t.db.texts("SELECT key || ' ' || value || ' ' || updated_by FROM queue_settings")
@@ -384,8 +389,9 @@ fn migrator_up_to(backend: &str, last: i64) -> Migrator {
     Migrator::with_migrations(migrations)
 }
 
-/// Phone numbers stored with the national 0 after the country code lose it on upgrade, as
-/// the program now stores them, unless another profile already holds the corrected number.
+/// Phone numbers stored by earlier rules are stored anew when the store opens: the national
+/// 0 after the country code goes, an Italian number keeps its 0, and two profiles whose
+/// numbers turn out to be one are merged as any merge is, recorded and undoable.
 async fn phone_numbers_with_a_national_zero_are_stored_anew(db: Database) {
     db.migrate_with(&migrator_up_to(db.backend(), 20)).await;
     db.execute(
@@ -393,29 +399,54 @@ async fn phone_numbers_with_a_national_zero_are_stored_anew(db: Database) {
          attributes, consent, lifetime_value_cents, created_at, updated_at) VALUES \
          (1, 'Anna', '', '', '', '[]', '{}', '{}', 0, 1, 1), \
          (2, 'Ben', '', '', '', '[]', '{}', '{}', 0, 1, 1), \
-         (3, 'Cem', '', '', '', '[]', '{}', '{}', 0, 1, 1), \
+         (3, 'Cem', '', '', '', '[]', '{}', '{}', 0, 2, 2), \
          (4, 'Dora', '', '', '', '[]', '{}', '{}', 0, 1, 1); \
          INSERT INTO customer_identifiers (customer_id, kind, value, created_at) VALUES \
          (1, 'phone', '+4901711234567', 1), \
          (2, 'phone', '+4306641234567', 1), \
          (3, 'phone', '+4901701111111', 1), \
+         (3, 'email', 'cem@example.de', 1), \
          (4, 'phone', '+491701111111', 1), \
          (4, 'phone', '+390612345678', 1), \
          (4, 'customer_number', '+4901', 1)",
     )
     .await;
     let t = db.open().await;
+    let identifiers = "SELECT CAST(customer_id AS TEXT) || ' ' || value FROM customer_identifiers \
+                       ORDER BY customer_id, value";
     assert_eq!(
-        t.db.texts(
-            "SELECT CAST(customer_id AS TEXT) || ' ' || value FROM customer_identifiers \
-             ORDER BY customer_id, value"
-        )
-        .await,
+        t.db.texts(identifiers).await,
         [
             "1 +491711234567",
             "2 +436641234567",
-            // Dora holds the corrected number already: Cem's stays until staff merge them.
-            "3 +4901701111111",
+            // Cem's number is Dora's: Dora, the older profile, holds both now.
+            "4 +390612345678",
+            "4 +4901",
+            "4 +491701111111",
+            "4 cem@example.de",
+        ]
+    );
+    let merges = t.store.merges(4).await.expect("merges");
+    assert_eq!(merges.len(), 1);
+    assert_eq!(
+        (
+            merges[0].survivor_id,
+            merges[0].absorbed_id,
+            merges[0].reason.as_str()
+        ),
+        (4, 3, "phone number")
+    );
+    // Undone, Cem is a profile of his own again; the number stays with Dora, who held it.
+    t.store
+        .unmerge(merges[0].id, "admin")
+        .await
+        .expect("unmerge");
+    assert_eq!(
+        t.db.texts(identifiers).await,
+        [
+            "1 +491711234567",
+            "2 +436641234567",
+            "3 cem@example.de",
             "4 +390612345678",
             "4 +4901",
             "4 +491701111111",
