@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::civil::Date;
+use jiff::{SignedDuration, Span, Timestamp};
 use serde::Serialize;
 use touchpoints_core::customer::IdentifierKind;
 use touchpoints_core::personalisation::{Share, judge};
@@ -29,8 +30,22 @@ pub struct Stats {
     pub by_channel: BTreeMap<String, Summary>,
     /// By touchpoint id; requests without a touchpoint under 0.
     pub by_touchpoint: BTreeMap<i64, Summary>,
+    /// Week by week (Monday to Sunday in the organisation's time zone) by when the requests
+    /// came in, every week the period touches, quiet ones too, oldest first.
+    pub by_week: Vec<Week>,
     /// How personal the replies written in the period were.
     pub personalisation: Personalisation,
+}
+
+/// The requests received in one week.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Week {
+    /// The week's Monday.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub week: Date,
+    #[serde(flatten)]
+    pub summary: Summary,
 }
 
 /// The replies of a period counted by how personal they were: addressing the customer by
@@ -64,12 +79,32 @@ pub async fn stats(store: &dyn Store, days: i64, now: Timestamp) -> Result<Stats
         .checked_sub(SignedDuration::from_hours(24 * days))
         .unwrap_or(Timestamp::UNIX_EPOCH);
     let records = store.response_records(from, now).await?;
+    let zone = crate::action_effect::time_zone(store).await?;
+    let monday = |at: Timestamp| {
+        let day = at.to_zoned(zone.clone()).date();
+        day.checked_sub(Span::new().days(day.weekday().to_monday_zero_offset()))
+            .unwrap_or(day)
+    };
+    let mut by_week = summarize_by(&records, |r| monday(r.received_at), now);
+    // The quiet weeks too, so that a gap reads as one.
+    let mut week = monday(from);
+    while week <= monday(now) {
+        by_week.entry(week).or_default();
+        match week.checked_add(Span::new().days(7)) {
+            Ok(next) => week = next,
+            Err(_) => break,
+        }
+    }
     Ok(Stats {
         from,
         until: now,
         overall: summarize(&records, now),
         by_channel: summarize_by(&records, |r| r.channel.clone(), now),
         by_touchpoint: summarize_by(&records, |r| r.touchpoint_id.unwrap_or(0), now),
+        by_week: by_week
+            .into_iter()
+            .map(|(week, summary)| Week { week, summary })
+            .collect(),
         personalisation: personalisation(store, from, now).await?,
     })
 }

@@ -2165,6 +2165,71 @@ async fn response_times_read_as_hours_and_export_as_csv() {
     );
     let (status, _, _) = fetch(server.get("/queue/stats/export.csv?table=secrets")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Week by week: a request of eight days ago, answered now, falls in an earlier week
+    // (Monday to Sunday, Berlin time) than today's; the week between has none.
+    let now = jiff::Timestamp::now();
+    let earlier = now
+        .checked_sub(jiff::SignedDuration::from_hours(8 * 24))
+        .expect("an instant");
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "phone",
+        "touchpoint_id": touchpoint,
+        "customer": {"name": "Ben Yilmaz", "phone": "+49 171 7654321"},
+        "subject": "Rechnung",
+        "body": "Wo bleibt meine Rechnung?",
+        "received_at": earlier.to_string(),
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let late = body["id"].as_i64().expect("an id");
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/requests/{late}/actions"))
+            .json(&json!({"action": "reply", "body": "Guten Tag Herr Yilmaz, anbei."})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let berlin = jiff::tz::TimeZone::get("Europe/Berlin").expect("the zone");
+    let monday = |at: jiff::Timestamp| {
+        let day = at.to_zoned(berlin.clone()).date();
+        day.checked_sub(jiff::Span::new().days(day.weekday().to_monday_zero_offset()))
+            .expect("a Monday")
+            .to_string()
+    };
+    let weeks = fetch(server.get("/queue/stats/export.csv?table=weeks&days=14"))
+        .await
+        .2;
+    let rows: Vec<&str> = weeks.lines().collect();
+    assert_eq!(
+        rows[0],
+        "week,requests,responded,median_minutes,p90_minutes,\
+         first_response_compliance_percent,resolution_compliance_percent,breached"
+    );
+    // Fourteen days touch three weeks, oldest first.
+    assert_eq!(rows.len(), 4, "{weeks}");
+    let row = |week: String| {
+        rows.iter()
+            .find(|r| r.starts_with(&format!("{week},")))
+            .unwrap_or_else(|| panic!("{week} in {weeks}"))
+            .to_string()
+    };
+    let this_week = row(monday(now));
+    assert!(this_week.ends_with(",1,1,135,135,,,0"), "{weeks}");
+    // Eight days to the reply: 11,520 minutes.
+    let that_week = row(monday(earlier));
+    assert!(that_week.contains(",1,1,1152"), "{weeks}");
+    assert_eq!(
+        rows.iter().filter(|r| r.contains(",0,0,,,,,0")).count(),
+        1,
+        "{weeks}"
+    );
+    let html = page(&server, "/queue/stats?days=14").await;
+    assert!(html.contains("Verlauf nach Wochen"), "{html}");
+    assert!(
+        html.contains("<meter min=\"0\" max=\"100\" value=\"100\""),
+        "{html}"
+    );
     let response = server
         .get("/queue/stats/export.xlsx?days=7")
         .send()

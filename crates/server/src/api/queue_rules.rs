@@ -165,7 +165,7 @@ pub struct StatsQuery {
 
 #[utoipa::path(get, path = "/api/v1/queue-stats", tag = "queue",
     params(StatsQuery),
-    responses((status = 200, description = "Median and 90th percentile of the minutes to the first response, and the share of targets met, overall, by channel and by touchpoint", body = Stats),
+    responses((status = 200, description = "Median and 90th percentile of the minutes to the first response, and the share of targets met, overall, by channel, by touchpoint and week by week", body = Stats),
         (status = 422, description = "Invalid input; each field and problem named, nothing stored", body = ErrorBody)))]
 pub async fn get_stats(
     State(state): State<AppState>,

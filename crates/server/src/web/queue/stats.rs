@@ -89,6 +89,30 @@ pub(super) async fn stats_page(
         .iter()
         .map(|(id, s)| (named.touchpoint(*id), summary(s, lang)))
         .collect();
+    // The weeks as bars against the slowest p90 of the period, so that weeks compare.
+    let slowest = stats
+        .by_week
+        .iter()
+        .filter_map(|w| w.summary.p90_minutes)
+        .fold(0.0_f64, f64::max);
+    let bar = |minutes: Option<f64>| {
+        minutes
+            .filter(|_| slowest > 0.0)
+            .map_or(0, |m| (m / slowest * 100.0).round() as i64)
+    };
+    let weeks: Vec<_> = stats
+        .by_week
+        .iter()
+        .map(|w| {
+            minijinja::context! {
+                week => numbers::day(w.week, lang),
+                figures => summary(&w.summary, lang),
+                median_bar => bar(w.summary.median_minutes),
+                p90_bar => bar(w.summary.p90_minutes),
+                compliance => w.summary.first_response_compliance.map(|p| (p * 100.0).round() as i64),
+            }
+        })
+        .collect();
     let people: HashMap<String, String> = state
         .store
         .users()
@@ -127,6 +151,7 @@ pub(super) async fn stats_page(
             overall => summary(&stats.overall, lang),
             by_channel => by_channel,
             by_touchpoint => by_touchpoint,
+            weeks => weeks,
             personal => share(&personal.overall),
             personal_by_channel => personal_by_channel,
             personal_by_touchpoint => personal_by_touchpoint,
@@ -167,9 +192,9 @@ fn summary(s: &Summary, lang: Lang) -> minijinja::Value {
     }
 }
 
-/// The response times as tables: overall, by channel and by touchpoint, times in minutes and
+/// The response times as tables: overall, by channel, by week and by touchpoint, times in minutes and
 /// compliance in percent, as numbers.
-fn tables(named: &Named) -> [Table; 3] {
+fn tables(named: &Named) -> [Table; 4] {
     const HEADER: [&str; 7] = [
         "requests",
         "responded",
@@ -219,6 +244,19 @@ fn tables(named: &Named) -> [Table; 3] {
                 .collect(),
         },
         Table {
+            name: "weeks",
+            header: header(&["week"]),
+            rows: stats
+                .by_week
+                .iter()
+                .map(|w| {
+                    let mut row = vec![Cell::Text(w.week.to_string())];
+                    row.extend(figures(&w.summary));
+                    row
+                })
+                .collect(),
+        },
+        Table {
             name: "touchpoints",
             header: header(&["touchpoint_id", "touchpoint"]),
             rows: stats
@@ -234,7 +272,7 @@ fn tables(named: &Named) -> [Table; 3] {
     ]
 }
 
-/// One table of the response times as CSV (`table`: overall, channels or touchpoints).
+/// One table of the response times as CSV (`table`: overall, channels, weeks or touchpoints).
 pub(super) async fn export_csv(
     State(state): State<AppState>,
     page: Page,
@@ -249,7 +287,7 @@ pub(super) async fn export_csv(
     let Some(table) = tables(&named).into_iter().find(|t| t.name == wanted) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            "table: choose overall, channels or touchpoints",
+            "table: choose overall, channels, weeks or touchpoints",
         )
             .into_response());
     };
