@@ -1268,6 +1268,96 @@ async fn a_reply_without_the_customers_name_is_listed_as_a_violation() {
     assert!(store.standards().await.expect("standards").is_empty());
 }
 
+/// A touchpoint's page also shows how its requests were answered (managers only), how it
+/// kept the standards, and the plan's actions on it.
+#[tokio::test]
+async fn a_touchpoints_page_shows_its_response_times_standards_and_actions() {
+    let server = Server::start().await;
+    let touchpoint = mail_service(&server).await;
+    let path = format!("/touchpoints/{touchpoint}");
+    let html = page(&server, &path).await;
+    assert!(
+        html.contains("In den letzten 30 Tagen kam hier keine Anfrage an."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Kein messbarer Standard wurde hier beurteilt."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Keine Maßnahme betrifft diesen Touchpoint."),
+        "{html}"
+    );
+
+    submit(&server, "/standards", &standard_form(&[])).await;
+    record_mails(&server, touchpoint).await;
+    let received = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_mins(135))
+        .expect("an instant");
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "email",
+        "touchpoint_id": touchpoint,
+        "customer": {"name": "Anna Schulz", "email": "anna@example.de"},
+        "subject": "Lieferung",
+        "body": "Wann kommt meine Bestellung?",
+        "received_at": received.to_string(),
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let request = body["id"].as_i64().expect("an id");
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/requests/{request}/actions"))
+            .json(&json!({"action": "reply", "body": "Guten Tag Frau Schulz, morgen."})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for (title, status, due) in [
+        ("Antwortvorlagen überarbeiten", "done", "2026-11-30"),
+        ("Namen in jeder Antwort", "planned", "2027-02-26"),
+    ] {
+        let (code, body) = send(server.post("/api/v1/actions").json(&json!({
+            "kind": "optimise",
+            "title": title,
+            "status": status,
+            "due": due,
+            "touchpoint_ids": [touchpoint],
+        })))
+        .await;
+        assert_eq!(code, StatusCode::CREATED, "{body}");
+    }
+
+    let html = page(&server, &path).await;
+    let times = html
+        .split(r#"id="times-head""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the response times");
+    // One request, answered 135 minutes after it came in.
+    assert!(times.contains("<dd>1</dd>"), "{times}");
+    assert!(times.contains("<dd>2 Std. 15 Min.</dd>"), "{times}");
+    // One of the two recorded mails addresses the customer by name, and so does the reply
+    // written in the queue: 2 of 3, rounded down.
+    assert!(
+        html.contains("Kunden mit Namen ansprechen</a> <span class=\"badge\">Verbindlich</span>: <strong>66 %</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("3 beurteilt, 1 verletzt"), "{html}");
+    // The action still to do first, with its day as German pages write it.
+    let open = html.find("Namen in jeder Antwort").expect(&html);
+    let done = html.find("Antwortvorlagen überarbeiten").expect(&html);
+    assert!(open < done, "{html}");
+    assert!(html.contains("fällig 26.02.2027"), "{html}");
+
+    // Response times are the managers' figures; a viewer sees the rest.
+    let viewer = server.as_role(touchpoints_core::Role::Viewer).await;
+    let (status, _, html) = fetch(viewer.get(&path)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("times-head"), "{html}");
+    assert!(html.contains("3 beurteilt, 1 verletzt"), "{html}");
+    assert!(html.contains("Namen in jeder Antwort"), "{html}");
+}
+
 #[tokio::test]
 async fn the_digest_lists_new_stories_and_violations_per_team() {
     let server = Server::start().await;

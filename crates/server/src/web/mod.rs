@@ -257,6 +257,11 @@ pub fn templates(messages: Arc<Messages>) -> Result<Environment<'static>, miniji
     env.add_filter("euros", |state: &TemplateState, cents: i64| {
         numbers::euros(cents, page_lang(state))
     });
+    // day: a calendar day ("2026-12-20") as the page's language writes it ("20.12.2026").
+    env.add_filter("day", |state: &TemplateState, day: &str| {
+        day.parse::<jiff::civil::Date>()
+            .map_or_else(|_| day.to_owned(), |d| numbers::day(d, page_lang(state)))
+    });
     Ok(env)
 }
 

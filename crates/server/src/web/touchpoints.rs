@@ -178,6 +178,9 @@ async fn export_json(State(state): State<AppState>, Query(form): Query<FilterFor
 /// for the rest.
 const OPEN_REQUESTS_SHOWN: u32 = 10;
 
+/// The days a touchpoint's page looks back for response times and standards.
+const PANEL_DAYS: i64 = 30;
+
 async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResult {
     let touchpoint = state.store.touchpoint(id).await?;
     let history = state.store.history(id).await?;
@@ -227,6 +230,29 @@ async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResu
         .into_iter()
         .filter(|s| s.fields.touchpoint_id == id)
         .collect();
+    // Response times are the managers' statistics, as on their own page.
+    let response_times = if page.caller.role().is_some_and(|r| r >= Role::Manager) {
+        Some(super::queue::response_times_at(&state, id, PANEL_DAYS, page.lang).await?)
+    } else {
+        None
+    };
+    let standards = super::standards::kept_at_touchpoint(&state, id, PANEL_DAYS).await?;
+    // The plan's actions on the touchpoint: those still to do first, then by due date.
+    let mut actions: Vec<_> = state
+        .store
+        .actions()
+        .await?
+        .into_iter()
+        .filter(|a| a.fields.touchpoint_ids.contains(&id))
+        .collect();
+    actions.sort_by_key(|a| {
+        (
+            !a.status.is_open(),
+            a.fields.due.is_none(),
+            a.fields.due,
+            a.id,
+        )
+    });
     Ok(page.render(
         &state,
         "touchpoint.html",
@@ -236,6 +262,10 @@ async fn show(State(state): State<AppState>, page: Page, Id(id): Id) -> PageResu
             open_requests => Serde(open_requests.iter().take(OPEN_REQUESTS_SHOWN as usize).collect::<Vec<_>>()),
             more_requests => open_requests.len() > OPEN_REQUESTS_SHOWN as usize,
             surveys => Serde(surveys),
+            panel_days => PANEL_DAYS,
+            response_times => response_times,
+            standards => standards,
+            actions => Serde(actions),
             weaknesses => Serde(weaknesses),
             channel => Serde(catalog.channel(&touchpoint.fields.channel)),
             phase => Serde(catalog.phase(&touchpoint.fields.phase)),

@@ -8,6 +8,8 @@ mod list;
 mod request;
 mod rules;
 mod stats;
+
+pub(super) use stats::at_touchpoint as response_times_at;
 mod weights;
 
 use axum::Router;

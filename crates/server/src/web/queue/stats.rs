@@ -160,6 +160,26 @@ pub(super) async fn stats_page(
     ))
 }
 
+/// The response times of the requests received at a touchpoint in the last `days`, as the
+/// statistics page shows a row: for the touchpoint's own page.
+pub(in crate::web) async fn at_touchpoint(
+    state: &AppState,
+    id: i64,
+    days: i64,
+    lang: Lang,
+) -> Result<minijinja::Value, AppError> {
+    let now = Timestamp::now();
+    let from = now
+        .checked_sub(jiff::SignedDuration::from_hours(24 * days))
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let records = state.store.response_records(from, now).await?;
+    let here = records.iter().filter(|r| r.touchpoint_id == Some(id));
+    Ok(summary(
+        &touchpoints_core::queue_stats::summarize(here, now),
+        lang,
+    ))
+}
+
 /// How personal a set of replies was, as the page shows it.
 fn share(s: &touchpoints_core::personalisation::Share) -> minijinja::Value {
     minijinja::context! {
