@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::transfer::defuse;
 
 /// One recorded change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
@@ -24,6 +24,59 @@ pub struct AuditEntry {
     pub entity_id: String,
     /// A short human-readable account of the change.
     pub summary: String,
+    /// The same account in the message catalogue's words, where it is more than names and
+    /// values: pages say it in the reader's language.
+    #[serde(skip)]
+    pub said: Option<Said>,
+}
+
+/// An account of a change as a message of the catalogue and its arguments, so that the log
+/// reads in each reader's language. Kept beside the English summary, which the API and the
+/// command line show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Said {
+    pub key: String,
+    #[serde(default)]
+    pub args: Vec<(String, SaidArg)>,
+}
+
+/// One argument of a [`Said`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaidArg {
+    /// Names and other values, shown as they are.
+    Text(String),
+    /// Counts and amounts, written as the reader's language writes numbers.
+    Number(f64),
+    /// The key of another message (a role, a status), said in the reader's language.
+    Label(String),
+}
+
+impl Said {
+    pub fn new(key: &str) -> Said {
+        Said {
+            key: key.to_owned(),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn text(mut self, name: &str, value: impl Into<String>) -> Said {
+        self.args
+            .push((name.to_owned(), SaidArg::Text(value.into())));
+        self
+    }
+
+    pub fn number(mut self, name: &str, value: impl Into<f64>) -> Said {
+        self.args
+            .push((name.to_owned(), SaidArg::Number(value.into())));
+        self
+    }
+
+    pub fn label(mut self, name: &str, key: impl Into<String>) -> Said {
+        self.args
+            .push((name.to_owned(), SaidArg::Label(key.into())));
+        self
+    }
 }
 
 /// Which entries to show. Every given criterion must hold.
@@ -119,6 +172,7 @@ mod tests {
             entity: action.split('.').next().unwrap_or("").into(),
             entity_id: "7".into(),
             summary: "=HYPERLINK(\"http://evil\")".into(),
+            said: None,
         }
     }
 

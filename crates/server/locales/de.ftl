@@ -1121,3 +1121,60 @@ check-summary = { $checked ->
    *[other] { $warnings } Warnungen
 }
 check-other-place = die andere Stelle
+
+## The audit log's accounts of changes
+audit-user-create = { $user } als { $role }
+audit-user-role = { $before } → { $after }
+audit-sessions-ended = Sitzungen beendet
+audit-token-create = { $name } ({ $scope })
+audit-action-status = { $from } → { $to }
+audit-action-status-confirmed = { $from } → { $to }; bestätigt: { $confirmed }
+audit-plan-settings = Quick Win binnen { $days } Tagen und { $effort } Personentagen; gewichtete Zielgruppen: { $groups }, Regionen: { $regions }
+audit-chat-widget-off = { $name }: aus
+audit-chat-widget-nowhere = { $name }: an, keine Website erlaubt
+audit-chat-widget-on = { $name }: an für { $origins }
+audit-chat-purge = { $count ->
+    [one] Ein Gespräch
+   *[other] { $count } Gespräche
+} von vor { $before } gelöscht
+audit-customer-merge = Profil { $absorbed } in { $survivor } zusammengeführt ({ $reason })
+merge-why-by-hand = von Hand
+merge-why-identifier-added = Kennung hinzugefügt
+merge-why-phone-number = Telefonnummer
+audit-customer-phones = { $changed } Telefonnummern nach neuen Regeln gespeichert; { $merged } Profile zusammengeführt
+audit-customer-unmerge = Profil { $absorbed } von { $survivor } getrennt (Zusammenführung { $merge })
+audit-requests-intake = { $count ->
+    [one] 1 Anfrage
+   *[other] { $count } Anfragen
+} ({ $created } neu, { $retried } schon gespeichert, { $profiles ->
+    [one] 1 neues Profil
+   *[other] { $profiles } neue Profile
+})
+audit-inventory-import = { $channels } Kanäle, { $phases } Phasen; Touchpoints: { $created } neu, { $updated } geändert, { $unchanged } unverändert
+audit-finding-grown = { $kind } „{ $rule }“: wieder offen, an weiteren Stellen gefunden
+audit-finding-reopened = { $kind } „{ $rule }“: behoben → wieder offen
+audit-guideline = { $facts ->
+    [one] Ein Fakt
+   *[other] { $facts } Fakten
+}
+audit-erased-staff = Mitarbeiter; { $count } Datensätze gelöscht oder anonymisiert
+audit-erased-customer = Kunde; { $count } Datensätze gelöscht oder anonymisiert
+audit-requests-ranked = { $count } offene Anfragen neu gereiht
+audit-requests-planned = { $count } offene Anfragen neu geplant
+audit-sla-put = { $channel }, { $priority }: { $first } / { $resolution } Min.; { $count } offene Anfragen neu geplant
+audit-sla-put-always = { $channel }, { $priority }: { $first } / { $resolution } Min., rund um die Uhr; { $count } offene Anfragen neu geplant
+audit-sla-delete = { $channel }, { $priority }; { $count } offene Anfragen neu geplant
+audit-story = { $title } ({ $example })
+audit-programme-start = Runde { $round } ab { $start }, { $carried } übernommen
+audit-programme-done = { $task }: erledigt
+audit-programme-open = { $task }: offen
+audit-mail-settings = { $server }, Absender { $sender }
+audit-answers-imported = { $count ->
+    [one] Eine Antwort
+   *[other] { $count } Antworten
+}
+audit-follow-up = Nachfassen zu Antwort { $answer }
+audit-events-imported = { $count ->
+    [one] Ein Ereignis
+   *[other] { $count } Ereignisse
+}

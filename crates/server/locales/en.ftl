@@ -1121,3 +1121,60 @@ check-summary = { $checked ->
    *[other] { $warnings } warnings
 }
 check-other-place = the other place
+
+## The audit log's accounts of changes
+audit-user-create = { $user } as { $role }
+audit-user-role = { $before } → { $after }
+audit-sessions-ended = sessions ended
+audit-token-create = { $name } ({ $scope })
+audit-action-status = { $from } → { $to }
+audit-action-status-confirmed = { $from } → { $to }; { $confirmed }
+audit-plan-settings = quick win within { $days } days and { $effort } person-days; weighted target groups: { $groups }, regions: { $regions }
+audit-chat-widget-off = { $name }: off
+audit-chat-widget-nowhere = { $name }: on, no website allowed
+audit-chat-widget-on = { $name }: on for { $origins }
+audit-chat-purge = { $count ->
+    [one] one conversation
+   *[other] { $count } conversations
+} started before { $before } deleted
+audit-customer-merge = profile { $absorbed } merged into { $survivor } ({ $reason })
+merge-why-by-hand = by hand
+merge-why-identifier-added = identifier added
+merge-why-phone-number = phone number
+audit-customer-phones = { $changed } phone numbers stored by new rules; { $merged } profiles merged
+audit-customer-unmerge = profile { $absorbed } split from { $survivor } (merge { $merge })
+audit-requests-intake = { $count ->
+    [one] 1 request
+   *[other] { $count } requests
+} ({ $created } created, { $retried } already stored, { $profiles ->
+    [one] 1 new profile
+   *[other] { $profiles } new profiles
+})
+audit-inventory-import = { $channels } channels, { $phases } phases; touchpoints: { $created } created, { $updated } updated, { $unchanged } unchanged
+audit-finding-grown = { $kind } "{ $rule }": open again, found in more places
+audit-finding-reopened = { $kind } "{ $rule }": fixed → open again
+audit-guideline = { $facts ->
+    [one] one fact
+   *[other] { $facts } facts
+}
+audit-erased-staff = staff member; { $count } records deleted or anonymised
+audit-erased-customer = customer; { $count } records deleted or anonymised
+audit-requests-ranked = { $count } open requests ranked anew
+audit-requests-planned = { $count } open requests planned anew
+audit-sla-put = { $channel }, { $priority }: { $first } / { $resolution } min; { $count } open requests planned anew
+audit-sla-put-always = { $channel }, { $priority }: { $first } / { $resolution } min, around the clock; { $count } open requests planned anew
+audit-sla-delete = { $channel }, { $priority }; { $count } open requests planned anew
+audit-story = { $title } ({ $example })
+audit-programme-start = round { $round } from { $start }, { $carried } carried over
+audit-programme-done = { $task }: done
+audit-programme-open = { $task }: open
+audit-mail-settings = { $server }, sender { $sender }
+audit-answers-imported = { $count ->
+    [one] one answer
+   *[other] { $count } answers
+}
+audit-follow-up = follow-up of answer { $answer }
+audit-events-imported = { $count ->
+    [one] one event
+   *[other] { $count } events
+}

@@ -110,6 +110,11 @@ impl Messages {
             .into_owned()
     }
 
+    /// Whether the catalogue of `lang` holds `key`.
+    pub fn has(&self, lang: Lang, key: &str) -> bool {
+        self.bundle(lang).has_message(key)
+    }
+
     /// A field problem in words of `lang`.
     pub fn problem(&self, lang: Lang, problem: &Problem) -> String {
         let mut args = FluentArgs::new();

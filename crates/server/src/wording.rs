@@ -1,5 +1,5 @@
-//! Findings of the checker and broken standards in words of a reader's language: what is
-//! wrong, and the fix. The engines' own words are English (for logs and the API); pages and
+//! Findings of the checker, broken standards and the audit log's accounts in words of a
+//! reader's language: what is wrong, and the fix. The engines' own words are English (for logs and the API); pages and
 //! the command line build theirs from what a finding holds and from the guideline it was
 //! checked against.
 
@@ -8,6 +8,7 @@ use serde::Serialize;
 use touchpoints_core::consistency::guideline::Guideline;
 use touchpoints_core::consistency::{Finding, FindingKind};
 
+use touchpoints_core::audit::{Said, SaidArg};
 use touchpoints_core::standards::{Deadline, Violation};
 
 use crate::i18n::{Lang, Messages};
@@ -164,4 +165,27 @@ pub fn check_summary(
     args.set("errors", errors);
     args.set("warnings", warnings);
     messages.get(lang, "check-summary", Some(&args))
+}
+
+/// An audit entry's account in words of `lang`; `None` where the catalogue lacks its message
+/// (an entry a newer build wrote), so that the English summary stands.
+pub fn said(messages: &Messages, lang: Lang, said: &Said) -> Option<String> {
+    if !messages.has(lang, &said.key) {
+        return None;
+    }
+    let mut args = FluentArgs::new();
+    for (name, arg) in &said.args {
+        let value = match arg {
+            SaidArg::Text(text) => FluentValue::from(text.as_str()),
+            SaidArg::Number(n) if n.fract() == 0.0 => FluentValue::from(*n),
+            // Fluent writes fractions with a point in every language.
+            SaidArg::Number(n) => FluentValue::from(match lang {
+                Lang::De => n.to_string().replace('.', ","),
+                Lang::En => n.to_string(),
+            }),
+            SaidArg::Label(key) => FluentValue::from(messages.get(lang, key, None)),
+        };
+        args.set(name.as_str(), value);
+    }
+    Some(messages.get(lang, &said.key, Some(&args)))
 }

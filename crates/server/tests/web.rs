@@ -1358,6 +1358,82 @@ async fn a_touchpoints_page_shows_its_response_times_standards_and_actions() {
     assert!(html.contains("Namen in jeder Antwort"), "{html}");
 }
 
+/// The audit log says what changed in the reader's language; the API keeps the English
+/// summary.
+#[tokio::test]
+async fn the_audit_log_reads_in_the_pages_language() {
+    let server = Server::start().await;
+    let mut ids = Vec::new();
+    for email in ["anna@example.de", "a.schulz@example.de"] {
+        let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+            "channel": "email",
+            "customer": {"name": "Anna Schulz", "email": email},
+            "subject": "Frage",
+            "body": "Eine Frage.",
+        })))
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        ids.push(body["customer_id"].as_i64().expect("a profile"));
+    }
+    let merge = server
+        .store
+        .merge_customers(ids[0], ids[1], "tests")
+        .await
+        .expect("merge");
+    let mut settings = server.store.plan_settings().await.expect("settings");
+    settings.quick_win.max_effort_days = 2.5;
+    server
+        .store
+        .set_plan_settings(&settings, "tests")
+        .await
+        .expect("settings");
+
+    let german = page(&server, "/admin/audit").await;
+    assert!(
+        german.contains(&format!(
+            "Profil {} in {} zusammengeführt (von Hand)",
+            merge.absorbed_id, merge.survivor_id
+        )),
+        "{german}"
+    );
+    assert!(german.contains("und 2,5 Personentagen"), "{german}");
+    assert!(
+        german.contains("1 Anfrage (1 neu, 0 schon gespeichert, 1 neues Profil)"),
+        "{german}"
+    );
+    assert!(!german.contains("merged into"), "{german}");
+    let csv = fetch(server.get("/admin/audit.csv")).await.2;
+    assert!(csv.contains("zusammengeführt (von Hand)"), "{csv}");
+
+    let english = page(&server, "/admin/audit?lang=en").await;
+    assert!(
+        english.contains(&format!(
+            "profile {} merged into {} (by hand)",
+            merge.absorbed_id, merge.survivor_id
+        )),
+        "{english}"
+    );
+    assert!(english.contains("and 2.5 person-days"), "{english}");
+    let stored = server
+        .store
+        .audit_log(
+            &touchpoints_core::audit::AuditFilter {
+                action: Some("customer.merge".into()),
+                ..Default::default()
+            },
+            1,
+        )
+        .await
+        .expect("the log");
+    assert_eq!(
+        stored[0].summary,
+        format!(
+            "profile {} merged into {} (by hand)",
+            merge.absorbed_id, merge.survivor_id
+        )
+    );
+}
+
 #[tokio::test]
 async fn the_digest_lists_new_stories_and_violations_per_team() {
     let server = Server::start().await;

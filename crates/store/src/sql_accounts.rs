@@ -3,11 +3,12 @@
 
 use async_trait::async_trait;
 use jiff::Timestamp;
+use touchpoints_core::audit::Said;
 use touchpoints_core::{ApiToken, Problem, Problems, Role, Scope, User};
 
 use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{Accounts, NewAccount, Result, StoreError};
@@ -188,7 +189,7 @@ impl Accounts for SqlStore {
             )
         })?;
         let summary = format!("{} as {}", account.username, account.role.as_str());
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -196,6 +197,9 @@ impl Accounts for SqlStore {
             "user",
             &account.username,
             &summary,
+            &Said::new("audit-user-create")
+                .text("user", account.username.as_str())
+                .label("role", format!("role-{}", account.role.as_str())),
         )
         .await?;
         tx.commit().await?;
@@ -246,7 +250,7 @@ impl Accounts for SqlStore {
             .execute(&mut *tx)
             .await?;
         let summary = format!("{} → {}", user.role.as_str(), role.as_str());
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -254,6 +258,9 @@ impl Accounts for SqlStore {
             "user",
             &user.username,
             &summary,
+            &Said::new("audit-user-role")
+                .label("before", format!("role-{}", user.role.as_str()))
+                .label("after", format!("role-{}", role.as_str())),
         )
         .await?;
         if role < user.role {
@@ -276,7 +283,7 @@ impl Accounts for SqlStore {
             .execute(&mut *tx)
             .await?;
         end_sessions(&mut tx, user.id).await?;
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -284,6 +291,7 @@ impl Accounts for SqlStore {
             "user",
             &user.username,
             "sessions ended",
+            &Said::new("audit-sessions-ended"),
         )
         .await?;
         // A new password answers a suspicion as often as a forgotten one: whatever the old
@@ -451,7 +459,7 @@ impl Accounts for SqlStore {
         .fetch_one(&mut *tx)
         .await?;
         let summary = format!("{name} ({})", scope.as_str());
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -459,6 +467,9 @@ impl Accounts for SqlStore {
             "token",
             &id.to_string(),
             &summary,
+            &Said::new("audit-token-create")
+                .text("name", name)
+                .label("scope", format!("scope-{}", scope.as_str())),
         )
         .await?;
         tx.commit().await?;

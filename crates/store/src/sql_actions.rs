@@ -12,11 +12,12 @@ use touchpoints_core::action_plan::{
     ActionFields, ActionKind, ActionStatus, Budget, Contacts, PlanSettings, Quarter, StatusChange,
     Target, TargetMetric,
 };
+use touchpoints_core::audit::Said;
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use super::sql_requests::{parse_setting, put_setting, setting};
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
@@ -421,7 +422,7 @@ async fn change_status(
         .execute(&mut *conn)
         .await?;
     record_status(conn, id, Some(from), to, actor, at, note).await?;
-    audit(
+    audit_said(
         conn,
         at,
         actor,
@@ -432,6 +433,14 @@ async fn change_status(
             Some(confirmed) => format!("{} → {}; {confirmed}", from.as_str(), to.as_str()),
             None => format!("{} → {}", from.as_str(), to.as_str()),
         },
+        &match confirmed {
+            Some(confirmed) => {
+                Said::new("audit-action-status-confirmed").text("confirmed", confirmed)
+            }
+            None => Said::new("audit-action-status"),
+        }
+        .label("from", format!("plan-status-{}", from.as_str()))
+        .label("to", format!("plan-status-{}", to.as_str())),
     )
     .await
 }
@@ -848,7 +857,7 @@ impl Actions for SqlStore {
         let mut tx = self.begin().await?;
         let at = now();
         put_setting(&mut tx, PLAN_SETTINGS, &text, at, actor).await?;
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -863,6 +872,11 @@ impl Actions for SqlStore {
                 settings.target_groups.len(),
                 settings.regions.len()
             ),
+            &Said::new("audit-plan-settings")
+                .number("days", settings.quick_win.max_days as f64)
+                .number("effort", settings.quick_win.max_effort_days)
+                .number("groups", settings.target_groups.len() as f64)
+                .number("regions", settings.regions.len() as f64),
         )
         .await?;
         tx.commit().await?;

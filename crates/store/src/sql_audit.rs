@@ -3,9 +3,9 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
-use touchpoints_core::audit::{AuditEntry, AuditFilter};
+use touchpoints_core::audit::{AuditEntry, AuditFilter, Said};
 
-use super::sql::{Conn, SqlStore, instant, now};
+use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use crate::{AuditLog, Result};
 
 /// Records one change inside the caller's transaction, so the entry exists exactly when the
@@ -19,9 +19,50 @@ pub(super) async fn audit(
     entity_id: &str,
     summary: &str,
 ) -> Result<()> {
+    write(conn, at, actor, action, entity, entity_id, summary, None).await
+}
+
+/// Records one change like [`audit`], with its account in the catalogue's words beside the
+/// English summary.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn audit_said(
+    conn: &mut Conn,
+    at: Timestamp,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    summary: &str,
+    said: &Said,
+) -> Result<()> {
+    let said = serde_json::to_string(said).map_err(|e| corrupt("audit_log", e.to_string()))?;
+    write(
+        conn,
+        at,
+        actor,
+        action,
+        entity,
+        entity_id,
+        summary,
+        Some(said),
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write(
+    conn: &mut Conn,
+    at: Timestamp,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    summary: &str,
+    said: Option<String>,
+) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, summary) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, summary, said) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(at.as_microsecond())
     .bind(actor)
@@ -29,6 +70,7 @@ pub(super) async fn audit(
     .bind(entity)
     .bind(entity_id)
     .bind(summary)
+    .bind(said)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -43,6 +85,7 @@ struct AuditRow {
     entity: String,
     entity_id: String,
     summary: String,
+    said: Option<String>,
 }
 
 #[async_trait]
@@ -63,7 +106,8 @@ impl AuditLog for SqlStore {
 
     async fn audit_log(&self, filter: &AuditFilter, limit: u32) -> Result<Vec<AuditEntry>> {
         let mut sql = String::from(
-            "SELECT id, at, actor, action, entity, entity_id, summary FROM audit_log WHERE 1 = 1",
+            "SELECT id, at, actor, action, entity, entity_id, summary, said FROM audit_log \
+             WHERE 1 = 1",
         );
         let mut texts: Vec<String> = Vec::new();
         let mut next = |sql: &mut String, condition: &str, value: String| {
@@ -115,6 +159,8 @@ impl AuditLog for SqlStore {
                     entity: r.entity,
                     entity_id: r.entity_id,
                     summary: r.summary,
+                    // An account the build cannot read (a newer build's) leaves the summary.
+                    said: r.said.and_then(|s| serde_json::from_str(&s).ok()),
                 })
             })
             .collect()

@@ -4,10 +4,11 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
+use touchpoints_core::audit::Said;
 use touchpoints_core::request::RequestAction;
 
 use super::sql::{Conn, SqlStore, corrupt, instant};
-use super::sql_audit::audit;
+use super::sql_audit::audit_said;
 use crate::{
     ChatAuthor, ChatFigures, ChatMessage, ChatWidget, Chats, NewChatMessage, NewConversation,
     Result, StoreError, StoredConversation,
@@ -262,7 +263,7 @@ impl Chats for SqlStore {
             (true, true) => format!("{name}: on, no website allowed"),
             (true, false) => format!("{name}: on for {}", widget.origins.join(", ")),
         };
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -270,6 +271,14 @@ impl Chats for SqlStore {
             "touchpoint",
             &widget.touchpoint_id.to_string(),
             &summary,
+            &match (widget.enabled, widget.origins.is_empty()) {
+                (false, _) => Said::new("audit-chat-widget-off"),
+                (true, true) => Said::new("audit-chat-widget-nowhere"),
+                (true, false) => {
+                    Said::new("audit-chat-widget-on").text("origins", widget.origins.join(", "))
+                }
+            }
+            .text("name", name.as_str()),
         )
         .await?;
         tx.commit().await?;
@@ -491,7 +500,7 @@ impl Chats for SqlStore {
             .await?
             .rows_affected();
         if deleted > 0 {
-            audit(
+            audit_said(
                 &mut tx,
                 at,
                 actor,
@@ -499,6 +508,9 @@ impl Chats for SqlStore {
                 "chat",
                 "",
                 &format!("{deleted} conversations started before {before} deleted"),
+                &Said::new("audit-chat-purge")
+                    .number("count", deleted as f64)
+                    .text("before", before.to_string()),
             )
             .await?;
         }

@@ -7,13 +7,14 @@ use std::collections::{BTreeMap, HashMap};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
+use touchpoints_core::audit::Said;
 use touchpoints_core::customer::{self, Consent, CustomerFields, Identifier, IdentifierKind};
 use touchpoints_core::identity::{self, Candidate, Resolution};
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use crate::dialect::Dialect;
 use crate::{CustomerProfile, Customers, MergeRecord, Result, StoreError};
 
@@ -359,7 +360,7 @@ async fn absorb(
     .bind(&snapshot)
     .fetch_one(&mut *conn)
     .await?;
-    audit(
+    audit_said(
         conn,
         at,
         actor,
@@ -367,6 +368,7 @@ async fn absorb(
         "customer",
         &survivor.to_string(),
         &format!("profile {absorbed} merged into {survivor} ({reason})"),
+        &merge_said(survivor, absorbed, reason),
     )
     .await?;
     Ok(MergeRecord {
@@ -379,6 +381,20 @@ async fn absorb(
         undone_at: None,
         undone_by: None,
     })
+}
+
+/// What the log says of a merge: the fixed reasons in the catalogue's words, the shared
+/// identifiers that joined two profiles as they are.
+fn merge_said(survivor: i64, absorbed: i64, reason: &str) -> Said {
+    let said = Said::new("audit-customer-merge")
+        .number("absorbed", absorbed as f64)
+        .number("survivor", survivor as f64);
+    match reason {
+        "by hand" | "identifier added" | "phone number" => {
+            said.label("reason", format!("merge-why-{}", reason.replace(' ', "-")))
+        }
+        shared => said.text("reason", shared),
+    }
 }
 
 /// Merges two live profiles, the older surviving.
@@ -502,7 +518,7 @@ impl SqlStore {
         .execute(&mut *tx)
         .await?;
         if renewed.changed > 0 {
-            audit(
+            audit_said(
                 &mut tx,
                 now(),
                 "system",
@@ -515,6 +531,9 @@ impl SqlStore {
                     customer::PHONE_RULES,
                     renewed.merged
                 ),
+                &Said::new("audit-customer-phones")
+                    .number("changed", renewed.changed as f64)
+                    .number("merged", renewed.merged as f64),
             )
             .await?;
         }
@@ -914,7 +933,7 @@ impl Customers for SqlStore {
             .bind(merge_id)
             .execute(&mut *tx)
             .await?;
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -922,6 +941,10 @@ impl Customers for SqlStore {
             "customer",
             &s.to_string(),
             &format!("profile {a} split from {s} (merge {merge_id})"),
+            &Said::new("audit-customer-unmerge")
+                .number("absorbed", a as f64)
+                .number("survivor", s as f64)
+                .number("merge", merge_id as f64),
         )
         .await?;
         tx.commit().await?;

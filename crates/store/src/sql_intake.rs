@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
+use touchpoints_core::audit::Said;
 use touchpoints_core::request::{NewRequest, Priority, RequestStatus, SentContent};
 use touchpoints_core::{Problem, Problems};
 
@@ -16,7 +17,7 @@ use super::sql::{
     Conn, GroupWrite, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now,
     values,
 };
-use super::sql_audit::audit;
+use super::sql_audit::audit_said;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
 use super::sql_requests::{REQUEST_COLUMNS, RequestRow, load_rules, micros};
 use crate::dialect::Dialect;
@@ -342,7 +343,21 @@ pub(super) async fn intake_in(
         "{} requests ({created} created, {retried} already stored, {profiles} new profiles)",
         requests.len()
     );
-    audit(tx, at, actor, "requests.intake", "request", "", &summary).await?;
+    audit_said(
+        tx,
+        at,
+        actor,
+        "requests.intake",
+        "request",
+        "",
+        &summary,
+        &Said::new("audit-requests-intake")
+            .number("count", requests.len() as f64)
+            .number("created", created as f64)
+            .number("retried", retried as f64)
+            .number("profiles", profiles as f64),
+    )
+    .await?;
     outcomes
         .into_iter()
         .map(|o| o.ok_or_else(|| corrupt("requests", "a request of the batch was not stored")))

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
+use touchpoints_core::audit::Said;
 use touchpoints_core::history::{self, Action, FieldChange, HistoryEntry};
 use touchpoints_core::touchpoint::{Importance, name_key, search_text, sort_key};
 use touchpoints_core::{
@@ -15,7 +16,7 @@ use touchpoints_core::{
 
 use super::Backend;
 use super::sql::{Conn, Db, SqlStore, corrupt, from_json_table, instant, json_table, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{Import, ImportSummary, Inventory, Result, SchemaState, StoreError};
@@ -958,7 +959,7 @@ impl Inventory for SqlStore {
             summary.updated,
             summary.unchanged
         );
-        audit(
+        audit_said(
             &mut tx,
             now,
             actor,
@@ -966,6 +967,12 @@ impl Inventory for SqlStore {
             "touchpoint",
             "",
             &text,
+            &Said::new("audit-inventory-import")
+                .number("channels", import.channels.len() as f64)
+                .number("phases", import.phases.len() as f64)
+                .number("created", summary.created as f64)
+                .number("updated", summary.updated as f64)
+                .number("unchanged", summary.unchanged as f64),
         )
         .await?;
         tx.commit().await?;

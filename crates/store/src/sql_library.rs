@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
+use touchpoints_core::audit::Said;
 use touchpoints_core::consistency::check::{Finding, FindingKind, Place};
 use touchpoints_core::consistency::guideline::Guideline;
 use touchpoints_core::consistency::library::{ContentFields, FindingStatus};
@@ -13,7 +14,7 @@ use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{Library, Result, StoreError, StoredContent, StoredFinding};
@@ -285,7 +286,7 @@ async fn sync_finding(
                 } else {
                     format!("{} {}: fixed → open", finding.kind.as_str(), finding.rule)
                 };
-                audit(
+                audit_said(
                     conn,
                     at,
                     actor,
@@ -293,6 +294,13 @@ async fn sync_finding(
                     "finding",
                     &id.to_string(),
                     &summary,
+                    &Said::new(if grown {
+                        "audit-finding-grown"
+                    } else {
+                        "audit-finding-reopened"
+                    })
+                    .label("kind", format!("finding-{}", finding.kind.as_str()))
+                    .text("rule", finding.rule.as_str()),
                 )
                 .await?;
             }
@@ -354,7 +362,7 @@ impl Library for SqlStore {
         .execute(&mut *tx)
         .await?;
         let summary = format!("{} facts", guideline.facts.len());
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -362,6 +370,7 @@ impl Library for SqlStore {
             "guideline",
             "",
             &summary,
+            &Said::new("audit-guideline").number("facts", guideline.facts.len() as f64),
         )
         .await?;
         tx.commit().await?;

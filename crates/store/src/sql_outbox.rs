@@ -9,11 +9,12 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
+use touchpoints_core::audit::Said;
 use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus, not_sent};
 use touchpoints_core::{Problem, Problems};
 
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use super::sql_requests::{parse_setting, put_setting, setting};
 
 use crate::{NewMail, Outbox, OutboxMail, Result, StoreError, StoredRequest};
@@ -186,7 +187,7 @@ impl Outbox for SqlStore {
         let mut tx = self.begin().await?;
         let at = now();
         put_setting(&mut tx, MAIL_SETTINGS, &text, at, actor).await?;
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -200,6 +201,17 @@ impl Outbox for SqlStore {
                 settings.security.as_str(),
                 settings.from_address
             ),
+            &Said::new("audit-mail-settings")
+                .text(
+                    "server",
+                    format!(
+                        "{}:{} ({})",
+                        settings.host,
+                        settings.port,
+                        settings.security.as_str()
+                    ),
+                )
+                .text("sender", settings.from_address.as_str()),
         )
         .await?;
         tx.commit().await?;

@@ -15,13 +15,14 @@ use std::future::Future;
 use std::pin::Pin;
 
 use async_trait::async_trait;
+use touchpoints_core::audit::Said;
 use touchpoints_core::customer::{Identifier, IdentifierKind};
 use touchpoints_core::{Role, Subject};
 
 use super::Backend;
 use super::sql::{Conn, Db, SqlStore, corrupt, instant, now};
 use super::sql_accounts::{keep_an_admin, revoke_tokens_of, user_by_name};
-use super::sql_audit::audit;
+use super::sql_audit::audit_said;
 use super::sql_customers::lock_identities;
 use super::sql_requests::QUEUE_INTERACTION;
 use crate::dialect::Dialect;
@@ -823,7 +824,22 @@ impl PersonalData for SqlStore {
         }
         // The entry names no person: the subject's identifier is what was erased.
         let summary = format!("{kind} subject; {total} records deleted or anonymised");
-        audit(&mut tx, at, actor, "gdpr.erase", kind, "", &summary).await?;
+        audit_said(
+            &mut tx,
+            at,
+            actor,
+            "gdpr.erase",
+            kind,
+            "",
+            &summary,
+            &Said::new(if kind == "staff" {
+                "audit-erased-staff"
+            } else {
+                "audit-erased-customer"
+            })
+            .number("count", total as f64),
+        )
+        .await?;
         tx.commit().await?;
         // An erased staff member's tokens were revoked with it.
         self.remembered.tokens.forget_all();

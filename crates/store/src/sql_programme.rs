@@ -6,11 +6,12 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use touchpoints_core::action_plan::programme::TaskKey;
+use touchpoints_core::audit::Said;
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
-use super::sql_audit::audit;
+use super::sql_audit::audit_said;
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::{Programme, ProgrammeTick, Result, StoreError, StoredProgramme};
@@ -124,7 +125,7 @@ impl Programme for SqlStore {
             }
         }
         let carried_count = if round > 1 { carried.len() } else { 0 };
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -132,6 +133,10 @@ impl Programme for SqlStore {
             "programme",
             &round.to_string(),
             &format!("round {round} from {start}, {carried_count} carried over"),
+            &Said::new("audit-programme-start")
+                .number("round", round as f64)
+                .text("start", start.to_string())
+                .number("carried", carried_count as f64),
         )
         .await?;
         let programme = current(&mut tx)
@@ -177,7 +182,7 @@ impl Programme for SqlStore {
         };
         if changed > 0 {
             let state = if done { "done" } else { "open" };
-            audit(
+            audit_said(
                 &mut tx,
                 at,
                 actor,
@@ -185,6 +190,12 @@ impl Programme for SqlStore {
                 "programme",
                 &round.to_string(),
                 &format!("{} {state}", task.as_str()),
+                &Said::new(if done {
+                    "audit-programme-done"
+                } else {
+                    "audit-programme-open"
+                })
+                .label("task", format!("programme-task-{}", task.as_str())),
             )
             .await?;
         }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
+use touchpoints_core::audit::Said;
 use touchpoints_core::queue::{QueueOptions, SlaPolicy, default_calendar};
 use touchpoints_core::queue_stats::ResponseRecord;
 use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus};
@@ -14,7 +15,7 @@ use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, json_rows, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use super::sql_customers::customer_signals;
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
@@ -386,7 +387,7 @@ impl SqlStore {
             serde_json::to_string(value).map_err(|e| corrupt("queue_settings", e.to_string()))?;
         put_setting(&mut tx, key, &text, at, actor).await?;
         let n = replan_open(&mut tx).await?;
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -394,6 +395,12 @@ impl SqlStore {
             "settings",
             key,
             &format!("{n} open requests {anew} anew"),
+            &Said::new(if anew == "ranked" {
+                "audit-requests-ranked"
+            } else {
+                "audit-requests-planned"
+            })
+            .number("count", n as f64),
         )
         .await?;
         tx.commit().await?;
@@ -711,7 +718,7 @@ impl Requests for SqlStore {
                 ""
             }
         );
-        audit(
+        audit_said(
             &mut tx,
             now(),
             actor,
@@ -719,6 +726,16 @@ impl Requests for SqlStore {
             "sla_policy",
             &policy.channel,
             &summary,
+            &Said::new(if policy.around_the_clock {
+                "audit-sla-put-always"
+            } else {
+                "audit-sla-put"
+            })
+            .label("channel", format!("channel:{}", policy.channel))
+            .label("priority", format!("priority-{}", policy.priority.as_str()))
+            .text("first", policy.first_response_minutes.to_string())
+            .text("resolution", policy.resolution_minutes.to_string())
+            .number("count", n as f64),
         )
         .await?;
         tx.commit().await?;
@@ -748,7 +765,7 @@ impl Requests for SqlStore {
             "{channel} {}; {n} open requests planned anew",
             priority.as_str()
         );
-        audit(
+        audit_said(
             &mut tx,
             now(),
             actor,
@@ -756,6 +773,10 @@ impl Requests for SqlStore {
             "sla_policy",
             channel,
             &summary,
+            &Said::new("audit-sla-delete")
+                .label("channel", format!("channel:{channel}"))
+                .label("priority", format!("priority-{}", priority.as_str()))
+                .number("count", n as f64),
         )
         .await?;
         tx.commit().await?;

@@ -4,12 +4,13 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
+use touchpoints_core::audit::Said;
 use touchpoints_core::standards::{Interaction, Measure};
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use super::sql_requests::QUEUE_INTERACTION;
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
@@ -368,7 +369,7 @@ impl Standards for SqlStore {
         .await
         .map_err(|e| reference_error(e, "touchpoint_id"))?;
         let summary = format!("{} ({})", fields.title, fields.example.as_str());
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -376,6 +377,12 @@ impl Standards for SqlStore {
             "story",
             &id.to_string(),
             &summary,
+            &Said::new("audit-story")
+                .text("title", fields.title.as_str())
+                .label(
+                    "example",
+                    format!("story-example-{}", fields.example.as_str()),
+                ),
         )
         .await?;
         tx.commit().await?;

@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use sqlx::{AssertSqlSafe, Pool, QueryBuilder};
+use touchpoints_core::audit::Said;
 use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::follow_up;
 use touchpoints_core::kpi::{
@@ -26,7 +27,7 @@ use touchpoints_core::{Problem, Problems};
 use super::Backend;
 use super::sql::Db;
 use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, json_rows, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use super::sql_intake::intake_in;
 use crate::dialect::Dialect;
 use crate::{
@@ -1196,7 +1197,7 @@ async fn record_answers_in(
         unchanged: responses.len() - fresh.len(),
     };
     if let Some(actor) = actor {
-        audit(
+        audit_said(
             tx,
             at,
             actor,
@@ -1204,6 +1205,7 @@ async fn record_answers_in(
             "responses",
             "",
             &format!("{} answers", summary.created),
+            &Said::new("audit-answers-imported").number("count", summary.created as f64),
         )
         .await?;
     }
@@ -1263,7 +1265,7 @@ async fn open_follow_ups(
             .bind(outcome.id)
             .execute(&mut *tx)
             .await?;
-        audit(
+        audit_said(
             tx,
             at,
             actor,
@@ -1271,6 +1273,7 @@ async fn open_follow_ups(
             "request",
             &outcome.id.to_string(),
             &format!("follow-up of answer {response_id}"),
+            &Said::new("audit-follow-up").number("answer", *response_id as f64),
         )
         .await?;
     }
@@ -1349,7 +1352,7 @@ async fn record_events_in(
         updated: 0,
         unchanged: events.len() - fresh.len(),
     };
-    audit(
+    audit_said(
         tx,
         now(),
         actor,
@@ -1357,6 +1360,7 @@ async fn record_events_in(
         "customer_events",
         "",
         &format!("{} events", summary.created),
+        &Said::new("audit-events-imported").number("count", summary.created as f64),
     )
     .await?;
     Ok(summary)

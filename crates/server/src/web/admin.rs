@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_core::access::{NewUserInput, check_password};
-use touchpoints_core::audit::{AuditEntry, AuditFilter, to_csv};
+use touchpoints_core::audit::{AuditEntry, AuditFilter, SaidArg, to_csv};
 use touchpoints_core::problem::check_text;
 use touchpoints_core::{ApiToken, FieldProblem, Problem, Problems, Role, Scope};
 use touchpoints_store::{NewAccount, StoreError};
@@ -471,6 +471,27 @@ impl AuditForm {
     }
 }
 
+/// The entries with their accounts in the reader's language where the catalogue words them;
+/// a channel is named by its label from the catalog of channels.
+fn in_words(state: &AppState, page: &Page, mut entries: Vec<AuditEntry>) -> Vec<AuditEntry> {
+    for entry in &mut entries {
+        let Some(said) = entry.said.as_mut() else {
+            continue;
+        };
+        for (_, arg) in &mut said.args {
+            if let SaidArg::Label(key) = arg
+                && let Some(channel) = key.strip_prefix("channel:")
+            {
+                *arg = SaidArg::Text(page.channel_names.label(channel, page.lang));
+            }
+        }
+        if let Some(words) = crate::wording::said(&state.messages, page.lang, said) {
+            entry.summary = words;
+        }
+    }
+    entries
+}
+
 fn audit_page(
     state: &AppState,
     page: &Page,
@@ -507,7 +528,11 @@ async fn audit(
         Ok(filter) => filter,
         Err(errors) => return Ok(audit_page(&state, &page, &form, &[], errors)),
     };
-    let entries = state.store.audit_log(&filter, AUDIT_PAGE_LIMIT).await?;
+    let entries = in_words(
+        &state,
+        &page,
+        state.store.audit_log(&filter, AUDIT_PAGE_LIMIT).await?,
+    );
     Ok(audit_page(&state, &page, &form, &entries, BTreeMap::new()))
 }
 
@@ -520,7 +545,11 @@ async fn audit_csv(
         Ok(filter) => filter,
         Err(errors) => return Ok(audit_page(&state, &page, &form, &[], errors)),
     };
-    let entries = state.store.audit_log(&filter, AUDIT_CSV_LIMIT).await?;
+    let entries = in_words(
+        &state,
+        &page,
+        state.store.audit_log(&filter, AUDIT_CSV_LIMIT).await?,
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
