@@ -109,9 +109,10 @@ pub fn check_key(problems: &mut Problems, field: &str, key: &str) -> String {
     {
         problems.push(
             field,
-            Problem::Invalid {
-                reason: "use lower-case letters a-z, digits, '-' and '_' only".into(),
-            },
+            Problem::rule(
+                "key-characters",
+                "use lower-case letters a-z, digits, '-' and '_' only",
+            ),
         );
     }
     key.to_owned()

@@ -305,9 +305,7 @@ pub fn check_language(problems: &mut Problems, field: &str, value: &str) -> Stri
     if !letters(base, 2..=3) || !(region.is_empty() || letters(region, 2..=3)) {
         problems.push(
             field,
-            Problem::Invalid {
-                reason: "is not a language code such as de or en".into(),
-            },
+            Problem::rule("language-code", "is not a language code such as de or en"),
         );
         return String::new();
     }

@@ -209,9 +209,7 @@ impl MailSettingsInput {
         {
             problems.push(
                 "host",
-                Problem::Invalid {
-                    reason: "is not a host name or IP address".into(),
-                },
+                Problem::rule("not-a-host", "is not a host name or IP address"),
             );
         }
         let port = u16::try_from(self.port).ok().filter(|p| *p > 0);
@@ -255,9 +253,7 @@ impl MailSettingsInput {
         } else if from_name.chars().any(char::is_control) {
             problems.push(
                 "from_name",
-                Problem::Invalid {
-                    reason: "must be one line without control characters".into(),
-                },
+                Problem::rule("one-line", "must be one line without control characters"),
             );
         }
         let interval = u32::try_from(self.survey_interval_days)
@@ -286,9 +282,10 @@ impl MailSettingsInput {
         } else if !is_public_url(public_url) {
             problems.push(
                 "public_url",
-                Problem::Invalid {
-                    reason: "is no http:// or https:// address without query or fragment".into(),
-                },
+                Problem::rule(
+                    "not-a-web-address",
+                    "is no http:// or https:// address without query or fragment",
+                ),
             );
         }
         match (port, security, interval) {

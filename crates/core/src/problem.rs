@@ -191,9 +191,7 @@ pub fn check_text(
     {
         problems.push(
             field,
-            Problem::Invalid {
-                reason: "contains control characters".into(),
-            },
+            Problem::rule("control-characters", "contains control characters"),
         );
     }
     trimmed.to_owned()

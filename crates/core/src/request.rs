@@ -305,9 +305,7 @@ impl RequestInput {
         {
             p.push(
                 f("received_at"),
-                Problem::Invalid {
-                    reason: "lies in the future".into(),
-                },
+                Problem::rule("in-the-future", "lies in the future"),
             );
         }
         let language = check_language(p, &f("language"), self.language.as_deref().unwrap_or(""));

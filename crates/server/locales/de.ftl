@@ -1178,3 +1178,18 @@ audit-events-imported = { $count ->
     [one] Ein Ereignis
    *[other] { $count } Ereignisse
 }
+
+## Rules of form fields
+problem-rule-ends-before-start = Das Ende liegt vor dem Beginn.
+problem-rule-language-code = Bitte einen Sprachcode wie de oder en angeben.
+problem-rule-control-characters = Der Text enthält Steuerzeichen.
+problem-rule-key-characters = Bitte nur Kleinbuchstaben a–z, Ziffern, „-“ und „_“ verwenden.
+problem-rule-blank-key = Ein Schlüssel ist leer.
+problem-rule-key-spaces = Bitte ohne Leerzeichen am Anfang oder Ende.
+problem-rule-not-a-host = Bitte einen Hostnamen oder eine IP-Adresse angeben.
+problem-rule-one-line = Bitte eine Zeile ohne Steuerzeichen angeben.
+problem-rule-not-a-web-address = Bitte eine http://- oder https://-Adresse ohne Abfrage und Anker angeben.
+problem-rule-in-the-future = Der Zeitpunkt liegt in der Zukunft.
+problem-rule-number-range = Bitte eine Zahl im erlaubten Bereich angeben.
+problem-rule-password-mismatch = Die Wiederholung stimmt nicht mit dem Passwort überein.
+problem-rule-not-an-id = Bitte einen Eintrag aus der Liste wählen.

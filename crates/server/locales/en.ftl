@@ -1178,3 +1178,18 @@ audit-events-imported = { $count ->
     [one] one event
    *[other] { $count } events
 }
+
+## Rules of form fields
+problem-rule-ends-before-start = The end comes before the start.
+problem-rule-language-code = Enter a language code such as de or en.
+problem-rule-control-characters = The text contains control characters.
+problem-rule-key-characters = Use lower-case letters a–z, digits, "-" and "_" only.
+problem-rule-blank-key = A key is blank.
+problem-rule-key-spaces = Remove the spaces at the start or end.
+problem-rule-not-a-host = Enter a host name or IP address.
+problem-rule-one-line = Enter one line without control characters.
+problem-rule-not-a-web-address = Enter an http:// or https:// address without query or fragment.
+problem-rule-in-the-future = The time lies in the future.
+problem-rule-number-range = Enter a number within the allowed range.
+problem-rule-password-mismatch = The repetition does not match the password.
+problem-rule-not-an-id = Choose an entry from the list.

@@ -299,7 +299,10 @@ async fn every_change_of_status_is_in_the_history() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    only_problem(&body, "note", "invalid");
+    assert_eq!(
+        only_problem(&body, "note", "rule")["rule"],
+        "control-characters"
+    );
     let (status, _) = send(server.post(&path).json(&json!({"status": "planned"}))).await;
     assert_eq!(status, StatusCode::OK);
 

@@ -814,7 +814,7 @@ async fn put_channel_with_an_invalid_key_is_rejected() {
     })))
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    only_problem(&body, "key", "invalid");
+    assert_eq!(only_problem(&body, "key", "rule")["rule"], "key-characters");
     let channels = server.get_json("/api/v1/channels").await;
     assert_eq!(keys(&channels).len(), 13);
 }

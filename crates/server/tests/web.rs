@@ -767,6 +767,12 @@ async fn catalog_form_with_an_invalid_key_shows_an_inline_error() {
     );
     assert!(html.contains(r#"aria-invalid="true""#));
     assert!(html.contains(r#"value="Mein Kanal""#), "the entry is kept");
+    // In the page's language, not the engine's English.
+    assert!(
+        html.contains("Bitte nur Kleinbuchstaben a–z, Ziffern, „-“ und „_“ verwenden."),
+        "{html}"
+    );
+    assert!(!html.contains("lower-case"), "{html}");
     assert_eq!(channel_keys(&server).await.len(), 13);
 
     let mut missing_kind = channel_form("marketplace");
@@ -776,6 +782,7 @@ async fn catalog_form_with_an_invalid_key_shows_an_inline_error() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
     assert!(html.contains(r#"id="group-error""#), "{html}");
     assert!(html.contains(r#"id="position-error""#), "{html}");
+    assert!(html.contains("Bitte eine ganze Zahl angeben."), "{html}");
     assert_eq!(channel_keys(&server).await.len(), 13);
 }
 

@@ -333,9 +333,7 @@ impl Target {
         } else if self.metric.is_count() && self.value.fract() != 0.0 {
             problems.push(
                 "target.value",
-                Problem::Invalid {
-                    reason: "counts contradictions: a whole number".into(),
-                },
+                Problem::rule("whole-number", "counts contradictions: a whole number"),
             );
         }
         if !(1..=WITHIN_DAYS_MAX).contains(&self.within_days) {
@@ -381,9 +379,10 @@ impl ActionInput {
         {
             p.push(
                 "due",
-                Problem::Invalid {
-                    reason: format!("comes before the start ({start})"),
-                },
+                Problem::rule(
+                    "due-before-start",
+                    &format!("comes before the start ({start})"),
+                ),
             );
         }
         let touchpoint_ids = check_ids(

@@ -128,9 +128,10 @@ fn within(p: &mut Problems, field: &str, value: f64, min: f64, max: f64) {
     if !value.is_finite() || value < min || value > max {
         p.push(
             field,
-            Problem::Invalid {
-                reason: format!("must be a number from {min} to {max}"),
-            },
+            Problem::rule(
+                "number-range",
+                &format!("must be a number from {min} to {max}"),
+            ),
         );
     }
 }

@@ -140,9 +140,7 @@ impl Guideline {
             {
                 p.push(
                     field("valid_until"),
-                    Problem::Invalid {
-                        reason: "ends before it starts".into(),
-                    },
+                    Problem::rule("ends-before-start", "ends before it starts"),
                 );
             }
         }

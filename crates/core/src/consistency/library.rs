@@ -60,9 +60,7 @@ impl ContentFields {
         {
             p.push(
                 "valid_until",
-                crate::problem::Problem::Invalid {
-                    reason: "ends before it starts".into(),
-                },
+                crate::problem::Problem::rule("ends-before-start", "ends before it starts"),
             );
         }
         p.into_result(fields)

@@ -129,9 +129,7 @@ fn check_points(problems: &mut Problems, field: &str, value: f64, min: i64, max:
     if !value.is_finite() {
         problems.push(
             field,
-            Problem::Invalid {
-                reason: "must be a finite number".into(),
-            },
+            Problem::rule("not-a-number", "must be a finite number"),
         );
     } else if value < min as f64 || value > max as f64 {
         problems.push(field, Problem::OutOfRange { min, max });
@@ -154,12 +152,7 @@ fn check_table(problems: &mut Problems, name: &str, table: &BTreeMap<String, f64
         if key.trim().is_empty() {
             // A blank key named as the field `segments.` would read as the whole table
             // being required.
-            problems.push(
-                name,
-                Problem::Invalid {
-                    reason: "a key is blank".into(),
-                },
-            );
+            problems.push(name, Problem::rule("blank-key", "a key is blank"));
             continue;
         }
         let field = format!("{name}.{key}");
@@ -168,9 +161,7 @@ fn check_table(problems: &mut Problems, name: &str, table: &BTreeMap<String, f64
         if problems.0.len() == before && key.trim() != key {
             problems.push(
                 &field,
-                Problem::Invalid {
-                    reason: "must not start or end with spaces".into(),
-                },
+                Problem::rule("key-spaces", "must not start or end with spaces"),
             );
         }
         check_points(problems, &field, *points, -MAX_POINTS, MAX_POINTS);
@@ -236,12 +227,7 @@ mod tests {
         let problems = weights.validate().expect_err("invalid").0;
         assert_eq!(
             problems[0],
-            FieldProblem::new(
-                "segments",
-                Problem::Invalid {
-                    reason: "a key is blank".into()
-                }
-            )
+            FieldProblem::new("segments", Problem::rule("blank-key", "a key is blank"))
         );
     }
 

@@ -479,9 +479,10 @@ fn check_custom_holidays(problems: &mut Problems, values: &[String]) -> BTreeSet
             }
             None => problems.push(
                 format!("custom_holidays[{index}]"),
-                Problem::Invalid {
-                    reason: format!("\"{}\" is not a date like 2026-12-24", value.trim()),
-                },
+                Problem::rule(
+                    "not-a-date",
+                    &format!("\"{}\" is not a date like 2026-12-24", value.trim()),
+                ),
             ),
         }
     }

@@ -300,9 +300,7 @@ async fn setup(
     if form.password != form.password_repeat {
         problems.push(
             "password_repeat",
-            Problem::Invalid {
-                reason: "does not match the password".into(),
-            },
+            Problem::rule("password-mismatch", "does not match the password"),
         );
     }
     let new_user = match valid {

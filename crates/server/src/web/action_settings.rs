@@ -197,9 +197,7 @@ impl SettingsForm {
 }
 
 fn not_a_number() -> Problem {
-    Problem::Invalid {
-        reason: "is no number".into(),
-    }
+    Problem::rule("not-a-number", "is no number")
 }
 
 /// The target groups and regions the inventory names.

@@ -1062,8 +1062,6 @@ fn localise(problems: Problems) -> Problems {
                 if let Problem::Invalid { reason } = &fp.problem {
                     let field = fp.field.split('[').next().unwrap_or(&fp.field);
                     let code = match field {
-                        "due" => Some("due-before-start"),
-                        "target.value" => Some("whole-number"),
                         "touchpoint_ids" => Some("unknown-touchpoint"),
                         "finding_ids" => Some("unknown-finding"),
                         "owner" => Some("not-an-owner"),

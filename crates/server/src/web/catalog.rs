@@ -41,9 +41,7 @@ impl EntryForm {
             text => text.parse().unwrap_or_else(|_| {
                 problems.push(
                     "position",
-                    Problem::Invalid {
-                        reason: "not a whole number".into(),
-                    },
+                    Problem::rule("whole-number", "not a whole number"),
                 );
                 0
             }),

@@ -192,7 +192,9 @@ struct ContentForm {
 
 /// A date field of a form: empty is none, anything else must be `YYYY-MM-DD`.
 fn form_date(problems: &mut Problems, field: &str, text: &str) -> Option<jiff::civil::Date> {
-    optional(problems, field, text, |_| "not a date (YYYY-MM-DD)".into())
+    optional(problems, field, text, "not-a-date", |_| {
+        "not a date (YYYY-MM-DD)".into()
+    })
 }
 
 impl ContentForm {
@@ -211,9 +213,13 @@ impl ContentForm {
 
     fn validate(&self) -> Result<ContentFields, Problems> {
         let mut problems = Problems::default();
-        let touchpoint_id = optional(&mut problems, "touchpoint_id", &self.touchpoint_id, |_| {
-            "not a touchpoint".into()
-        });
+        let touchpoint_id = optional(
+            &mut problems,
+            "touchpoint_id",
+            &self.touchpoint_id,
+            "unknown-touchpoint",
+            |_| "not a touchpoint".into(),
+        );
         let valid_from = form_date(&mut problems, "valid_from", &self.valid_from);
         let valid_until = form_date(&mut problems, "valid_until", &self.valid_until);
         let fields = ContentFields {

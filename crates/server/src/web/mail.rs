@@ -90,12 +90,7 @@ impl SettingsForm {
         let whole = |field: &str, text: &str| match text.trim() {
             "" => Err(Problems::single(field, Problem::Required)),
             text => text.parse::<i64>().map_err(|_| {
-                Problems::single(
-                    field,
-                    Problem::Invalid {
-                        reason: "is no whole number".into(),
-                    },
-                )
+                Problems::single(field, Problem::rule("whole-number", "is no whole number"))
             }),
         };
         Ok(MailSettingsInput {

@@ -526,17 +526,13 @@ fn optional<T: std::str::FromStr>(
     problems: &mut Problems,
     field: &str,
     text: &str,
+    rule: &str,
     reason: impl FnOnce(&str) -> String,
 ) -> Option<T> {
     match text.trim() {
         "" => None,
         text => text.parse().map(Some).unwrap_or_else(|_| {
-            problems.push(
-                field,
-                touchpoints_core::Problem::Invalid {
-                    reason: reason(text),
-                },
-            );
+            problems.push(field, touchpoints_core::Problem::rule(rule, &reason(text)));
             None
         }),
     }

@@ -167,7 +167,7 @@ pub(super) async fn put_policy(
 ) -> PageResult {
     let mut problems = Problems::default();
     let number = |problems: &mut Problems, field: &str, text: &str| {
-        crate::web::optional::<i64>(problems, field, text, |t| {
+        crate::web::optional::<i64>(problems, field, text, "whole-number", |t| {
             format!("\"{t}\" is not a number of minutes")
         })
         .unwrap_or_else(|| {
@@ -385,6 +385,7 @@ pub(super) async fn put_options(
         &mut problems,
         "at_risk_minutes",
         &form.at_risk_minutes,
+        "whole-number",
         |t| format!("\"{t}\" is not a number of minutes"),
     )
     .unwrap_or(0);

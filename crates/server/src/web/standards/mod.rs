@@ -80,7 +80,9 @@ fn days_ago(now: Timestamp, days: i64) -> Timestamp {
 }
 
 fn parse_id(problems: &mut Problems, field: &str, text: &str) -> Option<i64> {
-    optional(problems, field, text, |text| format!("\"{text}\" is no id"))
+    optional(problems, field, text, "not-an-id", |text| {
+        format!("\"{text}\" is no id")
+    })
 }
 
 fn options(touchpoints: &[Touchpoint]) -> Vec<(String, String)> {
