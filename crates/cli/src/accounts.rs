@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use clap::Subcommand;
 use touchpoints_app::secrets;
 use touchpoints_core::access::{NewUserInput, check_password};
+use touchpoints_core::audit::Said;
 use touchpoints_core::{Problems, Role, Scope, Subject};
 use touchpoints_store::{NewAccount, Store, StoreError};
 
@@ -268,6 +269,7 @@ pub async fn gdpr(store: &dyn Store, command: GdprCommand) -> anyhow::Result<Exi
                     "subject",
                     "",
                     "personal data exported",
+                    Some(&Said::new("audit-personal-data-exported")),
                 )
                 .await?;
             println!("{}", serde_json::to_string_pretty(&data)?);
@@ -340,6 +342,7 @@ pub async fn demo_login_link(store: &dyn Store) -> anyhow::Result<String> {
             "user",
             DEMO_ADMIN,
             "one-time, 24 hours",
+            Some(&Said::new("audit-login-link-created")),
         )
         .await?;
     Ok(format!("/login/link/{token}"))

@@ -1179,6 +1179,15 @@ audit-events-imported = { $count ->
    *[other] { $count } Ereignisse
 }
 
+audit-login-password = mit Passwort
+audit-login-link = mit Einmal-Link
+audit-login-link-created = Einmal-Link, 24 Stunden gültig
+audit-personal-data-exported = personenbezogene Daten exportiert
+audit-token-creator-demoted = Ersteller herabgestuft
+audit-token-creator-password = Passwort des Erstellers geändert
+audit-token-creator-disabled = Ersteller deaktiviert
+audit-token-creator-erased = Ersteller gelöscht
+
 ## Rules of form fields
 problem-rule-ends-before-start = Das Ende liegt vor dem Beginn.
 problem-rule-language-code = Bitte einen Sprachcode wie de oder en angeben.

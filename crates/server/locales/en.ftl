@@ -1179,6 +1179,15 @@ audit-events-imported = { $count ->
    *[other] { $count } events
 }
 
+audit-login-password = password
+audit-login-link = one-time link
+audit-login-link-created = one-time, 24 hours
+audit-personal-data-exported = personal data exported
+audit-token-creator-demoted = creator demoted
+audit-token-creator-password = creator's password changed
+audit-token-creator-disabled = creator disabled
+audit-token-creator-erased = creator erased
+
 ## Rules of form fields
 problem-rule-ends-before-start = The end comes before the start.
 problem-rule-language-code = Enter a language code such as de or en.

@@ -235,6 +235,8 @@ pub trait Accounts: Send + Sync + 'static {
 /// write nothing else (a login, a failed login, an export) and reads the log.
 #[async_trait]
 pub trait AuditLog: Send + Sync + 'static {
+    /// Records a change; `said` is its account in the catalogue's words where the summary is
+    /// more than names and values.
     async fn record(
         &self,
         actor: &str,
@@ -242,6 +244,7 @@ pub trait AuditLog: Send + Sync + 'static {
         entity: &str,
         entity_id: &str,
         summary: &str,
+        said: Option<&touchpoints_core::audit::Said>,
     ) -> Result<()>;
     /// Matching entries, newest first, at most `limit`.
     async fn audit_log(&self, filter: &AuditFilter, limit: u32) -> Result<Vec<AuditEntry>>;

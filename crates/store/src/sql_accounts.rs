@@ -125,12 +125,41 @@ async fn end_sessions(conn: &mut Conn, user_id: i64) -> Result<()> {
 
 /// Revokes every live API token the account created, each with a `token.revoke` entry naming
 /// why: a token acts for its creator and must not outlive the creator's access.
+/// Why a creator's tokens end with a change to the creator's account.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Revocation {
+    Demoted,
+    PasswordChanged,
+    Disabled,
+    Erased,
+}
+
+impl Revocation {
+    fn summary(self) -> &'static str {
+        match self {
+            Revocation::Demoted => "creator demoted",
+            Revocation::PasswordChanged => "creator's password changed",
+            Revocation::Disabled => "creator disabled",
+            Revocation::Erased => "creator erased",
+        }
+    }
+
+    fn said(self) -> Said {
+        Said::new(match self {
+            Revocation::Demoted => "audit-token-creator-demoted",
+            Revocation::PasswordChanged => "audit-token-creator-password",
+            Revocation::Disabled => "audit-token-creator-disabled",
+            Revocation::Erased => "audit-token-creator-erased",
+        })
+    }
+}
+
 pub(super) async fn revoke_tokens_of(
     conn: &mut Conn,
     username: &str,
     at: Timestamp,
     actor: &str,
-    why: &str,
+    why: Revocation,
 ) -> Result<()> {
     let mut ids: Vec<i64> = sqlx::query_scalar(
         "UPDATE api_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL \
@@ -142,14 +171,15 @@ pub(super) async fn revoke_tokens_of(
     .await?;
     ids.sort_unstable();
     for id in ids {
-        audit(
+        audit_said(
             conn,
             at,
             actor,
             "token.revoke",
             "token",
             &id.to_string(),
-            why,
+            why.summary(),
+            &why.said(),
         )
         .await?;
     }
@@ -265,7 +295,7 @@ impl Accounts for SqlStore {
         .await?;
         if role < user.role {
             // A token acts with the power its creator had when making it: a demotion ends it.
-            revoke_tokens_of(&mut tx, &user.username, at, actor, "creator demoted").await?;
+            revoke_tokens_of(&mut tx, &user.username, at, actor, Revocation::Demoted).await?;
         }
         tx.commit().await?;
         self.remembered.tokens.forget_all();
@@ -301,7 +331,7 @@ impl Accounts for SqlStore {
             &user.username,
             at,
             actor,
-            "creator's password changed",
+            Revocation::PasswordChanged,
         )
         .await?;
         tx.commit().await?;
@@ -331,7 +361,7 @@ impl Accounts for SqlStore {
         audit(&mut tx, at, actor, action, "user", &user.username, "").await?;
         if disabled {
             // Enabling again does not bring them back: new ones are made deliberately.
-            revoke_tokens_of(&mut tx, &user.username, at, actor, "creator disabled").await?;
+            revoke_tokens_of(&mut tx, &user.username, at, actor, Revocation::Disabled).await?;
         }
         tx.commit().await?;
         self.remembered.tokens.forget_all();

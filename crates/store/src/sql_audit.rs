@@ -97,9 +97,25 @@ impl AuditLog for SqlStore {
         entity: &str,
         entity_id: &str,
         summary: &str,
+        said: Option<&Said>,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        audit(&mut tx, now(), actor, action, entity, entity_id, summary).await?;
+        match said {
+            Some(said) => {
+                audit_said(
+                    &mut tx,
+                    now(),
+                    actor,
+                    action,
+                    entity,
+                    entity_id,
+                    summary,
+                    said,
+                )
+                .await?
+            }
+            None => audit(&mut tx, now(), actor, action, entity, entity_id, summary).await?,
+        }
         tx.commit().await?;
         Ok(())
     }

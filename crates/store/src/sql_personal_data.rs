@@ -21,7 +21,7 @@ use touchpoints_core::{Role, Subject};
 
 use super::Backend;
 use super::sql::{Conn, Db, SqlStore, corrupt, instant, now};
-use super::sql_accounts::{keep_an_admin, revoke_tokens_of, user_by_name};
+use super::sql_accounts::{Revocation, keep_an_admin, revoke_tokens_of, user_by_name};
 use super::sql_audit::audit_said;
 use super::sql_customers::lock_identities;
 use super::sql_requests::QUEUE_INTERACTION;
@@ -311,7 +311,7 @@ const PLACES: &[Place] = &[
                 };
                 keep_an_admin(conn, &user, Role::Viewer, true).await?;
                 // The tokens stay listed (under the pseudonym, below) but work no more.
-                revoke_tokens_of(conn, &user.username, now(), actor, "creator erased").await?;
+                revoke_tokens_of(conn, &user.username, now(), actor, Revocation::Erased).await?;
                 let alias = pseudonym(user.id);
                 // Sessions and login links go with the account (ON DELETE CASCADE).
                 sqlx::query("DELETE FROM users WHERE id = $1")

@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_core::access::{NewUserInput, check_username};
+use touchpoints_core::audit::Said;
 use touchpoints_core::{Problem, Problems, Role, User};
 use touchpoints_store::NewAccount;
 
@@ -132,7 +133,7 @@ async fn login(
     {
         let _ = state
             .store
-            .record("anonymous", "login.throttled", "user", &username, "")
+            .record("anonymous", "login.throttled", "user", &username, "", None)
             .await;
         let text = state.messages.get(page.lang, "login-throttled", None);
         let mut response = login_page(
@@ -169,14 +170,21 @@ async fn login(
                 .await?;
             state
                 .store
-                .record(&user.username, "login", "user", &user.username, "password")
+                .record(
+                    &user.username,
+                    "login",
+                    "user",
+                    &user.username,
+                    "password",
+                    Some(&Said::new("audit-login-password")),
+                )
                 .await?;
             start_session(&state, &user, &form.next).await
         }
         None => {
             let _ = state
                 .store
-                .record("anonymous", "login.failed", "user", &username, "")
+                .record("anonymous", "login.failed", "user", &username, "", None)
                 .await;
             let text = state.messages.get(page.lang, "login-failed", None);
             Ok(login_page(
@@ -240,6 +248,7 @@ async fn login_link(
             "user",
             &user.username,
             "one-time link",
+            Some(&Said::new("audit-login-link")),
         )
         .await?;
     start_session(&state, &user, "/").await

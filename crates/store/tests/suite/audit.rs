@@ -16,7 +16,7 @@ async fn audit_log_filters_agree_with_the_core_definition(store: &dyn Store) {
     let pause = || std::thread::sleep(std::time::Duration::from_millis(5));
     let record = |actor: &'static str, action: &'static str, entity: &'static str| async move {
         store
-            .record(actor, action, entity, "1", "")
+            .record(actor, action, entity, "1", "", None)
             .await
             .expect("record");
     };

@@ -63,7 +63,7 @@ async fn personal_data_of_staff_is_exported_and_erased(store: &dyn Store) {
         .await
         .expect("update");
     store
-        .record(name, "login.success", "session", "", "")
+        .record(name, "login.success", "session", "", "", None)
         .await
         .expect("record");
     store
