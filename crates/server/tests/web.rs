@@ -2055,6 +2055,38 @@ async fn the_dashboard_shows_retention_churn_and_revenue_beside_the_scores() {
         ],
         "{table}"
     );
+    // The last quarter on tiles beside the scores. Retention 2 of 3: the Wilson interval
+    // for 2/3 at n = 3 is 20.8 % to 93.9 %, half its width 36.5 points.
+    let tile = |metric: &str| {
+        html.split(&format!(r#"data-metric="{metric}""#))
+            .nth(1)
+            .and_then(|rest| rest.split("</div>").next())
+            .unwrap_or_else(|| panic!("the {metric} tile in {html}"))
+            .to_owned()
+    };
+    let retention = tile("retention");
+    assert!(
+        retention.contains("Kundenbindung <span class=\"muted\">2026-Q2</span>"),
+        "{retention}"
+    );
+    assert!(
+        retention.contains(r#"<p class="kpi-value">66,7 % <span class="kpi-margin""#),
+        "{retention}"
+    );
+    assert!(retention.contains(">± 36,5</span>"), "{retention}");
+    assert!(
+        retention.contains(r#"<span class="n">3</span>"#),
+        "{retention}"
+    );
+    // Q1 had no customers at its start: nothing to compare with.
+    assert!(retention.contains("Kein Vergleich"), "{retention}");
+    assert!(tile("churn").contains(r#"<p class="kpi-value">33,3 % "#));
+    let growth = tile("revenue_growth");
+    assert!(
+        growth.contains(r#"<p class="kpi-value">+100,0 %</p>"#),
+        "{growth}"
+    );
+    assert!(growth.contains("vollständig gezählt"), "{growth}");
     let en = page(&server, &format!("{quarters}&lang=en")).await;
     assert!(en.contains("Customer base, retention and revenue"), "{en}");
     assert!(en.contains(">66.7 %<"), "{en}");

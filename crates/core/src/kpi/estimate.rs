@@ -102,16 +102,23 @@ fn trinomial_difference_variance(promoters: f64, detractors: f64, n: f64) -> f64
 }
 
 fn customer_satisfaction(tally: &Tally) -> Option<Estimate> {
-    let n = tally.count_between(1, 5);
+    percentage(tally.count_between(4, 5), tally.count_between(1, 5))
+}
+
+/// `successes` of `n` in percent, as CSAT counts its satisfied answers: standard error
+/// `100·√(p(1−p)/n)` and the Wilson score interval. Also the share of customers kept (the
+/// retention rate) out of those at a period's start. `None` when `n` is 0.
+pub fn percentage(successes: u64, n: u64) -> Option<Estimate> {
     if n == 0 {
         return None;
     }
-    let satisfied = tally.count_between(4, 5);
+    let successes = successes.min(n);
     // The same expression as in SQL, for the same reason as the NPS.
-    let value = 100.0 * satisfied as f64 / n as f64;
-    let share = satisfied as f64 / n as f64;
+    let value = 100.0 * successes as f64 / n as f64;
+    let share = successes as f64 / n as f64;
     let standard_error = 100.0 * (share * (1.0 - share) / n as f64).max(0.0).sqrt();
-    let (low, high) = wilson_interval(satisfied, n);
+    let (low, high) = wilson_interval(successes, n);
+    // CSAT's range is a percentage's: 0 to 100.
     Some(Estimate::within_range(
         Metric::Csat,
         value,
@@ -462,6 +469,20 @@ mod tests {
             n,
             few: n < MIN_ANSWERS,
         }
+    }
+
+    /// Two customers kept of three: 66.7 %, Wilson interval by hand
+    /// (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n) = 0.2077 … 0.9385.
+    #[test]
+    fn a_share_of_customers_has_the_interval_of_a_proportion() {
+        let kept = percentage(2, 3).unwrap();
+        assert!((kept.value - 200.0 / 3.0).abs() < 1e-9);
+        assert!((kept.low - 20.77).abs() < 0.01, "{kept:?}");
+        assert!((kept.high - 93.85).abs() < 0.01, "{kept:?}");
+        assert!((kept.standard_error - 100.0 * (2.0_f64 / 27.0).sqrt()).abs() < 1e-9);
+        assert_eq!(kept.n, 3);
+        assert!(kept.few);
+        assert_eq!(percentage(0, 0), None);
     }
 
     #[test]

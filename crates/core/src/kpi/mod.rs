@@ -20,7 +20,7 @@ pub use customers::{
     CustomerEventKind, Membership, Retention, memberships, retention, revenue_growth,
 };
 pub use effect::{Difference, Effect, Test, Verdict, effect};
-pub use estimate::{Change, Estimate, MIN_ANSWERS, change, estimate};
+pub use estimate::{Change, Estimate, MIN_ANSWERS, change, estimate, percentage};
 pub use metric::{Metric, Tally};
 pub use period::{
     Granularity, day_from_number, day_number, local_day, next_period, period_label, period_start,

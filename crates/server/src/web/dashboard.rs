@@ -13,7 +13,7 @@ use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_core::dashboard::{Compared, Dimension, Value};
 use touchpoints_core::journey::JourneyMap;
-use touchpoints_core::kpi::{Granularity, Metric};
+use touchpoints_core::kpi::{self, Granularity, Metric};
 use touchpoints_core::{Touchpoint, TouchpointFilter};
 
 use super::export::{Cell, Table, csv_file, xlsx_file};
@@ -378,6 +378,70 @@ pub(super) async fn inventory_scores(
     Ok((period, scores))
 }
 
+/// Retention, churn and revenue growth of the window's last period against the period
+/// before. The rates are shares of the customers at a period's start, with the interval and
+/// test of a proportion (as CSAT); revenue is counted completely and has none.
+fn customer_tiles(report: &CustomerReport, lang: Lang) -> Vec<CustomerTile> {
+    let Some((last, before)) = report.periods.split_last() else {
+        return Vec::new();
+    };
+    let before = before.last();
+    let percent = |v: f64| format!("{} %", number(v, 1, lang));
+    let kept = |p: &reports::CustomerPeriod, churn: bool| {
+        let r = &p.retention;
+        let retained = (r.end.saturating_sub(r.gained)).min(r.start);
+        let count = if churn { r.start - retained } else { retained };
+        kpi::percentage(count, r.start)
+    };
+    let mut tiles = Vec::new();
+    for (metric, churn) in [("retention", false), ("churn", true)] {
+        let Some(current) = kept(last, churn) else {
+            continue;
+        };
+        let previous = before.and_then(|p| kept(p, churn));
+        let change = previous.as_ref().map(|p| kpi::change(&current, p));
+        tiles.push(CustomerTile {
+            metric,
+            period: last.label.clone(),
+            value: percent(current.value),
+            margin: format!("± {}", number((current.high - current.low) / 2.0, 1, lang)),
+            n: Some(current.n),
+            few: current.few,
+            previous: previous.map(|p| percent(p.value)).unwrap_or_default(),
+            delta: change
+                .map(|c| format!("{} Pp.", signed(c.delta, 1, lang)))
+                .unwrap_or_default(),
+            better: change
+                .filter(|c| c.delta != 0.0)
+                .map(|c| (c.delta > 0.0) != churn),
+            significant: change.is_some_and(|c| c.significant),
+            exact: false,
+        });
+    }
+    if let Some(growth) = last.revenue_growth {
+        let previous = before.and_then(|p| p.revenue_growth);
+        let delta = previous.map(|p| growth - p);
+        tiles.push(CustomerTile {
+            metric: "revenue_growth",
+            period: last.label.clone(),
+            value: format!("{} %", signed(growth, 1, lang)),
+            margin: String::new(),
+            n: None,
+            few: false,
+            previous: previous
+                .map(|p| format!("{} %", signed(p, 1, lang)))
+                .unwrap_or_default(),
+            delta: delta
+                .map(|d| format!("{} Pp.", signed(d, 1, lang)))
+                .unwrap_or_default(),
+            better: delta.filter(|d| *d != 0.0).map(|d| d > 0.0),
+            significant: false,
+            exact: true,
+        });
+    }
+    tiles
+}
+
 /// Everything the page shows of a report.
 struct View {
     context: minijinja::Value,
@@ -414,6 +478,27 @@ impl View {
         self.context = minijinja::context! { chat => Serde(chat), ..self.context.clone() };
         Ok(())
     }
+}
+
+/// A success measure of the customer base on a tile: the window's last period against the
+/// one before, as the survey metrics' tiles compare windows.
+#[derive(Serialize)]
+struct CustomerTile {
+    metric: &'static str,
+    period: String,
+    value: String,
+    /// "± 4,1 Pp." for a rate; empty for revenue growth, a complete count.
+    margin: String,
+    /// Customers at the period's start (the rates' sample).
+    n: Option<u64>,
+    few: bool,
+    previous: String,
+    delta: String,
+    /// Whether the change is good news: up for retention and growth, down for churn.
+    better: Option<bool>,
+    significant: bool,
+    /// Counted completely, so no sampling noise: revenue.
+    exact: bool,
 }
 
 /// One period of the customer base and its revenue, as the page writes it.
@@ -462,7 +547,12 @@ impl View {
                     .map(|g| format!("{} %", signed(g, 1, lang))),
             })
             .collect();
-        self.context = minijinja::context! { customers => Serde(rows), ..self.context.clone() };
+        let tiles = customer_tiles(report, lang);
+        self.context = minijinja::context! {
+            customers => Serde(rows),
+            customer_tiles => Serde(tiles),
+            ..self.context.clone()
+        };
     }
 
     fn build(
@@ -627,7 +717,7 @@ fn render(
 }
 
 fn value_cells(value: &Value) -> Vec<Cell> {
-    let num = |f: fn(&touchpoints_core::kpi::Estimate) -> f64| {
+    let num = |f: fn(&kpi::Estimate) -> f64| {
         value.estimate.as_ref().map_or(Cell::Empty, |e| {
             Cell::Number((f(e) * 100.0).round() / 100.0)
         })
