@@ -135,8 +135,18 @@ pub fn normalize_phone(raw: &str) -> Result<String, String> {
 }
 
 /// The E.164 form of `written` ("+" and digits) by its country's rules, if the metadata
-/// knows the country and at least seven digits remain.
+/// knows the country, at least seven digits remain and the form reads as itself again.
 fn by_country_rules(written: &str) -> Option<String> {
+    let normal = e164(written)?;
+    // A number with zeros where the country puts none ("+53 (0)0010000") can read otherwise
+    // the second time; such a form is no normal form, and the number stays as written.
+    match e164(&normal) {
+        Some(again) if again != normal => None,
+        _ => Some(normal),
+    }
+}
+
+fn e164(written: &str) -> Option<String> {
     // Without a default country: the library would read a foreign number by that country's
     // national prefix ("+39 06 …" would lose the 0 that belongs to it).
     let number = phonenumber::parse(None, written).ok()?;
@@ -463,6 +473,12 @@ mod tests {
         assert_eq!(
             normalize_phone("+1 (650) 253-0000").as_deref(),
             Ok("+16502530000")
+        );
+        // Zeros where Cuba's numbers have none would read otherwise a second time: kept as
+        // written, so that the stored form stores as itself.
+        assert_eq!(
+            normalize_phone("+53 (0)0010000").as_deref(),
+            Ok("+5300010000")
         );
         // A country code no country has: kept as written, as the API accepts it.
         assert_eq!(
