@@ -776,11 +776,9 @@ fn price(text: &str, caps: &Captures, whole: Match) -> Option<(i64, &'static str
 
 /// Starts with "+", "0" or "(0"; then groups of digits (or a parenthesised group) separated by
 /// at most two spaces and maybe a "/" or "-". No dots: "01.12.2026" must stay a date.
-static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?:\+[0-9]{1,3}|\(0[0-9]{0,5}\)|0[0-9]*)(?:[\x20\x{a0}\x{202f}]{0,2}(?:[/\-][\x20\x{a0}\x{202f}]{0,2})?(?:\([0-9]{1,5}\)|[0-9]+))*",
-    )
-});
+const PHONE: &str = r"(?:\+[0-9]{1,3}|\(0[0-9]{0,5}\)|(?-u:\b)0[0-9]*)(?:[\x20\x{a0}\x{202f}]{0,2}(?:[/\-][\x20\x{a0}\x{202f}]{0,2})?(?:\([0-9]{1,5}\)|[0-9]+))*";
+
+static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| re(PHONE));
 
 static DATE_LIKE_RE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[0-9]{1,2}[/\-][0-9]{1,2}[/\-][0-9]{2,4}$"));
@@ -788,15 +786,17 @@ static DATE_LIKE_RE: LazyLock<Regex> =
 fn find_phones(text: &str) -> Vec<Found> {
     PHONE_RE
         .find_iter(text)
-        .filter_map(|m| {
-            let digits = phone_digits(text, m)?;
-            Some(Found {
-                start: m.start(),
-                end: m.end(),
-                value: Value::Phone { digits },
-            })
-        })
+        .filter_map(|m| phone_at(text, m))
         .collect()
+}
+
+fn phone_at(text: &str, m: Match) -> Option<Found> {
+    let digits = phone_digits(text, m)?;
+    Some(Found {
+        start: m.start(),
+        end: m.end(),
+        value: Value::Phone { digits },
+    })
 }
 
 fn phone_digits(text: &str, m: Match) -> Option<String> {
@@ -847,58 +847,61 @@ fn phone_digits(text: &str, m: Match) -> Option<String> {
 // E-mail addresses
 // ---------------------------------------------------------------------------------------------
 
-static EMAIL_RE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+"));
+const EMAIL: &str = r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+";
+
+static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| re(EMAIL));
 
 fn find_emails(text: &str) -> Vec<Found> {
-    EMAIL_RE
-        .find_iter(text)
-        .filter_map(|m| {
-            let s = m.as_str();
-            let (local, domain) = s.split_once('@')?;
-            let trimmed_local = local.trim_start_matches('.');
-            let lead = local.len() - trimmed_local.len();
-            let domain = domain.trim_end_matches(['-', '.']);
-            if trimmed_local.is_empty()
-                || trimmed_local.ends_with('.')
-                || trimmed_local.contains("..")
-                || !valid_host(domain)
-            {
-                return None;
-            }
-            let start = m.start() + lead;
-            let end = start + trimmed_local.len() + 1 + domain.len();
-            Some(Found {
-                start,
-                end,
-                value: Value::Email {
-                    address: format!("{trimmed_local}@{domain}").to_lowercase(),
-                },
-            })
-        })
-        .collect()
+    EMAIL_RE.find_iter(text).filter_map(email_at).collect()
+}
+
+fn email_at(m: Match) -> Option<Found> {
+    let s = m.as_str();
+    let (local, domain) = s.split_once('@')?;
+    let trimmed_local = local.trim_start_matches('.');
+    let lead = local.len() - trimmed_local.len();
+    let domain = domain.trim_end_matches(['-', '.']);
+    if trimmed_local.is_empty()
+        || trimmed_local.ends_with('.')
+        || trimmed_local.contains("..")
+        || !valid_host(domain)
+    {
+        return None;
+    }
+    let start = m.start() + lead;
+    let end = start + trimmed_local.len() + 1 + domain.len();
+    Some(Found {
+        start,
+        end,
+        value: Value::Email {
+            address: format!("{trimmed_local}@{domain}").to_lowercase(),
+        },
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
 // URLs
 // ---------------------------------------------------------------------------------------------
 
+/// What follows a URL's start ("https://", "www."): anything but white space, quotes and
+/// brackets.
+const URL_REST: &str = r#"[^\s<>"'`{}|\\^\[\]„“”‘’«»‹›]+"#;
+
 static URL_RE: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(?i)\b(?:https?://|www\.)[^\s<>"'`{}|\\^\[\]„“”‘’«»‹›]+"#));
+    LazyLock::new(|| re(&format!(r"(?i)\b(?:https?://|www\.){URL_REST}")));
 
 fn find_urls(text: &str) -> Vec<Found> {
-    URL_RE
-        .find_iter(text)
-        .filter_map(|m| {
-            let raw = strip_trailing_punctuation(m.as_str());
-            let url = normalize_url(raw)?;
-            Some(Found {
-                start: m.start(),
-                end: m.start() + raw.len(),
-                value: Value::Url { url },
-            })
-        })
-        .collect()
+    URL_RE.find_iter(text).filter_map(url_at).collect()
+}
+
+fn url_at(m: Match) -> Option<Found> {
+    let raw = strip_trailing_punctuation(m.as_str());
+    let url = normalize_url(raw)?;
+    Some(Found {
+        start: m.start(),
+        end: m.start() + raw.len(),
+        value: Value::Url { url },
+    })
 }
 
 /// Sentence punctuation after a URL: "… /rueckgabe." or "(siehe www.x.de)". A ")" stays when
@@ -966,6 +969,65 @@ fn valid_host(host: &str) -> bool {
             && labels
                 .iter()
                 .all(|l| l.len() <= 3 && l.chars().all(|c| c.is_ascii_digit())))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts: phone numbers, e-mail addresses and URLs wherever they stand
+// ---------------------------------------------------------------------------------------------
+
+/// The three contact patterns as one alternation, so that a text is walked once for all of
+/// them. The e-mail address comes first: where an address and a URL start alike
+/// ("www.info@…"), it is an address. The URL's word boundary is ASCII because a Unicode one
+/// makes the lazy DFA give up on non-ASCII text; [`find_contacts`] looks at the character
+/// before instead.
+static CONTACT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"{EMAIL}|(?-u:\b)(?i:https?://|www\.){URL_REST}|{PHONE}"
+    ))
+});
+
+/// Every phone number, e-mail address and URL in the text, in order, found in one pass and
+/// read as [`find_values`] reads values of those kinds.
+pub fn find_contacts(text: &str) -> Vec<Found> {
+    CONTACT_RE
+        .find_iter(text)
+        .filter_map(|m| {
+            let s = m.as_str();
+            // Which alternative matched: only a URL starts with a scheme or holds '/', '?' or
+            // '#'; only an e-mail address or such a URL holds '@'; a phone number holds
+            // neither letters nor '@'.
+            let url = strip_prefix_ci(s, "http://").is_some()
+                || strip_prefix_ci(s, "https://").is_some()
+                || (strip_prefix_ci(s, "www.").is_some()
+                    && (!s.contains('@') || s.contains(['/', '?', '#'])));
+            if url {
+                // A URL starts a word, as `\b` says in Unicode.
+                if prev_char(text, m.start()).is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    return None;
+                }
+                url_at(m)
+            } else if s.contains('@') {
+                email_at(m)
+            } else {
+                phone_at(text, m)
+            }
+        })
+        .collect()
+}
+
+/// A phone number, e-mail address or URL written as a guideline lists the contacts it
+/// allows: the whole text one value, read as [`parse_value`] reads a fact of that kind.
+pub fn parse_contact(text: &str) -> Option<Value> {
+    [ValueKind::Phone, ValueKind::Email, ValueKind::Url]
+        .into_iter()
+        .find_map(|kind| parse_value(kind, text))
+}
+
+/// Whether `url` is `page` or a page beneath it ("example.de/jobs/it" beneath
+/// "example.de/jobs", not "example.de/jobsuche"), both in the normal form of [`Value::Url`].
+pub fn url_beneath(url: &str, page: &str) -> bool {
+    url.strip_prefix(page)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1642,6 +1704,84 @@ mod tests {
         );
         assert_eq!(parse_value(U, "service@nordlicht.de"), None);
         assert_eq!(parse_value(U, "nordlicht"), None);
+    }
+
+    #[test]
+    fn contacts_in_one_pass_are_what_the_three_finders_find() {
+        for text in [
+            "Unsere Hotline 0800 123 45 67 ist Mo–Fr von 8 bis 18 Uhr für Sie da.",
+            "Call us at +49 40 1234567, 9am-5pm, or write to service@Nordlicht-Wohnen.de.",
+            "Tel.: +49 (0)40 123456, Fax 040/123457, (040) 123458; aus dem Ausland 0049 40 123456",
+            "Zentrale: 089 12345-0. US office: +1 (555) 123-4567.",
+            "Nordlicht Wohnen, Hafenstraße 12, 20095 Hamburg; Filiale Prager Straße 1, 01067 Dresden",
+            "Aktion vom 01.12.2026 bis 05.01.2027, am 01/12/2026, Stand 2026-01-15, nur 0,99 €",
+            "IBAN DE89 3704 0044 0532 0130 00; 24/7 für Sie da; Mo–Fr 08-18 Uhr; +15 % mehr",
+            "Fragen? kundenservice@nordlicht-wohnen.de. (mailto:info@example.com) @nordlicht a@b",
+            "Mehr unter https://www.nordlicht-wohnen.de/rueckgabe. (siehe www.nordlicht-wohnen.de/faq)",
+            "Siehe https://de.wikipedia.org/wiki/Sofa_(Möbel). Besuchen Sie nordlicht-wohnen.de.",
+            "https:// ist das Protokoll; HTTP://Example.ORG/A/ und www.example.de?x=1#y",
+        ] {
+            let mut each: Vec<Found> = [ValueKind::Phone, ValueKind::Email, ValueKind::Url]
+                .into_iter()
+                .flat_map(|kind| find_values(kind, text))
+                .collect();
+            each.sort_by_key(|f| f.start);
+            assert_eq!(find_contacts(text), each, "{text}");
+        }
+    }
+
+    #[test]
+    fn contacts_in_one_pass_read_web_addresses_as_words_and_addresses_first() {
+        // "www." inside a word starts no web address, as with `\b` in Unicode.
+        assert_eq!(find_contacts("Überwww.example.de und _www.example.de"), []);
+        assert_eq!(
+            find_contacts("www.info@example.de")
+                .first()
+                .map(|f| &f.value),
+            Some(&Value::Email {
+                address: "www.info@example.de".into()
+            })
+        );
+        assert_eq!(
+            find_contacts("www.example.de/@nordlicht")
+                .first()
+                .map(|f| &f.value),
+            Some(&Value::Url {
+                url: "example.de/@nordlicht".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_contact_reads_as_its_kind_and_a_page_lies_beneath_its_address() {
+        assert_eq!(parse_contact("040 / 123 45-6"), Some(phone("4940123456")));
+        assert_eq!(
+            parse_contact("Presse@Example.de"),
+            Some(Value::Email {
+                address: "presse@example.de".into()
+            })
+        );
+        assert_eq!(
+            parse_contact("https://Jobs.Example.de/"),
+            Some(Value::Url {
+                url: "jobs.example.de".into()
+            })
+        );
+        for nothing in [
+            "",
+            "Hamburg",
+            "040",
+            "presse@",
+            "https://",
+            "+49 40 123456 oder so",
+        ] {
+            assert_eq!(parse_contact(nothing), None, "{nothing}");
+        }
+        assert!(url_beneath("example.de/jobs", "example.de/jobs"));
+        assert!(url_beneath("example.de/jobs/it", "example.de/jobs"));
+        assert!(url_beneath("example.de/jobs?ort=hh", "example.de/jobs"));
+        assert!(!url_beneath("example.de/jobsuche", "example.de/jobs"));
+        assert!(!url_beneath("example.de.evil.com", "example.de"));
     }
 
     #[test]
