@@ -180,7 +180,9 @@ pub struct Checker<'g> {
 }
 
 /// The phone numbers, e-mail addresses and web addresses a text may name: the values of the
-/// facts in force of those kinds, and the guideline's allowed contacts.
+/// facts in force of those kinds, and the guideline's allowed contacts. A guideline that names
+/// none (an empty one, or one of prices and tone only) leaves contacts unchecked: otherwise
+/// every address in every reply would be a warning before anyone had decided any.
 struct Contacts {
     known: HashSet<Value>,
     /// Web addresses, each with the pages beneath it.
@@ -207,6 +209,10 @@ impl Contacts {
             }
         }
         Contacts { known, pages }
+    }
+
+    fn any(&self) -> bool {
+        !self.known.is_empty() || !self.pages.is_empty()
     }
 
     fn allow(&self, value: &Value) -> bool {
@@ -581,6 +587,9 @@ impl<'g> Checker<'g> {
         mentions: &[Mention],
         unknown: &mut UnknownContacts,
     ) {
+        if !self.contacts.any() {
+            return;
+        }
         let text = content.text.as_str();
         let mut stated: Vec<(usize, usize)> = mentions
             .iter()
@@ -1196,7 +1205,7 @@ mod tests {
     #[test]
     fn without_a_fact_of_its_kind_the_fix_is_to_allow_or_remove() {
         let g = Guideline {
-            allowed_contacts: vec![],
+            allowed_contacts: vec!["+49 40 987654".into()],
             ..guideline()
         };
         let checker = Checker::new(&g, today()).expect("builds");
@@ -1205,6 +1214,19 @@ mod tests {
             findings[0].suggestion.as_deref(),
             Some("remove \"presse@example.de\", or add it to allowed_contacts")
         );
+    }
+
+    #[test]
+    fn a_guideline_that_names_no_contact_leaves_contacts_unchecked() {
+        let text = "Rückgabe binnen 30 Tagen, Fragen an 040 555 666 oder info@example.de.";
+        let mut g = guideline();
+        assert_eq!(unknown(&g, text), []);
+        g.allowed_contacts = vec!["www.example.de".into()];
+        let found: Vec<String> = unknown(&g, text)
+            .into_iter()
+            .map(|(rule, _, _)| rule)
+            .collect();
+        assert_eq!(found, ["+49 40555666", "info@example.de"]);
     }
 
     #[test]
