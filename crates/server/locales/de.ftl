@@ -273,7 +273,7 @@ consistency-findings = Befunde
 consistency-guideline = Kommunikationsleitfaden
 consistency-content = Inhalte
 consistency-run = Jetzt prüfen
-consistency-intro = Der Leitfaden nennt { $facts } Fakten; geprüft werden { $contents } Inhalte aller Kanäle auf Widersprüche zum Leitfaden, Widersprüche untereinander und die Tonalität.
+consistency-intro = Der Leitfaden nennt { $facts } Fakten; geprüft werden { $contents } Inhalte aller Kanäle auf Widersprüche zum Leitfaden, Widersprüche untereinander, die Tonalität und unbekannte Kontakte.
 consistency-open = { $count ->
     [one] Ein offener Befund.
    *[other] { $count } offene Befunde.

@@ -273,7 +273,7 @@ consistency-findings = Findings
 consistency-guideline = Communication guideline
 consistency-content = Content
 consistency-run = Check now
-consistency-intro = The guideline names { $facts } facts; { $contents } texts of all channels are checked for contradictions with the guideline, contradictions between each other, and tone.
+consistency-intro = The guideline names { $facts } facts; { $contents } texts of all channels are checked for contradictions with the guideline, contradictions between each other, tone, and unknown contacts.
 consistency-open = { $count ->
     [one] One open finding.
    *[other] { $count } open findings.
