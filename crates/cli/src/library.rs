@@ -49,10 +49,12 @@ pub async fn guideline(store: &dyn Store, command: GuidelineCommand) -> anyhow::
             let guideline = read_guideline(&file)?;
             store.put_guideline(&guideline, ACTOR).await?;
             println!(
-                "guideline imported: {} facts, {} forbidden and {} required terms",
+                "guideline imported: {} facts, {} forbidden and {} required terms, {} allowed \
+                 contacts",
                 guideline.facts.len(),
                 guideline.tone.forbidden.len(),
-                guideline.tone.required.len()
+                guideline.tone.required.len(),
+                guideline.allowed_contacts.len()
             );
         }
         GuidelineCommand::Export { format, output } => {

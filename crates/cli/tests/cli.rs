@@ -326,6 +326,50 @@ fn check_passes_consistent_content_and_rejects_a_broken_guideline() {
 }
 
 #[test]
+fn check_warns_of_an_unknown_contact_and_passes() {
+    let ws = Workspace::new();
+    let guideline = fixture("guideline.yaml");
+    let site = ws.path("site");
+    std::fs::create_dir_all(site.join("website")).expect("dir");
+    std::fs::write(
+        site.join("website/kontakt.md"),
+        "Bestellungen nimmt Frau Meier unter 040 555 666 77 an.\n\
+         Presseanfragen an presse@nordlicht-wohnen.de, alles Weitere auf \
+         https://www.nordlicht-wohnen.de/kontakt.\n",
+    )
+    .expect("write");
+    let out = ws.run(&["check", "-g", arg(&guideline), arg(&site)]);
+    // A warning: the check passes.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "kontakt.md:1:37: warning[unknown-contact/+49 4055566677]: Unknown phone number? \
+             \"040 555 666 77\" is neither in the guideline nor among the allowed contacts."
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("= fix: Write \"0800 123 45 67\" (Service-Hotline) from the guideline"),
+        "{stdout}"
+    );
+    // The guideline allows the press address and the pages of its website.
+    assert_eq!(stdout.matches("warning[").count(), 1, "{stdout}");
+    assert!(
+        text(&out.stderr).contains("1 text checked: 0 errors, 1 warning"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = ws.run_in("de_DE.UTF-8", &["check", "-g", arg(&guideline), arg(&site)]);
+    assert!(
+        text(&out.stdout).contains("Unbekannte Telefonnummer? „040 555 666 77“"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
 fn a_guideline_with_an_alias_bomb_is_refused_by_check_and_import() {
     let ws = Workspace::new();
     // One anchored text of 10 KB referred to 20,000 times: 0.3 MB of file that a parser

@@ -29,7 +29,9 @@ use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use sha2::{Digest, Sha256};
 use touchpoints_core::consistency::tone::{Address, address_marks};
-use touchpoints_core::consistency::value::{Value, ValueKind, find_values, parse_value};
+use touchpoints_core::consistency::value::{
+    Value, ValueKind, find_contacts, find_values, parse_value,
+};
 use touchpoints_core::consistency::{Checker, Content, Fact, Guideline, TermRule, Tone};
 
 const MB: f64 = 1_000_000.0;
@@ -730,6 +732,7 @@ fn guideline_of(facts: &[FactSpec]) -> Guideline {
                 valid_until: None,
             })
             .collect(),
+        allowed_contacts: vec![],
         tone: Tone::default(),
     }
 }
@@ -760,6 +763,7 @@ const FORBIDDEN: [&str; 20] = [
 fn with_tone(guideline: &Guideline) -> Guideline {
     Guideline {
         facts: guideline.facts.clone(),
+        allowed_contacts: vec![],
         tone: Tone {
             address: Some(Address::Formal),
             forbidden: FORBIDDEN
@@ -1525,6 +1529,17 @@ fn line_index_alone(items: &[Content], runs: usize) -> Duration {
     .0
 }
 
+/// The one pass over every text for phone numbers, e-mail and web addresses that `check`
+/// makes to find the contacts the guideline does not know; with the number found.
+fn contacts_alone(items: &[Content], runs: usize) -> (Duration, usize) {
+    best_of(runs, || {
+        items
+            .iter()
+            .map(|i| find_contacts(&i.text).len())
+            .sum::<usize>()
+    })
+}
+
 fn address_marks_alone(items: &[Content], runs: usize) -> Duration {
     best_of(runs, || {
         items
@@ -1874,6 +1889,12 @@ fn main() {
     parts.push(Part {
         name: "line index (Lines::new)".into(),
         time: line_index_alone(items, runs),
+        bytes: total,
+    });
+    let (contacts_time, contacts) = contacts_alone(items, runs);
+    parts.push(Part {
+        name: format!("find_contacts (check's pass for unknown contacts), {contacts} found"),
+        time: contacts_time,
         bytes: total,
     });
     let spans = keyword_sentences(&naive, naive_items);

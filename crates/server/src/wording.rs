@@ -6,6 +6,7 @@
 use fluent_bundle::{FluentArgs, FluentValue};
 use serde::Serialize;
 use touchpoints_core::consistency::guideline::Guideline;
+use touchpoints_core::consistency::value::{ValueKind, parse_contact};
 use touchpoints_core::consistency::{Finding, FindingKind};
 
 use touchpoints_core::audit::{Said, SaidArg};
@@ -85,6 +86,35 @@ pub fn finding(
             message: say("finding-msg-missing", &[("term", term)]),
             fix: say("finding-fix-add", &[("term", term)]),
         },
+        FindingKind::UnknownContact => {
+            // The rule is the contact in its normal form, which reads back as its kind.
+            let kind = parse_contact(&finding.rule).map(|v| v.kind());
+            let message = match kind {
+                Some(ValueKind::Email) => "finding-msg-unknown-email",
+                Some(ValueKind::Url) => "finding-msg-unknown-url",
+                _ => "finding-msg-unknown-phone",
+            };
+            let own = kind.and_then(|kind| {
+                guideline
+                    .facts
+                    .iter()
+                    .find(|f| f.kind == kind && f.value.is_some())
+            });
+            FindingText {
+                message: say(message, &[("written", written)]),
+                fix: match own {
+                    Some(fact) => say(
+                        "finding-fix-unknown-use",
+                        &[
+                            ("value", fact.value.as_deref().unwrap_or_default()),
+                            ("label", &fact.label),
+                            ("written", written),
+                        ],
+                    ),
+                    None => say("finding-fix-unknown-allow", &[("written", written)]),
+                },
+            }
+        }
         FindingKind::ViolatesStandard => {
             let title = say("finding-msg-standard", &[("title", term)]);
             let reason = first

@@ -368,12 +368,15 @@ async fn every_library_operation_is_served() {
     let guideline = json!({
         "facts": [{"key": "return-period", "label": "Rückgabefrist", "kind": "duration",
                    "value": "30 Tage", "keywords": ["Rückgabe"]}],
+        "allowed_contacts": ["presse@example.de"],
         "tone": {"address": "sie"}
     });
     let (status, body) = send(server.put("/api/v1/guideline").json(&guideline)).await;
     assert!(status.is_success(), "{status} {body}");
     assert_eq!(body["facts"][0]["key"], "return-period");
-    let text = json!({"title": "FAQ", "channel": "website", "body": "Rückgabe binnen 14 Tagen."});
+    assert_eq!(body["allowed_contacts"][0], "presse@example.de");
+    let text = json!({"title": "FAQ", "channel": "website",
+        "body": "Rückgabe binnen 14 Tagen. Presse: presse@example.de, Bestellungen: info@example.de."});
     let (status, created) = send(server.post("/api/v1/content").json(&text)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["id"].as_i64().expect("an id");
@@ -387,6 +390,16 @@ async fn every_library_operation_is_served() {
         .expect("14 days contradict the guideline")
         .clone();
     assert_eq!(finding["finding"]["places"][0]["written"], "14 Tagen");
+    // The address the guideline does not allow is a warning of its own kind; the allowed one
+    // is none.
+    let contacts: Vec<&str> = checked
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["finding"]["kind"] == "unknown_contact")
+        .filter_map(|f| f["finding"]["rule"].as_str())
+        .collect();
+    assert_eq!(contacts, ["info@example.de"]);
     let finding_id = finding["id"].as_i64().expect("an id");
     for (method, path) in [
         ("get", "/api/v1/guideline"),
@@ -426,6 +439,14 @@ async fn every_library_operation_is_served() {
         .filter_map(|e| e["field"].as_str())
         .collect();
     assert_eq!(fields, ["facts[0].value", "facts[0].keywords"]);
+    let (status, body) = send(
+        server
+            .put("/api/v1/guideline")
+            .json(&json!({"allowed_contacts": ["presse@example.de", "Hamburg"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "allowed_contacts[1]", "{body}");
     let (_, kept) = send(server.get("/api/v1/guideline")).await;
     assert_eq!(kept["facts"][0]["key"], "return-period");
     let (status, body) = send(

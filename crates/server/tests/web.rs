@@ -1073,6 +1073,66 @@ async fn the_check_names_both_places_of_a_contradiction() {
 }
 
 #[tokio::test]
+async fn the_check_warns_of_a_phone_number_the_guideline_does_not_allow() {
+    let server = Server::start().await;
+    let guideline = format!("{GUIDELINE}allowed_contacts: [\"+49 40 987654\"]\n");
+    let (status, _, body) = fetch(
+        server
+            .post("/guideline")
+            .form(&[("document", guideline.as_str())]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let shown = page(&server, "/guideline").await;
+    assert!(shown.contains("Weitere erlaubte Kontakte"), "{shown}");
+    assert!(shown.contains("<code>+49 40 987654</code>"), "{shown}");
+
+    let (status, _, answer) = fetch(server.post("/content").form(&[
+        ("title", "Kontakt"),
+        ("channel", "website"),
+        (
+            "body",
+            "Unsere Zentrale erreichen Sie unter 040 98 76 54.\nBestellungen nimmt Frau Meier unter 040 555 666 77 an.",
+        ),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{answer}");
+    fetch(server.post("/consistency/run")).await;
+
+    let findings = page(&server, "/consistency").await;
+    assert!(findings.contains("Unbekannter Kontakt"), "{findings}");
+    assert!(
+        findings.contains(
+            "Unbekannte Telefonnummer? „040 555 666 77“ steht weder im Leitfaden noch unter den erlaubten Kontakten."
+        ),
+        "{findings}"
+    );
+    assert!(
+        findings.contains(
+            "„0800 123 45 67“ (Service-Hotline) aus dem Leitfaden schreiben oder „040 555 666 77“ unter allowed_contacts in den Leitfaden aufnehmen."
+        ),
+        "{findings}"
+    );
+    assert!(
+        findings.contains("Bestellungen nimmt Frau Meier unter 040 555 666 77 an."),
+        "the place's excerpt: {findings}"
+    );
+    // The allowed number is no finding, and nothing on the German page is English.
+    assert!(!findings.contains("98 76 54"), "{findings}");
+    assert!(!findings.contains("Unknown"), "{findings}");
+    // A warning, styled apart from the contradictions.
+    assert!(!findings.contains("status-retired error"), "{findings}");
+
+    let stored = server.store.findings().await.expect("findings");
+    let kinds: Vec<(&str, &str)> = stored
+        .iter()
+        .map(|f| (f.finding.kind.as_str(), f.finding.rule.as_str()))
+        .collect();
+    assert_eq!(kinds, [("unknown-contact", "+49 4055566677")]);
+    assert!(!stored[0].finding.kind.is_error());
+}
+
+#[tokio::test]
 async fn a_broken_guideline_is_refused_with_its_problems_and_nothing_changes() {
     let server = Server::start().await;
     let (status, _, _) = fetch(server.post("/guideline").form(&[("document", GUIDELINE)])).await;
@@ -1085,6 +1145,7 @@ async fn a_broken_guideline_is_refused_with_its_problems_and_nothing_changes() {
             "facts[0].value",
         ),
         ("colour: red\n", "colour"),
+        ("allowed_contacts: [Hamburg]\n", "allowed_contacts[0]: "),
     ] {
         let (status, _, body) =
             fetch(server.post("/guideline").form(&[("document", document)])).await;

@@ -2,7 +2,7 @@
 //! multi-pattern automaton over the text (the cost grows with the text, not with facts ×
 //! text), and the findings drawn from the mentions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use jiff::civil::Date;
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::guideline::{Fact, Guideline};
 use super::tone::{Address, address_marks, dominant};
-use super::value::{Value, ValueKind, find_values};
+use super::value::{Value, ValueKind, find_contacts, find_values, parse_contact, url_beneath};
 
 /// The automaton over all keywords and terms exceeds its size limits: far beyond any
 /// guideline people write, but reported rather than assumed away.
@@ -50,6 +50,9 @@ pub struct Place {
     pub violation: Option<Box<crate::standards::Violation>>,
 }
 
+/// What a finding reports. Contradictions (`contradicts_guideline`, `contradicts_channel`)
+/// and broken standards (`violates_standard`) are errors; tone findings (`wrong_address`,
+/// `forbidden_term`, `missing_term`) and unknown contacts (`unknown_contact`) are warnings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -62,13 +65,16 @@ pub enum FindingKind {
     WrongAddress,
     ForbiddenTerm,
     MissingTerm,
+    /// A phone number, e-mail address or web address that is neither a fact's value nor one
+    /// of the guideline's allowed contacts.
+    UnknownContact,
     /// A recorded interaction broke a measurable service standard.
     ViolatesStandard,
 }
 
 impl FindingKind {
     /// Contradictions and broken mandatory standards are errors (contradictions make
-    /// `touchpoints check` fail); tone findings are warnings.
+    /// `touchpoints check` fail); tone findings and unknown contacts are warnings.
     pub fn is_error(self) -> bool {
         matches!(
             self,
@@ -78,12 +84,13 @@ impl FindingKind {
         )
     }
 
-    pub const ALL: [FindingKind; 6] = [
+    pub const ALL: [FindingKind; 7] = [
         FindingKind::ContradictsGuideline,
         FindingKind::ContradictsChannel,
         FindingKind::WrongAddress,
         FindingKind::ForbiddenTerm,
         FindingKind::MissingTerm,
+        FindingKind::UnknownContact,
         FindingKind::ViolatesStandard,
     ];
 
@@ -98,6 +105,7 @@ impl FindingKind {
             FindingKind::WrongAddress => "wrong-address",
             FindingKind::ForbiddenTerm => "forbidden-term",
             FindingKind::MissingTerm => "missing-term",
+            FindingKind::UnknownContact => "unknown-contact",
             FindingKind::ViolatesStandard => "violates-standard",
         }
     }
@@ -168,6 +176,59 @@ pub struct Checker<'g> {
     automaton: AhoCorasick,
     /// Per pattern: what it announces.
     targets: Vec<Target>,
+    contacts: Contacts,
+}
+
+/// The phone numbers, e-mail addresses and web addresses a text may name: the values of the
+/// facts in force of those kinds, and the guideline's allowed contacts. A guideline that names
+/// none (an empty one, or one of prices and tone only) leaves contacts unchecked: otherwise
+/// every address in every reply would be a warning before anyone had decided any.
+struct Contacts {
+    known: HashSet<Value>,
+    /// Web addresses, each with the pages beneath it.
+    pages: Vec<String>,
+}
+
+impl Contacts {
+    fn of(facts: &[&Fact], allowed: &[String]) -> Contacts {
+        let mut known = HashSet::new();
+        let mut pages = Vec::new();
+        let values = facts
+            .iter()
+            .filter(|f| matches!(f.kind, ValueKind::Phone | ValueKind::Email | ValueKind::Url))
+            .filter_map(|f| f.canonical())
+            // Entries that do not read as a contact are reported by validation; here they
+            // allow nothing.
+            .chain(allowed.iter().filter_map(|c| parse_contact(c)));
+        for value in values {
+            match value {
+                Value::Url { url } => pages.push(url),
+                other => {
+                    known.insert(other);
+                }
+            }
+        }
+        Contacts { known, pages }
+    }
+
+    fn any(&self) -> bool {
+        !self.known.is_empty() || !self.pages.is_empty()
+    }
+
+    fn allow(&self, value: &Value) -> bool {
+        match value {
+            Value::Url { url } => self.pages.iter().any(|page| url_beneath(url, page)),
+            other => self.known.contains(other),
+        }
+    }
+}
+
+/// Unknown contacts by their normal form, in order of appearance, each with its first place
+/// in every content item that writes it.
+#[derive(Default)]
+struct UnknownContacts {
+    index: HashMap<Value, usize>,
+    found: Vec<(Value, Vec<Place>)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -392,11 +453,13 @@ impl<'g> Checker<'g> {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| GuidelineTooLarge(e.to_string()))?;
+        let contacts = Contacts::of(&facts, &guideline.allowed_contacts);
         Ok(Checker {
             guideline,
             facts,
             automaton,
             targets,
+            contacts,
         })
     }
 
@@ -404,8 +467,11 @@ impl<'g> Checker<'g> {
     /// places of mentions come without excerpt, which costs more than finding them; see
     /// [`Mention::excerpt`].
     pub fn scan(&self, content: &Content) -> (Vec<Mention>, Vec<Finding>) {
+        self.scan_lines(content, &Lines::new(&content.text))
+    }
+
+    fn scan_lines(&self, content: &Content, lines: &Lines<'_>) -> (Vec<Mention>, Vec<Finding>) {
         let text = content.text.as_str();
-        let lines = Lines::new(text);
         let mut mentions = Vec::new();
         let mut findings = Vec::new();
         let mut required_seen = vec![false; self.guideline.tone.required.len()];
@@ -505,9 +571,113 @@ impl<'g> Checker<'g> {
             }
         }
         if let Some(wanted) = self.guideline.tone.address {
-            findings.extend(self.address_findings(content, &lines, wanted));
+            findings.extend(self.address_findings(content, lines, wanted));
         }
         (mentions, findings)
+    }
+
+    /// Adds to `unknown` the phone numbers, e-mail addresses and web addresses in the content
+    /// that are neither the guideline's nor allowed, each at its first place in the content.
+    /// A contact that states a fact (a value of the fact's kind next to one of its keywords)
+    /// is left to the fact's checks, so that a contradiction is not reported twice.
+    fn unknown_contacts(
+        &self,
+        content: &Content,
+        lines: &Lines<'_>,
+        mentions: &[Mention],
+        unknown: &mut UnknownContacts,
+    ) {
+        if !self.contacts.any() {
+            return;
+        }
+        let text = content.text.as_str();
+        let mut stated: Vec<(usize, usize)> = mentions
+            .iter()
+            .map(|m| (m.offset, m.offset + m.written.len()))
+            .collect();
+        stated.sort_unstable();
+        // The furthest end among the mentions up to each one, so that whether a contact
+        // overlaps any mention starting before its end is one look-up.
+        let reach: Vec<usize> = stated
+            .iter()
+            .scan(0, |furthest, &(_, end)| {
+                *furthest = end.max(*furthest);
+                Some(*furthest)
+            })
+            .collect();
+        let mut here: HashSet<Value> = HashSet::new();
+        let mut sentences = Sentences::new(text);
+        for found in find_contacts(text) {
+            let before = stated.partition_point(|&(start, _)| start < found.end);
+            if (before > 0 && reach[before - 1] > found.start)
+                || self.contacts.allow(&found.value)
+                || here.contains(&found.value)
+            {
+                continue;
+            }
+            here.insert(found.value.clone());
+            let place = Place {
+                written: Some(text[found.start..found.end].to_owned()),
+                ..lines.place(
+                    content,
+                    found.start,
+                    sentences.around(found.start, found.end),
+                )
+            };
+            match unknown.index.get(&found.value) {
+                Some(&i) => unknown.found[i].1.push(place),
+                None => {
+                    unknown
+                        .index
+                        .insert(found.value.clone(), unknown.found.len());
+                    unknown.found.push((found.value, vec![place]));
+                }
+            }
+        }
+    }
+
+    /// A warning per unknown contact, with the guideline's own contact of its kind to write
+    /// instead, where it has one.
+    fn unknown_contact_findings(&self, unknown: UnknownContacts) -> Vec<Finding> {
+        unknown
+            .found
+            .into_iter()
+            .map(|(value, places)| {
+                let written = places
+                    .first()
+                    .and_then(|p| p.written.clone())
+                    .unwrap_or_else(|| value.to_string());
+                let what = match value.kind() {
+                    ValueKind::Email => "e-mail address",
+                    ValueKind::Url => "web address",
+                    _ => "phone number",
+                };
+                let own = self
+                    .facts
+                    .iter()
+                    .find(|f| f.kind == value.kind() && f.value.is_some());
+                Finding {
+                    kind: FindingKind::UnknownContact,
+                    // The contact in its normal form, which reads back as its kind; the
+                    // same contact in other words is the same finding.
+                    rule: value.to_string(),
+                    message: format!(
+                        "unknown {what}? \"{written}\" is neither in the guideline nor an \
+                         allowed contact"
+                    ),
+                    places,
+                    suggestion: Some(match own {
+                        Some(fact) => format!(
+                            "write \"{}\" ({}) from the guideline, or add \"{written}\" to \
+                             allowed_contacts",
+                            fact.value.as_deref().unwrap_or_default(),
+                            fact.label
+                        ),
+                        None => format!("remove \"{written}\", or add it to allowed_contacts"),
+                    }),
+                }
+            })
+            .collect()
     }
 
     /// One finding per line that addresses the reader the other way.
@@ -566,13 +736,17 @@ impl<'g> Checker<'g> {
             excerpt: m.excerpt(texts.get(m.place.source.as_str()).copied().unwrap_or("")),
             ..m.place.clone()
         };
+        let mut unknown = UnknownContacts::default();
         for content in contents {
-            let (mentions, tone) = self.scan(content);
+            let lines = Lines::new(&content.text);
+            let (mentions, tone) = self.scan_lines(content, &lines);
             findings.extend(tone);
+            self.unknown_contacts(content, &lines, &mentions, &mut unknown);
             for m in mentions {
                 by_fact.entry(m.fact).or_default().push(m);
             }
         }
+        findings.extend(self.unknown_contact_findings(unknown));
         for (i, mentions) in &by_fact {
             let fact = self.facts[*i];
             let canonical = fact.canonical();
@@ -714,6 +888,7 @@ mod tests {
                 ),
                 fact("hotline", ValueKind::Phone, None, &["Hotline", "call us"]),
             ],
+            allowed_contacts: vec![],
             tone: Tone::default(),
         }
     }
@@ -799,6 +974,7 @@ mod tests {
     fn tone_rules_apply_per_channel() {
         let g = Guideline {
             facts: vec![],
+            allowed_contacts: vec![],
             tone: Tone {
                 address: Some(Address::Formal),
                 forbidden: vec![TermRule {
@@ -865,6 +1041,275 @@ mod tests {
         assert_eq!(hits.len(), 1);
         let (none, _) = checker.scan(&content("a", "w", "Die Warenrückgabe dauert 5 Tage."));
         assert!(none.is_empty());
+    }
+
+    /// A guideline with one contact of each kind, and the contacts it allows besides.
+    fn contacts_guideline(allowed: &[&str]) -> Guideline {
+        Guideline {
+            facts: vec![
+                fact(
+                    "hotline",
+                    ValueKind::Phone,
+                    Some("+49 40 123456"),
+                    &["Hotline"],
+                ),
+                fact(
+                    "service-email",
+                    ValueKind::Email,
+                    Some("service@nordlicht-wohnen.de"),
+                    &["E-Mail"],
+                ),
+                fact(
+                    "faq",
+                    ValueKind::Url,
+                    Some("nordlicht-wohnen.de/faq"),
+                    &["FAQ"],
+                ),
+            ],
+            allowed_contacts: allowed.iter().map(|c| (*c).to_owned()).collect(),
+            tone: Tone::default(),
+        }
+    }
+
+    /// The unknown contacts found in one text: (rule, written, line).
+    fn unknown(guideline: &Guideline, text: &str) -> Vec<(String, String, usize)> {
+        let checker = Checker::new(guideline, today()).expect("builds");
+        checker
+            .check(&[content("a", "website", text)])
+            .into_iter()
+            .filter(|f| f.kind == FindingKind::UnknownContact)
+            .map(|f| {
+                let place = &f.places[0];
+                (
+                    f.rule.clone(),
+                    place.written.clone().unwrap_or_default(),
+                    place.line,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_phone_number_that_is_not_the_hotline_is_a_warning_with_its_place() {
+        let g = contacts_guideline(&[]);
+        let checker = Checker::new(&g, today()).expect("builds");
+        let findings = checker.check(&[content(
+            "faq.html",
+            "website",
+            "Willkommen!\nFür Fragen zur Lieferung rufen Sie 040 999 888 77 an.",
+        )]);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let f = &findings[0];
+        assert_eq!(f.kind, FindingKind::UnknownContact);
+        assert!(!f.kind.is_error(), "a warning, not a contradiction");
+        assert_eq!(f.rule, "+49 4099988877");
+        let place = &f.places[0];
+        assert_eq!((place.line, place.column), (2, 36));
+        assert_eq!(place.written.as_deref(), Some("040 999 888 77"));
+        assert_eq!(
+            place.excerpt,
+            "Für Fragen zur Lieferung rufen Sie 040 999 888 77 an."
+        );
+        assert_eq!(
+            f.message,
+            "unknown phone number? \"040 999 888 77\" is neither in the guideline nor an allowed contact"
+        );
+        assert_eq!(
+            f.suggestion.as_deref(),
+            Some(
+                "write \"+49 40 123456\" (hotline) from the guideline, or add \"040 999 888 77\" \
+                 to allowed_contacts"
+            )
+        );
+    }
+
+    #[test]
+    fn the_guidelines_own_contacts_written_otherwise_are_known() {
+        let g = contacts_guideline(&[]);
+        for text in [
+            "Rufen Sie an: 040 / 123 45-6.",
+            "Telefon (040) 12 34 56, international +49 (0)40 123456.",
+            "Schreiben Sie an SERVICE@Nordlicht-Wohnen.de.",
+            "Antworten unter https://www.Nordlicht-Wohnen.de/faq/ und WWW.nordlicht-wohnen.de/faq.",
+        ] {
+            assert_eq!(unknown(&g, text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn allowed_contacts_are_not_reported_and_a_web_address_allows_its_pages() {
+        let g = contacts_guideline(&[
+            "+49 40 987654",
+            "Presse@Example.de",
+            "https://jobs.example.de/",
+        ]);
+        let text = "Zentrale 040 98 76 54, Presse: presse@example.de.\n\
+                    Stellen: https://jobs.example.de und https://jobs.example.de/it?ort=hamburg.\n\
+                    Nicht: https://jobs.example.de.evil.com/x oder https://example.de/jobsuche";
+        assert_eq!(
+            unknown(&g, text),
+            [
+                (
+                    "example.de/jobsuche".to_owned(),
+                    "https://example.de/jobsuche".to_owned(),
+                    3
+                ),
+                (
+                    "jobs.example.de.evil.com/x".to_owned(),
+                    "https://jobs.example.de.evil.com/x".to_owned(),
+                    3
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_e_mail_and_web_addresses_are_warnings_too() {
+        let g = contacts_guideline(&[]);
+        let checker = Checker::new(&g, today()).expect("builds");
+        let findings = checker.check(&[content(
+            "news.md",
+            "newsletter",
+            "Fragen an info@nordlicht-wohnen.de; Angebote auf www.moebel-discount.example.com/sale.",
+        )]);
+        let found: Vec<(FindingKind, &str, &str)> = findings
+            .iter()
+            .map(|f| (f.kind, f.rule.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    FindingKind::UnknownContact,
+                    "info@nordlicht-wohnen.de",
+                    "unknown e-mail address? \"info@nordlicht-wohnen.de\" is neither in the \
+                     guideline nor an allowed contact"
+                ),
+                (
+                    FindingKind::UnknownContact,
+                    "moebel-discount.example.com/sale",
+                    "unknown web address? \"www.moebel-discount.example.com/sale\" is neither \
+                     in the guideline nor an allowed contact"
+                ),
+            ]
+        );
+        assert_eq!(
+            findings[0].suggestion.as_deref(),
+            Some(
+                "write \"service@nordlicht-wohnen.de\" (service-email) from the guideline, or add \
+                 \"info@nordlicht-wohnen.de\" to allowed_contacts"
+            )
+        );
+    }
+
+    #[test]
+    fn without_a_fact_of_its_kind_the_fix_is_to_allow_or_remove() {
+        let g = Guideline {
+            allowed_contacts: vec!["+49 40 987654".into()],
+            ..guideline()
+        };
+        let checker = Checker::new(&g, today()).expect("builds");
+        let findings = checker.check(&[content("a", "w", "Mehr unter presse@example.de.")]);
+        assert_eq!(
+            findings[0].suggestion.as_deref(),
+            Some("remove \"presse@example.de\", or add it to allowed_contacts")
+        );
+    }
+
+    #[test]
+    fn a_guideline_that_names_no_contact_leaves_contacts_unchecked() {
+        let text = "Rückgabe binnen 30 Tagen, Fragen an 040 555 666 oder info@example.de.";
+        let mut g = guideline();
+        assert_eq!(unknown(&g, text), []);
+        g.allowed_contacts = vec!["www.example.de".into()];
+        let found: Vec<String> = unknown(&g, text)
+            .into_iter()
+            .map(|(rule, _, _)| rule)
+            .collect();
+        assert_eq!(found, ["+49 40555666", "info@example.de"]);
+    }
+
+    #[test]
+    fn a_contradiction_of_the_hotline_is_not_reported_again_as_unknown() {
+        let g = contacts_guideline(&[]);
+        let checker = Checker::new(&g, today()).expect("builds");
+        let findings = checker.check(&[content(
+            "a",
+            "website",
+            "Unsere Hotline 040 999 999 ist für Sie da. Per E-Mail: info@example.de.",
+        )]);
+        let kinds: Vec<(FindingKind, &str)> =
+            findings.iter().map(|f| (f.kind, f.rule.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (FindingKind::ContradictsGuideline, "hotline"),
+                (FindingKind::ContradictsGuideline, "service-email"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_contact_is_one_finding_with_its_first_place_in_each_text() {
+        let g = contacts_guideline(&[]);
+        let checker = Checker::new(&g, today()).expect("builds");
+        let findings = checker.check(&[
+            content("a", "website", "Ruf 040 555 666 an.\nNochmal: 040 555 666."),
+            content("b", "newsletter", "Oder +49 40 555666 wählen."),
+        ]);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let places: Vec<(&str, usize, Option<&str>)> = findings[0]
+            .places
+            .iter()
+            .map(|p| (p.source.as_str(), p.line, p.written.as_deref()))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                ("a", 1, Some("040 555 666")),
+                ("b", 1, Some("+49 40 555666"))
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        /// A number in any of the ways people write it is known when the guideline allows it
+        /// in another way, and otherwise reported once, by its digits.
+        #[test]
+        fn a_number_is_known_or_unknown_whatever_its_spelling(
+            area in 2u32..9999,
+            subscriber in 10_000u32..99_999_999,
+            form in 0usize..5,
+            allow_form in 0usize..5,
+            allowed in proptest::bool::ANY,
+        ) {
+            let spell = |form: usize| {
+                let sub = subscriber.to_string();
+                let (head, tail) = sub.split_at(sub.len() / 2);
+                match form {
+                    0 => format!("0{area} {sub}"),
+                    1 => format!("+49 {area} {sub}"),
+                    2 => format!("0{area} / {head} {tail}"),
+                    3 => format!("+49 (0){area} {head}-{tail}"),
+                    _ => format!("(0{area}) {head} {tail}"),
+                }
+            };
+            let g = contacts_guideline(&[]);
+            let g = Guideline {
+                allowed_contacts: if allowed { vec![spell(allow_form)] } else { vec![] },
+                ..g
+            };
+            let text = format!("Rufen Sie uns an unter {} – wir freuen uns.", spell(form));
+            let found = unknown(&g, &text);
+            // The hotline's own digits ("+49 40 123456") are known however they are split.
+            if allowed || format!("{area}{subscriber}") == "40123456" {
+                proptest::prop_assert_eq!(found, vec![]);
+            } else {
+                proptest::prop_assert_eq!(found.len(), 1);
+                proptest::prop_assert_eq!(&found[0].0, &format!("+49 {area}{subscriber}"));
+                proptest::prop_assert_eq!(&found[0].1, &spell(form));
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::tone::Address;
-use super::value::{Value, ValueKind, parse_value};
+use super::value::{Value, ValueKind, parse_contact, parse_value};
 use crate::problem::{Problem, Problems, check_text};
 
 /// The largest guideline document read, in bytes. A guideline of a few hundred facts takes
@@ -26,6 +26,11 @@ const DOCUMENT: &str = "document";
 pub struct Guideline {
     #[serde(default)]
     pub facts: Vec<Fact>,
+    /// Phone numbers, e-mail addresses and web addresses that texts may name besides the
+    /// facts' values ("+49 40 123456", "presse@example.de", "https://jobs.example.de"); any
+    /// other the checker reports as unknown. A web address includes the pages beneath it.
+    #[serde(default)]
+    pub allowed_contacts: Vec<String>,
     #[serde(default)]
     pub tone: Tone,
 }
@@ -142,6 +147,42 @@ impl Guideline {
                     field("valid_until"),
                     Problem::rule("ends-before-start", "ends before it starts"),
                 );
+            }
+        }
+        // Each allowed contact once, by its normal form: "040 123456" is "+49 40 123456".
+        let mut allowed: std::collections::HashMap<Value, usize> = Default::default();
+        for (i, contact) in self.allowed_contacts.iter().enumerate() {
+            let field = format!("allowed_contacts[{i}]");
+            let before = p.0.len();
+            check_text(&mut p, &field, contact, 200, true);
+            if p.0.len() > before {
+                continue;
+            }
+            match parse_contact(contact) {
+                None => p.push(
+                    field,
+                    Problem::Invalid {
+                        reason: format!(
+                            "\"{}\" is not a phone number, e-mail address or web address",
+                            contact.trim()
+                        ),
+                    },
+                ),
+                Some(value) => {
+                    if let Some(first) = allowed.get(&value) {
+                        p.push(
+                            field,
+                            Problem::Invalid {
+                                reason: format!(
+                                    "\"{}\" is the same contact as allowed_contacts[{first}]",
+                                    contact.trim()
+                                ),
+                            },
+                        );
+                    } else {
+                        allowed.insert(value, i);
+                    }
+                }
             }
         }
         for (list, rules) in [
@@ -334,6 +375,43 @@ mod tests {
         // JSON is YAML too.
         let json = serde_json::to_string_pretty(&guideline).unwrap();
         assert_eq!(Guideline::from_yaml(&json).unwrap(), guideline);
+    }
+
+    #[test]
+    fn allowed_contacts_are_read_and_each_problem_named_by_its_index() {
+        let guideline = Guideline::from_yaml(
+            "allowed_contacts: [\"+49 40 123456\", presse@example.de, https://jobs.example.de]\n",
+        )
+        .unwrap();
+        assert_eq!(guideline.allowed_contacts.len(), 3);
+        assert_eq!(
+            Guideline::from_yaml(&guideline.to_yaml()).unwrap(),
+            guideline
+        );
+
+        let problems = Guideline::from_yaml(
+            "allowed_contacts:\n  - \"+49 40 123456\"\n  - Hamburg\n  - \"\"\n  - 040 / 12 34 56\n",
+        )
+        .unwrap_err();
+        let named: Vec<(&str, &str)> = problems
+            .0
+            .iter()
+            .map(|p| (p.field.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                (
+                    "allowed_contacts[1]",
+                    "\"Hamburg\" is not a phone number, e-mail address or web address"
+                ),
+                ("allowed_contacts[2]", "is required"),
+                (
+                    "allowed_contacts[3]",
+                    "\"040 / 12 34 56\" is the same contact as allowed_contacts[0]"
+                ),
+            ]
+        );
     }
 
     #[test]
