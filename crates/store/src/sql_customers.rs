@@ -464,10 +464,10 @@ impl SqlStore {
         )
         .fetch_all(&mut *tx)
         .await?;
-        // Who holds each number now: (identifier row, profile).
-        let mut holders: HashMap<String, (i64, i64)> = rows
+        // Which profile holds each number now.
+        let mut holders: HashMap<String, i64> = rows
             .iter()
-            .map(|(id, customer, value)| (value.clone(), (*id, *customer)))
+            .map(|(_, customer, value)| (value.clone(), *customer))
             .collect();
         for (id, _, value) in rows {
             // A number no longer readable stays as it is: nothing finds it by another form.
@@ -477,7 +477,7 @@ impl SqlStore {
             if normal == value {
                 continue;
             }
-            let Some(&(_, owner)) = holders.get(&value) else {
+            let Some(&owner) = holders.get(&value) else {
                 continue;
             };
             match holders.get(&normal).copied() {
@@ -487,13 +487,13 @@ impl SqlStore {
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                    holders.insert(normal, (id, owner));
+                    holders.insert(normal, owner);
                 }
-                Some((_, holder)) => {
+                Some(holder) => {
                     if holder != owner {
                         let merge =
                             merge_pair(&mut tx, owner, holder, "phone number", "system").await?;
-                        for (_, profile) in holders.values_mut() {
+                        for profile in holders.values_mut() {
                             if *profile == merge.absorbed_id {
                                 *profile = merge.survivor_id;
                             }

@@ -387,6 +387,13 @@ fn customer_tiles(report: &CustomerReport, lang: Lang) -> Vec<CustomerTile> {
     };
     let before = before.last();
     let percent = |v: f64| format!("{} %", number(v, 1, lang));
+    let points = |d: f64| {
+        let unit = match lang {
+            Lang::De => "Pp.",
+            Lang::En => "pts",
+        };
+        format!("{} {unit}", signed(d, 1, lang))
+    };
     let kept = |p: &reports::CustomerPeriod, churn: bool| {
         let r = &p.retention;
         let retained = (r.end.saturating_sub(r.gained)).min(r.start);
@@ -408,9 +415,7 @@ fn customer_tiles(report: &CustomerReport, lang: Lang) -> Vec<CustomerTile> {
             n: Some(current.n),
             few: current.few,
             previous: previous.map(|p| percent(p.value)).unwrap_or_default(),
-            delta: change
-                .map(|c| format!("{} Pp.", signed(c.delta, 1, lang)))
-                .unwrap_or_default(),
+            delta: change.map(|c| points(c.delta)).unwrap_or_default(),
             better: change
                 .filter(|c| c.delta != 0.0)
                 .map(|c| (c.delta > 0.0) != churn),
@@ -431,9 +436,7 @@ fn customer_tiles(report: &CustomerReport, lang: Lang) -> Vec<CustomerTile> {
             previous: previous
                 .map(|p| format!("{} %", signed(p, 1, lang)))
                 .unwrap_or_default(),
-            delta: delta
-                .map(|d| format!("{} Pp.", signed(d, 1, lang)))
-                .unwrap_or_default(),
+            delta: delta.map(points).unwrap_or_default(),
             better: delta.filter(|d| *d != 0.0).map(|d| d > 0.0),
             significant: false,
             exact: true,
@@ -487,7 +490,7 @@ struct CustomerTile {
     metric: &'static str,
     period: String,
     value: String,
-    /// "± 4,1 Pp." for a rate; empty for revenue growth, a complete count.
+    /// "± 4,1" (points) for a rate; empty for revenue growth, a complete count.
     margin: String,
     /// Customers at the period's start (the rates' sample).
     n: Option<u64>,
