@@ -1142,10 +1142,13 @@ async fn a_broken_guideline_is_refused_with_its_problems_and_nothing_changes() {
         ("facts: [", "unclosed bracket"),
         (
             "facts:\n  - key: x\n    label: X\n    kind: duration\n    value: bald\n    keywords: [a]\n",
-            "facts[0].value",
+            "facts[0].value: Bitte eine Dauer wie „30 Tage“ angeben.",
         ),
         ("colour: red\n", "colour"),
-        ("allowed_contacts: [Hamburg]\n", "allowed_contacts[0]: "),
+        (
+            "allowed_contacts: [Hamburg]\n",
+            "allowed_contacts[0]: Bitte eine Telefonnummer, E-Mail- oder Web-Adresse angeben.",
+        ),
     ] {
         let (status, _, body) =
             fetch(server.post("/guideline").form(&[("document", document)])).await;

@@ -132,9 +132,10 @@ impl Guideline {
             {
                 p.push(
                     field("value"),
-                    Problem::Invalid {
-                        reason: format!("\"{value}\" is not a {}", fact.kind.as_str()),
-                    },
+                    Problem::rule(
+                        &format!("fact-value-{}", fact.kind.as_str()),
+                        &format!("\"{value}\" is not a {}", fact.kind.as_str()),
+                    ),
                 );
             }
             if fact.keywords.iter().all(|k| k.trim().is_empty()) {
@@ -161,23 +162,25 @@ impl Guideline {
             match parse_contact(contact) {
                 None => p.push(
                     field,
-                    Problem::Invalid {
-                        reason: format!(
+                    Problem::rule(
+                        "not-a-contact",
+                        &format!(
                             "\"{}\" is not a phone number, e-mail address or web address",
                             contact.trim()
                         ),
-                    },
+                    ),
                 ),
                 Some(value) => {
                     if let Some(first) = allowed.get(&value) {
                         p.push(
                             field,
-                            Problem::Invalid {
-                                reason: format!(
+                            Problem::rule(
+                                "same-contact",
+                                &format!(
                                     "\"{}\" is the same contact as allowed_contacts[{first}]",
                                     contact.trim()
                                 ),
-                            },
+                            ),
                         );
                     } else {
                         allowed.insert(value, i);
