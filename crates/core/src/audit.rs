@@ -50,6 +50,8 @@ pub enum SaidArg {
     Number(f64),
     /// The key of another message (a role, a status), said in the reader's language.
     Label(String),
+    /// Keys of other messages (the fields a change touched), said and listed.
+    Labels(Vec<String>),
 }
 
 impl Said {
@@ -75,6 +77,11 @@ impl Said {
     pub fn label(mut self, name: &str, key: impl Into<String>) -> Said {
         self.args
             .push((name.to_owned(), SaidArg::Label(key.into())));
+        self
+    }
+
+    pub fn labels(mut self, name: &str, keys: Vec<String>) -> Said {
+        self.args.push((name.to_owned(), SaidArg::Labels(keys)));
         self
     }
 }

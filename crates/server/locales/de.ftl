@@ -1136,6 +1136,7 @@ check-summary = { $checked ->
 check-other-place = die andere Stelle
 
 ## The audit log's accounts of changes
+audit-touchpoint-changed = { $name }: { $fields }
 audit-user-create = { $user } als { $role }
 audit-user-role = { $before } → { $after }
 audit-sessions-ended = Sitzungen beendet

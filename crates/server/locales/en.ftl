@@ -1136,6 +1136,7 @@ check-summary = { $checked ->
 check-other-place = the other place
 
 ## The audit log's accounts of changes
+audit-touchpoint-changed = { $name }: { $fields }
 audit-user-create = { $user } as { $role }
 audit-user-role = { $before } → { $after }
 audit-sessions-ended = sessions ended

@@ -214,6 +214,12 @@ pub fn said(messages: &Messages, lang: Lang, said: &Said) -> Option<String> {
                 Lang::En => n.to_string(),
             }),
             SaidArg::Label(key) => FluentValue::from(messages.get(lang, key, None)),
+            SaidArg::Labels(keys) => FluentValue::from(
+                keys.iter()
+                    .map(|key| messages.get(lang, key, None))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         };
         args.set(name.as_str(), value);
     }

@@ -1459,7 +1459,23 @@ async fn the_audit_log_reads_in_the_pages_language() {
         .await
         .expect("settings");
 
+    let hotline = server.create(&input("Hotline")).await["id"]
+        .as_i64()
+        .expect("an id");
+    let mut fields = server.store.touchpoint(hotline).await.expect("it").fields;
+    fields.description = "Rückrufe binnen 4 Stunden".into();
+    fields.importance.loyalty = 5;
+    server
+        .store
+        .update_touchpoint(hotline, &fields, "tests")
+        .await
+        .expect("update");
+
     let german = page(&server, "/admin/audit").await;
+    assert!(
+        german.contains("Hotline: Beschreibung, Wichtigkeit für die Bindung"),
+        "{german}"
+    );
     assert!(
         german.contains(&format!(
             "Profil {} in {} zusammengeführt (von Hand)",

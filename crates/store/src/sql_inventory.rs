@@ -492,7 +492,12 @@ async fn change_touchpoint(
     } else {
         "touchpoint.update"
     };
-    audit(
+    // The fields by their labels, as the touchpoint's history names them.
+    let labels = changed
+        .iter()
+        .map(|field| format!("field-{}", field.replace(['_', '.'], "-")))
+        .collect();
+    audit_said(
         conn,
         now,
         actor,
@@ -500,6 +505,9 @@ async fn change_touchpoint(
         "touchpoint",
         &before.id.to_string(),
         &summary,
+        &Said::new("audit-touchpoint-changed")
+            .text("name", fields.name.as_str())
+            .labels("fields", labels),
     )
     .await?;
     Ok(true)
