@@ -198,9 +198,15 @@ pub fn check_summary(
 }
 
 /// An audit entry's account in words of `lang`; `None` where the catalogue lacks its message
-/// (an entry a newer build wrote), so that the English summary stands.
+/// or a label (an entry a newer build wrote), so that the English summary stands.
 pub fn said(messages: &Messages, lang: Lang, said: &Said) -> Option<String> {
-    if !messages.has(lang, &said.key) {
+    let known = |key: &String| messages.has(lang, key);
+    let labels_known = said.args.iter().all(|(_, arg)| match arg {
+        SaidArg::Label(key) => known(key),
+        SaidArg::Labels(keys) => keys.iter().all(known),
+        SaidArg::Text(_) | SaidArg::Number(_) => true,
+    });
+    if !known(&said.key) || !labels_known {
         return None;
     }
     let mut args = FluentArgs::new();

@@ -299,7 +299,10 @@ async fn sync_finding(
                     } else {
                         "audit-finding-reopened"
                     })
-                    .label("kind", format!("finding-{}", finding.kind.as_str()))
+                    .label(
+                        "kind",
+                        format!("finding-{}", finding.kind.as_str().replace('-', "_")),
+                    )
                     .text("rule", finding.rule.as_str()),
                 )
                 .await?;

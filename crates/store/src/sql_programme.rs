@@ -195,7 +195,10 @@ impl Programme for SqlStore {
                 } else {
                     "audit-programme-open"
                 })
-                .label("task", format!("programme-task-{}", task.as_str())),
+                .label(
+                    "task",
+                    format!("programme-task-{}", task.as_str().replace('_', "-")),
+                ),
             )
             .await?;
         }
