@@ -1137,6 +1137,10 @@ check-other-place = die andere Stelle
 
 ## The audit log's accounts of changes
 audit-touchpoint-changed = { $name }: { $fields }
+audit-survey = { $metric } am Touchpoint { $touchpoint }
+audit-interactions-imported = { $count } Interaktionen ({ $created } neu, { $updated } geändert)
+audit-branding = Firmenname: { $name }; kein Logo
+audit-branding-logo = Firmenname: { $name }; Logo: { $type }, { $bytes } Bytes
 audit-user-create = { $user } als { $role }
 audit-user-role = { $before } → { $after }
 audit-sessions-ended = Sitzungen beendet

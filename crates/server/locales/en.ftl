@@ -1137,6 +1137,10 @@ check-other-place = the other place
 
 ## The audit log's accounts of changes
 audit-touchpoint-changed = { $name }: { $fields }
+audit-survey = { $metric } at touchpoint { $touchpoint }
+audit-interactions-imported = { $count } interactions ({ $created } created, { $updated } updated)
+audit-branding = company name: { $name }; no logo
+audit-branding-logo = company name: { $name }; logo: { $type }, { $bytes } bytes
 audit-user-create = { $user } as { $role }
 audit-user-role = { $before } → { $after }
 audit-sessions-ended = sessions ended

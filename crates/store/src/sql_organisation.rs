@@ -4,10 +4,11 @@
 use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use touchpoints_core::audit::Said;
 use touchpoints_core::branding::{Branding, Logo};
 
 use super::sql::{SqlStore, corrupt, now};
-use super::sql_audit::audit;
+use super::sql_audit::audit_said;
 use crate::{Organisation, Result};
 
 const COMPANY_NAME_KEY: &str = "company_name";
@@ -79,7 +80,7 @@ impl Organisation for SqlStore {
                 |logo| format!("{}, {} bytes", logo.content_type, logo.bytes.len())
             ),
         );
-        audit(
+        audit_said(
             &mut tx,
             now(),
             actor,
@@ -87,9 +88,22 @@ impl Organisation for SqlStore {
             "settings",
             "branding",
             &summary,
+            &branding_said(branding),
         )
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// What the log says of a change of the organisation's name and logo.
+fn branding_said(branding: &Branding) -> Said {
+    let name = branding.company_name.as_deref().unwrap_or("–");
+    match &branding.logo {
+        Some(logo) => Said::new("audit-branding-logo")
+            .text("name", name)
+            .text("type", logo.content_type.as_str())
+            .number("bytes", logo.bytes.len() as f64),
+        None => Said::new("audit-branding").text("name", name),
     }
 }

@@ -536,7 +536,7 @@ impl Standards for SqlStore {
             summary.created,
             summary.updated
         );
-        audit(
+        audit_said(
             &mut tx,
             now(),
             actor,
@@ -544,6 +544,10 @@ impl Standards for SqlStore {
             "interaction",
             "",
             &text,
+            &Said::new("audit-interactions-imported")
+                .number("count", interactions.len() as f64)
+                .number("created", summary.created as f64)
+                .number("updated", summary.updated as f64),
         )
         .await?;
         tx.commit().await?;

@@ -658,6 +658,12 @@ async fn load_survey(conn: &mut Conn, id: i64) -> Result<StoredSurvey> {
         .into_survey()
 }
 
+fn survey_said(fields: &SurveyFields) -> Said {
+    Said::new("audit-survey")
+        .label("metric", format!("metric-{}", fields.metric.as_str()))
+        .number("touchpoint", fields.touchpoint_id as f64)
+}
+
 fn survey_summary(fields: &SurveyFields) -> String {
     format!(
         "{} at touchpoint {}",
@@ -772,7 +778,7 @@ impl Surveys for SqlStore {
         .bind(now.as_microsecond())
         .fetch_one(&mut *tx)
         .await?;
-        audit(
+        audit_said(
             &mut tx,
             now,
             actor,
@@ -780,6 +786,7 @@ impl Surveys for SqlStore {
             "survey",
             &id.to_string(),
             &survey_summary(fields),
+            &survey_said(fields),
         )
         .await?;
         let survey = load_survey(&mut tx, id).await?;
@@ -823,7 +830,7 @@ impl Surveys for SqlStore {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        audit(
+        audit_said(
             &mut tx,
             now,
             actor,
@@ -831,6 +838,7 @@ impl Surveys for SqlStore {
             "survey",
             &id.to_string(),
             &survey_summary(fields),
+            &survey_said(fields),
         )
         .await?;
         let survey = load_survey(&mut tx, id).await?;
@@ -845,7 +853,7 @@ impl Surveys for SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit(
+        audit_said(
             &mut tx,
             now(),
             actor,
@@ -853,6 +861,7 @@ impl Surveys for SqlStore {
             "survey",
             &id.to_string(),
             &survey_summary(&survey.fields),
+            &survey_said(&survey.fields),
         )
         .await?;
         tx.commit().await?;
