@@ -87,9 +87,7 @@ pub async fn preview(
             Err(touchpoints_store::StoreError::NotFound { .. }) => {
                 return Err(AppError::Invalid(Problems::single(
                     "customer_id",
-                    Problem::Invalid {
-                        reason: format!("no customer has the id {id}"),
-                    },
+                    Problem::rule("unknown-customer", &format!("no customer has the id {id}")),
                 )));
             }
             Err(e) => return Err(e.into()),

@@ -1230,3 +1230,5 @@ problem-rule-fact-value-date = Bitte ein Datum angeben.
 problem-rule-fact-value-percentage = Bitte einen Prozentsatz wie „19 %“ angeben.
 problem-rule-not-a-contact = Bitte eine Telefonnummer, E-Mail- oder Web-Adresse angeben.
 problem-rule-same-contact = Dieser Kontakt steht schon in der Liste, anders geschrieben.
+problem-rule-opening-interval = Bitte Zeiten wie „08:00-18:00“ angeben, mehrere durch Komma getrennt.
+problem-rule-unknown-customer = Diese Kundin oder diesen Kunden gibt es nicht (mehr).

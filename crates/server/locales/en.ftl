@@ -1230,3 +1230,5 @@ problem-rule-fact-value-date = Enter a date.
 problem-rule-fact-value-percentage = Enter a percentage such as "19 %".
 problem-rule-not-a-contact = Enter a phone number, e-mail or web address.
 problem-rule-same-contact = This contact is already on the list, written differently.
+problem-rule-opening-interval = Enter times such as "08:00-18:00", several separated by commas.
+problem-rule-unknown-customer = This customer does not exist (any more).

@@ -430,12 +430,11 @@ fn check_day(problems: &mut Problems, field: &str, text: &str) -> Option<Vec<Ope
         match OpeningInterval::parse(part) {
             Ok(interval) => intervals.push(interval),
             Err(error) => {
-                problems.push(
-                    field,
-                    Problem::Invalid {
-                        reason: error.to_string(),
-                    },
-                );
+                let rule = match error {
+                    IntervalError::EndsBeforeStart(_) => "ends-before-start",
+                    IntervalError::Malformed(_) | IntervalError::NotATime(_) => "opening-interval",
+                };
+                problems.push(field, Problem::rule(rule, &error.to_string()));
                 malformed = true;
             }
         }
