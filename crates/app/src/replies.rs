@@ -6,6 +6,7 @@
 
 use jiff::Timestamp;
 use touchpoints_core::consistency::{Checker, Finding};
+use touchpoints_core::customer::IdentifierKind;
 use touchpoints_core::mail::{self, MailKind};
 use touchpoints_core::outgoing::{self, Outgoing};
 use touchpoints_core::request::RequestAction;
@@ -27,7 +28,26 @@ pub async fn check(
 ) -> Result<Vec<Finding>> {
     let guideline = store.guideline().await?;
     let today = crate::reports::today(&store.time_zone().await?, now);
-    let checker = Checker::new(&guideline, today).map_err(|e| AppError::Internal(e.to_string()))?;
+    // The customer's own phone number and e-mail address are theirs to be written back to
+    // them, not contacts the guideline should know.
+    let profile = match request.customer_id {
+        Some(id) => match store.customer(id).await {
+            Ok(profile) => Some(profile),
+            Err(touchpoints_store::StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let own: Vec<String> = profile
+        .into_iter()
+        .flat_map(|p| p.identifiers)
+        .filter(|i| matches!(i.kind, IdentifierKind::Phone | IdentifierKind::Email))
+        .map(|i| i.value)
+        .collect();
+    let own: Vec<&str> = own.iter().map(String::as_str).collect();
+    let checker = Checker::new(&guideline, today)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .knowing(&own);
     let standards: Vec<_> = store
         .standards()
         .await?

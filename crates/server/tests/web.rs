@@ -1132,6 +1132,41 @@ async fn the_check_warns_of_a_phone_number_the_guideline_does_not_allow() {
     assert!(!stored[0].finding.kind.is_error());
 }
 
+/// A reply may give the customer their own phone number and e-mail address back; any other
+/// the guideline does not know holds the reply up like every finding.
+#[tokio::test]
+async fn a_reply_may_name_the_customers_own_contacts() {
+    let server = Server::start().await;
+    let (status, _, body) = fetch(server.post("/guideline").form(&[("document", GUIDELINE)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "phone",
+        "customer": {"name": "Anna Schulz", "phone": "+49 171 7654321", "email": "anna@example.de"},
+        "subject": "Rückruf",
+        "body": "Bitte rufen Sie mich zurück.",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().expect("an id");
+    let reply = |text: &str| {
+        server
+            .post(&format!("/api/v1/requests/{id}/actions"))
+            .json(&json!({"action": "reply", "body": text}))
+    };
+    let (status, body) = send(reply(
+        "Guten Tag Frau Schulz, wir rufen Sie morgen unter 0171 765 43 21 an \
+         und schicken die Unterlagen an anna@example.de.",
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = send(reply(
+        "Guten Tag Frau Schulz, rufen Sie bitte Herrn Meier unter 040 555 666 77 an.",
+    ))
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.to_string().contains("040 555 666 77"), "{body}");
+}
+
 #[tokio::test]
 async fn a_broken_guideline_is_refused_with_its_problems_and_nothing_changes() {
     let server = Server::start().await;

@@ -191,8 +191,6 @@ struct Contacts {
 
 impl Contacts {
     fn of(facts: &[&Fact], allowed: &[String]) -> Contacts {
-        let mut known = HashSet::new();
-        let mut pages = Vec::new();
         let values = facts
             .iter()
             .filter(|f| matches!(f.kind, ValueKind::Phone | ValueKind::Email | ValueKind::Url))
@@ -200,19 +198,27 @@ impl Contacts {
             // Entries that do not read as a contact are reported by validation; here they
             // allow nothing.
             .chain(allowed.iter().filter_map(|c| parse_contact(c)));
+        let mut contacts = Contacts {
+            known: HashSet::new(),
+            pages: Vec::new(),
+        };
         for value in values {
-            match value {
-                Value::Url { url } => pages.push(url),
-                other => {
-                    known.insert(other);
-                }
-            }
+            contacts.add(value);
         }
-        Contacts { known, pages }
+        contacts
     }
 
     fn any(&self) -> bool {
         !self.known.is_empty() || !self.pages.is_empty()
+    }
+
+    fn add(&mut self, value: Value) {
+        match value {
+            Value::Url { url } => self.pages.push(url),
+            other => {
+                self.known.insert(other);
+            }
+        }
     }
 
     fn allow(&self, value: &Value) -> bool {
@@ -461,6 +467,17 @@ impl<'g> Checker<'g> {
             targets,
             contacts,
         })
+    }
+
+    /// Knows `contacts` too (a customer's own phone number and e-mail address, in a reply to
+    /// them), without checking contacts where the guideline names none.
+    pub fn knowing(mut self, contacts: &[&str]) -> Checker<'g> {
+        if self.contacts.any() {
+            for value in contacts.iter().filter_map(|c| parse_contact(c)) {
+                self.contacts.add(value);
+            }
+        }
+        self
     }
 
     /// Every mention of a fact in the content, and the tone findings of the content. The
