@@ -214,10 +214,18 @@ export async function withPage(context, name, fn) {
  * admin; a failure carries the end of the server's log.
  */
 export async function asAdmin(browser, server, name, fn) {
-  const context = await browser.newContext({ locale: 'de-DE', baseURL: server.url });
+  return asAccount(browser, server, server.admin, { locale: 'de-DE' }, name, fn);
+}
+
+/**
+ * Runs `fn(page, context)` in a fresh browser context made with `options` (locale, screen),
+ * logged in through the form as `account`; a failure carries the end of the server's log.
+ */
+export async function asAccount(browser, server, account, options, name, fn) {
+  const context = await browser.newContext({ ...options, baseURL: server.url });
   try {
     return await withPage(context, name, async (page) => {
-      await logIn(page, server.admin);
+      await logIn(page, account);
       return fn(page, context);
     });
   } catch (err) {
