@@ -172,10 +172,12 @@ pub(in crate::web) async fn at_touchpoint(
     let from = now
         .checked_sub(jiff::SignedDuration::from_hours(24 * days))
         .unwrap_or(Timestamp::UNIX_EPOCH);
-    let records = state.store.response_records(from, now).await?;
-    let here = records.iter().filter(|r| r.touchpoint_id == Some(id));
+    let records = state
+        .store
+        .touchpoint_response_records(&[id], from, now)
+        .await?;
     Ok(summary(
-        &touchpoints_core::queue_stats::summarize(here, now),
+        &touchpoints_core::queue_stats::summarize(&records, now),
         lang,
     ))
 }
