@@ -52,6 +52,8 @@ pub enum SaidArg {
     Label(String),
     /// Keys of other messages (the fields a change touched), said and listed.
     Labels(Vec<String>),
+    /// A channel's key, named by the channel's label in the reader's language.
+    Channel(String),
 }
 
 impl Said {
@@ -82,6 +84,12 @@ impl Said {
 
     pub fn labels(mut self, name: &str, keys: Vec<String>) -> Said {
         self.args.push((name.to_owned(), SaidArg::Labels(keys)));
+        self
+    }
+
+    pub fn channel(mut self, name: &str, key: impl Into<String>) -> Said {
+        self.args
+            .push((name.to_owned(), SaidArg::Channel(key.into())));
         self
     }
 }

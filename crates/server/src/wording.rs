@@ -197,14 +197,20 @@ pub fn check_summary(
     messages.get(lang, "check-summary", Some(&args))
 }
 
-/// An audit entry's account in words of `lang`; `None` where the catalogue lacks its message
-/// or a label (an entry a newer build wrote), so that the English summary stands.
-pub fn said(messages: &Messages, lang: Lang, said: &Said) -> Option<String> {
+/// An audit entry's account in words of `lang`, channels named by `channel`; `None` where the
+/// catalogue lacks its message or a label (an entry a newer build wrote), so that the English
+/// summary stands.
+pub fn said(
+    messages: &Messages,
+    lang: Lang,
+    said: &Said,
+    channel: impl Fn(&str) -> String,
+) -> Option<String> {
     let known = |key: &String| messages.has(lang, key);
     let labels_known = said.args.iter().all(|(_, arg)| match arg {
         SaidArg::Label(key) => known(key),
         SaidArg::Labels(keys) => keys.iter().all(known),
-        SaidArg::Text(_) | SaidArg::Number(_) => true,
+        SaidArg::Text(_) | SaidArg::Number(_) | SaidArg::Channel(_) => true,
     });
     if !known(&said.key) || !labels_known {
         return None;
@@ -226,6 +232,7 @@ pub fn said(messages: &Messages, lang: Lang, said: &Said) -> Option<String> {
                     .collect::<Vec<_>>()
                     .join(", "),
             ),
+            SaidArg::Channel(key) => FluentValue::from(channel(key)),
         };
         args.set(name.as_str(), value);
     }

@@ -1506,9 +1506,29 @@ async fn the_audit_log_reads_in_the_pages_language() {
         .await
         .expect("update");
 
+    server
+        .store
+        .put_sla_policy(
+            &touchpoints_core::queue::SlaPolicy {
+                channel: "email".into(),
+                priority: touchpoints_core::request::Priority::High,
+                first_response_minutes: 60,
+                resolution_minutes: 480,
+                around_the_clock: false,
+            },
+            "tests",
+        )
+        .await
+        .expect("policy");
+
     let german = page(&server, "/admin/audit").await;
     assert!(
         german.contains("Hotline: Beschreibung, Wichtigkeit für die Bindung"),
+        "{german}"
+    );
+    // A channel by its label, a priority by its word.
+    assert!(
+        german.contains("E-Mail, hoch: 60 &#x2f; 480 Min.; 2 offene Anfragen neu geplant"),
         "{german}"
     );
     assert!(

@@ -731,7 +731,7 @@ impl Requests for SqlStore {
             } else {
                 "audit-sla-put"
             })
-            .label("channel", format!("channel:{}", policy.channel))
+            .channel("channel", policy.channel.as_str())
             .label("priority", format!("priority-{}", policy.priority.as_str()))
             .text("first", policy.first_response_minutes.to_string())
             .text("resolution", policy.resolution_minutes.to_string())
@@ -774,7 +774,7 @@ impl Requests for SqlStore {
             channel,
             &summary,
             &Said::new("audit-sla-delete")
-                .label("channel", format!("channel:{channel}"))
+                .channel("channel", channel)
                 .label("priority", format!("priority-{}", priority.as_str()))
                 .number("count", n as f64),
         )

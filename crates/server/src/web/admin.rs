@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_core::access::{NewUserInput, check_password};
-use touchpoints_core::audit::{AuditEntry, AuditFilter, SaidArg, to_csv};
+use touchpoints_core::audit::{AuditEntry, AuditFilter, to_csv};
 use touchpoints_core::problem::check_text;
 use touchpoints_core::{ApiToken, FieldProblem, Problem, Problems, Role, Scope};
 use touchpoints_store::{NewAccount, StoreError};
@@ -474,18 +474,13 @@ impl AuditForm {
 /// The entries with their accounts in the reader's language where the catalogue words them;
 /// a channel is named by its label from the catalog of channels.
 fn in_words(state: &AppState, page: &Page, mut entries: Vec<AuditEntry>) -> Vec<AuditEntry> {
+    let channel = |key: &str| page.channel_names.label(key, page.lang);
     for entry in &mut entries {
-        let Some(said) = entry.said.as_mut() else {
-            continue;
-        };
-        for (_, arg) in &mut said.args {
-            if let SaidArg::Label(key) = arg
-                && let Some(channel) = key.strip_prefix("channel:")
-            {
-                *arg = SaidArg::Text(page.channel_names.label(channel, page.lang));
-            }
-        }
-        if let Some(words) = crate::wording::said(&state.messages, page.lang, said) {
+        if let Some(words) = entry
+            .said
+            .as_ref()
+            .and_then(|said| crate::wording::said(&state.messages, page.lang, said, channel))
+        {
             entry.summary = words;
         }
     }
