@@ -14,6 +14,7 @@ pub mod action_review;
 pub mod actions;
 pub mod analysis;
 pub mod batch;
+pub mod campaigns;
 pub mod chat;
 mod error;
 pub mod intake;

@@ -125,6 +125,41 @@ pub fn signed_survey_link(key: &LinkKey, slug: &str, c: &str, ch: &str, r: &str)
     format!("{path}?{}", query.join("&"))
 }
 
+/// What an unsubscribe link's MAC is computed over first.
+const DOMAIN_UNSUBSCRIBE: &[u8] = b"touchpoints unsubscribe v1";
+
+fn unsubscribe_mac(key: &LinkKey, campaign_id: i64, customer_id: i64) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key.0).expect("HMAC takes keys of every length");
+    mac.update(DOMAIN_UNSUBSCRIBE);
+    mac.update(&campaign_id.to_be_bytes());
+    mac.update(&customer_id.to_be_bytes());
+    mac
+}
+
+/// The path of a customer's link that ends their marketing mails, from a mail of campaign
+/// `campaign_id`: `/u/{campaign}/{customer}/{sig}`, signed with the survey links' key under a
+/// domain of its own.
+pub fn unsubscribe_path(key: &LinkKey, campaign_id: i64, customer_id: i64) -> String {
+    let tag = unsubscribe_mac(key, campaign_id, customer_id)
+        .finalize()
+        .into_bytes();
+    let sig: String = tag[..SIGNATURE_BYTES]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("/u/{campaign_id}/{customer_id}/{sig}")
+}
+
+/// Whether `sig` is the signature of an unsubscribe link for these ids.
+pub fn verify_unsubscribe(key: &LinkKey, campaign_id: i64, customer_id: i64, sig: &str) -> bool {
+    let Some(tag) = unhex(sig) else {
+        return false;
+    };
+    unsubscribe_mac(key, campaign_id, customer_id)
+        .verify_truncated_left(&tag)
+        .is_ok()
+}
+
 /// Percent-encodes everything but the unreserved characters of RFC 3986.
 fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -278,6 +313,20 @@ mod tests {
         assert!(verify(&key, "ab12cd34", "Müller & Co", "", "", sig));
         let link = signed_survey_link(&key, "ab12cd34", "", "store", "");
         assert!(link.starts_with("/s/ab12cd34?ch=store&sig="), "{link}");
+    }
+
+    #[test]
+    fn an_unsubscribe_link_verifies_for_its_own_campaign_and_customer_only() {
+        let key = key();
+        let path = unsubscribe_path(&key, 7, 42);
+        let sig = path.strip_prefix("/u/7/42/").expect("the ids in the path");
+        assert!(verify_unsubscribe(&key, 7, 42, sig));
+        assert!(!verify_unsubscribe(&key, 7, 43, sig), "another customer");
+        assert!(!verify_unsubscribe(&key, 8, 42, sig), "another campaign");
+        assert!(!verify_unsubscribe(&key, 7, 42, &sig[..30]), "cut short");
+        // A survey link's signature over the same numbers is no unsubscribe signature.
+        let survey = signature(&key, "7", "42", "", "");
+        assert!(!verify_unsubscribe(&key, 7, 42, &survey));
     }
 
     #[test]

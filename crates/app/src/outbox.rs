@@ -7,6 +7,7 @@
 use std::time::{Duration, SystemTime};
 
 use jiff::{SignedDuration, Timestamp};
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::extension::ClientId;
@@ -195,6 +196,19 @@ fn message(m: &OutboxMail, now: Timestamp) -> std::result::Result<Message, Strin
     }
     if !m.references.is_empty() {
         builder = builder.references(m.references.join(" "));
+    }
+    if !m.unsubscribe.is_empty() {
+        // RFC 8058: mail clients offer their own "unsubscribe" button, which POSTs
+        // `List-Unsubscribe=One-Click` to the link.
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{}>", m.unsubscribe),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
     }
     builder
         .multipart(MultiPart::alternative_plain_html(

@@ -106,7 +106,7 @@ pub async fn preview(
 /// What a template knows of the customer: the profile's fields, their last purchase (from
 /// the customer events under their customer numbers and e-mail addresses) and their open
 /// requests; money and days as written in the customer's language.
-async fn customer_data(store: &dyn Store, recipient: &Recipient) -> Result<MessageData> {
+pub(crate) async fn customer_data(store: &dyn Store, recipient: &Recipient) -> Result<MessageData> {
     let english = recipient.language == "en";
     let (first_name, last_name) = split_name(&recipient.name, &recipient.salutation);
     let mut data = MessageData {

@@ -46,6 +46,8 @@ pub enum MailKind {
     Reply,
     /// The survey after a resolved request.
     Survey,
+    /// A campaign's message to a member of its segment.
+    Campaign,
 }
 
 impl MailKind {
@@ -53,11 +55,12 @@ impl MailKind {
         match self {
             MailKind::Reply => "reply",
             MailKind::Survey => "survey",
+            MailKind::Campaign => "campaign",
         }
     }
 
     pub fn parse(text: &str) -> Option<MailKind> {
-        [MailKind::Reply, MailKind::Survey]
+        [MailKind::Reply, MailKind::Survey, MailKind::Campaign]
             .into_iter()
             .find(|k| k.as_str() == text)
     }
@@ -506,21 +509,74 @@ pub fn compose_reply(reply: &Reply<'_>) -> Composed {
     let body = reply.body.replace("\r\n", "\n");
     let body = body.trim();
     let text = format!("{body}\n\n-- \n{footer}\n");
-    let paragraphs: String = body
-        .split("\n\n")
+    let html = html_mail(english, &subject, &paragraphs(body), &footer);
+    Composed {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// Plain text as HTML paragraphs, every character escaped: a blank line parts paragraphs, a
+/// line break stays one.
+fn paragraphs(text: &str) -> String {
+    text.split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
             let lines: Vec<String> = p.lines().map(escape_html).collect();
             format!("<p>{}</p>\n", lines.join("<br>\n"))
         })
-        .collect();
-    let html = html_mail(english, &subject, &paragraphs, &footer);
+        .collect()
+}
+
+/// What a campaign's message to one customer is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct CampaignMail<'a> {
+    /// The campaign template's subject and text, filled for the customer.
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// `de` or `en`; anything else is German.
+    pub language: &'a str,
+    pub sender_name: &'a str,
+    /// The customer's own link that withdraws their consent to marketing mails, absolute.
+    pub unsubscribe: &'a str,
+}
+
+/// A campaign's mail: the filled template as plain text and HTML, and under it the sender and
+/// the link that ends such mails (which the `List-Unsubscribe` header carries as well).
+pub fn compose_campaign(campaign: &CampaignMail<'_>) -> Composed {
+    let english = campaign.language.trim().eq_ignore_ascii_case("en");
+    let subject = one_line(campaign.subject);
+    let body = campaign.body.replace("\r\n", "\n");
+    let body = body.trim();
+    let leave = match english {
+        true => "No more such mails? Unsubscribe",
+        false => "Keine solchen Mails mehr? Abmelden",
+    };
+    let sender = campaign.sender_name.trim();
+    let text = format!(
+        "{body}\n\n-- \n{sender}\n{leave}: {}\n",
+        campaign.unsubscribe
+    );
+    let with_link = format!(
+        "{}<p><a href=\"{}\">{}</a></p>\n",
+        paragraphs(body),
+        escape_html(campaign.unsubscribe),
+        escape_html(leave)
+    );
+    let html = html_mail(english, &subject, &with_link, sender);
     Composed {
         subject,
         text,
         html,
     }
+}
+
+/// The `Message-ID` of a campaign's mail to one customer: the same however often the campaign
+/// is sent, so that no customer gets it twice.
+pub fn campaign_message_id(campaign_id: i64, customer_id: i64, domain: &str) -> String {
+    format!("<touchpoints.campaign.{campaign_id}.{customer_id}@{domain}>")
 }
 
 /// How long to wait before try `attempts + 1` after `attempts` failed ones; `None` once the

@@ -85,6 +85,7 @@ pub trait Store:
     + Outbox
     + Templates
     + Chats
+    + Campaigns
     + Organisation
 {
 }
@@ -107,6 +108,7 @@ impl<
         + Outbox
         + Templates
         + Chats
+        + Campaigns
         + Organisation,
 > Store for T
 {
@@ -1336,6 +1338,9 @@ pub struct OutboxMail {
     pub created_at: Timestamp,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub sent_at: Option<Timestamp>,
+    /// A campaign mail's one-click link that ends marketing mails (`List-Unsubscribe`);
+    /// empty for other mails.
+    pub unsubscribe: String,
 }
 
 /// Mails to customers. A step's mail (a reply, a resolution's survey) is queued by
@@ -1406,8 +1411,132 @@ pub trait Templates: Send + Sync + 'static {
         fields: &touchpoints_core::message_template::TemplateFields,
         actor: &str,
     ) -> Result<StoredTemplate>;
-    /// Audit `template.delete`.
+    /// A conflict naming `template_id` while campaigns use it. Audit `template.delete`.
     async fn delete_message_template(&self, id: i64, actor: &str) -> Result<()>;
+}
+
+/// A segment as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredSegment {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: touchpoints_core::segment::SegmentFields,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub updated_at: Timestamp,
+}
+
+/// A campaign as stored, with how far its mails have gone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredCampaign {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: touchpoints_core::campaign::CampaignFields,
+    pub created_by: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    /// When it was first sent; `None` while it is a draft.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub sent_at: Option<Timestamp>,
+    pub sent_by: Option<String>,
+    /// Its recipients' mails per status.
+    pub mails: Vec<(MailStatus, u64)>,
+}
+
+/// One customer's mail of a campaign, ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct CampaignMailOut {
+    pub customer_id: i64,
+    pub recipient: String,
+    pub composed: Composed,
+    /// The customer's one-click link that ends marketing mails.
+    pub unsubscribe: String,
+}
+
+/// What sending a campaign did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignSend {
+    /// Mails written to the outbox now.
+    pub queued: u64,
+    /// Customers who had got the campaign before: nothing written for them.
+    pub already: u64,
+    /// Customers whose consent was withdrawn in the meantime: nothing written for them.
+    pub without_consent: u64,
+}
+
+/// One recipient of a campaign and where their mail stands.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignRecipient {
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub recipient: String,
+    pub status: MailStatus,
+    /// Why it was not sent, when it was not.
+    pub last_error: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub sent_at: Option<Timestamp>,
+}
+
+/// Segments of customers and the campaigns sent to them. The store keeps segments as the
+/// application checked them; which customers a segment holds the application decides from
+/// [`Campaigns::customer_facts`].
+#[async_trait]
+pub trait Campaigns: Send + Sync + 'static {
+    /// Every segment, by name without case.
+    async fn segments(&self) -> Result<Vec<StoredSegment>>;
+    async fn segment(&self, id: i64) -> Result<StoredSegment>;
+    /// Inserts (`id` None) or replaces a segment; a conflict naming `name` when another has
+    /// its name. Audit `segment.create` / `segment.update`.
+    async fn put_segment(
+        &self,
+        id: Option<i64>,
+        fields: &touchpoints_core::segment::SegmentFields,
+        actor: &str,
+    ) -> Result<StoredSegment>;
+    /// A conflict naming `segment_id` while campaigns use it. Audit `segment.delete`.
+    async fn delete_segment(&self, id: i64, actor: &str) -> Result<()>;
+    /// Every customer profile not merged into another, with what their requests and answers
+    /// say of them.
+    async fn customer_facts(&self) -> Result<Vec<touchpoints_core::segment::CustomerFacts>>;
+    /// Every campaign, newest first.
+    async fn campaigns(&self) -> Result<Vec<StoredCampaign>>;
+    async fn campaign(&self, id: i64) -> Result<StoredCampaign>;
+    /// A new campaign, a draft; an invalid input naming `segment_id` or `template_id` when
+    /// that does not exist. Audit `campaign.create`.
+    async fn create_campaign(
+        &self,
+        fields: &touchpoints_core::campaign::CampaignFields,
+        actor: &str,
+    ) -> Result<StoredCampaign>;
+    /// Writes the campaign's mails to the outbox in one transaction, spread from `at` at the
+    /// campaign's pace, each to a customer who has not had it and (read again here) still
+    /// consents to marketing mails. Held, not queued, while no mail server is configured.
+    /// Audit `campaign.send`.
+    async fn send_campaign(
+        &self,
+        id: i64,
+        mails: &[CampaignMailOut],
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<CampaignSend>;
+    /// Queues a test of the campaign's mail to `mail.recipient`, outside its recipients.
+    /// Audit `campaign.test`.
+    async fn test_campaign(
+        &self,
+        id: i64,
+        mail: &CampaignMailOut,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// The campaign's recipients, by name.
+    async fn campaign_recipients(&self, id: i64) -> Result<Vec<CampaignRecipient>>;
+    /// Withdraws the customer's consent to marketing mails, as their unsubscribe link of
+    /// campaign `campaign_id` asks; false when it was withdrawn already. `NotFound` for a
+    /// customer who is gone. Audit `customer.unsubscribe`.
+    async fn unsubscribe(&self, customer_id: i64, campaign_id: i64) -> Result<bool>;
 }
 
 /// The chat widget of a touchpoint: where it may be embedded, and whether it answers.

@@ -102,6 +102,9 @@ mod sql_actions;
 #[path = "sql_audit.rs"]
 mod sql_audit;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_campaigns.rs"]
+mod sql_campaigns;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_chats.rs"]
 mod sql_chats;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]

@@ -19,8 +19,8 @@ use crate::dialect::Dialect;
 use crate::{CustomerProfile, Customers, MergeRecord, Result, StoreError};
 
 #[derive(sqlx::FromRow)]
-struct CustomerRow {
-    id: i64,
+pub(super) struct CustomerRow {
+    pub(super) id: i64,
     name: String,
     salutation: String,
     language: String,
@@ -34,11 +34,11 @@ struct CustomerRow {
     updated_at: i64,
 }
 
-const CUSTOMER_COLUMNS: &str = "id, name, salutation, language, preferred_channel, segments, \
+pub(super) const CUSTOMER_COLUMNS: &str = "id, name, salutation, language, preferred_channel, segments, \
      attributes, consent, lifetime_value_cents, merged_into, created_at, updated_at";
 
 impl CustomerRow {
-    fn fields(&self) -> Result<CustomerFields> {
+    pub(super) fn fields(&self) -> Result<CustomerFields> {
         let json = |what: &str, text: &str| corrupt("customers", format!("{what}: {text}"));
         Ok(CustomerFields {
             name: self.name.clone(),

@@ -24,7 +24,7 @@ const MAIL_SETTINGS: &str = "mail";
 
 const COLUMNS: &str = "id, request_id, step_id, kind, recipient, sender, sender_name, subject, \
                        body_text, body_html, message_id, in_reply_to, refs, status, attempts, \
-                       next_attempt_at, last_error, created_at, sent_at";
+                       next_attempt_at, last_error, created_at, sent_at, unsubscribe";
 
 /// Due: queued and its try has come, or sending and its lease has ended.
 const DUE: &str = "status IN ('queued', 'sending') AND next_attempt_at <= $1";
@@ -50,6 +50,7 @@ struct MailRow {
     last_error: String,
     created_at: i64,
     sent_at: Option<i64>,
+    unsubscribe: String,
 }
 
 impl MailRow {
@@ -79,12 +80,13 @@ impl MailRow {
                 .sent_at
                 .map(|at| instant("outbox_mails", at))
                 .transpose()?,
+            unsubscribe: self.unsubscribe,
         })
     }
 }
 
 /// The mail server's settings; `None` while none is configured.
-async fn load_settings(conn: &mut Conn) -> Result<Option<MailSettings>> {
+pub(super) async fn load_settings(conn: &mut Conn) -> Result<Option<MailSettings>> {
     parse_setting(MAIL_SETTINGS, setting(conn, MAIL_SETTINGS).await?)
 }
 

@@ -524,6 +524,26 @@ const PLACES: &[Place] = &[
             })
         },
     },
+    // Before the profiles: the campaigns' mails are found through them.
+    Place {
+        name: "campaign_mails",
+        export: |conn, person| {
+            Box::pin(async move {
+                let Person::Customer(customer) = person else {
+                    return Ok(serde_json::Value::Null);
+                };
+                super::sql_campaigns::export_campaign_mails(conn, &customer.profiles).await
+            })
+        },
+        erase: |conn, person, _| {
+            Box::pin(async move {
+                let Person::Customer(customer) = person else {
+                    return Ok(0);
+                };
+                super::sql_campaigns::erase_campaign_mails(conn, &customer.profiles).await
+            })
+        },
+    },
     // Before the profiles: the requests are found through them, and deleting a profile
     // unlinks its requests.
     Place {

@@ -123,6 +123,13 @@ impl Templates for SqlStore {
 
     async fn delete_message_template(&self, id: i64, actor: &str) -> Result<()> {
         let mut tx = self.begin().await?;
+        let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE template_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if used > 0 {
+            return Err(StoreError::in_use("template_id", used.unsigned_abs()));
+        }
         let name: Option<String> =
             sqlx::query_scalar("DELETE FROM message_templates WHERE id = $1 RETURNING name")
                 .bind(id)

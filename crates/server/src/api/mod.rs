@@ -6,6 +6,7 @@ mod action_import;
 mod action_review;
 mod actions;
 mod audit;
+mod campaigns;
 mod catalog;
 mod constraints;
 mod customers;
@@ -194,6 +195,33 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/action-review", get(action_review::review))
         .route("/action-budget", get(action_budget::budget))
+        .route(
+            "/segments",
+            get(campaigns::list_segments).post(campaigns::create_segment),
+        )
+        .route(
+            "/segments/preview",
+            axum::routing::post(campaigns::preview_segment),
+        )
+        .route(
+            "/segments/{id}",
+            get(campaigns::get_segment)
+                .put(campaigns::update_segment)
+                .delete(campaigns::delete_segment),
+        )
+        .route(
+            "/campaigns",
+            get(campaigns::list_campaigns).post(campaigns::create_campaign),
+        )
+        .route("/campaigns/{id}", get(campaigns::get_campaign))
+        .route(
+            "/campaigns/{id}/test",
+            axum::routing::post(campaigns::test_campaign),
+        )
+        .route(
+            "/campaigns/{id}/send",
+            axum::routing::post(campaigns::send_campaign),
+        )
         .route("/openapi.json", get(docs::openapi_json))
         .method_not_allowed_fallback(|| async { crate::error::ApiError::MethodNotAllowed })
         .fallback(|| async {

@@ -230,6 +230,34 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::PUT, "/api/v1/mail/settings", Least(Admin)),
     (Method::POST, "/api/v1/mail/test", Least(Admin)),
     (Method::GET, "/api/v1/outbox", Least(Manager)),
+    // Segments and campaigns: the CX manager's, since they read and write to customers.
+    (Method::GET, "/api/v1/segments", Least(Manager)),
+    (Method::POST, "/api/v1/segments", Least(Manager)),
+    (Method::POST, "/api/v1/segments/preview", Least(Manager)),
+    (Method::GET, "/api/v1/segments/{id}", Least(Manager)),
+    (Method::PUT, "/api/v1/segments/{id}", Least(Manager)),
+    (Method::DELETE, "/api/v1/segments/{id}", Least(Manager)),
+    (Method::GET, "/api/v1/campaigns", Least(Manager)),
+    (Method::POST, "/api/v1/campaigns", Least(Manager)),
+    (Method::GET, "/api/v1/campaigns/{id}", Least(Manager)),
+    (Method::POST, "/api/v1/campaigns/{id}/test", Least(Manager)),
+    (Method::POST, "/api/v1/campaigns/{id}/send", Least(Manager)),
+    (Method::GET, "/segments", Least(Manager)),
+    (Method::POST, "/segments", Least(Manager)),
+    (Method::GET, "/segments/new", Least(Manager)),
+    (Method::POST, "/segments/preview", Least(Manager)),
+    (Method::GET, "/segments/{id}", Least(Manager)),
+    (Method::POST, "/segments/{id}", Least(Manager)),
+    (Method::POST, "/segments/{id}/delete", Least(Manager)),
+    (Method::GET, "/campaigns", Least(Manager)),
+    (Method::POST, "/campaigns", Least(Manager)),
+    (Method::GET, "/campaigns/{id}", Least(Manager)),
+    (Method::POST, "/campaigns/{id}/test", Least(Manager)),
+    (Method::POST, "/campaigns/{id}/send", Least(Manager)),
+    // A customer's link out of marketing mails: its signature is its authority, and mail
+    // clients post to it without cookies (RFC 8058).
+    (Method::GET, "/u/{campaign}/{customer}/{sig}", Public),
+    (Method::POST, "/u/{campaign}/{customer}/{sig}", Public),
     (Method::POST, "/api/v1/outbox/{id}/retry", Least(Manager)),
     (
         Method::POST,
@@ -331,6 +359,7 @@ pub const ANONYMOUS_FORMS: &[&str] = &[
     "/chat/v1/handover",
     "/chat/v1/rating",
     "/chat/v1/close",
+    "/u/{campaign}/{customer}/{sig}",
 ];
 
 /// The rule for a matched route; `None` for a route nobody wrote a rule for. HEAD is served

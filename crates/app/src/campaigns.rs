@@ -1,0 +1,350 @@
+//! Segments and campaigns: which customers a segment holds, and a campaign's template filled
+//! for each of its consenting members, checked against the guideline and written to the
+//! outbox with a link that ends such mails.
+
+use jiff::Timestamp;
+use touchpoints_core::campaign::CampaignFields;
+use touchpoints_core::consistency::check::Content;
+use touchpoints_core::consistency::{Checker, Finding};
+use touchpoints_core::mail::{self, CampaignMail};
+use touchpoints_core::segment::{CustomerFacts, SegmentFields, Selection};
+use touchpoints_core::{Problem, Problems};
+use touchpoints_store::{
+    CampaignMailOut, CampaignSend, CustomerProfile, Store, StoredCampaign, StoredSegment,
+    StoredTemplate,
+};
+
+use crate::recipient::{Recipient, language_of};
+use crate::templates::{Filled, customer_data, fill};
+use crate::{AppError, Result, links};
+
+/// How many members a segment's preview shows.
+pub const SAMPLE: usize = 10;
+
+/// Checks a segment (its channels against the catalog) and stores it (`id` None: a new one).
+pub async fn save_segment(
+    store: &dyn Store,
+    id: Option<i64>,
+    fields: &SegmentFields,
+    actor: &str,
+) -> Result<StoredSegment> {
+    let fields = checked(store, fields).await?;
+    Ok(store.put_segment(id, &fields, actor).await?)
+}
+
+/// The segment as stored, or its problems: those of the core, and a channel the catalog does
+/// not know.
+async fn checked(store: &dyn Store, fields: &SegmentFields) -> Result<SegmentFields> {
+    let mut problems = match fields.validate() {
+        Ok(_) => Problems::default(),
+        Err(problems) => problems,
+    };
+    let catalog = store.catalog().await?;
+    let keys: Vec<String> = catalog.channels.iter().map(|c| c.key.clone()).collect();
+    for (i, channel) in fields.channels() {
+        let channel = channel.trim();
+        if !channel.is_empty() && !keys.iter().any(|k| k == channel) {
+            problems.push(
+                format!("rules[{i}].value"),
+                Problem::Unknown {
+                    value: channel.to_owned(),
+                    allowed: keys.clone(),
+                },
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    fields.validate().map_err(AppError::Invalid)
+}
+
+/// Who a segment holds at `now`, and how many of them a campaign would reach.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SegmentPreview {
+    /// Every member.
+    pub members: u64,
+    /// Members with an e-mail address who consented to marketing mails: a campaign's
+    /// recipients.
+    pub reachable: u64,
+    /// The first members, by id.
+    pub sample: Vec<Member>,
+}
+
+/// A member of a segment as a preview names them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The members of a segment at `now`.
+async fn members(
+    store: &dyn Store,
+    fields: &SegmentFields,
+    now: Timestamp,
+) -> Result<Vec<CustomerFacts>> {
+    let selection: Selection = fields.selection().map_err(AppError::Invalid)?;
+    let mut facts = store.customer_facts().await?;
+    facts.retain(|c| selection.holds(c, now));
+    Ok(facts)
+}
+
+/// Whether a campaign may write to the customer: consent to marketing mails given.
+fn consents(customer: &CustomerFacts) -> bool {
+    customer.fields.consent.email_marketing
+}
+
+/// Counts and a sample of the segment `fields` would hold at `now`, saved or not.
+pub async fn preview(
+    store: &dyn Store,
+    fields: &SegmentFields,
+    now: Timestamp,
+) -> Result<SegmentPreview> {
+    let fields = checked(store, fields).await?;
+    let members = members(store, &fields, now).await?;
+    let consenting: Vec<i64> = members
+        .iter()
+        .filter(|c| consents(c))
+        .map(|c| c.id)
+        .collect();
+    // An address is needed as well; only the consenting members' profiles are read for it.
+    let reachable = store
+        .customers_by_id(&consenting)
+        .await?
+        .iter()
+        .filter(|p| !address_of(p).is_empty())
+        .count();
+    Ok(SegmentPreview {
+        members: members.len() as u64,
+        reachable: reachable as u64,
+        sample: members
+            .iter()
+            .take(SAMPLE)
+            .map(|c| Member {
+                id: c.id,
+                name: c.fields.name.clone(),
+            })
+            .collect(),
+    })
+}
+
+fn address_of(profile: &CustomerProfile) -> String {
+    Recipient::of_profile(profile.clone(), "").address
+}
+
+/// Checks and stores a new campaign, a draft.
+pub async fn create(
+    store: &dyn Store,
+    fields: &CampaignFields,
+    actor: &str,
+) -> Result<StoredCampaign> {
+    let fields = fields.validate().map_err(AppError::Invalid)?;
+    Ok(store.create_campaign(&fields, actor).await?)
+}
+
+/// A campaign's message as one customer gets it, with what the guideline finds in it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Draft {
+    /// The member it is filled for; `None` when the segment has no reachable member and
+    /// every fallback shows.
+    pub customer_id: Option<i64>,
+    #[serde(flatten)]
+    pub filled: Filled,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub findings: Vec<Finding>,
+}
+
+/// The campaign's template, the profiles of its segment's reachable members at `now`, and
+/// the mail settings every send needs.
+struct Plan {
+    campaign: StoredCampaign,
+    template: StoredTemplate,
+    recipients: Vec<CustomerProfile>,
+}
+
+async fn plan(store: &dyn Store, id: i64, now: Timestamp) -> Result<Plan> {
+    let campaign = store.campaign(id).await?;
+    let template = store.message_template(campaign.fields.template_id).await?;
+    let segment = store.segment(campaign.fields.segment_id).await?;
+    let consenting: Vec<i64> = members(store, &segment.fields, now)
+        .await?
+        .iter()
+        .filter(|c| consents(c))
+        .map(|c| c.id)
+        .collect();
+    let mut recipients = store.customers_by_id(&consenting).await?;
+    recipients.retain(|p| !address_of(p).is_empty());
+    recipients.sort_by_key(|p| p.id);
+    Ok(Plan {
+        campaign,
+        template,
+        recipients,
+    })
+}
+
+/// The template filled for `profile` (or for a customer of whom nothing is known), in the
+/// template's language.
+async fn filled_for(
+    store: &dyn Store,
+    template: &StoredTemplate,
+    profile: Option<&CustomerProfile>,
+) -> Result<Filled> {
+    let language = &template.fields.language;
+    let recipient = match profile {
+        Some(p) => Recipient::of_profile(p.clone(), language),
+        None => Recipient::unknown(language),
+    };
+    let recipient = Recipient {
+        language: language_of(language),
+        ..recipient
+    };
+    let data = customer_data(store, &recipient).await?;
+    fill(&template.fields, &data)
+}
+
+/// What the guideline finds in a campaign's filled message.
+async fn check(store: &dyn Store, filled: &Filled, now: Timestamp) -> Result<Vec<Finding>> {
+    let guideline = store.guideline().await?;
+    let today = crate::reports::today(&store.time_zone().await?, now);
+    let checker = Checker::new(&guideline, today).map_err(|e| AppError::Internal(e.to_string()))?;
+    let content = Content {
+        source: "campaign".to_owned(),
+        title: filled.subject.clone(),
+        channel: Some("email".to_owned()),
+        text: format!("{}\n\n{}", filled.subject, filled.body),
+    };
+    Ok(checker.check(std::slice::from_ref(&content)))
+}
+
+/// The campaign's message filled for its first reachable member at `now`, with the
+/// guideline's findings.
+pub async fn draft(store: &dyn Store, id: i64, now: Timestamp) -> Result<Draft> {
+    let plan = plan(store, id, now).await?;
+    let first = plan.recipients.first();
+    let filled = filled_for(store, &plan.template, first).await?;
+    let findings = check(store, &filled, now).await?;
+    Ok(Draft {
+        customer_id: first.map(|p| p.id),
+        filled,
+        findings,
+    })
+}
+
+/// The base of the links in campaign mails: the public address from the mail settings,
+/// without which no campaign mail may go, since its unsubscribe link would lead nowhere.
+async fn public_url(store: &dyn Store) -> Result<String> {
+    let settings = store.mail_settings().await?;
+    match settings.map(|s| s.public_url).filter(|u| !u.is_empty()) {
+        Some(url) => Ok(url),
+        None => Err(AppError::Conflict(Problems::single(
+            "public_url",
+            Problem::rule(
+                "no-public-url",
+                "set the mail server and the public address in the mail settings first: \
+                 every campaign mail carries a link that ends such mails",
+            ),
+        ))),
+    }
+}
+
+/// One customer's mail of the campaign.
+async fn mail_for(
+    store: &dyn Store,
+    plan: &Plan,
+    profile: Option<&CustomerProfile>,
+    recipient: &str,
+    base: &str,
+    key: &links::LinkKey,
+) -> Result<CampaignMailOut> {
+    let filled = filled_for(store, &plan.template, profile).await?;
+    let customer_id = profile.map_or(0, |p| p.id);
+    let unsubscribe = format!(
+        "{base}{}",
+        links::unsubscribe_path(key, plan.campaign.id, customer_id)
+    );
+    let sender_name = store
+        .mail_settings()
+        .await?
+        .map(|s| s.from_name)
+        .unwrap_or_default();
+    let composed = mail::compose_campaign(&CampaignMail {
+        subject: &filled.subject,
+        body: &filled.body,
+        language: &plan.template.fields.language,
+        sender_name: &sender_name,
+        unsubscribe: &unsubscribe,
+    });
+    Ok(CampaignMailOut {
+        customer_id,
+        recipient: recipient.to_owned(),
+        composed,
+        unsubscribe,
+    })
+}
+
+/// Sends the campaign to its segment's reachable members at `now`: each gets it once, at the
+/// campaign's pace through the outbox.
+pub async fn send(store: &dyn Store, id: i64, actor: &str, now: Timestamp) -> Result<CampaignSend> {
+    let base = public_url(store).await?;
+    let plan = plan(store, id, now).await?;
+    let key = links::survey_link_key(store).await?;
+    let mut mails = Vec::with_capacity(plan.recipients.len());
+    for profile in &plan.recipients {
+        let to = address_of(profile);
+        mails.push(mail_for(store, &plan, Some(profile), &to, &base, &key).await?);
+    }
+    Ok(store.send_campaign(id, &mails, actor, now).await?)
+}
+
+/// Sends the campaign's message, filled for its first reachable member, to `to` alone: to see
+/// it in a mail client before the customers do. Its unsubscribe link ends nobody's mails.
+pub async fn test(store: &dyn Store, id: i64, to: &str, actor: &str, now: Timestamp) -> Result<()> {
+    let to = mail::address(to).map_err(|p| AppError::Invalid(Problems::single("to", p)))?;
+    let base = public_url(store).await?;
+    let plan = plan(store, id, now).await?;
+    let key = links::survey_link_key(store).await?;
+    let mail = mail_for(store, &plan, plan.recipients.first(), &to, &base, &key).await?;
+    let mail = CampaignMailOut {
+        customer_id: 0,
+        ..mail
+    };
+    Ok(store.test_campaign(id, &mail, actor, now).await?)
+}
+
+/// What an unsubscribe link did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsubscribed {
+    /// Consent withdrawn now.
+    Now,
+    /// It was withdrawn before (or the link was a test's).
+    Already,
+}
+
+/// Withdraws the consent to marketing mails of the customer an unsubscribe link names; a
+/// link that is not the product's is not found.
+pub async fn unsubscribe(
+    store: &dyn Store,
+    campaign_id: i64,
+    customer_id: i64,
+    sig: &str,
+) -> Result<Unsubscribed> {
+    let key = links::survey_link_key(store).await?;
+    if !links::verify_unsubscribe(&key, campaign_id, customer_id, sig) {
+        return Err(AppError::NotFound { entity: "link" });
+    }
+    // A test mail's link names no customer.
+    if customer_id == 0 {
+        return Ok(Unsubscribed::Already);
+    }
+    match store.unsubscribe(customer_id, campaign_id).await {
+        Ok(true) => Ok(Unsubscribed::Now),
+        Ok(false) | Err(touchpoints_store::StoreError::NotFound { .. }) => {
+            Ok(Unsubscribed::Already)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
