@@ -814,3 +814,158 @@ async fn a_mail_that_failed_is_sent_again_from_the_api_or_the_outbox_page() {
     let audited = server.audit(&[("action", "mail.retry")]).await;
     assert_eq!(audited.len(), 1, "{audited:?}");
 }
+
+/// A customer made by a request by mail, then given segments and consent.
+async fn customer(server: &Server, name: &str, email: &str, premium: bool, consent: bool) -> i64 {
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "email", "customer": {"name": name, "email": email},
+        "subject": "Frage", "body": "Eine Frage.",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["customer_id"].as_i64().expect("a customer");
+    let segments: Vec<&str> = if premium { vec!["premium"] } else { vec![] };
+    let (status, body) = send(server.put(&format!("/api/v1/customers/{id}")).json(&json!({
+        "name": name, "salutation": "Frau", "language": "de", "segments": segments,
+        "consent": {"email_marketing": consent},
+    })))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    id
+}
+
+#[tokio::test]
+#[ignore = "needs TOUCHPOINTS_TEST_SMTPD: a Python with aiosmtpd (scripts/test makes one)"]
+async fn a_campaign_reaches_each_consenting_member_once_and_its_link_ends_such_mails() {
+    let smtpd = Smtpd::start();
+    let server = Server::start().await;
+    let anna = customer(&server, "Anna Schulz", "anna@example.de", true, true).await;
+    customer(&server, "Berta Yilmaz", "berta@example.de", true, false).await;
+    customer(&server, "Clara Weber", "clara@example.de", false, true).await;
+    let (status, template) = send(server.post("/api/v1/templates").json(&json!({
+        "name": "Frühling", "language": "de", "subject": "Frühling bei Nordlicht, {{ first_name }}",
+        "body": "{{ greeting }},\n\nals {{ segment }}-Kundin erhalten Sie zuerst unsere neue Kollektion.",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{template}");
+
+    // A rule on a field segments do not know is named by its place.
+    let (status, body) = send(server.post("/api/v1/segments").json(&json!({
+        "name": "Premium", "rules": [{"field": "shoe_size", "op": "is", "value": "42"}],
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    only_problem(&body, "rules[0].field", "unknown");
+    let premium = json!({"name": "Premium", "rules": [{"field": "segment", "op": "has", "value": "premium"}]});
+    let (status, preview) = send(server.post("/api/v1/segments/preview").json(&premium)).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(
+        (preview["members"].as_u64(), preview["reachable"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let (status, segment) = send(server.post("/api/v1/segments").json(&premium)).await;
+    assert_eq!(status, StatusCode::CREATED, "{segment}");
+
+    let (status, body) = send(server.post("/api/v1/campaigns").json(&json!({
+        "name": "Frühjahr", "segment_id": 999, "template_id": template["id"],
+    })))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    only_problem(&body, "segment_id", "invalid");
+    let (status, campaign) = send(server.post("/api/v1/campaigns").json(&json!({
+        "name": "Frühjahr", "segment_id": segment["id"], "template_id": template["id"],
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{campaign}");
+    let id = campaign["id"].as_i64().expect("id");
+    let send_it = || server.post(&format!("/api/v1/campaigns/{id}/send"));
+
+    // Without a mail server and public address no campaign mail may go: its link would lead
+    // nowhere. Nothing is written.
+    let (status, body) = send(send_it()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    only_problem(&body, "public_url", "rule");
+    let (status, body) = send(
+        server
+            .admin_browser()
+            .put("/api/v1/mail/settings")
+            .json(&json!({
+                "host": "127.0.0.1", "port": smtpd.port, "security": "none",
+                "from_address": "service@nordlicht.example", "from_name": "Nordlicht",
+                "public_url": server.url(""),
+            })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (status, sent) = send(send_it()).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{sent}");
+    assert_eq!(
+        sent,
+        json!({"queued": 1, "already": 0, "without_consent": 0})
+    );
+    let (status, again) = send(send_it()).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{again}");
+    assert_eq!(
+        again,
+        json!({"queued": 0, "already": 1, "without_consent": 0})
+    );
+
+    let received = smtpd.wait_for(1).await;
+    assert_eq!(received.len(), 1, "one member with consent, one mail");
+    let mail = &received[0];
+    assert_eq!(mail.header("x-rcptto"), "anna@example.de");
+    // "Frühling" travels encoded (RFC 2047), the rest as it is.
+    assert_eq!(
+        mail.header("subject"),
+        "=?utf-8?b?RnLDvGhsaW5n?= bei Nordlicht, Anna"
+    );
+    let text = unquote(&mail.text);
+    assert!(text.contains("Sehr geehrte Frau Schulz,"), "{text}");
+    assert!(text.contains("als premium-Kundin"), "{text}");
+    let link = mail
+        .header("list-unsubscribe")
+        .trim_matches(['<', '>'])
+        .to_owned();
+    assert!(
+        link.starts_with(&server.url(&format!("/u/{id}/{anna}/"))),
+        "{link}"
+    );
+    assert_eq!(
+        mail.header("list-unsubscribe-post"),
+        "List-Unsubscribe=One-Click"
+    );
+    assert!(
+        text.contains(&link),
+        "the link stands in the text too: {text}"
+    );
+    let detail = server.get_json(&format!("/api/v1/campaigns/{id}")).await;
+    assert_eq!(detail["recipients"][0]["customer_id"], anna, "{detail}");
+
+    // Opening the link changes nothing (mail scanners open links); the mail client's
+    // one-click POST, without cookies or token, withdraws the consent at once.
+    let path = link.trim_start_matches(&server.url(""));
+    let anna_path = format!("/api/v1/customers/{anna}");
+    let customer = || server.get_json(&anna_path);
+    let page = server.nobody().get(path).send().await.expect("the page");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(customer().await["consent"]["email_marketing"], true);
+    let done = server
+        .nobody()
+        .post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("one click");
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_eq!(customer().await["consent"]["email_marketing"], false);
+    let (status, preview) = send(server.post("/api/v1/segments/preview").json(&premium)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(preview["reachable"], 0, "{preview}");
+
+    // A link whose signature is not the product's does nothing.
+    let forged = format!("/u/{id}/{anna}/{}", "0".repeat(32));
+    let refused = server.nobody().post(&forged).send().await.expect("forged");
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+}

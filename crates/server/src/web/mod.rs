@@ -7,6 +7,7 @@ mod action_review;
 mod action_settings;
 mod actions;
 mod admin;
+mod campaigns;
 mod catalog;
 mod channel_names;
 mod chat_widgets;
@@ -74,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .merge(surveys::routes())
         .merge(queue::routes())
         .merge(reply_templates::routes())
+        .merge(campaigns::routes())
         .merge(actions::routes())
         .merge(action_settings::routes())
         .merge(programme::routes())
@@ -84,7 +86,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The pages anyone can reach, rate-limited per client address.
 pub fn public_routes() -> Router<AppState> {
-    account::routes()
+    account::routes().merge(campaigns::unsubscribe_routes())
 }
 
 /// The survey pages customers answer on, rate-limited per client address and survey.
