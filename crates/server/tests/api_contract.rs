@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 89] = [
+const OPERATIONS: [(&str, &str); 100] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -60,6 +60,17 @@ const OPERATIONS: [(&str, &str); 89] = [
     ("get", "/api/v1/templates"),
     ("post", "/api/v1/templates"),
     ("post", "/api/v1/templates/preview"),
+    ("get", "/api/v1/segments"),
+    ("post", "/api/v1/segments"),
+    ("post", "/api/v1/segments/preview"),
+    ("get", "/api/v1/segments/{id}"),
+    ("put", "/api/v1/segments/{id}"),
+    ("delete", "/api/v1/segments/{id}"),
+    ("get", "/api/v1/campaigns"),
+    ("post", "/api/v1/campaigns"),
+    ("get", "/api/v1/campaigns/{id}"),
+    ("post", "/api/v1/campaigns/{id}/test"),
+    ("post", "/api/v1/campaigns/{id}/send"),
     ("get", "/api/v1/templates/{id}"),
     ("put", "/api/v1/templates/{id}"),
     ("delete", "/api/v1/templates/{id}"),

@@ -3219,3 +3219,111 @@ async fn a_chat_widget_with_a_bad_website_is_refused_in_the_pages_language() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_segment_is_built_from_rule_rows_counted_and_sent_to_as_a_campaign_draft() {
+    let server = Server::start().await;
+    let (status, body) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "email", "customer": {"name": "Anna Schulz", "email": "anna@example.de"},
+        "subject": "Frage", "body": "Eine Frage.",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(page(&server, "/segments/new").await.contains("Segment-Tag"));
+
+    // A bad row is named at its row; the blank rows say nothing.
+    let (status, _, html) = fetch(server.post("/segments").form(&[
+        ("name", "Neu"),
+        ("combine", "all"),
+        ("rule_field", "open_requests"),
+        ("rule_holds", "yes"),
+        ("rule_value", "viele"),
+        ("rule_field", ""),
+        ("rule_holds", "yes"),
+        ("rule_value", ""),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="rule_0-error""#), "{html}");
+    assert_eq!(server.get_json("/api/v1/segments").await, json!([]));
+
+    let (status, location, _) = fetch(server.post("/segments").form(&[
+        ("name", "Offene Anfragen"),
+        ("combine", "all"),
+        ("rule_field", "open_requests"),
+        ("rule_holds", "yes"),
+        ("rule_value", "1"),
+        ("rule_field", "consent"),
+        ("rule_holds", "no"),
+        ("rule_value", "email_marketing"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.expect("to the segment");
+    let html = page(&server, &location).await;
+    assert!(
+        html.contains("1 Kundinnen und Kunden, davon 0 per Kampagne erreichbar"),
+        "{html}"
+    );
+    assert!(html.contains("Anna Schulz"), "{html}");
+    assert!(
+        html.contains(r#"<option value="no" selected>trifft nicht zu</option>"#),
+        "{html}"
+    );
+    let segments = server.get_json("/api/v1/segments").await;
+    assert_eq!(
+        segments[0]["rules"],
+        json!([{"field": "open_requests", "op": "at_least", "value": "1"},
+               {"field": "consent", "op": "not_given", "value": "email_marketing"}])
+    );
+    assert!(
+        page(&server, "/segments?lang=en")
+            .await
+            .contains("Reachable by campaign")
+    );
+
+    let (status, template) = send(server.post("/api/v1/templates").json(&json!({
+        "name": "Hinweis", "language": "de", "subject": "Neu", "body": "{{ greeting }},\n\nneu bei uns.",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{template}");
+    let (status, location, _) = fetch(server.post("/campaigns").form(&[
+        ("name", "Herbst"),
+        ("segment_id", segments[0]["id"].to_string().as_str()),
+        ("template_id", template["id"].to_string().as_str()),
+        ("per_minute", "600"),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let html = page(&server, &location.expect("to the campaign")).await;
+    // Nobody is reachable: the message shows as for a customer of whom nothing is known.
+    assert!(html.contains("Guten Tag,\n\nneu bei uns."), "{html}");
+    assert!(html.contains("An 0 Kundinnen und Kunden senden"), "{html}");
+    assert!(
+        page(&server, "/campaigns?lang=en")
+            .await
+            .contains("draft, not sent")
+    );
+
+    // Sending without a public address for the links is refused on the page, with the way.
+    let id = location_id(&server).await;
+    let (status, _, html) = fetch(server.post(&format!("/campaigns/{id}/send"))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains(r#"href="/admin/mail""#), "{html}");
+
+    let (status, _, html) = fetch(
+        server
+            .nobody()
+            .get(&format!("/u/{id}/1/{}", "0".repeat(32))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Von Werbe-Mails abmelden"), "{html}");
+}
+
+/// The id of the newest campaign.
+async fn location_id(server: &Server) -> i64 {
+    server.get_json("/api/v1/campaigns").await[0]["id"]
+        .as_i64()
+        .expect("a campaign")
+}

@@ -491,7 +491,7 @@ impl Campaigns for SqlStore {
                 problems.push(
                     field,
                     Problem::Invalid {
-                        reason: format!("no {} has the id {id}", &table[..table.len() - 1]),
+                        reason: format!("no {} has the id {id}", &field[..field.len() - 3]),
                     },
                 );
             }

@@ -159,7 +159,7 @@ pub struct TestInput {
     params(("id" = i64, Path, description = "A campaign")),
     request_body = TestInput,
     responses(
-        (status = 202, description = "The message, filled for the first recipient, queued to the address alone"),
+        (status = 204, description = "The message, filled for the first recipient, queued to the address alone"),
         (status = 404, description = "No such campaign", body = ErrorBody),
         (status = 409, description = "No public address is set in the mail settings (`public_url`)", body = ErrorBody),
         (status = 422, description = "`to` is not an e-mail address", body = ErrorBody)))]
@@ -177,7 +177,7 @@ pub async fn test_campaign(
         jiff::Timestamp::now(),
     )
     .await?;
-    Ok(StatusCode::ACCEPTED)
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/send", tag = "campaigns",

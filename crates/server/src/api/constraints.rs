@@ -9,7 +9,8 @@
 use serde_json::{Value, json};
 use touchpoints_core::consistency::value::ValueKind;
 use touchpoints_core::{
-    action_plan, consistency, customer, message_template, request, survey, touchpoint,
+    action_plan, campaign, consistency, customer, message_template, request, segment, survey,
+    touchpoint,
 };
 
 use super::fact_values;
@@ -188,6 +189,32 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             required_text(message_template::NAME_MAX),
         ),
         ("TemplateFields", "language", one_of(&["de", "en"])),
+        // Segments and campaigns; which fields an operator suits, and which segments and
+        // templates exist, the server checks.
+        ("SegmentFields", "name", required_text(segment::NAME_MAX)),
+        (
+            "SegmentFields",
+            "rules",
+            json!({ "maxItems": segment::RULES_MAX }),
+        ),
+        (
+            "SegmentRule",
+            "field",
+            one_of(&segment::Field::ALL.map(segment::Field::as_str)),
+        ),
+        (
+            "SegmentRule",
+            "op",
+            one_of(&segment::Field::ALL.map(|f| f.ops()).concat()),
+        ),
+        ("SegmentRule", "value", required_text(200)),
+        ("CampaignFields", "name", required_text(campaign::NAME_MAX)),
+        (
+            "CampaignFields",
+            "per_minute",
+            range(1, i64::from(campaign::PER_MINUTE_MAX)),
+        ),
+        ("TestInput", "to", email()),
         (
             "TemplateFields",
             "subject",

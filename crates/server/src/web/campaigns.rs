@@ -375,8 +375,9 @@ async fn campaign_page(
     id: i64,
     outcome: &Outcome,
     to: &str,
-    problems: &[FieldProblem],
+    refusal: Option<(StatusCode, &[FieldProblem])>,
 ) -> PageResult {
+    let (status, problems) = refusal.unwrap_or((StatusCode::OK, &[]));
     let store = state.store.as_ref();
     let campaign = store.campaign(id).await?;
     let segment = store.segment(campaign.fields.segment_id).await?;
@@ -390,10 +391,6 @@ async fn campaign_page(
         .iter()
         .map(|f| crate::wording::finding(&state.messages, page.lang, f, &guideline))
         .collect();
-    let status = match problems.is_empty() {
-        true => StatusCode::OK,
-        false => StatusCode::UNPROCESSABLE_ENTITY,
-    };
     Ok(page.render_with_status(
         state,
         status,
@@ -420,7 +417,7 @@ async fn show_campaign(
     Id(id): Id,
     axum::extract::Query(outcome): axum::extract::Query<Outcome>,
 ) -> PageResult {
-    campaign_page(&state, &page, id, &outcome, "", &[]).await
+    campaign_page(&state, &page, id, &outcome, "", None).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -447,16 +444,10 @@ async fn test_campaign(
     {
         Ok(()) => Ok(Redirect::to(&format!("/campaigns/{id}?tested=1")).into_response()),
         Err(e) => {
+            let status = refusal_status(&e);
             let problems = form_problems(e)?;
-            campaign_page(
-                &state,
-                &page,
-                id,
-                &Outcome::default(),
-                &form.to,
-                &problems.0,
-            )
-            .await
+            let refusal = Some((status, problems.0.as_slice()));
+            campaign_page(&state, &page, id, &Outcome::default(), &form.to, refusal).await
         }
     }
 }
@@ -470,9 +461,19 @@ async fn send_campaign(State(state): State<AppState>, page: Page, Id(id): Id) ->
         ))
         .into_response()),
         Err(e) => {
+            let status = refusal_status(&e);
             let problems = form_problems(e)?;
-            campaign_page(&state, &page, id, &Outcome::default(), "", &problems.0).await
+            let refusal = Some((status, problems.0.as_slice()));
+            campaign_page(&state, &page, id, &Outcome::default(), "", refusal).await
         }
+    }
+}
+
+/// The status the API gives the same refusal: a conflict with the settings, or bad input.
+fn refusal_status(error: &touchpoints_app::AppError) -> StatusCode {
+    match error {
+        touchpoints_app::AppError::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 
