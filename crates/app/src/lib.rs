@@ -12,6 +12,7 @@ pub mod action_effect;
 pub mod action_import;
 pub mod action_review;
 pub mod actions;
+pub mod agent_scores;
 pub mod analysis;
 pub mod batch;
 pub mod campaigns;

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 100] = [
+const OPERATIONS: [(&str, &str); 101] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -51,6 +51,7 @@ const OPERATIONS: [(&str, &str); 100] = [
     ("get", "/api/v1/kpis"),
     ("get", "/api/v1/kpis/customers"),
     ("get", "/api/v1/kpis/matrix"),
+    ("get", "/api/v1/kpis/agents"),
     ("post", "/api/v1/requests"),
     ("get", "/api/v1/requests"),
     ("get", "/api/v1/requests/{id}"),

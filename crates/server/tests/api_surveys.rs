@@ -8,6 +8,7 @@ use common::{Server, errors, fields, input, only_problem, send, two_quarters_of_
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
+use touchpoints_core::Role;
 
 /// Creates a touchpoint and an NPS survey at it; returns (touchpoint id, survey).
 async fn survey_at(server: &Server, name: &str, metric: &str) -> (i64, Value) {
@@ -426,4 +427,154 @@ async fn a_bad_kpi_query_names_each_parameter() {
         send(server.get("/api/v1/kpis?metric=stars&granularity=hour&from=2026-13-01")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fields(&body), ["metric", "granularity", "from"]);
+}
+
+/// A request at `touchpoint`, assigned to `agent` unless `None`; returns its id.
+async fn request_for(server: &Server, touchpoint: i64, agent: Option<&str>) -> i64 {
+    let (status, created) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "email",
+        "touchpoint_id": touchpoint,
+        "customer": {"name": "Anna Schulz", "email": "anna.schulz@example.de"},
+        "subject": "Lieferung",
+        "body": "Wo bleibt meine Bestellung?",
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("request id");
+    if let Some(agent) = agent {
+        let (status, body) = send(
+            server
+                .post(&format!("/api/v1/requests/{id}/actions"))
+                .json(&json!({"action": "assign", "to": agent})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    id
+}
+
+#[tokio::test]
+async fn managers_read_nps_and_csat_per_agent_and_team() {
+    let server = Server::start().await;
+    server.create_user("berta", Role::Agent, None).await;
+    let mut hotline = input("Hotline");
+    hotline["owner"] = json!("Kundenservice");
+    let hotline = server.create(&hotline).await["id"]
+        .as_i64()
+        .expect("touchpoint id");
+    let bertas = request_for(&server, hotline, Some("berta")).await;
+    let nobodys = request_for(&server, hotline, None).await;
+    let answer = |request: i64, metric: &str, score: i64, when: &str| {
+        json!({"touchpoint_id": hotline, "metric": metric, "score": score,
+               "answered_at": when, "request_id": request})
+    };
+    let mut answers = Vec::new();
+    // Berta: 3 promoters (10, 9, 9), 1 passive (8), 1 detractor (3); CSAT 5, 4, 2.
+    for score in [10, 9, 9, 8, 3] {
+        answers.push(answer(bertas, "nps", score, "2026-03-10T10:00:00+01:00"));
+    }
+    for score in [5, 4, 2] {
+        answers.push(answer(bertas, "csat", score, "2026-03-10T10:00:00+01:00"));
+    }
+    // Nobody's request: one promoter.
+    answers.push(answer(nobodys, "nps", 10, "2026-03-11T10:00:00+01:00"));
+    // Half past midnight on 1 April in Berlin is 31 March in UTC: after the window, as on the
+    // dashboard, which counts the organisation's days.
+    answers.push(answer(bertas, "nps", 0, "2026-04-01T00:30:00+02:00"));
+    let (status, body) = send(
+        server
+            .post("/api/v1/responses")
+            .json(&json!({"responses": answers})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let close = |a: &Value, b: f64| (a.as_f64().expect("a number") - b).abs() < 1e-9;
+    let scores = server
+        .get_json("/api/v1/kpis/agents?from=2026-03-01&until=2026-04-01")
+        .await;
+    assert_eq!(scores["from"], "2026-03-01");
+    assert_eq!(scores["until"], "2026-04-01");
+    assert_eq!(scores["min_answers"], 30);
+    let agents = scores["agents"].as_array().expect("agents");
+    assert_eq!(agents.len(), 2, "{scores}");
+    let berta = &agents[0];
+    assert_eq!(berta["key"], "berta");
+    assert_eq!(berta["label"], "berta");
+    assert_eq!(berta["answers"], 8);
+    // NPS = 60 % promoters − 20 % detractors = 40, from 5 answers: too few to judge by.
+    assert_eq!(berta["nps"]["n"], 5);
+    assert_eq!(berta["nps"]["estimate"]["value"], 40.0);
+    assert_eq!(berta["nps"]["estimate"]["few"], true);
+    let (low, high) = (
+        berta["nps"]["estimate"]["low"].as_f64().expect("low"),
+        berta["nps"]["estimate"]["high"].as_f64().expect("high"),
+    );
+    assert!(low < 40.0 && 40.0 < high, "{berta}");
+    // CSAT = 2 satisfied (5, 4) of 3 = 66.7 %.
+    assert_eq!(berta["csat"]["n"], 3);
+    assert!(
+        close(&berta["csat"]["estimate"]["value"], 200.0 / 3.0),
+        "{berta}"
+    );
+    // Nobody's request comes last, without a name: NPS 100 from one answer.
+    assert_eq!(agents[1]["key"], Value::Null);
+    assert_eq!(agents[1]["nps"]["estimate"]["value"], 100.0);
+    assert_eq!(agents[1]["csat"]["estimate"], Value::Null);
+    // The team is the touchpoint's owner: 4 promoters, 1 passive, 1 detractor of 6:
+    // NPS = 66.7 − 16.7 = 50.
+    let teams = scores["teams"].as_array().expect("teams");
+    assert_eq!(teams.len(), 1, "{scores}");
+    assert_eq!(teams[0]["key"], "Kundenservice");
+    assert_eq!(teams[0]["answers"], 9);
+    assert!(
+        close(&teams[0]["nps"]["estimate"]["value"], 50.0),
+        "{scores}"
+    );
+
+    // Colleagues' scores are the managers': a read token (a viewer) is refused.
+    let (status, _) = send(server.read_client().get("/api/v1/kpis/agents")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A window that ends before it starts, and a day that is none, name their field.
+    let (status, body) =
+        send(server.get("/api/v1/kpis/agents?from=2026-04-01&until=2026-03-01")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["until"]);
+    let (status, body) = send(server.get("/api/v1/kpis/agents?from=1.3.2026")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["from"]);
+
+    // The dashboard shows the tables to managers, in German, and not to viewers.
+    let window = "/dashboard?from=2026-03-01&until=2026-04-01&lang=de";
+    let manager = server.as_role(Role::Manager).await;
+    let html = manager
+        .get(window)
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        html.contains("NPS und CSAT nach Mitarbeitenden und Teams"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<tr data-key="berta"><th scope="row">berta</th><td class="num">8</td>"#),
+        "{html}"
+    );
+    assert!(html.contains("niemand (Team)"), "{html}");
+    assert!(html.contains(r#"<tr data-key="Kundenservice">"#), "{html}");
+    let viewer = server.as_role(Role::Viewer).await;
+    let html = viewer
+        .get(window)
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("page");
+    assert!(html.contains("<h1>"), "{html}");
+    assert!(!html.contains("agent-scores"), "{html}");
 }

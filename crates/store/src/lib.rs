@@ -913,6 +913,18 @@ pub struct ResponseFilter {
     pub search: Option<String>,
 }
 
+/// The counts of one metric's answers to requests of one assignee, per touchpoint of the
+/// answers: what the dashboard's scores per agent and per team merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssigneeTally {
+    /// The user name the request is assigned to; `None` for a request nobody holds.
+    pub assignee: Option<String>,
+    /// The touchpoint the answer is about (whose owner is the team).
+    pub touchpoint_id: i64,
+    pub metric: touchpoints_core::kpi::Metric,
+    pub tally: touchpoints_core::kpi::Tally,
+}
+
 /// The roll-up a dashboard query reads: days, weeks (keyed by their Monday) or months (keyed
 /// by their first day; quarter and year views read months).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1023,6 +1035,16 @@ pub trait Surveys: Send + Sync + 'static {
         from: jiff::civil::Date,
         until: jiff::civil::Date,
     ) -> Result<Vec<TallyRow>>;
+
+    /// Counts of the answers given in `[from, until)` that name a request, by the request's
+    /// assignee as it is now, touchpoint and metric; one row per group with answers. Unlike
+    /// the roll-ups this reads the answers themselves, through an index of those that name a
+    /// request.
+    async fn tallies_by_assignee(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<AssigneeTally>>;
 
     /// Stores customer events, all or none, and updates the customer base and revenue per day
     /// in the same transaction; events may arrive out of order. A known `external_id` is

@@ -6,7 +6,7 @@
 //! a dashboard reads a few thousand of those rows instead of millions of answers. Counts
 //! merge exactly, so the roll-ups give the very numbers a scan of every answer would.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use async_trait::async_trait;
 use futures::TryStreamExt;
@@ -31,8 +31,8 @@ use super::sql_audit::{audit, audit_said};
 use super::sql_intake::intake_in;
 use crate::dialect::Dialect;
 use crate::{
-    CustomerDay, DEFAULT_TIME_ZONE, ImportSummary, Resolution, ResponseFilter, Result, StoreError,
-    StoredResponse, StoredSurvey, Surveys,
+    AssigneeTally, CustomerDay, DEFAULT_TIME_ZONE, ImportSummary, Resolution, ResponseFilter,
+    Result, StoreError, StoredResponse, StoredSurvey, Surveys,
 };
 
 /// Rows per multi-row INSERT: well under both backends' limit of bound parameters.
@@ -1010,6 +1010,48 @@ impl Surveys for SqlStore {
                 Ok(row)
             })
             .collect()
+    }
+
+    async fn tallies_by_assignee(
+        &self,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<AssigneeTally>> {
+        // Counted per score in the database; the scores are merged into tallies here. The
+        // condition on request_id lets both backends use the partial index of such answers.
+        let rows: Vec<(Option<String>, i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT q.assignee, r.touchpoint_id, r.metric, CAST(r.score AS BIGINT), COUNT(*) \
+             FROM responses r JOIN requests q ON q.id = r.request_id \
+             WHERE r.request_id IS NOT NULL AND r.answered_at >= $1 AND r.answered_at < $2 \
+             GROUP BY q.assignee, r.touchpoint_id, r.metric, r.score",
+        )
+        .bind(from.as_microsecond())
+        .bind(until.as_microsecond())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut tallies: BTreeMap<(Option<String>, i64, Metric), Tally> = BTreeMap::new();
+        for (assignee, touchpoint_id, metric_name, score, count) in rows {
+            let metric = metric("responses", &metric_name)?;
+            let score =
+                u8::try_from(score).map_err(|_| corrupt("responses", format!("score {score}")))?;
+            let tally = tallies
+                .entry((assignee, touchpoint_id, metric))
+                .or_default();
+            let slot = tally
+                .counts
+                .get_mut(usize::from(score))
+                .ok_or_else(|| corrupt("responses", format!("score {score}")))?;
+            *slot = slot.saturating_add(count.unsigned_abs());
+        }
+        Ok(tallies
+            .into_iter()
+            .map(|((assignee, touchpoint_id, metric), tally)| AssigneeTally {
+                assignee,
+                touchpoint_id,
+                metric,
+                tally,
+            })
+            .collect())
     }
 
     async fn record_customer_events(

@@ -16,6 +16,8 @@ mod accounts;
 mod action_import;
 #[path = "suite/actions.rs"]
 mod actions;
+#[path = "suite/agent_scores.rs"]
+mod agent_scores;
 #[path = "suite/announcements.rs"]
 mod announcements;
 #[path = "suite/audit.rs"]

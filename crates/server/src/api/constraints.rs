@@ -587,10 +587,14 @@ fn parameters() -> Vec<(&'static str, &'static str, Value)> {
         "/api/v1/kpis",
         "/api/v1/kpis/customers",
         "/api/v1/kpis/matrix",
+        "/api/v1/kpis/agents",
     ];
     let mut out = Vec::new();
     for path in kpis {
-        out.push((path, "metric", one_of_or_blank(&["nps", "csat", "ces"])));
+        // The scores per agent are NPS and CSAT, both at once.
+        if path != "/api/v1/kpis/agents" {
+            out.push((path, "metric", one_of_or_blank(&["nps", "csat", "ces"])));
+        }
         out.push((path, "from", day_or_blank()));
         out.push((path, "until", day_or_blank()));
         out.push((

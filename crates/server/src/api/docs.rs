@@ -58,6 +58,7 @@ use super::{
         surveys::report,
         surveys::customer_report,
         surveys::matrix,
+        surveys::agent_scores,
         requests::intake,
         requests::list,
         requests::get,

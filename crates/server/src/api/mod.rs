@@ -97,6 +97,7 @@ pub fn routes() -> Router<AppState> {
         .route("/kpis", get(surveys::report))
         .route("/kpis/customers", get(surveys::customer_report))
         .route("/kpis/matrix", get(surveys::matrix))
+        .route("/kpis/agents", get(surveys::agent_scores))
         .route("/requests", get(requests::list).post(requests::intake))
         .route("/requests/{id}", get(requests::get))
         .route("/requests/{id}/actions", axum::routing::post(requests::act))

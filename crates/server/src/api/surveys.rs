@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
+use touchpoints_app::agent_scores::{self, AgentScores, ScoresQuery};
 use touchpoints_app::matrix::{self, Matrix};
 use touchpoints_app::reports::{self, CustomerReport, KpiQuery, Report};
 use touchpoints_app::{links, surveys};
@@ -237,6 +238,20 @@ pub async fn matrix(
 ) -> Result<axum::Json<Matrix>> {
     Ok(axum::Json(
         matrix::matrix(state.store.as_ref(), &query, jiff::Timestamp::now()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/kpis/agents", tag = "kpis",
+    params(ScoresQuery),
+    responses(
+        (status = 200, description = "NPS and CSAT per agent (the assignee of the answered request) and per team (the owner of the answer's touchpoint) over the answers to requests in the window, each with its interval, its number of answers and whether they are too few to judge by (managers)", body = AgentScores),
+        (status = 422, description = "A parameter is malformed or the window ends before it starts; each field and problem named", body = ErrorBody)))]
+pub async fn agent_scores(
+    State(state): State<AppState>,
+    Query(query): Query<ScoresQuery>,
+) -> Result<axum::Json<AgentScores>> {
+    Ok(axum::Json(
+        agent_scores::agent_scores(state.store.as_ref(), &query, jiff::Timestamp::now()).await?,
     ))
 }
 

@@ -183,6 +183,8 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/api/v1/kpis", Least(Viewer)),
     (Method::GET, "/api/v1/kpis/customers", Least(Viewer)),
     (Method::GET, "/api/v1/kpis/matrix", Least(Viewer)),
+    // Scores of named colleagues are the managers' to read, as the queue's statistics are.
+    (Method::GET, "/api/v1/kpis/agents", Least(Manager)),
     // The queue: agents work requests and see customers; the CX manager sets targets and
     // weights; admins set the calendar and undo merges. Integrations post requests with a
     // write token.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use touchpoints_core::dashboard::{Compared, Dimension, Value};
 use touchpoints_core::journey::JourneyMap;
 use touchpoints_core::kpi::{self, Granularity, Metric};
-use touchpoints_core::{Touchpoint, TouchpointFilter};
+use touchpoints_core::{Role, Touchpoint, TouchpointFilter};
 
 use super::export::{Cell, Table, csv_file, xlsx_file};
 use super::numbers::{day, decimals, euros, number, signed, unit};
@@ -22,6 +22,7 @@ use super::{Page, PageResult};
 use crate::AppState;
 use crate::i18n::Lang;
 use touchpoints_app::AppError;
+use touchpoints_app::agent_scores::{self, AgentScores, ScoreRow, ScoresQuery};
 use touchpoints_app::matrix;
 use touchpoints_app::reports::{self, CustomerReport, KpiQuery, Report};
 
@@ -267,6 +268,18 @@ async fn dashboard(
     )
     .await?;
     view.customers(&customers, lang);
+    // Scores of named colleagues are the managers' to read, as the queue's statistics are.
+    if page.caller.role().is_some_and(|role| role >= Role::Manager) {
+        let query = ScoresQuery {
+            from: Some(report.from.to_string()),
+            until: Some(report.until.to_string()),
+            granularity: Some(report.granularity.as_str().to_owned()),
+        };
+        let scores =
+            agent_scores::agent_scores(state.store.as_ref(), &query, jiff::Timestamp::now())
+                .await?;
+        view.agent_scores(&scores, lang);
+    }
     Ok(render(
         &state,
         &page,
@@ -519,7 +532,42 @@ struct CustomerRow {
     growth: Option<String>,
 }
 
+/// An agent's or a team's NPS and CSAT as the page writes them.
+#[derive(Serialize)]
+struct ScoreRowView {
+    /// `None` for requests nobody holds, or touchpoints without an owner.
+    key: Option<String>,
+    label: String,
+    answers: u64,
+    nps: Shown,
+    csat: Shown,
+}
+
+fn score_rows(rows: &[ScoreRow], lang: Lang) -> Vec<ScoreRowView> {
+    rows.iter()
+        .map(|row| ScoreRowView {
+            key: row.key.clone(),
+            label: row.label.clone(),
+            answers: row.answers,
+            nps: shown(Metric::Nps, &row.nps, lang),
+            csat: shown(Metric::Csat, &row.csat, lang),
+        })
+        .collect()
+}
+
 impl View {
+    /// NPS and CSAT per agent and per team in the report's window, for managers.
+    fn agent_scores(&mut self, scores: &AgentScores, lang: Lang) {
+        self.context = minijinja::context! {
+            agent_scores => minijinja::context! {
+                min_answers => scores.min_answers,
+                agents => Serde(score_rows(&scores.agents, lang)),
+                teams => Serde(score_rows(&scores.teams, lang)),
+            },
+            ..self.context.clone()
+        };
+    }
+
     /// Retention, churn and revenue per period of the window, beside the survey metrics:
     /// the success measures the method proves its actions with. Left out while no customer
     /// event has ever been recorded.
