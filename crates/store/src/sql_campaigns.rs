@@ -188,6 +188,16 @@ async fn mail_domain(conn: &mut Conn) -> Result<String> {
     ))
 }
 
+/// A campaign a customer got, and its mail (gone when erased from the outbox).
+#[derive(sqlx::FromRow)]
+struct SentRow {
+    campaign: String,
+    at: i64,
+    recipient: Option<String>,
+    subject: Option<String>,
+    status: Option<String>,
+}
+
 /// A customer's campaign mails, for their export.
 pub(super) async fn export_campaign_mails(
     conn: &mut Conn,
@@ -195,21 +205,20 @@ pub(super) async fn export_campaign_mails(
 ) -> Result<serde_json::Value> {
     let mut out = Vec::new();
     for id in profiles {
-        let rows: Vec<(String, i64, Option<String>, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT c.name, cr.at, m.recipient, m.subject, m.status FROM campaign_recipients cr \
-                 JOIN campaigns c ON c.id = cr.campaign_id \
-                 LEFT JOIN outbox_mails m ON m.id = cr.mail_id \
-                 WHERE cr.customer_id = $1 ORDER BY cr.at, c.id",
-            )
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-        for (campaign, at, recipient, subject, status) in rows {
+        let rows: Vec<SentRow> = sqlx::query_as(
+            "SELECT c.name AS campaign, cr.at, m.recipient, m.subject, m.status \
+             FROM campaign_recipients cr JOIN campaigns c ON c.id = cr.campaign_id \
+             LEFT JOIN outbox_mails m ON m.id = cr.mail_id \
+             WHERE cr.customer_id = $1 ORDER BY cr.at, c.id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows {
             out.push(serde_json::json!({
-                "campaign": campaign,
-                "at": instant("campaign_recipients", at)?.to_string(),
-                "recipient": recipient, "subject": subject, "status": status,
+                "campaign": row.campaign,
+                "at": instant("campaign_recipients", row.at)?.to_string(),
+                "recipient": row.recipient, "subject": row.subject, "status": row.status,
             }));
         }
     }
