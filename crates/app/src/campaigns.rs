@@ -234,18 +234,20 @@ pub async fn draft(store: &dyn Store, id: i64, now: Timestamp) -> Result<Draft> 
     })
 }
 
-/// The base of the links in campaign mails: the public address from the mail settings,
-/// without which no campaign mail may go, since its unsubscribe link would lead nowhere.
+/// The base of the links in campaign mails: the public address from the mail settings.
+/// With a mail server but no public address no campaign mail may go, since its unsubscribe
+/// link would lead nowhere. Without a mail server the mails are held in the outbox and never
+/// leave, and their links are written as paths.
 async fn public_url(store: &dyn Store) -> Result<String> {
-    let settings = store.mail_settings().await?;
-    match settings.map(|s| s.public_url).filter(|u| !u.is_empty()) {
-        Some(url) => Ok(url),
-        None => Err(AppError::Conflict(Problems::single(
+    match store.mail_settings().await? {
+        None => Ok(String::new()),
+        Some(settings) if !settings.public_url.is_empty() => Ok(settings.public_url),
+        Some(_) => Err(AppError::Conflict(Problems::single(
             "public_url",
             Problem::rule(
                 "no-public-url",
-                "set the mail server and the public address in the mail settings first: \
-                 every campaign mail carries a link that ends such mails",
+                "set the public address in the mail settings first: every campaign mail \
+                 carries a link that ends such mails",
             ),
         ))),
     }

@@ -3305,7 +3305,19 @@ async fn a_segment_is_built_from_rule_rows_counted_and_sent_to_as_a_campaign_dra
             .contains("draft, not sent")
     );
 
-    // Sending without a public address for the links is refused on the page, with the way.
+    // A mail server without a public address for the links: the send is refused on the page,
+    // with the way to the settings.
+    let (status, body) = send(
+        server
+            .admin_browser()
+            .put("/api/v1/mail/settings")
+            .json(&json!({
+                "host": "127.0.0.1", "port": 2525, "security": "none",
+                "from_address": "service@nordlicht.example", "from_name": "Nordlicht",
+            })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let id = location_id(&server).await;
     let (status, _, html) = fetch(server.post(&format!("/campaigns/{id}/send"))).await;
     assert_eq!(status, StatusCode::CONFLICT);

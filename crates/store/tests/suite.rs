@@ -22,6 +22,8 @@ mod agent_scores;
 mod announcements;
 #[path = "suite/audit.rs"]
 mod audit;
+#[path = "suite/campaigns.rs"]
+mod campaigns;
 #[path = "suite/chats.rs"]
 mod chats;
 #[path = "suite/customers.rs"]

@@ -161,7 +161,7 @@ pub struct TestInput {
     responses(
         (status = 204, description = "The message, filled for the first recipient, queued to the address alone"),
         (status = 404, description = "No such campaign", body = ErrorBody),
-        (status = 409, description = "No public address is set in the mail settings (`public_url`)", body = ErrorBody),
+        (status = 409, description = "A mail server is set but no public address for the links (`public_url`); without a mail server the mails are held in the outbox", body = ErrorBody),
         (status = 422, description = "`to` is not an e-mail address", body = ErrorBody)))]
 pub async fn test_campaign(
     State(state): State<AppState>,
@@ -185,7 +185,7 @@ pub async fn test_campaign(
     responses(
         (status = 202, description = "Mails queued to the segment's members with an address and consent who had not got it; sent at the campaign's pace", body = CampaignSend),
         (status = 404, description = "No such campaign", body = ErrorBody),
-        (status = 409, description = "No public address is set in the mail settings (`public_url`)", body = ErrorBody)))]
+        (status = 409, description = "A mail server is set but no public address for the links (`public_url`); without a mail server the mails are held in the outbox", body = ErrorBody)))]
 pub async fn send_campaign(
     State(state): State<AppState>,
     caller: Caller,
