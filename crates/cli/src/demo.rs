@@ -16,6 +16,7 @@ use touchpoints_core::action_plan::programme::TaskKey;
 use touchpoints_core::action_plan::{
     ActionInput, ActionKind, ActionStatus, Budget, StatusChangeInput, Target, TargetMetric,
 };
+use touchpoints_core::campaign::CampaignFields;
 use touchpoints_core::catalog::default_phases;
 use touchpoints_core::consistency::Guideline;
 use touchpoints_core::consistency::library::ContentFields;
@@ -23,6 +24,7 @@ use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::kpi::{Metric, local_day};
 use touchpoints_core::message_template::TemplateFields;
 use touchpoints_core::sample::{self, SampleSpec, SampleTouchpoint, SplitMix64};
+use touchpoints_core::segment::{Combine, SegmentFields, SegmentRule};
 use touchpoints_core::standards::Measure;
 use touchpoints_core::survey::{ResponseFields, SurveyInput};
 use touchpoints_core::{
@@ -46,6 +48,7 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
         load_chat(store).await?;
         load_surveys(store).await?;
         load_actions(store).await?;
+        load_campaign(store).await?;
         return load_programme(store).await;
     }
     let company = demo::company();
@@ -96,6 +99,7 @@ pub async fn load(store: &dyn Store, force: bool) -> anyhow::Result<()> {
     load_chat(store).await?;
     load_surveys(store).await?;
     load_actions(store).await?;
+    load_campaign(store).await?;
     load_programme(store).await
 }
 
@@ -370,6 +374,9 @@ async fn load_profiles(
             .map(|s| (*s).to_owned())
             .collect();
         fields.lifetime_value_cents = lifetime;
+        // Anna agreed to marketing mails; the other premium customer did not, so the demo's
+        // campaign shows that consent decides.
+        fields.consent.email_marketing = name == "Anna Schulz";
         store.update_customer(id, &fields, "demo").await?;
         if !number.is_empty() {
             purchases.push(touchpoints_core::survey::CustomerEventFields {
@@ -428,6 +435,58 @@ const TEMPLATES: [(&str, &str, &str); 4] = [
          {{ agent or \"Your Nordlicht customer service\" }}",
     ),
 ];
+
+/// The premium customers who agreed to marketing mails, and a campaign to them, sent: its
+/// mail waits in the outbox, labelled as not sent, until a mail server is set up.
+async fn load_campaign(store: &dyn Store) -> anyhow::Result<()> {
+    if !store.segments().await?.is_empty() {
+        return Ok(());
+    }
+    let rule = |field: &str, op: &str, value: &str| SegmentRule {
+        field: field.into(),
+        op: op.into(),
+        value: value.into(),
+    };
+    let segment = SegmentFields {
+        name: "Premium mit Einwilligung".into(),
+        combine: Combine::All,
+        rules: vec![
+            rule("segment", "has", "premium"),
+            rule("consent", "given", "email_marketing"),
+        ],
+    };
+    let segment = touchpoints_app::campaigns::save_segment(store, None, &segment, "demo")
+        .await
+        .map_err(|e| anyhow::anyhow!("the demo segment is invalid: {e}"))?;
+    let template = TemplateFields {
+        name: "Frühjahrskollektion".into(),
+        language: "de".into(),
+        subject: "Ihre Vorschau auf unsere Frühjahrskollektion".into(),
+        body: "{{ greeting }},\n\nals {% if \"premium\" in segments %}Premiumkundin oder \
+               Premiumkunde{% else %}Stammkundin oder Stammkunde{% endif %} sehen Sie unsere \
+               Frühjahrskollektion eine Woche vor allen anderen.{% if last_order_date %} Passend \
+               zu Ihrem Einkauf vom {{ last_order_date }} haben wir einige Stücke für Sie \
+               vorgemerkt.{% endif %}\n\nHerzliche Grüße\nIhr Nordlicht-Team"
+            .into(),
+    };
+    let template = touchpoints_app::templates::save(store, None, &template, "demo")
+        .await
+        .map_err(|e| anyhow::anyhow!("the demo campaign's template is invalid: {e}"))?;
+    let fields = CampaignFields {
+        name: "Frühjahrskollektion für Premiumkunden".into(),
+        segment_id: segment.id,
+        template_id: template.id,
+        per_minute: touchpoints_core::campaign::PER_MINUTE_DEFAULT,
+    };
+    let campaign = touchpoints_app::campaigns::create(store, &fields, "demo").await?;
+    let sent =
+        touchpoints_app::campaigns::send(store, campaign.id, "demo", Timestamp::now()).await?;
+    println!(
+        "a segment and a campaign: {} mail in the outbox, held until a mail server is set up",
+        sent.queued
+    );
+    Ok(())
+}
 
 async fn load_templates(store: &dyn Store) -> anyhow::Result<()> {
     if !store.message_templates().await?.is_empty() {
