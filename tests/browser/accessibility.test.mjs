@@ -87,6 +87,10 @@ describe('accessibility', () => {
           const customer = await firstLink(page, /^\/customers\/\d+$/);
           await page.goto('/actions');
           const action = await firstLink(page, /^\/actions\/\d+$/);
+          await page.goto('/campaigns');
+          const campaign = await firstLink(page, /^\/campaigns\/\d+$/);
+          await page.goto('/segments');
+          const segment = await firstLink(page, /^\/segments\/\d+$/);
 
           for (const path of [
             '/queue',
@@ -117,6 +121,11 @@ describe('accessibility', () => {
             '/queue/templates',
             '/queue/templates/new',
             '/queue/chat',
+            '/campaigns',
+            campaign,
+            '/segments',
+            segment,
+            '/segments/new',
             '/guideline',
             '/content',
             '/content/new',
