@@ -1328,3 +1328,8 @@ unsubscribe-button = Abmelden
 unsubscribe-done = Erledigt: Sie erhalten keine Werbe-Mails mehr von uns.
 unsubscribe-already = Sie sind von Werbe-Mails bereits abgemeldet.
 unsubscribe-invalid = Dieser Link ist nicht gültig. Bitte verwenden Sie den Link aus der Mail unverändert.
+mail-release-hint = Mails, die ohne eingerichteten Mailserver geschrieben wurden, sind zurückgehalten. Sie gehen über diesen Server hinaus, sobald Sie sie freigeben.
+mail-release = { $count ->
+    [one] 1 zurückgehaltene Mail senden
+   *[other] { $count } zurückgehaltene Mails senden
+}

@@ -1328,3 +1328,8 @@ unsubscribe-button = Unsubscribe
 unsubscribe-done = Done: you will receive no more marketing mails from us.
 unsubscribe-already = You are unsubscribed from marketing mails already.
 unsubscribe-invalid = This link is not valid. Please use the link from the mail as it is.
+mail-release-hint = Mails written while no mail server was set up are held. They go out through this server once you release them.
+mail-release = { $count ->
+    [one] Send 1 held mail
+   *[other] Send { $count } held mails
+}

@@ -971,3 +971,77 @@ async fn a_campaign_reaches_each_consenting_member_once_and_its_link_ends_such_m
     let refused = server.nobody().post(&forged).send().await.expect("forged");
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+#[ignore = "needs TOUCHPOINTS_TEST_SMTPD: a Python with aiosmtpd (scripts/test makes one)"]
+async fn held_mails_go_out_once_released_with_their_links_made_absolute() {
+    let smtpd = Smtpd::start();
+    let server = Server::start().await;
+    let anna = customer(&server, "Anna Schulz", "anna@example.de", true, true).await;
+    let (_, template) = send(server.post("/api/v1/templates").json(&json!({
+        "name": "Neu", "language": "de", "subject": "Neu", "body": "{{ greeting }},\n\nneu.",
+    })))
+    .await;
+    let (_, segment) = send(server.post("/api/v1/segments").json(&json!({
+        "name": "Alle", "rules": [],
+    })))
+    .await;
+    let (_, campaign) = send(server.post("/api/v1/campaigns").json(&json!({
+        "name": "Neu", "segment_id": segment["id"], "template_id": template["id"],
+    })))
+    .await;
+    let id = campaign["id"].as_i64().expect("id");
+
+    // Without a mail server the campaign's mail is held, its link a path.
+    let (status, sent) = send(server.post(&format!("/api/v1/campaigns/{id}/send"))).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{sent}");
+    assert_eq!(sent["queued"], 1);
+    let release = || server.post("/api/v1/outbox/release");
+    let (status, body) = send(release()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    only_problem(&body, "settings", "rule");
+
+    configure(&server, smtpd.port).await;
+    let (status, body) = send(release()).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a campaign mail needs the public address: {body}"
+    );
+    only_problem(&body, "public_url", "rule");
+    let (status, body) = send(
+        server
+            .admin_browser()
+            .put("/api/v1/mail/settings")
+            .json(&json!({
+                "host": "127.0.0.1", "port": smtpd.port, "security": "none",
+                "from_address": "service@nordlicht.example", "from_name": "Nordlicht",
+                "public_url": server.url(""),
+            })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = send(release()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({"released": 1}));
+    let received = smtpd.wait_for(1).await;
+    assert_eq!(received.len(), 1);
+    let link = received[0]
+        .header("list-unsubscribe")
+        .trim_matches(['<', '>'])
+        .to_owned();
+    assert!(
+        link.starts_with(&server.url(&format!("/u/{id}/{anna}/"))),
+        "{link}"
+    );
+    assert!(
+        unquote(&received[0].text).contains(&link),
+        "the link in the text is absolute too"
+    );
+    assert_eq!(
+        received[0].header("from"),
+        "Nordlicht <service@nordlicht.example>"
+    );
+    let (_, body) = send(release()).await;
+    assert_eq!(body, json!({"released": 0}), "nothing is held any more");
+}

@@ -1401,6 +1401,12 @@ pub trait Outbox: Send + Sync + 'static {
     /// mail server. A conflict naming `status` for a mail that did not fail or has no
     /// recipient. Audit `mail.retry`.
     async fn retry_mail(&self, id: i64, now: Timestamp, actor: &str) -> Result<()>;
+    /// Queues every mail held while no mail server was configured, to be sent from `now`
+    /// through the server configured since, from its sender; a campaign mail's unsubscribe
+    /// link, written as a path, becomes absolute under the settings' public address. A
+    /// conflict naming `settings` while none are configured, or `public_url` while held
+    /// campaign mails need one. The number of mails released. Audit `mail.release`.
+    async fn release_held_mails(&self, now: Timestamp, actor: &str) -> Result<u64>;
     /// The mails of a request, oldest first.
     async fn request_mails(&self, request_id: i64) -> Result<Vec<OutboxMail>>;
     /// When the customer's requests last sent them a survey, if ever.

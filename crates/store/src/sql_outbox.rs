@@ -332,6 +332,80 @@ impl Outbox for SqlStore {
         Ok(())
     }
 
+    async fn release_held_mails(&self, now: Timestamp, actor: &str) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let Some(settings) = load_settings(&mut tx).await? else {
+            return Err(StoreError::Conflict(Problems::single(
+                "settings",
+                Problem::rule(
+                    "no-mail-server",
+                    "configure the mail server first: held mails go out through it",
+                ),
+            )));
+        };
+        let held: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, unsubscribe, body_text, body_html FROM outbox_mails \
+             WHERE status = 'held' ORDER BY id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let needs_address = held.iter().any(|(_, link, ..)| link.starts_with('/'));
+        if needs_address && settings.public_url.is_empty() {
+            return Err(StoreError::Conflict(Problems::single(
+                "public_url",
+                Problem::rule(
+                    "no-public-url",
+                    "set the public address in the mail settings first: held campaign mails \
+                     carry a link that ends such mails",
+                ),
+            )));
+        }
+        for (id, link, text, html) in &held {
+            // The path stands in the text and in the HTML's href as written; the HTML
+            // escapes no character of a path of digits, letters and slashes.
+            let (link, text, html) = match link.starts_with('/') {
+                true => {
+                    let absolute = format!("{}{link}", settings.public_url);
+                    let text = text.replace(link.as_str(), &absolute);
+                    let html = html.replace(link.as_str(), &absolute);
+                    (absolute, text, html)
+                }
+                false => (link.clone(), text.clone(), html.clone()),
+            };
+            sqlx::query(
+                "UPDATE outbox_mails SET status = CASE WHEN recipient = '' THEN 'failed' \
+                 ELSE 'queued' END, last_error = CASE WHEN recipient = '' THEN $1 ELSE '' END, \
+                 sender = $2, sender_name = $3, attempts = 0, next_attempt_at = $4, \
+                 unsubscribe = $5, body_text = $6, body_html = $7 WHERE id = $8",
+            )
+            .bind(not_sent::NO_ADDRESS)
+            .bind(&settings.from_address)
+            .bind(&settings.from_name)
+            .bind(now.as_microsecond())
+            .bind(link)
+            .bind(text)
+            .bind(html)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let released = held.len() as u64;
+        if released > 0 {
+            audit(
+                &mut tx,
+                now,
+                actor,
+                "mail.release",
+                "mail",
+                "",
+                &format!("{released} held mails released"),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(released)
+    }
+
     async fn request_mails(&self, request_id: i64) -> Result<Vec<OutboxMail>> {
         let rows: Vec<MailRow> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM outbox_mails WHERE request_id = $1 ORDER BY id"

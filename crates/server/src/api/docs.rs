@@ -103,6 +103,7 @@ use super::{
         super::mail::test,
         super::mail::list,
         super::mail::retry,
+        super::mail::release,
         super::mail::of_request,
         super::templates::list,
         super::templates::create,

@@ -158,3 +158,25 @@ pub async fn retry(
     state.outbox.wake();
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
+
+/// How many held mails a release queued.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Released {
+    pub released: u64,
+}
+
+#[utoipa::path(post, path = "/api/v1/outbox/release", tag = "mail",
+    responses(
+        (status = 200, description = "Every mail held while no mail server was configured queued to go through the one configured now; audited", body = Released),
+        (status = 409, description = "No mail server is configured (`settings`), or held campaign mails need the public address (`public_url`); nothing changed", body = ErrorBody)))]
+pub async fn release(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<Released>> {
+    let released = state
+        .store
+        .release_held_mails(Timestamp::now(), &caller.actor())
+        .await?;
+    state.outbox.wake();
+    Ok(axum::Json(Released { released }))
+}

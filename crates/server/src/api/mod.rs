@@ -160,6 +160,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mail/test", axum::routing::post(mail::test))
         .route("/outbox", get(mail::list))
         .route("/outbox/{id}/retry", axum::routing::post(mail::retry))
+        .route("/outbox/release", axum::routing::post(mail::release))
         .route("/requests/{id}/mails", get(mail::of_request))
         .route("/templates", get(templates::list).post(templates::create))
         .route(

@@ -79,6 +79,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/admin/organisation", Least(Admin)),
     (Method::POST, "/admin/organisation", Least(Admin)),
     (Method::GET, "/admin/mail", Least(Admin)),
+    (Method::POST, "/admin/mail/release", Least(Admin)),
     (Method::POST, "/admin/mail", Least(Admin)),
     (Method::POST, "/admin/mail/test", Least(Admin)),
     (Method::POST, "/admin/mail/{id}/retry", Least(Admin)),
@@ -261,6 +262,7 @@ pub const ROUTES: &[(Method, &str, Access)] = &[
     (Method::GET, "/u/{campaign}/{customer}/{sig}", Public),
     (Method::POST, "/u/{campaign}/{customer}/{sig}", Public),
     (Method::POST, "/api/v1/outbox/{id}/retry", Least(Manager)),
+    (Method::POST, "/api/v1/outbox/release", Least(Manager)),
     (
         Method::POST,
         "/api/v1/requests/{id}/actions",

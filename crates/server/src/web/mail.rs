@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/mail", get(show).post(save))
         .route("/admin/mail/test", post(test))
         .route("/admin/mail/{id}/retry", post(retry))
+        .route("/admin/mail/release", post(release))
 }
 
 /// How many of the newest mails the page lists.
@@ -250,4 +251,20 @@ async fn retry(State(state): State<AppState>, page: Page, super::Id(id): super::
         .await?;
     state.outbox.wake();
     Ok(Redirect::to("/admin/mail#outbox").into_response())
+}
+
+/// Sends the mails held while no mail server was configured; a refusal (no server, no public
+/// address for campaign links) shows on the page as the API gives it.
+async fn release(State(state): State<AppState>, page: Page) -> PageResult {
+    match state
+        .store
+        .release_held_mails(Timestamp::now(), &page.caller.actor())
+        .await
+    {
+        Ok(_) => {
+            state.outbox.wake();
+            Ok(Redirect::to("/admin/mail#outbox").into_response())
+        }
+        Err(e) => Ok(page.error(&state, e)),
+    }
 }
