@@ -580,12 +580,69 @@ async fn canary(store: &dyn Store) {
                 name: "Zyxwa Canarius".into(),
                 salutation: "Frau".into(),
                 attributes: BTreeMap::from([("Adresse".into(), "Canariusweg 7".into())]),
+                consent: touchpoints_core::customer::Consent {
+                    email_marketing: true,
+                    ..Default::default()
+                },
                 ..CustomerFields::default()
             },
             "anna",
         )
         .await
         .expect("update");
+    // A campaign reached them, by name.
+    let segment = store
+        .put_segment(
+            None,
+            &touchpoints_core::segment::SegmentFields {
+                name: "Alle".into(),
+                combine: touchpoints_core::segment::Combine::All,
+                rules: Vec::new(),
+            },
+            "anna",
+        )
+        .await
+        .expect("segment");
+    let template = store
+        .put_message_template(
+            None,
+            &touchpoints_core::message_template::TemplateFields {
+                name: "Neu".into(),
+                language: "de".into(),
+                subject: "Neu".into(),
+                body: "{{ greeting }},".into(),
+            },
+            "anna",
+        )
+        .await
+        .expect("template");
+    let campaign = store
+        .create_campaign(
+            &touchpoints_core::campaign::CampaignFields {
+                name: "Herbst".into(),
+                segment_id: segment.id,
+                template_id: template.id,
+                per_minute: 600,
+            },
+            "anna",
+        )
+        .await
+        .expect("campaign");
+    let mail = touchpoints_store::CampaignMailOut {
+        customer_id: profile.id,
+        recipient: EMAIL.into(),
+        composed: touchpoints_core::mail::Composed {
+            subject: "Neu für Zyxwa Canarius".into(),
+            text: "Guten Tag Frau Canarius,".into(),
+            html: "<p>Guten Tag Frau Canarius,</p>".into(),
+        },
+        unsubscribe: format!("/u/{}/{}/00", campaign.id, profile.id),
+    };
+    let sent = store
+        .send_campaign(campaign.id, &[mail], "anna", Timestamp::now())
+        .await
+        .expect("campaign sent");
+    assert_eq!(sent.queued, 1);
     store
         .record_responses(
             &[
@@ -658,6 +715,12 @@ async fn a_customers_export_reaches_every_record_by_any_identifier(store: &dyn S
         "survivor and absorbed: {export:#}"
     );
     assert_eq!(listed("customer_merges"), 1, "{export:#}");
+    assert_eq!(listed("campaign_mails"), 1, "{export:#}");
+    assert_eq!(places["campaign_mails"][0]["campaign"], "Herbst");
+    assert_eq!(
+        places["campaign_mails"][0]["subject"],
+        "Neu für Zyxwa Canarius"
+    );
     assert_eq!(listed("chat_transcripts"), 1, "{export:#}");
     assert_eq!(
         places["chat_transcripts"][0]["messages"][0]["body"],
