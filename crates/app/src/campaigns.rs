@@ -3,10 +3,13 @@
 //! outbox with a link that ends such mails.
 
 use jiff::Timestamp;
+use std::collections::HashMap;
 use touchpoints_core::campaign::CampaignFields;
 use touchpoints_core::consistency::check::Content;
 use touchpoints_core::consistency::{Checker, Finding};
+
 use touchpoints_core::mail::{self, CampaignMail};
+use touchpoints_core::message_template;
 use touchpoints_core::segment::{CustomerFacts, SegmentFields, Selection};
 use touchpoints_core::{Problem, Problems};
 use touchpoints_store::{
@@ -15,7 +18,7 @@ use touchpoints_store::{
 };
 
 use crate::recipient::{Recipient, language_of};
-use crate::templates::{Filled, customer_data, fill};
+use crate::templates::{Filled, Known};
 use crate::{AppError, Result, links};
 
 /// How many members a segment's preview shows.
@@ -158,52 +161,99 @@ pub struct Draft {
     pub findings: Vec<Finding>,
 }
 
-/// The campaign's template, the profiles of its segment's reachable members at `now`, and
-/// the mail settings every send needs.
+/// The campaign's template, its segment's reachable members at `now` (each with their open
+/// requests) and what filling the template for them reads.
 struct Plan {
     campaign: StoredCampaign,
     template: StoredTemplate,
-    recipients: Vec<CustomerProfile>,
+    recipients: Vec<(CustomerProfile, u64)>,
+    known: Known,
 }
 
 async fn plan(store: &dyn Store, id: i64, now: Timestamp) -> Result<Plan> {
     let campaign = store.campaign(id).await?;
     let template = store.message_template(campaign.fields.template_id).await?;
     let segment = store.segment(campaign.fields.segment_id).await?;
-    let consenting: Vec<i64> = members(store, &segment.fields, now)
+    let open: HashMap<i64, u64> = members(store, &segment.fields, now)
         .await?
         .iter()
         .filter(|c| consents(c))
-        .map(|c| c.id)
+        .map(|c| (c.id, c.open_requests))
         .collect();
-    let mut recipients = store.customers_by_id(&consenting).await?;
-    recipients.retain(|p| !address_of(p).is_empty());
-    recipients.sort_by_key(|p| p.id);
+    let ids: Vec<i64> = open.keys().copied().collect();
+    let mut profiles = store.customers_by_id(&ids).await?;
+    profiles.retain(|p| !address_of(p).is_empty());
+    profiles.sort_by_key(|p| p.id);
+    let known = Known::load(store, &profiles.iter().collect::<Vec<_>>()).await?;
+    let recipients = profiles
+        .into_iter()
+        .map(|p| {
+            let n = open.get(&p.id).copied().unwrap_or_default();
+            (p, n)
+        })
+        .collect();
     Ok(Plan {
         campaign,
         template,
         recipients,
+        known,
     })
 }
 
-/// The template filled for `profile` (or for a customer of whom nothing is known), in the
-/// template's language.
-async fn filled_for(
-    store: &dyn Store,
-    template: &StoredTemplate,
-    profile: Option<&CustomerProfile>,
-) -> Result<Filled> {
-    let language = &template.fields.language;
-    let recipient = match profile {
-        Some(p) => Recipient::of_profile(p.clone(), language),
-        None => Recipient::unknown(language),
-    };
-    let recipient = Recipient {
-        language: language_of(language),
-        ..recipient
-    };
-    let data = customer_data(store, &recipient).await?;
-    fill(&template.fields, &data)
+/// The campaign's template compiled once, to be filled for one customer after another.
+struct Compiled<'t> {
+    subject: message_template::Compiled<'t>,
+    body: message_template::Compiled<'t>,
+}
+
+/// A template's field compiled, or its problems named by the field.
+fn compile_field<'t>(field: &str, source: &'t str) -> Result<message_template::Compiled<'t>> {
+    message_template::compile(source).map_err(|problems| {
+        let mut all = Problems::default();
+        for p in problems {
+            all.push(field, Problem::from(p));
+        }
+        AppError::Invalid(all)
+    })
+}
+
+impl Plan {
+    fn compile(&self) -> Result<Compiled<'_>> {
+        Ok(Compiled {
+            subject: compile_field("subject", &self.template.fields.subject)?,
+            body: compile_field("body", &self.template.fields.body)?,
+        })
+    }
+
+    /// The template filled for a member (or for a customer of whom nothing is known), in the
+    /// template's language.
+    fn fill(
+        &self,
+        compiled: &Compiled<'_>,
+        member: Option<&(CustomerProfile, u64)>,
+    ) -> Result<Filled> {
+        let language = &self.template.fields.language;
+        let recipient = match member {
+            Some((p, _)) => Recipient::of_profile(p.clone(), language),
+            None => Recipient::unknown(language),
+        };
+        let recipient = Recipient {
+            language: language_of(language),
+            ..recipient
+        };
+        let data = self
+            .known
+            .data(&recipient, member.map_or(0, |(_, open)| *open));
+        let one = |field: &str, template: &message_template::Compiled<'_>| {
+            template
+                .render(&data)
+                .map_err(|p| AppError::Invalid(Problems::single(field, Problem::from(p))))
+        };
+        Ok(Filled {
+            subject: one("subject", &compiled.subject)?,
+            body: one("body", &compiled.body)?,
+        })
+    }
 }
 
 /// What the guideline finds in a campaign's filled message.
@@ -225,10 +275,10 @@ async fn check(store: &dyn Store, filled: &Filled, now: Timestamp) -> Result<Vec
 pub async fn draft(store: &dyn Store, id: i64, now: Timestamp) -> Result<Draft> {
     let plan = plan(store, id, now).await?;
     let first = plan.recipients.first();
-    let filled = filled_for(store, &plan.template, first).await?;
+    let filled = plan.fill(&plan.compile()?, first)?;
     let findings = check(store, &filled, now).await?;
     Ok(Draft {
-        customer_id: first.map(|p| p.id),
+        customer_id: first.map(|(p, _)| p.id),
         filled,
         findings,
     })
@@ -253,52 +303,70 @@ async fn public_url(store: &dyn Store) -> Result<String> {
     }
 }
 
-/// One customer's mail of the campaign.
-async fn mail_for(
-    store: &dyn Store,
-    plan: &Plan,
-    profile: Option<&CustomerProfile>,
-    recipient: &str,
-    base: &str,
-    key: &links::LinkKey,
-) -> Result<CampaignMailOut> {
-    let filled = filled_for(store, &plan.template, profile).await?;
-    let customer_id = profile.map_or(0, |p| p.id);
-    let unsubscribe = format!(
-        "{base}{}",
-        links::unsubscribe_path(key, plan.campaign.id, customer_id)
-    );
-    let sender_name = store
-        .mail_settings()
-        .await?
-        .map(|s| s.from_name)
-        .unwrap_or_default();
-    let composed = mail::compose_campaign(&CampaignMail {
-        subject: &filled.subject,
-        body: &filled.body,
-        language: &plan.template.fields.language,
-        sender_name: &sender_name,
-        unsubscribe: &unsubscribe,
-    });
-    Ok(CampaignMailOut {
-        customer_id,
-        recipient: recipient.to_owned(),
-        composed,
-        unsubscribe,
-    })
+/// What every mail of one send shares: the compiled template, the links' base and key, the
+/// sender's name.
+struct Sending<'p> {
+    plan: &'p Plan,
+    compiled: Compiled<'p>,
+    base: String,
+    key: links::LinkKey,
+    sender_name: String,
+}
+
+impl<'p> Sending<'p> {
+    async fn new(store: &dyn Store, plan: &'p Plan) -> Result<Sending<'p>> {
+        Ok(Sending {
+            base: public_url(store).await?,
+            key: links::survey_link_key(store).await?,
+            sender_name: store
+                .mail_settings()
+                .await?
+                .map(|s| s.from_name)
+                .unwrap_or_default(),
+            compiled: plan.compile()?,
+            plan,
+        })
+    }
+
+    /// One customer's mail of the campaign, to `recipient`.
+    fn mail(
+        &self,
+        member: Option<&(CustomerProfile, u64)>,
+        recipient: &str,
+    ) -> Result<CampaignMailOut> {
+        let filled = self.plan.fill(&self.compiled, member)?;
+        let customer_id = member.map_or(0, |(p, _)| p.id);
+        let unsubscribe = format!(
+            "{}{}",
+            self.base,
+            links::unsubscribe_path(&self.key, self.plan.campaign.id, customer_id)
+        );
+        let composed = mail::compose_campaign(&CampaignMail {
+            subject: &filled.subject,
+            body: &filled.body,
+            language: &self.plan.template.fields.language,
+            sender_name: &self.sender_name,
+            unsubscribe: &unsubscribe,
+        });
+        Ok(CampaignMailOut {
+            customer_id,
+            recipient: recipient.to_owned(),
+            composed,
+            unsubscribe,
+        })
+    }
 }
 
 /// Sends the campaign to its segment's reachable members at `now`: each gets it once, at the
 /// campaign's pace through the outbox.
 pub async fn send(store: &dyn Store, id: i64, actor: &str, now: Timestamp) -> Result<CampaignSend> {
-    let base = public_url(store).await?;
     let plan = plan(store, id, now).await?;
-    let key = links::survey_link_key(store).await?;
-    let mut mails = Vec::with_capacity(plan.recipients.len());
-    for profile in &plan.recipients {
-        let to = address_of(profile);
-        mails.push(mail_for(store, &plan, Some(profile), &to, &base, &key).await?);
-    }
+    let sending = Sending::new(store, &plan).await?;
+    let mails = plan
+        .recipients
+        .iter()
+        .map(|member| sending.mail(Some(member), &address_of(&member.0)))
+        .collect::<Result<Vec<_>>>()?;
     Ok(store.send_campaign(id, &mails, actor, now).await?)
 }
 
@@ -306,13 +374,11 @@ pub async fn send(store: &dyn Store, id: i64, actor: &str, now: Timestamp) -> Re
 /// it in a mail client before the customers do. Its unsubscribe link ends nobody's mails.
 pub async fn test(store: &dyn Store, id: i64, to: &str, actor: &str, now: Timestamp) -> Result<()> {
     let to = mail::address(to).map_err(|p| AppError::Invalid(Problems::single("to", p)))?;
-    let base = public_url(store).await?;
     let plan = plan(store, id, now).await?;
-    let key = links::survey_link_key(store).await?;
-    let mail = mail_for(store, &plan, plan.recipients.first(), &to, &base, &key).await?;
+    let sending = Sending::new(store, &plan).await?;
     let mail = CampaignMailOut {
         customer_id: 0,
-        ..mail
+        ..sending.mail(plan.recipients.first(), &to)?
     };
     Ok(store.test_campaign(id, &mail, actor, now).await?)
 }

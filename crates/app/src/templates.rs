@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use touchpoints_core::consistency::tone::Address;
 use touchpoints_core::customer::IdentifierKind;
+use touchpoints_core::greeting::greeting;
 use touchpoints_core::message_template::{self, MessageData, TemplateFields, split_name};
 use touchpoints_core::request::RequestStatus;
 use touchpoints_core::written;
@@ -107,42 +109,84 @@ pub async fn preview(
 /// the customer events under their customer numbers and e-mail addresses) and their open
 /// requests; money and days as written in the customer's language.
 pub(crate) async fn customer_data(store: &dyn Store, recipient: &Recipient) -> Result<MessageData> {
-    let english = recipient.language == "en";
-    let (first_name, last_name) = split_name(&recipient.name, &recipient.salutation);
-    let mut data = MessageData {
-        greeting: recipient.greeting(store).await?,
-        salutation: recipient.salutation.clone(),
-        name: recipient
-            .name
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-        first_name,
-        last_name,
-        language: recipient.language.to_owned(),
-        ..MessageData::default()
+    let profiles: Vec<&CustomerProfile> = recipient.profile.iter().collect();
+    let known = Known::load(store, &profiles).await?;
+    let open = match &recipient.profile {
+        Some(profile) => store
+            .customer_requests(profile.id)
+            .await?
+            .iter()
+            .filter(|r| r.status != RequestStatus::Resolved)
+            .count() as u64,
+        None => 0,
     };
-    let Some(profile) = &recipient.profile else {
-        return Ok(data);
-    };
-    data.customer_number = identifier(profile, IdentifierKind::CustomerNumber);
-    data.segments = profile.fields.segments.clone();
-    data.segment = data.segments.first().cloned().unwrap_or_default();
-    data.lifetime_value = written::euros(profile.fields.lifetime_value_cents, english);
-    let zone = crate::action_effect::time_zone(store).await?;
-    let refs: Vec<String> = event_refs(profile).cloned().collect();
-    let newest = store.last_purchases(&refs).await?;
-    if let Some((day, cents)) = last_purchase(profile, &newest, &zone) {
-        data.last_order_date = written::day(day, english);
-        data.last_order_amount = written::euros(cents, english);
+    Ok(known.data(recipient, open))
+}
+
+/// What filling a template reads beside the profile, read once for any number of customers:
+/// the guideline's form of address, the organisation's time zone and the customers' newest
+/// purchases.
+pub(crate) struct Known {
+    address: Address,
+    zone: TimeZone,
+    newest: HashMap<String, (Timestamp, i64)>,
+}
+
+impl Known {
+    pub(crate) async fn load(store: &dyn Store, profiles: &[&CustomerProfile]) -> Result<Known> {
+        let refs: Vec<String> = profiles
+            .iter()
+            .flat_map(|p| event_refs(p))
+            .cloned()
+            .collect();
+        Ok(Known {
+            address: store
+                .guideline()
+                .await?
+                .tone
+                .address
+                .unwrap_or(Address::Formal),
+            zone: crate::action_effect::time_zone(store).await?,
+            newest: store.last_purchases(&refs).await?,
+        })
     }
-    data.open_requests = store
-        .customer_requests(profile.id)
-        .await?
-        .iter()
-        .filter(|r| r.status != RequestStatus::Resolved)
-        .count() as u64;
-    Ok(data)
+
+    /// The data of `recipient`, who has `open_requests` requests not yet resolved.
+    pub(crate) fn data(&self, recipient: &Recipient, open_requests: u64) -> MessageData {
+        let english = recipient.language == "en";
+        let (first_name, last_name) = split_name(&recipient.name, &recipient.salutation);
+        let mut data = MessageData {
+            greeting: greeting(
+                &recipient.salutation,
+                &recipient.name,
+                recipient.language,
+                self.address,
+            ),
+            salutation: recipient.salutation.clone(),
+            name: recipient
+                .name
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            first_name,
+            last_name,
+            language: recipient.language.to_owned(),
+            ..MessageData::default()
+        };
+        let Some(profile) = &recipient.profile else {
+            return data;
+        };
+        data.customer_number = identifier(profile, IdentifierKind::CustomerNumber);
+        data.segments = profile.fields.segments.clone();
+        data.segment = data.segments.first().cloned().unwrap_or_default();
+        data.lifetime_value = written::euros(profile.fields.lifetime_value_cents, english);
+        if let Some((day, cents)) = last_purchase(profile, &self.newest, &self.zone) {
+            data.last_order_date = written::day(day, english);
+            data.last_order_amount = written::euros(cents, english);
+        }
+        data.open_requests = open_requests;
+        data
+    }
 }
 
 fn identifier(profile: &CustomerProfile, kind: IdentifierKind) -> String {

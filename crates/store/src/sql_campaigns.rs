@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::campaign::{self, CampaignFields};
 use touchpoints_core::customer::Consent;
-use touchpoints_core::mail::{self, MailKind, MailStatus, not_sent};
+use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus, not_sent};
 use touchpoints_core::segment::{Combine, CustomerFacts, NpsCategory, SegmentFields};
 use touchpoints_core::{Problem, Problems};
 
@@ -141,17 +141,16 @@ async fn load_campaign(conn: &mut Conn, id: i64) -> Result<StoredCampaign> {
 /// Writes a campaign's mail to the outbox, due at `due`; its id.
 async fn insert_mail(
     conn: &mut Conn,
+    settings: Option<&MailSettings>,
     mail: &CampaignMailOut,
     message_id: &str,
     at: Timestamp,
     due: Timestamp,
 ) -> Result<i64> {
-    let settings = load_settings(conn).await?;
     let (sender, sender_name) = settings
-        .as_ref()
         .map(|s| (s.from_address.clone(), s.from_name.clone()))
         .unwrap_or_default();
-    let (status, error) = match (&settings, mail.recipient.is_empty()) {
+    let (status, error) = match (settings, mail.recipient.is_empty()) {
         (None, _) => (MailStatus::Held, not_sent::NO_SERVER),
         (Some(_), true) => (MailStatus::Failed, not_sent::NO_ADDRESS),
         (Some(_), false) => (MailStatus::Queued, ""),
@@ -181,11 +180,11 @@ async fn insert_mail(
 }
 
 /// The domain of the sender's address, for `Message-ID`s.
-async fn mail_domain(conn: &mut Conn) -> Result<String> {
-    Ok(load_settings(conn).await?.map_or_else(
+fn mail_domain(settings: Option<&MailSettings>) -> String {
+    settings.map_or_else(
         || "touchpoints.invalid".to_owned(),
         |s| s.domain().to_owned(),
-    ))
+    )
 }
 
 /// A campaign a customer got, and its mail (gone when erased from the outbox).
@@ -556,7 +555,8 @@ impl Campaigns for SqlStore {
         .await?;
         let (name, per_minute) = row.ok_or(CAMPAIGN_NOT_FOUND)?;
         let per_minute = u32::try_from(per_minute).unwrap_or(campaign::PER_MINUTE_DEFAULT);
-        let domain = mail_domain(&mut tx).await?;
+        let settings = load_settings(&mut tx).await?;
+        let domain = mail_domain(settings.as_ref());
         let mut send = CampaignSend::default();
         for mail in mails {
             let consent: Option<String> = sqlx::query_scalar(
@@ -590,7 +590,8 @@ impl Campaigns for SqlStore {
             }
             let due = campaign::due_at(at, send.queued, per_minute);
             let message_id = mail::campaign_message_id(id, mail.customer_id, &domain);
-            let mail_id = insert_mail(&mut tx, mail, &message_id, at, due).await?;
+            let mail_id =
+                insert_mail(&mut tx, settings.as_ref(), mail, &message_id, at, due).await?;
             sqlx::query(
                 "UPDATE campaign_recipients SET mail_id = $1 \
                  WHERE campaign_id = $2 AND customer_id = $3",
@@ -629,12 +630,13 @@ impl Campaigns for SqlStore {
             .fetch_optional(&mut *tx)
             .await?;
         let name = name.ok_or(CAMPAIGN_NOT_FOUND)?;
-        let domain = mail_domain(&mut tx).await?;
+        let settings = load_settings(&mut tx).await?;
+        let domain = mail_domain(settings.as_ref());
         let message_id = format!(
             "<touchpoints.campaign-test.{id}.{}@{domain}>",
             at.as_microsecond()
         );
-        insert_mail(&mut tx, mail, &message_id, at, at).await?;
+        insert_mail(&mut tx, settings.as_ref(), mail, &message_id, at, at).await?;
         audit(
             &mut tx,
             at,
