@@ -31,6 +31,7 @@ pub mod reports;
 pub mod resolution;
 pub mod scoring;
 pub mod secrets;
+mod smtp;
 pub mod steps;
 pub mod surveys;
 pub mod templates;

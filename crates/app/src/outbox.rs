@@ -9,13 +9,12 @@ use std::time::{Duration, SystemTime};
 use jiff::{SignedDuration, Timestamp};
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::extension::ClientId;
-use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use touchpoints_core::mail::{self, MailSettings, MailSettingsInput, Security};
+use lettre::{Address, Message};
+use touchpoints_core::mail::{self, MailSettings, MailSettingsInput};
 use touchpoints_core::{Problem, Problems};
 use touchpoints_store::{OutboxMail, Store};
 
+use crate::smtp::{Failure, Session};
 use crate::{AppError, Result};
 
 /// How many mails one round claims.
@@ -87,9 +86,13 @@ pub async fn send_test_mail(
         .date(SystemTime::from(now))
         .body(text.to_owned())
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let error = match transport(&settings, password, TEST_TIMEOUT) {
-        Ok(transport) => transport.send(message).await.err().map(|e| describe(&e)),
-        Err(e) => Some(e),
+    let error = match Session::open(&settings, password, TEST_TIMEOUT).await {
+        Ok(mut session) => {
+            let sent = session.send(message).await;
+            session.close().await;
+            sent.err().map(|f| f.reason)
+        }
+        Err(failure) => Some(failure.reason),
     };
     Ok(TestMail {
         sent: error.is_none(),
@@ -131,23 +134,35 @@ pub async fn deliver_due(
     let Some(settings) = store.mail_settings().await? else {
         return Ok(round);
     };
-    let mut transport = None;
+    let mut session: Option<Session> = None;
     for _ in 0..ROUND {
         let now = clock();
         let lease_until = now.saturating_add(LEASE).unwrap_or(now);
         let Some(m) = store.claim_mails(now, lease_until, 1).await?.pop() else {
             break;
         };
-        let transport =
-            transport.get_or_insert_with(|| self::transport(&settings, password, SMTP_TIMEOUT));
-        let outcome = match (&*transport, message(&m, now)) {
-            (_, Err(reason)) => Err((reason, true)),
-            (Err(reason), _) => Err((reason.clone(), false)),
-            (Ok(transport), Ok(message)) => transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| (describe(&e), e.is_permanent())),
+        let outcome = match message(&m, now) {
+            Err(reason) => Err(Failure {
+                reason,
+                permanent: true,
+            }),
+            Ok(message) => {
+                let open = match session.take() {
+                    Some(open) => Ok(open),
+                    None => Session::open(&settings, password, SMTP_TIMEOUT).await,
+                };
+                match open {
+                    Err(failure) => Err(failure),
+                    Ok(mut open) => {
+                        let sent = open.send(message).await;
+                        // A failed send leaves the session spent; the next mail opens another.
+                        if sent.is_ok() {
+                            session = Some(open);
+                        }
+                        sent
+                    }
+                }
+            }
         };
         let done = clock();
         let recorded = match outcome {
@@ -155,7 +170,7 @@ pub async fn deliver_due(
                 round.sent += 1;
                 store.mail_sent(m.id, m.attempts, done).await
             }
-            Err((reason, permanent)) => {
+            Err(Failure { reason, permanent }) => {
                 let attempts = u32::try_from(m.attempts).unwrap_or(u32::MAX);
                 let retry_at = match permanent {
                     true => None,
@@ -179,6 +194,9 @@ pub async fn deliver_due(
                 tracing::error!(mail = m.id, error = %e, "a mail's try could not be recorded")
             }
         }
+    }
+    if let Some(session) = session {
+        session.close().await;
     }
     Ok(round)
 }
@@ -233,55 +251,4 @@ fn parse_address(raw: &str) -> std::result::Result<Address, String> {
 
 fn invalid_to(reason: String) -> AppError {
     AppError::Invalid(Problems::single("to", Problem::Invalid { reason }))
-}
-
-/// The connection to the mail server the settings name. A login needs the password from the
-/// environment; without one every send fails with a reason that says so.
-fn transport(
-    settings: &MailSettings,
-    password: Option<&str>,
-    timeout: Duration,
-) -> std::result::Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let builder = match settings.security {
-        Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host),
-        Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host),
-        Security::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-            &settings.host,
-        )),
-    }
-    .map_err(|e| describe(&e))?;
-    let mut builder = builder
-        .port(settings.port)
-        .hello_name(ClientId::Domain(settings.domain().to_owned()))
-        .timeout(Some(timeout));
-    if !settings.username.is_empty() {
-        let Some(password) = password.filter(|p| !p.is_empty()) else {
-            return Err(format!(
-                "the mail server wants a login as \"{}\", but the server was started without \
-                 TOUCHPOINTS_SMTP_PASSWORD",
-                settings.username
-            ));
-        };
-        builder = builder.credentials(Credentials::new(
-            settings.username.clone(),
-            password.to_owned(),
-        ));
-    }
-    Ok(builder.build())
-}
-
-/// The error in words, with its causes: lettre's own message alone ("Connection error")
-/// rarely says what to fix.
-fn describe(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(e) = cause {
-        let part = e.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        cause = e.source();
-    }
-    text
 }
