@@ -95,11 +95,6 @@ async fn members(
     Ok(facts)
 }
 
-/// Whether a campaign may write to the customer: consent to marketing mails given.
-fn consents(customer: &CustomerFacts) -> bool {
-    customer.fields.consent.email_marketing
-}
-
 /// Counts and a sample of the segment `fields` would hold at `now`, saved or not.
 pub async fn preview(
     store: &dyn Store,
@@ -107,31 +102,44 @@ pub async fn preview(
     now: Timestamp,
 ) -> Result<SegmentPreview> {
     let fields = checked(store, fields).await?;
-    let members = members(store, &fields, now).await?;
-    let consenting: Vec<i64> = members
+    let selection = fields.selection().map_err(AppError::Invalid)?;
+    Ok(counted(&selection, &store.customer_facts().await?, now))
+}
+
+/// Counts of every stored segment at `now`, from one reading of the customers' facts: for a
+/// list of segments.
+pub async fn counts(
+    store: &dyn Store,
+    segments: &[StoredSegment],
+    now: Timestamp,
+) -> Result<Vec<SegmentPreview>> {
+    let facts = store.customer_facts().await?;
+    segments
         .iter()
-        .filter(|c| consents(c))
-        .map(|c| c.id)
-        .collect();
-    // An address is needed as well; only the consenting members' profiles are read for it.
-    let reachable = store
-        .customers_by_id(&consenting)
-        .await?
-        .iter()
-        .filter(|p| !address_of(p).is_empty())
-        .count();
-    Ok(SegmentPreview {
-        members: members.len() as u64,
-        reachable: reachable as u64,
-        sample: members
-            .iter()
-            .take(SAMPLE)
-            .map(|c| Member {
+        .map(|segment| {
+            let selection = segment.fields.selection().map_err(AppError::Invalid)?;
+            Ok(counted(&selection, &facts, now))
+        })
+        .collect()
+}
+
+fn counted(selection: &Selection, facts: &[CustomerFacts], now: Timestamp) -> SegmentPreview {
+    let mut preview = SegmentPreview {
+        members: 0,
+        reachable: 0,
+        sample: Vec::new(),
+    };
+    for c in facts.iter().filter(|c| selection.holds(c, now)) {
+        preview.members += 1;
+        preview.reachable += u64::from(c.reachable());
+        if preview.sample.len() < SAMPLE {
+            preview.sample.push(Member {
                 id: c.id,
                 name: c.fields.name.clone(),
-            })
-            .collect(),
-    })
+            });
+        }
+    }
+    preview
 }
 
 fn address_of(profile: &CustomerProfile) -> String {
@@ -177,7 +185,7 @@ async fn plan(store: &dyn Store, id: i64, now: Timestamp) -> Result<Plan> {
     let open: HashMap<i64, u64> = members(store, &segment.fields, now)
         .await?
         .iter()
-        .filter(|c| consents(c))
+        .filter(|c| c.reachable())
         .map(|c| (c.id, c.open_requests))
         .collect();
     let ids: Vec<i64> = open.keys().copied().collect();

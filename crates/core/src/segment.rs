@@ -200,6 +200,16 @@ pub struct CustomerFacts {
     /// The category of their latest NPS answer.
     pub nps: Option<NpsCategory>,
     pub open_requests: u64,
+    /// Whether the profile holds an e-mail address: a campaign can reach them.
+    pub has_email: bool,
+}
+
+impl CustomerFacts {
+    /// Whether a campaign may write to them: an e-mail address, and consent to marketing
+    /// mails.
+    pub fn reachable(&self) -> bool {
+        self.has_email && self.fields.consent.email_marketing
+    }
 }
 
 /// A segment's rules, checked and ready to test customers with.
@@ -485,6 +495,7 @@ mod tests {
             channels: ["email".to_owned()].into(),
             nps: Some(NpsCategory::Promoter),
             open_requests: 1,
+            has_email: true,
         }
     }
 

@@ -397,6 +397,7 @@ impl Campaigns for SqlStore {
                 channels: Default::default(),
                 nps: None,
                 open_requests: 0,
+                has_email: false,
             });
         }
         let mut touch = |id: i64, at: i64, channel: String| -> Result<()> {
@@ -437,6 +438,16 @@ impl Campaigns for SqlStore {
         for (id, n) in open {
             if let Some(i) = index.get(&id) {
                 facts[*i].open_requests = n.unsigned_abs();
+            }
+        }
+        let with_email: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT customer_id FROM customer_identifiers WHERE kind = 'email'",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for id in with_email {
+            if let Some(i) = index.get(&id) {
+                facts[*i].has_email = true;
             }
         }
         // The latest NPS answer decides; of two at one instant, the later stored.

@@ -176,16 +176,18 @@ fn by_row(problems: Vec<FieldProblem>, rows: &[usize]) -> Vec<FieldProblem> {
 
 async fn segments(State(state): State<AppState>, page: Page) -> PageResult {
     let segments = state.store.segments().await?;
-    let now = jiff::Timestamp::now();
-    let mut rows = Vec::with_capacity(segments.len());
-    for segment in segments {
-        let preview = campaigns::preview(state.store.as_ref(), &segment.fields, now).await?;
-        rows.push(minijinja::context! {
-            segment => Serde(&segment),
-            members => preview.members,
-            reachable => preview.reachable,
-        });
-    }
+    let counts = campaigns::counts(state.store.as_ref(), &segments, jiff::Timestamp::now()).await?;
+    let rows: Vec<minijinja::Value> = segments
+        .iter()
+        .zip(&counts)
+        .map(|(segment, count)| {
+            minijinja::context! {
+                segment => Serde(segment),
+                members => count.members,
+                reachable => count.reachable,
+            }
+        })
+        .collect();
     Ok(page.render(
         &state,
         "segments.html",

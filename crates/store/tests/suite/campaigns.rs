@@ -145,8 +145,11 @@ async fn a_campaign_reaches_each_consenting_customer_once_and_is_erased_with_the
     let clara = customer(store, "clara@example.de", false).await;
     let facts = store.customer_facts().await.expect("facts");
     assert_eq!(
-        facts.iter().map(|f| f.id).collect::<Vec<_>>(),
-        [anna, ben, clara]
+        facts
+            .iter()
+            .map(|f| (f.id, f.has_email, f.reachable()))
+            .collect::<Vec<_>>(),
+        [(anna, true, true), (ben, true, true), (clara, true, false)]
     );
 
     let at = jiff::Timestamp::now();
