@@ -101,7 +101,8 @@ pub async fn update(
     params(("id" = i64, Path, description = "A template")),
     responses(
         (status = 204, description = "Deleted and audited"),
-        (status = 404, description = "No such template", body = ErrorBody)))]
+        (status = 404, description = "No such template", body = ErrorBody),
+        (status = 409, description = "Campaigns use it (`template_id`, code `in_use`); nothing deleted", body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
