@@ -38,6 +38,42 @@ pub async fn put_settings(
     actor: &str,
 ) -> Result<MailSettings> {
     let settings = input.validate()?;
+    // The channels and touchpoints other senders name must exist.
+    let mut problems = Problems::default();
+    if !settings.senders.is_empty() {
+        let channels: Vec<String> = store
+            .catalog()
+            .await?
+            .channels
+            .into_iter()
+            .map(|c| c.key)
+            .collect();
+        for (i, sender) in settings.senders.iter().enumerate() {
+            if let Some(id) = sender.touchpoint_id {
+                match store.touchpoint(id).await {
+                    Ok(_) => {}
+                    Err(touchpoints_store::StoreError::NotFound { .. }) => problems.push(
+                        format!("senders[{i}].touchpoint_id"),
+                        Problem::Invalid {
+                            reason: format!("no touchpoint has the id {id}"),
+                        },
+                    ),
+                    Err(e) => return Err(e.into()),
+                }
+            } else if !channels.contains(&sender.channel) {
+                problems.push(
+                    format!("senders[{i}].channel"),
+                    Problem::Unknown {
+                        value: sender.channel.clone(),
+                        allowed: channels.clone(),
+                    },
+                );
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
     store.put_mail_settings(&settings, actor).await?;
     Ok(settings)
 }

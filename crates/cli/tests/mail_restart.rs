@@ -63,6 +63,7 @@ async fn a_queued_mail_survives_a_killed_server_and_arrives_once() {
             survey_after_resolution: false,
             survey_interval_days: 30,
             public_url: String::new(),
+            senders: Vec::new(),
         };
         store
             .put_mail_settings(&settings, "admin")

@@ -131,6 +131,46 @@ pub struct MailSettings {
     /// mails; empty while unknown.
     #[serde(default)]
     pub public_url: String,
+    /// Other senders for the mails about requests of a touchpoint or a channel.
+    #[serde(default)]
+    pub senders: Vec<Sender>,
+}
+
+/// The sender of the mails about the requests of one touchpoint or one channel, instead of the
+/// settings' own: `service@` for the hotline, `shop@` for the web shop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Sender {
+    /// A channel key; empty when the sender is a touchpoint's.
+    #[serde(default)]
+    pub channel: String,
+    /// A touchpoint; none when the sender is a channel's.
+    #[serde(default)]
+    pub touchpoint_id: Option<i64>,
+    pub from_address: String,
+    #[serde(default)]
+    pub from_name: String,
+}
+
+/// The most senders besides the settings' own.
+pub const SENDERS_MAX: usize = 50;
+
+impl MailSettings {
+    /// The sender (address, name) of a mail about a request of `touchpoint` on `channel`: the
+    /// touchpoint's, else the channel's, else the settings' own.
+    pub fn sender_for(&self, touchpoint: Option<i64>, channel: &str) -> (&str, &str) {
+        let by_touchpoint =
+            touchpoint.and_then(|tp| self.senders.iter().find(|s| s.touchpoint_id == Some(tp)));
+        let by_channel = || {
+            self.senders.iter().find(|s| {
+                s.touchpoint_id.is_none() && !s.channel.is_empty() && s.channel == channel
+            })
+        };
+        match by_touchpoint.or_else(by_channel) {
+            Some(s) => (&s.from_address, &s.from_name),
+            None => (&self.from_address, &self.from_name),
+        }
+    }
 }
 
 fn default_survey_interval() -> u32 {
@@ -176,6 +216,9 @@ pub struct MailSettingsInput {
     /// `https://…` (or `http://…`), where customers reach this server; needed for surveys.
     #[serde(default)]
     pub public_url: String,
+    /// At most 50 other senders, each for one touchpoint or one channel.
+    #[serde(default)]
+    pub senders: Vec<Sender>,
 }
 
 fn default_survey_interval_input() -> i64 {
@@ -194,6 +237,7 @@ impl Default for MailSettingsInput {
             survey_after_resolution: false,
             survey_interval_days: default_survey_interval_input(),
             public_url: String::new(),
+            senders: Vec::new(),
         }
     }
 }
@@ -250,15 +294,8 @@ impl MailSettingsInput {
             problems.push("from_address", problem);
             String::new()
         });
-        let from_name = self.from_name.trim();
-        if from_name.chars().count() > 100 {
-            problems.push("from_name", Problem::TooLong { max: 100 });
-        } else if from_name.chars().any(char::is_control) {
-            problems.push(
-                "from_name",
-                Problem::rule("one-line", "must be one line without control characters"),
-            );
-        }
+        let from_name = sender_name(&mut problems, "from_name", &self.from_name);
+        let senders = self.senders(&mut problems);
         let interval = u32::try_from(self.survey_interval_days)
             .ok()
             .filter(|d| (1..=SURVEY_INTERVAL_MAX).contains(d));
@@ -299,10 +336,11 @@ impl MailSettingsInput {
                     security,
                     username: username.to_owned(),
                     from_address,
-                    from_name: from_name.to_owned(),
+                    from_name,
                     survey_after_resolution: self.survey_after_resolution,
                     survey_interval_days: interval,
                     public_url: public_url.to_owned(),
+                    senders,
                 })
             }
             _ => Err(problems),
@@ -334,6 +372,65 @@ fn is_public_url(url: &str) -> bool {
                 c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>')
             })
     })
+}
+
+impl MailSettingsInput {
+    /// The other senders, checked: each for a channel or a touchpoint (not both), with an
+    /// address, and no channel or touchpoint twice. Problems are named `senders[i].…`.
+    fn senders(&self, problems: &mut Problems) -> Vec<Sender> {
+        if self.senders.len() > SENDERS_MAX {
+            problems.push("senders", Problem::TooMany { max: SENDERS_MAX });
+            return Vec::new();
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut senders = Vec::with_capacity(self.senders.len());
+        for (i, sender) in self.senders.iter().enumerate() {
+            let at = |part: &str| format!("senders[{i}].{part}");
+            let channel = sender.channel.trim();
+            let whom = match (channel.is_empty(), sender.touchpoint_id) {
+                (false, None) => format!("channel {channel}"),
+                (true, Some(tp)) => format!("touchpoint {tp}"),
+                _ => {
+                    problems.push(
+                        at("channel"),
+                        Problem::rule(
+                            "channel-or-touchpoint",
+                            "name either a channel or a touchpoint for this sender",
+                        ),
+                    );
+                    continue;
+                }
+            };
+            if !seen.insert(whom.clone()) {
+                problems.push(at("channel"), Problem::Duplicate { value: whom });
+            }
+            let from_address = address(&sender.from_address).unwrap_or_else(|problem| {
+                problems.push(at("from_address"), problem);
+                String::new()
+            });
+            senders.push(Sender {
+                channel: channel.to_owned(),
+                touchpoint_id: sender.touchpoint_id,
+                from_address,
+                from_name: sender_name(problems, &at("from_name"), &sender.from_name),
+            });
+        }
+        senders
+    }
+}
+
+/// A sender's name: one line of at most 100 characters.
+fn sender_name(problems: &mut Problems, field: &str, name: &str) -> String {
+    let name = name.trim();
+    if name.chars().count() > 100 {
+        problems.push(field, Problem::TooLong { max: 100 });
+    } else if name.chars().any(char::is_control) {
+        problems.push(
+            field,
+            Problem::rule("one-line", "must be one line without control characters"),
+        );
+    }
+    name.to_owned()
 }
 
 /// Why a resolved request's customer gets no survey.
@@ -713,6 +810,69 @@ mod tests {
                 .problem,
             Problem::Required
         );
+    }
+
+    fn sender(channel: &str, touchpoint_id: Option<i64>, address: &str) -> Sender {
+        Sender {
+            channel: channel.into(),
+            touchpoint_id,
+            from_address: address.into(),
+            from_name: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_touchpoints_sender_comes_before_its_channels_and_both_before_the_default() {
+        let settings = MailSettingsInput {
+            senders: vec![
+                sender("website", None, " Shop@Nordlicht.Example "),
+                sender("", Some(7), "hotline@nordlicht.example"),
+            ],
+            ..input()
+        }
+        .validate()
+        .expect("valid");
+        assert_eq!(settings.senders[0].from_address, "shop@nordlicht.example");
+        assert_eq!(
+            settings.sender_for(Some(7), "website").0,
+            "hotline@nordlicht.example"
+        );
+        assert_eq!(
+            settings.sender_for(Some(8), "website").0,
+            "shop@nordlicht.example"
+        );
+        assert_eq!(settings.sender_for(None, "email").0, settings.from_address);
+    }
+
+    #[test]
+    fn a_sender_names_a_channel_or_a_touchpoint_once_with_an_address() {
+        let problems = MailSettingsInput {
+            senders: vec![
+                sender("", None, "a@nordlicht.example"),
+                sender("website", Some(3), "b@nordlicht.example"),
+                sender("email", None, "kein-at"),
+                sender("email", None, "c@nordlicht.example"),
+            ],
+            ..input()
+        }
+        .validate()
+        .expect_err("invalid");
+        let named: Vec<&str> = problems.0.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            named,
+            [
+                "senders[0].channel",
+                "senders[1].channel",
+                "senders[2].from_address",
+                "senders[3].channel"
+            ]
+        );
+        let too_many = MailSettingsInput {
+            senders: vec![sender("email", None, "a@nordlicht.example"); SENDERS_MAX + 1],
+            ..input()
+        };
+        let problems = too_many.validate().expect_err("too many");
+        assert_eq!(problems.0[0].field, "senders");
     }
 
     #[test]

@@ -1333,3 +1333,5 @@ mail-release = { $count ->
     [one] 1 zurückgehaltene Mail senden
    *[other] { $count } zurückgehaltene Mails senden
 }
+mail-senders = Weitere Absender
+mail-senders-hint = Einer je Zeile, für die Mails zu Anfragen eines Kanals oder Touchpoints: sein Kanalschlüssel oder Name, ein Doppelpunkt, der Absender. Zum Beispiel: website: Nordlicht Shop <shop@nordlicht.example>. Der Absender eines Touchpoints geht dem seines Kanals vor.

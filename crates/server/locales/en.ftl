@@ -1333,3 +1333,5 @@ mail-release = { $count ->
     [one] Send 1 held mail
    *[other] Send { $count } held mails
 }
+mail-senders = Other senders
+mail-senders-hint = One a line, for the mails about requests of a channel or a touchpoint: its channel key or name, a colon, the sender. For example: website: Nordlicht Shop <shop@nordlicht.example>. A touchpoint's sender comes before its channel's.

@@ -341,6 +341,54 @@ async fn mail_settings_are_for_admins_and_refused_field_by_field() {
     let (_, setup) = send(admin.get("/api/v1/mail/settings")).await;
     assert_eq!(setup["settings"]["host"], "smtp.nordlicht.example");
     assert_eq!(setup["settings"]["security"], "starttls");
+
+    // Other senders, one a line, by channel key or touchpoint name; an unknown name is the
+    // field's problem and nothing changes.
+    let touchpoint = server.create(&common::input("Hotline")).await["id"].clone();
+    let with_senders = |senders: &'static str| {
+        admin.post("/admin/mail").form(&[
+            ("host", "smtp.nordlicht.example"),
+            ("port", "587"),
+            ("security", "starttls"),
+            ("from_address", "service@nordlicht.example"),
+            ("survey_interval_days", "30"),
+            ("senders", senders),
+        ])
+    };
+    let response = with_senders("Brieftaube: taube@nordlicht.example")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("id=\"senders-error\""), "{html}");
+    let response = with_senders(
+        "website: Nordlicht Shop <shop@nordlicht.example>\nhotline: anruf@nordlicht.example",
+    )
+    .send()
+    .await
+    .expect("post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, setup) = send(admin.get("/api/v1/mail/settings")).await;
+    assert_eq!(
+        setup["settings"]["senders"],
+        json!([
+            {"channel": "website", "touchpoint_id": null, "from_address": "shop@nordlicht.example", "from_name": "Nordlicht Shop"},
+            {"channel": "", "touchpoint_id": touchpoint, "from_address": "anruf@nordlicht.example", "from_name": ""},
+        ])
+    );
+    let html = admin
+        .get("/admin/mail")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("website: Nordlicht Shop &lt;shop@nordlicht.example&gt;\nHotline: anruf@nordlicht.example"),
+        "the form writes them back: {html}"
+    );
 }
 
 #[tokio::test]
@@ -930,4 +978,40 @@ async fn held_mails_go_out_once_released_with_their_links_made_absolute() {
     );
     let (_, body) = send(release()).await;
     assert_eq!(body, json!({"released": 0}), "nothing is held any more");
+}
+
+#[tokio::test]
+#[ignore = "needs TOUCHPOINTS_TEST_SMTPD: a Python with aiosmtpd (scripts/test makes one)"]
+async fn a_channel_with_a_sender_of_its_own_replies_from_it() {
+    let smtpd = Smtpd::start();
+    let server = Server::start().await;
+    let settings = |senders: Value| {
+        server
+            .admin_browser()
+            .put("/api/v1/mail/settings")
+            .json(&json!({
+                "host": "127.0.0.1", "port": smtpd.port, "security": "none",
+                "from_address": "service@nordlicht.example", "from_name": "Nordlicht",
+                "senders": senders,
+            }))
+    };
+    // A channel the catalog does not know is named; nothing is stored.
+    let (status, body) = send(settings(json!([
+        {"channel": "brieftaube", "from_address": "taube@nordlicht.example"},
+    ])))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    only_problem(&body, "senders[0].channel", "unknown");
+    let (status, body) = send(settings(json!([
+        {"channel": "email", "from_address": "post@nordlicht.example", "from_name": "Nordlicht Post"},
+    ])))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id = email_request(&server, "Sofa").await;
+    reply(&server, id, "Guten Tag, das Sofa kommt.").await;
+    let received = smtpd.wait_for(1).await;
+    assert_eq!(
+        received[0].header("from"),
+        r#""Nordlicht Post" <post@nordlicht.example>"#
+    );
 }

@@ -119,7 +119,7 @@ pub(super) async fn queue_mail(
     );
     let (in_reply_to, references) = mail::thread(&earlier);
     let (sender, sender_name) = settings
-        .map(|s| (s.from_address.clone(), s.from_name.clone()))
+        .map(|s| s.sender_for(r.touchpoint_id, &r.channel))
         .unwrap_or_default();
     let domain = settings.map_or("touchpoints.invalid", |s| s.domain());
     let (status, error) = match settings {

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 use touchpoints_app::outbox::{self, TestMail};
-use touchpoints_core::mail::{MailSettingsInput, SURVEY_INTERVAL_DEFAULT, not_sent};
+use touchpoints_core::mail::{MailSettingsInput, SURVEY_INTERVAL_DEFAULT, Sender, not_sent};
 use touchpoints_core::{FieldProblem, Problem, Problems};
 use touchpoints_store::OutboxMail;
 
@@ -84,10 +84,101 @@ struct SettingsForm {
     survey_after_resolution: Option<String>,
     survey_interval_days: String,
     public_url: String,
+    /// Other senders, one a line: a channel key or a touchpoint's name, a colon, and the
+    /// sender as a mail client writes it (`Nordlicht Shop <shop@nordlicht.example>`).
+    senders: String,
+}
+
+/// What a sender's line may name: the catalog's channel keys and the touchpoints by name.
+struct SenderNames {
+    channels: Vec<String>,
+    touchpoints: Vec<(i64, String)>,
+}
+
+impl SenderNames {
+    async fn load(state: &AppState) -> Result<SenderNames, touchpoints_app::AppError> {
+        let channels = state.store.catalog().await?.channels;
+        let touchpoints = state
+            .store
+            .list_touchpoints(&touchpoints_core::TouchpointFilter::default())
+            .await?;
+        Ok(SenderNames {
+            channels: channels.into_iter().map(|c| c.key).collect(),
+            touchpoints: touchpoints
+                .into_iter()
+                .map(|t| (t.id, t.fields.name))
+                .collect(),
+        })
+    }
+
+    /// The senders of the settings as the form writes them, one a line.
+    fn lines(&self, senders: &[Sender]) -> String {
+        senders
+            .iter()
+            .map(|s| {
+                let whom = match s.touchpoint_id {
+                    Some(id) => self
+                        .touchpoints
+                        .iter()
+                        .find(|(tp, _)| *tp == id)
+                        .map_or_else(|| format!("#{id}"), |(_, name)| name.clone()),
+                    None => s.channel.clone(),
+                };
+                match s.from_name.as_str() {
+                    "" => format!("{whom}: {}", s.from_address),
+                    name => format!("{whom}: {name} <{}>", s.from_address),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The senders a form's lines name: a channel key, else a touchpoint's name (in any
+    /// case); a line without a colon is the field's problem, an unknown name the line's.
+    fn parse(&self, text: &str) -> Result<Vec<Sender>, Problems> {
+        let mut senders = Vec::new();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let Some((whom, who)) = line.split_once(':') else {
+                return Err(Problems::single(
+                    "senders",
+                    Problem::rule(
+                        "sender-line",
+                        &format!("\"{line}\" is not \"channel or touchpoint: sender\""),
+                    ),
+                ));
+            };
+            let whom = whom.trim();
+            let touchpoint = self
+                .touchpoints
+                .iter()
+                .find(|(_, name)| name.to_lowercase() == whom.to_lowercase())
+                .map(|(id, _)| *id);
+            let (channel, touchpoint_id) =
+                match (self.channels.iter().any(|c| c == whom), touchpoint) {
+                    (true, _) | (false, None) => (whom.to_owned(), None),
+                    (false, Some(id)) => (String::new(), Some(id)),
+                };
+            let who = who.trim();
+            let (from_name, from_address) = match who.rsplit_once('<') {
+                Some((name, address)) => (
+                    name.trim().trim_matches('"').to_owned(),
+                    address.trim_end_matches('>').trim().to_owned(),
+                ),
+                None => (String::new(), who.to_owned()),
+            };
+            senders.push(Sender {
+                channel,
+                touchpoint_id,
+                from_address,
+                from_name,
+            });
+        }
+        Ok(senders)
+    }
 }
 
 impl SettingsForm {
-    fn input(&self) -> Result<MailSettingsInput, Problems> {
+    fn input(&self, names: &SenderNames) -> Result<MailSettingsInput, Problems> {
         let whole = |field: &str, text: &str| match text.trim() {
             "" => Err(Problems::single(field, Problem::Required)),
             text => text.parse::<i64>().map_err(|_| {
@@ -104,6 +195,7 @@ impl SettingsForm {
             survey_after_resolution: self.survey_after_resolution.is_some(),
             survey_interval_days: whole("survey_interval_days", &self.survey_interval_days)?,
             public_url: self.public_url.clone(),
+            senders: names.parse(&self.senders)?,
         })
     }
 }
@@ -146,6 +238,7 @@ async fn render(state: &AppState, page: &Page, status: StatusCode, shown: Shown<
                 survey_after_resolution: s.survey_after_resolution.then(|| "on".to_owned()),
                 survey_interval_days: s.survey_interval_days.to_string(),
                 public_url: s.public_url.clone(),
+                senders: SenderNames::load(state).await?.lines(&s.senders),
             },
             None => SettingsForm {
                 port: "587".into(),
@@ -196,7 +289,8 @@ async fn save(
     page: Page,
     axum::Form(form): axum::Form<SettingsForm>,
 ) -> PageResult {
-    let written = match form.input() {
+    let names = SenderNames::load(&state).await?;
+    let written = match form.input(&names) {
         Ok(input) => outbox::put_settings(state.store.as_ref(), &input, &page.caller.actor())
             .await
             .map(|_| ()),

@@ -32,6 +32,7 @@ fn settings() -> MailSettings {
         survey_after_resolution: true,
         survey_interval_days: 30,
         public_url: "https://service.nordlicht.example".into(),
+        senders: Vec::new(),
     }
 }
 
