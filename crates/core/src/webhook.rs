@@ -108,7 +108,6 @@ impl Event {
             "survey_id": answer.survey_id,
             "touchpoint_id": answer.touchpoint_id,
             "channel": answer.channel,
-            "customer_id": answer.customer_id,
             "request_id": answer.request_id,
             "metric": answer.metric,
             "score": answer.score,
@@ -158,14 +157,14 @@ impl Event {
     }
 }
 
-/// What an answer's events tell: ids, the metric and the score.
+/// What an answer's events tell: ids, the metric and the score. Not the customer: an answer
+/// names them only by the reference an integration sent, which may be their e-mail address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerFacts<'a> {
     pub response_id: i64,
-    pub survey_id: i64,
+    pub survey_id: Option<i64>,
     pub touchpoint_id: i64,
-    pub channel: Option<&'a str>,
-    pub customer_id: Option<i64>,
+    pub channel: &'a str,
     pub request_id: Option<i64>,
     /// `nps`, `csat` or `ces`.
     pub metric: &'a str,
@@ -629,10 +628,9 @@ mod tests {
     fn detractors_get_a_second_event() {
         let facts = AnswerFacts {
             response_id: 7,
-            survey_id: 2,
+            survey_id: Some(2),
             touchpoint_id: 3,
-            channel: Some("email"),
-            customer_id: None,
+            channel: "email",
             request_id: Some(9),
             metric: "nps",
             score: 6,
