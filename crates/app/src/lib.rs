@@ -34,5 +34,6 @@ pub mod secrets;
 pub mod steps;
 pub mod surveys;
 pub mod templates;
+pub mod webhooks;
 
 pub use error::{AppError, Result};
