@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 101] = [
+const OPERATIONS: [(&str, &str); 108] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
