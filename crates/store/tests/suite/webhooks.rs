@@ -41,7 +41,10 @@ async fn webhooks_subscriptions_are_kept_changed_and_removed(store: &dyn Store) 
         )
         .await
         .expect("create");
-    assert_eq!(store.webhooks().await.expect("list"), [created.clone()]);
+    assert_eq!(
+        store.webhooks().await.expect("list"),
+        std::slice::from_ref(&created)
+    );
     let paused = SubscriptionFields {
         active: false,
         ..created.fields.clone()
