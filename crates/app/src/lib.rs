@@ -35,5 +35,6 @@ mod smtp;
 pub mod steps;
 pub mod surveys;
 pub mod templates;
+pub mod webhooks;
 
 pub use error::{AppError, Result};

@@ -39,6 +39,7 @@ pub mod standards;
 pub mod survey;
 pub mod touchpoint;
 pub mod transfer;
+pub mod webhook;
 pub mod workbook;
 pub mod written;
 

@@ -18,6 +18,7 @@ mod nul;
 mod outbox;
 mod refusal;
 mod web;
+mod webhooks;
 mod widget;
 pub mod wording;
 
@@ -106,6 +107,8 @@ pub struct AppState {
     metrics: metrics::Metrics,
     /// Wakes the outbox worker after a step queued a mail.
     pub(crate) outbox: outbox::Wakeup,
+    /// Wakes the webhook worker after a test event.
+    pub(crate) webhooks: webhooks::Wakeup,
     /// The chat's bot over the guideline and the library, read again every 30 seconds.
     chat_bot: Arc<touchpoints_app::chat::ChatBot>,
     /// The organisation's name and logo, read again every few seconds.
@@ -133,6 +136,7 @@ impl AppState {
             ),
             metrics: metrics::Metrics::new(),
             outbox: outbox::Wakeup::default(),
+            webhooks: webhooks::Wakeup::default(),
             chat_bot: Arc::default(),
             branding: Arc::default(),
         })
@@ -256,6 +260,8 @@ pub async fn serve(
         state.settings.smtp_password.clone(),
         state.outbox.clone(),
     );
+    // Webhooks go out while the server serves, and stop with it.
+    let _webhooks = webhooks::Worker::start(state.store.clone(), state.webhooks.clone());
     // Old chat transcripts go while the server serves.
     let _retention =
         widget::Retention::start(state.store.clone(), state.settings.chat_retention_days);

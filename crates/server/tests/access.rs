@@ -254,6 +254,21 @@ impl Matrix {
                     let (token, _) = self.server.token(&format!("matrix-{n}"), Scope::Read).await;
                     token.id.to_string()
                 }
+                "id" if route.contains("/webhooks/") => {
+                    let fields = touchpoints_core::webhook::SubscriptionFields {
+                        url: format!("https://hooks.example.com/matrix-{n}"),
+                        events: vec![touchpoints_core::webhook::EventKind::RequestCreated],
+                        active: true,
+                        allow_http: false,
+                        allow_private: false,
+                    };
+                    store
+                        .create_webhook(&fields, "matrix-secret", ADMIN)
+                        .await
+                        .expect("a webhook")
+                        .id
+                        .to_string()
+                }
                 "id" if route.contains("/content/") => {
                     let fields = ContentFields {
                         title: format!("Matrix {n}"),

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 /// Every operation the API router serves under `/api/v1`, as (method, path). The document
 /// does not describe itself (`GET /api/v1/openapi.json`).
-const OPERATIONS: [(&str, &str); 102] = [
+const OPERATIONS: [(&str, &str); 109] = [
     ("get", "/api/v1/touchpoints"),
     ("post", "/api/v1/touchpoints"),
     ("get", "/api/v1/touchpoints/{id}"),
@@ -81,6 +81,13 @@ const OPERATIONS: [(&str, &str); 102] = [
     ("get", "/api/v1/outbox"),
     ("post", "/api/v1/outbox/{id}/retry"),
     ("post", "/api/v1/outbox/release"),
+    ("get", "/api/v1/webhooks"),
+    ("post", "/api/v1/webhooks"),
+    ("get", "/api/v1/webhooks/{id}"),
+    ("put", "/api/v1/webhooks/{id}"),
+    ("delete", "/api/v1/webhooks/{id}"),
+    ("get", "/api/v1/webhooks/{id}/deliveries"),
+    ("post", "/api/v1/webhooks/{id}/test"),
     ("get", "/api/v1/customers"),
     ("get", "/api/v1/customers/{id}"),
     ("put", "/api/v1/customers/{id}"),

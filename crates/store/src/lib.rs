@@ -35,6 +35,7 @@ use touchpoints_core::queue_stats::ResponseRecord;
 use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus};
 use touchpoints_core::standards::{Interaction, Measure, Standard};
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
+use touchpoints_core::webhook::{DeliveryStatus, Event, EventKind, SubscriptionFields};
 use touchpoints_core::{
     ApiToken, Catalog, Channel, Phase, Role, Scope, Subject, Touchpoint, TouchpointFields,
     TouchpointFilter, User,
@@ -87,6 +88,7 @@ pub trait Store:
     + Chats
     + Campaigns
     + Organisation
+    + Webhooks
 {
 }
 
@@ -109,7 +111,8 @@ impl<
         + Templates
         + Chats
         + Campaigns
-        + Organisation,
+        + Organisation
+        + Webhooks,
 > Store for T
 {
 }
@@ -1733,4 +1736,111 @@ pub struct ReplyRecord {
     pub author: String,
     pub body: String,
     pub at: Timestamp,
+}
+
+/// A webhook subscription as stored, without its secret: that is shown once, when it is
+/// created, and read again only by the sender.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookSubscription {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: SubscriptionFields,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    pub created_by: String,
+}
+
+/// One event's delivery to one subscription, as its log shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    pub id: i64,
+    pub subscription_id: i64,
+    /// The event's id, the same on every try and for every subscription: receivers dedupe
+    /// by it.
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    pub status: DeliveryStatus,
+    /// Tries so far, the one under way included.
+    pub attempts: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub next_attempt_at: Timestamp,
+    /// Why the last try failed; empty after a delivery.
+    pub last_error: String,
+    /// The receiver's HTTP status on the last try, when it answered.
+    pub last_status: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub delivered_at: Option<Timestamp>,
+}
+
+/// A delivery a sender claimed: where it goes, what it sends, and the secret that signs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedDelivery {
+    pub id: i64,
+    pub subscription_id: i64,
+    pub attempts: i64,
+    pub url: String,
+    pub allow_private: bool,
+    pub secret: String,
+    pub event_id: String,
+    /// The JSON body, the same bytes on every try.
+    pub body: String,
+}
+
+/// Outbound webhooks. The events of intake, resolution, answers and campaign sends are
+/// written by those writes in their own transactions, with a delivery for each active
+/// subscription that wants them; the webhook worker claims due deliveries (a lease, as for
+/// mails), posts them and records how it went.
+#[async_trait]
+pub trait Webhooks: Send + Sync + 'static {
+    /// Every subscription, oldest first.
+    async fn webhooks(&self) -> Result<Vec<WebhookSubscription>>;
+    async fn webhook(&self, id: i64) -> Result<WebhookSubscription>;
+    /// Stores a subscription signed with `secret`. Audit `webhook.create`.
+    async fn create_webhook(
+        &self,
+        fields: &SubscriptionFields,
+        secret: &str,
+        actor: &str,
+    ) -> Result<WebhookSubscription>;
+    /// Changes a subscription; its secret stays. Audit `webhook.update`.
+    async fn update_webhook(
+        &self,
+        id: i64,
+        fields: &SubscriptionFields,
+        actor: &str,
+    ) -> Result<WebhookSubscription>;
+    /// Removes a subscription with its deliveries. Audit `webhook.delete`.
+    async fn delete_webhook(&self, id: i64, actor: &str) -> Result<()>;
+    /// Writes `event` for subscription `id` alone, whatever it subscribed to (a test event);
+    /// returns the delivery's id.
+    async fn queue_webhook_event(&self, id: i64, event: &Event, at: Timestamp) -> Result<i64>;
+    /// Claims up to `limit` deliveries of active subscriptions due at `now` (queued and due,
+    /// or sending with an ended lease) until `lease_until`, counting the try. No two callers
+    /// get the same delivery.
+    async fn claim_deliveries(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ClaimedDelivery>>;
+    /// Records that try `attempt` was answered with a 2xx `status`. False when that try is no
+    /// longer the delivery's current one (its lease ended and another server took it over).
+    async fn delivered(&self, id: i64, attempt: i64, status: u16, at: Timestamp) -> Result<bool>;
+    /// Records that try `attempt` failed: queued again for `retry_at`, or failed for good
+    /// without one. False, and nothing changed, as for [`Webhooks::delivered`].
+    async fn not_delivered(
+        &self,
+        id: i64,
+        attempt: i64,
+        error: &str,
+        status: Option<u16>,
+        retry_at: Option<Timestamp>,
+    ) -> Result<bool>;
+    /// The newest `limit` deliveries of subscription `id`, newest first.
+    async fn deliveries(&self, id: i64, limit: u32) -> Result<Vec<WebhookDelivery>>;
 }

@@ -13,6 +13,7 @@ use touchpoints_core::campaign::{self, CampaignFields};
 use touchpoints_core::customer::Consent;
 use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus, not_sent};
 use touchpoints_core::segment::{Combine, CustomerFacts, NpsCategory, SegmentFields};
+use touchpoints_core::webhook::Event;
 use touchpoints_core::{Problem, Problems};
 
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
@@ -555,16 +556,17 @@ impl Campaigns for SqlStore {
         let mut tx = self.begin().await?;
         // Every send of a campaign takes its row first, so that two at once take turns and the
         // second sees the first's recipients.
-        let row: Option<(String, i64)> = sqlx::query_as(
+        let row: Option<(String, i64, i64)> = sqlx::query_as(
             "UPDATE campaigns SET sent_at = COALESCE(sent_at, $1), \
-             sent_by = COALESCE(sent_by, $2) WHERE id = $3 RETURNING name, per_minute",
+             sent_by = COALESCE(sent_by, $2) WHERE id = $3 \
+             RETURNING name, per_minute, segment_id",
         )
         .bind(at.as_microsecond())
         .bind(actor)
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (name, per_minute) = row.ok_or(CAMPAIGN_NOT_FOUND)?;
+        let (name, per_minute, segment_id) = row.ok_or(CAMPAIGN_NOT_FOUND)?;
         let per_minute = u32::try_from(per_minute).unwrap_or(campaign::PER_MINUTE_DEFAULT);
         let settings = load_settings(&mut tx).await?;
         let domain = mail_domain(settings.as_ref());
@@ -624,6 +626,8 @@ impl Campaigns for SqlStore {
             &format!("{name}: {} mails", send.queued),
         )
         .await?;
+        let sent = Event::campaign_sent(id, segment_id, send.queued);
+        super::sql_webhooks::emit_now(&mut tx, &[sent], at).await?;
         tx.commit().await?;
         Ok(send)
     }

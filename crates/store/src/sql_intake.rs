@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::audit::Said;
 use touchpoints_core::request::{NewRequest, Priority, RequestStatus, SentContent};
+use touchpoints_core::webhook::Event;
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
@@ -505,6 +506,19 @@ async fn flush(
         return Ok(0);
     }
     let ids = insert_requests(conn, requests, pending, at).await?;
+    let created: Vec<Event> = pending
+        .iter()
+        .zip(&ids)
+        .map(|(row, id)| {
+            Event::request_created(
+                *id,
+                &requests[row.index].channel,
+                row.touchpoint,
+                Some(row.customer),
+            )
+        })
+        .collect();
+    super::sql_webhooks::emit_now(conn, &created, at).await?;
     for (row, id) in pending.iter().zip(ids) {
         outcomes[row.index] = Some(IntakeOutcome {
             id,

@@ -11,6 +11,7 @@ use touchpoints_core::audit::Said;
 use touchpoints_core::queue::{QueueOptions, SlaPolicy, default_calendar};
 use touchpoints_core::queue_stats::ResponseRecord;
 use touchpoints_core::request::{NewRequest, Priority, RequestAction, RequestStatus};
+use touchpoints_core::webhook::Event;
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
@@ -1108,6 +1109,10 @@ async fn act_in(tx: &mut Conn, step: &StepPart) -> Result<StoredRequest> {
         super::sql_outbox::queue_mail(&mut *tx, &r, step_id, mail, at).await?;
     }
     super::sql_chats::follow_step(&mut *tx, id, action, actor, at).await?;
+    if matches!(action, RequestAction::Resolve) {
+        let resolved = Event::request_resolved(id, &r.channel, r.touchpoint_id, r.customer_id);
+        super::sql_webhooks::emit_now(&mut *tx, &[resolved], at).await?;
+    }
     if matches!(
         action,
         RequestAction::Reply { .. } | RequestAction::Resolve | RequestAction::Reopen

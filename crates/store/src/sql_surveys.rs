@@ -22,6 +22,7 @@ use touchpoints_core::kpi::{
 };
 use touchpoints_core::request::NewRequest;
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
+use touchpoints_core::webhook::{AnswerFacts, Event, EventKind};
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
@@ -1212,6 +1213,11 @@ async fn record_answers_in(
     // place, to learn its id.
     let mut pending: Vec<&(&ResponseFields, String)> = Vec::with_capacity(INSERT_CHUNK);
     let mut follow_ups: Vec<(i64, NewRequest)> = Vec::new();
+    // An answer's events need its id: while a webhook wants them, answers go in one by one.
+    let subscribers = super::sql_webhooks::subscribers(tx).await?;
+    let one_by_one =
+        subscribers.want(EventKind::AnswerReceived) || subscribers.want(EventKind::AnswerDetractor);
+    let mut events = Vec::new();
     for &item in &fresh {
         let (response, channel) = item;
         rollups.count(
@@ -1221,23 +1227,35 @@ async fn record_answers_in(
             channel,
             response.score,
         );
-        match follow_up::follow_up(response, channel, None, at) {
-            Some(opened) => {
-                insert_answers(tx, &pending).await?;
-                pending.clear();
-                let id = insert_answer(tx, item).await?;
+        let opened = follow_up::follow_up(response, channel, None, at);
+        if opened.is_some() || one_by_one {
+            insert_answers(tx, &pending).await?;
+            pending.clear();
+            let id = insert_answer(tx, item).await?;
+            if one_by_one {
+                events.extend(Event::answer(&AnswerFacts {
+                    response_id: id,
+                    survey_id: response.survey_id,
+                    touchpoint_id: response.touchpoint_id,
+                    channel,
+                    request_id: response.request_id,
+                    metric: response.metric.as_str(),
+                    score: i64::from(response.score),
+                }));
+            }
+            if let Some(opened) = opened {
                 follow_ups.push((id, opened.into_request()));
             }
-            None => {
-                pending.push(item);
-                if pending.len() == INSERT_CHUNK {
-                    insert_answers(tx, &pending).await?;
-                    pending.clear();
-                }
-            }
+            continue;
+        }
+        pending.push(item);
+        if pending.len() == INSERT_CHUNK {
+            insert_answers(tx, &pending).await?;
+            pending.clear();
         }
     }
     insert_answers(tx, &pending).await?;
+    super::sql_webhooks::emit(tx, &subscribers, &events, at).await?;
     rollups.write(tx).await?;
     if !follow_ups.is_empty() {
         open_follow_ups(tx, &follow_ups, actor.unwrap_or(follow_up::SOURCE), at).await?;

@@ -147,6 +147,9 @@ mod sql_surveys;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_templates.rs"]
 mod sql_templates;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_webhooks.rs"]
+mod sql_webhooks;
 
 pub use sql::SqlStore as SqliteStore;
 

@@ -60,3 +60,5 @@ mod standards;
 mod surveys;
 #[path = "suite/templates.rs"]
 mod templates;
+#[path = "suite/webhooks.rs"]
+mod webhooks;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use touchpoints_core::consistency::value::ValueKind;
 use touchpoints_core::{
     action_plan, campaign, consistency, customer, message_template, request, segment, survey,
-    touchpoint,
+    touchpoint, webhook,
 };
 
 use super::fact_values;
@@ -215,6 +215,15 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             range(1, i64::from(campaign::PER_MINUTE_MAX)),
         ),
         ("TestInput", "to", email()),
+        ("SubscriptionInput", "url", required_text(webhook::URL_MAX)),
+        (
+            "SubscriptionInput",
+            "events",
+            json!({
+                "minItems": 1,
+                "items": one_of(&webhook::EventKind::SUBSCRIBABLE.map(webhook::EventKind::as_str)),
+            }),
+        ),
         (
             "TemplateFields",
             "subject",

@@ -21,6 +21,7 @@ pub mod requests;
 pub mod surveys;
 mod templates;
 mod touchpoints;
+mod webhooks;
 
 use axum::Router;
 use axum::routing::get;
@@ -162,6 +163,15 @@ pub fn routes() -> Router<AppState> {
         .route("/outbox/{id}/retry", axum::routing::post(mail::retry))
         .route("/outbox/release", axum::routing::post(mail::release))
         .route("/requests/{id}/mails", get(mail::of_request))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::get)
+                .put(webhooks::update)
+                .delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route("/webhooks/{id}/test", axum::routing::post(webhooks::test))
         .route("/templates", get(templates::list).post(templates::create))
         .route(
             "/templates/preview",

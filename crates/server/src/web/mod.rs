@@ -28,6 +28,7 @@ mod survey_answers;
 mod surveys;
 mod time;
 mod touchpoints;
+mod webhooks;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(organisation::routes())
         .merge(mail::routes())
+        .merge(webhooks::routes())
         .merge(chat_widgets::routes())
         .merge(consistency::routes())
         .merge(standards::routes())
