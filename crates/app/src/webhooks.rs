@@ -7,20 +7,13 @@
 //! private address past the check. Redirects are not followed. The subscription's secret
 //! signs each delivery and is never logged.
 
+use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, KeyInit, Mac};
-use hyper::Request;
-use hyper::header::{CONTENT_TYPE, HOST, HeaderValue, USER_AGENT};
-use hyper_util::rt::TokioIo;
 use jiff::{SignedDuration, Timestamp};
 use sha2::Sha256;
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 use touchpoints_core::webhook::{
     self, Event, SubscriptionFields, SubscriptionInput, classify, may_connect,
 };
@@ -145,71 +138,46 @@ impl Round {
     }
 }
 
-/// What posts deliveries: the TLS settings with the system's CA certificates, built once
-/// per worker.
-#[derive(Clone)]
-pub struct Poster {
-    tls: Arc<ClientConfig>,
-    timeout: Duration,
+/// A delivery's request as it goes over the wire: signed, to the path of its URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The URL's host as the request names it (`Host`), and the name TLS checks.
+    pub host: String,
+    /// The URL's host with its port when it names one, for the `Host` header.
+    pub host_header: String,
+    /// The path and query of the URL.
+    pub target: String,
+    /// Whether the connection is TLS (`https`).
+    pub https: bool,
+    /// The headers beside `Host`, `Content-Type: application/json` and the user agent.
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
 }
 
-impl Poster {
-    /// A poster that trusts the system's CA certificates (those it can read; a certificate
-    /// store that cannot be read leaves https deliveries failing with the reason).
-    pub fn new() -> Poster {
-        let mut roots = RootCertStore::empty();
-        let found = rustls_native_certs::load_native_certs();
-        for error in &found.errors {
-            tracing::warn!(error = %error, "a CA certificate of the system could not be read");
-        }
-        let (added, _) = roots.add_parsable_certificates(found.certs);
-        if added == 0 {
-            tracing::warn!("no CA certificates found: https webhooks will fail");
-        }
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map(|b| b.with_root_certificates(roots).with_no_client_auth())
-            .unwrap_or_else(|e| {
-                tracing::error!(error = %e, "TLS for webhooks could not be set up");
-                ClientConfig::builder_with_provider(Arc::new(
-                    rustls::crypto::ring::default_provider(),
-                ))
-                .with_protocol_versions(&[&rustls::version::TLS13])
-                .map(|b| {
-                    b.with_root_certificates(RootCertStore::empty())
-                        .with_no_client_auth()
-                })
-                .unwrap_or_else(|_| unreachable_tls())
-            });
-        Poster {
-            tls: Arc::new(tls),
-            timeout: TIMEOUT,
-        }
-    }
-}
-
-impl Default for Poster {
-    fn default() -> Self {
-        Poster::new()
-    }
-}
-
-#[allow(clippy::panic, reason = "ring supports TLS 1.3: this cannot happen")]
-fn unreachable_tls() -> ClientConfig {
-    panic!("ring offers no TLS 1.3")
+/// What carries a signed delivery to one of its checked addresses over HTTP and answers the
+/// receiver's status. The server, which speaks HTTP, provides it; the app decides where a
+/// delivery may go and what it says.
+pub trait Transport: Sync {
+    fn post(
+        &self,
+        addresses: &[SocketAddr],
+        request: &Outgoing,
+    ) -> impl Future<Output = std::result::Result<u16, Failure>> + Send;
 }
 
 /// Why a try failed: the words for the log, the receiver's status when it answered, and
 /// whether trying again could help.
-struct Failure {
-    reason: String,
-    status: Option<u16>,
-    permanent: bool,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub reason: String,
+    /// The receiver's HTTP status, when it answered.
+    pub status: Option<u16>,
+    pub permanent: bool,
 }
 
 impl Failure {
-    fn transient(reason: String) -> Failure {
+    /// A failure that a later try may not meet: no connection, no answer in time.
+    pub fn transient(reason: String) -> Failure {
         Failure {
             reason,
             status: None,
@@ -227,7 +195,7 @@ impl Failure {
 /// again.
 pub async fn deliver_due(
     store: &dyn Store,
-    poster: &Poster,
+    transport: &impl Transport,
     clock: impl Fn() -> Timestamp,
 ) -> Result<Round> {
     let mut round = Round::default();
@@ -237,7 +205,7 @@ pub async fn deliver_due(
         let Some(d) = store.claim_deliveries(now, lease_until, 1).await?.pop() else {
             break;
         };
-        let outcome = post(poster, &d, now.as_second()).await;
+        let outcome = post(transport, &d, now.as_second()).await;
         let done = clock();
         let recorded = match outcome {
             Ok(status) => {
@@ -278,7 +246,7 @@ pub async fn deliver_due(
 
 /// One try of delivery `d`, signed at `timestamp`: the receiver's status when it is a 2xx.
 async fn post(
-    poster: &Poster,
+    transport: &impl Transport,
     d: &ClaimedDelivery,
     timestamp: i64,
 ) -> std::result::Result<u16, Failure> {
@@ -288,29 +256,11 @@ async fn post(
         permanent: true,
     })?;
     let target = target(&url, d.allow_private).await?;
-    let request = request(&url, d, timestamp)?;
-    let attempt = async {
-        let stream = connect(&target.addresses).await?;
-        match url.scheme() {
-            "https" => {
-                let name = rustls::pki_types::ServerName::try_from(target.host.clone())
-                    .map_err(|e| Failure::transient(format!("no TLS name: {e}")))?;
-                let tls = TlsConnector::from(poster.tls.clone())
-                    .connect(name, stream)
-                    .await
-                    .map_err(|e| Failure::transient(format!("TLS failed: {e}")))?;
-                exchange(tls, request).await
-            }
-            _ => exchange(stream, request).await,
-        }
-    };
-    let status = tokio::time::timeout(poster.timeout, attempt)
+    let request = outgoing(&url, &target.host, d, timestamp);
+    let status = tokio::time::timeout(TIMEOUT, transport.post(&target.addresses, &request))
         .await
         .map_err(|_| {
-            Failure::transient(format!(
-                "no answer within {} seconds",
-                poster.timeout.as_secs()
-            ))
+            Failure::transient(format!("no answer within {} seconds", TIMEOUT.as_secs()))
         })??;
     if webhook::is_delivered(status) {
         Ok(status)
@@ -366,65 +316,31 @@ async fn target(url: &url::Url, allow_private: bool) -> std::result::Result<Targ
     Ok(Target { host, addresses })
 }
 
-async fn connect(addresses: &[SocketAddr]) -> std::result::Result<TcpStream, Failure> {
-    let mut last = String::new();
-    for address in addresses {
-        match TcpStream::connect(address).await {
-            Ok(stream) => return Ok(stream),
-            Err(e) => last = format!("{address}: {e}"),
-        }
-    }
-    Err(Failure::transient(format!("no connection: {last}")))
-}
-
-fn request(
-    url: &url::Url,
-    d: &ClaimedDelivery,
-    timestamp: i64,
-) -> std::result::Result<Request<String>, Failure> {
-    let host = match url.port() {
+/// The signed request of delivery `d` to `url`, at `timestamp`.
+fn outgoing(url: &url::Url, host: &str, d: &ClaimedDelivery, timestamp: i64) -> Outgoing {
+    let host_header = match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_owned(),
     };
-    let path = match url.query() {
+    let target = match url.query() {
         Some(query) => format!("{}?{query}", url.path()),
         None => url.path().to_owned(),
     };
-    Request::post(path)
-        .header(HOST, host)
-        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-        .header(
-            USER_AGENT,
-            HeaderValue::from_static("Touchpoints-Webhooks/1"),
-        )
-        .header("Touchpoints-Event-Id", &d.event_id)
-        .header("Touchpoints-Timestamp", timestamp.to_string())
-        .header(
-            "Touchpoints-Signature",
-            signature(&d.secret, timestamp, &d.body),
-        )
-        .body(d.body.clone())
-        .map_err(|e| Failure {
-            reason: format!("the request cannot be built: {e}"),
-            status: None,
-            permanent: true,
-        })
-}
-
-/// Sends `request` over `io` and returns the response's status; its body is not read.
-async fn exchange<T>(io: T, request: Request<String>) -> std::result::Result<u16, Failure>
-where
-    T: AsyncRead + AsyncWrite + Send + Unpin + 'static,
-{
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
-        .await
-        .map_err(|e| Failure::transient(format!("HTTP failed: {e}")))?;
-    let driver = tokio::spawn(connection);
-    let response = sender.send_request(request).await;
-    driver.abort();
-    response
-        .map(|r| r.status().as_u16())
-        .map_err(|e| Failure::transient(format!("HTTP failed: {e}")))
+    Outgoing {
+        host: host.to_owned(),
+        host_header,
+        target,
+        https: url.scheme() == "https",
+        headers: vec![
+            ("Touchpoints-Event-Id", d.event_id.clone()),
+            ("Touchpoints-Timestamp", timestamp.to_string()),
+            (
+                "Touchpoints-Signature",
+                signature(&d.secret, timestamp, &d.body),
+            ),
+        ],
+        body: d.body.clone(),
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! anything coming from inside. So a delivery goes only to globally reachable addresses,
 //! unless an admin allows private ones for that subscription.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -18,7 +18,7 @@ mod nul;
 mod outbox;
 mod refusal;
 mod web;
-mod webhooks;
+pub mod webhooks;
 mod widget;
 pub mod wording;
 

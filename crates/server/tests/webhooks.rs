@@ -13,8 +13,9 @@ use common::{Server, send};
 use jiff::{SignedDuration, Timestamp};
 use reqwest::StatusCode;
 use serde_json::json;
-use touchpoints_app::webhooks::{Poster, deliver_due, signature};
+use touchpoints_app::webhooks::{deliver_due, signature};
 use touchpoints_core::webhook::{DeliveryStatus, Event};
+use touchpoints_server::webhooks::HttpTransport;
 
 /// What the receiver got: event id, timestamp, signature and body of each POST.
 type Received = Arc<Mutex<Vec<(String, String, String, String)>>>;
@@ -140,7 +141,7 @@ async fn events_are_signed_retried_and_sent_once() {
     let store = server.store.clone();
     drop(server);
     let store = store.as_ref();
-    let poster = Poster::new();
+    let poster = HttpTransport::new();
     let event = Event::request_created(7, "email", None, Some(3));
     store
         .queue_webhook_event(id, &event, Timestamp::now())
@@ -217,7 +218,7 @@ async fn a_delivery_held_by_a_dead_server_goes_once_after_its_lease() {
             .len(),
         1
     );
-    let poster = Poster::new();
+    let poster = HttpTransport::new();
     let during = deliver_due(store, &poster, || now).await.expect("round");
     assert_eq!(during, Default::default());
     let after = lease + SignedDuration::from_secs(1);
