@@ -208,9 +208,33 @@ pub struct RetireAnalysis {
     pub only_here: u64,
     /// Where the other customers can go: the touchpoints they also used, most shared first.
     pub alternatives: Vec<NamedAlternative>,
+    /// The saved segments whose members had contacts in the window, and how many of them
+    /// were at these touchpoints.
+    pub segments: Vec<SegmentShare>,
     /// What stands against retiring now, in words; absent when nobody used the touchpoints
     /// in the window and no request waits there.
     pub warning: Option<String>,
+}
+
+/// A saved segment's contacts in the window, and how many were at the retiring touchpoints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SegmentShare {
+    pub segment_id: i64,
+    pub name: String,
+    /// Its members' requests and answers in the window, at any touchpoint.
+    pub contacts: u64,
+    /// Of those, the ones at the retiring touchpoints.
+    pub here: u64,
+}
+
+impl SegmentShare {
+    /// `here` of `contacts` in per cent, rounded.
+    pub fn percent(&self) -> u64 {
+        (self.here * 100 + self.contacts / 2)
+            .checked_div(self.contacts)
+            .unwrap_or(0)
+    }
 }
 
 /// Another touchpoint the customers of a retiring one also used.
@@ -452,6 +476,56 @@ impl Measurements {
     }
 }
 
+/// For each set of retiring touchpoints, the saved segments whose members had contacts from
+/// `since` until `now`, with how many of them were at these touchpoints. The customers' facts
+/// are read once, and only when something retires and a segment exists.
+async fn segment_shares(
+    store: &dyn Store,
+    retiring: &BTreeSet<Vec<i64>>,
+    since: Timestamp,
+    now: Timestamp,
+) -> Result<HashMap<Vec<i64>, Vec<SegmentShare>>> {
+    let mut shares = HashMap::new();
+    if retiring.is_empty() {
+        return Ok(shares);
+    }
+    let segments = store.segments().await?;
+    if segments.is_empty() {
+        return Ok(shares);
+    }
+    let facts = store.customer_facts().await?;
+    let mut members = Vec::with_capacity(segments.len());
+    for segment in &segments {
+        // A stored segment was checked when saved; one the core reads otherwise now counts
+        // no one rather than failing the plan.
+        let ids: Vec<i64> = match segment.fields.selection() {
+            Ok(selection) => facts
+                .iter()
+                .filter(|c| selection.holds(c, now))
+                .map(|c| c.id)
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        members.push(ids);
+    }
+    for ids in retiring {
+        let mut list = Vec::new();
+        for (segment, members) in segments.iter().zip(&members) {
+            let (here, contacts) = store.members_contacts(members, ids, since, now).await?;
+            if contacts > 0 {
+                list.push(SegmentShare {
+                    segment_id: segment.id,
+                    name: segment.fields.name.clone(),
+                    contacts,
+                    here,
+                });
+            }
+        }
+        shares.insert(ids.clone(), list);
+    }
+    Ok(shares)
+}
+
 /// Whether an action's analysis is a retirement's: an open retire action.
 fn retires(action: &StoredAction) -> bool {
     action.fields.kind == ActionKind::Retire && action.status.is_open()
@@ -462,6 +536,7 @@ fn retire_analysis(
     action: &StoredAction,
     usage: &TouchpointUsage,
     reliance: &Reliance,
+    segments: &[SegmentShare],
     touchpoints: &HashMap<i64, Touchpoint>,
     since: Timestamp,
     lang: &str,
@@ -517,6 +592,27 @@ fn retire_analysis(
                 )
             });
         }
+        let shares: Vec<String> = segments
+            .iter()
+            .filter(|share| share.here > 0)
+            .map(|share| {
+                format!(
+                    "{} {} % ({} / {})",
+                    share.name,
+                    share.percent(),
+                    share.here,
+                    share.contacts
+                )
+            })
+            .collect();
+        if !shares.is_empty() {
+            warning.push_str(if german {
+                ". Anteil an den Kontakten der Segmente: "
+            } else {
+                "; share of the segments' contacts: "
+            });
+            warning.push_str(&shares.join(", "));
+        }
         if !alternatives.is_empty() {
             let names: Vec<String> = alternatives
                 .iter()
@@ -536,6 +632,7 @@ fn retire_analysis(
         usage: *usage,
         only_here: reliance.only_here,
         alternatives,
+        segments: segments.to_vec(),
         warning,
     })
 }
@@ -659,6 +756,7 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
         .filter(|a| retires(a))
         .map(|a| a.fields.touchpoint_ids.clone())
         .collect();
+    let shares = segment_shares(store, &retiring, since, now).await?;
     let reliances: HashMap<Vec<i64>, Reliance> = stream::iter(retiring)
         .map(|ids| async move {
             let reliance = reliance_now(store, &ids, now).await?;
@@ -702,6 +800,7 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
                 action,
                 &usage,
                 &reliance,
+                shares.get(ids).map_or(&[][..], Vec::as_slice),
                 &measurements.touchpoints,
                 since,
                 lang,
@@ -1174,7 +1273,15 @@ mod tests {
             ],
         };
         let analysis = |status, usage: &TouchpointUsage, reliance: &Reliance, lang| {
-            retire_analysis(&retire(status), usage, reliance, &touchpoints, at(0), lang)
+            retire_analysis(
+                &retire(status),
+                usage,
+                reliance,
+                &[],
+                &touchpoints,
+                at(0),
+                lang,
+            )
         };
         let english = analysis(ActionStatus::Planned, &usage, &relying, "en").unwrap();
         assert_eq!(
@@ -1209,6 +1316,39 @@ mod tests {
         .unwrap();
         assert_eq!(unused.warning, None);
         assert!(analysis(ActionStatus::Done, &usage, &relying, "en").is_none());
+        // A segment's share of contacts, rounded: 2 of 3 are 67 %; a segment without a
+        // contact here is not named.
+        let shares = [
+            SegmentShare {
+                segment_id: 1,
+                name: "Premium".into(),
+                contacts: 3,
+                here: 2,
+            },
+            SegmentShare {
+                segment_id: 2,
+                name: "Neu".into(),
+                contacts: 5,
+                here: 0,
+            },
+        ];
+        let with_segments = retire_analysis(
+            &retire(ActionStatus::Planned),
+            &usage,
+            &Reliance::default(),
+            &shares,
+            &touchpoints,
+            at(0),
+            "en",
+        )
+        .unwrap();
+        assert!(
+            with_segments
+                .warning
+                .unwrap()
+                .ends_with("share of the segments' contacts: Premium 67 % (2 / 3)")
+        );
+        assert_eq!(with_segments.segments.len(), 2);
         let optimise = stored(
             2,
             ActionInput {
@@ -1218,7 +1358,9 @@ mod tests {
             },
             ActionStatus::Planned,
         );
-        assert!(retire_analysis(&optimise, &usage, &relying, &touchpoints, at(0), "en").is_none());
+        assert!(
+            retire_analysis(&optimise, &usage, &relying, &[], &touchpoints, at(0), "en").is_none()
+        );
     }
 
     #[test]

@@ -1197,6 +1197,16 @@ pub trait Actions: Send + Sync + 'static {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<touchpoints_core::action_plan::Contacts>>;
+    /// The contacts from `from` until `until` (exclusive) of the customer profiles `members`
+    /// (their requests, and the answers under their identifiers): at any of `touchpoint_ids`,
+    /// and in all.
+    async fn members_contacts(
+        &self,
+        members: &[i64],
+        touchpoint_ids: &[i64],
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<(u64, u64)>;
     /// The plan's settings: group and region weights, the quick-win rule and the score's
     /// weights; the defaults until a manager sets them.
     async fn plan_settings(&self) -> Result<touchpoints_core::action_plan::PlanSettings>;

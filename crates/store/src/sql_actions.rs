@@ -846,6 +846,60 @@ impl Actions for SqlStore {
             .collect())
     }
 
+    async fn members_contacts(
+        &self,
+        members: &[i64],
+        touchpoint_ids: &[i64],
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<(u64, u64)> {
+        if members.is_empty() {
+            return Ok((0, 0));
+        }
+        let ids = |list: &[i64]| json_rows(list.iter().map(|id| serde_json::json!(id)).collect());
+        let in_batch = |column: &str, n: usize| {
+            format!(
+                "{column} IN (SELECT CAST(batch.value AS BIGINT) FROM {})",
+                Backend::JSON_VALUES.replace("$1", &format!("${n}"))
+            )
+        };
+        let mut tx = self.pool.begin_with(Backend::READ_SNAPSHOT).await?;
+        let mut counts = [0u64; 2];
+        for (i, at_touchpoints) in [true, false].into_iter().enumerate() {
+            let only_there = match at_touchpoints {
+                true => format!("AND {}", in_batch("touchpoint_id", 4)),
+                false => String::new(),
+            };
+            let mut total = 0;
+            for sql in [
+                format!(
+                    "SELECT COUNT(*) FROM requests WHERE {} \
+                     AND received_at >= $2 AND received_at < $3 {only_there}",
+                    in_batch("customer_id", 1)
+                ),
+                format!(
+                    "SELECT COUNT(*) FROM responses WHERE customer_ref IN ( \
+                         SELECT value FROM customer_identifiers WHERE {}) \
+                     AND answered_at >= $2 AND answered_at < $3 {only_there}",
+                    in_batch("customer_id", 1)
+                ),
+            ] {
+                let query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
+                    .bind(ids(members))
+                    .bind(from.as_microsecond())
+                    .bind(until.as_microsecond());
+                let query = match at_touchpoints {
+                    true => query.bind(ids(touchpoint_ids)),
+                    false => query,
+                };
+                total += query.fetch_one(&mut *tx).await?;
+            }
+            counts[i] = total.unsigned_abs();
+        }
+        tx.commit().await?;
+        Ok((counts[0], counts[1]))
+    }
+
     async fn plan_settings(&self) -> Result<PlanSettings> {
         let mut conn = self.pool.acquire().await?;
         parse_setting(PLAN_SETTINGS, setting(&mut conn, PLAN_SETTINGS).await?)

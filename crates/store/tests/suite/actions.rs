@@ -678,6 +678,32 @@ async fn reliance_contacts_are_every_contact_of_the_touchpoints_customers(store:
             .expect("contacts")
             .is_empty()
     );
+
+    // Anna and Bernd as a segment: their requests and the answers under their identifiers,
+    // at the fax and in all. Anna: fax 2 + hotline 1 + an answer at the fax under her
+    // address; Bernd: fax 1 + one without a touchpoint. Clara's old fax is outside.
+    store
+        .record_responses(
+            &[answer(fax, Some("anna@example.org"), after(now, -6))],
+            Some("t"),
+        )
+        .await
+        .expect("an answer");
+    let members = [anna.expect("anna"), bernd.expect("bernd")];
+    assert_eq!(
+        store
+            .members_contacts(&members, &[fax], since, until)
+            .await
+            .expect("contacts"),
+        (4, 6)
+    );
+    assert_eq!(
+        store
+            .members_contacts(&[], &[fax], since, until)
+            .await
+            .expect("none"),
+        (0, 0)
+    );
 }
 
 async fn plan_settings_are_the_defaults_until_set_and_audited(store: &dyn Store) {
