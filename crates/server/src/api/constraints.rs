@@ -105,6 +105,14 @@ fn social() -> Value {
     })
 }
 
+/// Every operator of a segment's rules, each once: fields share theirs (`is`, `at_least`).
+fn segment_ops() -> Vec<&'static str> {
+    let mut ops = segment::Field::ALL.map(|f| f.ops()).concat();
+    ops.sort_unstable();
+    ops.dedup();
+    ops
+}
+
 /// A language code: two or three letters, optionally with a region (`de`, `en-GB`); blank
 /// for none.
 fn language() -> Value {
@@ -202,11 +210,7 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             "field",
             one_of(&segment::Field::ALL.map(segment::Field::as_str)),
         ),
-        (
-            "SegmentRule",
-            "op",
-            one_of(&segment::Field::ALL.map(|f| f.ops()).concat()),
-        ),
+        ("SegmentRule", "op", one_of(&segment_ops())),
         ("SegmentRule", "value", required_text(200)),
         ("CampaignFields", "name", required_text(campaign::NAME_MAX)),
         (
