@@ -35,6 +35,21 @@ pub enum Combine {
     Any,
 }
 
+impl Combine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Combine::All => "all",
+            Combine::Any => "any",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Combine> {
+        [Combine::All, Combine::Any]
+            .into_iter()
+            .find(|c| c.as_str() == text)
+    }
+}
+
 /// One rule as given: `{"field": "lifetime_value", "op": "at_least", "value": "500"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

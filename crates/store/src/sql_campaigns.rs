@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::campaign::{self, CampaignFields};
 use touchpoints_core::customer::Consent;
-use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus, not_sent};
+use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus};
 use touchpoints_core::segment::{Combine, CustomerFacts, NpsCategory, SegmentFields};
 use touchpoints_core::webhook::Event;
 use touchpoints_core::{Problem, Problems};
@@ -19,7 +19,7 @@ use touchpoints_core::{Problem, Problems};
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
 use super::sql_audit::audit;
 use super::sql_customers::{CUSTOMER_COLUMNS, CustomerRow};
-use super::sql_outbox::load_settings;
+use super::sql_outbox::{initial_status, load_settings};
 use crate::error::OnViolation;
 use crate::{
     CampaignMailOut, CampaignRecipient, CampaignSend, Campaigns, Result, StoreError,
@@ -40,11 +40,8 @@ struct SegmentRow {
 
 impl SegmentRow {
     fn into_segment(self) -> Result<StoredSegment> {
-        let combine = match self.combine.as_str() {
-            "all" => Combine::All,
-            "any" => Combine::Any,
-            other => return Err(corrupt("segments", format!("combine {other:?}"))),
-        };
+        let combine = Combine::parse(&self.combine)
+            .ok_or_else(|| corrupt("segments", format!("combine {:?}", self.combine)))?;
         Ok(StoredSegment {
             id: self.id,
             fields: SegmentFields {
@@ -55,13 +52,6 @@ impl SegmentRow {
             },
             updated_at: instant("segments", self.updated_at)?,
         })
-    }
-}
-
-fn combine_text(combine: Combine) -> &'static str {
-    match combine {
-        Combine::All => "all",
-        Combine::Any => "any",
     }
 }
 
@@ -151,11 +141,7 @@ async fn insert_mail(
     let (sender, sender_name) = settings
         .map(|s| (s.from_address.clone(), s.from_name.clone()))
         .unwrap_or_default();
-    let (status, error) = match (settings, mail.recipient.is_empty()) {
-        (None, _) => (MailStatus::Held, not_sent::NO_SERVER),
-        (Some(_), true) => (MailStatus::Failed, not_sent::NO_ADDRESS),
-        (Some(_), false) => (MailStatus::Queued, ""),
-    };
+    let (status, error) = initial_status(settings, &mail.recipient);
     Ok(sqlx::query_scalar(
         "INSERT INTO outbox_mails (request_id, step_id, kind, recipient, sender, sender_name, \
          subject, body_text, body_html, message_id, in_reply_to, refs, status, attempts, \
@@ -305,7 +291,7 @@ impl Campaigns for SqlStore {
                 )
                 .bind(&fields.name)
                 .bind(&key)
-                .bind(combine_text(fields.combine))
+                .bind(fields.combine.as_str())
                 .bind(&rules)
                 .bind(at.as_microsecond())
                 .fetch_one(&mut *tx)
@@ -320,7 +306,7 @@ impl Campaigns for SqlStore {
                 )
                 .bind(&fields.name)
                 .bind(&key)
-                .bind(combine_text(fields.combine))
+                .bind(fields.combine.as_str())
                 .bind(&rules)
                 .bind(at.as_microsecond())
                 .bind(id)

@@ -90,6 +90,19 @@ pub(super) async fn load_settings(conn: &mut Conn) -> Result<Option<MailSettings
     parse_setting(MAIL_SETTINGS, setting(conn, MAIL_SETTINGS).await?)
 }
 
+/// Where a new mail to `recipient` starts, and why when it cannot go: held while no mail
+/// server is configured, failed at once without an address, queued otherwise.
+pub(super) fn initial_status(
+    settings: Option<&MailSettings>,
+    recipient: &str,
+) -> (MailStatus, &'static str) {
+    match settings {
+        None => (MailStatus::Held, not_sent::NO_SERVER),
+        Some(_) if recipient.is_empty() => (MailStatus::Failed, not_sent::NO_ADDRESS),
+        Some(_) => (MailStatus::Queued, ""),
+    }
+}
+
 /// Queues `mail`, which step `step_id` on request `r` sends, threaded after the conversation
 /// so far: the customer's mail, when its Message-ID came with the request, then the request's
 /// mails that went or may still go (not the held or failed ones the customer never got).
@@ -122,11 +135,7 @@ pub(super) async fn queue_mail(
         .map(|s| s.sender_for(r.touchpoint_id, &r.channel))
         .unwrap_or_default();
     let domain = settings.map_or("touchpoints.invalid", |s| s.domain());
-    let (status, error) = match settings {
-        None => (MailStatus::Held, not_sent::NO_SERVER),
-        Some(_) if mail.recipient.is_empty() => (MailStatus::Failed, not_sent::NO_ADDRESS),
-        Some(_) => (MailStatus::Queued, ""),
-    };
+    let (status, error) = initial_status(settings, &mail.recipient);
     sqlx::query(
         "INSERT INTO outbox_mails (request_id, step_id, kind, recipient, sender, sender_name, \
          subject, body_text, body_html, message_id, in_reply_to, refs, status, attempts, \

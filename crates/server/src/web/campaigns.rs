@@ -94,7 +94,7 @@ impl SegmentForm {
         SegmentForm {
             id: String::new(),
             name: fields.name.clone(),
-            combine: combine_text(fields.combine).to_owned(),
+            combine: fields.combine.as_str().to_owned(),
             rules: fields
                 .rules
                 .iter()
@@ -134,10 +134,8 @@ impl SegmentForm {
             .collect();
         let fields = SegmentFields {
             name: self.name.clone(),
-            combine: match self.combine.as_str() {
-                "any" => Combine::Any,
-                _ => Combine::All,
-            },
+            // A form without the choice (or a forged one) means all, the select's default.
+            combine: Combine::parse(&self.combine).unwrap_or_default(),
             rules,
         };
         (fields, rows)
@@ -147,13 +145,6 @@ impl SegmentForm {
         self.rules
             .extend(std::iter::repeat_n(RuleRow::default(), BLANK_RULES));
         self
-    }
-}
-
-fn combine_text(combine: Combine) -> &'static str {
-    match combine {
-        Combine::All => "all",
-        Combine::Any => "any",
     }
 }
 
