@@ -8,7 +8,7 @@ use touchpoints_core::campaign::CampaignFields;
 use touchpoints_core::consistency::check::Content;
 use touchpoints_core::consistency::{Checker, Finding};
 
-use touchpoints_core::mail::{self, CampaignMail};
+use touchpoints_core::mail::{self, CampaignMail, MailSettings};
 use touchpoints_core::message_template;
 use touchpoints_core::segment::{CustomerFacts, SegmentFields, Selection};
 use touchpoints_core::{Problem, Problems};
@@ -17,7 +17,7 @@ use touchpoints_store::{
     StoredTemplate,
 };
 
-use crate::recipient::{Recipient, language_of};
+use crate::recipient::{Recipient, first_email, language_of};
 use crate::templates::{Filled, Known};
 use crate::{AppError, Result, links};
 
@@ -142,10 +142,6 @@ fn counted(selection: &Selection, facts: &[CustomerFacts], now: Timestamp) -> Se
     preview
 }
 
-fn address_of(profile: &CustomerProfile) -> String {
-    Recipient::of_profile(profile.clone(), "").address
-}
-
 /// Checks and stores a new campaign, a draft.
 pub async fn create(
     store: &dyn Store,
@@ -190,7 +186,7 @@ async fn plan(store: &dyn Store, id: i64, now: Timestamp) -> Result<Plan> {
         .collect();
     let ids: Vec<i64> = open.keys().copied().collect();
     let mut profiles = store.customers_by_id(&ids).await?;
-    profiles.retain(|p| !address_of(p).is_empty());
+    profiles.retain(|p| !first_email(p).is_empty());
     profiles.sort_by_key(|p| p.id);
     let known = Known::load(store, &profiles.iter().collect::<Vec<_>>()).await?;
     let recipients = profiles
@@ -296,10 +292,10 @@ pub async fn draft(store: &dyn Store, id: i64, now: Timestamp) -> Result<Draft> 
 /// With a mail server but no public address no campaign mail may go, since its unsubscribe
 /// link would lead nowhere. Without a mail server the mails are held in the outbox and never
 /// leave, and their links are written as paths.
-async fn public_url(store: &dyn Store) -> Result<String> {
-    match store.mail_settings().await? {
+fn public_url(settings: Option<&MailSettings>) -> Result<String> {
+    match settings {
         None => Ok(String::new()),
-        Some(settings) if !settings.public_url.is_empty() => Ok(settings.public_url),
+        Some(settings) if !settings.public_url.is_empty() => Ok(settings.public_url.clone()),
         Some(_) => Err(AppError::Conflict(Problems::single(
             "public_url",
             Problem::rule(
@@ -323,14 +319,11 @@ struct Sending<'p> {
 
 impl<'p> Sending<'p> {
     async fn new(store: &dyn Store, plan: &'p Plan) -> Result<Sending<'p>> {
+        let settings = store.mail_settings().await?;
         Ok(Sending {
-            base: public_url(store).await?,
+            base: public_url(settings.as_ref())?,
             key: links::survey_link_key(store).await?,
-            sender_name: store
-                .mail_settings()
-                .await?
-                .map(|s| s.from_name)
-                .unwrap_or_default(),
+            sender_name: settings.map(|s| s.from_name).unwrap_or_default(),
             compiled: plan.compile()?,
             plan,
         })
@@ -373,7 +366,7 @@ pub async fn send(store: &dyn Store, id: i64, actor: &str, now: Timestamp) -> Re
     let mails = plan
         .recipients
         .iter()
-        .map(|member| sending.mail(Some(member), &address_of(&member.0)))
+        .map(|member| sending.mail(Some(member), first_email(&member.0)))
         .collect::<Result<Vec<_>>>()?;
     Ok(store.send_campaign(id, &mails, actor, now).await?)
 }

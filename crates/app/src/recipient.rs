@@ -47,12 +47,7 @@ impl Recipient {
             &fields.language
         };
         Recipient {
-            address: profile
-                .identifiers
-                .iter()
-                .find(|i| i.kind == IdentifierKind::Email)
-                .map(|i| i.value.clone())
-                .unwrap_or_default(),
+            address: first_email(&profile).to_owned(),
             language: language_of(language),
             name: fields.name.clone(),
             salutation: fields.salutation.clone(),
@@ -84,6 +79,15 @@ impl Recipient {
             address,
         ))
     }
+}
+
+/// The first e-mail address of a profile, in the order it lists them; empty for none.
+pub(crate) fn first_email(profile: &CustomerProfile) -> &str {
+    profile
+        .identifiers
+        .iter()
+        .find(|i| i.kind == IdentifierKind::Email)
+        .map_or("", |i| i.value.as_str())
 }
 
 /// `en` or `de`: German unless the code says English.

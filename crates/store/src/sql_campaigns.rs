@@ -94,12 +94,17 @@ impl CampaignRow {
     }
 }
 
-/// The campaigns' recipients' mails per status, by campaign.
-async fn mail_counts(conn: &mut Conn) -> Result<HashMap<i64, Vec<(MailStatus, u64)>>> {
+/// The recipients' mails per status, by campaign: of campaign `only`, or of every one.
+async fn mail_counts(
+    conn: &mut Conn,
+    only: Option<i64>,
+) -> Result<HashMap<i64, Vec<(MailStatus, u64)>>> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT cr.campaign_id, m.status, COUNT(*) FROM campaign_recipients cr \
-         JOIN outbox_mails m ON m.id = cr.mail_id GROUP BY cr.campaign_id, m.status",
+         JOIN outbox_mails m ON m.id = cr.mail_id \
+         WHERE $1 IS NULL OR cr.campaign_id = $1 GROUP BY cr.campaign_id, m.status",
     )
+    .bind(only)
     .fetch_all(&mut *conn)
     .await?;
     let mut counts: HashMap<i64, Vec<(MailStatus, u64)>> = HashMap::new();
@@ -125,7 +130,10 @@ async fn load_campaign(conn: &mut Conn, id: i64) -> Result<StoredCampaign> {
     .fetch_optional(&mut *conn)
     .await?;
     let row = row.ok_or(CAMPAIGN_NOT_FOUND)?;
-    let mails = mail_counts(conn).await?.remove(&id).unwrap_or_default();
+    let mails = mail_counts(conn, Some(id))
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
     row.into_campaign(mails)
 }
 
@@ -461,7 +469,7 @@ impl Campaigns for SqlStore {
         )))
         .fetch_all(&mut *conn)
         .await?;
-        let mut counts = mail_counts(&mut conn).await?;
+        let mut counts = mail_counts(&mut conn, None).await?;
         rows.into_iter()
             .map(|row| {
                 let mails = counts.remove(&row.id).unwrap_or_default();
