@@ -8,11 +8,15 @@ use super::extract::Query;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 
-/// The filter and how many entries at most (default 200, at most 5,000).
+/// The filter and how many entries at most (default 200, at most 5,000). The filter's fields
+/// are spelt out rather than flattened, so that an unknown parameter is still refused.
 #[derive(Debug, Deserialize)]
 pub struct AuditQuery {
-    #[serde(flatten)]
-    filter: AuditFilter,
+    actor: Option<String>,
+    entity: Option<String>,
+    action: Option<String>,
+    from: Option<jiff::Timestamp>,
+    until: Option<jiff::Timestamp>,
     limit: Option<u32>,
 }
 
@@ -24,8 +28,21 @@ pub async fn list(
     State(state): State<AppState>,
     Query(query): Query<AuditQuery>,
 ) -> Result<axum::Json<Vec<AuditEntry>>, ApiError> {
-    let limit = query.limit.unwrap_or(200).min(5_000);
-    Ok(axum::Json(
-        state.store.audit_log(&query.filter, limit).await?,
-    ))
+    let AuditQuery {
+        actor,
+        entity,
+        action,
+        from,
+        until,
+        limit,
+    } = query;
+    let filter = AuditFilter {
+        actor,
+        entity,
+        action,
+        from,
+        until,
+    };
+    let limit = limit.unwrap_or(200).min(5_000);
+    Ok(axum::Json(state.store.audit_log(&filter, limit).await?))
 }

@@ -18,7 +18,8 @@ use super::{
                        catalog of channels and journey phases, and the journey map. Calls \
                        carry an API token as `Authorization: Bearer …` (created by an admin; \
                        scope read or write). Errors share one body: a message and, for invalid input (422) or conflicts \
-                       (409), one entry per field naming the field and the problem."
+                       (409), one entry per field naming the field and the problem. A query \
+                       parameter the operation does not know is refused (422) by its name."
     ),
     paths(
         touchpoints::list,

@@ -87,8 +87,10 @@ where
     }
 }
 
-/// Query parameters; one that does not fit, or that holds a NUL character, is a 422 naming
-/// the parameter.
+/// Query parameters; one that does not fit, that holds a NUL character, or that the
+/// endpoint does not know is a 422 naming the parameter. Refusing unknown ones means a
+/// misspelt filter (`touchpont_id`) is reported rather than silently widening the answer;
+/// a type read here must therefore not use `#[serde(flatten)]`, which hides them.
 pub struct Query<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for Query<T>
@@ -103,14 +105,34 @@ where
         if let Some(problems) = crate::nul::nul_field(query.as_bytes()) {
             return Err(ApiError::Unprocessable(problems));
         }
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(Query)
-            .map_err(|e| {
-                let (field, problem) = data_problem(&e.path().to_string(), e.inner());
-                ApiError::Unprocessable(Problems::single(field, problem))
-            })
+        let mut unknown = None;
+        let mut note_unknown = |path: serde_ignored::Path<'_>| {
+            unknown.get_or_insert_with(|| path.to_string());
+        };
+        let deserializer = serde_ignored::Deserializer::new(
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes())),
+            &mut note_unknown,
+        );
+        let value = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let (field, problem) = data_problem(&e.path().to_string(), e.inner());
+            ApiError::Unprocessable(Problems::single(field, problem))
+        })?;
+        match unknown {
+            None => Ok(Query(value)),
+            Some(name) => {
+                let reason = if name.is_empty() {
+                    "a query parameter without a name"
+                } else {
+                    "unknown query parameter"
+                };
+                Err(ApiError::Unprocessable(Problems::single(
+                    name,
+                    Problem::Invalid {
+                        reason: reason.into(),
+                    },
+                )))
+            }
+        }
     }
 }
 
@@ -206,6 +228,12 @@ mod tests {
             filter_problem("/x?status=vielleicht&channel=store"),
             "status"
         );
+    }
+
+    #[test]
+    fn an_unknown_query_parameter_is_named() {
+        assert_eq!(filter_problem("/x?channel=store&chanel=store"), "chanel");
+        assert_eq!(filter_problem("/x?channel=store&=null"), "");
     }
 
     #[test]
