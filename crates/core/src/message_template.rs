@@ -8,6 +8,13 @@
 //! server nor fill a mail with megabytes. [`check`] finds what would fail at use when the
 //! template is saved: an unknown variable, filter or test, named with line and column, even in
 //! a branch a given customer would not reach.
+//!
+//! Filling is minijinja's: for the common case (text, fields, conditions, loops over the
+//! segments, a few filters) `direct` runs the instructions minijinja compiled on the
+//! customer's fields without converting them, several times faster; anything else, and
+//! every error, is the engine's.
+
+mod direct;
 
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use serde::{Deserialize, Serialize};
@@ -252,6 +259,9 @@ pub struct Compiled<'s> {
     /// A sandbox of its own, holding the compiled template.
     env: Environment<'s>,
     source: &'s str,
+    /// The same instructions run on the data as it is, when the template only uses what
+    /// that models.
+    direct: Option<direct::Direct>,
 }
 
 /// Checks a template and compiles it: every problem [`check`] finds, or the template.
@@ -302,16 +312,24 @@ impl<'s> Compiled<'s> {
         let mut env = sandbox();
         env.add_template(NAME, source)
             .map_err(|e| problem_of(source, &e))?;
-        Ok(Compiled { env, source })
+        let direct = env.get_template(NAME).ok().and_then(|template| {
+            direct::Direct::compile(
+                &minijinja::machinery::get_compiled_template(&template).instructions,
+            )
+        });
+        Ok(Compiled {
+            env,
+            source,
+            direct,
+        })
     }
 
     /// The text for one customer.
     pub fn render(&self, data: &MessageData) -> Result<String, TemplateProblem> {
-        let fail = |e: minijinja::Error| problem_of(self.source, &e);
-        let template = self.env.get_template(NAME).map_err(fail)?;
-        let text = template
-            .render(minijinja::value::Serde(data))
-            .map_err(fail)?;
+        let text = match self.direct.as_ref().and_then(|direct| direct.render(data)) {
+            Some(text) => text,
+            None => self.render_by_engine(data)?,
+        };
         if text.len() > MAX_OUTPUT_BYTES {
             return Err(TemplateProblem {
                 line: 1,
@@ -321,6 +339,13 @@ impl<'s> Compiled<'s> {
             });
         }
         Ok(text)
+    }
+
+    /// The text for one customer as the template engine fills it.
+    fn render_by_engine(&self, data: &MessageData) -> Result<String, TemplateProblem> {
+        let fail = |e: minijinja::Error| problem_of(self.source, &e);
+        let template = self.env.get_template(NAME).map_err(fail)?;
+        template.render(minijinja::value::Serde(data)).map_err(fail)
     }
 }
 
