@@ -4,7 +4,7 @@
 //! transaction: the row's primary key (campaign, customer) is what keeps a customer from
 //! getting a campaign twice, however often it is sent and by however many servers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -564,8 +564,29 @@ impl Campaigns for SqlStore {
         let per_minute = u32::try_from(per_minute).unwrap_or(campaign::PER_MINUTE_DEFAULT);
         let settings = load_settings(&mut tx).await?;
         let domain = mail_domain(settings.as_ref());
+        // A profile that absorbed one this campaign reached is the same person: the profiles
+        // up the merge chain from every recipient.
+        let reached_by_merge: HashSet<i64> = sqlx::query_scalar(
+            "WITH RECURSIVE up(id) AS ( \
+               SELECT c.merged_into FROM campaign_recipients cr \
+               JOIN customers c ON c.id = cr.customer_id \
+               WHERE cr.campaign_id = $1 AND c.merged_into IS NOT NULL \
+               UNION \
+               SELECT c.merged_into FROM customers c JOIN up ON c.id = up.id \
+               WHERE c.merged_into IS NOT NULL) \
+             SELECT id FROM up",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
         let mut send = CampaignSend::default();
         for mail in mails {
+            if reached_by_merge.contains(&mail.customer_id) {
+                send.already += 1;
+                continue;
+            }
             let consent: Option<String> = sqlx::query_scalar(
                 "SELECT consent FROM customers WHERE id = $1 AND merged_into IS NULL",
             )

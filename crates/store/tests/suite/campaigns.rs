@@ -13,6 +13,7 @@ use touchpoints_store::{CampaignMailOut, CampaignSend, Store, StoreError};
 store_suite!(
     segments_have_unique_names_and_stay_while_campaigns_use_them,
     a_campaign_reaches_each_consenting_customer_once_and_is_erased_with_them,
+    a_profile_that_absorbed_a_recipient_is_not_sent_the_campaign_again,
 );
 
 fn segment(name: &str) -> SegmentFields {
@@ -239,4 +240,54 @@ async fn a_campaign_reaches_each_consenting_customer_once_and_is_erased_with_the
             .len(),
         1
     );
+}
+
+async fn a_profile_that_absorbed_a_recipient_is_not_sent_the_campaign_again(store: &dyn Store) {
+    let id = campaign(store, "Winter").await;
+    // The older profile survives a merge: Dora's, then her shop account's, then her phone's.
+    let dora = customer(store, "dora@example.de", true).await;
+    let shop = customer(store, "dora.shop@example.de", true).await;
+    let other = customer(store, "dora.alt@example.de", true).await;
+    let emil = customer(store, "emil@example.de", true).await;
+    let at = jiff::Timestamp::now();
+    let first = store
+        .send_campaign(id, &[mail(other, "dora.alt@example.de")], "mara", at)
+        .await
+        .expect("send");
+    assert_eq!(first.queued, 1);
+    // Merged along a chain: the recipient into the shop profile, that one into Dora's.
+    store
+        .merge_customers(shop, other, "mara")
+        .await
+        .expect("merge the recipient");
+    store
+        .merge_customers(dora, shop, "mara")
+        .await
+        .expect("merge again");
+    let again = store
+        .send_campaign(
+            id,
+            &[mail(dora, "dora@example.de"), mail(emil, "emil@example.de")],
+            "mara",
+            at,
+        )
+        .await
+        .expect("send again");
+    assert_eq!(
+        again,
+        CampaignSend {
+            queued: 1,
+            already: 1,
+            without_consent: 0
+        },
+        "Dora got it as her other profile"
+    );
+    let recipients: Vec<i64> = store
+        .campaign_recipients(id)
+        .await
+        .expect("recipients")
+        .iter()
+        .map(|r| r.customer_id)
+        .collect();
+    assert_eq!(recipients, [other, emil]);
 }
