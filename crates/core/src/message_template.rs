@@ -341,8 +341,11 @@ impl<'s> Compiled<'s> {
         Ok(text)
     }
 
-    /// The text for one customer as the template engine fills it.
-    fn render_by_engine(&self, data: &MessageData) -> Result<String, TemplateProblem> {
+    /// The text for one customer as the template engine alone fills it, which [`render`]
+    /// falls back to: for comparing the two.
+    ///
+    /// [`render`]: Compiled::render
+    pub fn render_by_engine(&self, data: &MessageData) -> Result<String, TemplateProblem> {
         let fail = |e: minijinja::Error| problem_of(self.source, &e);
         let template = self.env.get_template(NAME).map_err(fail)?;
         template.render(minijinja::value::Serde(data)).map_err(fail)

@@ -1202,6 +1202,16 @@ audit-answers-imported = { $count ->
    *[other] { $count } Antworten
 }
 audit-follow-up = Nachfassen zu Antwort { $answer }
+audit-campaign-send = { $count ->
+    [one] { $name }: 1 Mail
+   *[other] { $name }: { $count } Mails
+}
+audit-campaign-test = { $name }: Testmail
+audit-customer-unsubscribe = Einwilligung in Werbemails über Kampagne { $campaign } widerrufen
+audit-mail-release = { $count ->
+    [one] 1 zurückgehaltene Mail freigegeben
+   *[other] { $count } zurückgehaltene Mails freigegeben
+}
 audit-events-imported = { $count ->
     [one] Ein Ereignis
    *[other] { $count } Ereignisse

@@ -1202,6 +1202,16 @@ audit-answers-imported = { $count ->
    *[other] { $count } answers
 }
 audit-follow-up = follow-up of answer { $answer }
+audit-campaign-send = { $count ->
+    [one] { $name }: 1 mail
+   *[other] { $name }: { $count } mails
+}
+audit-campaign-test = { $name }: test mail
+audit-customer-unsubscribe = withdrew consent to marketing mails through campaign { $campaign }
+audit-mail-release = { $count ->
+    [one] 1 held mail released
+   *[other] { $count } held mails released
+}
 audit-events-imported = { $count ->
     [one] one event
    *[other] { $count } events

@@ -228,6 +228,30 @@ mod tests {
         );
     }
 
+    /// The audit log's entries name catalogue messages the store writes in `Said::new`; a
+    /// key missing here would show the English summary to a German reader.
+    #[test]
+    fn every_audit_message_the_store_writes_is_in_the_catalogues() {
+        let messages = Messages::load().expect("catalogues parse");
+        let de = messages.keys(Lang::De);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/src");
+        let mut keys = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("the store's sources") {
+            let path = entry.expect("an entry").path();
+            let Ok(source) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for rest in source.split("Said::new(\"").skip(1) {
+                if let Some((key, _)) = rest.split_once('"') {
+                    keys.push(key.to_owned());
+                }
+            }
+        }
+        assert!(keys.len() > 30, "found {} keys", keys.len());
+        let missing: Vec<&String> = keys.iter().filter(|k| !de.contains(*k)).collect();
+        assert!(missing.is_empty(), "not in the catalogues: {missing:?}");
+    }
+
     #[test]
     fn problems_read_in_both_languages() {
         let messages = Messages::load().expect("catalogues parse");

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
+use touchpoints_core::audit::Said;
 use touchpoints_core::campaign::{self, CampaignFields};
 use touchpoints_core::customer::Consent;
 use touchpoints_core::mail::{self, MailKind, MailSettings, MailStatus};
@@ -17,7 +18,7 @@ use touchpoints_core::webhook::Event;
 use touchpoints_core::{Problem, Problems};
 
 use super::sql::{Conn, SqlStore, corrupt, instant, now};
-use super::sql_audit::audit;
+use super::sql_audit::{audit, audit_said};
 use super::sql_customers::{CUSTOMER_COLUMNS, CustomerRow};
 use super::sql_outbox::{initial_status, load_settings};
 use crate::error::OnViolation;
@@ -631,7 +632,7 @@ impl Campaigns for SqlStore {
             .await?;
             send.queued += 1;
         }
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -639,6 +640,9 @@ impl Campaigns for SqlStore {
             "campaign",
             &id.to_string(),
             &format!("{name}: {} mails", send.queued),
+            &Said::new("audit-campaign-send")
+                .text("name", &name)
+                .number("count", send.queued as f64),
         )
         .await?;
         let sent = Event::campaign_sent(id, segment_id, send.queued);
@@ -667,7 +671,7 @@ impl Campaigns for SqlStore {
             at.as_microsecond()
         );
         insert_mail(&mut tx, settings.as_ref(), mail, &message_id, at, at).await?;
-        audit(
+        audit_said(
             &mut tx,
             at,
             actor,
@@ -676,6 +680,7 @@ impl Campaigns for SqlStore {
             &id.to_string(),
             // Not the address: a test may go to anyone, and the log outlives erasures.
             &format!("{name}: test mail"),
+            &Said::new("audit-campaign-test").text("name", &name),
         )
         .await?;
         tx.commit().await?;
@@ -743,7 +748,7 @@ impl Campaigns for SqlStore {
             .bind(customer_id)
             .execute(&mut *tx)
             .await?;
-        audit(
+        audit_said(
             &mut tx,
             at,
             "customer",
@@ -751,6 +756,7 @@ impl Campaigns for SqlStore {
             "customer",
             &customer_id.to_string(),
             &format!("withdrew consent to marketing mails through campaign {campaign_id}"),
+            &Said::new("audit-customer-unsubscribe").number("campaign", campaign_id as f64),
         )
         .await?;
         tx.commit().await?;

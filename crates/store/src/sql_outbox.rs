@@ -400,7 +400,7 @@ impl Outbox for SqlStore {
         }
         let released = held.len() as u64;
         if released > 0 {
-            audit(
+            audit_said(
                 &mut tx,
                 now,
                 actor,
@@ -408,6 +408,7 @@ impl Outbox for SqlStore {
                 "mail",
                 "",
                 &format!("{released} held mails released"),
+                &Said::new("audit-mail-release").number("count", released as f64),
             )
             .await?;
         }
