@@ -83,18 +83,6 @@ pub struct Member {
     pub name: String,
 }
 
-/// The members of a segment at `now`.
-async fn members(
-    store: &dyn Store,
-    fields: &SegmentFields,
-    now: Timestamp,
-) -> Result<Vec<CustomerFacts>> {
-    let selection: Selection = fields.selection().map_err(AppError::Invalid)?;
-    let mut facts = store.customer_facts().await?;
-    facts.retain(|c| selection.holds(c, now));
-    Ok(facts)
-}
-
 /// Counts and a sample of the segment `fields` would hold at `now`, saved or not.
 pub async fn preview(
     store: &dyn Store,
@@ -174,17 +162,38 @@ struct Plan {
     known: Known,
 }
 
-async fn plan(store: &dyn Store, id: i64, now: Timestamp) -> Result<Plan> {
+/// Whom a plan fills the template for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whom {
+    /// Every reachable member: a send.
+    Everyone,
+    /// The first reachable member alone: the preview and the test mail, which need no more
+    /// profiles than that one.
+    First,
+}
+
+/// The plan of campaign `id` at `now`, its segment's members found among `facts`, with the
+/// segment's selection.
+async fn plan(
+    store: &dyn Store,
+    id: i64,
+    now: Timestamp,
+    facts: &[CustomerFacts],
+    whom: Whom,
+) -> Result<(Plan, Selection)> {
     let campaign = store.campaign(id).await?;
     let template = store.message_template(campaign.fields.template_id).await?;
     let segment = store.segment(campaign.fields.segment_id).await?;
-    let open: HashMap<i64, u64> = members(store, &segment.fields, now)
-        .await?
+    let selection: Selection = segment.fields.selection().map_err(AppError::Invalid)?;
+    let open: HashMap<i64, u64> = facts
         .iter()
-        .filter(|c| c.reachable())
+        .filter(|c| c.reachable() && selection.holds(c, now))
         .map(|c| (c.id, c.open_requests))
         .collect();
-    let ids: Vec<i64> = open.keys().copied().collect();
+    let ids: Vec<i64> = match whom {
+        Whom::Everyone => open.keys().copied().collect(),
+        Whom::First => open.keys().min().copied().into_iter().collect(),
+    };
     let mut profiles = store.customers_by_id(&ids).await?;
     profiles.retain(|p| !first_email(p).is_empty());
     profiles.sort_by_key(|p| p.id);
@@ -196,12 +205,13 @@ async fn plan(store: &dyn Store, id: i64, now: Timestamp) -> Result<Plan> {
             (p, n)
         })
         .collect();
-    Ok(Plan {
+    let plan = Plan {
         campaign,
         template,
         recipients,
         known,
-    })
+    };
+    Ok((plan, selection))
 }
 
 /// The campaign's template compiled once, to be filled for one customer after another.
@@ -277,7 +287,25 @@ async fn check(store: &dyn Store, filled: &Filled, now: Timestamp) -> Result<Vec
 /// The campaign's message filled for its first reachable member at `now`, with the
 /// guideline's findings.
 pub async fn draft(store: &dyn Store, id: i64, now: Timestamp) -> Result<Draft> {
-    let plan = plan(store, id, now).await?;
+    let facts = store.customer_facts().await?;
+    let (plan, _) = plan(store, id, now, &facts, Whom::First).await?;
+    draft_of(store, &plan, now).await
+}
+
+/// [`draft`], and whom the campaign's segment holds at `now`: from one reading of the
+/// customers' facts, for the campaign's page.
+pub async fn draft_and_reach(
+    store: &dyn Store,
+    id: i64,
+    now: Timestamp,
+) -> Result<(Draft, SegmentPreview)> {
+    let facts = store.customer_facts().await?;
+    let (plan, selection) = plan(store, id, now, &facts, Whom::First).await?;
+    let draft = draft_of(store, &plan, now).await?;
+    Ok((draft, counted(&selection, &facts, now)))
+}
+
+async fn draft_of(store: &dyn Store, plan: &Plan, now: Timestamp) -> Result<Draft> {
     let first = plan.recipients.first();
     let filled = plan.fill(&plan.compile()?, first)?;
     let findings = check(store, &filled, now).await?;
@@ -361,7 +389,8 @@ impl<'p> Sending<'p> {
 /// Sends the campaign to its segment's reachable members at `now`: each gets it once, at the
 /// campaign's pace through the outbox.
 pub async fn send(store: &dyn Store, id: i64, actor: &str, now: Timestamp) -> Result<CampaignSend> {
-    let plan = plan(store, id, now).await?;
+    let facts = store.customer_facts().await?;
+    let (plan, _) = plan(store, id, now, &facts, Whom::Everyone).await?;
     let sending = Sending::new(store, &plan).await?;
     let mails = plan
         .recipients
@@ -375,7 +404,8 @@ pub async fn send(store: &dyn Store, id: i64, actor: &str, now: Timestamp) -> Re
 /// it in a mail client before the customers do. Its unsubscribe link ends nobody's mails.
 pub async fn test(store: &dyn Store, id: i64, to: &str, actor: &str, now: Timestamp) -> Result<()> {
     let to = mail::address(to).map_err(|p| AppError::Invalid(Problems::single("to", p)))?;
-    let plan = plan(store, id, now).await?;
+    let facts = store.customer_facts().await?;
+    let (plan, _) = plan(store, id, now, &facts, Whom::First).await?;
     let sending = Sending::new(store, &plan).await?;
     let mail = CampaignMailOut {
         customer_id: 0,

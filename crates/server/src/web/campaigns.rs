@@ -376,8 +376,7 @@ async fn campaign_page(
     let segment = store.segment(campaign.fields.segment_id).await?;
     let template = store.message_template(campaign.fields.template_id).await?;
     let now = jiff::Timestamp::now();
-    let draft = campaigns::draft(store, id, now).await?;
-    let reach = campaigns::preview(store, &segment.fields, now).await?;
+    let (draft, reach) = campaigns::draft_and_reach(store, id, now).await?;
     let guideline = store.guideline().await?;
     let findings: Vec<crate::wording::FindingText> = draft
         .findings
