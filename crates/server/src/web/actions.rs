@@ -31,7 +31,7 @@ use super::export::{Cell, Table, csv_file, xlsx_file};
 use super::numbers::{
     day, decimals, euros, normalise_number, number, parse_decimal, short_number, signed, unit,
 };
-use super::{Id, Page, PageResult, form_problems};
+use super::{Id, Page, PageResult, form_problems, form_refusal};
 use crate::AppState;
 use crate::i18n::Lang;
 
@@ -695,11 +695,8 @@ async fn set_status(
     {
         Ok(_) => Ok(Redirect::to(&format!("/actions/{id}")).into_response()),
         Err(e) => {
-            let code = match &e {
-                touchpoints_app::AppError::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            let problems = localise(form_problems(e)?);
+            let (code, problems) = form_refusal(e)?;
+            let problems = localise(problems);
             detail_page(&state, &page, id, &form, &problems.0, code).await
         }
     }

@@ -16,7 +16,7 @@ use touchpoints_core::FieldProblem;
 use touchpoints_core::campaign::{CampaignFields, PER_MINUTE_DEFAULT};
 use touchpoints_core::segment::{Combine, Field, SegmentFields, SegmentRule};
 
-use super::{Id, Page, PageResult, form_problems};
+use super::{Id, Page, PageResult, form_problems, form_refusal};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -436,8 +436,7 @@ async fn test_campaign(
     {
         Ok(()) => Ok(Redirect::to(&format!("/campaigns/{id}?tested=1")).into_response()),
         Err(e) => {
-            let status = refusal_status(&e);
-            let problems = form_problems(e)?;
+            let (status, problems) = form_refusal(e)?;
             let refusal = Some((status, problems.0.as_slice()));
             campaign_page(&state, &page, id, &Outcome::default(), &form.to, refusal).await
         }
@@ -453,19 +452,10 @@ async fn send_campaign(State(state): State<AppState>, page: Page, Id(id): Id) ->
         ))
         .into_response()),
         Err(e) => {
-            let status = refusal_status(&e);
-            let problems = form_problems(e)?;
+            let (status, problems) = form_refusal(e)?;
             let refusal = Some((status, problems.0.as_slice()));
             campaign_page(&state, &page, id, &Outcome::default(), "", refusal).await
         }
-    }
-}
-
-/// The status the API gives the same refusal: a conflict with the settings, or bad input.
-fn refusal_status(error: &touchpoints_app::AppError) -> StatusCode {
-    match error {
-        touchpoints_app::AppError::Conflict(_) => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

@@ -566,8 +566,15 @@ async fn touchpoint_names(
 
 /// Problems of a write that belong in a form, or the error page for the rest.
 fn form_problems(error: impl Into<AppError>) -> Result<Problems, AppError> {
+    form_refusal(error).map(|(_, problems)| problems)
+}
+
+/// [`form_problems`] with the status the API gives the same refusal: a conflict with what is
+/// stored, or bad input.
+fn form_refusal(error: impl Into<AppError>) -> Result<(StatusCode, Problems), AppError> {
     match error.into() {
-        AppError::Invalid(p) | AppError::Conflict(p) => Ok(p),
+        AppError::Invalid(p) => Ok((StatusCode::UNPROCESSABLE_ENTITY, p)),
+        AppError::Conflict(p) => Ok((StatusCode::CONFLICT, p)),
         other => Err(other),
     }
 }

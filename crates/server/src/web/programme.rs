@@ -20,7 +20,7 @@ use touchpoints_core::action_plan::programme::{
 use touchpoints_core::{FieldProblem, Problems};
 
 use super::numbers::day;
-use super::{Page, PageResult, form_problems};
+use super::{Page, PageResult, form_problems, form_refusal};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -229,11 +229,7 @@ async fn start(
     match result {
         Ok(_) => Ok(Redirect::to("/programme").into_response()),
         Err(e) => {
-            let code = match &e {
-                touchpoints_app::AppError::Conflict(_) => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            let problems: Problems = form_problems(e)?;
+            let (code, problems) = form_refusal(e)?;
             page_with(&state, &page, Some(&form), &problems.0, code).await
         }
     }
