@@ -87,6 +87,13 @@ pub async fn set_active(
     Ok(store.update_webhook(id, &fields, actor).await?)
 }
 
+/// Deletes from the delivery log the events older than [`webhook::LOG_DAYS`] at `now` whose
+/// deliveries are all finished; returns how many went.
+pub async fn purge_log(store: &dyn Store, now: Timestamp) -> Result<u64> {
+    let before = now - SignedDuration::from_hours(24 * webhook::LOG_DAYS);
+    Ok(store.purge_webhook_events(before).await?)
+}
+
 /// Queues a `ping` to subscription `id`, sent by the worker like any event; returns its
 /// delivery as the log shows it. A conflict naming `active` while the subscription is paused:
 /// its ping would wait.

@@ -188,6 +188,11 @@ fn request_data(
 /// The longest URL a subscription may have.
 pub const URL_MAX: usize = 2000;
 
+/// How long an event and its finished deliveries stay in the delivery log, in days: long
+/// enough to look into a receiver's trouble after a holiday, short enough that a busy
+/// subscription's log does not grow without end.
+pub const LOG_DAYS: i64 = 30;
+
 /// A subscription as an admin writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -20,6 +20,8 @@ use touchpoints_store::Store;
 
 /// How often the worker looks for due deliveries when nothing woke it.
 const POLL: Duration = Duration::from_secs(5);
+/// How often it clears the delivery log of what is older than its retention.
+const PURGE: Duration = Duration::from_secs(60 * 60);
 
 /// Wakes the worker when a test event was queued; cheap to clone into every handler.
 #[derive(Clone, Default)]
@@ -49,7 +51,18 @@ impl Drop for Worker {
 
 async fn run(store: Arc<dyn Store>, wakeup: Wakeup) {
     let poster = HttpTransport::new();
+    let mut purged_at: Option<tokio::time::Instant> = None;
     loop {
+        if purged_at.is_none_or(|at| at.elapsed() >= PURGE) {
+            purged_at = Some(tokio::time::Instant::now());
+            match webhooks::purge_log(store.as_ref(), Timestamp::now()).await {
+                Ok(0) => {}
+                Ok(events) => tracing::info!(events, "old webhook events left the delivery log"),
+                Err(e) => {
+                    tracing::error!(error = %e, "the webhook delivery log could not be cleared")
+                }
+            }
+        }
         match webhooks::deliver_due(store.as_ref(), &poster, Timestamp::now).await {
             Ok(round) if round.was_full() => continue,
             Ok(round) => {

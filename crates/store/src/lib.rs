@@ -1853,4 +1853,8 @@ pub trait Webhooks: Send + Sync + 'static {
     ) -> Result<bool>;
     /// The newest `limit` deliveries of subscription `id`, newest first.
     async fn deliveries(&self, id: i64, limit: u32) -> Result<Vec<WebhookDelivery>>;
+    /// Deletes the events written before `before` whose every delivery is finished
+    /// (delivered or failed for good), with those deliveries: the log's retention. Events
+    /// still to be delivered stay however old. Returns how many events went.
+    async fn purge_webhook_events(&self, before: Timestamp) -> Result<u64>;
 }

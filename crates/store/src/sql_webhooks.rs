@@ -469,4 +469,27 @@ impl Webhooks for SqlStore {
         .await?;
         rows.into_iter().map(DeliveryRow::into_delivery).collect()
     }
+
+    async fn purge_webhook_events(&self, before: Timestamp) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let unfinished = "SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id \
+             AND d.status NOT IN ('delivered', 'failed')";
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM webhook_deliveries WHERE event_id IN (SELECT e.id FROM webhook_events e \
+             WHERE e.created_at < $1 AND NOT EXISTS ({unfinished}))"
+        )))
+        .bind(before.as_microsecond())
+        .execute(&mut *tx)
+        .await?;
+        let purged = sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM webhook_events WHERE id IN (SELECT e.id FROM webhook_events e \
+             WHERE e.created_at < $1 AND NOT EXISTS ({unfinished}))"
+        )))
+        .bind(before.as_microsecond())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(purged)
+    }
 }

@@ -16,6 +16,7 @@ store_suite!(
     webhooks_subscriptions_are_kept_changed_and_removed,
     webhooks_events_are_written_for_the_subscriptions_that_want_them,
     webhooks_a_claim_is_a_lease_and_a_delivery_is_recorded_once,
+    webhooks_old_finished_events_leave_the_log_and_unfinished_ones_stay,
 );
 
 fn subscription(url: &str, events: &[EventKind]) -> SubscriptionFields {
@@ -300,4 +301,59 @@ async fn webhooks_a_claim_is_a_lease_and_a_delivery_is_recorded_once(store: &dyn
         (newest.id, newest.status),
         (again[1].id, DeliveryStatus::Failed)
     );
+}
+
+async fn webhooks_old_finished_events_leave_the_log_and_unfinished_ones_stay(store: &dyn Store) {
+    let hook = store
+        .create_webhook(
+            &subscription("https://hooks.example.com/", &[EventKind::CampaignSent]),
+            "s",
+            "admin",
+        )
+        .await
+        .expect("create");
+    let old = Timestamp::now() - SignedDuration::from_hours(24 * 40);
+    let recent = Timestamp::now() - SignedDuration::from_hours(24);
+    let cutoff = Timestamp::now() - SignedDuration::from_hours(24 * 30);
+    // Four events: old and delivered, old and failed, old and still to retry, recent and
+    // delivered.
+    for at in [old, old, old, recent] {
+        store
+            .queue_webhook_event(hook.id, &Event::ping(hook.id), at)
+            .await
+            .expect("ping");
+    }
+    let claimed = store
+        .claim_deliveries(Timestamp::now(), far_future(), 10)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 4);
+    let mut by_age = claimed.clone();
+    by_age.sort_by_key(|d| d.id);
+    let at = Timestamp::now();
+    assert!(store.delivered(by_age[0].id, 1, 200, at).await.expect("ok"));
+    assert!(
+        store
+            .not_delivered(by_age[1].id, 1, "HTTP 410", Some(410), None)
+            .await
+            .expect("failed for good")
+    );
+    assert!(
+        store
+            .not_delivered(by_age[2].id, 1, "timeout", None, Some(far_future()))
+            .await
+            .expect("retry later")
+    );
+    assert!(store.delivered(by_age[3].id, 1, 204, at).await.expect("ok"));
+
+    assert_eq!(store.purge_webhook_events(cutoff).await.expect("purge"), 2);
+    let left: Vec<i64> = store
+        .deliveries(hook.id, 10)
+        .await
+        .expect("log")
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(left, [by_age[3].id, by_age[2].id], "newest first");
+    assert_eq!(store.purge_webhook_events(cutoff).await.expect("again"), 0);
 }
