@@ -155,9 +155,11 @@ struct LoopFrame<'a> {
     undo_from: usize,
 }
 
-/// Units of work a rendering may spend here before it gives up, far below the engine's fuel:
-/// the engine charges at least as much as this for the same steps, within a small factor, so
-/// a template that could run out of fuel is always left to the engine to judge.
+/// Units of work a rendering may spend here before it gives up: a quarter of the engine's
+/// fuel. Each step is charged at least what the engine charges for it (an instruction, each
+/// byte written, each byte a filter reads or makes, each item `in` looks through), and a
+/// value held here is never larger than this budget, so whenever the engine could run out of
+/// fuel this has given up first and the engine judges.
 const BUDGET: u64 = FUEL * 64 / 4;
 /// What one step costs, as the engine counts an instruction.
 const STEP: u64 = 64;
@@ -483,8 +485,13 @@ fn field(data: &MessageData, index: usize) -> Option<V<'_>> {
 
 /// A filter applied to the values on top of the stack (the value, then its arguments).
 fn apply<'a>(filter: Filter, stack: &mut Vec<V<'a>>, spent: &mut u64) -> Option<V<'a>> {
-    let text = |value: V<'a>| match value {
-        V::Str(s) => Some(s),
+    // The engine charges the text a filter reads and the value it makes; so does this.
+    let mut read = 0;
+    let mut text = |value: V<'a>| match value {
+        V::Str(s) => {
+            read += s.len() as u64;
+            Some(s)
+        }
         _ => None,
     };
     let result = match filter {
@@ -493,9 +500,8 @@ fn apply<'a>(filter: Filter, stack: &mut Vec<V<'a>>, spent: &mut u64) -> Option<
         Filter::Trim => V::Str(Cow::Owned(text(stack.pop()?)?.trim().to_owned())),
         Filter::Title => V::Str(Cow::Owned(minijinja::filters::title(text(stack.pop()?)?))),
         Filter::Length => match stack.pop()? {
-            V::Str(s) => V::Int(i64::try_from(s.chars().count()).ok()?),
             V::List(items) => V::Int(i64::try_from(items.len()).ok()?),
-            _ => return None,
+            value => V::Int(i64::try_from(text(value)?.chars().count()).ok()?),
         },
         Filter::Default(arguments) => {
             let lax = match arguments {
@@ -507,12 +513,16 @@ fn apply<'a>(filter: Filter, stack: &mut Vec<V<'a>>, spent: &mut u64) -> Option<
                 _ => stack.pop()?,
             };
             let value = stack.pop()?;
+            if let V::Str(s) = &value {
+                read += s.len() as u64;
+            }
             // The data holds no undefined value, so only the lax form replaces one.
             if lax && !value.truth()? { other } else { value }
         }
     };
+    *spent += read;
     if let V::Str(s) = &result {
-        *spent += 2 * s.len() as u64;
+        *spent += s.len() as u64;
     }
     Some(result)
 }
