@@ -187,14 +187,22 @@ pub(super) fn parse_setting<T: serde::de::DeserializeOwned + Default>(
     }
 }
 
+/// The queue's settings, read by one statement: every intake reads them.
 async fn load_settings(conn: &mut Conn) -> Result<QueueSettings> {
-    let calendar: Calendar = match setting(conn, "calendar").await? {
+    let mut rows: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
+        "SELECT key, value FROM queue_settings WHERE key IN ('calendar', 'weights', 'options')",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    let calendar: Calendar = match rows.remove("calendar") {
         None => default_calendar(),
         Some(text) => serde_json::from_str(&text)
             .map_err(|e| corrupt("queue_settings", format!("calendar: {e}")))?,
     };
-    let weights: Weights = parse_setting("weights", setting(conn, "weights").await?)?;
-    let options: QueueOptions = parse_setting("options", setting(conn, "options").await?)?;
+    let weights: Weights = parse_setting("weights", rows.remove("weights"))?;
+    let options: QueueOptions = parse_setting("options", rows.remove("options"))?;
     Ok(QueueSettings {
         calendar,
         weights,
