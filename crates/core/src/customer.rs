@@ -85,7 +85,8 @@ fn normalize_plain(raw: &str) -> Result<String, String> {
     if value.is_empty() {
         return Err("is empty".into());
     }
-    if value.chars().count() > IDENTIFIER_MAX {
+    // Counted as sent, as the API document states the limit.
+    if raw.chars().count() > IDENTIFIER_MAX {
         return Err(format!("must be at most {IDENTIFIER_MAX} characters"));
     }
     if value.chars().any(char::is_control) {
@@ -532,6 +533,10 @@ mod tests {
         ] {
             assert!(normalize_email(raw).is_err(), "{raw}");
         }
+        // The limit counts what was sent, the white space around it too.
+        let long = format!("{}@example.de", "a".repeat(IDENTIFIER_MAX - 11));
+        assert!(normalize_email(&long).is_ok());
+        assert!(normalize_email(&format!(" {long}")).is_err());
     }
 
     #[test]

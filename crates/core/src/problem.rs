@@ -172,7 +172,9 @@ impl fmt::Display for Problems {
 }
 
 /// Checks a free text: at most `max` characters as sent (the documented `maxLength`, white
-/// space included), present if `required`. Returns the trimmed text.
+/// space included), present if `required`, and no control character other than tab and line
+/// breaks anywhere, the ends included (as the documented pattern says). Returns the trimmed
+/// text.
 pub fn check_text(
     problems: &mut Problems,
     field: &str,
@@ -185,7 +187,7 @@ pub fn check_text(
         problems.push(field, Problem::Required);
     } else if value.chars().count() > max {
         problems.push(field, Problem::TooLong { max });
-    } else if trimmed
+    } else if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
     {
@@ -247,6 +249,28 @@ mod tests {
                 FieldProblem::new("name", Problem::TooLong { max: 5 })
             ]
         );
+    }
+
+    #[test]
+    fn a_control_character_is_refused_at_the_ends_too() {
+        for raw in ["\u{c}%", "Neu\u{b}", "a\u{0}b"] {
+            let mut p = Problems::default();
+            check_text(&mut p, "subject", raw, 200, false);
+            assert_eq!(
+                p.0,
+                vec![FieldProblem::new(
+                    "subject",
+                    Problem::rule("control-characters", "contains control characters")
+                )],
+                "{raw:?}"
+            );
+        }
+        let mut p = Problems::default();
+        assert_eq!(
+            check_text(&mut p, "subject", "\tNeu\r\n", 200, false),
+            "Neu"
+        );
+        assert!(p.is_empty());
     }
 
     #[test]
