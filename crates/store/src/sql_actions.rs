@@ -857,6 +857,8 @@ impl Actions for SqlStore {
             return Ok((0, 0));
         }
         let ids = |list: &[i64]| json_rows(list.iter().map(|id| serde_json::json!(id)).collect());
+        // Each list as JSON once, bound to all four counts.
+        let (members, touchpoint_ids) = (ids(members), ids(touchpoint_ids));
         let in_batch = |column: &str, n: usize| {
             format!(
                 "{column} IN (SELECT CAST(batch.value AS BIGINT) FROM {})",
@@ -885,11 +887,11 @@ impl Actions for SqlStore {
                 ),
             ] {
                 let query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
-                    .bind(ids(members))
+                    .bind(members.as_str())
                     .bind(from.as_microsecond())
                     .bind(until.as_microsecond());
                 let query = match at_touchpoints {
-                    true => query.bind(ids(touchpoint_ids)),
+                    true => query.bind(touchpoint_ids.as_str()),
                     false => query,
                 };
                 total += query.fetch_one(&mut *tx).await?;

@@ -471,25 +471,16 @@ impl Webhooks for SqlStore {
     }
 
     async fn purge_webhook_events(&self, before: Timestamp) -> Result<u64> {
-        let mut tx = self.begin().await?;
-        let unfinished = "SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id \
-             AND d.status NOT IN ('delivered', 'failed')";
-        sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM webhook_deliveries WHERE event_id IN (SELECT e.id FROM webhook_events e \
-             WHERE e.created_at < $1 AND NOT EXISTS ({unfinished}))"
-        )))
+        // The deliveries go with their event: `ON DELETE CASCADE` on both backends.
+        let purged = sqlx::query(
+            "DELETE FROM webhook_events WHERE created_at < $1 AND NOT EXISTS ( \
+               SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id \
+               AND d.status NOT IN ('delivered', 'failed'))",
+        )
         .bind(before.as_microsecond())
-        .execute(&mut *tx)
-        .await?;
-        let purged = sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM webhook_events WHERE id IN (SELECT e.id FROM webhook_events e \
-             WHERE e.created_at < $1 AND NOT EXISTS ({unfinished}))"
-        )))
-        .bind(before.as_microsecond())
-        .execute(&mut *tx)
+        .execute(&self.writes)
         .await?
         .rows_affected();
-        tx.commit().await?;
         Ok(purged)
     }
 }
