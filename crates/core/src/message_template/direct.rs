@@ -565,11 +565,32 @@ mod tests {
         let empty = MessageData::default();
         for source in templates {
             for data in [customer(), empty.clone(), MessageData::example()] {
-                let (direct, engine) = both(source, &data);
-                assert_eq!(direct.as_ref(), engine.as_ref().ok(), "{source}");
-                assert!(direct.is_some(), "not filled directly: {source}");
+                assert_filled_directly_alike(source, &data);
             }
         }
+    }
+
+    /// Every variable reads its own field: `field` follows the order of [`VARIABLES`].
+    #[test]
+    fn each_variable_reads_its_field() {
+        let data = customer();
+        for name in VARIABLES {
+            let source = match name {
+                "segments" => {
+                    "{{ segments | length }}{% for s in segments %}:{{ s }}{% endfor %}".to_owned()
+                }
+                "open_requests" => "{{ open_requests + 1 }}".to_owned(),
+                text => format!("{{{{ {text} | length }}}}:{{{{ {text} }}}}"),
+            };
+            assert_filled_directly_alike(&source, &data);
+        }
+    }
+
+    /// The direct way fills `source` for `data`, and writes what the engine writes.
+    fn assert_filled_directly_alike(source: &str, data: &MessageData) {
+        let (direct, engine) = both(source, data);
+        assert_eq!(direct.as_ref(), engine.as_ref().ok(), "{source}");
+        assert!(direct.is_some(), "not filled directly: {source}");
     }
 
     #[test]
@@ -584,9 +605,7 @@ mod tests {
             "{% for a in segments %}{% for b in segments %}{{ loop.index0 }}{{ a }}{{ b }};{% endfor %}{{ loop.revindex }}{% endfor %}",
             "{{ first_name and last_name }}|{{ subject and \"x\" }}|{{ \"\" or open_requests }}",
         ] {
-            let (direct, engine) = both(source, &data);
-            assert_eq!(direct.as_ref(), engine.as_ref().ok(), "{source}");
-            assert!(direct.is_some(), "not filled directly: {source}");
+            assert_filled_directly_alike(source, &data);
         }
     }
 
