@@ -138,9 +138,8 @@ async fn events_are_signed_retried_and_sent_once() {
     assert!(shown.get("secret").is_none(), "{shown}");
     // The rounds below run on a clock of their own, on the server's database but without
     // its worker: the server stops first.
-    let store = server.store.clone();
-    drop(server);
-    let store = store.as_ref();
+    let stopped = server.stop();
+    let store = stopped.store.as_ref();
     let poster = HttpTransport::new();
     let event = Event::request_created(7, "email", None, Some(3));
     store

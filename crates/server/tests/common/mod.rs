@@ -88,8 +88,9 @@ pub struct Server {
     setup_path: String,
     users: AtomicUsize,
     shutdown: Option<oneshot::Sender<()>>,
-    // Kept for the life of the server: the database file lives in it.
-    _dir: tempfile::TempDir,
+    // Kept for the life of the server (and given up by `stop`): the database file lives
+    // in it.
+    dir: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -175,7 +176,7 @@ impl Server {
             setup_path,
             users: AtomicUsize::new(0),
             shutdown: Some(tx),
-            _dir: dir,
+            dir: Some(dir),
         }
     }
 
@@ -328,6 +329,25 @@ impl Server {
             .as_array()
             .expect("the audit log is an array")
             .clone()
+    }
+}
+
+/// A server that was stopped, its store still open: the database folder stays as long as
+/// this does.
+pub struct Stopped {
+    pub store: Arc<dyn Store>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// Stops the server (its workers with it) and keeps its store, for a test that goes on
+    /// on the same database without them. Dropping the server alone would remove the folder
+    /// the database lives in, and a new connection of the store would find nothing.
+    pub fn stop(mut self) -> Stopped {
+        Stopped {
+            store: self.store.clone(),
+            _dir: self.dir.take(),
+        }
     }
 }
 
