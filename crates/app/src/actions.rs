@@ -21,7 +21,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use futures::stream::{self, StreamExt, TryStreamExt};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
@@ -42,6 +41,7 @@ use touchpoints_store::{
 };
 
 use crate::Result;
+use crate::plan_counts::{PlanCounts, RetireCounts, SetCounts};
 
 /// How far back the plan measures, and how far back a retirement looks for customers who
 /// still use a touchpoint.
@@ -124,10 +124,7 @@ pub async fn reliance_now(
     Ok(reliance(&contacts, touchpoint_ids))
 }
 
-/// How many of the plan's per-action reads run at once.
-const CONCURRENT_READS: usize = 4;
-
-fn window_start(now: Timestamp) -> Timestamp {
+pub(crate) fn window_start(now: Timestamp) -> Timestamp {
     now.checked_sub(SignedDuration::from_hours(24 * WINDOW_DAYS))
         .unwrap_or(Timestamp::MIN)
 }
@@ -298,9 +295,11 @@ pub struct QuickWinAnswer {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
-    /// The window the signals were measured in.
+    /// The window the customers, requests, answers and late answers were counted in.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub from: Timestamp,
+    /// When they were counted: the moment of the call, or a counting the server kept from
+    /// at most its `--plan-counts-max-age` before (five minutes unless set).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub until: Timestamp,
     pub weights: PlanWeights,
@@ -476,58 +475,8 @@ impl Measurements {
     }
 }
 
-/// For each set of retiring touchpoints, the saved segments whose members had contacts from
-/// `since` until `now`, with how many of them were at these touchpoints. The customers' facts
-/// are read once, and only when something retires and a segment exists.
-async fn segment_shares(
-    store: &dyn Store,
-    retiring: &BTreeSet<Vec<i64>>,
-    since: Timestamp,
-    now: Timestamp,
-) -> Result<HashMap<Vec<i64>, Vec<SegmentShare>>> {
-    let mut shares = HashMap::new();
-    if retiring.is_empty() {
-        return Ok(shares);
-    }
-    let segments = store.segments().await?;
-    if segments.is_empty() {
-        return Ok(shares);
-    }
-    let facts = store.customer_facts().await?;
-    let mut members = Vec::with_capacity(segments.len());
-    for segment in &segments {
-        // A stored segment was checked when saved; one the core reads otherwise now counts
-        // no one rather than failing the plan.
-        let ids: Vec<i64> = match segment.fields.selection() {
-            Ok(selection) => facts
-                .iter()
-                .filter(|c| selection.holds(c, now))
-                .map(|c| c.id)
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        members.push(ids);
-    }
-    for ids in retiring {
-        let mut list = Vec::new();
-        for (segment, members) in segments.iter().zip(&members) {
-            let (here, contacts) = store.members_contacts(members, ids, since, now).await?;
-            if contacts > 0 {
-                list.push(SegmentShare {
-                    segment_id: segment.id,
-                    name: segment.fields.name.clone(),
-                    contacts,
-                    here,
-                });
-            }
-        }
-        shares.insert(ids.clone(), list);
-    }
-    Ok(shares)
-}
-
 /// Whether an action's analysis is a retirement's: an open retire action.
-fn retires(action: &StoredAction) -> bool {
+pub(crate) fn retires(action: &StoredAction) -> bool {
     action.fields.kind == ActionKind::Retire && action.status.is_open()
 }
 
@@ -535,8 +484,7 @@ fn retires(action: &StoredAction) -> bool {
 fn retire_analysis(
     action: &StoredAction,
     usage: &TouchpointUsage,
-    reliance: &Reliance,
-    segments: &[SegmentShare],
+    counted: Option<&RetireCounts>,
     touchpoints: &HashMap<i64, Touchpoint>,
     since: Timestamp,
     lang: &str,
@@ -544,6 +492,8 @@ fn retire_analysis(
     if !retires(action) {
         return None;
     }
+    let none_counted = RetireCounts::default();
+    let RetireCounts { reliance, segments } = counted.unwrap_or(&none_counted);
     let german = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
     let alternatives: Vec<NamedAlternative> = reliance
         .alternatives
@@ -693,21 +643,28 @@ fn answer(
     }
 }
 
-/// The plan as of `now`, its reasons in German for `lang` `de`, else in English.
-pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan> {
+/// The plan as of `now`, its reasons in German for `lang` `de`, else in English. Who used
+/// the actions' touchpoints comes from `counts`: counted now, or kept from a recent counting.
+pub async fn plan(
+    store: &dyn Store,
+    counts: &PlanCounts,
+    now: Timestamp,
+    lang: &str,
+) -> Result<Plan> {
     let PlanSettings {
         target_groups,
         regions,
         quick_win: rule,
         weights,
     } = store.plan_settings().await?;
-    let since = window_start(now);
     let today = crate::reports::today(&store.time_zone().await?, now);
     let (previous_from, from, until) = windows(today).ok_or_else(|| {
         crate::AppError::Internal(format!("no {WINDOW_DAYS}-day window before {today}"))
     })?;
 
     let actions = store.actions().await?;
+    let counting = counts.for_actions(store, &actions, now).await?;
+    let since = window_start(counting.at);
     let mut measurements = Measurements {
         touchpoints: store
             .list_touchpoints(&TouchpointFilter::default())
@@ -715,7 +672,7 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
             .into_iter()
             .map(|t| (t.id, t))
             .collect(),
-        targets: store.first_response_targets(since, now, now).await?,
+        targets: counting.targets.clone(),
         findings: Measurements::place_findings(&store.findings().await?, &store.contents().await?),
         target_groups,
         regions,
@@ -736,42 +693,13 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
 
     let mut entries = Vec::with_capacity(actions.len());
     let mut candidates = Vec::with_capacity(actions.len());
-    // Actions often share their touchpoints: each set is counted once, a few at a time, as
-    // the store's pool serves several readers at once.
-    // Owned keys: a stream's closure over borrowed ones would not be `Send` for the router.
-    let sets: BTreeSet<Vec<i64>> = actions
-        .iter()
-        .map(|a| a.fields.touchpoint_ids.clone())
-        .collect();
-    let usages: HashMap<Vec<i64>, TouchpointUsage> = stream::iter(sets)
-        .map(|ids| async move {
-            let usage = store.touchpoint_usage(&ids, since, now).await?;
-            Ok::<_, crate::AppError>((ids, usage))
-        })
-        .buffer_unordered(CONCURRENT_READS)
-        .try_collect()
-        .await?;
-    let retiring: BTreeSet<Vec<i64>> = actions
-        .iter()
-        .filter(|a| retires(a))
-        .map(|a| a.fields.touchpoint_ids.clone())
-        .collect();
-    let shares = segment_shares(store, &retiring, since, now).await?;
-    let reliances: HashMap<Vec<i64>, Reliance> = stream::iter(retiring)
-        .map(|ids| async move {
-            let reliance = reliance_now(store, &ids, now).await?;
-            Ok::<_, crate::AppError>((ids, reliance))
-        })
-        .buffer_unordered(CONCURRENT_READS)
-        .try_collect()
-        .await?;
+    let nothing_counted = SetCounts::default();
     for action in &actions {
-        let ids = action.fields.touchpoint_ids.as_slice();
-        let usage = usages.get(ids).copied().unwrap_or_default();
-        let reliance = match reliances.get(ids) {
-            Some(reliance) if retires(action) => reliance.clone(),
-            _ => Reliance::default(),
-        };
+        let counted = counting
+            .sets
+            .get(&action.fields.touchpoint_ids)
+            .unwrap_or(&nothing_counted);
+        let usage = counted.usage;
         let scored = score(&measurements.signals(action, &usage), &weights);
         candidates.push(Candidate {
             status: action.status,
@@ -799,8 +727,7 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
             retire: retire_analysis(
                 action,
                 &usage,
-                &reliance,
-                shares.get(ids).map_or(&[][..], Vec::as_slice),
+                counted.retire.as_ref(),
                 &measurements.touchpoints,
                 since,
                 lang,
@@ -818,7 +745,7 @@ pub async fn plan(store: &dyn Store, now: Timestamp, lang: &str) -> Result<Plan>
     let suggestions = suggest(&measurements, &weights, &actions, lang);
     Ok(Plan {
         from: since,
-        until: now,
+        until: counting.at,
         weights,
         quick_win,
         actions: entries,
@@ -926,13 +853,14 @@ fn suggest(
 /// nothing was measured wrong).
 pub async fn accept_suggestion(
     store: &dyn Store,
+    counts: &PlanCounts,
     touchpoint_id: i64,
     now: Timestamp,
     lang: &str,
     actor: &str,
 ) -> Result<StoredAction> {
     store.touchpoint(touchpoint_id).await?;
-    let plan = plan(store, now, lang).await?;
+    let plan = plan(store, counts, now, lang).await?;
     let Some(suggestion) = plan
         .suggestions
         .into_iter()
@@ -1273,11 +1201,14 @@ mod tests {
             ],
         };
         let analysis = |status, usage: &TouchpointUsage, reliance: &Reliance, lang| {
+            let counted = RetireCounts {
+                reliance: reliance.clone(),
+                segments: Vec::new(),
+            };
             retire_analysis(
                 &retire(status),
                 usage,
-                reliance,
-                &[],
+                Some(&counted),
                 &touchpoints,
                 at(0),
                 lang,
@@ -1318,7 +1249,7 @@ mod tests {
         assert!(analysis(ActionStatus::Done, &usage, &relying, "en").is_none());
         // A segment's share of contacts, rounded: 2 of 3 are 67 %; a segment without a
         // contact here is not named.
-        let shares = [
+        let shares = vec![
             SegmentShare {
                 segment_id: 1,
                 name: "Premium".into(),
@@ -1335,8 +1266,10 @@ mod tests {
         let with_segments = retire_analysis(
             &retire(ActionStatus::Planned),
             &usage,
-            &Reliance::default(),
-            &shares,
+            Some(&RetireCounts {
+                reliance: Reliance::default(),
+                segments: shares,
+            }),
             &touchpoints,
             at(0),
             "en",
@@ -1358,9 +1291,7 @@ mod tests {
             },
             ActionStatus::Planned,
         );
-        assert!(
-            retire_analysis(&optimise, &usage, &relying, &[], &touchpoints, at(0), "en").is_none()
-        );
+        assert!(retire_analysis(&optimise, &usage, None, &touchpoints, at(0), "en").is_none());
     }
 
     #[test]

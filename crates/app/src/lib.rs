@@ -23,6 +23,7 @@ pub mod json;
 pub mod links;
 pub mod matrix;
 pub mod outbox;
+pub mod plan_counts;
 pub mod programme;
 pub mod queue_stats;
 mod recipient;

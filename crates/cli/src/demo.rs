@@ -1493,6 +1493,7 @@ mod tests {
     async fn the_demo_plan_has_a_quick_win_a_retire_warning_and_proven_effects() {
         use touchpoints_app::action_effect::action_effect;
         use touchpoints_app::actions::{QuickWinOutcome, plan};
+        use touchpoints_app::plan_counts::PlanCounts;
         use touchpoints_core::kpi::Verdict;
 
         let dir = tempfile::tempdir().unwrap();
@@ -1500,7 +1501,14 @@ mod tests {
         let store = touchpoints_store::open(&url).await.unwrap();
         load(store.as_ref(), false).await.unwrap();
         let now = Timestamp::now();
-        let plan = plan(store.as_ref(), now, "de").await.unwrap();
+        let plan = plan(
+            store.as_ref(),
+            &PlanCounts::new(std::time::Duration::ZERO),
+            now,
+            "de",
+        )
+        .await
+        .unwrap();
         assert_eq!(plan.actions.len(), ACTIONS.len());
         for kind in ActionKind::ALL {
             assert!(

@@ -71,6 +71,13 @@ enum Command {
         /// audit log); 0 keeps them. The requests a chat opened stay.
         #[arg(long, env = "TOUCHPOINTS_CHAT_RETENTION_DAYS", default_value_t = 180)]
         chat_retention_days: u32,
+        /// How many seconds the action plan keeps its counts of customers, requests and
+        /// answers of the last 90 days between views (renewed in the background while the
+        /// plan is viewed); 0 counts on every view, which takes seconds on millions of rows.
+        /// At most a day.
+        #[arg(long, env = "TOUCHPOINTS_PLAN_COUNTS_MAX_AGE", default_value_t = 300,
+              value_parser = clap::value_parser!(u64).range(0..=86_400))]
+        plan_counts_max_age: u64,
         /// Chat conversations one client (an IPv4 address, an IPv6 /64) may start in 12
         /// hours; raise it when many customers share one address (an office, a campus).
         #[arg(long, env = "TOUCHPOINTS_CHATS_PER_ADDRESS", default_value_t = 6)]
@@ -257,6 +264,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             durability,
             smtp_password,
             chat_retention_days,
+            plan_counts_max_age,
             chats_per_address,
             public_per_minute,
             survey_per_minute,
@@ -274,6 +282,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .as_deref()
                     .map(touchpoints_server::Password::new),
                 chat_retention_days,
+                plan_counts_max_age: std::time::Duration::from_secs(plan_counts_max_age),
                 quotas: touchpoints_server::Quotas {
                     chats_per_address,
                     public_per_address: public_per_minute,

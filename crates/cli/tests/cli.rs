@@ -996,6 +996,18 @@ fn durability_is_full_or_relaxed_by_choice() {
 }
 
 #[test]
+fn the_plans_counts_are_kept_at_most_a_day() {
+    let ws = with_touchpoints();
+    for value in ["86401", "-1", "fünf"] {
+        let out = ws.run(&["serve", &format!("--plan-counts-max-age={value}")]);
+        assert_eq!(out.status.code(), Some(2), "{value}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("--plan-counts-max-age"), "{stderr}");
+        assert!(stderr.contains(value), "{stderr}");
+    }
+}
+
+#[test]
 fn serve_keeps_serving_when_its_standard_output_is_closed() {
     let ws = with_touchpoints();
     let port = std::net::TcpListener::bind("127.0.0.1:0")

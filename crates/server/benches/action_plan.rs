@@ -30,7 +30,7 @@
 
 mod probes;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan, tz::TimeZone};
@@ -55,6 +55,8 @@ struct Config {
     answers: usize,
     requests: usize,
     runs: usize,
+    /// Calls of the baseline, the server that counts on every view.
+    baseline_runs: usize,
     postgres: Option<String>,
 }
 
@@ -68,6 +70,7 @@ impl Config {
                 answers: 5_000,
                 requests: 5_000,
                 runs: 10,
+                baseline_runs: 3,
                 postgres: None,
             }
         } else {
@@ -76,6 +79,7 @@ impl Config {
                 answers: 1_000_000,
                 requests: 1_000_000,
                 runs: 200,
+                baseline_runs: 20,
                 postgres: None,
             }
         };
@@ -87,6 +91,7 @@ impl Config {
                 "--answers" => config.answers = number(),
                 "--requests" => config.requests = number(),
                 "--runs" => config.runs = number().max(1),
+                "--baseline-runs" => config.baseline_runs = number().max(1),
                 "--postgres" => config.postgres = Some(value.clone()),
                 _ => {
                     i += 1;
@@ -335,31 +340,33 @@ async fn actions(store: &dyn Store, touchpoints: &[(i64, String)], today: Date) 
         .expect("a done action")
 }
 
+/// Calls `url` once, asserting success; the answer's length.
+async fn fetch(client: &reqwest::Client, url: &str, auth: &Auth) -> usize {
+    let request = client.get(url);
+    let request = match auth {
+        Auth::Token(token) => request.bearer_auth(token),
+        Auth::Session(cookie) => request.header("cookie", cookie),
+    };
+    let response = request.send().await.expect("send");
+    let status = response.status();
+    let body = response.bytes().await.expect("body");
+    assert!(
+        status.is_success(),
+        "{url}: {status}: {}",
+        String::from_utf8_lossy(&body)
+    );
+    body.len()
+}
+
 /// Calls `url` `runs` times after a warm-up; milliseconds sorted.
 async fn timed(client: &reqwest::Client, url: &str, auth: &Auth, runs: usize) -> Vec<f64> {
-    let call = || async {
-        let request = client.get(url);
-        let request = match auth {
-            Auth::Token(token) => request.bearer_auth(token),
-            Auth::Session(cookie) => request.header("cookie", cookie),
-        };
-        let response = request.send().await.expect("send");
-        let status = response.status();
-        let body = response.bytes().await.expect("body");
-        assert!(
-            status.is_success(),
-            "{url}: {status}: {}",
-            String::from_utf8_lossy(&body)
-        );
-        body.len()
-    };
     for _ in 0..WARM_UP {
-        call().await;
+        fetch(client, url, auth).await;
     }
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = Instant::now();
-        std::hint::black_box(call().await);
+        std::hint::black_box(fetch(client, url, auth).await);
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(f64::total_cmp);
@@ -432,21 +439,39 @@ async fn main() {
         .await
         .expect("a session");
 
-    let state = AppState::new(store.clone(), Settings::default()).expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(touchpoints_server::serve(listener, state, async {
-        stopped.await.ok();
-    }));
     let client = reqwest::Client::new();
-
     let cpu_before = cpu_probe(probe_mib(&config));
     let fsync_before = fsync_probe(dir.path());
     let token = Auth::Token(token);
     let page = Auth::Session(format!("tp_session={session}; tp_lang=de"));
+
+    // The baseline: a server that keeps no counting counts on every view, as the plan did
+    // before it kept one.
+    let counting = Running::start(store.clone(), Duration::ZERO).await;
+    let mut baseline = Vec::new();
+    for (name, path, auth) in [
+        ("GET /api/v1/action-plan", "/api/v1/action-plan", &token),
+        ("GET /actions (page)", "/actions", &page),
+    ] {
+        let runs = config.baseline_runs;
+        let times = timed(&client, &format!("{}{path}", counting.base), auth, runs).await;
+        let (p50, p95) = (quantile(&times, 0.5), quantile(&times, 0.95));
+        println!("counting on every view, {name}: p50 {p50:.1} ms, p95 {p95:.1} ms");
+        baseline.push((name, p50));
+    }
+    counting.stop().await;
+
+    // The server as `serve` runs it: counts kept for five minutes. Its first view counts.
+    let kept = Running::start(store.clone(), Duration::from_secs(300)).await;
+    let first = Instant::now();
+    fetch(
+        &client,
+        &format!("{}/api/v1/action-plan", kept.base),
+        &token,
+    )
+    .await;
+    let first = first.elapsed().as_secs_f64() * 1000.0;
+    println!("first view, which counts: {first:.1} ms");
     let endpoints = [
         (
             "GET /api/v1/action-plan",
@@ -467,7 +492,7 @@ async fn main() {
     ];
     let mut rows = Vec::new();
     for (name, path, auth) in endpoints {
-        let times = timed(&client, &format!("{base}{path}"), auth, config.runs).await;
+        let times = timed(&client, &format!("{}{path}", kept.base), auth, config.runs).await;
         let (p50, p95, p99) = (
             quantile(&times, 0.5),
             quantile(&times, 0.95),
@@ -476,6 +501,7 @@ async fn main() {
         println!("{name}: p50 {p50:.1} ms, p95 {p95:.1} ms, p99 {p99:.1} ms");
         rows.push((name, p50, p95, p99));
     }
+    kept.stop().await;
     let cpu_after = cpu_probe(probe_mib(&config));
     let fsync_after = fsync_probe(dir.path());
 
@@ -492,11 +518,47 @@ async fn main() {
         fsync_after.as_secs_f64() * 1e3,
     );
     println!();
-    println!("| endpoint | p50 | p95 | p99 |");
-    println!("|---|---:|---:|---:|");
+    println!("| endpoint | p50 | p95 | p99 | counting on every view, p50 |");
+    println!("|---|---:|---:|---:|---:|");
     for (name, p50, p95, p99) in rows {
-        println!("| {name} | {p50:.1} ms | {p95:.1} ms | {p99:.1} ms |");
+        let baseline = baseline
+            .iter()
+            .find(|(b, _)| *b == name)
+            .map_or_else(String::new, |(_, b)| {
+                format!("{b:.1} ms ({:.0}× the time)", b / p50)
+            });
+        println!("| {name} | {p50:.1} ms | {p95:.1} ms | {p99:.1} ms | {baseline} |");
     }
-    let _ = stop.send(());
-    let _ = server.await;
+    println!("first view of the server that keeps counts (it counts): {first:.1} ms");
+}
+
+/// A server on loopback over the store, keeping the plan's counts for `max_age`.
+struct Running {
+    base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    async fn start(store: std::sync::Arc<dyn Store>, max_age: Duration) -> Running {
+        let settings = Settings {
+            plan_counts_max_age: max_age,
+            ..Settings::default()
+        };
+        let state = AppState::new(store, settings).expect("state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(touchpoints_server::serve(listener, state, async {
+            stopped.await.ok();
+        }));
+        Running { base, stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
 }

@@ -709,6 +709,7 @@ plan-new = Neue Maßnahme
 plan-new-title = Neue Maßnahme
 plan-edit-title = Maßnahme bearbeiten
 plan-lead = Gereiht aus Kundensicht: gemessen an den Touchpoints der letzten { $days } Tage, abzüglich des Aufwands. Der Quick Win steht oben.
+plan-counted = Kunden, Anfragen und Antworten gezählt:
 plan-quick-win = Quick Win
 plan-count = { $shown } von { $total } Maßnahmen
 plan-none-match = Keine Maßnahme passt zum Filter.

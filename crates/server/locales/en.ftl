@@ -709,6 +709,7 @@ plan-new = New action
 plan-new-title = New action
 plan-edit-title = Edit action
 plan-lead = Ranked from the customer's view: measured at the touchpoints over the last { $days } days, less the effort. The quick win comes first.
+plan-counted = Customers, requests and answers counted:
 plan-quick-win = Quick win
 plan-count = { $shown } of { $total } actions
 plan-none-match = No action matches the filter.

@@ -16,6 +16,7 @@ mod metrics;
 mod multipart;
 mod nul;
 mod outbox;
+mod plan_counts;
 mod refusal;
 mod web;
 pub mod webhooks;
@@ -63,6 +64,9 @@ pub struct Settings {
     /// Chat transcripts older than this many days are deleted (hourly, recorded in the audit
     /// log); 0 keeps them.
     pub chat_retention_days: u32,
+    /// How long the action plan's counts of customers, requests and answers are kept
+    /// between views; zero counts on every view.
+    pub plan_counts_max_age: Duration,
 }
 
 /// A password the server holds for a service it logs in to; its `Debug` shows no character.
@@ -113,6 +117,8 @@ pub struct AppState {
     chat_bot: Arc<touchpoints_app::chat::ChatBot>,
     /// The organisation's name and logo, read again every few seconds.
     branding: Arc<web::organisation::Cache>,
+    /// The action plan's counts, kept between views.
+    pub(crate) plan_counts: Arc<touchpoints_app::plan_counts::PlanCounts>,
 }
 
 impl AppState {
@@ -121,6 +127,9 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, settings: Settings) -> Result<AppState, String> {
         let messages = Arc::new(Messages::load()?);
         let pages = Arc::new(web::templates(messages.clone()).map_err(|e| e.to_string())?);
+        let plan_counts = Arc::new(touchpoints_app::plan_counts::PlanCounts::new(
+            settings.plan_counts_max_age,
+        ));
         Ok(AppState {
             store,
             messages,
@@ -139,6 +148,7 @@ impl AppState {
             webhooks: webhooks::Wakeup::default(),
             chat_bot: Arc::default(),
             branding: Arc::default(),
+            plan_counts,
         })
     }
 
@@ -265,6 +275,8 @@ pub async fn serve(
     // Old chat transcripts go while the server serves.
     let _retention =
         widget::Retention::start(state.store.clone(), state.settings.chat_retention_days);
+    // The action plan's counts are renewed while managers view it.
+    let _recount = plan_counts::Recount::start(state.store.clone(), state.plan_counts.clone());
     let router = app(state).layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         REQUEST_TIMEOUT,

@@ -813,6 +813,94 @@ async fn retiring_the_only_touchpoint_of_customers_needs_a_recorded_confirmation
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// The requests a retire action's analysis counted, and when the plan counted them.
+async fn counted(server: &Server) -> (Value, Value) {
+    let plan = server.get_json("/api/v1/action-plan").await;
+    let retire = plan["actions"]
+        .as_array()
+        .and_then(|all| all.iter().find(|a| a["retire"].is_object()))
+        .map(|a| a["retire"]["usage"]["requests"].clone());
+    (retire.unwrap_or(Value::Null), plan["until"].clone())
+}
+
+#[tokio::test]
+async fn a_server_keeps_the_plans_counts_for_their_age_and_counts_new_touchpoints_at_once() {
+    let server = Server::start_with(touchpoints_server::Settings {
+        plan_counts_max_age: std::time::Duration::from_secs(300),
+        ..touchpoints_server::Settings::default()
+    })
+    .await;
+    let fax = touchpoint(&server, "Fax", 1).await;
+    let hotline = touchpoint(&server, "Hotline", 4).await;
+    request_at(&server, fax, "anna@example.org").await;
+    request_at(&server, hotline, "carla@example.org").await;
+    let retire = create(
+        &server,
+        &json!({"kind": "retire", "title": "Fax abschalten", "touchpoint_ids": [fax]}),
+    )
+    .await;
+    let (requests, at) = counted(&server).await;
+    assert_eq!(requests, 1);
+
+    // A request later is not in the kept counting, which says when it was made.
+    request_at(&server, fax, "bernd@example.org").await;
+    assert_eq!(counted(&server).await, (json!(1), at.clone()));
+
+    // The confirmation a retirement needs counts at the moment of the move: Bernd too.
+    let (status, body) = send(
+        server
+            .post(&format!("/api/v1/actions/{}/status", id(&retire)))
+            .json(&json!({"status": "in_progress"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let problem = only_problem(&body, "confirm_retirement", "rule");
+    assert!(
+        problem["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("2 of the customers")),
+        "{problem}"
+    );
+
+    // A touchpoint no action concerned before is counted on the view, for the same moment:
+    // Carla's request before it, not Dora's after.
+    request_at(&server, hotline, "dora@example.org").await;
+    create(
+        &server,
+        &json!({"kind": "retire", "title": "Hotline abschalten", "touchpoint_ids": [hotline],
+                "status": "idea"}),
+    )
+    .await;
+    let plan = server.get_json("/api/v1/action-plan").await;
+    assert_eq!(plan["until"], at);
+    let hotline_action = plan["actions"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|a| a["action"]["title"] == "Hotline abschalten")
+        })
+        .expect("the hotline's action");
+    let analysis = &hotline_action["retire"];
+    assert_eq!(analysis["usage"]["requests"], 1, "{plan:#}");
+    assert_eq!(analysis["usage"]["open_requests"], 2, "{plan:#}");
+    assert_eq!(analysis["only_here"], 1, "{plan:#}");
+}
+
+#[tokio::test]
+async fn a_server_that_keeps_nothing_counts_on_every_view() {
+    let server = Server::start().await;
+    let fax = touchpoint(&server, "Fax", 1).await;
+    request_at(&server, fax, "anna@example.org").await;
+    create(
+        &server,
+        &json!({"kind": "retire", "title": "Fax abschalten", "touchpoint_ids": [fax]}),
+    )
+    .await;
+    assert_eq!(counted(&server).await.0, 1);
+    request_at(&server, fax, "bernd@example.org").await;
+    assert_eq!(counted(&server).await.0, 2);
+}
+
 #[tokio::test]
 async fn a_manager_weights_target_groups_and_sets_the_quick_win_rule() {
     let server = Server::start().await;

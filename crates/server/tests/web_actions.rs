@@ -573,6 +573,12 @@ async fn the_pages_speak_german_and_english() {
         "the navigation"
     );
     assert!(german.contains("Quick Win: in 10 Tagen erledigt"));
+    // When the customers were counted: on this view, as this server keeps nothing.
+    assert!(
+        german.contains("Kunden, Anfragen und Antworten gezählt: <time")
+            && german.contains(">jetzt</time>"),
+        "{german}"
+    );
     for english in [
         ">Planned<",
         ">Optimise<",

@@ -192,7 +192,13 @@ pub async fn plan(
 ) -> Result<axum::Json<Plan>> {
     let lang = query.lang()?;
     Ok(axum::Json(
-        actions::plan(state.store.as_ref(), Timestamp::now(), lang).await?,
+        actions::plan(
+            state.store.as_ref(),
+            &state.plan_counts,
+            Timestamp::now(),
+            lang,
+        )
+        .await?,
     ))
 }
 
@@ -234,6 +240,7 @@ pub async fn accept_suggestion(
     let lang = query.lang()?;
     let action = actions::accept_suggestion(
         state.store.as_ref(),
+        &state.plan_counts,
         touchpoint_id,
         Timestamp::now(),
         lang,

@@ -277,7 +277,13 @@ impl RankView {
 }
 
 async fn plan(state: &AppState, lang: Lang) -> Result<Plan, touchpoints_app::AppError> {
-    actions::plan(state.store.as_ref(), Timestamp::now(), lang.code()).await
+    actions::plan(
+        state.store.as_ref(),
+        &state.plan_counts,
+        Timestamp::now(),
+        lang.code(),
+    )
+    .await
 }
 
 // --- the plan --------------------------------------------------------------------------------
@@ -322,6 +328,7 @@ async fn list(
             quick_win_reason => plan.quick_win.reason,
             suggestions => Serde(&plan.suggestions),
             window_days => actions::WINDOW_DAYS,
+            counted_at => Serde(plan.until),
             filter => Serde(filter),
             statuses => Serde(ActionStatus::ALL.map(ActionStatus::as_str)),
             kinds => Serde(ActionKind::ALL.map(ActionKind::as_str)),
@@ -337,6 +344,7 @@ async fn accept_suggestion(
 ) -> PageResult {
     let action = actions::accept_suggestion(
         state.store.as_ref(),
+        &state.plan_counts,
         touchpoint_id,
         Timestamp::now(),
         page.lang.code(),
