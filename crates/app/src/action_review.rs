@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use futures::stream::{self, StreamExt};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
@@ -27,6 +28,9 @@ use touchpoints_store::{Store, StoredAction};
 use crate::action_effect::{self, ActionEffect};
 use crate::actions::Measurements;
 use crate::{AppError, Result};
+
+/// How many actions' effects are read at once.
+const CONCURRENT_READS: usize = 4;
 
 /// Whether a target was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -132,14 +136,21 @@ pub async fn review(
         HashMap::new()
     };
     let german = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
+    // The effects are read a few at a time, as the store's pool serves several readers, and
+    // kept in the actions' order. By index: a closure over borrowed actions would not be
+    // `Send` for the router.
+    let effects: Vec<_> = stream::iter(0..actions.len())
+        .map(|i| action_effect::effect_of(store, &actions[i], days, &tz, now))
+        .buffered(CONCURRENT_READS)
+        .collect()
+        .await;
     let mut entries = Vec::with_capacity(actions.len());
-    for action in actions {
-        let (effect, unmeasurable) =
-            match action_effect::effect_of(store, &action, days, &tz, now).await {
-                Ok(effect) => (Some(effect), None),
-                Err(AppError::Invalid(problems)) => (None, problems.0.into_iter().next()),
-                Err(other) => return Err(other),
-            };
+    for (action, effect) in actions.into_iter().zip(effects) {
+        let (effect, unmeasurable) = match effect {
+            Ok(effect) => (Some(effect), None),
+            Err(AppError::Invalid(problems)) => (None, problems.0.into_iter().next()),
+            Err(other) => return Err(other),
+        };
         let contradictions = open_contradictions(&action, &findings);
         let target = action
             .fields

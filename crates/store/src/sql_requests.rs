@@ -15,7 +15,9 @@ use touchpoints_core::webhook::Event;
 use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
-use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, json_rows, now};
+use super::sql::{
+    Conn, GroupWrite, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now,
+};
 use super::sql_audit::{audit, audit_said};
 use super::sql_customers::customer_signals;
 use crate::dialect::Dialect;
@@ -64,8 +66,9 @@ pub(super) struct RequestRow {
 const RECORD_COLUMNS: &str = "channel, touchpoint_id, received_at, first_response_at, \
      resolved_at, first_response_due, resolution_due";
 
-/// A request as the statistics read it.
-#[derive(sqlx::FromRow)]
+/// A request as the statistics read it, one element of a [`json_table`] of
+/// [`RECORD_COLUMNS`]: thousands of them are common.
+#[derive(serde::Deserialize)]
 struct RecordRow {
     channel: String,
     touchpoint_id: Option<i64>,
@@ -88,6 +91,22 @@ impl RecordRow {
             resolution_due: optional(self.resolution_due)?,
         })
     }
+}
+
+/// The requests that meet `condition`, in the order received, as one JSON table.
+fn records(condition: &str) -> String {
+    format!(
+        "SELECT {} FROM (SELECT {RECORD_COLUMNS} FROM requests WHERE {condition} \
+         ORDER BY received_at, id) AS records",
+        json_table(RECORD_COLUMNS)
+    )
+}
+
+fn from_records(table: &str) -> Result<Vec<ResponseRecord>> {
+    from_json_table::<RecordRow>("requests", table)?
+        .into_iter()
+        .map(RecordRow::into_record)
+        .collect()
 }
 
 fn optional(micros: Option<i64>) -> Result<Option<Timestamp>> {
@@ -604,15 +623,14 @@ impl Requests for SqlStore {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<ResponseRecord>> {
-        let rows: Vec<RecordRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {RECORD_COLUMNS} FROM requests \
-             WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, id"
+        let rows: String = sqlx::query_scalar(AssertSqlSafe(records(
+            "received_at >= $1 AND received_at < $2",
         )))
         .bind(from.as_microsecond())
         .bind(until.as_microsecond())
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        rows.into_iter().map(RecordRow::into_record).collect()
+        from_records(&rows)
     }
 
     async fn touchpoint_response_records(
@@ -630,18 +648,17 @@ impl Requests for SqlStore {
                 .map(|id| serde_json::json!(id))
                 .collect(),
         );
-        let rows: Vec<RecordRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {RECORD_COLUMNS} FROM requests \
-             WHERE touchpoint_id IN (SELECT CAST(batch.value AS BIGINT) FROM {}) \
-             AND received_at >= $2 AND received_at < $3 ORDER BY received_at, id",
+        let rows: String = sqlx::query_scalar(AssertSqlSafe(records(&format!(
+            "touchpoint_id IN (SELECT CAST(batch.value AS BIGINT) FROM {}) \
+             AND received_at >= $2 AND received_at < $3",
             Backend::JSON_VALUES
-        )))
+        ))))
         .bind(&batch)
         .bind(from.as_microsecond())
         .bind(until.as_microsecond())
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        rows.into_iter().map(RecordRow::into_record).collect()
+        from_records(&rows)
     }
 
     async fn first_response_targets(
