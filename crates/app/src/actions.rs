@@ -299,7 +299,8 @@ pub struct Plan {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub from: Timestamp,
     /// When they were counted: the moment of the call, or a counting the server kept from
-    /// at most its `--plan-counts-max-age` before (five minutes unless set).
+    /// at most its `--plan-counts-max-age` before (five minutes unless `serve` is told
+    /// otherwise).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub until: Timestamp,
     pub weights: PlanWeights,

@@ -39,3 +39,8 @@ pub mod templates;
 pub mod webhooks;
 
 pub use error::{AppError, Result};
+
+/// How many independent reads one use case runs at once (the sets of touchpoints the plan
+/// counts, the effects the review compares): the store's pool serves several readers, and
+/// a few leave room for everyone else.
+const CONCURRENT_READS: usize = 4;

@@ -23,16 +23,12 @@ use jiff::{SignedDuration, Timestamp};
 use touchpoints_core::action_plan::Reliance;
 use touchpoints_store::{Store, StoredAction, TargetCount, TouchpointUsage};
 
-use crate::Result;
 use crate::actions::{SegmentShare, reliance_now, retires, window_start};
-
-/// How many sets of touchpoints are counted at once: the store's pool serves several
-/// readers.
-const CONCURRENT_READS: usize = 4;
+use crate::{CONCURRENT_READS, Result};
 
 /// A kept counting is counted again in the background only while someone viewed the plan
-/// within this time; an unviewed plan costs nothing.
-const VIEWED_RECENTLY: SignedDuration = SignedDuration::from_hours(1);
+/// within this time; an unviewed plan costs nothing, and its next view counts.
+pub const VIEWED_RECENTLY: SignedDuration = SignedDuration::from_mins(15);
 
 /// What one counting found, all of it for the window up to `at`.
 #[derive(Debug, Clone)]
@@ -109,6 +105,9 @@ struct Kept {
 pub struct PlanCounts {
     max_age: SignedDuration,
     kept: Mutex<Kept>,
+    /// Held while a counting that will be kept runs, so that the views arriving meanwhile
+    /// wait for it and take its result instead of each counting the same again.
+    counting: tokio::sync::Mutex<()>,
 }
 
 impl PlanCounts {
@@ -116,6 +115,7 @@ impl PlanCounts {
         PlanCounts {
             max_age: SignedDuration::try_from(max_age).unwrap_or(SignedDuration::MAX),
             kept: Mutex::default(),
+            counting: tokio::sync::Mutex::default(),
         }
     }
 
@@ -132,15 +132,24 @@ impl PlanCounts {
         self.max_age > SignedDuration::ZERO
     }
 
-    /// Keeps `counting` unless a later one is kept already.
+    /// How old `counting` is at `now`; none when the clock went back since: such a counting
+    /// is not trusted to be as young as it looks.
+    fn age(counting: &Counting, now: Timestamp) -> Option<SignedDuration> {
+        Some(now.duration_since(counting.at)).filter(|age| !age.is_negative())
+    }
+
+    /// The kept counting, while it is younger than the maximum age at `now`.
+    fn fresh(&self, now: Timestamp) -> Option<Arc<Counting>> {
+        self.lock()
+            .counting
+            .clone()
+            .filter(|c| Self::age(c, now).is_some_and(|age| age < self.max_age))
+    }
+
+    /// Keeps `counting`; called with `counting` locked, so no other counting can end in
+    /// between and be undone.
     fn keep(&self, counting: &Arc<Counting>) {
-        if !self.keeps() {
-            return;
-        }
-        let mut kept = self.lock();
-        if kept.counting.as_ref().is_none_or(|k| k.at <= counting.at) {
-            kept.counting = Some(counting.clone());
-        }
+        self.lock().counting = Some(counting.clone());
     }
 
     /// The counts a plan over `actions` needs at `now`: the kept counting while it is younger
@@ -153,14 +162,18 @@ impl PlanCounts {
         now: Timestamp,
     ) -> Result<Arc<Counting>> {
         let needs = Needs::of(actions);
-        let kept = {
-            let mut kept = self.lock();
-            kept.viewed_at = Some(now);
-            kept.counting
-                .clone()
-                .filter(|c| now.duration_since(c.at) < self.max_age)
-        };
-        let Some(kept) = kept else {
+        if !self.keeps() {
+            return Ok(Arc::new(count(store, &needs, now).await?));
+        }
+        self.lock().viewed_at = Some(now);
+        if let Some(kept) = self.fresh(now)
+            && needs.missing_from(&kept).is_empty()
+        {
+            return Ok(kept);
+        }
+        let _counting = self.counting.lock().await;
+        // Another view or the worker may have counted while this one waited.
+        let Some(kept) = self.fresh(now) else {
             let counting = Arc::new(count(store, &needs, now).await?);
             self.keep(&counting);
             return Ok(counting);
@@ -170,17 +183,16 @@ impl PlanCounts {
             return Ok(kept);
         }
         let mut counting = Counting::clone(&kept);
-        counting
-            .sets
-            .extend(count_sets(store, &missing, kept.at).await?);
+        count_sets(store, &missing, kept.at, &mut counting.sets).await?;
         let counting = Arc::new(counting);
         self.keep(&counting);
         Ok(counting)
     }
 
     /// Counts afresh at `now` when the kept counting is past half its age and a plan was
-    /// viewed recently; answers whether it did. The server's worker calls this now and then,
-    /// so that a viewer rarely waits for a counting.
+    /// viewed in the last [`VIEWED_RECENTLY`]; answers whether it did. The server's worker
+    /// calls this now and then, so that a viewer rarely waits for a counting. A counting
+    /// that runs already (a view's) is not doubled.
     pub async fn refresh_if_due(&self, store: &dyn Store, now: Timestamp) -> Result<bool> {
         let due = {
             let kept = self.lock();
@@ -191,11 +203,14 @@ impl PlanCounts {
                 && kept
                     .counting
                     .as_ref()
-                    .is_none_or(|c| now.duration_since(c.at) >= self.max_age / 2)
+                    .is_none_or(|c| Self::age(c, now).is_none_or(|age| age >= self.max_age / 2))
         };
         if !due {
             return Ok(false);
         }
+        let Ok(_counting) = self.counting.try_lock() else {
+            return Ok(false);
+        };
         let actions = store.actions().await?;
         let counting = Arc::new(count(store, &Needs::of(&actions), now).await?);
         self.keep(&counting);
@@ -208,36 +223,32 @@ async fn count(store: &dyn Store, needs: &Needs, at: Timestamp) -> Result<Counti
     let targets = store
         .first_response_targets(window_start(at), at, at)
         .await?;
-    Ok(Counting {
-        at,
-        targets,
-        sets: count_sets(store, needs, at).await?,
-    })
+    let mut sets = HashMap::new();
+    count_sets(store, needs, at, &mut sets).await?;
+    Ok(Counting { at, targets, sets })
 }
 
-/// The sets of `needs`, counted for the window up to `at`: each set once, a few at a time.
+/// Counts the sets of `needs` for the window up to `at` into `sets`: the usage of
+/// `needs.usage`, who relies on `needs.retire`; each set once, a few at a time.
 async fn count_sets(
     store: &dyn Store,
     needs: &Needs,
     at: Timestamp,
-) -> Result<HashMap<Vec<i64>, SetCounts>> {
+    sets: &mut HashMap<Vec<i64>, SetCounts>,
+) -> Result<()> {
     let since = window_start(at);
-    let all: BTreeSet<Vec<i64>> = needs.usage.union(&needs.retire).cloned().collect();
     // Owned keys: a stream's closure over borrowed ones would not be `Send` for the router.
-    let mut sets: HashMap<Vec<i64>, SetCounts> = stream::iter(all)
+    let usages: Vec<(Vec<i64>, TouchpointUsage)> = stream::iter(needs.usage.iter().cloned())
         .map(|ids| async move {
             let usage = store.touchpoint_usage(&ids, since, at).await?;
-            Ok::<_, crate::AppError>((
-                ids,
-                SetCounts {
-                    usage,
-                    retire: None,
-                },
-            ))
+            Ok::<_, crate::AppError>((ids, usage))
         })
         .buffer_unordered(CONCURRENT_READS)
         .try_collect()
         .await?;
+    for (ids, usage) in usages {
+        sets.entry(ids).or_default().usage = usage;
+    }
     let mut shares = segment_shares(store, &needs.retire, since, at).await?;
     let reliances: Vec<(Vec<i64>, Reliance)> = stream::iter(needs.retire.iter().cloned())
         .map(|ids| async move {
@@ -251,7 +262,7 @@ async fn count_sets(
         let segments = shares.remove(&ids).unwrap_or_default();
         sets.entry(ids).or_default().retire = Some(RetireCounts { reliance, segments });
     }
-    Ok(sets)
+    Ok(())
 }
 
 /// For each set of retiring touchpoints, the saved segments whose members had contacts from
@@ -351,8 +362,23 @@ mod tests {
         assert_eq!(viewed(&counts, store, 449).await, at(150));
         // Counted on the view once it aged out.
         assert_eq!(viewed(&counts, store, 450).await, at(450));
-        // An hour after the last view the plan is left alone.
-        assert!(!renews(&counts, store, 450 + 3600).await);
+        // A quarter of an hour after the last view the plan is left alone.
+        assert!(!renews(&counts, store, 450 + 15 * 60).await);
+        assert!(renews(&counts, store, 450 + 15 * 60 - 1).await);
+    }
+
+    #[tokio::test]
+    async fn a_counting_from_a_clock_that_went_back_is_counted_again() {
+        let (_dir, store) = store().await;
+        let store = store.as_ref();
+        let counts = PlanCounts::new(Duration::from_secs(300));
+        assert_eq!(viewed(&counts, store, 100).await, at(100));
+        assert_eq!(viewed(&counts, store, 50).await, at(50));
+        // Kept again from then on, and a counting ahead of the clock is renewed.
+        assert_eq!(viewed(&counts, store, 60).await, at(50));
+        assert_eq!(viewed(&counts, store, 200).await, at(50));
+        assert!(renews(&counts, store, 40).await);
+        assert_eq!(viewed(&counts, store, 41).await, at(40));
     }
 
     #[tokio::test]

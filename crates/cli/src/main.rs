@@ -73,7 +73,8 @@ enum Command {
         chat_retention_days: u32,
         /// How many seconds the action plan keeps its counts of customers, requests and
         /// answers of the last 90 days between views (renewed in the background while the
-        /// plan is viewed); 0 counts on every view, which takes seconds on millions of rows.
+        /// plan was viewed in the last 15 minutes); 0 counts on every view, which takes
+        /// seconds on millions of rows.
         /// At most a day.
         #[arg(long, env = "TOUCHPOINTS_PLAN_COUNTS_MAX_AGE", default_value_t = 300,
               value_parser = clap::value_parser!(u64).range(0..=86_400))]

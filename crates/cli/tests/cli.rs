@@ -1005,6 +1005,12 @@ fn the_plans_counts_are_kept_at_most_a_day() {
         assert!(stderr.contains("--plan-counts-max-age"), "{stderr}");
         assert!(stderr.contains(value), "{stderr}");
     }
+
+    let server = Serving::start(&ws, &[("TOUCHPOINTS_PLAN_COUNTS_MAX_AGE", "86400")]);
+    assert_eq!(
+        server.get("/healthz"),
+        ("HTTP/1.1 200 OK".to_owned(), "ok\n".to_owned())
+    );
 }
 
 #[test]

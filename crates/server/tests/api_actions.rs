@@ -832,11 +832,22 @@ async fn a_server_keeps_the_plans_counts_for_their_age_and_counts_new_touchpoint
     .await;
     let fax = touchpoint(&server, "Fax", 1).await;
     let hotline = touchpoint(&server, "Hotline", 4).await;
-    request_at(&server, fax, "anna@example.org").await;
-    request_at(&server, hotline, "carla@example.org").await;
+    let shop = touchpoint(&server, "Filiale", 3).await;
+    for (touchpoint, email) in [
+        (fax, "anna@example.org"),
+        (hotline, "carla@example.org"),
+        (shop, "dora@example.org"),
+    ] {
+        request_at(&server, touchpoint, email).await;
+    }
     let retire = create(
         &server,
         &json!({"kind": "retire", "title": "Fax abschalten", "touchpoint_ids": [fax]}),
+    )
+    .await;
+    create(
+        &server,
+        &json!({"kind": "optimise", "title": "Hotline", "touchpoint_ids": [hotline]}),
     )
     .await;
     let (requests, at) = counted(&server).await;
@@ -862,28 +873,29 @@ async fn a_server_keeps_the_plans_counts_for_their_age_and_counts_new_touchpoint
         "{problem}"
     );
 
-    // A touchpoint no action concerned before is counted on the view, for the same moment:
-    // Carla's request before it, not Dora's after.
-    request_at(&server, hotline, "dora@example.org").await;
-    create(
-        &server,
-        &json!({"kind": "retire", "title": "Hotline abschalten", "touchpoint_ids": [hotline],
-                "status": "idea"}),
-    )
-    .await;
+    // What the kept counting lacks is counted on the view, for the same moment: who relies
+    // on the hotline, counted so far for an optimisation only, and the shop, which no action
+    // concerned. Carla's and Dora's requests before that moment, not Emil's after it.
+    request_at(&server, shop, "emil@example.org").await;
+    for (title, touchpoint) in [("Hotline abschalten", hotline), ("Filiale schließen", shop)] {
+        create(
+            &server,
+            &json!({"kind": "retire", "title": title, "touchpoint_ids": [touchpoint],
+                    "status": "idea"}),
+        )
+        .await;
+    }
     let plan = server.get_json("/api/v1/action-plan").await;
     assert_eq!(plan["until"], at);
-    let hotline_action = plan["actions"]
-        .as_array()
-        .and_then(|all| {
-            all.iter()
-                .find(|a| a["action"]["title"] == "Hotline abschalten")
-        })
-        .expect("the hotline's action");
-    let analysis = &hotline_action["retire"];
-    assert_eq!(analysis["usage"]["requests"], 1, "{plan:#}");
-    assert_eq!(analysis["usage"]["open_requests"], 2, "{plan:#}");
-    assert_eq!(analysis["only_here"], 1, "{plan:#}");
+    for title in ["Hotline abschalten", "Filiale schließen"] {
+        let analysis = plan["actions"]
+            .as_array()
+            .and_then(|all| all.iter().find(|a| a["action"]["title"] == title))
+            .map(|a| &a["retire"])
+            .expect("the action");
+        assert_eq!(analysis["usage"]["requests"], 1, "{title}: {plan:#}");
+        assert_eq!(analysis["only_here"], 1, "{title}: {plan:#}");
+    }
 }
 
 #[tokio::test]

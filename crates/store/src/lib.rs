@@ -1125,7 +1125,7 @@ pub struct TouchpointUsage {
     pub answers: u64,
     /// Customer references those answers carry (anonymous answers carry none).
     pub answer_customers: u64,
-    /// Requests open or waiting now, whenever they came in.
+    /// Requests open or waiting when counted, whenever they came in.
     pub open_requests: u64,
 }
 
