@@ -15,22 +15,19 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use futures::stream::{self, StreamExt};
+use futures::stream::{self, StreamExt, TryStreamExt};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
 use touchpoints_core::action_plan::{ActionStatus, Target, TargetMetric};
 use touchpoints_core::consistency::check::FindingKind;
 use touchpoints_core::kpi::{Effect, MIN_ANSWERS, Metric, Verdict};
-use touchpoints_core::{FieldProblem, kpi};
+use touchpoints_core::{FieldProblem, Problems, kpi};
 use touchpoints_store::{Store, StoredAction};
 
 use crate::action_effect::{self, ActionEffect};
 use crate::actions::Measurements;
-use crate::{AppError, Result};
-
-/// How many actions' effects are read at once.
-const CONCURRENT_READS: usize = 4;
+use crate::{AppError, CONCURRENT_READS, Result};
 
 /// Whether a target was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -136,20 +133,24 @@ pub async fn review(
         HashMap::new()
     };
     let german = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
-    // The effects are read a few at a time, as the store's pool serves several readers, and
-    // kept in the actions' order. By index: a closure over borrowed actions would not be
-    // `Send` for the router.
-    let effects: Vec<_> = stream::iter(0..actions.len())
+    // The effects are read a few at a time and kept in the actions' order; one that cannot
+    // be measured is an answer, any other error ends the review. By index: a closure over
+    // borrowed actions would not be `Send` for the router.
+    let effects: Vec<std::result::Result<ActionEffect, Problems>> = stream::iter(0..actions.len())
         .map(|i| action_effect::effect_of(store, &actions[i], days, &tz, now))
         .buffered(CONCURRENT_READS)
-        .collect()
-        .await;
+        .map(|effect| match effect {
+            Ok(effect) => Ok(Ok(effect)),
+            Err(AppError::Invalid(problems)) => Ok(Err(problems)),
+            Err(other) => Err(other),
+        })
+        .try_collect()
+        .await?;
     let mut entries = Vec::with_capacity(actions.len());
     for (action, effect) in actions.into_iter().zip(effects) {
         let (effect, unmeasurable) = match effect {
             Ok(effect) => (Some(effect), None),
-            Err(AppError::Invalid(problems)) => (None, problems.0.into_iter().next()),
-            Err(other) => return Err(other),
+            Err(problems) => (None, problems.0.into_iter().next()),
         };
         let contradictions = open_contradictions(&action, &findings);
         let target = action

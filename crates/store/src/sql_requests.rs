@@ -64,11 +64,11 @@ pub(super) struct RequestRow {
 
 /// The columns of a [`RecordRow`].
 const RECORD_COLUMNS: &str = "channel, touchpoint_id, received_at, first_response_at, \
-     resolved_at, first_response_due, resolution_due";
+     resolved_at, first_response_due, resolution_due, id";
 
-/// A request as the statistics read it, one element of a [`json_table`] of
-/// [`RECORD_COLUMNS`]: thousands of them are common.
-#[derive(serde::Deserialize)]
+/// A request as the statistics read it: a row, or an element of a [`json_table`] of
+/// [`RECORD_COLUMNS`].
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct RecordRow {
     channel: String,
     touchpoint_id: Option<i64>,
@@ -77,6 +77,8 @@ struct RecordRow {
     resolved_at: Option<i64>,
     first_response_due: Option<i64>,
     resolution_due: Option<i64>,
+    /// Orders requests received at the same moment.
+    id: i64,
 }
 
 impl RecordRow {
@@ -93,20 +95,12 @@ impl RecordRow {
     }
 }
 
-/// The requests that meet `condition`, in the order received, as one JSON table.
-fn records(condition: &str) -> String {
-    format!(
-        "SELECT {} FROM (SELECT {RECORD_COLUMNS} FROM requests WHERE {condition} \
-         ORDER BY received_at, id) AS records",
-        json_table(RECORD_COLUMNS)
-    )
-}
-
+/// The rows of a [`json_table`] of [`RECORD_COLUMNS`], in the order received: an aggregate
+/// keeps no order of its own.
 fn from_records(table: &str) -> Result<Vec<ResponseRecord>> {
-    from_json_table::<RecordRow>("requests", table)?
-        .into_iter()
-        .map(RecordRow::into_record)
-        .collect()
+    let mut rows = from_json_table::<RecordRow>("requests", table)?;
+    rows.sort_unstable_by_key(|r| (r.received_at, r.id));
+    rows.into_iter().map(RecordRow::into_record).collect()
 }
 
 fn optional(micros: Option<i64>) -> Result<Option<Timestamp>> {
@@ -623,14 +617,16 @@ impl Requests for SqlStore {
         from: Timestamp,
         until: Timestamp,
     ) -> Result<Vec<ResponseRecord>> {
-        let rows: String = sqlx::query_scalar(AssertSqlSafe(records(
-            "received_at >= $1 AND received_at < $2",
+        // Row by row: a year of requests is too much for one JSON text.
+        let rows: Vec<RecordRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM requests \
+             WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, id"
         )))
         .bind(from.as_microsecond())
         .bind(until.as_microsecond())
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        from_records(&rows)
+        rows.into_iter().map(RecordRow::into_record).collect()
     }
 
     async fn touchpoint_response_records(
@@ -648,11 +644,15 @@ impl Requests for SqlStore {
                 .map(|id| serde_json::json!(id))
                 .collect(),
         );
-        let rows: String = sqlx::query_scalar(AssertSqlSafe(records(&format!(
-            "touchpoint_id IN (SELECT CAST(batch.value AS BIGINT) FROM {}) \
+        // A few touchpoints over a few months, thousands of requests: one JSON table saves
+        // the SQLite driver's hand-over of each row, and the covering index the rows.
+        let rows: String = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT {} FROM requests \
+             WHERE touchpoint_id IN (SELECT CAST(batch.value AS BIGINT) FROM {}) \
              AND received_at >= $2 AND received_at < $3",
+            json_table(RECORD_COLUMNS),
             Backend::JSON_VALUES
-        ))))
+        )))
         .bind(&batch)
         .bind(from.as_microsecond())
         .bind(until.as_microsecond())
