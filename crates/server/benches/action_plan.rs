@@ -28,12 +28,14 @@
 //! Before and after the timings two reference probes are timed, as in the intake benchmark:
 //! SHA-256 over 64 MiB (best of 3) and the median of 100 syncs of a 4 KiB write.
 
+mod loopback;
 mod probes;
 
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, ToSpan, tz::TimeZone};
+use loopback::Loopback;
 use probes::{cpu_probe, fsync_probe, quantile};
 use touchpoints_app::secrets;
 use touchpoints_core::action_plan::{
@@ -46,7 +48,7 @@ use touchpoints_core::sample::{self, SampleSpec, SampleTouchpoint, SplitMix64};
 use touchpoints_core::survey::SurveyInput;
 use touchpoints_core::touchpoint::Status;
 use touchpoints_core::{Catalog, Role, Scope, TouchpointFilter};
-use touchpoints_server::{AppState, Settings};
+use touchpoints_server::Settings;
 use touchpoints_store::{Import, NewAccount, Store};
 
 struct Config {
@@ -462,7 +464,7 @@ async fn main() {
 
     // The baseline: a server that keeps no counting counts on every view, as the plan did
     // before it kept one.
-    let counting = Running::start(store.clone(), Duration::ZERO).await;
+    let counting = serving(store.clone(), Duration::ZERO).await;
     let mut baseline = Vec::new();
     for (name, path, auth) in [
         ("GET /api/v1/action-plan", "/api/v1/action-plan", &token),
@@ -477,7 +479,7 @@ async fn main() {
     counting.stop().await;
 
     // The server as `serve` runs it: counts kept for five minutes. Its first view counts.
-    let kept = Running::start(store.clone(), Duration::from_secs(300)).await;
+    let kept = serving(store.clone(), Duration::from_secs(300)).await;
     let first = Instant::now();
     let first_counting = counted_at(&client, &kept.base, &token).await;
     let first = first.elapsed().as_secs_f64() * 1000.0;
@@ -549,32 +551,10 @@ async fn main() {
 }
 
 /// A server on loopback over the store, keeping the plan's counts for `max_age`.
-struct Running {
-    base: String,
-    stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-impl Running {
-    async fn start(store: std::sync::Arc<dyn Store>, max_age: Duration) -> Running {
-        let settings = Settings {
-            plan_counts_max_age: max_age,
-            ..Settings::default()
-        };
-        let state = AppState::new(store, settings).expect("state");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(touchpoints_server::serve(listener, state, async {
-            stopped.await.ok();
-        }));
-        Running { base, stop, task }
-    }
-
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.task.await;
-    }
+async fn serving(store: std::sync::Arc<dyn Store>, max_age: Duration) -> Loopback {
+    let settings = Settings {
+        plan_counts_max_age: max_age,
+        ..Settings::default()
+    };
+    Loopback::start(store, settings).await
 }

@@ -23,6 +23,9 @@
 //! syncs of a 4 KiB write, which every reply's commit waits for) are timed before and after. Without `--bench` (as under `cargo test --benches`) a smoke version runs the server
 //! in this process with 20 chats and 20 replies.
 
+// Held and dropped only: the in-process server stops with the benchmark.
+#[allow(dead_code)]
+mod loopback;
 mod probes;
 
 use std::path::PathBuf;
@@ -31,6 +34,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
+use loopback::Loopback;
 use probes::{cpu_probe, fsync_probe, quantile};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -40,7 +44,7 @@ use touchpoints_core::Scope;
 use touchpoints_core::consistency::Guideline;
 use touchpoints_core::queue::SlaPolicy;
 use touchpoints_core::request::Priority;
-use touchpoints_server::{AppState, Quotas, Settings};
+use touchpoints_server::{Quotas, Settings};
 use touchpoints_store::{ChatWidget, Store};
 
 struct Config {
@@ -84,7 +88,7 @@ enum Running {
     Process(tokio::process::Child),
     /// Stops the in-process server when dropped.
     InProcess {
-        _stop: tokio::sync::oneshot::Sender<()>,
+        _server: Loopback,
     },
 }
 
@@ -202,20 +206,9 @@ async fn start(config: &Config, url: &str, store: Arc<dyn Store>) -> (Running, S
             },
             ..Settings::default()
         };
-        let state = AppState::new(store, settings).expect("state");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            touchpoints_server::serve(listener, state, async {
-                stopped.await.ok();
-            })
-            .await
-            .expect("serve");
-        });
-        (Running::InProcess { _stop: stop }, base)
+        let server = Loopback::start(store, settings).await;
+        let base = server.base.clone();
+        (Running::InProcess { _server: server }, base)
     }
 }
 

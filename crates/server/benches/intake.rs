@@ -22,6 +22,7 @@
 //! other benchmarks) and the median of 100 syncs of a 4 KiB write to a file beside the
 //! database (what each commit of a durable SQLite store waits for).
 
+mod loopback;
 mod probes;
 
 use std::hash::{Hash, Hasher};
@@ -29,13 +30,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use loopback::Loopback;
 use probes::{cpu_probe, fsync_probe, quantile};
 use serde_json::{Value, json};
 use touchpoints_app::secrets;
 use touchpoints_core::request::{NewRequest, RequestInput};
 use touchpoints_core::sample::SplitMix64;
 use touchpoints_core::{Catalog, Scope};
-use touchpoints_server::{AppState, Settings};
+use touchpoints_server::Settings;
 use touchpoints_store::{QueueFilter, QueueView, Store};
 
 struct Config {
@@ -274,15 +276,8 @@ async fn main() {
             .await
             .expect("a policy");
     }
-    let state = AppState::new(store.clone(), Settings::default()).expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(touchpoints_server::serve(listener, state, async {
-        stopped.await.ok();
-    }));
+    let server = Loopback::start(store.clone(), Settings::default()).await;
+    let base = server.base.clone();
     let stamp = Timestamp::now().as_millisecond();
     let run = |name: &str| format!("{name}{stamp}");
 
@@ -406,6 +401,5 @@ async fn main() {
         cpu_after.as_secs_f64() * 1e3,
         fsync_after.as_secs_f64() * 1e3,
     );
-    let _ = stop.send(());
-    let _ = server.await;
+    server.stop().await;
 }
