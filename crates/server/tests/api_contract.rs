@@ -382,6 +382,69 @@ async fn every_documented_operation_is_served() {
     }
 }
 
+/// Three texts at the size limit, each breaking the guideline thousands of times, make a
+/// check answer of a few dozen findings, not tens of megabytes.
+#[tokio::test]
+async fn a_check_of_texts_full_of_findings_answers_in_proportion() {
+    let server = Server::start().await;
+    let guideline = json!({
+        "facts": [{"key": "hotline", "label": "Hotline", "kind": "phone",
+                   "value": "0800 123 45 67", "keywords": ["Hotline"]}],
+        "allowed_contacts": ["service@example.de"],
+        "tone": {"address": "sie"}
+    });
+    let (status, body) = send(server.put("/api/v1/guideline").json(&guideline)).await;
+    assert!(status.is_success(), "{status} {body}");
+    let fill = |line: &dyn Fn(usize) -> String| {
+        let mut text = String::new();
+        for i in 0.. {
+            let next = line(i);
+            if text.len() + next.len() > 490_000 {
+                break;
+            }
+            text.push_str(&next);
+        }
+        text
+    };
+    let texts = [
+        (
+            "website",
+            fill(&|i| format!("Hotline: 0800 {:07}. ", 1_000_000 + i)),
+        ),
+        (
+            "email",
+            fill(&|i| format!("Schreiben Sie an a{i}@example.org.\n")),
+        ),
+        (
+            "newsletter",
+            fill(&|i| format!("Kannst du uns {i}-mal helfen?\n")),
+        ),
+    ];
+    for (channel, body) in &texts {
+        let text = json!({"title": channel, "channel": channel, "body": body});
+        let (status, created) = send(server.post("/api/v1/content").json(&text)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+    let response = server
+        .post("/api/v1/findings/check")
+        .send()
+        .await
+        .expect("the check answers");
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.bytes().await.expect("a body");
+    assert!(body.len() < 100_000, "{} bytes of findings", body.len());
+    let findings: Vec<Value> = serde_json::from_slice(&body).expect("JSON findings");
+    let count = |kind: &str| {
+        findings
+            .iter()
+            .filter(|f| f["finding"]["kind"] == kind)
+            .count()
+    };
+    assert_eq!(count("contradicts_guideline"), 20);
+    assert_eq!(count("unknown_contact"), 20);
+    assert_eq!(count("wrong_address"), 20);
+}
+
 #[tokio::test]
 async fn every_library_operation_is_served() {
     let server = Server::start().await;

@@ -18,6 +18,18 @@ use super::value::{Value, ValueKind, find_contacts, find_values, parse_contact, 
 #[error("the guideline has too many keywords to scan: {0}")]
 pub struct GuidelineTooLarge(String);
 
+/// At most this many findings of one kind and rule are listed for one text, and at most this
+/// many places for one side of a finding. A text that breaks a rule more often names one
+/// problem more often than anyone reads; the rest shows once the listed ones are fixed. It
+/// keeps a check's findings in proportion to its texts: without it, 0.5 MB of text could
+/// make tens of megabytes of findings.
+pub const LISTED_PER_TEXT: usize = 20;
+
+/// At most this many distinct values of one fact are compared between channels (the
+/// guideline's value among them), so that a text full of different values makes at most
+/// `n(n-1)/2` contradictions, not one per pair of its thousands of values.
+pub const VALUES_COMPARED: usize = 8;
+
 /// A published text of one channel or touchpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Content {
@@ -492,6 +504,7 @@ impl<'g> Checker<'g> {
         let mut mentions = Vec::new();
         let mut findings = Vec::new();
         let mut required_seen = vec![false; self.guideline.tone.required.len()];
+        let mut forbidden_listed = vec![0; self.guideline.tone.forbidden.len()];
         // Values of one kind in one sentence are looked for once, however many keywords
         // the sentence holds.
         let mut values_in: HashMap<(usize, usize, ValueKind), Vec<Located>> = HashMap::new();
@@ -547,9 +560,13 @@ impl<'g> Checker<'g> {
                 }
                 Target::Forbidden(i) => {
                     let rule = &self.guideline.tone.forbidden[i];
-                    if !rule.applies_to(content.channel.as_deref()) || !ends_word(text, hit.end()) {
+                    if !rule.applies_to(content.channel.as_deref())
+                        || !ends_word(text, hit.end())
+                        || forbidden_listed[i] == LISTED_PER_TEXT
+                    {
                         continue;
                     }
+                    forbidden_listed[i] += 1;
                     let found = &text[hit.start()..hit.end()];
                     findings.push(Finding {
                         kind: FindingKind::ForbiddenTerm,
@@ -632,6 +649,9 @@ impl<'g> Checker<'g> {
             {
                 continue;
             }
+            if here.len() == LISTED_PER_TEXT {
+                break;
+            }
             here.insert(found.value.clone());
             let place = Place {
                 written: Some(text[found.start..found.end].to_owned()),
@@ -642,7 +662,10 @@ impl<'g> Checker<'g> {
                 )
             };
             match unknown.index.get(&found.value) {
-                Some(&i) => unknown.found[i].1.push(place),
+                Some(&i) if unknown.found[i].1.len() < LISTED_PER_TEXT => {
+                    unknown.found[i].1.push(place);
+                }
+                Some(_) => {}
                 None => {
                     unknown
                         .index
@@ -720,6 +743,9 @@ impl<'g> Checker<'g> {
             if place.line == last_line {
                 continue;
             }
+            if findings.len() == LISTED_PER_TEXT {
+                break;
+            }
             last_line = place.line;
             let (want, got) = match wanted {
                 Address::Formal => ("Sie", "du"),
@@ -768,7 +794,13 @@ impl<'g> Checker<'g> {
             let fact = self.facts[*i];
             let canonical = fact.canonical();
             if let Some(canonical) = &canonical {
+                let mut listed: HashMap<&str, usize> = HashMap::new();
                 for m in mentions.iter().filter(|m| &m.value != canonical) {
+                    let count = listed.entry(m.place.source.as_str()).or_default();
+                    if *count == LISTED_PER_TEXT {
+                        continue;
+                    }
+                    *count += 1;
                     findings.push(Finding {
                         kind: FindingKind::ContradictsGuideline,
                         rule: fact.key.clone(),
@@ -817,16 +849,28 @@ fn channel_contradictions(
     mentions: &[Mention],
     place: &dyn Fn(&Mention) -> Place,
 ) -> Vec<Finding> {
-    // Distinct values in order of appearance, each with its first mention per item.
+    // Distinct values in order of appearance (the first VALUES_COMPARED, and the
+    // guideline's), each with its first mention per item.
     let mut groups: Vec<(&Value, Vec<&Mention>)> = Vec::new();
+    let mut index: HashMap<&Value, usize> = HashMap::new();
     for m in mentions {
-        match groups.iter_mut().find(|(v, _)| *v == &m.value) {
-            Some((_, places)) => {
-                if !places.iter().any(|p| p.place.source == m.place.source) {
+        match index.get(&m.value) {
+            Some(&i) => {
+                let places = &mut groups[i].1;
+                if places.len() < LISTED_PER_TEXT
+                    && !places.iter().any(|p| p.place.source == m.place.source)
+                {
                     places.push(m);
                 }
             }
-            None => groups.push((&m.value, vec![m])),
+            None => {
+                let room =
+                    groups.len() + usize::from(canonical.is_some_and(|c| !index.contains_key(c)));
+                if room < VALUES_COMPARED || canonical == Some(&m.value) {
+                    index.insert(&m.value, groups.len());
+                    groups.push((&m.value, vec![m]));
+                }
+            }
         }
     }
     if let Some(canonical) = canonical {
@@ -908,6 +952,85 @@ mod tests {
             allowed_contacts: vec![],
             tone: Tone::default(),
         }
+    }
+
+    /// Findings grow with the text, not with its square: a text full of different values,
+    /// unknown contacts, informal lines and forbidden terms lists a bounded number of each.
+    #[test]
+    fn a_text_that_breaks_a_rule_thousands_of_times_lists_a_bounded_number_of_findings() {
+        let mut g = guideline();
+        g.facts[1].value = Some("0800 123 45 67".into());
+        g.allowed_contacts = vec!["service@example.de".into()];
+        g.tone = Tone {
+            address: Some(Address::Formal),
+            forbidden: vec![TermRule {
+                term: "leider nicht möglich".into(),
+                instead: None,
+                channels: vec![],
+            }],
+            required: vec![],
+        };
+        let checker = Checker::new(&g, today()).expect("builds");
+        let mut hotlines = String::new();
+        let mut other = String::new();
+        for i in 0..2_000 {
+            hotlines.push_str(&format!("Hotline: 0800 {:06}. ", 100_000 + i));
+            other.push_str(&format!(
+                "Sie erreichen uns unter a{i}@example.org. Das ist leider nicht möglich.\n\
+                 Kannst du uns schreiben?\n"
+            ));
+        }
+        // The guideline's own value comes last, after thousands of others, and is still
+        // one side of the comparison.
+        hotlines.push_str("Hotline: 0800 123 45 67.");
+        let contents = [
+            content("faq", "website", &hotlines),
+            content("mail", "newsletter", &other),
+            content("app", "app", "Hotline: 0800 999 999."),
+        ];
+        let findings = checker.check(&contents);
+        let count = |kind: FindingKind| findings.iter().filter(|f| f.kind == kind).count();
+        let pairs = VALUES_COMPARED * (VALUES_COMPARED - 1) / 2;
+        assert_eq!(count(FindingKind::ContradictsChannel), pairs);
+        assert!(findings.iter().any(|f| {
+            f.kind == FindingKind::ContradictsChannel
+                && f.places
+                    .iter()
+                    .any(|p| p.written.as_deref() == Some("0800 123 45 67"))
+        }));
+        // Per text: the website's 2,000 deviating hotlines, and the app's one.
+        assert_eq!(
+            count(FindingKind::ContradictsGuideline),
+            LISTED_PER_TEXT + 1
+        );
+        assert_eq!(count(FindingKind::UnknownContact), LISTED_PER_TEXT);
+        assert_eq!(count(FindingKind::WrongAddress), LISTED_PER_TEXT);
+        assert_eq!(count(FindingKind::ForbiddenTerm), LISTED_PER_TEXT);
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.places.len() <= 2 * LISTED_PER_TEXT)
+        );
+    }
+
+    #[test]
+    fn an_unknown_contact_in_many_texts_lists_a_bounded_number_of_places() {
+        let mut g = guideline();
+        g.allowed_contacts = vec!["service@example.de".into()];
+        let checker = Checker::new(&g, today()).expect("builds");
+        let contents: Vec<Content> = (0..50)
+            .map(|i| {
+                content(
+                    &format!("t{i}"),
+                    "website",
+                    "Schreiben Sie an x@example.org.",
+                )
+            })
+            .collect();
+        let findings = checker.check(&contents);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].kind, FindingKind::UnknownContact);
+        assert_eq!(findings[0].places.len(), LISTED_PER_TEXT);
     }
 
     #[test]
