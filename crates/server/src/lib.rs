@@ -8,6 +8,7 @@
 mod api;
 mod assets;
 pub mod auth;
+mod background;
 mod cookies;
 mod error;
 mod i18n;
@@ -264,19 +265,30 @@ pub async fn serve(
     // On a database that app servers share, this one hears the others' queue changes until
     // it stops serving.
     let _following = state.queue_events.follow(state.store.clone()).await;
-    // Mails go out while the server serves, and stop with it.
-    let _outbox = outbox::Worker::start(
+    // The background tasks run while the server serves, and stop with it. The periodic ones
+    // take turns with the other servers on the database under this server's name.
+    let holder: Arc<str> = Arc::from(format!(
+        "{}-{}",
+        std::process::id(),
+        secrets::new_secret()
+            .map_err(std::io::Error::other)?
+            .get(..16)
+            .unwrap_or_default()
+    ));
+    let _outbox = outbox::start(
         state.store.clone(),
         state.settings.smtp_password.clone(),
         state.outbox.clone(),
+        holder.clone(),
     );
-    // Webhooks go out while the server serves, and stop with it.
-    let _webhooks = webhooks::Worker::start(state.store.clone(), state.webhooks.clone());
-    // Old chat transcripts go while the server serves.
-    let _retention =
-        widget::Retention::start(state.store.clone(), state.settings.chat_retention_days);
+    let _webhooks = webhooks::start(state.store.clone(), state.webhooks.clone(), holder.clone());
+    let _retention = widget::retention(
+        state.store.clone(),
+        state.settings.chat_retention_days,
+        holder,
+    );
     // The action plan's counts are renewed while managers view it.
-    let _recount = plan_counts::Recount::start(state.store.clone(), state.plan_counts.clone());
+    let _recount = plan_counts::recount(state.store.clone(), state.plan_counts.clone());
     let router = app(state).layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         REQUEST_TIMEOUT,

@@ -8,39 +8,29 @@ use jiff::Timestamp;
 use touchpoints_app::plan_counts::PlanCounts;
 use touchpoints_store::Store;
 
-/// The background counting, until dropped; none when the counts are not kept.
-pub(crate) struct Recount(Option<tokio::task::AbortHandle>);
+use crate::background::Background;
 
-impl Recount {
-    pub(crate) fn start(store: Arc<dyn Store>, counts: Arc<PlanCounts>) -> Recount {
-        let max_age = counts.max_age();
-        if max_age.is_zero() {
-            return Recount(None);
-        }
-        // Four looks per kept age: the counting is renewed between half and three quarters
-        // of its age, before a view would have to count.
-        let every = (max_age / 4).max(Duration::from_secs(1));
-        let task = tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticks.tick().await;
-                if let Err(e) = counts
-                    .refresh_if_due(store.as_ref(), Timestamp::now())
-                    .await
-                {
-                    tracing::warn!(error = %e, "cannot count the action plan's customers");
-                }
+/// The background counting, until the returned task is dropped; none when the counts are
+/// not kept. Each server counts for itself: the counts live in its memory.
+pub(crate) fn recount(store: Arc<dyn Store>, counts: Arc<PlanCounts>) -> Background {
+    let max_age = counts.max_age();
+    if max_age.is_zero() {
+        return Background::none();
+    }
+    // Four looks per kept age: the counting is renewed between half and three quarters
+    // of its age, before a view would have to count.
+    let every = (max_age / 4).max(Duration::from_secs(1));
+    Background::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = counts
+                .refresh_if_due(store.as_ref(), Timestamp::now())
+                .await
+            {
+                tracing::warn!(error = %e, "cannot count the action plan's customers");
             }
-        });
-        Recount(Some(task.abort_handle()))
-    }
-}
-
-impl Drop for Recount {
-    fn drop(&mut self) {
-        if let Some(task) = &self.0 {
-            task.abort();
         }
-    }
+    })
 }

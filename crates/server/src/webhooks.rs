@@ -1,6 +1,7 @@
 //! The webhook worker: while `serve` runs, it posts the deliveries that are due, every few
-//! seconds (events written by this or another server of a shared database, retries, a server
-//! that died while posting), and at once after a test event on this server.
+//! seconds on the one server of a shared database whose turn it is (events written by any
+//! server, retries, a server that died while posting), and at once after a test event on
+//! this server.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,6 +19,8 @@ use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 use touchpoints_app::webhooks::{self, Failure, Outgoing, Transport};
 use touchpoints_store::Store;
 
+use crate::background::{Background, Turn};
+
 /// How often the worker looks for due deliveries when nothing woke it.
 const POLL: Duration = Duration::from_secs(5);
 /// How often it clears the delivery log of what is older than its retention.
@@ -33,54 +36,51 @@ impl Wakeup {
     }
 }
 
-/// The running worker; dropping it stops the worker. A delivery in the middle of its post
-/// then is taken up again when its lease ends, with the same event id.
-pub(crate) struct Worker(tokio::task::AbortHandle);
-
-impl Worker {
-    pub(crate) fn start(store: Arc<dyn Store>, wakeup: Wakeup) -> Worker {
-        Worker(tokio::spawn(run(store, wakeup)).abort_handle())
-    }
+/// Starts the worker, until the returned task is dropped. A delivery in the middle of its
+/// post then is taken up again when its lease ends, with the same event id.
+pub(crate) fn start(store: Arc<dyn Store>, wakeup: Wakeup, holder: Arc<str>) -> Background {
+    Background::spawn(run(store, wakeup, Turn::new("webhooks", holder, POLL)))
 }
 
-impl Drop for Worker {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-async fn run(store: Arc<dyn Store>, wakeup: Wakeup) {
+async fn run(store: Arc<dyn Store>, wakeup: Wakeup, turn: Turn) {
     let poster = HttpTransport::new();
     let mut purged_at: Option<tokio::time::Instant> = None;
+    // A test event on this server goes out at once; the rounds for the rest run on the
+    // server whose turn it is.
+    let mut woken = false;
     loop {
-        if purged_at.is_none_or(|at| at.elapsed() >= PURGE) {
-            purged_at = Some(tokio::time::Instant::now());
-            match webhooks::purge_log(store.as_ref(), Timestamp::now()).await {
-                Ok(0) => {}
-                Ok(events) => tracing::info!(events, "old webhook events left the delivery log"),
-                Err(e) => {
-                    tracing::error!(error = %e, "the webhook delivery log could not be cleared")
+        if woken || turn.take(store.as_ref()).await {
+            if purged_at.is_none_or(|at| at.elapsed() >= PURGE) {
+                purged_at = Some(tokio::time::Instant::now());
+                match webhooks::purge_log(store.as_ref(), Timestamp::now()).await {
+                    Ok(0) => {}
+                    Ok(events) => {
+                        tracing::info!(events, "old webhook events left the delivery log")
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "the webhook delivery log could not be cleared")
+                    }
                 }
             }
-        }
-        match webhooks::deliver_due(store.as_ref(), &poster, Timestamp::now).await {
-            Ok(round) if round.was_full() => continue,
-            Ok(round) => {
-                if round.delivered + round.retried + round.failed > 0 {
-                    tracing::info!(
-                        delivered = round.delivered,
-                        retried = round.retried,
-                        failed = round.failed,
-                        "webhook round"
-                    );
+            match webhooks::deliver_due(store.as_ref(), &poster, Timestamp::now).await {
+                Ok(round) if round.was_full() => continue,
+                Ok(round) => {
+                    if round.delivered + round.retried + round.failed > 0 {
+                        tracing::info!(
+                            delivered = round.delivered,
+                            retried = round.retried,
+                            failed = round.failed,
+                            "webhook round"
+                        );
+                    }
                 }
+                Err(e) => tracing::error!(error = %e, "the webhook deliveries could not be read"),
             }
-            Err(e) => tracing::error!(error = %e, "the webhook deliveries could not be read"),
         }
-        tokio::select! {
-            () = wakeup.0.notified() => {}
-            () = tokio::time::sleep(POLL) => {}
-        }
+        woken = tokio::select! {
+            () = wakeup.0.notified() => true,
+            () = tokio::time::sleep(POLL) => false,
+        };
     }
 }
 

@@ -10,6 +10,7 @@
 //! announcements, which cross app servers on PostgreSQL.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -27,9 +28,10 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 use touchpoints_app::chat::{self, Contact, Origin};
 use touchpoints_app::json;
-use touchpoints_store::{ChatMessage, StoredConversation};
+use touchpoints_store::{ChatMessage, Store, StoredConversation};
 
 use crate::AppState;
+use crate::background::{Background, Turn};
 use crate::error::ApiError;
 
 /// Where the widget's API lives.
@@ -560,37 +562,27 @@ impl Listener {
     }
 }
 
-/// The deletion of old chat transcripts: once at the start and then every hour, until
-/// dropped. Each run is one statement, so servers sharing a database may all run it.
-pub struct Retention(Option<tokio::task::AbortHandle>);
-
-impl Retention {
+/// The deletion of old chat transcripts, once an hour on the one server of a shared
+/// database whose turn it is, until the returned task is dropped.
+pub(crate) fn retention(store: Arc<dyn Store>, days: u32, holder: Arc<str>) -> Background {
     const EVERY: Duration = Duration::from_secs(3600);
-
-    pub fn start(store: std::sync::Arc<dyn touchpoints_store::Store>, days: u32) -> Retention {
-        if days == 0 {
-            return Retention(None);
-        }
-        let keep = jiff::SignedDuration::from_hours(24 * i64::from(days));
-        let task = tokio::spawn(async move {
-            let mut every = tokio::time::interval(Self::EVERY);
-            loop {
-                every.tick().await;
-                if let Err(e) = store.purge_chats(Timestamp::now() - keep, "system").await {
-                    tracing::warn!(error = %e, "cannot delete old chat transcripts");
-                }
+    if days == 0 {
+        return Background::none();
+    }
+    let keep = jiff::SignedDuration::from_hours(24 * i64::from(days));
+    let turn = Turn::new("chat-retention", holder, EVERY);
+    Background::spawn(async move {
+        let mut every = tokio::time::interval(EVERY);
+        loop {
+            every.tick().await;
+            if !turn.take(store.as_ref()).await {
+                continue;
             }
-        });
-        Retention(Some(task.abort_handle()))
-    }
-}
-
-impl Drop for Retention {
-    fn drop(&mut self) {
-        if let Some(task) = &self.0 {
-            task.abort();
+            if let Err(e) = store.purge_chats(Timestamp::now() - keep, "system").await {
+                tracing::warn!(error = %e, "cannot delete old chat transcripts");
+            }
         }
-    }
+    })
 }
 
 #[cfg(test)]

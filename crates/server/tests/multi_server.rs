@@ -524,3 +524,66 @@ async fn a_chat_survives_its_server_restarting_mid_conversation() {
     drop(second);
     schema.drop().await;
 }
+
+/// Who holds the turn at each periodic task, read from the database.
+async fn turn_holders(url: &str) -> Vec<(String, String)> {
+    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+    sqlx::query_as("SELECT task, holder FROM turns ORDER BY task")
+        .fetch_all(&mut conn)
+        .await
+        .expect("read the turns")
+}
+
+/// Waits up to `seconds` for the turns to satisfy `done`; returns them.
+async fn turns_until(
+    url: &str,
+    seconds: u64,
+    done: impl Fn(&[(String, String)]) -> bool,
+) -> Vec<(String, String)> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+    loop {
+        let turns = turn_holders(url).await;
+        if done(&turns) || tokio::time::Instant::now() > deadline {
+            return turns;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+async fn the_outbox_and_webhook_rounds_run_on_one_server_and_move_when_it_stops() {
+    let schema = Schema::create().await;
+    let url = schema.url();
+    let first = AppServer::start(&url).await;
+    let tasks = |turns: &[(String, String)]| {
+        turns
+            .iter()
+            .map(|(task, _)| task.clone())
+            .collect::<Vec<_>>()
+    };
+    let held = turns_until(&url, 10, |t| t.len() == 2).await;
+    assert_eq!(tasks(&held), ["outbox", "webhooks"], "{held:?}");
+    let first_holder = held[0].1.clone();
+    assert!(held.iter().all(|(_, h)| *h == first_holder), "{held:?}");
+
+    // A second server asks at its start and every round after, and is refused while the
+    // first one's turn runs.
+    let second = AppServer::start(&url).await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(turn_holders(&url).await, held);
+
+    // The first one stops: within three rounds the second takes both turns.
+    drop(first);
+    let moved = turns_until(&url, 25, |t| t.iter().all(|(_, h)| *h != first_holder)).await;
+    assert_eq!(tasks(&moved), ["outbox", "webhooks"], "{moved:?}");
+    assert!(
+        moved
+            .iter()
+            .all(|(_, h)| *h != first_holder && *h == moved[0].1),
+        "{moved:?}"
+    );
+
+    drop(second);
+    schema.drop().await;
+}

@@ -80,6 +80,7 @@ pub trait Store:
     + Surveys
     + Keys
     + Throttles
+    + Turns
     + Announcements
     + Actions
     + Programme
@@ -104,6 +105,7 @@ impl<
         + Surveys
         + Keys
         + Throttles
+        + Turns
         + Announcements
         + Actions
         + Programme
@@ -308,6 +310,24 @@ pub trait Throttles: Send + Sync + 'static {
 
     /// Deletes the counts whose window ended at `now` or before; returns how many.
     async fn purge_throttles(&self, now: Timestamp) -> Result<u64>;
+}
+
+/// Turns at the background tasks of app servers sharing a database, so that each periodic
+/// task runs on one server at a time. A turn is held until a moment; the holder renews it
+/// each round, and once it has ended (the holder stopped or died) the next server to ask
+/// takes it.
+#[async_trait]
+pub trait Turns: Send + Sync + 'static {
+    /// Takes or renews `task`'s turn for `holder` until `until`, unless another holder's
+    /// turn runs at `now`; returns whether `holder` has the turn. One statement, atomic on
+    /// any number of servers: of servers asking at once, one gets the turn.
+    async fn take_turn(
+        &self,
+        task: &str,
+        holder: &str,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool>;
 }
 
 /// A change announced to every app server on the database: the request changed (0 for a

@@ -148,6 +148,9 @@ mod sql_surveys;
 #[path = "sql_templates.rs"]
 mod sql_templates;
 #[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
+#[path = "sql_turns.rs"]
+mod sql_turns;
+#[allow(clippy::duplicate_mod, reason = "compiled once per backend on purpose")]
 #[path = "sql_webhooks.rs"]
 mod sql_webhooks;
 

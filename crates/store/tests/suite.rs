@@ -60,5 +60,7 @@ mod standards;
 mod surveys;
 #[path = "suite/templates.rs"]
 mod templates;
+#[path = "suite/turns.rs"]
+mod turns;
 #[path = "suite/webhooks.rs"]
 mod webhooks;
