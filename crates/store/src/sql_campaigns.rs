@@ -448,7 +448,8 @@ impl Campaigns for SqlStore {
         }
         // The latest NPS answer decides; of two at one instant, the later stored.
         let nps: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT ci.customer_id, r.score FROM responses r \
+            // The score is a 4-byte integer on PostgreSQL.
+            "SELECT ci.customer_id, CAST(r.score AS BIGINT) FROM responses r \
              JOIN customer_identifiers ci ON ci.value = r.customer_ref \
              WHERE r.metric = 'nps' ORDER BY r.answered_at, r.id",
         )

@@ -5,15 +5,20 @@
 use touchpoints_core::Subject;
 use touchpoints_core::campaign::CampaignFields;
 use touchpoints_core::customer::{CustomerFields, Identifier, IdentifierKind};
+use touchpoints_core::kpi::Metric;
 use touchpoints_core::mail::{Composed, MailStatus};
 use touchpoints_core::message_template::TemplateFields;
-use touchpoints_core::segment::{Combine, SegmentFields, SegmentRule};
+use touchpoints_core::segment::{Combine, NpsCategory, SegmentFields, SegmentRule};
+use touchpoints_core::survey::ResponseFields;
 use touchpoints_store::{CampaignMailOut, CampaignSend, Store, StoreError};
+
+use crate::harness::fields;
 
 store_suite!(
     segments_have_unique_names_and_stay_while_campaigns_use_them,
     a_campaign_reaches_each_consenting_customer_once_and_is_erased_with_them,
     a_profile_that_absorbed_a_recipient_is_not_sent_the_campaign_again,
+    a_customers_latest_nps_answer_decides_their_category,
 );
 
 fn segment(name: &str) -> SegmentFields {
@@ -290,4 +295,33 @@ async fn a_profile_that_absorbed_a_recipient_is_not_sent_the_campaign_again(stor
         .map(|r| r.customer_id)
         .collect();
     assert_eq!(recipients, [other, emil]);
+}
+
+async fn a_customers_latest_nps_answer_decides_their_category(store: &dyn Store) {
+    let anna = customer(store, "anna@example.de", true).await;
+    let ben = customer(store, "ben@example.de", true).await;
+    let touchpoint = store
+        .create_touchpoint(&fields("Hotline", "phone", "after-purchase"), "mara")
+        .await
+        .expect("a touchpoint")
+        .id;
+    let answer = |score: u8, minutes: i64| ResponseFields {
+        touchpoint_id: touchpoint,
+        survey_id: None,
+        metric: Metric::Nps,
+        score,
+        comment: String::new(),
+        answered_at: jiff::Timestamp::now() - jiff::SignedDuration::from_mins(minutes),
+        channel: None,
+        customer_ref: Some("anna@example.de".into()),
+        external_id: None,
+        request_id: None,
+    };
+    store
+        .record_responses(&[answer(3, 10), answer(10, 60)], Some("mara"))
+        .await
+        .expect("answers");
+    let facts = store.customer_facts().await.expect("facts");
+    let nps: Vec<(i64, Option<NpsCategory>)> = facts.iter().map(|f| (f.id, f.nps)).collect();
+    assert_eq!(nps, [(anna, Some(NpsCategory::Detractor)), (ben, None)]);
 }
