@@ -23,14 +23,6 @@ pub async fn check_weaknesses(
 ) -> Result<Vec<StoredFinding>> {
     let guideline = store.guideline().await?;
     let today = crate::reports::today(&store.time_zone().await?, now);
-    let checker = Checker::new(&guideline, today).map_err(|e| {
-        AppError::Invalid(Problems::single(
-            "guideline",
-            Problem::Invalid {
-                reason: e.to_string(),
-            },
-        ))
-    })?;
     let texts: Vec<Content> = store
         .contents()
         .await?
@@ -38,7 +30,21 @@ pub async fn check_weaknesses(
         .filter(|c| c.fields.valid_on(today))
         .map(StoredContent::to_checked)
         .collect();
-    let mut findings = checker.check(&texts);
+    // Off the async threads: a library of many long texts takes a while to scan, and the
+    // server answers other requests meanwhile.
+    let mut findings = tokio::task::spawn_blocking(move || {
+        let checker = Checker::new(&guideline, today).map_err(|e| {
+            AppError::Invalid(Problems::single(
+                "guideline",
+                Problem::Invalid {
+                    reason: e.to_string(),
+                },
+            ))
+        })?;
+        Ok::<_, AppError>(checker.check(&texts))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("the consistency check stopped: {e}")))??;
     let since = now
         .checked_sub(SignedDuration::from_hours(24 * STANDARDS_DAYS))
         .unwrap_or(Timestamp::MIN);
