@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
+use tokio::sync::Notify;
 use touchpoints_store::Store;
 
 /// A task running in the background until this is dropped.
@@ -63,5 +64,47 @@ impl Turn {
                 false
             }
         }
+    }
+}
+
+/// When a periodic worker runs its next round: every `period` on the server whose turn it
+/// is, at once on this server when woken (a reply or a test event queued here), and at once
+/// after a full round, which leaves more due.
+pub(crate) struct Rounds {
+    turn: Turn,
+    period: Duration,
+    woken: bool,
+    wait: bool,
+}
+
+impl Rounds {
+    pub(crate) fn new(turn: Turn, period: Duration) -> Rounds {
+        Rounds {
+            turn,
+            period,
+            woken: false,
+            wait: false,
+        }
+    }
+
+    /// Waits until the next round is to run here.
+    pub(crate) async fn next(&mut self, store: &dyn Store, wakeup: &Notify) {
+        loop {
+            if self.wait {
+                self.woken = tokio::select! {
+                    () = wakeup.notified() => true,
+                    () = tokio::time::sleep(self.period) => false,
+                };
+            }
+            self.wait = true;
+            if self.woken || self.turn.take(store).await {
+                return;
+            }
+        }
+    }
+
+    /// Records how the round went: after a full one the next need not wait.
+    pub(crate) fn ran(&mut self, full: bool) {
+        self.wait = !full;
     }
 }

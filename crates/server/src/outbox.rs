@@ -12,7 +12,7 @@ use touchpoints_app::outbox;
 use touchpoints_store::Store;
 
 use crate::Password;
-use crate::background::{Background, Turn};
+use crate::background::{Background, Rounds, Turn};
 
 /// How often the worker looks for due mails when nothing woke it.
 const POLL: Duration = Duration::from_secs(5);
@@ -45,30 +45,26 @@ pub(crate) fn start(
 
 async fn run(store: Arc<dyn Store>, password: Option<Password>, wakeup: Wakeup, turn: Turn) {
     let password = password.as_ref().map(Password::expose);
-    // A reply on this server sends its mail at once; the rounds for the rest run on the
-    // server whose turn it is.
-    let mut woken = false;
+    let mut rounds = Rounds::new(turn, POLL);
     loop {
-        if woken || turn.take(store.as_ref()).await {
-            match outbox::deliver_due(store.as_ref(), password, Timestamp::now).await {
-                // More may be due: go on without waiting.
-                Ok(round) if round.was_full() => continue,
-                Ok(round) => {
-                    if round.sent + round.retried + round.failed > 0 {
-                        tracing::info!(
-                            sent = round.sent,
-                            retried = round.retried,
-                            failed = round.failed,
-                            "outbox round"
-                        );
-                    }
+        rounds.next(store.as_ref(), &wakeup.0).await;
+        let full = match outbox::deliver_due(store.as_ref(), password, Timestamp::now).await {
+            Ok(round) => {
+                if round.sent + round.retried + round.failed > 0 {
+                    tracing::info!(
+                        sent = round.sent,
+                        retried = round.retried,
+                        failed = round.failed,
+                        "outbox round"
+                    );
                 }
-                Err(e) => tracing::error!(error = %e, "the outbox could not be read"),
+                round.was_full()
             }
-        }
-        woken = tokio::select! {
-            () = wakeup.0.notified() => true,
-            () = tokio::time::sleep(POLL) => false,
+            Err(e) => {
+                tracing::error!(error = %e, "the outbox could not be read");
+                false
+            }
         };
+        rounds.ran(full);
     }
 }

@@ -19,7 +19,7 @@ use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 use touchpoints_app::webhooks::{self, Failure, Outgoing, Transport};
 use touchpoints_store::Store;
 
-use crate::background::{Background, Turn};
+use crate::background::{Background, Rounds, Turn};
 
 /// How often the worker looks for due deliveries when nothing woke it.
 const POLL: Duration = Duration::from_secs(5);
@@ -45,42 +45,37 @@ pub(crate) fn start(store: Arc<dyn Store>, wakeup: Wakeup, holder: Arc<str>) -> 
 async fn run(store: Arc<dyn Store>, wakeup: Wakeup, turn: Turn) {
     let poster = HttpTransport::new();
     let mut purged_at: Option<tokio::time::Instant> = None;
-    // A test event on this server goes out at once; the rounds for the rest run on the
-    // server whose turn it is.
-    let mut woken = false;
+    let mut rounds = Rounds::new(turn, POLL);
     loop {
-        if woken || turn.take(store.as_ref()).await {
-            if purged_at.is_none_or(|at| at.elapsed() >= PURGE) {
-                purged_at = Some(tokio::time::Instant::now());
-                match webhooks::purge_log(store.as_ref(), Timestamp::now()).await {
-                    Ok(0) => {}
-                    Ok(events) => {
-                        tracing::info!(events, "old webhook events left the delivery log")
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "the webhook delivery log could not be cleared")
-                    }
+        rounds.next(store.as_ref(), &wakeup.0).await;
+        if purged_at.is_none_or(|at| at.elapsed() >= PURGE) {
+            purged_at = Some(tokio::time::Instant::now());
+            match webhooks::purge_log(store.as_ref(), Timestamp::now()).await {
+                Ok(0) => {}
+                Ok(events) => tracing::info!(events, "old webhook events left the delivery log"),
+                Err(e) => {
+                    tracing::error!(error = %e, "the webhook delivery log could not be cleared")
                 }
-            }
-            match webhooks::deliver_due(store.as_ref(), &poster, Timestamp::now).await {
-                Ok(round) if round.was_full() => continue,
-                Ok(round) => {
-                    if round.delivered + round.retried + round.failed > 0 {
-                        tracing::info!(
-                            delivered = round.delivered,
-                            retried = round.retried,
-                            failed = round.failed,
-                            "webhook round"
-                        );
-                    }
-                }
-                Err(e) => tracing::error!(error = %e, "the webhook deliveries could not be read"),
             }
         }
-        woken = tokio::select! {
-            () = wakeup.0.notified() => true,
-            () = tokio::time::sleep(POLL) => false,
+        let full = match webhooks::deliver_due(store.as_ref(), &poster, Timestamp::now).await {
+            Ok(round) => {
+                if round.delivered + round.retried + round.failed > 0 {
+                    tracing::info!(
+                        delivered = round.delivered,
+                        retried = round.retried,
+                        failed = round.failed,
+                        "webhook round"
+                    );
+                }
+                round.was_full()
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the webhook deliveries could not be read");
+                false
+            }
         };
+        rounds.ran(full);
     }
 }
 
