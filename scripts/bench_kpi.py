@@ -457,10 +457,14 @@ def bench_store(args, name, database, zone):
         result["load_seconds"] = seconds
         result["rows_per_second"] = 2 * args.rows / seconds
         # The last line is the scaled load; one before it may be the demo's own history.
-        measured = re.findall(r"loaded in ([0-9.]+) s \(([0-9]+) rows/s\)", output)
+        measured = re.findall(
+            r"loaded in ([0-9.]+) s \(([0-9]+) rows/s\): "
+            r"answers ([0-9]+) rows/s, customer events ([0-9]+) rows/s", output)
         if measured:
             result["insert_seconds"] = float(measured[-1][0])
             result["insert_rows_per_second"] = int(measured[-1][1])
+            result["answers_per_second"] = int(measured[-1][2])
+            result["events_per_second"] = int(measured[-1][3])
 
     log(f"[{name}] exporting and converting to Parquet")
     responses_csv = os.path.join(work, "responses.csv")
@@ -605,7 +609,9 @@ def table(result, rows, zone):
         f"Load (`demo --scale {rows}`): {result['load_seconds']:.1f} s, "
         f"{result['rows_per_second']:,.0f} rows/s"
         + (f" (inserts alone {result['insert_seconds']:.1f} s, "
-           f"{result['insert_rows_per_second']:,} rows/s)" if "insert_seconds" in result else "")
+           f"{result['insert_rows_per_second']:,} rows/s: answers "
+           f"{result['answers_per_second']:,} rows/s, customer events "
+           f"{result['events_per_second']:,} rows/s)" if "insert_seconds" in result else "")
         + f"; stored {result['answers']:,} answers, {result['events']:,} events; roll-up rows: "
         + ", ".join(f"{table} {count:,}" for table, count in rollup_rows.items()) + ".",
         f"Reference probe (SHA-256 over {PROBE_MIB} MiB, best of 3): "

@@ -995,6 +995,7 @@ async fn record_sample(store: &dyn Store, spec: &SampleSpec) -> anyhow::Result<(
         bar.inc(batch.len() as u64);
     }
 
+    let answers_loaded = started.elapsed().as_secs_f64();
     bar.set_message("customers");
     let mut events = sample::customer_events(spec);
     let mut batch = Vec::with_capacity(BATCH);
@@ -1013,13 +1014,17 @@ async fn record_sample(store: &dyn Store, spec: &SampleSpec) -> anyhow::Result<(
     bar.finish_and_clear();
 
     let seconds = started.elapsed().as_secs_f64();
+    let rate = |rows: usize, seconds: f64| rows as f64 / seconds.max(1e-9);
     println!(
-        "{} answers and {} customer events from {} to {} loaded in {seconds:.1} s ({:.0} rows/s)",
+        "{} answers and {} customer events from {} to {} loaded in {seconds:.1} s ({:.0} rows/s): \
+         answers {:.0} rows/s, customer events {:.0} rows/s",
         spec.answers,
         spec.events,
         spec.from.strftime("%Y-%m-%d"),
         spec.until.strftime("%Y-%m-%d"),
-        total as f64 / seconds.max(1e-9),
+        rate(total, seconds),
+        rate(spec.answers, answers_loaded),
+        rate(spec.events, seconds - answers_loaded),
     );
     Ok(())
 }

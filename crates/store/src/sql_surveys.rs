@@ -27,7 +27,9 @@ use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::Db;
-use super::sql::{Conn, GroupWrite, SqlStore, corrupt, instant, json_rows, now};
+use super::sql::{
+    Conn, GroupWrite, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now,
+};
 use super::sql_audit::{audit, audit_said};
 use super::sql_intake::intake_in;
 use crate::dialect::Dialect;
@@ -359,13 +361,8 @@ async fn fresh_items<'a, T>(
 /// Customers gained and lost per day number.
 type Memberships = HashMap<i32, (i64, i64)>;
 
-fn count_memberships(
-    into: &mut Memberships,
-    events: &[(Timestamp, CustomerEventKind)],
-    tz: &TimeZone,
-    sign: i64,
-) {
-    for (day, membership) in kpi::memberships(events, tz) {
+fn add_memberships(into: &mut Memberships, changes: Vec<(Date, Membership)>, sign: i64) {
+    for (day, membership) in changes {
         let entry = into.entry(day_number(day)).or_default();
         match membership {
             Membership::Gained => entry.0 += sign,
@@ -456,6 +453,46 @@ async fn events_of(
     Ok(events)
 }
 
+/// The last stored event of each of these customers that has one, as far as
+/// [`kpi::memberships_after`] tells events apart: its instant, and whether a churn is among
+/// the events on it (a purchase and an activity count alike, as `Activity`).
+async fn last_events_of(
+    conn: &mut Conn,
+    customers: &[&str],
+) -> Result<HashMap<String, (Timestamp, CustomerEventKind)>> {
+    // Two index seeks per customer, and one row of JSON back: the newest instant, then
+    // whether a churn falls on it.
+    // MATERIALIZED, so that the newest instant is sought once, not once per mention.
+    let text: String = sqlx::query_scalar(AssertSqlSafe(format!(
+        "WITH newest AS MATERIALIZED (SELECT batch.value AS customer, \
+           (SELECT MAX(at) FROM customer_events WHERE customer_ref = batch.value) AS at \
+           FROM {}) \
+         SELECT {} FROM newest WHERE newest.at IS NOT NULL",
+        Backend::JSON_VALUES,
+        json_table(
+            "newest.customer, newest.at, CASE WHEN EXISTS (SELECT 1 FROM customer_events \
+             WHERE customer_ref = newest.customer AND at = newest.at AND kind = 'churn') \
+             THEN 1 ELSE 0 END"
+        ),
+    )))
+    .bind(json_rows(
+        customers.iter().map(|c| serde_json::json!(c)).collect(),
+    ))
+    .fetch_one(&mut *conn)
+    .await?;
+    from_json_table::<(String, i64, u8)>("customer_events", &text)?
+        .into_iter()
+        .map(|(customer, at, churned)| {
+            let kind = if churned == 1 {
+                CustomerEventKind::Churn
+            } else {
+                CustomerEventKind::Activity
+            };
+            Ok((customer, (instant("customer_events", at)?, kind)))
+        })
+        .collect()
+}
+
 /// Recounts every roll-up from the answers and events, in the organisation's time zone.
 async fn recount(conn: &mut Conn) -> Result<()> {
     let tz = organisation_time_zone(conn).await?;
@@ -500,7 +537,7 @@ async fn recount(conn: &mut Conn) -> Result<()> {
         let mut events: Vec<(Timestamp, CustomerEventKind)> = Vec::new();
         while let Some((customer, at, kind, amount)) = rows.try_next().await? {
             if current.as_deref() != Some(customer.as_str()) {
-                count_memberships(&mut deltas.memberships, &events, &tz, 1);
+                add_memberships(&mut deltas.memberships, kpi::memberships(&events, &tz), 1);
                 events.clear();
                 current = Some(customer);
             }
@@ -516,7 +553,7 @@ async fn recount(conn: &mut Conn) -> Result<()> {
             }
             events.push((at, kind));
         }
-        count_memberships(&mut deltas.memberships, &events, &tz, 1);
+        add_memberships(&mut deltas.memberships, kpi::memberships(&events, &tz), 1);
     }
     deltas.write(conn).await
 }
@@ -1374,17 +1411,11 @@ async fn record_events_in(
 ) -> Result<ImportSummary> {
     let fresh = fresh_items(tx, "customer_events", events, |e| e.external_id.as_deref()).await?;
     let tz = organisation_time_zone(tx).await?;
-    let mut customers: Vec<&str> = fresh.iter().map(|e| e.customer_ref.as_str()).collect();
-    customers.sort_unstable();
-    customers.dedup();
-    // A customer's part in the roll-ups is recounted from all their events, before and
-    // after, so that an event arriving out of order lands where it belongs.
-    let before = events_of(tx, &customers).await?;
-    let mut after = before.clone();
     let mut deltas = CustomerDeltas::default();
+    let mut new_events: HashMap<&str, Vec<(Timestamp, CustomerEventKind)>> = HashMap::new();
     for event in &fresh {
-        after
-            .entry(event.customer_ref.clone())
+        new_events
+            .entry(event.customer_ref.as_str())
             .or_default()
             .push((event.at, event.kind));
         if event.kind == CustomerEventKind::Purchase {
@@ -1396,11 +1427,23 @@ async fn record_events_in(
             entry.1 += 1;
         }
     }
-    for (customer, events) in &after {
-        if let Some(old) = before.get(customer) {
-            count_memberships(&mut deltas.memberships, old, &tz, -1);
+    // Events after a customer's last stored one continue their history from it; a customer
+    // with an event before it (a late import) is recounted from all their events, before
+    // and after, so that the event lands where it belongs.
+    let customers: Vec<&str> = new_events.keys().copied().collect();
+    let last = last_events_of(tx, &customers).await?;
+    let mut late = Vec::new();
+    for (customer, events) in &new_events {
+        match kpi::memberships_after(last.get(*customer).copied(), events, &tz) {
+            Some(changes) => add_memberships(&mut deltas.memberships, changes, 1),
+            None => late.push(*customer),
         }
-        count_memberships(&mut deltas.memberships, events, &tz, 1);
+    }
+    for (customer, before) in events_of(tx, &late).await? {
+        let mut after = before.clone();
+        after.extend(new_events.get(customer.as_str()).into_iter().flatten());
+        add_memberships(&mut deltas.memberships, kpi::memberships(&before, &tz), -1);
+        add_memberships(&mut deltas.memberships, kpi::memberships(&after, &tz), 1);
     }
     for chunk in fresh.chunks(INSERT_CHUNK) {
         let mut query: QueryBuilder<Db> = QueryBuilder::new(

@@ -84,11 +84,64 @@ pub fn memberships(
     time_zone: &TimeZone,
 ) -> Vec<(Date, Membership)> {
     let mut in_order = events.to_vec();
-    in_order.sort_by_key(|&(at, kind)| (at, kind.order_within_instant()));
+    in_order.sort_by_key(|&(at, kind)| time_order(at, kind));
+    changes_from(false, &in_order, time_zone)
+}
 
+/// A customer's last event in time order (on the same instant a Churn comes last). It alone
+/// decides whether they are a customer after their events: an Activity or Purchase leaves
+/// them one, a Churn does not.
+pub fn last_event(
+    events: &[(Timestamp, CustomerEventKind)],
+) -> Option<(Timestamp, CustomerEventKind)> {
+    events
+        .iter()
+        .copied()
+        .max_by_key(|&(at, kind)| time_order(at, kind))
+}
+
+/// The changes that `new` events add to [`memberships`] of a customer whose stored events
+/// end with `last` (see [`last_event`]): `memberships(stored ++ new)` equals
+/// `memberships(stored)` followed by these. `None` when a new event comes before `last` in
+/// time order: then the earlier changes move, and the customer's whole history has to be
+/// counted again.
+///
+/// This is what keeps a bulk load linear: a customer's next events need their last one, not
+/// all of them.
+pub fn memberships_after(
+    last: Option<(Timestamp, CustomerEventKind)>,
+    new: &[(Timestamp, CustomerEventKind)],
+    time_zone: &TimeZone,
+) -> Option<Vec<(Date, Membership)>> {
+    let mut in_order = new.to_vec();
+    in_order.sort_by_key(|&(at, kind)| time_order(at, kind));
+    let is_customer = match last {
+        None => false,
+        Some((at, kind)) => {
+            if in_order.first().is_some_and(|&(first, first_kind)| {
+                time_order(first, first_kind) < time_order(at, kind)
+            }) {
+                return None;
+            }
+            kind != CustomerEventKind::Churn
+        }
+    };
+    Some(changes_from(is_customer, &in_order, time_zone))
+}
+
+fn time_order(at: Timestamp, kind: CustomerEventKind) -> (Timestamp, u8) {
+    (at, kind.order_within_instant())
+}
+
+/// The changes of events already in time order, for a customer who is one (or not) before
+/// the first of them.
+fn changes_from(
+    mut is_customer: bool,
+    in_order: &[(Timestamp, CustomerEventKind)],
+    time_zone: &TimeZone,
+) -> Vec<(Date, Membership)> {
     let mut changes = Vec::new();
-    let mut is_customer = false;
-    for (at, kind) in in_order {
+    for &(at, kind) in in_order {
         let change = match kind {
             CustomerEventKind::Activity | CustomerEventKind::Purchase if !is_customer => {
                 Membership::Gained
@@ -334,6 +387,43 @@ mod tests {
             let forwards = memberships(&events, &TimeZone::UTC);
             events.reverse();
             prop_assert_eq!(memberships(&events, &TimeZone::UTC), forwards);
+        }
+
+        #[test]
+        fn a_history_continues_from_its_last_event(
+            stored in events(),
+            new in events(),
+        ) {
+            let mut all = stored.clone();
+            all.extend(&new);
+            let whole = memberships(&all, &TimeZone::UTC);
+            let last = last_event(&stored);
+            match memberships_after(last, &new, &TimeZone::UTC) {
+                Some(added) => {
+                    let mut continued = memberships(&stored, &TimeZone::UTC);
+                    continued.extend(added);
+                    prop_assert_eq!(continued, whole);
+                }
+                // Only a new event before the last stored one sends the history back to
+                // be counted whole.
+                None => {
+                    let (last_at, last_kind) = last.unwrap();
+                    let earlier = |&(at, kind): &(Timestamp, CustomerEventKind)| {
+                        time_order(at, kind) < time_order(last_at, last_kind)
+                    };
+                    prop_assert!(new.iter().any(earlier));
+                }
+            }
+        }
+
+        #[test]
+        fn a_history_continued_in_time_order_is_never_sent_back(
+            mut events in events(),
+            split in 0usize..40,
+        ) {
+            events.sort_by_key(|&(at, kind)| time_order(at, kind));
+            let (stored, new) = events.split_at(split.min(events.len()));
+            prop_assert!(memberships_after(last_event(stored), new, &TimeZone::UTC).is_some());
         }
 
         #[test]

@@ -17,7 +17,8 @@ mod metric;
 mod period;
 
 pub use customers::{
-    CustomerEventKind, Membership, Retention, memberships, retention, revenue_growth,
+    CustomerEventKind, Membership, Retention, last_event, memberships, memberships_after,
+    retention, revenue_growth,
 };
 pub use effect::{Difference, Effect, Test, Verdict, effect};
 pub use estimate::{Change, Estimate, MIN_ANSWERS, change, estimate, percentage};

@@ -169,6 +169,7 @@ store_suite!(
     a_retried_answer_is_stored_once,
     rollups_follow_the_time_zone_and_a_recount_agrees,
     customer_events_count_the_customer_base_in_any_order,
+    customer_events_in_any_batches_count_as_a_recount_does,
     a_touchpoint_with_answers_is_retired_not_deleted,
     a_customers_answers_and_events_are_exported_and_erased,
     the_database_merges_tallies_as_rust_would,
@@ -598,6 +599,58 @@ async fn customer_events_count_the_customer_base_in_any_order(store: &dyn Store)
             .collect::<Vec<_>>()
     };
     assert_eq!(nonzero(incremental), nonzero(recounted));
+}
+
+/// Events arrive in batches of any size, in time order or late, several on one instant: the
+/// roll-ups kept batch by batch equal a recount from all events.
+async fn customer_events_in_any_batches_count_as_a_recount_does(store: &dyn Store) {
+    use CustomerEventKind::{Activity, Churn, Purchase};
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |below: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % below
+    };
+    let start = at("2026-01-01T00:00:00Z").as_second();
+    let mut events: Vec<CustomerEventFields> = (0..600)
+        .map(|n| {
+            // Mostly in time order, one in five late by up to a month; instants on the full
+            // hour, so that some fall together.
+            let hour = n / 4 - if next(5) == 0 { next(720) as i64 } else { 0 };
+            let kind = [Activity, Purchase, Churn][next(3) as usize];
+            CustomerEventFields {
+                customer_ref: format!("K{}", next(40)),
+                kind,
+                at: Timestamp::from_second(start + hour.max(0) * 3600).expect("instant"),
+                amount_cents: if kind == Purchase { 100 } else { 0 },
+                external_id: None,
+            }
+        })
+        .collect();
+    // A churn and a purchase on the same instant, the purchase stored after the churn.
+    events.push(event("K0", Churn, "2026-04-01T12:00:00Z", 0));
+    events.push(event("K0", Purchase, "2026-04-01T12:00:00Z", 100));
+    let mut rest = events.as_slice();
+    while !rest.is_empty() {
+        let (batch, later) = rest.split_at((1 + next(60) as usize).min(rest.len()));
+        store
+            .record_customer_events(batch, "import")
+            .await
+            .expect("batch");
+        rest = later;
+    }
+    let nonzero = |days: Vec<touchpoints_store::CustomerDay>| {
+        days.into_iter()
+            .filter(|d| (d.gained, d.lost, d.revenue_cents, d.purchases) != (0, 0, 0, 0))
+            .collect::<Vec<_>>()
+    };
+    let everything = || store.customer_days(date(2000, 1, 1), date(2100, 1, 1));
+    let kept = nonzero(everything().await.expect("days"));
+    store.rebuild_rollups("admin").await.expect("rebuild");
+    let recounted = nonzero(everything().await.expect("days"));
+    assert!(recounted.iter().map(|d| d.lost).sum::<i64>() > 10);
+    assert_eq!(kept, recounted);
 }
 
 async fn a_touchpoint_with_answers_is_retired_not_deleted(store: &dyn Store) {
