@@ -90,9 +90,21 @@ impl std::fmt::Debug for Password {
     }
 }
 
-/// What every handler shares.
+/// What every handler shares, behind one pointer: each request hands it to its layers and
+/// its handler, and a copy costs one reference count, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub store: Arc<dyn Store>,
     messages: Arc<Messages>,
     pages: Arc<minijinja::Environment<'static>>,
@@ -131,7 +143,7 @@ impl AppState {
         let plan_counts = Arc::new(touchpoints_app::plan_counts::PlanCounts::new(
             settings.plan_counts_max_age,
         ));
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             store,
             messages,
             pages,
@@ -150,7 +162,7 @@ impl AppState {
             chat_bot: Arc::default(),
             branding: Arc::default(),
             plan_counts,
-        })
+        })))
     }
 
     /// The path of the first-run setup page with its secret, for the console while no
