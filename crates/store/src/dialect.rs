@@ -61,6 +61,10 @@ pub(crate) trait Dialect {
     /// leaving them nameless (`?`).
     const NUMBERED_PARAMS: bool;
 
+    /// Whether the group commits write from a thread of their own rather than from a task
+    /// on the runtime that serves HTTP (see `group_commit`).
+    const WRITER_THREAD: bool;
+
     /// The aggregate that gathers rows into one JSON array, and the function that makes a
     /// JSON array of values (see `sql::json_table`).
     const JSON_AGG: &'static str;

@@ -8,7 +8,9 @@
 //! transaction holding its write has committed, with its own outcome or its own refusal.
 //!
 //! One task per store takes what has queued up, writes it with the backend's function and
-//! answers every caller. A caller that stops waiting (its client went away) does not undo a
+//! answers every caller. On SQLite it runs on a thread of its own: a group is a dozen
+//! statements, each handed to the driver's thread and back, and a task on the runtime that
+//! serves HTTP waits behind the ready HTTP tasks for each answer. A caller that stops waiting (its client went away) does not undo a
 //! write already queued: it is stored all the same, and a retry finds it by its external id.
 
 use std::sync::{Arc, OnceLock};
@@ -64,7 +66,13 @@ impl<P: Send + 'static, O: Send + 'static> GroupCommit<P, O> {
     ///
     /// `write` writes a group: given the parts, it answers one result per part, in order.
     /// It is taken from the first call only, which starts the task that runs it.
-    pub(crate) async fn write<W, F, Fut>(&self, part: P, items: usize, write: W) -> Result<O>
+    pub(crate) async fn write<W, F, Fut>(
+        &self,
+        part: P,
+        items: usize,
+        own_thread: bool,
+        write: W,
+    ) -> Result<O>
     where
         W: FnOnce() -> F,
         F: FnMut(Vec<P>) -> Fut + Send + 'static,
@@ -72,7 +80,12 @@ impl<P: Send + 'static, O: Send + 'static> GroupCommit<P, O> {
     {
         let queue = self.queue.get_or_init(|| {
             let (sender, receiver) = mpsc::unbounded_channel();
-            tokio::spawn(run(receiver, write()));
+            let writer = run(receiver, write());
+            if own_thread {
+                on_own_thread(writer);
+            } else {
+                tokio::spawn(writer);
+            }
             sender
         });
         let (answer, answered) = oneshot::channel();
@@ -131,6 +144,21 @@ where
     }
 }
 
+/// Runs the writer on a thread with a runtime of its own, until its queue closes with the
+/// store. Without a runtime or a thread it never runs: the queue's receiver goes with it, and
+/// every write is refused as at shutdown instead of waiting for ever.
+fn on_own_thread(writer: impl Future<Output = ()> + Send + 'static) {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("group-commit".into())
+        .spawn(move || runtime.block_on(writer));
+}
+
 fn stopped() -> StoreError {
     StoreError::Config("the store is shutting down".into())
 }
@@ -145,6 +173,16 @@ mod tests {
     /// caller hears its own outcome, in its own order.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_writes_share_groups_and_get_their_own_answers() {
+        writes_share_groups_and_get_their_own_answers(false).await;
+    }
+
+    /// The same with the writer on a thread and runtime of its own, as on SQLite.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_writer_on_its_own_thread_shares_groups_and_answers_each_caller() {
+        writes_share_groups_and_get_their_own_answers(true).await;
+    }
+
+    async fn writes_share_groups_and_get_their_own_answers(own_thread: bool) {
         let groups = Arc::new(AtomicUsize::new(0));
         let commit: GroupCommit<Vec<u32>, Vec<u32>> = GroupCommit::default();
         let mut callers = Vec::new();
@@ -153,7 +191,7 @@ mod tests {
             callers.push(tokio::spawn(async move {
                 let part = vec![caller, caller + 1000];
                 let result = commit
-                    .write(part, 2, move || {
+                    .write(part, 2, own_thread, move || {
                         move |parts: Vec<Vec<u32>>| {
                             let groups = groups.clone();
                             async move {
@@ -205,7 +243,7 @@ mod tests {
             callers.push(tokio::spawn(async move {
                 let part = vec![0; GROUP_ITEMS / 2];
                 commit
-                    .write(part, GROUP_ITEMS / 2, move || {
+                    .write(part, GROUP_ITEMS / 2, false, move || {
                         move |parts: Vec<Vec<u8>>| {
                             let sizes = sizes.clone();
                             async move {

@@ -58,6 +58,9 @@ impl Dialect for PostgresDialect {
     /// PostgreSQL needs numbers.
     const NUMBERED_PARAMS: bool = true;
 
+    /// Not here: a connection's socket belongs to the runtime that opened it.
+    const WRITER_THREAD: bool = false;
+
     const JSON_AGG: &'static str = "json_agg";
     const JSON_ARRAY: &'static str = "json_build_array";
 

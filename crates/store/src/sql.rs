@@ -208,7 +208,7 @@ impl SqlStore {
     ) -> Result<P::Output> {
         let items = part.items();
         queue
-            .write(part, items, || {
+            .write(part, items, Backend::WRITER_THREAD, || {
                 // The task's own handle on the pools, without the queues: a queue's sender
                 // would keep its task, and with it the store, alive for ever.
                 let writer = SqlStore {

@@ -64,6 +64,11 @@ impl Dialect for SqliteDialect {
     /// in order.
     const NUMBERED_PARAMS: bool = false;
 
+    /// Here. The driver runs each statement on its connection's own thread and hands the
+    /// answer back; a writer task on the busy HTTP runtime waited its turn there for every
+    /// statement of a group, and the group's writers waited with it.
+    const WRITER_THREAD: bool = true;
+
     const JSON_AGG: &'static str = "json_group_array";
     const JSON_ARRAY: &'static str = "json_array";
 
