@@ -461,8 +461,8 @@ async fn last_events_of(
     customers: &[&str],
 ) -> Result<HashMap<String, (Timestamp, CustomerEventKind)>> {
     // Two index seeks per customer, and one row of JSON back: the newest instant, then
-    // whether a churn falls on it.
-    // MATERIALIZED, so that the newest instant is sought once, not once per mention.
+    // whether a churn falls on it. MATERIALIZED, so that the newest instant is sought once,
+    // not once per mention of it.
     let text: String = sqlx::query_scalar(AssertSqlSafe(format!(
         "WITH newest AS MATERIALIZED (SELECT batch.value AS customer, \
            (SELECT MAX(at) FROM customer_events WHERE customer_ref = batch.value) AS at \
