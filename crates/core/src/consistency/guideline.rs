@@ -17,6 +17,9 @@ pub const GUIDELINE_MAX_BYTES: usize = 1024 * 1024;
 /// `forbidden`, a rule, its `channels`).
 const GUIDELINE_MAX_DEPTH: usize = 16;
 
+/// The most characters of one allowed contact.
+pub const CONTACT_MAX: usize = 200;
+
 /// The field a problem with the document as a whole is reported under.
 const DOCUMENT: &str = "document";
 
@@ -155,7 +158,7 @@ impl Guideline {
         for (i, contact) in self.allowed_contacts.iter().enumerate() {
             let field = format!("allowed_contacts[{i}]");
             let before = p.0.len();
-            check_text(&mut p, &field, contact, 200, true);
+            check_text(&mut p, &field, contact, CONTACT_MAX, true);
             if p.0.len() > before {
                 continue;
             }

@@ -325,6 +325,11 @@ fn properties() -> Vec<(&'static str, &'static str, Value)> {
             json!({ "contains": { "type": "string", "pattern": format!("[^{BLANK}]") } }),
         ),
         ("TermRule", "term", required_text(200)),
+        (
+            "Guideline",
+            "allowed_contacts",
+            json!({ "items": text(consistency::guideline::CONTACT_MAX) }),
+        ),
         // Customers.
         ("CustomerInput", "name", text(customer::NAME_MAX)),
         ("CustomerInput", "salutation", text(40)),
