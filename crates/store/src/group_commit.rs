@@ -10,8 +10,9 @@
 //! One task per store takes what has queued up, writes it with the backend's function and
 //! answers every caller. On SQLite it runs on a thread of its own: a group is a dozen
 //! statements, each handed to the driver's thread and back, and a task on the runtime that
-//! serves HTTP waits behind the ready HTTP tasks for each answer. A caller that stops waiting (its client went away) does not undo a
-//! write already queued: it is stored all the same, and a retry finds it by its external id.
+//! serves HTTP waits behind the ready HTTP tasks for each answer. A caller that stops
+//! waiting (its client went away) does not undo a write already queued: it is stored all
+//! the same, and a retry finds it by its external id.
 
 use std::sync::{Arc, OnceLock};
 
