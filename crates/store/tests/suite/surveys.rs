@@ -592,13 +592,15 @@ async fn customer_events_count_the_customer_base_in_any_order(store: &dyn Store)
         .customer_days(date(2000, 1, 1), date(2100, 1, 1))
         .await
         .expect("days");
-    // Days whose changes cancelled out may remain as zero rows incrementally.
-    let nonzero = |days: Vec<touchpoints_store::CustomerDay>| {
-        days.into_iter()
-            .filter(|d| (d.gained, d.lost, d.revenue_cents, d.purchases) != (0, 0, 0, 0))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(nonzero(incremental), nonzero(recounted));
+}
+
+/// The days with a change: days whose changes cancelled out may remain as zero rows when the
+/// roll-ups are kept batch by batch, and a recount writes none.
+fn nonzero(days: Vec<touchpoints_store::CustomerDay>) -> Vec<touchpoints_store::CustomerDay> {
+    days.into_iter()
+        .filter(|d| (d.gained, d.lost, d.revenue_cents, d.purchases) != (0, 0, 0, 0))
+        .collect()
 }
 
 /// Events arrive in batches of any size, in time order or late, several on one instant: the
@@ -640,11 +642,6 @@ async fn customer_events_in_any_batches_count_as_a_recount_does(store: &dyn Stor
             .expect("batch");
         rest = later;
     }
-    let nonzero = |days: Vec<touchpoints_store::CustomerDay>| {
-        days.into_iter()
-            .filter(|d| (d.gained, d.lost, d.revenue_cents, d.purchases) != (0, 0, 0, 0))
-            .collect::<Vec<_>>()
-    };
     let everything = || store.customer_days(date(2000, 1, 1), date(2100, 1, 1));
     let kept = nonzero(everything().await.expect("days"));
     store.rebuild_rollups("admin").await.expect("rebuild");
