@@ -49,7 +49,14 @@ impl Dialect for PostgresDialect {
     const JSON_ROWS: &'static str =
         "json_array_elements(CAST($1 AS JSON)) WITH ORDINALITY AS batch(value, key)";
 
-    const JSON_VALUES: &'static str = "json_array_elements_text(CAST($1 AS JSON)) AS batch(value)";
+    /// Through an array: the planner takes `json_array_elements_text` for a hundred rows,
+    /// whatever it is given, and judged a hash over a table of some thousands of rows (or
+    /// over all its recent rows) cheaper than a hundred index seeks, while an intake of one
+    /// request looks up one key. It takes `unnest` of an array it cannot see into for ten
+    /// rows, and seeks: one request per call ran 2.5 times as fast, and a lookup of a
+    /// thousand keys a third faster.
+    const JSON_VALUES: &'static str =
+        "unnest(ARRAY(SELECT json_array_elements_text(CAST($1 AS JSON)))) AS batch(value)";
 
     const RETURNING_ID: &'static str = " RETURNING id";
 
