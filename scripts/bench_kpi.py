@@ -430,20 +430,19 @@ class Client:
     request that finds it closed is sent again once, on a new connection."""
 
     def __init__(self, port):
-        self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
     def exchange(self, method, path, body=None, headers=None):
-        for attempt in (1, 2):
-            try:
-                self.connection.request(method, path, body=body, headers=headers or {})
-                response = self.connection.getresponse()
-                return response, response.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.connection.close()
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            return self.send(method, path, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.connection.close()
+            return self.send(method, path, body, headers)
+
+    def send(self, method, path, body, headers):
+        self.connection.request(method, path, body=body, headers=headers or {})
+        response = self.connection.getresponse()
+        return response, response.read()
 
 
 class Api(Client):
