@@ -62,8 +62,7 @@ struct SurveyRow {
 
 const SURVEY_SELECT: &str = "SELECT s.id, s.slug, s.touchpoint_id, s.metric, s.channel, \
      s.question_de, s.question_en, s.follow_up_de, s.follow_up_en, s.active, s.created_at, \
-     s.updated_at, (SELECT COUNT(*) FROM responses r WHERE r.survey_id = s.id) AS responses \
-     FROM surveys s";
+     s.updated_at, s.answers AS responses FROM surveys s";
 
 fn metric(table: &'static str, text: &str) -> Result<Metric> {
     Metric::parse(text).ok_or_else(|| corrupt(table, format!("metric {text}")))
@@ -493,8 +492,15 @@ async fn last_events_of(
         .collect()
 }
 
-/// Recounts every roll-up from the answers and events, in the organisation's time zone.
+/// Recounts every roll-up from the answers and events, in the organisation's time zone, and
+/// each survey's count of answers.
 async fn recount(conn: &mut Conn) -> Result<()> {
+    sqlx::query(
+        "UPDATE surveys SET answers = \
+         (SELECT COUNT(*) FROM responses r WHERE r.survey_id = surveys.id)",
+    )
+    .execute(&mut *conn)
+    .await?;
     let tz = organisation_time_zone(conn).await?;
     for table in ROLLUPS
         .map(|(table, _)| table)
@@ -1292,6 +1298,7 @@ async fn record_answers_in(
         }
     }
     insert_answers(tx, &pending).await?;
+    count_survey_answers(tx, fresh.iter().filter_map(|(r, _)| r.survey_id)).await?;
     super::sql_webhooks::emit(tx, &subscribers, &events, at).await?;
     rollups.write(tx).await?;
     if !follow_ups.is_empty() {
@@ -1316,6 +1323,22 @@ async fn record_answers_in(
         .await?;
     }
     Ok(summary)
+}
+
+/// Adds answers just stored to their surveys' counts, one statement per survey.
+async fn count_survey_answers(tx: &mut Conn, surveys: impl Iterator<Item = i64>) -> Result<()> {
+    let mut added: BTreeMap<i64, i64> = BTreeMap::new();
+    for survey in surveys {
+        *added.entry(survey).or_default() += 1;
+    }
+    for (survey, count) in added {
+        sqlx::query("UPDATE surveys SET answers = answers + $1 WHERE id = $2")
+            .bind(count)
+            .bind(survey)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// One multi-row statement inserting `rows`.

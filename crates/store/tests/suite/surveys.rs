@@ -167,6 +167,7 @@ store_suite!(
     surveys_are_kept_with_references_checked,
     answers_count_into_day_and_month_rollups_all_or_nothing,
     a_retried_answer_is_stored_once,
+    a_surveys_count_of_answers_follows_what_is_stored,
     rollups_follow_the_time_zone_and_a_recount_agrees,
     customer_events_count_the_customer_base_in_any_order,
     customer_events_in_any_batches_count_as_a_recount_does,
@@ -440,6 +441,80 @@ async fn a_retried_answer_is_stored_once(store: &dyn Store) {
             .expect("page 2")
             .len(),
         1
+    );
+}
+
+async fn a_surveys_count_of_answers_follows_what_is_stored(store: &dyn Store) {
+    let tp = hotline(store).await;
+    let nps = store
+        .create_survey("count-nps", &survey(tp, Metric::Nps), "anna")
+        .await
+        .expect("nps survey");
+    let ces = store
+        .create_survey("count-ces", &survey(tp, Metric::Ces), "anna")
+        .await
+        .expect("ces survey");
+    let through = |survey: i64, metric: Metric, score: u8, external: &str| ResponseFields {
+        survey_id: Some(survey),
+        external_id: Some(external.into()),
+        ..answer(tp, metric, score, "2026-04-01T09:00:00Z")
+    };
+    let counts = || async {
+        let mut counts: Vec<(String, u64)> = store
+            .surveys()
+            .await
+            .expect("surveys")
+            .into_iter()
+            .map(|s| (s.slug, s.responses))
+            .collect();
+        counts.sort();
+        counts
+    };
+    store
+        .record_responses(
+            &[
+                through(nps.id, Metric::Nps, 9, "n1"),
+                through(nps.id, Metric::Nps, 3, "n2"),
+                through(ces.id, Metric::Ces, 5, "c1"),
+                answer(tp, Metric::Nps, 7, "2026-04-01T10:00:00Z"),
+            ],
+            None,
+        )
+        .await
+        .expect("first batch");
+    // A retried answer counts once; a refused batch not at all.
+    store
+        .record_responses(
+            &[
+                through(nps.id, Metric::Nps, 9, "n1"),
+                through(nps.id, Metric::Nps, 10, "n3"),
+                through(ces.id, Metric::Ces, 6, "c2"),
+            ],
+            None,
+        )
+        .await
+        .expect("second batch with a retry");
+    let refused = store
+        .record_responses(
+            &[
+                through(nps.id, Metric::Nps, 8, "n4"),
+                ResponseFields {
+                    touchpoint_id: tp + 99,
+                    ..through(ces.id, Metric::Ces, 4, "c3")
+                },
+            ],
+            None,
+        )
+        .await;
+    assert!(refused.is_err(), "an answer at no touchpoint is refused");
+    let expected = vec![("count-ces".to_owned(), 2), ("count-nps".to_owned(), 3)];
+    assert_eq!(counts().await, expected);
+    assert_eq!(store.survey(nps.id).await.expect("survey").responses, 3);
+    store.rebuild_rollups("anna").await.expect("recount");
+    assert_eq!(
+        counts().await,
+        expected,
+        "a recount from the answers agrees"
     );
 }
 
