@@ -13,7 +13,7 @@ use touchpoints_core::action_plan::programme::{
 use touchpoints_core::kpi::local_day;
 use touchpoints_core::touchpoint::Status;
 use touchpoints_core::{Problem, Problems, Role, TouchpointFilter};
-use touchpoints_store::{ProgrammeTick, ResponseFilter, Store, StoredProgramme};
+use touchpoints_store::{ProgrammeTick, Store, StoredProgramme};
 
 use crate::{AppError, Result};
 
@@ -82,24 +82,13 @@ pub async fn snapshot(
     let since = now
         .checked_sub(SignedDuration::from_hours(24 * MEASUREMENT_DAYS))
         .unwrap_or(Timestamp::MIN);
-    let mut surveys_answered = 0;
-    for survey in store.surveys().await?.iter().filter(|s| s.fields.active) {
-        // Answers of the survey's touchpoint in the window, the newest few hundred: a
-        // survey answered at all recently is among them.
-        let recent = store
-            .responses(
-                &ResponseFilter {
-                    touchpoint_id: Some(survey.fields.touchpoint_id),
-                    from: Some(since),
-                    ..ResponseFilter::default()
-                },
-                500,
-            )
-            .await?;
-        if recent.iter().any(|r| r.fields.survey_id == Some(survey.id)) {
-            surveys_answered += 1;
-        }
-    }
+    let answered = store.surveys_answered_since(since).await?;
+    let surveys_answered = store
+        .surveys()
+        .await?
+        .iter()
+        .filter(|s| s.fields.active && answered.contains(&s.id))
+        .count() as u64;
     Ok(Snapshot {
         touchpoints: Count {
             done: complete,

@@ -82,9 +82,11 @@ async fn a_programme_starts_with_its_phases_and_reads_progress_from_the_data() {
     assert_eq!(inventory["progress"], json!({"done": 0, "total": 0}));
 
     // Two active touchpoints, one without an owner; an agent account.
-    server
+    let hotline = server
         .create(&json!({"name": "Hotline", "channel": "phone", "phase": "after-purchase", "owner": "Service"}))
-        .await;
+        .await["id"]
+        .as_i64()
+        .expect("touchpoint id");
     server
         .create(&json!({"name": "Filiale", "channel": "store", "phase": "during-purchase"}))
         .await;
@@ -122,6 +124,31 @@ async fn a_programme_starts_with_its_phases_and_reads_progress_from_the_data() {
     let targets = task(&read, "response_targets");
     assert_eq!(targets["progress"], json!({"done": 1, "total": 2}));
     assert_eq!(targets["status"], "open");
+
+    // Measurement runs once an active survey has an answer: an answer at its touchpoint
+    // without the survey does not count.
+    let (status, survey) = send(
+        server
+            .post("/api/v1/surveys")
+            .json(&json!({"touchpoint_id": hotline, "metric": "nps"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{survey}");
+    for survey_id in [Value::Null, survey["id"].clone()] {
+        let read = server.get_json("/api/v1/programme").await;
+        assert_eq!(task(&read, "measurement_running")["status"], "open");
+        let answer =
+            json!({"touchpoint_id": hotline, "metric": "nps", "score": 9, "survey_id": survey_id});
+        let (status, body) = send(
+            server
+                .post("/api/v1/responses")
+                .json(&json!({"responses": [answer]})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let read = server.get_json("/api/v1/programme").await;
+    assert_eq!(task(&read, "measurement_running")["status"], "done");
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ mod programme;
 mod remembered;
 mod sqlite;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -981,6 +982,8 @@ pub trait Surveys: Send + Sync + 'static {
     async fn surveys(&self) -> Result<Vec<StoredSurvey>>;
     async fn survey(&self, id: i64) -> Result<StoredSurvey>;
     async fn survey_by_slug(&self, slug: &str) -> Result<StoredSurvey>;
+    /// The surveys with an answer at or after `since`, by id: a seek per survey.
+    async fn surveys_answered_since(&self, since: Timestamp) -> Result<BTreeSet<i64>>;
     /// An unknown touchpoint or channel is invalid input naming `touchpoint_id` / `channel`;
     /// a slug already taken is a conflict naming `slug`. Audit `survey.create`.
     async fn create_survey(

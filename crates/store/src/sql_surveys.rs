@@ -789,6 +789,17 @@ impl Surveys for SqlStore {
             .into_survey()
     }
 
+    async fn surveys_answered_since(&self, since: Timestamp) -> Result<BTreeSet<i64>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT s.id FROM surveys s WHERE EXISTS (SELECT 1 FROM responses r \
+             WHERE r.survey_id = s.id AND r.survey_id IS NOT NULL AND r.answered_at >= $1)",
+        )
+        .bind(since.as_microsecond())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().collect())
+    }
+
     async fn create_survey(
         &self,
         slug: &str,

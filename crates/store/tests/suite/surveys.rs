@@ -1,5 +1,7 @@
 //! Surveys, answers, customer events and their roll-ups, on both backends.
 
+use std::collections::BTreeSet;
+
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use touchpoints_core::Subject;
@@ -168,6 +170,7 @@ store_suite!(
     answers_count_into_day_and_month_rollups_all_or_nothing,
     a_retried_answer_is_stored_once,
     a_surveys_count_of_answers_follows_what_is_stored,
+    surveys_answered_since_an_instant_are_found,
     rollups_follow_the_time_zone_and_a_recount_agrees,
     customer_events_count_the_customer_base_in_any_order,
     customer_events_in_any_batches_count_as_a_recount_does,
@@ -516,6 +519,50 @@ async fn a_surveys_count_of_answers_follows_what_is_stored(store: &dyn Store) {
         expected,
         "a recount from the answers agrees"
     );
+}
+
+async fn surveys_answered_since_an_instant_are_found(store: &dyn Store) {
+    let tp = hotline(store).await;
+    let mut ids = Vec::new();
+    for slug in ["early", "late", "quiet"] {
+        ids.push(
+            store
+                .create_survey(slug, &survey(tp, Metric::Nps), "anna")
+                .await
+                .expect("survey")
+                .id,
+        );
+    }
+    let [early, late, _quiet] = ids[..] else {
+        panic!("three surveys")
+    };
+    let through = |survey: i64, when: &str| ResponseFields {
+        survey_id: Some(survey),
+        ..answer(tp, Metric::Nps, 9, when)
+    };
+    store
+        .record_responses(
+            &[
+                through(early, "2026-03-01T08:00:00Z"),
+                through(late, "2026-03-20T08:00:00Z"),
+                // After both, but through no survey.
+                answer(tp, Metric::Nps, 3, "2026-03-30T08:00:00Z"),
+            ],
+            None,
+        )
+        .await
+        .expect("answers");
+    for (since, expected) in [
+        ("2026-03-01T08:00:00Z", vec![early, late]),
+        ("2026-03-01T08:00:01Z", vec![late]),
+        ("2026-03-20T08:00:01Z", vec![]),
+    ] {
+        let answered = store
+            .surveys_answered_since(at(since))
+            .await
+            .expect("answered since");
+        assert_eq!(answered, BTreeSet::from_iter(expected), "since {since}");
+    }
 }
 
 async fn rollups_follow_the_time_zone_and_a_recount_agrees(store: &dyn Store) {
