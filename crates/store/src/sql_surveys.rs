@@ -790,6 +790,8 @@ impl Surveys for SqlStore {
     }
 
     async fn surveys_answered_since(&self, since: Timestamp) -> Result<BTreeSet<i64>> {
+        // The condition on survey_id lets both backends use the partial index of answers by
+        // survey.
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT s.id FROM surveys s WHERE EXISTS (SELECT 1 FROM responses r \
              WHERE r.survey_id = s.id AND r.survey_id IS NOT NULL AND r.answered_at >= $1)",
