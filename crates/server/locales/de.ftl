@@ -279,6 +279,12 @@ consistency-open = { $count ->
    *[other] { $count } offene Befunde.
 }
 consistency-none = Noch keine Befunde. Legen Sie Leitfaden und Inhalte an und starten Sie die Prüfung.
+consistency-gone = { $count ->
+    [one] Ein früherer Befund wird nicht mehr gefunden: im Text behoben oder der Text entfernt.
+   *[other] { $count } frühere Befunde werden nicht mehr gefunden: in den Texten behoben oder die Texte entfernt.
+}
+consistency-gone-show = Auch diese zeigen
+consistency-gone-hide = Nur die aktuellen Befunde zeigen
 finding-contradicts_guideline = Widerspricht dem Leitfaden
 finding-contradicts_channel = Widerspruch zwischen Kanälen
 finding-wrong_address = Falsche Anrede

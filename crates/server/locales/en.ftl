@@ -279,6 +279,12 @@ consistency-open = { $count ->
    *[other] { $count } open findings.
 }
 consistency-none = No findings yet. Write the guideline and the content, then run the check.
+consistency-gone = { $count ->
+    [one] One earlier finding is no longer found: fixed in the text, or its text removed.
+   *[other] { $count } earlier findings are no longer found: fixed in the texts, or their texts removed.
+}
+consistency-gone-show = Show them too
+consistency-gone-hide = Show only the current findings
 finding-contradicts_guideline = Contradicts the guideline
 finding-contradicts_channel = Channels contradict each other
 finding-wrong_address = Wrong form of address

@@ -1104,3 +1104,61 @@ async fn the_plan_suggests_an_idea_for_an_important_weak_touchpoint_nobody_works
         send(viewer.post(&format!("/api/v1/action-plan/suggestions/{hotline}"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn findings_the_check_no_longer_finds_are_listed_apart_on_request() {
+    let server = Server::start().await;
+    let guideline = json!({
+        "facts": [{"key": "return-period", "label": "Rückgabefrist", "kind": "duration",
+                   "value": "30 Tage", "keywords": ["Rückgabe"]}],
+    });
+    let (status, body) = send(server.put("/api/v1/guideline").json(&guideline)).await;
+    assert!(status.is_success(), "{body}");
+    let text = |body: &str| json!({"title": "FAQ", "channel": "website", "body": body});
+    let (status, content) = send(
+        server
+            .post("/api/v1/content")
+            .json(&text("Rückgabe binnen 14 Tagen.")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{content}");
+    let (status, first) = send(server.post("/api/v1/findings/check")).await;
+    assert!(status.is_success(), "{first}");
+    let fixed = first[0]["id"].as_i64().expect("the contradiction");
+
+    // The text is fixed, and another one contradicts the guideline now.
+    let path = format!("/api/v1/content/{}", content["id"]);
+    let (status, body) = send(server.put(&path).json(&text("Rückgabe binnen 30 Tagen."))).await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = send(
+        server
+            .post("/api/v1/content")
+            .json(&text("Die Rückgabe ist 7 Tage lang möglich.")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = send(server.post("/api/v1/findings/check")).await;
+    assert!(status.is_success(), "{body}");
+
+    let ids = |body: &Value| -> Vec<(i64, bool)> {
+        body.as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| (f["id"].as_i64().expect("id"), f["current"] == true))
+            .collect()
+    };
+    let (status, all) = send(server.get("/api/v1/findings")).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    let all = ids(&all);
+    // The 7 days contradict the guideline and the other text; the current ones come first.
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(all[2], (fixed, false), "{all:?}");
+    let (_, current) = send(server.get("/api/v1/findings?current=true")).await;
+    assert_eq!(ids(&current), all[..2]);
+    let (_, gone) = send(server.get("/api/v1/findings?current=false")).await;
+    assert_eq!(ids(&gone), all[2..]);
+
+    let (status, body) = send(server.get("/api/v1/findings?current=maybe")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["current"]);
+}

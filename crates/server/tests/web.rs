@@ -1073,6 +1073,59 @@ async fn the_check_names_both_places_of_a_contradiction() {
 }
 
 #[tokio::test]
+async fn a_fixed_finding_leaves_the_list_and_is_shown_again_on_request() {
+    let server = Server::start().await;
+    let (status, _, body) = fetch(server.post("/guideline").form(&[("document", GUIDELINE)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (status, _, body) = fetch(server.post("/content").form(&[
+        ("title", "FAQ"),
+        ("channel", "website"),
+        ("body", "Sie haben 14 Tage Rückgaberecht."),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    fetch(server.post("/consistency/run")).await;
+    let before = page(&server, "/consistency").await;
+    assert!(
+        before.contains("Sie haben 14 Tage Rückgaberecht."),
+        "{before}"
+    );
+    assert!(
+        !before.contains("?gone=true"),
+        "nothing is gone yet: {before}"
+    );
+
+    let id = server.store.contents().await.expect("contents")[0].id;
+    let (status, _, body) = fetch(server.post(&format!("/content/{id}")).form(&[
+        ("title", "FAQ"),
+        ("channel", "website"),
+        ("body", "Sie haben 30 Tage Rückgaberecht."),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    fetch(server.post("/consistency/run")).await;
+
+    let after = page(&server, "/consistency").await;
+    assert!(
+        !after.contains("14 Tage"),
+        "the fixed finding is not listed: {after}"
+    );
+    assert!(after.contains("0 offene Befunde."), "{after}");
+    assert!(
+        after.contains("Ein früherer Befund wird nicht mehr gefunden"),
+        "{after}"
+    );
+    assert!(after.contains("href=\"/consistency?gone=true\""), "{after}");
+    let all = page(&server, "/consistency?gone=true").await;
+    assert!(all.contains("Sie haben 14 Tage Rückgaberecht."), "{all}");
+    assert!(
+        all.contains("(bei der letzten Prüfung nicht mehr gefunden)"),
+        "{all}"
+    );
+    assert!(all.contains("href=\"/consistency\""), "{all}");
+}
+
+#[tokio::test]
 async fn the_check_warns_of_a_phone_number_the_guideline_does_not_allow() {
     let server = Server::start().await;
     let guideline = format!("{GUIDELINE}allowed_contacts: [\"+49 40 987654\"]\n");

@@ -12,7 +12,7 @@ use touchpoints_core::consistency::{Finding, Guideline};
 use touchpoints_core::problem::Problem;
 use touchpoints_store::{StoredContent, StoredFinding};
 
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, Query};
 use super::fact_values;
 use crate::AppState;
 use crate::auth::Caller;
@@ -176,12 +176,32 @@ pub async fn delete_content(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Which documented findings to list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default, deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FindingsQuery {
+    /// `true`: only those the last run found; `false`: only those it no longer found (fixed
+    /// in the texts, or their text removed). Both when left out.
+    pub current: Option<bool>,
+}
+
 #[utoipa::path(get, path = "/api/v1/findings", tag = "consistency",
-    responses((status = 200, description = "Current findings first", body = [FindingOut])))]
-pub async fn list_findings(State(state): State<AppState>) -> Result<axum::Json<Vec<FindingOut>>> {
+    params(FindingsQuery),
+    responses(
+        (status = 200, description = "Current findings first", body = [FindingOut]),
+        (status = 422, description = "A query parameter is unknown or malformed; each one named", body = ErrorBody)))]
+pub async fn list_findings(
+    State(state): State<AppState>,
+    Query(query): Query<FindingsQuery>,
+) -> Result<axum::Json<Vec<FindingOut>>> {
     let findings = state.store.findings().await?;
     Ok(axum::Json(
-        findings.into_iter().map(FindingOut::from).collect(),
+        findings
+            .into_iter()
+            .filter(|f| query.current.is_none_or(|current| f.current == current))
+            .map(FindingOut::from)
+            .collect(),
     ))
 }
 

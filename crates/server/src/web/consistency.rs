@@ -2,7 +2,7 @@
 //! and the findings it documents as weaknesses with their status.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -29,8 +29,27 @@ pub fn routes() -> Router<AppState> {
         .route("/content/{id}/delete", post(delete_content))
 }
 
-async fn findings(State(state): State<AppState>, page: Page) -> PageResult {
-    let findings = state.store.findings().await?;
+/// Whether the findings page also lists the findings the latest check no longer found
+/// (`?gone=true`); any other value lists only the current ones.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FindingsView {
+    gone: String,
+}
+
+/// The current findings, and on request those the latest check no longer found: the latter
+/// only grow with every run, and the work is in the former.
+async fn findings(
+    State(state): State<AppState>,
+    page: Page,
+    Query(view): Query<FindingsView>,
+) -> PageResult {
+    let mut findings = state.store.findings().await?;
+    let gone = findings.iter().filter(|f| !f.current).count();
+    let show_gone = view.gone == "true";
+    if !show_gone {
+        findings.retain(|f| f.current);
+    }
     let contents = state.store.contents().await?;
     let guideline = state.store.guideline().await?;
     let open = findings
@@ -53,6 +72,8 @@ async fn findings(State(state): State<AppState>, page: Page) -> PageResult {
             findings => Serde(&findings),
             texts => Serde(&texts),
             open => open,
+            gone => gone,
+            show_gone => show_gone,
             contents => contents.len(),
             facts => guideline.facts.len(),
             guideline => Serde(&guideline),
