@@ -982,6 +982,8 @@ mod tests {
                     })
                     .collect(),
                 suggestion: None,
+                unlisted: 0,
+                unlisted_places: 0,
             },
             status,
             status_by: None,

@@ -194,13 +194,13 @@ fn report(
         Output::Text => {
             let messages = Messages::load().map_err(|e| anyhow::anyhow!(e))?;
             let lang = reader_lang();
+            let other_place = messages.get(lang, "check-other-place", None);
             for finding in findings {
                 let text = wording::finding(&messages, lang, finding, guideline);
-                print_finding(
-                    finding,
-                    &text,
-                    &messages.get(lang, "check-other-place", None),
-                );
+                print_finding(finding, &text, &other_place);
+                for note in wording::unlisted(&messages, lang, finding) {
+                    println!("    = note: {note}");
+                }
             }
             eprintln!(
                 "{}",

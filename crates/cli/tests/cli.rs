@@ -370,6 +370,60 @@ fn check_warns_of_an_unknown_contact_and_passes() {
 }
 
 #[test]
+fn check_says_how_many_findings_it_left_out() {
+    let ws = Workspace::new();
+    let guideline = fixture("guideline.yaml");
+    let site = ws.path("site");
+    std::fs::create_dir_all(site.join("website")).expect("dir");
+    std::fs::write(
+        site.join("website/absage.md"),
+        "Das ist leider nicht möglich.\n".repeat(23),
+    )
+    .expect("write");
+    let out = ws.run(&["check", "-g", arg(&guideline), arg(&site)]);
+    let stdout = text(&out.stdout);
+    // Twenty listed, the last of them with a note on the other three.
+    assert_eq!(
+        stdout.matches("warning[forbidden-term/").count(),
+        20,
+        "{stdout}"
+    );
+    assert!(stdout.contains("absage.md:20:"), "{stdout}");
+    assert!(!stdout.contains("absage.md:21:"), "{stdout}");
+    assert_eq!(
+        stdout
+            .matches("= note: 3 more findings like this one are not listed")
+            .count(),
+        1,
+        "{stdout}"
+    );
+
+    let out = ws.run_in("de_DE.UTF-8", &["check", "-g", arg(&guideline), arg(&site)]);
+    assert!(
+        text(&out.stdout).contains("= note: 3 weitere Befunde dieser Art sind nicht aufgeführt"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = ws.run(&[
+        "check",
+        "-g",
+        arg(&guideline),
+        "--format",
+        "json",
+        arg(&site),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let unlisted: Vec<u64> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["unlisted"].as_u64().expect("unlisted"))
+        .collect();
+    assert_eq!(unlisted.iter().sum::<u64>(), 3, "{unlisted:?}");
+    assert_eq!(unlisted.last(), Some(&3), "{unlisted:?}");
+}
+
+#[test]
 fn a_guideline_with_an_alias_bomb_is_refused_by_check_and_import() {
     let ws = Workspace::new();
     // One anchored text of 10 KB referred to 20,000 times: 0.3 MB of file that a parser

@@ -311,6 +311,8 @@ pub fn violation_findings(
                     violation: Some(Box::new(violation)),
                 }],
                 suggestion: Some(standard.text.clone()),
+                unlisted: 0,
+                unlisted_places: 0,
             });
         }
     }

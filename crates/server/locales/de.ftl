@@ -298,6 +298,14 @@ finding-msg-standard = Verstoß gegen den Standard „{ $title }“.
 finding-gone = (bei der letzten Prüfung nicht mehr gefunden)
 finding-line = Zeile { $line }
 finding-fix = Vorschlag:
+finding-unlisted = { $count ->
+    [one] Ein weiterer Befund dieser Art ist nicht aufgeführt; er erscheint, sobald die aufgeführten behoben sind und erneut geprüft wird.
+   *[other] { $count } weitere Befunde dieser Art sind nicht aufgeführt; sie erscheinen, sobald die aufgeführten behoben sind und erneut geprüft wird.
+}
+finding-unlisted-places = { $count ->
+    [one] Eine weitere Stelle ist nicht aufgeführt.
+   *[other] { $count } weitere Stellen sind nicht aufgeführt.
+}
 finding-status-open = Offen
 finding-status-accepted = Akzeptiert
 finding-status-fixed = Behoben

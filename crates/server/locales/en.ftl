@@ -298,6 +298,14 @@ finding-msg-standard = Breaks the standard "{ $title }".
 finding-gone = (not found by the latest check)
 finding-line = line { $line }
 finding-fix = Suggestion:
+finding-unlisted = { $count ->
+    [one] One more finding like this one is not listed; it shows once the listed ones are fixed and the check runs again.
+   *[other] { $count } more findings like this one are not listed; they show once the listed ones are fixed and the check runs again.
+}
+finding-unlisted-places = { $count ->
+    [one] One more place is not listed.
+   *[other] { $count } more places are not listed.
+}
 finding-status-open = Open
 finding-status-accepted = Accepted
 finding-status-fixed = Fixed

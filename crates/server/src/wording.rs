@@ -197,6 +197,23 @@ pub fn check_summary(
     messages.get(lang, "check-summary", Some(&args))
 }
 
+/// What the check left out of a finding, in words of `lang`: its places not listed, and
+/// the findings like it not listed; nothing when it left nothing out.
+pub fn unlisted(messages: &Messages, lang: Lang, finding: &Finding) -> Vec<String> {
+    [
+        ("finding-unlisted-places", finding.unlisted_places),
+        ("finding-unlisted", finding.unlisted),
+    ]
+    .into_iter()
+    .filter(|&(_, count)| count > 0)
+    .map(|(key, count)| {
+        let mut args = FluentArgs::new();
+        args.set("count", count);
+        messages.get(lang, key, Some(&args))
+    })
+    .collect()
+}
+
 /// An audit entry's account in words of `lang`, channels named by `channel`; `None` where the
 /// catalogue lacks its message or a label (an entry a newer build wrote), so that the English
 /// summary stands.

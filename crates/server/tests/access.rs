@@ -289,6 +289,8 @@ impl Matrix {
                         message: "Impressum fehlt".into(),
                         places: vec![],
                         suggestion: None,
+                        unlisted: 0,
+                        unlisted_places: 0,
                     };
                     let stored = store
                         .sync_findings(&[finding], ADMIN)

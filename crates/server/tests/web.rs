@@ -1126,6 +1126,33 @@ async fn a_fixed_finding_leaves_the_list_and_is_shown_again_on_request() {
 }
 
 #[tokio::test]
+async fn the_findings_page_says_what_the_check_left_out() {
+    let server = Server::start().await;
+    let (status, _, body) = fetch(server.post("/guideline").form(&[("document", GUIDELINE)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let informal: String = (1..=22)
+        .map(|i| format!("Kannst du uns zum Angebot {i} schreiben?\n"))
+        .collect();
+    let (status, _, body) = fetch(server.post("/content").form(&[
+        ("title", "Newsletter"),
+        ("channel", "newsletter"),
+        ("body", informal.as_str()),
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    fetch(server.post("/consistency/run")).await;
+    let findings = page(&server, "/consistency").await;
+    assert_eq!(findings.matches("Falsche Anrede").count(), 20, "{findings}");
+    assert_eq!(
+        findings
+            .matches("2 weitere Befunde dieser Art sind nicht aufgeführt")
+            .count(),
+        1,
+        "{findings}"
+    );
+}
+
+#[tokio::test]
 async fn the_check_warns_of_a_phone_number_the_guideline_does_not_allow() {
     let server = Server::start().await;
     let guideline = format!("{GUIDELINE}allowed_contacts: [\"+49 40 987654\"]\n");

@@ -78,10 +78,13 @@ struct FindingRow {
     first_seen: i64,
     last_seen: i64,
     current: i32,
+    unlisted: i64,
+    unlisted_places: i64,
 }
 
 const FINDING_COLUMNS: &str = "id, fingerprint, kind, rule, message, places, suggestion, \
-                               status, status_by, first_seen, last_seen, current";
+                               status, status_by, first_seen, last_seen, current, unlisted, \
+                               unlisted_places";
 
 /// Current findings first, then by kind, rule and id.
 const FINDING_ORDER: &str = " ORDER BY current DESC, kind, rule, id";
@@ -100,6 +103,8 @@ impl FindingRow {
                 message: self.message,
                 places,
                 suggestion: self.suggestion,
+                unlisted: count("unlisted", self.unlisted)?,
+                unlisted_places: count("unlisted_places", self.unlisted_places)?,
             },
             status: FindingStatus::parse(&self.status)
                 .ok_or_else(|| corrupt("findings", format!("status {}", self.status)))?,
@@ -109,6 +114,16 @@ impl FindingRow {
             current: self.current != 0,
         })
     }
+}
+
+/// A count as a column holds it; no count of a check comes near the limit.
+fn stored_count(count: usize) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
+}
+
+/// A stored count, which is never negative.
+fn count(column: &str, stored: i64) -> Result<usize> {
+    usize::try_from(stored).map_err(|_| corrupt("findings", format!("{column} {stored}")))
 }
 
 async fn load_content(conn: &mut Conn, id: i64) -> Result<StoredContent> {
@@ -261,13 +276,16 @@ async fn sync_finding(
                 || (grown && status == FindingStatus::Accepted.as_str());
             sqlx::query(
                 "UPDATE findings SET fingerprint = $1, message = $2, places = $3, \
-                 suggestion = $4, last_seen = $5, current = 1 WHERE id = $6",
+                 suggestion = $4, last_seen = $5, current = 1, unlisted = $6, \
+                 unlisted_places = $7 WHERE id = $8",
             )
             .bind(fingerprint)
             .bind(&finding.message)
             .bind(&places)
             .bind(&finding.suggestion)
             .bind(at.as_microsecond())
+            .bind(stored_count(finding.unlisted))
+            .bind(stored_count(finding.unlisted_places))
             .bind(id)
             .execute(&mut *conn)
             .await?;
@@ -311,7 +329,8 @@ async fn sync_finding(
         }
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO findings (fingerprint, kind, rule, message, places, suggestion, status, \
-             first_seen, last_seen, current) VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, 1) \
+             first_seen, last_seen, current, unlisted, unlisted_places) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, 1, $9, $10) \
              ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
         )
         .bind(fingerprint)
@@ -322,6 +341,8 @@ async fn sync_finding(
         .bind(&finding.suggestion)
         .bind(at.as_microsecond())
         .bind(at.as_microsecond())
+        .bind(stored_count(finding.unlisted))
+        .bind(stored_count(finding.unlisted_places))
         .fetch_optional(&mut *conn)
         .await?;
         if inserted.is_some() {

@@ -20,9 +20,10 @@ pub struct GuidelineTooLarge(String);
 
 /// At most this many findings of one kind and rule are listed for one text, and at most this
 /// many places for one side of a finding. A text that breaks a rule more often names one
-/// problem more often than anyone reads; the rest shows once the listed ones are fixed. It
-/// keeps a check's findings in proportion to its texts: without it, 0.5 MB of text could
-/// make tens of megabytes of findings.
+/// problem more often than anyone reads; the rest is counted on the last one listed
+/// ([`Finding::unlisted`], [`Finding::unlisted_places`]) and shows once the listed ones are
+/// fixed. It keeps a check's findings in proportion to its texts: without it, 0.5 MB of
+/// text could make tens of megabytes of findings.
 pub const LISTED_PER_TEXT: usize = 20;
 
 /// At most this many distinct values of one fact are compared between channels (the
@@ -133,6 +134,15 @@ pub struct Finding {
     /// The places concerned; for a contradiction between channels, one of each side.
     pub places: Vec<Place>,
     pub suggestion: Option<String>,
+    /// How many more findings like this one the check left out, counted on the last one it
+    /// lists: further breaches of the same rule in the same text (20 are listed), further
+    /// unknown contacts of a text (20), or the contradictions between channels with the
+    /// values of a fact beyond the 8 compared.
+    #[serde(default)]
+    pub unlisted: usize,
+    /// How many more places of this finding were left out, beyond 20 on a side.
+    #[serde(default)]
+    pub unlisted_places: usize,
 }
 
 /// One mention of a fact: where, and the value stated there.
@@ -246,7 +256,15 @@ impl Contacts {
 #[derive(Default)]
 struct UnknownContacts {
     index: HashMap<Value, usize>,
-    found: Vec<(Value, Vec<Place>)>,
+    found: Vec<UnknownContact>,
+}
+
+/// An unknown contact with its places, and what was left out.
+struct UnknownContact {
+    value: Value,
+    places: Vec<Place>,
+    unlisted: usize,
+    unlisted_places: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -403,8 +421,13 @@ impl<'t> Lines<'t> {
 
     /// A place without its excerpt, which costs more than the rest and is needed only for
     /// the few mentions that become findings.
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
     fn bare_place(&self, content: &Content, offset: usize) -> Place {
-        let line = self.starts.partition_point(|&s| s <= offset);
+        let line = self.line_of(offset);
         let line_start = self.starts[line - 1];
         Place {
             source: content.source.clone(),
@@ -505,6 +528,8 @@ impl<'g> Checker<'g> {
         let mut findings = Vec::new();
         let mut required_seen = vec![false; self.guideline.tone.required.len()];
         let mut forbidden_listed = vec![0; self.guideline.tone.forbidden.len()];
+        // Per forbidden term: its last finding listed, and how many more were left out.
+        let mut forbidden_last = vec![(0, 0); self.guideline.tone.forbidden.len()];
         // Values of one kind in one sentence are looked for once, however many keywords
         // the sentence holds.
         let mut values_in: HashMap<(usize, usize, ValueKind), Vec<Located>> = HashMap::new();
@@ -560,13 +585,15 @@ impl<'g> Checker<'g> {
                 }
                 Target::Forbidden(i) => {
                     let rule = &self.guideline.tone.forbidden[i];
-                    if !rule.applies_to(content.channel.as_deref())
-                        || !ends_word(text, hit.end())
-                        || forbidden_listed[i] == LISTED_PER_TEXT
-                    {
+                    if !rule.applies_to(content.channel.as_deref()) || !ends_word(text, hit.end()) {
+                        continue;
+                    }
+                    if forbidden_listed[i] == LISTED_PER_TEXT {
+                        forbidden_last[i].1 += 1;
                         continue;
                     }
                     forbidden_listed[i] += 1;
+                    forbidden_last[i].0 = findings.len();
                     let found = &text[hit.start()..hit.end()];
                     findings.push(Finding {
                         kind: FindingKind::ForbiddenTerm,
@@ -584,9 +611,16 @@ impl<'g> Checker<'g> {
                             Some(instead) => format!("write \"{instead}\" instead"),
                             None => format!("remove \"{found}\""),
                         }),
+                        unlisted: 0,
+                        unlisted_places: 0,
                     });
                 }
                 Target::Required(i) => required_seen[i] = true,
+            }
+        }
+        for &(last, unlisted) in &forbidden_last {
+            if unlisted > 0 {
+                findings[last].unlisted = unlisted;
             }
         }
         for (i, rule) in self.guideline.tone.required.iter().enumerate() {
@@ -601,6 +635,8 @@ impl<'g> Checker<'g> {
                         (0, text.find('\n').unwrap_or(text.len())),
                     )],
                     suggestion: Some(format!("add \"{}\"", rule.term)),
+                    unlisted: 0,
+                    unlisted_places: 0,
                 });
             }
         }
@@ -640,6 +676,11 @@ impl<'g> Checker<'g> {
             })
             .collect();
         let mut here: HashSet<Value> = HashSet::new();
+        // The contacts of this text beyond those listed, and how many of them no other text
+        // has listed: those are counted on the last contact listed here.
+        let mut left_out: HashSet<Value> = HashSet::new();
+        let mut new_left_out = 0;
+        let mut last_listed = None;
         let mut sentences = Sentences::new(text);
         for found in find_contacts(text) {
             let before = stated.partition_point(|&(start, _)| start < found.end);
@@ -650,7 +691,14 @@ impl<'g> Checker<'g> {
                 continue;
             }
             if here.len() == LISTED_PER_TEXT {
-                break;
+                if !left_out.contains(&found.value) {
+                    match unknown.index.get(&found.value) {
+                        Some(&i) => unknown.found[i].unlisted_places += 1,
+                        None => new_left_out += 1,
+                    }
+                    left_out.insert(found.value);
+                }
+                continue;
             }
             here.insert(found.value.clone());
             let place = Place {
@@ -661,18 +709,32 @@ impl<'g> Checker<'g> {
                     sentences.around(found.start, found.end),
                 )
             };
-            match unknown.index.get(&found.value) {
-                Some(&i) if unknown.found[i].1.len() < LISTED_PER_TEXT => {
-                    unknown.found[i].1.push(place);
+            let i = match unknown.index.get(&found.value) {
+                Some(&i) => {
+                    let contact = &mut unknown.found[i];
+                    if contact.places.len() < LISTED_PER_TEXT {
+                        contact.places.push(place);
+                    } else {
+                        contact.unlisted_places += 1;
+                    }
+                    i
                 }
-                Some(_) => {}
                 None => {
-                    unknown
-                        .index
-                        .insert(found.value.clone(), unknown.found.len());
-                    unknown.found.push((found.value, vec![place]));
+                    let i = unknown.found.len();
+                    unknown.index.insert(found.value.clone(), i);
+                    unknown.found.push(UnknownContact {
+                        value: found.value,
+                        places: vec![place],
+                        unlisted: 0,
+                        unlisted_places: 0,
+                    });
+                    i
                 }
-            }
+            };
+            last_listed = Some(i);
+        }
+        if let Some(i) = last_listed {
+            unknown.found[i].unlisted += new_left_out;
         }
     }
 
@@ -682,7 +744,13 @@ impl<'g> Checker<'g> {
         unknown
             .found
             .into_iter()
-            .map(|(value, places)| {
+            .map(|contact| {
+                let UnknownContact {
+                    value,
+                    places,
+                    unlisted,
+                    unlisted_places,
+                } = contact;
                 let written = places
                     .first()
                     .and_then(|p| p.written.clone())
@@ -715,6 +783,8 @@ impl<'g> Checker<'g> {
                         ),
                         None => format!("remove \"{written}\", or add it to allowed_contacts"),
                     }),
+                    unlisted,
+                    unlisted_places,
                 }
             })
             .collect()
@@ -735,18 +805,21 @@ impl<'g> Checker<'g> {
         let mut findings: Vec<Finding> = Vec::new();
         let mut last_line = 0;
         let mut sentences = Sentences::new(text);
+        let mut unlisted = 0;
         for mark in marks.iter().filter(|m| m.address != wanted) {
+            let line = lines.line_of(mark.start);
+            if line == last_line {
+                continue;
+            }
+            last_line = line;
+            if findings.len() == LISTED_PER_TEXT {
+                unlisted += 1;
+                continue;
+            }
             let place = Place {
                 written: Some(mark.word.clone()),
                 ..lines.place(content, mark.start, sentences.around(mark.start, mark.end))
             };
-            if place.line == last_line {
-                continue;
-            }
-            if findings.len() == LISTED_PER_TEXT {
-                break;
-            }
-            last_line = place.line;
             let (want, got) = match wanted {
                 Address::Formal => ("Sie", "du"),
                 Address::Informal => ("du", "Sie"),
@@ -760,7 +833,12 @@ impl<'g> Checker<'g> {
                 ),
                 places: vec![place],
                 suggestion: Some(format!("address the reader with {want}")),
+                unlisted: 0,
+                unlisted_places: 0,
             });
+        }
+        if let Some(last) = findings.last_mut() {
+            last.unlisted = unlisted;
         }
         findings
     }
@@ -794,13 +872,17 @@ impl<'g> Checker<'g> {
             let fact = self.facts[*i];
             let canonical = fact.canonical();
             if let Some(canonical) = &canonical {
-                let mut listed: HashMap<&str, usize> = HashMap::new();
+                // Per text: findings listed, the last of them, and how many were left out.
+                let mut listed: HashMap<&str, (usize, usize, usize)> = HashMap::new();
                 for m in mentions.iter().filter(|m| &m.value != canonical) {
-                    let count = listed.entry(m.place.source.as_str()).or_default();
+                    let (count, last, unlisted) =
+                        listed.entry(m.place.source.as_str()).or_default();
                     if *count == LISTED_PER_TEXT {
+                        *unlisted += 1;
                         continue;
                     }
                     *count += 1;
+                    *last = findings.len();
                     findings.push(Finding {
                         kind: FindingKind::ContradictsGuideline,
                         rule: fact.key.clone(),
@@ -813,7 +895,12 @@ impl<'g> Checker<'g> {
                             "write \"{}\"",
                             fact.value.as_deref().unwrap_or_default()
                         )),
+                        unlisted: 0,
+                        unlisted_places: 0,
                     });
+                }
+                for (_, last, unlisted) in listed.into_values() {
+                    findings[last].unlisted = unlisted;
                 }
             }
             findings.extend(channel_contradictions(
@@ -850,17 +937,22 @@ fn channel_contradictions(
     place: &dyn Fn(&Mention) -> Place,
 ) -> Vec<Finding> {
     // Distinct values in order of appearance (the first VALUES_COMPARED, and the
-    // guideline's), each with its first mention per item.
-    let mut groups: Vec<(&Value, Vec<&Mention>)> = Vec::new();
+    // guideline's), each with its first mention per item and the items beyond those listed.
+    let mut groups: Vec<(&Value, Vec<&Mention>, HashSet<&str>)> = Vec::new();
     let mut index: HashMap<&Value, usize> = HashMap::new();
+    let mut not_compared: HashSet<&Value> = HashSet::new();
     for m in mentions {
         match index.get(&m.value) {
             Some(&i) => {
-                let places = &mut groups[i].1;
-                if places.len() < LISTED_PER_TEXT
-                    && !places.iter().any(|p| p.place.source == m.place.source)
-                {
+                let (_, places, more) = &mut groups[i];
+                let source = m.place.source.as_str();
+                if places.iter().any(|p| p.place.source == source) {
+                    continue;
+                }
+                if places.len() < LISTED_PER_TEXT {
                     places.push(m);
+                } else {
+                    more.insert(source);
                 }
             }
             None => {
@@ -868,13 +960,15 @@ fn channel_contradictions(
                     groups.len() + usize::from(canonical.is_some_and(|c| !index.contains_key(c)));
                 if room < VALUES_COMPARED || canonical == Some(&m.value) {
                     index.insert(&m.value, groups.len());
-                    groups.push((&m.value, vec![m]));
+                    groups.push((&m.value, vec![m], HashSet::new()));
+                } else {
+                    not_compared.insert(&m.value);
                 }
             }
         }
     }
     if let Some(canonical) = canonical {
-        groups.sort_by_key(|(v, _)| *v == canonical);
+        groups.sort_by_key(|(v, _, _)| *v == canonical);
     }
     let titles = |ms: &[&Mention]| {
         ms.iter()
@@ -883,8 +977,8 @@ fn channel_contradictions(
             .join(", ")
     };
     let mut findings = Vec::new();
-    for (i, (_, a)) in groups.iter().enumerate() {
-        for (_, b) in &groups[i + 1..] {
+    for (i, (_, a, more_a)) in groups.iter().enumerate() {
+        for (_, b, more_b) in &groups[i + 1..] {
             findings.push(Finding {
                 kind: FindingKind::ContradictsChannel,
                 rule: fact.key.clone(),
@@ -901,8 +995,15 @@ fn channel_contradictions(
                     (Some(text), Some(_)) => format!("write \"{text}\" everywhere"),
                     _ => format!("decide on one value for {} in the guideline", fact.label),
                 }),
+                unlisted: 0,
+                unlisted_places: more_a.len() + more_b.len(),
             });
         }
+    }
+    // Every pair with a value not compared is a contradiction left out.
+    let pairs = |n: usize| n * n.saturating_sub(1) / 2;
+    if let Some(last) = findings.last_mut() {
+        last.unlisted = pairs(groups.len() + not_compared.len()) - pairs(groups.len());
     }
     findings
 }
@@ -1011,6 +1112,36 @@ mod tests {
                 .iter()
                 .all(|f| f.places.len() <= 2 * LISTED_PER_TEXT)
         );
+        // What was left out is counted once, on the last finding listed of its kind and
+        // text: 2,000 of each in a text, 20 listed. Between channels, the 2,002 distinct
+        // hotlines (2,000 of the website, the guideline's, the app's) make 2,002 · 2,001 / 2
+        // pairs, of which the 8 values compared make 28.
+        let unlisted = |kind: FindingKind| -> Vec<(String, usize)> {
+            findings
+                .iter()
+                .filter(|f| f.kind == kind && f.unlisted > 0)
+                .map(|f| (f.places[0].source.clone(), f.unlisted))
+                .collect()
+        };
+        let of = |source: &str, n: usize| vec![(source.to_owned(), n)];
+        assert_eq!(
+            unlisted(FindingKind::ContradictsGuideline),
+            of("faq", 1_980)
+        );
+        assert_eq!(unlisted(FindingKind::UnknownContact), of("mail", 1_980));
+        assert_eq!(unlisted(FindingKind::WrongAddress), of("mail", 1_980));
+        assert_eq!(unlisted(FindingKind::ForbiddenTerm), of("mail", 1_980));
+        let channels = unlisted(FindingKind::ContradictsChannel);
+        assert_eq!(channels.len(), 1, "{channels:?}");
+        assert_eq!(channels[0].1, 2_002 * 2_001 / 2 - pairs);
+        // Each listed one is the last of its text.
+        let last = findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::ForbiddenTerm)
+            .max_by_key(|f| f.places[0].line)
+            .expect("forbidden terms");
+        assert_eq!(last.unlisted, 1_980);
+        assert!(findings.iter().all(|f| f.unlisted_places == 0));
     }
 
     #[test]
@@ -1031,6 +1162,24 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].kind, FindingKind::UnknownContact);
         assert_eq!(findings[0].places.len(), LISTED_PER_TEXT);
+        assert_eq!(findings[0].unlisted_places, 50 - LISTED_PER_TEXT);
+        assert_eq!(findings[0].unlisted, 0);
+    }
+
+    #[test]
+    fn a_value_stated_in_many_texts_lists_a_bounded_number_of_places_and_counts_the_rest() {
+        let g = guideline();
+        let checker = Checker::new(&g, today()).expect("builds");
+        let mut contents: Vec<Content> = (0..25)
+            .map(|i| content(&format!("t{i}"), "website", "Hotline: 0800 111 111."))
+            .collect();
+        contents.push(content("app", "app", "Hotline: 0800 222 222."));
+        let findings = checker.check(&contents);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].kind, FindingKind::ContradictsChannel);
+        assert_eq!(findings[0].places.len(), LISTED_PER_TEXT + 1);
+        assert_eq!(findings[0].unlisted_places, 25 - LISTED_PER_TEXT);
+        assert_eq!(findings[0].unlisted, 0);
     }
 
     #[test]

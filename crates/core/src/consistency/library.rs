@@ -175,6 +175,8 @@ mod tests {
             message: "x".into(),
             places: vec![place("content/1", 3), place("content/2", 9)],
             suggestion: None,
+            unlisted: 0,
+            unlisted_places: 0,
         };
         let mut grown = earlier.clone();
         grown.places.push(place("content/3", 1));
@@ -204,6 +206,8 @@ mod tests {
             message: "x".into(),
             places: vec![place("content/1", 3), place("content/2", 9)],
             suggestion: None,
+            unlisted: 0,
+            unlisted_places: 0,
         };
         let mut moved = finding.clone();
         moved.places = vec![place("content/2", 12), place("content/1", 5)];

@@ -47,6 +47,8 @@ fn finding(rule: &str) -> Finding {
             violation: None,
         }],
         suggestion: Some("30 Tage".into()),
+        unlisted: 0,
+        unlisted_places: 0,
     }
 }
 

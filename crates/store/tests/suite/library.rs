@@ -17,6 +17,7 @@ store_suite!(
     findings_keep_their_status_across_runs,
     deleting_content_retires_its_findings,
     an_accepted_finding_opens_again_when_it_is_found_in_more_places,
+    what_a_check_left_out_of_a_finding_is_kept_with_it,
     a_nul_character_is_invalid_input_on_every_store,
 );
 
@@ -254,6 +255,8 @@ fn finding(kind: FindingKind, rule: &str, source: &str, message: &str) -> Findin
             violation: None,
         }],
         suggestion: Some("30 Tage".into()),
+        unlisted: 0,
+        unlisted_places: 0,
     }
 }
 
@@ -296,6 +299,40 @@ async fn deleting_content_retires_its_findings(store: &dyn Store) {
     let after = store.findings().await.expect("findings");
     assert!(!by_fingerprint(&after, &gone).current, "{after:#?}");
     assert!(by_fingerprint(&after, &stays).current, "{after:#?}");
+}
+
+async fn what_a_check_left_out_of_a_finding_is_kept_with_it(store: &dyn Store) {
+    let mut term = finding(
+        FindingKind::ForbiddenTerm,
+        "leider",
+        "content/1",
+        "forbidden",
+    );
+    term.unlisted = 37;
+    let mut hotline = finding(
+        FindingKind::UnknownContact,
+        "+49 40123",
+        "content/2",
+        "phone",
+    );
+    hotline.unlisted_places = 4;
+    let stored = store
+        .sync_findings(&[term.clone(), hotline.clone()], "checker")
+        .await
+        .expect("run");
+    assert_eq!(by_fingerprint(&stored, &term).finding, term);
+    assert_eq!(by_fingerprint(&stored, &hotline).finding, hotline);
+    // The next run found fewer: the stored findings say so.
+    term.unlisted = 2;
+    hotline.unlisted_places = 0;
+    store
+        .sync_findings(&[term.clone(), hotline.clone()], "checker")
+        .await
+        .expect("run");
+    let again = store.findings().await.expect("findings");
+    assert_eq!(again.len(), 2, "{again:#?}");
+    assert_eq!(by_fingerprint(&again, &term).finding.unlisted, 2);
+    assert_eq!(by_fingerprint(&again, &hotline).finding.unlisted_places, 0);
 }
 
 async fn an_accepted_finding_opens_again_when_it_is_found_in_more_places(store: &dyn Store) {
