@@ -248,7 +248,13 @@ pub async fn report(store: &dyn Store, query: &KpiQuery, now: Timestamp) -> Resu
     let (current_buckets, previous_buckets): (Vec<TallyRow>, Vec<TallyRow>) =
         buckets?.into_iter().partition(|r| r.bucket >= window.from);
     let (current, previous) = (current?, previous?);
-    let all = store.list_touchpoints(&TouchpointFilter::default()).await?;
+    // A breakdown by channel names its rows by the channel's key; every other one needs the
+    // touchpoints, for their names or what they are filed under.
+    let all = if by == Dimension::Channel {
+        Vec::new()
+    } else {
+        store.list_touchpoints(&TouchpointFilter::default()).await?
+    };
     let touchpoints: HashMap<i64, &Touchpoint> = all.iter().map(|t| (t.id, t)).collect();
     let tiles = Metric::ALL
         .into_iter()

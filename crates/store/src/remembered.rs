@@ -1,11 +1,13 @@
 //! Read-mostly records kept in memory for a moment: the catalog and verified API tokens,
-//! which every intake call reads before it writes. On SQLite each query is handed to the
-//! connection's thread and back, on PostgreSQL it is a round trip; at thousands of calls a
-//! second those hand-offs, not the queries, were most of a call's time.
+//! which every intake call reads before it writes, and the organisation's time zone, which
+//! every report reads. On SQLite each query is handed to the connection's thread and back,
+//! on PostgreSQL it is a round trip; at thousands of calls a second those hand-offs, not
+//! the queries, were most of a call's time.
 //!
 //! What this store changes itself it forgets at once, after its commit. What another server
 //! on the same database changes is seen within [`FRESH_FOR`]: a revoked token works there
-//! for at most that long, and a new channel is accepted there that much later.
+//! for at most that long, a new channel is accepted there that much later, and its reports
+//! count days in the new time zone that much later.
 
 use std::collections::HashMap;
 use std::hash::Hash;

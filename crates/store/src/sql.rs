@@ -52,6 +52,8 @@ pub(super) struct Remembered {
     pub(super) catalog: crate::remembered::Remembered<(), Catalog>,
     /// Verified API tokens by the digest of their secret; unknown ones are always looked up.
     pub(super) tokens: crate::remembered::Remembered<String, ApiToken>,
+    /// The organisation's time zone, which every report and roll-up read starts from.
+    pub(super) time_zone: crate::remembered::Remembered<(), String>,
 }
 
 /// Writes waiting for the next group commit, one queue per kind.

@@ -1157,8 +1157,14 @@ impl Surveys for SqlStore {
     }
 
     async fn time_zone(&self) -> Result<String> {
+        if let Some(name) = self.remembered.time_zone.get(&()) {
+            return Ok(name);
+        }
+        let started = self.remembered.time_zone.begin();
         let mut conn = self.pool.acquire().await?;
-        time_zone_name(&mut conn).await
+        let name = time_zone_name(&mut conn).await?;
+        self.remembered.time_zone.keep(started, (), name.clone());
+        Ok(name)
     }
 
     async fn set_time_zone(&self, name: &str, actor: &str) -> Result<()> {
@@ -1195,6 +1201,7 @@ impl Surveys for SqlStore {
         )
         .await?;
         tx.commit().await?;
+        self.remembered.time_zone.forget_all();
         Ok(())
     }
 

@@ -604,6 +604,8 @@ async fn rollups_follow_the_time_zone_and_a_recount_agrees(store: &dyn Store) {
         ["time_zone"]
     );
     store.set_time_zone("UTC", "admin").await.expect("set UTC");
+    // Read at once in the new zone, though the old one was read a moment ago.
+    assert_eq!(store.time_zone().await.expect("zone"), "UTC");
     let utc = rows(store, Resolution::Month).await;
     assert_eq!(
         utc.iter()
