@@ -104,8 +104,19 @@ pub(super) fn json_rows(rows: Vec<serde_json::Value>) -> String {
 /// over from its worker thread on its own, so a lookup that finds hundreds of rows is
 /// cheaper as one row that holds them all.
 pub(super) fn json_table(columns: &str) -> String {
+    json_table_in_order(columns, "")
+}
+
+/// [`json_table`] with the rows in the order of `order_by` (an `ORDER BY` list; both
+/// backends order an aggregate's input so).
+pub(super) fn json_table_in_order(columns: &str, order_by: &str) -> String {
+    let order = if order_by.is_empty() {
+        String::new()
+    } else {
+        format!(" ORDER BY {order_by}")
+    };
     format!(
-        "CAST(COALESCE({json_agg}({json_array}({columns})), '[]') AS TEXT)",
+        "CAST(COALESCE({json_agg}({json_array}({columns}){order}), '[]') AS TEXT)",
         json_agg = Backend::JSON_AGG,
         json_array = Backend::JSON_ARRAY
     )

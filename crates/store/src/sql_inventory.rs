@@ -15,7 +15,9 @@ use touchpoints_core::{
 };
 
 use super::Backend;
-use super::sql::{Conn, Db, SqlStore, corrupt, from_json_table, instant, json_table, now};
+use super::sql::{
+    Conn, Db, SqlStore, corrupt, from_json_table, instant, json_table, json_table_in_order, now,
+};
 use super::sql_audit::{audit, audit_said};
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
@@ -29,7 +31,9 @@ macro_rules! touchpoint_columns {
     };
 }
 
-#[derive(sqlx::FromRow)]
+/// A touchpoint's columns as `touchpoint_columns!` lists them, in that order (also as one
+/// element of a `json_table`).
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct TouchpointRow {
     id: i64,
     name: String,
@@ -48,7 +52,7 @@ struct TouchpointRow {
     updated_at: i64,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct LabelRow {
     touchpoint_id: i64,
     kind: String,
@@ -743,31 +747,26 @@ impl Inventory for SqlStore {
 
     async fn list_touchpoints(&self, filter: &TouchpointFilter) -> Result<Vec<Touchpoint>> {
         let (clause, binds) = filter_clause(filter);
-        // One snapshot for rows and labels, so that a concurrent write cannot pair a row with
-        // labels of another version.
-        let mut tx = self.pool.begin_with(Backend::READ_SNAPSHOT).await?;
-        let mut rows = sqlx::query_as::<_, TouchpointRow>(AssertSqlSafe(format!(
-            concat!(
-                "SELECT ",
-                touchpoint_columns!(),
-                " FROM touchpoints t{} ORDER BY t.sort_key, t.name_key"
+        // Rows and labels in one statement, so that a concurrent write cannot pair a row with
+        // labels of another version; each list as one row of JSON, because the SQLite driver
+        // hands every row of a result over from its worker thread on its own (hundreds of
+        // labels took milliseconds).
+        let mut query = sqlx::query_as::<_, (String, String)>(AssertSqlSafe(format!(
+            "SELECT (SELECT {rows} FROM touchpoints t{clause}), \
+                    (SELECT {labels} FROM touchpoint_labels tl \
+                     WHERE tl.touchpoint_id IN (SELECT t.id FROM touchpoints t{clause}))",
+            rows = json_table_in_order(touchpoint_columns!(), "t.sort_key, t.name_key"),
+            labels = json_table_in_order(
+                "tl.touchpoint_id, tl.kind, tl.value",
+                "tl.touchpoint_id, tl.kind, tl.position"
             ),
-            clause
         )));
         for value in &binds {
-            rows = rows.bind(value);
+            query = query.bind(value);
         }
-        let rows = rows.fetch_all(&mut *tx).await?;
-        let mut labels = sqlx::query_as::<_, LabelRow>(AssertSqlSafe(format!(
-            "SELECT touchpoint_id, kind, value FROM touchpoint_labels \
-             WHERE touchpoint_id IN (SELECT t.id FROM touchpoints t{clause}) \
-             ORDER BY touchpoint_id, kind, position"
-        )));
-        for value in &binds {
-            labels = labels.bind(value);
-        }
-        let mut labels = group_labels(labels.fetch_all(&mut *tx).await?);
-        tx.commit().await?;
+        let (rows, labels) = query.fetch_one(&self.pool).await?;
+        let rows: Vec<TouchpointRow> = from_json_table("touchpoints", &rows)?;
+        let mut labels = group_labels(from_json_table("touchpoint_labels", &labels)?);
         rows.into_iter()
             .map(|row| {
                 let own = labels.remove(&row.id).unwrap_or_default();

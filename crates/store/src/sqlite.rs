@@ -188,6 +188,9 @@ impl SqliteStore {
             .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // A connection to a file cannot drop like one over a network: testing it before
+            // each use would cost a hand-off to its thread and back on every read.
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         // Before the migrations write through this pool.
@@ -197,6 +200,7 @@ impl SqliteStore {
         // profiles, roll-ups) in a cache larger than SQLite's 2 MiB default.
         store.writes = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.pragma("cache_size", "-65536"))
             .await?;
         require(&store.writes, durability).await?;
