@@ -28,7 +28,8 @@ use touchpoints_core::{Problem, Problems};
 use super::Backend;
 use super::sql::Db;
 use super::sql::{
-    Conn, GroupWrite, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now,
+    Conn, GroupWrite, SqlStore, corrupt, from_json_table, instant, json_rows, json_table,
+    json_table_in_order, now,
 };
 use super::sql_audit::{audit, audit_said};
 use super::sql_intake::intake_in;
@@ -130,7 +131,8 @@ impl ResponseRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+/// A roll-up row as [`TALLY_COLUMNS`] lists it, read as one element of a `json_table`.
+#[derive(serde::Deserialize)]
 struct TallyDbRow {
     metric: String,
     day: i32,
@@ -176,6 +178,10 @@ const SUMMED: &str = "CAST(SUM(c0) AS BIGINT) AS c0, CAST(SUM(c1) AS BIGINT) AS 
      CAST(SUM(c8) AS BIGINT) AS c8, CAST(SUM(c9) AS BIGINT) AS c9, \
      CAST(SUM(c10) AS BIGINT) AS c10";
 
+/// The columns of a [`TallyDbRow`], in its order.
+const TALLY_COLUMNS: &str = "metric, day, touchpoint_id, channel, c0, c1, c2, c3, c4, c5, c6, c7, \
+                             c8, c9, c10";
+
 /// The roll-up tables a resolution reads: per touchpoint and channel, and in total.
 fn rollup_tables(resolution: Resolution) -> (&'static str, &'static str) {
     match resolution {
@@ -194,15 +200,37 @@ async fn read_tallies(
     from: Date,
     until: Date,
 ) -> Result<Vec<TallyRow>> {
-    let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT metric, day, {place}, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM {table} \
-         WHERE day >= $1 AND day < $2"
-    )))
-    .bind(day_number(from))
-    .bind(day_number(until))
-    .fetch_all(pool)
+    let rows = read_tally_rows(
+        pool,
+        &format!(
+            "SELECT metric, day, {place}, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 \
+             FROM {table} WHERE day >= $1 AND day < $2"
+        ),
+        table,
+        &[day_number(from), day_number(until)],
+    )
     .await?;
     rows.into_iter().map(|r| r.into_row(table)).collect()
+}
+
+/// The rows `select` finds (its columns named as [`TALLY_COLUMNS`], its parameters
+/// `days`), gathered into one row of JSON: a report reads a few hundred roll-up rows, and
+/// the SQLite driver hands every row of a result over from its worker thread on its own.
+async fn read_tally_rows(
+    pool: &Pool<Db>,
+    select: &str,
+    table: &'static str,
+    days: &[i32],
+) -> Result<Vec<TallyDbRow>> {
+    let sql = format!(
+        "SELECT {rows} FROM ({select}) tally",
+        rows = json_table(TALLY_COLUMNS)
+    );
+    let mut query = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
+    for day in days {
+        query = query.bind(*day);
+    }
+    from_json_table(table, &query.fetch_one(pool).await?)
 }
 
 /// A roll-up row's identity: metric, day number, touchpoint, channel.
@@ -1039,7 +1067,7 @@ impl Surveys for SqlStore {
         until: Date,
     ) -> Result<Vec<TallyRow>> {
         let (_, totals) = rollup_tables(resolution);
-        let place = "CAST(0 AS BIGINT) AS touchpoint_id, '' AS channel";
+        let place = "CAST(0 AS BIGINT) AS touchpoint_id, CAST('' AS TEXT) AS channel";
         read_tallies(&self.pool, totals, place, from, until).await
     }
 
@@ -1051,14 +1079,19 @@ impl Surveys for SqlStore {
         until: Date,
     ) -> Result<Vec<TallyRow>> {
         let (table, _) = rollup_tables(resolution);
-        let rows: Vec<TallyDbRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT metric, MIN(day) AS day, touchpoint_id, channel, {SUMMED} FROM {table} \
-             WHERE metric = $1 AND day >= $2 AND day < $3 GROUP BY metric, touchpoint_id, channel"
-        )))
-        .bind(metric.as_str())
-        .bind(day_number(from))
-        .bind(day_number(until))
-        .fetch_all(&self.pool)
+        // The metric is one of a few fixed names, written into the statement so that every
+        // parameter is a day.
+        let rows = read_tally_rows(
+            &self.pool,
+            &format!(
+                "SELECT metric, MIN(day) AS day, touchpoint_id, channel, {SUMMED} FROM {table} \
+                 WHERE metric = '{metric}' AND day >= $1 AND day < $2 \
+                 GROUP BY metric, touchpoint_id, channel",
+                metric = metric.as_str()
+            ),
+            table,
+            &[day_number(from), day_number(until)],
+        )
         .await?;
         rows.into_iter()
             .map(|r| {
@@ -1124,14 +1157,17 @@ impl Surveys for SqlStore {
     }
 
     async fn customer_days(&self, from: Date, until: Date) -> Result<Vec<CustomerDay>> {
-        let rows: Vec<(i32, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT day, gained, lost, revenue_cents, purchases FROM customer_days \
-             WHERE day >= $1 AND day < $2 ORDER BY day",
-        )
+        // One row of JSON: a report of two years reads 730 days, and the SQLite driver hands
+        // every row of a result over from its worker thread on its own.
+        let rows: String = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT {days} FROM customer_days WHERE day >= $1 AND day < $2",
+            days = json_table_in_order("day, gained, lost, revenue_cents, purchases", "day"),
+        )))
         .bind(day_number(from))
         .bind(day_number(until))
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
+        let rows: Vec<(i32, i64, i64, i64, i64)> = from_json_table("customer_days", &rows)?;
         rows.into_iter()
             .map(|(day, gained, lost, revenue_cents, purchases)| {
                 Ok(CustomerDay {
