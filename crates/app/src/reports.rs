@@ -223,11 +223,11 @@ fn resolution(granularity: Granularity) -> Resolution {
 }
 
 /// The label of a breakdown key: a touchpoint's name, or the key itself.
-fn label(by: Dimension, key: &str, touchpoints: &HashMap<i64, &Touchpoint>) -> String {
+fn label(by: Dimension, key: &str, names: &HashMap<i64, String>) -> String {
     if by == Dimension::Touchpoint
-        && let Some(t) = key.parse().ok().and_then(|id: i64| touchpoints.get(&id))
+        && let Some(name) = key.parse().ok().and_then(|id: i64| names.get(&id))
     {
-        return t.fields.name.clone();
+        return name.clone();
     }
     key.to_owned()
 }
@@ -248,9 +248,14 @@ pub async fn report(store: &dyn Store, query: &KpiQuery, now: Timestamp) -> Resu
     let (current_buckets, previous_buckets): (Vec<TallyRow>, Vec<TallyRow>) =
         buckets?.into_iter().partition(|r| r.bucket >= window.from);
     let (current, previous) = (current?, previous?);
-    // A breakdown by channel names its rows by the channel's key; every other one needs the
-    // touchpoints, for their names or what they are filed under.
-    let all = if by == Dimension::Channel {
+    // A breakdown by channel names its rows by the channel's key, one by touchpoint by the
+    // touchpoint's name; the others group by what the touchpoints are filed under.
+    let names = if by == Dimension::Touchpoint {
+        store.touchpoint_names().await?
+    } else {
+        HashMap::new()
+    };
+    let all = if matches!(by, Dimension::Channel | Dimension::Touchpoint) {
         Vec::new()
     } else {
         store.list_touchpoints(&TouchpointFilter::default()).await?
@@ -270,7 +275,7 @@ pub async fn report(store: &dyn Store, query: &KpiQuery, now: Timestamp) -> Resu
     let breakdown = dashboard::breakdown(&current, &previous, metric, by, &touchpoints)
         .into_iter()
         .map(|g| Row {
-            label: label(by, &g.key, &touchpoints),
+            label: label(by, &g.key, &names),
             key: g.key,
             compared: g.compared,
         })

@@ -388,6 +388,10 @@ async fn filters_agree_with_the_core_definition(store: &dyn Store) {
         ],
         "ordered by name"
     );
+    // The names alone, by id, for every touchpoint whatever its status.
+    let by_id: std::collections::HashMap<i64, String> =
+        all.iter().map(|t| (t.id, t.fields.name.clone())).collect();
+    assert_eq!(store.touchpoint_names().await.expect("names"), by_id);
     let s = |v: &str| Some(v.to_string());
     let filters = [
         TouchpointFilter {
