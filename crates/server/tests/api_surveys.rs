@@ -229,7 +229,10 @@ async fn answers_give_kpis_by_their_standard_definitions() {
         .await;
     // 5 promoters (10, 10, 9, 9, 9), 3 detractors (6, 3, 0) of 10: 100 * (5 - 3) / 10 = 20.
     let row = row_of(&report, touchpoint);
-    assert_eq!(row["label"], "Hotline", "a row by touchpoint is named by it");
+    assert_eq!(
+        row["label"], "Hotline",
+        "a row by touchpoint is named by it"
+    );
     assert_eq!(row["current"]["n"], 10);
     assert_eq!(row["current"]["estimate"]["value"], 20.0);
     assert_eq!(row["current"]["estimate"]["few"], true);
