@@ -267,6 +267,36 @@ struct UnknownContact {
     unlisted_places: usize,
 }
 
+/// The findings of one kind and rule in one text: how many are listed, where the last of
+/// them stands, and how many more were left out ([`LISTED_PER_TEXT`]).
+#[derive(Debug, Default, Clone, Copy)]
+struct Listing {
+    listed: usize,
+    last: usize,
+    unlisted: usize,
+}
+
+impl Listing {
+    /// Whether one more finding is listed, to stand at `at` in the findings; one that is not
+    /// is counted as left out.
+    fn admit(&mut self, at: usize) -> bool {
+        if self.listed == LISTED_PER_TEXT {
+            self.unlisted += 1;
+            return false;
+        }
+        self.listed += 1;
+        self.last = at;
+        true
+    }
+
+    /// Counts what was left out on the last finding listed.
+    fn count_on(self, findings: &mut [Finding]) {
+        if self.unlisted > 0 {
+            findings[self.last].unlisted = self.unlisted;
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Target {
     Fact(usize),
@@ -419,13 +449,13 @@ impl<'t> Lines<'t> {
         }
     }
 
-    /// A place without its excerpt, which costs more than the rest and is needed only for
-    /// the few mentions that become findings.
     /// The 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
         self.starts.partition_point(|&s| s <= offset)
     }
 
+    /// A place without its excerpt, which costs more than the rest and is needed only for
+    /// the few mentions that become findings.
     fn bare_place(&self, content: &Content, offset: usize) -> Place {
         let line = self.line_of(offset);
         let line_start = self.starts[line - 1];
@@ -527,9 +557,7 @@ impl<'g> Checker<'g> {
         let mut mentions = Vec::new();
         let mut findings = Vec::new();
         let mut required_seen = vec![false; self.guideline.tone.required.len()];
-        let mut forbidden_listed = vec![0; self.guideline.tone.forbidden.len()];
-        // Per forbidden term: its last finding listed, and how many more were left out.
-        let mut forbidden_last = vec![(0, 0); self.guideline.tone.forbidden.len()];
+        let mut forbidden = vec![Listing::default(); self.guideline.tone.forbidden.len()];
         // Values of one kind in one sentence are looked for once, however many keywords
         // the sentence holds.
         let mut values_in: HashMap<(usize, usize, ValueKind), Vec<Located>> = HashMap::new();
@@ -588,12 +616,9 @@ impl<'g> Checker<'g> {
                     if !rule.applies_to(content.channel.as_deref()) || !ends_word(text, hit.end()) {
                         continue;
                     }
-                    if forbidden_listed[i] == LISTED_PER_TEXT {
-                        forbidden_last[i].1 += 1;
+                    if !forbidden[i].admit(findings.len()) {
                         continue;
                     }
-                    forbidden_listed[i] += 1;
-                    forbidden_last[i].0 = findings.len();
                     let found = &text[hit.start()..hit.end()];
                     findings.push(Finding {
                         kind: FindingKind::ForbiddenTerm,
@@ -618,10 +643,8 @@ impl<'g> Checker<'g> {
                 Target::Required(i) => required_seen[i] = true,
             }
         }
-        for &(last, unlisted) in &forbidden_last {
-            if unlisted > 0 {
-                findings[last].unlisted = unlisted;
-            }
+        for listing in forbidden {
+            listing.count_on(&mut findings);
         }
         for (i, rule) in self.guideline.tone.required.iter().enumerate() {
             if !required_seen[i] && rule.applies_to(content.channel.as_deref()) {
@@ -805,15 +828,14 @@ impl<'g> Checker<'g> {
         let mut findings: Vec<Finding> = Vec::new();
         let mut last_line = 0;
         let mut sentences = Sentences::new(text);
-        let mut unlisted = 0;
+        let mut listing = Listing::default();
         for mark in marks.iter().filter(|m| m.address != wanted) {
             let line = lines.line_of(mark.start);
             if line == last_line {
                 continue;
             }
             last_line = line;
-            if findings.len() == LISTED_PER_TEXT {
-                unlisted += 1;
+            if !listing.admit(findings.len()) {
                 continue;
             }
             let place = Place {
@@ -837,9 +859,7 @@ impl<'g> Checker<'g> {
                 unlisted_places: 0,
             });
         }
-        if let Some(last) = findings.last_mut() {
-            last.unlisted = unlisted;
-        }
+        listing.count_on(&mut findings);
         findings
     }
 
@@ -872,17 +892,12 @@ impl<'g> Checker<'g> {
             let fact = self.facts[*i];
             let canonical = fact.canonical();
             if let Some(canonical) = &canonical {
-                // Per text: findings listed, the last of them, and how many were left out.
-                let mut listed: HashMap<&str, (usize, usize, usize)> = HashMap::new();
+                let mut per_text: HashMap<&str, Listing> = HashMap::new();
                 for m in mentions.iter().filter(|m| &m.value != canonical) {
-                    let (count, last, unlisted) =
-                        listed.entry(m.place.source.as_str()).or_default();
-                    if *count == LISTED_PER_TEXT {
-                        *unlisted += 1;
+                    let listing = per_text.entry(m.place.source.as_str()).or_default();
+                    if !listing.admit(findings.len()) {
                         continue;
                     }
-                    *count += 1;
-                    *last = findings.len();
                     findings.push(Finding {
                         kind: FindingKind::ContradictsGuideline,
                         rule: fact.key.clone(),
@@ -899,8 +914,8 @@ impl<'g> Checker<'g> {
                         unlisted_places: 0,
                     });
                 }
-                for (_, last, unlisted) in listed.into_values() {
-                    findings[last].unlisted = unlisted;
+                for listing in per_text.into_values() {
+                    listing.count_on(&mut findings);
                 }
             }
             findings.extend(channel_contradictions(
