@@ -207,30 +207,32 @@ async fn read_tallies(
              FROM {table} WHERE day >= $1 AND day < $2"
         ),
         table,
-        &[day_number(from), day_number(until)],
+        from,
+        until,
     )
     .await?;
     rows.into_iter().map(|r| r.into_row(table)).collect()
 }
 
-/// The rows `select` finds (its columns named as [`TALLY_COLUMNS`], its parameters
-/// `days`), gathered into one row of JSON: a report reads a few hundred roll-up rows, and
-/// the SQLite driver hands every row of a result over from its worker thread on its own.
+/// The rows `select` finds (its columns named as [`TALLY_COLUMNS`], its days from `$1` until
+/// `$2`), gathered into one row of JSON: a report reads a few hundred roll-up rows, and the
+/// SQLite driver hands every row of a result over from its worker thread on its own.
 async fn read_tally_rows(
     pool: &Pool<Db>,
     select: &str,
     table: &'static str,
-    days: &[i32],
+    from: Date,
+    until: Date,
 ) -> Result<Vec<TallyDbRow>> {
-    let sql = format!(
+    let rows: String = sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT {rows} FROM ({select}) tally",
         rows = json_table(TALLY_COLUMNS)
-    );
-    let mut query = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
-    for day in days {
-        query = query.bind(*day);
-    }
-    from_json_table(table, &query.fetch_one(pool).await?)
+    )))
+    .bind(day_number(from))
+    .bind(day_number(until))
+    .fetch_one(pool)
+    .await?;
+    from_json_table(table, &rows)
 }
 
 /// A roll-up row's identity: metric, day number, touchpoint, channel.
@@ -1090,7 +1092,8 @@ impl Surveys for SqlStore {
                 metric = metric.as_str()
             ),
             table,
-            &[day_number(from), day_number(until)],
+            from,
+            until,
         )
         .await?;
         rows.into_iter()
