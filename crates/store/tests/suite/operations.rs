@@ -125,6 +125,32 @@ mod on_postgres {
         drop(store);
         database.remove().await;
     }
+
+    /// Connections the server closed while they sat idle in the pool (a restart, a firewall)
+    /// are tested before use and replaced: the next reads succeed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs TOUCHPOINTS_TEST_POSTGRES: a PostgreSQL server (scripts/test starts one)"]
+    async fn connections_cut_while_idle_are_replaced() {
+        let database = Database::postgres().await;
+        let Database::Postgres { admin, schema } = &database else {
+            unreachable!("a PostgreSQL database")
+        };
+        // Named after the schema, so that only this store's connections are cut.
+        let options = Database::postgres_options(admin, schema).application_name(schema);
+        let store = PostgresStore::open_with(options).await.expect("open");
+        let reads = || futures::future::join_all((0..4).map(|_| count(&store)));
+        assert_eq!(reads().await, [0; 4]);
+        database
+            .execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE application_name = '{schema}'"
+            ))
+            .await;
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        assert_eq!(reads().await, [0; 4]);
+        drop(store);
+        database.remove().await;
+    }
 }
 
 // --- backup and restore -------------------------------------------------------------------
