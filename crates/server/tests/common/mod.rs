@@ -9,7 +9,7 @@
 //! CSRF token: form posts in the `_csrf` field (a post without a body becomes a form with just
 //! that field, as a button's form would), other bodies in the `X-CSRF-Token` header.
 
-// Each test binary uses a different part of this module.
+// Each part of the tests uses a different part of this module.
 #![allow(dead_code)]
 
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! caller, sessions and the login form, CSRF protection, API tokens, rate limits, the
 //! first-run setup, one-time login links, security headers and the audit log.
 
-mod common;
+use crate::common;
 
 use common::{ADMIN, CSRF, Client, Server, WRITE_TOKEN, generous, input, with_query};
 use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER, SET_COOKIE, WWW_AUTHENTICATE};
@@ -810,7 +810,7 @@ async fn login_with_the_right_password_starts_a_session() {
 
     let anna = server.with_session(session);
     assert_eq!(
-        crate::answer(anna.get("/touchpoints/new")).await.status,
+        self::answer(anna.get("/touchpoints/new")).await.status,
         StatusCode::OK
     );
     let entries = server.audit(&[("action", "login")]).await;

@@ -4,7 +4,7 @@
 //! back unchanged, as CSV and XLSX, through the API and the page; a bad row refusing the
 //! whole file; and who may import.
 
-mod common;
+use crate::common;
 
 use common::{Server, fields, multipart, send};
 use jiff::ToSpan;

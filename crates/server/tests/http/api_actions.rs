@@ -3,7 +3,7 @@
 //! history of every change of status; and the plan ranked with the quick win on top, its
 //! reasons, and the warning before a touchpoint still in use is retired.
 
-mod common;
+use crate::common;
 
 use common::{Server, fields, only_problem, send};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! a typed schema for every answer, served as in the snapshot), the common error body of
 //! requests it cannot take, and the headers every response carries.
 
-mod common;
+use crate::common;
 
 use common::{Server, errors, fields, input, post_json, post_raw, send, with_query};
 use reqwest::StatusCode;

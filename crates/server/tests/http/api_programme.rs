@@ -2,7 +2,7 @@
 //! progress from the data, tasks ticked by hand, refused input named by field, readers who
 //! cannot write, the calendar file, and a new round that carries the unfinished tasks over.
 
-mod common;
+use crate::common;
 
 use common::{Server, fields, send};
 use reqwest::StatusCode;

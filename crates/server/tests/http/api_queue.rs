@@ -2,7 +2,7 @@
 //! resolution into one customer profile, the queue in priority order with scores and SLA
 //! risk, agents' steps, and the queue's rules and statistics.
 
-mod common;
+use crate::common;
 
 use common::{Server, fields, input, only_problem, send};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! computed from them: NPS, CSAT and CES, the customer base, and the importance–performance
 //! matrix.
 
-mod common;
+use crate::common;
 
 use common::{Server, errors, fields, input, only_problem, send, two_quarters_of_customer_events};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! its history, retire and delete; invalid input named field by field and writing nothing;
 //! the catalog of channels and phases; and the journey map.
 
-mod common;
+use crate::common;
 
 use common::{Server, errors, fields, input, names, only_problem, post_json, send, with_query};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! website, the bot's answers from the guideline and the FAQ, the handover into the queue,
 //! the person's reply arriving live, the rating counted as CSAT, and every refusal.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -27,9 +27,10 @@ async fn chat_server(settings: Settings) -> (Server, i64) {
         .await["id"]
         .as_i64()
         .expect("id");
-    let guideline =
-        Guideline::from_yaml(include_str!("../../../examples/nordlicht/guideline.yaml"))
-            .expect("guideline");
+    let guideline = Guideline::from_yaml(include_str!(
+        "../../../../examples/nordlicht/guideline.yaml"
+    ))
+    .expect("guideline");
     server
         .store
         .put_guideline(&guideline, "tests")
@@ -39,12 +40,12 @@ async fn chat_server(settings: Settings) -> (Server, i64) {
         (
             "Hilfe & FAQ",
             "de",
-            include_str!("../../../examples/nordlicht/content/website/faq.html"),
+            include_str!("../../../../examples/nordlicht/content/website/faq.html"),
         ),
         (
             "Help & FAQ",
             "en",
-            include_str!("../../../examples/nordlicht/content/website/faq-en.html"),
+            include_str!("../../../../examples/nordlicht/content/website/faq-en.html"),
         ),
     ] {
         let fields = ContentFields {

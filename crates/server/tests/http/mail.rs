@@ -5,8 +5,8 @@
 //! The tests that talk SMTP need `TOUCHPOINTS_TEST_SMTPD`, a Python with `aiosmtpd`
 //! installed: they are marked ignored, and `scripts/test` makes the environment and runs them.
 
-mod common;
-mod smtpd;
+use crate::common;
+use crate::smtpd;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! router with a remote peer address where a loopback socket cannot pretend to be one, and a
 //! database whose migration bookkeeping a test moves behind or ahead of the build.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 

@@ -1,7 +1,7 @@
 //! The organisation's name and logo: set by an admin, shown on the survey page and at login,
 //! the logo served with a long cache under its digest; a bad file or name stores nothing.
 
-mod common;
+use crate::common;
 
 use common::{Server, multipart};
 use reqwest::StatusCode;

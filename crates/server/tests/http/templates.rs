@@ -2,7 +2,7 @@
 //! unknown name with its line and column), filled with the customer's data for a reply, and
 //! previewed for a customer and for one of whom nothing is known.
 
-mod common;
+use crate::common;
 
 use common::{Server, send};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! The web UI over real HTTP: languages, forms with their redirects and inline errors, the
 //! journey map, search, exports, the catalog page and the health check.
 
-mod common;
+use crate::common;
 
 use common::{Server, input, names, send, two_quarters_of_customer_events, with_query};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! edits an action, with inline errors that store nothing; the status form and the history;
 //! who may write; German and English.
 
-mod common;
+use crate::common;
 
 use common::{Server, send};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! states, overdue tasks flagged, manual tasks ticked by forms that work without JavaScript,
 //! refused input shown inline, readers without forms, German and English.
 
-mod common;
+use crate::common;
 
 use common::Server;
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! organisation's time zone (Europe/Berlin until set otherwise), German pages with the
 //! German date and decimal comma, the UTC instant kept for machines in `datetime`.
 
-mod common;
+use crate::common;
 
 use common::{Server, send};
 use reqwest::StatusCode;

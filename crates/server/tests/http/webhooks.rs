@@ -3,7 +3,7 @@
 //! after the receiver's 500 with the same event id, and is not sent again once delivered or
 //! while another server holds its lease; a loopback URL is refused without `allow_private`.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 
