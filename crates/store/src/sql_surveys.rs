@@ -200,33 +200,33 @@ async fn read_tallies(
     from: Date,
     until: Date,
 ) -> Result<Vec<TallyRow>> {
-    let rows = read_tally_rows(
+    let rows: Vec<TallyDbRow> = read_window(
         pool,
         &format!(
             "SELECT metric, day, {place}, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 \
              FROM {table} WHERE day >= $1 AND day < $2"
         ),
+        (TALLY_COLUMNS, ""),
         table,
-        from,
-        until,
+        (from, until),
     )
     .await?;
     rows.into_iter().map(|r| r.into_row(table)).collect()
 }
 
-/// The rows `select` finds (its columns named as [`TALLY_COLUMNS`], its days from `$1` until
-/// `$2`), gathered into one row of JSON: a report reads a few hundred roll-up rows, and the
-/// SQLite driver hands every row of a result over from its worker thread on its own.
-async fn read_tally_rows(
+/// The rows `select` finds for the days from `$1` until `$2`, as `columns` (in the order of
+/// `order_by`, if any) gathered into one row of JSON ([`json_table`]): a report reads
+/// hundreds of roll-up rows or days.
+async fn read_window<T: serde::de::DeserializeOwned>(
     pool: &Pool<Db>,
     select: &str,
+    (columns, order_by): (&str, &str),
     table: &'static str,
-    from: Date,
-    until: Date,
-) -> Result<Vec<TallyDbRow>> {
+    (from, until): (Date, Date),
+) -> Result<Vec<T>> {
     let rows: String = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT {rows} FROM ({select}) tally",
-        rows = json_table(TALLY_COLUMNS)
+        "SELECT {rows} FROM ({select}) window_rows",
+        rows = json_table_in_order(columns, order_by)
     )))
     .bind(day_number(from))
     .bind(day_number(until))
@@ -1083,7 +1083,7 @@ impl Surveys for SqlStore {
         let (table, _) = rollup_tables(resolution);
         // The metric is one of a few fixed names, written into the statement so that every
         // parameter is a day.
-        let rows = read_tally_rows(
+        let rows: Vec<TallyDbRow> = read_window(
             &self.pool,
             &format!(
                 "SELECT metric, MIN(day) AS day, touchpoint_id, channel, {SUMMED} FROM {table} \
@@ -1091,9 +1091,9 @@ impl Surveys for SqlStore {
                  GROUP BY metric, touchpoint_id, channel",
                 metric = metric.as_str()
             ),
+            (TALLY_COLUMNS, ""),
             table,
-            from,
-            until,
+            (from, until),
         )
         .await?;
         rows.into_iter()
@@ -1160,17 +1160,15 @@ impl Surveys for SqlStore {
     }
 
     async fn customer_days(&self, from: Date, until: Date) -> Result<Vec<CustomerDay>> {
-        // One row of JSON: a report of two years reads 730 days, and the SQLite driver hands
-        // every row of a result over from its worker thread on its own.
-        let rows: String = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT {days} FROM customer_days WHERE day >= $1 AND day < $2",
-            days = json_table_in_order("day, gained, lost, revenue_cents, purchases", "day"),
-        )))
-        .bind(day_number(from))
-        .bind(day_number(until))
-        .fetch_one(&self.pool)
+        let columns = "day, gained, lost, revenue_cents, purchases";
+        let rows: Vec<(i32, i64, i64, i64, i64)> = read_window(
+            &self.pool,
+            &format!("SELECT {columns} FROM customer_days WHERE day >= $1 AND day < $2"),
+            (columns, "day"),
+            "customer_days",
+            (from, until),
+        )
         .await?;
-        let rows: Vec<(i32, i64, i64, i64, i64)> = from_json_table("customer_days", &rows)?;
         rows.into_iter()
             .map(|(day, gained, lost, revenue_cents, purchases)| {
                 Ok(CustomerDay {
