@@ -38,8 +38,30 @@ pub struct PlanSettings {
     pub target_groups: BTreeMap<String, f64>,
     /// Weight per region, as for target groups.
     pub regions: BTreeMap<String, f64>,
+    #[serde(deserialize_with = "from_object")]
     pub quick_win: QuickWinRule,
+    #[serde(deserialize_with = "from_object")]
     pub weights: PlanWeights,
+}
+
+/// Reads a struct only from an object: serde's derived structs also take an array of their
+/// fields in order, and an empty one as all defaults, which no client means.
+fn from_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Object<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Object<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    deserializer.deserialize_map(Object(std::marker::PhantomData))
 }
 
 impl PlanSettings {
@@ -167,6 +189,23 @@ mod tests {
 
     fn fields(problems: &Problems) -> Vec<&str> {
         problems.0.iter().map(|p| p.field.as_str()).collect()
+    }
+
+    #[test]
+    fn the_rule_and_the_weights_are_read_only_from_objects() {
+        for body in [
+            r#"{"quick_win": []}"#,
+            r#"{"quick_win": [7, 2.5]}"#,
+            r#"{"weights": []}"#,
+        ] {
+            let read: Result<PlanSettings, _> = serde_json::from_str(body);
+            assert!(read.is_err(), "{body} was read as {read:?}");
+        }
+        let read: PlanSettings =
+            serde_json::from_str(r#"{"quick_win": {"max_days": 7}, "weights": {}}"#)
+                .expect("objects");
+        assert_eq!(read.quick_win.max_days, 7);
+        assert_eq!(read.weights, PlanWeights::default());
     }
 
     #[test]
