@@ -95,12 +95,14 @@ fn phone() -> Value {
     })
 }
 
-/// A social media handle, optionally after its network and a colon; blank for none.
+/// A social media handle, optionally after its network and a colon; blank for none. The
+/// first colon ends the network, so a handle without one has no colon, and a handle after
+/// one may.
 fn social() -> Value {
     json!({
         "maxLength": customer::IDENTIFIER_MAX,
         "pattern": format!(
-            "^\\s*(([^:{CONTROLS}\\t\\n\\r]*:)?[^\\S{CONTROLS}\\t\\n\\r]*@*[^\\s@:{CONTROLS}][^\\s{CONTROLS}]*)?\\s*$"
+            "^\\s*([^:{CONTROLS}\\t\\n\\r]*:[^\\S{CONTROLS}\\t\\n\\r]*@*[^\\s@{CONTROLS}][^\\s{CONTROLS}]*|@*[^\\s@:{CONTROLS}][^\\s:{CONTROLS}]*|)\\s*$"
         ),
     })
 }
@@ -851,6 +853,38 @@ fn merge(target: &mut Value, constraint: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use touchpoints_core::customer::{Identifier, IdentifierKind};
+
+    /// Texts of the characters the identifier rules tell apart: white space inside and
+    /// outside the trimmed value, controls, separators, digits and letters that change case.
+    fn identifier_text() -> impl Strategy<Value = String> {
+        let chars = prop::sample::select(vec![
+            ' ', '\t', '\n', '\u{b}', '\u{a0}', '\u{3000}', '\u{1}', '\u{85}', '@', ':', '.', '+',
+            '(', '-', '/', '0', '1', '4', '9', 'a', 'Z', '\u{130}', '\u{e9}',
+        ]);
+        prop::collection::vec(chars, 0..18).prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest! {
+        /// A client that follows the document is never refused for an identifier's form, and
+        /// one the core refuses breaks the document's pattern: blank counts as left out.
+        #[test]
+        fn identifier_patterns_accept_exactly_what_the_core_reads(text in identifier_text()) {
+            for (kind, schema) in [
+                (IdentifierKind::Email, email()),
+                (IdentifierKind::Phone, phone()),
+                (IdentifierKind::CustomerNumber, plain_identifier()),
+                (IdentifierKind::Device, plain_identifier()),
+                (IdentifierKind::Social, social()),
+            ] {
+                let pattern = regex::Regex::new(schema["pattern"].as_str().expect("pattern"))
+                    .expect("the pattern compiles");
+                let read = text.trim().is_empty() || Identifier::parse(kind, &text).is_ok();
+                prop_assert_eq!(pattern.is_match(&text), read, "{:?} {:?}", kind, text);
+            }
+        }
+    }
 
     #[test]
     fn every_constraint_finds_its_property_or_parameter() {
