@@ -23,6 +23,7 @@ pub mod kpi;
 pub mod mail;
 pub mod matrix;
 pub mod message_template;
+pub mod object;
 pub mod outgoing;
 pub mod personalisation;
 pub mod priority;

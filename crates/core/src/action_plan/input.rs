@@ -262,7 +262,7 @@ pub struct ActionInput {
     #[serde(default)]
     pub finding_ids: Vec<i64>,
     /// Budget by quarter, keyed `2027-Q1`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::object::map_of_objects")]
     pub budgets: BTreeMap<String, Budget>,
 }
 

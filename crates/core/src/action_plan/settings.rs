@@ -38,30 +38,10 @@ pub struct PlanSettings {
     pub target_groups: BTreeMap<String, f64>,
     /// Weight per region, as for target groups.
     pub regions: BTreeMap<String, f64>,
-    #[serde(deserialize_with = "from_object")]
+    #[serde(deserialize_with = "crate::object::from_object")]
     pub quick_win: QuickWinRule,
-    #[serde(deserialize_with = "from_object")]
+    #[serde(deserialize_with = "crate::object::from_object")]
     pub weights: PlanWeights,
-}
-
-/// Reads a struct only from an object: serde's derived structs also take an array of their
-/// fields in order, and an empty one as all defaults, which no client means.
-fn from_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    struct Object<T>(std::marker::PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Object<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-        }
-    }
-    deserializer.deserialize_map(Object(std::marker::PhantomData))
 }
 
 impl PlanSettings {

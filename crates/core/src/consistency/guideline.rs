@@ -34,7 +34,7 @@ pub struct Guideline {
     /// other the checker reports as unknown. A web address includes the pages beneath it.
     #[serde(default)]
     pub allowed_contacts: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::object::from_object")]
     pub tone: Tone,
 }
 

@@ -667,6 +667,80 @@ async fn malformed_json_is_a_bad_request() {
     assert_eq!(server.count().await, 0);
 }
 
+/// Serde fills a struct from an array of its fields, and one whose fields all have defaults
+/// from `[]`; the document says object, so every nested struct refuses an array by name.
+#[tokio::test]
+async fn an_array_where_an_object_belongs_is_refused_by_name() {
+    let server = Server::start().await;
+    let (status, created) = send(server.post("/api/v1/requests").json(&json!({
+        "channel": "email", "customer": {"email": "anna@example.de"}, "body": "Hallo"
+    })))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let customers = server.get_json("/api/v1/customers").await;
+    let customer = customers[0]["id"].as_i64().expect("a customer");
+    let mut touchpoint = input("Kassenbereich");
+    touchpoint["importance"] = json!([]);
+    let cases = [
+        (
+            "post",
+            "/api/v1/touchpoints".to_owned(),
+            touchpoint,
+            "importance",
+        ),
+        (
+            "post",
+            "/api/v1/requests".to_owned(),
+            json!({"channel": "email", "customer": ["Anna", "anna@example.de"], "body": "x"}),
+            "customer",
+        ),
+        (
+            "put",
+            "/api/v1/guideline".to_owned(),
+            json!({"tone": []}),
+            "tone",
+        ),
+        (
+            "put",
+            "/api/v1/calendar".to_owned(),
+            json!({"time_zone": "Europe/Berlin", "hours": ["08:00-18:00"]}),
+            "hours",
+        ),
+        (
+            "put",
+            format!("/api/v1/customers/{customer}"),
+            json!({"name": "Anna", "consent": [true, true, true]}),
+            "consent",
+        ),
+        (
+            "post",
+            "/api/v1/actions".to_owned(),
+            json!({"kind": "launch", "title": "App", "budgets": {"2027-Q1": [100, 0]}}),
+            "budgets.2027-Q1",
+        ),
+        (
+            "put",
+            "/api/v1/action-plan/settings".to_owned(),
+            json!({"quick_win": []}),
+            "quick_win",
+        ),
+    ];
+    // The admin's session: the calendar is the admin's.
+    let admin = server.admin_browser();
+    for (method, path, body, field) in cases {
+        let request = match method {
+            "post" => admin.post(&path),
+            _ => admin.put(&path),
+        };
+        let (status, answer) = send(request.json(&body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {answer}");
+        assert_eq!(fields(&answer), [field], "{path}: {answer}");
+    }
+    assert_eq!(server.count().await, 0);
+    let actions = server.get_json("/api/v1/actions").await;
+    assert_eq!(actions.as_array().map(Vec::len), Some(0), "{actions}");
+}
+
 #[tokio::test]
 async fn body_of_another_content_type_is_unsupported() {
     let server = Server::start().await;
