@@ -8,9 +8,9 @@ use touchpoints_core::request::{
     NewRequest, Priority, RequestAction, RequestCustomer, RequestInput, RequestStatus,
 };
 use touchpoints_core::{Role, Subject};
-use touchpoints_store::{QueueFilter, QueueView, Store, StoreError};
+use touchpoints_store::{QueueFilter, QueueView, SourceMapping, Store, StoreError};
 
-use crate::harness::{audit_mark, audited_since, user};
+use crate::harness::{audit_mark, audited_since, fields, user};
 
 store_suite!(
     queue_intake_is_idempotent_by_external_id,
@@ -289,11 +289,11 @@ async fn queue_policies_set_due_times_and_order(store: &dyn Store) {
     assert_eq!(store.request(fast).await.expect("request").next_due, None);
     // A policy plans the open requests anew: the chat is due first and ranks first.
     store
-        .put_sla_policy(&policy("chat", Priority::Normal, 30), "manager")
+        .put_sla_policy(&policy("letter", Priority::Normal, 24 * 60), "manager")
         .await
         .expect("policy");
     store
-        .put_sla_policy(&policy("letter", Priority::Normal, 24 * 60), "manager")
+        .put_sla_policy(&policy("chat", Priority::Normal, 30), "manager")
         .await
         .expect("policy");
     let chat = store.request(fast).await.expect("request");
@@ -310,7 +310,8 @@ async fn queue_policies_set_due_times_and_order(store: &dyn Store) {
         .collect();
     assert_eq!(order, [fast, slow]);
     let policies = store.sla_policies().await.expect("policies");
-    assert_eq!(policies.len(), 2);
+    let channels: Vec<&str> = policies.iter().map(|p| p.channel.as_str()).collect();
+    assert_eq!(channels, ["chat", "letter"]);
     match store
         .put_sla_policy(&policy("fax", Priority::Normal, 5), "manager")
         .await
@@ -351,6 +352,33 @@ async fn queue_policies_set_due_times_and_order(store: &dyn Store) {
         .await
         .expect("records");
     assert_eq!(records.len(), 2);
+    // An intake plans by the policies in force, and routes by the sources' touchpoints.
+    let hotline = store
+        .create_touchpoint(&fields("Chat-Hilfe", "chat", "after-purchase"), "t")
+        .await
+        .expect("touchpoint")
+        .id;
+    store
+        .put_source_mapping(
+            &SourceMapping {
+                channel: "chat".into(),
+                source: "Webseite".into(),
+                touchpoint_id: hotline,
+            },
+            "manager",
+        )
+        .await
+        .expect("mapping");
+    let mut routed = request("chat", Some("c@example.de"), None, "Noch ein Chat");
+    routed.received_at = Some(received);
+    routed.source = "webseite".into();
+    let routed = store.intake(&[routed], "t").await.expect("intake")[0].id;
+    let routed = store.request(routed).await.expect("request");
+    assert_eq!(routed.touchpoint_id, Some(hotline));
+    assert_eq!(
+        routed.first_response_due,
+        Some("2026-11-23T09:30:00Z".parse().expect("instant"))
+    );
 }
 
 async fn queue_customer_data_is_exported_and_erased(store: &dyn Store) {
