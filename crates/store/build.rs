@@ -19,7 +19,7 @@ fn main() {
     println!("cargo::rerun-if-changed=migrations");
     for backend in ["sqlite", "postgres"] {
         let folder = manifest.join("migrations").join(backend);
-        let list = migrations(&folder);
+        let list = migrations(&folder, backend);
         std::fs::write(out.join(format!("migrations_{backend}.rs")), list)
             .expect("write the list of migrations");
     }
@@ -27,7 +27,7 @@ fn main() {
 
 /// The Rust expression of the folder's migrations, in version order. A file whose name does
 /// not read as a migration stops the build instead of being left out.
-fn migrations(folder: &Path) -> String {
+fn migrations(folder: &Path, backend: &str) -> String {
     let mut found: Vec<(i64, String, PathBuf)> = Vec::new();
     let entries = std::fs::read_dir(folder)
         .unwrap_or_else(|e| panic!("read the migrations in {}: {e}", folder.display()));
@@ -62,10 +62,17 @@ fn migrations(folder: &Path) -> String {
     found.sort_by_key(|(version, _, _)| *version);
     let mut list = String::from("&[\n");
     for (version, description, path) in &found {
-        let path = path.to_str().expect("UTF-8 path");
+        // Named from the crate's folder when the crate compiles, not from where this ran: a
+        // list made in one checkout still reads the files of another that shares the target
+        // folder.
+        let file = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("checked above");
+        let within = format!("/migrations/{backend}/{file}");
         writeln!(
             list,
-            "    ({version}, {description:?}, include_str!({path:?})),"
+            "    ({version}, {description:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {within:?}))),"
         )
         .expect("write to a String");
     }
