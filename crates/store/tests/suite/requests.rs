@@ -353,7 +353,7 @@ async fn queue_policies_set_due_times_and_order(store: &dyn Store) {
         .expect("records");
     assert_eq!(records.len(), 2);
     // An intake plans by the policies in force, and routes by the sources' touchpoints.
-    let hotline = store
+    let chat_help = store
         .create_touchpoint(&fields("Chat-Hilfe", "chat", "after-purchase"), "t")
         .await
         .expect("touchpoint")
@@ -363,7 +363,7 @@ async fn queue_policies_set_due_times_and_order(store: &dyn Store) {
             &SourceMapping {
                 channel: "chat".into(),
                 source: "Webseite".into(),
-                touchpoint_id: hotline,
+                touchpoint_id: chat_help,
             },
             "manager",
         )
@@ -374,7 +374,7 @@ async fn queue_policies_set_due_times_and_order(store: &dyn Store) {
     routed.source = "webseite".into();
     let routed = store.intake(&[routed], "t").await.expect("intake")[0].id;
     let routed = store.request(routed).await.expect("request");
-    assert_eq!(routed.touchpoint_id, Some(hotline));
+    assert_eq!(routed.touchpoint_id, Some(chat_help));
     assert_eq!(
         routed.first_response_due,
         Some("2026-11-23T09:30:00Z".parse().expect("instant"))
