@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use touchpoints_core::dashboard::{self, Compared, Dimension, Period, TallyRow};
 use touchpoints_core::kpi::{self, Granularity, Metric, Retention};
 use touchpoints_core::{Problem, Problems, Touchpoint, TouchpointFilter};
-use touchpoints_store::{Resolution, Store};
+use touchpoints_store::{ReportTallies, ReportWindow, Resolution, Store};
 
 use crate::Result;
 
@@ -238,23 +238,27 @@ pub async fn report(store: &dyn Store, query: &KpiQuery, now: Timestamp) -> Resu
     let (metric, by, window) = check(query, today(&time_zone, now))?;
     // Merged in the database: per metric and bucket for tiles and trend, per touchpoint and
     // channel for the breakdown, so a request reads hundreds of rows, not every day of every
-    // place.
-    let resolution = resolution(window.granularity);
-    let (buckets, current, previous) = tokio::join!(
-        store.tallies_by_bucket(resolution, window.previous_from, window.until),
-        store.tallies_by_place(resolution, metric, window.from, window.until),
-        store.tallies_by_place(resolution, metric, window.previous_from, window.from),
-    );
+    // place. A breakdown by channel names its rows by the channel's key, one by touchpoint by
+    // the touchpoint's name; the others group by what the touchpoints are filed under.
+    let ReportTallies {
+        buckets,
+        current,
+        previous,
+        names,
+    } = store
+        .report_tallies(
+            resolution(window.granularity),
+            metric,
+            ReportWindow {
+                previous_from: window.previous_from,
+                from: window.from,
+                until: window.until,
+            },
+            by == Dimension::Touchpoint,
+        )
+        .await?;
     let (current_buckets, previous_buckets): (Vec<TallyRow>, Vec<TallyRow>) =
-        buckets?.into_iter().partition(|r| r.bucket >= window.from);
-    let (current, previous) = (current?, previous?);
-    // A breakdown by channel names its rows by the channel's key, one by touchpoint by the
-    // touchpoint's name; the others group by what the touchpoints are filed under.
-    let names = if by == Dimension::Touchpoint {
-        store.touchpoint_names().await?
-    } else {
-        HashMap::new()
-    };
+        buckets.into_iter().partition(|r| r.bucket >= window.from);
     let all = if matches!(by, Dimension::Channel | Dimension::Touchpoint) {
         Vec::new()
     } else {

@@ -961,6 +961,28 @@ pub enum Resolution {
     Month,
 }
 
+/// The windows a metric's report compares: its own from `from` until `until`, and the one
+/// before it from `previous_from` until `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportWindow {
+    pub previous_from: jiff::civil::Date,
+    pub from: jiff::civil::Date,
+    pub until: jiff::civil::Date,
+}
+
+/// What a metric's report reads from the roll-ups, in one statement.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportTallies {
+    /// Every metric by bucket over both windows, as [`Surveys::tallies_by_bucket`] reads it.
+    pub buckets: Vec<TallyRow>,
+    /// The metric by place in the report's window, as [`Surveys::tallies_by_place`] reads it.
+    pub current: Vec<TallyRow>,
+    /// The same for the window before.
+    pub previous: Vec<TallyRow>,
+    /// The touchpoints' names by id, if asked for; empty otherwise.
+    pub names: std::collections::HashMap<i64, String>,
+}
+
 /// The customer base's changes and the revenue of one day of the organisation's calendar.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CustomerDay {
@@ -1064,6 +1086,18 @@ pub trait Surveys: Send + Sync + 'static {
         from: jiff::civil::Date,
         until: jiff::civil::Date,
     ) -> Result<Vec<TallyRow>>;
+
+    /// What a report of `metric` over `window` reads, [`Surveys::tallies_by_bucket`] over both
+    /// windows and [`Surveys::tallies_by_place`] over each, with the touchpoints' names if
+    /// `names`: one statement, so one round trip to the database, where separate reads would
+    /// each wake a connection of their own.
+    async fn report_tallies(
+        &self,
+        resolution: Resolution,
+        metric: touchpoints_core::kpi::Metric,
+        window: ReportWindow,
+        names: bool,
+    ) -> Result<ReportTallies>;
 
     /// Counts of the answers given in `[from, until)` that name a request, by the request's
     /// assignee as it is now, touchpoint and metric; one row per group with answers. Unlike

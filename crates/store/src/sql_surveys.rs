@@ -35,8 +35,8 @@ use super::sql_audit::{audit, audit_said};
 use super::sql_intake::intake_in;
 use crate::dialect::Dialect;
 use crate::{
-    AssigneeTally, CustomerDay, DEFAULT_TIME_ZONE, ImportSummary, Resolution, ResponseFilter,
-    Result, StoreError, StoredResponse, StoredSurvey, Surveys,
+    AssigneeTally, CustomerDay, DEFAULT_TIME_ZONE, ImportSummary, ReportTallies, ReportWindow,
+    Resolution, ResponseFilter, Result, StoreError, StoredResponse, StoredSurvey, Surveys,
 };
 
 /// Rows per multi-row INSERT: well under both backends' limit of bound parameters.
@@ -191,6 +191,46 @@ fn rollup_tables(resolution: Resolution) -> (&'static str, &'static str) {
     }
 }
 
+/// The place columns of a totals row: touchpoint 0 and channel "".
+const TOTALS_PLACE: &str = "CAST(0 AS BIGINT) AS touchpoint_id, CAST('' AS TEXT) AS channel";
+
+/// The rows of a roll-up table with a day from parameter `from` until parameter `until` (such
+/// as `$1`), as [`TALLY_COLUMNS`]; `place` selects the touchpoint and channel columns.
+fn window_select(table: &str, place: &str, (from, until): (&str, &str)) -> String {
+    format!(
+        "SELECT metric, day, {place}, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 \
+         FROM {table} WHERE day >= {from} AND day < {until}"
+    )
+}
+
+/// The rows of one metric in a roll-up table with a day from parameter `from` until parameter
+/// `until`, merged by touchpoint and channel, as [`TALLY_COLUMNS`].
+fn by_place_select(table: &str, metric: Metric, (from, until): (&str, &str)) -> String {
+    // The metric is one of a few fixed names, written into the statement so that every
+    // parameter is a day.
+    format!(
+        "SELECT metric, MIN(day) AS day, touchpoint_id, channel, {SUMMED} FROM {table} \
+         WHERE metric = '{metric}' AND day >= {from} AND day < {until} \
+         GROUP BY metric, touchpoint_id, channel",
+        metric = metric.as_str()
+    )
+}
+
+/// Rows merged by place, each keyed by `bucket`: the first day of the window they merge.
+fn by_place_rows(
+    table: &'static str,
+    rows: Vec<TallyDbRow>,
+    bucket: Date,
+) -> Result<Vec<TallyRow>> {
+    rows.into_iter()
+        .map(|r| {
+            let mut row = r.into_row(table)?;
+            row.bucket = bucket;
+            Ok(row)
+        })
+        .collect()
+}
+
 /// The rows of a roll-up table with a day in `[from, until)`; `place` selects the touchpoint
 /// and channel columns.
 async fn read_tallies(
@@ -202,10 +242,7 @@ async fn read_tallies(
 ) -> Result<Vec<TallyRow>> {
     let rows: Vec<TallyDbRow> = read_window(
         pool,
-        &format!(
-            "SELECT metric, day, {place}, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 \
-             FROM {table} WHERE day >= $1 AND day < $2"
-        ),
+        &window_select(table, place, ("$1", "$2")),
         (TALLY_COLUMNS, ""),
         table,
         (from, until),
@@ -1069,8 +1106,7 @@ impl Surveys for SqlStore {
         until: Date,
     ) -> Result<Vec<TallyRow>> {
         let (_, totals) = rollup_tables(resolution);
-        let place = "CAST(0 AS BIGINT) AS touchpoint_id, CAST('' AS TEXT) AS channel";
-        read_tallies(&self.pool, totals, place, from, until).await
+        read_tallies(&self.pool, totals, TOTALS_PLACE, from, until).await
     }
 
     async fn tallies_by_place(
@@ -1081,28 +1117,59 @@ impl Surveys for SqlStore {
         until: Date,
     ) -> Result<Vec<TallyRow>> {
         let (table, _) = rollup_tables(resolution);
-        // The metric is one of a few fixed names, written into the statement so that every
-        // parameter is a day.
-        let rows: Vec<TallyDbRow> = read_window(
+        let rows = read_window(
             &self.pool,
-            &format!(
-                "SELECT metric, MIN(day) AS day, touchpoint_id, channel, {SUMMED} FROM {table} \
-                 WHERE metric = '{metric}' AND day >= $1 AND day < $2 \
-                 GROUP BY metric, touchpoint_id, channel",
-                metric = metric.as_str()
-            ),
+            &by_place_select(table, metric, ("$1", "$2")),
             (TALLY_COLUMNS, ""),
             table,
             (from, until),
         )
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                let mut row = r.into_row(table)?;
-                row.bucket = from;
-                Ok(row)
-            })
-            .collect()
+        by_place_rows(table, rows, from)
+    }
+
+    async fn report_tallies(
+        &self,
+        resolution: Resolution,
+        metric: Metric,
+        window: ReportWindow,
+        names: bool,
+    ) -> Result<ReportTallies> {
+        let (table, totals) = rollup_tables(resolution);
+        let rows = json_table(TALLY_COLUMNS);
+        let names_select = if names {
+            format!("(SELECT {} FROM touchpoints)", json_table("id, name"))
+        } else {
+            "CAST('[]' AS TEXT)".to_owned()
+        };
+        // $1 is where the window before starts, $2 where the report's starts, $3 its end.
+        let (buckets, current, previous, names): (String, String, String, String) =
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT (SELECT {rows} FROM ({buckets}) bucket_rows), \
+                 (SELECT {rows} FROM ({current}) current_rows), \
+                 (SELECT {rows} FROM ({previous}) previous_rows), {names_select}",
+                buckets = window_select(totals, TOTALS_PLACE, ("$1", "$3")),
+                current = by_place_select(table, metric, ("$2", "$3")),
+                previous = by_place_select(table, metric, ("$1", "$2")),
+            )))
+            .bind(day_number(window.previous_from))
+            .bind(day_number(window.from))
+            .bind(day_number(window.until))
+            .fetch_one(&self.pool)
+            .await?;
+        let buckets: Vec<TallyDbRow> = from_json_table(totals, &buckets)?;
+        let current: Vec<TallyDbRow> = from_json_table(table, &current)?;
+        let previous: Vec<TallyDbRow> = from_json_table(table, &previous)?;
+        let names: Vec<(i64, String)> = from_json_table("touchpoints", &names)?;
+        Ok(ReportTallies {
+            buckets: buckets
+                .into_iter()
+                .map(|r| r.into_row(totals))
+                .collect::<Result<_>>()?,
+            current: by_place_rows(table, current, window.from)?,
+            previous: by_place_rows(table, previous, window.previous_from)?,
+            names: names.into_iter().collect(),
+        })
     }
 
     async fn tallies_by_assignee(

@@ -8,7 +8,9 @@ use touchpoints_core::Subject;
 use touchpoints_core::dashboard::TallyRow;
 use touchpoints_core::kpi::{CustomerEventKind, Metric, Tally};
 use touchpoints_core::survey::{CustomerEventFields, ResponseFields, SurveyFields};
-use touchpoints_store::{ImportSummary, Resolution, ResponseFilter, Store, StoreError};
+use touchpoints_store::{
+    ImportSummary, ReportWindow, Resolution, ResponseFilter, Store, StoreError,
+};
 
 use sqlx::Connection;
 
@@ -918,6 +920,65 @@ async fn the_database_merges_tallies_as_rust_would(store: &dyn Store) {
         .await
         .expect("months");
     assert_eq!(months.iter().map(|r| r.tally.n()).sum::<u64>(), 5);
+
+    // A report's reads in one statement: the window before holds the 5th, the report's own
+    // the 6th to the 1st of February.
+    let window = ReportWindow {
+        previous_from: date(2026, 1, 1),
+        from: date(2026, 1, 6),
+        until: date(2026, 2, 2),
+    };
+    let report = store
+        .report_tallies(Resolution::Day, Metric::Nps, window, true)
+        .await
+        .expect("report");
+    assert_eq!(
+        sorted(report.current),
+        sorted(vec![
+            row(Metric::Nps, window.from, hotline, "phone", &[9]),
+            row(Metric::Nps, window.from, hotline, "chat", &[2]),
+            row(Metric::Nps, window.from, shop, "online-shop", &[0, 7]),
+        ])
+    );
+    assert_eq!(
+        report.previous,
+        [row(
+            Metric::Nps,
+            window.previous_from,
+            hotline,
+            "phone",
+            &[10]
+        )]
+    );
+    assert_eq!(
+        sorted(report.buckets),
+        sorted(vec![
+            row(Metric::Nps, date(2026, 1, 5), 0, "", &[10]),
+            row(Metric::Nps, date(2026, 1, 6), 0, "", &[9, 2, 0]),
+            row(Metric::Csat, date(2026, 1, 6), 0, "", &[5]),
+            row(Metric::Nps, date(2026, 2, 1), 0, "", &[7]),
+        ])
+    );
+    assert_eq!(
+        report.names,
+        [(hotline, "Hotline".to_owned()), (shop, "Shop".to_owned())].into()
+    );
+    // Months are keyed by their first day, so a window of months starts on one.
+    let january = ReportWindow {
+        previous_from: date(2025, 12, 1),
+        from: date(2026, 1, 1),
+        until: date(2026, 2, 1),
+    };
+    let unnamed = store
+        .report_tallies(Resolution::Month, Metric::Csat, january, false)
+        .await
+        .expect("report by month");
+    assert!(unnamed.names.is_empty());
+    assert!(unnamed.previous.is_empty());
+    assert_eq!(
+        unnamed.current,
+        [row(Metric::Csat, january.from, shop, "online-shop", &[5])]
+    );
 }
 
 /// Answers and events sent one per call at once share commits (group commit), yet each
