@@ -11,9 +11,10 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use touchpoints_core::object::ObjectsOnly;
 use touchpoints_core::{Problem, Problems};
 
-use crate::json::{from_value, malformed, parse};
+use crate::json::{from_slice, from_value, malformed, parse};
 use crate::{AppError, Result};
 
 /// How a body carried its items: alone, or as a batch under a key.
@@ -88,9 +89,7 @@ pub fn read<I: DeserializeOwned>(body: &[u8], key: &'static str, max: usize) -> 
     let too_many = || Problems::single(key, Problem::TooMany { max }).into();
     let fast = match envelope::<I>(body, key) {
         Some(items) => Some((true, items)),
-        None => serde_json::from_slice::<I>(body)
-            .ok()
-            .map(|i| (false, vec![i])),
+        None => from_slice::<I>(body).ok().map(|i| (false, vec![i])),
     };
     if let Some((batch, items)) = fast {
         if items.len() > max {
@@ -187,7 +186,7 @@ fn envelope<I: DeserializeOwned>(body: &[u8], key: &'static str) -> Option<Vec<I
         key,
         items: std::marker::PhantomData,
     }
-    .deserialize(&mut deserializer)
+    .deserialize(ObjectsOnly(&mut deserializer))
     .ok()?;
     deserializer.end().ok()?;
     Some(items)

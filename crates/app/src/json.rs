@@ -1,9 +1,11 @@
 //! JSON input that does not fit, named the way the caller wrote it: a body that is not JSON is
 //! malformed, JSON of the wrong shape an invalid input naming the field with its path
 //! (`importance.loyalty`, `requests[3].channel`). The API and the command line read JSON
-//! through here, so a problem has one name wherever it is reported.
+//! through here, so a problem has one name wherever it is reported, and every struct is
+//! read only from an object ([`ObjectsOnly`]).
 
 use serde::de::DeserializeOwned;
+use touchpoints_core::object::ObjectsOnly;
 use touchpoints_core::{Problem, Problems};
 
 use crate::AppError;
@@ -14,7 +16,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     // One pass over the bytes: a syntax error anywhere is malformed input, a value of the
     // wrong shape in well-formed JSON an invalid one naming its field.
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let value = serde_path_to_error::deserialize(ObjectsOnly(&mut deserializer)).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if !inner.is_data() {
@@ -71,7 +73,16 @@ fn with_whole_numbers<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     if !normalise_whole_numbers(&mut value) {
         return None;
     }
-    serde_json::from_value(value).ok()
+    T::deserialize(ObjectsOnly(value)).ok()
+}
+
+/// Reads `T` from one JSON document, structs only from objects, without naming a problem:
+/// the fast path for input that is expected to be well-formed.
+pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = T::deserialize(ObjectsOnly(&mut deserializer))?;
+    deserializer.end()?;
+    Ok(value)
 }
 
 /// The error of a document that is not JSON, with where it breaks.
@@ -90,7 +101,7 @@ pub fn from_value<T: DeserializeOwned>(
     prefix: &str,
 ) -> Result<T, Problems> {
     normalise_whole_numbers(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    serde_path_to_error::deserialize(ObjectsOnly(value)).map_err(|e| {
         let (field, problem) = data_problem(&e.path().to_string(), e.inner());
         let field = match (prefix.strip_suffix('.'), field.is_empty()) {
             (Some(whole), true) => whole.to_owned(),

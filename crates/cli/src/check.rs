@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 use touchpoints_core::consistency::text::{TextFormat, plain_text};
 use touchpoints_core::consistency::{Checker, Content, Finding, Guideline};
+use touchpoints_core::object::Strict;
 use touchpoints_server::Lang;
 use touchpoints_server::Messages;
 use touchpoints_server::wording::{self, FindingText};
@@ -29,7 +30,7 @@ pub fn read_guideline(path: &Path) -> anyhow::Result<Guideline> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let read = if is_json {
-        let guideline: Guideline = serde_json::from_str(&text)
+        let Strict(guideline): Strict<Guideline> = serde_json::from_str(&text)
             .with_context(|| format!("{}: not a valid guideline", path.display()))?;
         guideline.validate().map(|()| guideline)
     } else {

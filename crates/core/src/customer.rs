@@ -295,7 +295,7 @@ pub struct CustomerInput {
     pub segments: Vec<String>,
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
-    #[serde(default, deserialize_with = "crate::object::from_object")]
+    #[serde(default)]
     pub consent: Consent,
     /// What the customer has bought so far, in cents: 0 to 10000000000000 (10^13).
     #[serde(default)]

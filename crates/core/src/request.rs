@@ -120,7 +120,6 @@ pub struct RequestInput {
     /// mapping to a touchpoint.
     #[serde(default)]
     pub source: Option<String>,
-    #[serde(deserialize_with = "crate::object::from_object")]
     pub customer: RequestCustomer,
     #[serde(default)]
     pub subject: String,

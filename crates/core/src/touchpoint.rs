@@ -160,7 +160,7 @@ pub struct TouchpointInput {
     /// Defaults to `active`.
     #[serde(default)]
     pub status: Option<Status>,
-    #[serde(default, deserialize_with = "crate::object::from_object")]
+    #[serde(default)]
     pub importance: ImportanceInput,
     /// 1 to 5; defaults to 3.
     #[serde(default = "middle")]

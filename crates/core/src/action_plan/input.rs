@@ -262,7 +262,7 @@ pub struct ActionInput {
     #[serde(default)]
     pub finding_ids: Vec<i64>,
     /// Budget by quarter, keyed `2027-Q1`.
-    #[serde(default, deserialize_with = "crate::object::map_of_objects")]
+    #[serde(default)]
     pub budgets: BTreeMap<String, Budget>,
 }
 

@@ -38,9 +38,7 @@ pub struct PlanSettings {
     pub target_groups: BTreeMap<String, f64>,
     /// Weight per region, as for target groups.
     pub regions: BTreeMap<String, f64>,
-    #[serde(deserialize_with = "crate::object::from_object")]
     pub quick_win: QuickWinRule,
-    #[serde(deserialize_with = "crate::object::from_object")]
     pub weights: PlanWeights,
 }
 
@@ -166,6 +164,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::object::Strict;
 
     fn fields(problems: &Problems) -> Vec<&str> {
         problems.0.iter().map(|p| p.field.as_str()).collect()
@@ -178,10 +177,10 @@ mod tests {
             r#"{"quick_win": [7, 2.5]}"#,
             r#"{"weights": []}"#,
         ] {
-            let read: Result<PlanSettings, _> = serde_json::from_str(body);
+            let read: Result<Strict<PlanSettings>, _> = serde_json::from_str(body);
             assert!(read.is_err(), "{body} was read as {read:?}");
         }
-        let read: PlanSettings =
+        let Strict(read): Strict<PlanSettings> =
             serde_json::from_str(r#"{"quick_win": {"max_days": 7}, "weights": {}}"#)
                 .expect("objects");
         assert_eq!(read.quick_win.max_days, 7);

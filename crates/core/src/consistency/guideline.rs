@@ -34,7 +34,7 @@ pub struct Guideline {
     /// other the checker reports as unknown. A web address includes the pages beneath it.
     #[serde(default)]
     pub allowed_contacts: Vec<String>,
-    #[serde(default, deserialize_with = "crate::object::from_object")]
+    #[serde(default)]
     pub tone: Tone,
 }
 
@@ -358,6 +358,16 @@ mod tests {
         let (field, message) = refused("facts: []\ncolour: red\n");
         assert_eq!(field, "document");
         assert!(message.contains("colour"), "{message}");
+    }
+
+    #[test]
+    fn a_struct_written_as_a_list_is_refused() {
+        let (field, message) = refused("facts: []\ntone: []\n");
+        assert_eq!(field, "document");
+        // The YAML reader itself reads a struct only from a mapping.
+        assert!(message.contains("expected mapping"), "{message}");
+        let read = Guideline::from_yaml("facts: []\ntone: {}\n").expect("an empty tone");
+        assert_eq!(read.tone, Tone::default());
     }
 
     #[test]

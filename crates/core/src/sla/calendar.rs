@@ -282,7 +282,7 @@ pub struct CalendarInput {
     /// An IANA time zone name such as `Europe/Berlin`.
     pub time_zone: String,
     /// Opening hours per weekday; a day left out is closed.
-    #[serde(default, deserialize_with = "crate::object::from_object")]
+    #[serde(default)]
     pub hours: WeekHoursInput,
     /// `"none"`, `"DE"` or a state such as `"DE-NW"`; none when absent.
     #[serde(default)]

@@ -724,6 +724,22 @@ async fn an_array_where_an_object_belongs_is_refused_by_name() {
             json!({"quick_win": []}),
             "quick_win",
         ),
+        // Structs with required fields, written as arrays of the right length and types.
+        (
+            "post",
+            "/api/v1/actions".to_owned(),
+            json!({"kind": "launch", "title": "App", "target": ["nps", 50, 90]}),
+            "target",
+        ),
+        (
+            "post",
+            "/api/v1/requests".to_owned(),
+            json!({"requests": [
+                {"channel": "email", "customer": {"email": "ben@example.de"}, "body": "x"},
+                {"channel": "email", "customer": ["Carla", "carla@example.de"], "body": "y"}
+            ]}),
+            "requests[1].customer",
+        ),
     ];
     // The admin's session: the calendar is the admin's.
     let admin = server.admin_browser();
