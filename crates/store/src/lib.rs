@@ -973,7 +973,9 @@ pub struct ReportWindow {
 /// What a metric's report reads from the roll-ups, in one statement.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportTallies {
-    /// Every metric by bucket over both windows, as [`Surveys::tallies_by_bucket`] reads it.
+    /// Every metric by bucket over both windows, over all touchpoints and channels (the
+    /// rows carry touchpoint 0 and channel ""): what tiles and trends need, one row per
+    /// period however many places there are.
     pub buckets: Vec<TallyRow>,
     /// The metric by place in the report's window, as [`Surveys::tallies_by_place`] reads it.
     pub current: Vec<TallyRow>,
@@ -1067,16 +1069,6 @@ pub trait Surveys: Send + Sync + 'static {
         until: jiff::civil::Date,
     ) -> Result<Vec<TallyRow>>;
 
-    /// Roll-up counts with a bucket in `[from, until)` by metric and bucket, over all
-    /// touchpoints and channels (the rows carry touchpoint 0 and channel ""), from roll-ups
-    /// kept per metric and day or month: what tiles and trends need, one row per period
-    /// however many places there are.
-    async fn tallies_by_bucket(
-        &self,
-        resolution: Resolution,
-        from: jiff::civil::Date,
-        until: jiff::civil::Date,
-    ) -> Result<Vec<TallyRow>>;
     /// Roll-up counts of one metric with a bucket in `[from, until)` merged in the database by
     /// touchpoint and channel (the rows carry `from` as their bucket): what a breakdown needs.
     async fn tallies_by_place(
@@ -1087,7 +1079,7 @@ pub trait Surveys: Send + Sync + 'static {
         until: jiff::civil::Date,
     ) -> Result<Vec<TallyRow>>;
 
-    /// What a report of `metric` over `window` reads, [`Surveys::tallies_by_bucket`] over both
+    /// What a report of `metric` over `window` reads, every metric's totals by bucket over both
     /// windows and [`Surveys::tallies_by_place`] over each, with the touchpoints' names if
     /// `names`: one statement, so one round trip to the database, where separate reads would
     /// each wake a connection of their own.

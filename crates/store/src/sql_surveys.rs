@@ -1099,16 +1099,6 @@ impl Surveys for SqlStore {
         read_tallies(&self.pool, table, "touchpoint_id, channel", from, until).await
     }
 
-    async fn tallies_by_bucket(
-        &self,
-        resolution: Resolution,
-        from: Date,
-        until: Date,
-    ) -> Result<Vec<TallyRow>> {
-        let (_, totals) = rollup_tables(resolution);
-        read_tallies(&self.pool, totals, TOTALS_PLACE, from, until).await
-    }
-
     async fn tallies_by_place(
         &self,
         resolution: Resolution,
