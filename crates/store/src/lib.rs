@@ -157,9 +157,6 @@ pub trait Inventory: Send + Sync + 'static {
 
     /// Touchpoints matching the filter, ordered by name.
     async fn list_touchpoints(&self, filter: &TouchpointFilter) -> Result<Vec<Touchpoint>>;
-    /// Every touchpoint's name by its id: what a report needs to name its rows, without the
-    /// rest of each touchpoint.
-    async fn touchpoint_names(&self) -> Result<std::collections::HashMap<i64, String>>;
     async fn touchpoint(&self, id: i64) -> Result<Touchpoint>;
     async fn create_touchpoint(&self, fields: &TouchpointFields, actor: &str)
     -> Result<Touchpoint>;

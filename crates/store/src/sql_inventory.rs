@@ -775,17 +775,6 @@ impl Inventory for SqlStore {
             .collect()
     }
 
-    async fn touchpoint_names(&self) -> Result<HashMap<i64, String>> {
-        let names: String = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT {names} FROM touchpoints",
-            names = json_table("id, name")
-        )))
-        .fetch_one(&self.pool)
-        .await?;
-        let names: Vec<(i64, String)> = from_json_table("touchpoints", &names)?;
-        Ok(names.into_iter().collect())
-    }
-
     async fn touchpoint(&self, id: i64) -> Result<Touchpoint> {
         let mut conn = self.pool.acquire().await?;
         load_touchpoint(&mut conn, id).await

@@ -231,26 +231,6 @@ fn by_place_rows(
         .collect()
 }
 
-/// The rows of a roll-up table with a day in `[from, until)`; `place` selects the touchpoint
-/// and channel columns.
-async fn read_tallies(
-    pool: &Pool<Db>,
-    table: &'static str,
-    place: &str,
-    from: Date,
-    until: Date,
-) -> Result<Vec<TallyRow>> {
-    let rows: Vec<TallyDbRow> = read_window(
-        pool,
-        &window_select(table, place, ("$1", "$2")),
-        (TALLY_COLUMNS, ""),
-        table,
-        (from, until),
-    )
-    .await?;
-    rows.into_iter().map(|r| r.into_row(table)).collect()
-}
-
 /// The rows `select` finds for the days from `$1` until `$2`, as `columns` (in the order of
 /// `order_by`, if any) gathered into one row of JSON ([`json_table`]): a report reads
 /// hundreds of roll-up rows or days.
@@ -1096,7 +1076,15 @@ impl Surveys for SqlStore {
         until: Date,
     ) -> Result<Vec<TallyRow>> {
         let (table, _) = rollup_tables(resolution);
-        read_tallies(&self.pool, table, "touchpoint_id, channel", from, until).await
+        let rows: Vec<TallyDbRow> = read_window(
+            &self.pool,
+            &window_select(table, "touchpoint_id, channel", ("$1", "$2")),
+            (TALLY_COLUMNS, ""),
+            table,
+            (from, until),
+        )
+        .await?;
+        rows.into_iter().map(|r| r.into_row(table)).collect()
     }
 
     async fn tallies_by_place(

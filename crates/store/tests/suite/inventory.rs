@@ -4,9 +4,10 @@ use std::collections::BTreeSet;
 
 use touchpoints_core::catalog::{default_channels, default_phases};
 use touchpoints_core::history::Action;
+use touchpoints_core::kpi::Metric;
 use touchpoints_core::touchpoint::ImportanceInput;
 use touchpoints_core::{Channel, Kind, Problem, Stage, Status, TouchpointFilter, TouchpointInput};
-use touchpoints_store::{Import, ImportSummary, Store, StoreError};
+use touchpoints_store::{Import, ImportSummary, ReportWindow, Resolution, Store, StoreError};
 
 use crate::harness::{
     assert_audited, assert_not_audited, audit_mark, audited_since, count, fields,
@@ -388,10 +389,20 @@ async fn filters_agree_with_the_core_definition(store: &dyn Store) {
         ],
         "ordered by name"
     );
-    // The names alone, by id, for every touchpoint whatever its status.
+    // The names alone, by id, as a report reads them: every touchpoint whatever its status.
     let by_id: std::collections::HashMap<i64, String> =
         all.iter().map(|t| (t.id, t.fields.name.clone())).collect();
-    assert_eq!(store.touchpoint_names().await.expect("names"), by_id);
+    let day = jiff::civil::date(2026, 1, 1);
+    let window = ReportWindow {
+        previous_from: day,
+        from: day,
+        until: day,
+    };
+    let report = store
+        .report_tallies(Resolution::Day, Metric::Nps, window, true)
+        .await
+        .expect("names");
+    assert_eq!(report.names, by_id);
     let s = |v: &str| Some(v.to_string());
     let filters = [
         TouchpointFilter {
