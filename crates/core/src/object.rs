@@ -6,6 +6,10 @@
 //! depth without an attribute on each field; [`Strict`] applies it where only a type can be
 //! named. Every way in for JSON (the API's bodies, the command line's files) reads through
 //! one of them; the YAML reader of guidelines reads a struct only from a mapping by itself.
+//!
+//! What serde buffers before it knows the type (the content of untagged and internally tagged
+//! enums, flattened fields) it reads with its own deserializer, beyond the wrapper's reach; no
+//! input type uses them.
 
 use std::fmt;
 
