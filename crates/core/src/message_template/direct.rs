@@ -151,7 +151,7 @@ struct LoopFrame<'a> {
     next: usize,
     with_loop_var: bool,
     /// Where this frame's entries of the undo log start: the locals it assigned, with the
-    /// values they had before, restored when the loop ends.
+    /// values they had before, restored at each new item and when the loop ends.
     undo_from: usize,
 }
 
@@ -428,6 +428,11 @@ impl Direct {
                     match frame.items.get(frame.next) {
                         Some(item) => {
                             frame.next += 1;
+                            // The engine clears a loop's names at each new item: what the
+                            // body assigned for one item is gone for the next.
+                            for (slot, old) in undo.drain(frame.undo_from..).rev() {
+                                locals[slot] = old;
+                            }
                             stack.push(V::Str(Cow::Borrowed(item)));
                         }
                         None => pc = *to as usize,
@@ -601,6 +606,9 @@ mod tests {
             "{% for segment in segments %}[{{ segment }}]{% endfor %}{{ segment }}",
             // `set` inside a loop does not leak out of it.
             "{% set x = \"a\" %}{% for s in segments %}{% set x = s %}{{ x }}{% endfor %}{{ x }}",
+            // Nor into the loop's next item: each item starts from the names outside.
+            "{% set x = \"a\" %}{% for s in segments %}{{ x }}{% set x = s %}{{ x }};{% endfor %}",
+            "{% for x in segments %}{% for s in segments %}{{ x }}{% set x = \"-\" %}{% endfor %}{% endfor %}",
             // Nested loops: `loop` is the innermost.
             "{% for a in segments %}{% for b in segments %}{{ loop.index0 }}{{ a }}{{ b }};{% endfor %}{{ loop.revindex }}{% endfor %}",
             "{{ first_name and last_name }}|{{ subject and \"x\" }}|{{ \"\" or open_requests }}",
