@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use touchpoints_app::AppError;
 use touchpoints_app::json::{self, data_problem};
 use touchpoints_core::{Problem, Problems};
 
@@ -137,12 +138,11 @@ where
 }
 
 /// Parses a JSON body into `T`: a broken body is a 400, one of the wrong shape a 422 naming
-/// the field. Every body the API reads is an object; serde would also fill a struct from an
-/// array, field by field in order (and one whose fields all have defaults from `[]`), so any
-/// other JSON value is refused here.
+/// the field. Every body the API reads is an object, so any other JSON value is refused as
+/// such, whatever `T` would have made of it.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value = json::parse(bytes)?;
-    if !bytes.trim_ascii_start().starts_with(b"{") {
+    let read = json::parse(bytes);
+    if !matches!(read, Err(AppError::Malformed(_))) && !bytes.trim_ascii_start().starts_with(b"{") {
         return Err(ApiError::Unprocessable(Problems::single(
             "",
             Problem::Invalid {
@@ -150,7 +150,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             },
         )));
     }
-    Ok(value)
+    Ok(read?)
 }
 
 /// The language a query asks for with `lang`: `de` or `en`, `default` when it is left out or
