@@ -12,8 +12,9 @@
 //! best of N timed runs (3), `--naive-mb N` prefix the naive baseline is timed on (10),
 //! `--naive-budget S` seconds the naive baseline may take over the whole corpus before it is
 //! only timed on the prefix and extrapolated (180), `--literal-mb N` prefix for the literal
-//! `\b…\b` variant of the baseline (1), `--seed N`, `--only scan|tone|check` (only that, for a
-//! profiler: `perf record -g target/release/deps/consistency-… --bench --only scan`). Without
+//! `\b…\b` variant of the baseline (1), `--seed N`, `--only scan|tone|check|keywords` (only
+//! that, for a profiler: `perf record -g target/release/deps/consistency-… --bench --only scan`;
+//! `keywords` times the keyword search alone beside the unanchored automata). Without
 //! `--bench` (as under `cargo test --benches`) it runs a small smoke version.
 //!
 //! Everything is generated from a fixed seed by a small inline PRNG, so every run scans the same
@@ -28,6 +29,7 @@ use std::time::{Duration, Instant};
 use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use sha2::{Digest, Sha256};
+use touchpoints_core::consistency::keywords::Keywords;
 use touchpoints_core::consistency::tone::{Address, address_marks, word_spans};
 use touchpoints_core::consistency::value::{
     Value, ValueKind, find_contacts, find_values, parse_value,
@@ -49,7 +51,7 @@ struct Config {
     literal_mb: f64,
     seed: u64,
     smoke: bool,
-    /// `scan`, `tone` or `check`: only that, `runs` times (for a profiler).
+    /// `scan`, `tone`, `check` or `keywords`: only that, `runs` times (for a profiler).
     only: Option<String>,
 }
 
@@ -1449,8 +1451,9 @@ fn load_average() -> String {
 // Where the scan's time goes: its parts, timed alone
 // ---------------------------------------------------------------------------------------------
 
-/// The automaton the checker builds, built the same way (spellings as in `check.rs`), and the
-/// same as a DFA, which `AhoCorasickBuilder` does not choose by itself for this many patterns.
+/// The keyword search the checker builds, from the same patterns (spellings as in `check.rs`),
+/// beside one automaton run over every byte of the text: as the crate chooses by default, and
+/// as a DFA, which `AhoCorasickBuilder` does not choose by itself for this many patterns.
 fn automaton_alone(guideline: &Guideline, items: &[Content], runs: usize) -> Vec<Part> {
     let mut patterns: Vec<String> = Vec::new();
     for term in guideline
@@ -1499,12 +1502,27 @@ fn automaton_alone(guideline: &Guideline, items: &[Content], runs: usize) -> Vec
             bytes: bytes_of(items),
         }
     };
+    let start = Instant::now();
+    let keywords = Keywords::new(&patterns).expect("builds");
+    let build = start.elapsed();
+    let (word_starts, hits) = best_of(runs, || {
+        items
+            .iter()
+            .map(|i| keywords.find_iter(&i.text).count())
+            .sum::<usize>()
+    });
     vec![
-        time(None, "as the crate chooses by default"),
-        time(
-            Some(AhoCorasickKind::DFA),
-            "as a DFA, as Checker::new builds it",
-        ),
+        time(None, "unanchored, as the crate chooses by default"),
+        time(Some(AhoCorasickKind::DFA), "unanchored, as a DFA"),
+        Part {
+            name: format!(
+                "keywords at word starts, as Checker::new builds them (prefix filter, anchored \
+                 automaton; built in {:.0} ms), {hits} hits",
+                build.as_secs_f64() * 1e3
+            ),
+            time: word_starts,
+            bytes: bytes_of(items),
+        },
     ]
 }
 
@@ -1692,6 +1710,17 @@ fn main() {
             "check" => {
                 let (time, findings) = best_of(runs, || checker.check(items).len());
                 (time, format!("{findings} findings"))
+            }
+            "keywords" => {
+                for part in automaton_alone(&guideline, items, runs) {
+                    println!(
+                        "{}: {:.0} ms, {:.1} MB/s",
+                        part.name,
+                        part.time.as_secs_f64() * 1e3,
+                        mb_per_s(part.bytes, part.time)
+                    );
+                }
+                return;
             }
             "tone" => {
                 let (time, found) = best_of(runs, || scan_all(&tone_checker, items, &canonical));

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod guideline;
+pub mod keywords;
 pub mod library;
 pub mod text;
 pub mod tone;
