@@ -462,15 +462,33 @@ impl<'t> Lines<'t> {
 /// Longest excerpt shown for a place, in characters.
 const EXCERPT_MAX: usize = 160;
 
-/// A sentence cut to a readable length, on one line.
+/// A sentence cut to a readable length, on one line: its words joined by single spaces, and
+/// if that is longer than [`EXCERPT_MAX`] characters, cut before it with "…".
 fn excerpt_of(sentence: &str) -> String {
-    let flat: String = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= EXCERPT_MAX {
-        flat
-    } else {
-        let cut: String = flat.chars().take(EXCERPT_MAX - 1).collect();
-        format!("{cut}…")
+    let mut flat = String::with_capacity(sentence.len().min(4 * EXCERPT_MAX));
+    let mut chars = 0;
+    // Words are added only until the excerpt is known to be too long.
+    for word in sentence.split_whitespace() {
+        if chars > EXCERPT_MAX {
+            break;
+        }
+        if chars > 0 {
+            flat.push(' ');
+            chars += 1;
+        }
+        flat.push_str(word);
+        chars += word.chars().count();
     }
+    if chars <= EXCERPT_MAX {
+        return flat;
+    }
+    let cut = flat
+        .char_indices()
+        .nth(EXCERPT_MAX - 1)
+        .map_or(flat.len(), |(i, _)| i);
+    flat.truncate(cut);
+    flat.push('…');
+    flat
 }
 
 impl<'g> Checker<'g> {
@@ -968,9 +986,14 @@ fn channel_contradictions(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // Each group's places are made once: a group stands in a finding with every other group.
+    let places: Vec<Vec<Place>> = groups
+        .iter()
+        .map(|(_, ms, _)| ms.iter().map(|m| place(m)).collect())
+        .collect();
     let mut findings = Vec::new();
     for (i, (_, a, more_a)) in groups.iter().enumerate() {
-        for (_, b, more_b) in &groups[i + 1..] {
+        for (j, (_, b, more_b)) in groups.iter().enumerate().skip(i + 1) {
             findings.push(Finding {
                 kind: FindingKind::ContradictsChannel,
                 rule: fact.key.clone(),
@@ -982,7 +1005,7 @@ fn channel_contradictions(
                     b[0].written,
                     titles(b)
                 ),
-                places: a.iter().chain(b.iter()).map(|m| place(m)).collect(),
+                places: places[i].iter().chain(&places[j]).cloned().collect(),
                 suggestion: Some(match (&fact.value, canonical) {
                     (Some(text), Some(_)) => format!("write \"{text}\" everywhere"),
                     _ => format!("decide on one value for {} in the guideline", fact.label),
@@ -1590,6 +1613,22 @@ mod tests {
                 proptest::prop_assert_eq!(&found[0].0, &format!("+49 {area}{subscriber}"));
                 proptest::prop_assert_eq!(&found[0].1, &spell(form));
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_excerpt_is_the_sentence_on_one_line_cut_to_its_length(
+            sentence in "[a-zäö \n\t]{0,400}",
+        ) {
+            // The definition, written plainly.
+            let flat = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+            let expected = if flat.chars().count() <= EXCERPT_MAX {
+                flat
+            } else {
+                format!("{}…", flat.chars().take(EXCERPT_MAX - 1).collect::<String>())
+            };
+            proptest::prop_assert_eq!(excerpt_of(&sentence), expected);
         }
     }
 
