@@ -100,34 +100,49 @@ impl<'t> Word<'t> {
     }
 }
 
-/// Whether `c` is a word character of `\w`; ASCII is decided without the Unicode table.
+/// Whether `c` is a word character of `\w`; ASCII and the letters of Western European
+/// languages are decided without the Unicode table.
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric() || c == '_'
+    } else if matches!(c, '\u{C0}'..='\u{FF}') {
+        c != '×' && c != '÷'
     } else {
         regex_syntax::is_word_character(c)
     }
 }
 
-/// The words of `text` in order. A loop over the characters: a regular expression's search
-/// for `\w+` costs several times as much per word, and this pass reads every word of every
-/// text the checker is given.
+/// Whether the character at `at` (a character boundary) is a word character, and where the
+/// next one starts; ASCII bytes are decided without decoding.
+fn word_char_at(text: &str, at: usize) -> Option<(bool, usize)> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte.is_ascii() {
+        return Some((byte.is_ascii_alphanumeric() || byte == b'_', at + 1));
+    }
+    let c = text[at..].chars().next()?;
+    Some((is_word_char(c), at + c.len_utf8()))
+}
+
+/// The words of `text` in order. A loop over the bytes, decoding only characters beyond
+/// ASCII: a regular expression's search for `\w+` costs several times as much per word, and
+/// this pass reads every word of every text the checker is given.
 fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
-    let mut chars = text.char_indices().peekable();
+    let mut at = 0;
     std::iter::from_fn(move || {
-        let (start, _) = chars.by_ref().find(|&(_, c)| is_word_char(c))?;
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if !is_word_char(c) {
-                end = i;
-                break;
+        let start = loop {
+            let (word, next) = word_char_at(text, at)?;
+            if word {
+                break at;
             }
-            chars.next();
+            at = next;
+        };
+        while let Some((true, next)) = word_char_at(text, at) {
+            at = next;
         }
         Some(Word {
             start,
-            end,
-            text: &text[start..end],
+            end: at,
+            text: &text[start..at],
         })
     })
 }
@@ -231,7 +246,9 @@ enum Candidate {
 }
 
 fn candidate(word: &str) -> Option<Candidate> {
-    if word.len() > 7 {
+    // Every pronoun of address starts with d, e, i or s, and has at most 7 bytes.
+    let first = word.as_bytes().first()? | 0x20;
+    if word.len() > 7 || !matches!(first, b'd' | b'e' | b'i' | b's') {
         None
     } else if INFORMAL.iter().any(|w| word.eq_ignore_ascii_case(w)) {
         Some(Candidate::Informal)
