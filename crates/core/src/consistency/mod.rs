@@ -2,6 +2,7 @@
 //! every channel, and reports contradictions with the guideline, between channels, and
 //! breaches of the tone rules.
 
+mod blocks;
 pub mod check;
 pub mod guideline;
 pub mod keywords;
