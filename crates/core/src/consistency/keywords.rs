@@ -210,31 +210,35 @@ impl PrefixFilter {
         for pattern in patterns.iter().map(String::as_bytes) {
             let len = pattern.len().min(PREFIX);
             if len > 0 {
-                filter.insert(folded(pattern), len);
-                filter.insert(folded(pattern), first);
+                filter.insert(folded(pattern), first, Look::First);
+                if first < PREFIX {
+                    filter.insert(folded(pattern), len, Look::Exact);
+                }
             }
         }
         filter
     }
 
-    fn slot(&self, key: u64, len: usize) -> usize {
+    fn slot(&self, key: u64, len: usize, look: Look) -> usize {
         let key = if len == PREFIX {
             key
         } else {
             key & ((1 << (8 * len)) - 1)
         };
-        // Fibonacci hashing, with the length mixed in so that a short pattern does not
-        // share its slot with the long patterns it begins.
-        ((key ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+        // Fibonacci hashing, with the length and the look mixed in: a short pattern does not
+        // share its slot with the long patterns it begins, nor the first look's entries with
+        // the second's.
+        let tag = len as u64 | (look as u64) << 8;
+        ((key ^ tag).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
-    fn insert(&mut self, key: u64, len: usize) {
-        let slot = self.slot(key, len);
+    fn insert(&mut self, key: u64, len: usize, look: Look) {
+        let slot = self.slot(key, len, look);
         self.bits[slot >> 6] |= 1 << (slot & 63);
     }
 
-    fn contains(&self, key: u64, len: usize) -> bool {
-        let slot = self.slot(key, len);
+    fn contains(&self, key: u64, len: usize, look: Look) -> bool {
+        let slot = self.slot(key, len, look);
         self.bits[slot >> 6] & (1 << (slot & 63)) != 0
     }
 
@@ -243,11 +247,23 @@ impl PrefixFilter {
     /// lies within the text, so padding can only let more through).
     fn may_start(&self, prefix: u64) -> bool {
         let key = prefix | FOLD;
-        self.contains(key, self.first)
+        self.contains(key, self.first, Look::First)
             && (self.first == PREFIX
-                || (self.any_long && self.contains(key, PREFIX))
-                || self.short.iter().any(|&len| self.contains(key, len)))
+                || (self.any_long && self.contains(key, PREFIX, Look::Exact))
+                || self
+                    .short
+                    .iter()
+                    .any(|&len| self.contains(key, len, Look::Exact)))
     }
+}
+
+/// Which look at a place an entry of the filter serves.
+#[derive(Clone, Copy)]
+enum Look {
+    /// By the shortest pattern's length, for every pattern.
+    First,
+    /// By the pattern's own length, up to [`PREFIX`].
+    Exact,
 }
 
 /// The bit that tells ASCII upper from lower case, set in every byte: "R" and "r" agree, and
