@@ -367,6 +367,7 @@ mod tests {
         assert_eq!(hits(&["ab", "abcdef"], "ab"), [(0, 2, 0)]);
         assert_eq!(hits(&["abcd"], "abc"), []);
         assert_eq!(hits(&["x"], ""), []);
+        assert_eq!(hits(&[], "no keywords at all"), []);
     }
 
     proptest::proptest! {
