@@ -4,11 +4,12 @@
 //! keyword automaton decides each of those. An unanchored automaton would instead run through
 //! every byte of the text, which was about half the time of a scan (docs/benchmarks.md).
 
-use super::blocks::{BLOCK, classify};
 use aho_corasick::{
     AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, BuildError, Input, Match,
     MatchKind, StartKind,
 };
+
+use super::blocks::{BLOCK, classify};
 
 /// Bytes of a keyword's start that the filter looks at.
 const PREFIX: usize = 8;
