@@ -117,7 +117,7 @@ fn is_word_char(c: char) -> bool {
 fn word_char_at(text: &str, at: usize) -> Option<(bool, usize)> {
     let byte = *text.as_bytes().get(at)?;
     if byte.is_ascii() {
-        return Some((byte.is_ascii_alphanumeric() || byte == b'_', at + 1));
+        return Some((is_word_char(char::from(byte)), at + 1));
     }
     let c = text[at..].chars().next()?;
     Some((is_word_char(c), at + c.len_utf8()))
