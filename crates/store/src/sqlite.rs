@@ -197,19 +197,11 @@ impl SqliteStore {
         require(&pool, durability).await?;
         let mut store = SqliteStore::prepare(pool).await?;
         // The one connection that writes keeps the pages writes touch (the queue's indexes,
-        // profiles, roll-ups) in a cache larger than SQLite's 2 MiB default. Its statement
-        // journals stay in memory: a statement that writes many rows keeps a copy of each
-        // page it changes, in case it has to be undone, and beyond 64 KiB SQLite would put
-        // that copy, customers' data included, into a temporary file made and removed at
-        // every such commit, which leaves it in the disk's free space.
+        // profiles, roll-ups) in a cache larger than SQLite's 2 MiB default.
         store.writes = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .connect_with(
-                options
-                    .pragma("cache_size", "-65536")
-                    .pragma("temp_store", "MEMORY"),
-            )
+            .connect_with(options.pragma("cache_size", "-65536"))
             .await?;
         require(&store.writes, durability).await?;
         // Keeps the query planner's statistics fresh; cheap when nothing changed.
@@ -732,28 +724,5 @@ impl crate::Announcements for SqliteStore {
 
     async fn follow(&self) -> Result<Option<tokio::sync::mpsc::Receiver<crate::Announcement>>> {
         Ok(None)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The connection that writes keeps its statement journals in memory: no temporary
-    /// file is made for a large write, and no copy of its pages lands outside the database.
-    #[tokio::test]
-    async fn the_writer_keeps_statement_journals_in_memory() {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = SqliteStore::open(&url).await.expect("open");
-        let in_force = |pool: sqlx::SqlitePool| async move {
-            let mode: i64 = sqlx::query_scalar("PRAGMA temp_store")
-                .fetch_one(&pool)
-                .await
-                .expect("read back");
-            mode
-        };
-        // 2 is MEMORY; 0, SQLite's default, leaves it to how SQLite was built (a file).
-        assert_eq!(in_force(store.writes.clone()).await, 2);
     }
 }
