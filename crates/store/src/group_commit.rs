@@ -10,7 +10,8 @@
 //! One task per store takes what has queued up, writes it with the backend's function and
 //! answers every caller. On SQLite it runs on a thread of its own: a group is a dozen
 //! statements, each handed to the driver's thread and back, and a task on the runtime that
-//! serves HTTP waits behind the ready HTTP tasks for each answer. A caller that stops
+//! serves HTTP waits behind the ready HTTP tasks for each answer; the thread shares a CPU
+//! with the driver's (see `writer_cpu`). A caller that stops
 //! waiting (its client went away) does not undo a write already queued: it is stored all
 //! the same, and a retry finds it by its external id.
 
@@ -145,8 +146,8 @@ where
     }
 }
 
-/// Runs the writer on a thread with a runtime of its own, until its queue closes with the
-/// store. Without a runtime or a thread it never runs: the queue's receiver goes with it, and
+/// Runs the writer on a thread with a runtime of its own, on the CPU of the connection's
+/// thread (see `writer_cpu`), until its queue closes with the store. Without a runtime or a thread it never runs: the queue's receiver goes with it, and
 /// every write is refused as at shutdown instead of waiting for ever.
 fn on_own_thread(writer: impl Future<Output = ()> + Send + 'static) {
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
@@ -157,7 +158,10 @@ fn on_own_thread(writer: impl Future<Output = ()> + Send + 'static) {
     };
     let _ = std::thread::Builder::new()
         .name("group-commit".into())
-        .spawn(move || runtime.block_on(writer));
+        .spawn(move || {
+            crate::writer_cpu::pin_this_thread();
+            runtime.block_on(writer)
+        });
 }
 
 fn stopped() -> StoreError {
@@ -231,6 +235,30 @@ mod tests {
             groups < 64,
             "64 writers made {groups} groups: nothing was shared"
         );
+    }
+
+    /// A writer on a thread of its own runs on the writers' CPU only (see `writer_cpu`).
+    #[cfg(target_os = "linux")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_writer_on_its_own_thread_runs_on_the_writers_cpu() {
+        let commit: GroupCommit<(), Vec<usize>> = GroupCommit::default();
+        let cpus = commit
+            .write((), 1, true, || {
+                |parts: Vec<()>| async move {
+                    let allowed = rustix::thread::sched_getaffinity(None).expect("affinity");
+                    let cpus: Vec<usize> = (0..rustix::thread::CpuSet::MAX_CPU)
+                        .filter(|&cpu| allowed.is_set(cpu))
+                        .collect();
+                    parts.iter().map(|_| Ok(cpus.clone())).collect()
+                }
+            })
+            .await
+            .expect("written");
+        match crate::writer_cpu::cpu() {
+            Some(cpu) => assert_eq!(cpus, vec![cpu]),
+            // One CPU: nothing to choose.
+            None => assert_eq!(cpus.len(), 1),
+        }
     }
 
     /// A group stops at the item limit: a write that would overflow it starts the next one.

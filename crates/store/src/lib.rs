@@ -14,6 +14,7 @@ mod postgres;
 mod programme;
 mod remembered;
 mod sqlite;
+mod writer_cpu;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

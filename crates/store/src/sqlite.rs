@@ -197,11 +197,30 @@ impl SqliteStore {
         require(&pool, durability).await?;
         let mut store = SqliteStore::prepare(pool).await?;
         // The one connection that writes keeps the pages writes touch (the queue's indexes,
-        // profiles, roll-ups) in a cache larger than SQLite's 2 MiB default.
+        // profiles, roll-ups) in a cache larger than SQLite's 2 MiB default. Its thread runs
+        // on the CPU of the group commits' threads (see `writer_cpu`): the driver runs a
+        // connection's statements on a thread it makes, and only a function SQLite calls
+        // runs there, so a collation pins it when a new connection first compares with it.
         store.writes = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .connect_with(options.pragma("cache_size", "-65536"))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query(AssertSqlSafe(format!(
+                        "SELECT 'a' < 'b' COLLATE {PIN_WRITER}"
+                    )))
+                    .execute(conn)
+                    .await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options.pragma("cache_size", "-65536").collation(
+                PIN_WRITER,
+                |a: &str, b: &str| {
+                    crate::writer_cpu::pin_this_thread();
+                    a.cmp(b)
+                },
+            ))
             .await?;
         require(&store.writes, durability).await?;
         // Keeps the query planner's statistics fresh; cheap when nothing changed.
@@ -359,6 +378,10 @@ fn synchronous_name(level: i64) -> String {
         other => other.to_string(),
     }
 }
+
+/// The collation that pins the thread of the connection that writes (see
+/// [`SqliteStore::open`]); it compares like SQLite's own `BINARY`.
+const PIN_WRITER: &str = "touchpoints_pin_writer";
 
 /// Copies what the write-ahead log holds into the database file once a second, so that
 /// commits need not: SQLite's own checkpoint runs inside the commit that crosses its
@@ -724,5 +747,49 @@ impl crate::Announcements for SqliteStore {
 
     async fn follow(&self) -> Result<Option<tokio::sync::mpsc::Receiver<crate::Announcement>>> {
         Ok(None)
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// The thread of the connection that writes runs on the writers' CPU only (see
+    /// `writer_cpu`), from its first statement on; with one CPU no thread is pinned.
+    #[tokio::test]
+    async fn the_thread_that_writes_runs_on_the_writers_cpu() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let _store = SqliteStore::open(&url).await.expect("open");
+        let allowed = |status: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+                .map(|cpus| cpus.trim().to_owned())
+        };
+        let process = allowed(&std::fs::read_to_string("/proc/self/status").expect("status"))
+            .expect("the CPUs the process may use");
+        // The CPUs each of the driver's threads may use. Other tests' stores may run beside
+        // this one, each with a pinned thread of its own.
+        let drivers: Vec<String> = std::fs::read_dir("/proc/self/task")
+            .expect("threads")
+            .filter_map(|task| {
+                let path = task.ok()?.path();
+                let name = std::fs::read_to_string(path.join("comm")).ok()?;
+                let status = std::fs::read_to_string(path.join("status")).ok()?;
+                name.starts_with("sqlx-sqlite-wor")
+                    .then(|| allowed(&status))?
+            })
+            .collect();
+        match crate::writer_cpu::cpu() {
+            Some(cpu) => assert!(
+                drivers.contains(&cpu.to_string()),
+                "no thread of the driver runs on CPU {cpu} alone: {drivers:?}"
+            ),
+            None => assert!(
+                drivers.iter().all(|cpus| *cpus == process),
+                "one CPU, yet a thread of the driver is pinned: {drivers:?}"
+            ),
+        }
     }
 }
