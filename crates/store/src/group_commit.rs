@@ -11,9 +11,9 @@
 //! answers every caller. On SQLite it runs on a thread of its own: a group is a dozen
 //! statements, each handed to the driver's thread and back, and a task on the runtime that
 //! serves HTTP waits behind the ready HTTP tasks for each answer; the thread shares a CPU
-//! with the driver's (see `writer_cpu`). A caller that stops
-//! waiting (its client went away) does not undo a write already queued: it is stored all
-//! the same, and a retry finds it by its external id.
+//! with the driver's (see `writer_cpu`). A caller that stops waiting (its client went away)
+//! does not undo a write already queued: it is stored all the same, and a retry finds it by
+//! its external id.
 
 use std::sync::{Arc, OnceLock};
 
@@ -147,8 +147,9 @@ where
 }
 
 /// Runs the writer on a thread with a runtime of its own, on the CPU of the connection's
-/// thread (see `writer_cpu`), until its queue closes with the store. Without a runtime or a thread it never runs: the queue's receiver goes with it, and
-/// every write is refused as at shutdown instead of waiting for ever.
+/// thread (see `writer_cpu`), until its queue closes with the store. Without a runtime or a
+/// thread it never runs: the queue's receiver goes with it, and every write is refused as at
+/// shutdown instead of waiting for ever.
 fn on_own_thread(writer: impl Future<Output = ()> + Send + 'static) {
     let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
         .enable_all()

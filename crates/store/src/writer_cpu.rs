@@ -4,11 +4,11 @@
 //! and waits for the answer, a dozen times a group. Where the two threads run on different
 //! CPUs, each hand-off wakes a thread on the other CPU, which is often busy serving HTTP,
 //! and waits for it to be scheduled there; on one CPU it is a switch between two threads.
-//! One request per HTTP call ran about half as fast again with the two on one CPU (see
+//! One request per HTTP call ran about 40 % faster with the two on one CPU (see
 //! docs/benchmarks.md). Writes to SQLite are one at a time whatever CPU they run on, so the
 //! writer loses nothing by staying on one; everything else runs wherever the system puts it.
 //!
-//! The CPU is the last one the process may use (the first tends to take the most interrupts).
+//! The CPU is the last one the process may use (CPU 0 often takes more of the interrupts).
 //! With one CPU, or where the system does not let a thread choose, nothing is pinned.
 
 #[cfg(target_os = "linux")]
