@@ -247,9 +247,7 @@ mod tests {
             .write((), 1, true, || {
                 |parts: Vec<()>| async move {
                     let allowed = rustix::thread::sched_getaffinity(None).expect("affinity");
-                    let cpus: Vec<usize> = (0..rustix::thread::CpuSet::MAX_CPU)
-                        .filter(|&cpu| allowed.is_set(cpu))
-                        .collect();
+                    let cpus: Vec<usize> = crate::writer_cpu::cpus_in(&allowed).collect();
                     parts.iter().map(|_| Ok(cpus.clone())).collect()
                 }
             })

@@ -17,13 +17,18 @@ use std::sync::LazyLock;
 /// The CPU the writing threads run on, chosen once from the CPUs the process may use.
 #[cfg(target_os = "linux")]
 static WRITER_CPU: LazyLock<Option<usize>> = LazyLock::new(|| {
-    use rustix::thread::{CpuSet, sched_getaffinity};
-    let allowed = sched_getaffinity(None).ok()?;
+    let allowed = rustix::thread::sched_getaffinity(None).ok()?;
     if allowed.count() < 2 {
         return None;
     }
-    (0..CpuSet::MAX_CPU).rev().find(|&cpu| allowed.is_set(cpu))
+    cpus_in(&allowed).next_back()
 });
+
+/// The CPUs a set holds, lowest first.
+#[cfg(target_os = "linux")]
+pub(crate) fn cpus_in(set: &rustix::thread::CpuSet) -> impl DoubleEndedIterator<Item = usize> + '_ {
+    (0..rustix::thread::CpuSet::MAX_CPU).filter(|&cpu| set.is_set(cpu))
+}
 
 /// The CPU the writing threads run on, if they are pinned.
 #[cfg(all(test, target_os = "linux"))]
@@ -62,10 +67,7 @@ mod tests {
         if allowed.count() < 2 {
             assert_eq!(after.count(), allowed.count());
         } else {
-            let last = (0..rustix::thread::CpuSet::MAX_CPU)
-                .rev()
-                .find(|&cpu| allowed.is_set(cpu))
-                .expect("a CPU");
+            let last = cpus_in(&allowed).next_back().expect("a CPU");
             assert_eq!(after.count(), 1);
             assert!(after.is_set(last));
         }
