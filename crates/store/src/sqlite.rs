@@ -761,29 +761,30 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let _store = SqliteStore::open(&url).await.expect("open");
-        let allowed = |status: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
-                .map(|cpus| cpus.trim().to_owned())
+        let cpus = |set: rustix::thread::CpuSet| -> Vec<usize> {
+            crate::writer_cpu::cpus_in(&set).collect()
         };
-        let process = allowed(&std::fs::read_to_string("/proc/self/status").expect("status"))
-            .expect("the CPUs the process may use");
+        let process = cpus(rustix::thread::sched_getaffinity(None).expect("affinity"));
         // The CPUs each of the driver's threads may use. Other tests' stores may run beside
         // this one, each with a pinned thread of its own.
-        let drivers: Vec<String> = std::fs::read_dir("/proc/self/task")
+        let drivers: Vec<Vec<usize>> = std::fs::read_dir("/proc/self/task")
             .expect("threads")
             .filter_map(|task| {
-                let path = task.ok()?.path();
-                let name = std::fs::read_to_string(path.join("comm")).ok()?;
-                let status = std::fs::read_to_string(path.join("status")).ok()?;
-                name.starts_with("sqlx-sqlite-wor")
-                    .then(|| allowed(&status))?
+                let task = task.ok()?;
+                let name = std::fs::read_to_string(task.path().join("comm")).ok()?;
+                if !name.starts_with("sqlx-sqlite-wor") {
+                    return None;
+                }
+                let thread =
+                    rustix::thread::Pid::from_raw(task.file_name().to_str()?.parse().ok()?)?;
+                rustix::thread::sched_getaffinity(Some(thread))
+                    .ok()
+                    .map(cpus)
             })
             .collect();
         match crate::writer_cpu::cpu() {
             Some(cpu) => assert!(
-                drivers.contains(&cpu.to_string()),
+                drivers.contains(&vec![cpu]),
                 "no thread of the driver runs on CPU {cpu} alone: {drivers:?}"
             ),
             None => assert!(
