@@ -469,6 +469,31 @@ fn glued_after(text: &str, end: usize) -> bool {
     }
 }
 
+/// A match that starts with a digit, split where a pattern of the form `number separator rest`
+/// splits it: where the number starts, the number (digits, with `.` or `,` before further
+/// digits), and the rest after white space or a hyphen. Asking the regex for its groups instead
+/// runs its backtracker over all the pattern's states (those of every number word too), which
+/// costs more than finding the match did.
+fn number_first(whole: Match<'_>) -> Option<(usize, &str, &str)> {
+    let s = whole.as_str();
+    let bytes = s.as_bytes();
+    if !bytes.first()?.is_ascii_digit() {
+        return None;
+    }
+    let mut end = 0;
+    while let Some(&b) = bytes.get(end) {
+        if b.is_ascii_digit() {
+            end += 1;
+        } else if matches!(b, b'.' | b',') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
+            end += 2;
+        } else {
+            break;
+        }
+    }
+    let rest = s[end..].trim_start_matches(|c: char| c.is_whitespace() || c == '-');
+    Some((whole.start(), &s[..end], rest))
+}
+
 /// `s` without the whole word `word` (ASCII, any case) at its end.
 fn strip_word_suffix<'a>(s: &'a str, word: &str) -> Option<&'a str> {
     let cut = s.len().checked_sub(word.len())?;
@@ -618,10 +643,9 @@ static DURATION_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn find_durations(text: &str) -> Vec<Found> {
     DURATION_RE
-        .captures_iter(text)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
-            let hours = duration_hours(text, &caps, whole)?;
+        .find_iter(text)
+        .filter_map(|whole| {
+            let hours = duration_hours(text, whole)?;
             Some(Found {
                 start: whole.start(),
                 end: whole.end(),
@@ -631,40 +655,121 @@ fn find_durations(text: &str) -> Vec<Found> {
         .collect()
 }
 
-fn duration_hours(text: &str, caps: &Captures, whole: Match) -> Option<u32> {
+/// A duration's match as [`DURATION_RE`]'s groups split it.
+#[derive(Debug, PartialEq)]
+enum DurationParts<'t> {
+    /// "30 Tage", "2-wöchig": a number, where it starts, and its unit.
+    Number {
+        at: usize,
+        number: &'t str,
+        unit: &'t str,
+    },
+    /// "drei Wochen".
+    Word { word: &'t str, unit: &'t str },
+    /// "eines Tages", "ein Monat".
+    German { article: &'t str, unit: &'t str },
+    /// "a week".
+    English { unit: &'t str },
+}
+
+fn duration_parts<'t>(text: &'t str, whole: Match<'t>) -> Option<DurationParts<'t>> {
+    if let Some((at, number, unit)) = number_first(whole) {
+        return Some(DurationParts::Number { at, number, unit });
+    }
+    word_first_duration(whole).or_else(|| {
+        let caps = DURATION_RE.captures_at(text, whole.start())?;
+        duration_parts_by_groups(&caps)
+    })
+}
+
+/// The parts as the pattern's own groups give them: for what the hand splits leave, and to
+/// check them against.
+fn duration_parts_by_groups<'t>(caps: &Captures<'t>) -> Option<DurationParts<'t>> {
+    let group = |name: &str| caps.name(name).map(|m| m.as_str());
+    if let (Some(number), Some(unit)) = (caps.name("num"), group("unit")) {
+        Some(DurationParts::Number {
+            at: number.start(),
+            number: number.as_str(),
+            unit,
+        })
+    } else if let (Some(word), Some(unit)) = (group("word"), group("wunit")) {
+        Some(DurationParts::Word { word, unit })
+    } else if let (Some(article), Some(unit)) = (group("gart"), group("gunit")) {
+        Some(DurationParts::German { article, unit })
+    } else {
+        Some(DurationParts::English {
+            unit: group("eunit")?,
+        })
+    }
+}
+
+/// A duration's match of two words, split by hand like [`number_first`]: a number word or an
+/// article, white space (or a hyphen after a number word), and the unit. Anything else
+/// ("twenty one days", "dreitägig", letters the pattern folds but `to_lowercase` does not)
+/// is left to the pattern's groups.
+fn word_first_duration(whole: Match<'_>) -> Option<DurationParts<'_>> {
+    let s = whole.as_str();
+    let first_end = s.find(|c: char| !c.is_alphabetic())?;
+    let (first, rest) = s.split_at(first_end);
+    let (unit, hyphen) = match rest.strip_prefix('-') {
+        Some(unit) => (unit, true),
+        None => (rest.trim_start(), false),
+    };
+    if unit.is_empty() || !unit.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let lower = first.to_lowercase();
+    if number_word_value(&lower).is_some() {
+        return Some(DurationParts::Word { word: first, unit });
+    }
+    if hyphen {
+        return None;
+    }
+    match lower.as_str() {
+        "ein" | "eine" | "einem" | "einen" | "einer" | "eines" => Some(DurationParts::German {
+            article: first,
+            unit,
+        }),
+        "a" | "an" => Some(DurationParts::English { unit }),
+        _ => None,
+    }
+}
+
+fn duration_hours(text: &str, whole: Match) -> Option<u32> {
     if letters_around(text, whole) {
         return None;
     }
-    let (amount, unit) = if let (Some(n), Some(u)) = (caps.name("num"), caps.name("unit")) {
-        if glued_before(text, n.start()) {
-            return None;
+    let (amount, unit) = match duration_parts(text, whole)? {
+        DurationParts::Number { at, number, unit } => {
+            if glued_before(text, at) {
+                return None;
+            }
+            (parse_number(number, true)?, unit)
         }
-        (parse_number(n.as_str(), true)?, u.as_str())
-    } else if let (Some(w), Some(u)) = (caps.name("word"), caps.name("wunit")) {
-        (Decimal::whole(number_word_value(w.as_str())?), u.as_str())
-    } else if let (Some(a), Some(u)) = (caps.name("gart"), caps.name("gunit")) {
-        // "eines Tages" is "one day, some day", unless "innerhalb/binnen eines Tages".
-        if a.as_str().eq_ignore_ascii_case("eines")
-            && u.as_str().to_lowercase().starts_with("tag")
-            && !matches!(
-                prev_word(text, whole.start(), &[]).as_str(),
-                "innerhalb" | "binnen"
-            )
-        {
-            return None;
+        DurationParts::Word { word, unit } => (Decimal::whole(number_word_value(word)?), unit),
+        DurationParts::German { article, unit } => {
+            // "eines Tages" is "one day, some day", unless "innerhalb/binnen eines Tages".
+            if article.eq_ignore_ascii_case("eines")
+                && unit.to_lowercase().starts_with("tag")
+                && !matches!(
+                    prev_word(text, whole.start(), &[]).as_str(),
+                    "innerhalb" | "binnen"
+                )
+            {
+                return None;
+            }
+            (Decimal::whole(1), unit)
         }
-        (Decimal::whole(1), u.as_str())
-    } else if let Some(u) = caps.name("eunit") {
-        // "once a week" and "24 hours a day" are frequencies.
-        let before = prev_word(text, whole.start(), &[]);
-        if matches!(before.as_str(), "once" | "twice" | "thrice" | "times")
-            || starts_with_time_unit(&before)
-        {
-            return None;
+        DurationParts::English { unit } => {
+            // "once a week" and "24 hours a day" are frequencies.
+            let before = prev_word(text, whole.start(), &[]);
+            if matches!(before.as_str(), "once" | "twice" | "thrice" | "times")
+                || starts_with_time_unit(&before)
+            {
+                return None;
+            }
+            (Decimal::whole(1), unit)
         }
-        (Decimal::whole(1), u.as_str())
-    } else {
-        return None;
     };
     if preceded_by_range(text, whole.start())
         || followed_by_range(text, whole.end())
@@ -709,10 +814,9 @@ static PRICE_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn find_prices(text: &str) -> Vec<Found> {
     PRICE_RE
-        .captures_iter(text)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
-            let (cents, currency) = price(text, &caps, whole)?;
+        .find_iter(text)
+        .filter_map(|whole| {
+            let (cents, currency) = price(text, whole)?;
             Some(Found {
                 start: whole.start(),
                 end: whole.end(),
@@ -725,26 +829,77 @@ fn find_prices(text: &str) -> Vec<Found> {
         .collect()
 }
 
-fn price(text: &str, caps: &Captures, whole: Match) -> Option<(i64, &'static str)> {
-    let (amount, currency) = match (caps.name("a1"), caps.name("cb")) {
-        (Some(amount), Some(currency)) => {
-            if glued_after(text, amount.end()) {
-                return None;
-            }
-            (amount, currency)
+/// A price's match split as [`PRICE_RE`]'s groups split it, by hand (see [`number_first`]):
+/// the amount, where it starts, and the currency, which stands before or after it.
+#[derive(Debug, PartialEq)]
+struct PriceParts<'t> {
+    at: usize,
+    amount: &'t str,
+    currency: &'t str,
+    currency_first: bool,
+}
+
+fn price_parts(whole: Match<'_>) -> Option<PriceParts<'_>> {
+    let s = whole.as_str();
+    let digit = s.find(|c: char| c.is_ascii_digit())?;
+    if digit > 0 {
+        // "€ 19,99", "US$19.99": the amount runs to the end of the match.
+        return Some(PriceParts {
+            at: whole.start() + digit,
+            amount: &s[digit..],
+            currency: s[..digit].trim_end(),
+            currency_first: true,
+        });
+    }
+    // "19,99 €", "1.299,- EUR": digits with marks, maybe a dash after the last mark.
+    let bytes = s.as_bytes();
+    let mut end = 0;
+    while let Some(&b) = bytes.get(end) {
+        if b.is_ascii_digit() {
+            end += 1;
+            continue;
         }
-        _ => {
-            let amount = caps.name("a2")?;
-            if glued_before(text, amount.start()) {
-                return None;
-            }
-            (amount, caps.name("ca")?)
+        let mark = s[end..].chars().next()?;
+        let after = end + mark.len_utf8();
+        if matches!(mark, '.' | ',' | '\'' | '’')
+            && bytes.get(after).is_some_and(u8::is_ascii_digit)
+        {
+            end = after;
+        } else {
+            break;
         }
-    };
+    }
+    if s[end..].starts_with(['.', ',']) {
+        let after = &s[end + 1..];
+        if let Some(rest) = after
+            .strip_prefix("--")
+            .or_else(|| after.strip_prefix(DASHES))
+        {
+            end = s.len() - rest.len();
+        }
+    }
+    Some(PriceParts {
+        at: whole.start(),
+        amount: &s[..end],
+        currency: s[end..].trim_start(),
+        currency_first: false,
+    })
+}
+
+fn price(text: &str, whole: Match) -> Option<(i64, &'static str)> {
+    let parts = price_parts(whole)?;
+    let amount_end = parts.at + parts.amount.len();
+    if parts.currency_first {
+        if glued_after(text, amount_end) {
+            return None;
+        }
+    } else if glued_before(text, parts.at) {
+        return None;
+    }
     if preceded_by_range(text, whole.start()) || followed_by_range(text, whole.end()) {
         return None;
     }
-    let (currency, in_cents) = match currency.as_str().to_lowercase().as_str() {
+    let (currency, in_cents) = match parts.currency.to_lowercase().as_str() {
         "€" | "eur" | "euro" | "euros" => ("EUR", false),
         "$" | "us$" | "usd" | "dollar" | "dollars" => ("USD", false),
         "£" | "gbp" => ("GBP", false),
@@ -754,7 +909,7 @@ fn price(text: &str, caps: &Captures, whole: Match) -> Option<(i64, &'static str
         _ => return None,
     };
     // "19,-" and "19,–" are whole amounts.
-    let raw = amount.as_str();
+    let raw = parts.amount;
     let number = raw.trim_end_matches(DASHES);
     let dashed = number.len() != raw.len();
     let number = if dashed {
@@ -1056,10 +1211,13 @@ const NOT_HOURS_AFTER: &str = "tag werktag arbeitstag woche monat jahr stunde st
 
 fn find_hours(text: &str) -> Vec<Found> {
     HOURS_RE
-        .captures_iter(text)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
-            let (open, close) = hours(text, &caps, whole)?;
+        .find_iter(text)
+        .filter_map(|whole| {
+            let parts = hours_parts(whole).or_else(|| {
+                let caps = HOURS_RE.captures_at(text, whole.start())?;
+                hours_parts_by_groups(&caps)
+            })?;
+            let (open, close) = hours(text, &parts, whole)?;
             Some(Found {
                 start: whole.start(),
                 end: whole.end(),
@@ -1069,40 +1227,195 @@ fn find_hours(text: &str) -> Vec<Found> {
         .collect()
 }
 
-fn hours(text: &str, caps: &Captures, whole: Match) -> Option<(u16, u16)> {
-    let h1 = caps.name("h1")?;
-    let h2 = caps.name("h2")?;
-    let end2 = caps.name("m2").unwrap_or(h2).end();
-    if glued_before(text, h1.start()) || glued_after(text, end2) {
+/// Opening hours' match as [`HOURS_RE`]'s groups split it.
+#[derive(Debug, PartialEq)]
+struct HoursParts<'t> {
+    pre: Option<&'t str>,
+    /// The opening hour and where it starts.
+    h1: (usize, &'t str),
+    c1: Option<&'t str>,
+    m1: Option<&'t str>,
+    ap1: Option<&'t str>,
+    u1: Option<&'t str>,
+    sep: &'t str,
+    h2: &'t str,
+    c2: Option<&'t str>,
+    m2: Option<&'t str>,
+    ap2: Option<&'t str>,
+    u2: Option<&'t str>,
+    /// Where the closing time's digits end.
+    end2: usize,
+}
+
+/// One time of opening hours, as the pattern reads it from the start of `s`: the hour, maybe
+/// a mark and two digits of minutes, maybe "am"/"pm", maybe "Uhr" or "h". The rest of `s`
+/// is returned; the pattern's trailing `\b` hold, since the text is a match of it.
+struct Time<'t> {
+    hour: &'t str,
+    mark: Option<&'t str>,
+    minutes: Option<&'t str>,
+    meridiem: Option<&'t str>,
+    unit: Option<&'t str>,
+    /// The length of the hour and minutes.
+    digits: usize,
+}
+
+fn read_time(s: &str) -> Option<(Time<'_>, &str)> {
+    let hour_len = s.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&hour_len) {
         return None;
     }
-    let pre = caps.name("pre").map(|m| m.as_str().to_lowercase());
-    let sep = caps.name("sep").map(|m| m.as_str().to_lowercase());
-    if matches!(sep.as_deref(), Some("und" | "and"))
+    let (hour, mut rest) = s.split_at(hour_len);
+    let (mut mark, mut minutes) = (None, None);
+    if let [b':' | b'.', tens, ones, ..] = rest.as_bytes()
+        && tens.is_ascii_digit()
+        && ones.is_ascii_digit()
+    {
+        mark = Some(&rest[..1]);
+        minutes = Some(&rest[1..3]);
+        rest = &rest[3..];
+    }
+    let digits = s.len() - rest.len();
+    let mut next = |read: fn(&str) -> Option<(&str, &str)>| {
+        let (found, after) = read(rest.trim_start())?;
+        rest = after;
+        Some(found)
+    };
+    let meridiem = next(meridiem_at);
+    let unit = next(unit_at);
+    let time = Time {
+        hour,
+        mark,
+        minutes,
+        meridiem,
+        unit,
+        digits,
+    };
+    Some((time, rest))
+}
+
+/// "am", "p.m." and the like as a word at the start of `s` (`[ap]\.?m\b\.?`), and what
+/// follows.
+fn meridiem_at(s: &str) -> Option<(&str, &str)> {
+    let b = s.as_bytes();
+    if !matches!(b.first()?.to_ascii_lowercase(), b'a' | b'p') {
+        return None;
+    }
+    let m = 1 + usize::from(b.get(1) == Some(&b'.'));
+    if !b.get(m)?.eq_ignore_ascii_case(&b'm')
+        || s[m + 1..].starts_with(regex_syntax::is_word_character)
+    {
+        return None;
+    }
+    let len = m + 1 + usize::from(b.get(m + 1) == Some(&b'.'));
+    Some(s.split_at(len))
+}
+
+/// "Uhr" or "h" as a word at the start of `s`, and what follows.
+fn unit_at(s: &str) -> Option<(&str, &str)> {
+    ["uhr", "h"].iter().find_map(|unit| {
+        let (head, tail) = s.split_at_checked(unit.len())?;
+        (head.eq_ignore_ascii_case(unit) && !tail.starts_with(regex_syntax::is_word_character))
+            .then_some((head, tail))
+    })
+}
+
+/// The parts of opening hours' match, read by hand (see [`number_first`]); `None` where the
+/// match is not written the way the pattern reads it, which a match always is.
+fn hours_parts(whole: Match<'_>) -> Option<HoursParts<'_>> {
+    let s = whole.as_str();
+    let (pre, from_h1) = if s.starts_with(|c: char| c.is_ascii_digit()) {
+        (None, s)
+    } else {
+        let (pre, rest) = s.split_at(s.find(char::is_whitespace)?);
+        (Some(pre), rest.trim_start())
+    };
+    let h1_at = whole.start() + s.len() - from_h1.len();
+    let (open, rest) = read_time(from_h1)?;
+    let rest = rest.trim_start();
+    let sep_len = match rest.chars().next()? {
+        dash @ ('-' | '–' | '—') => dash.len_utf8(),
+        _ => rest.find(|c: char| !c.is_alphabetic())?,
+    };
+    let (sep, rest) = rest.split_at(sep_len);
+    let from_h2 = rest.trim_start();
+    let h2_at = whole.start() + s.len() - from_h2.len();
+    let (close, rest) = read_time(from_h2)?;
+    if !rest.is_empty() {
+        return None;
+    }
+    Some(HoursParts {
+        pre,
+        h1: (h1_at, open.hour),
+        c1: open.mark,
+        m1: open.minutes,
+        ap1: open.meridiem,
+        u1: open.unit,
+        sep,
+        h2: close.hour,
+        c2: close.mark,
+        m2: close.minutes,
+        ap2: close.meridiem,
+        u2: close.unit,
+        end2: h2_at + close.digits,
+    })
+}
+
+/// The parts as the pattern's own groups give them: should the hand reading fail, and to check
+/// it against.
+fn hours_parts_by_groups<'t>(caps: &Captures<'t>) -> Option<HoursParts<'t>> {
+    let group = |name: &str| caps.name(name).map(|m| m.as_str());
+    let h1 = caps.name("h1")?;
+    let h2 = caps.name("h2")?;
+    Some(HoursParts {
+        pre: group("pre"),
+        h1: (h1.start(), h1.as_str()),
+        c1: group("c1"),
+        m1: group("m1"),
+        ap1: group("ap1"),
+        u1: group("u1"),
+        sep: group("sep")?,
+        h2: h2.as_str(),
+        c2: group("c2"),
+        m2: group("m2"),
+        ap2: group("ap2"),
+        u2: group("u2"),
+        end2: caps.name("m2").unwrap_or(h2).end(),
+    })
+}
+
+fn hours(text: &str, parts: &HoursParts, whole: Match) -> Option<(u16, u16)> {
+    if glued_before(text, parts.h1.0) || glued_after(text, parts.end2) {
+        return None;
+    }
+    let pre = parts.pre.map(str::to_lowercase);
+    let sep = parts.sep.to_lowercase();
+    if matches!(sep.as_str(), "und" | "and")
         && !matches!(pre.as_deref(), Some("zwischen" | "between"))
     {
         return None;
     }
-    let ap = |name: &str| {
-        caps.name(name)
-            .and_then(|m| m.as_str().chars().next())
+    let ap = |m: Option<&str>| {
+        m.and_then(|m| m.chars().next())
             .map(|c| c.to_ascii_lowercase())
     };
-    let (ap1, ap2) = (ap("ap1"), ap("ap2"));
-    let unit = |name: &str| caps.name(name).map(|m| m.as_str().to_lowercase());
-    let (u1, u2) = (unit("u1"), unit("u2"));
-    let colon = |name: &str| caps.name(name).is_some_and(|m| m.as_str() == ":");
-    let dot = |name: &str| caps.name(name).is_some_and(|m| m.as_str() == ".");
+    let (ap1, ap2) = (ap(parts.ap1), ap(parts.ap2));
+    let (u1, u2) = (
+        parts.u1.map(str::to_lowercase),
+        parts.u2.map(str::to_lowercase),
+    );
+    let colon = |m: Option<&str>| m == Some(":");
+    let dot = |m: Option<&str>| m == Some(".");
 
-    let marked = colon("c1")
-        || colon("c2")
+    let marked = colon(parts.c1)
+        || colon(parts.c2)
         || ap1.is_some()
         || ap2.is_some()
         || u1.as_deref() == Some("uhr")
         || u2.as_deref() == Some("uhr")
         || (u1.is_some() && u2.is_some())
         || ((u1.is_some() || u2.is_some()) && pre.is_some())
-        || (dot("c1") && dot("c2"))
+        || (dot(parts.c1) && dot(parts.c2))
         || {
             let before = prev_word(text, whole.start(), &[':', ',', '.', '(']);
             HOURS_CONTEXT.split_whitespace().any(|w| w == before)
@@ -1123,10 +1436,9 @@ fn hours(text: &str, caps: &Captures, whole: Match) -> Option<(u16, u16)> {
         }
     }
 
-    let number =
-        |m: Option<Match>| -> Option<u16> { m.map_or(Some(0), |m| m.as_str().parse().ok()) };
-    let (hour1, min1) = (number(Some(h1))?, number(caps.name("m1"))?);
-    let (hour2, min2) = (number(Some(h2))?, number(caps.name("m2"))?);
+    let number = |m: Option<&str>| -> Option<u16> { m.map_or(Some(0), |m| m.parse().ok()) };
+    let (hour1, min1) = (number(Some(parts.h1.1))?, number(parts.m1)?);
+    let (hour2, min2) = (number(Some(parts.h2))?, number(parts.m2)?);
     // "9-5pm": the missing am/pm is the one that puts the opening before the closing.
     let (ap1, ap2) = match (ap1, ap2) {
         (None, Some(p)) if (1..=12).contains(&hour1) => {
@@ -1153,7 +1465,7 @@ fn hours(text: &str, caps: &Captures, whole: Match) -> Option<(u16, u16)> {
         && ap2.is_none()
         && u1.as_deref() != Some("uhr")
         && u2.as_deref() != Some("uhr")
-        && !colon("c2")
+        && !colon(parts.c2)
         && hour1 <= 12
         && hour2 < hour1
         && hour2 + 12 > hour1
@@ -1245,6 +1557,15 @@ static DATE_TEXT_MDY_RE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// The three numbers of a numeric date's match, split at `mark` ("31. 12. 2026" at '.'),
+/// without the white space the patterns allow after a mark. Cheaper than the regex's groups
+/// (see [`number_first`]).
+fn three_numbers(whole: Match<'_>, mark: char) -> Option<[&str; 3]> {
+    let mut parts = whole.as_str().split(mark).map(str::trim);
+    let numbers = [parts.next()?, parts.next()?, parts.next()?];
+    parts.next().is_none().then_some(numbers)
+}
+
 fn find_dates(text: &str) -> Vec<Found> {
     let mut found = Vec::new();
     let mut push = |whole: Match, date: Option<Date>| {
@@ -1264,28 +1585,26 @@ fn find_dates(text: &str) -> Vec<Found> {
     let separate =
         |whole: Match| !glued_before(text, whole.start()) && !glued_after(text, whole.end());
 
-    for caps in DATE_DMY_RE.captures_iter(text) {
-        let Some(whole) = caps.get(0) else { continue };
+    for whole in DATE_DMY_RE.find_iter(text) {
         let date = (|| {
             if !separate(whole) {
                 return None;
             }
-            let (d, m, y) = (caps.name("d")?, caps.name("m")?, caps.name("y")?);
+            let [d, m, y] = three_numbers(whole, '.')?;
             // Two-digit years only in the full form "31.12.26", not "1.2.26" (versions).
-            let year = if y.as_str().len() == 2 {
-                if d.as_str().len() != 2 || m.as_str().len() != 2 {
+            let year = if y.len() == 2 {
+                if d.len() != 2 || m.len() != 2 {
                     return None;
                 }
-                2000 + int(&caps, "y")?
+                2000 + y.parse::<i16>().ok()?
             } else {
-                int(&caps, "y")?
+                y.parse().ok()?
             };
-            ymd(year, int(&caps, "m")?, int(&caps, "d")?)
+            ymd(year, m.parse().ok()?, d.parse().ok()?)
         })();
         push(whole, date);
     }
-    for caps in DATE_ISO_RE.captures_iter(text) {
-        let Some(whole) = caps.get(0) else { continue };
+    for whole in DATE_ISO_RE.find_iter(text) {
         let date = (|| {
             if glued_before(text, whole.start())
                 || glued_after(text, whole.end())
@@ -1293,17 +1612,18 @@ fn find_dates(text: &str) -> Vec<Found> {
             {
                 return None;
             }
-            ymd(int(&caps, "y")?, int(&caps, "m")?, int(&caps, "d")?)
+            let [y, m, d] = three_numbers(whole, '-')?;
+            ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
         })();
         push(whole, date);
     }
-    for caps in DATE_SLASH_RE.captures_iter(text) {
-        let Some(whole) = caps.get(0) else { continue };
+    for whole in DATE_SLASH_RE.find_iter(text) {
         let date = (|| {
             if !separate(whole) {
                 return None;
             }
-            let (a, b, y) = (int(&caps, "a")?, int(&caps, "b")?, int(&caps, "y")?);
+            let [a, b, y] = three_numbers(whole, '/')?;
+            let (a, b, y) = (a.parse().ok()?, b.parse().ok()?, y.parse().ok()?);
             ymd(y, b, a).or_else(|| ymd(y, a, b))
         })();
         push(whole, date);
@@ -1350,18 +1670,18 @@ static PERCENT_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn find_percentages(text: &str) -> Vec<Found> {
     PERCENT_RE
-        .captures_iter(text)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
+        .find_iter(text)
+        .filter_map(|whole| {
             if letters_around(text, whole) {
                 return None;
             }
-            let value = if let Some(n) = caps.name("num") {
-                if glued_before(text, n.start()) {
+            let value = if let Some((at, number, _)) = number_first(whole) {
+                if glued_before(text, at) {
                     return None;
                 }
-                parse_number(n.as_str(), false)?
+                parse_number(number, false)?
             } else {
+                let caps = PERCENT_RE.captures_at(text, whole.start())?;
                 Decimal::whole(number_word_value(caps.name("word")?.as_str())?)
             };
             if preceded_by_range(text, whole.start()) || followed_by_range(text, whole.end()) {
@@ -1967,6 +2287,139 @@ mod tests {
             assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
             assert!(f.start >= last_end, "overlap or order: {found:?}");
             last_end = f.end;
+        }
+    }
+
+    /// Text made of what the numeric patterns are made of: numbers with marks, white space,
+    /// hyphens, units, number words and percent signs.
+    fn numeric_text() -> impl Strategy<Value = String> {
+        const NUMERIC_PIECES: &str = ".|,| |  |\u{a0}|-|/|%|x|Tage|tagen|Wochen|Monate|h|Std|\
+            business days|week|Prozent|percent|drei|zwei Wochen|eines Tages|a week|12.|2026|\
+            31. 12. 26|1.2.2026|2026-12-31|12/31/2026|DREI|tägig|twenty|one|hundert|eine|\
+            ein Jahr|an hour|Einen|ſechs|€|$|US$|EUR|eur|USD|Euro|Cent|ct|19,99|1.299,00|\
+            1'299|,-|,--|–|—|£|CHF|:|:00|.30|am|a.m.|PM|p.m|Uhr|uhr|bis|to|und|and|von|From|\
+            zwischen|8|18|9:00|Uhrzeit|hours|amount|undo";
+        let piece = prop_oneof![
+            "[0-9]{1,5}",
+            prop::sample::select(NUMERIC_PIECES.split('|').collect::<Vec<_>>())
+                .prop_map(str::to_owned),
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    /// The hand splits on the ways of writing that their rules single out, against the
+    /// patterns' own groups (the property below tries the pieces in any order).
+    #[test]
+    fn the_hand_splits_agree_with_the_groups_on_the_ways_values_are_written() {
+        let text = "30 Tage, 2-wöchig, 1.5 h, drei Wochen, drei-tägig, dreitägig, twenty one days, \
+            eine Woche, eines Tages, ein Jahr, a week, an hour, EINEN Monat; \
+            19,99 €, 19,-- €, 19,– EUR, 1.299,- Euro, 1'299 CHF, € 5, US$19.99, EUR 1.000,00, \
+            99 ct, 5 Cent; 31. 12. 2026, 1.2.26, 2026-12-31, 12/31/2026; 12,5 %, 3.5 percent.";
+        let mut split = 0;
+        for whole in DURATION_RE.find_iter(text) {
+            let caps = DURATION_RE
+                .captures_at(text, whole.start())
+                .expect("the same match");
+            assert_eq!(
+                duration_parts(text, whole),
+                duration_parts_by_groups(&caps),
+                "{whole:?}"
+            );
+            split += 1;
+        }
+        for whole in PRICE_RE.find_iter(text) {
+            let caps = PRICE_RE
+                .captures_at(text, whole.start())
+                .expect("the same match");
+            let parts = price_parts(whole).expect("parts");
+            let amount = caps.name("a1").or(caps.name("a2")).expect("an amount");
+            let currency = caps.name("cb").or(caps.name("ca")).expect("a currency");
+            assert_eq!(
+                (parts.at, parts.amount, parts.currency, parts.currency_first),
+                (
+                    amount.start(),
+                    amount.as_str(),
+                    currency.as_str(),
+                    caps.name("cb").is_some()
+                ),
+                "{whole:?}"
+            );
+            split += 1;
+        }
+        assert_eq!(split, 13 + 10, "every duration and price above was found");
+        let hours = "8–18 Uhr, von 8 bis 18 Uhr, 8:00–18:00 Uhr, Mo–Fr 8–18 Uhr, 08:00 - 18:00, \
+            8am–6pm, 8:00 to 18:00, from 8 am to 6 pm, 9 a.m. until 5 p.m., zwischen 8 und 9, \
+            8h-18h, 8.30 - 12 h, 10 UHR BIS 12 UHR, 9 am-5pmx 4, 12 - 1.";
+        let mut read = 0;
+        for whole in HOURS_RE.find_iter(hours) {
+            let caps = HOURS_RE
+                .captures_at(hours, whole.start())
+                .expect("the same match");
+            assert_eq!(
+                hours_parts(whole),
+                hours_parts_by_groups(&caps),
+                "{whole:?}"
+            );
+            read += 1;
+        }
+        assert_eq!(read, 15, "every time above was found");
+    }
+
+    proptest! {
+        /// Where a match starts with a digit, the hand split yields the groups the regex
+        /// itself would capture.
+        #[test]
+        fn a_number_first_split_agrees_with_the_patterns_groups(text in numeric_text()) {
+            for (re, unit) in [(&*DURATION_RE, Some("unit")), (&*PERCENT_RE, None)] {
+                for whole in re.find_iter(&text) {
+                    let caps = re.captures_at(&text, whole.start()).expect("the same match");
+                    prop_assert_eq!(caps.get(0).map(|m| m.range()), Some(whole.range()));
+                    let Some((at, number, rest)) = number_first(whole) else {
+                        prop_assert!(caps.name("num").is_none());
+                        continue;
+                    };
+                    let num = caps.name("num").expect("a number");
+                    prop_assert_eq!((at, number), (num.start(), num.as_str()));
+                    if let Some(unit) = unit {
+                        prop_assert_eq!(Some(rest), caps.name(unit).map(|m| m.as_str()));
+                    }
+                }
+            }
+            for whole in DURATION_RE.find_iter(&text) {
+                let caps = DURATION_RE.captures_at(&text, whole.start()).expect("the same match");
+                prop_assert_eq!(duration_parts(&text, whole), duration_parts_by_groups(&caps));
+            }
+            for whole in PRICE_RE.find_iter(&text) {
+                let caps = PRICE_RE.captures_at(&text, whole.start()).expect("the same match");
+                let (amount, currency) = match (caps.name("a1"), caps.name("cb")) {
+                    (Some(amount), Some(currency)) => (amount, currency),
+                    _ => (caps.name("a2").expect("an amount"), caps.name("ca").expect("a currency")),
+                };
+                prop_assert_eq!(
+                    price_parts(whole),
+                    Some(PriceParts {
+                        at: amount.start(),
+                        amount: amount.as_str(),
+                        currency: currency.as_str(),
+                        currency_first: caps.name("cb").is_some(),
+                    })
+                );
+            }
+            for whole in HOURS_RE.find_iter(&text) {
+                let caps = HOURS_RE.captures_at(&text, whole.start()).expect("the same match");
+                prop_assert_eq!(hours_parts(whole), hours_parts_by_groups(&caps));
+            }
+            for (re, names, mark) in [
+                (&*DATE_DMY_RE, ["d", "m", "y"], '.'),
+                (&*DATE_ISO_RE, ["y", "m", "d"], '-'),
+                (&*DATE_SLASH_RE, ["a", "b", "y"], '/'),
+            ] {
+                for caps in re.captures_iter(&text) {
+                    let whole = caps.get(0).expect("a match");
+                    let groups = names.map(|n| caps.name(n).expect("a group").as_str());
+                    prop_assert_eq!(three_numbers(whole, mark), Some(groups));
+                }
+            }
         }
     }
 
