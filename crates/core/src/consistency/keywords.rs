@@ -94,13 +94,22 @@ impl<'k, 't> Hits<'k, 't> {
     fn read_block(&mut self) {
         let bytes = self.text.as_bytes();
         let rest = bytes.get(self.block..).unwrap_or_default();
-        // The block and the prefix of the block after it, padded with 0 beyond the text.
-        let mut window = [0u8; BLOCK + PREFIX];
-        let n = rest.len().min(window.len());
-        window[..n].copy_from_slice(&rest[..n]);
-        let mut block = [0u8; BLOCK];
-        block.copy_from_slice(&window[..BLOCK]);
-        let (mut ends, mut leads) = classify(&block);
+        // The block and the prefix of the block after it: read in place, and only near the
+        // end of the text copied and padded with 0.
+        let padded: [u8; BLOCK + PREFIX];
+        let window: &[u8; BLOCK + PREFIX] = match rest.first_chunk() {
+            Some(window) => window,
+            None => {
+                let mut copy = [0u8; BLOCK + PREFIX];
+                copy[..rest.len()].copy_from_slice(rest);
+                padded = copy;
+                &padded
+            }
+        };
+        let Some(block) = window.first_chunk::<BLOCK>() else {
+            return;
+        };
+        let (mut ends, mut leads) = classify(block);
         ends |= std::mem::take(&mut self.spill);
         // A character beyond ASCII is decoded: letters with accents and umlauts are part of
         // words, dashes, quotes and no-break spaces are not.
