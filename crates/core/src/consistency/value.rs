@@ -623,7 +623,8 @@ fn followed_by_rate(text: &str, end: usize) -> bool {
 const DAY_PREFIXES: &str =
     "werk|arbeits|geschäfts|geschaefts|kalender|bankarbeits|bank|liefer|wochen";
 
-static DURATION_RE: LazyLock<Regex> = LazyLock::new(|| {
+/// The units a number or number word takes, German and English, as one alternation.
+static DURATION_UNITS: LazyLock<String> = LazyLock::new(|| {
     let de = format!(
         "(?:{DAY_PREFIXES})?(?:tag(?:e|en|es|s)?|tägig(?:e[mnrs]?)?)|woche(?:n)?|wöchig(?:e[mnrs]?)?\
          |monat(?:e|en|s)?|monatig(?:e[mnrs]?)?|jahr(?:e|en|es|s)?|jährig(?:e[mnrs]?)?\
@@ -631,15 +632,24 @@ static DURATION_RE: LazyLock<Regex> = LazyLock::new(|| {
     );
     let en =
         "(?:(?:business|working|calendar|banking|week)[ -]?)?days?|weeks?|months?|years?|hours?";
+    format!("{de}|{en}")
+});
+
+static DURATION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let units = DURATION_UNITS.as_str();
     let abbreviations = "std|hrs?|yrs?|h";
     let de_singular =
         format!("(?:{DAY_PREFIXES})?tag(?:es|s)?|woche|monat(?:s)?|jahr(?:es|s)?|stunde");
     let en_singular = "(?:(?:business|working|calendar|banking)[ -]?)?day|week|month|year|hour";
     let words = NUMBER_WORDS_PATTERN.as_str();
     re_ascii_boundaries(&format!(
-        r"(?i)\b(?P<num>[0-9]+(?:[.,][0-9]+)*)(?:\s{{0,3}}|-)(?P<unit>{de}|{en}|{abbreviations})\b|\b(?P<word>{words})(?:\s{{1,3}}|-)?(?P<wunit>{de}|{en})\b|\b(?P<gart>eine[mnrs]?|ein)\s{{1,3}}(?P<gunit>{de_singular})\b|\b(?P<eart>an?)\s{{1,3}}(?P<eunit>{en_singular})\b"
+        r"(?i)\b(?P<num>[0-9]+(?:[.,][0-9]+)*)(?:\s{{0,3}}|-)(?P<unit>{units}|{abbreviations})\b|\b(?P<word>{words})(?:\s{{1,3}}|-)?(?P<wunit>{units})\b|\b(?P<gart>eine[mnrs]?|ein)\s{{1,3}}(?P<gunit>{de_singular})\b|\b(?P<eart>an?)\s{{1,3}}(?P<eunit>{en_singular})\b"
     ))
 });
+
+/// The whole text is a unit that follows a number word.
+static DURATION_UNIT_RE: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"(?i)\A(?:{})\z", DURATION_UNITS.as_str())));
 
 fn find_durations(text: &str) -> Vec<Found> {
     DURATION_RE
@@ -703,10 +713,10 @@ fn duration_parts_by_groups<'t>(caps: &Captures<'t>) -> Option<DurationParts<'t>
     }
 }
 
-/// A duration's match of two words, split by hand like [`number_first`]: a number word or an
-/// article, white space (or a hyphen after a number word), and the unit. Anything else
-/// ("twenty one days", "dreitägig", letters the pattern folds but `to_lowercase` does not)
-/// is left to the pattern's groups.
+/// A duration's match that starts with a word, split by hand like [`number_first`]: a number
+/// word or an article, white space (or a hyphen after a number word), and the unit. Anything
+/// else ("twenty one days", "dreitägig", letters the pattern folds but `to_lowercase` does
+/// not) is left to the pattern's groups.
 fn word_first_duration(whole: Match<'_>) -> Option<DurationParts<'_>> {
     let s = whole.as_str();
     let first_end = s.find(|c: char| !c.is_alphabetic())?;
@@ -715,14 +725,17 @@ fn word_first_duration(whole: Match<'_>) -> Option<DurationParts<'_>> {
         Some(unit) => (unit, true),
         None => (rest.trim_start(), false),
     };
-    if unit.is_empty() || !unit.chars().all(char::is_alphabetic) {
+    if unit.is_empty() || unit.len() == rest.len() {
         return None;
     }
     let lower = first.to_lowercase();
     if number_word_value(&lower).is_some() {
-        return Some(DurationParts::Word { word: first, unit });
+        // Not "twenty-onedays" or "one hundredTage": the number word goes on.
+        return DURATION_UNIT_RE
+            .is_match(unit)
+            .then_some(DurationParts::Word { word: first, unit });
     }
-    if hyphen {
+    if hyphen || !unit.chars().all(char::is_alphabetic) {
         return None;
     }
     match lower.as_str() {
@@ -1675,14 +1688,14 @@ fn find_percentages(text: &str) -> Vec<Found> {
             if letters_around(text, whole) {
                 return None;
             }
-            let value = if let Some((at, number, _)) = number_first(whole) {
-                if glued_before(text, at) {
-                    return None;
+            let value = match percentage_parts(text, whole)? {
+                PercentageParts::Number { at, number } => {
+                    if glued_before(text, at) {
+                        return None;
+                    }
+                    parse_number(number, false)?
                 }
-                parse_number(number, false)?
-            } else {
-                let caps = PERCENT_RE.captures_at(text, whole.start())?;
-                Decimal::whole(number_word_value(caps.name("word")?.as_str())?)
+                PercentageParts::Word(word) => Decimal::whole(number_word_value(word)?),
             };
             if preceded_by_range(text, whole.start()) || followed_by_range(text, whole.end()) {
                 return None;
@@ -1696,6 +1709,53 @@ fn find_percentages(text: &str) -> Vec<Found> {
             })
         })
         .collect()
+}
+
+/// A percentage's match as [`PERCENT_RE`]'s groups split it.
+#[derive(Debug, PartialEq)]
+enum PercentageParts<'t> {
+    /// "12,5 %": the number and where it starts.
+    Number { at: usize, number: &'t str },
+    /// "zwölf Prozent".
+    Word(&'t str),
+}
+
+fn percentage_parts<'t>(text: &'t str, whole: Match<'t>) -> Option<PercentageParts<'t>> {
+    if let Some((at, number, _)) = number_first(whole) {
+        return Some(PercentageParts::Number { at, number });
+    }
+    word_first_percentage(whole).or_else(|| {
+        let caps = PERCENT_RE.captures_at(text, whole.start())?;
+        percentage_parts_by_groups(&caps)
+    })
+}
+
+/// A percentage's match of a number word, white space and the word for percent, split by hand
+/// like [`number_first`]. A number word of several words ("twenty one percent") is left to the
+/// pattern's groups.
+fn word_first_percentage(whole: Match<'_>) -> Option<PercentageParts<'_>> {
+    let s = whole.as_str();
+    let (word, rest) = s.split_at(s.find(|c: char| !c.is_alphabetic())?);
+    let percent = rest.trim_start();
+    let spelled = ["prozent", "per"].iter().any(|p| {
+        percent
+            .get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    });
+    (percent.len() < rest.len() && spelled && number_word_value(&word.to_lowercase()).is_some())
+        .then_some(PercentageParts::Word(word))
+}
+
+/// The parts as the pattern's own groups give them: for what the hand splits leave, and to
+/// check them against.
+fn percentage_parts_by_groups<'t>(caps: &Captures<'t>) -> Option<PercentageParts<'t>> {
+    match caps.name("num") {
+        Some(number) => Some(PercentageParts::Number {
+            at: number.start(),
+            number: number.as_str(),
+        }),
+        None => Some(PercentageParts::Word(caps.name("word")?.as_str())),
+    }
 }
 
 #[cfg(test)]
@@ -2298,7 +2358,7 @@ mod tests {
             31. 12. 26|1.2.2026|2026-12-31|12/31/2026|DREI|tägig|twenty|one|hundert|eine|\
             ein Jahr|an hour|Einen|ſechs|€|$|US$|EUR|eur|USD|Euro|Cent|ct|19,99|1.299,00|\
             1'299|,-|,--|–|—|£|CHF|:|:00|.30|am|a.m.|PM|p.m|Uhr|uhr|bis|to|und|and|von|From|\
-            zwischen|8|18|9:00|Uhrzeit|hours|amount|undo";
+            zwischen|8|18|9:00|Uhrzeit|hours|amount|undo|zwölf|per cent|one hundred|twenty one|twenty-one|days";
         let piece = prop_oneof![
             "[0-9]{1,5}",
             prop::sample::select(NUMERIC_PIECES.split('|').collect::<Vec<_>>())
@@ -2311,7 +2371,7 @@ mod tests {
     /// patterns' own groups (the property below tries the pieces in any order).
     #[test]
     fn the_hand_splits_agree_with_the_groups_on_the_ways_values_are_written() {
-        let text = "30 Tage, 2-wöchig, 1.5 h, drei Wochen, drei-tägig, dreitägig, twenty one days, \
+        let text = "30 Tage, 2-wöchig, 1.5 h, drei Wochen, drei-tägig, dreitägig, twenty one days, twenty-one days, one hundred Tage, \
             eine Woche, eines Tages, ein Jahr, a week, an hour, EINEN Monat; \
             19,99 €, 19,-- €, 19,– EUR, 1.299,- Euro, 1'299 CHF, € 5, US$19.99, EUR 1.000,00, \
             99 ct, 5 Cent; 31. 12. 2026, 1.2.26, 2026-12-31, 12/31/2026; 12,5 %, 3.5 percent.";
@@ -2346,7 +2406,18 @@ mod tests {
             );
             split += 1;
         }
-        assert_eq!(split, 13 + 10, "every duration and price above was found");
+        assert_eq!(split, 15 + 10, "every duration and price above was found");
+        let percentages = "12,5 %, 3.5 per cent, zwölf Prozent, Zwanzig prozent, twenty percent, \
+            one hundred percent, twenty one percent, fuenfzig Prozent.";
+        for whole in PERCENT_RE.find_iter(percentages) {
+            let caps = PERCENT_RE
+                .captures_at(percentages, whole.start())
+                .expect("the same match");
+            let parts = percentage_parts(percentages, whole);
+            assert_eq!(parts, percentage_parts_by_groups(&caps), "{whole:?}");
+            split += 1;
+        }
+        assert_eq!(split, 15 + 10 + 8, "every percentage above was found");
         let hours = "8–18 Uhr, von 8 bis 18 Uhr, 8:00–18:00 Uhr, Mo–Fr 8–18 Uhr, 08:00 - 18:00, \
             8am–6pm, 8:00 to 18:00, from 8 am to 6 pm, 9 a.m. until 5 p.m., zwischen 8 und 9, \
             8h-18h, 8.30 - 12 h, 10 UHR BIS 12 UHR, 9 am-5pmx 4, 12 - 1.";
@@ -2366,28 +2437,18 @@ mod tests {
     }
 
     proptest! {
-        /// Where a match starts with a digit, the hand split yields the groups the regex
-        /// itself would capture.
+        /// Wherever the hand splits read a match, they yield the groups the regex itself
+        /// would capture.
         #[test]
-        fn a_number_first_split_agrees_with_the_patterns_groups(text in numeric_text()) {
-            for (re, unit) in [(&*DURATION_RE, Some("unit")), (&*PERCENT_RE, None)] {
-                for whole in re.find_iter(&text) {
-                    let caps = re.captures_at(&text, whole.start()).expect("the same match");
-                    prop_assert_eq!(caps.get(0).map(|m| m.range()), Some(whole.range()));
-                    let Some((at, number, rest)) = number_first(whole) else {
-                        prop_assert!(caps.name("num").is_none());
-                        continue;
-                    };
-                    let num = caps.name("num").expect("a number");
-                    prop_assert_eq!((at, number), (num.start(), num.as_str()));
-                    if let Some(unit) = unit {
-                        prop_assert_eq!(Some(rest), caps.name(unit).map(|m| m.as_str()));
-                    }
-                }
-            }
+        fn the_hand_splits_agree_with_the_patterns_groups(text in numeric_text()) {
             for whole in DURATION_RE.find_iter(&text) {
                 let caps = DURATION_RE.captures_at(&text, whole.start()).expect("the same match");
+                prop_assert_eq!(caps.get(0).map(|m| m.range()), Some(whole.range()));
                 prop_assert_eq!(duration_parts(&text, whole), duration_parts_by_groups(&caps));
+            }
+            for whole in PERCENT_RE.find_iter(&text) {
+                let caps = PERCENT_RE.captures_at(&text, whole.start()).expect("the same match");
+                prop_assert_eq!(percentage_parts(&text, whole), percentage_parts_by_groups(&caps));
             }
             for whole in PRICE_RE.find_iter(&text) {
                 let caps = PRICE_RE.captures_at(&text, whole.start()).expect("the same match");
