@@ -1244,35 +1244,36 @@ fn find_hours(text: &str) -> Vec<Found> {
 #[derive(Debug, PartialEq)]
 struct HoursParts<'t> {
     pre: Option<&'t str>,
-    /// The opening hour and where it starts.
-    h1: (usize, &'t str),
-    c1: Option<&'t str>,
-    m1: Option<&'t str>,
-    ap1: Option<&'t str>,
-    u1: Option<&'t str>,
+    /// Where the opening hour starts.
+    open_at: usize,
+    open: Time<'t>,
     sep: &'t str,
-    h2: &'t str,
-    c2: Option<&'t str>,
-    m2: Option<&'t str>,
-    ap2: Option<&'t str>,
-    u2: Option<&'t str>,
+    close: Time<'t>,
     /// Where the closing time's digits end.
-    end2: usize,
+    close_end: usize,
 }
 
-/// One time of opening hours, as the pattern reads it from the start of `s`: the hour, maybe
-/// a mark and two digits of minutes, maybe "am"/"pm", maybe "Uhr" or "h". The rest of `s`
-/// is returned; the pattern's trailing `\b` hold, since the text is a match of it.
+/// One time of opening hours: the hour, maybe a mark and two digits of minutes, maybe
+/// "am"/"pm", maybe "Uhr" or "h".
+#[derive(Debug, PartialEq)]
 struct Time<'t> {
     hour: &'t str,
     mark: Option<&'t str>,
     minutes: Option<&'t str>,
     meridiem: Option<&'t str>,
     unit: Option<&'t str>,
-    /// The length of the hour and minutes.
-    digits: usize,
 }
 
+impl Time<'_> {
+    /// The length of the hour and minutes as written.
+    fn digits(&self) -> usize {
+        self.hour.len() + self.mark.map_or(0, str::len) + self.minutes.map_or(0, str::len)
+    }
+}
+
+/// A [`Time`] as the pattern reads it from the start of `s`, and the rest of `s`. The pattern's
+/// `\b` after "am" or "Uhr" are checked; those it puts before the hour hold, since the text
+/// is a match of it.
 fn read_time(s: &str) -> Option<(Time<'_>, &str)> {
     let hour_len = s.bytes().take_while(u8::is_ascii_digit).count();
     if !(1..=2).contains(&hour_len) {
@@ -1288,7 +1289,6 @@ fn read_time(s: &str) -> Option<(Time<'_>, &str)> {
         minutes = Some(&rest[1..3]);
         rest = &rest[3..];
     }
-    let digits = s.len() - rest.len();
     let mut next = |read: fn(&str) -> Option<(&str, &str)>| {
         let (found, after) = read(rest.trim_start())?;
         rest = after;
@@ -1302,7 +1302,6 @@ fn read_time(s: &str) -> Option<(Time<'_>, &str)> {
         minutes,
         meridiem,
         unit,
-        digits,
     };
     Some((time, rest))
 }
@@ -1343,7 +1342,7 @@ fn hours_parts(whole: Match<'_>) -> Option<HoursParts<'_>> {
         let (pre, rest) = s.split_at(s.find(char::is_whitespace)?);
         (Some(pre), rest.trim_start())
     };
-    let h1_at = whole.start() + s.len() - from_h1.len();
+    let open_at = whole.start() + s.len() - from_h1.len();
     let (open, rest) = read_time(from_h1)?;
     let rest = rest.trim_start();
     let sep_len = match rest.chars().next()? {
@@ -1352,25 +1351,19 @@ fn hours_parts(whole: Match<'_>) -> Option<HoursParts<'_>> {
     };
     let (sep, rest) = rest.split_at(sep_len);
     let from_h2 = rest.trim_start();
-    let h2_at = whole.start() + s.len() - from_h2.len();
+    let close_at = whole.start() + s.len() - from_h2.len();
     let (close, rest) = read_time(from_h2)?;
     if !rest.is_empty() {
         return None;
     }
+    let close_end = close_at + close.digits();
     Some(HoursParts {
         pre,
-        h1: (h1_at, open.hour),
-        c1: open.mark,
-        m1: open.minutes,
-        ap1: open.meridiem,
-        u1: open.unit,
+        open_at,
+        open,
         sep,
-        h2: close.hour,
-        c2: close.mark,
-        m2: close.minutes,
-        ap2: close.meridiem,
-        u2: close.unit,
-        end2: h2_at + close.digits,
+        close,
+        close_end,
     })
 }
 
@@ -1378,27 +1371,28 @@ fn hours_parts(whole: Match<'_>) -> Option<HoursParts<'_>> {
 /// it against.
 fn hours_parts_by_groups<'t>(caps: &Captures<'t>) -> Option<HoursParts<'t>> {
     let group = |name: &str| caps.name(name).map(|m| m.as_str());
-    let h1 = caps.name("h1")?;
+    let time = |[hour, mark, minutes, meridiem, unit]: [&str; 5]| {
+        Some(Time {
+            hour: group(hour)?,
+            mark: group(mark),
+            minutes: group(minutes),
+            meridiem: group(meridiem),
+            unit: group(unit),
+        })
+    };
     let h2 = caps.name("h2")?;
     Some(HoursParts {
         pre: group("pre"),
-        h1: (h1.start(), h1.as_str()),
-        c1: group("c1"),
-        m1: group("m1"),
-        ap1: group("ap1"),
-        u1: group("u1"),
+        open_at: caps.name("h1")?.start(),
+        open: time(["h1", "c1", "m1", "ap1", "u1"])?,
         sep: group("sep")?,
-        h2: h2.as_str(),
-        c2: group("c2"),
-        m2: group("m2"),
-        ap2: group("ap2"),
-        u2: group("u2"),
-        end2: caps.name("m2").unwrap_or(h2).end(),
+        close: time(["h2", "c2", "m2", "ap2", "u2"])?,
+        close_end: caps.name("m2").unwrap_or(h2).end(),
     })
 }
 
 fn hours(text: &str, parts: &HoursParts, whole: Match) -> Option<(u16, u16)> {
-    if glued_before(text, parts.h1.0) || glued_after(text, parts.end2) {
+    if glued_before(text, parts.open_at) || glued_after(text, parts.close_end) {
         return None;
     }
     let pre = parts.pre.map(str::to_lowercase);
@@ -1412,23 +1406,23 @@ fn hours(text: &str, parts: &HoursParts, whole: Match) -> Option<(u16, u16)> {
         m.and_then(|m| m.chars().next())
             .map(|c| c.to_ascii_lowercase())
     };
-    let (ap1, ap2) = (ap(parts.ap1), ap(parts.ap2));
+    let (ap1, ap2) = (ap(parts.open.meridiem), ap(parts.close.meridiem));
     let (u1, u2) = (
-        parts.u1.map(str::to_lowercase),
-        parts.u2.map(str::to_lowercase),
+        parts.open.unit.map(str::to_lowercase),
+        parts.close.unit.map(str::to_lowercase),
     );
     let colon = |m: Option<&str>| m == Some(":");
     let dot = |m: Option<&str>| m == Some(".");
 
-    let marked = colon(parts.c1)
-        || colon(parts.c2)
+    let marked = colon(parts.open.mark)
+        || colon(parts.close.mark)
         || ap1.is_some()
         || ap2.is_some()
         || u1.as_deref() == Some("uhr")
         || u2.as_deref() == Some("uhr")
         || (u1.is_some() && u2.is_some())
         || ((u1.is_some() || u2.is_some()) && pre.is_some())
-        || (dot(parts.c1) && dot(parts.c2))
+        || (dot(parts.open.mark) && dot(parts.close.mark))
         || {
             let before = prev_word(text, whole.start(), &[':', ',', '.', '(']);
             HOURS_CONTEXT.split_whitespace().any(|w| w == before)
@@ -1450,8 +1444,11 @@ fn hours(text: &str, parts: &HoursParts, whole: Match) -> Option<(u16, u16)> {
     }
 
     let number = |m: Option<&str>| -> Option<u16> { m.map_or(Some(0), |m| m.parse().ok()) };
-    let (hour1, min1) = (number(Some(parts.h1.1))?, number(parts.m1)?);
-    let (hour2, min2) = (number(Some(parts.h2))?, number(parts.m2)?);
+    let (hour1, min1) = (number(Some(parts.open.hour))?, number(parts.open.minutes)?);
+    let (hour2, min2) = (
+        number(Some(parts.close.hour))?,
+        number(parts.close.minutes)?,
+    );
     // "9-5pm": the missing am/pm is the one that puts the opening before the closing.
     let (ap1, ap2) = match (ap1, ap2) {
         (None, Some(p)) if (1..=12).contains(&hour1) => {
@@ -1478,7 +1475,7 @@ fn hours(text: &str, parts: &HoursParts, whole: Match) -> Option<(u16, u16)> {
         && ap2.is_none()
         && u1.as_deref() != Some("uhr")
         && u2.as_deref() != Some("uhr")
-        && !colon(parts.c2)
+        && !colon(parts.close.mark)
         && hour1 <= 12
         && hour2 < hour1
         && hour2 + 12 > hour1
