@@ -739,11 +739,11 @@ fn word_first_duration(whole: Match<'_>) -> Option<DurationParts<'_>> {
         return None;
     }
     match lower.as_str() {
-        "ein" | "eine" | "einem" | "einen" | "einer" | "eines" => Some(DurationParts::German {
+        "a" | "an" => Some(DurationParts::English { unit }),
+        article if ARTICLES.contains(&article) => Some(DurationParts::German {
             article: first,
             unit,
         }),
-        "a" | "an" => Some(DurationParts::English { unit }),
         _ => None,
     }
 }
@@ -1326,9 +1326,8 @@ fn meridiem_at(s: &str) -> Option<(&str, &str)> {
 /// "Uhr" or "h" as a word at the start of `s`, and what follows.
 fn unit_at(s: &str) -> Option<(&str, &str)> {
     ["uhr", "h"].iter().find_map(|unit| {
-        let (head, tail) = s.split_at_checked(unit.len())?;
-        (head.eq_ignore_ascii_case(unit) && !tail.starts_with(regex_syntax::is_word_character))
-            .then_some((head, tail))
+        let tail = strip_prefix_ci(s, unit)?;
+        (!tail.starts_with(regex_syntax::is_word_character)).then(|| s.split_at(unit.len()))
     })
 }
 
@@ -1734,12 +1733,10 @@ fn word_first_percentage(whole: Match<'_>) -> Option<PercentageParts<'_>> {
     let s = whole.as_str();
     let (word, rest) = s.split_at(s.find(|c: char| !c.is_alphabetic())?);
     let percent = rest.trim_start();
-    let spelled = ["prozent", "per"].iter().any(|p| {
-        percent
-            .get(..p.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(p))
-    });
-    (percent.len() < rest.len() && spelled && number_word_value(&word.to_lowercase()).is_some())
+    let spelled = ["prozent", "per"]
+        .iter()
+        .any(|p| strip_prefix_ci(percent, p).is_some());
+    (percent.len() < rest.len() && spelled && number_word_value(word).is_some())
         .then_some(PercentageParts::Word(word))
 }
 
