@@ -12,7 +12,7 @@
 //! best of N timed runs (3), `--naive-mb N` prefix the naive baseline is timed on (10),
 //! `--naive-budget S` seconds the naive baseline may take over the whole corpus before it is
 //! only timed on the prefix and extrapolated (180), `--literal-mb N` prefix for the literal
-//! `\b…\b` variant of the baseline (1), `--seed N`, `--only scan|tone|check|keywords` (only
+//! `\b…\b` variant of the baseline (1), `--seed N`, `--only scan|tone|check|keywords|words` (only
 //! that, for a profiler: `perf record -g target/release/deps/consistency-… --bench --only scan`;
 //! `keywords` times the keyword search alone beside the unanchored automata). Without
 //! `--bench` (as under `cargo test --benches`) it runs a small smoke version.
@@ -1718,6 +1718,22 @@ fn main() {
                         part.name,
                         part.time.as_secs_f64() * 1e3,
                         mb_per_s(part.bytes, part.time)
+                    );
+                }
+                return;
+            }
+            "words" => {
+                let (by_regex, by_hand, count) = words_alone(items, runs);
+                let marks = address_marks_alone(items, runs);
+                for (name, time) in [
+                    ("address_marks", marks),
+                    ("words by `tone::word_spans`", by_hand),
+                    ("words by a `\\w+` regex", by_regex),
+                ] {
+                    println!(
+                        "{name} ({count} words): {:.0} ms, {:.1} MB/s",
+                        time.as_secs_f64() * 1e3,
+                        mb_per_s(total, time)
                     );
                 }
                 return;

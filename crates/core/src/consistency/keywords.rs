@@ -9,7 +9,7 @@ use aho_corasick::{
     MatchKind, StartKind,
 };
 
-use super::blocks::{BLOCK, classify};
+use super::blocks::{BLOCK, non_word_bytes, window};
 
 /// Bytes of a keyword's start that the filter looks at.
 const PREFIX: usize = 8;
@@ -65,14 +65,16 @@ pub struct Hits<'k, 't> {
     /// Bit `i`: a word starts at `block + i`, the filter let it through, and it was not
     /// searched yet.
     passed: u64,
-    /// The ends, in the next block, of characters beyond ASCII that are not part of a word
+    /// The bytes, in the next block, of characters beyond ASCII that are not part of a word
     /// and cross into it.
     spill: u64,
-    /// Whether the last byte of the block before is an ASCII character that is not part of a
-    /// word.
+    /// Whether the last byte of the block before is part of a character that is not part of
+    /// a word.
     carry: bool,
     /// The end of the last hit: hits do not overlap.
     after: usize,
+    /// The last block of the text, padded (see `blocks::window`).
+    pad: [u8; BLOCK + PREFIX],
 }
 
 impl<'k, 't> Hits<'k, 't> {
@@ -84,6 +86,7 @@ impl<'k, 't> Hits<'k, 't> {
             passed: 0,
             spill: 0,
             carry: true,
+            pad: [0; BLOCK + PREFIX],
             after: 0,
         };
         hits.read_block();
@@ -92,50 +95,20 @@ impl<'k, 't> Hits<'k, 't> {
 
     /// Fills `passed` for the block at `self.block`.
     fn read_block(&mut self) {
-        let bytes = self.text.as_bytes();
-        let rest = bytes.get(self.block..).unwrap_or_default();
         // The block and the prefix of the block after it: read in place, and only near the
         // end of the text copied and padded with 0.
-        let padded: [u8; BLOCK + PREFIX];
-        let window: &[u8; BLOCK + PREFIX] = match rest.first_chunk() {
-            Some(window) => window,
-            None => {
-                let mut copy = [0u8; BLOCK + PREFIX];
-                copy[..rest.len()].copy_from_slice(rest);
-                padded = copy;
-                &padded
-            }
-        };
+        let window = window(self.text.as_bytes(), self.block, &mut self.pad);
         let Some(block) = window.first_chunk::<BLOCK>() else {
             return;
         };
-        let (mut ends, mut leads) = classify(block);
-        ends |= std::mem::take(&mut self.spill);
-        // A character beyond ASCII is decoded: letters with accents and umlauts are part of
-        // words, dashes, quotes and no-break spaces are not.
-        while leads != 0 {
-            let i = leads.trailing_zeros() as usize;
-            leads &= leads - 1;
-            let Some(c) = self
-                .text
-                .get(self.block + i..)
-                .and_then(|t| t.chars().next())
-            else {
-                continue;
-            };
-            if !is_word_char(c) {
-                let last = i + c.len_utf8() - 1;
-                if last < BLOCK {
-                    ends |= 1 << last;
-                } else {
-                    self.spill |= 1 << (last - BLOCK);
-                }
-            }
-        }
-        let mut starts = ends << 1 | u64::from(self.carry);
-        self.carry = ends >> (BLOCK - 1) != 0;
-        if rest.len() < BLOCK {
-            starts &= (1 << rest.len()) - 1;
+        let (non_word, continuations) =
+            non_word_bytes(block, self.text, self.block, &mut self.spill, is_word_char);
+        // A word starts at each character right after one that is not part of a word.
+        let mut starts = (non_word << 1 | u64::from(self.carry)) & !continuations;
+        self.carry = non_word >> (BLOCK - 1) != 0;
+        let rest = self.text.len() - self.block;
+        if rest < BLOCK {
+            starts &= (1 << rest) - 1;
         }
         let mut passed = 0;
         while starts != 0 {
