@@ -17,6 +17,7 @@ pub(super) struct Classes {
 }
 
 /// What each of 64 bytes is. Eight bytes at a time in a `u64`, with no branch per byte.
+#[inline]
 pub(super) fn classify(block: &[u8; BLOCK]) -> Classes {
     let mut classes = Classes::default();
     for (i, chunk) in block.chunks_exact(8).enumerate() {

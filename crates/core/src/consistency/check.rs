@@ -150,8 +150,7 @@ pub struct Finding {
 pub struct Mention {
     pub fact: usize,
     pub value: Value,
-    /// The value as written.
-    pub written: String,
+    /// Where: its `written` is the value as written.
     pub place: Place,
     /// Byte range of the sentence around the value, for its excerpt.
     pub sentence: (usize, usize),
@@ -160,6 +159,11 @@ pub struct Mention {
 }
 
 impl Mention {
+    /// The value as written.
+    pub fn written(&self) -> &str {
+        self.place.written.as_deref().unwrap_or_default()
+    }
+
     /// The sentence around the mention, cut to a readable length; `text` is the text of the
     /// content it was found in.
     pub fn excerpt(&self, text: &str) -> String {
@@ -591,16 +595,14 @@ impl<'g> Checker<'g> {
                             continue;
                         }
                         last_mention = Some((i, *vs));
-                        let written = text[*vs..*ve].to_owned();
                         let place = lines.bare_place(content, *vs);
                         mentions.push(Mention {
                             fact: i,
                             value: value.clone(),
                             place: Place {
-                                written: Some(written.clone()),
+                                written: Some(text[*vs..*ve].to_owned()),
                                 ..place
                             },
-                            written,
                             sentence: (s, e),
                             offset: *vs,
                         });
@@ -681,7 +683,7 @@ impl<'g> Checker<'g> {
         let text = content.text.as_str();
         let mut stated: Vec<(usize, usize)> = mentions
             .iter()
-            .map(|m| (m.offset, m.offset + m.written.len()))
+            .map(|m| (m.offset, m.offset + m.written().len()))
             .collect();
         stated.sort_unstable();
         // The furthest end among the mentions up to each one, so that whether a contact
@@ -898,7 +900,10 @@ impl<'g> Checker<'g> {
                         rule: fact.key.clone(),
                         message: format!(
                             "{}: \"{}\" ({}) contradicts the guideline: {}",
-                            fact.label, m.written, m.value, canonical
+                            fact.label,
+                            m.written(),
+                            m.value,
+                            canonical
                         ),
                         places: vec![place(m)],
                         suggestion: Some(format!(
@@ -1000,9 +1005,9 @@ fn channel_contradictions(
                 message: format!(
                     "{}: \"{}\" in {} contradicts \"{}\" in {}",
                     fact.label,
-                    a[0].written,
+                    a[0].written(),
                     titles(a),
-                    b[0].written,
+                    b[0].written(),
                     titles(b)
                 ),
                 places: places[i].iter().chain(&places[j]).cloned().collect(),
@@ -1213,7 +1218,7 @@ mod tests {
         assert_eq!(checker.check(&contents), vec![]);
         let (mentions, _) = checker.scan(&contents[0]);
         assert_eq!(mentions.len(), 1);
-        assert_eq!(mentions[0].written, "30 Tagen");
+        assert_eq!(mentions[0].written(), "30 Tagen");
         assert_eq!((mentions[0].place.line, mentions[0].place.column), (1, 34));
     }
 
@@ -1333,7 +1338,7 @@ mod tests {
             "Die Aktion läuft bis zum 31. Dezember 2026.",
         ));
         assert_eq!(mentions.len(), 1, "{mentions:?}");
-        assert_eq!(mentions[0].written, "31. Dezember 2026");
+        assert_eq!(mentions[0].written(), "31. Dezember 2026");
     }
 
     #[test]

@@ -149,8 +149,13 @@ impl Iterator for Hits<'_, '_> {
 
 /// Whether `c` is part of a word, for where keywords start and end.
 pub(super) fn is_word_char(c: char) -> bool {
-    // The letters of Western European languages without a look into Unicode's tables.
-    matches!(c, '\u{C0}'..='\u{FF}') && c != '×' && c != '÷' || c.is_alphanumeric() || c == '_'
+    match c {
+        // The letters of Western European languages, and the dashes, quotes, spaces and
+        // currency signs between words, without a look into Unicode's tables.
+        '\u{C0}'..='\u{FF}' => c != '×' && c != '÷',
+        '\u{2000}'..='\u{206F}' | '\u{20A0}'..='\u{20CF}' => false,
+        _ => c.is_alphanumeric() || c == '_',
+    }
 }
 
 /// The first bytes of every pattern, ASCII case folded, hashed into a bit table: a place
@@ -351,6 +356,15 @@ mod tests {
         assert_eq!(hits(&["abcd"], "abc"), []);
         assert_eq!(hits(&["x"], ""), []);
         assert_eq!(hits(&[], "no keywords at all"), []);
+    }
+
+    /// The quick answers for common characters are those of the definition.
+    #[test]
+    fn word_characters_are_letters_digits_and_the_underscore() {
+        for c in ('\u{0}'..='\u{2FFF}').chain(['€', '😀', '漢']) {
+            let by_definition = c.is_alphanumeric() || c == '_';
+            assert_eq!(is_word_char(c), by_definition, "{c:?}");
+        }
     }
 
     proptest::proptest! {

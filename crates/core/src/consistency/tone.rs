@@ -105,12 +105,15 @@ impl<'t> Word<'t> {
 /// Whether `c` is a word character of `\w`; ASCII and the letters of Western European
 /// languages are decided without the Unicode table.
 fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric() || c == '_'
-    } else if matches!(c, '\u{C0}'..='\u{FF}') {
-        c != '×' && c != '÷'
-    } else {
-        regex_syntax::is_word_character(c)
+    match c {
+        '\0'..='\u{7F}' => c.is_ascii_alphanumeric() || c == '_',
+        '\u{C0}'..='\u{FF}' => c != '×' && c != '÷',
+        // Spaces, dashes, quotes and currency signs; of these only the joiners and the
+        // connecting ties are part of words.
+        '\u{2000}'..='\u{206F}' | '\u{20A0}'..='\u{20CF}' => {
+            matches!(c, '\u{200C}' | '\u{200D}' | '‿' | '⁀' | '⁔')
+        }
+        _ => regex_syntax::is_word_character(c),
     }
 }
 
@@ -571,6 +574,14 @@ mod tests {
 
     fn word_ranges(text: &str) -> Vec<(usize, usize)> {
         word_spans(text).collect()
+    }
+
+    /// The quick answers for common characters are those of Unicode's tables.
+    #[test]
+    fn word_characters_are_those_of_the_regular_expression() {
+        for c in ('\u{0}'..='\u{2FFF}').chain(['€', '😀', '漢']) {
+            assert_eq!(is_word_char(c), regex_syntax::is_word_character(c), "{c:?}");
+        }
     }
 
     #[test]
