@@ -166,6 +166,7 @@ impl Words<'_> {
 impl<'t> Iterator for Words<'t> {
     type Item = Word<'t>;
 
+    #[inline]
     fn next(&mut self) -> Option<Word<'t>> {
         loop {
             let unread = u64::MAX << self.from;
