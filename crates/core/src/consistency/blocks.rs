@@ -100,6 +100,14 @@ fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
     at_least_lo & !above_hi & HIGH
 }
 
+/// The high bit of each byte lane of `x` that holds a byte which may end a sentence: a line
+/// break, `.`, `!` or `?`. Eight bytes with no branch, for the search of sentences' ends.
+pub(super) fn sentence_marks(x: u64) -> u64 {
+    let zero = |y: u64| !(((y & !HIGH) + !HIGH) | y | !HIGH);
+    let equal = |byte: u8| zero(x ^ (LANES * u64::from(byte)));
+    equal(b'\n') | equal(b'.') | equal(b'!') | equal(b'?')
+}
+
 /// One bit per byte of `x`: the high bits of its lanes, gathered into the low 8 bits.
 fn gather(high_bits: u64) -> u64 {
     ((high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
@@ -123,6 +131,26 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        #[test]
+        fn sentence_marks_are_the_line_breaks_and_stops(
+            bytes in proptest::prelude::any::<[u8; 8]>(),
+            marks in proptest::collection::vec((0..8usize, proptest::sample::select(b"\n.!?".to_vec())), 0..4),
+        ) {
+            let mut bytes = bytes;
+            for (i, mark) in marks {
+                bytes[i] = mark;
+            }
+            let found = sentence_marks(u64::from_le_bytes(bytes));
+            for (i, b) in bytes.iter().enumerate() {
+                proptest::prop_assert_eq!(
+                    found >> (8 * i + 7) & 1 == 1,
+                    b"\n.!?".contains(b),
+                    "byte {} at {}", b, i
+                );
+            }
+            proptest::prop_assert_eq!(found & !HIGH, 0);
+        }
+
         #[test]
         fn masks_say_what_each_byte_is(block in proptest::prelude::any::<[u8; BLOCK]>()) {
             let classes = classify(&block);

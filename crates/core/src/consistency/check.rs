@@ -7,10 +7,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::blocks::sentence_marks;
 use super::guideline::{Fact, Guideline};
 use super::keywords::{Keywords, is_word_char};
 use super::tone::{Address, address_marks, dominant};
-use super::value::{Value, ValueKind, find_contacts, find_values, parse_contact, url_beneath};
+use super::value::{
+    Found, Value, ValueKind, find_contacts, find_values, parse_contact, url_beneath,
+};
 
 /// The automaton over all keywords and terms exceeds its size limits: far beyond any
 /// guideline people write, but reported rather than assumed away.
@@ -190,9 +193,6 @@ impl Mention {
         excerpt_of(&format!("…{before}{after}…"))
     }
 }
-
-/// A value with its byte range in the text.
-type Located = (usize, usize, Value);
 
 /// A guideline prepared for scanning: one automaton over the keywords of every fact and
 /// every tone term.
@@ -392,19 +392,54 @@ impl<'t> Sentences<'t> {
         }
     }
 
+    /// The first place in `from..` where a sentence ends, or the text's end.
+    fn next_end(&self, from: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut at = from;
+        // Eight bytes at a time: only the bytes that may end a sentence are looked at.
+        while let Some(chunk) = bytes.get(at..).and_then(<[u8]>::first_chunk) {
+            let mut marks = sentence_marks(u64::from_le_bytes(*chunk));
+            while marks != 0 {
+                let i = at + marks.trailing_zeros() as usize / 8;
+                if self.ends_at(i) {
+                    return i;
+                }
+                marks &= marks - 1;
+            }
+            at += 8;
+        }
+        (at..bytes.len())
+            .find(|&i| self.ends_at(i))
+            .unwrap_or(bytes.len())
+    }
+
+    /// The last place in `from..to` where a sentence ends.
+    fn last_end(&self, from: usize, to: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let mut to = to;
+        while to >= from + 8
+            && let Some(chunk) = bytes.get(to - 8..).and_then(<[u8]>::first_chunk)
+        {
+            let mut marks = sentence_marks(u64::from_le_bytes(*chunk));
+            while marks != 0 {
+                let lane = 7 - marks.leading_zeros() as usize / 8;
+                if self.ends_at(to - 8 + lane) {
+                    return Some(to - 8 + lane);
+                }
+                marks &= !(0x80 << (8 * lane));
+            }
+            to -= 8;
+        }
+        (from..to).rev().find(|&i| self.ends_at(i))
+    }
+
     /// The byte range of the sentence around `at`, cut to [`REACH`] on either side of
     /// `at..until`. Calls must come with non-decreasing `at`.
     fn around(&mut self, at: usize, until: usize) -> (usize, usize) {
         if !(self.start <= at && at < self.end) {
             let from = self.end.min(at);
-            let start = (from..at)
-                .rev()
-                .find(|&i| self.ends_at(i))
-                .map_or(from, |i| i + 1);
-            let mut end = at;
-            while end < self.text.len() && !self.ends_at(end) {
-                end += 1;
-            }
+            let start = self.last_end(from, at).map_or(from, |i| i + 1);
+            let end = self.next_end(at);
             self.start = start;
             self.end = (end + 1).min(self.text.len());
         }
@@ -561,8 +596,9 @@ impl<'g> Checker<'g> {
         let mut required_seen = vec![false; self.guideline.tone.required.len()];
         let mut forbidden = vec![Listing::default(); self.guideline.tone.forbidden.len()];
         // Values of one kind in one sentence are looked for once, however many keywords
-        // the sentence holds.
-        let mut values_in: HashMap<(usize, usize, ValueKind), Vec<Located>> = HashMap::new();
+        // the sentence holds: by the sentence's range and the kind, with their places
+        // in it. Hits come in order, so a sentence that ends before a hit is done with.
+        let mut values_in: Vec<((usize, usize, ValueKind), Vec<Found>)> = Vec::new();
         let mut last_mention: Option<(usize, usize)> = None;
         let mut sentences = Sentences::new(text);
         for hit in self.keywords.find_iter(text) {
@@ -570,41 +606,45 @@ impl<'g> Checker<'g> {
                 Target::Fact(i) => {
                     let fact = self.facts[i];
                     let (s, e) = sentences.around(hit.start(), hit.end());
-                    let values = values_in.entry((s, e, fact.kind)).or_insert_with(|| {
-                        find_values(fact.kind, &text[s..e])
-                            .into_iter()
-                            .map(|f| (s + f.start, s + f.end, f.value))
-                            .collect()
-                    });
+                    values_in.retain(|((_, end, _), _)| *end > hit.start());
+                    let key = (s, e, fact.kind);
+                    let values = match values_in.iter().position(|(k, _)| *k == key) {
+                        Some(i) => &values_in[i].1,
+                        None => {
+                            values_in.push((key, find_values(fact.kind, &text[s..e])));
+                            &values_in[values_in.len() - 1].1
+                        }
+                    };
                     // The value nearest to the keyword, after it first: "Rückgabe innerhalb
                     // von 30 Tagen", then before it: "30 Tage Rückgaberecht".
                     let nearest = values
                         .iter()
-                        .filter(|(vs, _, _)| *vs >= hit.end())
-                        .min_by_key(|(vs, _, _)| *vs - hit.end())
+                        .filter(|f| s + f.start >= hit.end())
+                        .min_by_key(|f| s + f.start - hit.end())
                         .or_else(|| {
                             values
                                 .iter()
-                                .filter(|(_, ve, _)| *ve <= hit.start())
-                                .min_by_key(|(_, ve, _)| hit.start() - *ve)
-                        });
+                                .filter(|f| s + f.end <= hit.start())
+                                .min_by_key(|f| hit.start() - (s + f.end))
+                        })
+                        .map(|f| (s + f.start, s + f.end, &f.value));
                     if let Some((vs, ve, value)) = nearest {
                         // One mention per fact and value position: two keywords of a fact
                         // in one sentence name one value.
-                        if last_mention == Some((i, *vs)) {
+                        if last_mention == Some((i, vs)) {
                             continue;
                         }
-                        last_mention = Some((i, *vs));
-                        let place = lines.bare_place(content, *vs);
+                        last_mention = Some((i, vs));
+                        let place = lines.bare_place(content, vs);
                         mentions.push(Mention {
                             fact: i,
                             value: value.clone(),
                             place: Place {
-                                written: Some(text[*vs..*ve].to_owned()),
+                                written: Some(text[vs..ve].to_owned()),
                                 ..place
                             },
                             sentence: (s, e),
-                            offset: *vs,
+                            offset: vs,
                         });
                     }
                 }
@@ -1634,6 +1674,25 @@ mod tests {
                 format!("{}…", flat.chars().take(EXCERPT_MAX - 1).collect::<String>())
             };
             proptest::prop_assert_eq!(excerpt_of(&sentence), expected);
+        }
+
+        /// The search eight bytes at a time finds the sentences' ends one byte at a time
+        /// would: stops before white space, line breaks, not the dots of dates.
+        #[test]
+        fn sentence_ends_are_where_a_byte_by_byte_search_finds_them(
+            text in "[a1ä. !?\n\t]{0,90}",
+            from in 0..100usize,
+            to in 0..100usize,
+        ) {
+            let sentences = Sentences::new(&text);
+            let len = text.len();
+            let (from, to) = (from.min(to).min(len), from.max(to).min(len));
+            let ends = |range: std::ops::Range<usize>| range.filter(|&i| sentences.ends_at(i));
+            proptest::prop_assert_eq!(
+                sentences.next_end(from),
+                ends(from..len).next().unwrap_or(len)
+            );
+            proptest::prop_assert_eq!(sentences.last_end(from, to), ends(from..to).next_back());
         }
     }
 
