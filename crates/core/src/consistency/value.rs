@@ -261,6 +261,28 @@ fn re_ascii_boundaries(pattern: &str) -> Regex {
     re(&pattern.replace(r"\b", r"(?-u:\b)"))
 }
 
+/// The matches of `exact`, a pattern with Unicode word boundaries, found with `quick`, the same
+/// pattern with ASCII ones ([`re_ascii_boundaries`]). In the patterns given here every `\b`
+/// has an ASCII letter or digit of the pattern on one side, and there an ASCII boundary holds
+/// wherever a Unicode one does: `quick` matches at or before every match of `exact`, so `exact`
+/// is asked only from there on. Its lazy DFA gives up at the first byte beyond ASCII ("€",
+/// "–", "ä") and leaves the search to a slower engine, which then starts at the match
+/// instead of at the start of the text.
+fn matches_via<'t>(
+    quick: &'static Regex,
+    exact: &'static Regex,
+    text: &'t str,
+) -> impl Iterator<Item = Match<'t>> + 't {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let from = quick.find_at(text, at)?.start();
+        let found = exact.find_at(text, from)?;
+        // Neither pattern matches the empty string.
+        at = found.end().max(found.start() + 1);
+        Some(found)
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Numbers
 // ---------------------------------------------------------------------------------------------
@@ -818,16 +840,18 @@ fn duration_to_hours(amount: Decimal, unit: &str) -> Option<u32> {
 // Prices
 // ---------------------------------------------------------------------------------------------
 
-static PRICE_RE: LazyLock<Regex> = LazyLock::new(|| {
+static PRICE_RE: LazyLock<Regex> = LazyLock::new(|| re(&price_pattern()));
+static PRICE_QUICK_RE: LazyLock<Regex> = LazyLock::new(|| re_ascii_boundaries(&price_pattern()));
+
+fn price_pattern() -> String {
     let amount = r"[0-9]+(?:[.,'’][0-9]+)*(?:[.,](?:--?|–|—))?";
-    re(&format!(
+    format!(
         r"(?i)(?P<cb>€|US\$|\$|£|\beur\b|\b(?-i:USD|GBP|CHF)\b)\s{{0,3}}(?P<a1>{amount})|\b(?P<a2>{amount})\s{{0,3}}(?P<ca>€|\$|£|eur\b|euros?\b|(?-i:USD|GBP|CHF)\b|dollars?\b|franken\b|cents?\b|ct\b)"
-    ))
-});
+    )
+}
 
 fn find_prices(text: &str) -> Vec<Found> {
-    PRICE_RE
-        .find_iter(text)
+    matches_via(&PRICE_QUICK_RE, &PRICE_RE, text)
         .filter_map(|whole| {
             let (cents, currency) = price(text, whole)?;
             Some(Found {
@@ -1196,8 +1220,10 @@ pub fn url_beneath(url: &str, page: &str) -> bool {
 // Opening hours
 // ---------------------------------------------------------------------------------------------
 
-static HOURS_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)
+static HOURS_RE: LazyLock<Regex> = LazyLock::new(|| re(HOURS_PATTERN));
+static HOURS_QUICK_RE: LazyLock<Regex> = LazyLock::new(|| re_ascii_boundaries(HOURS_PATTERN));
+
+const HOURS_PATTERN: &str = r"(?ix)
         (?:\b(?P<pre>von|from|zwischen|between)\s{1,3})?
         \b(?P<h1>[0-9]{1,2})(?:(?P<c1>[:.])(?P<m1>[0-9]{2}))?
         (?:\s{0,3}(?P<ap1>[ap]\.?m\b\.?))?
@@ -1206,8 +1232,7 @@ static HOURS_RE: LazyLock<Regex> = LazyLock::new(|| {
         \b(?P<h2>[0-9]{1,2})(?:(?P<c2>[:.])(?P<m2>[0-9]{2}))?
         (?:\s{0,3}(?P<ap2>[ap]\.?m\b\.?))?
         (?:\s{0,3}(?P<u2>uhr|h)\b)?
-    ")
-});
+    ";
 
 /// Words before a bare "8–18" that make it opening hours: "Mo–Fr 8–18", "täglich 9–17".
 const HOURS_CONTEXT: &str = "mo di mi do fr sa so mon tue tues wed thu thur thurs fri sat sun \
@@ -1223,8 +1248,7 @@ const NOT_HOURS_AFTER: &str = "tag werktag arbeitstag woche monat jahr stunde st
     people seite page mal times stück kg km grad";
 
 fn find_hours(text: &str) -> Vec<Found> {
-    HOURS_RE
-        .find_iter(text)
+    matches_via(&HOURS_QUICK_RE, &HOURS_RE, text)
         .filter_map(|whole| {
             let parts = hours_parts(whole).or_else(|| {
                 let caps = HOURS_RE.captures_at(text, whole.start())?;
@@ -2359,6 +2383,28 @@ mod tests {
                 .prop_map(str::to_owned),
         ];
         prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        /// With letters beyond ASCII right at the places the word boundaries look at.
+        #[test]
+        fn matches_found_by_way_of_ascii_boundaries_are_the_patterns_own(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    numeric_text(),
+                    prop::sample::select(vec!["ä", "ß", "é", "hä", "8ä", "ä8", "Uhrä", "eurä", "äeur", "bisä", "amä"])
+                        .prop_map(str::to_owned),
+                ],
+                0..6,
+            ),
+        ) {
+            let text = pieces.concat();
+            for (quick, exact) in [(&PRICE_QUICK_RE, &PRICE_RE), (&HOURS_QUICK_RE, &HOURS_RE)] {
+                let via: Vec<_> = matches_via(quick, exact, &text).map(|m| m.range()).collect();
+                let own: Vec<_> = exact.find_iter(&text).map(|m| m.range()).collect();
+                prop_assert_eq!(via, own);
+            }
+        }
     }
 
     /// The hand splits on the ways of writing that their rules single out, against the
