@@ -31,6 +31,9 @@
 //! One pass over the words of the text, each judged by the characters just around it and a
 //! little state carried from the gap before it: linear in the text.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use super::blocks::{BLOCK, non_word_bytes, window};
@@ -258,6 +261,10 @@ const JOINERS: &[char] = &['-', '\u{2010}', '\u{2011}', '/', '@', '.', '&', '+']
 
 /// Every sure sign of a form of address in German text, in order.
 pub fn address_marks(text: &str) -> Vec<AddressMark> {
+    if !has_pronoun(text) {
+        // Texts in other languages, most of all: no word to judge.
+        return Vec::new();
+    }
     let mut marks = Vec::new();
     let mut scan = Scanner::default();
     let mut words = words(text);
@@ -282,6 +289,27 @@ pub fn address_marks(text: &str) -> Vec<AddressMark> {
         gap_start = word.end();
     }
     marks
+}
+
+/// The pronouns of address, in any case, for [`has_pronoun`].
+static PRONOUNS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(INFORMAL.iter().chain(FORMAL).chain(&["ihr"]))
+        .expect("a few short patterns build")
+});
+
+/// Whether some word of `text` could be a pronoun of address ([`candidate`]): a search for the
+/// pronouns' letters, each found one checked to be a whole word. A pronoun's letters are word
+/// characters, so a found place never hides one that starts within it.
+fn has_pronoun(text: &str) -> bool {
+    PRONOUNS.find_iter(text).any(|found| {
+        let whole = |at: Option<char>| !at.is_some_and(is_word_char);
+        whole(text[..found.start()].chars().next_back())
+            && whole(text[found.end()..].chars().next())
+            && candidate(&text[found.range()]).is_some()
+    })
 }
 
 /// The form the text mostly uses, if any sign was found; on a tie, the form it uses first.
@@ -1006,6 +1034,21 @@ mod tests {
         ) {
             let text = pieces.concat();
             proptest::prop_assert_eq!(word_ranges(&text), words_by_regex(&text));
+        }
+
+        /// The search for pronouns finds one exactly where some word is one.
+        #[test]
+        fn a_pronoun_is_found_where_a_word_is_one(
+            pieces in proptest::collection::vec(
+                proptest::sample::select([PIECES, &["Sied", "xdu", "DUrch", "ihren", "Ihrem", "deiner"]].concat()),
+                0..30,
+            ),
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(
+                has_pronoun(&text),
+                words(&text).any(|w| candidate(w.as_str()).is_some())
+            );
         }
 
         #[test]
