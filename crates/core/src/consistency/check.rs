@@ -148,23 +148,43 @@ pub struct Finding {
     pub unlisted_places: usize,
 }
 
-/// One mention of a fact: where, and the value stated there.
+/// One mention of a fact in a content item: the value stated there, and where. It holds
+/// positions only: its [`place`](Mention::place), with the content's names, is made for the
+/// few mentions that end up in findings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
     pub fact: usize,
     pub value: Value,
-    /// Where: its `written` is the value as written.
-    pub place: Place,
+    /// Byte range of the value as written in the content's text.
+    pub written: (usize, usize),
+    /// 1-based line of the value.
+    pub line: usize,
     /// Byte range of the sentence around the value, for its excerpt.
     pub sentence: (usize, usize),
-    /// Byte offset of the value in the content's text.
-    pub offset: usize,
 }
 
 impl Mention {
-    /// The value as written.
-    pub fn written(&self) -> &str {
-        self.place.written.as_deref().unwrap_or_default()
+    /// The value as written; `text` is the text of the content it was found in.
+    pub fn written<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.written.0..self.written.1).unwrap_or_default()
+    }
+
+    /// Where the mention stands in `content`, the content it was found in, with the value
+    /// as written and without an excerpt.
+    pub fn place(&self, content: &Content) -> Place {
+        let text = content.text.as_str();
+        let offset = self.written.0.min(text.len());
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        Place {
+            source: content.source.clone(),
+            title: content.title.clone(),
+            channel: content.channel.clone(),
+            line: self.line,
+            column: text[line_start..offset].chars().count() + 1,
+            excerpt: String::new(),
+            written: Some(self.written(text).to_owned()),
+            violation: None,
+        }
     }
 
     /// The sentence around the mention, cut to a readable length; `text` is the text of the
@@ -178,7 +198,8 @@ impl Mention {
             return text.get(start..end).map(excerpt_of).unwrap_or_default();
         }
         // A long sentence: the stretch around the value, marked as cut on each side.
-        let before: String = text[start..self.offset.clamp(start, end)]
+        let offset = self.written.0;
+        let before: String = text[start..offset.clamp(start, end)]
             .chars()
             .rev()
             .take(EXCERPT_MAX / 3)
@@ -186,7 +207,7 @@ impl Mention {
             .into_iter()
             .rev()
             .collect();
-        let after: String = text[self.offset.clamp(start, end)..end]
+        let after: String = text[offset.clamp(start, end)..end]
             .chars()
             .take(EXCERPT_MAX - EXCERPT_MAX / 3 - 2)
             .collect();
@@ -635,16 +656,12 @@ impl<'g> Checker<'g> {
                             continue;
                         }
                         last_mention = Some((i, vs));
-                        let place = lines.bare_place(content, vs);
                         mentions.push(Mention {
                             fact: i,
                             value: value.clone(),
-                            place: Place {
-                                written: Some(text[vs..ve].to_owned()),
-                                ..place
-                            },
+                            written: (vs, ve),
+                            line: lines.line_of(vs),
                             sentence: (s, e),
-                            offset: vs,
                         });
                     }
                 }
@@ -721,10 +738,7 @@ impl<'g> Checker<'g> {
             return;
         }
         let text = content.text.as_str();
-        let mut stated: Vec<(usize, usize)> = mentions
-            .iter()
-            .map(|m| (m.offset, m.offset + m.written().len()))
-            .collect();
+        let mut stated: Vec<(usize, usize)> = mentions.iter().map(|m| m.written).collect();
         stated.sort_unstable();
         // The furthest end among the mentions up to each one, so that whether a contact
         // overlaps any mention starting before its end is one look-up.
@@ -904,34 +918,28 @@ impl<'g> Checker<'g> {
     /// tone. Findings come in a stable order: by kind, then by rule, then by place.
     pub fn check(&self, contents: &[Content]) -> Vec<Finding> {
         let mut findings = Vec::new();
-        let mut by_fact: BTreeMap<usize, Vec<Mention>> = BTreeMap::new();
-        let texts: HashMap<&str, &str> = contents
-            .iter()
-            .map(|c| (c.source.as_str(), c.text.as_str()))
-            .collect();
-        // Excerpts only for the places that end up in findings.
-        let place = |m: &Mention| Place {
-            excerpt: m.excerpt(texts.get(m.place.source.as_str()).copied().unwrap_or("")),
-            ..m.place.clone()
-        };
+        let mut by_fact: BTreeMap<usize, Vec<Stated<'_>>> = BTreeMap::new();
         let mut unknown = UnknownContacts::default();
         for content in contents {
             let lines = Lines::new(&content.text);
             let (mentions, tone) = self.scan_lines(content, &lines);
             findings.extend(tone);
             self.unknown_contacts(content, &lines, &mentions, &mut unknown);
-            for m in mentions {
-                by_fact.entry(m.fact).or_default().push(m);
+            for mention in mentions {
+                by_fact
+                    .entry(mention.fact)
+                    .or_default()
+                    .push(Stated { content, mention });
             }
         }
         findings.extend(self.unknown_contact_findings(unknown));
-        for (i, mentions) in &by_fact {
+        for (i, stated) in &by_fact {
             let fact = self.facts[*i];
             let canonical = fact.canonical();
             if let Some(canonical) = &canonical {
                 let mut per_text: HashMap<&str, Listing> = HashMap::new();
-                for m in mentions.iter().filter(|m| &m.value != canonical) {
-                    let listing = per_text.entry(m.place.source.as_str()).or_default();
+                for m in stated.iter().filter(|m| &m.mention.value != canonical) {
+                    let listing = per_text.entry(m.content.source.as_str()).or_default();
                     if !listing.admit(findings.len()) {
                         continue;
                     }
@@ -942,10 +950,10 @@ impl<'g> Checker<'g> {
                             "{}: \"{}\" ({}) contradicts the guideline: {}",
                             fact.label,
                             m.written(),
-                            m.value,
+                            m.mention.value,
                             canonical
                         ),
-                        places: vec![place(m)],
+                        places: vec![m.place()],
                         suggestion: Some(format!(
                             "write \"{}\"",
                             fact.value.as_deref().unwrap_or_default()
@@ -958,12 +966,7 @@ impl<'g> Checker<'g> {
                     listing.count_on(&mut findings);
                 }
             }
-            findings.extend(channel_contradictions(
-                fact,
-                canonical.as_ref(),
-                mentions,
-                &place,
-            ));
+            findings.extend(channel_contradictions(fact, canonical.as_ref(), stated));
         }
         findings.sort_by(|a, b| {
             (
@@ -988,20 +991,20 @@ impl<'g> Checker<'g> {
 fn channel_contradictions(
     fact: &Fact,
     canonical: Option<&Value>,
-    mentions: &[Mention],
-    place: &dyn Fn(&Mention) -> Place,
+    mentions: &[Stated<'_>],
 ) -> Vec<Finding> {
     // Distinct values in order of appearance (the first VALUES_COMPARED, and the
     // guideline's), each with its first mention per item and the items beyond those listed.
-    let mut groups: Vec<(&Value, Vec<&Mention>, HashSet<&str>)> = Vec::new();
+    let mut groups: Vec<(&Value, Vec<&Stated<'_>>, HashSet<&str>)> = Vec::new();
     let mut index: HashMap<&Value, usize> = HashMap::new();
     let mut not_compared: HashSet<&Value> = HashSet::new();
     for m in mentions {
-        match index.get(&m.value) {
+        let value = &m.mention.value;
+        match index.get(value) {
             Some(&i) => {
                 let (_, places, more) = &mut groups[i];
-                let source = m.place.source.as_str();
-                if places.iter().any(|p| p.place.source == source) {
+                let source = m.content.source.as_str();
+                if places.iter().any(|p| p.content.source == source) {
                     continue;
                 }
                 if places.len() < LISTED_PER_TEXT {
@@ -1013,11 +1016,11 @@ fn channel_contradictions(
             None => {
                 let room =
                     groups.len() + usize::from(canonical.is_some_and(|c| !index.contains_key(c)));
-                if room < VALUES_COMPARED || canonical == Some(&m.value) {
-                    index.insert(&m.value, groups.len());
-                    groups.push((&m.value, vec![m], HashSet::new()));
+                if room < VALUES_COMPARED || canonical == Some(value) {
+                    index.insert(value, groups.len());
+                    groups.push((value, vec![m], HashSet::new()));
                 } else {
-                    not_compared.insert(&m.value);
+                    not_compared.insert(value);
                 }
             }
         }
@@ -1025,16 +1028,16 @@ fn channel_contradictions(
     if let Some(canonical) = canonical {
         groups.sort_by_key(|(v, _, _)| *v == canonical);
     }
-    let titles = |ms: &[&Mention]| {
+    let titles = |ms: &[&Stated<'_>]| {
         ms.iter()
-            .map(|m| m.place.title.as_str())
+            .map(|m| m.content.title.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     };
     // Each group's places are made once: a group stands in a finding with every other group.
     let places: Vec<Vec<Place>> = groups
         .iter()
-        .map(|(_, ms, _)| ms.iter().map(|m| place(m)).collect())
+        .map(|(_, ms, _)| ms.iter().map(|m| m.place()).collect())
         .collect();
     let mut findings = Vec::new();
     for (i, (_, a, more_a)) in groups.iter().enumerate() {
@@ -1066,6 +1069,27 @@ fn channel_contradictions(
         last.unlisted = pairs(groups.len() + not_compared.len()) - pairs(groups.len());
     }
     findings
+}
+
+/// A mention with the content it was found in, as `check` gathers them by fact.
+struct Stated<'c> {
+    content: &'c Content,
+    mention: Mention,
+}
+
+impl Stated<'_> {
+    fn written(&self) -> &str {
+        self.mention.written(&self.content.text)
+    }
+
+    /// The mention's place with its excerpt, made only for the places that end up in
+    /// findings.
+    fn place(&self) -> Place {
+        Place {
+            excerpt: self.mention.excerpt(&self.content.text),
+            ..self.mention.place(self.content)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1258,8 +1282,18 @@ mod tests {
         assert_eq!(checker.check(&contents), vec![]);
         let (mentions, _) = checker.scan(&contents[0]);
         assert_eq!(mentions.len(), 1);
-        assert_eq!(mentions[0].written(), "30 Tagen");
-        assert_eq!((mentions[0].place.line, mentions[0].place.column), (1, 34));
+        assert_eq!(mentions[0].written(&contents[0].text), "30 Tagen");
+        let place = mentions[0].place(&contents[0]);
+        assert_eq!((place.line, place.column), (1, 34));
+        assert_eq!(
+            (place.source.as_str(), place.written.as_deref()),
+            ("faq", Some("30 Tagen"))
+        );
+        // On a later line, after letters of two bytes: the column counts characters.
+        let later = content("faq", "website", "Grüße!\nÄnderung: Rückgabe in 30 Tagen.");
+        let (mentions, _) = checker.scan(&later);
+        let place = mentions[0].place(&later);
+        assert_eq!((place.line, place.column), (2, 23));
     }
 
     #[test]
@@ -1378,7 +1412,10 @@ mod tests {
             "Die Aktion läuft bis zum 31. Dezember 2026.",
         ));
         assert_eq!(mentions.len(), 1, "{mentions:?}");
-        assert_eq!(mentions[0].written(), "31. Dezember 2026");
+        assert_eq!(
+            mentions[0].written("Die Aktion läuft bis zum 31. Dezember 2026."),
+            "31. Dezember 2026"
+        );
     }
 
     #[test]
