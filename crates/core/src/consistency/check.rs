@@ -156,7 +156,7 @@ pub struct Mention {
     pub fact: usize,
     pub value: Value,
     /// Byte range of the value as written in the content's text.
-    pub written: (usize, usize),
+    pub span: (usize, usize),
     /// 1-based line of the value.
     pub line: usize,
     /// Byte range of the sentence around the value, for its excerpt.
@@ -166,14 +166,14 @@ pub struct Mention {
 impl Mention {
     /// The value as written; `text` is the text of the content it was found in.
     pub fn written<'t>(&self, text: &'t str) -> &'t str {
-        text.get(self.written.0..self.written.1).unwrap_or_default()
+        text.get(self.span.0..self.span.1).unwrap_or_default()
     }
 
     /// Where the mention stands in `content`, the content it was found in, with the value
     /// as written and without an excerpt.
     pub fn place(&self, content: &Content) -> Place {
         let text = content.text.as_str();
-        let offset = self.written.0.min(text.len());
+        let offset = self.span.0.min(text.len());
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         Place {
             source: content.source.clone(),
@@ -198,7 +198,7 @@ impl Mention {
             return text.get(start..end).map(excerpt_of).unwrap_or_default();
         }
         // A long sentence: the stretch around the value, marked as cut on each side.
-        let offset = self.written.0;
+        let offset = self.span.0;
         let before: String = text[start..offset.clamp(start, end)]
             .chars()
             .rev()
@@ -659,7 +659,7 @@ impl<'g> Checker<'g> {
                         mentions.push(Mention {
                             fact: i,
                             value: value.clone(),
-                            written: (vs, ve),
+                            span: (vs, ve),
                             line: lines.line_of(vs),
                             sentence: (s, e),
                         });
@@ -738,7 +738,7 @@ impl<'g> Checker<'g> {
             return;
         }
         let text = content.text.as_str();
-        let mut stated: Vec<(usize, usize)> = mentions.iter().map(|m| m.written).collect();
+        let mut stated: Vec<(usize, usize)> = mentions.iter().map(|m| m.span).collect();
         stated.sort_unstable();
         // The furthest end among the mentions up to each one, so that whether a contact
         // overlaps any mention starting before its end is one look-up.
