@@ -489,21 +489,8 @@ impl<'t> Lines<'t> {
         Lines { text, starts }
     }
 
+    /// The place at a byte offset, with the text of `excerpt` (a byte range) as its excerpt.
     fn place(&self, content: &Content, offset: usize, excerpt: (usize, usize)) -> Place {
-        Place {
-            excerpt: excerpt_of(&self.text[excerpt.0..excerpt.1]),
-            ..self.bare_place(content, offset)
-        }
-    }
-
-    /// The 1-based line of a byte offset.
-    fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset)
-    }
-
-    /// A place without its excerpt, which costs more than the rest and is needed only for
-    /// the few mentions that become findings.
-    fn bare_place(&self, content: &Content, offset: usize) -> Place {
         let line = self.line_of(offset);
         let line_start = self.starts[line - 1];
         Place {
@@ -512,10 +499,15 @@ impl<'t> Lines<'t> {
             channel: content.channel.clone(),
             line,
             column: self.text[line_start..offset].chars().count() + 1,
-            excerpt: String::new(),
+            excerpt: excerpt_of(&self.text[excerpt.0..excerpt.1]),
             written: None,
             violation: None,
         }
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
     }
 }
 
@@ -603,9 +595,8 @@ impl<'g> Checker<'g> {
         self
     }
 
-    /// Every mention of a fact in the content, and the tone findings of the content. The
-    /// places of mentions come without excerpt, which costs more than finding them; see
-    /// [`Mention::excerpt`].
+    /// Every mention of a fact in the content, and the tone findings of the content. A
+    /// mention holds positions; [`Mention::place`] and [`Mention::excerpt`] make the rest.
     pub fn scan(&self, content: &Content) -> (Vec<Mention>, Vec<Finding>) {
         self.scan_lines(content, &Lines::new(&content.text))
     }
