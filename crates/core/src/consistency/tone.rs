@@ -345,11 +345,11 @@ fn candidate(word: &str) -> Option<Candidate> {
     if bytes.len() > 7 || !matches!(first, b'd' | b'e' | b'i' | b's') {
         return None;
     }
-    // A third of German words get this far ("die", "ein", "sind"): compared as numbers.
+    // Many German words get this far ("die", "ein", "sind"): compared as numbers.
     let folded = key(bytes, true);
     if INFORMAL_KEYS.contains(&folded) {
         Some(Candidate::Informal)
-    } else if folded == key(b"ihr", true) {
+    } else if folded == IHR_KEY {
         Some(Candidate::Ihr)
     } else if FORMAL_KEYS.contains(&key(bytes, false)) {
         Some(Candidate::Formal)
@@ -388,6 +388,7 @@ const fn keys<const N: usize>(words: &[&str], fold: bool) -> [u64; N] {
 
 const INFORMAL_KEYS: [u64; INFORMAL.len()] = keys(INFORMAL, true);
 const FORMAL_KEYS: [u64; FORMAL.len()] = keys(FORMAL, false);
+const IHR_KEY: u64 = key(b"ihr", true);
 
 /// An open quotation, by what closes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
