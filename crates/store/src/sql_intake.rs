@@ -96,14 +96,18 @@ pub(super) async fn intake_in(
     lock_identities(tx).await?;
     let at = now();
     let rules = load_rules(tx).await?;
-    let mappings: HashMap<(String, String), i64> = sqlx::query_as::<_, (String, String, i64)>(
-        "SELECT channel, source, touchpoint_id FROM request_sources",
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|(c, s, t)| ((c, s), t))
-    .collect();
+    // One row, as the queue's settings are read (see `sql_requests::settings_column`).
+    let mappings: String = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT {} FROM request_sources",
+        json_table("channel, source, touchpoint_id")
+    )))
+    .fetch_one(&mut *tx)
+    .await?;
+    let mappings: HashMap<(String, String), i64> =
+        from_json_table::<(String, String, i64)>("request_sources", &mappings)?
+            .into_iter()
+            .map(|(c, s, t)| ((c, s), t))
+            .collect();
     let stored_external =
         stored_by_external_id(tx, requests.iter().filter_map(|r| r.external_id.as_deref())).await?;
     let mut known_touchpoints: HashMap<i64, bool> = HashMap::new();

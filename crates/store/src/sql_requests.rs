@@ -16,7 +16,8 @@ use touchpoints_core::{Problem, Problems};
 
 use super::Backend;
 use super::sql::{
-    Conn, GroupWrite, SqlStore, corrupt, from_json_table, instant, json_rows, json_table, now,
+    Conn, GroupWrite, SqlStore, corrupt, from_json_table, instant, json_rows, json_table,
+    json_table_in_order, now,
 };
 use super::sql_audit::{audit, audit_said};
 use super::sql_customers::customer_signals;
@@ -200,15 +201,33 @@ pub(super) fn parse_setting<T: serde::de::DeserializeOwned + Default>(
     }
 }
 
-/// The queue's settings, read by one statement: every intake reads them.
-async fn load_settings(conn: &mut Conn) -> Result<QueueSettings> {
-    let mut rows: HashMap<String, String> = sqlx::query_as::<_, (String, String)>(
-        "SELECT key, value FROM queue_settings WHERE key IN ('calendar', 'weights', 'options')",
+/// The queue's settings as one column of one row, each a row of JSON (see [`json_table`]):
+/// the driver hands each row of a result over from the connection's thread on its own, and
+/// the intakes and steps of a group commit, whose writer is what bounds single writes on
+/// SQLite, read these lists every time.
+fn settings_column() -> String {
+    format!(
+        "(SELECT {} FROM queue_settings WHERE key IN ('calendar', 'weights', 'options'))",
+        json_table("key, value")
     )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
+}
+
+/// The response-time targets as one column of one row, as [`settings_column`].
+fn policies_column() -> String {
+    format!(
+        "(SELECT {} FROM sla_policies)",
+        json_table_in_order(
+            "channel, priority, first_response_minutes, resolution_minutes, around_the_clock",
+            "channel, priority"
+        )
+    )
+}
+
+fn settings_from(rows: &str) -> Result<QueueSettings> {
+    let mut rows: HashMap<String, String> =
+        from_json_table::<(String, String)>("queue_settings", rows)?
+            .into_iter()
+            .collect();
     let calendar: Calendar = match rows.remove("calendar") {
         None => default_calendar(),
         Some(text) => serde_json::from_str(&text)
@@ -223,40 +242,49 @@ async fn load_settings(conn: &mut Conn) -> Result<QueueSettings> {
     })
 }
 
-#[derive(sqlx::FromRow)]
-struct PolicyRow {
-    channel: String,
-    priority: String,
-    first_response_minutes: i64,
-    resolution_minutes: i64,
-    around_the_clock: i32,
-}
-
-async fn load_policies(conn: &mut Conn) -> Result<Vec<SlaPolicy>> {
-    let rows: Vec<PolicyRow> = sqlx::query_as(
-        "SELECT channel, priority, first_response_minutes, resolution_minutes, around_the_clock \
-         FROM sla_policies ORDER BY channel, priority",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
+fn policies_from(rows: &str) -> Result<Vec<SlaPolicy>> {
+    from_json_table::<(String, String, i64, i64, i64)>("sla_policies", rows)?
+        .into_iter()
+        .map(|(channel, priority, first, resolution, around_the_clock)| {
             Ok(SlaPolicy {
-                priority: Priority::parse(&r.priority)
-                    .ok_or_else(|| corrupt("sla_policies", format!("priority {}", r.priority)))?,
-                channel: r.channel,
-                first_response_minutes: r.first_response_minutes,
-                resolution_minutes: r.resolution_minutes,
-                around_the_clock: r.around_the_clock != 0,
+                priority: Priority::parse(&priority)
+                    .ok_or_else(|| corrupt("sla_policies", format!("priority {priority}")))?,
+                channel,
+                first_response_minutes: first,
+                resolution_minutes: resolution,
+                around_the_clock: around_the_clock != 0,
             })
         })
         .collect()
 }
 
+/// The queue's settings: every intake reads them.
+async fn load_settings(conn: &mut Conn) -> Result<QueueSettings> {
+    let rows: String = sqlx::query_scalar(AssertSqlSafe(format!("SELECT {}", settings_column())))
+        .fetch_one(&mut *conn)
+        .await?;
+    settings_from(&rows)
+}
+
+async fn load_policies(conn: &mut Conn) -> Result<Vec<SlaPolicy>> {
+    let rows: String = sqlx::query_scalar(AssertSqlSafe(format!("SELECT {}", policies_column())))
+        .fetch_one(&mut *conn)
+        .await?;
+    policies_from(&rows)
+}
+
+/// The settings and targets a request is planned by, read by one statement.
 pub(super) async fn load_rules(conn: &mut Conn) -> Result<Rules> {
-    let settings = load_settings(conn).await?;
+    let (settings, policies): (String, String) = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {}, {}",
+        settings_column(),
+        policies_column()
+    )))
+    .fetch_one(&mut *conn)
+    .await?;
+    let settings = settings_from(&settings)?;
     Ok(Rules {
-        policies: load_policies(conn).await?,
+        policies: policies_from(&policies)?,
         calendar: settings.calendar,
         weights: settings.weights,
     })

@@ -619,24 +619,30 @@ struct References {
 }
 
 impl References {
+    /// Read by one statement, each list as one row of JSON: every group of answers reads
+    /// them (see `sql_requests::settings_column`).
     async fn load(conn: &mut Conn) -> Result<References> {
-        let touchpoint_channels =
-            sqlx::query_as::<_, (i64, String)>("SELECT id, channel FROM touchpoints")
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .collect();
-        let surveys = sqlx::query_as::<_, (i64, i64, Option<String>)>(
-            "SELECT id, touchpoint_id, channel FROM surveys",
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(id, touchpoint, channel)| (id, (touchpoint, channel)))
-        .collect();
-        let channels = sqlx::query_scalar("SELECT key FROM channels ORDER BY key")
-            .fetch_all(&mut *conn)
+        let (touchpoints, surveys, channels): (String, String, String) =
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT (SELECT {} FROM touchpoints), (SELECT {} FROM surveys), \
+                 (SELECT {} FROM channels)",
+                json_table("id, channel"),
+                json_table("id, touchpoint_id, channel"),
+                json_table_in_order("key", "key"),
+            )))
+            .fetch_one(&mut *conn)
             .await?;
+        let touchpoint_channels = from_json_table::<(i64, String)>("touchpoints", &touchpoints)?
+            .into_iter()
+            .collect();
+        let surveys = from_json_table::<(i64, i64, Option<String>)>("surveys", &surveys)?
+            .into_iter()
+            .map(|(id, touchpoint, channel)| (id, (touchpoint, channel)))
+            .collect();
+        let channels = from_json_table::<(String,)>("channels", &channels)?
+            .into_iter()
+            .map(|(key,)| key)
+            .collect();
         Ok(References {
             touchpoint_channels,
             surveys,
@@ -1328,16 +1334,18 @@ async fn record_answers_in(
         HashMap::new()
     } else {
         let batch = json_rows(request_ids.iter().map(|id| serde_json::json!(id)).collect());
-        sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(format!(
-            "SELECT id, channel FROM requests \
+        let found: String = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT {} FROM requests \
              WHERE id IN (SELECT CAST(batch.value AS BIGINT) FROM {})",
+            json_table("id, channel"),
             Backend::JSON_VALUES
         )))
         .bind(batch)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect()
+        .fetch_one(&mut *tx)
+        .await?;
+        from_json_table::<(i64, String)>("requests", &found)?
+            .into_iter()
+            .collect()
     };
     let mut problems = Problems::default();
     let checked: Vec<(&ResponseFields, String)> = responses

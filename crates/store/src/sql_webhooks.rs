@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::webhook::{DeliveryStatus, Event, EventKind, SubscriptionFields};
 
-use super::sql::{Conn, SqlStore, corrupt, instant, now};
+use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_table, now};
 use super::sql_audit::audit;
 use crate::{ClaimedDelivery, Result, StoreError, WebhookDelivery, WebhookSubscription, Webhooks};
 
@@ -129,11 +129,16 @@ impl Subscribers {
 }
 
 pub(super) async fn subscribers(conn: &mut Conn) -> Result<Subscribers> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, events FROM webhook_subscriptions WHERE active = 1")
-            .fetch_all(&mut *conn)
-            .await?;
-    rows.into_iter()
+    // One row, as the queue's settings are read (see `sql_requests::settings_column`): every
+    // intake and answer asks.
+    let rows: String = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT {} FROM webhook_subscriptions WHERE active = 1",
+        json_table("id, events")
+    )))
+    .fetch_one(&mut *conn)
+    .await?;
+    from_json_table::<(i64, String)>("webhook_subscriptions", &rows)?
+        .into_iter()
         .map(|(id, events)| Ok((id, events_of(&events)?)))
         .collect::<Result<_>>()
         .map(Subscribers)
