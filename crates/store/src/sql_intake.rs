@@ -20,7 +20,10 @@ use super::sql::{
 };
 use super::sql_audit::audit_said;
 use super::sql_customers::{Identities, customer_signals, lock_identities, resolve_known};
-use super::sql_requests::{REQUEST_COLUMNS, RequestRow, load_rules, micros};
+use super::sql_requests::{
+    REQUEST_COLUMNS, RequestRow, micros, policies_column, rules_from, settings_column,
+};
+use super::sql_webhooks::{emit, subscribers_column, subscribers_from};
 use crate::dialect::Dialect;
 use crate::error::OnViolation;
 use crate::plan::{Facts, Plan, plan};
@@ -95,14 +98,20 @@ pub(super) async fn intake_in(
 ) -> Result<Vec<IntakeOutcome>> {
     lock_identities(tx).await?;
     let at = now();
-    let rules = load_rules(tx).await?;
-    // One row, as the queue's settings are read (see `sql_requests::settings_column`).
-    let mappings: String = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT {} FROM request_sources",
-        json_table("channel, source, touchpoint_id")
-    )))
-    .fetch_one(&mut *tx)
-    .await?;
+    // What planning and routing a request and announcing it depend on, in one statement:
+    // each statement is a hand-off to SQLite's thread and back, a dozen per group.
+    let (settings, policies, mappings, subscribers): (String, String, String, String) =
+        sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {}, {}, (SELECT {} FROM request_sources), {}",
+            settings_column(),
+            policies_column(),
+            json_table("channel, source, touchpoint_id"),
+            subscribers_column()
+        )))
+        .fetch_one(&mut *tx)
+        .await?;
+    let rules = rules_from(&settings, &policies)?;
+    let subscribers = subscribers_from(&subscribers)?;
     let mappings: HashMap<(String, String), i64> =
         from_json_table::<(String, String, i64)>("request_sources", &mappings)?
             .into_iter()
@@ -233,7 +242,9 @@ pub(super) async fn intake_in(
     .await?;
     let mut rows: Vec<Pending> = Vec::new();
     let mut repeats: Vec<(usize, usize)> = Vec::new();
-    let (mut created, mut retried, mut profiles) = (0u64, 0u64, 0u64);
+    // The events of the requests created, announced once all are stored.
+    let mut created: Vec<Event> = Vec::new();
+    let (mut retried, mut profiles) = (0u64, 0u64);
     for (i, r) in requests.iter().enumerate() {
         if outcomes[i].is_some() {
             retried += 1;
@@ -252,16 +263,18 @@ pub(super) async fn intake_in(
         if merging {
             // A merge moves the absorbed profile's requests and records which: those of
             // this batch must be stored first, so that an unmerge restores them too.
-            created += flush(
-                tx,
-                &mut known,
-                &mut contacts,
-                &mut rows,
-                requests,
-                &mut outcomes,
-                at,
-            )
-            .await?;
+            created.extend(
+                flush(
+                    tx,
+                    &mut known,
+                    &mut contacts,
+                    &mut rows,
+                    requests,
+                    &mut outcomes,
+                    at,
+                )
+                .await?,
+            );
         }
         let (customer, new_profile) =
             resolve_known(tx, &mut known, &r.customer_name, &r.identifiers, at, actor).await?;
@@ -324,16 +337,20 @@ pub(super) async fn intake_in(
             earlier,
         });
     }
-    created += flush(
-        tx,
-        &mut known,
-        &mut contacts,
-        &mut rows,
-        requests,
-        &mut outcomes,
-        at,
-    )
-    .await?;
+    created.extend(
+        flush(
+            tx,
+            &mut known,
+            &mut contacts,
+            &mut rows,
+            requests,
+            &mut outcomes,
+            at,
+        )
+        .await?,
+    );
+    emit(tx, &subscribers, &created, at).await?;
+    let created = created.len();
     for (i, first) in repeats {
         outcomes[i] = outcomes[first].map(|o| IntakeOutcome {
             created: false,
@@ -487,7 +504,7 @@ async fn insert_requests(
 }
 
 /// Stores the profiles and identifiers the intake created, then the pending requests, and
-/// notes their outcomes; returns how many requests.
+/// notes their outcomes; returns the requests' events.
 async fn flush(
     conn: &mut Conn,
     known: &mut Identities,
@@ -496,7 +513,7 @@ async fn flush(
     requests: &[NewRequest],
     outcomes: &mut [Option<IntakeOutcome>],
     at: Timestamp,
-) -> Result<u64> {
+) -> Result<Vec<Event>> {
     let stored = known.store_new(conn, at).await?;
     for (placeholder, id) in &stored {
         if let Some(count) = contacts.remove(placeholder) {
@@ -507,7 +524,7 @@ async fn flush(
         row.customer = stored.get(&row.customer).copied().unwrap_or(row.customer);
     }
     if pending.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let ids = insert_requests(conn, requests, pending, at).await?;
     let created: Vec<Event> = pending
@@ -522,7 +539,6 @@ async fn flush(
             )
         })
         .collect();
-    super::sql_webhooks::emit_now(conn, &created, at).await?;
     for (row, id) in pending.iter().zip(ids) {
         outcomes[row.index] = Some(IntakeOutcome {
             id,
@@ -530,9 +546,8 @@ async fn flush(
             created: true,
         });
     }
-    let count = pending.len() as u64;
     pending.clear();
-    Ok(count)
+    Ok(created)
 }
 
 /// Requests per profile received since `since`, for the profiles given, in one query.

@@ -205,7 +205,7 @@ pub(super) fn parse_setting<T: serde::de::DeserializeOwned + Default>(
 /// the driver hands each row of a result over from the connection's thread on its own, and
 /// the intakes and steps of a group commit, whose writer is what bounds single writes on
 /// SQLite, read these lists every time.
-fn settings_column() -> String {
+pub(super) fn settings_column() -> String {
     format!(
         "(SELECT {} FROM queue_settings WHERE key IN ('calendar', 'weights', 'options'))",
         json_table("key, value")
@@ -213,7 +213,7 @@ fn settings_column() -> String {
 }
 
 /// The response-time targets as one column of one row, as [`settings_column`].
-fn policies_column() -> String {
+pub(super) fn policies_column() -> String {
     format!(
         "(SELECT {} FROM sla_policies)",
         json_table_in_order(
@@ -282,9 +282,14 @@ pub(super) async fn load_rules(conn: &mut Conn) -> Result<Rules> {
     )))
     .fetch_one(&mut *conn)
     .await?;
-    let settings = settings_from(&settings)?;
+    rules_from(&settings, &policies)
+}
+
+/// The rules from what [`settings_column`] and [`policies_column`] read.
+pub(super) fn rules_from(settings: &str, policies: &str) -> Result<Rules> {
+    let settings = settings_from(settings)?;
     Ok(Rules {
-        policies: policies_from(&policies)?,
+        policies: policies_from(policies)?,
         calendar: settings.calendar,
         weights: settings.weights,
     })

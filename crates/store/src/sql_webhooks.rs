@@ -128,20 +128,30 @@ impl Subscribers {
     }
 }
 
-pub(super) async fn subscribers(conn: &mut Conn) -> Result<Subscribers> {
-    // One row, as the queue's settings are read (see `sql_requests::settings_column`): every
-    // intake and answer asks.
-    let rows: String = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT {} FROM webhook_subscriptions WHERE active = 1",
+/// The active subscriptions as one column of one row (see `sql_requests::settings_column`):
+/// every intake and group of answers asks.
+pub(super) fn subscribers_column() -> String {
+    format!(
+        "(SELECT {} FROM webhook_subscriptions WHERE active = 1)",
         json_table("id, events")
-    )))
-    .fetch_one(&mut *conn)
-    .await?;
-    from_json_table::<(i64, String)>("webhook_subscriptions", &rows)?
+    )
+}
+
+/// The subscribers [`subscribers_column`] read.
+pub(super) fn subscribers_from(rows: &str) -> Result<Subscribers> {
+    from_json_table::<(i64, String)>("webhook_subscriptions", rows)?
         .into_iter()
         .map(|(id, events)| Ok((id, events_of(&events)?)))
         .collect::<Result<_>>()
         .map(Subscribers)
+}
+
+pub(super) async fn subscribers(conn: &mut Conn) -> Result<Subscribers> {
+    let rows: String =
+        sqlx::query_scalar(AssertSqlSafe(format!("SELECT {}", subscribers_column())))
+            .fetch_one(&mut *conn)
+            .await?;
+    subscribers_from(&rows)
 }
 
 /// Writes each of `events` that a subscriber wants, with a delivery due at once for each
