@@ -229,6 +229,10 @@ const FORMAL: &[&str] = &[
     "Sie", "Ihnen", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihres",
 ];
 
+/// "ihr" in any spelling: informal plural beside a verb form of "ihr" alone, else maybe the
+/// formal "Ihr".
+const IHR: &str = "ihr";
+
 /// Verb forms that exist only with "ihr" (unlike "hat", "kommt", which are also third person).
 const IHR_VERBS: &[&str] = &[
     "habt", "seid", "könnt", "wollt", "müsst", "dürft", "sollt", "wisst", "mögt", "werdet",
@@ -296,7 +300,7 @@ static PRONOUNS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        .build(INFORMAL.iter().chain(FORMAL).chain(&["ihr"]))
+        .build(INFORMAL.iter().chain(FORMAL).chain(&[IHR]))
         .expect("a few short patterns build")
 });
 
@@ -388,7 +392,7 @@ const fn keys<const N: usize>(words: &[&str], fold: bool) -> [u64; N] {
 
 const INFORMAL_KEYS: [u64; INFORMAL.len()] = keys(INFORMAL, true);
 const FORMAL_KEYS: [u64; FORMAL.len()] = keys(FORMAL, false);
-const IHR_KEY: u64 = key(b"ihr", true);
+const IHR_KEY: u64 = key(IHR.as_bytes(), true);
 
 /// An open quotation, by what closes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
