@@ -176,14 +176,8 @@ impl Mention {
         let offset = self.span.0.min(text.len());
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         Place {
-            source: content.source.clone(),
-            title: content.title.clone(),
-            channel: content.channel.clone(),
-            line: self.line,
-            column: text[line_start..offset].chars().count() + 1,
-            excerpt: String::new(),
             written: Some(self.written(text).to_owned()),
-            violation: None,
+            ..bare_place(content, self.line, line_start, offset)
         }
     }
 
@@ -492,22 +486,30 @@ impl<'t> Lines<'t> {
     /// The place at a byte offset, with the text of `excerpt` (a byte range) as its excerpt.
     fn place(&self, content: &Content, offset: usize, excerpt: (usize, usize)) -> Place {
         let line = self.line_of(offset);
-        let line_start = self.starts[line - 1];
         Place {
-            source: content.source.clone(),
-            title: content.title.clone(),
-            channel: content.channel.clone(),
-            line,
-            column: self.text[line_start..offset].chars().count() + 1,
             excerpt: excerpt_of(&self.text[excerpt.0..excerpt.1]),
-            written: None,
-            violation: None,
+            ..bare_place(content, line, self.starts[line - 1], offset)
         }
     }
 
     /// The 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
         self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+/// The place at byte `offset` of `content`'s text, on the 1-based `line` that starts at byte
+/// `line_start`: its column counts characters. Without excerpt or value as written.
+fn bare_place(content: &Content, line: usize, line_start: usize, offset: usize) -> Place {
+    Place {
+        source: content.source.clone(),
+        title: content.title.clone(),
+        channel: content.channel.clone(),
+        line,
+        column: content.text[line_start..offset].chars().count() + 1,
+        excerpt: String::new(),
+        written: None,
+        violation: None,
     }
 }
 
