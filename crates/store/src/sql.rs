@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use sqlx::Pool;
+use sqlx::{AssertSqlSafe, Pool};
 use touchpoints_core::catalog::{default_channels, default_phases};
 use touchpoints_core::{ApiToken, Catalog};
 
@@ -119,6 +119,16 @@ pub(super) fn json_table_in_order(columns: &str, order_by: &str) -> String {
         "CAST(COALESCE({json_agg}({json_array}({columns}){order}), '[]') AS TEXT)",
         json_agg = Backend::JSON_AGG,
         json_array = Backend::JSON_ARRAY
+    )
+}
+
+/// The text of `SELECT column` for a select-list item that reads a whole list, such as
+/// `sql_requests::settings_column`: one statement, one row.
+pub(super) async fn select_column(conn: &mut Conn, column: &str) -> Result<String> {
+    Ok(
+        sqlx::query_scalar(AssertSqlSafe(format!("SELECT {column}")))
+            .fetch_one(&mut *conn)
+            .await?,
     )
 }
 

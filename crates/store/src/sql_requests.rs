@@ -17,7 +17,7 @@ use touchpoints_core::{Problem, Problems};
 use super::Backend;
 use super::sql::{
     Conn, GroupWrite, SqlStore, corrupt, from_json_table, instant, json_rows, json_table,
-    json_table_in_order, now,
+    json_table_in_order, now, select_column,
 };
 use super::sql_audit::{audit, audit_said};
 use super::sql_customers::customer_signals;
@@ -258,19 +258,12 @@ fn policies_from(rows: &str) -> Result<Vec<SlaPolicy>> {
         .collect()
 }
 
-/// The queue's settings: every intake reads them.
 async fn load_settings(conn: &mut Conn) -> Result<QueueSettings> {
-    let rows: String = sqlx::query_scalar(AssertSqlSafe(format!("SELECT {}", settings_column())))
-        .fetch_one(&mut *conn)
-        .await?;
-    settings_from(&rows)
+    settings_from(&select_column(conn, &settings_column()).await?)
 }
 
 async fn load_policies(conn: &mut Conn) -> Result<Vec<SlaPolicy>> {
-    let rows: String = sqlx::query_scalar(AssertSqlSafe(format!("SELECT {}", policies_column())))
-        .fetch_one(&mut *conn)
-        .await?;
-    policies_from(&rows)
+    policies_from(&select_column(conn, &policies_column()).await?)
 }
 
 /// The settings and targets a request is planned by, read by one statement.

@@ -13,7 +13,9 @@ use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use touchpoints_core::webhook::{DeliveryStatus, Event, EventKind, SubscriptionFields};
 
-use super::sql::{Conn, SqlStore, corrupt, from_json_table, instant, json_table, now};
+use super::sql::{
+    Conn, SqlStore, corrupt, from_json_table, instant, json_table, now, select_column,
+};
 use super::sql_audit::audit;
 use crate::{ClaimedDelivery, Result, StoreError, WebhookDelivery, WebhookSubscription, Webhooks};
 
@@ -147,11 +149,7 @@ pub(super) fn subscribers_from(rows: &str) -> Result<Subscribers> {
 }
 
 pub(super) async fn subscribers(conn: &mut Conn) -> Result<Subscribers> {
-    let rows: String =
-        sqlx::query_scalar(AssertSqlSafe(format!("SELECT {}", subscribers_column())))
-            .fetch_one(&mut *conn)
-            .await?;
-    subscribers_from(&rows)
+    subscribers_from(&select_column(conn, &subscribers_column()).await?)
 }
 
 /// Writes each of `events` that a subscriber wants, with a delivery due at once for each
